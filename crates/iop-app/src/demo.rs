@@ -1,0 +1,111 @@
+//! The demo organisation behind `iop serve --demo`.
+
+use crate::audit::{record, Event};
+use crate::auth::hash_password;
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::App;
+use iop_domain::time::stored;
+use iop_domain::{ProgramId, Role, SiteId, TrackId, UserId};
+use iop_store::meta;
+use iop_store::org::{self, ProgramRow, SiteRow, TrackRow};
+use iop_store::users::{self, UserRow};
+
+pub const DEMO_PASSWORD: &str = "demo-password";
+const DEMO_MARK: &str = "demo_organisation";
+
+pub const DEMO_ACCOUNTS: &[(&str, &str, Role)] = &[
+    ("admin@demo.test", "Avery Admin", Role::Admin),
+    (
+        "director@demo.test",
+        "Dana Director",
+        Role::ClinicalDirector,
+    ),
+    ("counselor@demo.test", "Casey Counselor", Role::Counselor),
+    ("admissions@demo.test", "Alex Admissions", Role::Admissions),
+    ("billing@demo.test", "Blair Billing", Role::Billing),
+];
+
+/// What `--demo` found and did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum DemoOutcome {
+    Seeded,
+    AlreadyDemo,
+}
+
+impl App {
+    /// Fills an empty database with the demo organisation; leaves a demo database as it
+    /// is; refuses (changing nothing) when the database holds anything else.
+    pub fn ensure_demo(&self, ctx: &Ctx) -> Result<DemoOutcome> {
+        let password_hash = hash_password(DEMO_PASSWORD)?;
+        self.store.write(|c| {
+            if meta::get(c, DEMO_MARK)?.is_some() {
+                return Ok(DemoOutcome::AlreadyDemo);
+            }
+            if users::count(c)? > 0 || !org::sites(c)?.is_empty() {
+                return Err(AppError::Conflict(
+                    "this database already holds data that is not the demo; --demo only fills an empty database. \
+                     Use another --data-dir (or --database-url) for the demo."
+                        .into(),
+                ));
+            }
+            let now = stored(ctx.now());
+            for (email, name, role) in DEMO_ACCOUNTS {
+                users::insert(
+                    c,
+                    &UserRow {
+                        id: UserId::new_v7().to_string(),
+                        email: (*email).into(),
+                        display_name: (*name).into(),
+                        role: role.as_str().into(),
+                        password_hash: password_hash.clone(),
+                        totp_secret: None,
+                        disabled_at: None,
+                        created_at: now.clone(),
+                    },
+                )?;
+            }
+            let site = SiteRow {
+                id: SiteId::new_v7().to_string(),
+                name: "Riverside Recovery Center".into(),
+                time_zone: "America/Kentucky/Louisville".into(),
+                address: "100 River Road, Louisville, KY 40202".into(),
+                admissions_phone: "(502) 555-0142".into(),
+                created_at: now.clone(),
+            };
+            org::insert_site(c, &site)?;
+            let program = ProgramRow {
+                id: ProgramId::new_v7().to_string(),
+                site_id: site.id.clone(),
+                slug: "evening-iop".into(),
+                name: "Evening Intensive Outpatient Program".into(),
+                level_of_care: "2.1".into(),
+                session_start: "18:00".into(),
+                session_minutes: 180,
+                min_weeks: 7,
+                max_weeks: 9,
+                max_patients_per_facilitator: 6,
+                family_every_weeks: 2,
+                family_minutes: 180,
+                alumni_weekday: "thu".into(),
+                created_at: now.clone(),
+            };
+            org::insert_program(c, &program)?;
+            for (name, days) in [("Mon/Tue/Thu", "mon,tue,thu"), ("Mon/Wed/Thu", "mon,wed,thu")] {
+                org::insert_track(
+                    c,
+                    &TrackRow {
+                        id: TrackId::new_v7().to_string(),
+                        program_id: program.id.clone(),
+                        name: name.into(),
+                        weekdays: days.into(),
+                        created_at: now.clone(),
+                    },
+                )?;
+            }
+            meta::set(c, DEMO_MARK, &now)?;
+            record(c, ctx, Event::ok("demo.seed"))?;
+            Ok(DemoOutcome::Seeded)
+        })
+    }
+}

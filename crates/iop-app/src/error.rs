@@ -1,0 +1,43 @@
+//! The use-case error. Its `Display` is safe to show a person: ids only, never names,
+//! diagnoses or note text. The web layer maps each variant to one HTTP status.
+
+use iop_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 400/422: the input does not make sense; the text says what to change.
+    #[error("{0}")]
+    Invalid(String),
+    /// 401: no valid credentials (also for a wrong email or password, alike).
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// 403: signed in, but the role may not do this.
+    #[error("your role may not {0}")]
+    Forbidden(&'static str),
+    /// 404
+    #[error("{0} was not found")]
+    NotFound(String),
+    /// 409: the request conflicts with what is stored (duplicate, signed record, …).
+    #[error("{0}")]
+    Conflict(String),
+    /// 429: too many failed logins from this account or address.
+    #[error("too many failed sign-in attempts; try again after {retry_after} (UTC)")]
+    Throttled { retry_after: String },
+    /// 500: a fault of ours; the text is for the log only.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl From<iop_domain::account::AccountError> for AppError {
+    fn from(e: iop_domain::account::AccountError) -> Self {
+        AppError::Invalid(e.to_string())
+    }
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;

@@ -1,0 +1,36 @@
+//! Reading the organisation: sites, their programs and the programs' tracks.
+
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_store::org::{self, ProgramRow, SiteRow, TrackRow};
+
+#[derive(Debug, Clone)]
+pub struct ProgramOverview {
+    pub site: SiteRow,
+    pub program: ProgramRow,
+    pub tracks: Vec<TrackRow>,
+}
+
+impl App {
+    pub fn organisation(&self, ctx: &Ctx) -> Result<Vec<ProgramOverview>> {
+        ctx.require(Action::ViewOrganisation)?;
+        self.store.read(|c| {
+            let sites = org::sites(c)?;
+            let mut out = Vec::new();
+            for program in org::programs(c)? {
+                let Some(site) = sites.iter().find(|s| s.id == program.site_id).cloned() else {
+                    continue;
+                };
+                let tracks = org::tracks_of(c, &program.id)?;
+                out.push(ProgramOverview {
+                    site,
+                    program,
+                    tracks,
+                });
+            }
+            Ok::<_, AppError>(out)
+        })
+    }
+}

@@ -1,0 +1,89 @@
+//! Who may do what: the one table of role × action. Every use case checks it through
+//! `Ctx::require`, and every route declares its action, so the web test can walk all
+//! routes for all roles and compare with this table.
+
+use iop_domain::Role;
+use strum::{EnumIter, IntoStaticStr};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum Action {
+    ViewDashboard,
+    ManageOwnTokens,
+    ViewOrganisation,
+    ViewUsers,
+    ManageUsers,
+    ViewAuditLog,
+}
+
+use Role::*;
+
+/// The policy. An action missing here is refused for everyone (and fails the tests).
+pub const POLICY: &[(Action, &[Role])] = &[
+    (
+        Action::ViewDashboard,
+        &[Admin, ClinicalDirector, Counselor, Admissions, Billing],
+    ),
+    (
+        Action::ManageOwnTokens,
+        &[Admin, ClinicalDirector, Counselor, Admissions, Billing],
+    ),
+    (
+        Action::ViewOrganisation,
+        &[Admin, ClinicalDirector, Counselor, Admissions, Billing],
+    ),
+    (Action::ViewUsers, &[Admin, ClinicalDirector]),
+    (Action::ManageUsers, &[Admin]),
+    (Action::ViewAuditLog, &[Admin, ClinicalDirector]),
+];
+
+pub fn allows(role: Role, action: Action) -> bool {
+    POLICY
+        .iter()
+        .any(|(a, roles)| *a == action && roles.contains(&role))
+}
+
+/// Whether the table has a row for the action at all.
+pub fn has_entry(action: Action) -> bool {
+    POLICY.iter().any(|(a, _)| *a == action)
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// Completes "your role may not …".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::ViewDashboard => "view the dashboard",
+            Action::ManageOwnTokens => "manage API tokens",
+            Action::ViewOrganisation => "view the organisation",
+            Action::ViewUsers => "view staff accounts",
+            Action::ManageUsers => "manage staff accounts",
+            Action::ViewAuditLog => "view the audit log",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn every_action_has_exactly_one_policy_row() {
+        for action in Action::iter() {
+            let rows = POLICY.iter().filter(|(a, _)| *a == action).count();
+            assert_eq!(rows, 1, "{action:?} has {rows} policy rows");
+        }
+    }
+
+    #[test]
+    fn only_admins_manage_users_and_billing_never_reads_the_audit_log() {
+        for role in Role::iter() {
+            assert_eq!(allows(role, Action::ManageUsers), role == Role::Admin);
+        }
+        assert!(!allows(Role::Billing, Action::ViewAuditLog));
+    }
+}

@@ -1,0 +1,17 @@
+//! Pure types and rules of an intensive outpatient program.
+//!
+//! Nothing here does I/O or reads the clock: time is always a parameter, so every
+//! rule can be tested with any instant, including both sides of a DST change.
+
+pub mod account;
+pub mod audit;
+pub mod ids;
+pub mod money;
+pub mod role;
+pub mod security;
+pub mod time;
+
+pub use account::{Email, Password};
+pub use ids::*;
+pub use money::Cents;
+pub use role::Role;

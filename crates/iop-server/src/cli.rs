@@ -1,0 +1,109 @@
+//! Command-line grammar.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "iop",
+    version,
+    about = "Runs an intensive outpatient program: admissions to alumni."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the data lives. Flags beat `IOP_*` variables, which beat `iop.toml`, which beats the defaults.
+#[derive(Args, Debug, Clone)]
+pub struct GlobalArgs {
+    /// Configuration file (default: ./iop.toml when it exists).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Directory of the embedded SQLite database (default ./iop-data).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// PostgreSQL URL (postgres://…); without it, SQLite in the data directory is used.
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Migrate the database, then serve the web pages and the API.
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long)]
+        addr: Option<String>,
+        /// Fill an empty database with the demo organisation (an existing demo is served as it is).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Check the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Copy the database to a file while the server runs (SQLite).
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add an account. The password is read from standard input or asked for.
+    Add {
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin, clinical_director, counselor, admissions or billing.
+        #[arg(long)]
+        role: String,
+    },
+    /// Change an account's role (signs it out everywhere).
+    SetRole { email: String, role: String },
+    /// Set a new password, read from standard input or asked for.
+    SetPassword { email: String },
+    /// Disable an account (signs it out everywhere; its records stay).
+    Disable { email: String },
+    /// Enable a disabled account.
+    Enable { email: String },
+    /// Turn on the second factor and print the otpauth:// address for an authenticator app.
+    TotpEnable { email: String },
+    /// Turn off the second factor.
+    TotpDisable { email: String },
+    /// List accounts.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create an API token for an account and print it once.
+    Create {
+        #[arg(long)]
+        user: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+        /// Days until it expires.
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+    },
+    /// Revoke a token by its id.
+    Revoke { id: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Verify the hash chain: exit 0 when intact, 1 naming the first bad row.
+    Verify,
+}

@@ -1,0 +1,324 @@
+//! What each subcommand does. Everything goes through the use cases in `iop-app`
+//! as the system principal, so the CLI is audited like the web.
+
+use crate::cli::{AuditCommand, Cli, Command, TokenCommand, UserCommand};
+use crate::config::Config;
+use iop_app::audit::VerifyOutcome;
+use iop_app::demo::DemoOutcome;
+use iop_app::users::NewUser;
+use iop_app::{App, AppError, AppSettings, Ctx, RequestMeta, Store};
+use iop_domain::Role;
+use std::fmt;
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+
+#[derive(Debug)]
+pub enum CliError {
+    /// Exit 2: the command or its input was wrong; nothing was changed.
+    Usage(String),
+    /// Exit 1: the command was right but failed.
+    Failed(String),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Usage(_) => 2,
+            CliError::Failed(_) => 1,
+        }
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CliError::Usage(m) | CliError::Failed(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<AppError> for CliError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Internal(cause) => CliError::Failed(cause),
+            other => CliError::Usage(other.to_string()),
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, CliError>;
+
+fn spinner(msg: &str) -> indicatif::ProgressBar {
+    let pb = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new_spinner()
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    pb.set_message(msg.to_string());
+    pb.enable_steady_tick(std::time::Duration::from_millis(120));
+    pb
+}
+
+fn open(cfg: &Config) -> Result<App> {
+    let url = cfg.store_url().map_err(CliError::Usage)?;
+    let store = Store::open(&url, cfg.max_connections).map_err(|e| match e {
+        iop_store::StoreError::BadUrl => CliError::Usage(e.to_string()),
+        other => CliError::Failed(format!("cannot open the database: {other}")),
+    })?;
+    let pb = spinner("migrating the database");
+    let applied = store
+        .migrate()
+        .map_err(|e| CliError::Failed(e.to_string()))?;
+    pb.finish_and_clear();
+    for m in applied {
+        tracing::info!(migration = %m, "applied migration");
+    }
+    let settings = AppSettings {
+        idle_timeout: jiff::SignedDuration::from_mins(i64::from(cfg.idle_timeout_minutes)),
+        api_token_ttl: jiff::SignedDuration::from_hours(i64::from(cfg.api_token_ttl_hours)),
+    };
+    Ok(App::new(store, settings))
+}
+
+fn system() -> Ctx {
+    Ctx::system(RequestMeta::cli(jiff::Timestamp::now()))
+}
+
+/// A password from standard input (one line) or, on a terminal, asked twice without echo.
+fn read_password() -> Result<String> {
+    if std::io::stdin().is_terminal() {
+        let a = rpassword::prompt_password("Password (at least 12 characters): ")
+            .map_err(|e| CliError::Failed(format!("cannot read the password: {e}")))?;
+        let b = rpassword::prompt_password("Again: ")
+            .map_err(|e| CliError::Failed(format!("cannot read the password: {e}")))?;
+        if a != b {
+            return Err(CliError::Usage("the two passwords differ".into()));
+        }
+        Ok(a)
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| CliError::Failed(format!("cannot read the password: {e}")))?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    }
+}
+
+fn parse_role(s: &str) -> Result<Role> {
+    s.parse().map_err(|_| {
+        CliError::Usage(format!(
+            "unknown role {s:?}: use admin, clinical_director, counselor, admissions or billing"
+        ))
+    })
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let addr_flag = match &cli.command {
+        Command::Serve { addr, .. } => addr.clone(),
+        _ => None,
+    };
+    let cfg = Config::load(&cli.global, addr_flag).map_err(CliError::Usage)?;
+    match cli.command {
+        Command::Serve { demo, .. } => serve(&cfg, demo),
+        Command::Migrate => {
+            open(&cfg)?;
+            println!("The database is up to date.");
+            Ok(())
+        }
+        Command::User(cmd) => user(&open(&cfg)?, cmd),
+        Command::Token(cmd) => token(&open(&cfg)?, cmd),
+        Command::Audit(AuditCommand::Verify) => verify(&open(&cfg)?),
+        Command::Backup { out } => backup(&cfg, &out),
+    }
+}
+
+fn user(app: &App, cmd: UserCommand) -> Result<()> {
+    let ctx = system();
+    match cmd {
+        UserCommand::Add { email, name, role } => {
+            let role = parse_role(&role)?;
+            let password = read_password()?;
+            let id = app.add_user(
+                &ctx,
+                NewUser {
+                    email: email.clone(),
+                    display_name: name,
+                    role,
+                    password,
+                },
+            )?;
+            println!("Added {email} ({role}) with id {id}.");
+        }
+        UserCommand::SetRole { email, role } => {
+            let role = parse_role(&role)?;
+            app.set_user_role(&ctx, &email, role)?;
+            println!("{email} is now {role}; their sessions were ended.");
+        }
+        UserCommand::SetPassword { email } => {
+            let password = read_password()?;
+            app.set_user_password(&ctx, &email, password)?;
+            println!("The password of {email} was changed; their sessions were ended.");
+        }
+        UserCommand::Disable { email } => {
+            app.set_user_disabled(&ctx, &email, true)?;
+            println!("{email} is disabled.");
+        }
+        UserCommand::Enable { email } => {
+            app.set_user_disabled(&ctx, &email, false)?;
+            println!("{email} is enabled.");
+        }
+        UserCommand::TotpEnable { email } => {
+            let url = app.enable_totp(&ctx, &email)?;
+            println!("Add this to the authenticator app of {email} (shown once):\n{url}");
+        }
+        UserCommand::TotpDisable { email } => {
+            app.disable_totp(&ctx, &email)?;
+            println!("The second factor of {email} is off.");
+        }
+        UserCommand::List => {
+            for u in app.list_users(&ctx)? {
+                let state = if u.disabled { "disabled" } else { "active" };
+                println!("{}\t{}\t{}\t{}", u.email, u.role, state, u.display_name);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn token(app: &App, cmd: TokenCommand) -> Result<()> {
+    let ctx = system();
+    match cmd {
+        TokenCommand::Create { user, name, days } => {
+            if days == 0 || days > 366 {
+                return Err(CliError::Usage("--days must be between 1 and 366".into()));
+            }
+            let user_id = app.user_id_for_email(&user)?;
+            let ttl = jiff::SignedDuration::from_hours(24 * i64::from(days));
+            let t = app.create_token_for(&ctx, &user_id.to_string(), &name, ttl)?;
+            eprintln!(
+                "Token {} for {user}, expires {} (UTC). It is shown only now:",
+                t.id, t.expires_at
+            );
+            println!("{}", t.token);
+        }
+        TokenCommand::Revoke { id } => {
+            app.revoke_token(&ctx, &id)?;
+            println!("Token {id} is revoked.");
+        }
+    }
+    Ok(())
+}
+
+fn verify(app: &App) -> Result<()> {
+    let pb = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(0)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let outcome = app.verify_audit_chain(|done, total| {
+        pb.set_length(total);
+        pb.set_position(done);
+    })?;
+    pb.finish_and_clear();
+    match outcome {
+        VerifyOutcome::Intact { rows } => {
+            println!("The audit trail is intact: {rows} entries verified.");
+            Ok(())
+        }
+        VerifyOutcome::Broken { rows_checked, seq, reason } => Err(CliError::Failed(format!(
+            "the audit trail is broken at entry seq={seq}: {reason}. {rows_checked} entries before it verified."
+        ))),
+    }
+}
+
+fn backup(cfg: &Config, out: &std::path::Path) -> Result<()> {
+    if cfg
+        .database_url
+        .as_ref()
+        .is_some_and(|u| !u.0.trim().is_empty())
+    {
+        return Err(CliError::Usage(
+            "backups of PostgreSQL are made with pg_dump: pg_dump --format=custom --file=iop.dump \"$DATABASE_URL\" \
+             (see the README, Backups)"
+                .into(),
+        ));
+    }
+    if out.exists() {
+        return Err(CliError::Usage(format!(
+            "{} already exists; choose a new file",
+            out.display()
+        )));
+    }
+    let app = open(cfg)?;
+    let pb = spinner("copying the database");
+    app.store
+        .backup_sqlite(out)
+        .map_err(|e| CliError::Failed(format!("backup failed: {e}")))?;
+    pb.finish_and_clear();
+    println!("Backed up to {}.", out.display());
+    Ok(())
+}
+
+fn serve(cfg: &Config, demo: bool) -> Result<()> {
+    let addr: SocketAddr = cfg.addr.parse().map_err(|_| {
+        CliError::Usage(format!(
+            "--addr {:?} is not an address like 127.0.0.1:8080",
+            cfg.addr
+        ))
+    })?;
+    let app = open(cfg)?;
+    if demo {
+        let pb = spinner("preparing the demo organisation");
+        let outcome = app.ensure_demo(&system())?;
+        pb.finish_and_clear();
+        match outcome {
+            DemoOutcome::Seeded => {
+                tracing::info!("filled the empty database with the demo organisation")
+            }
+            DemoOutcome::AlreadyDemo => tracing::info!("serving the existing demo database"),
+        }
+    }
+    let secure_cookies = cfg.secure_cookies.unwrap_or(!addr.ip().is_loopback());
+    let state = iop_web::AppState {
+        app,
+        web: iop_web::WebSettings { secure_cookies },
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Failed(format!("cannot start the runtime: {e}")))?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| CliError::Failed(format!("cannot listen on {addr}: {e}")))?;
+        tracing::info!(%addr, "serving; open http://{addr}");
+        let router = iop_web::router(state);
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|e| CliError::Failed(format!("server stopped: {e}")))
+    })
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,10 @@
+DROP TABLE tracks;
+DROP TABLE programs;
+DROP TABLE sites;
+DROP TABLE audit_log;
+DROP TABLE login_failures;
+DROP TABLE api_tokens;
+DROP TABLE web_sessions;
+DROP TABLE users;
+DROP TABLE meta;
+DROP FUNCTION iop_append_only();

@@ -1,0 +1,132 @@
+//! The append-only, hash-chained audit log.
+
+use crate::db::{DbConn, Result};
+use crate::dialect::{lock_chain, ChainLock};
+use crate::schema::audit_log;
+use diesel::prelude::*;
+use iop_domain::audit::{chain_hash, AuditFields, GENESIS};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = audit_log)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: String,
+    pub actor_id: Option<String>,
+    pub actor_role: Option<String>,
+    pub action: String,
+    pub outcome: String,
+    pub patient_id: Option<String>,
+    pub subject: Option<String>,
+    pub request_id: Option<String>,
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl AuditRow {
+    pub fn fields(&self) -> AuditFields<'_> {
+        AuditFields {
+            at: &self.at,
+            actor_id: self.actor_id.as_deref(),
+            actor_role: self.actor_role.as_deref(),
+            action: &self.action,
+            outcome: &self.outcome,
+            patient_id: self.patient_id.as_deref(),
+            subject: self.subject.as_deref(),
+            request_id: self.request_id.as_deref(),
+            detail: &self.detail,
+        }
+    }
+}
+
+/// Appends entries to the chain inside the caller's write transaction, so the entries
+/// commit with the change they describe or not at all.
+pub fn append(conn: &mut DbConn, entries: &[AuditFields<'_>]) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    lock_chain(conn, ChainLock::Audit)?;
+    let mut prev: String = audit_log::table
+        .order(audit_log::seq.desc())
+        .select(audit_log::hash)
+        .first(conn)
+        .optional()?
+        .unwrap_or_else(|| GENESIS.to_string());
+    for f in entries {
+        let hash = chain_hash(&prev, f);
+        diesel::insert_into(audit_log::table)
+            .values((
+                audit_log::at.eq(f.at),
+                audit_log::actor_id.eq(f.actor_id),
+                audit_log::actor_role.eq(f.actor_role),
+                audit_log::action.eq(f.action),
+                audit_log::outcome.eq(f.outcome),
+                audit_log::patient_id.eq(f.patient_id),
+                audit_log::subject.eq(f.subject),
+                audit_log::request_id.eq(f.request_id),
+                audit_log::detail.eq(f.detail),
+                audit_log::prev_hash.eq(&prev),
+                audit_log::hash.eq(&hash),
+            ))
+            .execute(conn)?;
+        prev = hash;
+    }
+    Ok(())
+}
+
+/// Rows in chain order after `after_seq`, `limit` at a time (for verification).
+pub fn chunk_after(conn: &mut DbConn, after_seq: i64, limit: i64) -> Result<Vec<AuditRow>> {
+    Ok(audit_log::table
+        .filter(audit_log::seq.gt(after_seq))
+        .order(audit_log::seq.asc())
+        .limit(limit)
+        .select(AuditRow::as_select())
+        .load(conn)?)
+}
+
+pub fn count(conn: &mut DbConn) -> Result<i64> {
+    Ok(audit_log::table.count().get_result(conn)?)
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct AuditFilter {
+    pub actor_id: Option<String>,
+    pub patient_id: Option<String>,
+    pub action_prefix: Option<String>,
+    /// Stored-form instants, inclusive lower bound and exclusive upper bound.
+    pub from: Option<String>,
+    pub until: Option<String>,
+    /// Only rows with `seq` below this (the next page of a newest-first list).
+    pub before_seq: Option<i64>,
+}
+
+/// Newest first.
+pub fn search(conn: &mut DbConn, f: &AuditFilter, limit: i64) -> Result<Vec<AuditRow>> {
+    let mut q = audit_log::table.into_boxed();
+    if let Some(v) = &f.actor_id {
+        q = q.filter(audit_log::actor_id.eq(v.clone()));
+    }
+    if let Some(v) = &f.patient_id {
+        q = q.filter(audit_log::patient_id.eq(v.clone()));
+    }
+    if let Some(v) = &f.action_prefix {
+        let escaped = v
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        q = q.filter(audit_log::action.like(format!("{escaped}%")).escape('\\'));
+    }
+    if let Some(v) = &f.from {
+        q = q.filter(audit_log::at.ge(v.clone()));
+    }
+    if let Some(v) = &f.until {
+        q = q.filter(audit_log::at.lt(v.clone()));
+    }
+    if let Some(v) = f.before_seq {
+        q = q.filter(audit_log::seq.lt(v));
+    }
+    Ok(q.order(audit_log::seq.desc())
+        .limit(limit)
+        .select(AuditRow::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,150 @@
+//! The connection pool, migrations and the per-connection SQLite settings.
+
+use crate::dialect;
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::{PgConnection, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::path::Path;
+use std::time::Duration;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// One connection type for both backends (diesel's `MultiConnection`): the query code
+/// is written once and runs on either.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Sqlite(SqliteConnection),
+    Pg(PgConnection),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Db(#[from] diesel::result::Error),
+    #[error("connection pool: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error("migration: {0}")]
+    Migration(String),
+    #[error("unsupported database URL (use a file path, sqlite://PATH or postgres://…)")]
+    BadUrl,
+}
+
+impl StoreError {
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Db(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _
+            ))
+        )
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// SQLite settings applied to every pooled connection (DESIGN.md, Storage): WAL so
+/// readers never wait for the writer, `synchronous=FULL` so an acknowledged write
+/// survives power loss, foreign keys enforced, and a busy timeout instead of errors.
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<DbConn, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut DbConn) -> std::result::Result<(), diesel::r2d2::Error> {
+        if let DbConn::Sqlite(c) = conn {
+            c.batch_execute(
+                "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                 PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+            )
+            .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool<ConnectionManager<DbConn>>,
+    backend: Backend,
+}
+
+impl Store {
+    /// `url` is `postgres://…`/`postgresql://…`, or a SQLite file path (optionally `sqlite://`).
+    pub fn open(url: &str, max_connections: u32) -> Result<Self> {
+        let (backend, conn_url) =
+            if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+                (Backend::Postgres, url.to_string())
+            } else if let Some(path) = url.strip_prefix("sqlite://") {
+                (Backend::Sqlite, path.to_string())
+            } else if url.contains("://") {
+                return Err(StoreError::BadUrl);
+            } else {
+                (Backend::Sqlite, url.to_string())
+            };
+        let manager = ConnectionManager::<DbConn>::new(conn_url);
+        let pool = Pool::builder()
+            .max_size(max_connections)
+            .connection_timeout(Duration::from_secs(10))
+            .connection_customizer(Box::new(SqlitePragmas))
+            .build(manager)?;
+        Ok(Self { pool, backend })
+    }
+
+    /// The SQLite file of a data directory.
+    pub fn sqlite_path(data_dir: &Path) -> std::path::PathBuf {
+        data_dir.join("iop.sqlite3")
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn conn(&self) -> Result<PooledConnection<ConnectionManager<DbConn>>> {
+        Ok(self.pool.get()?)
+    }
+
+    pub fn migrate(&self) -> Result<Vec<String>> {
+        let mut conn = self.conn()?;
+        let applied = match &mut *conn {
+            DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
+            DbConn::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
+        }
+        .map_err(|e| StoreError::Migration(e.to_string()))?;
+        Ok(applied.iter().map(|v| v.to_string()).collect())
+    }
+
+    /// Runs `f` without a write transaction (each statement is its own snapshot).
+    pub fn read<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut DbConn) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut conn = self.conn()?;
+        f(&mut conn)
+    }
+
+    /// Runs `f` in one write transaction: everything it did commits together or not at all.
+    pub fn write<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut DbConn) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut conn = self.conn()?;
+        dialect::write_transaction(&mut conn, f)
+    }
+
+    /// Copies the SQLite database into `out` while it is in use (`VACUUM INTO`).
+    pub fn backup_sqlite(&self, out: &Path) -> Result<()> {
+        let mut conn = self.conn()?;
+        let path = out.to_string_lossy().replace('\'', "''");
+        diesel::sql_query(format!("VACUUM INTO '{path}'")).execute(&mut *conn)?;
+        Ok(())
+    }
+}

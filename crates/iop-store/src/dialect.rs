@@ -1,0 +1,64 @@
+//! The few places where SQLite and PostgreSQL need different SQL, each with its reason.
+
+use crate::db::{DbConn, StoreError};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+
+/// Runs `f` in a write transaction.
+///
+/// SQLite: `BEGIN IMMEDIATE` takes the write lock up front. A deferred transaction that
+/// reads and then writes fails with SQLITE_BUSY at once when another writer got there
+/// first; an immediate one waits for `busy_timeout` instead.
+/// PostgreSQL: an ordinary transaction; row locks and the audit chain lock do the rest.
+pub fn write_transaction<T, E: From<StoreError>>(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E> {
+    match conn {
+        DbConn::Pg(_) => {
+            let mut failure: Option<E> = None;
+            let res = conn.transaction(|c| {
+                f(c).map_err(|e| {
+                    failure = Some(e);
+                    diesel::result::Error::RollbackTransaction
+                })
+            });
+            res.map_err(|e| failure.unwrap_or_else(|| StoreError::Db(e).into()))
+        }
+        DbConn::Sqlite(_) => {
+            conn.batch_execute("BEGIN IMMEDIATE")
+                .map_err(StoreError::from)?;
+            match f(conn) {
+                Ok(v) => match conn.batch_execute("COMMIT") {
+                    Ok(()) => Ok(v),
+                    Err(e) => {
+                        let _ = conn.batch_execute("ROLLBACK");
+                        Err(StoreError::Db(e).into())
+                    }
+                },
+                Err(e) => {
+                    // The transaction may already be gone (SQLite rolls back on some errors).
+                    let _ = conn.batch_execute("ROLLBACK");
+                    Err(e)
+                }
+            }
+        }
+    }
+}
+
+/// Serialises appends to a hash chain until the transaction ends.
+///
+/// PostgreSQL: a transaction-scoped advisory lock, so two concurrent transactions
+/// cannot both read the same chain head. SQLite: nothing to do, the `BEGIN IMMEDIATE`
+/// of [`write_transaction`] already admits one writer at a time.
+pub fn lock_chain(conn: &mut DbConn, chain: ChainLock) -> Result<(), StoreError> {
+    if let DbConn::Pg(c) = conn {
+        c.batch_execute(&format!("SELECT pg_advisory_xact_lock({})", chain as i64))?;
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy)]
+pub enum ChainLock {
+    Audit = 7_001,
+}

@@ -1,0 +1,17 @@
+//! Persistence: diesel over SQLite and PostgreSQL behind one connection type.
+//!
+//! Every function here takes a `&mut DbConn` that the caller got from [`Store::read`] or
+//! [`Store::write`]; use cases in `iop-app` decide the transaction, this crate the SQL.
+
+pub mod audit;
+pub mod db;
+pub mod dialect;
+pub mod meta;
+pub mod org;
+pub mod schema;
+pub mod sessions;
+pub mod testing;
+pub mod tokens;
+pub mod users;
+
+pub use db::{Backend, DbConn, Store, StoreError};

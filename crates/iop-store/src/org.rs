@@ -1,0 +1,88 @@
+//! Sites, programs and tracks: the organisation a clinic runs.
+
+use crate::db::{DbConn, Result};
+use crate::schema::{programs, sites, tracks};
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = sites)]
+pub struct SiteRow {
+    pub id: String,
+    pub name: String,
+    pub time_zone: String,
+    pub address: String,
+    pub admissions_phone: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = programs)]
+pub struct ProgramRow {
+    pub id: String,
+    pub site_id: String,
+    pub slug: String,
+    pub name: String,
+    pub level_of_care: String,
+    pub session_start: String,
+    pub session_minutes: i32,
+    pub min_weeks: i32,
+    pub max_weeks: i32,
+    pub max_patients_per_facilitator: i32,
+    pub family_every_weeks: i32,
+    pub family_minutes: i32,
+    pub alumni_weekday: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = tracks)]
+pub struct TrackRow {
+    pub id: String,
+    pub program_id: String,
+    pub name: String,
+    pub weekdays: String,
+    pub created_at: String,
+}
+
+pub fn insert_site(conn: &mut DbConn, row: &SiteRow) -> Result<()> {
+    diesel::insert_into(sites::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn insert_program(conn: &mut DbConn, row: &ProgramRow) -> Result<()> {
+    diesel::insert_into(programs::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn insert_track(conn: &mut DbConn, row: &TrackRow) -> Result<()> {
+    diesel::insert_into(tracks::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn sites(conn: &mut DbConn) -> Result<Vec<SiteRow>> {
+    Ok(sites::table
+        .order(sites::name.asc())
+        .select(SiteRow::as_select())
+        .load(conn)?)
+}
+
+pub fn programs(conn: &mut DbConn) -> Result<Vec<ProgramRow>> {
+    Ok(programs::table
+        .order(programs::name.asc())
+        .select(ProgramRow::as_select())
+        .load(conn)?)
+}
+
+pub fn tracks_of(conn: &mut DbConn, program_id: &str) -> Result<Vec<TrackRow>> {
+    Ok(tracks::table
+        .filter(tracks::program_id.eq(program_id))
+        .order(tracks::name.asc())
+        .select(TrackRow::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,61 @@
+//! API bearer tokens, stored as SHA-256 hashes only.
+
+use crate::db::{DbConn, Result};
+use crate::schema::{api_tokens, users};
+use crate::users::UserRow;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = api_tokens)]
+pub struct TokenRow {
+    pub id: String,
+    pub user_id: String,
+    pub token_hash: String,
+    pub name: String,
+    pub created_at: String,
+    pub expires_at: String,
+    pub revoked_at: Option<String>,
+}
+
+pub fn insert(conn: &mut DbConn, row: &TokenRow) -> Result<()> {
+    diesel::insert_into(api_tokens::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn by_hash_with_user(conn: &mut DbConn, hash: &str) -> Result<Option<(TokenRow, UserRow)>> {
+    Ok(api_tokens::table
+        .inner_join(users::table)
+        .filter(api_tokens::token_hash.eq(hash))
+        .select((TokenRow::as_select(), UserRow::as_select()))
+        .first(conn)
+        .optional()?)
+}
+
+pub fn by_id(conn: &mut DbConn, id: &str) -> Result<Option<TokenRow>> {
+    Ok(api_tokens::table
+        .find(id)
+        .select(TokenRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn for_user(conn: &mut DbConn, user_id: &str) -> Result<Vec<TokenRow>> {
+    Ok(api_tokens::table
+        .filter(api_tokens::user_id.eq(user_id))
+        .order(api_tokens::created_at.desc())
+        .select(TokenRow::as_select())
+        .load(conn)?)
+}
+
+pub fn revoke(conn: &mut DbConn, id: &str, at: &str) -> Result<bool> {
+    Ok(diesel::update(
+        api_tokens::table
+            .find(id)
+            .filter(api_tokens::revoked_at.is_null()),
+    )
+    .set(api_tokens::revoked_at.eq(at))
+    .execute(conn)?
+        == 1)
+}

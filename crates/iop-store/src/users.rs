@@ -1,0 +1,80 @@
+//! Staff accounts.
+
+use crate::db::{DbConn, Result};
+use crate::schema::users;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub totp_secret: Option<String>,
+    pub disabled_at: Option<String>,
+    pub created_at: String,
+}
+
+pub fn insert(conn: &mut DbConn, row: &UserRow) -> Result<()> {
+    diesel::insert_into(users::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn by_email(conn: &mut DbConn, email: &str) -> Result<Option<UserRow>> {
+    Ok(users::table
+        .filter(users::email.eq(email))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn by_id(conn: &mut DbConn, id: &str) -> Result<Option<UserRow>> {
+    Ok(users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn list(conn: &mut DbConn) -> Result<Vec<UserRow>> {
+    Ok(users::table
+        .order(users::email.asc())
+        .select(UserRow::as_select())
+        .load(conn)?)
+}
+
+pub fn count(conn: &mut DbConn) -> Result<i64> {
+    Ok(users::table.count().get_result(conn)?)
+}
+
+pub fn set_role(conn: &mut DbConn, id: &str, role: &str) -> Result<bool> {
+    Ok(diesel::update(users::table.find(id))
+        .set(users::role.eq(role))
+        .execute(conn)?
+        == 1)
+}
+
+pub fn set_disabled(conn: &mut DbConn, id: &str, at: Option<&str>) -> Result<bool> {
+    Ok(diesel::update(users::table.find(id))
+        .set(users::disabled_at.eq(at))
+        .execute(conn)?
+        == 1)
+}
+
+pub fn set_password_hash(conn: &mut DbConn, id: &str, hash: &str) -> Result<bool> {
+    Ok(diesel::update(users::table.find(id))
+        .set(users::password_hash.eq(hash))
+        .execute(conn)?
+        == 1)
+}
+
+pub fn set_totp_secret(conn: &mut DbConn, id: &str, secret: Option<&str>) -> Result<bool> {
+    Ok(diesel::update(users::table.find(id))
+        .set(users::totp_secret.eq(secret))
+        .execute(conn)?
+        == 1)
+}

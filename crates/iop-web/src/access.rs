@@ -1,0 +1,257 @@
+//! Who is calling, and may they use this route. Every route in the registry declares
+//! an [`Access`]; [`guard`] resolves the caller (session cookie or bearer token),
+//! refuses what the policy table refuses, and enforces CSRF on state-changing
+//! requests made with a cookie. Use cases check the policy again inside.
+
+use crate::error::WebError;
+use crate::{blocking, AppState};
+use axum::body::{to_bytes, Body};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use iop_app::policy::allows;
+use iop_app::{Action, Actor, Ctx, RequestMeta};
+use std::net::SocketAddr;
+
+pub const SESSION_COOKIE: &str = "iop_session";
+pub const CSRF_FIELD: &str = "csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// Largest body the guard buffers to read a form's CSRF field (same as the body limit).
+pub const MAX_BODY: usize = 1024 * 1024;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not (sign-in page, health check, static files).
+    Public,
+    /// A signed-in staff member whose role the policy allows this action.
+    Staff(Action),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Surface {
+    Page,
+    Api,
+}
+
+#[derive(Clone, Debug)]
+pub enum Via {
+    Cookie {
+        cookie_value: String,
+        csrf_token: String,
+    },
+    Bearer,
+}
+
+/// The signed-in caller, put in the request by [`guard`].
+#[derive(Clone, Debug)]
+pub struct Authed {
+    pub actor: Actor,
+    pub via: Via,
+}
+
+pub fn request_meta(parts: &Parts) -> RequestMeta {
+    let request_id = parts
+        .headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_string();
+    let ip = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ci| ci.0.ip().to_string());
+    RequestMeta {
+        request_id,
+        now: jiff::Timestamp::now(),
+        ip,
+    }
+}
+
+pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    let v = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+async fn resolve(state: &AppState, parts: &Parts) -> Result<Option<Authed>, WebError> {
+    let meta = request_meta(parts);
+    if let Some(token) = bearer(parts) {
+        let (app, token) = (state.app.clone(), token.to_string());
+        let actor = blocking(move || app.token_actor(&meta, &token)).await?;
+        // A bad token is an error even on public routes: the caller meant to sign in.
+        return actor
+            .map(|actor| {
+                Some(Authed {
+                    actor,
+                    via: Via::Bearer,
+                })
+            })
+            .ok_or(WebError::SignInRequired);
+    }
+    if let Some(value) = cookie(parts, SESSION_COOKIE) {
+        let (app, v) = (state.app.clone(), value.to_string());
+        let info = blocking(move || app.session(&meta, &v)).await?;
+        return Ok(info.map(|s| Authed {
+            actor: s.actor,
+            via: Via::Cookie {
+                cookie_value: value.to_string(),
+                csrf_token: s.csrf_token,
+            },
+        }));
+    }
+    Ok(None)
+}
+
+fn refuse(surface: Surface, err: WebError) -> Response {
+    match surface {
+        Surface::Api => err.into_problem(),
+        Surface::Page => err.into_page(),
+    }
+}
+
+fn changes_state(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Reads the CSRF field of a urlencoded body and gives the body back intact.
+async fn form_csrf(body: Body) -> Result<(Option<String>, Body), WebError> {
+    let bytes = to_bytes(body, MAX_BODY)
+        .await
+        .map_err(|_| WebError::PayloadTooLarge)?;
+    let token = form_urlencoded_field(&bytes, CSRF_FIELD);
+    Ok((token, Body::from(bytes)))
+}
+
+fn form_urlencoded_field(bytes: &[u8], name: &str) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+/// The door of every route. See the module comment.
+pub async fn guard(
+    State((state, access, surface)): State<(AppState, Access, Surface)>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let authed = match resolve(&state, &parts).await {
+        Ok(a) => a,
+        Err(e) => return refuse(surface, e),
+    };
+    let body = match (&access, &authed) {
+        (Access::Public, _) => body,
+        (Access::Staff(_), None) => {
+            return match surface {
+                Surface::Api => WebError::SignInRequired.into_problem(),
+                Surface::Page if parts.method == Method::GET => {
+                    let next_path = parts
+                        .uri
+                        .path_and_query()
+                        .map(|p| p.as_str())
+                        .unwrap_or("/");
+                    let q = serde_urlencoded::to_string([("next", next_path)]).unwrap_or_default();
+                    Redirect::to(&format!("/login?{q}")).into_response()
+                }
+                Surface::Page => Redirect::to("/login").into_response(),
+            };
+        }
+        (Access::Staff(action), Some(a)) => {
+            if !allows(a.actor.role, *action) {
+                return refuse(
+                    surface,
+                    WebError::App(iop_app::AppError::Forbidden(action.describe())),
+                );
+            }
+            match (&a.via, changes_state(&parts.method)) {
+                (Via::Cookie { csrf_token, .. }, true) => {
+                    let submitted =
+                        match parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+                            Some(h) => (Some(h.to_string()), body),
+                            None => match form_csrf(body).await {
+                                Ok(x) => x,
+                                Err(e) => return refuse(surface, e),
+                            },
+                        };
+                    let ok = submitted
+                        .0
+                        .as_deref()
+                        .is_some_and(|s| iop_app::secret::constant_time_eq(csrf_token, s));
+                    if !ok {
+                        return refuse(surface, WebError::Csrf);
+                    }
+                    submitted.1
+                }
+                _ => body,
+            }
+        }
+    };
+    if let Some(a) = authed {
+        parts.extensions.insert(a);
+    }
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// The caller of a staff route, as a use-case context.
+pub struct Caller {
+    pub ctx: Ctx,
+    pub authed: Authed,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let authed = parts
+            .extensions
+            .get::<Authed>()
+            .cloned()
+            .ok_or(WebError::SignInRequired)?;
+        let ctx = Ctx::staff(authed.actor.clone(), request_meta(parts));
+        Ok(Caller { ctx, authed })
+    }
+}
+
+/// The caller if signed in (public routes), else `None`.
+pub struct MaybeCaller(pub Option<Caller>);
+
+impl<S: Send + Sync> FromRequestParts<S> for MaybeCaller {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
+        Ok(MaybeCaller(Caller::from_request_parts(parts, s).await.ok()))
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        self.into_problem()
+    }
+}
+
+/// Request facts for public routes (sign-in), without a caller.
+pub struct Meta(pub RequestMeta);
+
+impl<S: Send + Sync> FromRequestParts<S> for Meta {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Meta(request_meta(parts)))
+    }
+}

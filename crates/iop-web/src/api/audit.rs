@@ -1,0 +1,64 @@
+//! The audit trail over the API.
+
+use super::{ApiResult, Problem};
+use crate::access::Caller;
+use crate::error::WebError;
+use crate::{blocking, AppState};
+use axum::extract::{Query, State};
+use axum::Json;
+use iop_app::audit::AuditQuery;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditEvent {
+    seq: i64,
+    at: String,
+    actor_id: Option<String>,
+    actor_role: Option<String>,
+    action: String,
+    outcome: String,
+    patient_id: Option<String>,
+    subject: Option<String>,
+    request_id: Option<String>,
+    detail: serde_json::Value,
+    hash: String,
+}
+
+/// Audit entries, newest first, 100 a page (pass `before` = the last `seq` for the next).
+#[utoipa::path(get, path = "/api/v1/audit-events", tag = "audit", security(("bearer" = [])),
+    params(("user" = Option<String>, Query, description = "email or id of the account"),
+        ("patient" = Option<String>, Query), ("action" = Option<String>, Query, description = "action or prefix"),
+        ("from" = Option<String>, Query, description = "first day, YYYY-MM-DD"),
+        ("until" = Option<String>, Query, description = "last day, YYYY-MM-DD"),
+        ("before" = Option<i64>, Query)),
+    responses((status = 200, body = [AuditEvent]), (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Vec<AuditEvent>>> {
+    let Query(q) = q.map_err(|e| {
+        WebError::BadRequest(format!("the query could not be read: {}", e.body_text()))
+    })?;
+    let app = state.app.clone();
+    let rows =
+        blocking(move || app.audit_search(&caller.ctx, &q, crate::pages::audit::PAGE_SIZE)).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| AuditEvent {
+                seq: r.seq,
+                at: r.at,
+                actor_id: r.actor_id,
+                actor_role: r.actor_role,
+                action: r.action,
+                outcome: r.outcome,
+                patient_id: r.patient_id,
+                subject: r.subject,
+                request_id: r.request_id,
+                detail: serde_json::from_str(&r.detail).unwrap_or(serde_json::Value::Null),
+                hash: r.hash,
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,72 @@
+//! Programs and their tracks over the API.
+
+use super::{ApiResult, Problem};
+use crate::access::Caller;
+use crate::{blocking, AppState};
+use axum::extract::State;
+use axum::Json;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Serialize, ToSchema)]
+pub struct Track {
+    id: String,
+    name: String,
+    /// Weekdays as `mon,tue,thu`.
+    weekdays: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Program {
+    id: String,
+    slug: String,
+    name: String,
+    site_id: String,
+    site_name: String,
+    time_zone: String,
+    level_of_care: String,
+    session_start: String,
+    session_minutes: i32,
+    min_weeks: i32,
+    max_weeks: i32,
+    max_patients_per_facilitator: i32,
+    tracks: Vec<Track>,
+}
+
+/// Every program with its site and tracks.
+#[utoipa::path(get, path = "/api/v1/programs", tag = "programs", security(("bearer" = [])),
+    responses((status = 200, body = [Program]), (status = 401, body = Problem)))]
+pub async fn programs(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<Vec<Program>>> {
+    let app = state.app.clone();
+    let all = blocking(move || app.organisation(&caller.ctx)).await?;
+    Ok(Json(
+        all.into_iter()
+            .map(|o| Program {
+                id: o.program.id,
+                slug: o.program.slug,
+                name: o.program.name,
+                site_id: o.site.id,
+                site_name: o.site.name,
+                time_zone: o.site.time_zone,
+                level_of_care: o.program.level_of_care,
+                session_start: o.program.session_start,
+                session_minutes: o.program.session_minutes,
+                min_weeks: o.program.min_weeks,
+                max_weeks: o.program.max_weeks,
+                max_patients_per_facilitator: o.program.max_patients_per_facilitator,
+                tracks: o
+                    .tracks
+                    .into_iter()
+                    .map(|t| Track {
+                        id: t.id,
+                        name: t.name,
+                        weekdays: t.weekdays,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    ))
+}

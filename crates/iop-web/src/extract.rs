@@ -1,0 +1,62 @@
+//! Body extractors whose rejections are clear 4xx answers instead of axum's plain text.
+
+use crate::error::{ApiError, PageError, WebError};
+use axum::extract::rejection::{FormRejection, JsonRejection};
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use serde::de::DeserializeOwned;
+
+/// A JSON body. Malformed JSON is 400, a wrong type or unknown field 422, a wrong
+/// content type 415, an oversized body 413, each as `problem+json`.
+pub struct ApiJson<T>(pub T);
+
+fn json_error(r: JsonRejection) -> WebError {
+    match r {
+        JsonRejection::MissingJsonContentType(_) => WebError::UnsupportedMediaType(
+            "send the body as JSON with Content-Type: application/json".into(),
+        ),
+        JsonRejection::JsonSyntaxError(e) => {
+            WebError::BadRequest(format!("the body is not valid JSON: {}", e.body_text()))
+        }
+        JsonRejection::JsonDataError(e) => {
+            WebError::Unprocessable(format!("the JSON does not fit: {}", e.body_text()))
+        }
+        JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            WebError::PayloadTooLarge
+        }
+        other => WebError::BadRequest(other.body_text()),
+    }
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(r) => Err(ApiError(json_error(r))),
+        }
+    }
+}
+
+/// A urlencoded form from a page.
+pub struct PageForm<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for PageForm<T> {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(v)) => Ok(PageForm(v)),
+            Err(FormRejection::BytesRejection(e))
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+            {
+                Err(PageError(WebError::PayloadTooLarge))
+            }
+            Err(r) => Err(PageError(WebError::BadRequest(format!(
+                "the form could not be read: {}",
+                r.body_text()
+            )))),
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! Middleware around every route: request scope (id for error bodies), security
+//! headers, and a last safety net that turns bare error responses into proper ones.
+
+use crate::error::{error_page, problem, REQUEST_ID};
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+
+pub const CSP: &str =
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+/// Makes the request id available to error rendering in this request's task.
+pub async fn request_scope(req: Request, next: Next) -> Response {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_string();
+    REQUEST_ID.scope(id, next.run(req)).await
+}
+
+pub async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert("content-security-policy", HeaderValue::from_static(CSP));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+    );
+    // Pages hold health information: no shared or back-button caching of them.
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+/// Error responses that some layer produced without a proper body (405 from the
+/// router, 413 from the body limit, …) get one: `problem+json` under `/api`, a page
+/// elsewhere.
+pub async fn error_bodies(req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let ct = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if ct.starts_with("application/problem+json") || ct.starts_with("text/html") {
+        return res;
+    }
+    let detail = match status {
+        StatusCode::METHOD_NOT_ALLOWED => "This address does not accept that method.",
+        StatusCode::PAYLOAD_TOO_LARGE => "The request body is larger than the 1 MiB limit.",
+        StatusCode::NOT_FOUND => "There is nothing at this address.",
+        s if s.is_server_error() => {
+            "Something went wrong on our side. Please try again or report the request id."
+        }
+        _ => "The request could not be handled.",
+    };
+    let mut fixed = if is_api {
+        problem(status, detail)
+    } else {
+        error_page(status, detail)
+    };
+    for name in ["allow", "retry-after", "www-authenticate"] {
+        if let Some(v) = res.headers().get(name) {
+            fixed.headers_mut().insert(name, v.clone());
+        }
+    }
+    fixed
+}

@@ -1,0 +1,48 @@
+//! The audit log page for administrators, with filters.
+
+use crate::access::Caller;
+use crate::error::{PageError, WebError};
+use crate::pages::shell::{render, Shell};
+use crate::{blocking, AppState};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use iop_app::audit::AuditQuery;
+use iop_app::iop_store::audit::AuditRow;
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    shell: Shell,
+    q: AuditQuery,
+    rows: Vec<AuditRow>,
+    next_before: Option<i64>,
+}
+
+pub const PAGE_SIZE: i64 = 100;
+
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, PageError> {
+    let Query(q) = q.map_err(|e| {
+        PageError(WebError::BadRequest(format!(
+            "the filter could not be read: {}",
+            e.body_text()
+        )))
+    })?;
+    let shell = Shell::new(&caller, "/admin/audit");
+    let app = state.app.clone();
+    let query = q.clone();
+    let rows = blocking(move || app.audit_search(&caller.ctx, &query, PAGE_SIZE)).await?;
+    let next_before = (rows.len() as i64 == PAGE_SIZE)
+        .then(|| rows.last().map(|r| r.seq))
+        .flatten();
+    render(&AuditPage {
+        shell,
+        q,
+        rows,
+        next_before,
+    })
+}

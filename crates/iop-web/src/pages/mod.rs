@@ -1,0 +1,10 @@
+//! HTML pages for people. Each file is one area; handlers stay thin.
+
+pub mod assets;
+pub mod audit;
+pub mod dashboard;
+pub mod health;
+pub mod login;
+pub mod org;
+pub mod shell;
+pub mod users;

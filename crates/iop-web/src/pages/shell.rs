@@ -1,0 +1,64 @@
+//! What every signed-in page shares: who is signed in, the navigation their role
+//! may use, and the CSRF token for the sign-out form.
+
+use crate::access::{Caller, Via};
+use crate::error::{PageError, WebError};
+use askama::Template;
+use axum::response::{Html, IntoResponse, Response};
+use iop_app::policy::allows;
+use iop_app::Action;
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+pub struct Shell {
+    pub user_name: String,
+    pub role_label: &'static str,
+    pub nav: Vec<NavItem>,
+    pub csrf: String,
+}
+
+const NAV: &[(&str, &str, Action)] = &[
+    ("/dashboard", "Dashboard", Action::ViewDashboard),
+    ("/organisation", "Programs", Action::ViewOrganisation),
+    ("/admin/users", "Staff accounts", Action::ViewUsers),
+    ("/admin/audit", "Audit log", Action::ViewAuditLog),
+];
+
+impl Shell {
+    pub fn new(caller: &Caller, current: &str) -> Self {
+        let actor = &caller.authed.actor;
+        let csrf = match &caller.authed.via {
+            Via::Cookie { csrf_token, .. } => csrf_token.clone(),
+            Via::Bearer => String::new(),
+        };
+        let nav = NAV
+            .iter()
+            .filter(|(_, _, action)| allows(actor.role, *action))
+            .map(|(href, label, _)| NavItem {
+                href,
+                label,
+                current: *href == current,
+            })
+            .collect();
+        Shell {
+            user_name: actor.display_name.clone(),
+            role_label: actor.role.label(),
+            nav,
+            csrf,
+        }
+    }
+}
+
+pub fn render(t: &impl Template) -> Result<Response, PageError> {
+    t.render()
+        .map(|html| Html(html).into_response())
+        .map_err(|e| {
+            PageError(WebError::App(iop_app::AppError::Internal(format!(
+                "template: {e}"
+            ))))
+        })
+}

@@ -1,0 +1,89 @@
+//! The route registry: every route with its method, path, access rule and surface.
+//! The router is built from this list, and tests walk the same list, so a route
+//! cannot exist without a declared policy action.
+
+use crate::access::{guard, Access, Surface};
+use crate::layers::{error_bodies, request_scope, security_headers};
+use crate::{api, pages, AppState};
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Method};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{on, MethodFilter, MethodRouter};
+use axum::Router;
+use iop_app::Action;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    pub surface: Surface,
+    pub handler: MethodRouter<AppState>,
+}
+
+fn filter(m: &Method) -> MethodFilter {
+    match *m {
+        Method::POST => MethodFilter::POST,
+        Method::PUT => MethodFilter::PUT,
+        Method::PATCH => MethodFilter::PATCH,
+        Method::DELETE => MethodFilter::DELETE,
+        _ => MethodFilter::GET,
+    }
+}
+
+macro_rules! route {
+    ($method:ident $path:literal, $access:expr, $surface:ident, $handler:path) => {
+        Route {
+            method: Method::$method,
+            path: $path,
+            access: $access,
+            surface: Surface::$surface,
+            handler: on(filter(&Method::$method), $handler),
+        }
+    };
+}
+
+use Access::{Public, Staff};
+
+pub fn registry() -> Vec<Route> {
+    vec![
+        route!(GET "/healthz", Public, Api, pages::health::healthz),
+        route!(GET "/static/app.css", Public, Page, pages::assets::css),
+        route!(GET "/login", Public, Page, pages::login::form),
+        route!(POST "/login", Public, Page, pages::login::submit),
+        route!(POST "/logout", Staff(Action::ViewDashboard), Page, pages::login::logout),
+        route!(GET "/", Staff(Action::ViewDashboard), Page, pages::dashboard::home),
+        route!(GET "/dashboard", Staff(Action::ViewDashboard), Page, pages::dashboard::show),
+        route!(GET "/organisation", Staff(Action::ViewOrganisation), Page, pages::org::show),
+        route!(GET "/admin/users", Staff(Action::ViewUsers), Page, pages::users::list),
+        route!(POST "/admin/users", Staff(Action::ManageUsers), Page, pages::users::add),
+        route!(POST "/admin/users/status", Staff(Action::ManageUsers), Page, pages::users::set_status),
+        route!(GET "/admin/audit", Staff(Action::ViewAuditLog), Page, pages::audit::list),
+        route!(GET "/api/openapi.json", Public, Api, api::openapi::spec),
+        route!(POST "/api/v1/auth/token", Public, Api, api::auth::create_token),
+        route!(DELETE "/api/v1/auth/token/{id}", Staff(Action::ManageOwnTokens), Api, api::auth::revoke_token),
+        route!(GET "/api/v1/me", Staff(Action::ViewDashboard), Api, api::me::me),
+        route!(GET "/api/v1/users", Staff(Action::ViewUsers), Api, api::users::list),
+        route!(POST "/api/v1/users", Staff(Action::ManageUsers), Api, api::users::add),
+        route!(GET "/api/v1/programs", Staff(Action::ViewOrganisation), Api, api::org::programs),
+        route!(GET "/api/v1/audit-events", Staff(Action::ViewAuditLog), Api, api::audit::list),
+    ]
+}
+
+pub fn router(state: AppState) -> Router {
+    let mut router = Router::new();
+    for r in registry() {
+        let door = from_fn_with_state((state.clone(), r.access, r.surface), guard);
+        router = router.route(r.path, r.handler.route_layer(door));
+    }
+    let request_id = HeaderName::from_static("x-request-id");
+    router
+        .fallback(pages::health::not_found)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(crate::access::MAX_BODY))
+        .layer(from_fn(error_bodies))
+        .layer(from_fn(security_headers))
+        .layer(from_fn(request_scope))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}

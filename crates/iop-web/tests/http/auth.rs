@@ -1,0 +1,317 @@
+//! Signing in and out, throttling, idle logoff, the second factor and API tokens.
+
+use crate::common::{Auth, TestApp};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use iop_app::{AppSettings, Ctx, RequestMeta};
+use std::net::SocketAddr;
+
+#[tokio::test]
+async fn counselor_signs_in_sees_the_dashboard_and_signs_out() {
+    let t = TestApp::new().await;
+    let b = t.login("counselor@demo.test").await;
+    let dash = t.get("/dashboard", Auth::Cookie(&b)).await;
+    assert_eq!(dash.status, StatusCode::OK);
+    assert!(
+        dash.body.contains("Casey Counselor")
+            && dash.body.contains("Evening Intensive Outpatient Program")
+    );
+    // A counselor's navigation offers neither the audit log nor staff accounts.
+    assert!(!dash.body.contains("/admin/audit") && !dash.body.contains("/admin/users"));
+    let out = t
+        .post_form("/logout", Auth::Cookie(&b), &[("csrf", &b.csrf)])
+        .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        t.get("/dashboard", Auth::Cookie(&b)).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn session_cookie_is_httponly_samesite_strict_and_not_secure_on_loopback() {
+    let t = TestApp::new().await;
+    let form = t.get("/login", Auth::None).await;
+    let pre =
+        crate::common::cookie_value(&form.set_cookies(), "iop_login_csrf").expect("pre cookie");
+    let csrf = crate::common::hidden_field(&form.body, "csrf").expect("csrf");
+    let req = Request::builder()
+        .method("POST")
+        .uri("/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", format!("iop_login_csrf={pre}"))
+        .body(Body::from(format!(
+            "email=counselor%40demo.test&password=demo-password&csrf={csrf}"
+        )))
+        .expect("req");
+    let res = t.send(req).await;
+    let session = res
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("iop_session="))
+        .expect("cookie");
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Strict"),
+        "{session}"
+    );
+    assert!(
+        !session.contains("Secure"),
+        "loopback without TLS must not set Secure: {session}"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_email_and_a_wrong_password_get_the_same_answer() {
+    let t = TestApp::new().await;
+    let wrong_pw = t
+        .try_login("counselor@demo.test", "not the password", "")
+        .await
+        .expect_err("refused");
+    let wrong_email = t
+        .try_login("nobody@demo.test", "demo-password", "")
+        .await
+        .expect_err("refused");
+    assert_eq!(wrong_pw.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong_pw.status, wrong_email.status);
+    let msg = |body: &str| {
+        crate::common::hidden_field(body, "csrf")
+            .map(|c| body.replace(&c, ""))
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        msg(&wrong_pw.body).replace("counselor@demo.test", "E"),
+        msg(&wrong_email.body).replace("nobody@demo.test", "E")
+    );
+    let api_pw = t
+        .post_json(
+            "/api/v1/auth/token",
+            Auth::None,
+            serde_json::json!({ "email": "counselor@demo.test", "password": "nope nope nope" }),
+        )
+        .await;
+    let api_email = t
+        .post_json(
+            "/api/v1/auth/token",
+            Auth::None,
+            serde_json::json!({ "email": "ghost@demo.test", "password": "nope nope nope" }),
+        )
+        .await;
+    assert_eq!(api_pw.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(api_pw.json()["detail"], api_email.json()["detail"]);
+}
+
+#[tokio::test]
+async fn five_failed_logins_lock_the_account_for_fifteen_minutes() {
+    let t = TestApp::new().await;
+    for _ in 0..5 {
+        let res = t
+            .try_login("counselor@demo.test", "wrong password!", "")
+            .await
+            .expect_err("refused");
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    }
+    let locked = t
+        .try_login("counselor@demo.test", "demo-password", "")
+        .await
+        .expect_err("locked");
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(locked.body.contains("15 minutes"));
+    // Another account from another address is unaffected.
+    let mut other = Request::builder()
+        .method("POST")
+        .uri("/api/v1/auth/token")
+        .header("content-type", "application/json")
+        .body(Body::from(
+            serde_json::json!({ "email": "director@demo.test", "password": "demo-password" })
+                .to_string(),
+        ))
+        .expect("req");
+    other
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(SocketAddr::from((
+            [192, 0, 2, 10],
+            5555,
+        ))));
+    assert_eq!(t.send(other).await.status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn five_failures_from_one_address_lock_that_address_for_every_account() {
+    let t = TestApp::new().await;
+    let from = |n: u8| {
+        let mut req = Request::builder()
+            .method("POST")
+            .uri("/api/v1/auth/token")
+            .header("content-type", "application/json")
+            .body(Body::from(serde_json::json!({ "email": format!("guess{n}@demo.test"), "password": "guessing wrong" }).to_string()))
+            .expect("req");
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(SocketAddr::from((
+                [10, 9, 8, 7],
+                5555,
+            ))));
+        req
+    };
+    for n in 0..5 {
+        assert_eq!(t.send(from(n)).await.status, StatusCode::UNAUTHORIZED);
+    }
+    let mut right = Request::builder()
+        .method("POST")
+        .uri("/api/v1/auth/token")
+        .header("content-type", "application/json")
+        .body(Body::from(
+            serde_json::json!({ "email": "billing@demo.test", "password": "demo-password" })
+                .to_string(),
+        ))
+        .expect("req");
+    right
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(SocketAddr::from((
+            [10, 9, 8, 7],
+            5556,
+        ))));
+    assert_eq!(t.send(right).await.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn an_idle_session_is_signed_out_after_the_configured_minutes() {
+    let t = TestApp::with_settings(AppSettings {
+        idle_timeout: jiff::SignedDuration::from_mins(15),
+        ..AppSettings::default()
+    })
+    .await;
+    let b = t.login("counselor@demo.test").await;
+    let app = t.app.clone();
+    let cookie = b.cookie.clone();
+    let (at_14, at_30) = tokio::task::spawn_blocking(move || {
+        let now = jiff::Timestamp::now();
+        let meta = |mins| RequestMeta {
+            request_id: "t".into(),
+            now: now + jiff::SignedDuration::from_mins(mins),
+            ip: None,
+        };
+        let at_14 = app.session(&meta(14), &cookie).expect("lookup").is_some();
+        let at_30 = app.session(&meta(30), &cookie).expect("lookup").is_some();
+        (at_14, at_30)
+    })
+    .await
+    .expect("join");
+    assert!(
+        at_14,
+        "14 minutes after the last request the session is still open"
+    );
+    assert!(!at_30, "16 minutes idle ends the session");
+    // Ended for good, also at the real current time.
+    assert_eq!(
+        t.get("/dashboard", Auth::Cookie(&b)).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn an_account_with_a_second_factor_needs_the_current_code() {
+    let t = TestApp::new().await;
+    let app = t.app.clone();
+    let url = tokio::task::spawn_blocking(move || {
+        app.enable_totp(
+            &Ctx::system(RequestMeta::cli(jiff::Timestamp::now())),
+            "counselor@demo.test",
+        )
+    })
+    .await
+    .expect("join")
+    .expect("enable");
+    let totp = totp_rs::TOTP::from_url(&url).expect("otpauth url");
+    let no_code = t
+        .try_login("counselor@demo.test", "demo-password", "")
+        .await
+        .expect_err("refused");
+    assert_eq!(no_code.status, StatusCode::UNAUTHORIZED);
+    let wrong = t
+        .try_login("counselor@demo.test", "demo-password", "000000")
+        .await;
+    if wrong.is_ok() {
+        // One in a million: the wrong code happened to be right.
+        assert_eq!(totp.generate_current().expect("code"), "000000");
+    }
+    let code = totp.generate_current().expect("code");
+    assert!(t
+        .try_login("counselor@demo.test", "demo-password", &code)
+        .await
+        .is_ok());
+}
+
+#[tokio::test]
+async fn api_token_from_credentials_works_as_a_bearer_token() {
+    let t = TestApp::new().await;
+    let res = t
+        .post_json(
+            "/api/v1/auth/token",
+            Auth::None,
+            serde_json::json!({ "email": "billing@demo.test", "password": "demo-password" }),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED);
+    let j = res.json();
+    let token = j["token"].as_str().expect("token");
+    assert!(j["expires_at"].as_str().is_some_and(|e| e.ends_with('Z')));
+    let me = t.get("/api/v1/me", Auth::Bearer(token)).await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(me.json()["role"], "billing");
+}
+
+#[tokio::test]
+async fn a_disabled_account_cannot_sign_in_and_its_sessions_end() {
+    let t = TestApp::new().await;
+    let b = t.login("billing@demo.test").await;
+    let admin = t.login("admin@demo.test").await;
+    let res = t
+        .post_form(
+            "/admin/users/status",
+            Auth::Cookie(&admin),
+            &[
+                ("csrf", &admin.csrf),
+                ("email", "billing@demo.test"),
+                ("disabled", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(
+        t.get("/dashboard", Auth::Cookie(&b)).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(t
+        .try_login("billing@demo.test", "demo-password", "")
+        .await
+        .is_err());
+}
+
+#[tokio::test]
+async fn pages_carry_the_security_headers() {
+    let t = TestApp::new().await;
+    let res = t.get("/login", Auth::None).await;
+    let h = |n: &str| {
+        res.headers
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(h("content-security-policy").contains("frame-ancestors 'none'"));
+    assert_eq!(h("x-content-type-options"), "nosniff");
+    assert_eq!(h("referrer-policy"), "no-referrer");
+    assert_eq!(h("cache-control"), "no-store");
+    assert!(!h("x-request-id").is_empty());
+}
+
+#[tokio::test]
+async fn the_login_form_only_sends_people_to_paths_of_this_site() {
+    let t = TestApp::new().await;
+    let form = t.get("/login?next=https://evil.example/", Auth::None).await;
+    assert!(
+        form.body.contains("name=\"next\" value=\"/dashboard\""),
+        "{}",
+        form.body
+    );
+}

@@ -1,0 +1,277 @@
+//! Bad input gets a clear 4xx problem (or page), never a panic or a 500.
+
+use crate::common::{Auth, TestApp};
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use iop_app::{Ctx, RequestMeta};
+
+fn assert_problem(res: &crate::common::Response, status: StatusCode) {
+    assert_eq!(res.status, status, "{}", res.body);
+    assert!(
+        res.content_type().starts_with("application/problem+json"),
+        "content type {}",
+        res.content_type()
+    );
+    let j = res.json();
+    assert_eq!(j["status"], status.as_u16());
+    assert!(
+        j["detail"].as_str().is_some_and(|d| d.len() > 10),
+        "detail should say what is wrong: {}",
+        res.body
+    );
+    assert!(
+        j["request_id"].as_str().is_some_and(|r| r != "-"),
+        "request id missing: {}",
+        res.body
+    );
+}
+
+#[tokio::test]
+async fn malformed_json_is_400() {
+    let t = TestApp::new().await;
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/auth/token")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{\"email\": "))
+        .expect("req");
+    assert_problem(&t.send(req).await, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn wrong_types_and_unknown_fields_are_422() {
+    let t = TestApp::new().await;
+    let wrong_type = t
+        .post_json(
+            "/api/v1/auth/token",
+            Auth::None,
+            serde_json::json!({ "email": 5, "password": [] }),
+        )
+        .await;
+    assert_problem(&wrong_type, StatusCode::UNPROCESSABLE_ENTITY);
+    let unknown = t
+        .post_json(
+            "/api/v1/auth/token",
+            Auth::None,
+            serde_json::json!({ "email": "a@b.c", "password": "x", "admin": true }),
+        )
+        .await;
+    assert_problem(&unknown, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        unknown.body.contains("admin"),
+        "the message should name the unknown field: {}",
+        unknown.body
+    );
+}
+
+#[tokio::test]
+async fn missing_json_content_type_is_415() {
+    let t = TestApp::new().await;
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/auth/token")
+        .body(Body::from("{}"))
+        .expect("req");
+    assert_problem(&t.send(req).await, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+#[tokio::test]
+async fn bodies_over_one_mebibyte_are_413() {
+    let t = TestApp::new().await;
+    let big = format!(
+        "{{\"email\":\"{}\",\"password\":\"x\"}}",
+        "a".repeat(1024 * 1024 + 10)
+    );
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/auth/token")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(big))
+        .expect("req");
+    assert_problem(&t.send(req).await, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn bad_values_in_a_well_formed_request_are_422_with_the_reason() {
+    let t = TestApp::new().await;
+    let admin = t.token("admin@demo.test").await;
+    let short = serde_json::json!({ "email": "new@demo.test", "display_name": "New", "role": "counselor", "password": "short" });
+    let res = t
+        .post_json("/api/v1/users", Auth::Bearer(&admin), short)
+        .await;
+    assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("12 characters"), "{}", res.body);
+    let role = serde_json::json!({ "email": "new@demo.test", "display_name": "New", "role": "root", "password": "long enough password" });
+    assert_problem(
+        &t.post_json("/api/v1/users", Auth::Bearer(&admin), role)
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    );
+    let dup = serde_json::json!({ "email": "counselor@demo.test", "display_name": "Dup", "role": "counselor", "password": "long enough password" });
+    assert_problem(
+        &t.post_json("/api/v1/users", Auth::Bearer(&admin), dup)
+            .await,
+        StatusCode::CONFLICT,
+    );
+}
+
+#[tokio::test]
+async fn state_changes_with_a_cookie_need_the_csrf_token() {
+    let t = TestApp::new().await;
+    let b = t.login("counselor@demo.test").await;
+    let missing = t.post_form("/logout", Auth::CookieNoCsrf(&b), &[]).await;
+    assert_eq!(missing.status, StatusCode::FORBIDDEN);
+    assert!(missing.body.contains("CSRF"), "{}", missing.body);
+    let forged = t
+        .post_form(
+            "/logout",
+            Auth::CookieNoCsrf(&b),
+            &[("csrf", "forged-token")],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    // Refused requests changed nothing: the session still works.
+    assert_eq!(
+        t.get("/dashboard", Auth::Cookie(&b)).await.status,
+        StatusCode::OK
+    );
+    let ok = t
+        .post_form("/logout", Auth::CookieNoCsrf(&b), &[("csrf", &b.csrf)])
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+
+    let admin = t.login("admin@demo.test").await;
+    let api = t
+        .post_json("/api/v1/users", Auth::CookieNoCsrf(&admin), serde_json::json!({ "email": "x@demo.test", "display_name": "X", "role": "billing", "password": "long enough password" }))
+        .await;
+    assert_problem(&api, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_login_form_needs_its_csrf_token() {
+    let t = TestApp::new().await;
+    let res = t
+        .post_form(
+            "/login",
+            Auth::None,
+            &[
+                ("email", "counselor@demo.test"),
+                ("password", "demo-password"),
+                ("csrf", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(res.content_type().starts_with("text/html"));
+    assert!(res
+        .set_cookies()
+        .iter()
+        .all(|c| !c.starts_with("iop_session=")));
+}
+
+#[tokio::test]
+async fn expired_revoked_and_unknown_tokens_are_401() {
+    let t = TestApp::new().await;
+    let app = t.app.clone();
+    let expired = tokio::task::spawn_blocking(move || {
+        let past = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(48);
+        let ctx = Ctx::system(RequestMeta::cli(past));
+        let uid = app.user_id_for_email("counselor@demo.test").expect("user");
+        app.create_token_for(
+            &ctx,
+            &uid.to_string(),
+            "old",
+            jiff::SignedDuration::from_hours(24),
+        )
+        .expect("token")
+        .token
+    })
+    .await
+    .expect("join");
+    assert_problem(
+        &t.get("/api/v1/me", Auth::Bearer(&expired)).await,
+        StatusCode::UNAUTHORIZED,
+    );
+    assert_problem(
+        &t.get("/api/v1/me", Auth::Bearer("iop_not-a-real-token"))
+            .await,
+        StatusCode::UNAUTHORIZED,
+    );
+
+    let tok = t.token("counselor@demo.test").await;
+    let id = t
+        .post_json(
+            "/api/v1/auth/token",
+            Auth::None,
+            serde_json::json!({ "email": "counselor@demo.test", "password": "demo-password" }),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let del = Request::builder()
+        .method(Method::DELETE)
+        .uri(format!("/api/v1/auth/token/{id}"));
+    let res = t
+        .send(
+            Auth::Bearer(&tok)
+                .apply(del)
+                .body(Body::empty())
+                .expect("req"),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.body);
+    let again = Request::builder()
+        .method(Method::DELETE)
+        .uri(format!("/api/v1/auth/token/{id}"));
+    assert_problem(
+        &t.send(
+            Auth::Bearer(&tok)
+                .apply(again)
+                .body(Body::empty())
+                .expect("req"),
+        )
+        .await,
+        StatusCode::CONFLICT,
+    );
+}
+
+#[tokio::test]
+async fn unknown_addresses_and_methods_get_proper_error_bodies() {
+    let t = TestApp::new().await;
+    assert_problem(
+        &t.get("/api/v1/nothing-here", Auth::None).await,
+        StatusCode::NOT_FOUND,
+    );
+    let page = t.get("/nothing-here", Auth::None).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.content_type().starts_with("text/html") && page.body.contains("Request id"));
+    let req = Request::builder()
+        .method(Method::PUT)
+        .uri("/api/v1/me")
+        .body(Body::empty())
+        .expect("req");
+    assert_problem(&t.send(req).await, StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[tokio::test]
+async fn bad_audit_filters_are_refused_with_the_reason() {
+    let t = TestApp::new().await;
+    let admin = t.token("admin@demo.test").await;
+    let res = t
+        .get("/api/v1/audit-events?from=yesterday", Auth::Bearer(&admin))
+        .await;
+    assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("2026-11-27"), "{}", res.body);
+    assert_problem(
+        &t.get("/api/v1/audit-events?before=abc", Auth::Bearer(&admin))
+            .await,
+        StatusCode::BAD_REQUEST,
+    );
+    assert_problem(
+        &t.get("/api/v1/audit-events?colour=red", Auth::Bearer(&admin))
+            .await,
+        StatusCode::BAD_REQUEST,
+    );
+}

@@ -1,0 +1,9 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! HTTP integration tests: the real router, in-process, on a fresh database per test
+//! (SQLite, or PostgreSQL when IOP_TEST_DATABASE_URL is set).
+
+mod auth;
+mod bad_input;
+mod common;
+mod routes;
+mod trail;
