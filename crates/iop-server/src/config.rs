@@ -77,6 +77,16 @@ struct Overrides {
     addr: Option<String>,
 }
 
+const KEYS: [&str; 7] = [
+    "addr",
+    "data_dir",
+    "database_url",
+    "idle_timeout_minutes",
+    "api_token_ttl_hours",
+    "secure_cookies",
+    "max_connections",
+];
+
 impl Config {
     pub fn load(global: &GlobalArgs, addr: Option<String>) -> Result<Self, String> {
         let mut fig = Figment::from(Serialized::defaults(Config::default()));
@@ -90,7 +100,8 @@ impl Config {
             Some(path) => fig = fig.merge(Toml::file(path)),
             None => fig = fig.merge(Toml::file("iop.toml")),
         }
-        fig = fig.merge(Env::prefixed("IOP_").ignore(&["log"]));
+        // Only our own keys: other IOP_* variables (IOP_LOG, test settings) are not config.
+        fig = fig.merge(Env::prefixed("IOP_").only(&KEYS));
         fig = fig.merge(Serialized::defaults(Overrides {
             data_dir: global.data_dir.clone(),
             database_url: global.database_url.clone(),

@@ -1,0 +1,384 @@
+//! The `iop` binary as an operator uses it: exit codes, the demo guard, audit
+//! verification after tampering, backups. On SQLite, or PostgreSQL when
+//! IOP_TEST_DATABASE_URL is set.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use diesel::RunQueryDsl;
+use iop_store::testing::TestDb;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+struct Iop {
+    db: TestDb,
+}
+
+impl Iop {
+    fn new() -> Self {
+        Iop {
+            db: TestDb::new().expect("test db"),
+        }
+    }
+
+    fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_iop"));
+        // Run where no iop.toml lies around, with only the test's database.
+        cmd.current_dir(&self.db.dir)
+            .env_remove("IOP_DATABASE_URL")
+            .env_remove("IOP_DATA_DIR")
+            .env("IOP_LOG", "warn");
+        if self.db.is_postgres() {
+            cmd.args(["--database-url", &self.db.url]);
+        } else {
+            cmd.args(["--data-dir", &self.db.dir.to_string_lossy()]);
+        }
+        cmd.args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn iop");
+        if let Some(input) = stdin {
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(input.as_bytes())
+                .expect("write stdin");
+        }
+        drop(child.stdin.take());
+        child.wait_with_output().expect("wait")
+    }
+
+    fn sql(&self, statements: &[&str]) {
+        let store = iop_store::Store::open(&self.db.url, 1).expect("open");
+        let mut conn = store.conn().expect("conn");
+        for s in statements {
+            diesel::sql_query(*s)
+                .execute(&mut *conn)
+                .unwrap_or_else(|e| panic!("{s}: {e}"));
+        }
+    }
+}
+
+fn text(o: &[u8]) -> String {
+    String::from_utf8_lossy(o).into_owned()
+}
+
+#[test]
+fn version_prints_and_exits_zero() {
+    let out = Command::new(env!("CARGO_BIN_EXE_iop"))
+        .arg("--version")
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    assert!(text(&out.stdout).starts_with("iop "));
+}
+
+#[test]
+fn bad_usage_exits_two() {
+    let out = Command::new(env!("CARGO_BIN_EXE_iop"))
+        .arg("frobnicate")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn user_add_reads_the_password_from_stdin_and_refuses_bad_input_with_exit_two() {
+    let iop = Iop::new();
+    let ok = iop.run(
+        &[
+            "user",
+            "add",
+            "pat@clinic.test",
+            "--name",
+            "Pat",
+            "--role",
+            "counselor",
+        ],
+        Some("a long enough password\n"),
+    );
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    let short = iop.run(
+        &[
+            "user",
+            "add",
+            "sam@clinic.test",
+            "--name",
+            "Sam",
+            "--role",
+            "counselor",
+        ],
+        Some("short\n"),
+    );
+    assert_eq!(short.status.code(), Some(2));
+    assert!(
+        text(&short.stderr).contains("at least 12 characters"),
+        "{}",
+        text(&short.stderr)
+    );
+    let role = iop.run(
+        &[
+            "user",
+            "add",
+            "sam@clinic.test",
+            "--name",
+            "Sam",
+            "--role",
+            "root",
+        ],
+        Some("a long enough password\n"),
+    );
+    assert_eq!(role.status.code(), Some(2));
+    let dup = iop.run(
+        &[
+            "user",
+            "add",
+            "PAT@clinic.test",
+            "--name",
+            "Pat",
+            "--role",
+            "billing",
+        ],
+        Some("a long enough password\n"),
+    );
+    assert_eq!(dup.status.code(), Some(2));
+    assert!(text(&dup.stderr).contains("already exists"));
+    let list = iop.run(&["user", "list"], None);
+    assert_eq!(
+        text(&list.stdout).lines().count(),
+        1,
+        "only the valid account was stored"
+    );
+}
+
+#[test]
+fn token_create_prints_a_token_once_and_revoke_works() {
+    let iop = Iop::new();
+    iop.run(
+        &[
+            "user",
+            "add",
+            "pat@clinic.test",
+            "--name",
+            "Pat",
+            "--role",
+            "counselor",
+        ],
+        Some("a long enough password\n"),
+    );
+    let out = iop.run(
+        &[
+            "token",
+            "create",
+            "--user",
+            "pat@clinic.test",
+            "--days",
+            "7",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).trim().starts_with("iop_"));
+    let id = text(&out.stderr)
+        .split_whitespace()
+        .nth(1)
+        .expect("id")
+        .to_string();
+    assert!(iop.run(&["token", "revoke", &id], None).status.success());
+    assert_eq!(
+        iop.run(&["token", "revoke", &id], None).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        iop.run(&["token", "create", "--user", "nobody@clinic.test"], None)
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn audit_verify_passes_then_names_the_row_edited_with_sql() {
+    let iop = Iop::new();
+    for who in ["a", "b", "c"] {
+        let email = format!("{who}@clinic.test");
+        let out = iop.run(
+            &["user", "add", &email, "--name", who, "--role", "billing"],
+            Some("a long enough password\n"),
+        );
+        assert!(out.status.success());
+    }
+    let ok = iop.run(&["audit", "verify"], None);
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    assert!(
+        text(&ok.stdout).contains("3 entries verified"),
+        "{}",
+        text(&ok.stdout)
+    );
+
+    // The application's own guard: the trigger refuses an UPDATE.
+    let store = iop_store::Store::open(&iop.db.url, 1).expect("open");
+    let blocked = diesel::sql_query("UPDATE audit_log SET action = 'user.nothing' WHERE seq = 2")
+        .execute(&mut *store.conn().expect("conn"));
+    assert!(
+        blocked.is_err(),
+        "the append-only trigger must refuse updates"
+    );
+
+    // Behind the application's back: drop the trigger, then edit row 2.
+    if iop.db.is_postgres() {
+        iop.sql(&[
+            "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update",
+            "UPDATE audit_log SET detail = '{\"role\":\"admin\"}' WHERE seq = 2",
+        ]);
+    } else {
+        iop.sql(&[
+            "DROP TRIGGER audit_log_no_update",
+            "UPDATE audit_log SET detail = '{\"role\":\"admin\"}' WHERE seq = 2",
+        ]);
+    }
+    let bad = iop.run(&["audit", "verify"], None);
+    assert_eq!(bad.status.code(), Some(1));
+    let err = text(&bad.stderr);
+    assert!(err.contains("seq=2") && err.contains("edited"), "{err}");
+}
+
+#[test]
+fn audit_verify_notices_a_deleted_row() {
+    let iop = Iop::new();
+    for who in ["a", "b", "c"] {
+        let email = format!("{who}@clinic.test");
+        iop.run(
+            &["user", "add", &email, "--name", who, "--role", "billing"],
+            Some("a long enough password\n"),
+        );
+    }
+    if iop.db.is_postgres() {
+        iop.sql(&[
+            "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update",
+            "DELETE FROM audit_log WHERE seq = 2",
+        ]);
+    } else {
+        iop.sql(&[
+            "DROP TRIGGER audit_log_no_delete",
+            "DELETE FROM audit_log WHERE seq = 2",
+        ]);
+    }
+    let bad = iop.run(&["audit", "verify"], None);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad.stderr).contains("seq=3"), "{}", text(&bad.stderr));
+}
+
+#[test]
+fn demo_refuses_a_database_with_other_data_and_changes_nothing() {
+    let iop = Iop::new();
+    iop.run(
+        &[
+            "user",
+            "add",
+            "pat@clinic.test",
+            "--name",
+            "Pat",
+            "--role",
+            "admin",
+        ],
+        Some("a long enough password\n"),
+    );
+    let out = iop.run(&["serve", "--demo", "--addr", "127.0.0.1:0"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("not the demo"),
+        "{}",
+        text(&out.stderr)
+    );
+    let list = iop.run(&["user", "list"], None);
+    assert_eq!(text(&list.stdout).lines().count(), 1);
+    assert!(iop.run(&["audit", "verify"], None).status.success());
+}
+
+#[test]
+fn backup_copies_the_sqlite_database_and_the_copy_verifies() {
+    let iop = Iop::new();
+    if iop.db.is_postgres() {
+        let out = iop.run(&["backup", "--out", "x.dump"], None);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(text(&out.stderr).contains("pg_dump"));
+        return;
+    }
+    iop.run(
+        &[
+            "user",
+            "add",
+            "pat@clinic.test",
+            "--name",
+            "Pat",
+            "--role",
+            "admin",
+        ],
+        Some("a long enough password\n"),
+    );
+    let copy_dir = iop.db.dir.join("copy");
+    std::fs::create_dir_all(&copy_dir).expect("dir");
+    let out_file = copy_dir.join("iop.sqlite3");
+    let out = iop.run(&["backup", "--out", &out_file.to_string_lossy()], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let again = iop.run(&["backup", "--out", &out_file.to_string_lossy()], None);
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "an existing file is never overwritten"
+    );
+    let verify = Command::new(env!("CARGO_BIN_EXE_iop"))
+        .args(["--data-dir", &copy_dir.to_string_lossy(), "audit", "verify"])
+        .current_dir(&iop.db.dir)
+        .output()
+        .expect("run");
+    assert!(verify.status.success(), "{}", text(&verify.stderr));
+    assert!(text(&verify.stdout).contains("1 entries verified"));
+}
+
+#[test]
+fn configuration_file_and_environment_choose_the_data_directory() {
+    let iop = Iop::new();
+    if iop.db.is_postgres() {
+        return;
+    }
+    let from_file = iop.db.dir.join("from-file");
+    std::fs::write(
+        iop.db.dir.join("iop.toml"),
+        format!("data_dir = {:?}\n", from_file.to_string_lossy()),
+    )
+    .expect("toml");
+    let run = |envs: &[(&str, &str)]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_iop"));
+        c.current_dir(&iop.db.dir)
+            .env_remove("IOP_DATA_DIR")
+            .env_remove("IOP_DATABASE_URL")
+            .args(["migrate"]);
+        for (k, v) in envs {
+            c.env(k, v);
+        }
+        c.output().expect("run")
+    };
+    assert!(run(&[]).status.success());
+    assert!(
+        from_file.join("iop.sqlite3").exists(),
+        "iop.toml's data_dir was used"
+    );
+    let from_env = iop.db.dir.join("from-env");
+    assert!(run(&[("IOP_DATA_DIR", &from_env.to_string_lossy())])
+        .status
+        .success());
+    assert!(
+        from_env.join("iop.sqlite3").exists(),
+        "IOP_DATA_DIR beats iop.toml"
+    );
+    std::fs::write(iop.db.dir.join("iop.toml"), "colour = \"red\"\n").expect("toml");
+    let bad = run(&[]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad.stderr).contains("colour"),
+        "{}",
+        text(&bad.stderr)
+    );
+}
