@@ -5,8 +5,11 @@
 
 pub mod account;
 pub mod audit;
+pub mod calendar;
 pub mod ids;
 pub mod money;
+pub mod npi;
+pub mod ratio;
 pub mod role;
 pub mod security;
 pub mod time;

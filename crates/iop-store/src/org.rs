@@ -86,3 +86,11 @@ pub fn tracks_of(conn: &mut DbConn, program_id: &str) -> Result<Vec<TrackRow>> {
         .select(TrackRow::as_select())
         .load(conn)?)
 }
+
+/// Every track of every program, in one query.
+pub fn all_tracks(conn: &mut DbConn) -> Result<Vec<TrackRow>> {
+    Ok(tracks::table
+        .order((tracks::program_id.asc(), tracks::name.asc()))
+        .select(TrackRow::as_select())
+        .load(conn)?)
+}
