@@ -6,6 +6,8 @@
 pub mod account;
 pub mod audit;
 pub mod calendar;
+pub mod curriculum;
+pub mod holidays;
 pub mod ids;
 pub mod money;
 pub mod npi;
