@@ -12,6 +12,7 @@ use iop_store::org::{self, ProgramRow, SiteRow, TrackRow};
 use iop_store::users::{self, UserRow};
 
 pub const DEMO_PASSWORD: &str = "demo-password";
+pub const DEMO_TZ: &str = "America/Kentucky/Louisville";
 const DEMO_MARK: &str = "demo_organisation";
 
 pub const DEMO_ACCOUNTS: &[(&str, &str, Role)] = &[
@@ -50,6 +51,7 @@ impl App {
                 ));
             }
             let now = stored(ctx.now());
+            let today = ctx.now().to_zoned(jiff::tz::TimeZone::get(DEMO_TZ).map_err(|e| AppError::Internal(e.to_string()))?).date();
             for (email, name, role) in DEMO_ACCOUNTS {
                 users::insert(
                     c,
@@ -68,7 +70,7 @@ impl App {
             let site = SiteRow {
                 id: SiteId::new_v7().to_string(),
                 name: "Riverside Recovery Center".into(),
-                time_zone: "America/Kentucky/Louisville".into(),
+                time_zone: DEMO_TZ.into(),
                 address: "100 River Road, Louisville, KY 40202".into(),
                 admissions_phone: "(502) 555-0142".into(),
                 created_at: now.clone(),
@@ -87,22 +89,24 @@ impl App {
                 max_patients_per_facilitator: 6,
                 family_every_weeks: 2,
                 family_minutes: 180,
-                alumni_weekday: "thu".into(),
+                alumni_weekday: "wed".into(),
                 created_at: now.clone(),
+                family_weekday: "thu".into(),
+                family_anchor: iop_domain::calendar::monday_of(today).to_string(),
+                alumni_minutes: 90,
+                horizon_weeks: 12,
             };
             org::insert_program(c, &program)?;
+            let mut track_ids = Vec::new();
             for (name, days) in [("Mon/Tue/Thu", "mon,tue,thu"), ("Mon/Wed/Thu", "mon,wed,thu")] {
+                let id = TrackId::new_v7().to_string();
                 org::insert_track(
                     c,
-                    &TrackRow {
-                        id: TrackId::new_v7().to_string(),
-                        program_id: program.id.clone(),
-                        name: name.into(),
-                        weekdays: days.into(),
-                        created_at: now.clone(),
-                    },
+                    &TrackRow { id: id.clone(), program_id: program.id.clone(), name: name.into(), weekdays: days.into(), created_at: now.clone() },
                 )?;
+                track_ids.push(id);
             }
+            crate::demo_calendar::seed(c, ctx, &site.id, &program.id, &track_ids, today)?;
             meta::set(c, DEMO_MARK, &now)?;
             record(c, ctx, Event::ok("demo.seed"))?;
             Ok(DemoOutcome::Seeded)

@@ -4,12 +4,17 @@
 
 pub mod audit;
 pub mod auth;
+pub mod calendar;
+pub mod closures;
 pub mod ctx;
 pub mod demo;
+mod demo_calendar;
 pub mod error;
+pub mod feeds;
 pub mod org;
 pub mod policy;
 pub mod secret;
+pub mod staffing;
 pub mod users;
 
 pub use ctx::{Actor, Ctx, Principal, RequestMeta};

@@ -14,6 +14,11 @@ pub enum Action {
     ViewUsers,
     ManageUsers,
     ViewAuditLog,
+    ViewCalendar,
+    ManageCalendar,
+    ViewStaffing,
+    ManageStaffing,
+    ManageCalendarFeeds,
 }
 
 use Role::*;
@@ -35,6 +40,17 @@ pub const POLICY: &[(Action, &[Role])] = &[
     (Action::ViewUsers, &[Admin, ClinicalDirector]),
     (Action::ManageUsers, &[Admin]),
     (Action::ViewAuditLog, &[Admin, ClinicalDirector]),
+    (
+        Action::ViewCalendar,
+        &[Admin, ClinicalDirector, Counselor, Admissions, Billing],
+    ),
+    (Action::ManageCalendar, &[Admin, ClinicalDirector]),
+    (Action::ViewStaffing, &[Admin, ClinicalDirector, Counselor]),
+    (Action::ManageStaffing, &[Admin, ClinicalDirector]),
+    (
+        Action::ManageCalendarFeeds,
+        &[Admin, ClinicalDirector, Counselor],
+    ),
 ];
 
 pub fn allows(role: Role, action: Action) -> bool {
@@ -62,6 +78,11 @@ impl Action {
             Action::ViewUsers => "view staff accounts",
             Action::ManageUsers => "manage staff accounts",
             Action::ViewAuditLog => "view the audit log",
+            Action::ViewCalendar => "view the program calendar",
+            Action::ManageCalendar => "change the program calendar",
+            Action::ViewStaffing => "view staffing",
+            Action::ManageStaffing => "change staff and facilitator assignments",
+            Action::ManageCalendarFeeds => "manage calendar feeds",
         }
     }
 }

@@ -55,7 +55,9 @@ pub fn max_topics(min_weeks: u32, fewest_nights_per_week: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calendar::{parse_weekdays, plan, Closure, ProgramSchedule, SessionKind, TrackPattern};
+    use crate::calendar::{
+        parse_weekdays, plan, Closure, ProgramSchedule, SessionKind, TrackPattern,
+    };
     use jiff::civil::{date, Time, Weekday};
     use jiff::tz::TimeZone;
     use proptest::prelude::*;
@@ -64,9 +66,30 @@ mod tests {
     #[test]
     fn cancelled_sessions_take_no_topic_and_delay_the_rotation() {
         let d = date(2026, 1, 5);
-        let slots: Vec<Slot> = (0..8).map(|i| Slot { date: d, cancelled: i == 2 }).collect();
-        assert_eq!(rotate(&slots, 6, 0), vec![Some(0), Some(1), None, Some(2), Some(3), Some(4), Some(5), Some(0)]);
-        assert_eq!(rotate(&slots[3..], 6, 2)[0], Some(2), "a later start continues the rotation");
+        let slots: Vec<Slot> = (0..8)
+            .map(|i| Slot {
+                date: d,
+                cancelled: i == 2,
+            })
+            .collect();
+        assert_eq!(
+            rotate(&slots, 6, 0),
+            vec![
+                Some(0),
+                Some(1),
+                None,
+                Some(2),
+                Some(3),
+                Some(4),
+                Some(5),
+                Some(0)
+            ]
+        );
+        assert_eq!(
+            rotate(&slots[3..], 6, 2)[0],
+            Some(2),
+            "a later start continues the rotation"
+        );
     }
 
     #[test]

@@ -4,7 +4,10 @@
 use jiff::civil::{Date, Weekday};
 
 fn nth(year: i16, month: i8, weekday: Weekday, n: i8) -> Option<Date> {
-    Date::new(year, month, 1).ok()?.nth_weekday_of_month(n, weekday).ok()
+    Date::new(year, month, 1)
+        .ok()?
+        .nth_weekday_of_month(n, weekday)
+        .ok()
 }
 
 fn observed(d: Date) -> Date {
@@ -18,7 +21,8 @@ fn observed(d: Date) -> Date {
 
 /// (observed date, name) for every federal holiday of `year`, in date order.
 pub fn us_federal(year: i16) -> Vec<(Date, &'static str)> {
-    let fixed = |m: i8, d: i8, name: &'static str| Date::new(year, m, d).ok().map(|x| (observed(x), name));
+    let fixed =
+        |m: i8, d: i8, name: &'static str| Date::new(year, m, d).ok().map(|x| (observed(x), name));
     let mut v: Vec<(Date, &'static str)> = [
         fixed(1, 1, "New Year's Day"),
         nth(year, 1, Weekday::Monday, 3).map(|d| (d, "Birthday of Martin Luther King, Jr.")),

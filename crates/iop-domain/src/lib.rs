@@ -13,6 +13,7 @@ pub mod money;
 pub mod npi;
 pub mod ratio;
 pub mod role;
+pub mod roster;
 pub mod security;
 pub mod time;
 

@@ -4,8 +4,10 @@
 //! [`Store::write`]; use cases in `iop-app` decide the transaction, this crate the SQL.
 
 pub mod audit;
+pub mod calendar;
 pub mod db;
 pub mod dialect;
+pub mod episodes;
 pub mod meta;
 pub mod org;
 pub mod schema;

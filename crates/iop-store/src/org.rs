@@ -32,6 +32,10 @@ pub struct ProgramRow {
     pub family_minutes: i32,
     pub alumni_weekday: String,
     pub created_at: String,
+    pub family_weekday: String,
+    pub family_anchor: String,
+    pub alumni_minutes: i32,
+    pub horizon_weeks: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -95,6 +95,10 @@ diesel::table! {
         family_minutes -> Integer,
         alumni_weekday -> Text,
         created_at -> Text,
+        family_weekday -> Text,
+        family_anchor -> Text,
+        alumni_minutes -> Integer,
+        horizon_weeks -> Integer,
     }
 }
 
@@ -113,6 +117,125 @@ diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(programs -> sites (site_id));
 diesel::joinable!(tracks -> programs (program_id));
 
+diesel::table! {
+    closures (id) {
+        id -> Text,
+        site_id -> Text,
+        local_date -> Text,
+        reason -> Text,
+        created_at -> Text,
+        voided_at -> Nullable<Text>,
+        void_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    topics (id) {
+        id -> Text,
+        program_id -> Text,
+        position -> Integer,
+        title -> Text,
+        active -> Bool,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        program_id -> Text,
+        track_id -> Nullable<Text>,
+        kind -> Text,
+        gen_key -> Text,
+        local_date -> Text,
+        starts_at -> Text,
+        ends_at -> Text,
+        status -> Text,
+        cancel_source -> Nullable<Text>,
+        cancel_reason -> Nullable<Text>,
+        topic_id -> Nullable<Text>,
+        topic_locked -> Bool,
+        original_starts_at -> Nullable<Text>,
+        sequence -> Integer,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    staff (id) {
+        id -> Text,
+        user_id -> Nullable<Text>,
+        display_name -> Text,
+        credentials -> Text,
+        npi -> Nullable<Text>,
+        active -> Bool,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    session_facilitators (id) {
+        id -> Text,
+        session_id -> Text,
+        staff_id -> Text,
+        assigned_at -> Text,
+        unassigned_at -> Nullable<Text>,
+        unassigned_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    calendar_feeds (id) {
+        id -> Text,
+        token_hash -> Text,
+        staff_id -> Nullable<Text>,
+        track_id -> Nullable<Text>,
+        created_at -> Text,
+        revoked_at -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    patients (id) {
+        id -> Text,
+        mrn -> Text,
+        legal_first_name -> Text,
+        legal_last_name -> Text,
+        preferred_name -> Nullable<Text>,
+        date_of_birth -> Text,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    episodes (id) {
+        id -> Text,
+        patient_id -> Text,
+        program_id -> Text,
+        admit_date -> Text,
+        planned_end_date -> Text,
+        status -> Text,
+        ended_on -> Nullable<Text>,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    episode_tracks (id) {
+        id -> Text,
+        episode_id -> Text,
+        track_id -> Text,
+        from_date -> Text,
+        to_date -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(session_facilitators -> sessions (session_id));
+diesel::joinable!(session_facilitators -> staff (staff_id));
+diesel::joinable!(episode_tracks -> episodes (episode_id));
+diesel::joinable!(episodes -> patients (patient_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     meta,
     users,
@@ -123,4 +246,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     sites,
     programs,
     tracks,
+    closures,
+    topics,
+    sessions,
+    staff,
+    session_facilitators,
+    calendar_feeds,
+    patients,
+    episodes,
+    episode_tracks,
 );

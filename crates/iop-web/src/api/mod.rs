@@ -3,9 +3,11 @@
 
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod me;
 pub mod openapi;
 pub mod org;
+pub mod staffing;
 pub mod users;
 
 use crate::error::ApiError;

@@ -63,6 +63,12 @@ pub struct Created {
     id: String,
 }
 
+impl Created {
+    pub fn new(id: impl ToString) -> Self {
+        Created { id: id.to_string() }
+    }
+}
+
 /// Add a staff account.
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserRequest, security(("bearer" = [])),
     responses((status = 201, body = Created), (status = 400, body = Problem), (status = 403, body = Problem),

@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod audit;
+pub mod calendar;
 pub mod dashboard;
 pub mod health;
 pub mod login;

@@ -23,6 +23,9 @@ pub struct Shell {
 
 const NAV: &[(&str, &str, Action)] = &[
     ("/dashboard", "Dashboard", Action::ViewDashboard),
+    ("/tonight", "Tonight", Action::ViewCalendar),
+    ("/calendar", "Calendar", Action::ViewCalendar),
+    ("/staffing", "Staffing", Action::ViewStaffing),
     ("/organisation", "Programs", Action::ViewOrganisation),
     ("/admin/users", "Staff accounts", Action::ViewUsers),
     ("/admin/audit", "Audit log", Action::ViewAuditLog),

@@ -1,0 +1,159 @@
+//! Who is expected at a session: patients in an active episode on its track (core),
+//! every active patient of the program (family), graduates (alumni).
+
+use crate::calendar::SessionKind;
+use jiff::civil::Date;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EpisodeStatus {
+    Active,
+    Graduated,
+    Discharged,
+}
+
+impl EpisodeStatus {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "active" => Some(Self::Active),
+            "graduated" => Some(Self::Graduated),
+            "discharged" => Some(Self::Discharged),
+            _ => None,
+        }
+    }
+}
+
+/// One episode as far as rosters go.
+#[derive(Clone, Debug)]
+pub struct EpisodeSpan {
+    pub admit: Date,
+    /// The day the episode ended (graduation or discharge); not in treatment from then on.
+    pub ended: Option<Date>,
+    pub status: EpisodeStatus,
+    /// (track id, first day, day it stopped) — a transfer closes one period and opens the next.
+    pub tracks: Vec<(String, Date, Option<Date>)>,
+}
+
+impl EpisodeSpan {
+    pub fn in_treatment_on(&self, d: Date) -> bool {
+        self.admit <= d && self.ended.is_none_or(|e| d < e)
+    }
+
+    pub fn track_on(&self, d: Date) -> Option<&str> {
+        self.tracks
+            .iter()
+            .find(|(_, from, to)| *from <= d && to.is_none_or(|t| d < t))
+            .map(|(t, _, _)| t.as_str())
+    }
+
+    pub fn alumnus_on(&self, d: Date) -> bool {
+        self.status == EpisodeStatus::Graduated && self.ended.is_some_and(|e| e <= d)
+    }
+}
+
+pub fn expected(
+    kind: SessionKind,
+    track: Option<&str>,
+    date: Date,
+    episodes: &[EpisodeSpan],
+) -> u32 {
+    let n = episodes
+        .iter()
+        .filter(|e| match kind {
+            SessionKind::Core => {
+                e.in_treatment_on(date) && track.is_some() && e.track_on(date) == track
+            }
+            SessionKind::Family => e.in_treatment_on(date),
+            SessionKind::Alumni => e.alumnus_on(date),
+        })
+        .count();
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn ep(
+        admit: Date,
+        ended: Option<Date>,
+        status: EpisodeStatus,
+        tracks: Vec<(&str, Date, Option<Date>)>,
+    ) -> EpisodeSpan {
+        EpisodeSpan {
+            admit,
+            ended,
+            status,
+            tracks: tracks
+                .into_iter()
+                .map(|(t, a, b)| (t.to_string(), a, b))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn rolling_admission_and_transfer_change_only_dates_from_their_day() {
+        let e = ep(
+            date(2026, 3, 2),
+            None,
+            EpisodeStatus::Active,
+            vec![
+                ("a", date(2026, 3, 2), Some(date(2026, 3, 16))),
+                ("b", date(2026, 3, 16), None),
+            ],
+        );
+        let eps = [e];
+        assert_eq!(
+            expected(SessionKind::Core, Some("a"), date(2026, 3, 1), &eps),
+            0,
+            "before admission"
+        );
+        assert_eq!(
+            expected(SessionKind::Core, Some("a"), date(2026, 3, 2), &eps),
+            1
+        );
+        assert_eq!(
+            expected(SessionKind::Core, Some("a"), date(2026, 3, 16), &eps),
+            0,
+            "transferred away"
+        );
+        assert_eq!(
+            expected(SessionKind::Core, Some("b"), date(2026, 3, 16), &eps),
+            1
+        );
+        assert_eq!(
+            expected(SessionKind::Family, None, date(2026, 3, 19), &eps),
+            1
+        );
+    }
+
+    #[test]
+    fn graduates_are_alumni_from_their_graduation_day_and_discharged_patients_are_not() {
+        let g = ep(
+            date(2026, 1, 5),
+            Some(date(2026, 3, 2)),
+            EpisodeStatus::Graduated,
+            vec![("a", date(2026, 1, 5), Some(date(2026, 3, 2)))],
+        );
+        let d = ep(
+            date(2026, 1, 5),
+            Some(date(2026, 2, 2)),
+            EpisodeStatus::Discharged,
+            vec![("a", date(2026, 1, 5), Some(date(2026, 2, 2)))],
+        );
+        let eps = [g, d];
+        assert_eq!(
+            expected(SessionKind::Alumni, None, date(2026, 3, 1), &eps),
+            0
+        );
+        assert_eq!(
+            expected(SessionKind::Alumni, None, date(2026, 3, 4), &eps),
+            1
+        );
+        assert_eq!(
+            expected(SessionKind::Core, Some("a"), date(2026, 2, 9), &eps),
+            1,
+            "only the one still in treatment"
+        );
+    }
+}

@@ -1,0 +1,13 @@
+DROP TABLE episode_tracks;
+DROP TABLE episodes;
+DROP TABLE patients;
+DROP TABLE calendar_feeds;
+DROP TABLE session_facilitators;
+DROP TABLE staff;
+DROP TABLE sessions;
+DROP TABLE topics;
+DROP TABLE closures;
+ALTER TABLE programs DROP COLUMN horizon_weeks;
+ALTER TABLE programs DROP COLUMN alumni_minutes;
+ALTER TABLE programs DROP COLUMN family_anchor;
+ALTER TABLE programs DROP COLUMN family_weekday;

@@ -1,0 +1,326 @@
+//! Sessions, closures, topics, staff, facilitator assignments and calendar feeds.
+
+use crate::db::{DbConn, Result};
+use crate::schema::{calendar_feeds, closures, session_facilitators, sessions, staff, topics};
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = closures)]
+pub struct ClosureRow {
+    pub id: String,
+    pub site_id: String,
+    pub local_date: String,
+    pub reason: String,
+    pub created_at: String,
+    pub voided_at: Option<String>,
+    pub void_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = topics)]
+pub struct TopicRow {
+    pub id: String,
+    pub program_id: String,
+    pub position: i32,
+    pub title: String,
+    pub active: bool,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = sessions, treat_none_as_null = true)]
+pub struct SessionRow {
+    pub id: String,
+    pub program_id: String,
+    pub track_id: Option<String>,
+    pub kind: String,
+    pub gen_key: String,
+    pub local_date: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub status: String,
+    pub cancel_source: Option<String>,
+    pub cancel_reason: Option<String>,
+    pub topic_id: Option<String>,
+    pub topic_locked: bool,
+    pub original_starts_at: Option<String>,
+    pub sequence: i32,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = staff)]
+pub struct StaffRow {
+    pub id: String,
+    pub user_id: Option<String>,
+    pub display_name: String,
+    pub credentials: String,
+    pub npi: Option<String>,
+    pub active: bool,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = session_facilitators)]
+pub struct AssignmentRow {
+    pub id: String,
+    pub session_id: String,
+    pub staff_id: String,
+    pub assigned_at: String,
+    pub unassigned_at: Option<String>,
+    pub unassigned_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = calendar_feeds)]
+pub struct FeedRow {
+    pub id: String,
+    pub token_hash: String,
+    pub staff_id: Option<String>,
+    pub track_id: Option<String>,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+pub fn insert_closure(conn: &mut DbConn, row: &ClosureRow) -> Result<()> {
+    diesel::insert_into(closures::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Closures of a site in force (not voided), optionally in a date range.
+pub fn closures_of_site(
+    conn: &mut DbConn,
+    site_id: &str,
+    from: &str,
+    to: &str,
+) -> Result<Vec<ClosureRow>> {
+    Ok(closures::table
+        .filter(closures::site_id.eq(site_id))
+        .filter(closures::voided_at.is_null())
+        .filter(closures::local_date.ge(from))
+        .filter(closures::local_date.le(to))
+        .order(closures::local_date.asc())
+        .select(ClosureRow::as_select())
+        .load(conn)?)
+}
+
+pub fn closure_by_id(conn: &mut DbConn, id: &str) -> Result<Option<ClosureRow>> {
+    Ok(closures::table
+        .find(id)
+        .select(ClosureRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn void_closure(conn: &mut DbConn, id: &str, at: &str, reason: &str) -> Result<bool> {
+    Ok(diesel::update(
+        closures::table
+            .find(id)
+            .filter(closures::voided_at.is_null()),
+    )
+    .set((closures::voided_at.eq(at), closures::void_reason.eq(reason)))
+    .execute(conn)?
+        == 1)
+}
+
+pub fn insert_topic(conn: &mut DbConn, row: &TopicRow) -> Result<()> {
+    diesel::insert_into(topics::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn topics_of(conn: &mut DbConn, program_id: &str) -> Result<Vec<TopicRow>> {
+    Ok(topics::table
+        .filter(topics::program_id.eq(program_id))
+        .order(topics::position.asc())
+        .select(TopicRow::as_select())
+        .load(conn)?)
+}
+
+pub fn insert_session(conn: &mut DbConn, row: &SessionRow) -> Result<()> {
+    diesel::insert_into(sessions::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn update_session(conn: &mut DbConn, row: &SessionRow) -> Result<()> {
+    diesel::update(sessions::table.find(&row.id))
+        .set(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn session_by_id(conn: &mut DbConn, id: &str) -> Result<Option<SessionRow>> {
+    Ok(sessions::table
+        .find(id)
+        .select(SessionRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Sessions of the given programs (all when `None`) with local dates in `[from, to]`.
+pub fn sessions_between(
+    conn: &mut DbConn,
+    program_ids: Option<&[String]>,
+    from: &str,
+    to: &str,
+) -> Result<Vec<SessionRow>> {
+    let mut q = sessions::table
+        .filter(sessions::local_date.ge(from))
+        .filter(sessions::local_date.le(to))
+        .into_boxed();
+    if let Some(ids) = program_ids {
+        q = q.filter(sessions::program_id.eq_any(ids.to_vec()));
+    }
+    Ok(q.order((sessions::starts_at.asc(), sessions::kind.asc()))
+        .select(SessionRow::as_select())
+        .load(conn)?)
+}
+
+/// Held core sessions of a track before a date: where the curriculum rotation stands.
+pub fn count_core_held_or_scheduled_before(
+    conn: &mut DbConn,
+    track_id: &str,
+    before: &str,
+) -> Result<i64> {
+    Ok(sessions::table
+        .filter(sessions::track_id.eq(track_id))
+        .filter(sessions::kind.eq("core"))
+        .filter(sessions::status.ne("cancelled"))
+        .filter(sessions::local_date.lt(before))
+        .count()
+        .get_result(conn)?)
+}
+
+pub fn insert_staff(conn: &mut DbConn, row: &StaffRow) -> Result<()> {
+    diesel::insert_into(staff::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn all_staff(conn: &mut DbConn) -> Result<Vec<StaffRow>> {
+    Ok(staff::table
+        .order(staff::display_name.asc())
+        .select(StaffRow::as_select())
+        .load(conn)?)
+}
+
+pub fn staff_by_id(conn: &mut DbConn, id: &str) -> Result<Option<StaffRow>> {
+    Ok(staff::table
+        .find(id)
+        .select(StaffRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn staff_by_user(conn: &mut DbConn, user_id: &str) -> Result<Option<StaffRow>> {
+    Ok(staff::table
+        .filter(staff::user_id.eq(user_id))
+        .select(StaffRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn insert_assignment(conn: &mut DbConn, row: &AssignmentRow) -> Result<()> {
+    diesel::insert_into(session_facilitators::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Current (not unassigned) assignments of the given sessions.
+pub fn current_assignments(
+    conn: &mut DbConn,
+    session_ids: &[String],
+) -> Result<Vec<AssignmentRow>> {
+    let mut out = Vec::new();
+    // Chunked: SQLite limits the number of bound parameters in one statement.
+    for chunk in session_ids.chunks(500) {
+        out.extend(
+            session_facilitators::table
+                .filter(session_facilitators::session_id.eq_any(chunk.to_vec()))
+                .filter(session_facilitators::unassigned_at.is_null())
+                .select(AssignmentRow::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(out)
+}
+
+/// Current assignments of one staff member with session dates in `[from, to]`.
+pub fn sessions_of_staff(
+    conn: &mut DbConn,
+    staff_id: &str,
+    from: &str,
+    to: &str,
+) -> Result<Vec<SessionRow>> {
+    Ok(sessions::table
+        .inner_join(session_facilitators::table)
+        .filter(session_facilitators::staff_id.eq(staff_id))
+        .filter(session_facilitators::unassigned_at.is_null())
+        .filter(sessions::local_date.ge(from))
+        .filter(sessions::local_date.le(to))
+        .order(sessions::starts_at.asc())
+        .select(SessionRow::as_select())
+        .load(conn)?)
+}
+
+pub fn unassign(
+    conn: &mut DbConn,
+    session_id: &str,
+    staff_id: &str,
+    at: &str,
+    reason: &str,
+) -> Result<bool> {
+    Ok(diesel::update(
+        session_facilitators::table
+            .filter(session_facilitators::session_id.eq(session_id))
+            .filter(session_facilitators::staff_id.eq(staff_id))
+            .filter(session_facilitators::unassigned_at.is_null()),
+    )
+    .set((
+        session_facilitators::unassigned_at.eq(at),
+        session_facilitators::unassigned_reason.eq(reason),
+    ))
+    .execute(conn)?
+        > 0)
+}
+
+pub fn insert_feed(conn: &mut DbConn, row: &FeedRow) -> Result<()> {
+    diesel::insert_into(calendar_feeds::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn feed_by_hash(conn: &mut DbConn, hash: &str) -> Result<Option<FeedRow>> {
+    Ok(calendar_feeds::table
+        .filter(calendar_feeds::token_hash.eq(hash))
+        .select(FeedRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn feeds(conn: &mut DbConn) -> Result<Vec<FeedRow>> {
+    Ok(calendar_feeds::table
+        .order(calendar_feeds::created_at.desc())
+        .select(FeedRow::as_select())
+        .load(conn)?)
+}
+
+pub fn revoke_feed(conn: &mut DbConn, id: &str, at: &str) -> Result<bool> {
+    Ok(diesel::update(
+        calendar_feeds::table
+            .find(id)
+            .filter(calendar_feeds::revoked_at.is_null()),
+    )
+    .set(calendar_feeds::revoked_at.eq(at))
+    .execute(conn)?
+        == 1)
+}

@@ -1,0 +1,356 @@
+//! The program calendar over the API: sessions, staffing, one-off changes, closures.
+
+use super::{ApiResult, Problem};
+use crate::access::Caller;
+use crate::error::WebError;
+use crate::extract::ApiJson;
+use crate::{blocking, AppState};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use iop_app::calendar::{parse_date, GenerateReport, SessionView};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Serialize, ToSchema)]
+pub struct Facilitator {
+    staff_id: String,
+    name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Session {
+    id: String,
+    program_id: String,
+    /// core, family or alumni.
+    kind: String,
+    track_id: Option<String>,
+    track_name: Option<String>,
+    local_date: String,
+    /// RFC 3339 with the site's UTC offset.
+    start: String,
+    end: String,
+    time_zone: String,
+    /// scheduled, held or cancelled.
+    status: String,
+    cancel_reason: Option<String>,
+    moved: bool,
+    topic: Option<String>,
+    facilitators: Vec<Facilitator>,
+    expected_roster: u32,
+    /// How many more facilitators the session needs for the program's ratio.
+    facilitators_needed: u32,
+    /// "ok" or "needs N more".
+    staffing: String,
+}
+
+impl From<SessionView> for Session {
+    fn from(s: SessionView) -> Self {
+        Session {
+            id: s.id,
+            program_id: s.program_id,
+            kind: s.kind.to_string(),
+            track_id: s.track_id,
+            track_name: s.track_name,
+            local_date: s.local_date,
+            start: s.start,
+            end: s.end,
+            time_zone: s.time_zone,
+            status: s.status,
+            cancel_reason: s.cancel_reason,
+            moved: s.moved,
+            topic: s.topic,
+            facilitators: s
+                .facilitators
+                .into_iter()
+                .map(|f| Facilitator {
+                    staff_id: f.staff_id,
+                    name: f.name,
+                })
+                .collect(),
+            expected_roster: s.expected_roster,
+            facilitators_needed: s.facilitators_needed,
+            staffing: s.staffing,
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RangeQuery {
+    /// First local date, YYYY-MM-DD.
+    from: String,
+    /// Last local date, YYYY-MM-DD (at most 366 days after `from`).
+    to: String,
+    /// Only this program.
+    program: Option<String>,
+}
+
+type QueryResult<T> = Result<Query<T>, axum::extract::rejection::QueryRejection>;
+
+fn query<T>(q: QueryResult<T>) -> Result<T, WebError> {
+    q.map(|Query(v)| v).map_err(|e| {
+        WebError::BadRequest(format!("the query could not be read: {}", e.body_text()))
+    })
+}
+
+/// Sessions with local dates in a range.
+#[utoipa::path(get, path = "/api/v1/sessions", tag = "calendar", params(RangeQuery), security(("bearer" = [])),
+    responses((status = 200, body = [Session]), (status = 400, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn sessions(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: QueryResult<RangeQuery>,
+) -> ApiResult<Json<Vec<Session>>> {
+    let q = query(q)?;
+    let (from, to) = (parse_date(&q.from, "from")?, parse_date(&q.to, "to")?);
+    let app = state.app.clone();
+    let v = blocking(move || app.sessions(&caller.ctx, from, to, q.program.as_deref())).await?;
+    Ok(Json(v.into_iter().map(Session::from).collect()))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct StaffingQuery {
+    /// First local date (default today, UTC).
+    from: Option<String>,
+    /// Last local date (default 13 days after `from`).
+    to: Option<String>,
+}
+
+/// Every session of the range with its expected roster, facilitators and how many more it needs.
+#[utoipa::path(get, path = "/api/v1/staffing", tag = "calendar", params(StaffingQuery), security(("bearer" = [])),
+    responses((status = 200, body = [Session]), (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn staffing(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: QueryResult<StaffingQuery>,
+) -> ApiResult<Json<Vec<Session>>> {
+    let q = query(q)?;
+    let from = match q.from.as_deref() {
+        Some(f) => parse_date(f, "from")?,
+        None => caller.ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date(),
+    };
+    let to = match q.to.as_deref() {
+        Some(t) => parse_date(t, "to")?,
+        None => from
+            .checked_add(jiff::Span::new().days(13))
+            .map_err(|_| WebError::Unprocessable("from is out of range".into()))?,
+    };
+    let app = state.app.clone();
+    let v = blocking(move || app.staffing_view(&caller.ctx, from, to)).await?;
+    Ok(Json(v.into_iter().map(Session::from).collect()))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct GenerateRequest {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GenerateResult {
+    created: usize,
+    updated: usize,
+    cancelled: usize,
+}
+
+impl From<GenerateReport> for GenerateResult {
+    fn from(r: GenerateReport) -> Self {
+        GenerateResult {
+            created: r.created,
+            updated: r.updated,
+            cancelled: r.cancelled,
+        }
+    }
+}
+
+/// Generate (or bring up to date) a program's sessions; running it again changes nothing.
+#[utoipa::path(post, path = "/api/v1/programs/{id}/generate", tag = "calendar", params(("id" = String, Path)),
+    request_body = GenerateRequest, security(("bearer" = [])),
+    responses((status = 200, body = GenerateResult), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn generate(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<GenerateRequest>,
+) -> ApiResult<Json<GenerateResult>> {
+    let from = req
+        .from
+        .as_deref()
+        .map(|f| parse_date(f, "from"))
+        .transpose()?;
+    let to = req.to.as_deref().map(|t| parse_date(t, "to")).transpose()?;
+    let app = state.app.clone();
+    let r = blocking(move || app.generate_sessions(&caller.ctx, &id, from, to)).await?;
+    Ok(Json(r.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancelRequest {
+    reason: String,
+}
+
+/// Cancel one session (it stays, with the reason).
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/cancel", tag = "calendar", params(("id" = String, Path)), request_body = CancelRequest,
+    security(("bearer" = [])), responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<CancelRequest>,
+) -> ApiResult<StatusCode> {
+    let app = state.app.clone();
+    blocking(move || app.cancel_session(&caller.ctx, &id, &req.reason)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveRequest {
+    /// New local date, YYYY-MM-DD.
+    date: String,
+    /// New local start, HH:MM.
+    start: String,
+}
+
+/// Move one session to another date or time.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/move", tag = "calendar", params(("id" = String, Path)), request_body = MoveRequest,
+    security(("bearer" = [])), responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn move_session(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<MoveRequest>,
+) -> ApiResult<StatusCode> {
+    let date = parse_date(&req.date, "date")?;
+    let start: jiff::civil::Time = req
+        .start
+        .parse()
+        .map_err(|_| WebError::Unprocessable("start must be a time like 18:00".into()))?;
+    let app = state.app.clone();
+    blocking(move || app.move_session(&caller.ctx, &id, date, start)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TopicRequest {
+    topic_id: String,
+}
+
+/// Change the curriculum topic of one core session.
+#[utoipa::path(put, path = "/api/v1/sessions/{id}/topic", tag = "calendar", params(("id" = String, Path)), request_body = TopicRequest,
+    security(("bearer" = [])), responses((status = 204), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_topic(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<TopicRequest>,
+) -> ApiResult<StatusCode> {
+    let app = state.app.clone();
+    blocking(move || app.set_session_topic(&caller.ctx, &id, &req.topic_id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClosureRequest {
+    date: String,
+    reason: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Closure {
+    id: String,
+    site_id: String,
+    date: String,
+    reason: String,
+}
+
+/// Close a site on a date: its sessions that day are cancelled with the reason.
+#[utoipa::path(post, path = "/api/v1/sites/{id}/closures", tag = "calendar", params(("id" = String, Path)), request_body = ClosureRequest,
+    security(("bearer" = [])), responses((status = 201, body = super::users::Created), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_closure(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(site): Path<String>,
+    ApiJson(req): ApiJson<ClosureRequest>,
+) -> ApiResult<(StatusCode, Json<super::users::Created>)> {
+    let date = parse_date(&req.date, "date")?;
+    let app = state.app.clone();
+    let id = blocking(move || app.add_closure(&caller.ctx, &site, date, &req.reason)).await?;
+    Ok((StatusCode::CREATED, Json(super::users::Created::new(id))))
+}
+
+/// A site's closures in a date range.
+#[utoipa::path(get, path = "/api/v1/sites/{id}/closures", tag = "calendar", params(("id" = String, Path), RangeQuery), security(("bearer" = [])),
+    responses((status = 200, body = [Closure]), (status = 400, body = Problem), (status = 422, body = Problem)))]
+pub async fn closures(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(site): Path<String>,
+    q: QueryResult<RangeQuery>,
+) -> ApiResult<Json<Vec<Closure>>> {
+    let q = query(q)?;
+    let (from, to) = (parse_date(&q.from, "from")?, parse_date(&q.to, "to")?);
+    let app = state.app.clone();
+    let rows = blocking(move || app.closures(&caller.ctx, &site, from, to)).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| Closure {
+                id: r.id,
+                site_id: r.site_id,
+                date: r.local_date,
+                reason: r.reason,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HolidaysRequest {
+    year: i16,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Added {
+    added: usize,
+}
+
+/// Close a site on every US federal holiday of a year (those not closed already).
+#[utoipa::path(post, path = "/api/v1/sites/{id}/closures/federal-holidays", tag = "calendar", params(("id" = String, Path)),
+    request_body = HolidaysRequest, security(("bearer" = [])), responses((status = 200, body = Added), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn federal_holidays(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(site): Path<String>,
+    ApiJson(req): ApiJson<HolidaysRequest>,
+) -> ApiResult<Json<Added>> {
+    let app = state.app.clone();
+    let added = blocking(move || app.add_federal_holidays(&caller.ctx, &site, req.year)).await?;
+    Ok(Json(Added { added }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VoidRequest {
+    reason: String,
+}
+
+/// Withdraw a closure (with a reason): its sessions are reinstated.
+#[utoipa::path(post, path = "/api/v1/closures/{id}/void", tag = "calendar", params(("id" = String, Path)), request_body = VoidRequest,
+    security(("bearer" = [])), responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn void_closure(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<VoidRequest>,
+) -> ApiResult<StatusCode> {
+    let app = state.app.clone();
+    blocking(move || app.void_closure(&caller.ctx, &id, &req.reason)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,251 @@
+//! Staff profiles, facilitator assignments and calendar feeds over the API.
+
+use super::{ApiResult, Problem};
+use crate::access::Caller;
+use crate::error::WebError;
+use crate::extract::ApiJson;
+use crate::{blocking, AppState};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use iop_app::calendar::parse_date;
+use iop_app::feeds::FeedTarget;
+use iop_app::staffing::{BulkAssign, NewStaff};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Serialize, ToSchema)]
+pub struct Staff {
+    id: String,
+    display_name: String,
+    credentials: Vec<String>,
+    npi: Option<String>,
+    user_id: Option<String>,
+    active: bool,
+}
+
+/// Staff profiles.
+#[utoipa::path(get, path = "/api/v1/staff", tag = "staffing", security(("bearer" = [])), responses((status = 200, body = [Staff]), (status = 403, body = Problem)))]
+pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<Staff>>> {
+    let app = state.app.clone();
+    let v = blocking(move || app.staff(&caller.ctx)).await?;
+    Ok(Json(
+        v.into_iter()
+            .map(|s| Staff {
+                id: s.id,
+                display_name: s.display_name,
+                credentials: s.credentials,
+                npi: s.npi,
+                user_id: s.user_id,
+                active: s.active,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewStaffRequest {
+    display_name: String,
+    /// Such as LCSW, LADC, CADC, LPC.
+    #[serde(default)]
+    credentials: Vec<String>,
+    /// Ten digits with a valid check digit.
+    npi: Option<String>,
+    /// The staff member's sign-in account, if they have one.
+    user_email: Option<String>,
+}
+
+/// Add a staff profile.
+#[utoipa::path(post, path = "/api/v1/staff", tag = "staffing", request_body = NewStaffRequest, security(("bearer" = [])),
+    responses((status = 201, body = super::users::Created), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn add(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(r): ApiJson<NewStaffRequest>,
+) -> ApiResult<(StatusCode, Json<super::users::Created>)> {
+    let app = state.app.clone();
+    let new = NewStaff {
+        display_name: r.display_name,
+        credentials: r.credentials,
+        npi: r.npi,
+        user_email: r.user_email,
+    };
+    let id = blocking(move || app.add_staff(&caller.ctx, new)).await?;
+    Ok((StatusCode::CREATED, Json(super::users::Created::new(id))))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignRequest {
+    staff_id: String,
+}
+
+/// Put a facilitator on a session.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/facilitators", tag = "staffing", params(("id" = String, Path)), request_body = AssignRequest,
+    security(("bearer" = [])), responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn assign(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<AssignRequest>,
+) -> ApiResult<StatusCode> {
+    let app = state.app.clone();
+    blocking(move || app.assign_facilitator(&caller.ctx, &id, &r.staff_id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct UnassignQuery {
+    /// Who takes the facilitator's place (needed when the ratio would break).
+    replacement: Option<String>,
+}
+
+/// Take a facilitator off a session; refused, naming the session, if the ratio would break.
+#[utoipa::path(delete, path = "/api/v1/sessions/{id}/facilitators/{staff_id}", tag = "staffing",
+    params(("id" = String, Path), ("staff_id" = String, Path), UnassignQuery), security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn unassign(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, staff_id)): Path<(String, String)>,
+    q: Result<Query<UnassignQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<StatusCode> {
+    let Query(q) = q.map_err(|e| {
+        WebError::BadRequest(format!("the query could not be read: {}", e.body_text()))
+    })?;
+    let app = state.app.clone();
+    blocking(move || {
+        app.unassign_facilitator(&caller.ctx, &id, &staff_id, q.replacement.as_deref())
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkRequest {
+    staff_id: String,
+    program_id: String,
+    /// Only this track's sessions (core groups).
+    track_id: Option<String>,
+    /// core, family or alumni.
+    kind: String,
+    from: String,
+    to: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Assigned {
+    assigned: usize,
+}
+
+/// "Facilitates the Mon/Tue/Thu core groups from date to date."
+#[utoipa::path(post, path = "/api/v1/staffing/bulk", tag = "staffing", request_body = BulkRequest, security(("bearer" = [])),
+    responses((status = 200, body = Assigned), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn bulk(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(r): ApiJson<BulkRequest>,
+) -> ApiResult<Json<Assigned>> {
+    let kind = r
+        .kind
+        .parse()
+        .map_err(|_| WebError::Unprocessable("kind must be core, family or alumni".into()))?;
+    let b = BulkAssign {
+        staff_id: r.staff_id,
+        program_id: r.program_id,
+        track_id: r.track_id,
+        kind,
+        from: parse_date(&r.from, "from")?,
+        to: parse_date(&r.to, "to")?,
+    };
+    let app = state.app.clone();
+    let assigned = blocking(move || app.assign_bulk(&caller.ctx, b)).await?;
+    Ok(Json(Assigned { assigned }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeedRequest {
+    /// A staff member's sessions…
+    staff_id: Option<String>,
+    /// …or a track's groups (give one of the two).
+    track_id: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FeedCreated {
+    id: String,
+    /// Subscribe to this path; it is shown once.
+    url_path: String,
+}
+
+/// Create a calendar feed (an unguessable, revocable URL).
+#[utoipa::path(post, path = "/api/v1/calendar-feeds", tag = "staffing", request_body = FeedRequest, security(("bearer" = [])),
+    responses((status = 201, body = FeedCreated), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_feed(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(r): ApiJson<FeedRequest>,
+) -> ApiResult<(StatusCode, Json<FeedCreated>)> {
+    let target = match (r.staff_id, r.track_id) {
+        (Some(s), None) => FeedTarget::Staff(s),
+        (None, Some(t)) => FeedTarget::Track(t),
+        _ => {
+            return Err(
+                WebError::Unprocessable("give exactly one of staff_id or track_id".into()).into(),
+            )
+        }
+    };
+    let app = state.app.clone();
+    let f = blocking(move || app.create_feed(&caller.ctx, target)).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(FeedCreated {
+            id: f.id,
+            url_path: f.path,
+        }),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Feed {
+    id: String,
+    staff_id: Option<String>,
+    track_id: Option<String>,
+    created_at: String,
+    revoked: bool,
+}
+
+/// Calendar feeds you may manage.
+#[utoipa::path(get, path = "/api/v1/calendar-feeds", tag = "staffing", security(("bearer" = [])), responses((status = 200, body = [Feed])))]
+pub async fn feeds(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<Feed>>> {
+    let app = state.app.clone();
+    let v = blocking(move || app.feeds(&caller.ctx)).await?;
+    Ok(Json(
+        v.into_iter()
+            .map(|f| Feed {
+                id: f.id,
+                staff_id: f.staff_id,
+                track_id: f.track_id,
+                created_at: f.created_at,
+                revoked: f.revoked,
+            })
+            .collect(),
+    ))
+}
+
+/// Revoke a calendar feed: its URL stops working at once.
+#[utoipa::path(delete, path = "/api/v1/calendar-feeds/{id}", tag = "staffing", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn revoke_feed(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let app = state.app.clone();
+    blocking(move || app.revoke_feed(&caller.ctx, &id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

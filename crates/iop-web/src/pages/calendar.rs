@@ -1,0 +1,212 @@
+//! Calendar pages: a program's week, a facilitator's night, the staffing view; and the
+//! iCalendar feed behind a token.
+
+use crate::access::{Caller, Meta};
+use crate::error::{PageError, WebError};
+use crate::pages::shell::{render, Shell};
+use crate::{blocking, AppState};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use iop_app::calendar::{parse_date, SessionView};
+use jiff::civil::Date;
+use jiff::Span;
+use serde::Deserialize;
+
+pub struct Day {
+    pub date: Date,
+    pub label: String,
+    pub sessions: Vec<SessionView>,
+}
+
+#[derive(Template)]
+#[template(path = "calendar_week.html")]
+struct WeekPage {
+    shell: Shell,
+    days: Vec<Day>,
+    tracks: Vec<(String, String)>,
+    track: String,
+    week_of: String,
+    prev: String,
+    next: String,
+}
+
+#[derive(Deserialize)]
+pub struct WeekQuery {
+    week: Option<String>,
+    track: Option<String>,
+}
+
+pub fn time_of(rfc3339: &str) -> &str {
+    rfc3339.get(11..16).unwrap_or("")
+}
+
+fn today(caller: &Caller) -> Date {
+    caller
+        .ctx
+        .now()
+        .to_zoned(
+            jiff::tz::TimeZone::get(iop_app::demo::DEMO_TZ).unwrap_or(jiff::tz::TimeZone::UTC),
+        )
+        .date()
+}
+
+pub async fn week(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<WeekQuery>,
+) -> Result<Response, PageError> {
+    let shell = Shell::new(&caller, "/calendar");
+    let day = match q.week.as_deref().filter(|s| !s.is_empty()) {
+        Some(w) => parse_date(w, "week")?,
+        None => today(&caller),
+    };
+    let monday = iop_domain::calendar::monday_of(day);
+    let sunday = monday
+        .checked_add(Span::new().days(6))
+        .map_err(|_| WebError::Unprocessable("week is out of range".into()))?;
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let (sessions, org) = blocking(move || {
+        Ok((
+            app.sessions(&ctx, monday, sunday, None)?,
+            app.organisation(&ctx)?,
+        ))
+    })
+    .await?;
+    let track = q.track.unwrap_or_default();
+    let tracks: Vec<(String, String)> = org
+        .iter()
+        .flat_map(|p| p.tracks.iter().map(|t| (t.id.clone(), t.name.clone())))
+        .collect();
+    let mut days = Vec::new();
+    let mut d = monday;
+    while d <= sunday {
+        let ds = d.to_string();
+        let list: Vec<SessionView> = sessions
+            .iter()
+            .filter(|s| s.local_date == ds)
+            .filter(|s| {
+                track.is_empty()
+                    || s.track_id.is_none()
+                    || s.track_id.as_deref() == Some(track.as_str())
+            })
+            .cloned()
+            .collect();
+        days.push(Day {
+            date: d,
+            label: d.strftime("%A %B %-d").to_string(),
+            sessions: list,
+        });
+        d = d
+            .tomorrow()
+            .map_err(|_| WebError::Unprocessable("week is out of range".into()))?;
+    }
+    let shift = |n: i64| {
+        monday
+            .checked_add(Span::new().days(n))
+            .map(|x| x.to_string())
+            .unwrap_or_default()
+    };
+    render(&WeekPage {
+        shell,
+        days,
+        tracks,
+        track,
+        week_of: monday.to_string(),
+        prev: shift(-7),
+        next: shift(7),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "tonight.html")]
+struct TonightPage {
+    shell: Shell,
+    date: String,
+    has_profile: bool,
+    sessions: Vec<SessionView>,
+}
+
+pub async fn tonight(State(state): State<AppState>, caller: Caller) -> Result<Response, PageError> {
+    let shell = Shell::new(&caller, "/tonight");
+    let date = today(&caller);
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let (has_profile, sessions) = blocking(move || match app.my_staff_id(&ctx)? {
+        Some(id) => Ok((true, app.sessions_of_staff_on(&ctx, &id, date)?)),
+        None => Ok((false, Vec::new())),
+    })
+    .await?;
+    render(&TonightPage {
+        shell,
+        date: date.strftime("%A %B %-d, %Y").to_string(),
+        has_profile,
+        sessions,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "staffing.html")]
+struct StaffingPage {
+    shell: Shell,
+    from: String,
+    to: String,
+    sessions: Vec<SessionView>,
+    short: usize,
+}
+
+pub async fn staffing(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Response, PageError> {
+    let shell = Shell::new(&caller, "/staffing");
+    let from = today(&caller);
+    let to = from
+        .checked_add(Span::new().days(13))
+        .map_err(|_| WebError::Unprocessable("date out of range".into()))?;
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let sessions: Vec<SessionView> = blocking(move || app.staffing_view(&ctx, from, to))
+        .await?
+        .into_iter()
+        .filter(|s| s.status != "cancelled")
+        .collect();
+    let short = sessions
+        .iter()
+        .filter(|s| s.facilitators_needed > 0)
+        .count();
+    render(&StaffingPage {
+        shell,
+        from: from.to_string(),
+        to: to.to_string(),
+        sessions,
+        short,
+    })
+}
+
+/// `GET /calendar/{token}.ics`: no sign-in; the token is the credential.
+pub async fn feed(
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    Path(file): Path<String>,
+) -> Response {
+    let Some(token) = file
+        .strip_suffix(".ics")
+        .filter(|t| !t.is_empty() && t.len() <= 64)
+    else {
+        return WebError::NotFound.into_problem();
+    };
+    let app = state.app.clone();
+    let token = token.to_string();
+    match blocking(move || app.render_feed(&meta, &token, "iop.local")).await {
+        Ok(Some(text)) => (
+            [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
+            text,
+        )
+            .into_response(),
+        Ok(None) => WebError::NotFound.into_problem(),
+        Err(e) => WebError::App(e).into_problem(),
+    }
+}
