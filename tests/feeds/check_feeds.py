@@ -1,0 +1,110 @@
+"""Checks every calendar feed the demo can produce with Python's icalendar and
+recurring_ical_events: no parse errors, UID and DTSTAMP on every VEVENT, a VTIMEZONE for
+every TZID, and expanded occurrences equal to the sessions the API reports.
+
+usage: check_feeds.py BASE_URL
+"""
+import datetime as dt
+import json
+import sys
+import urllib.request
+
+import icalendar
+import recurring_ical_events
+
+BASE = sys.argv[1].rstrip("/")
+failures = []
+checked = 0
+
+
+def call(method, path, token=None, body=None):
+    req = urllib.request.Request(BASE + path, method=method)
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        req.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(req, data) as res:
+        raw = res.read()
+        return raw if path.endswith(".ics") else json.loads(raw or b"null")
+
+
+token = call("POST", "/api/v1/auth/token", body={"email": "director@demo.test", "password": "demo-password"})["token"]
+programs = call("GET", "/api/v1/programs", token)
+staff = call("GET", "/api/v1/staff", token)
+tz_name = programs[0]["time_zone"]
+today = dt.date.today()
+lo, hi = today - dt.timedelta(days=35), today + dt.timedelta(days=56)
+sessions = call("GET", f"/api/v1/sessions?from={lo}&to={hi}", token)
+
+# A one-off move (RECURRENCE-ID, SEQUENCE) and a one-off cancellation (EXDATE / CANCELLED).
+future = [s for s in sessions if s["kind"] == "core" and s["status"] == "scheduled" and s["local_date"] > (today + dt.timedelta(days=7)).isoformat()]
+moved, dropped = future[0], future[1]
+new_day = (dt.date.fromisoformat(moved["local_date"]) + dt.timedelta(days=1)).isoformat()
+call("POST", f"/api/v1/sessions/{moved['id']}/move", token, {"date": new_day, "start": "19:00"})
+call("POST", f"/api/v1/sessions/{dropped['id']}/cancel", token, {"reason": "facilitator training"})
+sessions = call("GET", f"/api/v1/sessions?from={lo}&to={hi}", token)
+assert any(s["id"] == moved["id"] and s["moved"] and s["start"].startswith(new_day + "T19:00") for s in sessions)
+
+
+def window(s):
+    return lo.isoformat() <= s["local_date"] <= hi.isoformat()
+
+
+def expected(pred):
+    return sorted(
+        (dt.datetime.fromisoformat(s["start"]), dt.datetime.fromisoformat(s["end"]))
+        for s in sessions
+        if pred(s) and s["status"] != "cancelled" and window(s)
+    )
+
+
+def check(name, ics, want):
+    global checked
+    cal = icalendar.Calendar.from_ical(ics)
+    errors = [(c.name, c.errors) for c in cal.walk() if getattr(c, "errors", None)]
+    if errors:
+        failures.append(f"{name}: parse errors {errors}")
+    for ev in cal.walk("VEVENT"):
+        for prop in ("UID", "DTSTAMP"):
+            if prop not in ev:
+                failures.append(f"{name}: a VEVENT has no {prop}")
+    missing = cal.get_missing_tzids()
+    if missing:
+        failures.append(f"{name}: TZIDs without VTIMEZONE: {missing}")
+    start = dt.datetime.combine(lo, dt.time(0, 0))
+    end = dt.datetime.combine(hi + dt.timedelta(days=1), dt.time(0, 0))
+    got = sorted(
+        (ev.decoded("DTSTART"), ev.decoded("DTEND"))
+        for ev in recurring_ical_events.of(cal).between(start, end)
+        if str(ev.get("STATUS", "")).upper() != "CANCELLED"
+    )
+    for (a, _), ev in zip(got, cal.walk("VEVENT")):
+        if getattr(a.tzinfo, "key", None) not in (None, tz_name) and str(a.tzinfo) != tz_name:
+            failures.append(f"{name}: DTSTART in zone {a.tzinfo}, expected {tz_name}")
+            break
+    if got != want:
+        only_feed = sorted(set(got) - set(want))[:3]
+        only_db = sorted(set(want) - set(got))[:3]
+        failures.append(f"{name}: {len(got)} occurrences, {len(want)} sessions; only in feed {only_feed}; only in database {only_db}")
+    checked += 1
+    print(f"ok - {name}: {len(got)} occurrences match the database" if got == want else f"not ok - {name}")
+
+
+for s in staff:
+    feed = call("POST", "/api/v1/calendar-feeds", token, {"staff_id": s["id"]})
+    ics = call("GET", feed["url_path"])
+    check(f"staff feed of {s['id']}", ics, expected(lambda x, sid=s["id"]: any(f["staff_id"] == sid for f in x["facilitators"])))
+
+for p in programs:
+    for t in p["tracks"]:
+        feed = call("POST", "/api/v1/calendar-feeds", token, {"track_id": t["id"]})
+        ics = call("GET", feed["url_path"])
+        want = expected(lambda x, tid=t["id"]: (x["kind"] == "core" and x["track_id"] == tid) or x["kind"] == "family")
+        check(f"track feed {t['name']}", ics, want)
+
+for f in failures:
+    print("FAIL", f)
+print(f"{checked - len(set(f.split(':')[0] for f in failures))} passed, {len(set(f.split(':')[0] for f in failures))} failed")
+sys.exit(1 if failures or checked == 0 else 0)
