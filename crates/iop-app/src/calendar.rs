@@ -142,9 +142,11 @@ pub fn generate_in(
     let mut report = GenerateReport::default();
     let mut seen = std::collections::HashSet::new();
     for p in &planned {
-        seen.insert(p.key.clone());
+        // Family and alumni keys name no track: the program id makes them unique across programs.
+        let key = format!("{}/{}", pc.program.id, p.key);
+        seen.insert(key.clone());
         let (starts, ends) = (stored(p.start), stored(p.end));
-        match existing.get(&p.key) {
+        match existing.get(&key) {
             None => {
                 let (status, source) = match &p.cancelled {
                     Some(_) => ("cancelled", Some("closure".to_string())),
@@ -157,7 +159,7 @@ pub fn generate_in(
                         program_id: pc.program.id.clone(),
                         track_id: p.track_id.clone(),
                         kind: p.kind.to_string(),
-                        gen_key: p.key.clone(),
+                        gen_key: key.clone(),
                         local_date: p.date.to_string(),
                         starts_at: starts,
                         ends_at: ends,

@@ -408,3 +408,85 @@ async fn bad_calendar_input_is_refused_with_reasons() {
     let ok = t.post_json("/api/v1/staff", Auth::Bearer(&admin), serde_json::json!({ "display_name": "Sam Park", "credentials": ["LCSW"], "npi": "1234567893" })).await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
 }
+
+#[tokio::test]
+async fn two_programs_generate_family_and_alumni_groups_without_colliding() {
+    let t = TestApp::new().await;
+    let app = t.app.clone();
+    let second = tokio::task::spawn_blocking(move || {
+        app.store.write(|c| {
+            use iop_store::org::{self, ProgramRow, SiteRow, TrackRow};
+            let now = iop_domain::time::stored(jiff::Timestamp::now());
+            let site = SiteRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                name: "North".into(),
+                time_zone: "America/Chicago".into(),
+                address: "-".into(),
+                admissions_phone: "-".into(),
+                created_at: now.clone(),
+            };
+            org::insert_site(c, &site)?;
+            let p = ProgramRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                site_id: site.id.clone(),
+                slug: "north".into(),
+                name: "North IOP".into(),
+                level_of_care: "2.1".into(),
+                session_start: "17:30".into(),
+                session_minutes: 180,
+                min_weeks: 7,
+                max_weeks: 9,
+                max_patients_per_facilitator: 6,
+                family_every_weeks: 2,
+                family_minutes: 180,
+                alumni_weekday: "wed".into(),
+                created_at: now.clone(),
+                family_weekday: "thu".into(),
+                family_anchor: "2026-01-05".into(),
+                alumni_minutes: 90,
+                horizon_weeks: 12,
+            };
+            org::insert_program(c, &p)?;
+            org::insert_track(
+                c,
+                &TrackRow {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    program_id: p.id.clone(),
+                    name: "Mon/Tue/Thu".into(),
+                    weekdays: "mon,tue,thu".into(),
+                    created_at: now,
+                },
+            )?;
+            Ok::<_, iop_store::StoreError>(p.id)
+        })
+    })
+    .await
+    .expect("join")
+    .expect("second program");
+    let admin = t.token("admin@demo.test").await;
+    let res = t
+        .post_json(
+            &format!("/api/v1/programs/{second}/generate"),
+            Auth::Bearer(&admin),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(res.json()["created"].as_u64() > Some(0));
+    let (from, to) = range();
+    let all = t
+        .get(
+            &format!("/api/v1/sessions?from={from}&to={to}"),
+            Auth::Bearer(&admin),
+        )
+        .await
+        .json();
+    let alumni: std::collections::BTreeSet<&str> = all
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|s| s["kind"] == "alumni")
+        .filter_map(|s| s["program_id"].as_str())
+        .collect();
+    assert_eq!(alumni.len(), 2, "both programs have their own alumni group");
+}

@@ -1,0 +1,193 @@
+//! `calendar-bench [DATABASE_URL]`: 100 sites, each with one program of two tracks and
+//! twelve patients in treatment; times generating one year of sessions for all 100
+//! programs, then the staffing view over every site's next 14 days. SQLite in a
+//! temporary directory unless a PostgreSQL URL is given.
+
+use iop_app::{App, AppSettings, Ctx, RequestMeta, Store};
+use iop_domain::time::stored;
+use iop_store::episodes::{self, EpisodeRow, EpisodeTrackRow, PatientRow};
+use iop_store::org::{self, ProgramRow, SiteRow, TrackRow};
+use std::time::Instant;
+
+const SITES: usize = 100;
+const PATIENTS: usize = 12;
+
+fn id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+fn seed(
+    c: &mut iop_store::DbConn,
+    today: jiff::civil::Date,
+    now: &str,
+) -> Result<Vec<String>, iop_store::StoreError> {
+    let mut programs = Vec::new();
+    for s in 0..SITES {
+        let site = SiteRow {
+            id: id(),
+            name: format!("Site {s}"),
+            time_zone: "America/New_York".into(),
+            address: "-".into(),
+            admissions_phone: "-".into(),
+            created_at: now.into(),
+        };
+        org::insert_site(c, &site)?;
+        let program = ProgramRow {
+            id: id(),
+            site_id: site.id.clone(),
+            slug: format!("p{s}"),
+            name: format!("Program {s}"),
+            level_of_care: "2.1".into(),
+            session_start: "18:00".into(),
+            session_minutes: 180,
+            min_weeks: 7,
+            max_weeks: 9,
+            max_patients_per_facilitator: 6,
+            family_every_weeks: 2,
+            family_minutes: 180,
+            alumni_weekday: "wed".into(),
+            created_at: now.into(),
+            family_weekday: "thu".into(),
+            family_anchor: "2026-01-05".into(),
+            alumni_minutes: 90,
+            horizon_weeks: 12,
+        };
+        org::insert_program(c, &program)?;
+        let mut tracks = Vec::new();
+        for (name, days) in [
+            ("Mon/Tue/Thu", "mon,tue,thu"),
+            ("Mon/Wed/Thu", "mon,wed,thu"),
+        ] {
+            let t = TrackRow {
+                id: id(),
+                program_id: program.id.clone(),
+                name: name.into(),
+                weekdays: days.into(),
+                created_at: now.into(),
+            };
+            org::insert_track(c, &t)?;
+            tracks.push(t.id);
+        }
+        for (i, title) in iop_domain::curriculum::SEED_TOPICS.iter().enumerate() {
+            iop_store::calendar::insert_topic(
+                c,
+                &iop_store::calendar::TopicRow {
+                    id: id(),
+                    program_id: program.id.clone(),
+                    position: i as i32,
+                    title: (*title).into(),
+                    active: true,
+                    created_at: now.into(),
+                },
+            )?;
+        }
+        for p in 0..PATIENTS {
+            let pid = id();
+            episodes::insert_patient(
+                c,
+                &PatientRow {
+                    id: pid.clone(),
+                    mrn: format!("B{s}-{p}"),
+                    legal_first_name: "A".into(),
+                    legal_last_name: "B".into(),
+                    preferred_name: None,
+                    date_of_birth: "1980-01-01".into(),
+                    created_at: now.into(),
+                },
+            )?;
+            let eid = id();
+            episodes::insert_episode(
+                c,
+                &EpisodeRow {
+                    id: eid.clone(),
+                    patient_id: pid,
+                    program_id: program.id.clone(),
+                    admit_date: today.to_string(),
+                    planned_end_date: today.to_string(),
+                    status: "active".into(),
+                    ended_on: None,
+                    created_at: now.into(),
+                },
+            )?;
+            episodes::insert_episode_track(
+                c,
+                &EpisodeTrackRow {
+                    id: id(),
+                    episode_id: eid,
+                    track_id: tracks[p % 2].clone(),
+                    from_date: today.to_string(),
+                    to_date: None,
+                },
+            )?;
+        }
+        programs.push(program.id);
+    }
+    Ok(programs)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = std::env::temp_dir().join(format!("iop-calbench-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir)?;
+    let url = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| dir.join("iop.sqlite3").to_string_lossy().into_owned());
+    let store = Store::open(&url, 4)?;
+    store.migrate()?;
+    let app = App::new(store.clone(), AppSettings::default());
+    let now = jiff::Timestamp::now();
+    let today = now
+        .to_zoned(jiff::tz::TimeZone::get("America/New_York")?)
+        .date();
+    let programs = store.write(|c| seed(c, today, &stored(now)))?;
+    let ctx = Ctx::system(RequestMeta::cli(now));
+    let end = today.checked_add(jiff::Span::new().days(364))?;
+
+    let t = Instant::now();
+    let mut created = 0;
+    for p in &programs {
+        created += app
+            .generate_sessions(&ctx, p, Some(today), Some(end))
+            .map_err(|e| format!("{e:?}"))?
+            .created;
+    }
+    let gen = t.elapsed();
+    let t = Instant::now();
+    for p in &programs {
+        app.generate_sessions(&ctx, p, Some(today), Some(end))
+            .map_err(|e| format!("{e:?}"))?;
+    }
+    let regen = t.elapsed();
+
+    let to = today.checked_add(jiff::Span::new().days(13))?;
+    let mut runs = Vec::new();
+    let mut rows = 0;
+    for _ in 0..7 {
+        let t = Instant::now();
+        rows = app
+            .staffing_view(&ctx, today, to)
+            .map_err(|e| format!("{e:?}"))?
+            .len();
+        runs.push(t.elapsed());
+    }
+    runs.sort();
+    println!(
+        "backend: {}",
+        if url.starts_with("postgres") {
+            "postgres"
+        } else {
+            "sqlite"
+        }
+    );
+    println!(
+        "generate 1 year x {SITES} programs: {created} sessions in {:.2?} ({:.0} sessions/s)",
+        gen,
+        created as f64 / gen.as_secs_f64()
+    );
+    println!(
+        "regenerate (no change) 1 year x {SITES} programs: {:.2?}",
+        regen
+    );
+    println!("staffing view, {SITES} sites, next 14 days: {rows} sessions; median {:.2?}, max {:.2?} (7 runs)", runs[3], runs[6]);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
