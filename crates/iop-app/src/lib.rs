@@ -13,6 +13,7 @@ pub mod error;
 pub mod feeds;
 pub mod org;
 pub mod policy;
+pub mod program_settings;
 pub mod secret;
 pub mod staffing;
 pub mod users;

@@ -98,3 +98,10 @@ pub fn all_tracks(conn: &mut DbConn) -> Result<Vec<TrackRow>> {
         .select(TrackRow::as_select())
         .load(conn)?)
 }
+
+pub fn set_track_weekdays(conn: &mut DbConn, id: &str, weekdays: &str) -> Result<bool> {
+    Ok(diesel::update(tracks::table.find(id))
+        .set(tracks::weekdays.eq(weekdays))
+        .execute(conn)?
+        == 1)
+}

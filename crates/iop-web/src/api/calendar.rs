@@ -354,3 +354,74 @@ pub async fn void_closure(
     blocking(move || app.void_closure(&caller.ctx, &id, &req.reason)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrackRequest {
+    /// Nights as `mon,tue,thu`; must keep the family group's night.
+    weekdays: String,
+}
+
+/// Change the nights a track meets: future sessions follow, held sessions stay.
+#[utoipa::path(put, path = "/api/v1/tracks/{id}", tag = "calendar", params(("id" = String, Path)), request_body = TrackRequest,
+    security(("bearer" = [])), responses((status = 204), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_track(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<TrackRequest>,
+) -> ApiResult<StatusCode> {
+    let app = state.app.clone();
+    blocking(move || app.set_track_weekdays(&caller.ctx, &id, &r.weekdays)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Topic {
+    id: String,
+    position: i32,
+    title: String,
+    active: bool,
+}
+
+/// A program's curriculum topics in rotation order.
+#[utoipa::path(get, path = "/api/v1/programs/{id}/topics", tag = "calendar", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = [Topic]), (status = 404, body = Problem)))]
+pub async fn topics(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<Topic>>> {
+    let app = state.app.clone();
+    let rows = blocking(move || app.topics(&caller.ctx, &id)).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|t| Topic {
+                id: t.id,
+                position: t.position,
+                title: t.title,
+                active: t.active,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TopicAddRequest {
+    title: String,
+}
+
+/// Add a curriculum topic; future core sessions take it into the rotation.
+#[utoipa::path(post, path = "/api/v1/programs/{id}/topics", tag = "calendar", params(("id" = String, Path)), request_body = TopicAddRequest,
+    security(("bearer" = [])), responses((status = 201, body = super::users::Created), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_topic(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<TopicAddRequest>,
+) -> ApiResult<(StatusCode, Json<super::users::Created>)> {
+    let app = state.app.clone();
+    let tid = blocking(move || app.add_topic(&caller.ctx, &id, &r.title)).await?;
+    Ok((StatusCode::CREATED, Json(super::users::Created::new(tid))))
+}

@@ -490,3 +490,145 @@ async fn two_programs_generate_family_and_alumni_groups_without_colliding() {
         .collect();
     assert_eq!(alumni.len(), 2, "both programs have their own alumni group");
 }
+
+#[tokio::test]
+async fn changing_a_tracks_nights_moves_future_sessions_only_and_keeps_the_family_night() {
+    let t = TestApp::new().await;
+    let admin = t.token("admin@demo.test").await;
+    let programs = t.get("/api/v1/programs", Auth::Bearer(&admin)).await.json();
+    let track = programs[0]["tracks"][0]["id"]
+        .as_str()
+        .expect("track")
+        .to_string();
+    let bad = t
+        .put_json(
+            &format!("/api/v1/tracks/{track}"),
+            &admin,
+            serde_json::json!({ "weekdays": "mon,tue,wed" }),
+        )
+        .await;
+    assert_eq!(
+        bad.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "dropping the family night is refused: {}",
+        bad.body
+    );
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::get("America/Kentucky/Louisville").expect("tz"))
+        .date();
+    let past_from = today.checked_sub(jiff::Span::new().days(30)).expect("date");
+    let past_to = today.checked_sub(jiff::Span::new().days(1)).expect("date");
+    let history = |v: serde_json::Value| -> Vec<(String, String)> {
+        v.as_array()
+            .expect("array")
+            .iter()
+            .map(|s| {
+                (
+                    s["id"].as_str().unwrap_or("").to_string(),
+                    s["status"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    };
+    let before = history(
+        t.get(
+            &format!("/api/v1/sessions?from={past_from}&to={past_to}"),
+            Auth::Bearer(&admin),
+        )
+        .await
+        .json(),
+    );
+    let ok = t
+        .put_json(
+            &format!("/api/v1/tracks/{track}"),
+            &admin,
+            serde_json::json!({ "weekdays": "mon,thu,fri" }),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::NO_CONTENT, "{}", ok.body);
+    let after = history(
+        t.get(
+            &format!("/api/v1/sessions?from={past_from}&to={past_to}"),
+            Auth::Bearer(&admin),
+        )
+        .await
+        .json(),
+    );
+    assert_eq!(before, after, "history never changes");
+    let (from, to) = range();
+    let future = t
+        .get(
+            &format!("/api/v1/sessions?from={from}&to={to}"),
+            Auth::Bearer(&admin),
+        )
+        .await
+        .json();
+    let on_track: Vec<&serde_json::Value> = future
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|s| s["track_id"] == track.as_str())
+        .collect();
+    for s in &on_track {
+        let d: jiff::civil::Date = s["local_date"]
+            .as_str()
+            .expect("date")
+            .parse()
+            .expect("date");
+        if d.weekday() == jiff::civil::Weekday::Tuesday && d > today {
+            assert_eq!(
+                s["status"], "cancelled",
+                "a future Tuesday leaves the calendar as cancelled: {s}"
+            );
+        }
+    }
+    assert!(on_track.iter().any(|s| s["local_date"]
+        .as_str()
+        .and_then(|d| d.parse::<jiff::civil::Date>().ok())
+        .is_some_and(|d| d.weekday() == jiff::civil::Weekday::Friday)));
+}
+
+#[tokio::test]
+async fn a_program_can_add_topics_up_to_what_its_minimum_length_can_rotate() {
+    let t = TestApp::new().await;
+    let admin = t.token("admin@demo.test").await;
+    let program = t.get("/api/v1/programs", Auth::Bearer(&admin)).await.json()[0]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let added = t
+        .post_json(
+            &format!("/api/v1/programs/{program}/topics"),
+            Auth::Bearer(&admin),
+            serde_json::json!({ "title": "Managing cravings" }),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+    let topics = t
+        .get(
+            &format!("/api/v1/programs/{program}/topics"),
+            Auth::Bearer(&admin),
+        )
+        .await
+        .json();
+    assert_eq!(topics.as_array().map(Vec::len), Some(7));
+    let mut last = StatusCode::CREATED;
+    for i in 0..20 {
+        last = t
+            .post_json(
+                &format!("/api/v1/programs/{program}/topics"),
+                Auth::Bearer(&admin),
+                serde_json::json!({ "title": format!("Extra {i}") }),
+            )
+            .await
+            .status;
+        if last != StatusCode::CREATED {
+            break;
+        }
+    }
+    assert_eq!(
+        last,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the rotation has a limit"
+    );
+}

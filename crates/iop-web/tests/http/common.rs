@@ -156,6 +156,19 @@ impl TestApp {
         self.send(req).await
     }
 
+    pub async fn put_json(&self, path: &str, token: &str, body: serde_json::Value) -> Response {
+        let req = Auth::Bearer(token)
+            .apply(
+                Request::builder()
+                    .method(Method::PUT)
+                    .uri(path)
+                    .header(header::CONTENT_TYPE, "application/json"),
+            )
+            .body(Body::from(body.to_string()))
+            .expect("request");
+        self.send(req).await
+    }
+
     pub async fn post_form(&self, path: &str, auth: Auth<'_>, fields: &[(&str, &str)]) -> Response {
         let body = serde_urlencoded::to_string(fields).expect("form");
         let req = auth
