@@ -3,6 +3,7 @@
 pub mod assets;
 pub mod audit;
 pub mod calendar;
+pub mod closures;
 pub mod dashboard;
 pub mod health;
 pub mod login;

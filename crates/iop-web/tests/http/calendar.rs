@@ -632,3 +632,59 @@ async fn a_program_can_add_topics_up_to_what_its_minimum_length_can_rotate() {
         "the rotation has a limit"
     );
 }
+
+#[tokio::test]
+async fn a_director_closes_a_day_in_the_page_and_bad_dates_are_explained() {
+    let t = TestApp::new().await;
+    let b = t.login("director@demo.test").await;
+    let page = t.get("/closures", Auth::Cookie(&b)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Thanksgiving Day") || page.body.contains("Christmas Day"),
+        "{}",
+        page.body
+    );
+    let site = crate::common::hidden_field(&page.body, "site_id").expect("site id");
+    let bad = t
+        .post_form(
+            "/closures",
+            Auth::Cookie(&b),
+            &[
+                ("csrf", &b.csrf),
+                ("site_id", &site),
+                ("date", "next friday"),
+                ("reason", "Storm"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("must be a date like"), "{}", bad.body);
+    let day = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+        .checked_add(jiff::Span::new().days(40))
+        .expect("date")
+        .to_string();
+    let ok = t
+        .post_form(
+            "/closures",
+            Auth::Cookie(&b),
+            &[
+                ("csrf", &b.csrf),
+                ("site_id", &site),
+                ("date", &day),
+                ("reason", "Staff retreat"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let after = t.get("/closures", Auth::Cookie(&b)).await;
+    assert!(after.body.contains("Staff retreat"));
+    let counselor = t.login("counselor@demo.test").await;
+    let view = t.get("/closures", Auth::Cookie(&counselor)).await;
+    assert_eq!(view.status, StatusCode::OK);
+    assert!(
+        !view.body.contains("Close this day"),
+        "counselors see closures but cannot add them"
+    );
+}

@@ -1,0 +1,157 @@
+//! Closures as a page: the coming year's closures of each site, a form to add one, and
+//! one click for the US federal holidays of a year.
+
+use crate::access::Caller;
+use crate::error::PageError;
+use crate::extract::PageForm;
+use crate::pages::shell::{render, Shell};
+use crate::{blocking, AppState};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use iop_app::calendar::parse_date;
+use iop_app::iop_store::calendar::ClosureRow;
+use iop_app::policy::allows;
+use iop_app::{Action, AppError};
+use serde::Deserialize;
+
+pub struct SiteClosures {
+    pub id: String,
+    pub name: String,
+    pub closures: Vec<ClosureRow>,
+}
+
+#[derive(Template)]
+#[template(path = "closures.html")]
+struct ClosuresPage {
+    shell: Shell,
+    sites: Vec<SiteClosures>,
+    can_manage: bool,
+    year: i16,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct Flash {
+    done: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    caller: Caller,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Result<Response, PageError> {
+    let shell = Shell::new(&caller, "/closures");
+    let can_manage = allows(caller.authed.actor.role, Action::ManageCalendar);
+    let today = caller.ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    let until = today
+        .checked_add(jiff::Span::new().days(366))
+        .unwrap_or(today);
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let sites = blocking(move || {
+        let mut out: Vec<SiteClosures> = Vec::new();
+        for p in app.organisation(&ctx)? {
+            if out.iter().any(|s| s.id == p.site.id) {
+                continue;
+            }
+            let closures = app.closures(&ctx, &p.site.id, today, until)?;
+            out.push(SiteClosures {
+                id: p.site.id,
+                name: p.site.name,
+                closures,
+            });
+        }
+        Ok(out)
+    })
+    .await?;
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let mut res = render(&ClosuresPage {
+        shell,
+        sites,
+        can_manage,
+        year: today.year(),
+        error,
+        notice,
+    })?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(f): Query<Flash>,
+) -> Result<Response, PageError> {
+    let notice = f.done.map(|d| match d.as_str() {
+        "added" => {
+            "The closure was added; that day's sessions are cancelled with its reason.".to_string()
+        }
+        _ => "Federal holidays were added.".to_string(),
+    });
+    page(&state, caller, None, notice).await
+}
+
+#[derive(Deserialize)]
+pub struct AddForm {
+    site_id: String,
+    date: String,
+    reason: String,
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    caller: Caller,
+    PageForm(f): PageForm<AddForm>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let result = blocking(move || {
+        let date = parse_date(&f.date, "the date")?;
+        app.add_closure(&ctx, &f.site_id, date, &f.reason)
+    })
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to("/closures?done=added").into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            page(&state, caller, Some(e.to_string()), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct HolidayForm {
+    site_id: String,
+    year: String,
+}
+
+pub async fn federal(
+    State(state): State<AppState>,
+    caller: Caller,
+    PageForm(f): PageForm<HolidayForm>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let result = blocking(move || {
+        let year: i16 = f
+            .year
+            .trim()
+            .parse()
+            .map_err(|_| AppError::Invalid("the year must be a number like 2027".into()))?;
+        app.add_federal_holidays(&ctx, &f.site_id, year)
+    })
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to("/closures?done=holidays").into_response()),
+        Err(e @ AppError::Invalid(_)) => page(&state, caller, Some(e.to_string()), None).await,
+        Err(e) => Err(e.into()),
+    }
+}
