@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 dur=${1:-15}
 conns=${2:-64}
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 2; }
-cargo build --release --quiet --bin iop --bin bare-axum
+cargo build --release --quiet -p iop-server -p bare-axum
 dir=$(mktemp -d /tmp/iop-bench.XXXXXX)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$dir"' EXIT
