@@ -230,6 +230,17 @@ pub fn generate_in(
     Ok(report)
 }
 
+/// Regenerates a program from today to its planning horizon, after a change of settings.
+pub fn regenerate_future(c: &mut DbConn, ctx: &Ctx, program_id: &str) -> Result<()> {
+    let pc = load_program(c, program_id)?;
+    let today = pc.today(ctx.now());
+    let to = today
+        .checked_add(jiff::Span::new().weeks(i64::from(pc.program.horizon_weeks)))
+        .unwrap_or(today);
+    generate_in(c, ctx.now(), program_id, today, to)?;
+    Ok(())
+}
+
 /// Rotates the curriculum over each track's core sessions from `from`, continuing the
 /// rotation from the sessions before it; one-off topic choices and held sessions stay.
 fn assign_topics(c: &mut DbConn, pc: &ProgramCal, from: Date, to: Date, today: Date) -> Result<()> {

@@ -12,6 +12,7 @@ mod demo_calendar;
 pub mod error;
 pub mod feeds;
 pub mod org;
+pub mod org_admin;
 pub mod policy;
 pub mod program_settings;
 pub mod secret;

@@ -34,3 +34,10 @@ impl App {
         })
     }
 }
+
+impl App {
+    pub fn sites(&self, ctx: &Ctx) -> Result<Vec<SiteRow>> {
+        ctx.require(Action::ViewOrganisation)?;
+        self.store.read(|c| org::sites(c).map_err(AppError::from))
+    }
+}

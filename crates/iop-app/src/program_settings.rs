@@ -2,7 +2,7 @@
 //! change regenerates the future (never held sessions, never the past).
 
 use crate::audit::{record, Event};
-use crate::calendar::{generate_in, load_program};
+use crate::calendar::{load_program, regenerate_future};
 use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
@@ -11,17 +11,7 @@ use iop_domain::calendar::{format_weekdays, parse_weekdays, weekday_code};
 use iop_domain::curriculum::max_topics;
 use iop_domain::time::stored;
 use iop_store::calendar::{self as cal, TopicRow};
-use iop_store::{org, DbConn};
-
-fn regenerate_future(c: &mut DbConn, ctx: &Ctx, program_id: &str) -> Result<()> {
-    let pc = load_program(c, program_id)?;
-    let today = pc.today(ctx.now());
-    let to = today
-        .checked_add(jiff::Span::new().weeks(i64::from(pc.program.horizon_weeks)))
-        .unwrap_or(today);
-    generate_in(c, ctx.now(), program_id, today, to)?;
-    Ok(())
-}
+use iop_store::org;
 
 impl App {
     /// Changes the nights a track meets; future sessions follow, held ones stay.

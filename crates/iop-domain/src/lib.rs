@@ -11,6 +11,7 @@ pub mod holidays;
 pub mod ids;
 pub mod money;
 pub mod npi;
+pub mod program;
 pub mod ratio;
 pub mod role;
 pub mod roster;

@@ -105,3 +105,35 @@ pub fn set_track_weekdays(conn: &mut DbConn, id: &str, weekdays: &str) -> Result
         .execute(conn)?
         == 1)
 }
+
+pub fn update_site(conn: &mut DbConn, row: &SiteRow) -> Result<bool> {
+    Ok(diesel::update(sites::table.find(&row.id))
+        .set((
+            sites::name.eq(&row.name),
+            sites::time_zone.eq(&row.time_zone),
+            sites::address.eq(&row.address),
+            sites::admissions_phone.eq(&row.admissions_phone),
+        ))
+        .execute(conn)?
+        == 1)
+}
+
+pub fn update_program(conn: &mut DbConn, row: &ProgramRow) -> Result<bool> {
+    Ok(diesel::update(programs::table.find(&row.id))
+        .set((
+            programs::name.eq(&row.name),
+            programs::session_start.eq(&row.session_start),
+            programs::session_minutes.eq(row.session_minutes),
+            programs::min_weeks.eq(row.min_weeks),
+            programs::max_weeks.eq(row.max_weeks),
+            programs::max_patients_per_facilitator.eq(row.max_patients_per_facilitator),
+            programs::family_every_weeks.eq(row.family_every_weeks),
+            programs::family_minutes.eq(row.family_minutes),
+            programs::family_weekday.eq(&row.family_weekday),
+            programs::alumni_weekday.eq(&row.alumni_weekday),
+            programs::alumni_minutes.eq(row.alumni_minutes),
+            programs::horizon_weeks.eq(row.horizon_weeks),
+        ))
+        .execute(conn)?
+        == 1)
+}

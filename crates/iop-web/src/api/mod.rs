@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod me;
 pub mod openapi;
 pub mod org;
+pub mod org_admin;
 pub mod staffing;
 pub mod users;
 

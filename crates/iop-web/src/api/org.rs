@@ -30,6 +30,12 @@ pub struct Program {
     min_weeks: i32,
     max_weeks: i32,
     max_patients_per_facilitator: i32,
+    family_every_weeks: i32,
+    family_minutes: i32,
+    family_weekday: String,
+    alumni_weekday: String,
+    alumni_minutes: i32,
+    horizon_weeks: i32,
     tracks: Vec<Track>,
 }
 
@@ -57,6 +63,12 @@ pub async fn programs(
                 min_weeks: o.program.min_weeks,
                 max_weeks: o.program.max_weeks,
                 max_patients_per_facilitator: o.program.max_patients_per_facilitator,
+                family_every_weeks: o.program.family_every_weeks,
+                family_minutes: o.program.family_minutes,
+                family_weekday: o.program.family_weekday,
+                alumni_weekday: o.program.alumni_weekday,
+                alumni_minutes: o.program.alumni_minutes,
+                horizon_weeks: o.program.horizon_weeks,
                 tracks: o
                     .tracks
                     .into_iter()

@@ -1,24 +1,246 @@
-//! Sites, programs and tracks as a page.
+//! Sites, programs and tracks as a page; administrators and clinical directors edit
+//! them here (every change regenerates the future calendar).
 
 use crate::access::Caller;
 use crate::error::PageError;
+use crate::extract::PageForm;
 use crate::pages::shell::{render, Shell};
 use crate::{blocking, AppState};
 use askama::Template;
-use axum::extract::State;
-use axum::response::Response;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
 use iop_app::org::ProgramOverview;
+use iop_app::org_admin::SiteInput;
+use iop_app::policy::allows;
+use iop_app::{Action, AppError};
+use iop_domain::program::ProgramSettings;
+use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "organisation.html")]
 struct OrgPage {
     shell: Shell,
     programs: Vec<ProgramOverview>,
+    sites: Vec<(String, String)>,
+    can_manage: bool,
+    error: Option<String>,
+    notice: Option<&'static str>,
 }
 
-pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Response, PageError> {
+#[derive(Deserialize)]
+pub struct Flash {
+    done: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    caller: Caller,
+    error: Option<String>,
+    notice: Option<&'static str>,
+) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/organisation");
+    let can_manage = allows(caller.authed.actor.role, Action::ManageCalendar);
     let app = state.app.clone();
-    let programs = blocking(move || app.organisation(&caller.ctx)).await?;
-    render(&OrgPage { shell, programs })
+    let ctx = caller.ctx.clone();
+    let (programs, sites) =
+        blocking(move || Ok((app.organisation(&ctx)?, app.sites(&ctx)?))).await?;
+    let sites = sites.into_iter().map(|s| (s.id, s.name)).collect();
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let mut res = render(&OrgPage {
+        shell,
+        programs,
+        sites,
+        can_manage,
+        error,
+        notice,
+    })?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(f): Query<Flash>,
+) -> Result<Response, PageError> {
+    let notice = f
+        .done
+        .map(|_| "Saved. Future sessions follow the change; held sessions stay as they were.");
+    page(&state, caller, None, notice).await
+}
+
+/// Runs a change and answers as every form here does: back to the page, or the page
+/// again with the reason.
+async fn change(
+    state: AppState,
+    caller: Caller,
+    f: impl FnOnce(iop_app::App, iop_app::Ctx) -> Result<(), AppError> + Send + 'static,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    match blocking(move || f(app, ctx)).await {
+        Ok(()) => Ok(Redirect::to("/organisation?done=1").into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::NotFound(_))) => {
+            page(&state, caller, Some(e.to_string()), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SiteForm {
+    name: String,
+    time_zone: String,
+    address: String,
+    admissions_phone: String,
+}
+
+impl From<SiteForm> for SiteInput {
+    fn from(f: SiteForm) -> Self {
+        SiteInput {
+            name: f.name,
+            time_zone: f.time_zone,
+            address: f.address,
+            admissions_phone: f.admissions_phone,
+        }
+    }
+}
+
+pub async fn add_site(
+    State(state): State<AppState>,
+    caller: Caller,
+    PageForm(f): PageForm<SiteForm>,
+) -> Result<Response, PageError> {
+    change(state, caller, move |app, ctx| {
+        app.add_site(&ctx, f.into()).map(|_| ())
+    })
+    .await
+}
+
+pub async fn update_site(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<SiteForm>,
+) -> Result<Response, PageError> {
+    change(state, caller, move |app, ctx| {
+        app.update_site(&ctx, &id, f.into())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    name: String,
+    session_start: String,
+    session_minutes: String,
+    min_weeks: String,
+    max_weeks: String,
+    max_patients_per_facilitator: String,
+    family_every_weeks: String,
+    family_minutes: String,
+    family_weekday: String,
+    alumni_weekday: String,
+    alumni_minutes: String,
+    horizon_weeks: String,
+}
+
+fn number(v: &str, what: &str) -> Result<i32, AppError> {
+    v.trim()
+        .parse()
+        .map_err(|_| AppError::Invalid(format!("{what} must be a whole number")))
+}
+
+impl SettingsForm {
+    fn settings(self) -> Result<ProgramSettings, AppError> {
+        Ok(ProgramSettings {
+            session_minutes: number(&self.session_minutes, "the session length")?,
+            min_weeks: number(&self.min_weeks, "the minimum length")?,
+            max_weeks: number(&self.max_weeks, "the maximum length")?,
+            max_patients_per_facilitator: number(
+                &self.max_patients_per_facilitator,
+                "patients per facilitator",
+            )?,
+            family_every_weeks: number(&self.family_every_weeks, "the family group interval")?,
+            family_minutes: number(&self.family_minutes, "the family group length")?,
+            alumni_minutes: number(&self.alumni_minutes, "the alumni group length")?,
+            horizon_weeks: number(&self.horizon_weeks, "the planning horizon")?,
+            name: self.name,
+            session_start: self.session_start,
+            family_weekday: self.family_weekday,
+            alumni_weekday: self.alumni_weekday,
+        })
+    }
+}
+
+pub async fn update_program(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<SettingsForm>,
+) -> Result<Response, PageError> {
+    change(state, caller, move |app, ctx| {
+        app.update_program(&ctx, &id, f.settings()?)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct NewProgramForm {
+    site_id: String,
+    slug: String,
+    name: String,
+}
+
+pub async fn add_program(
+    State(state): State<AppState>,
+    caller: Caller,
+    PageForm(f): PageForm<NewProgramForm>,
+) -> Result<Response, PageError> {
+    change(state, caller, move |app, ctx| {
+        app.add_program(
+            &ctx,
+            &f.site_id,
+            &f.slug,
+            ProgramSettings::defaults(&f.name),
+        )
+        .map(|_| ())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct TrackForm {
+    #[serde(default)]
+    name: String,
+    weekdays: String,
+}
+
+pub async fn add_track(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<TrackForm>,
+) -> Result<Response, PageError> {
+    change(state, caller, move |app, ctx| {
+        app.add_track(&ctx, &id, &f.name, &f.weekdays).map(|_| ())
+    })
+    .await
+}
+
+pub async fn set_track(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<TrackForm>,
+) -> Result<Response, PageError> {
+    change(state, caller, move |app, ctx| {
+        app.set_track_weekdays(&ctx, &id, &f.weekdays)
+    })
+    .await
 }

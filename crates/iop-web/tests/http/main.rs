@@ -6,5 +6,6 @@ mod auth;
 mod bad_input;
 mod calendar;
 mod common;
+mod organisation;
 mod routes;
 mod trail;

@@ -1,0 +1,169 @@
+//! Setting up sites, programs and tracks over the API.
+
+use super::{ApiResult, Problem};
+use crate::access::Caller;
+use crate::extract::ApiJson;
+use crate::{blocking, AppState};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use iop_app::org_admin::SiteInput;
+use iop_domain::program::ProgramSettings;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SiteRequest {
+    name: String,
+    /// IANA time zone, such as America/Chicago.
+    time_zone: String,
+    address: String,
+    admissions_phone: String,
+}
+
+impl From<SiteRequest> for SiteInput {
+    fn from(r: SiteRequest) -> Self {
+        SiteInput {
+            name: r.name,
+            time_zone: r.time_zone,
+            address: r.address,
+            admissions_phone: r.admissions_phone,
+        }
+    }
+}
+
+/// Add a site.
+#[utoipa::path(post, path = "/api/v1/sites", tag = "programs", request_body = SiteRequest, security(("bearer" = [])),
+    responses((status = 201, body = super::users::Created), (status = 422, body = Problem)))]
+pub async fn add_site(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(r): ApiJson<SiteRequest>,
+) -> ApiResult<(StatusCode, Json<super::users::Created>)> {
+    let app = state.app.clone();
+    let id = blocking(move || app.add_site(&caller.ctx, r.into())).await?;
+    Ok((StatusCode::CREATED, Json(super::users::Created::new(id))))
+}
+
+/// Change a site; a new time zone keeps future sessions at the same local hours.
+#[utoipa::path(put, path = "/api/v1/sites/{id}", tag = "programs", params(("id" = String, Path)), request_body = SiteRequest,
+    security(("bearer" = [])), responses((status = 204), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_site(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<SiteRequest>,
+) -> ApiResult<StatusCode> {
+    let app = state.app.clone();
+    blocking(move || app.update_site(&caller.ctx, &id, r.into())).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A program's settings (every number is the program's own).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    name: String,
+    #[schema(example = "18:00")]
+    session_start: String,
+    #[schema(example = 180)]
+    session_minutes: i32,
+    #[schema(example = 7)]
+    min_weeks: i32,
+    #[schema(example = 9)]
+    max_weeks: i32,
+    #[schema(example = 6)]
+    max_patients_per_facilitator: i32,
+    /// 0 for no family group.
+    #[schema(example = 2)]
+    family_every_weeks: i32,
+    #[schema(example = 180)]
+    family_minutes: i32,
+    #[schema(example = "thu")]
+    family_weekday: String,
+    #[schema(example = "wed")]
+    alumni_weekday: String,
+    #[schema(example = 90)]
+    alumni_minutes: i32,
+    #[schema(example = 12)]
+    horizon_weeks: i32,
+}
+
+impl From<Settings> for ProgramSettings {
+    fn from(s: Settings) -> Self {
+        ProgramSettings {
+            name: s.name,
+            session_start: s.session_start,
+            session_minutes: s.session_minutes,
+            min_weeks: s.min_weeks,
+            max_weeks: s.max_weeks,
+            max_patients_per_facilitator: s.max_patients_per_facilitator,
+            family_every_weeks: s.family_every_weeks,
+            family_minutes: s.family_minutes,
+            family_weekday: s.family_weekday,
+            alumni_weekday: s.alumni_weekday,
+            alumni_minutes: s.alumni_minutes,
+            horizon_weeks: s.horizon_weeks,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewProgram {
+    site_id: String,
+    /// Used in the public page's address: letters, digits, hyphens.
+    slug: String,
+    settings: Settings,
+}
+
+/// Add a program at a site, with the two seed tracks and the six seed topics.
+#[utoipa::path(post, path = "/api/v1/programs", tag = "programs", request_body = NewProgram, security(("bearer" = [])),
+    responses((status = 201, body = super::users::Created), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_program(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(r): ApiJson<NewProgram>,
+) -> ApiResult<(StatusCode, Json<super::users::Created>)> {
+    let app = state.app.clone();
+    let id = blocking(move || app.add_program(&caller.ctx, &r.site_id, &r.slug, r.settings.into()))
+        .await?;
+    Ok((StatusCode::CREATED, Json(super::users::Created::new(id))))
+}
+
+/// Replace a program's settings; future sessions follow, held sessions stay.
+#[utoipa::path(put, path = "/api/v1/programs/{id}", tag = "programs", params(("id" = String, Path)), request_body = Settings,
+    security(("bearer" = [])), responses((status = 204), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_program(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<Settings>,
+) -> ApiResult<StatusCode> {
+    let app = state.app.clone();
+    blocking(move || app.update_program(&caller.ctx, &id, r.into())).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTrack {
+    name: String,
+    /// Nights as `mon,wed,thu`; must include the family night.
+    weekdays: String,
+}
+
+/// Add a track to a program.
+#[utoipa::path(post, path = "/api/v1/programs/{id}/tracks", tag = "programs", params(("id" = String, Path)), request_body = NewTrack,
+    security(("bearer" = [])), responses((status = 201, body = super::users::Created), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_track(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<NewTrack>,
+) -> ApiResult<(StatusCode, Json<super::users::Created>)> {
+    let app = state.app.clone();
+    let tid = blocking(move || app.add_track(&caller.ctx, &id, &r.name, &r.weekdays)).await?;
+    Ok((StatusCode::CREATED, Json(super::users::Created::new(tid))))
+}
