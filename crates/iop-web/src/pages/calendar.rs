@@ -155,21 +155,36 @@ struct StaffingPage {
     to: String,
     sessions: Vec<SessionView>,
     short: usize,
+    staff: Vec<iop_app::staffing::StaffView>,
+    can_manage: bool,
+    error: Option<String>,
 }
 
 pub async fn staffing(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Response, PageError> {
+    staffing_page(&state, caller, None).await
+}
+
+/// The staffing view; `error` is a refused change to show above it.
+pub async fn staffing_page(
+    state: &AppState,
+    caller: Caller,
+    error: Option<String>,
+) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/staffing");
+    let can_manage =
+        iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::ManageStaffing);
     let from = today(&caller);
     let to = from
         .checked_add(Span::new().days(13))
         .map_err(|_| WebError::Unprocessable("date out of range".into()))?;
     let app = state.app.clone();
     let ctx = caller.ctx.clone();
-    let sessions: Vec<SessionView> = blocking(move || app.staffing_view(&ctx, from, to))
-        .await?
+    let (sessions, staff) =
+        blocking(move || Ok((app.staffing_view(&ctx, from, to)?, app.staff(&ctx)?))).await?;
+    let sessions: Vec<SessionView> = sessions
         .into_iter()
         .filter(|s| s.status != "cancelled")
         .collect();
@@ -177,13 +192,23 @@ pub async fn staffing(
         .iter()
         .filter(|s| s.facilitators_needed > 0)
         .count();
-    render(&StaffingPage {
+    let status = if error.is_some() {
+        axum::http::StatusCode::CONFLICT
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let mut res = render(&StaffingPage {
         shell,
         from: from.to_string(),
         to: to.to_string(),
         sessions,
         short,
-    })
+        staff,
+        can_manage,
+        error,
+    })?;
+    *res.status_mut() = status;
+    Ok(res)
 }
 
 /// `GET /calendar/{token}.ics`: no sign-in; the token is the credential.

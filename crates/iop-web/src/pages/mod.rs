@@ -9,4 +9,5 @@ pub mod health;
 pub mod login;
 pub mod org;
 pub mod shell;
+pub mod staff;
 pub mod users;

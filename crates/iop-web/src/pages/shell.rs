@@ -26,6 +26,7 @@ const NAV: &[(&str, &str, Action)] = &[
     ("/tonight", "Tonight", Action::ViewCalendar),
     ("/calendar", "Calendar", Action::ViewCalendar),
     ("/staffing", "Staffing", Action::ViewStaffing),
+    ("/staff", "Staff", Action::ViewStaffing),
     ("/closures", "Closures", Action::ViewCalendar),
     ("/organisation", "Programs", Action::ViewOrganisation),
     ("/admin/users", "Staff accounts", Action::ViewUsers),

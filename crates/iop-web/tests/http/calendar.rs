@@ -688,3 +688,120 @@ async fn a_director_closes_a_day_in_the_page_and_bad_dates_are_explained() {
         "counselors see closures but cannot add them"
     );
 }
+
+#[tokio::test]
+async fn a_director_staffs_the_short_session_and_assigns_in_bulk_from_the_pages() {
+    let t = TestApp::new().await;
+    let b = t.login("director@demo.test").await;
+    let director = t.token("director@demo.test").await;
+    let short = t
+        .get("/api/v1/staffing", Auth::Bearer(&director))
+        .await
+        .json();
+    let short = short
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|s| s["facilitators_needed"] == 1 && s["kind"] == "core")
+        .expect("short session")
+        .clone();
+    let sid = short["id"].as_str().expect("id");
+    let only = short["facilitators"][0]["staff_id"]
+        .as_str()
+        .expect("staff");
+    // Removing the one facilitator without a replacement is refused on the page, naming the session.
+    let refused = t
+        .post_form(
+            "/staffing/unassign",
+            Auth::Cookie(&b),
+            &[
+                ("csrf", &b.csrf),
+                ("session_id", sid),
+                ("staff_id", only),
+                ("replacement", ""),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(refused.body.contains(sid), "{}", refused.body);
+    let staff = t.get("/api/v1/staff", Auth::Bearer(&director)).await.json();
+    let other = staff
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|s| s["id"].as_str().expect("id"))
+        .find(|id| *id != only)
+        .expect("other");
+    let added = t
+        .post_form(
+            "/staffing/assign",
+            Auth::Cookie(&b),
+            &[("csrf", &b.csrf), ("session_id", sid), ("staff_id", other)],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let page = t.get("/staffing", Auth::Cookie(&b)).await;
+    assert!(
+        page.body.contains("Every session meets the ratio"),
+        "{}",
+        page.body
+    );
+
+    let programs = t
+        .get("/api/v1/programs", Auth::Bearer(&director))
+        .await
+        .json();
+    let group = format!(
+        "{}/{}",
+        programs[0]["id"].as_str().expect("p"),
+        programs[0]["tracks"][1]["id"].as_str().expect("t")
+    );
+    let (from, to) = range();
+    let sam = t
+        .post_json(
+            "/api/v1/staff",
+            Auth::Bearer(&director),
+            serde_json::json!({ "display_name": "Sam Park", "credentials": ["CADC"] }),
+        )
+        .await
+        .json();
+    let sam = sam["id"].as_str().expect("id").to_string();
+    let bulk = t
+        .post_form(
+            "/staff/bulk",
+            Auth::Cookie(&b),
+            &[
+                ("csrf", &b.csrf),
+                ("staff_id", &sam),
+                ("group", &group),
+                ("kind", "core"),
+                ("from", &from),
+                ("to", &to),
+            ],
+        )
+        .await;
+    assert_eq!(bulk.status, StatusCode::SEE_OTHER, "{}", bulk.body);
+    let loc = bulk
+        .headers
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        loc.starts_with("/staff?assigned=") && loc != "/staff?assigned=0",
+        "{loc}"
+    );
+    let bad = t
+        .post_form(
+            "/staff",
+            Auth::Cookie(&b),
+            &[
+                ("csrf", &b.csrf),
+                ("display_name", "Pat"),
+                ("npi", "1234567890"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("check digit"));
+}

@@ -1,0 +1,214 @@
+//! Staff profiles and facilitator assignment as pages: add a profile, assign someone to
+//! a run of sessions ("facilitates the Mon/Tue/Thu core groups from date to date"), and
+//! assign or remove one facilitator on one session from the staffing view.
+
+use crate::access::Caller;
+use crate::error::PageError;
+use crate::extract::PageForm;
+use crate::pages::shell::{render, Shell};
+use crate::{blocking, AppState};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use iop_app::calendar::parse_date;
+use iop_app::org::ProgramOverview;
+use iop_app::policy::allows;
+use iop_app::staffing::{BulkAssign, NewStaff, StaffView, CREDENTIALS};
+use iop_app::{Action, AppError};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "staff.html")]
+struct StaffPage {
+    shell: Shell,
+    staff: Vec<StaffView>,
+    programs: Vec<ProgramOverview>,
+    credentials: &'static [&'static str],
+    can_manage: bool,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct Flash {
+    assigned: Option<usize>,
+    added: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    caller: Caller,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Result<Response, PageError> {
+    let shell = Shell::new(&caller, "/staff");
+    let can_manage = allows(caller.authed.actor.role, Action::ManageStaffing);
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let (staff, programs) =
+        blocking(move || Ok((app.staff(&ctx)?, app.organisation(&ctx)?))).await?;
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let mut res = render(&StaffPage {
+        shell,
+        staff,
+        programs,
+        credentials: CREDENTIALS,
+        can_manage,
+        error,
+        notice,
+    })?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(f): Query<Flash>,
+) -> Result<Response, PageError> {
+    let notice = match (f.assigned, f.added) {
+        (Some(n), _) => Some(format!("Assigned to {n} session(s).")),
+        (_, Some(_)) => Some("The staff profile was added.".to_string()),
+        _ => None,
+    };
+    page(&state, caller, None, notice).await
+}
+
+fn refusal(e: &AppError) -> bool {
+    matches!(
+        e,
+        AppError::Invalid(_) | AppError::Conflict(_) | AppError::NotFound(_)
+    )
+}
+
+#[derive(Deserialize)]
+pub struct AddForm {
+    display_name: String,
+    #[serde(default)]
+    credential: String,
+    #[serde(default)]
+    npi: String,
+    #[serde(default)]
+    user_email: String,
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    caller: Caller,
+    PageForm(f): PageForm<AddForm>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let new = NewStaff {
+        display_name: f.display_name,
+        credentials: Some(f.credential)
+            .filter(|c| !c.is_empty())
+            .into_iter()
+            .collect(),
+        npi: Some(f.npi).filter(|n| !n.trim().is_empty()),
+        user_email: Some(f.user_email).filter(|e| !e.trim().is_empty()),
+    };
+    match blocking(move || app.add_staff(&ctx, new)).await {
+        Ok(_) => Ok(Redirect::to("/staff?added=1").into_response()),
+        Err(e) if refusal(&e) => page(&state, caller, Some(e.to_string()), None).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct BulkForm {
+    staff_id: String,
+    /// `program_id` or `program_id/track_id`.
+    group: String,
+    kind: String,
+    from: String,
+    to: String,
+}
+
+pub async fn bulk(
+    State(state): State<AppState>,
+    caller: Caller,
+    PageForm(f): PageForm<BulkForm>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let result = blocking(move || {
+        let (program_id, track_id) = match f.group.split_once('/') {
+            Some((p, t)) => (p.to_string(), Some(t.to_string())),
+            None => (f.group.clone(), None),
+        };
+        let kind = f
+            .kind
+            .parse()
+            .map_err(|_| AppError::Invalid("choose core, family or alumni groups".into()))?;
+        let from = parse_date(&f.from, "the first date")?;
+        let to = parse_date(&f.to, "the last date")?;
+        app.assign_bulk(
+            &ctx,
+            BulkAssign {
+                staff_id: f.staff_id,
+                program_id,
+                track_id,
+                kind,
+                from,
+                to,
+            },
+        )
+    })
+    .await;
+    match result {
+        Ok(n) => Ok(Redirect::to(&format!("/staff?assigned={n}")).into_response()),
+        Err(e) if refusal(&e) => page(&state, caller, Some(e.to_string()), None).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct OneForm {
+    session_id: String,
+    staff_id: String,
+    #[serde(default)]
+    replacement: String,
+}
+
+pub async fn assign_one(
+    State(state): State<AppState>,
+    caller: Caller,
+    PageForm(f): PageForm<OneForm>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    match blocking(move || app.assign_facilitator(&ctx, &f.session_id, &f.staff_id)).await {
+        Ok(_) => Ok(Redirect::to("/staffing?done=assigned").into_response()),
+        Err(e) if refusal(&e) => {
+            crate::pages::calendar::staffing_page(&state, caller, Some(e.to_string())).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn unassign_one(
+    State(state): State<AppState>,
+    caller: Caller,
+    PageForm(f): PageForm<OneForm>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let replacement = Some(f.replacement).filter(|r| !r.is_empty());
+    match blocking(move || {
+        app.unassign_facilitator(&ctx, &f.session_id, &f.staff_id, replacement.as_deref())
+    })
+    .await
+    {
+        Ok(()) => Ok(Redirect::to("/staffing?done=unassigned").into_response()),
+        Err(e) if refusal(&e) => {
+            crate::pages::calendar::staffing_page(&state, caller, Some(e.to_string())).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
