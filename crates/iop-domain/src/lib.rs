@@ -4,11 +4,15 @@
 //! rule can be tested with any instant, including both sides of a DST change.
 
 pub mod account;
+pub mod admissions;
 pub mod audit;
 pub mod calendar;
 pub mod curriculum;
+pub mod graduation;
 pub mod holidays;
+pub mod icd10;
 pub mod ids;
+pub mod metrics;
 pub mod money;
 pub mod npi;
 pub mod program;
