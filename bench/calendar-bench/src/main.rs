@@ -93,6 +93,11 @@ fn seed(
                     preferred_name: None,
                     date_of_birth: "1980-01-01".into(),
                     created_at: now.into(),
+                    phone: None,
+                    email: None,
+                    address: None,
+                    emergency_contact_name: None,
+                    emergency_contact_phone: None,
                 },
             )?;
             let eid = id();
@@ -107,6 +112,13 @@ fn seed(
                     status: "active".into(),
                     ended_on: None,
                     created_at: now.into(),
+                    inquiry_id: None,
+                    primary_counselor_id: None,
+                    level_of_care: "2.1".into(),
+                    diagnoses: "F10.20".into(),
+                    ratio_override_reason: None,
+                    end_reason: None,
+                    end_summary: None,
                 },
             )?;
             episodes::insert_episode_track(

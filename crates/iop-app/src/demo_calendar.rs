@@ -43,6 +43,8 @@ const PATIENTS: [(&str, &str); 14] = [
     ("Noel", "Hayes"),
 ];
 
+const DIAGNOSES: [&str; 4] = ["F10.20", "F11.20,F17.210", "F14.20", "F12.20"];
+
 fn days(d: Date, n: i64) -> Date {
     d.checked_add(Span::new().days(n)).unwrap_or(d)
 }
@@ -116,6 +118,11 @@ pub fn seed(
                 preferred_name: None,
                 date_of_birth: format!("19{}-0{}-1{}", 70 + i, 1 + i % 9, i % 10),
                 created_at: now.clone(),
+                phone: Some(format!("(502) 555-01{:02}", i)),
+                email: None,
+                address: None,
+                emergency_contact_name: Some("Emergency Contact".into()),
+                emergency_contact_phone: Some(format!("(502) 555-02{:02}", i)),
             },
         )?;
         let (track, admit, status, ended) = match i {
@@ -140,6 +147,17 @@ pub fn seed(
                 status: status.into(),
                 ended_on: ended.map(|d: Date| d.to_string()),
                 created_at: now.clone(),
+                inquiry_id: None,
+                primary_counselor_id: Some(if track == &mtt {
+                    staff[0].clone()
+                } else {
+                    staff[2].clone()
+                }),
+                level_of_care: "2.1".into(),
+                diagnoses: DIAGNOSES[i % DIAGNOSES.len()].into(),
+                ratio_override_reason: None,
+                end_reason: ended.map(|_| "completed".to_string()),
+                end_summary: None,
             },
         )?;
         episodes::insert_episode_track(

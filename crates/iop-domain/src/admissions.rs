@@ -3,7 +3,20 @@
 use serde::{Deserialize, Serialize};
 use strum::{Display, EnumIter, EnumString, IntoStaticStr};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Display, EnumString, EnumIter, IntoStaticStr)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    EnumIter,
+    IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum InquiryStatus {
@@ -48,7 +61,19 @@ impl InquiryStatus {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Display, EnumString, EnumIter, IntoStaticStr)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    EnumIter,
+    IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum WithdrawalRisk {
@@ -98,7 +123,10 @@ pub fn disposition(s: &Screening) -> Disposition {
         };
     }
     if s.withdrawal_risk == WithdrawalRisk::Severe {
-        return Disposition::ReferToDetox { reason: "severe withdrawal risk needs medically supervised withdrawal management".into() };
+        return Disposition::ReferToDetox {
+            reason: "severe withdrawal risk needs medically supervised withdrawal management"
+                .into(),
+        };
     }
     if s.withdrawal_risk == WithdrawalRisk::Moderate && s.complicated_withdrawal_history {
         return Disposition::ReferToDetox {
@@ -133,18 +161,36 @@ mod tests {
 
     #[test]
     fn severe_withdrawal_risk_is_referred_to_detox_with_the_reason() {
-        let s = Screening { withdrawal_risk: WithdrawalRisk::Severe, ..base() };
-        assert!(matches!(disposition(&s), Disposition::ReferToDetox { reason } if reason.contains("withdrawal")));
-        let m = Screening { withdrawal_risk: WithdrawalRisk::Moderate, complicated_withdrawal_history: true, ..base() };
+        let s = Screening {
+            withdrawal_risk: WithdrawalRisk::Severe,
+            ..base()
+        };
+        assert!(
+            matches!(disposition(&s), Disposition::ReferToDetox { reason } if reason.contains("withdrawal"))
+        );
+        let m = Screening {
+            withdrawal_risk: WithdrawalRisk::Moderate,
+            complicated_withdrawal_history: true,
+            ..base()
+        };
         assert!(matches!(disposition(&m), Disposition::ReferToDetox { .. }));
-        let m2 = Screening { withdrawal_risk: WithdrawalRisk::Moderate, ..base() };
+        let m2 = Screening {
+            withdrawal_risk: WithdrawalRisk::Moderate,
+            ..base()
+        };
         assert_eq!(disposition(&m2), Disposition::Proceed);
     }
 
     #[test]
     fn danger_goes_to_the_crisis_protocol_before_anything_else() {
-        let s = Screening { danger_to_self: true, withdrawal_risk: WithdrawalRisk::Severe, ..base() };
-        assert!(matches!(disposition(&s), Disposition::CrisisProtocol { reason } if reason.contains("988")));
+        let s = Screening {
+            danger_to_self: true,
+            withdrawal_risk: WithdrawalRisk::Severe,
+            ..base()
+        };
+        assert!(
+            matches!(disposition(&s), Disposition::CrisisProtocol { reason } if reason.contains("988"))
+        );
     }
 
     #[test]

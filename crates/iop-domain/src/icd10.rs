@@ -19,7 +19,9 @@ pub enum Icd10Error {
 
 /// (code, description) of every accepted code.
 pub fn all() -> impl Iterator<Item = (&'static str, &'static str)> {
-    LIST.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).filter_map(|l| l.split_once('\t'))
+    LIST.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split_once('\t'))
 }
 
 impl Icd10 {
@@ -34,7 +36,11 @@ impl Icd10 {
         if !shaped {
             return Err(Icd10Error::Shape(raw.trim().chars().take(20).collect()));
         }
-        let dotted = if s.len() > 3 { format!("{}.{}", &s[..3], &s[3..]) } else { s.clone() };
+        let dotted = if s.len() > 3 {
+            format!("{}.{}", &s[..3], &s[3..])
+        } else {
+            s.clone()
+        };
         if all().any(|(c, _)| c == dotted) {
             Ok(Icd10(dotted))
         } else {
@@ -52,7 +58,10 @@ impl Icd10 {
     }
 
     pub fn description(&self) -> &'static str {
-        all().find(|(c, _)| *c == self.0).map(|(_, d)| d).unwrap_or("")
+        all()
+            .find(|(c, _)| *c == self.0)
+            .map(|(_, d)| d)
+            .unwrap_or("")
     }
 }
 
@@ -76,22 +85,37 @@ mod tests {
     #[test]
     fn listed_codes_parse_in_any_common_writing() {
         for raw in ["F10.20", "f10.20", "F1020", " F10.20 "] {
-            assert_eq!(Icd10::parse(raw).map(|c| c.to_string()), Ok("F10.20".into()), "{raw}");
+            assert_eq!(
+                Icd10::parse(raw).map(|c| c.to_string()),
+                Ok("F10.20".into()),
+                "{raw}"
+            );
         }
-        assert_eq!(Icd10::parse("F11.23").map(|c| c.undotted()), Ok("F1123".into()));
-        assert_eq!(Icd10::parse("F17.210").map(|c| c.description()), Ok("Nicotine dependence, cigarettes, uncomplicated"));
+        assert_eq!(
+            Icd10::parse("F11.23").map(|c| c.undotted()),
+            Ok("F1123".into())
+        );
+        assert_eq!(
+            Icd10::parse("F17.210").map(|c| c.description()),
+            Ok("Nicotine dependence, cigarettes, uncomplicated")
+        );
     }
 
     #[test]
     fn other_chapters_and_malformed_codes_are_refused() {
-        assert_eq!(Icd10::parse("F32.9"), Err(Icd10Error::NotListed("F32.9".into())));
+        assert_eq!(
+            Icd10::parse("F32.9"),
+            Err(Icd10Error::NotListed("F32.9".into()))
+        );
         assert!(matches!(Icd10::parse("10.20"), Err(Icd10Error::Shape(_))));
         assert!(matches!(Icd10::parse(""), Err(Icd10Error::Shape(_))));
     }
 
     #[test]
     fn every_listed_code_is_in_f10_to_f19() {
-        let n = all().inspect(|(c, _)| assert!(("F10".."F20").contains(&&c[..3]), "{c}")).count();
+        let n = all()
+            .inspect(|(c, _)| assert!(("F10".."F20").contains(&&c[..3]), "{c}"))
+            .count();
         assert!(n > 100);
     }
 

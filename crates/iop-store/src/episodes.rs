@@ -15,6 +15,11 @@ pub struct PatientRow {
     pub preferred_name: Option<String>,
     pub date_of_birth: String,
     pub created_at: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub emergency_contact_name: Option<String>,
+    pub emergency_contact_phone: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -28,6 +33,14 @@ pub struct EpisodeRow {
     pub status: String,
     pub ended_on: Option<String>,
     pub created_at: String,
+    pub inquiry_id: Option<String>,
+    pub primary_counselor_id: Option<String>,
+    pub level_of_care: String,
+    /// Comma-separated ICD-10-CM codes, principal first.
+    pub diagnoses: String,
+    pub ratio_override_reason: Option<String>,
+    pub end_reason: Option<String>,
+    pub end_summary: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -205,6 +205,11 @@ diesel::table! {
         preferred_name -> Nullable<Text>,
         date_of_birth -> Text,
         created_at -> Text,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        address -> Nullable<Text>,
+        emergency_contact_name -> Nullable<Text>,
+        emergency_contact_phone -> Nullable<Text>,
     }
 }
 
@@ -218,6 +223,13 @@ diesel::table! {
         status -> Text,
         ended_on -> Nullable<Text>,
         created_at -> Text,
+        inquiry_id -> Nullable<Text>,
+        primary_counselor_id -> Nullable<Text>,
+        level_of_care -> Text,
+        diagnoses -> Text,
+        ratio_override_reason -> Nullable<Text>,
+        end_reason -> Nullable<Text>,
+        end_summary -> Nullable<Text>,
     }
 }
 
@@ -228,6 +240,44 @@ diesel::table! {
         track_id -> Text,
         from_date -> Text,
         to_date -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    inquiries (id) {
+        id -> Text,
+        channel -> Text,
+        referral_source -> Nullable<Text>,
+        first_name -> Text,
+        last_name -> Nullable<Text>,
+        phone -> Text,
+        best_time -> Nullable<Text>,
+        may_leave_message -> Bool,
+        program_id -> Nullable<Text>,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        screening -> Nullable<Text>,
+        disposition -> Nullable<Text>,
+        insurance_payer -> Nullable<Text>,
+        insurance_member_id -> Nullable<Text>,
+        insurance_status -> Text,
+        intake_at -> Nullable<Text>,
+        patient_id -> Nullable<Text>,
+        first_contact_at -> Text,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    inquiry_events (id) {
+        id -> Text,
+        inquiry_id -> Text,
+        at -> Text,
+        actor_id -> Nullable<Text>,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        reason -> Nullable<Text>,
     }
 }
 
@@ -255,4 +305,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     patients,
     episodes,
     episode_tracks,
+    inquiries,
+    inquiry_events,
 );

@@ -1,0 +1,14 @@
+ALTER TABLE episodes DROP COLUMN end_summary;
+ALTER TABLE episodes DROP COLUMN end_reason;
+ALTER TABLE episodes DROP COLUMN ratio_override_reason;
+ALTER TABLE episodes DROP COLUMN diagnoses;
+ALTER TABLE episodes DROP COLUMN level_of_care;
+ALTER TABLE episodes DROP COLUMN primary_counselor_id;
+ALTER TABLE episodes DROP COLUMN inquiry_id;
+ALTER TABLE patients DROP COLUMN emergency_contact_phone;
+ALTER TABLE patients DROP COLUMN emergency_contact_name;
+ALTER TABLE patients DROP COLUMN address;
+ALTER TABLE patients DROP COLUMN email;
+ALTER TABLE patients DROP COLUMN phone;
+DROP TABLE inquiry_events;
+DROP TABLE inquiries;
