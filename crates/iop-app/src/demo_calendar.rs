@@ -196,8 +196,8 @@ pub fn seed(
             ("core", Some(t)) if t == mtt && Some(&s.id) == short.as_ref() => vec![&staff[0]],
             ("core", Some(t)) if t == mtt => vec![&staff[0], &staff[1]],
             ("core", _) => vec![&staff[2]],
-            // Every patient comes to the family group: it needs two.
-            ("family", _) => vec![&staff[3], &staff[1]],
+            // Every patient comes to the family group: it needs three.
+            ("family", _) => vec![&staff[3], &staff[1], &staff[0]],
             _ => vec![&staff[3]],
         };
         if s.status == "cancelled" {

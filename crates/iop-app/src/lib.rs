@@ -2,9 +2,12 @@
 //! through `iop-store`, appends its audit entry in the same transaction, and commits.
 //! HTML pages, the JSON API and the CLI all call these, never the store directly.
 
+pub mod admissions;
+pub mod admit;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod census;
 pub mod closures;
 pub mod ctx;
 pub mod demo;

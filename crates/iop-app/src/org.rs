@@ -41,3 +41,25 @@ impl App {
         self.store.read(|c| org::sites(c).map_err(AppError::from))
     }
 }
+
+impl App {
+    /// A program as its public page shows it: settings and tracks, nothing about anyone.
+    pub fn public_program(&self, slug: &str) -> Result<ProgramOverview> {
+        self.store.read(|c| {
+            let program = org::programs(c)?
+                .into_iter()
+                .find(|p| p.slug == slug)
+                .ok_or_else(|| AppError::NotFound("that program".into()))?;
+            let site = org::sites(c)?
+                .into_iter()
+                .find(|s| s.id == program.site_id)
+                .ok_or_else(|| AppError::NotFound("that program".into()))?;
+            let tracks = org::tracks_of(c, &program.id)?;
+            Ok(ProgramOverview {
+                site,
+                program,
+                tracks,
+            })
+        })
+    }
+}

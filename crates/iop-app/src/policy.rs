@@ -19,6 +19,11 @@ pub enum Action {
     ViewStaffing,
     ManageStaffing,
     ManageCalendarFeeds,
+    ManageInquiries,
+    AdmitPatient,
+    OverrideRatio,
+    ManageEpisodes,
+    ViewCensus,
 }
 
 use Role::*;
@@ -50,6 +55,14 @@ pub const POLICY: &[(Action, &[Role])] = &[
     (
         Action::ManageCalendarFeeds,
         &[Admin, ClinicalDirector, Counselor],
+    ),
+    (Action::ManageInquiries, &[ClinicalDirector, Admissions]),
+    (Action::AdmitPatient, &[ClinicalDirector, Admissions]),
+    (Action::OverrideRatio, &[ClinicalDirector]),
+    (Action::ManageEpisodes, &[ClinicalDirector, Counselor]),
+    (
+        Action::ViewCensus,
+        &[Admin, ClinicalDirector, Counselor, Admissions],
     ),
 ];
 
@@ -83,6 +96,11 @@ impl Action {
             Action::ViewStaffing => "view staffing",
             Action::ManageStaffing => "change staff and facilitator assignments",
             Action::ManageCalendarFeeds => "manage calendar feeds",
+            Action::ManageInquiries => "work with admissions inquiries",
+            Action::AdmitPatient => "admit patients",
+            Action::OverrideRatio => "override the staff ratio",
+            Action::ManageEpisodes => "transfer, graduate or discharge patients",
+            Action::ViewCensus => "view the census",
         }
     }
 }

@@ -304,3 +304,18 @@ impl App {
         })
     }
 }
+
+impl App {
+    /// Counselors who can be a new patient's primary counselor (for the admission form).
+    pub fn staff_for_admission(&self, ctx: &Ctx) -> Result<Vec<StaffView>> {
+        ctx.require(Action::AdmitPatient)
+            .or_else(|_| ctx.require(Action::ManageInquiries))?;
+        Ok(self
+            .store
+            .read(|c| cal::all_staff(c).map_err(AppError::from))?
+            .into_iter()
+            .filter(|s| s.active)
+            .map(StaffView::from)
+            .collect())
+    }
+}

@@ -182,6 +182,25 @@ pub fn plan(
     Ok(out)
 }
 
+/// The date by which someone admitted on `admit` to `track` has had `required` group
+/// nights (the track's core groups and the family groups), cancelled sessions not
+/// counting: closures push the planned end out.
+pub fn planned_end(
+    plan: &[PlannedSession],
+    track: &str,
+    admit: Date,
+    required: usize,
+) -> Option<Date> {
+    plan.iter()
+        .filter(|p| p.date >= admit && p.cancelled.is_none())
+        .filter(|p| {
+            p.kind == SessionKind::Family
+                || (p.kind == SessionKind::Core && p.track_id.as_deref() == Some(track))
+        })
+        .nth(required.checked_sub(1)?)
+        .map(|p| p.date)
+}
+
 /// Weekdays as stored and shown: `mon,tue,thu`.
 pub fn parse_weekdays(s: &str) -> Option<Vec<Weekday>> {
     let mut v = Vec::new();

@@ -260,3 +260,31 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_closure_pushes_the_planned_end_out_by_one_group_night() {
+    let admit = date(2026, 11, 2);
+    let horizon = date(2027, 3, 1);
+    let open = plan(&ny(), &schedule(), &tracks(), &[], admit, horizon).unwrap();
+    let end = planned_end(&open, "mtt", admit, 21).unwrap();
+    let closed = plan(
+        &ny(),
+        &schedule(),
+        &tracks(),
+        &[Closure {
+            date: date(2026, 11, 26),
+            reason: "Thanksgiving Day".into(),
+        }],
+        admit,
+        horizon,
+    )
+    .unwrap();
+    let later = planned_end(&closed, "mtt", admit, 21).unwrap();
+    assert!(later > end, "{end} -> {later}");
+    assert_eq!(
+        planned_end(&open, "mtt", admit, 1),
+        Some(admit),
+        "the admit day's own group counts"
+    );
+    assert_eq!(planned_end(&open, "mtt", admit, 0), None);
+}

@@ -90,3 +90,90 @@ pub fn episodes_with_tracks(
         .load(conn)?;
     Ok((eps, tracks))
 }
+
+pub fn episode_by_id(conn: &mut DbConn, id: &str) -> Result<Option<EpisodeRow>> {
+    Ok(episodes::table
+        .find(id)
+        .select(EpisodeRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn update_episode_end(
+    conn: &mut DbConn,
+    id: &str,
+    status: &str,
+    ended_on: &str,
+    reason: &str,
+    summary: Option<&str>,
+) -> Result<bool> {
+    Ok(diesel::update(
+        episodes::table
+            .find(id)
+            .filter(episodes::status.eq("active")),
+    )
+    .set((
+        episodes::status.eq(status),
+        episodes::ended_on.eq(ended_on),
+        episodes::end_reason.eq(reason),
+        episodes::end_summary.eq(summary),
+    ))
+    .execute(conn)?
+        == 1)
+}
+
+pub fn mrn_taken(conn: &mut DbConn, mrn: &str) -> Result<bool> {
+    Ok(patients::table
+        .filter(patients::mrn.eq(mrn))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}
+
+pub fn patient_by_id(conn: &mut DbConn, id: &str) -> Result<Option<PatientRow>> {
+    Ok(patients::table
+        .find(id)
+        .select(PatientRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The open track period of an episode.
+pub fn open_track(conn: &mut DbConn, episode_id: &str) -> Result<Option<EpisodeTrackRow>> {
+    Ok(episode_tracks::table
+        .filter(episode_tracks::episode_id.eq(episode_id))
+        .filter(episode_tracks::to_date.is_null())
+        .select(EpisodeTrackRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn close_track(conn: &mut DbConn, period_id: &str, to_date: &str) -> Result<()> {
+    diesel::update(episode_tracks::table.find(period_id))
+        .set(episode_tracks::to_date.eq(to_date))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Episodes of a program with their patients (census lists).
+pub fn episodes_with_patients(
+    conn: &mut DbConn,
+    program_id: &str,
+) -> Result<Vec<(EpisodeRow, PatientRow)>> {
+    Ok(episodes::table
+        .inner_join(patients::table)
+        .filter(episodes::program_id.eq(program_id))
+        .order(episodes::admit_date.desc())
+        .select((EpisodeRow::as_select(), PatientRow::as_select()))
+        .load(conn)?)
+}
+
+/// The track an episode started on.
+pub fn first_track(conn: &mut DbConn, episode_id: &str) -> Result<Option<String>> {
+    Ok(episode_tracks::table
+        .filter(episode_tracks::episode_id.eq(episode_id))
+        .order(episode_tracks::from_date.asc())
+        .select(episode_tracks::track_id)
+        .first(conn)
+        .optional()?)
+}

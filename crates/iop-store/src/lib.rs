@@ -3,6 +3,7 @@
 //! Every function here takes a `&mut DbConn` that the caller got from [`Store::read`] or
 //! [`Store::write`]; use cases in `iop-app` decide the transaction, this crate the SQL.
 
+pub mod admissions;
 pub mod audit;
 pub mod calendar;
 pub mod db;

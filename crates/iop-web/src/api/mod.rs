@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`. Every handler carries a `#[utoipa::path]`, and
 //! `openapi::ApiDoc` lists them; a test checks the document against the registry.
 
+pub mod admissions;
 pub mod audit;
 pub mod auth;
 pub mod calendar;

@@ -1,5 +1,6 @@
 //! HTML pages for people. Each file is one area; handlers stay thin.
 
+pub mod admissions;
 pub mod assets;
 pub mod audit;
 pub mod calendar;
@@ -8,6 +9,7 @@ pub mod dashboard;
 pub mod health;
 pub mod login;
 pub mod org;
+pub mod public;
 pub mod shell;
 pub mod staff;
 pub mod users;

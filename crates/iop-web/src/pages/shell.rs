@@ -24,6 +24,8 @@ pub struct Shell {
 const NAV: &[(&str, &str, Action)] = &[
     ("/dashboard", "Dashboard", Action::ViewDashboard),
     ("/tonight", "Tonight", Action::ViewCalendar),
+    ("/admissions", "Admissions", Action::ManageInquiries),
+    ("/census", "Census", Action::ViewCensus),
     ("/calendar", "Calendar", Action::ViewCalendar),
     ("/staffing", "Staffing", Action::ViewStaffing),
     ("/staff", "Staff", Action::ViewStaffing),

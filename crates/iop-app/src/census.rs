@@ -1,0 +1,233 @@
+//! The live census (per program and track) and the admissions funnel.
+
+use crate::calendar::load_program;
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_domain::admissions::InquiryStatus;
+use iop_domain::metrics::{days_to_first_session, percentile};
+use iop_domain::time::parse_stored;
+use iop_store::{admissions as inq, calendar as cal, episodes, org};
+use jiff::civil::Date;
+use std::collections::BTreeMap;
+use strum::IntoEnumIterator;
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct TrackCensus {
+    pub track_id: String,
+    pub track_name: String,
+    pub active: usize,
+    pub starting_soon: usize,
+}
+
+/// One patient in treatment, for clinical staff.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct CensusEntry {
+    pub episode_id: String,
+    pub patient_id: String,
+    pub mrn: String,
+    pub name: String,
+    pub track_id: Option<String>,
+    pub admit_date: String,
+    pub planned_end_date: String,
+    pub weeks: i64,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ProgramCensus {
+    pub program_id: String,
+    pub program_name: String,
+    pub active: usize,
+    pub starting_soon: usize,
+    pub alumni: usize,
+    pub tracks: Vec<TrackCensus>,
+    /// Only for roles that work with episodes.
+    pub patients: Option<Vec<CensusEntry>>,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct StatusCount {
+    pub status: InquiryStatus,
+    pub label: &'static str,
+    pub count: usize,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Funnel {
+    pub inquiries: usize,
+    pub by_status: Vec<StatusCount>,
+    pub referred_out_by_reason: Vec<(String, usize)>,
+    pub not_admitted_by_reason: Vec<(String, usize)>,
+    /// Days from first contact to the first group held on the patient's roster.
+    pub days_to_first_session_median: Option<i32>,
+    pub days_to_first_session_p90: Option<i32>,
+    pub measured: usize,
+}
+
+fn reason_head(r: &Option<String>) -> String {
+    let r = r.as_deref().unwrap_or("no reason given");
+    r.split(':').next().unwrap_or(r).trim().to_string()
+}
+
+impl App {
+    pub fn census(&self, ctx: &Ctx) -> Result<Vec<ProgramCensus>> {
+        ctx.require(Action::ViewCensus)?;
+        let clinical = ctx.require(Action::ManageEpisodes).is_ok();
+        self.store.read(|c| {
+            let mut out = Vec::new();
+            for p in org::programs(c)? {
+                let pc = load_program(c, &p.id)?;
+                let today = pc.today(ctx.now());
+                let spans = crate::calendar::episode_spans(c, std::slice::from_ref(&p.id))?
+                    .remove(&p.id)
+                    .unwrap_or_default();
+                let active = spans.iter().filter(|e| e.in_treatment_on(today)).count();
+                let soon = spans
+                    .iter()
+                    .filter(|e| {
+                        e.status == iop_domain::roster::EpisodeStatus::Active && e.admit > today
+                    })
+                    .count();
+                let alumni = spans.iter().filter(|e| e.alumnus_on(today)).count();
+                let tracks = pc
+                    .tracks
+                    .iter()
+                    .map(|t| TrackCensus {
+                        track_id: t.id.clone(),
+                        track_name: t.name.clone(),
+                        active: spans
+                            .iter()
+                            .filter(|e| {
+                                e.in_treatment_on(today) && e.track_on(today) == Some(t.id.as_str())
+                            })
+                            .count(),
+                        starting_soon: spans
+                            .iter()
+                            .filter(|e| {
+                                e.status == iop_domain::roster::EpisodeStatus::Active
+                                    && e.admit > today
+                                    && e.track_on(e.admit) == Some(t.id.as_str())
+                            })
+                            .count(),
+                    })
+                    .collect();
+                let patients = if clinical {
+                    let mut list = Vec::new();
+                    for (ep, pt) in episodes::episodes_with_patients(c, &p.id)? {
+                        if ep.status != "active" {
+                            continue;
+                        }
+                        let admit: Date = ep.admit_date.parse().unwrap_or(today);
+                        let track = episodes::open_track(c, &ep.id)?.map(|t| t.track_id);
+                        let shown = pt
+                            .preferred_name
+                            .clone()
+                            .unwrap_or_else(|| pt.legal_first_name.clone());
+                        list.push(CensusEntry {
+                            episode_id: ep.id,
+                            patient_id: pt.id,
+                            mrn: pt.mrn,
+                            name: format!("{shown} {}", pt.legal_last_name),
+                            track_id: track,
+                            admit_date: ep.admit_date,
+                            planned_end_date: ep.planned_end_date,
+                            weeks: i64::from((today - admit).get_days().max(0) / 7),
+                        });
+                    }
+                    Some(list)
+                } else {
+                    None
+                };
+                out.push(ProgramCensus {
+                    program_id: p.id.clone(),
+                    program_name: p.name.clone(),
+                    active,
+                    starting_soon: soon,
+                    alumni,
+                    tracks,
+                    patients,
+                });
+            }
+            Ok::<_, AppError>(out)
+        })
+    }
+
+    pub fn funnel(&self, ctx: &Ctx) -> Result<Funnel> {
+        ctx.require(Action::ViewCensus)?;
+        self.store.read(|c| {
+            let rows = inq::all(c)?;
+            let by_status = InquiryStatus::iter()
+                .map(|s| StatusCount {
+                    status: s,
+                    label: s.label(),
+                    count: rows.iter().filter(|r| r.status == s.to_string()).count(),
+                })
+                .collect();
+            let mut referred: BTreeMap<String, usize> = BTreeMap::new();
+            let mut not_admitted: BTreeMap<String, usize> = BTreeMap::new();
+            for r in &rows {
+                if r.status == InquiryStatus::ReferredOut.to_string() {
+                    *referred.entry(reason_head(&r.status_reason)).or_default() += 1;
+                } else if r.status == InquiryStatus::NotAdmitted.to_string() {
+                    *not_admitted
+                        .entry(reason_head(&r.status_reason))
+                        .or_default() += 1;
+                }
+            }
+            // Days from first contact to the first group held on the patient's roster.
+            let mut cases: Vec<(Date, Option<Date>)> = Vec::new();
+            for p in org::programs(c)? {
+                let pc = load_program(c, &p.id)?;
+                let eps: Vec<_> = episodes::episodes_with_patients(c, &p.id)?
+                    .into_iter()
+                    .filter(|(e, _)| e.inquiry_id.is_some())
+                    .collect();
+                if eps.is_empty() {
+                    continue;
+                }
+                let from = eps
+                    .iter()
+                    .map(|(e, _)| e.admit_date.clone())
+                    .min()
+                    .unwrap_or_default();
+                let sessions = cal::sessions_between(
+                    c,
+                    Some(std::slice::from_ref(&p.id)),
+                    &from,
+                    "9999-12-31",
+                )?;
+                for (e, _) in eps {
+                    let Some(row) = rows.iter().find(|r| Some(&r.id) == e.inquiry_id.as_ref())
+                    else {
+                        continue;
+                    };
+                    let Some(contact) = parse_stored(&row.first_contact_at)
+                        .map(|t| t.to_zoned(pc.tz.clone()).date())
+                    else {
+                        continue;
+                    };
+                    let track = episodes::first_track(c, &e.id)?;
+                    let first = sessions
+                        .iter()
+                        .filter(|s| s.status == "held" && s.local_date >= e.admit_date)
+                        .filter(|s| s.kind == "family" || (s.kind == "core" && s.track_id == track))
+                        .map(|s| s.local_date.clone())
+                        .min()
+                        .and_then(|d| d.parse().ok());
+                    cases.push((contact, first));
+                }
+            }
+            let days = days_to_first_session(&cases);
+            Ok::<_, AppError>(Funnel {
+                inquiries: rows.len(),
+                by_status,
+                referred_out_by_reason: referred.into_iter().collect(),
+                not_admitted_by_reason: not_admitted.into_iter().collect(),
+                days_to_first_session_median: percentile(&days, 50),
+                days_to_first_session_p90: percentile(&days, 90),
+                measured: days.len(),
+            })
+        })
+    }
+}

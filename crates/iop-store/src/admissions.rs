@@ -1,0 +1,120 @@
+//! Inquiries and their status history.
+
+use crate::db::{DbConn, Result};
+use crate::schema::{inquiries, inquiry_events};
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = inquiries, treat_none_as_null = true)]
+pub struct InquiryRow {
+    pub id: String,
+    pub channel: String,
+    pub referral_source: Option<String>,
+    pub first_name: String,
+    pub last_name: Option<String>,
+    pub phone: String,
+    pub best_time: Option<String>,
+    pub may_leave_message: bool,
+    pub program_id: Option<String>,
+    pub status: String,
+    pub status_reason: Option<String>,
+    /// JSON of `iop_domain::admissions::Screening`.
+    pub screening: Option<String>,
+    pub disposition: Option<String>,
+    pub insurance_payer: Option<String>,
+    pub insurance_member_id: Option<String>,
+    pub insurance_status: String,
+    pub intake_at: Option<String>,
+    pub patient_id: Option<String>,
+    pub first_contact_at: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = inquiry_events)]
+pub struct InquiryEventRow {
+    pub id: String,
+    pub inquiry_id: String,
+    pub at: String,
+    pub actor_id: Option<String>,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub reason: Option<String>,
+}
+
+pub fn insert(conn: &mut DbConn, row: &InquiryRow) -> Result<()> {
+    diesel::insert_into(inquiries::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn update(conn: &mut DbConn, row: &InquiryRow) -> Result<()> {
+    diesel::update(inquiries::table.find(&row.id))
+        .set(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn by_id(conn: &mut DbConn, id: &str) -> Result<Option<InquiryRow>> {
+    Ok(inquiries::table
+        .find(id)
+        .select(InquiryRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Newest first; `status` filters, `q` matches a name or phone number part.
+pub fn search(
+    conn: &mut DbConn,
+    status: Option<&str>,
+    q: Option<&str>,
+    limit: i64,
+) -> Result<Vec<InquiryRow>> {
+    let mut query = inquiries::table.into_boxed();
+    if let Some(s) = status {
+        query = query.filter(inquiries::status.eq(s.to_string()));
+    }
+    if let Some(q) = q {
+        let like = format!(
+            "%{}%",
+            q.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        query = query.filter(
+            inquiries::first_name
+                .like(like.clone())
+                .escape('\\')
+                .or(inquiries::last_name.like(like.clone()).escape('\\'))
+                .or(inquiries::phone.like(like).escape('\\')),
+        );
+    }
+    Ok(query
+        .order(inquiries::created_at.desc())
+        .limit(limit)
+        .select(InquiryRow::as_select())
+        .load(conn)?)
+}
+
+pub fn all(conn: &mut DbConn) -> Result<Vec<InquiryRow>> {
+    Ok(inquiries::table
+        .select(InquiryRow::as_select())
+        .load(conn)?)
+}
+
+pub fn insert_event(conn: &mut DbConn, row: &InquiryEventRow) -> Result<()> {
+    diesel::insert_into(inquiry_events::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn events(conn: &mut DbConn, inquiry_id: &str) -> Result<Vec<InquiryEventRow>> {
+    Ok(inquiry_events::table
+        .filter(inquiry_events::inquiry_id.eq(inquiry_id))
+        .order(inquiry_events::at.asc())
+        .select(InquiryEventRow::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,421 @@
+//! Admissions over the API: inquiries, screening, insurance, intake, admission; episodes
+//! (transfer, graduate, discharge); census and funnel.
+
+use super::{ApiResult, Problem};
+use crate::access::Caller;
+use crate::error::WebError;
+use crate::extract::ApiJson;
+use crate::{blocking, AppState};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use iop_app::admissions::NewInquiry;
+use iop_app::admit::AdmitInput;
+use iop_app::calendar::parse_date;
+use iop_domain::admissions::{InquiryStatus, Screening, WithdrawalRisk};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+/// The JSON shapes come from the use cases; the schemas here document them.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct Inquiry {
+    id: String,
+    channel: String,
+    first_name: String,
+    last_name: Option<String>,
+    phone: String,
+    /// new, contacted, screened, scheduled, admitted, referred_out, not_admitted.
+    status: String,
+    status_reason: Option<String>,
+    insurance_status: String,
+    intake_at: Option<String>,
+    first_contact_at: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewInquiryRequest {
+    /// phone, web or referral.
+    channel: String,
+    referral_source: Option<String>,
+    first_name: String,
+    last_name: Option<String>,
+    phone: String,
+    best_time: Option<String>,
+    #[serde(default)]
+    may_leave_message: bool,
+    program_id: Option<String>,
+}
+
+/// Record a new inquiry (a call, a web request, a referral).
+#[utoipa::path(post, path = "/api/v1/inquiries", tag = "admissions", request_body = NewInquiryRequest, security(("bearer" = [])),
+    responses((status = 201, body = super::users::Created), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(r): ApiJson<NewInquiryRequest>,
+) -> ApiResult<(StatusCode, Json<super::users::Created>)> {
+    let n = NewInquiry {
+        channel: r.channel,
+        referral_source: r.referral_source,
+        first_name: r.first_name,
+        last_name: r.last_name,
+        phone: r.phone,
+        best_time: r.best_time,
+        may_leave_message: r.may_leave_message,
+        program_id: r.program_id,
+    };
+    let app = state.app.clone();
+    let id = blocking(move || app.create_inquiry(&caller.ctx, n)).await?;
+    Ok((StatusCode::CREATED, Json(super::users::Created::new(id))))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SearchQuery {
+    status: Option<String>,
+    /// Part of a name or phone number.
+    q: Option<String>,
+}
+
+/// Search inquiries (never charts).
+#[utoipa::path(get, path = "/api/v1/inquiries", tag = "admissions", params(SearchQuery), security(("bearer" = [])),
+    responses((status = 200, body = [Inquiry]), (status = 400, body = Problem), (status = 403, body = Problem)))]
+pub async fn search(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<SearchQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let Query(q) = q.map_err(|e| {
+        WebError::BadRequest(format!("the query could not be read: {}", e.body_text()))
+    })?;
+    let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => Some(
+            s.parse::<InquiryStatus>()
+                .map_err(|_| WebError::Unprocessable(format!("unknown status {s:?}")))?,
+        ),
+        None => None,
+    };
+    let app = state.app.clone();
+    let rows = blocking(move || app.search_inquiries(&caller.ctx, status, q.q.as_deref())).await?;
+    Ok(Json(serde_json::to_value(rows).unwrap_or_default()))
+}
+
+/// One inquiry with its status history.
+#[utoipa::path(get, path = "/api/v1/inquiries/{id}", tag = "admissions", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Inquiry), (status = 404, body = Problem)))]
+pub async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let app = state.app.clone();
+    let v = blocking(move || app.inquiry(&caller.ctx, &id)).await?;
+    Ok(Json(serde_json::to_value(v).unwrap_or_default()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusRequest {
+    /// contacted, screened, scheduled, referred_out or not_admitted.
+    status: String,
+    /// Required when closing (referred out, not admitted).
+    reason: Option<String>,
+}
+
+/// Move an inquiry (every move is kept with its time and author).
+#[utoipa::path(post, path = "/api/v1/inquiries/{id}/status", tag = "admissions", params(("id" = String, Path)), request_body = StatusRequest,
+    security(("bearer" = [])), responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_status(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<StatusRequest>,
+) -> ApiResult<StatusCode> {
+    let to: InquiryStatus = r
+        .status
+        .parse()
+        .map_err(|_| WebError::Unprocessable(format!("unknown status {:?}", r.status)))?;
+    let app = state.app.clone();
+    blocking(move || app.set_inquiry_status(&caller.ctx, &id, to, r.reason.as_deref())).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScreeningRequest {
+    #[serde(default)]
+    substances: Vec<String>,
+    last_use: Option<String>,
+    /// none, low, moderate or severe.
+    withdrawal_risk: String,
+    #[serde(default)]
+    complicated_withdrawal_history: bool,
+    #[serde(default)]
+    danger_to_self: bool,
+    #[serde(default)]
+    danger_to_others: bool,
+    #[serde(default)]
+    prior_treatment: bool,
+    #[serde(default)]
+    stepping_down: bool,
+}
+
+impl ScreeningRequest {
+    pub fn into_domain(self) -> Result<Screening, WebError> {
+        let risk: WithdrawalRisk = self.withdrawal_risk.parse().map_err(|_| {
+            WebError::Unprocessable("withdrawal_risk must be none, low, moderate or severe".into())
+        })?;
+        Ok(Screening {
+            substances: self
+                .substances
+                .into_iter()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            last_use: self.last_use.filter(|s| !s.trim().is_empty()),
+            withdrawal_risk: risk,
+            complicated_withdrawal_history: self.complicated_withdrawal_history,
+            danger_to_self: self.danger_to_self,
+            danger_to_others: self.danger_to_others,
+            prior_treatment: self.prior_treatment,
+            stepping_down: self.stepping_down,
+        })
+    }
+}
+
+/// Record screening; the answer says what to do next (proceed, refer to detox, crisis protocol with 988).
+#[utoipa::path(post, path = "/api/v1/inquiries/{id}/screening", tag = "admissions", params(("id" = String, Path)), request_body = ScreeningRequest,
+    security(("bearer" = [])), responses((status = 200, description = "the disposition"), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn screening(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<ScreeningRequest>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let s = r.into_domain()?;
+    let app = state.app.clone();
+    let d = blocking(move || app.record_screening(&caller.ctx, &id, s)).await?;
+    Ok(Json(serde_json::to_value(d).unwrap_or_default()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InsuranceRequest {
+    payer: Option<String>,
+    member_id: Option<String>,
+    /// not_captured, unverified, verified, not_covered or self_pay.
+    status: String,
+}
+
+/// Capture insurance and its verification status.
+#[utoipa::path(put, path = "/api/v1/inquiries/{id}/insurance", tag = "admissions", params(("id" = String, Path)), request_body = InsuranceRequest,
+    security(("bearer" = [])), responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn insurance(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<InsuranceRequest>,
+) -> ApiResult<StatusCode> {
+    let app = state.app.clone();
+    blocking(move || {
+        app.capture_insurance(
+            &caller.ctx,
+            &id,
+            r.payer.as_deref(),
+            r.member_id.as_deref(),
+            &r.status,
+        )
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IntakeRequest {
+    /// RFC 3339 instant, such as 2026-12-01T15:00:00-05:00.
+    at: String,
+}
+
+/// Book the intake appointment.
+#[utoipa::path(post, path = "/api/v1/inquiries/{id}/intake", tag = "admissions", params(("id" = String, Path)), request_body = IntakeRequest,
+    security(("bearer" = [])), responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn intake(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<IntakeRequest>,
+) -> ApiResult<StatusCode> {
+    let at: jiff::Timestamp = r.at.parse().map_err(|_| {
+        WebError::Unprocessable("at must be an instant like 2026-12-01T15:00:00-05:00".into())
+    })?;
+    let app = state.app.clone();
+    blocking(move || app.schedule_intake(&caller.ctx, &id, at)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdmitRequest {
+    legal_first_name: String,
+    legal_last_name: String,
+    preferred_name: Option<String>,
+    date_of_birth: String,
+    phone: String,
+    email: Option<String>,
+    address: Option<String>,
+    emergency_contact_name: String,
+    emergency_contact_phone: String,
+    program_id: String,
+    track_id: String,
+    admit_date: String,
+    primary_counselor_id: String,
+    /// ICD-10-CM F10–F19, principal first.
+    diagnoses: Vec<String>,
+    /// Clinical directors only: admit past the staff ratio, with a reason.
+    ratio_override_reason: Option<String>,
+}
+
+/// Admit: creates the patient and the episode. Refused (409, naming the sessions) when the ratio would break.
+#[utoipa::path(post, path = "/api/v1/inquiries/{id}/admit", tag = "admissions", params(("id" = String, Path)), request_body = AdmitRequest,
+    security(("bearer" = [])), responses((status = 201, description = "patient_id, episode_id, mrn, planned_end_date"), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn admit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<AdmitRequest>,
+) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    let a = AdmitInput {
+        legal_first_name: r.legal_first_name,
+        legal_last_name: r.legal_last_name,
+        preferred_name: r.preferred_name,
+        date_of_birth: r.date_of_birth,
+        phone: r.phone,
+        email: r.email,
+        address: r.address,
+        emergency_contact_name: r.emergency_contact_name,
+        emergency_contact_phone: r.emergency_contact_phone,
+        program_id: r.program_id,
+        track_id: r.track_id,
+        admit_date: r.admit_date,
+        primary_counselor_id: r.primary_counselor_id,
+        diagnoses: r.diagnoses,
+        ratio_override_reason: r.ratio_override_reason,
+    };
+    let app = state.app.clone();
+    let done = blocking(move || app.admit(&caller.ctx, &id, a)).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::to_value(done).unwrap_or_default()),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferRequest {
+    track_id: String,
+    /// First date on the new track (today or later).
+    from: String,
+}
+
+/// Move a patient to another track from a date on; earlier rosters stay as they were.
+#[utoipa::path(post, path = "/api/v1/episodes/{id}/transfer", tag = "admissions", params(("id" = String, Path)), request_body = TransferRequest,
+    security(("bearer" = [])), responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn transfer(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<TransferRequest>,
+) -> ApiResult<StatusCode> {
+    let from = parse_date(&r.from, "from")?;
+    let app = state.app.clone();
+    blocking(move || app.transfer_track(&caller.ctx, &id, &r.track_id, from)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DischargeRequest {
+    /// completed, ama, administrative, transfer_higher_loc, transfer_other, incarcerated, death, other.
+    reason: String,
+    summary: String,
+    on: String,
+}
+
+/// Discharge with a reason and a summary; future sessions drop the patient.
+#[utoipa::path(post, path = "/api/v1/episodes/{id}/discharge", tag = "admissions", params(("id" = String, Path)), request_body = DischargeRequest,
+    security(("bearer" = [])), responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn discharge(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<DischargeRequest>,
+) -> ApiResult<StatusCode> {
+    let on = parse_date(&r.on, "on")?;
+    let app = state.app.clone();
+    blocking(move || app.discharge(&caller.ctx, &id, &r.reason, &r.summary, on)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GraduateRequest {
+    on: String,
+    /// Needed when a rule is not met or not yet recorded (clinical directors only).
+    confirm_reason: Option<String>,
+}
+
+/// Graduate: the patient joins the free alumni group.
+#[utoipa::path(post, path = "/api/v1/episodes/{id}/graduate", tag = "admissions", params(("id" = String, Path)), request_body = GraduateRequest,
+    security(("bearer" = [])), responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn graduate(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<GraduateRequest>,
+) -> ApiResult<StatusCode> {
+    let on = parse_date(&r.on, "on")?;
+    let app = state.app.clone();
+    blocking(move || app.graduate(&caller.ctx, &id, on, r.confirm_reason.as_deref())).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Graduation eligibility, rule by rule ("not yet recorded" where data does not exist yet).
+#[utoipa::path(get, path = "/api/v1/episodes/{id}/eligibility", tag = "admissions", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "eligible, needs_review and each rule"), (status = 404, body = Problem)))]
+pub async fn eligibility(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let app = state.app.clone();
+    let today = caller.ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    let e = blocking(move || app.eligibility(&caller.ctx, &id, today)).await?;
+    Ok(Json(serde_json::to_value(e).unwrap_or_default()))
+}
+
+/// Live census per program and track (active, starting soon, alumni).
+#[utoipa::path(get, path = "/api/v1/census", tag = "admissions", security(("bearer" = [])),
+    responses((status = 200, description = "one entry per program"), (status = 403, body = Problem)))]
+pub async fn census(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<serde_json::Value>> {
+    let app = state.app.clone();
+    let v = blocking(move || app.census(&caller.ctx)).await?;
+    Ok(Json(serde_json::to_value(v).unwrap_or_default()))
+}
+
+/// The admissions funnel, referrals out by reason, and days from first contact to first group.
+#[utoipa::path(get, path = "/api/v1/funnel", tag = "admissions", security(("bearer" = [])),
+    responses((status = 200, description = "counts and days"), (status = 403, body = Problem)))]
+pub async fn funnel(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<serde_json::Value>> {
+    let app = state.app.clone();
+    let v = blocking(move || app.funnel(&caller.ctx)).await?;
+    Ok(Json(serde_json::to_value(v).unwrap_or_default()))
+}

@@ -1,0 +1,463 @@
+//! Admissions pages: the inquiry list and search, one inquiry with every step
+//! (contact, screening, insurance, intake, admission or closing), and the census.
+
+use crate::access::Caller;
+use crate::error::{PageError, WebError};
+use crate::extract::PageForm;
+use crate::pages::shell::{render, Shell};
+use crate::{blocking, AppState};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use iop_app::admissions::{InquiryRowView, InquiryView, NewInquiry, INSURANCE_STATUSES};
+use iop_app::admit::AdmitInput;
+use iop_app::census::{Funnel, ProgramCensus};
+use iop_app::org::ProgramOverview;
+use iop_app::policy::allows;
+use iop_app::staffing::StaffView;
+use iop_app::{Action, AppError};
+use iop_domain::admissions::{InquiryStatus, Screening, WithdrawalRisk};
+use serde::Deserialize;
+use strum::IntoEnumIterator;
+
+#[derive(Template)]
+#[template(path = "admissions.html")]
+struct ListPage {
+    shell: Shell,
+    rows: Vec<InquiryRowView>,
+    statuses: Vec<(String, &'static str)>,
+    status: String,
+    q: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    status: Option<String>,
+    q: Option<String>,
+}
+
+async fn list_page(
+    state: &AppState,
+    caller: Caller,
+    status: String,
+    q: String,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let shell = Shell::new(&caller, "/admissions");
+    let parsed = match status.as_str() {
+        "" => None,
+        s => Some(
+            s.parse::<InquiryStatus>()
+                .map_err(|_| WebError::Unprocessable(format!("unknown status {s:?}")))?,
+        ),
+    };
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let query = q.clone();
+    let rows = blocking(move || app.search_inquiries(&ctx, parsed, Some(&query))).await?;
+    let statuses = InquiryStatus::iter()
+        .map(|s| (s.to_string(), s.label()))
+        .collect();
+    let code = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let mut res = render(&ListPage {
+        shell,
+        rows,
+        statuses,
+        status,
+        q,
+        error,
+    })?;
+    *res.status_mut() = code;
+    Ok(res)
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    list_page(
+        &state,
+        caller,
+        q.status.unwrap_or_default(),
+        q.q.unwrap_or_default(),
+        None,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct NewForm {
+    channel: String,
+    #[serde(default)]
+    referral_source: String,
+    first_name: String,
+    #[serde(default)]
+    last_name: String,
+    phone: String,
+    #[serde(default)]
+    best_time: String,
+    may_leave_message: Option<String>,
+}
+
+fn opt(s: String) -> Option<String> {
+    Some(s).filter(|s| !s.trim().is_empty())
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    PageForm(f): PageForm<NewForm>,
+) -> Result<Response, PageError> {
+    let n = NewInquiry {
+        channel: f.channel,
+        referral_source: opt(f.referral_source),
+        first_name: f.first_name,
+        last_name: opt(f.last_name),
+        phone: f.phone,
+        best_time: opt(f.best_time),
+        may_leave_message: f.may_leave_message.is_some(),
+        program_id: None,
+    };
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    match blocking(move || app.create_inquiry(&ctx, n)).await {
+        Ok(id) => Ok(Redirect::to(&format!("/admissions/{id}")).into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::NotFound(_))) => {
+            list_page(
+                &state,
+                caller,
+                String::new(),
+                String::new(),
+                Some(e.to_string()),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "inquiry.html")]
+struct InquiryPage {
+    shell: Shell,
+    i: InquiryView,
+    programs: Vec<ProgramOverview>,
+    staff: Vec<StaffView>,
+    risks: Vec<String>,
+    insurance_statuses: &'static [&'static str],
+    can_admit: bool,
+    can_override: bool,
+    crisis: bool,
+    today: String,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct Flash {
+    done: Option<String>,
+}
+
+async fn inquiry_page(
+    state: &AppState,
+    caller: Caller,
+    id: String,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Result<Response, PageError> {
+    let shell = Shell::new(&caller, "/admissions");
+    let role = caller.authed.actor.role;
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let (i, programs, staff) = blocking(move || {
+        Ok((
+            app.inquiry(&ctx, &id)?,
+            app.organisation(&ctx)?,
+            app.staff_for_admission(&ctx)?,
+        ))
+    })
+    .await?;
+    let crisis = i.row.disposition.as_deref() == Some("crisis_protocol");
+    let today = caller
+        .ctx
+        .now()
+        .to_zoned(
+            jiff::tz::TimeZone::get(iop_app::demo::DEMO_TZ).unwrap_or(jiff::tz::TimeZone::UTC),
+        )
+        .date()
+        .to_string();
+    let code = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = InquiryPage {
+        shell,
+        i,
+        programs,
+        staff,
+        risks: WithdrawalRisk::iter().map(|r| r.to_string()).collect(),
+        insurance_statuses: INSURANCE_STATUSES,
+        can_admit: allows(role, Action::AdmitPatient),
+        can_override: allows(role, Action::OverrideRatio),
+        crisis,
+        today,
+        error,
+        notice,
+    };
+    let mut res = render(&page)?;
+    *res.status_mut() = code;
+    Ok(res)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(f): Query<Flash>,
+) -> Result<Response, PageError> {
+    let notice = f.done.map(|d| match d.as_str() {
+        "admitted" => {
+            "Admitted. The patient is on the track's sessions from the admit date.".to_string()
+        }
+        _ => "Saved.".to_string(),
+    });
+    inquiry_page(&state, caller, id, None, notice).await
+}
+
+/// Runs a step and answers: back to the inquiry, or the inquiry again with the reason.
+async fn step(
+    state: AppState,
+    caller: Caller,
+    id: String,
+    done: &str,
+    f: impl FnOnce(iop_app::App, iop_app::Ctx, String) -> Result<(), AppError> + Send + 'static,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let iid = id.clone();
+    match blocking(move || f(app, ctx, iid)).await {
+        Ok(()) => Ok(Redirect::to(&format!("/admissions/{id}?done={done}")).into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::NotFound(_))) => {
+            inquiry_page(&state, caller, id, Some(e.to_string()), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    status: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn set_status(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<StatusForm>,
+) -> Result<Response, PageError> {
+    step(state, caller, id, "saved", move |app, ctx, id| {
+        let to: InquiryStatus = f
+            .status
+            .parse()
+            .map_err(|_| AppError::Invalid(format!("unknown status {:?}", f.status)))?;
+        app.set_inquiry_status(&ctx, &id, to, opt(f.reason).as_deref())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct ScreeningForm {
+    #[serde(default)]
+    substances: String,
+    #[serde(default)]
+    last_use: String,
+    withdrawal_risk: String,
+    complicated_withdrawal_history: Option<String>,
+    danger_to_self: Option<String>,
+    danger_to_others: Option<String>,
+    prior_treatment: Option<String>,
+    stepping_down: Option<String>,
+}
+
+pub async fn screening(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<ScreeningForm>,
+) -> Result<Response, PageError> {
+    step(state, caller, id, "screened", move |app, ctx, id| {
+        let risk: WithdrawalRisk = f
+            .withdrawal_risk
+            .parse()
+            .map_err(|_| AppError::Invalid("choose a withdrawal risk".into()))?;
+        let s = Screening {
+            substances: f
+                .substances
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            last_use: opt(f.last_use),
+            withdrawal_risk: risk,
+            complicated_withdrawal_history: f.complicated_withdrawal_history.is_some(),
+            danger_to_self: f.danger_to_self.is_some(),
+            danger_to_others: f.danger_to_others.is_some(),
+            prior_treatment: f.prior_treatment.is_some(),
+            stepping_down: f.stepping_down.is_some(),
+        };
+        app.record_screening(&ctx, &id, s).map(|_| ())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct InsuranceForm {
+    #[serde(default)]
+    payer: String,
+    #[serde(default)]
+    member_id: String,
+    status: String,
+}
+
+pub async fn insurance(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<InsuranceForm>,
+) -> Result<Response, PageError> {
+    step(state, caller, id, "saved", move |app, ctx, id| {
+        app.capture_insurance(
+            &ctx,
+            &id,
+            opt(f.payer).as_deref(),
+            opt(f.member_id).as_deref(),
+            &f.status,
+        )
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct IntakeForm {
+    date: String,
+    time: String,
+}
+
+pub async fn intake(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<IntakeForm>,
+) -> Result<Response, PageError> {
+    step(state, caller, id, "saved", move |app, ctx, id| {
+        let date: jiff::civil::Date = f
+            .date
+            .trim()
+            .parse()
+            .map_err(|_| AppError::Invalid("the intake date must be like 2026-12-01".into()))?;
+        let time: jiff::civil::Time = f
+            .time
+            .trim()
+            .parse()
+            .map_err(|_| AppError::Invalid("the intake time must be like 15:00".into()))?;
+        let tz = jiff::tz::TimeZone::get(iop_app::demo::DEMO_TZ).unwrap_or(jiff::tz::TimeZone::UTC);
+        let at = date
+            .to_datetime(time)
+            .to_zoned(tz)
+            .map_err(|_| AppError::Invalid("that local time does not exist".into()))?;
+        app.schedule_intake(&ctx, &id, at.timestamp())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct AdmitForm {
+    legal_first_name: String,
+    legal_last_name: String,
+    #[serde(default)]
+    preferred_name: String,
+    date_of_birth: String,
+    phone: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    address: String,
+    emergency_contact_name: String,
+    emergency_contact_phone: String,
+    /// `program_id/track_id`.
+    placement: String,
+    admit_date: String,
+    primary_counselor_id: String,
+    diagnoses: String,
+    #[serde(default)]
+    ratio_override_reason: String,
+}
+
+pub async fn admit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<AdmitForm>,
+) -> Result<Response, PageError> {
+    step(state, caller, id, "admitted", move |app, ctx, id| {
+        let (program_id, track_id) = f
+            .placement
+            .split_once('/')
+            .ok_or_else(|| AppError::Invalid("choose a program and track".into()))?;
+        let a = AdmitInput {
+            legal_first_name: f.legal_first_name,
+            legal_last_name: f.legal_last_name,
+            preferred_name: opt(f.preferred_name),
+            date_of_birth: f.date_of_birth,
+            phone: f.phone,
+            email: opt(f.email),
+            address: opt(f.address),
+            emergency_contact_name: f.emergency_contact_name,
+            emergency_contact_phone: f.emergency_contact_phone,
+            program_id: program_id.to_string(),
+            track_id: track_id.to_string(),
+            admit_date: f.admit_date,
+            primary_counselor_id: f.primary_counselor_id,
+            diagnoses: f
+                .diagnoses
+                .split([',', ' '])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            ratio_override_reason: opt(f.ratio_override_reason),
+        };
+        app.admit(&ctx, &id, a).map(|_| ())
+    })
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "census.html")]
+struct CensusPage {
+    shell: Shell,
+    programs: Vec<ProgramCensus>,
+    funnel: Funnel,
+}
+
+pub async fn census(State(state): State<AppState>, caller: Caller) -> Result<Response, PageError> {
+    let shell = Shell::new(&caller, "/census");
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let (programs, funnel) = blocking(move || Ok((app.census(&ctx)?, app.funnel(&ctx)?))).await?;
+    render(&CensusPage {
+        shell,
+        programs,
+        funnel,
+    })
+}

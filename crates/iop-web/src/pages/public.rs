@@ -1,0 +1,120 @@
+//! The public program page and its confidential call-back form. No sign-in, nothing
+//! clinical asked, and the confirmation reveals nothing.
+
+use crate::access::Meta;
+use crate::error::{PageError, WebError};
+use crate::extract::PageForm;
+use crate::pages::shell::render;
+use crate::{blocking, AppState};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use iop_app::admissions::CallbackRequest;
+use iop_app::org::ProgramOverview;
+use iop_app::AppError;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "public_program.html")]
+struct ProgramPage {
+    p: ProgramOverview,
+    nights: Vec<String>,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "public_thanks.html")]
+struct ThanksPage {
+    phone: String,
+}
+
+fn nights(p: &ProgramOverview) -> Vec<String> {
+    p.tracks
+        .iter()
+        .map(|t| {
+            let days: Vec<String> = t
+                .weekdays
+                .split(',')
+                .map(|d| {
+                    let mut c = d.chars();
+                    c.next()
+                        .map(|f| f.to_uppercase().chain(c).collect())
+                        .unwrap_or_default()
+                })
+                .collect();
+            days.join(", ")
+        })
+        .collect()
+}
+
+async fn load(state: &AppState, slug: String) -> Result<ProgramOverview, PageError> {
+    let app = state.app.clone();
+    Ok(blocking(move || app.public_program(&slug)).await?)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, PageError> {
+    let p = load(&state, slug).await?;
+    let nights = nights(&p);
+    render(&ProgramPage {
+        p,
+        nights,
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct CallbackForm {
+    #[serde(default)]
+    first_name: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    best_time: String,
+    may_leave_message: Option<String>,
+    #[serde(default)]
+    website: String,
+}
+
+pub async fn callback(
+    State(state): State<AppState>,
+    Meta(meta): Meta,
+    Path(slug): Path<String>,
+    PageForm(f): PageForm<CallbackForm>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let s = slug.clone();
+    let req = CallbackRequest {
+        first_name: f.first_name,
+        phone: f.phone,
+        best_time: f.best_time,
+        may_leave_message: f.may_leave_message.is_some(),
+        website: f.website,
+    };
+    match blocking(move || app.request_callback(&meta, &s, req)).await {
+        Ok(()) => {
+            let p = load(&state, slug).await?;
+            render(&ThanksPage {
+                phone: p.site.admissions_phone,
+            })
+        }
+        Err(e @ AppError::Invalid(_)) => {
+            let p = load(&state, slug).await?;
+            let nights = nights(&p);
+            let mut res = render(&ProgramPage {
+                p,
+                nights,
+                error: Some(e.to_string()),
+            })?;
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+        Err(AppError::Throttled { .. }) => Err(PageError(WebError::App(AppError::Throttled {
+            retry_after: "an hour".into(),
+        }))),
+        Err(e) => Err(e.into()),
+    }
+}
