@@ -2,6 +2,7 @@
 //! HTTP integration tests: the real router, in-process, on a fresh database per test
 //! (SQLite, or PostgreSQL when IOP_TEST_DATABASE_URL is set).
 
+mod admissions;
 mod auth;
 mod bad_input;
 mod calendar;
