@@ -200,6 +200,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         regen
     );
     println!("staffing view, {SITES} sites, next 14 days: {rows} sessions; median {:.2?}, max {:.2?} (7 runs)", runs[3], runs[6]);
+    println!(
+        "live census, {SITES} programs, {} patients: median {:.2?}, max {:.2?} (7 runs)",
+        SITES * PATIENTS,
+        census_runs[3],
+        census_runs[6]
+    );
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
