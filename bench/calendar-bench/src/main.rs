@@ -119,6 +119,7 @@ fn seed(
                     ratio_override_reason: None,
                     end_reason: None,
                     end_summary: None,
+                    extension_reason: None,
                 },
             )?;
             episodes::insert_episode_track(

@@ -262,6 +262,7 @@ impl App {
                 ratio_override_reason: override_reason.clone(),
                 end_reason: None,
                 end_summary: None,
+                extension_reason: None,
             })?;
             episodes::insert_episode_track(c, &EpisodeTrackRow {
                 id: uuid::Uuid::now_v7().to_string(),
@@ -487,5 +488,102 @@ impl App {
             };
             Ok(iop_domain::graduation::eligibility(&rules, &progress))
         })
+    }
+}
+
+impl App {
+    /// Extends an active episode past its planned end (at most to twice the program's
+    /// maximum length), with a reason: the answer to a clinical review.
+    pub fn extend_episode(
+        &self,
+        ctx: &Ctx,
+        episode_id: &str,
+        until: Date,
+        reason: &str,
+    ) -> Result<()> {
+        ctx.require(Action::ManageEpisodes)?;
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 500 {
+            return Err(AppError::Invalid(
+                "give a reason of 1 to 500 characters for the extension".into(),
+            ));
+        }
+        self.store.write(|c| {
+            let ep = episodes::episode_by_id(c, episode_id)?
+                .ok_or_else(|| AppError::NotFound(format!("episode {episode_id}")))?;
+            let pc = load_program(c, &ep.program_id)?;
+            let admit: Date = ep
+                .admit_date
+                .parse()
+                .map_err(|_| AppError::Internal("bad admit date".into()))?;
+            let current: Date = ep
+                .planned_end_date
+                .parse()
+                .map_err(|_| AppError::Internal("bad planned end".into()))?;
+            let limit = admit
+                .checked_add(jiff::Span::new().weeks(2 * i64::from(pc.program.max_weeks)))
+                .unwrap_or(admit);
+            if until <= current || until > limit {
+                return Err(AppError::Invalid(format!(
+                    "the new planned end must be after {current} and no later than {limit}"
+                )));
+            }
+            if !episodes::extend_episode(c, episode_id, &until.to_string(), reason)? {
+                return Err(AppError::Conflict(format!(
+                    "episode {episode_id} has ended"
+                )));
+            }
+            let subject = format!("episode:{episode_id}");
+            let mut event = Event::ok("episode.extend")
+                .subject(&subject)
+                .detail(serde_json::json!({ "until": until.to_string() }));
+            event.patient_id = Some(&ep.patient_id);
+            record(c, ctx, event)
+        })
+    }
+}
+
+/// At the maximum length (or past an extension's end) the episode needs a clinical
+/// review: extend with a reason, graduate or discharge.
+pub fn needs_review(
+    admit: Date,
+    planned_end: Date,
+    extended: bool,
+    max_weeks: i32,
+    today: Date,
+) -> bool {
+    let max_end = admit
+        .checked_add(jiff::Span::new().weeks(i64::from(max_weeks)))
+        .unwrap_or(admit);
+    let due = if extended {
+        planned_end.max(max_end)
+    } else {
+        max_end
+    };
+    today >= due
+}
+
+#[cfg(test)]
+mod tests {
+    use super::needs_review;
+    use jiff::civil::date;
+
+    #[test]
+    fn review_falls_due_at_the_maximum_length_or_at_the_end_of_an_extension() {
+        let admit = date(2026, 1, 5);
+        let planned = date(2026, 2, 23);
+        assert!(!needs_review(admit, planned, false, 9, date(2026, 3, 8)));
+        assert!(needs_review(admit, planned, false, 9, date(2026, 3, 9)));
+        assert!(
+            !needs_review(admit, date(2026, 3, 30), true, 9, date(2026, 3, 9)),
+            "extended: not yet"
+        );
+        assert!(needs_review(
+            admit,
+            date(2026, 3, 30),
+            true,
+            9,
+            date(2026, 3, 30)
+        ));
     }
 }

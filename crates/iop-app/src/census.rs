@@ -32,6 +32,8 @@ pub struct CensusEntry {
     pub admit_date: String,
     pub planned_end_date: String,
     pub weeks: i64,
+    /// At the maximum length without graduating: extend with a reason, graduate or discharge.
+    pub needs_review: bool,
 }
 
 #[derive(Clone, Debug, serde::Serialize)]
@@ -119,6 +121,14 @@ impl App {
                             continue;
                         }
                         let admit: Date = ep.admit_date.parse().unwrap_or(today);
+                        let planned: Date = ep.planned_end_date.parse().unwrap_or(today);
+                        let review = crate::admit::needs_review(
+                            admit,
+                            planned,
+                            ep.extension_reason.is_some(),
+                            p.max_weeks,
+                            today,
+                        );
                         let track = episodes::open_track(c, &ep.id)?.map(|t| t.track_id);
                         let shown = pt
                             .preferred_name
@@ -133,6 +143,7 @@ impl App {
                             admit_date: ep.admit_date,
                             planned_end_date: ep.planned_end_date,
                             weeks: i64::from((today - admit).get_days().max(0) / 7),
+                            needs_review: review,
                         });
                     }
                     Some(list)

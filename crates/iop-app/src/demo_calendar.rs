@@ -158,6 +158,7 @@ pub fn seed(
                 ratio_override_reason: None,
                 end_reason: ended.map(|_| "completed".to_string()),
                 end_summary: None,
+                extension_reason: None,
             },
         )?;
         episodes::insert_episode_track(

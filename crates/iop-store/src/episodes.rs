@@ -41,6 +41,7 @@ pub struct EpisodeRow {
     pub ratio_override_reason: Option<String>,
     pub end_reason: Option<String>,
     pub end_summary: Option<String>,
+    pub extension_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -176,4 +177,23 @@ pub fn first_track(conn: &mut DbConn, episode_id: &str) -> Result<Option<String>
         .select(episode_tracks::track_id)
         .first(conn)
         .optional()?)
+}
+
+pub fn extend_episode(
+    conn: &mut DbConn,
+    id: &str,
+    planned_end: &str,
+    reason: &str,
+) -> Result<bool> {
+    Ok(diesel::update(
+        episodes::table
+            .find(id)
+            .filter(episodes::status.eq("active")),
+    )
+    .set((
+        episodes::planned_end_date.eq(planned_end),
+        episodes::extension_reason.eq(reason),
+    ))
+    .execute(conn)?
+        == 1)
 }

@@ -230,6 +230,7 @@ diesel::table! {
         ratio_override_reason -> Nullable<Text>,
         end_reason -> Nullable<Text>,
         end_summary -> Nullable<Text>,
+        extension_reason -> Nullable<Text>,
     }
 }
 

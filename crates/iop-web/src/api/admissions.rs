@@ -382,6 +382,29 @@ pub async fn graduate(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtendRequest {
+    /// The new planned end date.
+    until: String,
+    reason: String,
+}
+
+/// Extend an episode past its planned end, with a reason (the answer to a clinical review).
+#[utoipa::path(post, path = "/api/v1/episodes/{id}/extend", tag = "admissions", params(("id" = String, Path)), request_body = ExtendRequest,
+    security(("bearer" = [])), responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn extend(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<ExtendRequest>,
+) -> ApiResult<StatusCode> {
+    let until = parse_date(&r.until, "until")?;
+    let app = state.app.clone();
+    blocking(move || app.extend_episode(&caller.ctx, &id, until, &r.reason)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// Graduation eligibility, rule by rule ("not yet recorded" where data does not exist yet).
 #[utoipa::path(get, path = "/api/v1/episodes/{id}/eligibility", tag = "admissions", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, description = "eligible, needs_review and each rule"), (status = 404, body = Problem)))]

@@ -52,6 +52,7 @@ use utoipa::{Modify, OpenApi};
         super::admissions::transfer,
         super::admissions::discharge,
         super::admissions::graduate,
+        super::admissions::extend,
         super::admissions::eligibility,
         super::admissions::census,
         super::admissions::funnel,

@@ -30,6 +30,8 @@ struct WeekPage {
     week_of: String,
     prev: String,
     next: String,
+    /// (program id, topic id, title) for the topic menus of managers; empty for others.
+    topics: Vec<(String, String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -68,11 +70,22 @@ pub async fn week(
         .map_err(|_| WebError::Unprocessable("week is out of range".into()))?;
     let app = state.app.clone();
     let ctx = caller.ctx.clone();
-    let (sessions, org) = blocking(move || {
-        Ok((
-            app.sessions(&ctx, monday, sunday, None)?,
-            app.organisation(&ctx)?,
-        ))
+    let manager =
+        iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::ManageCalendar);
+    let (sessions, org, topics) = blocking(move || {
+        let org = app.organisation(&ctx)?;
+        let mut topics = Vec::new();
+        if manager {
+            for p in &org {
+                topics.extend(
+                    app.topics(&ctx, &p.program.id)?
+                        .into_iter()
+                        .filter(|t| t.active)
+                        .map(|t| (p.program.id.clone(), t.id, t.title)),
+                );
+            }
+        }
+        Ok((app.sessions(&ctx, monday, sunday, None)?, org, topics))
     })
     .await?;
     let track = q.track.unwrap_or_default();
@@ -117,7 +130,30 @@ pub async fn week(
         week_of: monday.to_string(),
         prev: shift(-7),
         next: shift(7),
+        topics,
     })
+}
+
+#[derive(Deserialize)]
+pub struct TopicForm {
+    session_id: String,
+    topic_id: String,
+    #[serde(default)]
+    week: String,
+}
+
+/// Changes the topic of one core session from the week page.
+pub async fn set_topic(
+    State(state): State<AppState>,
+    caller: Caller,
+    crate::extract::PageForm(f): crate::extract::PageForm<TopicForm>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let week = f.week.clone();
+    blocking(move || app.set_session_topic(&ctx, &f.session_id, &f.topic_id)).await?;
+    let q = serde_urlencoded::to_string([("week", week.as_str())]).unwrap_or_default();
+    Ok(axum::response::Redirect::to(&format!("/calendar?{q}")).into_response())
 }
 
 #[derive(Template)]

@@ -128,6 +128,30 @@ pub async fn add(
 }
 
 #[derive(Deserialize)]
+pub struct VoidForm {
+    closure_id: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Withdraws a closure: that day's sessions are reinstated.
+pub async fn void(
+    State(state): State<AppState>,
+    caller: Caller,
+    PageForm(f): PageForm<VoidForm>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    match blocking(move || app.void_closure(&ctx, &f.closure_id, &f.reason)).await {
+        Ok(()) => Ok(Redirect::to("/closures?done=void").into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::NotFound(_))) => {
+            page(&state, caller, Some(e.to_string()), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
 pub struct HolidayForm {
     site_id: String,
     year: String,

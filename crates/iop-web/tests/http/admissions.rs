@@ -1,4 +1,5 @@
 //! From the first call to admission, graduation or discharge, over HTTP on the demo.
+use diesel::RunQueryDsl;
 
 use crate::common::{Auth, TestApp};
 use axum::http::StatusCode;
@@ -450,4 +451,71 @@ async fn the_public_page_shows_the_program_and_the_call_back_form_reveals_nothin
             .status;
     }
     assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn an_episode_at_its_maximum_length_is_flagged_for_review_and_an_extension_clears_it() {
+    let t = TestApp::new().await;
+    let director = t.token("director@demo.test").await;
+    // A demo patient admitted ten weeks ago: past the nine-week maximum.
+    let app = t.app.clone();
+    let episode = tokio::task::spawn_blocking(move || {
+        app.store.write(|c| {
+            let program = iop_store::org::programs(c)?.remove(0);
+            let (ep, _) = iop_store::episodes::episodes_with_patients(c, &program.id)?.into_iter().find(|(e, _)| e.status == "active").expect("active episode");
+            let ten_weeks_ago = (today() - jiff::Span::new().weeks(10)).to_string();
+            let two_weeks_ago = (today() - jiff::Span::new().weeks(2)).to_string();
+            diesel::sql_query(format!("UPDATE episodes SET admit_date = '{ten_weeks_ago}', planned_end_date = '{two_weeks_ago}' WHERE id = '{}'", ep.id))
+                .execute(c)
+                .map_err(iop_store::StoreError::from)?;
+            Ok::<_, iop_store::StoreError>(ep.id)
+        })
+    })
+    .await
+    .expect("join")
+    .expect("episode");
+    let census = t
+        .get("/api/v1/census", Auth::Bearer(&director))
+        .await
+        .json();
+    let entry = census[0]["patients"]
+        .as_array()
+        .expect("patients")
+        .iter()
+        .find(|e| e["episode_id"] == episode.as_str())
+        .expect("entry")
+        .clone();
+    assert_eq!(entry["needs_review"], true, "{entry}");
+    let short = t
+        .post_json(
+            &format!("/api/v1/episodes/{episode}/extend"),
+            Auth::Bearer(&director),
+            serde_json::json!({ "until": today().to_string(), "reason": "" }),
+        )
+        .await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let until = today()
+        .checked_add(jiff::Span::new().weeks(2))
+        .expect("date");
+    let ok = t.post_json(&format!("/api/v1/episodes/{episode}/extend"), Auth::Bearer(&director), serde_json::json!({ "until": until.to_string(), "reason": "Needs two more weeks to finish the relapse prevention plan." })).await;
+    assert_eq!(ok.status, StatusCode::NO_CONTENT, "{}", ok.body);
+    let census = t
+        .get("/api/v1/census", Auth::Bearer(&director))
+        .await
+        .json();
+    let entry = census[0]["patients"]
+        .as_array()
+        .expect("patients")
+        .iter()
+        .find(|e| e["episode_id"] == episode.as_str())
+        .expect("entry")
+        .clone();
+    assert_eq!(entry["needs_review"], false, "{entry}");
+    assert_eq!(entry["planned_end_date"], until.to_string());
+    let b = t.login("admissions@demo.test").await;
+    let page = t.get("/census", Auth::Cookie(&b)).await;
+    assert!(
+        !page.body.contains("Patients in treatment"),
+        "admissions sees counts, not the patient list"
+    );
 }

@@ -805,3 +805,109 @@ async fn a_director_staffs_the_short_session_and_assigns_in_bulk_from_the_pages(
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("check digit"));
 }
+
+#[tokio::test]
+async fn a_director_changes_one_sessions_topic_and_withdraws_a_closure_in_the_pages() {
+    let t = TestApp::new().await;
+    let b = t.login("director@demo.test").await;
+    let director = t.token("director@demo.test").await;
+    let (from, to) = range();
+    let sessions = t
+        .get(
+            &format!("/api/v1/sessions?from={from}&to={to}"),
+            Auth::Bearer(&director),
+        )
+        .await
+        .json();
+    let s = sessions
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|s| s["kind"] == "core" && s["status"] == "scheduled")
+        .expect("core session")
+        .clone();
+    let program = s["program_id"].as_str().expect("program");
+    let topics = t
+        .get(
+            &format!("/api/v1/programs/{program}/topics"),
+            Auth::Bearer(&director),
+        )
+        .await
+        .json();
+    let other = topics
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|x| x["title"] != s["topic"])
+        .expect("topic")
+        .clone();
+    let res = t
+        .post_form(
+            "/calendar/topic",
+            Auth::Cookie(&b),
+            &[
+                ("csrf", &b.csrf),
+                ("session_id", s["id"].as_str().expect("id")),
+                ("topic_id", other["id"].as_str().expect("id")),
+                ("week", &from),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let day = s["local_date"].as_str().expect("date");
+    let after = t
+        .get(
+            &format!("/api/v1/sessions?from={day}&to={day}"),
+            Auth::Bearer(&director),
+        )
+        .await
+        .json();
+    let changed = after
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|x| x["id"] == s["id"])
+        .expect("session")
+        .clone();
+    assert_eq!(changed["topic"], other["title"]);
+    // A regeneration keeps the one-off choice.
+    t.post_json(
+        &format!("/api/v1/programs/{program}/generate"),
+        Auth::Bearer(&director),
+        serde_json::json!({}),
+    )
+    .await;
+    let again = t
+        .get(
+            &format!("/api/v1/sessions?from={day}&to={day}"),
+            Auth::Bearer(&director),
+        )
+        .await
+        .json();
+    assert_eq!(
+        again
+            .as_array()
+            .expect("array")
+            .iter()
+            .find(|x| x["id"] == s["id"])
+            .expect("session")["topic"],
+        other["title"]
+    );
+
+    let page = t.get("/closures", Auth::Cookie(&b)).await;
+    let closure = crate::common::hidden_field(&page.body, "closure_id").expect("a closure");
+    let res = t
+        .post_form(
+            "/closures/void",
+            Auth::Cookie(&b),
+            &[
+                ("csrf", &b.csrf),
+                ("closure_id", &closure),
+                ("reason", "opened after all"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let after = t.get("/closures", Auth::Cookie(&b)).await;
+    assert!(!after.body.contains(&closure));
+}
