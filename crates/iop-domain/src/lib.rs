@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod curriculum;
 pub mod graduation;
 pub mod holidays;
+pub mod hours;
 pub mod icd10;
 pub mod ids;
 pub mod metrics;
@@ -19,6 +20,7 @@ pub mod program;
 pub mod ratio;
 pub mod role;
 pub mod roster;
+pub mod scoring;
 pub mod security;
 pub mod time;
 

@@ -1,0 +1,245 @@
+//! Scoring of the outcome measures: PHQ-9, GAD-7 and the Brief Addiction Monitor.
+
+use serde::Serialize;
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ScoringError {
+    #[error("{instrument} has {expected} items; {got} were given")]
+    ItemCount {
+        instrument: &'static str,
+        expected: usize,
+        got: usize,
+    },
+    #[error("item {item} of {instrument} must be between 0 and {max}")]
+    ItemRange {
+        instrument: &'static str,
+        item: usize,
+        max: u8,
+    },
+}
+
+fn check(
+    instrument: &'static str,
+    items: &[u8],
+    expected: usize,
+    max: u8,
+) -> Result<(), ScoringError> {
+    if items.len() != expected {
+        return Err(ScoringError::ItemCount {
+            instrument,
+            expected,
+            got: items.len(),
+        });
+    }
+    if let Some((i, _)) = items.iter().enumerate().find(|(_, v)| **v > max) {
+        return Err(ScoringError::ItemRange {
+            instrument,
+            item: i + 1,
+            max,
+        });
+    }
+    Ok(())
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Phq9 {
+    pub total: u8,
+    pub band: &'static str,
+    /// Item 9 (thoughts of being better off dead or of self-harm) above 0: a safety
+    /// follow-up is due whatever the total.
+    pub safety_alert: bool,
+}
+
+/// PHQ-9: nine items 0–3, total 0–27; bands 0–4 minimal, 5–9 mild, 10–14 moderate,
+/// 15–19 moderately severe, 20–27 severe.
+pub fn phq9(items: &[u8]) -> Result<Phq9, ScoringError> {
+    check("PHQ-9", items, 9, 3)?;
+    let total: u8 = items.iter().sum();
+    let band = match total {
+        0..=4 => "minimal",
+        5..=9 => "mild",
+        10..=14 => "moderate",
+        15..=19 => "moderately severe",
+        _ => "severe",
+    };
+    Ok(Phq9 {
+        total,
+        band,
+        safety_alert: items.get(8).is_some_and(|v| *v > 0),
+    })
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Gad7 {
+    pub total: u8,
+    pub band: &'static str,
+    /// 10 or more calls for further evaluation.
+    pub evaluate_further: bool,
+}
+
+/// GAD-7: seven items 0–3, total 0–21; cuts at 5, 10 and 15.
+pub fn gad7(items: &[u8]) -> Result<Gad7, ScoringError> {
+    check("GAD-7", items, 7, 3)?;
+    let total: u8 = items.iter().sum();
+    let band = match total {
+        0..=4 => "minimal",
+        5..=9 => "mild",
+        10..=14 => "moderate",
+        _ => "severe",
+    };
+    Ok(Gad7 {
+        total,
+        band,
+        evaluate_further: total >= 10,
+    })
+}
+
+/// The BAM's 17 scored-or-not items: item 7 is stored as 7A–G elsewhere; here the 17
+/// item values in order 1..=17 (item 7 as its summary value, unscored).
+pub const BAM_USE: [usize; 3] = [4, 5, 6];
+pub const BAM_RISK: [usize; 6] = [1, 2, 3, 8, 11, 15];
+pub const BAM_PROTECTIVE: [usize; 6] = [9, 10, 12, 13, 14, 16];
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Bam {
+    /// Items 4 + 5 + 6.
+    pub use_score: u16,
+    /// Items 1, 2, 3, 8, 11, 15.
+    pub risk: u16,
+    /// Items 9, 10, 12, 13, 14, 16.
+    pub protective: u16,
+}
+
+/// BAM (VA, 17 items, past 30 days): three subscales and deliberately no total —
+/// there is no validated one. Items take 0–30 (days) or 0–4 (ratings); 7 and 17 are not scored.
+pub fn bam(items: &[u8]) -> Result<Bam, ScoringError> {
+    check("BAM", items, 17, 30)?;
+    let sum = |idx: &[usize]| {
+        idx.iter()
+            .map(|i| u16::from(items.get(i - 1).copied().unwrap_or(0)))
+            .sum()
+    };
+    Ok(Bam {
+        use_score: sum(&BAM_USE),
+        risk: sum(&BAM_RISK),
+        protective: sum(&BAM_PROTECTIVE),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_total(n: usize, len: usize, last_zero: bool) -> Vec<u8> {
+        // Spread `total` over items, 3 at most each, keeping the last item 0 if asked.
+        let mut v = vec![0u8; len];
+        let mut left = n;
+        let usable = if last_zero { len - 1 } else { len };
+        for x in v.iter_mut().take(usable) {
+            let put = left.min(3);
+            *x = put as u8;
+            left -= put;
+        }
+        v
+    }
+
+    #[test]
+    fn phq9_bands_at_every_boundary() {
+        for (total, band) in [
+            (0, "minimal"),
+            (4, "minimal"),
+            (5, "mild"),
+            (9, "mild"),
+            (10, "moderate"),
+            (14, "moderate"),
+            (15, "moderately severe"),
+            (19, "moderately severe"),
+            (20, "severe"),
+            (24, "severe"),
+        ] {
+            let r = phq9(&with_total(total, 9, true)).unwrap();
+            assert_eq!((r.total as usize, r.band), (total, band));
+        }
+        assert_eq!(phq9(&[3; 9]).unwrap().band, "severe");
+        assert_eq!(phq9(&[3; 9]).unwrap().total, 27);
+    }
+
+    #[test]
+    fn phq9_item_nine_above_zero_raises_the_safety_alert_whatever_the_total() {
+        let mut items = [0u8; 9];
+        assert!(!phq9(&items).unwrap().safety_alert);
+        items[8] = 1;
+        let r = phq9(&items).unwrap();
+        assert!(r.safety_alert && r.band == "minimal");
+    }
+
+    #[test]
+    fn gad7_bands_at_every_boundary() {
+        for (total, band, further) in [
+            (0, "minimal", false),
+            (4, "minimal", false),
+            (5, "mild", false),
+            (9, "mild", false),
+            (10, "moderate", true),
+            (14, "moderate", true),
+            (15, "severe", true),
+            (21, "severe", true),
+        ] {
+            let r = gad7(&with_total(total, 7, false)).unwrap();
+            assert_eq!(
+                (r.total as usize, r.band, r.evaluate_further),
+                (total, band, further)
+            );
+        }
+    }
+
+    #[test]
+    fn wrong_item_counts_and_values_are_refused() {
+        assert_eq!(
+            phq9(&[0; 8]),
+            Err(ScoringError::ItemCount {
+                instrument: "PHQ-9",
+                expected: 9,
+                got: 8
+            })
+        );
+        assert_eq!(
+            gad7(&[0, 0, 4, 0, 0, 0, 0]),
+            Err(ScoringError::ItemRange {
+                instrument: "GAD-7",
+                item: 3,
+                max: 3
+            })
+        );
+        assert!(bam(&[0; 16]).is_err());
+    }
+
+    #[test]
+    fn bam_subscales_use_exactly_their_items_and_there_is_no_total() {
+        for (list, pick) in [
+            (&BAM_USE[..], 0usize),
+            (&BAM_RISK[..], 1),
+            (&BAM_PROTECTIVE[..], 2),
+        ] {
+            for item in 1..=17usize {
+                let mut items = [0u8; 17];
+                items[item - 1] = 1;
+                let r = bam(&items).unwrap();
+                let got = [r.use_score, r.risk, r.protective][pick];
+                assert_eq!(got == 1, list.contains(&item), "item {item}");
+            }
+        }
+        // Items 7 and 17 count nowhere.
+        let mut items = [0u8; 17];
+        items[6] = 4;
+        items[16] = 4;
+        assert_eq!(
+            bam(&items).unwrap(),
+            Bam {
+                use_score: 0,
+                risk: 0,
+                protective: 0
+            }
+        );
+    }
+}
