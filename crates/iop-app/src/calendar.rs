@@ -42,13 +42,9 @@ pub fn parse_date(s: &str, field: &str) -> Result<Date> {
 }
 
 pub fn load_program(c: &mut DbConn, program_id: &str) -> Result<ProgramCal> {
-    let program = org::programs(c)?
-        .into_iter()
-        .find(|p| p.id == program_id)
+    let program = org::program_by_id(c, program_id)?
         .ok_or_else(|| AppError::NotFound(format!("program {program_id}")))?;
-    let site = org::sites(c)?
-        .into_iter()
-        .find(|s| s.id == program.site_id)
+    let site = org::site_by_id(c, &program.site_id)?
         .ok_or_else(|| AppError::Internal(format!("program {program_id} has no site")))?;
     let tz = TimeZone::get(&site.time_zone).map_err(|_| bad_setting("time zone", program_id))?;
     let tracks = org::tracks_of(c, program_id)?;

@@ -77,13 +77,38 @@ impl App {
         ctx.require(Action::ViewCensus)?;
         let clinical = ctx.require(Action::ManageEpisodes).is_ok();
         self.store.read(|c| {
+            let programs = org::programs(c)?;
+            let ids: Vec<String> = programs.iter().map(|p| p.id.clone()).collect();
+            // Three queries for every program together, not a few per patient.
+            let mut spans = crate::calendar::episode_spans(c, &ids)?;
+            let mut patients: std::collections::HashMap<String, Vec<_>> =
+                std::collections::HashMap::new();
+            let mut open: std::collections::HashMap<String, String> =
+                std::collections::HashMap::new();
+            if clinical {
+                for (ep, pt) in episodes::active_with_patients(c, &ids)? {
+                    patients
+                        .entry(ep.program_id.clone())
+                        .or_default()
+                        .push((ep, pt));
+                }
+                open = episodes::open_tracks(c, &ids)?.into_iter().collect();
+            }
+            let sites: std::collections::HashMap<String, iop_store::org::SiteRow> = org::sites(c)?
+                .into_iter()
+                .map(|s| (s.id.clone(), s))
+                .collect();
+            let all_tracks = org::all_tracks(c)?;
             let mut out = Vec::new();
-            for p in org::programs(c)? {
-                let pc = load_program(c, &p.id)?;
-                let today = pc.today(ctx.now());
-                let spans = crate::calendar::episode_spans(c, std::slice::from_ref(&p.id))?
-                    .remove(&p.id)
-                    .unwrap_or_default();
+            for p in programs {
+                let tz = sites
+                    .get(&p.site_id)
+                    .and_then(|s| jiff::tz::TimeZone::get(&s.time_zone).ok())
+                    .unwrap_or(jiff::tz::TimeZone::UTC);
+                let today = ctx.now().to_zoned(tz).date();
+                let program_tracks: Vec<&iop_store::org::TrackRow> =
+                    all_tracks.iter().filter(|t| t.program_id == p.id).collect();
+                let spans = spans.remove(&p.id).unwrap_or_default();
                 let active = spans.iter().filter(|e| e.in_treatment_on(today)).count();
                 let soon = spans
                     .iter()
@@ -92,8 +117,7 @@ impl App {
                     })
                     .count();
                 let alumni = spans.iter().filter(|e| e.alumnus_on(today)).count();
-                let tracks = pc
-                    .tracks
+                let tracks = program_tracks
                     .iter()
                     .map(|t| TrackCensus {
                         track_id: t.id.clone(),
@@ -114,42 +138,38 @@ impl App {
                             .count(),
                     })
                     .collect();
-                let patients = if clinical {
-                    let mut list = Vec::new();
-                    for (ep, pt) in episodes::episodes_with_patients(c, &p.id)? {
-                        if ep.status != "active" {
-                            continue;
-                        }
-                        let admit: Date = ep.admit_date.parse().unwrap_or(today);
-                        let planned: Date = ep.planned_end_date.parse().unwrap_or(today);
-                        let review = crate::admit::needs_review(
-                            admit,
-                            planned,
-                            ep.extension_reason.is_some(),
-                            p.max_weeks,
-                            today,
-                        );
-                        let track = episodes::open_track(c, &ep.id)?.map(|t| t.track_id);
-                        let shown = pt
-                            .preferred_name
-                            .clone()
-                            .unwrap_or_else(|| pt.legal_first_name.clone());
-                        list.push(CensusEntry {
-                            episode_id: ep.id,
-                            patient_id: pt.id,
-                            mrn: pt.mrn,
-                            name: format!("{shown} {}", pt.legal_last_name),
-                            track_id: track,
-                            admit_date: ep.admit_date,
-                            planned_end_date: ep.planned_end_date,
-                            weeks: i64::from((today - admit).get_days().max(0) / 7),
-                            needs_review: review,
-                        });
-                    }
-                    Some(list)
-                } else {
-                    None
-                };
+                let list = clinical.then(|| {
+                    patients
+                        .remove(&p.id)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(ep, pt)| {
+                            let admit: Date = ep.admit_date.parse().unwrap_or(today);
+                            let planned: Date = ep.planned_end_date.parse().unwrap_or(today);
+                            let shown = pt
+                                .preferred_name
+                                .clone()
+                                .unwrap_or_else(|| pt.legal_first_name.clone());
+                            CensusEntry {
+                                needs_review: crate::admit::needs_review(
+                                    admit,
+                                    planned,
+                                    ep.extension_reason.is_some(),
+                                    p.max_weeks,
+                                    today,
+                                ),
+                                track_id: open.get(&ep.id).cloned(),
+                                episode_id: ep.id,
+                                patient_id: pt.id,
+                                mrn: pt.mrn,
+                                name: format!("{shown} {}", pt.legal_last_name),
+                                admit_date: ep.admit_date,
+                                planned_end_date: ep.planned_end_date,
+                                weeks: i64::from((today - admit).get_days().max(0) / 7),
+                            }
+                        })
+                        .collect()
+                });
                 out.push(ProgramCensus {
                     program_id: p.id.clone(),
                     program_name: p.name.clone(),
@@ -157,7 +177,7 @@ impl App {
                     starting_soon: soon,
                     alumni,
                     tracks,
-                    patients,
+                    patients: list,
                 });
             }
             Ok::<_, AppError>(out)

@@ -197,3 +197,27 @@ pub fn extend_episode(
     .execute(conn)?
         == 1)
 }
+
+/// Active episodes of the given programs with their patients, in one query.
+pub fn active_with_patients(
+    conn: &mut DbConn,
+    program_ids: &[String],
+) -> Result<Vec<(EpisodeRow, PatientRow)>> {
+    Ok(episodes::table
+        .inner_join(patients::table)
+        .filter(episodes::program_id.eq_any(program_ids.to_vec()))
+        .filter(episodes::status.eq("active"))
+        .order(episodes::admit_date.desc())
+        .select((EpisodeRow::as_select(), PatientRow::as_select()))
+        .load(conn)?)
+}
+
+/// Every open track period (episode id → track id) of the given programs.
+pub fn open_tracks(conn: &mut DbConn, program_ids: &[String]) -> Result<Vec<(String, String)>> {
+    Ok(episode_tracks::table
+        .inner_join(episodes::table)
+        .filter(episodes::program_id.eq_any(program_ids.to_vec()))
+        .filter(episode_tracks::to_date.is_null())
+        .select((episode_tracks::episode_id, episode_tracks::track_id))
+        .load(conn)?)
+}

@@ -137,3 +137,19 @@ pub fn update_program(conn: &mut DbConn, row: &ProgramRow) -> Result<bool> {
         .execute(conn)?
         == 1)
 }
+
+pub fn program_by_id(conn: &mut DbConn, id: &str) -> Result<Option<ProgramRow>> {
+    Ok(programs::table
+        .find(id)
+        .select(ProgramRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn site_by_id(conn: &mut DbConn, id: &str) -> Result<Option<SiteRow>> {
+    Ok(sites::table
+        .find(id)
+        .select(SiteRow::as_select())
+        .first(conn)
+        .optional()?)
+}
