@@ -629,3 +629,49 @@ impl App {
         })
     }
 }
+
+/// Every episode of a program as a roster span, with its patient.
+pub fn episode_spans_by_patient(
+    c: &mut DbConn,
+    program_id: &str,
+) -> Result<Vec<(iop_store::episodes::PatientRow, EpisodeSpan)>> {
+    let (eps, periods) = episodes::episodes_with_tracks(c, &[program_id.to_string()])?;
+    let patients: HashMap<String, iop_store::episodes::PatientRow> =
+        episodes::episodes_with_patients(c, program_id)?
+            .into_iter()
+            .map(|(_, p)| (p.id.clone(), p))
+            .collect();
+    let mut out = Vec::new();
+    for e in eps {
+        let (Ok(admit), Some(status)) = (
+            e.admit_date.parse::<Date>(),
+            EpisodeStatus::parse(&e.status),
+        ) else {
+            continue;
+        };
+        let tracks = periods
+            .iter()
+            .filter(|p| p.episode_id == e.id)
+            .filter_map(|p| {
+                Some((
+                    p.track_id.clone(),
+                    p.from_date.parse().ok()?,
+                    p.to_date.as_deref().and_then(|d| d.parse().ok()),
+                ))
+            })
+            .collect();
+        let Some(patient) = patients.get(&e.patient_id).cloned() else {
+            continue;
+        };
+        out.push((
+            patient,
+            EpisodeSpan {
+                admit,
+                ended: e.ended_on.as_deref().and_then(|d| d.parse().ok()),
+                status,
+                tracks,
+            },
+        ));
+    }
+    Ok(out)
+}

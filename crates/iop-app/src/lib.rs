@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod census;
+pub mod clinical;
 pub mod closures;
 pub mod ctx;
 pub mod demo;

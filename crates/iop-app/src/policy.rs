@@ -24,6 +24,8 @@ pub enum Action {
     OverrideRatio,
     ManageEpisodes,
     ViewCensus,
+    RecordAttendance,
+    ReadClinical,
 }
 
 use Role::*;
@@ -64,6 +66,8 @@ pub const POLICY: &[(Action, &[Role])] = &[
         Action::ViewCensus,
         &[Admin, ClinicalDirector, Counselor, Admissions],
     ),
+    (Action::RecordAttendance, &[ClinicalDirector, Counselor]),
+    (Action::ReadClinical, &[ClinicalDirector, Counselor]),
 ];
 
 pub fn allows(role: Role, action: Action) -> bool {
@@ -101,6 +105,8 @@ impl Action {
             Action::OverrideRatio => "override the staff ratio",
             Action::ManageEpisodes => "transfer, graduate or discharge patients",
             Action::ViewCensus => "view the census",
+            Action::RecordAttendance => "take attendance or write group notes",
+            Action::ReadClinical => "read clinical records",
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod icd10;
 pub mod ids;
 pub mod metrics;
 pub mod money;
+pub mod notes;
 pub mod npi;
 pub mod program;
 pub mod ratio;

@@ -6,6 +6,7 @@
 pub mod admissions;
 pub mod audit;
 pub mod calendar;
+pub mod clinical;
 pub mod db;
 pub mod dialect;
 pub mod episodes;

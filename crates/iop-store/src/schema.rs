@@ -282,6 +282,58 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    attendance (id) {
+        id -> Text,
+        session_id -> Text,
+        patient_id -> Text,
+        mark -> Text,
+        minutes -> Integer,
+        recorded_by -> Text,
+        recorded_at -> Text,
+    }
+}
+
+diesel::table! {
+    group_notes (id) {
+        id -> Text,
+        session_id -> Text,
+        topic -> Text,
+        interventions -> Text,
+        group_process -> Text,
+        status -> Text,
+        author_id -> Text,
+        signed_by -> Nullable<Text>,
+        signed_at -> Nullable<Text>,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    note_entries (id) {
+        id -> Text,
+        note_id -> Text,
+        patient_id -> Text,
+        participation -> Text,
+        progress -> Text,
+    }
+}
+
+diesel::table! {
+    note_addenda (id) {
+        id -> Text,
+        note_id -> Text,
+        author_id -> Text,
+        author_name -> Text,
+        text -> Text,
+        created_at -> Text,
+    }
+}
+
+diesel::joinable!(attendance -> sessions (session_id));
+diesel::joinable!(group_notes -> sessions (session_id));
+diesel::joinable!(note_entries -> group_notes (note_id));
 diesel::joinable!(session_facilitators -> sessions (session_id));
 diesel::joinable!(session_facilitators -> staff (staff_id));
 diesel::joinable!(episode_tracks -> episodes (episode_id));
@@ -308,4 +360,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     episode_tracks,
     inquiries,
     inquiry_events,
+    attendance,
+    group_notes,
+    note_entries,
+    note_addenda,
 );

@@ -5,6 +5,7 @@ pub mod admissions;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod clinical;
 pub mod me;
 pub mod openapi;
 pub mod org;

@@ -56,6 +56,12 @@ use utoipa::{Modify, OpenApi};
         super::admissions::eligibility,
         super::admissions::census,
         super::admissions::funnel,
+        super::clinical::roster,
+        super::clinical::attendance,
+        super::clinical::save_note,
+        super::clinical::sign,
+        super::clinical::addendum,
+        super::clinical::chart,
     ),
     modifiers(&BearerAuth)
 )]

@@ -1,0 +1,518 @@
+//! The facilitator's night: the roster of a session, attendance with minutes, and the
+//! group note (one shared narrative, an entry per attendee, signing, addenda). Signed
+//! notes are never edited.
+
+use crate::audit::{record, Event};
+use crate::calendar::{load_program, session_views, SessionView};
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_domain::calendar::SessionKind;
+use iop_domain::notes::near_identical_pairs;
+use iop_domain::roster::EpisodeStatus;
+use iop_domain::time::stored;
+use iop_store::calendar as cal;
+use iop_store::clinical::{self as store, AddendumRow, AttendanceRow, GroupNoteRow, NoteEntryRow};
+use iop_store::episodes::{self, PatientRow};
+use iop_store::DbConn;
+use jiff::civil::Date;
+
+pub const MARKS: &[(&str, &str)] = &[
+    ("present", "Present"),
+    ("late", "Late"),
+    ("left_early", "Left early"),
+    ("absent_excused", "Absent, excused"),
+    ("absent_unexcused", "Absent, unexcused"),
+];
+
+fn is_absent(mark: &str) -> bool {
+    mark.starts_with("absent")
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct RosterLine {
+    pub patient_id: String,
+    pub mrn: String,
+    pub name: String,
+    pub mark: Option<String>,
+    pub minutes: Option<i32>,
+    pub participation: String,
+    pub progress: String,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Roster {
+    pub session: SessionView,
+    pub session_minutes: i32,
+    pub lines: Vec<RosterLine>,
+    pub note: Option<GroupNoteRow>,
+    pub addenda: Vec<AddendumRow>,
+    /// Pairs of patients whose entries read as copies (by patient id).
+    pub similar_entries: Vec<(String, String)>,
+}
+
+pub struct Mark {
+    pub patient_id: String,
+    pub mark: String,
+    pub minutes: Option<i32>,
+}
+
+pub struct NoteInput {
+    pub topic: String,
+    pub interventions: String,
+    pub group_process: String,
+    /// (patient id, participation, progress toward a treatment-plan goal)
+    pub entries: Vec<(String, String, String)>,
+}
+
+/// The patients a session expects, with names: its track's patients (core), every
+/// patient in treatment (family), graduates (alumni).
+fn expected_patients(c: &mut DbConn, s: &SessionView) -> Result<Vec<PatientRow>> {
+    let date: Date = s
+        .local_date
+        .parse()
+        .map_err(|_| AppError::Internal("bad session date".into()))?;
+    let spans = crate::calendar::episode_spans_by_patient(c, &s.program_id)?;
+    let mut out = Vec::new();
+    for (patient, span) in spans {
+        let expected = match s.kind {
+            SessionKind::Core => {
+                span.in_treatment_on(date) && span.track_on(date) == s.track_id.as_deref()
+            }
+            SessionKind::Family => span.in_treatment_on(date),
+            SessionKind::Alumni => span.status == EpisodeStatus::Graduated && span.alumnus_on(date),
+        };
+        if expected {
+            out.push(patient);
+        }
+    }
+    out.sort_by(|a, b| {
+        (&a.legal_last_name, &a.legal_first_name).cmp(&(&b.legal_last_name, &b.legal_first_name))
+    });
+    out.dedup_by(|a, b| a.id == b.id);
+    Ok(out)
+}
+
+fn session(c: &mut DbConn, id: &str) -> Result<SessionView> {
+    let row =
+        cal::session_by_id(c, id)?.ok_or_else(|| AppError::NotFound(format!("session {id}")))?;
+    let date: Date = row
+        .local_date
+        .parse()
+        .map_err(|_| AppError::Internal("bad session date".into()))?;
+    session_views(c, Some(&row.program_id), date, date)?
+        .into_iter()
+        .find(|v| v.id == id)
+        .ok_or_else(|| AppError::NotFound(format!("session {id}")))
+}
+
+fn session_minutes(c: &mut DbConn, s: &SessionView) -> Result<i32> {
+    let pc = load_program(c, &s.program_id)?;
+    Ok(match s.kind {
+        SessionKind::Family => pc.program.family_minutes,
+        SessionKind::Alumni => pc.program.alumni_minutes,
+        SessionKind::Core => pc.program.session_minutes,
+    })
+}
+
+fn load_roster(c: &mut DbConn, session_id: &str) -> Result<Roster> {
+    let s = session(c, session_id)?;
+    let minutes = session_minutes(c, &s)?;
+    let patients = expected_patients(c, &s)?;
+    let marks = store::attendance_of_session(c, session_id)?;
+    let note = store::note_of_session(c, session_id)?;
+    let (entries, addenda) = match &note {
+        Some(n) => (store::entries(c, &n.id)?, store::addenda(c, &n.id)?),
+        None => (Vec::new(), Vec::new()),
+    };
+    let lines: Vec<RosterLine> = patients
+        .into_iter()
+        .map(|p| {
+            let m = marks.iter().find(|m| m.patient_id == p.id);
+            let e = entries.iter().find(|e| e.patient_id == p.id);
+            let shown = p
+                .preferred_name
+                .clone()
+                .unwrap_or_else(|| p.legal_first_name.clone());
+            RosterLine {
+                name: format!("{shown} {}", p.legal_last_name),
+                mrn: p.mrn,
+                mark: m.map(|m| m.mark.clone()),
+                minutes: m.map(|m| m.minutes),
+                participation: e.map(|e| e.participation.clone()).unwrap_or_default(),
+                progress: e.map(|e| e.progress.clone()).unwrap_or_default(),
+                patient_id: p.id,
+            }
+        })
+        .collect();
+    let texts: Vec<String> = entries
+        .iter()
+        .map(|e| format!("{} {}", e.participation, e.progress))
+        .collect();
+    let similar_entries = near_identical_pairs(&texts)
+        .into_iter()
+        .filter_map(|(i, j)| {
+            Some((
+                entries.get(i)?.patient_id.clone(),
+                entries.get(j)?.patient_id.clone(),
+            ))
+        })
+        .collect();
+    Ok(Roster {
+        session: s,
+        session_minutes: minutes,
+        lines,
+        note,
+        addenda,
+        similar_entries,
+    })
+}
+
+fn text(v: &str, max: usize, what: &str) -> Result<String> {
+    let v = v.trim();
+    if v.chars().count() > max {
+        return Err(AppError::Invalid(format!(
+            "{what} must have at most {max} characters"
+        )));
+    }
+    Ok(v.to_string())
+}
+
+impl App {
+    /// The roster of one session with attendance and the note; reading it is audited.
+    pub fn roster(&self, ctx: &Ctx, session_id: &str) -> Result<Roster> {
+        ctx.require(Action::ReadClinical)?;
+        self.store.write(|c| {
+            let r = load_roster(c, session_id)?;
+            let subject = format!("session:{session_id}");
+            record(
+                c,
+                ctx,
+                Event::ok("clinical.roster.view")
+                    .subject(&subject)
+                    .detail(serde_json::json!({ "patients": r.lines.len() })),
+            )?;
+            Ok(r)
+        })
+    }
+
+    /// Records attendance; every expected patient not given stays as they were.
+    pub fn record_attendance(&self, ctx: &Ctx, session_id: &str, marks: Vec<Mark>) -> Result<()> {
+        ctx.require(Action::RecordAttendance)?;
+        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        self.store.write(|c| {
+            let roster = load_roster(c, session_id)?;
+            if roster.session.status == "cancelled" {
+                return Err(AppError::Conflict(format!("session {session_id} is cancelled")));
+            }
+            let date: Date = roster.session.local_date.parse().map_err(|_| AppError::Internal("bad date".into()))?;
+            let today = load_program(c, &roster.session.program_id)?.today(ctx.now());
+            if date > today {
+                return Err(AppError::Invalid("attendance is taken on the day of the session or later".into()));
+            }
+            if roster.note.as_ref().is_some_and(|n| n.status == "signed") {
+                return Err(AppError::Conflict("the group note is signed; attendance that it documents cannot change (add an addendum)".into()));
+            }
+            for m in &marks {
+                if !MARKS.iter().any(|(code, _)| *code == m.mark) {
+                    return Err(AppError::Invalid(format!("unknown attendance mark {:?}", m.mark)));
+                }
+                if !roster.lines.iter().any(|l| l.patient_id == m.patient_id) {
+                    return Err(AppError::Invalid(format!("patient {} is not on this session's roster", m.patient_id)));
+                }
+                let minutes = if is_absent(&m.mark) { 0 } else { m.minutes.unwrap_or(roster.session_minutes) };
+                if !(0..=roster.session_minutes).contains(&minutes) {
+                    return Err(AppError::Invalid(format!("minutes attended must be between 0 and {}", roster.session_minutes)));
+                }
+                store::upsert_attendance(c, &AttendanceRow {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    session_id: session_id.into(),
+                    patient_id: m.patient_id.clone(),
+                    mark: m.mark.clone(),
+                    minutes,
+                    recorded_by: actor.clone(),
+                    recorded_at: stored(ctx.now()),
+                })?;
+                let subject = format!("session:{session_id}");
+                let mut event = Event::ok("clinical.attendance").subject(&subject).detail(serde_json::json!({ "mark": m.mark, "minutes": minutes }));
+                event.patient_id = Some(&m.patient_id);
+                record(c, ctx, event)?;
+            }
+            if let Some(mut row) = cal::session_by_id(c, session_id)? {
+                if row.status == "scheduled" {
+                    row.status = "held".into();
+                    row.updated_at = stored(ctx.now());
+                    cal::update_session(c, &row)?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Saves the draft note. Entries go only to patients marked as attending.
+    pub fn save_group_note(&self, ctx: &Ctx, session_id: &str, n: NoteInput) -> Result<String> {
+        ctx.require(Action::RecordAttendance)?;
+        let topic = text(&n.topic, 200, "the topic")?;
+        let interventions = text(&n.interventions, 4000, "the interventions")?;
+        let process = text(&n.group_process, 4000, "the group process")?;
+        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        self.store.write(|c| {
+            let roster = load_roster(c, session_id)?;
+            let attending: Vec<&RosterLine> = roster
+                .lines
+                .iter()
+                .filter(|l| l.mark.as_deref().is_some_and(|m| !is_absent(m)))
+                .collect();
+            let now = stored(ctx.now());
+            let note = match roster.note {
+                Some(n) if n.status == "signed" => {
+                    return Err(AppError::Conflict(
+                        "the group note is signed and cannot change; add an addendum".into(),
+                    ));
+                }
+                Some(mut existing) => {
+                    existing.topic = topic;
+                    existing.interventions = interventions;
+                    existing.group_process = process;
+                    existing.updated_at = now.clone();
+                    if !store::update_draft(c, &existing)? {
+                        return Err(AppError::Conflict(
+                            "the group note was signed meanwhile".into(),
+                        ));
+                    }
+                    existing
+                }
+                None => {
+                    let row = GroupNoteRow {
+                        id: uuid::Uuid::now_v7().to_string(),
+                        session_id: session_id.into(),
+                        topic,
+                        interventions,
+                        group_process: process,
+                        status: "draft".into(),
+                        author_id: actor,
+                        signed_by: None,
+                        signed_at: None,
+                        created_at: now.clone(),
+                        updated_at: now,
+                    };
+                    store::insert_note(c, &row)?;
+                    row
+                }
+            };
+            let mut rows = Vec::new();
+            for (patient, participation, progress) in &n.entries {
+                if participation.trim().is_empty() && progress.trim().is_empty() {
+                    continue;
+                }
+                if !attending.iter().any(|l| &l.patient_id == patient) {
+                    return Err(AppError::Invalid(format!(
+                        "patient {patient} was not marked as attending, so gets no entry"
+                    )));
+                }
+                rows.push(NoteEntryRow {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    note_id: note.id.clone(),
+                    patient_id: patient.clone(),
+                    participation: text(participation, 2000, "participation")?,
+                    progress: text(progress, 2000, "progress")?,
+                });
+            }
+            store::replace_entries(c, &note.id, &rows)?;
+            let subject = format!("note:{}", note.id);
+            record(
+                c,
+                ctx,
+                Event::ok("clinical.note.save")
+                    .subject(&subject)
+                    .detail(serde_json::json!({ "entries": rows.len() })),
+            )?;
+            Ok(note.id.clone())
+        })
+    }
+
+    /// Signs the note: it is locked from then on. Refused while an attendee has no entry,
+    /// and, unless `accept_similar`, while entries read as copies of each other.
+    pub fn sign_group_note(&self, ctx: &Ctx, session_id: &str, accept_similar: bool) -> Result<()> {
+        ctx.require(Action::RecordAttendance)?;
+        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        self.store.write(|c| {
+            let roster = load_roster(c, session_id)?;
+            let note = roster.note.clone().ok_or_else(|| AppError::Conflict("write the group note before signing it".into()))?;
+            if note.status == "signed" {
+                return Err(AppError::Conflict("the group note is already signed".into()));
+            }
+            if note.topic.is_empty() || note.interventions.is_empty() || note.group_process.is_empty() {
+                return Err(AppError::Invalid("the shared narrative needs a topic, the interventions and the group process".into()));
+            }
+            let missing: Vec<&str> = roster
+                .lines
+                .iter()
+                .filter(|l| l.mark.as_deref().is_some_and(|m| !is_absent(m)) && l.participation.is_empty())
+                .map(|l| l.mrn.as_str())
+                .collect();
+            if !missing.is_empty() {
+                return Err(AppError::Invalid(format!("every attendee needs an entry; missing for {}", missing.join(", "))));
+            }
+            if !roster.similar_entries.is_empty() && !accept_similar {
+                return Err(AppError::Conflict(format!(
+                    "{} pair(s) of entries read as copies of each other; make each entry about the person, or confirm that they are right",
+                    roster.similar_entries.len()
+                )));
+            }
+            if !store::sign(c, &note.id, &actor, &stored(ctx.now()))? {
+                return Err(AppError::Conflict("the group note is already signed".into()));
+            }
+            let subject = format!("note:{}", note.id);
+            record(c, ctx, Event::ok("clinical.note.sign").subject(&subject).detail(serde_json::json!({ "similar_accepted": accept_similar && !roster.similar_entries.is_empty() })))
+        })
+    }
+
+    /// A correction or late entry on a signed note: shown with its author and time.
+    pub fn add_addendum(&self, ctx: &Ctx, note_id: &str, body: &str) -> Result<()> {
+        ctx.require(Action::RecordAttendance)?;
+        let body = text(body, 4000, "the addendum")?;
+        if body.is_empty() {
+            return Err(AppError::Invalid("write the addendum".into()));
+        }
+        let actor = ctx
+            .actor()
+            .ok_or(AppError::Forbidden("add an addendum without an account"))?
+            .clone();
+        self.store.write(|c| {
+            let note = store::note_by_id(c, note_id)?
+                .ok_or_else(|| AppError::NotFound(format!("note {note_id}")))?;
+            if note.status != "signed" {
+                return Err(AppError::Conflict("a draft is edited, not amended".into()));
+            }
+            store::insert_addendum(
+                c,
+                &AddendumRow {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    note_id: note_id.into(),
+                    author_id: actor.user_id.to_string(),
+                    author_name: actor.display_name.clone(),
+                    text: body,
+                    created_at: stored(ctx.now()),
+                },
+            )?;
+            let subject = format!("note:{note_id}");
+            record(
+                c,
+                ctx,
+                Event::ok("clinical.note.addendum").subject(&subject),
+            )
+        })
+    }
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ChartNote {
+    pub note_id: String,
+    pub date: String,
+    pub topic: String,
+    pub interventions: String,
+    pub group_process: String,
+    pub participation: String,
+    pub progress: String,
+    pub signed_at: Option<String>,
+    pub addenda: Vec<AddendumRow>,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct WeekHours {
+    pub week_of: String,
+    pub minutes: u32,
+    pub under_floor: bool,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Chart {
+    pub patient_id: String,
+    pub mrn: String,
+    pub name: String,
+    pub date_of_birth: String,
+    pub weeks: Vec<WeekHours>,
+    pub two_absences_in_a_row: bool,
+    pub attendance: Vec<(String, String, i32)>,
+    pub notes: Vec<ChartNote>,
+}
+
+impl App {
+    /// A patient's chart: hours per week against the 9-hour floor, attendance, and every
+    /// signed group note with the shared narrative and this patient's own entry.
+    pub fn chart(&self, ctx: &Ctx, patient_id: &str) -> Result<Chart> {
+        use iop_domain::hours::{
+            two_absences_in_a_row, weekly_minutes, Attended, Mark as M, WEEKLY_FLOOR_MINUTES,
+        };
+        ctx.require(Action::ReadClinical)?;
+        self.store.write(|c| {
+            let p = episodes::patient_by_id(c, patient_id)?
+                .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
+            let att = store::attendance_of_patient(c, patient_id)?;
+            let records: Vec<Attended> = att
+                .iter()
+                .filter_map(|(a, d)| {
+                    let mark = match a.mark.as_str() {
+                        "present" => M::Present,
+                        "late" => M::Late,
+                        "left_early" => M::LeftEarly,
+                        "absent_excused" => M::AbsentExcused,
+                        _ => M::AbsentUnexcused,
+                    };
+                    Some(Attended {
+                        date: d.parse().ok()?,
+                        mark,
+                        minutes: u32::try_from(a.minutes).unwrap_or(0),
+                    })
+                })
+                .collect();
+            let today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+            let this_week = iop_domain::calendar::monday_of(today);
+            let weeks = weekly_minutes(&records)
+                .into_iter()
+                .map(|(w, m)| WeekHours {
+                    week_of: w.to_string(),
+                    minutes: m,
+                    under_floor: m < WEEKLY_FLOOR_MINUTES && w < this_week,
+                })
+                .collect();
+            let mut notes = Vec::new();
+            for (n, e, date) in store::signed_notes_of_patient(c, patient_id)? {
+                let addenda = store::addenda(c, &n.id)?;
+                notes.push(ChartNote {
+                    note_id: n.id,
+                    date,
+                    topic: n.topic,
+                    interventions: n.interventions,
+                    group_process: n.group_process,
+                    participation: e.participation,
+                    progress: e.progress,
+                    signed_at: n.signed_at,
+                    addenda,
+                });
+            }
+            let mut event = Event::ok("clinical.chart.view");
+            event.patient_id = Some(patient_id);
+            record(c, ctx, event)?;
+            let shown = p
+                .preferred_name
+                .clone()
+                .unwrap_or_else(|| p.legal_first_name.clone());
+            Ok(Chart {
+                patient_id: p.id,
+                mrn: p.mrn,
+                name: format!("{shown} {}", p.legal_last_name),
+                date_of_birth: p.date_of_birth,
+                weeks,
+                two_absences_in_a_row: two_absences_in_a_row(&records),
+                attendance: att
+                    .into_iter()
+                    .map(|(a, d)| (d, a.mark, a.minutes))
+                    .collect(),
+                notes,
+            })
+        })
+    }
+}

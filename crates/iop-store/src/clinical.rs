@@ -1,0 +1,199 @@
+//! Attendance and group notes.
+
+use crate::db::{DbConn, Result};
+use crate::schema::{attendance, group_notes, note_addenda, note_entries, sessions};
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = attendance)]
+pub struct AttendanceRow {
+    pub id: String,
+    pub session_id: String,
+    pub patient_id: String,
+    pub mark: String,
+    pub minutes: i32,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize)]
+#[diesel(table_name = group_notes, treat_none_as_null = true)]
+pub struct GroupNoteRow {
+    pub id: String,
+    pub session_id: String,
+    pub topic: String,
+    pub interventions: String,
+    pub group_process: String,
+    pub status: String,
+    pub author_id: String,
+    pub signed_by: Option<String>,
+    pub signed_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = note_entries)]
+pub struct NoteEntryRow {
+    pub id: String,
+    pub note_id: String,
+    pub patient_id: String,
+    pub participation: String,
+    pub progress: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[diesel(table_name = note_addenda)]
+pub struct AddendumRow {
+    pub id: String,
+    pub note_id: String,
+    pub author_id: String,
+    pub author_name: String,
+    pub text: String,
+    pub created_at: String,
+}
+
+pub fn attendance_of_session(conn: &mut DbConn, session_id: &str) -> Result<Vec<AttendanceRow>> {
+    Ok(attendance::table
+        .filter(attendance::session_id.eq(session_id))
+        .select(AttendanceRow::as_select())
+        .load(conn)?)
+}
+
+/// Replaces one patient's mark for a session (the audit trail keeps what it was).
+pub fn upsert_attendance(conn: &mut DbConn, row: &AttendanceRow) -> Result<()> {
+    let updated = diesel::update(
+        attendance::table
+            .filter(attendance::session_id.eq(&row.session_id))
+            .filter(attendance::patient_id.eq(&row.patient_id)),
+    )
+    .set((
+        attendance::mark.eq(&row.mark),
+        attendance::minutes.eq(row.minutes),
+        attendance::recorded_by.eq(&row.recorded_by),
+        attendance::recorded_at.eq(&row.recorded_at),
+    ))
+    .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(attendance::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// A patient's attendance with each session's local date, oldest first.
+pub fn attendance_of_patient(
+    conn: &mut DbConn,
+    patient_id: &str,
+) -> Result<Vec<(AttendanceRow, String)>> {
+    Ok(attendance::table
+        .inner_join(sessions::table)
+        .filter(attendance::patient_id.eq(patient_id))
+        .order(sessions::local_date.asc())
+        .select((AttendanceRow::as_select(), sessions::local_date))
+        .load(conn)?)
+}
+
+pub fn note_of_session(conn: &mut DbConn, session_id: &str) -> Result<Option<GroupNoteRow>> {
+    Ok(group_notes::table
+        .filter(group_notes::session_id.eq(session_id))
+        .select(GroupNoteRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn note_by_id(conn: &mut DbConn, id: &str) -> Result<Option<GroupNoteRow>> {
+    Ok(group_notes::table
+        .find(id)
+        .select(GroupNoteRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn insert_note(conn: &mut DbConn, row: &GroupNoteRow) -> Result<()> {
+    diesel::insert_into(group_notes::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Updates a draft; a signed note is never changed (the filter makes sure).
+pub fn update_draft(conn: &mut DbConn, row: &GroupNoteRow) -> Result<bool> {
+    Ok(diesel::update(
+        group_notes::table
+            .find(&row.id)
+            .filter(group_notes::status.eq("draft")),
+    )
+    .set(row)
+    .execute(conn)?
+        == 1)
+}
+
+pub fn entries(conn: &mut DbConn, note_id: &str) -> Result<Vec<NoteEntryRow>> {
+    Ok(note_entries::table
+        .filter(note_entries::note_id.eq(note_id))
+        .select(NoteEntryRow::as_select())
+        .load(conn)?)
+}
+
+/// Replaces a draft's entries.
+pub fn replace_entries(conn: &mut DbConn, note_id: &str, rows: &[NoteEntryRow]) -> Result<()> {
+    diesel::delete(note_entries::table.filter(note_entries::note_id.eq(note_id))).execute(conn)?;
+    for r in rows {
+        diesel::insert_into(note_entries::table)
+            .values(r)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn sign(conn: &mut DbConn, note_id: &str, by: &str, at: &str) -> Result<bool> {
+    Ok(diesel::update(
+        group_notes::table
+            .find(note_id)
+            .filter(group_notes::status.eq("draft")),
+    )
+    .set((
+        group_notes::status.eq("signed"),
+        group_notes::signed_by.eq(by),
+        group_notes::signed_at.eq(at),
+        group_notes::updated_at.eq(at),
+    ))
+    .execute(conn)?
+        == 1)
+}
+
+pub fn insert_addendum(conn: &mut DbConn, row: &AddendumRow) -> Result<()> {
+    diesel::insert_into(note_addenda::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn addenda(conn: &mut DbConn, note_id: &str) -> Result<Vec<AddendumRow>> {
+    Ok(note_addenda::table
+        .filter(note_addenda::note_id.eq(note_id))
+        .order(note_addenda::created_at.asc())
+        .select(AddendumRow::as_select())
+        .load(conn)?)
+}
+
+/// Signed notes with this patient's entry, with the session's local date, newest first.
+pub fn signed_notes_of_patient(
+    conn: &mut DbConn,
+    patient_id: &str,
+) -> Result<Vec<(GroupNoteRow, NoteEntryRow, String)>> {
+    Ok(group_notes::table
+        .inner_join(note_entries::table)
+        .inner_join(sessions::table)
+        .filter(note_entries::patient_id.eq(patient_id))
+        .filter(group_notes::status.eq("signed"))
+        .order(sessions::local_date.desc())
+        .select((
+            GroupNoteRow::as_select(),
+            NoteEntryRow::as_select(),
+            sessions::local_date,
+        ))
+        .load(conn)?)
+}

@@ -1,0 +1,153 @@
+//! Attendance, group notes and the chart over the API.
+
+use super::{ApiResult, Problem};
+use crate::access::Caller;
+use crate::extract::ApiJson;
+use crate::{blocking, AppState};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use iop_app::clinical::{Mark, NoteInput};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// A session's roster with attendance, the note and its addenda.
+#[utoipa::path(get, path = "/api/v1/sessions/{id}/roster", tag = "clinical", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "session, lines, note, addenda, similar_entries"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn roster(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let app = state.app.clone();
+    let r = blocking(move || app.roster(&caller.ctx, &id)).await?;
+    Ok(Json(serde_json::to_value(r).unwrap_or_default()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarkRequest {
+    patient_id: String,
+    /// present, late, left_early, absent_excused or absent_unexcused.
+    mark: String,
+    /// Minutes attended (defaults to the whole session; 0 when absent).
+    minutes: Option<i32>,
+}
+
+/// Record attendance for some or all of a session's patients.
+#[utoipa::path(put, path = "/api/v1/sessions/{id}/attendance", tag = "clinical", params(("id" = String, Path)), request_body = Vec<MarkRequest>,
+    security(("bearer" = [])), responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn attendance(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<Vec<MarkRequest>>,
+) -> ApiResult<StatusCode> {
+    let marks = r
+        .into_iter()
+        .map(|m| Mark {
+            patient_id: m.patient_id,
+            mark: m.mark,
+            minutes: m.minutes,
+        })
+        .collect();
+    let app = state.app.clone();
+    blocking(move || app.record_attendance(&caller.ctx, &id, marks)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntryRequest {
+    patient_id: String,
+    participation: String,
+    progress: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoteRequest {
+    topic: String,
+    interventions: String,
+    group_process: String,
+    entries: Vec<EntryRequest>,
+}
+
+/// Save the draft group note (409 once it is signed).
+#[utoipa::path(put, path = "/api/v1/sessions/{id}/note", tag = "clinical", params(("id" = String, Path)), request_body = NoteRequest,
+    security(("bearer" = [])), responses((status = 200, body = super::users::Created), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn save_note(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<NoteRequest>,
+) -> ApiResult<Json<super::users::Created>> {
+    let n = NoteInput {
+        topic: r.topic,
+        interventions: r.interventions,
+        group_process: r.group_process,
+        entries: r
+            .entries
+            .into_iter()
+            .map(|e| (e.patient_id, e.participation, e.progress))
+            .collect(),
+    };
+    let app = state.app.clone();
+    let note = blocking(move || app.save_group_note(&caller.ctx, &id, n)).await?;
+    Ok(Json(super::users::Created::new(note)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignRequest {
+    /// Sign even though some entries read as copies of each other.
+    #[serde(default)]
+    accept_similar: bool,
+}
+
+/// Sign the group note: it is locked from then on.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/note/sign", tag = "clinical", params(("id" = String, Path)), request_body = SignRequest,
+    security(("bearer" = [])), responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn sign(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<SignRequest>,
+) -> ApiResult<StatusCode> {
+    let app = state.app.clone();
+    blocking(move || app.sign_group_note(&caller.ctx, &id, r.accept_similar)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddendumRequest {
+    text: String,
+}
+
+/// Add an addendum to a signed note.
+#[utoipa::path(post, path = "/api/v1/notes/{id}/addenda", tag = "clinical", params(("id" = String, Path)), request_body = AddendumRequest,
+    security(("bearer" = [])), responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn addendum(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<AddendumRequest>,
+) -> ApiResult<StatusCode> {
+    let app = state.app.clone();
+    blocking(move || app.add_addendum(&caller.ctx, &id, &r.text)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A patient's chart: weekly hours, attendance and signed group notes.
+#[utoipa::path(get, path = "/api/v1/patients/{id}/chart", tag = "clinical", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "the chart"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn chart(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let app = state.app.clone();
+    let c = blocking(move || app.chart(&caller.ctx, &id)).await?;
+    Ok(Json(serde_json::to_value(c).unwrap_or_default()))
+}

@@ -1,0 +1,202 @@
+//! The facilitator's screen: roster, attendance and the group note on one page; and the
+//! patient's chart.
+
+use crate::access::Caller;
+use crate::error::PageError;
+use crate::extract::PageForm;
+use crate::pages::shell::{render, Shell};
+use crate::{blocking, AppState};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use iop_app::clinical::{Chart, Mark, NoteInput, Roster, MARKS};
+use iop_app::AppError;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "session.html")]
+struct SessionPage {
+    shell: Shell,
+    r: Roster,
+    marks: &'static [(&'static str, &'static str)],
+    signed: bool,
+    /// The draft's topic, or the session's curriculum topic for a new note.
+    note_topic: String,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct Flash {
+    done: Option<String>,
+}
+
+async fn session_page(
+    state: &AppState,
+    caller: Caller,
+    id: String,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Result<Response, PageError> {
+    let shell = Shell::new(&caller, "/tonight");
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let r = blocking(move || app.roster(&ctx, &id)).await?;
+    let signed = r.note.as_ref().is_some_and(|n| n.status == "signed");
+    let code = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let note_topic = r
+        .note
+        .as_ref()
+        .map(|n| n.topic.clone())
+        .or_else(|| r.session.topic.clone())
+        .unwrap_or_default();
+    let mut res = render(&SessionPage {
+        shell,
+        r,
+        marks: MARKS,
+        signed,
+        note_topic,
+        error,
+        notice,
+    })?;
+    *res.status_mut() = code;
+    Ok(res)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(f): Query<Flash>,
+) -> Result<Response, PageError> {
+    let notice = f.done.map(|d| {
+        if d == "signed" {
+            "The group note is signed.".to_string()
+        } else {
+            "Saved.".to_string()
+        }
+    });
+    session_page(&state, caller, id, None, notice).await
+}
+
+/// One form for the whole night: marks and minutes, the shared narrative and each
+/// attendee's entry; the button says save or sign.
+pub async fn save(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(fields): PageForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let mut marks = Vec::new();
+    let mut entries = Vec::new();
+    for (k, v) in &fields {
+        if let Some(pid) = k.strip_prefix("mark_") {
+            if v.is_empty() {
+                continue;
+            }
+            let minutes = get(&format!("minutes_{pid}"));
+            let minutes = match minutes.trim() {
+                "" => None,
+                m => Some(m.parse::<i32>().map_err(|_| {
+                    PageError::from(AppError::Invalid("minutes must be a whole number".into()))
+                })?),
+            };
+            marks.push(Mark {
+                patient_id: pid.to_string(),
+                mark: v.clone(),
+                minutes,
+            });
+            entries.push((
+                pid.to_string(),
+                get(&format!("participation_{pid}")),
+                get(&format!("progress_{pid}")),
+            ));
+        }
+    }
+    let note = NoteInput {
+        topic: get("topic"),
+        interventions: get("interventions"),
+        group_process: get("group_process"),
+        entries,
+    };
+    let sign = get("action") == "sign";
+    let accept = !get("accept_similar").is_empty();
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let sid = id.clone();
+    let result = blocking(move || {
+        app.record_attendance(&ctx, &sid, marks)?;
+        app.save_group_note(&ctx, &sid, note)?;
+        if sign {
+            app.sign_group_note(&ctx, &sid, accept)?;
+        }
+        Ok(())
+    })
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/sessions/{id}?done={}",
+            if sign { "signed" } else { "saved" }
+        ))
+        .into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            session_page(&state, caller, id, Some(e.to_string()), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AddendumForm {
+    session_id: String,
+    text: String,
+}
+
+pub async fn addendum(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(note): Path<String>,
+    PageForm(f): PageForm<AddendumForm>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let sid = f.session_id.clone();
+    match blocking(move || app.add_addendum(&ctx, &note, &f.text)).await {
+        Ok(()) => Ok(Redirect::to(&format!("/sessions/{sid}?done=addendum")).into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            session_page(&state, caller, sid, Some(e.to_string()), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "chart.html")]
+struct ChartPage {
+    shell: Shell,
+    c: Chart,
+}
+
+pub async fn chart(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let shell = Shell::new(&caller, "/census");
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let c = blocking(move || app.chart(&ctx, &id)).await?;
+    render(&ChartPage { shell, c })
+}
