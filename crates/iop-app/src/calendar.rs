@@ -271,7 +271,12 @@ fn assign_topics(c: &mut DbConn, pc: &ProgramCal, from: Date, to: Date, today: D
         for (s, pick) in core.iter().zip(picks) {
             let want = pick.and_then(|i| topics.get(i)).map(|t| t.id.clone());
             let date: Date = s.local_date.parse().unwrap_or(from);
-            if s.topic_locked || s.status == "held" || date < today || s.topic_id == want {
+            // The past keeps its topics; a past session that never had one (just created) gets one.
+            if s.topic_locked
+                || s.status == "held"
+                || (date < today && s.topic_id.is_some())
+                || s.topic_id == want
+            {
                 continue;
             }
             let mut row = (*s).clone();

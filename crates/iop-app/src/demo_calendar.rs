@@ -126,7 +126,13 @@ pub fn seed(
             },
         )?;
         let (track, admit, status, ended) = match i {
-            0..=6 => (&mtt, days(today, -7 * (n % 5) - 3), "active", None),
+            // Admitted 3 to 45 days ago: last week's groups had six of them, this week's seven.
+            0..=6 => (
+                &mtt,
+                days(today, -[3, 10, 17, 24, 31, 10, 45][i]),
+                "active",
+                None,
+            ),
             7..=11 => (&mwt, days(today, -7 * (n % 4) - 2), "active", None),
             _ => (
                 &mtt,

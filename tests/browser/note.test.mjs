@@ -1,0 +1,68 @@
+// A facilitator takes attendance for a six-patient session and signs one group note with
+// six individual entries on one screen; each patient's chart then shows it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); await server?.stop(); });
+
+test('attendance and a signed group note with six entries, then each chart shows it', async () => {
+  const auth = await (await fetch(`${server.base}/api/v1/auth/token`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'counselor@demo.test', password: 'demo-password' }),
+  })).json();
+  const today = new Date();
+  const monday = new Date(today); monday.setUTCDate(today.getUTCDate() - ((today.getUTCDay() + 6) % 7));
+  const to = new Date(monday.getTime() - 2 * 86400e3).toISOString().slice(0, 10);
+  const from = new Date(monday.getTime() - 12 * 86400e3).toISOString().slice(0, 10);
+  const sessions = await (await fetch(`${server.base}/api/v1/sessions?from=${from}&to=${to}`, { headers: { authorization: `Bearer ${auth.token}` } })).json();
+  const session = sessions.filter((s) => s.kind === 'core' && s.track_name === 'Mon/Tue/Thu' && s.status === 'held').pop();
+  assert.ok(session, 'a past Mon/Tue/Thu group');
+  assert.equal(session.expected_roster, 6);
+
+  const page = await browser.newPage();
+  await page.goto(`${server.base}/login`);
+  await page.getByLabel('Email').fill('counselor@demo.test');
+  await page.getByLabel('Password', { exact: true }).fill('demo-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.goto(`${server.base}/sessions/${session.id}`);
+
+  const rows = page.locator('tbody tr');
+  assert.equal(await rows.count(), 6);
+  const said = [
+    'named a craving at work and practiced urge surfing',
+    'gave a peer feedback about boundaries with family',
+    'described the argument that preceded last use; anger is a trigger',
+    'role-played refusing a drink at a wedding',
+    'quiet; later spoke about sleep trouble and loneliness',
+    'led the review of the coping card and shared a success',
+  ];
+  const goals = ['names two triggers', 'uses one coping skill daily', 'calls sponsor twice weekly', 'attends every session', 'keeps a sleep diary', 'updates the coping card'];
+  const patients = [];
+  for (let i = 0; i < 6; i++) {
+    const row = rows.nth(i);
+    const name = (await row.locator('th a').textContent()).trim();
+    patients.push({ name, href: await row.locator('th a').getAttribute('href') });
+    await row.getByLabel(`Attendance of ${name}`).selectOption('present');
+    await row.getByLabel(`Participation of ${name}`).fill(said[i]);
+    await row.getByLabel(`Progress of ${name}`).fill(`Goal: ${goals[i]}.`);
+    patients[i].said = said[i];
+  }
+  await page.getByLabel('Interventions').fill('Psychoeducation on relapse triggers; urge-surfing practice.');
+  await page.getByLabel('Group process').fill('Cohesive; members gave each other specific feedback.');
+  await page.getByRole('button', { name: 'Save and sign' }).click();
+  assert.match(await page.getByRole('status').first().textContent(), /signed/);
+  assert.equal(await page.getByRole('button', { name: 'Save and sign' }).count(), 0, 'a signed note has no edit control');
+
+  for (const p of patients) {
+    await page.goto(`${server.base}${p.href}`);
+    const body = await page.textContent('body');
+    assert.match(body, /Psychoeducation on relapse triggers/);
+    assert.ok(body.includes(p.said), `the chart of ${p.name} shows their entry`);
+    for (const other of patients.filter((o) => o !== p)) {
+      assert.ok(!body.includes(other.said), 'and nobody else\'s');
+    }
+  }
+});
