@@ -15,6 +15,7 @@ pub mod demo;
 mod demo_calendar;
 pub mod error;
 pub mod feeds;
+pub mod measures;
 pub mod org;
 pub mod org_admin;
 pub mod policy;

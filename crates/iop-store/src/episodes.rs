@@ -221,3 +221,10 @@ pub fn open_tracks(conn: &mut DbConn, program_ids: &[String]) -> Result<Vec<(Str
         .select((episode_tracks::episode_id, episode_tracks::track_id))
         .load(conn)?)
 }
+
+pub fn episodes_with_patient_id(conn: &mut DbConn, patient_id: &str) -> Result<Vec<EpisodeRow>> {
+    Ok(episodes::table
+        .filter(episodes::patient_id.eq(patient_id))
+        .select(EpisodeRow::as_select())
+        .load(conn)?)
+}

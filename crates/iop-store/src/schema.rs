@@ -331,6 +331,37 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    measures (id) {
+        id -> Text,
+        patient_id -> Text,
+        instrument -> Text,
+        instrument_version -> Text,
+        occasion -> Text,
+        taken_on -> Text,
+        items -> Text,
+        total -> Nullable<Integer>,
+        band -> Nullable<Text>,
+        subscales -> Nullable<Text>,
+        recorded_by -> Text,
+        recorded_at -> Text,
+    }
+}
+
+diesel::table! {
+    alerts (id) {
+        id -> Text,
+        kind -> Text,
+        patient_id -> Text,
+        for_user_id -> Nullable<Text>,
+        for_role -> Nullable<Text>,
+        detail -> Text,
+        created_at -> Text,
+        acknowledged_at -> Nullable<Text>,
+        acknowledged_by -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(attendance -> sessions (session_id));
 diesel::joinable!(group_notes -> sessions (session_id));
 diesel::joinable!(note_entries -> group_notes (note_id));
@@ -364,4 +395,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     group_notes,
     note_entries,
     note_addenda,
+    measures,
+    alerts,
 );

@@ -151,3 +151,74 @@ pub async fn chart(
     let c = blocking(move || app.chart(&caller.ctx, &id)).await?;
     Ok(Json(serde_json::to_value(c).unwrap_or_default()))
 }
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureRequest {
+    /// phq9, gad7 or bam.
+    instrument: String,
+    /// intake, biweekly, discharge or other.
+    occasion: String,
+    taken_on: String,
+    /// Item values in order (9 for PHQ-9, 7 for GAD-7, 17 for the BAM).
+    items: Vec<u8>,
+}
+
+/// Record a measure; it is scored, and a PHQ-9 with item 9 above 0 raises a safety alert.
+#[utoipa::path(post, path = "/api/v1/patients/{id}/measures", tag = "clinical", params(("id" = String, Path)), request_body = MeasureRequest,
+    security(("bearer" = [])), responses((status = 201, body = super::users::Created), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_measure(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<MeasureRequest>,
+) -> ApiResult<(StatusCode, Json<super::users::Created>)> {
+    let taken_on = iop_app::calendar::parse_date(&r.taken_on, "taken_on")?;
+    let m = iop_app::measures::NewMeasure {
+        instrument: r.instrument,
+        occasion: r.occasion,
+        taken_on,
+        items: r.items,
+    };
+    let app = state.app.clone();
+    let mid = blocking(move || app.record_measure(&caller.ctx, &id, m)).await?;
+    Ok((StatusCode::CREATED, Json(super::users::Created::new(mid))))
+}
+
+/// A patient's measures with their scores, oldest first.
+#[utoipa::path(get, path = "/api/v1/patients/{id}/measures", tag = "clinical", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "the measures"), (status = 403, body = Problem)))]
+pub async fn measures(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let app = state.app.clone();
+    let m = blocking(move || app.measures(&caller.ctx, &id)).await?;
+    Ok(Json(serde_json::to_value(m).unwrap_or_default()))
+}
+
+/// Open clinical alerts for the signed-in clinician.
+#[utoipa::path(get, path = "/api/v1/alerts", tag = "clinical", security(("bearer" = [])),
+    responses((status = 200, description = "open alerts"), (status = 403, body = Problem)))]
+pub async fn alerts(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<serde_json::Value>> {
+    let app = state.app.clone();
+    let a = blocking(move || app.my_alerts(&caller.ctx)).await?;
+    Ok(Json(serde_json::to_value(a).unwrap_or_default()))
+}
+
+/// Acknowledge an alert (it leaves the list; the audit trail keeps who and when).
+#[utoipa::path(post, path = "/api/v1/alerts/{id}/acknowledge", tag = "clinical", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let app = state.app.clone();
+    blocking(move || app.acknowledge_alert(&caller.ctx, &id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -62,6 +62,10 @@ use utoipa::{Modify, OpenApi};
         super::clinical::sign,
         super::clinical::addendum,
         super::clinical::chart,
+        super::clinical::add_measure,
+        super::clinical::measures,
+        super::clinical::alerts,
+        super::clinical::acknowledge,
     ),
     modifiers(&BearerAuth)
 )]

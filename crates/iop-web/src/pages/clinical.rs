@@ -187,6 +187,47 @@ pub async fn addendum(
 struct ChartPage {
     shell: Shell,
     c: Chart,
+    measures: Vec<iop_app::iop_store::measures::MeasureRow>,
+    instruments: &'static [(&'static str, &'static str, usize)],
+    occasions: &'static [&'static str],
+    today: String,
+    error: Option<String>,
+}
+
+async fn chart_page(
+    state: &AppState,
+    caller: Caller,
+    id: String,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let shell = Shell::new(&caller, "/census");
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let (c, measures) =
+        blocking(move || Ok((app.chart(&ctx, &id)?, app.measures(&ctx, &id)?))).await?;
+    let today = caller
+        .ctx
+        .now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+        .to_string();
+    let code = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = ChartPage {
+        shell,
+        c,
+        measures,
+        instruments: iop_app::measures::INSTRUMENTS,
+        occasions: iop_app::measures::OCCASIONS,
+        today,
+        error,
+    };
+    let mut res = render(&page)?;
+    *res.status_mut() = code;
+    Ok(res)
 }
 
 pub async fn chart(
@@ -194,9 +235,103 @@ pub async fn chart(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let shell = Shell::new(&caller, "/census");
+    chart_page(&state, caller, id, None).await
+}
+
+#[derive(Deserialize)]
+pub struct MeasureForm {
+    instrument: String,
+    occasion: String,
+    taken_on: String,
+    items: String,
+}
+
+pub async fn add_measure(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<MeasureForm>,
+) -> Result<Response, PageError> {
     let app = state.app.clone();
     let ctx = caller.ctx.clone();
-    let c = blocking(move || app.chart(&ctx, &id)).await?;
-    render(&ChartPage { shell, c })
+    let pid = id.clone();
+    let result = blocking(move || {
+        let taken_on = iop_app::calendar::parse_date(&f.taken_on, "the date")?;
+        let items = f
+            .items
+            .split([',', ' '])
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| {
+                s.trim().parse::<u8>().map_err(|_| {
+                    AppError::Invalid(format!("item value {s:?} is not a whole number"))
+                })
+            })
+            .collect::<Result<Vec<u8>, _>>()?;
+        app.record_measure(
+            &ctx,
+            &pid,
+            iop_app::measures::NewMeasure {
+                instrument: f.instrument,
+                occasion: f.occasion,
+                taken_on,
+                items,
+            },
+        )
+    })
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/patients/{id}")).into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::NotFound(_))) => {
+            chart_page(&state, caller, id, Some(e.to_string())).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The trend of PHQ-9, GAD-7 and BAM use scores as an SVG image.
+pub async fn trend_svg(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    use iop_app::iop_store::measures::MeasureRow;
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let rows = blocking(move || app.measures(&ctx, &id)).await?;
+    let first: Option<jiff::civil::Date> =
+        rows.iter().filter_map(|m| m.taken_on.parse().ok()).min();
+    let day = |m: &MeasureRow| -> Option<i32> {
+        let d: jiff::civil::Date = m.taken_on.parse().ok()?;
+        Some((d - first?).get_days())
+    };
+    let mut series = Vec::new();
+    for (code, label, max) in [("phq9", "PHQ-9", 27), ("gad7", "GAD-7", 21)] {
+        let points: Vec<(i32, i32)> = rows
+            .iter()
+            .filter(|m| m.instrument == code)
+            .filter_map(|m| Some((day(m)?, m.total?)))
+            .collect();
+        if !points.is_empty() {
+            series.push(crate::pages::trend::Series { label, max, points });
+        }
+    }
+    let bam_use: Vec<(i32, i32)> = rows
+        .iter()
+        .filter(|m| m.instrument == "bam")
+        .filter_map(|m| {
+            let v: serde_json::Value = serde_json::from_str(m.subscales.as_deref()?).ok()?;
+            Some((day(m)?, i32::try_from(v["use_score"].as_i64()?).ok()?))
+        })
+        .collect();
+    if !bam_use.is_empty() {
+        series.push(crate::pages::trend::Series {
+            label: "BAM use (days)",
+            max: 90,
+            points: bam_use,
+        });
+    }
+    let days = rows.iter().filter_map(day).max().unwrap_or(1);
+    let svg = crate::pages::trend::svg(&series, days)
+        .map_err(|e| PageError::from(AppError::Internal(format!("chart: {e}"))))?;
+    Ok(([(axum::http::header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 }

@@ -14,6 +14,7 @@ use iop_app::org::ProgramOverview;
 struct DashboardPage {
     shell: Shell,
     programs: Vec<ProgramOverview>,
+    alerts: Vec<iop_app::iop_store::measures::AlertRow>,
 }
 
 pub async fn home() -> Response {
@@ -23,6 +24,19 @@ pub async fn home() -> Response {
 pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/dashboard");
     let app = state.app.clone();
-    let programs = blocking(move || app.organisation(&caller.ctx)).await?;
-    render(&DashboardPage { shell, programs })
+    let clinical = iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::ReadClinical);
+    let (programs, alerts) = blocking(move || {
+        let alerts = if clinical {
+            app.my_alerts(&caller.ctx)?
+        } else {
+            Vec::new()
+        };
+        Ok((app.organisation(&caller.ctx)?, alerts))
+    })
+    .await?;
+    render(&DashboardPage {
+        shell,
+        programs,
+        alerts,
+    })
 }

@@ -13,4 +13,5 @@ pub mod org;
 pub mod public;
 pub mod shell;
 pub mod staff;
+pub mod trend;
 pub mod users;

@@ -331,3 +331,121 @@ async fn near_identical_entries_are_flagged_before_signing() {
         .await;
     assert_eq!(ok.status, StatusCode::NO_CONTENT);
 }
+
+#[tokio::test]
+async fn phq9_item_nine_alerts_the_primary_counselor_and_the_director_and_measures_chart_as_svg() {
+    let t = TestApp::new().await;
+    let counselor = t.token("counselor@demo.test").await;
+    let director = t.token("director@demo.test").await;
+    let s = past_session(&t, &counselor).await;
+    let roster = t
+        .get(
+            &format!("/api/v1/sessions/{}/roster", s["id"].as_str().expect("id")),
+            Auth::Bearer(&counselor),
+        )
+        .await
+        .json();
+    // A Mon/Tue/Thu patient: Casey Counselor is the primary counselor.
+    let patient = roster["lines"][0]["patient_id"]
+        .as_str()
+        .expect("patient")
+        .to_string();
+    let day = today().to_string();
+    let bad = t.post_json(&format!("/api/v1/patients/{patient}/measures"), Auth::Bearer(&counselor), serde_json::json!({ "instrument": "phq9", "occasion": "biweekly", "taken_on": day, "items": [0, 0, 4, 0, 0, 0, 0, 0, 0] })).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Item 3 of PHQ-9"), "{}", bad.body);
+    let intake = today()
+        .checked_sub(jiff::Span::new().days(14))
+        .expect("date")
+        .to_string();
+    let first = t.post_json(&format!("/api/v1/patients/{patient}/measures"), Auth::Bearer(&counselor), serde_json::json!({ "instrument": "phq9", "occasion": "intake", "taken_on": intake, "items": [2, 2, 2, 2, 2, 1, 1, 1, 0] })).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    assert_eq!(
+        t.get("/api/v1/alerts", Auth::Bearer(&counselor))
+            .await
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(0),
+        "item 9 was 0"
+    );
+    let second = t.post_json(&format!("/api/v1/patients/{patient}/measures"), Auth::Bearer(&counselor), serde_json::json!({ "instrument": "phq9", "occasion": "biweekly", "taken_on": day, "items": [1, 0, 0, 0, 0, 0, 0, 0, 1] })).await;
+    assert_eq!(second.status, StatusCode::CREATED);
+    for token in [&counselor, &director] {
+        let alerts = t.get("/api/v1/alerts", Auth::Bearer(token)).await.json();
+        assert_eq!(alerts.as_array().map(Vec::len), Some(1), "{alerts}");
+        assert_eq!(alerts[0]["patient_id"], patient.as_str());
+    }
+    let b = t.login("director@demo.test").await;
+    assert!(t
+        .get("/dashboard", Auth::Cookie(&b))
+        .await
+        .body
+        .contains("Safety alerts"));
+    let id = t
+        .get("/api/v1/alerts", Auth::Bearer(&director))
+        .await
+        .json()[0]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    assert_eq!(
+        t.post_json(
+            &format!("/api/v1/alerts/{id}/acknowledge"),
+            Auth::Bearer(&director),
+            serde_json::json!({})
+        )
+        .await
+        .status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        t.get("/api/v1/alerts", Auth::Bearer(&director))
+            .await
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(0)
+    );
+    assert_eq!(
+        t.get("/api/v1/alerts", Auth::Bearer(&counselor))
+            .await
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(1),
+        "the counselor's own alert stays until they acknowledge it"
+    );
+
+    let measures = t
+        .get(
+            &format!("/api/v1/patients/{patient}/measures"),
+            Auth::Bearer(&counselor),
+        )
+        .await
+        .json();
+    assert_eq!(measures[0]["total"], 13);
+    assert_eq!(measures[0]["band"], "moderate");
+    let svg = t
+        .get(
+            &format!("/patients/{patient}/measures.svg"),
+            Auth::Cookie(&b),
+        )
+        .await;
+    assert_eq!(svg.status, StatusCode::OK);
+    assert!(
+        svg.content_type().starts_with("image/svg+xml")
+            && svg.body.contains("<polyline")
+            && svg.body.contains("PHQ-9")
+    );
+    let billing = t.token("billing@demo.test").await;
+    assert_eq!(
+        t.get(
+            &format!("/api/v1/patients/{patient}/measures"),
+            Auth::Bearer(&billing)
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -1,0 +1,199 @@
+//! Outcome measures: PHQ-9, GAD-7 and the BAM, scored when recorded. A PHQ-9 with
+//! item 9 above 0 raises a safety alert to the primary counselor and the clinical
+//! directors, whatever the total.
+
+use crate::audit::{record, Event};
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_domain::scoring::{bam, gad7, phq9};
+use iop_domain::time::stored;
+use iop_store::measures::{self as store, AlertRow, MeasureRow};
+use iop_store::{calendar as cal, episodes};
+use jiff::civil::Date;
+
+pub const INSTRUMENTS: &[(&str, &str, usize)] = &[
+    ("phq9", "PHQ-9", 9),
+    ("gad7", "GAD-7", 7),
+    ("bam", "BAM (17 items)", 17),
+];
+pub const OCCASIONS: &[&str] = &["intake", "biweekly", "discharge", "other"];
+
+pub struct NewMeasure {
+    pub instrument: String,
+    pub occasion: String,
+    pub taken_on: Date,
+    pub items: Vec<u8>,
+}
+
+impl App {
+    pub fn record_measure(&self, ctx: &Ctx, patient_id: &str, m: NewMeasure) -> Result<String> {
+        ctx.require(Action::RecordAttendance)?;
+        if !OCCASIONS.contains(&m.occasion.as_str()) {
+            return Err(AppError::Invalid(format!(
+                "the occasion must be one of {}",
+                OCCASIONS.join(", ")
+            )));
+        }
+        if m.taken_on > ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date() {
+            return Err(AppError::Invalid(
+                "a measure cannot be taken in the future".into(),
+            ));
+        }
+        let invalid = |e: iop_domain::scoring::ScoringError| AppError::Invalid(e.to_string());
+        let (version, total, band, subscales, safety) = match m.instrument.as_str() {
+            "phq9" => {
+                let s = phq9(&m.items).map_err(invalid)?;
+                (
+                    "PHQ-9",
+                    Some(i32::from(s.total)),
+                    Some(s.band.to_string()),
+                    None,
+                    s.safety_alert,
+                )
+            }
+            "gad7" => {
+                let s = gad7(&m.items).map_err(invalid)?;
+                (
+                    "GAD-7",
+                    Some(i32::from(s.total)),
+                    Some(s.band.to_string()),
+                    None,
+                    false,
+                )
+            }
+            "bam" => {
+                let s = bam(&m.items).map_err(invalid)?;
+                (
+                    "BAM-17 (VA)",
+                    None,
+                    None,
+                    Some(serde_json::to_string(&s).map_err(|e| AppError::Internal(e.to_string()))?),
+                    false,
+                )
+            }
+            other => {
+                return Err(AppError::Invalid(format!(
+                    "unknown instrument {other:?}; use phq9, gad7 or bam"
+                )))
+            }
+        };
+        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        let id = uuid::Uuid::now_v7().to_string();
+        self.store.write(|c| {
+            episodes::patient_by_id(c, patient_id)?
+                .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
+            let now = stored(ctx.now());
+            store::insert_measure(
+                c,
+                &MeasureRow {
+                    id: id.clone(),
+                    patient_id: patient_id.into(),
+                    instrument: m.instrument.clone(),
+                    instrument_version: version.into(),
+                    occasion: m.occasion.clone(),
+                    taken_on: m.taken_on.to_string(),
+                    items: serde_json::to_string(&m.items)
+                        .map_err(|e| AppError::Internal(e.to_string()))?,
+                    total,
+                    band,
+                    subscales,
+                    recorded_by: actor,
+                    recorded_at: now.clone(),
+                },
+            )?;
+            let subject = format!("measure:{id}");
+            let mut event = Event::ok("clinical.measure")
+                .subject(&subject)
+                .detail(serde_json::json!({ "instrument": m.instrument, "safety_alert": safety }));
+            event.patient_id = Some(patient_id);
+            record(c, ctx, event)?;
+            if safety {
+                let detail = format!(
+                    "PHQ-9 item 9 above 0 on {}: safety follow-up due",
+                    m.taken_on
+                );
+                let counselor_user = episodes::episodes_with_patient_id(c, patient_id)?
+                    .into_iter()
+                    .filter(|e| e.status == "active")
+                    .filter_map(|e| e.primary_counselor_id)
+                    .next()
+                    .map(|staff| cal::staff_by_id(c, &staff))
+                    .transpose()?
+                    .flatten()
+                    .and_then(|s| s.user_id);
+                let mut targets: Vec<(Option<String>, Option<String>)> =
+                    vec![(None, Some("clinical_director".into()))];
+                if let Some(u) = counselor_user {
+                    targets.push((Some(u), None));
+                }
+                for (user, role) in targets {
+                    store::insert_alert(
+                        c,
+                        &AlertRow {
+                            id: uuid::Uuid::now_v7().to_string(),
+                            kind: "phq9_item9".into(),
+                            patient_id: patient_id.into(),
+                            for_user_id: user,
+                            for_role: role,
+                            detail: detail.clone(),
+                            created_at: now.clone(),
+                            acknowledged_at: None,
+                            acknowledged_by: None,
+                        },
+                    )?;
+                }
+                let mut event = Event::ok("clinical.alert.raise")
+                    .detail(serde_json::json!({ "kind": "phq9_item9" }));
+                event.patient_id = Some(patient_id);
+                record(c, ctx, event)?;
+            }
+            Ok(id.clone())
+        })
+    }
+
+    pub fn measures(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<MeasureRow>> {
+        ctx.require(Action::ReadClinical)?;
+        self.store.write(|c| {
+            let rows = store::measures_of(c, patient_id)?;
+            let mut event = Event::ok("clinical.measures.view");
+            event.patient_id = Some(patient_id);
+            record(c, ctx, event)?;
+            Ok(rows)
+        })
+    }
+
+    /// Open alerts for the signed-in clinician (addressed to them or to their role).
+    pub fn my_alerts(&self, ctx: &Ctx) -> Result<Vec<AlertRow>> {
+        ctx.require(Action::ReadClinical)?;
+        let Some(a) = ctx.actor() else {
+            return Ok(Vec::new());
+        };
+        let (uid, role) = (a.user_id.to_string(), a.role.as_str());
+        self.store
+            .read(|c| store::open_alerts_for(c, &uid, role).map_err(AppError::from))
+    }
+
+    pub fn acknowledge_alert(&self, ctx: &Ctx, alert_id: &str) -> Result<()> {
+        ctx.require(Action::ReadClinical)?;
+        let mine = self.my_alerts(ctx)?.into_iter().any(|a| a.id == alert_id);
+        if !mine {
+            return Err(AppError::NotFound(format!("open alert {alert_id}")));
+        }
+        let by = ctx.actor_id_string().unwrap_or_default();
+        self.store.write(|c| {
+            let alert = store::alert_by_id(c, alert_id)?
+                .ok_or_else(|| AppError::NotFound(format!("alert {alert_id}")))?;
+            if !store::acknowledge(c, alert_id, &by, &stored(ctx.now()))? {
+                return Err(AppError::Conflict(format!(
+                    "alert {alert_id} was already acknowledged"
+                )));
+            }
+            let subject = format!("alert:{alert_id}");
+            let mut event = Event::ok("clinical.alert.acknowledge").subject(&subject);
+            event.patient_id = Some(&alert.patient_id);
+            record(c, ctx, event)
+        })
+    }
+}

@@ -1,0 +1,96 @@
+//! Outcome measures and clinical alerts.
+
+use crate::db::{DbConn, Result};
+use crate::schema::{alerts, measures};
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[diesel(table_name = measures)]
+pub struct MeasureRow {
+    pub id: String,
+    pub patient_id: String,
+    pub instrument: String,
+    pub instrument_version: String,
+    pub occasion: String,
+    pub taken_on: String,
+    /// JSON array of item values.
+    pub items: String,
+    pub total: Option<i32>,
+    pub band: Option<String>,
+    /// JSON object of subscale scores (BAM).
+    pub subscales: Option<String>,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[diesel(table_name = alerts)]
+pub struct AlertRow {
+    pub id: String,
+    pub kind: String,
+    pub patient_id: String,
+    pub for_user_id: Option<String>,
+    pub for_role: Option<String>,
+    pub detail: String,
+    pub created_at: String,
+    pub acknowledged_at: Option<String>,
+    pub acknowledged_by: Option<String>,
+}
+
+pub fn insert_measure(conn: &mut DbConn, row: &MeasureRow) -> Result<()> {
+    diesel::insert_into(measures::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn measures_of(conn: &mut DbConn, patient_id: &str) -> Result<Vec<MeasureRow>> {
+    Ok(measures::table
+        .filter(measures::patient_id.eq(patient_id))
+        .order((measures::taken_on.asc(), measures::recorded_at.asc()))
+        .select(MeasureRow::as_select())
+        .load(conn)?)
+}
+
+pub fn insert_alert(conn: &mut DbConn, row: &AlertRow) -> Result<()> {
+    diesel::insert_into(alerts::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Open alerts addressed to this user or to their role, newest first.
+pub fn open_alerts_for(conn: &mut DbConn, user_id: &str, role: &str) -> Result<Vec<AlertRow>> {
+    Ok(alerts::table
+        .filter(alerts::acknowledged_at.is_null())
+        .filter(
+            alerts::for_user_id
+                .eq(user_id)
+                .or(alerts::for_role.eq(role)),
+        )
+        .order(alerts::created_at.desc())
+        .select(AlertRow::as_select())
+        .load(conn)?)
+}
+
+pub fn alert_by_id(conn: &mut DbConn, id: &str) -> Result<Option<AlertRow>> {
+    Ok(alerts::table
+        .find(id)
+        .select(AlertRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn acknowledge(conn: &mut DbConn, id: &str, by: &str, at: &str) -> Result<bool> {
+    Ok(diesel::update(
+        alerts::table
+            .find(id)
+            .filter(alerts::acknowledged_at.is_null()),
+    )
+    .set((
+        alerts::acknowledged_at.eq(at),
+        alerts::acknowledged_by.eq(by),
+    ))
+    .execute(conn)?
+        == 1)
+}
