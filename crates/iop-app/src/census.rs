@@ -8,7 +8,7 @@ use crate::App;
 use iop_domain::admissions::InquiryStatus;
 use iop_domain::metrics::{days_to_first_session, percentile};
 use iop_domain::time::parse_stored;
-use iop_store::{admissions as inq, calendar as cal, episodes, org};
+use iop_store::{admissions as inq, episodes, org};
 use jiff::civil::Date;
 use std::collections::BTreeMap;
 use strum::IntoEnumIterator;
@@ -61,7 +61,7 @@ pub struct Funnel {
     pub by_status: Vec<StatusCount>,
     pub referred_out_by_reason: Vec<(String, usize)>,
     pub not_admitted_by_reason: Vec<(String, usize)>,
-    /// Days from first contact to the first group held on the patient's roster.
+    /// Days from first contact to the first session attended.
     pub days_to_first_session_median: Option<i32>,
     pub days_to_first_session_p90: Option<i32>,
     pub measured: usize,
@@ -206,29 +206,14 @@ impl App {
                         .or_default() += 1;
                 }
             }
-            // Days from first contact to the first group held on the patient's roster.
+            // Days from first contact to the first session the patient attended.
             let mut cases: Vec<(Date, Option<Date>)> = Vec::new();
             for p in org::programs(c)? {
                 let pc = load_program(c, &p.id)?;
-                let eps: Vec<_> = episodes::episodes_with_patients(c, &p.id)?
+                for (e, _) in episodes::episodes_with_patients(c, &p.id)?
                     .into_iter()
                     .filter(|(e, _)| e.inquiry_id.is_some())
-                    .collect();
-                if eps.is_empty() {
-                    continue;
-                }
-                let from = eps
-                    .iter()
-                    .map(|(e, _)| e.admit_date.clone())
-                    .min()
-                    .unwrap_or_default();
-                let sessions = cal::sessions_between(
-                    c,
-                    Some(std::slice::from_ref(&p.id)),
-                    &from,
-                    "9999-12-31",
-                )?;
-                for (e, _) in eps {
+                {
                     let Some(row) = rows.iter().find(|r| Some(&r.id) == e.inquiry_id.as_ref())
                     else {
                         continue;
@@ -238,14 +223,12 @@ impl App {
                     else {
                         continue;
                     };
-                    let track = episodes::first_track(c, &e.id)?;
-                    let first = sessions
-                        .iter()
-                        .filter(|s| s.status == "held" && s.local_date >= e.admit_date)
-                        .filter(|s| s.kind == "family" || (s.kind == "core" && s.track_id == track))
-                        .map(|s| s.local_date.clone())
-                        .min()
-                        .and_then(|d| d.parse().ok());
+                    let first = iop_store::clinical::first_attended_on_or_after(
+                        c,
+                        &e.patient_id,
+                        &e.admit_date,
+                    )?
+                    .and_then(|d| d.parse().ok());
                     cases.push((contact, first));
                 }
             }

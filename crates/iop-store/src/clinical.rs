@@ -197,3 +197,20 @@ pub fn signed_notes_of_patient(
         ))
         .load(conn)?)
 }
+
+/// The first session a patient attended (present, late or left early) on or after a date.
+pub fn first_attended_on_or_after(
+    conn: &mut DbConn,
+    patient_id: &str,
+    from: &str,
+) -> Result<Option<String>> {
+    Ok(attendance::table
+        .inner_join(sessions::table)
+        .filter(attendance::patient_id.eq(patient_id))
+        .filter(attendance::mark.ne_all(vec!["absent_excused", "absent_unexcused"]))
+        .filter(sessions::local_date.ge(from))
+        .select(sessions::local_date)
+        .order(sessions::local_date.asc())
+        .first(conn)
+        .optional()?)
+}

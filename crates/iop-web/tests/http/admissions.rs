@@ -519,3 +519,88 @@ async fn an_episode_at_its_maximum_length_is_flagged_for_review_and_an_extension
         "admissions sees counts, not the patient list"
     );
 }
+
+#[tokio::test]
+async fn days_from_first_contact_to_the_first_attended_session_reach_the_funnel() {
+    let t = TestApp::new().await;
+    let adm = t.token("admissions@demo.test").await;
+    let (program, track, counselor) = placement(&t, &adm).await;
+    let id = screened(&t, &adm, "Timing").await;
+    let mut a = admission(&program, &track, &counselor, "Timing");
+    let admit = today()
+        .checked_sub(jiff::Span::new().days(10))
+        .expect("date");
+    a["admit_date"] = admit.to_string().into();
+    let admitted = t
+        .post_json(
+            &format!("/api/v1/inquiries/{id}/admit"),
+            Auth::Bearer(&adm),
+            a,
+        )
+        .await;
+    assert_eq!(admitted.status, StatusCode::CREATED, "{}", admitted.body);
+    let patient = admitted.json()["patient_id"]
+        .as_str()
+        .expect("patient")
+        .to_string();
+    // The first call came two days before the admission.
+    let contact = admit.checked_sub(jiff::Span::new().days(2)).expect("date");
+    let app = t.app.clone();
+    let (iid, at) = (id.clone(), format!("{contact}T15:00:00.000000Z"));
+    tokio::task::spawn_blocking(move || {
+        app.store.write(|c| {
+            diesel::sql_query(format!(
+                "UPDATE inquiries SET first_contact_at = '{at}' WHERE id = '{iid}'"
+            ))
+            .execute(c)
+            .map_err(iop_store::StoreError::from)
+        })
+    })
+    .await
+    .expect("join")
+    .expect("update");
+    let counselor_token = t.token("counselor@demo.test").await;
+    let sessions = t
+        .get(
+            &format!("/api/v1/sessions?from={admit}&to={}", today()),
+            Auth::Bearer(&counselor_token),
+        )
+        .await
+        .json();
+    let attended: Vec<&serde_json::Value> = sessions
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|s| {
+            s["track_id"] == track.as_str() && s["kind"] == "core" && s["status"] != "cancelled"
+        })
+        .take(2)
+        .collect();
+    assert_eq!(attended.len(), 2);
+    // Absent at the first group, present at the second.
+    for (s, mark) in attended.iter().zip(["absent_unexcused", "present"]) {
+        let res = t
+            .put_json(
+                &format!(
+                    "/api/v1/sessions/{}/attendance",
+                    s["id"].as_str().expect("id")
+                ),
+                &counselor_token,
+                serde_json::json!([{ "patient_id": patient, "mark": mark }]),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.body);
+    }
+    let second: jiff::civil::Date = attended[1]["local_date"]
+        .as_str()
+        .expect("date")
+        .parse()
+        .expect("date");
+    let funnel = t.get("/api/v1/funnel", Auth::Bearer(&adm)).await.json();
+    assert_eq!(funnel["measured"], 1, "{funnel}");
+    assert_eq!(
+        funnel["days_to_first_session_median"],
+        (second - contact).get_days(),
+        "{funnel}"
+    );
+}
