@@ -7,20 +7,21 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::calendar::{
-    parse_weekday, parse_weekdays, plan, Closure, ProgramSchedule, SessionKind, TrackPattern,
+    parse_weekday, parse_weekdays, plan, Closure, ProgramSchedule, TrackPattern,
 };
 use iop_domain::curriculum::{rotate, Slot};
-use iop_domain::ratio::{staffing, Staffing};
-use iop_domain::roster::{expected, EpisodeSpan, EpisodeStatus};
-use iop_domain::time::{parse_stored, stored};
+use iop_domain::time::stored;
 use iop_store::calendar::{self as cal, SessionRow};
-use iop_store::episodes;
 use iop_store::org::{self, ProgramRow, SiteRow, TrackRow};
 use iop_store::DbConn;
 use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+
+pub use crate::sessions_view::{
+    episode_spans, episode_spans_by_patient, session_views, FacilitatorRef, SessionView,
+};
 
 /// A program with everything its calendar depends on.
 pub struct ProgramCal {
@@ -287,201 +288,6 @@ fn assign_topics(c: &mut DbConn, pc: &ProgramCal, from: Date, to: Date, today: D
     Ok(())
 }
 
-/// Everything a view shows of one session.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct SessionView {
-    pub id: String,
-    pub program_id: String,
-    pub kind: SessionKind,
-    pub track_id: Option<String>,
-    pub track_name: Option<String>,
-    pub local_date: String,
-    /// RFC 3339 with the site's offset.
-    pub start: String,
-    pub end: String,
-    pub time_zone: String,
-    pub status: String,
-    pub cancel_reason: Option<String>,
-    pub moved: bool,
-    pub sequence: i32,
-    pub topic: Option<String>,
-    pub facilitators: Vec<FacilitatorRef>,
-    pub expected_roster: u32,
-    pub facilitators_needed: u32,
-    pub staffing: String,
-    #[serde(skip)]
-    pub starts_at: Timestamp,
-    #[serde(skip)]
-    pub ends_at: Timestamp,
-    #[serde(skip)]
-    pub original_start: Option<Timestamp>,
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct FacilitatorRef {
-    pub staff_id: String,
-    pub name: String,
-}
-
-pub fn episode_spans(
-    c: &mut DbConn,
-    program_ids: &[String],
-) -> Result<HashMap<String, Vec<EpisodeSpan>>> {
-    let (eps, periods) = episodes::episodes_with_tracks(c, program_ids)?;
-    let mut by_episode: HashMap<String, Vec<(String, Date, Option<Date>)>> = HashMap::new();
-    for p in periods {
-        let (Ok(a), to) = (
-            p.from_date.parse::<Date>(),
-            p.to_date.as_deref().and_then(|d| d.parse().ok()),
-        ) else {
-            continue;
-        };
-        by_episode
-            .entry(p.episode_id)
-            .or_default()
-            .push((p.track_id, a, to));
-    }
-    let mut out: HashMap<String, Vec<EpisodeSpan>> = HashMap::new();
-    for e in eps {
-        let (Ok(admit), Some(status)) = (
-            e.admit_date.parse::<Date>(),
-            EpisodeStatus::parse(&e.status),
-        ) else {
-            continue;
-        };
-        out.entry(e.program_id.clone())
-            .or_default()
-            .push(EpisodeSpan {
-                admit,
-                ended: e.ended_on.as_deref().and_then(|d| d.parse().ok()),
-                status,
-                tracks: by_episode.remove(&e.id).unwrap_or_default(),
-            });
-    }
-    Ok(out)
-}
-
-/// The sessions of `[from, to]` (all programs, or one) as views, in start order.
-pub fn session_views(
-    c: &mut DbConn,
-    program: Option<&str>,
-    from: Date,
-    to: Date,
-) -> Result<Vec<SessionView>> {
-    let programs: Vec<ProgramRow> = org::programs(c)?
-        .into_iter()
-        .filter(|p| program.is_none_or(|id| p.id == id))
-        .collect();
-    if let Some(id) = program {
-        if programs.is_empty() {
-            return Err(AppError::NotFound(format!("program {id}")));
-        }
-    }
-    let ids: Vec<String> = programs.iter().map(|p| p.id.clone()).collect();
-    let sites: HashMap<String, SiteRow> = org::sites(c)?
-        .into_iter()
-        .map(|s| (s.id.clone(), s))
-        .collect();
-    let tracks: HashMap<String, TrackRow> = org::all_tracks(c)?
-        .into_iter()
-        .map(|t| (t.id.clone(), t))
-        .collect();
-    let topics: HashMap<String, String> = ids
-        .iter()
-        .map(|id| cal::topics_of(c, id))
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter()
-        .flatten()
-        .map(|t| (t.id, t.title))
-        .collect();
-    let staff: HashMap<String, String> = cal::all_staff(c)?
-        .into_iter()
-        .map(|s| (s.id, s.display_name))
-        .collect();
-    let rows = cal::sessions_between(c, Some(&ids), &from.to_string(), &to.to_string())?;
-    let row_ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let mut assigned: BTreeMap<String, Vec<FacilitatorRef>> = BTreeMap::new();
-    for a in cal::current_assignments(c, &row_ids)? {
-        let name = staff.get(&a.staff_id).cloned().unwrap_or_default();
-        assigned
-            .entry(a.session_id)
-            .or_default()
-            .push(FacilitatorRef {
-                staff_id: a.staff_id,
-                name,
-            });
-    }
-    let spans = episode_spans(c, &ids)?;
-    let program_by_id: HashMap<&str, &ProgramRow> =
-        programs.iter().map(|p| (p.id.as_str(), p)).collect();
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let Some(p) = program_by_id.get(r.program_id.as_str()) else {
-            continue;
-        };
-        let tz_name = sites
-            .get(&p.site_id)
-            .map(|s| s.time_zone.clone())
-            .unwrap_or_default();
-        let tz = TimeZone::get(&tz_name).unwrap_or(TimeZone::UTC);
-        let (Some(s), Some(e)) = (parse_stored(&r.starts_at), parse_stored(&r.ends_at)) else {
-            continue;
-        };
-        let kind: SessionKind = r.kind.parse().unwrap_or(SessionKind::Core);
-        let date: Date = r.local_date.parse().unwrap_or(from);
-        let exp = expected(
-            kind,
-            r.track_id.as_deref(),
-            date,
-            spans.get(&r.program_id).map(Vec::as_slice).unwrap_or(&[]),
-        );
-        let facilitators = assigned.remove(&r.id).unwrap_or_default();
-        let st = if r.status == "cancelled" {
-            Staffing::Ok
-        } else {
-            staffing(
-                exp,
-                u32::try_from(facilitators.len()).unwrap_or(u32::MAX),
-                u32::try_from(p.max_patients_per_facilitator).unwrap_or(6),
-            )
-        };
-        out.push(SessionView {
-            id: r.id,
-            program_id: r.program_id,
-            kind,
-            track_name: r
-                .track_id
-                .as_ref()
-                .and_then(|t| tracks.get(t))
-                .map(|t| t.name.clone()),
-            track_id: r.track_id,
-            local_date: r.local_date,
-            start: s
-                .to_zoned(tz.clone())
-                .strftime("%Y-%m-%dT%H:%M:%S%:z")
-                .to_string(),
-            end: e
-                .to_zoned(tz.clone())
-                .strftime("%Y-%m-%dT%H:%M:%S%:z")
-                .to_string(),
-            time_zone: tz_name,
-            status: r.status,
-            cancel_reason: r.cancel_reason,
-            moved: r.original_starts_at.is_some(),
-            sequence: r.sequence,
-            topic: r.topic_id.and_then(|t| topics.get(&t).cloned()),
-            facilitators,
-            expected_roster: exp,
-            facilitators_needed: st.more(),
-            staffing: st.describe(),
-            starts_at: s,
-            ends_at: e,
-            original_start: r.original_starts_at.as_deref().and_then(parse_stored),
-        });
-    }
-    Ok(out)
-}
-
 /// A date range from a person: at most a year, `from` not after `to`.
 pub fn check_range(from: Date, to: Date) -> Result<()> {
     if to < from {
@@ -633,50 +439,4 @@ impl App {
             )
         })
     }
-}
-
-/// Every episode of a program as a roster span, with its patient.
-pub fn episode_spans_by_patient(
-    c: &mut DbConn,
-    program_id: &str,
-) -> Result<Vec<(iop_store::episodes::PatientRow, EpisodeSpan)>> {
-    let (eps, periods) = episodes::episodes_with_tracks(c, &[program_id.to_string()])?;
-    let patients: HashMap<String, iop_store::episodes::PatientRow> =
-        episodes::episodes_with_patients(c, program_id)?
-            .into_iter()
-            .map(|(_, p)| (p.id.clone(), p))
-            .collect();
-    let mut out = Vec::new();
-    for e in eps {
-        let (Ok(admit), Some(status)) = (
-            e.admit_date.parse::<Date>(),
-            EpisodeStatus::parse(&e.status),
-        ) else {
-            continue;
-        };
-        let tracks = periods
-            .iter()
-            .filter(|p| p.episode_id == e.id)
-            .filter_map(|p| {
-                Some((
-                    p.track_id.clone(),
-                    p.from_date.parse().ok()?,
-                    p.to_date.as_deref().and_then(|d| d.parse().ok()),
-                ))
-            })
-            .collect();
-        let Some(patient) = patients.get(&e.patient_id).cloned() else {
-            continue;
-        };
-        out.push((
-            patient,
-            EpisodeSpan {
-                admit,
-                ended: e.ended_on.as_deref().and_then(|d| d.parse().ok()),
-                status,
-                tracks,
-            },
-        ));
-    }
-    Ok(out)
 }

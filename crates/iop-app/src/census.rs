@@ -151,7 +151,7 @@ impl App {
                                 .clone()
                                 .unwrap_or_else(|| pt.legal_first_name.clone());
                             CensusEntry {
-                                needs_review: crate::admit::needs_review(
+                                needs_review: crate::episodes::needs_review(
                                     admit,
                                     planned,
                                     ep.extension_reason.is_some(),

@@ -13,6 +13,7 @@ pub mod closures;
 pub mod ctx;
 pub mod demo;
 mod demo_calendar;
+pub mod episodes;
 pub mod error;
 pub mod feeds;
 pub mod measures;
@@ -21,6 +22,7 @@ pub mod org_admin;
 pub mod policy;
 pub mod program_settings;
 pub mod secret;
+pub mod sessions_view;
 pub mod staffing;
 pub mod users;
 
