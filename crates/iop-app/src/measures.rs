@@ -197,3 +197,100 @@ impl App {
         })
     }
 }
+
+pub const SPECIMENS: &[&str] = &["urine", "oral_fluid", "breath", "blood", "hair"];
+pub const SCREEN_METHODS: &[&str] = &["point_of_care", "lab"];
+pub const SCREEN_RESULTS: &[&str] = &["negative", "positive", "invalid"];
+
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct SubstanceResult {
+    pub substance: String,
+    /// negative, positive or invalid.
+    pub result: String,
+}
+
+pub struct NewScreen {
+    pub collected_on: Date,
+    pub specimen: String,
+    pub method: String,
+    pub results: Vec<SubstanceResult>,
+}
+
+impl App {
+    /// Records a drug screen; positives show on the chart.
+    pub fn record_screen(&self, ctx: &Ctx, patient_id: &str, s: NewScreen) -> Result<String> {
+        ctx.require(Action::RecordAttendance)?;
+        if !SPECIMENS.contains(&s.specimen.as_str()) {
+            return Err(AppError::Invalid(format!(
+                "the specimen must be one of {}",
+                SPECIMENS.join(", ")
+            )));
+        }
+        if !SCREEN_METHODS.contains(&s.method.as_str()) {
+            return Err(AppError::Invalid(
+                "the method must be point_of_care or lab".into(),
+            ));
+        }
+        if s.results.is_empty() || s.results.len() > 20 {
+            return Err(AppError::Invalid(
+                "give a result for 1 to 20 substances".into(),
+            ));
+        }
+        for r in &s.results {
+            if r.substance.trim().is_empty() || r.substance.chars().count() > 60 {
+                return Err(AppError::Invalid(
+                    "each substance needs a name of 1 to 60 characters".into(),
+                ));
+            }
+            if !SCREEN_RESULTS.contains(&r.result.as_str()) {
+                return Err(AppError::Invalid(format!(
+                    "the result for {} must be negative, positive or invalid",
+                    r.substance.trim()
+                )));
+            }
+        }
+        if s.collected_on > ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date() {
+            return Err(AppError::Invalid(
+                "a specimen cannot be collected in the future".into(),
+            ));
+        }
+        let any_positive = s.results.iter().any(|r| r.result == "positive");
+        let id = uuid::Uuid::now_v7().to_string();
+        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        self.store.write(|c| {
+            episodes::patient_by_id(c, patient_id)?
+                .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
+            store::insert_screen(
+                c,
+                &store::DrugScreenRow {
+                    id: id.clone(),
+                    patient_id: patient_id.into(),
+                    collected_on: s.collected_on.to_string(),
+                    specimen: s.specimen.clone(),
+                    method: s.method.clone(),
+                    results: serde_json::to_string(&s.results)
+                        .map_err(|e| AppError::Internal(e.to_string()))?,
+                    any_positive,
+                    recorded_by: actor,
+                    recorded_at: stored(ctx.now()),
+                },
+            )?;
+            let subject = format!("drug_screen:{id}");
+            let mut event = Event::ok("clinical.drug_screen").subject(&subject);
+            event.patient_id = Some(patient_id);
+            record(c, ctx, event)?;
+            Ok(id.clone())
+        })
+    }
+
+    pub fn screens(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<store::DrugScreenRow>> {
+        ctx.require(Action::ReadClinical)?;
+        self.store.write(|c| {
+            let rows = store::screens_of(c, patient_id)?;
+            let mut event = Event::ok("clinical.drug_screens.view");
+            event.patient_id = Some(patient_id);
+            record(c, ctx, event)?;
+            Ok(rows)
+        })
+    }
+}

@@ -94,3 +94,34 @@ pub fn acknowledge(conn: &mut DbConn, id: &str, by: &str, at: &str) -> Result<bo
     .execute(conn)?
         == 1)
 }
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[diesel(table_name = crate::schema::drug_screens)]
+pub struct DrugScreenRow {
+    pub id: String,
+    pub patient_id: String,
+    pub collected_on: String,
+    pub specimen: String,
+    pub method: String,
+    /// JSON array of {substance, result}.
+    pub results: String,
+    pub any_positive: bool,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+pub fn insert_screen(conn: &mut DbConn, row: &DrugScreenRow) -> Result<()> {
+    diesel::insert_into(crate::schema::drug_screens::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn screens_of(conn: &mut DbConn, patient_id: &str) -> Result<Vec<DrugScreenRow>> {
+    use crate::schema::drug_screens;
+    Ok(drug_screens::table
+        .filter(drug_screens::patient_id.eq(patient_id))
+        .order(drug_screens::collected_on.desc())
+        .select(DrugScreenRow::as_select())
+        .load(conn)?)
+}

@@ -362,6 +362,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    drug_screens (id) {
+        id -> Text,
+        patient_id -> Text,
+        collected_on -> Text,
+        specimen -> Text,
+        method -> Text,
+        results -> Text,
+        any_positive -> Bool,
+        recorded_by -> Text,
+        recorded_at -> Text,
+    }
+}
+
 diesel::joinable!(attendance -> sessions (session_id));
 diesel::joinable!(group_notes -> sessions (session_id));
 diesel::joinable!(note_entries -> group_notes (note_id));
@@ -397,4 +411,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     note_addenda,
     measures,
     alerts,
+    drug_screens,
 );

@@ -143,6 +143,8 @@ pub fn registry() -> Vec<Route> {
         route!(GET "/api/v1/patients/{id}/chart", Staff(Action::ReadClinical), Api, api::clinical::chart),
         route!(GET "/api/v1/patients/{id}/measures", Staff(Action::ReadClinical), Api, api::clinical::measures),
         route!(POST "/api/v1/patients/{id}/measures", Staff(Action::RecordAttendance), Api, api::clinical::add_measure),
+        route!(GET "/api/v1/patients/{id}/drug-screens", Staff(Action::ReadClinical), Api, api::clinical::screens),
+        route!(POST "/api/v1/patients/{id}/drug-screens", Staff(Action::RecordAttendance), Api, api::clinical::add_screen),
         route!(GET "/api/v1/alerts", Staff(Action::ReadClinical), Api, api::clinical::alerts),
         route!(POST "/api/v1/alerts/{id}/acknowledge", Staff(Action::ReadClinical), Api, api::clinical::acknowledge),
         route!(GET "/api/v1/census", Staff(Action::ViewCensus), Api, api::admissions::census),

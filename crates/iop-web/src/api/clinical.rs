@@ -222,3 +222,62 @@ pub async fn acknowledge(
     blocking(move || app.acknowledge_alert(&caller.ctx, &id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubstanceRequest {
+    substance: String,
+    /// negative, positive or invalid.
+    result: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScreenRequest {
+    collected_on: String,
+    /// urine, oral_fluid, breath, blood or hair.
+    specimen: String,
+    /// point_of_care or lab.
+    method: String,
+    results: Vec<SubstanceRequest>,
+}
+
+/// Record a drug screen with a result per substance.
+#[utoipa::path(post, path = "/api/v1/patients/{id}/drug-screens", tag = "clinical", params(("id" = String, Path)), request_body = ScreenRequest,
+    security(("bearer" = [])), responses((status = 201, body = super::users::Created), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_screen(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<ScreenRequest>,
+) -> ApiResult<(StatusCode, Json<super::users::Created>)> {
+    let s = iop_app::measures::NewScreen {
+        collected_on: iop_app::calendar::parse_date(&r.collected_on, "collected_on")?,
+        specimen: r.specimen,
+        method: r.method,
+        results: r
+            .results
+            .into_iter()
+            .map(|x| iop_app::measures::SubstanceResult {
+                substance: x.substance,
+                result: x.result,
+            })
+            .collect(),
+    };
+    let app = state.app.clone();
+    let sid = blocking(move || app.record_screen(&caller.ctx, &id, s)).await?;
+    Ok((StatusCode::CREATED, Json(super::users::Created::new(sid))))
+}
+
+/// A patient's drug screens, newest first.
+#[utoipa::path(get, path = "/api/v1/patients/{id}/drug-screens", tag = "clinical", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "the screens"), (status = 403, body = Problem)))]
+pub async fn screens(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let app = state.app.clone();
+    let rows = blocking(move || app.screens(&caller.ctx, &id)).await?;
+    Ok(Json(serde_json::to_value(rows).unwrap_or_default()))
+}

@@ -66,6 +66,8 @@ use utoipa::{Modify, OpenApi};
         super::clinical::measures,
         super::clinical::alerts,
         super::clinical::acknowledge,
+        super::clinical::add_screen,
+        super::clinical::screens,
     ),
     modifiers(&BearerAuth)
 )]

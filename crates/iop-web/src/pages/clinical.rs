@@ -188,6 +188,10 @@ struct ChartPage {
     shell: Shell,
     c: Chart,
     measures: Vec<iop_app::iop_store::measures::MeasureRow>,
+    screens: Vec<(
+        iop_app::iop_store::measures::DrugScreenRow,
+        Vec<iop_app::measures::SubstanceResult>,
+    )>,
     instruments: &'static [(&'static str, &'static str, usize)],
     occasions: &'static [&'static str],
     today: String,
@@ -203,8 +207,21 @@ async fn chart_page(
     let shell = Shell::new(&caller, "/census");
     let app = state.app.clone();
     let ctx = caller.ctx.clone();
-    let (c, measures) =
-        blocking(move || Ok((app.chart(&ctx, &id)?, app.measures(&ctx, &id)?))).await?;
+    let (c, measures, screens) = blocking(move || {
+        Ok((
+            app.chart(&ctx, &id)?,
+            app.measures(&ctx, &id)?,
+            app.screens(&ctx, &id)?,
+        ))
+    })
+    .await?;
+    let screens = screens
+        .into_iter()
+        .map(|s| {
+            let results = serde_json::from_str(&s.results).unwrap_or_default();
+            (s, results)
+        })
+        .collect();
     let today = caller
         .ctx
         .now()
@@ -220,6 +237,7 @@ async fn chart_page(
         shell,
         c,
         measures,
+        screens,
         instruments: iop_app::measures::INSTRUMENTS,
         occasions: iop_app::measures::OCCASIONS,
         today,

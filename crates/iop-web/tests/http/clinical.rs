@@ -449,3 +449,59 @@ async fn phq9_item_nine_alerts_the_primary_counselor_and_the_director_and_measur
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn drug_screens_are_recorded_per_substance_and_positives_show_on_the_chart() {
+    let t = TestApp::new().await;
+    let counselor = t.token("counselor@demo.test").await;
+    let s = past_session(&t, &counselor).await;
+    let roster = t
+        .get(
+            &format!("/api/v1/sessions/{}/roster", s["id"].as_str().expect("id")),
+            Auth::Bearer(&counselor),
+        )
+        .await
+        .json();
+    let patient = roster["lines"][0]["patient_id"]
+        .as_str()
+        .expect("patient")
+        .to_string();
+    let day = today().to_string();
+    let bad = t
+        .post_json(&format!("/api/v1/patients/{patient}/drug-screens"), Auth::Bearer(&counselor), serde_json::json!({ "collected_on": day, "specimen": "saliva", "method": "lab", "results": [{ "substance": "THC", "result": "positive" }] }))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("specimen"), "{}", bad.body);
+    let ok = t
+        .post_json(&format!("/api/v1/patients/{patient}/drug-screens"), Auth::Bearer(&counselor), serde_json::json!({ "collected_on": day, "specimen": "urine", "method": "point_of_care", "results": [
+            { "substance": "THC", "result": "positive" }, { "substance": "Opiates", "result": "negative" } ] }))
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
+    let list = t
+        .get(
+            &format!("/api/v1/patients/{patient}/drug-screens"),
+            Auth::Bearer(&counselor),
+        )
+        .await
+        .json();
+    assert_eq!(list[0]["any_positive"], true);
+    let b = t.login("counselor@demo.test").await;
+    let chart = t
+        .get(&format!("/patients/{patient}"), Auth::Cookie(&b))
+        .await;
+    assert!(
+        chart.body.contains("THC: positive") && chart.body.contains("Opiates: negative"),
+        "{}",
+        chart.body
+    );
+    let billing = t.token("billing@demo.test").await;
+    assert_eq!(
+        t.get(
+            &format!("/api/v1/patients/{patient}/drug-screens"),
+            Auth::Bearer(&billing)
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+}

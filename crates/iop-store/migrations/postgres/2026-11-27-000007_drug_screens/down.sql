@@ -1,0 +1,1 @@
+DROP TABLE drug_screens;
