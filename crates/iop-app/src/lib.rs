@@ -19,6 +19,7 @@ pub mod feeds;
 pub mod measures;
 pub mod org;
 pub mod org_admin;
+pub mod plans;
 pub mod policy;
 pub mod program_settings;
 pub mod secret;

@@ -13,6 +13,7 @@ pub mod episodes;
 pub mod measures;
 pub mod meta;
 pub mod org;
+pub mod plans;
 pub mod schema;
 pub mod sessions;
 pub mod testing;

@@ -376,6 +376,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    relapse_plans (id) {
+        id -> Text,
+        patient_id -> Text,
+        version -> Integer,
+        content -> Text,
+        created_by -> Text,
+        created_at -> Text,
+        patient_signature -> Nullable<Text>,
+        patient_signed_at -> Nullable<Text>,
+        counselor_signed_by -> Nullable<Text>,
+        counselor_signed_at -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(attendance -> sessions (session_id));
 diesel::joinable!(group_notes -> sessions (session_id));
 diesel::joinable!(note_entries -> group_notes (note_id));
@@ -412,4 +427,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     measures,
     alerts,
     drug_screens,
+    relapse_plans,
 );

@@ -281,3 +281,95 @@ pub async fn screens(
     let rows = blocking(move || app.screens(&caller.ctx, &id)).await?;
     Ok(Json(serde_json::to_value(rows).unwrap_or_default()))
 }
+
+/// The relapse prevention plan's versions, newest first.
+#[utoipa::path(get, path = "/api/v1/patients/{id}/relapse-plans", tag = "clinical", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "versions"), (status = 403, body = Problem)))]
+pub async fn plans(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let app = state.app.clone();
+    let v = blocking(move || app.relapse_plans(&caller.ctx, &id)).await?;
+    Ok(Json(serde_json::to_value(v).unwrap_or_default()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SupportRequest {
+    name: String,
+    phone: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRequest {
+    reasons_for_recovery: Vec<String>,
+    external_triggers: Vec<String>,
+    internal_triggers: Vec<String>,
+    early_warning_signs: Vec<String>,
+    coping_strategies: Vec<String>,
+    supports: Vec<SupportRequest>,
+    lapse_plan: String,
+}
+
+#[derive(serde::Serialize, ToSchema)]
+pub struct PlanSaved {
+    version: i32,
+}
+
+/// Save the relapse prevention plan as a new version.
+#[utoipa::path(post, path = "/api/v1/patients/{id}/relapse-plans", tag = "clinical", params(("id" = String, Path)), request_body = PlanRequest,
+    security(("bearer" = [])), responses((status = 201, body = PlanSaved), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn save_plan(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<PlanRequest>,
+) -> ApiResult<(StatusCode, Json<PlanSaved>)> {
+    let content = iop_app::plans::PlanContent {
+        reasons_for_recovery: r.reasons_for_recovery,
+        external_triggers: r.external_triggers,
+        internal_triggers: r.internal_triggers,
+        early_warning_signs: r.early_warning_signs,
+        coping_strategies: r.coping_strategies,
+        supports: r
+            .supports
+            .into_iter()
+            .map(|s| iop_app::plans::Support {
+                name: s.name,
+                phone: s.phone,
+            })
+            .collect(),
+        lapse_plan: r.lapse_plan,
+    };
+    let app = state.app.clone();
+    let version = blocking(move || app.save_relapse_plan(&caller.ctx, &id, content)).await?;
+    Ok((StatusCode::CREATED, Json(PlanSaved { version })))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanSignRequest {
+    /// The patient's typed name (or "signed on paper"); leave out for the counselor's signature.
+    patient_signature: Option<String>,
+}
+
+/// Sign a version of the plan (patient or counselor).
+#[utoipa::path(post, path = "/api/v1/patients/{id}/relapse-plans/{version}/sign", tag = "clinical",
+    params(("id" = String, Path), ("version" = i32, Path)), request_body = PlanSignRequest, security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn sign_plan(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, version)): Path<(String, i32)>,
+    ApiJson(r): ApiJson<PlanSignRequest>,
+) -> ApiResult<StatusCode> {
+    let app = state.app.clone();
+    blocking(move || {
+        app.sign_relapse_plan(&caller.ctx, &id, version, r.patient_signature.as_deref())
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

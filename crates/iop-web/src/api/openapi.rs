@@ -68,6 +68,9 @@ use utoipa::{Modify, OpenApi};
         super::clinical::acknowledge,
         super::clinical::add_screen,
         super::clinical::screens,
+        super::clinical::plans,
+        super::clinical::save_plan,
+        super::clinical::sign_plan,
     ),
     modifiers(&BearerAuth)
 )]

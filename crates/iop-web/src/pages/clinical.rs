@@ -353,3 +353,28 @@ pub async fn trend_svg(
         .map_err(|e| PageError::from(AppError::Internal(format!("chart: {e}"))))?;
     Ok(([(axum::http::header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 }
+
+#[derive(Template)]
+#[template(path = "relapse_plan.html")]
+struct PlanPage {
+    name: String,
+    mrn: String,
+    plan: Option<iop_app::plans::PlanVersion>,
+}
+
+/// The latest relapse prevention plan on one printable page.
+pub async fn plan_print(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let (chart, plans) =
+        blocking(move || Ok((app.chart(&ctx, &id)?, app.relapse_plans(&ctx, &id)?))).await?;
+    render(&PlanPage {
+        name: chart.name,
+        mrn: chart.mrn,
+        plan: plans.into_iter().next(),
+    })
+}

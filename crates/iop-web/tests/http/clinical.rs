@@ -505,3 +505,122 @@ async fn drug_screens_are_recorded_per_substance_and_positives_show_on_the_chart
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn the_relapse_prevention_plan_is_versioned_signed_and_printable_with_988() {
+    let t = TestApp::new().await;
+    let counselor = t.token("counselor@demo.test").await;
+    let s = past_session(&t, &counselor).await;
+    let roster = t
+        .get(
+            &format!("/api/v1/sessions/{}/roster", s["id"].as_str().expect("id")),
+            Auth::Bearer(&counselor),
+        )
+        .await
+        .json();
+    let patient = roster["lines"][0]["patient_id"]
+        .as_str()
+        .expect("patient")
+        .to_string();
+    let mut plan = serde_json::json!({
+        "reasons_for_recovery": ["Be there for my daughter"], "external_triggers": ["Friday payday", "The bar on 4th"],
+        "internal_triggers": ["Loneliness"], "early_warning_signs": ["Skipping meetings"], "coping_strategies": ["Call sponsor", "Walk the dog"],
+        "supports": [{ "name": "Sam (sponsor)", "phone": "(502) 555-0111" }], "lapse_plan": "Tell my counselor the same day; go to a meeting."
+    });
+    plan["supports"][0]["phone"] = "call me".into();
+    let bad = t
+        .post_json(
+            &format!("/api/v1/patients/{patient}/relapse-plans"),
+            Auth::Bearer(&counselor),
+            plan.clone(),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    plan["supports"][0]["phone"] = "(502) 555-0111".into();
+    let v1 = t
+        .post_json(
+            &format!("/api/v1/patients/{patient}/relapse-plans"),
+            Auth::Bearer(&counselor),
+            plan.clone(),
+        )
+        .await;
+    assert_eq!(v1.status, StatusCode::CREATED, "{}", v1.body);
+    assert_eq!(v1.json()["version"], 1);
+    let sign_path = format!("/api/v1/patients/{patient}/relapse-plans/1/sign");
+    let by_patient = t
+        .post_json(
+            &sign_path,
+            Auth::Bearer(&counselor),
+            serde_json::json!({ "patient_signature": "Avery Stone" }),
+        )
+        .await;
+    assert_eq!(
+        by_patient.status,
+        StatusCode::NO_CONTENT,
+        "{}",
+        by_patient.body
+    );
+    assert_eq!(
+        t.post_json(&sign_path, Auth::Bearer(&counselor), serde_json::json!({}))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        t.post_json(
+            &sign_path,
+            Auth::Bearer(&counselor),
+            serde_json::json!({ "patient_signature": "again" })
+        )
+        .await
+        .status,
+        StatusCode::CONFLICT
+    );
+    plan["coping_strategies"] =
+        serde_json::json!(["Call sponsor", "Walk the dog", "Go to the Tuesday meeting"]);
+    let v2 = t
+        .post_json(
+            &format!("/api/v1/patients/{patient}/relapse-plans"),
+            Auth::Bearer(&counselor),
+            plan,
+        )
+        .await
+        .json();
+    assert_eq!(
+        v2["version"], 2,
+        "a change is a new version; the signed one stays"
+    );
+    let versions = t
+        .get(
+            &format!("/api/v1/patients/{patient}/relapse-plans"),
+            Auth::Bearer(&counselor),
+        )
+        .await
+        .json();
+    assert_eq!(versions[1]["patient_signature"], "Avery Stone");
+    let b = t.login("counselor@demo.test").await;
+    let print = t
+        .get(
+            &format!("/patients/{patient}/relapse-plan"),
+            Auth::Cookie(&b),
+        )
+        .await;
+    assert_eq!(print.status, StatusCode::OK);
+    assert!(
+        print.body.contains("988")
+            && print.body.contains("Go to the Tuesday meeting")
+            && print.body.contains("Version 2"),
+        "{}",
+        print.body
+    );
+    let billing = t.token("billing@demo.test").await;
+    assert_eq!(
+        t.get(
+            &format!("/api/v1/patients/{patient}/relapse-plans"),
+            Auth::Bearer(&billing)
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -12,6 +12,7 @@ use strum::IntoEnumIterator;
 fn concrete(path: &str) -> String {
     path.replace("{id}", "00000000-0000-7000-8000-000000000000")
         .replace("{staff_id}", "00000000-0000-7000-8000-000000000001")
+        .replace("{version}", "1")
 }
 
 #[tokio::test]
