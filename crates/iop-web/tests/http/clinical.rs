@@ -33,6 +33,22 @@ async fn past_session(t: &TestApp, token: &str) -> serde_json::Value {
         .clone()
 }
 
+/// A patient on the roster of `past_session`.
+async fn patient_of_last_week(t: &TestApp, token: &str) -> String {
+    let s = past_session(t, token).await;
+    let roster = t
+        .get(
+            &format!("/api/v1/sessions/{}/roster", s["id"].as_str().expect("id")),
+            Auth::Bearer(token),
+        )
+        .await
+        .json();
+    roster["lines"][0]["patient_id"]
+        .as_str()
+        .expect("patient")
+        .to_string()
+}
+
 fn entry(i: usize) -> (String, String) {
     let p = [
         "Opened the check-in and named a craving at work.",
@@ -337,19 +353,8 @@ async fn phq9_item_nine_alerts_the_primary_counselor_and_the_director_and_measur
     let t = TestApp::new().await;
     let counselor = t.token("counselor@demo.test").await;
     let director = t.token("director@demo.test").await;
-    let s = past_session(&t, &counselor).await;
-    let roster = t
-        .get(
-            &format!("/api/v1/sessions/{}/roster", s["id"].as_str().expect("id")),
-            Auth::Bearer(&counselor),
-        )
-        .await
-        .json();
     // A Mon/Tue/Thu patient: Casey Counselor is the primary counselor.
-    let patient = roster["lines"][0]["patient_id"]
-        .as_str()
-        .expect("patient")
-        .to_string();
+    let patient = patient_of_last_week(&t, &counselor).await;
     let day = today().to_string();
     let bad = t.post_json(&format!("/api/v1/patients/{patient}/measures"), Auth::Bearer(&counselor), serde_json::json!({ "instrument": "phq9", "occasion": "biweekly", "taken_on": day, "items": [0, 0, 4, 0, 0, 0, 0, 0, 0] })).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -454,18 +459,8 @@ async fn phq9_item_nine_alerts_the_primary_counselor_and_the_director_and_measur
 async fn drug_screens_are_recorded_per_substance_and_positives_show_on_the_chart() {
     let t = TestApp::new().await;
     let counselor = t.token("counselor@demo.test").await;
-    let s = past_session(&t, &counselor).await;
-    let roster = t
-        .get(
-            &format!("/api/v1/sessions/{}/roster", s["id"].as_str().expect("id")),
-            Auth::Bearer(&counselor),
-        )
-        .await
-        .json();
-    let patient = roster["lines"][0]["patient_id"]
-        .as_str()
-        .expect("patient")
-        .to_string();
+    // A Mon/Tue/Thu patient: Casey Counselor is the primary counselor.
+    let patient = patient_of_last_week(&t, &counselor).await;
     let day = today().to_string();
     let bad = t
         .post_json(&format!("/api/v1/patients/{patient}/drug-screens"), Auth::Bearer(&counselor), serde_json::json!({ "collected_on": day, "specimen": "saliva", "method": "lab", "results": [{ "substance": "THC", "result": "positive" }] }))
@@ -510,18 +505,8 @@ async fn drug_screens_are_recorded_per_substance_and_positives_show_on_the_chart
 async fn the_relapse_prevention_plan_is_versioned_signed_and_printable_with_988() {
     let t = TestApp::new().await;
     let counselor = t.token("counselor@demo.test").await;
-    let s = past_session(&t, &counselor).await;
-    let roster = t
-        .get(
-            &format!("/api/v1/sessions/{}/roster", s["id"].as_str().expect("id")),
-            Auth::Bearer(&counselor),
-        )
-        .await
-        .json();
-    let patient = roster["lines"][0]["patient_id"]
-        .as_str()
-        .expect("patient")
-        .to_string();
+    // A Mon/Tue/Thu patient: Casey Counselor is the primary counselor.
+    let patient = patient_of_last_week(&t, &counselor).await;
     let mut plan = serde_json::json!({
         "reasons_for_recovery": ["Be there for my daughter"], "external_triggers": ["Friday payday", "The bar on 4th"],
         "internal_triggers": ["Loneliness"], "early_warning_signs": ["Skipping meetings"], "coping_strategies": ["Call sponsor", "Walk the dog"],
