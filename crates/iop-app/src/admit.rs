@@ -3,7 +3,7 @@
 
 use crate::admissions::{check_phone, move_status};
 use crate::audit::{record, Event};
-use crate::calendar::{load_program, session_views, SessionView};
+use crate::calendar::{load_program, parse_date, session_views, SessionView};
 use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
@@ -58,12 +58,6 @@ fn name(v: &str, what: &str) -> Result<String> {
         )));
     }
     Ok(v.to_string())
-}
-
-pub(crate) fn date(v: &str, what: &str) -> Result<Date> {
-    v.trim()
-        .parse()
-        .map_err(|_| AppError::Invalid(format!("{what} must be a date like 2026-11-27")))
 }
 
 /// The sessions from `from` to `to` that one more patient on `track` would push past
@@ -138,8 +132,8 @@ impl App {
             .filter(|s| !s.is_empty())
             .map(|s| name(s, "the preferred name"))
             .transpose()?;
-        let dob = date(&a.date_of_birth, "the date of birth")?;
-        let admit = date(&a.admit_date, "the admit date")?;
+        let dob = parse_date(&a.date_of_birth, "the date of birth")?;
+        let admit = parse_date(&a.admit_date, "the admit date")?;
         let phone = check_phone(&a.phone)?;
         let ec_name = name(&a.emergency_contact_name, "the emergency contact's name")?;
         let ec_phone = check_phone(&a.emergency_contact_phone)?;
