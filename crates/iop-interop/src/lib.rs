@@ -2,3 +2,4 @@
 //! text (or parsed values) back.
 
 pub mod ical;
+pub mod x12;
