@@ -39,6 +39,8 @@ pub struct RosterLine {
     pub minutes: Option<i32>,
     pub participation: String,
     pub progress: String,
+    /// Not on this session's track: added to make up a missed group.
+    pub makeup: bool,
 }
 
 #[derive(Clone, Debug, serde::Serialize)]
@@ -119,7 +121,17 @@ fn session_minutes(c: &mut DbConn, s: &SessionView) -> Result<i32> {
 fn load_roster(c: &mut DbConn, session_id: &str) -> Result<Roster> {
     let s = session(c, session_id)?;
     let minutes = session_minutes(c, &s)?;
-    let patients = expected_patients(c, &s)?;
+    let mut patients: Vec<(PatientRow, bool)> = expected_patients(c, &s)?
+        .into_iter()
+        .map(|p| (p, false))
+        .collect();
+    for m in store::makeups_of_session(c, session_id)? {
+        if !patients.iter().any(|(p, _)| p.id == m.patient_id) {
+            if let Some(p) = episodes::patient_by_id(c, &m.patient_id)? {
+                patients.push((p, true));
+            }
+        }
+    }
     let marks = store::attendance_of_session(c, session_id)?;
     let note = store::note_of_session(c, session_id)?;
     let (entries, addenda) = match &note {
@@ -128,7 +140,7 @@ fn load_roster(c: &mut DbConn, session_id: &str) -> Result<Roster> {
     };
     let lines: Vec<RosterLine> = patients
         .into_iter()
-        .map(|p| {
+        .map(|(p, makeup)| {
             let m = marks.iter().find(|m| m.patient_id == p.id);
             let e = entries.iter().find(|e| e.patient_id == p.id);
             let shown = p
@@ -142,6 +154,7 @@ fn load_roster(c: &mut DbConn, session_id: &str) -> Result<Roster> {
                 minutes: m.map(|m| m.minutes),
                 participation: e.map(|e| e.participation.clone()).unwrap_or_default(),
                 progress: e.map(|e| e.progress.clone()).unwrap_or_default(),
+                makeup,
                 patient_id: p.id,
             }
         })
@@ -296,6 +309,9 @@ impl App {
                         signed_at: None,
                         created_at: now.clone(),
                         updated_at: now,
+                        cosign_required: false,
+                        cosigned_by: None,
+                        cosigned_at: None,
                     };
                     store::insert_note(c, &row)?;
                     row
@@ -361,7 +377,8 @@ impl App {
                     roster.similar_entries.len()
                 )));
             }
-            if !store::sign(c, &note.id, &actor, &stored(ctx.now()))? {
+            let cosign = crate::cosign::author_needs_cosign(c, ctx)?;
+            if !store::sign(c, &note.id, &actor, &stored(ctx.now()), cosign)? {
                 return Err(AppError::Conflict("the group note is already signed".into()));
             }
             let subject = format!("note:{}", note.id);
@@ -407,112 +424,107 @@ impl App {
     }
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct ChartNote {
-    pub note_id: String,
-    pub date: String,
-    pub topic: String,
-    pub interventions: String,
-    pub group_process: String,
-    pub participation: String,
-    pub progress: String,
-    pub signed_at: Option<String>,
-    pub addenda: Vec<AddendumRow>,
-}
-
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct WeekHours {
-    pub week_of: String,
-    pub minutes: u32,
-    pub under_floor: bool,
-}
-
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct Chart {
-    pub patient_id: String,
-    pub mrn: String,
-    pub name: String,
-    pub date_of_birth: String,
-    pub weeks: Vec<WeekHours>,
-    pub two_absences_in_a_row: bool,
-    pub attendance: Vec<(String, String, i32)>,
-    pub notes: Vec<ChartNote>,
+impl App {
+    /// Adds a patient in treatment to a core session that is not on their track, to make
+    /// up a missed group. They then appear on the roster for attendance and the note.
+    pub fn add_makeup(
+        &self,
+        ctx: &Ctx,
+        session_id: &str,
+        patient_id: &str,
+        reason: &str,
+    ) -> Result<()> {
+        ctx.require(Action::RecordAttendance)?;
+        let reason = text(reason, 300, "the reason")?;
+        if reason.is_empty() {
+            return Err(AppError::Invalid(
+                "say which missed group this makes up".into(),
+            ));
+        }
+        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        self.store.write(|c| {
+            let roster = load_roster(c, session_id)?;
+            if roster.session.kind != SessionKind::Core || roster.session.status == "cancelled" {
+                return Err(AppError::Conflict(
+                    "make-ups join a core group that is not cancelled".into(),
+                ));
+            }
+            if roster.note.as_ref().is_some_and(|n| n.status == "signed") {
+                return Err(AppError::Conflict(
+                    "the group note is signed; the roster it documents cannot change".into(),
+                ));
+            }
+            if roster.lines.iter().any(|l| l.patient_id == patient_id) {
+                return Err(AppError::Conflict(format!(
+                    "patient {patient_id} is already on this session's roster"
+                )));
+            }
+            let date: Date = roster
+                .session
+                .local_date
+                .parse()
+                .map_err(|_| AppError::Internal("bad date".into()))?;
+            let in_treatment =
+                crate::calendar::episode_spans_by_patient(c, &roster.session.program_id)?
+                    .into_iter()
+                    .any(|(p, span)| p.id == patient_id && span.in_treatment_on(date));
+            if !in_treatment {
+                return Err(AppError::Conflict(format!(
+                    "patient {patient_id} is not in treatment in this program on {date}"
+                )));
+            }
+            store::insert_makeup(
+                c,
+                &store::MakeupRow {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    session_id: session_id.into(),
+                    patient_id: patient_id.into(),
+                    reason,
+                    added_by: actor,
+                    added_at: stored(ctx.now()),
+                },
+            )?;
+            let subject = format!("session:{session_id}");
+            let mut event = Event::ok("clinical.roster.makeup").subject(&subject);
+            event.patient_id = Some(patient_id);
+            record(c, ctx, event)
+        })
+    }
 }
 
 impl App {
-    /// A patient's chart: hours per week against the 9-hour floor, attendance, and every
-    /// signed group note with the shared narrative and this patient's own entry.
-    pub fn chart(&self, ctx: &Ctx, patient_id: &str) -> Result<Chart> {
-        use iop_domain::hours::{
-            two_absences_in_a_row, weekly_minutes, Attended, Mark as M, WEEKLY_FLOOR_MINUTES,
-        };
-        ctx.require(Action::ReadClinical)?;
-        self.store.write(|c| {
-            let p = episodes::patient_by_id(c, patient_id)?
-                .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
-            let att = store::attendance_of_patient(c, patient_id)?;
-            let records: Vec<Attended> = att
-                .iter()
-                .filter_map(|(a, d)| {
-                    let mark = match a.mark.as_str() {
-                        "present" => M::Present,
-                        "late" => M::Late,
-                        "left_early" => M::LeftEarly,
-                        "absent_excused" => M::AbsentExcused,
-                        _ => M::AbsentUnexcused,
-                    };
-                    Some(Attended {
-                        date: d.parse().ok()?,
-                        mark,
-                        minutes: u32::try_from(a.minutes).unwrap_or(0),
-                    })
-                })
-                .collect();
-            let today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
-            let this_week = iop_domain::calendar::monday_of(today);
-            let weeks = weekly_minutes(&records)
-                .into_iter()
-                .map(|(w, m)| WeekHours {
-                    week_of: w.to_string(),
-                    minutes: m,
-                    under_floor: m < WEEKLY_FLOOR_MINUTES && w < this_week,
-                })
-                .collect();
-            let mut notes = Vec::new();
-            for (n, e, date) in store::signed_notes_of_patient(c, patient_id)? {
-                let addenda = store::addenda(c, &n.id)?;
-                notes.push(ChartNote {
-                    note_id: n.id,
-                    date,
-                    topic: n.topic,
-                    interventions: n.interventions,
-                    group_process: n.group_process,
-                    participation: e.participation,
-                    progress: e.progress,
-                    signed_at: n.signed_at,
-                    addenda,
-                });
+    /// Patients in treatment on the session's date who are not on its roster: those who
+    /// could join it as a make-up, as (patient id, name).
+    pub fn makeup_candidates(&self, ctx: &Ctx, session_id: &str) -> Result<Vec<(String, String)>> {
+        ctx.require(Action::RecordAttendance)?;
+        self.store.read(|c| {
+            let roster = load_roster(c, session_id)?;
+            if roster.session.kind != SessionKind::Core {
+                return Ok(Vec::new());
             }
-            let mut event = Event::ok("clinical.chart.view");
-            event.patient_id = Some(patient_id);
-            record(c, ctx, event)?;
-            let shown = p
-                .preferred_name
-                .clone()
-                .unwrap_or_else(|| p.legal_first_name.clone());
-            Ok(Chart {
-                patient_id: p.id,
-                mrn: p.mrn,
-                name: format!("{shown} {}", p.legal_last_name),
-                date_of_birth: p.date_of_birth,
-                weeks,
-                two_absences_in_a_row: two_absences_in_a_row(&records),
-                attendance: att
+            let date: Date = roster
+                .session
+                .local_date
+                .parse()
+                .map_err(|_| AppError::Internal("bad date".into()))?;
+            let mut out: Vec<(String, String)> =
+                crate::calendar::episode_spans_by_patient(c, &roster.session.program_id)?
                     .into_iter()
-                    .map(|(a, d)| (d, a.mark, a.minutes))
-                    .collect(),
-                notes,
-            })
+                    .filter(|(p, span)| {
+                        span.in_treatment_on(date)
+                            && !roster.lines.iter().any(|l| l.patient_id == p.id)
+                    })
+                    .map(|(p, _)| {
+                        let shown = p
+                            .preferred_name
+                            .clone()
+                            .unwrap_or_else(|| p.legal_first_name.clone());
+                        (p.id, format!("{shown} {} ({})", p.legal_last_name, p.mrn))
+                    })
+                    .collect();
+            out.sort_by(|a, b| a.1.cmp(&b.1));
+            out.dedup_by(|a, b| a.0 == b.0);
+            Ok(out)
         })
     }
 }

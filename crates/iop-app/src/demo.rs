@@ -14,6 +14,8 @@ use iop_store::users::{self, UserRow};
 pub const DEMO_PASSWORD: &str = "demo-password";
 pub const DEMO_TZ: &str = "America/Kentucky/Louisville";
 const DEMO_MARK: &str = "demo_organisation";
+/// Internal marker: the database already holds the demo.
+const ALREADY: &str = "already the demo";
 
 pub const DEMO_ACCOUNTS: &[(&str, &str, Role)] = &[
     ("admin@demo.test", "Avery Admin", Role::Admin),
@@ -39,9 +41,9 @@ impl App {
     /// is; refuses (changing nothing) when the database holds anything else.
     pub fn ensure_demo(&self, ctx: &Ctx) -> Result<DemoOutcome> {
         let password_hash = hash_password(DEMO_PASSWORD)?;
-        self.store.write(|c| {
+        let outcome = self.store.write(|c| {
             if meta::get(c, DEMO_MARK)?.is_some() {
-                return Ok(DemoOutcome::AlreadyDemo);
+                return Err(AppError::Conflict(ALREADY.into()));
             }
             if users::count(c)? > 0 || !org::sites(c)?.is_empty() {
                 return Err(AppError::Conflict(
@@ -109,7 +111,14 @@ impl App {
             crate::demo_calendar::seed(c, ctx, &site.id, &program.id, &track_ids, today)?;
             meta::set(c, DEMO_MARK, &now)?;
             record(c, ctx, Event::ok("demo.seed"))?;
-            Ok(DemoOutcome::Seeded)
-        })
+            Ok((program.id.clone(), today))
+        });
+        let (program_id, today) = match outcome {
+            Ok(v) => v,
+            Err(AppError::Conflict(m)) if m == ALREADY => return Ok(DemoOutcome::AlreadyDemo),
+            Err(e) => return Err(e),
+        };
+        self.seed_demo_clinical(ctx, &program_id, today)?;
+        Ok(DemoOutcome::Seeded)
     }
 }

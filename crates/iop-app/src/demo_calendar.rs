@@ -81,6 +81,7 @@ pub fn seed(
                 credentials: vec![cred.into()],
                 npi: npi.map(str::to_string),
                 user_email: email.map(str::to_string),
+                requires_cosign: false,
             },
         )?);
     }

@@ -100,6 +100,17 @@ impl From<PlanRow> for PlanVersion {
     }
 }
 
+/// The patient's signature on a plan: their typed name, or "signed on paper"; `None`
+/// means the counselor signs.
+pub fn patient_signature(typed: Option<&str>) -> Result<Option<&str>> {
+    match typed.map(str::trim) {
+        Some(name) if name.is_empty() || name.chars().count() > 120 => Err(AppError::Invalid(
+            "type the patient's name as their signature (or \"signed on paper\")".into(),
+        )),
+        other => Ok(other),
+    }
+}
+
 impl App {
     /// Saves the plan as a new version.
     pub fn save_relapse_plan(
@@ -161,6 +172,7 @@ impl App {
         patient_signature: Option<&str>,
     ) -> Result<()> {
         ctx.require(Action::RecordAttendance)?;
+        let patient_signature = self::patient_signature(patient_signature)?;
         let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
         self.store.write(|c| {
             let v = store::versions(c, patient_id)?
@@ -170,13 +182,7 @@ impl App {
                     AppError::NotFound(format!("version {version} of the relapse prevention plan"))
                 })?;
             let at = stored(ctx.now());
-            let signed = match patient_signature.map(str::trim) {
-                Some(name) if name.is_empty() || name.chars().count() > 120 => {
-                    return Err(AppError::Invalid(
-                        "type the patient's name as their signature (or \"signed on paper\")"
-                            .into(),
-                    ));
-                }
+            let signed = match patient_signature {
                 Some(name) => store::sign_patient(c, &v.id, name, &at)?,
                 None => store::sign_counselor(c, &v.id, &actor, &at)?,
             };

@@ -26,6 +26,8 @@ pub enum Action {
     ViewCensus,
     RecordAttendance,
     ReadClinical,
+    CosignNotes,
+    ViewOutcomes,
 }
 
 use Role::*;
@@ -68,6 +70,8 @@ pub const POLICY: &[(Action, &[Role])] = &[
     ),
     (Action::RecordAttendance, &[ClinicalDirector, Counselor]),
     (Action::ReadClinical, &[ClinicalDirector, Counselor]),
+    (Action::CosignNotes, &[ClinicalDirector]),
+    (Action::ViewOutcomes, &[Admin, ClinicalDirector]),
 ];
 
 pub fn allows(role: Role, action: Action) -> bool {
@@ -105,8 +109,10 @@ impl Action {
             Action::OverrideRatio => "override the staff ratio",
             Action::ManageEpisodes => "transfer, graduate or discharge patients",
             Action::ViewCensus => "view the census",
-            Action::RecordAttendance => "take attendance or write group notes",
+            Action::RecordAttendance => "record attendance, clinical notes, plans and measures",
             Action::ReadClinical => "read clinical records",
+            Action::CosignNotes => "co-sign clinical notes",
+            Action::ViewOutcomes => "view the program outcome report",
         }
     }
 }

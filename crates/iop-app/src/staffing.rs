@@ -22,6 +22,7 @@ pub struct NewStaff {
     pub credentials: Vec<String>,
     pub npi: Option<String>,
     pub user_email: Option<String>,
+    pub requires_cosign: bool,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -32,6 +33,7 @@ pub struct StaffView {
     pub npi: Option<String>,
     pub user_id: Option<String>,
     pub active: bool,
+    pub requires_cosign: bool,
 }
 
 impl From<StaffRow> for StaffView {
@@ -48,6 +50,7 @@ impl From<StaffRow> for StaffView {
             npi: r.npi,
             user_id: r.user_id,
             active: r.active,
+            requires_cosign: r.requires_cosign,
         }
     }
 }
@@ -122,6 +125,7 @@ pub fn insert_staff_row(c: &mut DbConn, ctx: &Ctx, new: NewStaff) -> Result<Stri
             npi,
             active: true,
             created_at: stored(ctx.now()),
+            requires_cosign: new.requires_cosign,
         },
     )?;
     let subject = format!("staff:{id}");

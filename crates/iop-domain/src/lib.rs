@@ -5,7 +5,9 @@
 
 pub mod account;
 pub mod admissions;
+pub mod appointments;
 pub mod audit;
+pub mod billing;
 pub mod calendar;
 pub mod curriculum;
 pub mod graduation;
@@ -17,8 +19,10 @@ pub mod metrics;
 pub mod money;
 pub mod notes;
 pub mod npi;
+pub mod outcomes;
 pub mod program;
 pub mod ratio;
+pub mod reminders;
 pub mod role;
 pub mod roster;
 pub mod scoring;

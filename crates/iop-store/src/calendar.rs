@@ -59,6 +59,8 @@ pub struct StaffRow {
     pub npi: Option<String>,
     pub active: bool,
     pub created_at: String,
+    /// Their notes need a clinical director's co-signature (staff under supervision).
+    pub requires_cosign: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

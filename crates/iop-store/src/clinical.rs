@@ -1,7 +1,9 @@
 //! Attendance and group notes.
 
 use crate::db::{DbConn, Result};
-use crate::schema::{attendance, group_notes, note_addenda, note_entries, sessions};
+use crate::schema::{
+    attendance, group_notes, note_addenda, note_entries, session_makeups, sessions,
+};
 use diesel::prelude::*;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -30,6 +32,9 @@ pub struct GroupNoteRow {
     pub signed_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    pub cosign_required: bool,
+    pub cosigned_by: Option<String>,
+    pub cosigned_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -148,7 +153,13 @@ pub fn replace_entries(conn: &mut DbConn, note_id: &str, rows: &[NoteEntryRow]) 
     Ok(())
 }
 
-pub fn sign(conn: &mut DbConn, note_id: &str, by: &str, at: &str) -> Result<bool> {
+pub fn sign(
+    conn: &mut DbConn,
+    note_id: &str,
+    by: &str,
+    at: &str,
+    cosign_required: bool,
+) -> Result<bool> {
     Ok(diesel::update(
         group_notes::table
             .find(note_id)
@@ -159,6 +170,7 @@ pub fn sign(conn: &mut DbConn, note_id: &str, by: &str, at: &str) -> Result<bool
         group_notes::signed_by.eq(by),
         group_notes::signed_at.eq(at),
         group_notes::updated_at.eq(at),
+        group_notes::cosign_required.eq(cosign_required),
     ))
     .execute(conn)?
         == 1)
@@ -213,4 +225,67 @@ pub fn first_attended_on_or_after(
         .order(sessions::local_date.asc())
         .first(conn)
         .optional()?)
+}
+
+/// Adds a clinical director's co-signature to a signed note that awaits one.
+pub fn cosign(conn: &mut DbConn, note_id: &str, by: &str, at: &str) -> Result<bool> {
+    Ok(diesel::update(
+        group_notes::table
+            .find(note_id)
+            .filter(group_notes::status.eq("signed"))
+            .filter(group_notes::cosign_required.eq(true))
+            .filter(group_notes::cosigned_at.is_null()),
+    )
+    .set((
+        group_notes::cosigned_by.eq(by),
+        group_notes::cosigned_at.eq(at),
+    ))
+    .execute(conn)?
+        == 1)
+}
+
+/// Signed group notes still waiting for a co-signature, with the session date, oldest first.
+pub fn notes_awaiting_cosign(conn: &mut DbConn) -> Result<Vec<(GroupNoteRow, String)>> {
+    Ok(group_notes::table
+        .inner_join(sessions::table)
+        .filter(group_notes::cosign_required.eq(true))
+        .filter(group_notes::cosigned_at.is_null())
+        .order(sessions::local_date.asc())
+        .select((GroupNoteRow::as_select(), sessions::local_date))
+        .load(conn)?)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[diesel(table_name = session_makeups)]
+pub struct MakeupRow {
+    pub id: String,
+    pub session_id: String,
+    pub patient_id: String,
+    pub reason: String,
+    pub added_by: String,
+    pub added_at: String,
+}
+
+pub fn makeups_of_session(conn: &mut DbConn, session_id: &str) -> Result<Vec<MakeupRow>> {
+    Ok(session_makeups::table
+        .filter(session_makeups::session_id.eq(session_id))
+        .select(MakeupRow::as_select())
+        .load(conn)?)
+}
+
+/// Adds a make-up patient; false when they were already on this session as a make-up.
+pub fn insert_makeup(conn: &mut DbConn, row: &MakeupRow) -> Result<bool> {
+    let exists = session_makeups::table
+        .filter(session_makeups::session_id.eq(&row.session_id))
+        .filter(session_makeups::patient_id.eq(&row.patient_id))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    if exists {
+        return Ok(false);
+    }
+    diesel::insert_into(session_makeups::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(true)
 }

@@ -10,6 +10,7 @@ pub mod clinical;
 pub mod db;
 pub mod dialect;
 pub mod episodes;
+pub mod individual;
 pub mod measures;
 pub mod meta;
 pub mod org;

@@ -52,6 +52,30 @@ pub fn measures_of(conn: &mut DbConn, patient_id: &str) -> Result<Vec<MeasureRow
         .load(conn)?)
 }
 
+/// Every measure of one instrument, oldest first (the outcome report reads them all).
+pub fn measures_of_instrument(conn: &mut DbConn, instrument: &str) -> Result<Vec<MeasureRow>> {
+    Ok(measures::table
+        .filter(measures::instrument.eq(instrument))
+        .order((measures::taken_on.asc(), measures::recorded_at.asc()))
+        .select(MeasureRow::as_select())
+        .load(conn)?)
+}
+
+/// The date of each listed patient's latest measure of one instrument.
+pub fn latest_taken(
+    conn: &mut DbConn,
+    instrument: &str,
+    patient_ids: &[String],
+) -> Result<Vec<(String, Option<String>)>> {
+    use diesel::dsl::max;
+    Ok(measures::table
+        .filter(measures::instrument.eq(instrument))
+        .filter(measures::patient_id.eq_any(patient_ids))
+        .group_by(measures::patient_id)
+        .select((measures::patient_id, max(measures::taken_on)))
+        .load(conn)?)
+}
+
 pub fn insert_alert(conn: &mut DbConn, row: &AlertRow) -> Result<()> {
     diesel::insert_into(alerts::table)
         .values(row)

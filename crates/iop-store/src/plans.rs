@@ -1,7 +1,7 @@
-//! Relapse prevention plans, one row per version.
+//! Relapse prevention plans and treatment plans, one row per version.
 
 use crate::db::{DbConn, Result};
-use crate::schema::relapse_plans;
+use crate::schema::{relapse_plans, treatment_plans};
 use diesel::prelude::*;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
@@ -62,4 +62,83 @@ pub fn sign_counselor(conn: &mut DbConn, id: &str, by: &str, at: &str) -> Result
     ))
     .execute(conn)?
         == 1)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[diesel(table_name = treatment_plans)]
+pub struct TreatmentPlanRow {
+    pub id: String,
+    pub patient_id: String,
+    pub version: i32,
+    /// JSON of problems, goals, objectives and interventions.
+    pub content: String,
+    /// The date the plan is next due for review.
+    pub review_due: String,
+    pub created_by: String,
+    pub created_at: String,
+    pub patient_signature: Option<String>,
+    pub patient_signed_at: Option<String>,
+    pub counselor_signed_by: Option<String>,
+    pub counselor_signed_at: Option<String>,
+}
+
+pub fn treatment_versions(conn: &mut DbConn, patient_id: &str) -> Result<Vec<TreatmentPlanRow>> {
+    Ok(treatment_plans::table
+        .filter(treatment_plans::patient_id.eq(patient_id))
+        .order(treatment_plans::version.desc())
+        .select(TreatmentPlanRow::as_select())
+        .load(conn)?)
+}
+
+pub fn insert_treatment(conn: &mut DbConn, row: &TreatmentPlanRow) -> Result<()> {
+    diesel::insert_into(treatment_plans::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Signs a treatment plan version, by the patient (`Some(name)`) or the counselor.
+pub fn sign_treatment(
+    conn: &mut DbConn,
+    id: &str,
+    patient_name: Option<&str>,
+    counselor: &str,
+    at: &str,
+) -> Result<bool> {
+    let target = treatment_plans::table.find(id);
+    let n = match patient_name {
+        Some(name) => diesel::update(target.filter(treatment_plans::patient_signed_at.is_null()))
+            .set((
+                treatment_plans::patient_signature.eq(name),
+                treatment_plans::patient_signed_at.eq(at),
+            ))
+            .execute(conn)?,
+        None => diesel::update(target.filter(treatment_plans::counselor_signed_at.is_null()))
+            .set((
+                treatment_plans::counselor_signed_by.eq(counselor),
+                treatment_plans::counselor_signed_at.eq(at),
+            ))
+            .execute(conn)?,
+    };
+    Ok(n == 1)
+}
+
+/// The review date of each listed patient's latest treatment plan version.
+pub fn latest_reviews(conn: &mut DbConn, patient_ids: &[String]) -> Result<Vec<(String, String)>> {
+    let rows: Vec<(String, i32, String)> = treatment_plans::table
+        .filter(treatment_plans::patient_id.eq_any(patient_ids))
+        .order((treatment_plans::patient_id, treatment_plans::version.desc()))
+        .select((
+            treatment_plans::patient_id,
+            treatment_plans::version,
+            treatment_plans::review_due,
+        ))
+        .load(conn)?;
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (patient, _, due) in rows {
+        if out.last().is_none_or(|(p, _)| *p != patient) {
+            out.push((patient, due));
+        }
+    }
+    Ok(out)
 }

@@ -171,6 +171,7 @@ diesel::table! {
         npi -> Nullable<Text>,
         active -> Bool,
         created_at -> Text,
+        requires_cosign -> Bool,
     }
 }
 
@@ -307,6 +308,9 @@ diesel::table! {
         signed_at -> Nullable<Text>,
         created_at -> Text,
         updated_at -> Text,
+        cosign_required -> Bool,
+        cosigned_by -> Nullable<Text>,
+        cosigned_at -> Nullable<Text>,
     }
 }
 
@@ -391,6 +395,72 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    appointments (id) {
+        id -> Text,
+        patient_id -> Text,
+        staff_id -> Text,
+        starts_at -> Text,
+        planned_minutes -> Integer,
+        mode -> Text,
+        telehealth_link -> Nullable<Text>,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    individual_notes (id) {
+        id -> Text,
+        appointment_id -> Text,
+        started_at -> Text,
+        ended_at -> Text,
+        minutes -> Integer,
+        goal -> Text,
+        narrative -> Text,
+        plan -> Text,
+        status -> Text,
+        author_id -> Text,
+        signed_by -> Nullable<Text>,
+        signed_at -> Nullable<Text>,
+        cosign_required -> Bool,
+        cosigned_by -> Nullable<Text>,
+        cosigned_at -> Nullable<Text>,
+        created_at -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    treatment_plans (id) {
+        id -> Text,
+        patient_id -> Text,
+        version -> Integer,
+        content -> Text,
+        review_due -> Text,
+        created_by -> Text,
+        created_at -> Text,
+        patient_signature -> Nullable<Text>,
+        patient_signed_at -> Nullable<Text>,
+        counselor_signed_by -> Nullable<Text>,
+        counselor_signed_at -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    session_makeups (id) {
+        id -> Text,
+        session_id -> Text,
+        patient_id -> Text,
+        reason -> Text,
+        added_by -> Text,
+        added_at -> Text,
+    }
+}
+
 diesel::joinable!(attendance -> sessions (session_id));
 diesel::joinable!(group_notes -> sessions (session_id));
 diesel::joinable!(note_entries -> group_notes (note_id));
@@ -398,6 +468,7 @@ diesel::joinable!(session_facilitators -> sessions (session_id));
 diesel::joinable!(session_facilitators -> staff (staff_id));
 diesel::joinable!(episode_tracks -> episodes (episode_id));
 diesel::joinable!(episodes -> patients (patient_id));
+diesel::joinable!(individual_notes -> appointments (appointment_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     meta,
@@ -428,4 +499,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     alerts,
     drug_screens,
     relapse_plans,
+    appointments,
+    individual_notes,
+    treatment_plans,
+    session_makeups,
 );

@@ -353,7 +353,7 @@ pub async fn save_plan(
 #[serde(deny_unknown_fields)]
 pub struct PlanSignRequest {
     /// The patient's typed name (or "signed on paper"); leave out for the counselor's signature.
-    patient_signature: Option<String>,
+    pub(crate) patient_signature: Option<String>,
 }
 
 /// Sign a version of the plan (patient or counselor).

@@ -5,6 +5,7 @@ pub mod admissions;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod care;
 pub mod clinical;
 pub mod me;
 pub mod openapi;

@@ -22,6 +22,7 @@ pub struct Staff {
     npi: Option<String>,
     user_id: Option<String>,
     active: bool,
+    requires_cosign: bool,
 }
 
 /// Staff profiles.
@@ -38,6 +39,7 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Js
                 npi: s.npi,
                 user_id: s.user_id,
                 active: s.active,
+                requires_cosign: s.requires_cosign,
             })
             .collect(),
     ))
@@ -54,6 +56,9 @@ pub struct NewStaffRequest {
     npi: Option<String>,
     /// The staff member's sign-in account, if they have one.
     user_email: Option<String>,
+    /// Their notes need a clinical director's co-signature (staff under supervision).
+    #[serde(default)]
+    requires_cosign: bool,
 }
 
 /// Add a staff profile.
@@ -70,6 +75,7 @@ pub async fn add(
         credentials: r.credentials,
         npi: r.npi,
         user_email: r.user_email,
+        requires_cosign: r.requires_cosign,
     };
     let id = blocking(move || app.add_staff(&caller.ctx, new)).await?;
     Ok((StatusCode::CREATED, Json(super::users::Created::new(id))))

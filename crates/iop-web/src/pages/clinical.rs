@@ -10,7 +10,8 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use iop_app::clinical::{Chart, Mark, NoteInput, Roster, MARKS};
+use iop_app::chart::Chart;
+use iop_app::clinical::{Mark, NoteInput, Roster, MARKS};
 use iop_app::AppError;
 use serde::Deserialize;
 
@@ -23,6 +24,8 @@ struct SessionPage {
     signed: bool,
     /// The draft's topic, or the session's curriculum topic for a new note.
     note_topic: String,
+    /// Patients who could join as a make-up (id, name); empty once signed.
+    candidates: Vec<(String, String)>,
     error: Option<String>,
     notice: Option<String>,
 }
@@ -32,7 +35,7 @@ pub struct Flash {
     done: Option<String>,
 }
 
-async fn session_page(
+pub(crate) async fn session_page(
     state: &AppState,
     caller: Caller,
     id: String,
@@ -42,7 +45,19 @@ async fn session_page(
     let shell = Shell::new(&caller, "/tonight");
     let app = state.app.clone();
     let ctx = caller.ctx.clone();
-    let r = blocking(move || app.roster(&ctx, &id)).await?;
+    let writer =
+        iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::RecordAttendance);
+    let (r, candidates) = blocking(move || {
+        let r = app.roster(&ctx, &id)?;
+        let open = r.note.as_ref().is_none_or(|n| n.status != "signed");
+        let candidates = if writer && open {
+            app.makeup_candidates(&ctx, &id)?
+        } else {
+            Vec::new()
+        };
+        Ok((r, candidates))
+    })
+    .await?;
     let signed = r.note.as_ref().is_some_and(|n| n.status == "signed");
     let code = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -61,6 +76,7 @@ async fn session_page(
         marks: MARKS,
         signed,
         note_topic,
+        candidates,
         error,
         notice,
     })?;
@@ -77,6 +93,8 @@ pub async fn show(
     let notice = f.done.map(|d| {
         if d == "signed" {
             "The group note is signed.".to_string()
+        } else if d == "makeup" {
+            "The make-up patient is on the roster.".to_string()
         } else {
             "Saved.".to_string()
         }
@@ -195,10 +213,15 @@ struct ChartPage {
     instruments: &'static [(&'static str, &'static str, usize)],
     occasions: &'static [&'static str],
     today: String,
+    /// The signed-in clinician's staff profile, and free times for an individual session with them.
+    writer: bool,
+    my_staff: Option<String>,
+    proposals: Vec<String>,
+    staff: Vec<iop_app::staffing::StaffView>,
     error: Option<String>,
 }
 
-async fn chart_page(
+pub(crate) async fn chart_page(
     state: &AppState,
     caller: Caller,
     id: String,
@@ -207,16 +230,26 @@ async fn chart_page(
     let shell = Shell::new(&caller, "/census");
     let app = state.app.clone();
     let ctx = caller.ctx.clone();
-    let (c, measures, screens) = blocking(move || {
-        Ok((
-            app.chart(&ctx, &id)?,
-            app.measures(&ctx, &id)?,
-            app.screens(&ctx, &id)?,
-        ))
+    let writer =
+        iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::RecordAttendance);
+    let (c, my_staff, proposals, staff) = blocking(move || {
+        let c = app.chart(&ctx, &id)?;
+        if !writer {
+            return Ok((c, None, Vec::new(), Vec::new()));
+        }
+        let me = app.my_staff_id(&ctx)?;
+        let proposals = match &me {
+            Some(s) if c.treatment_active => app.propose_appointment_times(&ctx, &id, s, 50, 14)?,
+            _ => Vec::new(),
+        };
+        Ok((c, me, proposals, app.staff(&ctx)?))
     })
     .await?;
-    let screens = screens
-        .into_iter()
+    let measures = c.measures.clone();
+    let screens = c
+        .drug_screens
+        .iter()
+        .cloned()
         .map(|s| {
             let results = serde_json::from_str(&s.results).unwrap_or_default();
             (s, results)
@@ -241,6 +274,10 @@ async fn chart_page(
         instruments: iop_app::measures::INSTRUMENTS,
         occasions: iop_app::measures::OCCASIONS,
         today,
+        writer,
+        my_staff,
+        proposals,
+        staff,
         error,
     };
     let mut res = render(&page)?;

@@ -15,6 +15,8 @@ struct DashboardPage {
     shell: Shell,
     programs: Vec<ProgramOverview>,
     alerts: Vec<iop_app::iop_store::measures::AlertRow>,
+    due: Vec<iop_app::reminders::Due>,
+    cosign: Vec<iop_app::cosign::AwaitingCosign>,
 }
 
 pub async fn home() -> Response {
@@ -24,19 +26,31 @@ pub async fn home() -> Response {
 pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/dashboard");
     let app = state.app.clone();
-    let clinical = iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::ReadClinical);
-    let (programs, alerts) = blocking(move || {
-        let alerts = if clinical {
-            app.my_alerts(&caller.ctx)?
+    let role = caller.authed.actor.role;
+    let clinical = iop_app::policy::allows(role, iop_app::Action::ReadClinical);
+    let cosigner = iop_app::policy::allows(role, iop_app::Action::CosignNotes);
+    let (programs, alerts, due, cosign) = blocking(move || {
+        let (alerts, due) = if clinical {
+            (
+                app.my_alerts(&caller.ctx)?,
+                app.clinical_reminders(&caller.ctx)?,
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let cosign = if cosigner {
+            app.notes_awaiting_cosign(&caller.ctx)?
         } else {
             Vec::new()
         };
-        Ok((app.organisation(&caller.ctx)?, alerts))
+        Ok((app.organisation(&caller.ctx)?, alerts, due, cosign))
     })
     .await?;
     render(&DashboardPage {
         shell,
         programs,
         alerts,
+        due,
+        cosign,
     })
 }

@@ -4,6 +4,7 @@ pub mod admissions;
 pub mod assets;
 pub mod audit;
 pub mod calendar;
+pub mod care;
 pub mod clinical;
 pub mod closures;
 pub mod dashboard;

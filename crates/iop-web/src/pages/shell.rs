@@ -30,6 +30,7 @@ const NAV: &[(&str, &str, Action)] = &[
     ("/staffing", "Staffing", Action::ViewStaffing),
     ("/staff", "Staff", Action::ViewStaffing),
     ("/closures", "Closures", Action::ViewCalendar),
+    ("/reports/outcomes", "Outcomes", Action::ViewOutcomes),
     ("/organisation", "Programs", Action::ViewOrganisation),
     ("/admin/users", "Staff accounts", Action::ViewUsers),
     ("/admin/audit", "Audit log", Action::ViewAuditLog),

@@ -95,6 +95,8 @@ pub struct AddForm {
     npi: String,
     #[serde(default)]
     user_email: String,
+    /// A checkbox: present when ticked.
+    requires_cosign: Option<String>,
 }
 
 pub async fn add(
@@ -112,6 +114,7 @@ pub async fn add(
             .collect(),
         npi: Some(f.npi).filter(|n| !n.trim().is_empty()),
         user_email: Some(f.user_email).filter(|e| !e.trim().is_empty()),
+        requires_cosign: f.requires_cosign.is_some(),
     };
     match blocking(move || app.add_staff(&ctx, new)).await {
         Ok(_) => Ok(Redirect::to("/staff?added=1").into_response()),

@@ -3,7 +3,7 @@
 use crate::common::{Auth, TestApp};
 use axum::http::StatusCode;
 
-fn today() -> jiff::civil::Date {
+pub fn today() -> jiff::civil::Date {
     jiff::Timestamp::now()
         .to_zoned(jiff::tz::TimeZone::get("America/Kentucky/Louisville").expect("tz"))
         .date()
@@ -11,7 +11,7 @@ fn today() -> jiff::civil::Date {
 
 /// The latest core session of the seven-patient Mon/Tue/Thu track in an earlier week
 /// (a week's hours are judged once the week is over).
-async fn past_session(t: &TestApp, token: &str) -> serde_json::Value {
+pub async fn past_session(t: &TestApp, token: &str) -> serde_json::Value {
     let to = iop_domain::calendar::monday_of(today())
         .checked_sub(jiff::Span::new().days(1))
         .expect("date");
@@ -34,7 +34,7 @@ async fn past_session(t: &TestApp, token: &str) -> serde_json::Value {
 }
 
 /// A patient on the roster of `past_session`.
-async fn patient_of_last_week(t: &TestApp, token: &str) -> String {
+pub async fn patient_of_last_week(t: &TestApp, token: &str) -> String {
     let s = past_session(t, token).await;
     let roster = t
         .get(
@@ -203,7 +203,13 @@ async fn attendance_and_a_signed_group_note_reach_every_attendees_chart_and_stay
             )
             .await
             .json();
-        let notes = chart["notes"].as_array().expect("notes");
+        // The demo's earlier weeks are documented too: pick this session's note.
+        let notes: Vec<&serde_json::Value> = chart["notes"]
+            .as_array()
+            .expect("notes")
+            .iter()
+            .filter(|n| n["note_id"] == note_id.as_str())
+            .collect();
         assert_eq!(notes.len(), 1, "{chart}");
         assert_eq!(
             notes[0]["participation"],
@@ -363,23 +369,34 @@ async fn phq9_item_nine_alerts_the_primary_counselor_and_the_director_and_measur
         .checked_sub(jiff::Span::new().days(14))
         .expect("date")
         .to_string();
+    // The demo holds one open alert already; count from there.
+    let open = |token: String| {
+        let t = &t;
+        async move {
+            let v = t.get("/api/v1/alerts", Auth::Bearer(&token)).await.json();
+            v.as_array().cloned().unwrap_or_default()
+        }
+    };
+    let before = open(counselor.clone()).await.len();
+    let before_director = open(director.clone()).await.len();
     let first = t.post_json(&format!("/api/v1/patients/{patient}/measures"), Auth::Bearer(&counselor), serde_json::json!({ "instrument": "phq9", "occasion": "intake", "taken_on": intake, "items": [2, 2, 2, 2, 2, 1, 1, 1, 0] })).await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
-    assert_eq!(
-        t.get("/api/v1/alerts", Auth::Bearer(&counselor))
-            .await
-            .json()
-            .as_array()
-            .map(Vec::len),
-        Some(0),
-        "item 9 was 0"
-    );
+    assert_eq!(open(counselor.clone()).await.len(), before, "item 9 was 0");
     let second = t.post_json(&format!("/api/v1/patients/{patient}/measures"), Auth::Bearer(&counselor), serde_json::json!({ "instrument": "phq9", "occasion": "biweekly", "taken_on": day, "items": [1, 0, 0, 0, 0, 0, 0, 0, 1] })).await;
     assert_eq!(second.status, StatusCode::CREATED);
-    for token in [&counselor, &director] {
-        let alerts = t.get("/api/v1/alerts", Auth::Bearer(token)).await.json();
-        assert_eq!(alerts.as_array().map(Vec::len), Some(1), "{alerts}");
-        assert_eq!(alerts[0]["patient_id"], patient.as_str());
+    let new_alert = |alerts: &[serde_json::Value]| {
+        alerts
+            .iter()
+            .find(|a| {
+                a["patient_id"] == patient.as_str()
+                    && a["detail"].as_str().is_some_and(|d| d.contains(&day))
+            })
+            .cloned()
+    };
+    for (token, n) in [(&counselor, before), (&director, before_director)] {
+        let alerts = open(token.clone()).await;
+        assert_eq!(alerts.len(), n + 1, "{alerts:?}");
+        assert!(new_alert(&alerts).is_some(), "{alerts:?}");
     }
     let b = t.login("director@demo.test").await;
     assert!(t
@@ -387,10 +404,7 @@ async fn phq9_item_nine_alerts_the_primary_counselor_and_the_director_and_measur
         .await
         .body
         .contains("Safety alerts"));
-    let id = t
-        .get("/api/v1/alerts", Auth::Bearer(&director))
-        .await
-        .json()[0]["id"]
+    let id = new_alert(&open(director.clone()).await).expect("alert")["id"]
         .as_str()
         .expect("id")
         .to_string();
@@ -404,21 +418,11 @@ async fn phq9_item_nine_alerts_the_primary_counselor_and_the_director_and_measur
         .status,
         StatusCode::NO_CONTENT
     );
+    assert_eq!(open(director.clone()).await.len(), before_director);
+
     assert_eq!(
-        t.get("/api/v1/alerts", Auth::Bearer(&director))
-            .await
-            .json()
-            .as_array()
-            .map(Vec::len),
-        Some(0)
-    );
-    assert_eq!(
-        t.get("/api/v1/alerts", Auth::Bearer(&counselor))
-            .await
-            .json()
-            .as_array()
-            .map(Vec::len),
-        Some(1),
+        open(counselor.clone()).await.len(),
+        before + 1,
         "the counselor's own alert stays until they acknowledge it"
     );
 
@@ -429,8 +433,13 @@ async fn phq9_item_nine_alerts_the_primary_counselor_and_the_director_and_measur
         )
         .await
         .json();
-    assert_eq!(measures[0]["total"], 13);
-    assert_eq!(measures[0]["band"], "moderate");
+    let mine = measures
+        .as_array()
+        .expect("measures")
+        .iter()
+        .find(|m| m["taken_on"] == intake.as_str() && m["instrument"] == "phq9" && m["total"] == 13)
+        .expect("the intake PHQ-9 recorded above");
+    assert_eq!(mine["band"], "moderate");
     let svg = t
         .get(
             &format!("/patients/{patient}/measures.svg"),

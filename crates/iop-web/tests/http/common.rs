@@ -234,11 +234,15 @@ impl TestApp {
     }
 
     pub async fn token(&self, email: &str) -> String {
+        self.token_with(email, PASSWORD).await
+    }
+
+    pub async fn token_with(&self, email: &str, password: &str) -> String {
         let res = self
             .post_json(
                 "/api/v1/auth/token",
                 Auth::None,
-                serde_json::json!({ "email": email, "password": PASSWORD }),
+                serde_json::json!({ "email": email, "password": password }),
             )
             .await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);

@@ -6,6 +6,7 @@ mod admissions;
 mod auth;
 mod bad_input;
 mod calendar;
+mod care;
 mod clinical;
 mod common;
 mod organisation;

@@ -1,0 +1,98 @@
+//! Co-signature: notes written by staff under supervision are signed by them and then
+//! co-signed by a clinical director. The note stays locked throughout.
+
+use crate::audit::{record, Event};
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_domain::time::stored;
+use iop_store::{calendar as cal, clinical, individual, DbConn};
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct AwaitingCosign {
+    /// "group" or "individual".
+    pub kind: &'static str,
+    pub note_id: String,
+    pub date: String,
+    pub author_id: String,
+    pub signed_at: Option<String>,
+    /// Where the note is read: the session or the patient's chart.
+    pub link: String,
+}
+
+/// Whether the note's author must have it co-signed (their staff profile says so).
+pub(crate) fn author_needs_cosign(c: &mut DbConn, ctx: &Ctx) -> Result<bool> {
+    match ctx.actor() {
+        Some(a) => {
+            Ok(cal::staff_by_user(c, &a.user_id.to_string())?.is_some_and(|s| s.requires_cosign))
+        }
+        None => Ok(false),
+    }
+}
+
+impl App {
+    /// Signed notes still waiting for a clinical director's co-signature, oldest first.
+    pub fn notes_awaiting_cosign(&self, ctx: &Ctx) -> Result<Vec<AwaitingCosign>> {
+        ctx.require(Action::CosignNotes)?;
+        self.store.read(|c| {
+            let mut out: Vec<AwaitingCosign> = clinical::notes_awaiting_cosign(c)?
+                .into_iter()
+                .map(|(n, date)| AwaitingCosign {
+                    kind: "group",
+                    link: format!("/sessions/{}", n.session_id),
+                    note_id: n.id,
+                    date,
+                    author_id: n.author_id,
+                    signed_at: n.signed_at,
+                })
+                .collect();
+            out.extend(
+                individual::awaiting_cosign(c)?
+                    .into_iter()
+                    .map(|(n, a)| AwaitingCosign {
+                        kind: "individual",
+                        link: format!("/patients/{}", a.patient_id),
+                        note_id: n.id,
+                        date: a.starts_at.get(..10).unwrap_or_default().to_string(),
+                        author_id: n.author_id,
+                        signed_at: n.signed_at,
+                    }),
+            );
+            out.sort_by(|a, b| a.date.cmp(&b.date));
+            Ok(out)
+        })
+    }
+
+    /// A clinical director co-signs a signed note that awaits it.
+    pub fn cosign_note(&self, ctx: &Ctx, kind: &str, note_id: &str) -> Result<()> {
+        ctx.require(Action::CosignNotes)?;
+        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        let at = stored(ctx.now());
+        self.store.write(|c| {
+            let done = match kind {
+                "group" => {
+                    let n = clinical::note_by_id(c, note_id)?
+                        .ok_or_else(|| AppError::NotFound(format!("note {note_id}")))?;
+                    if n.author_id == actor {
+                        return Err(AppError::Conflict("a note is co-signed by someone other than its author".into()));
+                    }
+                    clinical::cosign(c, note_id, &actor, &at)?
+                }
+                "individual" => individual::cosign(c, note_id, &actor, &at)?,
+                _ => {
+                    return Err(AppError::Invalid(
+                        "the kind of note is \"group\" or \"individual\"".into(),
+                    ))
+                }
+            };
+            if !done {
+                return Err(AppError::Conflict(format!(
+                    "note {note_id} is not waiting for a co-signature (not found, not signed, not needing one, or already co-signed)"
+                )));
+            }
+            let subject = format!("note:{note_id}");
+            record(c, ctx, Event::ok("clinical.note.cosign").subject(&subject))
+        })
+    }
+}

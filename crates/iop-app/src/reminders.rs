@@ -1,0 +1,108 @@
+//! What is due on the clinician's desk: measures (intake, then every two weeks) and
+//! treatment plans (within a week of admission, then every 30 days). Counselors see
+//! their own patients; clinical directors see everyone.
+
+use crate::calendar::load_program;
+use crate::ctx::Ctx;
+use crate::error::Result;
+use crate::policy::Action;
+use crate::App;
+use iop_domain::reminders::{measure_due, plan_due};
+use iop_domain::Role;
+use iop_store::{calendar as cal, episodes, measures, org, plans};
+use jiff::civil::Date;
+use std::collections::HashMap;
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Due {
+    pub patient_id: String,
+    pub mrn: String,
+    pub name: String,
+    /// "PHQ-9, GAD-7 and BAM" or "treatment plan" or "treatment plan review".
+    pub what: &'static str,
+    pub due: String,
+}
+
+impl App {
+    /// Paperwork due today or overdue, soonest first.
+    pub fn clinical_reminders(&self, ctx: &Ctx) -> Result<Vec<Due>> {
+        ctx.require(Action::ReadClinical)?;
+        self.store.read(|c| {
+            let own_staff = match ctx.actor() {
+                Some(a) if a.role == Role::Counselor => {
+                    cal::staff_by_user(c, &a.user_id.to_string())?
+                        .map(|s| s.id)
+                        .or(Some(String::new()))
+                }
+                _ => None,
+            };
+            let program_ids: Vec<String> = org::programs(c)?.into_iter().map(|p| p.id).collect();
+            // "Today" is the program's own date at its site.
+            let mut today_of: HashMap<String, Date> = HashMap::new();
+            for id in &program_ids {
+                today_of.insert(id.clone(), load_program(c, id)?.today(ctx.now()));
+            }
+            let active: Vec<_> = episodes::active_with_patients(c, &program_ids)?
+                .into_iter()
+                .filter(|(e, _)| {
+                    own_staff
+                        .as_ref()
+                        .is_none_or(|s| e.primary_counselor_id.as_ref() == Some(s))
+                })
+                .collect();
+            let ids: Vec<String> = active.iter().map(|(_, p)| p.id.clone()).collect();
+            let last_phq: HashMap<String, Option<String>> =
+                measures::latest_taken(c, "phq9", &ids)?
+                    .into_iter()
+                    .collect();
+            let reviews: HashMap<String, String> =
+                plans::latest_reviews(c, &ids)?.into_iter().collect();
+            let mut out = Vec::new();
+            for (e, p) in active {
+                let (Ok(admitted), Some(&today)) =
+                    (e.admit_date.parse::<Date>(), today_of.get(&e.program_id))
+                else {
+                    continue;
+                };
+                let last = last_phq
+                    .get(&p.id)
+                    .cloned()
+                    .flatten()
+                    .and_then(|d| d.parse().ok());
+                let review = reviews.get(&p.id).and_then(|d| d.parse().ok());
+                let shown = p
+                    .preferred_name
+                    .clone()
+                    .unwrap_or_else(|| p.legal_first_name.clone());
+                let name = format!("{shown} {}", p.legal_last_name);
+                let m = measure_due(admitted, last);
+                if m <= today {
+                    out.push(Due {
+                        patient_id: p.id.clone(),
+                        mrn: p.mrn.clone(),
+                        name: name.clone(),
+                        what: "PHQ-9, GAD-7 and BAM",
+                        due: m.to_string(),
+                    });
+                }
+                let t = plan_due(admitted, review);
+                if t <= today {
+                    let what = if review.is_some() {
+                        "treatment plan review"
+                    } else {
+                        "treatment plan"
+                    };
+                    out.push(Due {
+                        patient_id: p.id,
+                        mrn: p.mrn,
+                        name,
+                        what,
+                        due: t.to_string(),
+                    });
+                }
+            }
+            out.sort_by(|a, b| a.due.cmp(&b.due));
+            Ok(out)
+        })
+    }
+}

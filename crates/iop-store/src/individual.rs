@@ -1,0 +1,170 @@
+//! Individual counseling: appointments and their notes.
+
+use crate::db::{DbConn, Result};
+use crate::schema::{appointments, individual_notes};
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize)]
+#[diesel(table_name = appointments, treat_none_as_null = true)]
+pub struct AppointmentRow {
+    pub id: String,
+    pub patient_id: String,
+    pub staff_id: String,
+    /// Stored UTC instant.
+    pub starts_at: String,
+    pub planned_minutes: i32,
+    pub mode: String,
+    pub telehealth_link: Option<String>,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub created_by: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize)]
+#[diesel(table_name = individual_notes, treat_none_as_null = true)]
+pub struct IndividualNoteRow {
+    pub id: String,
+    pub appointment_id: String,
+    /// Face-to-face start and stop, stored UTC instants (billing needs the minutes).
+    pub started_at: String,
+    pub ended_at: String,
+    pub minutes: i32,
+    /// The treatment-plan goal the session worked on.
+    pub goal: String,
+    pub narrative: String,
+    pub plan: String,
+    pub status: String,
+    pub author_id: String,
+    pub signed_by: Option<String>,
+    pub signed_at: Option<String>,
+    pub cosign_required: bool,
+    pub cosigned_by: Option<String>,
+    pub cosigned_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+pub fn insert_appointment(conn: &mut DbConn, row: &AppointmentRow) -> Result<()> {
+    diesel::insert_into(appointments::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn appointment(conn: &mut DbConn, id: &str) -> Result<Option<AppointmentRow>> {
+    Ok(appointments::table
+        .find(id)
+        .select(AppointmentRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn update_appointment(conn: &mut DbConn, row: &AppointmentRow) -> Result<()> {
+    diesel::update(appointments::table.find(&row.id))
+        .set(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A patient's appointments, newest first.
+pub fn appointments_of_patient(conn: &mut DbConn, patient_id: &str) -> Result<Vec<AppointmentRow>> {
+    Ok(appointments::table
+        .filter(appointments::patient_id.eq(patient_id))
+        .order(appointments::starts_at.desc())
+        .select(AppointmentRow::as_select())
+        .load(conn)?)
+}
+
+/// Appointments still on the books (scheduled or kept) starting in [from, to), for the
+/// patient or the counselor: what a new appointment must not clash with.
+pub fn booked_between(
+    conn: &mut DbConn,
+    patient_id: &str,
+    staff_id: &str,
+    from: &str,
+    to: &str,
+) -> Result<Vec<AppointmentRow>> {
+    Ok(appointments::table
+        .filter(
+            appointments::patient_id
+                .eq(patient_id)
+                .or(appointments::staff_id.eq(staff_id)),
+        )
+        .filter(appointments::status.eq_any(["scheduled", "kept"]))
+        .filter(appointments::starts_at.ge(from))
+        .filter(appointments::starts_at.lt(to))
+        .select(AppointmentRow::as_select())
+        .load(conn)?)
+}
+
+pub fn note_of_appointment(
+    conn: &mut DbConn,
+    appointment_id: &str,
+) -> Result<Option<IndividualNoteRow>> {
+    Ok(individual_notes::table
+        .filter(individual_notes::appointment_id.eq(appointment_id))
+        .select(IndividualNoteRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn insert_note(conn: &mut DbConn, row: &IndividualNoteRow) -> Result<()> {
+    diesel::insert_into(individual_notes::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Updates a draft (signing included); a signed note is never changed (the filter).
+pub fn update_draft(conn: &mut DbConn, row: &IndividualNoteRow) -> Result<bool> {
+    Ok(diesel::update(
+        individual_notes::table
+            .find(&row.id)
+            .filter(individual_notes::status.eq("draft")),
+    )
+    .set(row)
+    .execute(conn)?
+        == 1)
+}
+
+pub fn cosign(conn: &mut DbConn, note_id: &str, by: &str, at: &str) -> Result<bool> {
+    Ok(diesel::update(
+        individual_notes::table
+            .find(note_id)
+            .filter(individual_notes::status.eq("signed"))
+            .filter(individual_notes::cosign_required.eq(true))
+            .filter(individual_notes::cosigned_at.is_null()),
+    )
+    .set((
+        individual_notes::cosigned_by.eq(by),
+        individual_notes::cosigned_at.eq(at),
+    ))
+    .execute(conn)?
+        == 1)
+}
+
+/// Signed individual notes awaiting a co-signature, with their appointment.
+pub fn awaiting_cosign(conn: &mut DbConn) -> Result<Vec<(IndividualNoteRow, AppointmentRow)>> {
+    Ok(individual_notes::table
+        .inner_join(appointments::table)
+        .filter(individual_notes::cosign_required.eq(true))
+        .filter(individual_notes::cosigned_at.is_null())
+        .order(appointments::starts_at.asc())
+        .select((IndividualNoteRow::as_select(), AppointmentRow::as_select()))
+        .load(conn)?)
+}
+
+/// A patient's individual notes with their appointments, newest first.
+pub fn notes_of_patient(
+    conn: &mut DbConn,
+    patient_id: &str,
+) -> Result<Vec<(IndividualNoteRow, AppointmentRow)>> {
+    Ok(individual_notes::table
+        .inner_join(appointments::table)
+        .filter(appointments::patient_id.eq(patient_id))
+        .order(appointments::starts_at.desc())
+        .select((IndividualNoteRow::as_select(), AppointmentRow::as_select()))
+        .load(conn)?)
+}

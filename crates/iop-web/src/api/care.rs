@@ -1,0 +1,360 @@
+//! Individual counseling, treatment plans, make-ups, co-signature, reminders and the
+//! outcome report over the API.
+
+use super::users::Created;
+use super::{ApiResult, Problem};
+use crate::access::Caller;
+use crate::error::WebError;
+use crate::extract::ApiJson;
+use crate::{blocking, AppState};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use iop_app::calendar::parse_date;
+use iop_app::individual::{IndividualNoteInput, NewAppointment};
+use iop_app::treatment::{Goal, Objective, Problem as PlanProblem, TreatmentPlanContent};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+fn json<T: Serialize>(v: T) -> Json<serde_json::Value> {
+    Json(serde_json::to_value(v).unwrap_or_default())
+}
+
+/// A patient's individual appointments with their notes.
+#[utoipa::path(get, path = "/api/v1/patients/{id}/appointments", tag = "individual", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "appointments, newest first, each with its note"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn appointments(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let app = state.app.clone();
+    Ok(json(
+        blocking(move || app.appointments(&caller.ctx, &id)).await?,
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct TimesQuery {
+    /// The counselor's staff id.
+    staff_id: String,
+    /// Length of the session (15 to 180 minutes).
+    minutes: Option<i32>,
+    /// How many days ahead to look (1 to 28; default 14).
+    days: Option<i64>,
+}
+
+/// Free start times that clash with neither the patient's group nights nor the counselor's sessions.
+#[utoipa::path(get, path = "/api/v1/patients/{id}/appointment-times", tag = "individual", params(("id" = String, Path), TimesQuery), security(("bearer" = [])),
+    responses((status = 200, body = [String], description = "local start times like 2026-12-01T14:00"), (status = 400, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn times(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    q: Result<Query<TimesQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Vec<String>>> {
+    let Query(q) = q.map_err(|e| {
+        WebError::BadRequest(format!("the query could not be read: {}", e.body_text()))
+    })?;
+    let app = state.app.clone();
+    let v = blocking(move || {
+        app.propose_appointment_times(
+            &caller.ctx,
+            &id,
+            &q.staff_id,
+            q.minutes.unwrap_or(50),
+            q.days.unwrap_or(14),
+        )
+    })
+    .await?;
+    Ok(Json(v))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppointmentRequest {
+    patient_id: String,
+    staff_id: String,
+    /// Local date and time at the site, like 2026-12-01T14:00.
+    starts: String,
+    minutes: i32,
+    /// An https:// link makes it a telehealth appointment.
+    telehealth_link: Option<String>,
+}
+
+/// Book an individual session (409 naming the clash when it overlaps a group night or another appointment).
+#[utoipa::path(post, path = "/api/v1/appointments", tag = "individual", request_body = AppointmentRequest, security(("bearer" = [])),
+    responses((status = 201, body = Created), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn book(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(r): ApiJson<AppointmentRequest>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    let new = NewAppointment {
+        patient_id: r.patient_id,
+        staff_id: r.staff_id,
+        starts: r.starts,
+        minutes: r.minutes,
+        telehealth_link: r.telehealth_link,
+    };
+    let app = state.app.clone();
+    let id = blocking(move || app.schedule_appointment(&caller.ctx, new)).await?;
+    Ok((StatusCode::CREATED, Json(Created::new(id))))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusRequest {
+    /// kept, no_show, cancelled or late_cancelled.
+    status: String,
+    /// Required for cancellations.
+    reason: Option<String>,
+}
+
+/// Mark an appointment kept, no-show, cancelled or late-cancelled.
+#[utoipa::path(post, path = "/api/v1/appointments/{id}/status", tag = "individual", params(("id" = String, Path)), request_body = StatusRequest, security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_status(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<StatusRequest>,
+) -> ApiResult<StatusCode> {
+    let app = state.app.clone();
+    blocking(move || app.set_appointment_status(&caller.ctx, &id, &r.status, r.reason.as_deref()))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IndividualNoteRequest {
+    /// Face-to-face start, local time like 14:02.
+    started: String,
+    /// Face-to-face stop, local time like 14:55.
+    ended: String,
+    /// The treatment-plan goal worked on.
+    goal: String,
+    narrative: String,
+    plan: String,
+    /// Sign it now: it cannot change afterwards.
+    #[serde(default)]
+    sign: bool,
+}
+
+/// Write (and optionally sign) the note of a kept appointment.
+#[utoipa::path(put, path = "/api/v1/appointments/{id}/note", tag = "individual", params(("id" = String, Path)), request_body = IndividualNoteRequest, security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn note(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<IndividualNoteRequest>,
+) -> ApiResult<StatusCode> {
+    let n = IndividualNoteInput {
+        started: r.started,
+        ended: r.ended,
+        goal: r.goal,
+        narrative: r.narrative,
+        plan: r.plan,
+    };
+    let app = state.app.clone();
+    blocking(move || app.save_individual_note(&caller.ctx, &id, n, r.sign)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectiveRequest {
+    /// Measurable: what, how much, how it is checked.
+    objective: String,
+    /// YYYY-MM-DD.
+    target_date: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GoalRequest {
+    goal: String,
+    objectives: Vec<ObjectiveRequest>,
+    interventions: Vec<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProblemRequest {
+    problem: String,
+    goals: Vec<GoalRequest>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TreatmentPlanRequest {
+    problems: Vec<ProblemRequest>,
+}
+
+impl TreatmentPlanRequest {
+    fn into_content(self) -> Result<TreatmentPlanContent, iop_app::AppError> {
+        let mut problems = Vec::new();
+        for p in self.problems {
+            let mut goals = Vec::new();
+            for g in p.goals {
+                let objectives = g
+                    .objectives
+                    .into_iter()
+                    .map(|o| {
+                        Ok(Objective {
+                            objective: o.objective,
+                            target_date: parse_date(&o.target_date, "target_date")?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, iop_app::AppError>>()?;
+                goals.push(Goal {
+                    goal: g.goal,
+                    objectives,
+                    interventions: g.interventions,
+                });
+            }
+            problems.push(PlanProblem {
+                problem: p.problem,
+                goals,
+            });
+        }
+        Ok(TreatmentPlanContent { problems })
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Version {
+    version: i32,
+}
+
+/// The treatment plan's versions, newest first.
+#[utoipa::path(get, path = "/api/v1/patients/{id}/treatment-plans", tag = "clinical", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "versions with problems, goals, objectives, interventions, review date and signatures"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn treatment_plans(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let app = state.app.clone();
+    Ok(json(
+        blocking(move || app.treatment_plans(&caller.ctx, &id)).await?,
+    ))
+}
+
+/// Save a new version of the treatment plan (review due in 30 days).
+#[utoipa::path(post, path = "/api/v1/patients/{id}/treatment-plans", tag = "clinical", params(("id" = String, Path)), request_body = TreatmentPlanRequest, security(("bearer" = [])),
+    responses((status = 201, body = Version), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn save_treatment_plan(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<TreatmentPlanRequest>,
+) -> ApiResult<(StatusCode, Json<Version>)> {
+    let content = r.into_content()?;
+    let app = state.app.clone();
+    let version = blocking(move || app.save_treatment_plan(&caller.ctx, &id, content)).await?;
+    Ok((StatusCode::CREATED, Json(Version { version })))
+}
+
+/// Sign a version of the treatment plan (the patient's typed name, or the counselor when left out).
+#[utoipa::path(post, path = "/api/v1/patients/{id}/treatment-plans/{version}/sign", tag = "clinical",
+    params(("id" = String, Path), ("version" = i32, Path)), request_body = super::clinical::PlanSignRequest, security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn sign_treatment_plan(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, version)): Path<(String, i32)>,
+    ApiJson(r): ApiJson<super::clinical::PlanSignRequest>,
+) -> ApiResult<StatusCode> {
+    let app = state.app.clone();
+    blocking(move || {
+        app.sign_treatment_plan(&caller.ctx, &id, version, r.patient_signature.as_deref())
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MakeupRequest {
+    patient_id: String,
+    /// Which missed group this makes up.
+    reason: String,
+}
+
+/// Add a patient from another track to a core session to make up a missed group.
+#[utoipa::path(post, path = "/api/v1/sessions/{id}/makeups", tag = "clinical", params(("id" = String, Path)), request_body = MakeupRequest, security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_makeup(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<MakeupRequest>,
+) -> ApiResult<StatusCode> {
+    let app = state.app.clone();
+    blocking(move || app.add_makeup(&caller.ctx, &id, &r.patient_id, &r.reason)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Signed notes waiting for a clinical director's co-signature.
+#[utoipa::path(get, path = "/api/v1/cosign-queue", tag = "clinical", security(("bearer" = [])),
+    responses((status = 200, description = "kind, note_id, date, author_id, signed_at, link"), (status = 403, body = Problem)))]
+pub async fn cosign_queue(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<serde_json::Value>> {
+    let app = state.app.clone();
+    Ok(json(
+        blocking(move || app.notes_awaiting_cosign(&caller.ctx)).await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CosignRequest {
+    /// group or individual.
+    kind: String,
+}
+
+/// Co-sign a signed note (clinical directors).
+#[utoipa::path(post, path = "/api/v1/notes/{id}/cosign", tag = "clinical", params(("id" = String, Path)), request_body = CosignRequest, security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn cosign(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<CosignRequest>,
+) -> ApiResult<StatusCode> {
+    let app = state.app.clone();
+    blocking(move || app.cosign_note(&caller.ctx, &r.kind, &id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Measures and treatment plans due today or overdue (a counselor's own patients; everyone for directors).
+#[utoipa::path(get, path = "/api/v1/clinical-reminders", tag = "clinical", security(("bearer" = [])),
+    responses((status = 200, description = "patient_id, mrn, name, what, due"), (status = 403, body = Problem)))]
+pub async fn reminders(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<serde_json::Value>> {
+    let app = state.app.clone();
+    Ok(json(
+        blocking(move || app.clinical_reminders(&caller.ctx)).await?,
+    ))
+}
+
+/// The program outcome report: intake against latest score by track (aggregates only).
+#[utoipa::path(get, path = "/api/v1/reports/outcomes", tag = "reports", security(("bearer" = [])),
+    responses((status = 200, description = "per instrument, per track: patients, mean_intake, mean_latest, improved"), (status = 403, body = Problem)))]
+pub async fn outcomes(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<serde_json::Value>> {
+    let app = state.app.clone();
+    Ok(json(
+        blocking(move || app.outcome_report(&caller.ctx)).await?,
+    ))
+}

@@ -1,0 +1,277 @@
+//! Forms of the chart and the session page beyond the group note: individual sessions,
+//! the treatment plan, make-ups and co-signature; and the outcome report.
+
+use crate::access::Caller;
+use crate::error::PageError;
+use crate::extract::PageForm;
+use crate::pages::clinical::chart_page;
+use crate::pages::shell::{render, Shell};
+use crate::{blocking, AppState};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use iop_app::individual::{IndividualNoteInput, NewAppointment};
+use iop_app::outcomes::InstrumentOutcome;
+use iop_app::treatment::{Goal, Objective, Problem, TreatmentPlanContent};
+use iop_app::AppError;
+use serde::Deserialize;
+
+fn refusal(e: &AppError) -> bool {
+    matches!(
+        e,
+        AppError::Invalid(_) | AppError::Conflict(_) | AppError::NotFound(_)
+    )
+}
+
+/// Back to the chart on success; the chart again with the reason on a refusal.
+async fn to_chart(
+    state: &AppState,
+    caller: Caller,
+    patient: String,
+    anchor: &str,
+    r: Result<(), AppError>,
+) -> Result<Response, PageError> {
+    match r {
+        Ok(()) => Ok(Redirect::to(&format!("/patients/{patient}#{anchor}")).into_response()),
+        Err(e) if refusal(&e) => chart_page(state, caller, patient, Some(e.to_string())).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct BookForm {
+    staff_id: String,
+    starts: String,
+    minutes: String,
+    #[serde(default)]
+    telehealth_link: String,
+}
+
+pub async fn book(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<BookForm>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let pid = id.clone();
+    let r = blocking(move || {
+        let minutes = f
+            .minutes
+            .trim()
+            .parse()
+            .map_err(|_| AppError::Invalid("minutes must be a whole number".into()))?;
+        let link = Some(f.telehealth_link).filter(|l| !l.trim().is_empty());
+        app.schedule_appointment(
+            &ctx,
+            NewAppointment {
+                patient_id: pid,
+                staff_id: f.staff_id,
+                starts: f.starts,
+                minutes,
+                telehealth_link: link,
+            },
+        )
+        .map(|_| ())
+    })
+    .await;
+    to_chart(&state, caller, id, "individual", r).await
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    patient_id: String,
+    status: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn set_status(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<StatusForm>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let reason = Some(f.reason).filter(|r| !r.trim().is_empty());
+    let r =
+        blocking(move || app.set_appointment_status(&ctx, &id, &f.status, reason.as_deref())).await;
+    to_chart(&state, caller, f.patient_id, "individual", r).await
+}
+
+#[derive(Deserialize)]
+pub struct NoteForm {
+    patient_id: String,
+    started: String,
+    ended: String,
+    goal: String,
+    narrative: String,
+    plan: String,
+    #[serde(default)]
+    action: String,
+}
+
+pub async fn note(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<NoteForm>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let sign = f.action == "sign";
+    let n = IndividualNoteInput {
+        started: f.started,
+        ended: f.ended,
+        goal: f.goal,
+        narrative: f.narrative,
+        plan: f.plan,
+    };
+    let r = blocking(move || app.save_individual_note(&ctx, &id, n, sign)).await;
+    to_chart(&state, caller, f.patient_id, "individual", r).await
+}
+
+#[derive(Deserialize)]
+pub struct PlanForm {
+    problem: String,
+    goal: String,
+    /// One per line: the objective, then " by " and the target date.
+    objectives: String,
+    /// One per line.
+    interventions: String,
+}
+
+fn objectives(text: &str) -> Result<Vec<Objective>, AppError> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let (what, date) = l.rsplit_once(" by ").ok_or_else(|| {
+                AppError::Invalid(format!(
+                    "write each objective as \"… by YYYY-MM-DD\" (line {:?})",
+                    l.trim()
+                ))
+            })?;
+            Ok(Objective {
+                objective: what.trim().to_string(),
+                target_date: iop_app::calendar::parse_date(date, "an objective's target date")?,
+            })
+        })
+        .collect()
+}
+
+/// The page form writes one problem with one goal; the API takes any number.
+pub async fn save_plan(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<PlanForm>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let pid = id.clone();
+    let r = blocking(move || {
+        let goal = Goal {
+            goal: f.goal,
+            objectives: objectives(&f.objectives)?,
+            interventions: f
+                .interventions
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect(),
+        };
+        let content = TreatmentPlanContent {
+            problems: vec![Problem {
+                problem: f.problem,
+                goals: vec![goal],
+            }],
+        };
+        app.save_treatment_plan(&ctx, &pid, content).map(|_| ())
+    })
+    .await;
+    to_chart(&state, caller, id, "treatment-plan", r).await
+}
+
+#[derive(Deserialize)]
+pub struct SignForm {
+    version: i32,
+    #[serde(default)]
+    patient_signature: String,
+}
+
+pub async fn sign_plan(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<SignForm>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let pid = id.clone();
+    let typed = Some(f.patient_signature).filter(|s| !s.is_empty());
+    let r =
+        blocking(move || app.sign_treatment_plan(&ctx, &pid, f.version, typed.as_deref())).await;
+    to_chart(&state, caller, id, "treatment-plan", r).await
+}
+
+#[derive(Deserialize)]
+pub struct MakeupForm {
+    patient_id: String,
+    reason: String,
+}
+
+pub async fn add_makeup(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<MakeupForm>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let sid = id.clone();
+    match blocking(move || app.add_makeup(&ctx, &sid, &f.patient_id, &f.reason)).await {
+        Ok(()) => Ok(Redirect::to(&format!("/sessions/{id}?done=makeup")).into_response()),
+        Err(e) if refusal(&e) => {
+            crate::pages::clinical::session_page(&state, caller, id, Some(e.to_string()), None)
+                .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CosignForm {
+    kind: String,
+}
+
+pub async fn cosign(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<CosignForm>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    blocking(move || app.cosign_note(&ctx, &f.kind, &id)).await?;
+    Ok(Redirect::to("/dashboard").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "outcomes.html")]
+struct OutcomesPage {
+    shell: Shell,
+    report: Vec<InstrumentOutcome>,
+}
+
+pub async fn outcomes(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Response, PageError> {
+    let shell = Shell::new(&caller, "/reports/outcomes");
+    let app = state.app.clone();
+    let report = blocking(move || app.outcome_report(&caller.ctx)).await?;
+    render(&OutcomesPage { shell, report })
+}
