@@ -98,6 +98,7 @@ fn seed(
                     address: None,
                     emergency_contact_name: None,
                     emergency_contact_phone: None,
+                    minor_self_consent: false,
                 },
             )?;
             let eid = id();

@@ -224,6 +224,7 @@ impl App {
                 address: address.clone(),
                 emergency_contact_name: Some(ec_name.clone()),
                 emergency_contact_phone: Some(ec_phone.clone()),
+                minor_self_consent: false,
             })?;
             let episode_id = uuid::Uuid::now_v7().to_string();
             episodes::insert_episode(c, &EpisodeRow {

@@ -4,7 +4,7 @@ use crate::ctx::{Ctx, RequestMeta};
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
-use iop_domain::audit::{check_link, AuditFields, ChainBreak, GENESIS};
+use iop_domain::audit::{chain_hash, AuditFields, GENESIS};
 use iop_domain::time::stored;
 use iop_store::audit::{self as store_audit, AuditFilter, AuditRow};
 use iop_store::DbConn;
@@ -94,43 +94,77 @@ pub enum VerifyOutcome {
     },
 }
 
+/// One stored row of a hash chain, as the verifier sees it.
+pub(crate) struct Link {
+    pub seq: i64,
+    pub prev_hash: String,
+    pub hash: String,
+    /// The hash recomputed from the row's fields and its stored `prev_hash`.
+    pub recomputed: String,
+}
+
+/// Walks a hash chain from its first row, `next(after_seq)` giving the rows after a
+/// sequence number in order. `progress` gets (rows checked, total).
+pub(crate) fn walk_chain(
+    total: u64,
+    mut next: impl FnMut(i64) -> Result<Vec<Link>>,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<VerifyOutcome> {
+    let mut expected_prev = GENESIS.to_string();
+    let (mut last_seq, mut checked) = (0i64, 0u64);
+    loop {
+        let rows = next(last_seq)?;
+        if rows.is_empty() {
+            return Ok(VerifyOutcome::Intact { rows: checked });
+        }
+        for row in &rows {
+            let reason = if row.prev_hash != expected_prev {
+                Some("its prev_hash does not match the row before it (a row was removed, inserted or reordered)")
+            } else if row.recomputed != row.hash {
+                Some("its contents do not match its hash (the row was edited)")
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                return Ok(VerifyOutcome::Broken {
+                    rows_checked: checked,
+                    seq: row.seq,
+                    reason,
+                });
+            }
+            expected_prev.clone_from(&row.hash);
+            last_seq = row.seq;
+            checked += 1;
+        }
+        progress(checked, total.max(checked));
+    }
+}
+
 impl App {
-    /// Walks the whole chain from the first row. `progress` gets (rows checked, total).
-    pub fn verify_audit_chain(&self, mut progress: impl FnMut(u64, u64)) -> Result<VerifyOutcome> {
+    /// Walks the whole audit chain from the first row. `progress` gets (rows checked, total).
+    pub fn verify_audit_chain(&self, progress: impl FnMut(u64, u64)) -> Result<VerifyOutcome> {
         const CHUNK: i64 = 5_000;
         let total = self
             .store
             .read(|c| store_audit::count(c).map_err(AppError::from))? as u64;
-        let mut expected_prev = GENESIS.to_string();
-        let mut last_seq = 0i64;
-        let mut checked = 0u64;
-        loop {
-            let rows = self
-                .store
-                .read(|c| store_audit::chunk_after(c, last_seq, CHUNK).map_err(AppError::from))?;
-            if rows.is_empty() {
-                return Ok(VerifyOutcome::Intact { rows: checked });
-            }
-            for row in &rows {
-                if let Err(why) =
-                    check_link(&expected_prev, &row.prev_hash, &row.hash, &row.fields())
-                {
-                    let reason = match why {
-                        ChainBreak::Link => "its prev_hash does not match the row before it (a row was removed, inserted or reordered)",
-                        ChainBreak::Content => "its contents do not match its hash (the row was edited)",
-                    };
-                    return Ok(VerifyOutcome::Broken {
-                        rows_checked: checked,
-                        seq: row.seq,
-                        reason,
-                    });
-                }
-                expected_prev.clone_from(&row.hash);
-                last_seq = row.seq;
-                checked += 1;
-            }
-            progress(checked, total.max(checked));
-        }
+        walk_chain(
+            total,
+            |after| {
+                let rows = self
+                    .store
+                    .read(|c| store_audit::chunk_after(c, after, CHUNK).map_err(AppError::from))?;
+                Ok(rows
+                    .into_iter()
+                    .map(|r| Link {
+                        seq: r.seq,
+                        recomputed: chain_hash(&r.prev_hash, &r.fields()),
+                        prev_hash: r.prev_hash,
+                        hash: r.hash,
+                    })
+                    .collect())
+            },
+            progress,
+        )
     }
 
     /// The admin's audit page and API: newest first, filtered.

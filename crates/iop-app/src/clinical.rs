@@ -52,6 +52,8 @@ pub struct Roster {
     pub addenda: Vec<AddendumRow>,
     /// Pairs of patients whose entries read as copies (by patient id).
     pub similar_entries: Vec<(String, String)>,
+    /// Family group only: the patients' relatives, and whether a consent lets them attend.
+    pub relatives: Vec<crate::family::FamilyLine>,
 }
 
 pub struct Mark {
@@ -118,7 +120,7 @@ fn session_minutes(c: &mut DbConn, s: &SessionView) -> Result<i32> {
     })
 }
 
-fn load_roster(c: &mut DbConn, session_id: &str) -> Result<Roster> {
+pub(crate) fn load_roster(c: &mut DbConn, session_id: &str) -> Result<Roster> {
     let s = session(c, session_id)?;
     let minutes = session_minutes(c, &s)?;
     let mut patients: Vec<(PatientRow, bool)> = expected_patients(c, &s)?
@@ -172,14 +174,17 @@ fn load_roster(c: &mut DbConn, session_id: &str) -> Result<Roster> {
             ))
         })
         .collect();
-    Ok(Roster {
+    let mut roster = Roster {
         session: s,
         session_minutes: minutes,
         lines,
         note,
         addenda,
         similar_entries,
-    })
+        relatives: Vec::new(),
+    };
+    roster.relatives = crate::family::family_lines(c, &roster)?;
+    Ok(roster)
 }
 
 fn text(v: &str, max: usize, what: &str) -> Result<String> {

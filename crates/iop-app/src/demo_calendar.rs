@@ -124,6 +124,7 @@ pub fn seed(
                 address: None,
                 emergency_contact_name: Some("Emergency Contact".into()),
                 emergency_contact_phone: Some(format!("(502) 555-02{:02}", i)),
+                minor_self_consent: false,
             },
         )?;
         let (track, admit, status, ended) = match i {

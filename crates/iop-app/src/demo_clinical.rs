@@ -70,6 +70,7 @@ impl App {
             Ok((actor_of(&casey)?, staff.id))
         })?;
         let ctx = Ctx::staff(casey, meta);
+        self.seed_demo_family(&ctx, program_id, today)?;
         self.seed_demo_groups(&ctx, program_id, today)?;
         let active = self.store.read(|c| -> Result<_> {
             Ok(episodes::active_with_patients(

@@ -28,6 +28,8 @@ pub enum Action {
     ReadClinical,
     CosignNotes,
     ViewOutcomes,
+    ManageConsents,
+    DiscloseRecords,
 }
 
 use Role::*;
@@ -72,6 +74,11 @@ pub const POLICY: &[(Action, &[Role])] = &[
     (Action::ReadClinical, &[ClinicalDirector, Counselor]),
     (Action::CosignNotes, &[ClinicalDirector]),
     (Action::ViewOutcomes, &[Admin, ClinicalDirector]),
+    (
+        Action::ManageConsents,
+        &[ClinicalDirector, Counselor, Admissions],
+    ),
+    (Action::DiscloseRecords, &[ClinicalDirector, Counselor]),
 ];
 
 pub fn allows(role: Role, action: Action) -> bool {
@@ -113,6 +120,10 @@ impl Action {
             Action::ReadClinical => "read clinical records",
             Action::CosignNotes => "co-sign clinical notes",
             Action::ViewOutcomes => "view the program outcome report",
+            Action::ManageConsents => {
+                "manage relatives, consents and the accounting of disclosures"
+            }
+            Action::DiscloseRecords => "release records to an outside party",
         }
     }
 }

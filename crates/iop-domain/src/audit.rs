@@ -25,6 +25,25 @@ pub struct AuditFields<'a> {
 /// SHA-256 over the previous hash and each field, length-prefixed so that moving text
 /// between fields changes the hash.
 pub fn chain_hash(prev_hash: &str, f: &AuditFields<'_>) -> String {
+    hash_fields(
+        prev_hash,
+        &[
+            Some(f.at),
+            f.actor_id,
+            f.actor_role,
+            Some(f.action),
+            Some(f.outcome),
+            f.patient_id,
+            f.subject,
+            f.request_id,
+            Some(f.detail),
+        ],
+    )
+}
+
+/// The chain hash of any log: the previous hash, then each field length-prefixed (an
+/// absent field has its own marker), so no two different rows hash alike.
+pub fn hash_fields(prev_hash: &str, fields: &[Option<&str>]) -> String {
     let mut h = Sha256::new();
     let mut put = |v: Option<&str>| match v {
         Some(s) => {
@@ -34,15 +53,9 @@ pub fn chain_hash(prev_hash: &str, f: &AuditFields<'_>) -> String {
         None => h.update(u64::MAX.to_be_bytes()),
     };
     put(Some(prev_hash));
-    put(Some(f.at));
-    put(f.actor_id);
-    put(f.actor_role);
-    put(Some(f.action));
-    put(Some(f.outcome));
-    put(f.patient_id);
-    put(f.subject);
-    put(f.request_id);
-    put(Some(f.detail));
+    for f in fields {
+        put(*f);
+    }
     hex::encode(h.finalize())
 }
 

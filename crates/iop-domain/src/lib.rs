@@ -9,6 +9,7 @@ pub mod appointments;
 pub mod audit;
 pub mod billing;
 pub mod calendar;
+pub mod consent;
 pub mod curriculum;
 pub mod graduation;
 pub mod holidays;

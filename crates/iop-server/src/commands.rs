@@ -221,13 +221,22 @@ fn verify(app: &App) -> Result<()> {
         pb.set_position(done);
     })?;
     pb.finish_and_clear();
-    match outcome {
+    let audit = match outcome {
+        VerifyOutcome::Intact { rows } => rows,
+        VerifyOutcome::Broken { rows_checked, seq, reason } => {
+            return Err(CliError::Failed(format!(
+                "the audit trail is broken at entry seq={seq}: {reason}. {rows_checked} entries before it verified."
+            )))
+        }
+    };
+    println!("The audit trail is intact: {audit} entries verified.");
+    match app.verify_disclosure_log(|_, _| {})? {
         VerifyOutcome::Intact { rows } => {
-            println!("The audit trail is intact: {rows} entries verified.");
+            println!("The disclosure log is intact: {rows} entries verified.");
             Ok(())
         }
         VerifyOutcome::Broken { rows_checked, seq, reason } => Err(CliError::Failed(format!(
-            "the audit trail is broken at entry seq={seq}: {reason}. {rows_checked} entries before it verified."
+            "the disclosure log is broken at entry seq={seq}: {reason}. {rows_checked} entries before it verified."
         ))),
     }
 }

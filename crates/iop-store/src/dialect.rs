@@ -61,4 +61,5 @@ pub fn lock_chain(conn: &mut DbConn, chain: ChainLock) -> Result<(), StoreError>
 #[derive(Clone, Copy)]
 pub enum ChainLock {
     Audit = 7_001,
+    Disclosures = 7_002,
 }

@@ -20,6 +20,8 @@ pub struct PatientRow {
     pub address: Option<String>,
     pub emergency_contact_name: Option<String>,
     pub emergency_contact_phone: Option<String>,
+    /// A minor who consented to their own treatment: only they consent to disclosure.
+    pub minor_self_consent: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -227,4 +229,11 @@ pub fn episodes_with_patient_id(conn: &mut DbConn, patient_id: &str) -> Result<V
         .filter(episodes::patient_id.eq(patient_id))
         .select(EpisodeRow::as_select())
         .load(conn)?)
+}
+
+pub fn set_minor_self_consent(conn: &mut DbConn, patient_id: &str, value: bool) -> Result<bool> {
+    Ok(diesel::update(patients::table.find(patient_id))
+        .set(patients::minor_self_consent.eq(value))
+        .execute(conn)?
+        == 1)
 }

@@ -7,6 +7,7 @@ pub mod admissions;
 pub mod audit;
 pub mod calendar;
 pub mod clinical;
+pub mod consents;
 pub mod db;
 pub mod dialect;
 pub mod episodes;

@@ -211,6 +211,7 @@ diesel::table! {
         address -> Nullable<Text>,
         emergency_contact_name -> Nullable<Text>,
         emergency_contact_phone -> Nullable<Text>,
+        minor_self_consent -> Bool,
     }
 }
 
@@ -461,6 +462,89 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    related_persons (id) {
+        id -> Text,
+        patient_id -> Text,
+        name -> Text,
+        relationship -> Text,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    consents (id) {
+        id -> Text,
+        patient_id -> Text,
+        series_id -> Text,
+        version -> Integer,
+        discloser -> Text,
+        information -> Text,
+        purpose -> Text,
+        tpo -> Bool,
+        expiry_kind -> Text,
+        expiry_date -> Nullable<Text>,
+        signer_kind -> Text,
+        signature -> Text,
+        signer_name -> Nullable<Text>,
+        signer_authority -> Nullable<Text>,
+        signed_at -> Text,
+        recorded_by -> Text,
+        recorded_at -> Text,
+        superseded_at -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    consent_recipients (id) {
+        id -> Text,
+        consent_id -> Text,
+        kind -> Text,
+        ref_id -> Nullable<Text>,
+        name -> Text,
+        revoked_at -> Nullable<Text>,
+        revoked_by -> Nullable<Text>,
+        revocation_note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    family_attendance (id) {
+        id -> Text,
+        session_id -> Text,
+        related_person_id -> Text,
+        patient_id -> Text,
+        present -> Bool,
+        consent_id -> Text,
+        recorded_by -> Text,
+        recorded_at -> Text,
+    }
+}
+
+diesel::table! {
+    disclosure_log (seq) {
+        seq -> BigInt,
+        at -> Text,
+        patient_id -> Text,
+        recipient_kind -> Text,
+        recipient_ref -> Nullable<Text>,
+        recipient_name -> Text,
+        information -> Text,
+        purpose -> Text,
+        channel -> Text,
+        consent_id -> Text,
+        consent_version -> Integer,
+        notice_version -> Text,
+        actor_id -> Nullable<Text>,
+        subject -> Nullable<Text>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
 diesel::joinable!(attendance -> sessions (session_id));
 diesel::joinable!(group_notes -> sessions (session_id));
 diesel::joinable!(note_entries -> group_notes (note_id));
@@ -469,6 +553,7 @@ diesel::joinable!(session_facilitators -> staff (staff_id));
 diesel::joinable!(episode_tracks -> episodes (episode_id));
 diesel::joinable!(episodes -> patients (patient_id));
 diesel::joinable!(individual_notes -> appointments (appointment_id));
+diesel::joinable!(consent_recipients -> consents (consent_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     meta,
@@ -503,4 +588,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     individual_notes,
     treatment_plans,
     session_makeups,
+    related_persons,
+    consents,
+    consent_recipients,
+    family_attendance,
+    disclosure_log,
 );

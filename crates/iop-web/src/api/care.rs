@@ -2,7 +2,7 @@
 //! outcome report over the API.
 
 use super::users::Created;
-use super::{ApiResult, Problem};
+use super::{json, ApiResult, Problem};
 use crate::access::Caller;
 use crate::error::WebError;
 use crate::extract::ApiJson;
@@ -15,10 +15,6 @@ use iop_app::individual::{IndividualNoteInput, NewAppointment};
 use iop_app::treatment::{Goal, Objective, Problem as PlanProblem, TreatmentPlanContent};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-
-fn json<T: Serialize>(v: T) -> Json<serde_json::Value> {
-    Json(serde_json::to_value(v).unwrap_or_default())
-}
 
 /// A patient's individual appointments with their notes.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/appointments", tag = "individual", params(("id" = String, Path)), security(("bearer" = [])),

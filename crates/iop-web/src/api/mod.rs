@@ -7,6 +7,7 @@ pub mod auth;
 pub mod calendar;
 pub mod care;
 pub mod clinical;
+pub mod consents;
 pub mod me;
 pub mod openapi;
 pub mod org;
@@ -17,6 +18,11 @@ pub mod users;
 use crate::error::ApiError;
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// A use case's result as a JSON body (for replies without a schema of their own).
+pub(crate) fn json<T: serde::Serialize>(v: T) -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::to_value(v).unwrap_or_default())
+}
 
 /// The error body of every failed API call (RFC 9457).
 #[derive(utoipa::ToSchema)]

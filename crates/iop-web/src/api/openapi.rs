@@ -84,6 +84,15 @@ use utoipa::{Modify, OpenApi};
         super::care::cosign,
         super::care::reminders,
         super::care::outcomes,
+        super::consents::related,
+        super::consents::add_related,
+        super::consents::consents,
+        super::consents::record,
+        super::consents::revoke,
+        super::consents::minor,
+        super::consents::disclosures,
+        super::consents::release,
+        super::consents::family_attendance,
     ),
     modifiers(&BearerAuth)
 )]

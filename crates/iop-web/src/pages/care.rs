@@ -5,6 +5,7 @@ use crate::access::Caller;
 use crate::error::PageError;
 use crate::extract::PageForm;
 use crate::pages::clinical::chart_page;
+use crate::pages::refusal;
 use crate::pages::shell::{render, Shell};
 use crate::{blocking, AppState};
 use askama::Template;
@@ -15,13 +16,6 @@ use iop_app::outcomes::InstrumentOutcome;
 use iop_app::treatment::{Goal, Objective, Problem, TreatmentPlanContent};
 use iop_app::AppError;
 use serde::Deserialize;
-
-fn refusal(e: &AppError) -> bool {
-    matches!(
-        e,
-        AppError::Invalid(_) | AppError::Conflict(_) | AppError::NotFound(_)
-    )
-}
 
 /// Back to the chart on success; the chart again with the reason on a refusal.
 async fn to_chart(

@@ -143,6 +143,12 @@ pub async fn save(
             ));
         }
     }
+    let family: Vec<(String, bool)> = fields
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("family_")?.to_string(), v.as_str())))
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(id, v)| (id, v == "present"))
+        .collect();
     let note = NoteInput {
         topic: get("topic"),
         interventions: get("interventions"),
@@ -156,6 +162,9 @@ pub async fn save(
     let sid = id.clone();
     let result = blocking(move || {
         app.record_attendance(&ctx, &sid, marks)?;
+        if !family.is_empty() {
+            app.record_family_attendance(&ctx, &sid, family)?;
+        }
         app.save_group_note(&ctx, &sid, note)?;
         if sign {
             app.sign_group_note(&ctx, &sid, accept)?;

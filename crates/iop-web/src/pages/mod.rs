@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod care;
 pub mod clinical;
 pub mod closures;
+pub mod consents;
 pub mod dashboard;
 pub mod health;
 pub mod login;
@@ -16,3 +17,12 @@ pub mod shell;
 pub mod staff;
 pub mod trend;
 pub mod users;
+
+/// Errors a page shows again with the reason, instead of an error page.
+pub(crate) fn refusal(e: &iop_app::AppError) -> bool {
+    use iop_app::AppError;
+    matches!(
+        e,
+        AppError::Invalid(_) | AppError::Conflict(_) | AppError::NotFound(_)
+    )
+}

@@ -5,6 +5,7 @@
 use crate::access::Caller;
 use crate::error::PageError;
 use crate::extract::PageForm;
+use crate::pages::refusal;
 use crate::pages::shell::{render, Shell};
 use crate::{blocking, AppState};
 use askama::Template;
@@ -77,13 +78,6 @@ pub async fn list(
         _ => None,
     };
     page(&state, caller, None, notice).await
-}
-
-fn refusal(e: &AppError) -> bool {
-    matches!(
-        e,
-        AppError::Invalid(_) | AppError::Conflict(_) | AppError::NotFound(_)
-    )
 }
 
 #[derive(Deserialize)]

@@ -9,6 +9,7 @@ mod calendar;
 mod care;
 mod clinical;
 mod common;
+mod family;
 mod organisation;
 mod routes;
 mod trail;

@@ -1,0 +1,337 @@
+//! 42 CFR Part 2 consent and the one disclosure gate.
+//!
+//! Every path that lets information about a patient leave the program (a relative in
+//! the family group, a print or export for an outside party, a claim to a payer) asks
+//! [`may_disclose`], with the consents as they stood at that moment. The gate is pure:
+//! the caller loads the consents; the answer is either the consent that allows the
+//! disclosure or the reason it is refused.
+
+use jiff::civil::Date;
+use jiff::Timestamp;
+use std::fmt;
+
+/// What may be disclosed. SUD counseling notes need a consent of their own (§2.31(b)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum InfoKind {
+    /// That the person is a patient here, and their attendance.
+    Enrollment,
+    /// What they share and how they take part in the family group.
+    FamilyParticipation,
+    /// Progress in treatment: plan goals, measures, drug screen results.
+    TreatmentProgress,
+    /// Diagnoses, services and charges, as on a claim.
+    Billing,
+    /// A counselor's separate SUD counseling notes.
+    CounselingNotes,
+}
+
+impl InfoKind {
+    pub const ALL: [InfoKind; 5] = [
+        Self::Enrollment,
+        Self::FamilyParticipation,
+        Self::TreatmentProgress,
+        Self::Billing,
+        Self::CounselingNotes,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Enrollment => "enrollment",
+            Self::FamilyParticipation => "family_participation",
+            Self::TreatmentProgress => "treatment_progress",
+            Self::Billing => "billing",
+            Self::CounselingNotes => "counseling_notes",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The specific description printed on the consent form.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Enrollment => "that I am a patient in this program, and my attendance",
+            Self::FamilyParticipation => {
+                "what I share and how I take part in the family group sessions"
+            }
+            Self::TreatmentProgress => {
+                "my progress in treatment: treatment plan goals, questionnaire scores and drug screen results"
+            }
+            Self::Billing => {
+                "my diagnoses, the services I received, their dates and charges, as needed for payment"
+            }
+            Self::CounselingNotes => "my counselor's SUD counseling notes",
+        }
+    }
+}
+
+/// Who receives: a related person by id, a payer by id, or a class named in words
+/// ("my treating providers"), which only a TPO consent may use.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Recipient {
+    Person(String),
+    Payer(String),
+    Class(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsentRecipient {
+    pub recipient: Recipient,
+    /// As printed on the consent: the person's or payer's name, or the class.
+    pub name: String,
+    /// Revoked for this recipient only; the rest of the consent stays in effect.
+    pub revoked_at: Option<Timestamp>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expiry {
+    On(Date),
+    EndOfTreatment,
+    /// Allowed for a TPO consent only.
+    Never,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Signer {
+    Patient,
+    /// A parent, guardian or other authorized representative.
+    Representative {
+        name: String,
+        authority: String,
+    },
+}
+
+/// One version of a signed consent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Consent {
+    pub id: String,
+    pub version: i32,
+    pub patient_id: String,
+    /// Who may disclose (the program, by name).
+    pub discloser: String,
+    pub information: Vec<InfoKind>,
+    pub recipients: Vec<ConsentRecipient>,
+    pub purpose: String,
+    /// The single consent for treatment, payment and health-care operations.
+    pub tpo: bool,
+    pub expiry: Expiry,
+    pub signer: Signer,
+    pub signed_at: Timestamp,
+    /// When a later version replaced this one.
+    pub superseded_at: Option<Timestamp>,
+}
+
+/// What the gate is asked.
+#[derive(Clone, Debug)]
+pub struct Request<'a> {
+    pub recipient: &'a Recipient,
+    pub kind: InfoKind,
+    pub at: Timestamp,
+    /// The program's local date at `at` (expiry dates are local dates).
+    pub on: Date,
+    /// The day the patient's treatment ended, if it has.
+    pub treatment_ended_on: Option<Date>,
+    /// A minor who consented to their own treatment: only they may consent to disclosure.
+    pub minor_self_consented: bool,
+}
+
+/// Why a disclosure is refused, most specific first.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Refusal {
+    /// No consent names this recipient.
+    NoConsent,
+    /// A consent names them but was signed later than the moment asked about.
+    NotYetSigned,
+    /// Replaced by a newer version that does not name them or cover this.
+    Superseded,
+    /// Counseling notes are disclosed only under a consent for them alone.
+    NotSeparate,
+    /// The consent names them but not this kind of information.
+    NotCovered(InfoKind),
+    /// Only a minor who consented to their own treatment can consent for them.
+    SignedByRepresentative,
+    Expired(Date),
+    EndedWithTreatment(Date),
+    Revoked(Timestamp),
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NoConsent => write!(f, "no signed consent names them"),
+            Self::NotYetSigned => write!(f, "the consent naming them was not yet signed then"),
+            Self::Superseded => write!(f, "the consent naming them was replaced by a version that does not"),
+            Self::NotSeparate => write!(f, "counseling notes need a consent of their own"),
+            Self::NotCovered(k) => write!(f, "the consent naming them does not cover {}", k.describe()),
+            Self::SignedByRepresentative => write!(
+                f,
+                "the patient consented to their own treatment as a minor, so only the patient can consent to disclosure"
+            ),
+            Self::Expired(d) => write!(f, "the consent naming them expired on {d}"),
+            Self::EndedWithTreatment(d) => {
+                write!(f, "the consent naming them ended with treatment on {d}")
+            }
+            Self::Revoked(t) => write!(f, "the patient revoked consent for them on {}", t.strftime("%Y-%m-%d")),
+        }
+    }
+}
+
+/// The consent and version a disclosure is made under.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grant {
+    pub consent_id: String,
+    pub version: i32,
+}
+
+fn judge(c: &Consent, r: &Request<'_>) -> Result<(), Refusal> {
+    let named = c.recipients.iter().find(|x| x.recipient == *r.recipient);
+    let Some(named) = named else {
+        return Err(Refusal::NoConsent);
+    };
+    if c.signed_at > r.at {
+        return Err(Refusal::NotYetSigned);
+    }
+    if c.superseded_at.is_some_and(|s| s <= r.at) {
+        return Err(Refusal::Superseded);
+    }
+    if r.kind == InfoKind::CounselingNotes && c.information != [InfoKind::CounselingNotes] {
+        return Err(Refusal::NotSeparate);
+    }
+    if !c.information.contains(&r.kind) {
+        return Err(Refusal::NotCovered(r.kind));
+    }
+    if r.minor_self_consented && c.signer != Signer::Patient {
+        return Err(Refusal::SignedByRepresentative);
+    }
+    match c.expiry {
+        Expiry::On(d) if r.on > d => return Err(Refusal::Expired(d)),
+        Expiry::EndOfTreatment => {
+            if let Some(end) = r.treatment_ended_on.filter(|end| r.on > *end) {
+                return Err(Refusal::EndedWithTreatment(end));
+            }
+        }
+        _ => {}
+    }
+    if let Some(t) = named.revoked_at.filter(|t| *t <= r.at) {
+        return Err(Refusal::Revoked(t));
+    }
+    Ok(())
+}
+
+/// The disclosure gate: the first consent that allows `r`, or the most specific
+/// reason none does.
+pub fn may_disclose(consents: &[Consent], r: &Request<'_>) -> Result<Grant, Refusal> {
+    let mut best = Refusal::NoConsent;
+    for c in consents {
+        match judge(c, r) {
+            Ok(()) => {
+                return Ok(Grant {
+                    consent_id: c.id.clone(),
+                    version: c.version,
+                })
+            }
+            Err(why) => best = best.max(why),
+        }
+    }
+    Err(best)
+}
+
+/// A consent that lacks one of the §2.31(a) elements, or mixes what must be separate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Invalid {
+    NoDiscloser,
+    NoInformation,
+    NoRecipients,
+    NoPurpose,
+    /// Counseling notes share the consent with other information.
+    CounselingNotesNotSeparate,
+    /// A class of recipients ("my treating providers") is for a TPO consent only.
+    ClassOutsideTpo,
+    /// "No expiry" is for a TPO consent only.
+    NeverOutsideTpo,
+    ExpiresBeforeSigned,
+    NoRepresentativeName,
+    RecipientWithoutName,
+}
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::NoDiscloser => "say who may disclose",
+            Self::NoInformation => "describe the information that may be disclosed",
+            Self::NoRecipients => "name at least one recipient",
+            Self::NoPurpose => "state the purpose of the disclosure",
+            Self::CounselingNotesNotSeparate => {
+                "SUD counseling notes need a consent of their own, covering nothing else"
+            }
+            Self::ClassOutsideTpo => {
+                "recipients named by class are allowed only on a consent for treatment, payment and health-care operations"
+            }
+            Self::NeverOutsideTpo => {
+                "only a consent for treatment, payment and health-care operations may have no expiry"
+            }
+            Self::ExpiresBeforeSigned => "the expiry date is before the date signed",
+            Self::NoRepresentativeName => "name the representative who signs and their authority",
+            Self::RecipientWithoutName => "every recipient needs a name",
+        })
+    }
+}
+
+/// Checks the §2.31(a) elements a record can hold: patient and date signed are the
+/// record's own; the right to revoke is printed on every consent.
+pub fn validate(c: &Consent, signed_on: Date) -> Result<(), Invalid> {
+    if c.discloser.trim().is_empty() {
+        return Err(Invalid::NoDiscloser);
+    }
+    if c.information.is_empty() {
+        return Err(Invalid::NoInformation);
+    }
+    if c.information.contains(&InfoKind::CounselingNotes) && c.information.len() > 1 {
+        return Err(Invalid::CounselingNotesNotSeparate);
+    }
+    if c.recipients.is_empty() {
+        return Err(Invalid::NoRecipients);
+    }
+    if c.recipients.iter().any(|r| r.name.trim().is_empty()) {
+        return Err(Invalid::RecipientWithoutName);
+    }
+    if !c.tpo
+        && c.recipients
+            .iter()
+            .any(|r| matches!(r.recipient, Recipient::Class(_)))
+    {
+        return Err(Invalid::ClassOutsideTpo);
+    }
+    if c.purpose.trim().is_empty() {
+        return Err(Invalid::NoPurpose);
+    }
+    match c.expiry {
+        Expiry::Never if !c.tpo => return Err(Invalid::NeverOutsideTpo),
+        Expiry::On(d) if d < signed_on => return Err(Invalid::ExpiresBeforeSigned),
+        _ => {}
+    }
+    if let Signer::Representative { name, authority } = &c.signer {
+        if name.trim().is_empty() || authority.trim().is_empty() {
+            return Err(Invalid::NoRepresentativeName);
+        }
+    }
+    Ok(())
+}
+
+/// The §2.32 notice that goes with every disclosed document, in our own words from the
+/// regulation's requirements.
+pub const NOTICE_VERSION: &str = "2032-2024-v1";
+pub const NOTICE: &str = "NOTICE AND COPY OF CONSENT TO ACCOMPANY DISCLOSURE. \
+This information comes from records protected by federal confidentiality rules for \
+substance use disorder treatment (42 CFR part 2). Those rules forbid you to use or \
+disclose it further except as the patient's written consent expressly allows or as the \
+rules otherwise permit. A general authorization to release medical information is not \
+enough for this purpose. The information may not be used against the patient in any \
+civil, criminal, administrative or legislative investigation or proceeding unless the \
+patient consents or a court order meeting the rules' requirements allows it. A copy of \
+the consent under which this disclosure is made accompanies it.";
+
+#[cfg(test)]
+#[path = "consent_tests.rs"]
+mod tests;

@@ -1,0 +1,263 @@
+//! Relatives, 42 CFR Part 2 consents, family-group attendance, releases of records and
+//! the accounting of disclosures over the API.
+
+use super::users::Created;
+use super::{json, ApiResult, Problem};
+use crate::access::Caller;
+use crate::extract::ApiJson;
+use crate::{blocking, AppState};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use iop_app::consents::{NewConsent, NewRecipient, NewRelated};
+use iop_app::release::ReleaseRequest;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RelatedRequest {
+    name: String,
+    /// Such as mother, partner, friend.
+    relationship: String,
+    phone: Option<String>,
+    email: Option<String>,
+}
+
+/// A patient's relatives and other related persons.
+#[utoipa::path(get, path = "/api/v1/patients/{id}/related-persons", tag = "consent", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "related persons"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn related(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let app = state.app.clone();
+    Ok(json(
+        blocking(move || app.related_persons(&caller.ctx, &id)).await?,
+    ))
+}
+
+/// Add a related person (invited to the family group once a consent names them).
+#[utoipa::path(post, path = "/api/v1/patients/{id}/related-persons", tag = "consent", params(("id" = String, Path)), request_body = RelatedRequest, security(("bearer" = [])),
+    responses((status = 201, body = Created), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_related(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<RelatedRequest>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    let app = state.app.clone();
+    let n = NewRelated {
+        name: r.name,
+        relationship: r.relationship,
+        phone: r.phone,
+        email: r.email,
+    };
+    let id = blocking(move || app.add_related_person(&caller.ctx, &id, n)).await?;
+    Ok((StatusCode::CREATED, Json(Created::new(id))))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecipientRequest {
+    /// person, payer or class.
+    kind: String,
+    /// The related person's or payer's id.
+    ref_id: Option<String>,
+    /// A class's description ("my treating providers"), or the payer's name.
+    name: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentRequest {
+    /// The consent this version replaces.
+    replaces: Option<String>,
+    /// enrollment, family_participation, treatment_progress, billing, counseling_notes (alone).
+    information: Vec<String>,
+    recipients: Vec<RecipientRequest>,
+    purpose: String,
+    /// The single consent for treatment, payment and health-care operations.
+    #[serde(default)]
+    tpo: bool,
+    /// A date (YYYY-MM-DD), end_of_treatment, or never (TPO only).
+    expiry: String,
+    /// The patient's typed name, or "signed on paper".
+    signature: String,
+    /// When a representative signs.
+    representative_name: Option<String>,
+    representative_authority: Option<String>,
+    /// The date on the signed form (default today).
+    signed_on: Option<String>,
+}
+
+/// Every version of every consent, with recipients and their revocations.
+#[utoipa::path(get, path = "/api/v1/patients/{id}/consents", tag = "consent", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "consents, newest first"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn consents(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let app = state.app.clone();
+    Ok(json(
+        blocking(move || app.consents(&caller.ctx, &id)).await?,
+    ))
+}
+
+/// Record a signed consent (all nine §2.31 elements), or a new version of one.
+#[utoipa::path(post, path = "/api/v1/patients/{id}/consents", tag = "consent", params(("id" = String, Path)), request_body = ConsentRequest, security(("bearer" = [])),
+    responses((status = 201, body = Created), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn record(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<ConsentRequest>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    let signed_on = r
+        .signed_on
+        .as_deref()
+        .map(|d| iop_app::calendar::parse_date(d, "signed_on"))
+        .transpose()?;
+    let representative = match (r.representative_name, r.representative_authority) {
+        (None, None) => None,
+        (n, a) => Some((n.unwrap_or_default(), a.unwrap_or_default())),
+    };
+    let n = NewConsent {
+        replaces: r.replaces,
+        information: r.information,
+        recipients: r
+            .recipients
+            .into_iter()
+            .map(|x| NewRecipient {
+                kind: x.kind,
+                ref_id: x.ref_id,
+                name: x.name,
+            })
+            .collect(),
+        purpose: r.purpose,
+        tpo: r.tpo,
+        expiry: r.expiry,
+        signature: r.signature,
+        representative,
+        signed_on,
+    };
+    let app = state.app.clone();
+    let id = blocking(move || app.record_consent(&caller.ctx, &id, n)).await?;
+    Ok((StatusCode::CREATED, Json(Created::new(id))))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeRequest {
+    /// How the patient revoked, such as "in writing, letter of 2026-11-20".
+    note: String,
+}
+
+/// Revoke a consent for one recipient; the rest of the consent stays in effect.
+#[utoipa::path(post, path = "/api/v1/consent-recipients/{id}/revoke", tag = "consent", params(("id" = String, Path)), request_body = RevokeRequest, security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn revoke(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<RevokeRequest>,
+) -> ApiResult<StatusCode> {
+    let app = state.app.clone();
+    blocking(move || app.revoke_consent(&caller.ctx, &id, &r.note)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MinorRequest {
+    /// The patient is a minor who consented to their own treatment.
+    value: bool,
+}
+
+/// Mark a minor who consented to their own treatment (only they may consent to disclosure).
+#[utoipa::path(put, path = "/api/v1/patients/{id}/minor-self-consent", tag = "consent", params(("id" = String, Path)), request_body = MinorRequest, security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn minor(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<MinorRequest>,
+) -> ApiResult<StatusCode> {
+    let app = state.app.clone();
+    blocking(move || app.set_minor_self_consent(&caller.ctx, &id, r.value)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The accounting of disclosures under consent for the last three years.
+#[utoipa::path(get, path = "/api/v1/patients/{id}/disclosures", tag = "consent", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "disclosures, newest first"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn disclosures(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let app = state.app.clone();
+    Ok(json(
+        blocking(move || app.accounting_of_disclosures(&caller.ctx, &id)).await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseBody {
+    /// A recipient line of one of the patient's consents.
+    recipient_id: String,
+    /// enrollment, treatment_progress, billing.
+    information: Vec<String>,
+    purpose: String,
+    /// print or export.
+    channel: String,
+}
+
+/// Release records to a recipient a consent names: the document, the §2.32 notice and the consent.
+#[utoipa::path(post, path = "/api/v1/patients/{id}/releases", tag = "consent", params(("id" = String, Path)), request_body = ReleaseBody, security(("bearer" = [])),
+    responses((status = 200, description = "the released document with notice and consent"), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn release(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<ReleaseBody>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let app = state.app.clone();
+    let req = ReleaseRequest {
+        recipient_id: r.recipient_id,
+        information: r.information,
+        purpose: r.purpose,
+        channel: r.channel,
+    };
+    Ok(json(
+        blocking(move || app.release_records(&caller.ctx, &id, req)).await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FamilyMark {
+    related_person_id: String,
+    present: bool,
+}
+
+/// Record relatives' attendance at a family group (refused, with the reason, without a valid consent).
+#[utoipa::path(put, path = "/api/v1/sessions/{id}/family-attendance", tag = "consent", params(("id" = String, Path)), request_body = Vec<FamilyMark>, security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn family_attendance(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<Vec<FamilyMark>>,
+) -> ApiResult<StatusCode> {
+    let app = state.app.clone();
+    let marks = r
+        .into_iter()
+        .map(|m| (m.related_person_id, m.present))
+        .collect();
+    blocking(move || app.record_family_attendance(&caller.ctx, &id, marks)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,318 @@
+//! Relatives and consents of a patient, the printable consent, releases of records with
+//! the §2.32 notice, and the accounting of disclosures.
+
+use crate::access::Caller;
+use crate::error::PageError;
+use crate::extract::PageForm;
+use crate::pages::refusal;
+use crate::pages::shell::{render, Shell};
+use crate::{blocking, AppState};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use iop_app::consents::{ConsentOverview, ConsentView, NewConsent, NewRecipient, NewRelated};
+use iop_app::iop_store::consents::DisclosureRow;
+use iop_app::release::{ReleaseRequest, ReleasedDocument};
+use iop_app::AppError;
+use iop_domain::consent::{InfoKind, NOTICE};
+
+#[derive(Template)]
+#[template(path = "consents.html")]
+struct ConsentsPage {
+    shell: Shell,
+    patient_id: String,
+    o: ConsentOverview,
+    kinds: Vec<(&'static str, &'static str)>,
+    can_release: bool,
+    error: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    caller: Caller,
+    id: String,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let shell = Shell::new(&caller, "/census");
+    let can_release =
+        iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::DiscloseRecords);
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let pid = id.clone();
+    let o = blocking(move || app.consent_overview(&ctx, &pid)).await?;
+    let code = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let kinds = InfoKind::ALL
+        .iter()
+        .map(|k| (k.as_str(), k.describe()))
+        .collect();
+    let mut res = render(&ConsentsPage {
+        shell,
+        patient_id: id,
+        o,
+        kinds,
+        can_release,
+        error,
+    })?;
+    *res.status_mut() = code;
+    Ok(res)
+}
+
+async fn back(
+    state: &AppState,
+    caller: Caller,
+    id: String,
+    r: Result<(), AppError>,
+) -> Result<Response, PageError> {
+    match r {
+        Ok(()) => Ok(Redirect::to(&format!("/patients/{id}/consents")).into_response()),
+        Err(e) if refusal(&e) => page(state, caller, id, Some(e.to_string())).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    page(&state, caller, id, None).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct RelatedForm {
+    name: String,
+    relationship: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    email: String,
+}
+
+pub async fn add_related(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<RelatedForm>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let pid = id.clone();
+    let n = NewRelated {
+        name: f.name,
+        relationship: f.relationship,
+        phone: Some(f.phone),
+        email: Some(f.email),
+    };
+    let r = blocking(move || app.add_related_person(&ctx, &pid, n).map(|_| ())).await;
+    back(&state, caller, id, r).await
+}
+
+/// The consent form: repeated fields (`recipient`, `information`) come as pairs.
+pub async fn record(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(fields): PageForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let all = |k: &str| {
+        fields
+            .iter()
+            .filter(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .collect::<Vec<_>>()
+    };
+    let mut recipients: Vec<NewRecipient> = all("recipient")
+        .into_iter()
+        .map(|p| NewRecipient {
+            kind: "person".into(),
+            ref_id: Some(p),
+            name: None,
+        })
+        .collect();
+    let class = get("class");
+    if !class.is_empty() {
+        recipients.push(NewRecipient {
+            kind: "class".into(),
+            ref_id: None,
+            name: Some(class),
+        });
+    }
+    let expiry = match get("expiry_kind").as_str() {
+        "date" => get("expiry_date"),
+        other => other.to_string(),
+    };
+    let rep = get("representative_name");
+    let signed_on = get("signed_on");
+    let information = all("information");
+    let purpose = get("purpose");
+    let tpo = !get("tpo").is_empty();
+    let signature = get("signature");
+    let authority = get("representative_authority");
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let pid = id.clone();
+    let r = blocking(move || {
+        let n = NewConsent {
+            replaces: None,
+            information,
+            recipients,
+            purpose,
+            tpo,
+            expiry,
+            signature,
+            representative: (!rep.is_empty()).then_some((rep, authority)),
+            signed_on: (!signed_on.is_empty())
+                .then(|| iop_app::calendar::parse_date(&signed_on, "the date signed"))
+                .transpose()?,
+        };
+        app.record_consent(&ctx, &pid, n).map(|_| ())
+    })
+    .await;
+    back(&state, caller, id, r).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct RevokeForm {
+    patient_id: String,
+    note: String,
+}
+
+pub async fn revoke(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(rid): Path<String>,
+    PageForm(f): PageForm<RevokeForm>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let r = blocking(move || app.revoke_consent(&ctx, &rid, &f.note)).await;
+    back(&state, caller, f.patient_id, r).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct MinorForm {
+    value: String,
+}
+
+pub async fn minor(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<MinorForm>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let pid = id.clone();
+    let r = blocking(move || app.set_minor_self_consent(&ctx, &pid, f.value == "yes")).await;
+    back(&state, caller, id, r).await
+}
+
+#[derive(Template)]
+#[template(path = "consent_print.html")]
+struct ConsentPrint {
+    name: String,
+    mrn: String,
+    date_of_birth: String,
+    c: ConsentView,
+}
+
+pub async fn print(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, consent)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let o = blocking(move || app.consent_overview(&caller.ctx, &id)).await?;
+    let c = o
+        .consents
+        .into_iter()
+        .find(|c| c.row.id == consent)
+        .ok_or_else(|| PageError::from(AppError::NotFound(format!("consent {consent}"))))?;
+    render(&ConsentPrint {
+        name: o.name,
+        mrn: o.mrn,
+        date_of_birth: o.date_of_birth,
+        c,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "release.html")]
+struct ReleasePage {
+    d: ReleasedDocument,
+}
+
+pub async fn release(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(fields): PageForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let req = ReleaseRequest {
+        recipient_id: get("recipient_id"),
+        information: fields
+            .iter()
+            .filter(|(n, _)| n == "information")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        purpose: get("purpose"),
+        channel: "print".into(),
+    };
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let pid = id.clone();
+    match blocking(move || app.release_records(&ctx, &pid, req)).await {
+        Ok(d) => render(&ReleasePage { d }),
+        Err(e) if refusal(&e) => page(&state, caller, id, Some(e.to_string())).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "disclosures.html")]
+struct AccountingPage {
+    name: String,
+    mrn: String,
+    rows: Vec<DisclosureRow>,
+    notice: &'static str,
+}
+
+pub async fn accounting(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let (o, rows) = blocking(move || {
+        Ok((
+            app.consent_overview(&caller.ctx, &id)?,
+            app.accounting_of_disclosures(&caller.ctx, &id)?,
+        ))
+    })
+    .await?;
+    render(&AccountingPage {
+        name: o.name,
+        mrn: o.mrn,
+        rows,
+        notice: NOTICE,
+    })
+}
