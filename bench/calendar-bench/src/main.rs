@@ -99,6 +99,11 @@ fn seed(
                     emergency_contact_name: None,
                     emergency_contact_phone: None,
                     minor_self_consent: false,
+                    sex: "U".into(),
+                    address_line: None,
+                    city: None,
+                    state: None,
+                    zip: None,
                 },
             )?;
             let eid = id();

@@ -225,6 +225,11 @@ impl App {
                 emergency_contact_name: Some(ec_name.clone()),
                 emergency_contact_phone: Some(ec_phone.clone()),
                 minor_self_consent: false,
+                sex: "U".into(),
+                address_line: None,
+                city: None,
+                state: None,
+                zip: None,
             })?;
             let episode_id = uuid::Uuid::now_v7().to_string();
             episodes::insert_episode(c, &EpisodeRow {

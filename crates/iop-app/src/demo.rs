@@ -11,6 +11,9 @@ use iop_store::meta;
 use iop_store::org::{self, ProgramRow, SiteRow, TrackRow};
 use iop_store::users::{self, UserRow};
 
+/// An 835 as a payer would send it for demo claims (the demo and the tests post it).
+pub use crate::demo_billing::remittance_for;
+
 pub const DEMO_PASSWORD: &str = "demo-password";
 pub const DEMO_TZ: &str = "America/Kentucky/Louisville";
 const DEMO_MARK: &str = "demo_organisation";

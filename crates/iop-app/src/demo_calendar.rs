@@ -125,6 +125,11 @@ pub fn seed(
                 emergency_contact_name: Some("Emergency Contact".into()),
                 emergency_contact_phone: Some(format!("(502) 555-02{:02}", i)),
                 minor_self_consent: false,
+                sex: "U".into(),
+                address_line: None,
+                city: None,
+                state: None,
+                zip: None,
             },
         )?;
         let (track, admit, status, ended) = match i {

@@ -112,6 +112,7 @@ impl App {
                 self.seed_demo_individual(&ctx, &staff_id, &p.id, admitted, today, i)?;
             }
         }
+        self.seed_demo_billing(&ctx, program_id, today)?;
         Ok(())
     }
 

@@ -30,6 +30,10 @@ pub enum Action {
     ViewOutcomes,
     ManageConsents,
     DiscloseRecords,
+    ViewBilling,
+    ManageBilling,
+    ManageBillingSetup,
+    ManageCoverage,
 }
 
 use Role::*;
@@ -79,6 +83,10 @@ pub const POLICY: &[(Action, &[Role])] = &[
         &[ClinicalDirector, Counselor, Admissions],
     ),
     (Action::DiscloseRecords, &[ClinicalDirector, Counselor]),
+    (Action::ViewBilling, &[Admin, Billing]),
+    (Action::ManageBilling, &[Billing]),
+    (Action::ManageBillingSetup, &[Admin, Billing]),
+    (Action::ManageCoverage, &[Admissions, Billing]),
 ];
 
 pub fn allows(role: Role, action: Action) -> bool {
@@ -124,6 +132,10 @@ impl Action {
                 "manage relatives, consents and the accounting of disclosures"
             }
             Action::DiscloseRecords => "release records to an outside party",
+            Action::ViewBilling => "view charges, claims and payments",
+            Action::ManageBilling => "make charges and claims and post payments",
+            Action::ManageBillingSetup => "set up payers, contracts and the billing identity",
+            Action::ManageCoverage => "record insurance coverage",
         }
     }
 }

@@ -289,3 +289,32 @@ pub fn insert_makeup(conn: &mut DbConn, row: &MakeupRow) -> Result<bool> {
         .execute(conn)?;
     Ok(true)
 }
+
+/// Attendance at a program's sessions with local dates in [from, to], with the session.
+pub fn attendance_between(
+    conn: &mut DbConn,
+    program_id: &str,
+    from: &str,
+    to: &str,
+) -> Result<Vec<(AttendanceRow, crate::calendar::SessionRow)>> {
+    Ok(attendance::table
+        .inner_join(sessions::table)
+        .filter(sessions::program_id.eq(program_id))
+        .filter(sessions::local_date.ge(from))
+        .filter(sessions::local_date.le(to))
+        .order((sessions::local_date, attendance::patient_id))
+        .select((
+            AttendanceRow::as_select(),
+            crate::calendar::SessionRow::as_select(),
+        ))
+        .load(conn)?)
+}
+
+/// The sessions among `ids` whose group note is signed.
+pub fn signed_sessions(conn: &mut DbConn, ids: &[String]) -> Result<Vec<String>> {
+    Ok(group_notes::table
+        .filter(group_notes::session_id.eq_any(ids))
+        .filter(group_notes::status.eq("signed"))
+        .select(group_notes::session_id)
+        .load(conn)?)
+}

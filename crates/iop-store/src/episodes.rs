@@ -22,6 +22,12 @@ pub struct PatientRow {
     pub emergency_contact_phone: Option<String>,
     /// A minor who consented to their own treatment: only they consent to disclosure.
     pub minor_self_consent: bool,
+    /// F, M or U (claims need it).
+    pub sex: String,
+    pub address_line: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub zip: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -236,4 +242,24 @@ pub fn set_minor_self_consent(conn: &mut DbConn, patient_id: &str, value: bool) 
         .set(patients::minor_self_consent.eq(value))
         .execute(conn)?
         == 1)
+}
+
+/// The patient's postal address, as claims need it.
+pub fn set_patient_address(
+    conn: &mut DbConn,
+    patient_id: &str,
+    line: &str,
+    city: &str,
+    state: &str,
+    zip: &str,
+) -> Result<()> {
+    diesel::update(patients::table.find(patient_id))
+        .set((
+            patients::address_line.eq(line),
+            patients::city.eq(city),
+            patients::state.eq(state),
+            patients::zip.eq(zip),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

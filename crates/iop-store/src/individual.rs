@@ -168,3 +168,21 @@ pub fn notes_of_patient(
         .select((IndividualNoteRow::as_select(), AppointmentRow::as_select()))
         .load(conn)?)
 }
+
+/// Kept appointments starting in [from, to) (stored instants), with their notes.
+pub fn kept_between(
+    conn: &mut DbConn,
+    from: &str,
+    to: &str,
+) -> Result<Vec<(AppointmentRow, Option<IndividualNoteRow>)>> {
+    Ok(appointments::table
+        .left_join(individual_notes::table)
+        .filter(appointments::status.eq("kept"))
+        .filter(appointments::starts_at.ge(from))
+        .filter(appointments::starts_at.lt(to))
+        .select((
+            AppointmentRow::as_select(),
+            Option::<IndividualNoteRow>::as_select(),
+        ))
+        .load(conn)?)
+}

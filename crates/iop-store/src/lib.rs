@@ -5,6 +5,7 @@
 
 pub mod admissions;
 pub mod audit;
+pub mod billing;
 pub mod calendar;
 pub mod clinical;
 pub mod consents;

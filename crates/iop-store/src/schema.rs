@@ -212,6 +212,11 @@ diesel::table! {
         emergency_contact_name -> Nullable<Text>,
         emergency_contact_phone -> Nullable<Text>,
         minor_self_consent -> Bool,
+        sex -> Text,
+        address_line -> Nullable<Text>,
+        city -> Nullable<Text>,
+        state -> Nullable<Text>,
+        zip -> Nullable<Text>,
     }
 }
 
@@ -545,6 +550,220 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    site_billing (site_id) {
+        site_id -> Text,
+        organisation_name -> Text,
+        npi -> Text,
+        tax_id -> Text,
+        address_line -> Text,
+        city -> Text,
+        state -> Text,
+        zip -> Text,
+        submitter_id -> Text,
+        contact_name -> Text,
+        contact_phone -> Text,
+        receiver_name -> Text,
+        receiver_id -> Text,
+        usage -> Text,
+        updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    payers (id) {
+        id -> Text,
+        name -> Text,
+        payer_id -> Text,
+        address_line -> Text,
+        city -> Text,
+        state -> Text,
+        zip -> Text,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    contracts (id) {
+        id -> Text,
+        program_id -> Text,
+        payer_id -> Nullable<Text>,
+        claim_form -> Text,
+        coding_mode -> Text,
+        per_diem_code -> Text,
+        minimum_minutes -> Integer,
+        fees -> Text,
+        place_of_service -> Text,
+        modifiers -> Text,
+        authorization_required -> Bool,
+        effective_from -> Text,
+        effective_to -> Nullable<Text>,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    coverages (id) {
+        id -> Text,
+        patient_id -> Text,
+        payer_id -> Text,
+        member_id -> Text,
+        group_number -> Nullable<Text>,
+        priority -> Text,
+        relationship -> Text,
+        subscriber_first -> Text,
+        subscriber_last -> Text,
+        subscriber_dob -> Text,
+        subscriber_sex -> Text,
+        subscriber_address_line -> Text,
+        subscriber_city -> Text,
+        subscriber_state -> Text,
+        subscriber_zip -> Text,
+        effective_from -> Text,
+        effective_to -> Nullable<Text>,
+        created_at -> Text,
+        voided_at -> Nullable<Text>,
+        void_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    authorizations (id) {
+        id -> Text,
+        coverage_id -> Text,
+        patient_id -> Text,
+        number -> Text,
+        service_code -> Text,
+        units -> Integer,
+        start_date -> Text,
+        end_date -> Text,
+        next_review_on -> Nullable<Text>,
+        created_at -> Text,
+        voided_at -> Nullable<Text>,
+        void_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    claims (id) {
+        id -> Text,
+        claim_number -> Text,
+        patient_id -> Text,
+        coverage_id -> Text,
+        payer_id -> Text,
+        period_from -> Text,
+        period_to -> Text,
+        total_cents -> BigInt,
+        status -> Text,
+        problems -> Nullable<Text>,
+        batch_id -> Nullable<Text>,
+        payer_claim_number -> Nullable<Text>,
+        paid_cents -> BigInt,
+        patient_resp_cents -> BigInt,
+        created_at -> Text,
+        updated_at -> Text,
+        submitted_on -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    charges (id) {
+        id -> Text,
+        patient_id -> Text,
+        source_kind -> Text,
+        source_id -> Text,
+        service_date -> Text,
+        code -> Nullable<Text>,
+        modifiers -> Text,
+        units -> Integer,
+        amount_cents -> BigInt,
+        payer -> Text,
+        coverage_id -> Nullable<Text>,
+        contract_id -> Nullable<Text>,
+        authorization_id -> Nullable<Text>,
+        place_of_service -> Text,
+        status -> Text,
+        pending_reason -> Nullable<Text>,
+        claim_id -> Nullable<Text>,
+        created_at -> Text,
+        updated_at -> Text,
+        void_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    claim_batches (id) {
+        id -> Text,
+        interchange_control_number -> Integer,
+        content -> Text,
+        claim_count -> Integer,
+        total_cents -> BigInt,
+        created_by -> Text,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    remittances (id) {
+        id -> Text,
+        content_hash -> Text,
+        trace_number -> Text,
+        payer_name -> Text,
+        paid_cents -> BigInt,
+        payment_date -> Text,
+        method -> Text,
+        claims_matched -> Integer,
+        claims_unmatched -> Integer,
+        content -> Text,
+        imported_by -> Text,
+        imported_at -> Text,
+    }
+}
+
+diesel::table! {
+    payments (id) {
+        id -> Text,
+        patient_id -> Nullable<Text>,
+        claim_id -> Nullable<Text>,
+        remittance_id -> Nullable<Text>,
+        source -> Text,
+        method -> Text,
+        reference -> Nullable<Text>,
+        amount_cents -> BigInt,
+        received_on -> Text,
+        created_by -> Text,
+        created_at -> Text,
+        voided_at -> Nullable<Text>,
+        void_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    adjustments (id) {
+        id -> Text,
+        claim_id -> Text,
+        remittance_id -> Text,
+        procedure_code -> Nullable<Text>,
+        group_code -> Text,
+        reason_code -> Text,
+        amount_cents -> BigInt,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    remittance_unmatched (id) {
+        id -> Text,
+        remittance_id -> Text,
+        claim_number -> Text,
+        paid_cents -> BigInt,
+        detail -> Text,
+        resolved_at -> Nullable<Text>,
+        resolved_by -> Nullable<Text>,
+        resolution -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(attendance -> sessions (session_id));
 diesel::joinable!(group_notes -> sessions (session_id));
 diesel::joinable!(note_entries -> group_notes (note_id));
@@ -593,4 +812,16 @@ diesel::allow_tables_to_appear_in_same_query!(
     consent_recipients,
     family_attendance,
     disclosure_log,
+    site_billing,
+    payers,
+    contracts,
+    coverages,
+    authorizations,
+    claims,
+    charges,
+    claim_batches,
+    remittances,
+    payments,
+    adjustments,
+    remittance_unmatched,
 );

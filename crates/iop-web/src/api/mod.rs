@@ -4,6 +4,7 @@
 pub mod admissions;
 pub mod audit;
 pub mod auth;
+pub mod billing;
 pub mod calendar;
 pub mod care;
 pub mod clinical;

@@ -5,6 +5,7 @@
 mod admissions;
 mod auth;
 mod bad_input;
+mod billing;
 mod calendar;
 mod care;
 mod clinical;

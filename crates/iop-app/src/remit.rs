@@ -1,0 +1,215 @@
+//! 835 posting: a remittance is parsed whole before anything is written, then posted in
+//! one transaction (payments, CAS adjustments, claim statuses, patient responsibility);
+//! claims it names that we never sent go to a work queue. The same file twice is a no-op.
+
+use crate::audit::{record, Event};
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_domain::time::stored;
+use iop_interop::x12::{parse_835, AdjustmentGroup, ClaimPayment, ClaimStatus};
+use iop_store::billing::{self as store, AdjustmentRow, PaymentRow, RemittanceRow, UnmatchedRow};
+use iop_store::DbConn;
+use sha2::{Digest, Sha256};
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ImportReport {
+    pub remittance_id: String,
+    /// The same file was imported before: nothing changed.
+    pub already_imported: bool,
+    pub claims_posted: u32,
+    pub unmatched: u32,
+    pub paid_cents: i64,
+}
+
+fn post_claim(
+    c: &mut DbConn,
+    now: &str,
+    actor: &str,
+    remittance_id: &str,
+    date: &str,
+    method: &str,
+    cp: &ClaimPayment,
+) -> Result<bool> {
+    let Some(mut claim) = store::claim_by_number(c, &cp.claim_id)? else {
+        return Ok(false);
+    };
+    store::insert_payment(
+        c,
+        &PaymentRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            patient_id: Some(claim.patient_id.clone()),
+            claim_id: Some(claim.id.clone()),
+            remittance_id: Some(remittance_id.into()),
+            source: "payer".into(),
+            method: method.into(),
+            reference: Some(cp.payer_claim_number.clone()),
+            amount_cents: cp.paid.0,
+            received_on: date.into(),
+            created_by: actor.into(),
+            created_at: now.into(),
+            voided_at: None,
+            void_reason: None,
+        },
+    )?;
+    let mut patient_share = 0i64;
+    let mut adjusted = 0i64;
+    let all = cp
+        .adjustments
+        .iter()
+        .map(|a| (None, a))
+        .chain(cp.services.iter().flat_map(|s| {
+            s.adjustments
+                .iter()
+                .map(move |a| (Some(s.procedure_code.clone()), a))
+        }));
+    for (code, a) in all {
+        if a.group == AdjustmentGroup::Patient {
+            patient_share += a.amount.0;
+        }
+        adjusted += a.amount.0;
+        store::insert_adjustment(
+            c,
+            &AdjustmentRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                claim_id: claim.id.clone(),
+                remittance_id: remittance_id.into(),
+                procedure_code: code,
+                group_code: a.group.as_str().into(),
+                reason_code: a.reason.clone(),
+                amount_cents: a.amount.0,
+                created_at: now.into(),
+            },
+        )?;
+    }
+    claim.paid_cents += cp.paid.0;
+    claim.patient_resp_cents += patient_share;
+    claim.payer_claim_number = Some(cp.payer_claim_number.clone());
+    claim.status = match cp.status {
+        ClaimStatus::Denied => "denied",
+        ClaimStatus::Reversal => "submitted",
+        _ if claim.paid_cents + adjusted >= claim.total_cents && cp.paid.0 > 0 => "paid",
+        _ if cp.paid.0 == 0 && patient_share == 0 => "denied",
+        _ => "partial",
+    }
+    .into();
+    claim.updated_at = now.into();
+    store::update_claim(c, &claim)?;
+    Ok(true)
+}
+
+impl App {
+    /// Imports an 835: refused whole (with the line and segment) when malformed, a no-op
+    /// when the same file came before, else posted in one transaction.
+    pub fn import_remittance(&self, ctx: &Ctx, content: &str) -> Result<ImportReport> {
+        ctx.require(Action::ManageBilling)?;
+        let hash = hex::encode(Sha256::digest(content.as_bytes()));
+        let remit = parse_835(content).map_err(|e| {
+            AppError::Invalid(format!(
+                "the 835 could not be read at line {}, segment {}: {}; nothing was posted",
+                e.line, e.segment, e.message
+            ))
+        })?;
+        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        self.store.write(|c| {
+            if let Some(r) = store::remittance_by_hash(c, &hash)? {
+                return Ok(ImportReport {
+                    remittance_id: r.id,
+                    already_imported: true,
+                    claims_posted: 0,
+                    unmatched: 0,
+                    paid_cents: 0,
+                });
+            }
+            let now = stored(ctx.now());
+            let id = uuid::Uuid::now_v7().to_string();
+            let first = remit
+                .payments
+                .first()
+                .ok_or_else(|| AppError::Invalid("the 835 holds no payment".into()))?;
+            let paid: i64 = remit.payments.iter().map(|p| p.total_paid.0).sum();
+            store::insert_remittance(
+                c,
+                &RemittanceRow {
+                    id: id.clone(),
+                    content_hash: hash.clone(),
+                    trace_number: first.trace_number.clone(),
+                    payer_name: first.payer_name.clone(),
+                    paid_cents: paid,
+                    payment_date: first.date.to_string(),
+                    method: first.method.as_str().into(),
+                    claims_matched: 0,
+                    claims_unmatched: 0,
+                    content: content.into(),
+                    imported_by: actor.clone(),
+                    imported_at: now.clone(),
+                },
+            )?;
+            let (mut posted, mut unmatched) = (0u32, 0u32);
+            for p in &remit.payments {
+                for cp in &p.claims {
+                    if post_claim(
+                        c,
+                        &now,
+                        &actor,
+                        &id,
+                        &p.date.to_string(),
+                        p.method.as_str(),
+                        cp,
+                    )? {
+                        posted += 1;
+                    } else {
+                        unmatched += 1;
+                        store::insert_unmatched(
+                            c,
+                            &UnmatchedRow {
+                                id: uuid::Uuid::now_v7().to_string(),
+                                remittance_id: id.clone(),
+                                claim_number: cp.claim_id.clone(),
+                                paid_cents: cp.paid.0,
+                                detail: format!(
+                                    "status {}, charge {}, paid {}, payer claim {}",
+                                    cp.status.as_str(),
+                                    cp.charge,
+                                    cp.paid,
+                                    cp.payer_claim_number
+                                ),
+                                resolved_at: None,
+                                resolved_by: None,
+                                resolution: None,
+                            },
+                        )?;
+                    }
+                }
+            }
+            store::set_remittance_counts(
+                c,
+                &id,
+                i32::try_from(posted).unwrap_or(i32::MAX),
+                i32::try_from(unmatched).unwrap_or(i32::MAX),
+            )?;
+            let subject = format!("remittance:{id}");
+            record(
+                c,
+                ctx,
+                Event::ok("billing.remittance.import")
+                    .subject(&subject)
+                    .detail(serde_json::json!({ "posted": posted, "unmatched": unmatched })),
+            )?;
+            Ok(ImportReport {
+                remittance_id: id,
+                already_imported: false,
+                claims_posted: posted,
+                unmatched,
+                paid_cents: paid,
+            })
+        })
+    }
+
+    /// Remittance items that matched no claim we sent: billing's work queue.
+    pub fn unmatched_remittances(&self, ctx: &Ctx) -> Result<Vec<UnmatchedRow>> {
+        ctx.require(Action::ViewBilling)?;
+        self.store.read(|c| Ok(store::open_unmatched(c)?))
+    }
+}

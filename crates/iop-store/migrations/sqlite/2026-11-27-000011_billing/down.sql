@@ -1,0 +1,17 @@
+DROP TABLE remittance_unmatched;
+DROP TABLE adjustments;
+DROP TABLE payments;
+DROP TABLE remittances;
+DROP TABLE claim_batches;
+DROP TABLE charges;
+DROP TABLE claims;
+DROP TABLE authorizations;
+DROP TABLE coverages;
+DROP TABLE contracts;
+DROP TABLE payers;
+DROP TABLE site_billing;
+ALTER TABLE patients DROP COLUMN zip;
+ALTER TABLE patients DROP COLUMN state;
+ALTER TABLE patients DROP COLUMN city;
+ALTER TABLE patients DROP COLUMN address_line;
+ALTER TABLE patients DROP COLUMN sex;

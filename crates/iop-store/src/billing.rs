@@ -1,0 +1,485 @@
+//! Billing rows: the site's billing identity, payers, contracts, coverage,
+//! authorizations, charges, claims and batches, remittances, payments, adjustments and
+//! the unmatched-remittance queue.
+
+use crate::db::{DbConn, Result};
+use crate::schema::{
+    adjustments, authorizations, charges, claim_batches, claims, contracts, coverages, payers,
+    payments, remittance_unmatched, remittances, site_billing,
+};
+use diesel::prelude::*;
+
+macro_rules! row {
+    ($name:ident, $table:ident { $($field:ident : $ty:ty),* $(,)? }) => {
+        #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize)]
+        #[diesel(table_name = $table, treat_none_as_null = true)]
+        pub struct $name { $(pub $field: $ty),* }
+    };
+}
+
+row!(
+    SiteBillingRow,
+    site_billing {
+        site_id: String,
+        organisation_name: String,
+        npi: String,
+        tax_id: String,
+        address_line: String,
+        city: String,
+        state: String,
+        zip: String,
+        submitter_id: String,
+        contact_name: String,
+        contact_phone: String,
+        receiver_name: String,
+        receiver_id: String,
+        usage: String,
+        updated_at: String,
+    }
+);
+
+row!(
+    PayerRow,
+    payers {
+        id: String,
+        name: String,
+        payer_id: String,
+        address_line: String,
+        city: String,
+        state: String,
+        zip: String,
+        created_at: String,
+    }
+);
+
+row!(ContractRow, contracts {
+    id: String, program_id: String, payer_id: Option<String>, claim_form: String,
+    coding_mode: String, per_diem_code: String, minimum_minutes: i32, fees: String,
+    place_of_service: String, modifiers: String, authorization_required: bool,
+    effective_from: String, effective_to: Option<String>, created_at: String,
+});
+
+row!(CoverageRow, coverages {
+    id: String, patient_id: String, payer_id: String, member_id: String,
+    group_number: Option<String>, priority: String, relationship: String,
+    subscriber_first: String, subscriber_last: String, subscriber_dob: String,
+    subscriber_sex: String, subscriber_address_line: String, subscriber_city: String,
+    subscriber_state: String, subscriber_zip: String, effective_from: String,
+    effective_to: Option<String>, created_at: String, voided_at: Option<String>,
+    void_reason: Option<String>,
+});
+
+row!(AuthorizationRow, authorizations {
+    id: String, coverage_id: String, patient_id: String, number: String,
+    service_code: String, units: i32, start_date: String, end_date: String,
+    next_review_on: Option<String>, created_at: String, voided_at: Option<String>,
+    void_reason: Option<String>,
+});
+
+row!(ClaimRow, claims {
+    id: String, claim_number: String, patient_id: String, coverage_id: String,
+    payer_id: String, period_from: String, period_to: String, total_cents: i64,
+    status: String, problems: Option<String>, batch_id: Option<String>,
+    payer_claim_number: Option<String>, paid_cents: i64, patient_resp_cents: i64,
+    created_at: String, updated_at: String, submitted_on: Option<String>,
+});
+
+row!(ChargeRow, charges {
+    id: String, patient_id: String, source_kind: String, source_id: String,
+    service_date: String, code: Option<String>, modifiers: String, units: i32,
+    amount_cents: i64, payer: String, coverage_id: Option<String>,
+    contract_id: Option<String>, authorization_id: Option<String>,
+    place_of_service: String, status: String, pending_reason: Option<String>,
+    claim_id: Option<String>, created_at: String, updated_at: String,
+    void_reason: Option<String>,
+});
+
+row!(
+    BatchRow,
+    claim_batches {
+        id: String,
+        interchange_control_number: i32,
+        content: String,
+        claim_count: i32,
+        total_cents: i64,
+        created_by: String,
+        created_at: String,
+    }
+);
+
+row!(
+    RemittanceRow,
+    remittances {
+        id: String,
+        content_hash: String,
+        trace_number: String,
+        payer_name: String,
+        paid_cents: i64,
+        payment_date: String,
+        method: String,
+        claims_matched: i32,
+        claims_unmatched: i32,
+        content: String,
+        imported_by: String,
+        imported_at: String,
+    }
+);
+
+row!(PaymentRow, payments {
+    id: String, patient_id: Option<String>, claim_id: Option<String>,
+    remittance_id: Option<String>, source: String, method: String,
+    reference: Option<String>, amount_cents: i64, received_on: String,
+    created_by: String, created_at: String, voided_at: Option<String>,
+    void_reason: Option<String>,
+});
+
+row!(AdjustmentRow, adjustments {
+    id: String, claim_id: String, remittance_id: String, procedure_code: Option<String>,
+    group_code: String, reason_code: String, amount_cents: i64, created_at: String,
+});
+
+row!(UnmatchedRow, remittance_unmatched {
+    id: String, remittance_id: String, claim_number: String, paid_cents: i64,
+    detail: String, resolved_at: Option<String>, resolved_by: Option<String>,
+    resolution: Option<String>,
+});
+
+macro_rules! insert_fn {
+    ($fn:ident, $row:ty, $table:ident) => {
+        pub fn $fn(conn: &mut DbConn, row: &$row) -> Result<()> {
+            diesel::insert_into($table::table)
+                .values(row)
+                .execute(conn)?;
+            Ok(())
+        }
+    };
+}
+
+insert_fn!(insert_payer, PayerRow, payers);
+insert_fn!(insert_contract, ContractRow, contracts);
+insert_fn!(insert_coverage, CoverageRow, coverages);
+insert_fn!(insert_authorization, AuthorizationRow, authorizations);
+insert_fn!(insert_claim, ClaimRow, claims);
+insert_fn!(insert_charge, ChargeRow, charges);
+insert_fn!(insert_batch, BatchRow, claim_batches);
+insert_fn!(insert_remittance, RemittanceRow, remittances);
+insert_fn!(insert_payment, PaymentRow, payments);
+insert_fn!(insert_adjustment, AdjustmentRow, adjustments);
+insert_fn!(insert_unmatched, UnmatchedRow, remittance_unmatched);
+
+pub fn site_billing_of(conn: &mut DbConn, site_id: &str) -> Result<Option<SiteBillingRow>> {
+    Ok(site_billing::table
+        .find(site_id)
+        .select(SiteBillingRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn upsert_site_billing(conn: &mut DbConn, row: &SiteBillingRow) -> Result<()> {
+    let n = diesel::update(site_billing::table.find(&row.site_id))
+        .set(row)
+        .execute(conn)?;
+    if n == 0 {
+        diesel::insert_into(site_billing::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn all_payers(conn: &mut DbConn) -> Result<Vec<PayerRow>> {
+    Ok(payers::table
+        .order(payers::name)
+        .select(PayerRow::as_select())
+        .load(conn)?)
+}
+
+pub fn payer(conn: &mut DbConn, id: &str) -> Result<Option<PayerRow>> {
+    Ok(payers::table
+        .find(id)
+        .select(PayerRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn contracts_of(conn: &mut DbConn, program_id: &str) -> Result<Vec<ContractRow>> {
+    Ok(contracts::table
+        .filter(contracts::program_id.eq(program_id))
+        .order(contracts::effective_from.desc())
+        .select(ContractRow::as_select())
+        .load(conn)?)
+}
+
+pub fn all_contracts(conn: &mut DbConn) -> Result<Vec<ContractRow>> {
+    Ok(contracts::table
+        .order(contracts::effective_from.desc())
+        .select(ContractRow::as_select())
+        .load(conn)?)
+}
+
+/// Coverage not voided, of the listed patients.
+pub fn coverages_of(conn: &mut DbConn, patient_ids: &[String]) -> Result<Vec<CoverageRow>> {
+    Ok(coverages::table
+        .filter(coverages::patient_id.eq_any(patient_ids))
+        .filter(coverages::voided_at.is_null())
+        .order((coverages::patient_id, coverages::priority))
+        .select(CoverageRow::as_select())
+        .load(conn)?)
+}
+
+pub fn coverage(conn: &mut DbConn, id: &str) -> Result<Option<CoverageRow>> {
+    Ok(coverages::table
+        .find(id)
+        .select(CoverageRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Authorizations not voided; of one patient, or of everyone when `patient` is None.
+pub fn authorizations_of(
+    conn: &mut DbConn,
+    patient: Option<&str>,
+) -> Result<Vec<AuthorizationRow>> {
+    let mut q = authorizations::table
+        .filter(authorizations::voided_at.is_null())
+        .into_boxed();
+    if let Some(p) = patient {
+        q = q.filter(authorizations::patient_id.eq(p.to_string()));
+    }
+    Ok(q.order(authorizations::end_date)
+        .select(AuthorizationRow::as_select())
+        .load(conn)?)
+}
+
+/// Units charged against each listed authorization (ready or billed charges).
+pub fn units_used(conn: &mut DbConn, auth_ids: &[String]) -> Result<Vec<(String, i64)>> {
+    use diesel::dsl::sum;
+    let rows: Vec<(Option<String>, Option<i64>)> = charges::table
+        .filter(charges::authorization_id.eq_any(auth_ids))
+        .filter(charges::status.eq_any(["ready", "billed"]))
+        .group_by(charges::authorization_id)
+        .select((charges::authorization_id, sum(charges::units)))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(a, n)| Some((a?, n.unwrap_or(0))))
+        .collect())
+}
+
+pub fn charge_by_source(
+    conn: &mut DbConn,
+    patient_id: &str,
+    kind: &str,
+    source: &str,
+) -> Result<Option<ChargeRow>> {
+    Ok(charges::table
+        .filter(charges::patient_id.eq(patient_id))
+        .filter(charges::source_kind.eq(kind))
+        .filter(charges::source_id.eq(source))
+        .select(ChargeRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn update_charge(conn: &mut DbConn, row: &ChargeRow) -> Result<()> {
+    diesel::update(charges::table.find(&row.id))
+        .set(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Charges with service dates in [from, to], optionally of one patient, oldest first.
+pub fn charges_between(
+    conn: &mut DbConn,
+    from: &str,
+    to: &str,
+    patient: Option<&str>,
+) -> Result<Vec<ChargeRow>> {
+    let mut q = charges::table
+        .filter(charges::service_date.ge(from.to_string()))
+        .filter(charges::service_date.le(to.to_string()))
+        .into_boxed();
+    if let Some(p) = patient {
+        q = q.filter(charges::patient_id.eq(p.to_string()));
+    }
+    Ok(q.order((charges::service_date, charges::patient_id))
+        .select(ChargeRow::as_select())
+        .load(conn)?)
+}
+
+/// Insurance charges ready to bill and on no claim yet.
+pub fn unclaimed_ready(conn: &mut DbConn) -> Result<Vec<ChargeRow>> {
+    Ok(charges::table
+        .filter(charges::status.eq("ready"))
+        .filter(charges::payer.eq("insurance"))
+        .filter(charges::claim_id.is_null())
+        .order((charges::patient_id, charges::service_date))
+        .select(ChargeRow::as_select())
+        .load(conn)?)
+}
+
+pub fn charges_of_claim(conn: &mut DbConn, claim_id: &str) -> Result<Vec<ChargeRow>> {
+    Ok(charges::table
+        .filter(charges::claim_id.eq(claim_id))
+        .order(charges::service_date)
+        .select(ChargeRow::as_select())
+        .load(conn)?)
+}
+
+pub fn self_pay_charges(conn: &mut DbConn, patient_id: &str) -> Result<Vec<ChargeRow>> {
+    Ok(charges::table
+        .filter(charges::patient_id.eq(patient_id))
+        .filter(charges::payer.eq("self_pay"))
+        .filter(charges::status.eq_any(["ready", "billed"]))
+        .order(charges::service_date)
+        .select(ChargeRow::as_select())
+        .load(conn)?)
+}
+
+pub fn claim(conn: &mut DbConn, id: &str) -> Result<Option<ClaimRow>> {
+    Ok(claims::table
+        .find(id)
+        .select(ClaimRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn claim_by_number(conn: &mut DbConn, number: &str) -> Result<Option<ClaimRow>> {
+    Ok(claims::table
+        .filter(claims::claim_number.eq(number))
+        .select(ClaimRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn update_claim(conn: &mut DbConn, row: &ClaimRow) -> Result<()> {
+    diesel::update(claims::table.find(&row.id))
+        .set(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Claims, newest first; of some statuses, or all.
+pub fn claims_with(
+    conn: &mut DbConn,
+    statuses: &[&str],
+    patient: Option<&str>,
+) -> Result<Vec<ClaimRow>> {
+    let mut q = claims::table.into_boxed();
+    if !statuses.is_empty() {
+        q = q.filter(
+            claims::status.eq_any(statuses.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
+        );
+    }
+    if let Some(p) = patient {
+        q = q.filter(claims::patient_id.eq(p.to_string()));
+    }
+    Ok(q.order(claims::created_at.desc())
+        .select(ClaimRow::as_select())
+        .load(conn)?)
+}
+
+pub fn claims_count(conn: &mut DbConn) -> Result<i64> {
+    Ok(claims::table.count().get_result(conn)?)
+}
+
+pub fn batch(conn: &mut DbConn, id: &str) -> Result<Option<BatchRow>> {
+    Ok(claim_batches::table
+        .find(id)
+        .select(BatchRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// id, interchange control number, claims, total cents, created at.
+pub type BatchSummary = (String, i32, i32, i64, String);
+
+pub fn batches(conn: &mut DbConn) -> Result<Vec<BatchSummary>> {
+    Ok(claim_batches::table
+        .order(claim_batches::created_at.desc())
+        .select((
+            claim_batches::id,
+            claim_batches::interchange_control_number,
+            claim_batches::claim_count,
+            claim_batches::total_cents,
+            claim_batches::created_at,
+        ))
+        .load(conn)?)
+}
+
+pub fn last_control_number(conn: &mut DbConn) -> Result<i32> {
+    use diesel::dsl::max;
+    Ok(claim_batches::table
+        .select(max(claim_batches::interchange_control_number))
+        .first::<Option<i32>>(conn)?
+        .unwrap_or(0))
+}
+
+pub fn remittance_by_hash(conn: &mut DbConn, hash: &str) -> Result<Option<RemittanceRow>> {
+    Ok(remittances::table
+        .filter(remittances::content_hash.eq(hash))
+        .select(RemittanceRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn remittances_list(conn: &mut DbConn) -> Result<Vec<RemittanceRow>> {
+    Ok(remittances::table
+        .order(remittances::imported_at.desc())
+        .select(RemittanceRow::as_select())
+        .load(conn)?)
+}
+
+/// Payments not voided, of one patient (both the payer's and the patient's own).
+pub fn payments_of_patient(conn: &mut DbConn, patient_id: &str) -> Result<Vec<PaymentRow>> {
+    Ok(payments::table
+        .filter(payments::patient_id.eq(patient_id))
+        .filter(payments::voided_at.is_null())
+        .order(payments::received_on)
+        .select(PaymentRow::as_select())
+        .load(conn)?)
+}
+
+pub fn all_payments(conn: &mut DbConn) -> Result<Vec<PaymentRow>> {
+    Ok(payments::table
+        .filter(payments::voided_at.is_null())
+        .select(PaymentRow::as_select())
+        .load(conn)?)
+}
+
+pub fn adjustments_of(conn: &mut DbConn, claim_ids: &[String]) -> Result<Vec<AdjustmentRow>> {
+    Ok(adjustments::table
+        .filter(adjustments::claim_id.eq_any(claim_ids))
+        .select(AdjustmentRow::as_select())
+        .load(conn)?)
+}
+
+pub fn open_unmatched(conn: &mut DbConn) -> Result<Vec<UnmatchedRow>> {
+    Ok(remittance_unmatched::table
+        .filter(remittance_unmatched::resolved_at.is_null())
+        .select(UnmatchedRow::as_select())
+        .load(conn)?)
+}
+
+/// Every coverage not voided (charge generation reads them once).
+pub fn coverages_of_all(conn: &mut DbConn) -> Result<Vec<CoverageRow>> {
+    Ok(coverages::table
+        .filter(coverages::voided_at.is_null())
+        .select(CoverageRow::as_select())
+        .load(conn)?)
+}
+
+pub fn set_remittance_counts(
+    conn: &mut DbConn,
+    id: &str,
+    matched: i32,
+    unmatched: i32,
+) -> Result<()> {
+    diesel::update(remittances::table.find(id))
+        .set((
+            remittances::claims_matched.eq(matched),
+            remittances::claims_unmatched.eq(unmatched),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
