@@ -1,7 +1,10 @@
 //! `calendar-bench [DATABASE_URL]`: 100 sites, each with one program of two tracks and
 //! twelve patients in treatment; times generating one year of sessions for all 100
-//! programs, then the staffing view over every site's next 14 days. SQLite in a
-//! temporary directory unless a PostgreSQL URL is given.
+//! programs, the staffing view over every site's next 14 days, the live census, charge
+//! generation from four weeks of documented groups, and writing one 837P batch of
+//! 10,000 claims. SQLite in a temporary directory unless a PostgreSQL URL is given.
+
+mod billing;
 
 use iop_app::{App, AppSettings, Ctx, RequestMeta, Store};
 use iop_domain::time::stored;
@@ -223,6 +226,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         census_runs[3],
         census_runs[6]
     );
+    billing::run(&app, &store, &programs, today)?;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }

@@ -171,10 +171,11 @@ fn authorization_views(
                     format!("ends in {days_left} day(s)")
                 });
             }
-            if row
-                .next_review_on
-                .as_deref()
-                .is_some_and(|d| d <= today.to_string().as_str())
+            if days_left >= 0
+                && row
+                    .next_review_on
+                    .as_deref()
+                    .is_some_and(|d| d <= today.to_string().as_str())
             {
                 why.push("concurrent review is due".into());
             }
@@ -261,6 +262,12 @@ impl App {
 
     pub fn payers(&self, ctx: &Ctx) -> Result<Vec<PayerRow>> {
         ctx.require(Action::ViewBilling)?;
+        self.store.read(|c| Ok(store::all_payers(c)?))
+    }
+
+    /// The payers to choose from when recording coverage (admissions does it at intake).
+    pub fn payer_choices(&self, ctx: &Ctx) -> Result<Vec<PayerRow>> {
+        ctx.require(Action::ManageCoverage)?;
         self.store.read(|c| Ok(store::all_payers(c)?))
     }
 
@@ -510,6 +517,30 @@ impl App {
             let mut v = authorization_views(c, rows, today)?;
             v.sort_by_key(|a| (!a.needs_attention, a.row.end_date.clone()));
             Ok(v)
+        })
+    }
+
+    /// "Name (MRN)" of each listed patient, for billing's work lists.
+    pub fn patient_labels(
+        &self,
+        ctx: &Ctx,
+        ids: &[String],
+    ) -> Result<std::collections::HashMap<String, String>> {
+        ctx.require(Action::ViewBilling)?;
+        self.store.read(|c| {
+            let mut out = std::collections::HashMap::new();
+            for id in ids {
+                if out.contains_key(id) {
+                    continue;
+                }
+                if let Some(p) = episodes::patient_by_id(c, id)? {
+                    out.insert(
+                        id.clone(),
+                        format!("{} {} ({})", p.legal_first_name, p.legal_last_name, p.mrn),
+                    );
+                }
+            }
+            Ok(out)
         })
     }
 }

@@ -238,6 +238,8 @@ impl App {
                         .map(|i| written.swap_remove(i).0);
                     appointments.push(Appointment {
                         local_start: crate::individual::local_start(&row, &pc.tz),
+                        started: iop_domain::time::parse_stored(&row.starts_at)
+                            .is_some_and(|t| t <= ctx.now()),
                         row,
                         note,
                     });

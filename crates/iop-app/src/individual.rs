@@ -42,6 +42,8 @@ pub struct Appointment {
     pub row: AppointmentRow,
     /// The start at the site, like 2026-12-01 14:00.
     pub local_start: String,
+    /// The start time has passed (it can be marked kept or no-show).
+    pub started: bool,
     pub note: Option<IndividualNoteRow>,
 }
 
@@ -368,6 +370,7 @@ impl App {
                 let note = store::note_of_appointment(c, &row.id)?;
                 out.push(Appointment {
                     local_start: local_start(&row, &tz),
+                    started: parse_stored(&row.starts_at).is_some_and(|t| t <= ctx.now()),
                     row,
                     note,
                 });

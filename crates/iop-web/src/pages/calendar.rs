@@ -32,6 +32,8 @@ struct WeekPage {
     next: String,
     /// (program id, topic id, title) for the topic menus of managers; empty for others.
     topics: Vec<(String, String, String)>,
+    /// Clinicians get a link to each session's roster and note.
+    clinical: bool,
 }
 
 #[derive(Deserialize)]
@@ -60,6 +62,7 @@ pub async fn week(
     Query(q): Query<WeekQuery>,
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/calendar");
+    let caller_role = caller.authed.actor.role;
     let day = match q.week.as_deref().filter(|s| !s.is_empty()) {
         Some(w) => parse_date(w, "week")?,
         None => today(&caller),
@@ -122,7 +125,9 @@ pub async fn week(
             .map(|x| x.to_string())
             .unwrap_or_default()
     };
+    let clinical = iop_app::policy::allows(caller_role, iop_app::Action::ReadClinical);
     render(&WeekPage {
+        clinical,
         shell,
         days,
         tracks,

@@ -424,3 +424,16 @@ pub async fn plan_print(
         plan: plans.into_iter().next(),
     })
 }
+
+/// BAM subscales as a person reads them ("use 3, risk 10, protective 14").
+pub fn subscales(json: &Option<String>) -> String {
+    json.as_deref()
+        .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+        .map(|v| {
+            format!(
+                "use {}, risk {}, protective {}",
+                v["use_score"], v["risk"], v["protective"]
+            )
+        })
+        .unwrap_or_default()
+}

@@ -3,6 +3,7 @@
 pub mod admissions;
 pub mod assets;
 pub mod audit;
+pub mod billing;
 pub mod calendar;
 pub mod care;
 pub mod clinical;

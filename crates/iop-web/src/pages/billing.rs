@@ -1,0 +1,504 @@
+//! Billing's pages: the work queues (pending charges with their reasons, held claims,
+//! authorizations to review, unmatched remittances), the actions that move money
+//! (generate charges, build claims, send a batch, import an 835), receivables, and the
+//! patient's coverage and printable statement.
+
+use crate::access::Caller;
+use crate::error::PageError;
+use crate::extract::PageForm;
+use crate::pages::refusal;
+use crate::pages::shell::{render, Shell};
+use crate::{blocking, AppState};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use iop_app::billing_setup::{AddressInput, AuthorizationView, NewCoverage};
+use iop_app::calendar::parse_date;
+use iop_app::iop_store::billing::{
+    BatchSummary, ChargeRow, ClaimRow, CoverageRow, PayerRow, UnmatchedRow,
+};
+use iop_app::receivables::{Receivables, Statement, PAYMENT_METHODS};
+use iop_app::AppError;
+use iop_domain::Cents;
+
+/// Dollars for a page.
+pub fn money(cents: &i64) -> String {
+    Cents(*cents).to_string()
+}
+
+#[derive(Template)]
+#[template(path = "billing.html")]
+struct BillingPage {
+    shell: Shell,
+    pending: Vec<ChargeRow>,
+    held: Vec<ClaimRow>,
+    recent: Vec<ClaimRow>,
+    auths: Vec<AuthorizationView>,
+    unmatched: Vec<UnmatchedRow>,
+    batches: Vec<BatchSummary>,
+    ar: Receivables,
+    from: String,
+    to: String,
+    names: std::collections::HashMap<String, String>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+impl BillingPage {
+    fn who(&self, patient_id: &str) -> &str {
+        self.names.get(patient_id).map_or("", String::as_str)
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct Flash {
+    done: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    caller: Caller,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let shell = Shell::new(&caller, "/billing");
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    let from = today
+        .checked_sub(jiff::Span::new().days(60))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let (pending, held, recent, auths, unmatched, batches, ar, names) = blocking(move || {
+        let mut pending = app.charges(&ctx, from, today, None)?;
+        pending.retain(|c| c.status == "pending");
+        let held = app.claims(&ctx, Some("held"))?;
+        let mut recent = app.claims(&ctx, None)?;
+        recent.retain(|k| k.status != "held");
+        recent.truncate(30);
+        let auths = app.authorization_queue(&ctx)?;
+        let ids: Vec<String> = pending
+            .iter()
+            .map(|c| c.patient_id.clone())
+            .chain(
+                held.iter()
+                    .chain(recent.iter())
+                    .map(|k| k.patient_id.clone()),
+            )
+            .chain(auths.iter().map(|a| a.row.patient_id.clone()))
+            .collect();
+        let names = app.patient_labels(&ctx, &ids)?;
+        Ok((
+            pending,
+            held,
+            recent,
+            auths,
+            app.unmatched_remittances(&ctx)?,
+            app.claim_batches(&ctx)?,
+            app.receivables(&ctx)?,
+            names,
+        ))
+    })
+    .await?;
+    let code = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let mut res = render(&BillingPage {
+        shell,
+        pending,
+        held,
+        recent,
+        auths,
+        unmatched,
+        batches,
+        ar,
+        from: from.to_string(),
+        to: today.to_string(),
+        names,
+        notice,
+        error,
+    })?;
+    *res.status_mut() = code;
+    Ok(res)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(f): Query<Flash>,
+) -> Result<Response, PageError> {
+    let notice = f.done.map(|d| match d.as_str() {
+        "charges" => "Charges are up to date.".to_string(),
+        "claims" => "Claims are built and checked.".to_string(),
+        "batch" => "The batch is written; download its 837P below.".to_string(),
+        "nobatch" => "No claim was ready to send.".to_string(),
+        "835" => "The remittance is posted.".to_string(),
+        "835again" => "That remittance was imported before; nothing changed.".to_string(),
+        _ => "Done.".to_string(),
+    });
+    page(&state, caller, notice, None).await
+}
+
+async fn after(
+    state: &AppState,
+    caller: Caller,
+    r: Result<&str, AppError>,
+) -> Result<Response, PageError> {
+    match r {
+        Ok(done) => Ok(Redirect::to(&format!("/billing?done={done}")).into_response()),
+        Err(e) if refusal(&e) => page(state, caller, None, Some(e.to_string())).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct PeriodForm {
+    from: String,
+    to: String,
+}
+
+pub async fn generate(
+    State(state): State<AppState>,
+    caller: Caller,
+    PageForm(f): PageForm<PeriodForm>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let r = blocking(move || {
+        let (from, to) = (parse_date(&f.from, "from")?, parse_date(&f.to, "to")?);
+        app.generate_charges(&ctx, from, to).map(|_| "charges")
+    })
+    .await;
+    after(&state, caller, r).await
+}
+
+pub async fn build(
+    State(state): State<AppState>,
+    caller: Caller,
+    PageForm(_): PageForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let r = blocking(move || app.build_claims(&ctx).map(|_| "claims")).await;
+    after(&state, caller, r).await
+}
+
+pub async fn batch(
+    State(state): State<AppState>,
+    caller: Caller,
+    PageForm(_): PageForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let r = blocking(move || {
+        app.create_claim_batch(&ctx)
+            .map(|b| if b.is_some() { "batch" } else { "nobatch" })
+    })
+    .await;
+    after(&state, caller, r).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct RemitForm {
+    content: String,
+}
+
+pub async fn import(
+    State(state): State<AppState>,
+    caller: Caller,
+    PageForm(f): PageForm<RemitForm>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let r = blocking(move || {
+        app.import_remittance(&ctx, &f.content).map(|r| {
+            if r.already_imported {
+                "835again"
+            } else {
+                "835"
+            }
+        })
+    })
+    .await;
+    after(&state, caller, r).await
+}
+
+pub async fn batch_file(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let file = blocking(move || app.claim_batch_file(&caller.ctx, &id)).await?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/edi-x12")],
+        file,
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "statement.html")]
+struct StatementPage {
+    s: Statement,
+    patient_id: String,
+    csrf: String,
+    methods: [&'static str; 3],
+    today: String,
+    can_record: bool,
+    error: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+pub struct StatementQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+async fn statement_page(
+    state: &AppState,
+    caller: Caller,
+    id: String,
+    q: StatementQuery,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let csrf = Shell::new(&caller, "/billing").csrf;
+    let can_record =
+        iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::ManageBilling);
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    let pid = id.clone();
+    let s = blocking(move || {
+        let to =
+            q.to.as_deref()
+                .map(|d| parse_date(d, "to"))
+                .transpose()?
+                .unwrap_or(today);
+        let from = match q.from.as_deref() {
+            Some(d) => parse_date(d, "from")?,
+            None => to
+                .checked_sub(jiff::Span::new().days(90))
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+        };
+        app.statement(&ctx, &pid, from, to)
+    })
+    .await?;
+    let code = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let mut res = render(&StatementPage {
+        s,
+        patient_id: id,
+        csrf,
+        methods: PAYMENT_METHODS,
+        today: today.to_string(),
+        can_record,
+        error,
+    })?;
+    *res.status_mut() = code;
+    Ok(res)
+}
+
+pub async fn statement(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(q): Query<StatementQuery>,
+) -> Result<Response, PageError> {
+    statement_page(&state, caller, id, q, None).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct PaymentForm {
+    amount: String,
+    method: String,
+    #[serde(default)]
+    reference: String,
+    received_on: String,
+}
+
+/// "12.50" or "12" dollars to cents, refusing anything else.
+fn cents(s: &str) -> Result<i64, AppError> {
+    let s = s.trim().trim_start_matches('$');
+    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+    let bad = || AppError::Invalid("the amount is in dollars, like 25 or 25.50".into());
+    if whole.is_empty()
+        || frac.len() > 2
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+        || whole.len() > 9
+    {
+        return Err(bad());
+    }
+    let w: i64 = whole.parse().map_err(|_| bad())?;
+    let f: i64 = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<2}").parse().map_err(|_| bad())?
+    };
+    Ok(w * 100 + f)
+}
+
+pub async fn payment(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<PaymentForm>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let pid = id.clone();
+    let r = blocking(move || {
+        let amount = cents(&f.amount)?;
+        let on = parse_date(&f.received_on, "the date received")?;
+        app.record_patient_payment(&ctx, &pid, amount, &f.method, Some(&f.reference), on)
+    })
+    .await;
+    match r {
+        Ok(_) => Ok(Redirect::to(&format!("/patients/{id}/statement")).into_response()),
+        Err(e) if refusal(&e) => {
+            statement_page(
+                &state,
+                caller,
+                id,
+                StatementQuery {
+                    from: None,
+                    to: None,
+                },
+                Some(e.to_string()),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "coverage.html")]
+struct CoveragePage {
+    shell: Shell,
+    patient_id: String,
+    coverages: Vec<CoverageRow>,
+    payers: Vec<PayerRow>,
+    error: Option<String>,
+}
+
+async fn coverage_page(
+    state: &AppState,
+    caller: Caller,
+    id: String,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let shell = Shell::new(&caller, "/census");
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let pid = id.clone();
+    let (coverages, payers) =
+        blocking(move || Ok((app.coverages(&ctx, &pid)?, app.payer_choices(&ctx)?))).await?;
+    let code = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let mut res = render(&CoveragePage {
+        shell,
+        patient_id: id,
+        coverages,
+        payers,
+        error,
+    })?;
+    *res.status_mut() = code;
+    Ok(res)
+}
+
+pub async fn coverage(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    coverage_page(&state, caller, id, None).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct CoverageForm {
+    payer_id: String,
+    member_id: String,
+    #[serde(default)]
+    group_number: String,
+    relationship: String,
+    #[serde(default)]
+    subscriber_first: String,
+    #[serde(default)]
+    subscriber_last: String,
+    #[serde(default)]
+    subscriber_dob: String,
+    #[serde(default)]
+    subscriber_sex: String,
+    line: String,
+    city: String,
+    state: String,
+    zip: String,
+    effective_from: String,
+}
+
+pub async fn add_coverage(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<CoverageForm>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let pid = id.clone();
+    let some = |s: String| Some(s).filter(|v| !v.trim().is_empty());
+    let r = blocking(move || {
+        let n = NewCoverage {
+            payer_id: f.payer_id,
+            member_id: f.member_id,
+            group_number: some(f.group_number),
+            priority: "primary".into(),
+            relationship: f.relationship,
+            subscriber_first: some(f.subscriber_first),
+            subscriber_last: some(f.subscriber_last),
+            subscriber_dob: some(f.subscriber_dob)
+                .map(|d| parse_date(&d, "the subscriber's date of birth"))
+                .transpose()?,
+            subscriber_sex: some(f.subscriber_sex),
+            address: AddressInput {
+                line: f.line,
+                city: f.city,
+                state: f.state,
+                zip: f.zip,
+            },
+            effective_from: parse_date(&f.effective_from, "the start of coverage")?,
+            effective_to: None,
+        };
+        app.add_coverage(&ctx, &pid, n)
+    })
+    .await;
+    match r {
+        Ok(_) => Ok(Redirect::to(&format!("/patients/{id}/coverage")).into_response()),
+        Err(e) if refusal(&e) => coverage_page(&state, caller, id, Some(e.to_string())).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cents;
+
+    #[test]
+    fn dollar_amounts_become_cents_and_nonsense_is_refused() {
+        assert_eq!(cents("25").ok(), Some(2500));
+        assert_eq!(cents("$25.5").ok(), Some(2550));
+        assert_eq!(cents("0.07").ok(), Some(7));
+        for bad in ["", "-5", "1.234", "abc", "1e3", "9999999999"] {
+            assert!(cents(bad).is_err(), "{bad}");
+        }
+    }
+}
