@@ -184,6 +184,7 @@ impl App {
     pub fn chart(&self, ctx: &Ctx, patient_id: &str) -> Result<Chart> {
         ctx.require(Action::ReadClinical)?;
         self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
             let p = episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
             let att = store::attendance_of_patient(c, patient_id)?;

@@ -202,6 +202,7 @@ impl App {
     pub fn roster(&self, ctx: &Ctx, session_id: &str) -> Result<Roster> {
         ctx.require(Action::ReadClinical)?;
         self.store.write(|c| {
+            crate::scope::require_session(c, ctx, session_id)?;
             let r = load_roster(c, session_id)?;
             let subject = format!("session:{session_id}");
             record(
@@ -220,6 +221,7 @@ impl App {
         ctx.require(Action::RecordAttendance)?;
         let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
         self.store.write(|c| {
+            crate::scope::require_session(c, ctx, session_id)?;
             let roster = load_roster(c, session_id)?;
             if roster.session.status == "cancelled" {
                 return Err(AppError::Conflict(format!("session {session_id} is cancelled")));
@@ -276,6 +278,7 @@ impl App {
         let process = text(&n.group_process, 4000, "the group process")?;
         let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
         self.store.write(|c| {
+            crate::scope::require_session(c, ctx, session_id)?;
             let roster = load_roster(c, session_id)?;
             let attending: Vec<&RosterLine> = roster
                 .lines
@@ -359,6 +362,7 @@ impl App {
         ctx.require(Action::RecordAttendance)?;
         let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
         self.store.write(|c| {
+            crate::scope::require_session(c, ctx, session_id)?;
             let roster = load_roster(c, session_id)?;
             let note = roster.note.clone().ok_or_else(|| AppError::Conflict("write the group note before signing it".into()))?;
             if note.status == "signed" {
@@ -405,6 +409,7 @@ impl App {
         self.store.write(|c| {
             let note = store::note_by_id(c, note_id)?
                 .ok_or_else(|| AppError::NotFound(format!("note {note_id}")))?;
+            crate::scope::require_session(c, ctx, &note.session_id)?;
             if note.status != "signed" {
                 return Err(AppError::Conflict("a draft is edited, not amended".into()));
             }
@@ -448,6 +453,7 @@ impl App {
         }
         let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
         self.store.write(|c| {
+            crate::scope::require_session(c, ctx, session_id)?;
             let roster = load_roster(c, session_id)?;
             if roster.session.kind != SessionKind::Core || roster.session.status == "cancelled" {
                 return Err(AppError::Conflict(
@@ -503,6 +509,7 @@ impl App {
     pub fn makeup_candidates(&self, ctx: &Ctx, session_id: &str) -> Result<Vec<(String, String)>> {
         ctx.require(Action::RecordAttendance)?;
         self.store.read(|c| {
+            crate::scope::require_session(c, ctx, session_id)?;
             let roster = load_roster(c, session_id)?;
             if roster.session.kind != SessionKind::Core {
                 return Ok(Vec::new());

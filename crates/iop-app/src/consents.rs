@@ -267,6 +267,7 @@ impl App {
             ));
         }
         self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
             episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
             let id = uuid::Uuid::now_v7().to_string();
@@ -294,6 +295,7 @@ impl App {
     pub fn related_persons(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<RelatedPersonRow>> {
         ctx.require(Action::ManageConsents)?;
         self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
             let rows = store::persons_of(c, &[patient_id.to_string()])?;
             let mut event = Event::ok("consent.related_person.view");
             event.patient_id = Some(patient_id);
@@ -333,6 +335,7 @@ impl App {
         };
         let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
         self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
             let (today, _, _) = patient_facts(c, patient_id, ctx.now())?;
             let (_, pc) = crate::individual::patient_program(c, patient_id)?;
             let signed_on = n.signed_on.unwrap_or(today);
@@ -447,6 +450,7 @@ impl App {
                 .ok_or_else(|| AppError::NotFound(format!("consent recipient {recipient_id}")))?;
             let consent = store::consent(c, &r.consent_id)?
                 .ok_or_else(|| AppError::Internal("recipient without consent".into()))?;
+            crate::scope::require_patient(c, ctx, &consent.patient_id)?;
             if !store::revoke(c, recipient_id, &stored(ctx.now()), &actor, &note)? {
                 return Err(AppError::Conflict(format!(
                     "consent recipient {recipient_id} is already revoked"
@@ -469,6 +473,7 @@ impl App {
     pub fn consent_overview(&self, ctx: &Ctx, patient_id: &str) -> Result<ConsentOverview> {
         ctx.require(Action::ManageConsents)?;
         self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
             let p = episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
             let (today, ended, _) = patient_facts(c, patient_id, ctx.now())?;
@@ -520,6 +525,7 @@ impl App {
     pub fn set_minor_self_consent(&self, ctx: &Ctx, patient_id: &str, value: bool) -> Result<()> {
         ctx.require(Action::ManageConsents)?;
         self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
             let p = episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
             if value {
@@ -557,6 +563,7 @@ impl App {
             .checked_sub(jiff::SignedDuration::from_hours(24 * (3 * 365 + 1)))
             .map_err(|e| AppError::Internal(e.to_string()))?;
         self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
             episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
             let rows = store::disclosures_of(c, patient_id, &stored(from))?;

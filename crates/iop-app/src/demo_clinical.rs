@@ -117,7 +117,16 @@ impl App {
     }
 
     /// Attendance and a signed note for every held core and family group before last week.
-    fn seed_demo_groups(&self, ctx: &Ctx, program_id: &str, today: Date) -> Result<()> {
+    /// Groups Casey facilitates are documented by Casey; the others (their facilitators
+    /// have no account in the demo) by the clinical director.
+    fn seed_demo_groups(&self, casey: &Ctx, program_id: &str, today: Date) -> Result<()> {
+        let director = self.store.read(|c| -> Result<_> {
+            let u = users::by_email(c, "director@demo.test")?
+                .ok_or_else(|| internal("no demo director"))?;
+            actor_of(&u)
+        })?;
+        let director = Ctx::staff(director, RequestMeta::cli(casey.now()));
+        let casey_staff = self.my_staff_id(casey)?.unwrap_or_default();
         let until = days(iop_domain::calendar::monday_of(today), -8);
         let sessions = self.store.read(|c| -> Result<_> {
             Ok(cal::sessions_between(
@@ -131,6 +140,12 @@ impl App {
             if s.status != "held" || s.kind == "alumni" {
                 continue;
             }
+            let theirs = self.store.read(|c| -> Result<_> {
+                Ok(cal::current_assignments(c, std::slice::from_ref(&s.id))?
+                    .iter()
+                    .any(|a| a.staff_id == casey_staff))
+            })?;
+            let ctx = if theirs { casey } else { &director };
             let roster = self.roster(ctx, &s.id)?;
             if roster.lines.is_empty() {
                 continue;

@@ -108,6 +108,7 @@ impl App {
         ctx.require(Action::RecordAttendance)?;
         let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
         self.store.write(|c| {
+            crate::scope::require_session(c, ctx, session_id)?;
             let roster = crate::clinical::load_roster(c, session_id)?;
             if roster.session.kind != SessionKind::Family {
                 return Err(AppError::Invalid(

@@ -205,6 +205,7 @@ impl App {
         check_minutes(minutes)?;
         let days = days.clamp(1, 28);
         self.store.read(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
             cal::staff_by_id(c, staff_id)?
                 .ok_or_else(|| AppError::NotFound(format!("staff member {staff_id}")))?;
             let (_, pc) = patient_program(c, patient_id)?;
@@ -259,6 +260,7 @@ impl App {
         })?;
         let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
         self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, &new.patient_id)?;
             cal::staff_by_id(c, &new.staff_id)?
                 .ok_or_else(|| AppError::NotFound(format!("staff member {}", new.staff_id)))?;
             let (ep, pc) = patient_program(c, &new.patient_id)?;
@@ -336,6 +338,7 @@ impl App {
         }
         self.store.write(|c| {
             let mut row = appointment(c, id)?;
+            crate::scope::require_patient(c, ctx, &row.patient_id)?;
             let from = AppointmentStatus::parse(&row.status)
                 .ok_or_else(|| AppError::Internal(format!("appointment {id} has a bad status")))?;
             let starts = parse_stored(&row.starts_at)
@@ -360,6 +363,7 @@ impl App {
     pub fn appointments(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<Appointment>> {
         ctx.require(Action::ReadClinical)?;
         self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
             let rows = store::appointments_of_patient(c, patient_id)?;
             let mut out = Vec::with_capacity(rows.len());
             let tz = match rows.is_empty() {
@@ -406,6 +410,7 @@ impl App {
         let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
         self.store.write(|c| {
             let appt = appointment(c, appointment_id)?;
+            crate::scope::require_patient(c, ctx, &appt.patient_id)?;
             if appt.status != "kept" {
                 return Err(AppError::Conflict(
                     "a note is written for a kept appointment; mark it kept first".into(),

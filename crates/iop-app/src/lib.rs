@@ -38,6 +38,7 @@ pub mod receivables;
 pub mod release;
 pub mod reminders;
 pub mod remit;
+mod scope;
 pub mod secret;
 pub mod sessions_view;
 pub mod staffing;

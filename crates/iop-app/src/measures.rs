@@ -82,6 +82,7 @@ impl App {
         let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
         let id = uuid::Uuid::now_v7().to_string();
         self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
             episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
             let now = stored(ctx.now());
@@ -156,6 +157,7 @@ impl App {
     pub fn measures(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<MeasureRow>> {
         ctx.require(Action::ReadClinical)?;
         self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
             let rows = store::measures_of(c, patient_id)?;
             let mut event = Event::ok("clinical.measures.view");
             event.patient_id = Some(patient_id);
@@ -258,6 +260,7 @@ impl App {
         let id = uuid::Uuid::now_v7().to_string();
         let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
         self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
             episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
             store::insert_screen(
@@ -286,6 +289,7 @@ impl App {
     pub fn screens(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<store::DrugScreenRow>> {
         ctx.require(Action::ReadClinical)?;
         self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
             let rows = store::screens_of(c, patient_id)?;
             let mut event = Event::ok("clinical.drug_screens.view");
             event.patient_id = Some(patient_id);

@@ -123,6 +123,7 @@ impl App {
         content.check()?;
         let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
         self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
             episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
             let version = store::versions(c, patient_id)?
@@ -155,6 +156,7 @@ impl App {
     pub fn relapse_plans(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<PlanVersion>> {
         ctx.require(Action::ReadClinical)?;
         self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
             let rows = store::versions(c, patient_id)?;
             let mut event = Event::ok("clinical.relapse_plan.view");
             event.patient_id = Some(patient_id);
@@ -175,6 +177,7 @@ impl App {
         let patient_signature = self::patient_signature(patient_signature)?;
         let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
         self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
             let v = store::versions(c, patient_id)?
                 .into_iter()
                 .find(|v| v.version == version)

@@ -160,6 +160,7 @@ impl App {
             ));
         }
         self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
             let p = episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
             let line = store::recipient(c, &r.recipient_id)?.ok_or_else(|| {

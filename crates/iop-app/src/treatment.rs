@@ -137,6 +137,7 @@ impl App {
         ctx.require(Action::RecordAttendance)?;
         let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
         self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
             let (_, pc) = crate::individual::patient_program(c, patient_id)?;
             let today = pc.today(ctx.now());
             content.check(today)?;
@@ -178,6 +179,7 @@ impl App {
     ) -> Result<Vec<TreatmentPlanVersion>> {
         ctx.require(Action::ReadClinical)?;
         self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
             episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
             let rows = store::treatment_versions(c, patient_id)?;
@@ -200,6 +202,7 @@ impl App {
         let signature = patient_signature(signature)?;
         let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
         self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
             let v = store::treatment_versions(c, patient_id)?
                 .into_iter()
                 .find(|v| v.version == version)

@@ -448,8 +448,9 @@ pub async fn batch_file(
     Ok(([(header::CONTENT_TYPE, "application/edi-x12")], file).into_response())
 }
 
-/// Import an 835 remittance (the body is the X12 text). The same file twice changes nothing.
-#[utoipa::path(post, path = "/api/v1/remittances", tag = "billing", request_body(content = String, content_type = "application/edi-x12"), security(("bearer" = [])),
+/// Import an 835 remittance: the body is the X12 text (sent as text/plain or
+/// application/edi-x12). The same file twice changes nothing.
+#[utoipa::path(post, path = "/api/v1/remittances", tag = "billing", request_body(content = String, content_type = "text/plain"), security(("bearer" = [])),
     responses((status = 200, description = "remittance_id, already_imported, claims_posted, unmatched"), (status = 413, body = Problem), (status = 422, body = Problem)))]
 pub async fn import_835(
     State(state): State<AppState>,

@@ -559,7 +559,8 @@ async fn days_from_first_contact_to_the_first_attended_session_reach_the_funnel(
     .await
     .expect("join")
     .expect("update");
-    let counselor_token = t.token("counselor@demo.test").await;
+    // The clinical director takes attendance: counselors only document their own groups.
+    let counselor_token = t.token("director@demo.test").await;
     let sessions = t
         .get(
             &format!("/api/v1/sessions?from={admit}&to={}", today()),

@@ -447,6 +447,16 @@ async fn notes_of_supervised_staff_wait_for_a_directors_co_signature() {
 
     let s = past_session(&t, &intern).await;
     let sid = s["id"].as_str().expect("id");
+    // Counselors work with the groups they facilitate: the director puts the intern on it.
+    let intern_staff = staff.json()["id"].as_str().expect("staff id").to_string();
+    let assigned = t
+        .post_json(
+            &format!("/api/v1/sessions/{sid}/facilitators"),
+            Auth::Bearer(&director),
+            serde_json::json!({ "staff_id": intern_staff }),
+        )
+        .await;
+    assert_eq!(assigned.status, StatusCode::NO_CONTENT, "{}", assigned.body);
     let roster = t
         .get(
             &format!("/api/v1/sessions/{sid}/roster"),
@@ -609,4 +619,102 @@ async fn reminders_show_measures_due_and_the_outcome_report_compares_intake_with
     let page = t.get("/reports/outcomes", Auth::Bearer(&director)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Mon/Wed/Thu") && page.body.contains("PHQ-9 total"));
+}
+
+#[tokio::test]
+async fn a_counselor_works_only_with_their_own_patients_and_groups() {
+    let t = TestApp::new().await;
+    let admin = t.token("admin@demo.test").await;
+    let director = t.token("director@demo.test").await;
+    t.post_json(
+        "/api/v1/users",
+        Auth::Bearer(&admin),
+        serde_json::json!({ "email": "solo@demo.test", "display_name": "Sol Solo", "role": "counselor", "password": "solo-password-12" }),
+    )
+    .await;
+    let staff = t
+        .post_json(
+            "/api/v1/staff",
+            Auth::Bearer(&director),
+            serde_json::json!({ "display_name": "Sol Solo", "credentials": ["LCSW"], "user_email": "solo@demo.test" }),
+        )
+        .await;
+    let staff_id = staff.json()["id"].as_str().expect("staff id").to_string();
+    let solo = t.token_with("solo@demo.test", "solo-password-12").await;
+    let s = past_session(&t, &director).await;
+    let sid = s["id"].as_str().expect("id");
+    let roster = t
+        .get(
+            &format!("/api/v1/sessions/{sid}/roster"),
+            Auth::Bearer(&director),
+        )
+        .await
+        .json();
+    let on_roster = roster["lines"][0]["patient_id"]
+        .as_str()
+        .expect("patient")
+        .to_string();
+    let census = t
+        .get("/api/v1/census", Auth::Bearer(&director))
+        .await
+        .json();
+    let elsewhere = census[0]["patients"]
+        .as_array()
+        .expect("patients")
+        .iter()
+        .find(|p| p["track_id"] != s["track_id"])
+        .expect("a patient of the other track")["patient_id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+
+    let get = |path: String| {
+        let (t, tok) = (&t, solo.clone());
+        async move { t.get(&path, Auth::Bearer(&tok)).await.status }
+    };
+    assert_eq!(
+        get(format!("/api/v1/sessions/{sid}/roster")).await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        get(format!("/api/v1/patients/{on_roster}/chart")).await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        get(format!("/api/v1/patients/{on_roster}/measures")).await,
+        StatusCode::FORBIDDEN
+    );
+
+    let assigned = t
+        .post_json(
+            &format!("/api/v1/sessions/{sid}/facilitators"),
+            Auth::Bearer(&director),
+            serde_json::json!({ "staff_id": staff_id }),
+        )
+        .await;
+    assert_eq!(assigned.status, StatusCode::NO_CONTENT, "{}", assigned.body);
+    assert_eq!(
+        get(format!("/api/v1/sessions/{sid}/roster")).await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        get(format!("/api/v1/patients/{on_roster}/chart")).await,
+        StatusCode::OK,
+        "a patient of a group they facilitate"
+    );
+    assert_eq!(
+        get(format!("/api/v1/patients/{elsewhere}/chart")).await,
+        StatusCode::FORBIDDEN,
+        "a patient of another track, not theirs"
+    );
+    assert_eq!(
+        t.get(
+            &format!("/api/v1/patients/{elsewhere}/chart"),
+            Auth::Bearer(&director)
+        )
+        .await
+        .status,
+        StatusCode::OK,
+        "directors see everyone"
+    );
 }
