@@ -177,6 +177,28 @@ impl App {
             .read(|c| store::open_alerts_for(c, &uid, role).map_err(AppError::from))
     }
 
+    /// Who each alert is about, as "Name (MRN)": a safety alert names its patient.
+    pub fn alert_patients(
+        &self,
+        ctx: &Ctx,
+        alerts: &[AlertRow],
+    ) -> Result<std::collections::HashMap<String, String>> {
+        ctx.require(Action::ReadClinical)?;
+        self.store.read(|c| {
+            let mut out = std::collections::HashMap::new();
+            for a in alerts {
+                if let Some(p) = episodes::patient_by_id(c, &a.patient_id)? {
+                    let shown = p.preferred_name.clone().unwrap_or(p.legal_first_name);
+                    out.insert(
+                        a.patient_id.clone(),
+                        format!("{shown} {} ({})", p.legal_last_name, p.mrn),
+                    );
+                }
+            }
+            Ok(out)
+        })
+    }
+
     pub fn acknowledge_alert(&self, ctx: &Ctx, alert_id: &str) -> Result<()> {
         ctx.require(Action::ReadClinical)?;
         let mine = self.my_alerts(ctx)?.into_iter().any(|a| a.id == alert_id);

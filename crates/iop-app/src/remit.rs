@@ -212,4 +212,30 @@ impl App {
         ctx.require(Action::ViewBilling)?;
         self.store.read(|c| Ok(store::open_unmatched(c)?))
     }
+
+    /// Closes an unmatched remittance item with what billing did about it (for example
+    /// "payer error, asked for a corrected 835" or "posted by hand to claim IOP0000012").
+    pub fn resolve_unmatched(&self, ctx: &Ctx, id: &str, resolution: &str) -> Result<()> {
+        ctx.require(Action::ManageBilling)?;
+        let resolution = resolution.trim();
+        if resolution.is_empty() || resolution.chars().count() > 300 {
+            return Err(AppError::Invalid(
+                "say what was done about it (at most 300 characters)".into(),
+            ));
+        }
+        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        self.store.write(|c| {
+            if !store::resolve_unmatched(c, id, &actor, &stored(ctx.now()), resolution)? {
+                return Err(AppError::Conflict(format!(
+                    "work-queue item {id} is not open (unknown or already resolved)"
+                )));
+            }
+            let subject = format!("remittance_unmatched:{id}");
+            record(
+                c,
+                ctx,
+                Event::ok("billing.remittance.resolve").subject(&subject),
+            )
+        })
+    }
 }

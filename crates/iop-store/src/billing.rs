@@ -483,3 +483,25 @@ pub fn set_remittance_counts(
         .execute(conn)?;
     Ok(())
 }
+
+/// Closes a work-queue item with what was done; false when it was already closed.
+pub fn resolve_unmatched(
+    conn: &mut DbConn,
+    id: &str,
+    by: &str,
+    at: &str,
+    resolution: &str,
+) -> Result<bool> {
+    Ok(diesel::update(
+        remittance_unmatched::table
+            .find(id)
+            .filter(remittance_unmatched::resolved_at.is_null()),
+    )
+    .set((
+        remittance_unmatched::resolved_at.eq(at),
+        remittance_unmatched::resolved_by.eq(by),
+        remittance_unmatched::resolution.eq(resolution),
+    ))
+    .execute(conn)?
+        == 1)
+}

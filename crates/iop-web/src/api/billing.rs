@@ -543,3 +543,24 @@ pub async fn receivables(
     let app = state.app.clone();
     Ok(json(blocking(move || app.receivables(&caller.ctx)).await?))
 }
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveBody {
+    /// What was done about it.
+    resolution: String,
+}
+
+/// Close an unmatched remittance item with what was done about it.
+#[utoipa::path(post, path = "/api/v1/remittances/unmatched/{id}/resolve", tag = "billing", params(("id" = String, Path)), request_body = ResolveBody, security(("bearer" = [])),
+    responses((status = 204), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn resolve(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ResolveBody>,
+) -> ApiResult<StatusCode> {
+    let app = state.app.clone();
+    blocking(move || app.resolve_unmatched(&caller.ctx, &id, &b.resolution)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -111,6 +111,7 @@ use utoipa::{Modify, OpenApi};
         super::billing::batch_file,
         super::billing::import_835,
         super::billing::unmatched,
+        super::billing::resolve,
         super::billing::add_payment,
         super::billing::statement,
         super::billing::receivables,

@@ -136,6 +136,7 @@ pub async fn show(
         "nobatch" => "No claim was ready to send.".to_string(),
         "835" => "The remittance is posted.".to_string(),
         "835again" => "That remittance was imported before; nothing changed.".to_string(),
+        "resolved" => "The item is closed.".to_string(),
         _ => "Done.".to_string(),
     });
     page(&state, caller, notice, None).await
@@ -220,6 +221,27 @@ pub async fn import(
                 "835"
             }
         })
+    })
+    .await;
+    after(&state, caller, r).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct ResolveForm {
+    resolution: String,
+}
+
+pub async fn resolve(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<ResolveForm>,
+) -> Result<Response, PageError> {
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let r = blocking(move || {
+        app.resolve_unmatched(&ctx, &id, &f.resolution)
+            .map(|_| "resolved")
     })
     .await;
     after(&state, caller, r).await

@@ -290,6 +290,7 @@ pub async fn release(
 #[derive(Template)]
 #[template(path = "disclosures.html")]
 struct AccountingPage {
+    patient_id: String,
     name: String,
     mrn: String,
     rows: Vec<DisclosureRow>,
@@ -302,14 +303,16 @@ pub async fn accounting(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let app = state.app.clone();
+    let pid = id.clone();
     let (o, rows) = blocking(move || {
         Ok((
-            app.consent_overview(&caller.ctx, &id)?,
-            app.accounting_of_disclosures(&caller.ctx, &id)?,
+            app.consent_overview(&caller.ctx, &pid)?,
+            app.accounting_of_disclosures(&caller.ctx, &pid)?,
         ))
     })
     .await?;
     render(&AccountingPage {
+        patient_id: id,
         name: o.name,
         mrn: o.mrn,
         rows,

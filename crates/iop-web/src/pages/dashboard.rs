@@ -16,6 +16,8 @@ struct DashboardPage {
     programs: Vec<ProgramOverview>,
     alerts: Vec<iop_app::iop_store::measures::AlertRow>,
     due: Vec<iop_app::reminders::Due>,
+    /// Patient id → "Name (MRN)" for the alerts.
+    alert_names: std::collections::HashMap<String, String>,
     cosign: Vec<iop_app::cosign::AwaitingCosign>,
 }
 
@@ -29,7 +31,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Respo
     let role = caller.authed.actor.role;
     let clinical = iop_app::policy::allows(role, iop_app::Action::ReadClinical);
     let cosigner = iop_app::policy::allows(role, iop_app::Action::CosignNotes);
-    let (programs, alerts, due, cosign) = blocking(move || {
+    let (programs, alerts, due, cosign, alert_names) = blocking(move || {
         let (alerts, due) = if clinical {
             (
                 app.my_alerts(&caller.ctx)?,
@@ -43,7 +45,12 @@ pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Respo
         } else {
             Vec::new()
         };
-        Ok((app.organisation(&caller.ctx)?, alerts, due, cosign))
+        let names = if clinical {
+            app.alert_patients(&caller.ctx, &alerts)?
+        } else {
+            Default::default()
+        };
+        Ok((app.organisation(&caller.ctx)?, alerts, due, cosign, names))
     })
     .await?;
     render(&DashboardPage {
@@ -51,6 +58,15 @@ pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Respo
         programs,
         alerts,
         due,
+        alert_names,
         cosign,
     })
+}
+
+impl DashboardPage {
+    fn who(&self, patient_id: &str) -> &str {
+        self.alert_names
+            .get(patient_id)
+            .map_or("a patient", String::as_str)
+    }
 }

@@ -446,6 +446,36 @@ async fn claims_go_out_as_an_837p_and_an_835_posts_once_while_a_corrupt_one_chan
             .count()),
         Some(1)
     );
+    let item = queue
+        .as_array()
+        .expect("queue")
+        .iter()
+        .find(|u| u["claim_number"] == "NOTOURS001")
+        .expect("item")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let close = |why: &str| {
+        let (t, b, path) = (
+            &t,
+            billing.clone(),
+            format!("/api/v1/remittances/unmatched/{item}/resolve"),
+        );
+        let body = serde_json::json!({ "resolution": why });
+        async move { t.post_json(&path, Auth::Bearer(&b), body).await.status }
+    };
+    assert_eq!(
+        close("payer error; asked for a corrected 835").await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(close("again").await, StatusCode::CONFLICT);
+    let queue = t
+        .get("/api/v1/remittances/unmatched", Auth::Bearer(&billing))
+        .await
+        .json();
+    assert!(queue
+        .as_array()
+        .is_some_and(|q| q.iter().all(|u| u["claim_number"] != "NOTOURS001")));
 
     // The patient's share is on their statement; a payment brings the balance down.
     let patient = paid["patient_id"].as_str().expect("patient");
