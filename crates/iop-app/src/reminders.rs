@@ -105,4 +105,46 @@ impl App {
             Ok(out)
         })
     }
+
+    /// Groups the signed-in clinician facilitated in the last 14 days whose note is not
+    /// signed yet, oldest first: (session id, local date, what kind of group).
+    pub fn notes_to_write(&self, ctx: &Ctx) -> Result<Vec<(String, String, String)>> {
+        ctx.require(Action::RecordAttendance)?;
+        let Some(a) = ctx.actor() else {
+            return Ok(Vec::new());
+        };
+        let uid = a.user_id.to_string();
+        self.store.read(|c| {
+            let Some(staff) = cal::staff_by_user(c, &uid)? else {
+                return Ok(Vec::new());
+            };
+            let today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+            let from = today
+                .checked_sub(jiff::Span::new().days(14))
+                .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
+            let mine: Vec<_> =
+                cal::sessions_of_staff(c, &staff.id, &from.to_string(), &today.to_string())?
+                    .into_iter()
+                    .filter(|s| s.status != "cancelled" && s.kind != "alumni")
+                    .filter(|s| {
+                        iop_domain::time::parse_stored(&s.ends_at)
+                            .is_some_and(|end| end <= ctx.now())
+                    })
+                    .collect();
+            let ids: Vec<String> = mine.iter().map(|s| s.id.clone()).collect();
+            let signed = iop_store::clinical::signed_sessions(c, &ids)?;
+            Ok(mine
+                .into_iter()
+                .filter(|s| !signed.contains(&s.id))
+                .map(|s| {
+                    let what = if s.kind == "family" {
+                        "family group"
+                    } else {
+                        "core group"
+                    };
+                    (s.id, s.local_date, what.to_string())
+                })
+                .collect())
+        })
+    }
 }

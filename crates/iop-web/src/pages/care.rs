@@ -26,8 +26,12 @@ async fn to_chart(
     r: Result<(), AppError>,
 ) -> Result<Response, PageError> {
     match r {
-        Ok(()) => Ok(Redirect::to(&format!("/patients/{patient}#{anchor}")).into_response()),
-        Err(e) if refusal(&e) => chart_page(state, caller, patient, Some(e.to_string())).await,
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/patients/{patient}?done=saved#{anchor}")).into_response())
+        }
+        Err(e) if refusal(&e) => {
+            chart_page(state, caller, patient, Some(e.to_string()), None).await
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -224,6 +224,7 @@ struct ChartPage {
     today: String,
     /// The signed-in clinician's staff profile, and free times for an individual session with them.
     writer: bool,
+    notice: Option<String>,
     my_staff: Option<String>,
     proposals: Vec<String>,
     staff: Vec<iop_app::staffing::StaffView>,
@@ -235,6 +236,7 @@ pub(crate) async fn chart_page(
     caller: Caller,
     id: String,
     error: Option<String>,
+    notice: Option<String>,
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/census");
     let app = state.app.clone();
@@ -284,6 +286,7 @@ pub(crate) async fn chart_page(
         occasions: iop_app::measures::OCCASIONS,
         today,
         writer,
+        notice,
         my_staff,
         proposals,
         staff,
@@ -298,8 +301,10 @@ pub async fn chart(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    Query(f): Query<Flash>,
 ) -> Result<Response, PageError> {
-    chart_page(&state, caller, id, None).await
+    let notice = f.done.map(|_| "Saved.".to_string());
+    chart_page(&state, caller, id, None, notice).await
 }
 
 #[derive(Deserialize)]
@@ -346,7 +351,7 @@ pub async fn add_measure(
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/patients/{id}")).into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::NotFound(_))) => {
-            chart_page(&state, caller, id, Some(e.to_string())).await
+            chart_page(&state, caller, id, Some(e.to_string()), None).await
         }
         Err(e) => Err(e.into()),
     }

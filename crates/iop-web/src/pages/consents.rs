@@ -26,6 +26,7 @@ struct ConsentsPage {
     kinds: Vec<(&'static str, &'static str)>,
     can_release: bool,
     error: Option<String>,
+    notice: Option<String>,
 }
 
 async fn page(
@@ -33,6 +34,7 @@ async fn page(
     caller: Caller,
     id: String,
     error: Option<String>,
+    notice: Option<String>,
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/census");
     let can_release =
@@ -57,6 +59,7 @@ async fn page(
         kinds,
         can_release,
         error,
+        notice,
     })?;
     *res.status_mut() = code;
     Ok(res)
@@ -69,18 +72,25 @@ async fn back(
     r: Result<(), AppError>,
 ) -> Result<Response, PageError> {
     match r {
-        Ok(()) => Ok(Redirect::to(&format!("/patients/{id}/consents")).into_response()),
-        Err(e) if refusal(&e) => page(state, caller, id, Some(e.to_string())).await,
+        Ok(()) => Ok(Redirect::to(&format!("/patients/{id}/consents?done=saved")).into_response()),
+        Err(e) if refusal(&e) => page(state, caller, id, Some(e.to_string()), None).await,
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(serde::Deserialize)]
+pub struct Flash {
+    done: Option<String>,
 }
 
 pub async fn show(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    axum::extract::Query(f): axum::extract::Query<Flash>,
 ) -> Result<Response, PageError> {
-    page(&state, caller, id, None).await
+    let notice = f.done.map(|_| "Saved.".to_string());
+    page(&state, caller, id, None, notice).await
 }
 
 #[derive(serde::Deserialize)]
@@ -282,7 +292,7 @@ pub async fn release(
     let pid = id.clone();
     match blocking(move || app.release_records(&ctx, &pid, req)).await {
         Ok(d) => render(&ReleasePage { d }),
-        Err(e) if refusal(&e) => page(&state, caller, id, Some(e.to_string())).await,
+        Err(e) if refusal(&e) => page(&state, caller, id, Some(e.to_string()), None).await,
         Err(e) => Err(e.into()),
     }
 }

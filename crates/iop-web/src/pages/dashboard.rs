@@ -16,6 +16,8 @@ struct DashboardPage {
     programs: Vec<ProgramOverview>,
     alerts: Vec<iop_app::iop_store::measures::AlertRow>,
     due: Vec<iop_app::reminders::Due>,
+    /// (session id, date, kind) of groups the clinician led whose note is unsigned.
+    notes_due: Vec<(String, String, String)>,
     /// Patient id → "Name (MRN)" for the alerts.
     alert_names: std::collections::HashMap<String, String>,
     cosign: Vec<iop_app::cosign::AwaitingCosign>,
@@ -31,7 +33,8 @@ pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Respo
     let role = caller.authed.actor.role;
     let clinical = iop_app::policy::allows(role, iop_app::Action::ReadClinical);
     let cosigner = iop_app::policy::allows(role, iop_app::Action::CosignNotes);
-    let (programs, alerts, due, cosign, alert_names) = blocking(move || {
+    let writer = iop_app::policy::allows(role, iop_app::Action::RecordAttendance);
+    let (programs, alerts, due, cosign, alert_names, notes_due) = blocking(move || {
         let (alerts, due) = if clinical {
             (
                 app.my_alerts(&caller.ctx)?,
@@ -50,7 +53,19 @@ pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Respo
         } else {
             Default::default()
         };
-        Ok((app.organisation(&caller.ctx)?, alerts, due, cosign, names))
+        let notes_due = if writer {
+            app.notes_to_write(&caller.ctx)?
+        } else {
+            Vec::new()
+        };
+        Ok((
+            app.organisation(&caller.ctx)?,
+            alerts,
+            due,
+            cosign,
+            names,
+            notes_due,
+        ))
     })
     .await?;
     render(&DashboardPage {
@@ -59,6 +74,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Respo
         alerts,
         due,
         alert_names,
+        notes_due,
         cosign,
     })
 }

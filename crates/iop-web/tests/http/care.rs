@@ -718,3 +718,24 @@ async fn a_counselor_works_only_with_their_own_patients_and_groups() {
         "directors see everyone"
     );
 }
+
+#[tokio::test]
+async fn the_facilitators_dashboard_lists_groups_whose_note_is_not_signed() {
+    let t = TestApp::new().await;
+    let counselor = t.token("counselor@demo.test").await;
+    // Last week's groups are left undocumented by the demo.
+    let s = past_session(&t, &counselor).await;
+    let sid = s["id"].as_str().expect("id");
+    let b = t.login("counselor@demo.test").await;
+    let page = t.get("/dashboard", Auth::Cookie(&b)).await.body;
+    assert!(
+        page.contains("Group notes to write") && page.contains(&format!("/sessions/{sid}")),
+        "{page}"
+    );
+    let billing = t.login("billing@demo.test").await;
+    assert!(!t
+        .get("/dashboard", Auth::Cookie(&billing))
+        .await
+        .body
+        .contains("Group notes to write"));
+}
