@@ -362,7 +362,12 @@ impl App {
                             .ok_or_else(|| AppError::NotFound(format!("related person {pid} of this patient")))?;
                         ("person", Some(p.id), p.name)
                     }
-                    ("payer", Some(pid)) => ("payer", Some(pid.to_string()), text(r.name.as_deref().unwrap_or(pid), 120, "the payer's name")?),
+                    ("payer", Some(pid)) => {
+                        // Named as the payer is on file, so the consent and the claim agree.
+                        let payer = iop_store::billing::payer(c, pid)?
+                            .ok_or_else(|| AppError::NotFound(format!("payer {pid}")))?;
+                        ("payer", Some(payer.id), payer.name)
+                    }
                     ("class", _) => ("class", None, text(r.name.as_deref().unwrap_or(""), 200, "the class of recipients")?),
                     _ => {
                         return Err(AppError::Invalid(
