@@ -146,10 +146,7 @@ impl App {
                         .map(|(ep, pt)| {
                             let admit: Date = ep.admit_date.parse().unwrap_or(today);
                             let planned: Date = ep.planned_end_date.parse().unwrap_or(today);
-                            let shown = pt
-                                .preferred_name
-                                .clone()
-                                .unwrap_or_else(|| pt.legal_first_name.clone());
+                            let name = pt.shown_name();
                             CensusEntry {
                                 needs_review: crate::episodes::needs_review(
                                     admit,
@@ -162,7 +159,7 @@ impl App {
                                 episode_id: ep.id,
                                 patient_id: pt.id,
                                 mrn: pt.mrn,
-                                name: format!("{shown} {}", pt.legal_last_name),
+                                name,
                                 admit_date: ep.admit_date,
                                 planned_end_date: ep.planned_end_date,
                                 weeks: i64::from((today - admit).get_days().max(0) / 7),

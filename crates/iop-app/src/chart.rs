@@ -249,14 +249,11 @@ impl App {
             let mut event = Event::ok("clinical.chart.view");
             event.patient_id = Some(patient_id);
             record(c, ctx, event)?;
-            let shown = p
-                .preferred_name
-                .clone()
-                .unwrap_or_else(|| p.legal_first_name.clone());
+            let name = p.shown_name();
             let mut chart = Chart {
                 patient_id: p.id,
+                name,
                 mrn: p.mrn,
-                name: format!("{shown} {}", p.legal_last_name),
                 date_of_birth: p.date_of_birth,
                 treatment_active,
                 weeks,

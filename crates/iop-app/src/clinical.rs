@@ -145,12 +145,8 @@ pub(crate) fn load_roster(c: &mut DbConn, session_id: &str) -> Result<Roster> {
         .map(|(p, makeup)| {
             let m = marks.iter().find(|m| m.patient_id == p.id);
             let e = entries.iter().find(|e| e.patient_id == p.id);
-            let shown = p
-                .preferred_name
-                .clone()
-                .unwrap_or_else(|| p.legal_first_name.clone());
             RosterLine {
-                name: format!("{shown} {}", p.legal_last_name),
+                name: p.shown_name(),
                 mrn: p.mrn,
                 mark: m.map(|m| m.mark.clone()),
                 minutes: m.map(|m| m.minutes),
@@ -527,11 +523,8 @@ impl App {
                             && !roster.lines.iter().any(|l| l.patient_id == p.id)
                     })
                     .map(|(p, _)| {
-                        let shown = p
-                            .preferred_name
-                            .clone()
-                            .unwrap_or_else(|| p.legal_first_name.clone());
-                        (p.id, format!("{shown} {} ({})", p.legal_last_name, p.mrn))
+                        let label = format!("{} ({})", p.shown_name(), p.mrn);
+                        (p.id, label)
                     })
                     .collect();
             out.sort_by(|a, b| a.1.cmp(&b.1));

@@ -510,12 +510,8 @@ impl App {
             let mut event = Event::ok("consent.view");
             event.patient_id = Some(patient_id);
             record(c, ctx, event)?;
-            let shown = p
-                .preferred_name
-                .clone()
-                .unwrap_or_else(|| p.legal_first_name.clone());
             Ok(ConsentOverview {
-                name: format!("{shown} {}", p.legal_last_name),
+                name: p.shown_name(),
                 mrn: p.mrn,
                 date_of_birth: p.date_of_birth,
                 minor_self_consent: p.minor_self_consent,

@@ -188,10 +188,9 @@ impl App {
             let mut out = std::collections::HashMap::new();
             for a in alerts {
                 if let Some(p) = episodes::patient_by_id(c, &a.patient_id)? {
-                    let shown = p.preferred_name.clone().unwrap_or(p.legal_first_name);
                     out.insert(
                         a.patient_id.clone(),
-                        format!("{shown} {} ({})", p.legal_last_name, p.mrn),
+                        format!("{} ({})", p.shown_name(), p.mrn),
                     );
                 }
             }

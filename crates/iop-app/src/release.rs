@@ -208,12 +208,8 @@ impl App {
                 .filter_map(InfoKind::parse)
                 .map(InfoKind::describe)
                 .collect();
-            let shown = p
-                .preferred_name
-                .clone()
-                .unwrap_or_else(|| p.legal_first_name.clone());
             Ok(ReleasedDocument {
-                patient_name: format!("{shown} {}", p.legal_last_name),
+                patient_name: p.shown_name(),
                 date_of_birth: p.date_of_birth,
                 recipient_name: line.name,
                 purpose,

@@ -70,11 +70,7 @@ impl App {
                     .flatten()
                     .and_then(|d| d.parse().ok());
                 let review = reviews.get(&p.id).and_then(|d| d.parse().ok());
-                let shown = p
-                    .preferred_name
-                    .clone()
-                    .unwrap_or_else(|| p.legal_first_name.clone());
-                let name = format!("{shown} {}", p.legal_last_name);
+                let name = p.shown_name();
                 let m = measure_due(admitted, last);
                 if m <= today {
                     out.push(Due {

@@ -30,6 +30,17 @@ pub struct PatientRow {
     pub zip: Option<String>,
 }
 
+impl PatientRow {
+    /// The name staff use: the preferred first name when there is one, and the last name.
+    pub fn shown_name(&self) -> String {
+        let first = self
+            .preferred_name
+            .as_deref()
+            .unwrap_or(&self.legal_first_name);
+        format!("{first} {}", self.legal_last_name)
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = episodes)]
 pub struct EpisodeRow {

@@ -1,12 +1,12 @@
 //! Admissions over the API: inquiries, screening, insurance, intake, admission; episodes
 //! (transfer, graduate, discharge); census and funnel.
 
-use super::{ApiResult, Problem};
+use super::{query, ApiResult, Problem, QueryResult};
 use crate::access::Caller;
 use crate::error::WebError;
 use crate::extract::ApiJson;
 use crate::{blocking, AppState};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use iop_app::admissions::NewInquiry;
@@ -85,11 +85,9 @@ pub struct SearchQuery {
 pub async fn search(
     State(state): State<AppState>,
     caller: Caller,
-    q: Result<Query<SearchQuery>, axum::extract::rejection::QueryRejection>,
+    q: QueryResult<SearchQuery>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let Query(q) = q.map_err(|e| {
-        WebError::BadRequest(format!("the query could not be read: {}", e.body_text()))
-    })?;
+    let q = query(q)?;
     let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => Some(
             s.parse::<InquiryStatus>()

@@ -1,10 +1,9 @@
 //! The audit trail over the API.
 
-use super::{ApiResult, Problem};
+use super::{query, ApiResult, Problem, QueryResult};
 use crate::access::Caller;
-use crate::error::WebError;
 use crate::{blocking, AppState};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
 use iop_app::audit::AuditQuery;
 use serde::Serialize;
@@ -36,11 +35,9 @@ pub struct AuditEvent {
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+    q: QueryResult<AuditQuery>,
 ) -> ApiResult<Json<Vec<AuditEvent>>> {
-    let Query(q) = q.map_err(|e| {
-        WebError::BadRequest(format!("the query could not be read: {}", e.body_text()))
-    })?;
+    let q = query(q)?;
     let app = state.app.clone();
     let rows =
         blocking(move || app.audit_search(&caller.ctx, &q, crate::pages::audit::PAGE_SIZE)).await?;

@@ -3,12 +3,11 @@
 //! and receivables. Billing never sees note text: nothing here returns it.
 
 use super::users::Created;
-use super::{json, ApiResult, Problem};
+use super::{json, query, ApiResult, Problem, QueryResult};
 use crate::access::Caller;
-use crate::error::WebError;
 use crate::extract::ApiJson;
 use crate::{blocking, AppState};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -338,14 +337,6 @@ pub struct Period {
     to: String,
     /// Only this patient.
     patient_id: Option<String>,
-}
-
-type QueryResult<T> = Result<Query<T>, axum::extract::rejection::QueryRejection>;
-
-fn query<T>(q: QueryResult<T>) -> Result<T, WebError> {
-    q.map(|Query(v)| v).map_err(|e| {
-        WebError::BadRequest(format!("the query could not be read: {}", e.body_text()))
-    })
 }
 
 /// Make or update the charges of every documented service in a period (idempotent).

@@ -1,11 +1,11 @@
 //! The program calendar over the API: sessions, staffing, one-off changes, closures.
 
-use super::{ApiResult, Problem};
+use super::{query, ApiResult, Problem, QueryResult};
 use crate::access::Caller;
 use crate::error::WebError;
 use crate::extract::ApiJson;
 use crate::{blocking, AppState};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use iop_app::calendar::{parse_date, GenerateReport, SessionView};
@@ -84,14 +84,6 @@ pub struct RangeQuery {
     to: String,
     /// Only this program.
     program: Option<String>,
-}
-
-type QueryResult<T> = Result<Query<T>, axum::extract::rejection::QueryRejection>;
-
-fn query<T>(q: QueryResult<T>) -> Result<T, WebError> {
-    q.map(|Query(v)| v).map_err(|e| {
-        WebError::BadRequest(format!("the query could not be read: {}", e.body_text()))
-    })
 }
 
 /// Sessions with local dates in a range.

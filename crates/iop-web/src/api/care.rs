@@ -2,12 +2,11 @@
 //! outcome report over the API.
 
 use super::users::Created;
-use super::{json, ApiResult, Problem};
+use super::{json, query, ApiResult, Problem, QueryResult};
 use crate::access::Caller;
-use crate::error::WebError;
 use crate::extract::ApiJson;
 use crate::{blocking, AppState};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use iop_app::calendar::parse_date;
@@ -48,11 +47,9 @@ pub async fn times(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    q: Result<Query<TimesQuery>, axum::extract::rejection::QueryRejection>,
+    q: QueryResult<TimesQuery>,
 ) -> ApiResult<Json<Vec<String>>> {
-    let Query(q) = q.map_err(|e| {
-        WebError::BadRequest(format!("the query could not be read: {}", e.body_text()))
-    })?;
+    let q = query(q)?;
     let app = state.app.clone();
     let v = blocking(move || {
         app.propose_appointment_times(

@@ -20,6 +20,20 @@ use crate::error::ApiError;
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// A query string as the handler received it: read with [`query`].
+pub(crate) type QueryResult<T> =
+    Result<axum::extract::Query<T>, axum::extract::rejection::QueryRejection>;
+
+/// The query's values, or a 400 saying why they could not be read.
+pub(crate) fn query<T>(q: QueryResult<T>) -> Result<T, crate::error::WebError> {
+    q.map(|axum::extract::Query(v)| v).map_err(|e| {
+        crate::error::WebError::BadRequest(format!(
+            "the query could not be read: {}",
+            e.body_text()
+        ))
+    })
+}
+
 /// A use case's result as a JSON body (for replies without a schema of their own).
 pub(crate) fn json<T: serde::Serialize>(v: T) -> axum::Json<serde_json::Value> {
     axum::Json(serde_json::to_value(v).unwrap_or_default())

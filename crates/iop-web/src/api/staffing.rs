@@ -1,11 +1,11 @@
 //! Staff profiles, facilitator assignments and calendar feeds over the API.
 
-use super::{ApiResult, Problem};
+use super::{query, ApiResult, Problem, QueryResult};
 use crate::access::Caller;
 use crate::error::WebError;
 use crate::extract::ApiJson;
 use crate::{blocking, AppState};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use iop_app::calendar::parse_date;
@@ -116,11 +116,9 @@ pub async fn unassign(
     State(state): State<AppState>,
     caller: Caller,
     Path((id, staff_id)): Path<(String, String)>,
-    q: Result<Query<UnassignQuery>, axum::extract::rejection::QueryRejection>,
+    q: QueryResult<UnassignQuery>,
 ) -> ApiResult<StatusCode> {
-    let Query(q) = q.map_err(|e| {
-        WebError::BadRequest(format!("the query could not be read: {}", e.body_text()))
-    })?;
+    let q = query(q)?;
     let app = state.app.clone();
     blocking(move || {
         app.unassign_facilitator(&caller.ctx, &id, &staff_id, q.replacement.as_deref())
