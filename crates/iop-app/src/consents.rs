@@ -145,8 +145,50 @@ fn patient_facts(
     Ok((pc.today(at), ended, p.minor_self_consent))
 }
 
-/// Asks the gate whether `kind` may go to `recipient` at `at`, from the consents as they
-/// stood then.
+/// One patient's consents and the facts the gate needs at a moment, read once for all
+/// the questions asked about that patient (several kinds, several recipients).
+pub(crate) struct PatientGate {
+    consents: Vec<Consent>,
+    at: Timestamp,
+    on: Date,
+    treatment_ended_on: Option<Date>,
+    minor_self_consented: bool,
+}
+
+impl PatientGate {
+    pub(crate) fn load(c: &mut DbConn, patient_id: &str, at: Timestamp) -> Result<Self> {
+        let (on, treatment_ended_on, minor_self_consented) = patient_facts(c, patient_id, at)?;
+        let consents = domain_consents(&store::consents_of(c, &[patient_id.to_string()])?);
+        Ok(PatientGate {
+            consents,
+            at,
+            on,
+            treatment_ended_on,
+            minor_self_consented,
+        })
+    }
+
+    /// Whether `kind` may go to `recipient`, from the consents as they stood at `at`.
+    pub(crate) fn ask(
+        &self,
+        recipient: &Recipient,
+        kind: InfoKind,
+    ) -> std::result::Result<Grant, gate::Refusal> {
+        gate::may_disclose(
+            &self.consents,
+            &gate::Request {
+                recipient,
+                kind,
+                at: self.at,
+                on: self.on,
+                treatment_ended_on: self.treatment_ended_on,
+                minor_self_consented: self.minor_self_consented,
+            },
+        )
+    }
+}
+
+/// Asks the gate one question about one patient.
 pub(crate) fn ask_gate(
     c: &mut DbConn,
     patient_id: &str,
@@ -154,19 +196,7 @@ pub(crate) fn ask_gate(
     kind: InfoKind,
     at: Timestamp,
 ) -> Result<std::result::Result<Grant, gate::Refusal>> {
-    let (on, treatment_ended_on, minor_self_consented) = patient_facts(c, patient_id, at)?;
-    let consents = domain_consents(&store::consents_of(c, &[patient_id.to_string()])?);
-    Ok(gate::may_disclose(
-        &consents,
-        &gate::Request {
-            recipient,
-            kind,
-            at,
-            on,
-            treatment_ended_on,
-            minor_self_consented,
-        },
-    ))
+    Ok(PatientGate::load(c, patient_id, at)?.ask(recipient, kind))
 }
 
 /// What one disclosure carries, for the gate and the log.
@@ -186,15 +216,10 @@ pub(crate) struct Outgoing<'a> {
 /// The one disclosure path: every kind must pass the gate now; then the disclosure is
 /// logged (hash-chained) with the consent and the §2.32 notice it goes out under.
 pub(crate) fn disclose(c: &mut DbConn, ctx: &Ctx, o: &Outgoing<'_>) -> Result<Grant> {
+    let gate = PatientGate::load(c, o.patient_id, o.as_of.unwrap_or(ctx.now()))?;
     let mut grant = None;
     for kind in o.kinds {
-        match ask_gate(
-            c,
-            o.patient_id,
-            o.recipient,
-            *kind,
-            o.as_of.unwrap_or(ctx.now()),
-        )? {
+        match gate.ask(o.recipient, *kind) {
             Ok(g) => grant = grant.or(Some(g)),
             Err(why) => {
                 return Err(AppError::Conflict(format!(

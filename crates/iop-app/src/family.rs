@@ -3,7 +3,7 @@
 //! cannot be added, and the roster says why. Marking a relative present is a disclosure.
 
 use crate::audit::{record, Event};
-use crate::consents::{ask_gate, disclose, Outgoing};
+use crate::consents::{disclose, Outgoing, PatientGate};
 use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
@@ -45,16 +45,19 @@ pub(crate) fn family_lines(
     let ids: Vec<String> = roster.lines.iter().map(|l| l.patient_id.clone()).collect();
     let marks = store::family_attendance_of(c, &roster.session.id)?;
     let mut out = Vec::new();
+    // Each patient's consents are read once, however many relatives they bring.
+    let mut gates: std::collections::HashMap<String, PatientGate> = Default::default();
     for p in store::persons_of(c, &ids)? {
+        if !gates.contains_key(&p.patient_id) {
+            let g = PatientGate::load(c, &p.patient_id, roster.session.starts_at)?;
+            gates.insert(p.patient_id.clone(), g);
+        }
+        let gate = gates
+            .get(&p.patient_id)
+            .ok_or_else(|| AppError::Internal("gate".into()))?;
         let mut verdict = None;
         for kind in FAMILY_KINDS {
-            let v = ask_gate(
-                c,
-                &p.patient_id,
-                &Recipient::Person(p.id.clone()),
-                kind,
-                roster.session.starts_at,
-            )?;
+            let v = gate.ask(&Recipient::Person(p.id.clone()), kind);
             if v.is_err() || verdict.is_none() {
                 verdict = Some(v);
             }
