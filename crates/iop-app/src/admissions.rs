@@ -153,14 +153,14 @@ fn first_event(c: &mut DbConn, row: &InquiryRow, actor: Option<String>) -> Resul
 }
 
 /// An inquiry as a page or the API shows it.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct InquiryView {
     #[serde(flatten)]
     pub row: InquiryRowView,
     pub history: Vec<EventView>,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct InquiryRowView {
     pub id: String,
     pub channel: String,
@@ -184,7 +184,7 @@ pub struct InquiryRowView {
     pub first_contact_at: String,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct EventView {
     pub at: String,
     pub actor_id: Option<String>,

@@ -42,7 +42,7 @@ pub struct AdmitInput {
     pub ratio_override_reason: Option<String>,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Admitted {
     pub patient_id: String,
     pub episode_id: String,

@@ -186,7 +186,7 @@ impl App {
 }
 
 /// The audit filters as a person gives them (a form or query string). Empty means any.
-#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// An account's email or id.

@@ -135,7 +135,7 @@ pub struct SiteBillingInput {
     pub production: bool,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct AuthorizationView {
     #[serde(flatten)]
     pub row: AuthorizationRow,

@@ -95,7 +95,7 @@ impl ProgramCal {
     }
 }
 
-#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct GenerateReport {
     pub created: usize,
     pub updated: usize,

@@ -13,7 +13,7 @@ use jiff::civil::Date;
 use std::collections::BTreeMap;
 use strum::IntoEnumIterator;
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct TrackCensus {
     pub track_id: String,
     pub track_name: String,
@@ -22,7 +22,7 @@ pub struct TrackCensus {
 }
 
 /// One patient in treatment, for clinical staff.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct CensusEntry {
     pub episode_id: String,
     pub patient_id: String,
@@ -36,7 +36,7 @@ pub struct CensusEntry {
     pub needs_review: bool,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ProgramCensus {
     pub program_id: String,
     pub program_name: String,
@@ -48,14 +48,14 @@ pub struct ProgramCensus {
     pub patients: Option<Vec<CensusEntry>>,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct StatusCount {
     pub status: InquiryStatus,
     pub label: &'static str,
     pub count: usize,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Funnel {
     pub inquiries: usize,
     pub by_status: Vec<StatusCount>,

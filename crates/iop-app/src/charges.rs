@@ -70,7 +70,7 @@ pub(crate) fn payer_for<'a>(
         .map(|k| (None, k))
 }
 
-#[derive(Clone, Debug, Default, serde::Serialize)]
+#[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
 pub struct GenerateReport {
     pub ready: u32,
     pub pending: u32,

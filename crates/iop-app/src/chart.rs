@@ -17,7 +17,7 @@ use iop_store::clinical::{self as store, AddendumRow};
 use iop_store::measures::{DrugScreenRow, MeasureRow};
 use iop_store::{episodes, individual, measures, plans};
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ChartNote {
     pub note_id: String,
     pub date: String,
@@ -32,7 +32,7 @@ pub struct ChartNote {
     pub addenda: Vec<AddendumRow>,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct WeekHours {
     pub week_of: String,
     pub minutes: u32,
@@ -40,7 +40,7 @@ pub struct WeekHours {
 }
 
 /// One dated line of the chart timeline.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct TimelineItem {
     pub date: String,
     /// session, group_note, individual, measure, drug_screen, treatment_plan, relapse_plan
@@ -50,7 +50,7 @@ pub struct TimelineItem {
     pub flag: bool,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Chart {
     pub patient_id: String,
     pub mrn: String,

@@ -268,7 +268,7 @@ fn check(c: &mut DbConn, ctx: &Ctx, claim: &ClaimRow) -> Result<Option<String>> 
     Ok((!problems.is_empty()).then(|| problems.join("; ")))
 }
 
-#[derive(Clone, Debug, Default, serde::Serialize)]
+#[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
 pub struct ClaimsReport {
     pub created: u32,
     pub ready: u32,
@@ -460,8 +460,29 @@ impl App {
         })
     }
 
-    pub fn claim_batches(&self, ctx: &Ctx) -> Result<Vec<store::BatchSummary>> {
+    pub fn claim_batches(&self, ctx: &Ctx) -> Result<Vec<ClaimBatch>> {
         ctx.require(Action::ViewBilling)?;
-        self.store.read(|c| Ok(store::batches(c)?))
+        let rows = self.store.read(|c| Ok::<_, AppError>(store::batches(c)?))?;
+        Ok(rows
+            .into_iter()
+            .map(|b| ClaimBatch {
+                id: b.id,
+                interchange_control_number: b.interchange_control_number,
+                claim_count: b.claim_count,
+                total_cents: b.total_cents,
+                created_at: b.created_at,
+            })
+            .collect())
     }
+}
+
+/// An 837P batch as listed: its interchange control number, claims and total.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ClaimBatch {
+    pub id: String,
+    /// ISA13 of the interchange.
+    pub interchange_control_number: i32,
+    pub claim_count: i32,
+    pub total_cents: i64,
+    pub created_at: String,
 }

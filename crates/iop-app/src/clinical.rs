@@ -30,7 +30,7 @@ fn is_absent(mark: &str) -> bool {
     mark.starts_with("absent")
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct RosterLine {
     pub patient_id: String,
     pub mrn: String,
@@ -43,7 +43,7 @@ pub struct RosterLine {
     pub makeup: bool,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Roster {
     pub session: SessionView,
     pub session_minutes: i32,
@@ -193,6 +193,241 @@ fn text(v: &str, max: usize, what: &str) -> Result<String> {
     Ok(v.to_string())
 }
 
+/// One patient's mark as stored by [`attendance_in`].
+pub(crate) struct MarkDone {
+    pub patient_id: String,
+    pub mark: String,
+    pub minutes: i32,
+}
+
+/// Checks and stores attendance in the caller's transaction (scope already checked);
+/// the caller writes the audit entry. A scheduled session becomes held.
+pub(crate) fn attendance_in(
+    c: &mut DbConn,
+    ctx: &Ctx,
+    session_id: &str,
+    marks: &[Mark],
+) -> Result<Vec<MarkDone>> {
+    let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+    let roster = load_roster(c, session_id)?;
+    if roster.session.status == "cancelled" {
+        return Err(AppError::Conflict(format!(
+            "session {session_id} is cancelled"
+        )));
+    }
+    let date: Date = roster
+        .session
+        .local_date
+        .parse()
+        .map_err(|_| AppError::Internal("bad date".into()))?;
+    let today = load_program(c, &roster.session.program_id)?.today(ctx.now());
+    if date > today {
+        return Err(AppError::Invalid(
+            "attendance is taken on the day of the session or later".into(),
+        ));
+    }
+    if roster.note.as_ref().is_some_and(|n| n.status == "signed") {
+        return Err(AppError::Conflict("the group note is signed; attendance that it documents cannot change (add an addendum)".into()));
+    }
+    let mut done = Vec::new();
+    for m in marks {
+        if !MARKS.iter().any(|(code, _)| *code == m.mark) {
+            return Err(AppError::Invalid(format!(
+                "unknown attendance mark {:?}",
+                m.mark
+            )));
+        }
+        if !roster.lines.iter().any(|l| l.patient_id == m.patient_id) {
+            return Err(AppError::Invalid(format!(
+                "patient {} is not on this session's roster",
+                m.patient_id
+            )));
+        }
+        let minutes = if is_absent(&m.mark) {
+            0
+        } else {
+            m.minutes.unwrap_or(roster.session_minutes)
+        };
+        if !(0..=roster.session_minutes).contains(&minutes) {
+            return Err(AppError::Invalid(format!(
+                "minutes attended must be between 0 and {}",
+                roster.session_minutes
+            )));
+        }
+        store::upsert_attendance(
+            c,
+            &AttendanceRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                session_id: session_id.into(),
+                patient_id: m.patient_id.clone(),
+                mark: m.mark.clone(),
+                minutes,
+                recorded_by: actor.clone(),
+                recorded_at: stored(ctx.now()),
+            },
+        )?;
+        done.push(MarkDone {
+            patient_id: m.patient_id.clone(),
+            mark: m.mark.clone(),
+            minutes,
+        });
+    }
+    if let Some(mut row) = cal::session_by_id(c, session_id)? {
+        if row.status == "scheduled" {
+            row.status = "held".into();
+            row.updated_at = stored(ctx.now());
+            cal::update_session(c, &row)?;
+        }
+    }
+    Ok(done)
+}
+
+impl NoteInput {
+    /// The note with its texts trimmed and their lengths checked.
+    pub(crate) fn checked(self) -> Result<NoteInput> {
+        Ok(NoteInput {
+            topic: text(&self.topic, 200, "the topic")?,
+            interventions: text(&self.interventions, 4000, "the interventions")?,
+            group_process: text(&self.group_process, 4000, "the group process")?,
+            entries: self.entries,
+        })
+    }
+}
+
+/// Saves the draft in the caller's transaction: (note id, entries written).
+pub(crate) fn save_note_in(
+    c: &mut DbConn,
+    ctx: &Ctx,
+    session_id: &str,
+    n: &NoteInput,
+) -> Result<(String, usize)> {
+    let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+    let roster = load_roster(c, session_id)?;
+    let attending: Vec<&RosterLine> = roster
+        .lines
+        .iter()
+        .filter(|l| l.mark.as_deref().is_some_and(|m| !is_absent(m)))
+        .collect();
+    let now = stored(ctx.now());
+    let note = match roster.note {
+        Some(n) if n.status == "signed" => {
+            return Err(AppError::Conflict(
+                "the group note is signed and cannot change; add an addendum".into(),
+            ));
+        }
+        Some(mut existing) => {
+            existing.topic = n.topic.clone();
+            existing.interventions = n.interventions.clone();
+            existing.group_process = n.group_process.clone();
+            existing.updated_at = now.clone();
+            if !store::update_draft(c, &existing)? {
+                return Err(AppError::Conflict(
+                    "the group note was signed meanwhile".into(),
+                ));
+            }
+            existing
+        }
+        None => {
+            let row = GroupNoteRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                session_id: session_id.into(),
+                topic: n.topic.clone(),
+                interventions: n.interventions.clone(),
+                group_process: n.group_process.clone(),
+                status: "draft".into(),
+                author_id: actor,
+                signed_by: None,
+                signed_at: None,
+                created_at: now.clone(),
+                updated_at: now,
+                cosign_required: false,
+                cosigned_by: None,
+                cosigned_at: None,
+            };
+            store::insert_note(c, &row)?;
+            row
+        }
+    };
+    let mut rows = Vec::new();
+    for (patient, participation, progress) in &n.entries {
+        if participation.trim().is_empty() && progress.trim().is_empty() {
+            continue;
+        }
+        if !attending.iter().any(|l| &l.patient_id == patient) {
+            return Err(AppError::Invalid(format!(
+                "patient {patient} was not marked as attending, so gets no entry"
+            )));
+        }
+        rows.push(NoteEntryRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            note_id: note.id.clone(),
+            patient_id: patient.clone(),
+            participation: text(participation, 2000, "participation")?,
+            progress: text(progress, 2000, "progress")?,
+        });
+    }
+    store::replace_entries(c, &note.id, &rows)?;
+    Ok((note.id, rows.len()))
+}
+
+pub(crate) struct Signed {
+    pub note_id: String,
+    pub similar_accepted: bool,
+}
+
+/// Signs the note in the caller's transaction; every refusal comes before any write.
+pub(crate) fn sign_in(
+    c: &mut DbConn,
+    ctx: &Ctx,
+    session_id: &str,
+    accept_similar: bool,
+) -> Result<Signed> {
+    let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+    let roster = load_roster(c, session_id)?;
+    let note = roster
+        .note
+        .clone()
+        .ok_or_else(|| AppError::Conflict("write the group note before signing it".into()))?;
+    if note.status == "signed" {
+        return Err(AppError::Conflict(
+            "the group note is already signed".into(),
+        ));
+    }
+    if note.topic.is_empty() || note.interventions.is_empty() || note.group_process.is_empty() {
+        return Err(AppError::Invalid(
+            "the shared narrative needs a topic, the interventions and the group process".into(),
+        ));
+    }
+    let missing: Vec<&str> = roster
+        .lines
+        .iter()
+        .filter(|l| l.mark.as_deref().is_some_and(|m| !is_absent(m)) && l.participation.is_empty())
+        .map(|l| l.mrn.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(AppError::Invalid(format!(
+            "every attendee needs an entry; missing for {}",
+            missing.join(", ")
+        )));
+    }
+    if !roster.similar_entries.is_empty() && !accept_similar {
+        return Err(AppError::Conflict(format!(
+            "{} pair(s) of entries read as copies of each other; make each entry about the person, or confirm that they are right",
+            roster.similar_entries.len()
+        )));
+    }
+    let cosign = crate::cosign::author_needs_cosign(c, ctx)?;
+    if !store::sign(c, &note.id, &actor, &stored(ctx.now()), cosign)? {
+        return Err(AppError::Conflict(
+            "the group note is already signed".into(),
+        ));
+    }
+    Ok(Signed {
+        note_id: note.id,
+        similar_accepted: accept_similar && !roster.similar_entries.is_empty(),
+    })
+}
+
 impl App {
     /// The roster of one session with attendance and the note; reading it is audited.
     pub fn roster(&self, ctx: &Ctx, session_id: &str) -> Result<Roster> {
@@ -215,52 +450,15 @@ impl App {
     /// Records attendance; every expected patient not given stays as they were.
     pub fn record_attendance(&self, ctx: &Ctx, session_id: &str, marks: Vec<Mark>) -> Result<()> {
         ctx.require(Action::RecordAttendance)?;
-        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
         self.store.write(|c| {
             crate::scope::require_session(c, ctx, session_id)?;
-            let roster = load_roster(c, session_id)?;
-            if roster.session.status == "cancelled" {
-                return Err(AppError::Conflict(format!("session {session_id} is cancelled")));
-            }
-            let date: Date = roster.session.local_date.parse().map_err(|_| AppError::Internal("bad date".into()))?;
-            let today = load_program(c, &roster.session.program_id)?.today(ctx.now());
-            if date > today {
-                return Err(AppError::Invalid("attendance is taken on the day of the session or later".into()));
-            }
-            if roster.note.as_ref().is_some_and(|n| n.status == "signed") {
-                return Err(AppError::Conflict("the group note is signed; attendance that it documents cannot change (add an addendum)".into()));
-            }
-            for m in &marks {
-                if !MARKS.iter().any(|(code, _)| *code == m.mark) {
-                    return Err(AppError::Invalid(format!("unknown attendance mark {:?}", m.mark)));
-                }
-                if !roster.lines.iter().any(|l| l.patient_id == m.patient_id) {
-                    return Err(AppError::Invalid(format!("patient {} is not on this session's roster", m.patient_id)));
-                }
-                let minutes = if is_absent(&m.mark) { 0 } else { m.minutes.unwrap_or(roster.session_minutes) };
-                if !(0..=roster.session_minutes).contains(&minutes) {
-                    return Err(AppError::Invalid(format!("minutes attended must be between 0 and {}", roster.session_minutes)));
-                }
-                store::upsert_attendance(c, &AttendanceRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    session_id: session_id.into(),
-                    patient_id: m.patient_id.clone(),
-                    mark: m.mark.clone(),
-                    minutes,
-                    recorded_by: actor.clone(),
-                    recorded_at: stored(ctx.now()),
-                })?;
-                let subject = format!("session:{session_id}");
-                let mut event = Event::ok("clinical.attendance").subject(&subject).detail(serde_json::json!({ "mark": m.mark, "minutes": minutes }));
+            let subject = format!("session:{session_id}");
+            for m in attendance_in(c, ctx, session_id, &marks)? {
+                let mut event = Event::ok("clinical.attendance")
+                    .subject(&subject)
+                    .detail(serde_json::json!({ "mark": m.mark, "minutes": m.minutes }));
                 event.patient_id = Some(&m.patient_id);
                 record(c, ctx, event)?;
-            }
-            if let Some(mut row) = cal::session_by_id(c, session_id)? {
-                if row.status == "scheduled" {
-                    row.status = "held".into();
-                    row.updated_at = stored(ctx.now());
-                    cal::update_session(c, &row)?;
-                }
             }
             Ok(())
         })
@@ -269,86 +467,19 @@ impl App {
     /// Saves the draft note. Entries go only to patients marked as attending.
     pub fn save_group_note(&self, ctx: &Ctx, session_id: &str, n: NoteInput) -> Result<String> {
         ctx.require(Action::RecordAttendance)?;
-        let topic = text(&n.topic, 200, "the topic")?;
-        let interventions = text(&n.interventions, 4000, "the interventions")?;
-        let process = text(&n.group_process, 4000, "the group process")?;
-        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        let n = n.checked()?;
         self.store.write(|c| {
             crate::scope::require_session(c, ctx, session_id)?;
-            let roster = load_roster(c, session_id)?;
-            let attending: Vec<&RosterLine> = roster
-                .lines
-                .iter()
-                .filter(|l| l.mark.as_deref().is_some_and(|m| !is_absent(m)))
-                .collect();
-            let now = stored(ctx.now());
-            let note = match roster.note {
-                Some(n) if n.status == "signed" => {
-                    return Err(AppError::Conflict(
-                        "the group note is signed and cannot change; add an addendum".into(),
-                    ));
-                }
-                Some(mut existing) => {
-                    existing.topic = topic;
-                    existing.interventions = interventions;
-                    existing.group_process = process;
-                    existing.updated_at = now.clone();
-                    if !store::update_draft(c, &existing)? {
-                        return Err(AppError::Conflict(
-                            "the group note was signed meanwhile".into(),
-                        ));
-                    }
-                    existing
-                }
-                None => {
-                    let row = GroupNoteRow {
-                        id: uuid::Uuid::now_v7().to_string(),
-                        session_id: session_id.into(),
-                        topic,
-                        interventions,
-                        group_process: process,
-                        status: "draft".into(),
-                        author_id: actor,
-                        signed_by: None,
-                        signed_at: None,
-                        created_at: now.clone(),
-                        updated_at: now,
-                        cosign_required: false,
-                        cosigned_by: None,
-                        cosigned_at: None,
-                    };
-                    store::insert_note(c, &row)?;
-                    row
-                }
-            };
-            let mut rows = Vec::new();
-            for (patient, participation, progress) in &n.entries {
-                if participation.trim().is_empty() && progress.trim().is_empty() {
-                    continue;
-                }
-                if !attending.iter().any(|l| &l.patient_id == patient) {
-                    return Err(AppError::Invalid(format!(
-                        "patient {patient} was not marked as attending, so gets no entry"
-                    )));
-                }
-                rows.push(NoteEntryRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    note_id: note.id.clone(),
-                    patient_id: patient.clone(),
-                    participation: text(participation, 2000, "participation")?,
-                    progress: text(progress, 2000, "progress")?,
-                });
-            }
-            store::replace_entries(c, &note.id, &rows)?;
-            let subject = format!("note:{}", note.id);
+            let (note_id, entries) = save_note_in(c, ctx, session_id, &n)?;
+            let subject = format!("note:{note_id}");
             record(
                 c,
                 ctx,
                 Event::ok("clinical.note.save")
                     .subject(&subject)
-                    .detail(serde_json::json!({ "entries": rows.len() })),
+                    .detail(serde_json::json!({ "entries": entries })),
             )?;
-            Ok(note.id.clone())
+            Ok(note_id)
         })
     }
 
@@ -356,38 +487,17 @@ impl App {
     /// and, unless `accept_similar`, while entries read as copies of each other.
     pub fn sign_group_note(&self, ctx: &Ctx, session_id: &str, accept_similar: bool) -> Result<()> {
         ctx.require(Action::RecordAttendance)?;
-        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
         self.store.write(|c| {
             crate::scope::require_session(c, ctx, session_id)?;
-            let roster = load_roster(c, session_id)?;
-            let note = roster.note.clone().ok_or_else(|| AppError::Conflict("write the group note before signing it".into()))?;
-            if note.status == "signed" {
-                return Err(AppError::Conflict("the group note is already signed".into()));
-            }
-            if note.topic.is_empty() || note.interventions.is_empty() || note.group_process.is_empty() {
-                return Err(AppError::Invalid("the shared narrative needs a topic, the interventions and the group process".into()));
-            }
-            let missing: Vec<&str> = roster
-                .lines
-                .iter()
-                .filter(|l| l.mark.as_deref().is_some_and(|m| !is_absent(m)) && l.participation.is_empty())
-                .map(|l| l.mrn.as_str())
-                .collect();
-            if !missing.is_empty() {
-                return Err(AppError::Invalid(format!("every attendee needs an entry; missing for {}", missing.join(", "))));
-            }
-            if !roster.similar_entries.is_empty() && !accept_similar {
-                return Err(AppError::Conflict(format!(
-                    "{} pair(s) of entries read as copies of each other; make each entry about the person, or confirm that they are right",
-                    roster.similar_entries.len()
-                )));
-            }
-            let cosign = crate::cosign::author_needs_cosign(c, ctx)?;
-            if !store::sign(c, &note.id, &actor, &stored(ctx.now()), cosign)? {
-                return Err(AppError::Conflict("the group note is already signed".into()));
-            }
-            let subject = format!("note:{}", note.id);
-            record(c, ctx, Event::ok("clinical.note.sign").subject(&subject).detail(serde_json::json!({ "similar_accepted": accept_similar && !roster.similar_entries.is_empty() })))
+            let signed = sign_in(c, ctx, session_id, accept_similar)?;
+            let subject = format!("note:{}", signed.note_id);
+            record(
+                c,
+                ctx,
+                Event::ok("clinical.note.sign")
+                    .subject(&subject)
+                    .detail(serde_json::json!({ "similar_accepted": signed.similar_accepted })),
+            )
         })
     }
 

@@ -50,7 +50,7 @@ pub struct NewConsent {
     pub signed_on: Option<Date>,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ConsentView {
     #[serde(flatten)]
     pub row: ConsentRow,
@@ -60,7 +60,7 @@ pub struct ConsentView {
     pub in_force: bool,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ConsentOverview {
     pub name: String,
     pub mrn: String,

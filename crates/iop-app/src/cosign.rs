@@ -9,7 +9,7 @@ use crate::App;
 use iop_domain::time::stored;
 use iop_store::{calendar as cal, clinical, individual, DbConn};
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct AwaitingCosign {
     /// "group" or "individual".
     pub kind: &'static str,

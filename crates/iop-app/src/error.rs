@@ -20,6 +20,9 @@ pub enum AppError {
     /// 409: the request conflicts with what is stored (duplicate, signed record, …).
     #[error("{0}")]
     Conflict(String),
+    /// 409: a value that must be unique is taken; `field` names it for the client.
+    #[error("a record with this {field} already exists (field `{field}`)")]
+    Duplicate { table: String, field: String },
     /// 429: too many failed logins from this account or address.
     #[error("too many failed sign-in attempts; try again after {retry_after} (UTC)")]
     Throttled { retry_after: String },
@@ -29,8 +32,13 @@ pub enum AppError {
 }
 
 impl From<StoreError> for AppError {
+    /// A unique-constraint violation is the caller's conflict, named by its field; any
+    /// other store error is ours.
     fn from(e: StoreError) -> Self {
-        AppError::Internal(e.to_string())
+        match e.unique_violation() {
+            Some((table, field)) => AppError::Duplicate { table, field },
+            None => AppError::Internal(e.to_string()),
+        }
     }
 }
 

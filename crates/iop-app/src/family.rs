@@ -18,7 +18,7 @@ use iop_store::DbConn;
 /// what is shared in the group.
 pub const FAMILY_KINDS: [InfoKind; 2] = [InfoKind::Enrollment, InfoKind::FamilyParticipation];
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct FamilyLine {
     pub related_person_id: String,
     pub patient_id: String,
@@ -109,80 +109,107 @@ impl App {
         marks: Vec<(String, bool)>,
     ) -> Result<()> {
         ctx.require(Action::RecordAttendance)?;
-        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
         self.store.write(|c| {
             crate::scope::require_session(c, ctx, session_id)?;
-            let roster = crate::clinical::load_roster(c, session_id)?;
-            if roster.session.kind != SessionKind::Family {
-                return Err(AppError::Invalid(
-                    "relatives attend the family group only".into(),
-                ));
-            }
-            if roster.session.status == "cancelled" {
-                return Err(AppError::Conflict(format!(
-                    "session {session_id} is cancelled"
-                )));
-            }
-            if roster.session.starts_at > ctx.now() {
-                return Err(AppError::Invalid(
-                    "attendance is taken once the session has started".into(),
-                ));
-            }
-            let lines = family_lines(c, &roster)?;
-            for (relative, present) in marks {
-                let line = lines
-                    .iter()
-                    .find(|l| l.related_person_id == relative)
-                    .ok_or_else(|| {
-                        AppError::Invalid(format!(
-                            "relative {relative} is not a relative of a patient in this group"
-                        ))
-                    })?;
-                if !line.allowed {
-                    return Err(AppError::Conflict(format!(
-                        "relative {relative} cannot join this family group: {}",
-                        line.reason.as_deref().unwrap_or("no consent")
-                    )));
-                }
-                let consent_id = line.consent_id.clone().unwrap_or_default();
-                let was_present = store::upsert_family_attendance(
-                    c,
-                    &FamilyAttendanceRow {
-                        id: uuid::Uuid::now_v7().to_string(),
-                        session_id: session_id.into(),
-                        related_person_id: relative.clone(),
-                        patient_id: line.patient_id.clone(),
-                        present,
-                        consent_id,
-                        recorded_by: actor.clone(),
-                        recorded_at: stored(ctx.now()),
-                    },
-                )?;
-                if present && !was_present {
-                    let subject = format!("session:{session_id}");
-                    disclose(
-                        c,
-                        ctx,
-                        &Outgoing {
-                            patient_id: &line.patient_id,
-                            recipient: &Recipient::Person(relative.clone()),
-                            recipient_name: &line.name,
-                            kinds: &FAMILY_KINDS,
-                            purpose: "family involvement in treatment (family group)",
-                            channel: "family_group",
-                            subject: Some(&subject),
-                            as_of: Some(roster.session.starts_at),
-                        },
-                    )?;
-                }
-                let subject = format!("related_person:{relative}");
+            for done in family_attendance_in(c, ctx, session_id, &marks)? {
+                let subject = format!("related_person:{}", done.related_person_id);
                 let mut event = Event::ok("clinical.family_attendance")
                     .subject(&subject)
-                    .detail(serde_json::json!({ "session": session_id, "present": present }));
-                event.patient_id = Some(&line.patient_id);
+                    .detail(serde_json::json!({ "session": session_id, "present": done.present }));
+                event.patient_id = Some(&done.patient_id);
                 record(c, ctx, event)?;
             }
             Ok(())
         })
     }
+}
+
+/// One relative's mark as stored by [`family_attendance_in`].
+pub(crate) struct FamilyMarkDone {
+    pub related_person_id: String,
+    pub patient_id: String,
+    pub present: bool,
+}
+
+/// Checks and stores a family group's relatives in the caller's transaction (scope
+/// already checked), logging each first presence as a disclosure; the caller audits.
+pub(crate) fn family_attendance_in(
+    c: &mut DbConn,
+    ctx: &Ctx,
+    session_id: &str,
+    marks: &[(String, bool)],
+) -> Result<Vec<FamilyMarkDone>> {
+    let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+    let roster = crate::clinical::load_roster(c, session_id)?;
+    if roster.session.kind != SessionKind::Family {
+        return Err(AppError::Invalid(
+            "relatives attend the family group only".into(),
+        ));
+    }
+    if roster.session.status == "cancelled" {
+        return Err(AppError::Conflict(format!(
+            "session {session_id} is cancelled"
+        )));
+    }
+    if roster.session.starts_at > ctx.now() {
+        return Err(AppError::Invalid(
+            "attendance is taken once the session has started".into(),
+        ));
+    }
+    let lines = family_lines(c, &roster)?;
+    let mut done = Vec::new();
+    for (relative, present) in marks {
+        let present = *present;
+        let line = lines
+            .iter()
+            .find(|l| &l.related_person_id == relative)
+            .ok_or_else(|| {
+                AppError::Invalid(format!(
+                    "relative {relative} is not a relative of a patient in this group"
+                ))
+            })?;
+        if !line.allowed {
+            return Err(AppError::Conflict(format!(
+                "relative {relative} cannot join this family group: {}",
+                line.reason.as_deref().unwrap_or("no consent")
+            )));
+        }
+        let consent_id = line.consent_id.clone().unwrap_or_default();
+        let was_present = store::upsert_family_attendance(
+            c,
+            &FamilyAttendanceRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                session_id: session_id.into(),
+                related_person_id: relative.clone(),
+                patient_id: line.patient_id.clone(),
+                present,
+                consent_id,
+                recorded_by: actor.clone(),
+                recorded_at: stored(ctx.now()),
+            },
+        )?;
+        if present && !was_present {
+            let subject = format!("session:{session_id}");
+            disclose(
+                c,
+                ctx,
+                &Outgoing {
+                    patient_id: &line.patient_id,
+                    recipient: &Recipient::Person(relative.clone()),
+                    recipient_name: &line.name,
+                    kinds: &FAMILY_KINDS,
+                    purpose: "family involvement in treatment (family group)",
+                    channel: "family_group",
+                    subject: Some(&subject),
+                    as_of: Some(roster.session.starts_at),
+                },
+            )?;
+        }
+        done.push(FamilyMarkDone {
+            related_person_id: relative.clone(),
+            patient_id: line.patient_id.clone(),
+            present,
+        });
+    }
+    Ok(done)
 }

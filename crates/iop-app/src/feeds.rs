@@ -27,7 +27,7 @@ pub struct NewFeed {
     pub path: String,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct FeedView {
     pub id: String,
     pub staff_id: Option<String>,

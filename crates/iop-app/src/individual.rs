@@ -36,7 +36,7 @@ pub struct IndividualNoteInput {
     pub plan: String,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Appointment {
     #[serde(flatten)]
     pub row: AppointmentRow,

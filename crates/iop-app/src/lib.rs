@@ -40,6 +40,7 @@ pub mod reminders;
 pub mod remit;
 mod scope;
 pub mod secret;
+pub mod session_form;
 pub mod sessions_view;
 pub mod staffing;
 pub mod treatment;

@@ -225,7 +225,7 @@ pub const SPECIMENS: &[&str] = &["urine", "oral_fluid", "breath", "blood", "hair
 pub const SCREEN_METHODS: &[&str] = &["point_of_care", "lab"];
 pub const SCREEN_RESULTS: &[&str] = &["negative", "positive", "invalid"];
 
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct SubstanceResult {
     pub substance: String,
     /// negative, positive or invalid.

@@ -10,7 +10,7 @@ use iop_domain::outcomes::{intake_vs_latest, GroupOutcome, Observation};
 use iop_store::{episodes, measures, org};
 use std::collections::HashMap;
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct InstrumentOutcome {
     pub instrument: &'static str,
     pub label: &'static str,

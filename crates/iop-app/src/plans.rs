@@ -11,7 +11,9 @@ use iop_domain::time::stored;
 use iop_store::episodes;
 use iop_store::plans::{self as store, PlanRow};
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct Support {
     pub name: String,
@@ -19,7 +21,9 @@ pub struct Support {
 }
 
 /// The sections of a relapse prevention plan.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct PlanContent {
     pub reasons_for_recovery: Vec<String>,
@@ -73,7 +77,7 @@ impl PlanContent {
     }
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct PlanVersion {
     pub id: String,
     pub version: i32,

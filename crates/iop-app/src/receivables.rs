@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 pub const PAYMENT_METHODS: [&str; 3] = ["cash", "card", "check"];
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct StatementLine {
     pub date: String,
     pub description: String,
@@ -23,7 +23,7 @@ pub struct StatementLine {
     pub amount_cents: i64,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Statement {
     pub patient_name: String,
     pub mrn: String,
@@ -80,7 +80,7 @@ fn patient_ledger(c: &mut DbConn, patient_id: &str) -> Result<Vec<StatementLine>
     Ok(out)
 }
 
-#[derive(Clone, Debug, Default, serde::Serialize)]
+#[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
 pub struct AgingRow {
     /// The payer's name, or "Self-pay".
     pub who: String,
@@ -88,7 +88,7 @@ pub struct AgingRow {
     pub total_cents: i64,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Receivables {
     pub as_of: String,
     pub aging: Vec<AgingRow>,

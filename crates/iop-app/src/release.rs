@@ -20,13 +20,13 @@ pub struct ReleaseRequest {
     pub channel: String,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Section {
     pub heading: &'static str,
     pub lines: Vec<String>,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ReleasedDocument {
     pub patient_name: String,
     pub date_of_birth: String,

@@ -13,7 +13,7 @@ use iop_store::{calendar as cal, episodes, measures, org, plans};
 use jiff::civil::Date;
 use std::collections::HashMap;
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Due {
     pub patient_id: String,
     pub mrn: String,

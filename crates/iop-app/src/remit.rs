@@ -13,7 +13,7 @@ use iop_store::billing::{self as store, AdjustmentRow, PaymentRow, RemittanceRow
 use iop_store::DbConn;
 use sha2::{Digest, Sha256};
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     pub remittance_id: String,
     /// The same file was imported before: nothing changed.

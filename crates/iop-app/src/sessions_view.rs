@@ -16,7 +16,7 @@ use jiff::Timestamp;
 use std::collections::{BTreeMap, HashMap};
 
 /// Everything a view shows of one session.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct SessionView {
     pub id: String,
     pub program_id: String,
@@ -38,14 +38,17 @@ pub struct SessionView {
     pub facilitators_needed: u32,
     pub staffing: String,
     #[serde(skip)]
+    #[schema(value_type = String, format = DateTime)]
     pub starts_at: Timestamp,
     #[serde(skip)]
+    #[schema(value_type = String, format = DateTime)]
     pub ends_at: Timestamp,
     #[serde(skip)]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub original_start: Option<Timestamp>,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct FacilitatorRef {
     pub staff_id: String,
     pub name: String,

@@ -25,7 +25,7 @@ pub struct NewStaff {
     pub requires_cosign: bool,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct StaffView {
     pub id: String,
     pub display_name: String,

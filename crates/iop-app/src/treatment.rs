@@ -17,15 +17,20 @@ use jiff::Span;
 /// Days from a plan version to its review.
 pub const REVIEW_DAYS: i64 = 30;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct Objective {
     /// Measurable: what, how much, how it is checked.
     pub objective: String,
+    #[schema(value_type = String, format = Date)]
     pub target_date: Date,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct Goal {
     pub goal: String,
@@ -33,14 +38,18 @@ pub struct Goal {
     pub interventions: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct Problem {
     pub problem: String,
     pub goals: Vec<Goal>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct TreatmentPlanContent {
     pub problems: Vec<Problem>,
@@ -97,7 +106,7 @@ impl TreatmentPlanContent {
     }
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct TreatmentPlanVersion {
     pub id: String,
     pub version: i32,

@@ -19,7 +19,7 @@ pub struct NewUser {
 }
 
 /// What pages and the API show of an account: never the hash or the TOTP secret.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct UserView {
     pub id: String,
     pub email: String,
@@ -73,9 +73,10 @@ impl App {
         };
         self.store.write(|c| {
             if users::by_email(c, email.as_str())?.is_some() {
-                return Err(AppError::Conflict(format!(
-                    "an account with the email {email} already exists"
-                )));
+                return Err(AppError::Duplicate {
+                    table: "users".into(),
+                    field: "email".into(),
+                });
             }
             users::insert(c, &row)?;
             let subject = format!("user:{id}");

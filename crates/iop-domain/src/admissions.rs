@@ -16,6 +16,7 @@ use strum::{Display, EnumIter, EnumString, IntoStaticStr};
     EnumString,
     EnumIter,
     IntoStaticStr,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -73,6 +74,7 @@ impl InquiryStatus {
     EnumString,
     EnumIter,
     IntoStaticStr,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -84,7 +86,7 @@ pub enum WithdrawalRisk {
 }
 
 /// What a screener recorded.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Screening {
     pub substances: Vec<String>,
     pub last_use: Option<String>,
@@ -98,7 +100,7 @@ pub struct Screening {
 }
 
 /// What screening says to do next.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(tag = "disposition", rename_all = "snake_case")]
 pub enum Disposition {
     /// Safe for an intensive outpatient program: schedule the intake.

@@ -29,6 +29,7 @@ use strum::{Display, EnumString, IntoStaticStr};
     Display,
     EnumString,
     IntoStaticStr,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum RuleResult {
     Met,
@@ -11,7 +11,7 @@ pub enum RuleResult {
     NotYetRecorded,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Rule {
     pub name: &'static str,
     pub result: RuleResult,
@@ -39,7 +39,7 @@ pub struct EpisodeProgress {
     pub relapse_plan_signed: Option<bool>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Eligibility {
     pub eligible: bool,
     /// At the maximum length without eligibility: a clinician must extend or discharge.

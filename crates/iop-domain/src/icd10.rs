@@ -5,7 +5,7 @@ use std::fmt;
 
 const LIST: &str = include_str!("../data/icd10_f10_f19.tsv");
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
 #[serde(into = "String")]
 pub struct Icd10(String);
 

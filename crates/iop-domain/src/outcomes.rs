@@ -15,7 +15,7 @@ pub struct Observation<'a> {
     pub intake: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct GroupOutcome {
     pub group: String,
     /// Patients with an intake score and a later one.

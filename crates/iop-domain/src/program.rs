@@ -4,7 +4,7 @@ use crate::calendar::{parse_weekday, parse_weekdays, weekday_code};
 use jiff::civil::{Time, Weekday};
 
 /// The settings as a person gives them (text where a form has text).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProgramSettings {
     pub name: String,

@@ -16,6 +16,7 @@ use strum::{Display, EnumIter, EnumString, IntoStaticStr};
     EnumString,
     EnumIter,
     IntoStaticStr,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]

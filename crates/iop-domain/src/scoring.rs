@@ -41,7 +41,7 @@ fn check(
     Ok(())
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Phq9 {
     pub total: u8,
     pub band: &'static str,
@@ -69,7 +69,7 @@ pub fn phq9(items: &[u8]) -> Result<Phq9, ScoringError> {
     })
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Gad7 {
     pub total: u8,
     pub band: &'static str,
@@ -100,7 +100,7 @@ pub const BAM_USE: [usize; 3] = [4, 5, 6];
 pub const BAM_RISK: [usize; 6] = [1, 2, 3, 8, 11, 15];
 pub const BAM_PROTECTIVE: [usize; 6] = [9, 10, 12, 13, 14, 16];
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Bam {
     /// Items 4 + 5 + 6.
     pub use_score: u16,

@@ -11,7 +11,7 @@ use diesel::prelude::*;
 
 macro_rules! row {
     ($name:ident, $table:ident { $($field:ident : $ty:ty),* $(,)? }) => {
-        #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize)]
+        #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize, utoipa::ToSchema)]
         #[diesel(table_name = $table, treat_none_as_null = true)]
         pub struct $name { $(pub $field: $ty),* }
     };
@@ -391,19 +391,21 @@ pub fn batch(conn: &mut DbConn, id: &str) -> Result<Option<BatchRow>> {
         .optional()?)
 }
 
-/// id, interchange control number, claims, total cents, created at.
-pub type BatchSummary = (String, i32, i32, i64, String);
+/// One 837P batch as listed: its control number, how many claims and how much.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = claim_batches)]
+pub struct BatchSummary {
+    pub id: String,
+    pub interchange_control_number: i32,
+    pub claim_count: i32,
+    pub total_cents: i64,
+    pub created_at: String,
+}
 
 pub fn batches(conn: &mut DbConn) -> Result<Vec<BatchSummary>> {
     Ok(claim_batches::table
         .order(claim_batches::created_at.desc())
-        .select((
-            claim_batches::id,
-            claim_batches::interchange_control_number,
-            claim_batches::claim_count,
-            claim_batches::total_cents,
-            claim_batches::created_at,
-        ))
+        .select(BatchSummary::as_select())
         .load(conn)?)
 }
 

@@ -18,7 +18,9 @@ pub struct AttendanceRow {
     pub recorded_at: String,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize)]
+#[derive(
+    Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize, utoipa::ToSchema,
+)]
 #[diesel(table_name = group_notes, treat_none_as_null = true)]
 pub struct GroupNoteRow {
     pub id: String,
@@ -47,7 +49,7 @@ pub struct NoteEntryRow {
     pub progress: String,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = note_addenda)]
 pub struct AddendumRow {
     pub id: String,
@@ -255,7 +257,7 @@ pub fn notes_awaiting_cosign(conn: &mut DbConn) -> Result<Vec<(GroupNoteRow, Str
         .load(conn)?)
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = session_makeups)]
 pub struct MakeupRow {
     pub id: String,

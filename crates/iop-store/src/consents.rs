@@ -9,7 +9,7 @@ use crate::schema::{
 use diesel::prelude::*;
 use iop_domain::audit::{hash_fields, GENESIS};
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = related_persons)]
 pub struct RelatedPersonRow {
     pub id: String,
@@ -22,7 +22,7 @@ pub struct RelatedPersonRow {
     pub created_at: String,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = consents)]
 pub struct ConsentRow {
     pub id: String,
@@ -48,7 +48,7 @@ pub struct ConsentRow {
     pub superseded_at: Option<String>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = consent_recipients)]
 pub struct RecipientRow {
     pub id: String,
@@ -61,7 +61,7 @@ pub struct RecipientRow {
     pub revocation_note: Option<String>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = family_attendance)]
 pub struct FamilyAttendanceRow {
     pub id: String,
@@ -251,7 +251,7 @@ pub struct Disclosure<'a> {
     pub subject: Option<&'a str>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = disclosure_log)]
 pub struct DisclosureRow {
     pub seq: i64,

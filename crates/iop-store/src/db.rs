@@ -39,6 +39,35 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// The table and column of a unique-constraint violation, from either backend's
+    /// report: SQLite says `UNIQUE constraint failed: users.email`, PostgreSQL gives the
+    /// table and `Key (email)=(…)` (the value itself is never kept: it may be personal).
+    pub fn unique_violation(&self) -> Option<(String, String)> {
+        let StoreError::Db(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            info,
+        )) = self
+        else {
+            return None;
+        };
+        if let Some(cols) = info.message().strip_prefix("UNIQUE constraint failed: ") {
+            let (table, columns): (Vec<_>, Vec<_>) =
+                cols.split(", ").filter_map(|c| c.split_once('.')).unzip();
+            let table = table.first().map(|t| t.to_string()).unwrap_or_default();
+            return Some((table, columns.join(", ")));
+        }
+        let table = info.table_name().unwrap_or_default().to_string();
+        let field = info
+            .details()
+            .and_then(|d| d.strip_prefix("Key ("))
+            .and_then(|d| d.split_once(")=("))
+            .map(|(cols, _)| cols.to_string())
+            .or_else(|| info.column_name().map(str::to_string))
+            .or_else(|| info.constraint_name().map(str::to_string))
+            .unwrap_or_default();
+        Some((table, field))
+    }
+
     pub fn is_unique_violation(&self) -> bool {
         matches!(
             self,

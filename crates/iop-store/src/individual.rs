@@ -4,7 +4,9 @@ use crate::db::{DbConn, Result};
 use crate::schema::{appointments, individual_notes};
 use diesel::prelude::*;
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize)]
+#[derive(
+    Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize, utoipa::ToSchema,
+)]
 #[diesel(table_name = appointments, treat_none_as_null = true)]
 pub struct AppointmentRow {
     pub id: String,
@@ -22,7 +24,9 @@ pub struct AppointmentRow {
     pub updated_at: String,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize)]
+#[derive(
+    Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize, utoipa::ToSchema,
+)]
 #[diesel(table_name = individual_notes, treat_none_as_null = true)]
 pub struct IndividualNoteRow {
     pub id: String,

@@ -4,7 +4,7 @@ use crate::db::{DbConn, Result};
 use crate::schema::{alerts, measures};
 use diesel::prelude::*;
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = measures)]
 pub struct MeasureRow {
     pub id: String,
@@ -23,7 +23,7 @@ pub struct MeasureRow {
     pub recorded_at: String,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = alerts)]
 pub struct AlertRow {
     pub id: String,
@@ -119,7 +119,7 @@ pub fn acknowledge(conn: &mut DbConn, id: &str, by: &str, at: &str) -> Result<bo
         == 1)
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = crate::schema::drug_screens)]
 pub struct DrugScreenRow {
     pub id: String,

@@ -4,7 +4,7 @@ use crate::db::{DbConn, Result};
 use crate::schema::{relapse_plans, treatment_plans};
 use diesel::prelude::*;
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = relapse_plans)]
 pub struct PlanRow {
     pub id: String,
@@ -64,7 +64,7 @@ pub fn sign_counselor(conn: &mut DbConn, id: &str, by: &str, at: &str) -> Result
         == 1)
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = treatment_plans)]
 pub struct TreatmentPlanRow {
     pub id: String,

@@ -51,7 +51,7 @@ impl WebError {
                 AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
                 AppError::Forbidden(_) => StatusCode::FORBIDDEN,
                 AppError::NotFound(_) => StatusCode::NOT_FOUND,
-                AppError::Conflict(_) => StatusCode::CONFLICT,
+                AppError::Conflict(_) | AppError::Duplicate { .. } => StatusCode::CONFLICT,
                 AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
                 AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             },
@@ -82,26 +82,40 @@ impl WebError {
         }
     }
 
-    fn log(&self) {
-        match self {
-            WebError::App(AppError::Internal(cause)) => {
-                tracing::error!(request_id = %current_request_id(), %cause, "internal error")
-            }
-            other => {
-                tracing::debug!(request_id = %current_request_id(), status = %other.status(), "request refused")
-            }
+    /// What the log middleware (`layers::log_errors`) needs to know of this error: the
+    /// cause of an internal one, which no response body shows.
+    fn for_log(&self) -> ErrorForLog {
+        ErrorForLog {
+            internal_cause: match self {
+                WebError::App(AppError::Internal(cause)) => Some(cause.clone()),
+                _ => None,
+            },
         }
     }
 
     pub fn into_problem(self) -> Response {
-        self.log();
-        problem(self.status(), &self.detail())
+        let extra = match &self {
+            WebError::App(AppError::Duplicate { field, .. }) => {
+                Some(("field", serde_json::Value::from(field.as_str())))
+            }
+            _ => None,
+        };
+        let mut res = problem_with(self.status(), &self.detail(), extra);
+        res.extensions_mut().insert(self.for_log());
+        res
     }
 
     pub fn into_page(self) -> Response {
-        self.log();
-        error_page(self.status(), &self.detail())
+        let mut res = error_page(self.status(), &self.detail());
+        res.extensions_mut().insert(self.for_log());
+        res
     }
+}
+
+/// Attached to an error response for the log middleware; never sent.
+#[derive(Clone, Debug)]
+pub struct ErrorForLog {
+    pub internal_cause: Option<String>,
 }
 
 fn capitalise(s: &str) -> String {
@@ -114,13 +128,25 @@ fn capitalise(s: &str) -> String {
 
 /// RFC 9457 problem details.
 pub fn problem(status: StatusCode, detail: &str) -> Response {
-    let body = serde_json::json!({
+    problem_with(status, detail, None)
+}
+
+/// Problem details with one extension member (`field` of a duplicate value).
+fn problem_with(
+    status: StatusCode,
+    detail: &str,
+    extra: Option<(&str, serde_json::Value)>,
+) -> Response {
+    let mut body = serde_json::json!({
         "type": "about:blank",
         "title": status.canonical_reason().unwrap_or("Error"),
         "status": status.as_u16(),
         "detail": detail,
         "request_id": current_request_id(),
     });
+    if let (Some((name, value)), Some(members)) = (extra, body.as_object_mut()) {
+        members.insert(name.to_string(), value);
+    }
     let mut res = (status, body.to_string()).into_response();
     res.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -193,6 +219,13 @@ mod tests {
             (WebError::App(AppError::Forbidden("x")), 403),
             (WebError::App(AppError::NotFound("x".into())), 404),
             (WebError::App(AppError::Conflict("x".into())), 409),
+            (
+                WebError::App(AppError::Duplicate {
+                    table: "users".into(),
+                    field: "email".into(),
+                }),
+                409,
+            ),
             (
                 WebError::App(AppError::Throttled {
                     retry_after: "x".into(),

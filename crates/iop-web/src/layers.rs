@@ -1,7 +1,7 @@
 //! Middleware around every route: request scope (id for error bodies), security
 //! headers, and a last safety net that turns bare error responses into proper ones.
 
-use crate::error::{error_page, problem, REQUEST_ID};
+use crate::error::{current_request_id, error_page, problem, ErrorForLog, REQUEST_ID};
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -20,6 +20,23 @@ pub async fn request_scope(req: Request, next: Next) -> Response {
         .unwrap_or("-")
         .to_string();
     REQUEST_ID.scope(id, next.run(req)).await
+}
+
+/// Errors are logged here, once, with the request id: handlers only build responses.
+/// Internal causes go to the log at `error`; refusals at `debug` (ids only, never names).
+pub async fn log_errors(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let status = res.status();
+    let request_id = current_request_id();
+    match res.extensions().get::<ErrorForLog>() {
+        Some(ErrorForLog {
+            internal_cause: Some(cause),
+        }) => tracing::error!(%request_id, %status, %cause, "internal error"),
+        _ if status.is_server_error() => tracing::error!(%request_id, %status, "server error"),
+        _ if status.is_client_error() => tracing::debug!(%request_id, %status, "request refused"),
+        _ => {}
+    }
+    res
 }
 
 pub async fn security_headers(req: Request, next: Next) -> Response {

@@ -27,6 +27,19 @@ pub struct AppState {
 
 pub use routes::router;
 
+impl AppState {
+    /// Runs one use case for a request: with the caller's context, off the async worker
+    /// threads (diesel is synchronous); its error maps to a response by `?`.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        ctx: iop_app::Ctx,
+        f: impl FnOnce(&App, &iop_app::Ctx) -> Result<T, iop_app::AppError> + Send + 'static,
+    ) -> Result<T, iop_app::AppError> {
+        let app = self.app.clone();
+        blocking(move || f(&app, &ctx)).await
+    }
+}
+
 /// Runs a blocking use case (diesel is synchronous) off the async worker threads.
 pub async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, iop_app::AppError> + Send + 'static,

@@ -5,7 +5,7 @@ use super::{query, ApiResult, Problem, QueryResult};
 use crate::access::Caller;
 use crate::error::WebError;
 use crate::extract::ApiJson;
-use crate::{blocking, AppState};
+use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -15,23 +15,6 @@ use iop_app::calendar::parse_date;
 use iop_domain::admissions::{InquiryStatus, Screening, WithdrawalRisk};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
-
-/// The JSON shapes come from the use cases; the schemas here document them.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct Inquiry {
-    id: String,
-    channel: String,
-    first_name: String,
-    last_name: Option<String>,
-    phone: String,
-    /// new, contacted, screened, scheduled, admitted, referred_out, not_admitted.
-    status: String,
-    status_reason: Option<String>,
-    insurance_status: String,
-    intake_at: Option<String>,
-    first_contact_at: String,
-}
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -66,12 +49,14 @@ pub async fn create(
         may_leave_message: r.may_leave_message,
         program_id: r.program_id,
     };
-    let app = state.app.clone();
-    let id = blocking(move || app.create_inquiry(&caller.ctx, n)).await?;
+    let id = state
+        .run(caller.ctx, move |app, ctx| app.create_inquiry(ctx, n))
+        .await?;
     Ok((StatusCode::CREATED, Json(super::users::Created::new(id))))
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SearchQuery {
     status: Option<String>,
@@ -81,12 +66,12 @@ pub struct SearchQuery {
 
 /// Search inquiries (never charts).
 #[utoipa::path(get, path = "/api/v1/inquiries", tag = "admissions", params(SearchQuery), security(("bearer" = [])),
-    responses((status = 200, body = [Inquiry]), (status = 400, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 200, body = Vec<iop_app::admissions::InquiryRowView>), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn search(
     State(state): State<AppState>,
     caller: Caller,
     q: QueryResult<SearchQuery>,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<Vec<iop_app::admissions::InquiryRowView>>> {
     let q = query(q)?;
     let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => Some(
@@ -95,22 +80,26 @@ pub async fn search(
         ),
         None => None,
     };
-    let app = state.app.clone();
-    let rows = blocking(move || app.search_inquiries(&caller.ctx, status, q.q.as_deref())).await?;
-    Ok(Json(serde_json::to_value(rows).unwrap_or_default()))
+    let rows = state
+        .run(caller.ctx, move |app, ctx| {
+            app.search_inquiries(ctx, status, q.q.as_deref())
+        })
+        .await?;
+    Ok(Json(rows))
 }
 
 /// One inquiry with its status history.
 #[utoipa::path(get, path = "/api/v1/inquiries/{id}", tag = "admissions", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Inquiry), (status = 404, body = Problem)))]
+    responses((status = 200, body = iop_app::admissions::InquiryView), (status = 404, body = Problem)))]
 pub async fn show(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
-    let v = blocking(move || app.inquiry(&caller.ctx, &id)).await?;
-    Ok(Json(serde_json::to_value(v).unwrap_or_default()))
+) -> ApiResult<Json<iop_app::admissions::InquiryView>> {
+    let v = state
+        .run(caller.ctx, move |app, ctx| app.inquiry(ctx, &id))
+        .await?;
+    Ok(Json(v))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -123,7 +112,7 @@ pub struct StatusRequest {
 }
 
 /// Move an inquiry (every move is kept with its time and author).
-#[utoipa::path(post, path = "/api/v1/inquiries/{id}/status", tag = "admissions", params(("id" = String, Path)), request_body = StatusRequest,
+#[utoipa::path(post, path = "/api/v1/inquiries/{id}/status", operation_id = "set_inquiry_status", tag = "admissions", params(("id" = String, Path)), request_body = StatusRequest,
     security(("bearer" = [])), responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn set_status(
     State(state): State<AppState>,
@@ -135,8 +124,11 @@ pub async fn set_status(
         .status
         .parse()
         .map_err(|_| WebError::Unprocessable(format!("unknown status {:?}", r.status)))?;
-    let app = state.app.clone();
-    blocking(move || app.set_inquiry_status(&caller.ctx, &id, to, r.reason.as_deref())).await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.set_inquiry_status(ctx, &id, to, r.reason.as_deref())
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -185,17 +177,20 @@ impl ScreeningRequest {
 
 /// Record screening; the answer says what to do next (proceed, refer to detox, crisis protocol with 988).
 #[utoipa::path(post, path = "/api/v1/inquiries/{id}/screening", tag = "admissions", params(("id" = String, Path)), request_body = ScreeningRequest,
-    security(("bearer" = [])), responses((status = 200, description = "the disposition"), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    security(("bearer" = [])), responses((status = 200, description = "the disposition", body = iop_domain::admissions::Disposition), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn screening(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     ApiJson(r): ApiJson<ScreeningRequest>,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<iop_domain::admissions::Disposition>> {
     let s = r.into_domain()?;
-    let app = state.app.clone();
-    let d = blocking(move || app.record_screening(&caller.ctx, &id, s)).await?;
-    Ok(Json(serde_json::to_value(d).unwrap_or_default()))
+    let d = state
+        .run(caller.ctx, move |app, ctx| {
+            app.record_screening(ctx, &id, s)
+        })
+        .await?;
+    Ok(Json(d))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -216,17 +211,17 @@ pub async fn insurance(
     Path(id): Path<String>,
     ApiJson(r): ApiJson<InsuranceRequest>,
 ) -> ApiResult<StatusCode> {
-    let app = state.app.clone();
-    blocking(move || {
-        app.capture_insurance(
-            &caller.ctx,
-            &id,
-            r.payer.as_deref(),
-            r.member_id.as_deref(),
-            &r.status,
-        )
-    })
-    .await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.capture_insurance(
+                ctx,
+                &id,
+                r.payer.as_deref(),
+                r.member_id.as_deref(),
+                &r.status,
+            )
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -249,8 +244,11 @@ pub async fn intake(
     let at: jiff::Timestamp = r.at.parse().map_err(|_| {
         WebError::Unprocessable("at must be an instant like 2026-12-01T15:00:00-05:00".into())
     })?;
-    let app = state.app.clone();
-    blocking(move || app.schedule_intake(&caller.ctx, &id, at)).await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.schedule_intake(ctx, &id, at)
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -278,13 +276,13 @@ pub struct AdmitRequest {
 
 /// Admit: creates the patient and the episode. Refused (409, naming the sessions) when the ratio would break.
 #[utoipa::path(post, path = "/api/v1/inquiries/{id}/admit", tag = "admissions", params(("id" = String, Path)), request_body = AdmitRequest,
-    security(("bearer" = [])), responses((status = 201, description = "patient_id, episode_id, mrn, planned_end_date"), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    security(("bearer" = [])), responses((status = 201, description = "patient_id, episode_id, mrn, planned_end_date", body = iop_app::admit::Admitted), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn admit(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     ApiJson(r): ApiJson<AdmitRequest>,
-) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+) -> ApiResult<(StatusCode, Json<iop_app::admit::Admitted>)> {
     let a = AdmitInput {
         legal_first_name: r.legal_first_name,
         legal_last_name: r.legal_last_name,
@@ -302,12 +300,10 @@ pub async fn admit(
         diagnoses: r.diagnoses,
         ratio_override_reason: r.ratio_override_reason,
     };
-    let app = state.app.clone();
-    let done = blocking(move || app.admit(&caller.ctx, &id, a)).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::to_value(done).unwrap_or_default()),
-    ))
+    let done = state
+        .run(caller.ctx, move |app, ctx| app.admit(ctx, &id, a))
+        .await?;
+    Ok((StatusCode::CREATED, Json(done)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -328,8 +324,11 @@ pub async fn transfer(
     ApiJson(r): ApiJson<TransferRequest>,
 ) -> ApiResult<StatusCode> {
     let from = parse_date(&r.from, "from")?;
-    let app = state.app.clone();
-    blocking(move || app.transfer_track(&caller.ctx, &id, &r.track_id, from)).await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.transfer_track(ctx, &id, &r.track_id, from)
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -352,8 +351,11 @@ pub async fn discharge(
     ApiJson(r): ApiJson<DischargeRequest>,
 ) -> ApiResult<StatusCode> {
     let on = parse_date(&r.on, "on")?;
-    let app = state.app.clone();
-    blocking(move || app.discharge(&caller.ctx, &id, &r.reason, &r.summary, on)).await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.discharge(ctx, &id, &r.reason, &r.summary, on)
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -375,8 +377,11 @@ pub async fn graduate(
     ApiJson(r): ApiJson<GraduateRequest>,
 ) -> ApiResult<StatusCode> {
     let on = parse_date(&r.on, "on")?;
-    let app = state.app.clone();
-    blocking(move || app.graduate(&caller.ctx, &id, on, r.confirm_reason.as_deref())).await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.graduate(ctx, &id, on, r.confirm_reason.as_deref())
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -398,45 +403,51 @@ pub async fn extend(
     ApiJson(r): ApiJson<ExtendRequest>,
 ) -> ApiResult<StatusCode> {
     let until = parse_date(&r.until, "until")?;
-    let app = state.app.clone();
-    blocking(move || app.extend_episode(&caller.ctx, &id, until, &r.reason)).await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.extend_episode(ctx, &id, until, &r.reason)
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Graduation eligibility, rule by rule ("not yet recorded" where data does not exist yet).
 #[utoipa::path(get, path = "/api/v1/episodes/{id}/eligibility", tag = "admissions", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "eligible, needs_review and each rule"), (status = 404, body = Problem)))]
+    responses((status = 200, description = "eligible, needs_review and each rule", body = iop_domain::graduation::Eligibility), (status = 404, body = Problem)))]
 pub async fn eligibility(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
+) -> ApiResult<Json<iop_domain::graduation::Eligibility>> {
     let today = caller.ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
-    let e = blocking(move || app.eligibility(&caller.ctx, &id, today)).await?;
-    Ok(Json(serde_json::to_value(e).unwrap_or_default()))
+    let e = state
+        .run(caller.ctx, move |app, ctx| app.eligibility(ctx, &id, today))
+        .await?;
+    Ok(Json(e))
 }
 
 /// Live census per program and track (active, starting soon, alumni).
 #[utoipa::path(get, path = "/api/v1/census", tag = "admissions", security(("bearer" = [])),
-    responses((status = 200, description = "one entry per program"), (status = 403, body = Problem)))]
+    responses((status = 200, description = "one entry per program", body = Vec<iop_app::census::ProgramCensus>), (status = 403, body = Problem)))]
 pub async fn census(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
-    let v = blocking(move || app.census(&caller.ctx)).await?;
-    Ok(Json(serde_json::to_value(v).unwrap_or_default()))
+) -> ApiResult<Json<Vec<iop_app::census::ProgramCensus>>> {
+    let v = state
+        .run(caller.ctx, move |app, ctx| app.census(ctx))
+        .await?;
+    Ok(Json(v))
 }
 
 /// The admissions funnel, referrals out by reason, and days from first contact to first group.
 #[utoipa::path(get, path = "/api/v1/funnel", tag = "admissions", security(("bearer" = [])),
-    responses((status = 200, description = "counts and days"), (status = 403, body = Problem)))]
+    responses((status = 200, description = "counts and days", body = iop_app::census::Funnel), (status = 403, body = Problem)))]
 pub async fn funnel(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
-    let v = blocking(move || app.funnel(&caller.ctx)).await?;
-    Ok(Json(serde_json::to_value(v).unwrap_or_default()))
+) -> ApiResult<Json<iop_app::census::Funnel>> {
+    let v = state
+        .run(caller.ctx, move |app, ctx| app.funnel(ctx))
+        .await?;
+    Ok(Json(v))
 }

@@ -2,7 +2,7 @@
 
 use super::{query, ApiResult, Problem, QueryResult};
 use crate::access::Caller;
-use crate::{blocking, AppState};
+use crate::AppState;
 use axum::extract::State;
 use axum::Json;
 use iop_app::audit::AuditQuery;
@@ -25,7 +25,7 @@ pub struct AuditEvent {
 }
 
 /// Audit entries, newest first, 100 a page (pass `before` = the last `seq` for the next).
-#[utoipa::path(get, path = "/api/v1/audit-events", tag = "audit", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/audit-events", operation_id = "list_audit_events", tag = "audit", security(("bearer" = [])),
     params(("user" = Option<String>, Query, description = "email or id of the account"),
         ("patient" = Option<String>, Query), ("action" = Option<String>, Query, description = "action or prefix"),
         ("from" = Option<String>, Query, description = "first day, YYYY-MM-DD"),
@@ -38,9 +38,11 @@ pub async fn list(
     q: QueryResult<AuditQuery>,
 ) -> ApiResult<Json<Vec<AuditEvent>>> {
     let q = query(q)?;
-    let app = state.app.clone();
-    let rows =
-        blocking(move || app.audit_search(&caller.ctx, &q, crate::pages::audit::PAGE_SIZE)).await?;
+    let rows = state
+        .run(caller.ctx, move |app, ctx| {
+            app.audit_search(ctx, &q, crate::pages::audit::PAGE_SIZE)
+        })
+        .await?;
     Ok(Json(
         rows.into_iter()
             .map(|r| AuditEvent {

@@ -63,7 +63,8 @@ pub async fn revoke_token(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    let app = state.app.clone();
-    blocking(move || app.revoke_token(&caller.ctx, &id)).await?;
+    state
+        .run(caller.ctx, move |app, ctx| app.revoke_token(ctx, &id))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

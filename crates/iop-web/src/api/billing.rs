@@ -3,10 +3,10 @@
 //! and receivables. Billing never sees note text: nothing here returns it.
 
 use super::users::Created;
-use super::{json, query, ApiResult, Problem, QueryResult};
+use super::{query, ApiResult, Problem, QueryResult};
 use crate::access::Caller;
 use crate::extract::ApiJson;
-use crate::{blocking, AppState};
+use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -83,8 +83,11 @@ pub async fn site_billing(
         receiver_id: b.receiver_id,
         production: b.production,
     };
-    let app = state.app.clone();
-    blocking(move || app.set_site_billing(&caller.ctx, &id, input)).await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.set_site_billing(ctx, &id, input)
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -98,13 +101,16 @@ pub struct PayerBody {
 }
 
 /// Payers.
-#[utoipa::path(get, path = "/api/v1/payers", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "payers"), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/payers", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "payers", body = Vec<iop_app::iop_store::billing::PayerRow>), (status = 403, body = Problem)))]
 pub async fn payers(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
-    Ok(json(blocking(move || app.payers(&caller.ctx)).await?))
+) -> ApiResult<Json<Vec<iop_app::iop_store::billing::PayerRow>>> {
+    Ok(Json(
+        state
+            .run(caller.ctx, move |app, ctx| app.payers(ctx))
+            .await?,
+    ))
 }
 
 /// Add a payer.
@@ -115,13 +121,14 @@ pub async fn add_payer(
     caller: Caller,
     ApiJson(b): ApiJson<PayerBody>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
-    let app = state.app.clone();
     let p = NewPayer {
         name: b.name,
         payer_id: b.payer_id,
         address: b.address.into(),
     };
-    let id = blocking(move || app.add_payer(&caller.ctx, p)).await?;
+    let id = state
+        .run(caller.ctx, move |app, ctx| app.add_payer(ctx, p))
+        .await?;
     Ok((StatusCode::CREATED, Json(Created::new(id))))
 }
 
@@ -163,13 +170,16 @@ fn fifty_seven() -> String {
 }
 
 /// Contracts and the self-pay rate card.
-#[utoipa::path(get, path = "/api/v1/contracts", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "contracts"), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/contracts", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "contracts", body = Vec<iop_app::iop_store::billing::ContractRow>), (status = 403, body = Problem)))]
 pub async fn contracts(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
-    Ok(json(blocking(move || app.contracts(&caller.ctx)).await?))
+) -> ApiResult<Json<Vec<iop_app::iop_store::billing::ContractRow>>> {
+    Ok(Json(
+        state
+            .run(caller.ctx, move |app, ctx| app.contracts(ctx))
+            .await?,
+    ))
 }
 
 /// Add a payer contract (or a self-pay rate card).
@@ -197,8 +207,9 @@ pub async fn add_contract(
             .map(|d| parse_date(d, "effective_to"))
             .transpose()?,
     };
-    let app = state.app.clone();
-    let id = blocking(move || app.add_contract(&caller.ctx, k)).await?;
+    let id = state
+        .run(caller.ctx, move |app, ctx| app.add_contract(ctx, k))
+        .await?;
     Ok((StatusCode::CREATED, Json(Created::new(id))))
 }
 
@@ -230,15 +241,16 @@ fn primary() -> String {
 
 /// A patient's coverage.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/coverage", tag = "billing", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "coverage"), (status = 403, body = Problem)))]
+    responses((status = 200, description = "coverage", body = Vec<iop_app::iop_store::billing::CoverageRow>), (status = 403, body = Problem)))]
 pub async fn coverage(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
-    Ok(json(
-        blocking(move || app.coverages(&caller.ctx, &id)).await?,
+) -> ApiResult<Json<Vec<iop_app::iop_store::billing::CoverageRow>>> {
+    Ok(Json(
+        state
+            .run(caller.ctx, move |app, ctx| app.coverages(ctx, &id))
+            .await?,
     ))
 }
 
@@ -273,8 +285,9 @@ pub async fn add_coverage(
             .map(|d| parse_date(d, "effective_to"))
             .transpose()?,
     };
-    let app = state.app.clone();
-    let id = blocking(move || app.add_coverage(&caller.ctx, &id, n)).await?;
+    let id = state
+        .run(caller.ctx, move |app, ctx| app.add_coverage(ctx, &id, n))
+        .await?;
     Ok((StatusCode::CREATED, Json(Created::new(id))))
 }
 
@@ -311,24 +324,27 @@ pub async fn add_authorization(
             .map(|d| parse_date(d, "next_review_on"))
             .transpose()?,
     };
-    let app = state.app.clone();
-    let id = blocking(move || app.add_authorization(&caller.ctx, a)).await?;
+    let id = state
+        .run(caller.ctx, move |app, ctx| app.add_authorization(ctx, a))
+        .await?;
     Ok((StatusCode::CREATED, Json(Created::new(id))))
 }
 
 /// The review queue: authorizations with units used and left, those needing attention first.
-#[utoipa::path(get, path = "/api/v1/authorizations", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "authorizations"), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/authorizations", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "authorizations", body = Vec<iop_app::billing_setup::AuthorizationView>), (status = 403, body = Problem)))]
 pub async fn authorizations(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
-    Ok(json(
-        blocking(move || app.authorization_queue(&caller.ctx)).await?,
+) -> ApiResult<Json<Vec<iop_app::billing_setup::AuthorizationView>>> {
+    Ok(Json(
+        state
+            .run(caller.ctx, move |app, ctx| app.authorization_queue(ctx))
+            .await?,
     ))
 }
 
 #[derive(Deserialize, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct Period {
     /// YYYY-MM-DD.
@@ -340,47 +356,57 @@ pub struct Period {
 }
 
 /// Make or update the charges of every documented service in a period (idempotent).
-#[utoipa::path(post, path = "/api/v1/charges/generate", tag = "billing", request_body = Period, security(("bearer" = [])),
-    responses((status = 200, description = "ready, pending, unchanged, voided"), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/charges/generate", operation_id = "generate_charges", tag = "billing", request_body = Period, security(("bearer" = [])),
+    responses((status = 200, description = "ready, pending, unchanged, voided", body = iop_app::charges::GenerateReport), (status = 422, body = Problem)))]
 pub async fn generate(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(p): ApiJson<Period>,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<iop_app::charges::GenerateReport>> {
     let (from, to) = (parse_date(&p.from, "from")?, parse_date(&p.to, "to")?);
-    let app = state.app.clone();
-    Ok(json(
-        blocking(move || app.generate_charges(&caller.ctx, from, to)).await?,
+    Ok(Json(
+        state
+            .run(caller.ctx, move |app, ctx| {
+                app.generate_charges(ctx, from, to)
+            })
+            .await?,
     ))
 }
 
 /// Charges in a period, pending ones with their reason.
 #[utoipa::path(get, path = "/api/v1/charges", tag = "billing", params(Period), security(("bearer" = [])),
-    responses((status = 200, description = "charges"), (status = 400, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, description = "charges", body = Vec<iop_app::iop_store::billing::ChargeRow>), (status = 400, body = Problem), (status = 422, body = Problem)))]
 pub async fn charges(
     State(state): State<AppState>,
     caller: Caller,
     q: QueryResult<Period>,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<Vec<iop_app::iop_store::billing::ChargeRow>>> {
     let p = query(q)?;
     let (from, to) = (parse_date(&p.from, "from")?, parse_date(&p.to, "to")?);
-    let app = state.app.clone();
-    Ok(json(
-        blocking(move || app.charges(&caller.ctx, from, to, p.patient_id.as_deref())).await?,
+    Ok(Json(
+        state
+            .run(caller.ctx, move |app, ctx| {
+                app.charges(ctx, from, to, p.patient_id.as_deref())
+            })
+            .await?,
     ))
 }
 
 /// Group ready charges into claims and check every claim not yet sent.
-#[utoipa::path(post, path = "/api/v1/claims/build", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "created, ready, held"), (status = 403, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/claims/build", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "created, ready, held", body = iop_app::claims::ClaimsReport), (status = 403, body = Problem)))]
 pub async fn build_claims(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
-    Ok(json(blocking(move || app.build_claims(&caller.ctx)).await?))
+) -> ApiResult<Json<iop_app::claims::ClaimsReport>> {
+    Ok(Json(
+        state
+            .run(caller.ctx, move |app, ctx| app.build_claims(ctx))
+            .await?,
+    ))
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimsQuery {
     /// held, ready, submitted, paid, partial, denied or void.
@@ -388,16 +414,19 @@ pub struct ClaimsQuery {
 }
 
 /// Claims, newest first; held ones say why.
-#[utoipa::path(get, path = "/api/v1/claims", tag = "billing", params(ClaimsQuery), security(("bearer" = [])), responses((status = 200, description = "claims"), (status = 400, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/claims", tag = "billing", params(ClaimsQuery), security(("bearer" = [])), responses((status = 200, description = "claims", body = Vec<iop_app::iop_store::billing::ClaimRow>), (status = 400, body = Problem)))]
 pub async fn claims(
     State(state): State<AppState>,
     caller: Caller,
     q: QueryResult<ClaimsQuery>,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<Vec<iop_app::iop_store::billing::ClaimRow>>> {
     let q = query(q)?;
-    let app = state.app.clone();
-    Ok(json(
-        blocking(move || app.claims(&caller.ctx, q.status.as_deref())).await?,
+    Ok(Json(
+        state
+            .run(caller.ctx, move |app, ctx| {
+                app.claims(ctx, q.status.as_deref())
+            })
+            .await?,
     ))
 }
 
@@ -405,9 +434,11 @@ pub async fn claims(
 #[utoipa::path(post, path = "/api/v1/claim-batches", tag = "billing", security(("bearer" = [])),
     responses((status = 201, body = Created), (status = 204, description = "no claim was ready"), (status = 409, body = Problem)))]
 pub async fn create_batch(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
-    let app = state.app.clone();
     Ok(
-        match blocking(move || app.create_claim_batch(&caller.ctx)).await? {
+        match state
+            .run(caller.ctx, move |app, ctx| app.create_claim_batch(ctx))
+            .await?
+        {
             Some(id) => (StatusCode::CREATED, Json(Created::new(id))).into_response(),
             None => StatusCode::NO_CONTENT.into_response(),
         },
@@ -415,14 +446,15 @@ pub async fn create_batch(State(state): State<AppState>, caller: Caller) -> ApiR
 }
 
 /// Claim batches.
-#[utoipa::path(get, path = "/api/v1/claim-batches", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "id, control number, claims, total cents, created")))]
+#[utoipa::path(get, path = "/api/v1/claim-batches", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "id, control number, claims, total cents, created", body = Vec<iop_app::claims::ClaimBatch>)))]
 pub async fn batches(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
-    Ok(json(
-        blocking(move || app.claim_batches(&caller.ctx)).await?,
+) -> ApiResult<Json<Vec<iop_app::claims::ClaimBatch>>> {
+    Ok(Json(
+        state
+            .run(caller.ctx, move |app, ctx| app.claim_batches(ctx))
+            .await?,
     ))
 }
 
@@ -434,35 +466,40 @@ pub async fn batch_file(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let app = state.app.clone();
-    let file = blocking(move || app.claim_batch_file(&caller.ctx, &id)).await?;
+    let file = state
+        .run(caller.ctx, move |app, ctx| app.claim_batch_file(ctx, &id))
+        .await?;
     Ok(([(header::CONTENT_TYPE, "application/edi-x12")], file).into_response())
 }
 
 /// Import an 835 remittance: the body is the X12 text (sent as text/plain or
 /// application/edi-x12). The same file twice changes nothing.
 #[utoipa::path(post, path = "/api/v1/remittances", tag = "billing", request_body(content = String, content_type = "text/plain"), security(("bearer" = [])),
-    responses((status = 200, description = "remittance_id, already_imported, claims_posted, unmatched"), (status = 413, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, description = "remittance_id, already_imported, claims_posted, unmatched", body = iop_app::remit::ImportReport), (status = 413, body = Problem), (status = 422, body = Problem)))]
 pub async fn import_835(
     State(state): State<AppState>,
     caller: Caller,
     body: String,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
-    Ok(json(
-        blocking(move || app.import_remittance(&caller.ctx, &body)).await?,
+) -> ApiResult<Json<iop_app::remit::ImportReport>> {
+    Ok(Json(
+        state
+            .run(caller.ctx, move |app, ctx| {
+                app.import_remittance(ctx, &body)
+            })
+            .await?,
     ))
 }
 
 /// Remittance items that matched no claim: the work queue.
-#[utoipa::path(get, path = "/api/v1/remittances/unmatched", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "unmatched items")))]
+#[utoipa::path(get, path = "/api/v1/remittances/unmatched", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "unmatched items", body = Vec<iop_app::iop_store::billing::UnmatchedRow>)))]
 pub async fn unmatched(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
-    Ok(json(
-        blocking(move || app.unmatched_remittances(&caller.ctx)).await?,
+) -> ApiResult<Json<Vec<iop_app::iop_store::billing::UnmatchedRow>>> {
+    Ok(Json(
+        state
+            .run(caller.ctx, move |app, ctx| app.unmatched_remittances(ctx))
+            .await?,
     ))
 }
 
@@ -486,22 +523,23 @@ pub async fn add_payment(
     ApiJson(b): ApiJson<PaymentBody>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
     let on = parse_date(&b.received_on, "received_on")?;
-    let app = state.app.clone();
-    let pid = blocking(move || {
-        app.record_patient_payment(
-            &caller.ctx,
-            &id,
-            b.amount_cents,
-            &b.method,
-            b.reference.as_deref(),
-            on,
-        )
-    })
-    .await?;
+    let pid = state
+        .run(caller.ctx, move |app, ctx| {
+            app.record_patient_payment(
+                ctx,
+                &id,
+                b.amount_cents,
+                &b.method,
+                b.reference.as_deref(),
+                on,
+            )
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(Created::new(pid))))
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct StatementQuery {
     from: String,
@@ -510,29 +548,35 @@ pub struct StatementQuery {
 
 /// A patient's statement for a period: services, their share after insurance, payments, balance.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/statement", tag = "billing", params(("id" = String, Path), StatementQuery), security(("bearer" = [])),
-    responses((status = 200, description = "statement"), (status = 400, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, description = "statement", body = iop_app::receivables::Statement), (status = 400, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn statement(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     q: QueryResult<StatementQuery>,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<iop_app::receivables::Statement>> {
     let q = query(q)?;
     let (from, to) = (parse_date(&q.from, "from")?, parse_date(&q.to, "to")?);
-    let app = state.app.clone();
-    Ok(json(
-        blocking(move || app.statement(&caller.ctx, &id, from, to)).await?,
+    Ok(Json(
+        state
+            .run(caller.ctx, move |app, ctx| {
+                app.statement(ctx, &id, from, to)
+            })
+            .await?,
     ))
 }
 
 /// Aging by payer and self-pay; revenue by month.
-#[utoipa::path(get, path = "/api/v1/receivables", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "aging and revenue"), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/receivables", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "aging and revenue", body = iop_app::receivables::Receivables), (status = 403, body = Problem)))]
 pub async fn receivables(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
-    Ok(json(blocking(move || app.receivables(&caller.ctx)).await?))
+) -> ApiResult<Json<iop_app::receivables::Receivables>> {
+    Ok(Json(
+        state
+            .run(caller.ctx, move |app, ctx| app.receivables(ctx))
+            .await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -551,7 +595,10 @@ pub async fn resolve(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<ResolveBody>,
 ) -> ApiResult<StatusCode> {
-    let app = state.app.clone();
-    blocking(move || app.resolve_unmatched(&caller.ctx, &id, &b.resolution)).await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.resolve_unmatched(ctx, &id, &b.resolution)
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,7 +4,7 @@ use super::{query, ApiResult, Problem, QueryResult};
 use crate::access::Caller;
 use crate::error::WebError;
 use crate::extract::ApiJson;
-use crate::{blocking, AppState};
+use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -76,6 +76,7 @@ impl From<SessionView> for Session {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RangeQuery {
     /// First local date, YYYY-MM-DD.
@@ -96,12 +97,16 @@ pub async fn sessions(
 ) -> ApiResult<Json<Vec<Session>>> {
     let q = query(q)?;
     let (from, to) = (parse_date(&q.from, "from")?, parse_date(&q.to, "to")?);
-    let app = state.app.clone();
-    let v = blocking(move || app.sessions(&caller.ctx, from, to, q.program.as_deref())).await?;
+    let v = state
+        .run(caller.ctx, move |app, ctx| {
+            app.sessions(ctx, from, to, q.program.as_deref())
+        })
+        .await?;
     Ok(Json(v.into_iter().map(Session::from).collect()))
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct StaffingQuery {
     /// First local date (default today, UTC).
@@ -129,8 +134,9 @@ pub async fn staffing(
             .checked_add(jiff::Span::new().days(13))
             .map_err(|_| WebError::Unprocessable("from is out of range".into()))?,
     };
-    let app = state.app.clone();
-    let v = blocking(move || app.staffing_view(&caller.ctx, from, to)).await?;
+    let v = state
+        .run(caller.ctx, move |app, ctx| app.staffing_view(ctx, from, to))
+        .await?;
     Ok(Json(v.into_iter().map(Session::from).collect()))
 }
 
@@ -159,7 +165,7 @@ impl From<GenerateReport> for GenerateResult {
 }
 
 /// Generate (or bring up to date) a program's sessions; running it again changes nothing.
-#[utoipa::path(post, path = "/api/v1/programs/{id}/generate", tag = "calendar", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/api/v1/programs/{id}/generate", operation_id = "generate_sessions", tag = "calendar", params(("id" = String, Path)),
     request_body = GenerateRequest, security(("bearer" = [])),
     responses((status = 200, body = GenerateResult), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn generate(
@@ -174,8 +180,11 @@ pub async fn generate(
         .map(|f| parse_date(f, "from"))
         .transpose()?;
     let to = req.to.as_deref().map(|t| parse_date(t, "to")).transpose()?;
-    let app = state.app.clone();
-    let r = blocking(move || app.generate_sessions(&caller.ctx, &id, from, to)).await?;
+    let r = state
+        .run(caller.ctx, move |app, ctx| {
+            app.generate_sessions(ctx, &id, from, to)
+        })
+        .await?;
     Ok(Json(r.into()))
 }
 
@@ -194,8 +203,11 @@ pub async fn cancel(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<CancelRequest>,
 ) -> ApiResult<StatusCode> {
-    let app = state.app.clone();
-    blocking(move || app.cancel_session(&caller.ctx, &id, &req.reason)).await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.cancel_session(ctx, &id, &req.reason)
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -222,8 +234,11 @@ pub async fn move_session(
         .start
         .parse()
         .map_err(|_| WebError::Unprocessable("start must be a time like 18:00".into()))?;
-    let app = state.app.clone();
-    blocking(move || app.move_session(&caller.ctx, &id, date, start)).await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.move_session(ctx, &id, date, start)
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -242,8 +257,11 @@ pub async fn set_topic(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<TopicRequest>,
 ) -> ApiResult<StatusCode> {
-    let app = state.app.clone();
-    blocking(move || app.set_session_topic(&caller.ctx, &id, &req.topic_id)).await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.set_session_topic(ctx, &id, &req.topic_id)
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -272,8 +290,11 @@ pub async fn add_closure(
     ApiJson(req): ApiJson<ClosureRequest>,
 ) -> ApiResult<(StatusCode, Json<super::users::Created>)> {
     let date = parse_date(&req.date, "date")?;
-    let app = state.app.clone();
-    let id = blocking(move || app.add_closure(&caller.ctx, &site, date, &req.reason)).await?;
+    let id = state
+        .run(caller.ctx, move |app, ctx| {
+            app.add_closure(ctx, &site, date, &req.reason)
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(super::users::Created::new(id))))
 }
 
@@ -288,8 +309,11 @@ pub async fn closures(
 ) -> ApiResult<Json<Vec<Closure>>> {
     let q = query(q)?;
     let (from, to) = (parse_date(&q.from, "from")?, parse_date(&q.to, "to")?);
-    let app = state.app.clone();
-    let rows = blocking(move || app.closures(&caller.ctx, &site, from, to)).await?;
+    let rows = state
+        .run(caller.ctx, move |app, ctx| {
+            app.closures(ctx, &site, from, to)
+        })
+        .await?;
     Ok(Json(
         rows.into_iter()
             .map(|r| Closure {
@@ -322,8 +346,11 @@ pub async fn federal_holidays(
     Path(site): Path<String>,
     ApiJson(req): ApiJson<HolidaysRequest>,
 ) -> ApiResult<Json<Added>> {
-    let app = state.app.clone();
-    let added = blocking(move || app.add_federal_holidays(&caller.ctx, &site, req.year)).await?;
+    let added = state
+        .run(caller.ctx, move |app, ctx| {
+            app.add_federal_holidays(ctx, &site, req.year)
+        })
+        .await?;
     Ok(Json(Added { added }))
 }
 
@@ -342,8 +369,11 @@ pub async fn void_closure(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<VoidRequest>,
 ) -> ApiResult<StatusCode> {
-    let app = state.app.clone();
-    blocking(move || app.void_closure(&caller.ctx, &id, &req.reason)).await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.void_closure(ctx, &id, &req.reason)
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -363,8 +393,11 @@ pub async fn set_track(
     Path(id): Path<String>,
     ApiJson(r): ApiJson<TrackRequest>,
 ) -> ApiResult<StatusCode> {
-    let app = state.app.clone();
-    blocking(move || app.set_track_weekdays(&caller.ctx, &id, &r.weekdays)).await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.set_track_weekdays(ctx, &id, &r.weekdays)
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -384,8 +417,9 @@ pub async fn topics(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<Topic>>> {
-    let app = state.app.clone();
-    let rows = blocking(move || app.topics(&caller.ctx, &id)).await?;
+    let rows = state
+        .run(caller.ctx, move |app, ctx| app.topics(ctx, &id))
+        .await?;
     Ok(Json(
         rows.into_iter()
             .map(|t| Topic {
@@ -413,7 +447,10 @@ pub async fn add_topic(
     Path(id): Path<String>,
     ApiJson(r): ApiJson<TopicAddRequest>,
 ) -> ApiResult<(StatusCode, Json<super::users::Created>)> {
-    let app = state.app.clone();
-    let tid = blocking(move || app.add_topic(&caller.ctx, &id, &r.title)).await?;
+    let tid = state
+        .run(caller.ctx, move |app, ctx| {
+            app.add_topic(ctx, &id, &r.title)
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(super::users::Created::new(tid))))
 }

@@ -2,10 +2,10 @@
 //! outcome report over the API.
 
 use super::users::Created;
-use super::{json, query, ApiResult, Problem, QueryResult};
+use super::{query, ApiResult, Problem, QueryResult};
 use crate::access::Caller;
 use crate::extract::ApiJson;
-use crate::{blocking, AppState};
+use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -17,19 +17,21 @@ use utoipa::{IntoParams, ToSchema};
 
 /// A patient's individual appointments with their notes.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/appointments", tag = "individual", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "appointments, newest first, each with its note"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, description = "appointments, newest first, each with its note", body = Vec<iop_app::individual::Appointment>), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn appointments(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
-    Ok(json(
-        blocking(move || app.appointments(&caller.ctx, &id)).await?,
+) -> ApiResult<Json<Vec<iop_app::individual::Appointment>>> {
+    Ok(Json(
+        state
+            .run(caller.ctx, move |app, ctx| app.appointments(ctx, &id))
+            .await?,
     ))
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TimesQuery {
     /// The counselor's staff id.
@@ -50,17 +52,17 @@ pub async fn times(
     q: QueryResult<TimesQuery>,
 ) -> ApiResult<Json<Vec<String>>> {
     let q = query(q)?;
-    let app = state.app.clone();
-    let v = blocking(move || {
-        app.propose_appointment_times(
-            &caller.ctx,
-            &id,
-            &q.staff_id,
-            q.minutes.unwrap_or(50),
-            q.days.unwrap_or(14),
-        )
-    })
-    .await?;
+    let v = state
+        .run(caller.ctx, move |app, ctx| {
+            app.propose_appointment_times(
+                ctx,
+                &id,
+                &q.staff_id,
+                q.minutes.unwrap_or(50),
+                q.days.unwrap_or(14),
+            )
+        })
+        .await?;
     Ok(Json(v))
 }
 
@@ -91,8 +93,11 @@ pub async fn book(
         minutes: r.minutes,
         telehealth_link: r.telehealth_link,
     };
-    let app = state.app.clone();
-    let id = blocking(move || app.schedule_appointment(&caller.ctx, new)).await?;
+    let id = state
+        .run(caller.ctx, move |app, ctx| {
+            app.schedule_appointment(ctx, new)
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(Created::new(id))))
 }
 
@@ -106,7 +111,7 @@ pub struct StatusRequest {
 }
 
 /// Mark an appointment kept, no-show, cancelled or late-cancelled.
-#[utoipa::path(post, path = "/api/v1/appointments/{id}/status", tag = "individual", params(("id" = String, Path)), request_body = StatusRequest, security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/appointments/{id}/status", operation_id = "set_appointment_status", tag = "individual", params(("id" = String, Path)), request_body = StatusRequest, security(("bearer" = [])),
     responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn set_status(
     State(state): State<AppState>,
@@ -114,8 +119,10 @@ pub async fn set_status(
     Path(id): Path<String>,
     ApiJson(r): ApiJson<StatusRequest>,
 ) -> ApiResult<StatusCode> {
-    let app = state.app.clone();
-    blocking(move || app.set_appointment_status(&caller.ctx, &id, &r.status, r.reason.as_deref()))
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.set_appointment_status(ctx, &id, &r.status, r.reason.as_deref())
+        })
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -152,8 +159,11 @@ pub async fn note(
         narrative: r.narrative,
         plan: r.plan,
     };
-    let app = state.app.clone();
-    blocking(move || app.save_individual_note(&caller.ctx, &id, n, r.sign)).await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.save_individual_note(ctx, &id, n, r.sign)
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -225,15 +235,16 @@ pub struct Version {
 
 /// The treatment plan's versions, newest first.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/treatment-plans", tag = "clinical", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "versions with problems, goals, objectives, interventions, review date and signatures"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, description = "versions with problems, goals, objectives, interventions, review date and signatures", body = Vec<iop_app::treatment::TreatmentPlanVersion>), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn treatment_plans(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
-    Ok(json(
-        blocking(move || app.treatment_plans(&caller.ctx, &id)).await?,
+) -> ApiResult<Json<Vec<iop_app::treatment::TreatmentPlanVersion>>> {
+    Ok(Json(
+        state
+            .run(caller.ctx, move |app, ctx| app.treatment_plans(ctx, &id))
+            .await?,
     ))
 }
 
@@ -247,8 +258,11 @@ pub async fn save_treatment_plan(
     ApiJson(r): ApiJson<TreatmentPlanRequest>,
 ) -> ApiResult<(StatusCode, Json<Version>)> {
     let content = r.into_content()?;
-    let app = state.app.clone();
-    let version = blocking(move || app.save_treatment_plan(&caller.ctx, &id, content)).await?;
+    let version = state
+        .run(caller.ctx, move |app, ctx| {
+            app.save_treatment_plan(ctx, &id, content)
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(Version { version })))
 }
 
@@ -262,11 +276,11 @@ pub async fn sign_treatment_plan(
     Path((id, version)): Path<(String, i32)>,
     ApiJson(r): ApiJson<super::clinical::PlanSignRequest>,
 ) -> ApiResult<StatusCode> {
-    let app = state.app.clone();
-    blocking(move || {
-        app.sign_treatment_plan(&caller.ctx, &id, version, r.patient_signature.as_deref())
-    })
-    .await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.sign_treatment_plan(ctx, &id, version, r.patient_signature.as_deref())
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -287,21 +301,25 @@ pub async fn add_makeup(
     Path(id): Path<String>,
     ApiJson(r): ApiJson<MakeupRequest>,
 ) -> ApiResult<StatusCode> {
-    let app = state.app.clone();
-    blocking(move || app.add_makeup(&caller.ctx, &id, &r.patient_id, &r.reason)).await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.add_makeup(ctx, &id, &r.patient_id, &r.reason)
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Signed notes waiting for a clinical director's co-signature.
 #[utoipa::path(get, path = "/api/v1/cosign-queue", tag = "clinical", security(("bearer" = [])),
-    responses((status = 200, description = "kind, note_id, date, author_id, signed_at, link"), (status = 403, body = Problem)))]
+    responses((status = 200, description = "kind, note_id, date, author_id, signed_at, link", body = Vec<iop_app::cosign::AwaitingCosign>), (status = 403, body = Problem)))]
 pub async fn cosign_queue(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
-    Ok(json(
-        blocking(move || app.notes_awaiting_cosign(&caller.ctx)).await?,
+) -> ApiResult<Json<Vec<iop_app::cosign::AwaitingCosign>>> {
+    Ok(Json(
+        state
+            .run(caller.ctx, move |app, ctx| app.notes_awaiting_cosign(ctx))
+            .await?,
     ))
 }
 
@@ -321,33 +339,38 @@ pub async fn cosign(
     Path(id): Path<String>,
     ApiJson(r): ApiJson<CosignRequest>,
 ) -> ApiResult<StatusCode> {
-    let app = state.app.clone();
-    blocking(move || app.cosign_note(&caller.ctx, &r.kind, &id)).await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.cosign_note(ctx, &r.kind, &id)
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Measures and treatment plans due today or overdue (a counselor's own patients; everyone for directors).
 #[utoipa::path(get, path = "/api/v1/clinical-reminders", tag = "clinical", security(("bearer" = [])),
-    responses((status = 200, description = "patient_id, mrn, name, what, due"), (status = 403, body = Problem)))]
+    responses((status = 200, description = "patient_id, mrn, name, what, due", body = Vec<iop_app::reminders::Due>), (status = 403, body = Problem)))]
 pub async fn reminders(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
-    Ok(json(
-        blocking(move || app.clinical_reminders(&caller.ctx)).await?,
+) -> ApiResult<Json<Vec<iop_app::reminders::Due>>> {
+    Ok(Json(
+        state
+            .run(caller.ctx, move |app, ctx| app.clinical_reminders(ctx))
+            .await?,
     ))
 }
 
 /// The program outcome report: intake against latest score by track (aggregates only).
 #[utoipa::path(get, path = "/api/v1/reports/outcomes", tag = "reports", security(("bearer" = [])),
-    responses((status = 200, description = "per instrument, per track: patients, mean_intake, mean_latest, improved"), (status = 403, body = Problem)))]
+    responses((status = 200, description = "per instrument, per track: patients, mean_intake, mean_latest, improved", body = Vec<iop_app::outcomes::InstrumentOutcome>), (status = 403, body = Problem)))]
 pub async fn outcomes(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
-    Ok(json(
-        blocking(move || app.outcome_report(&caller.ctx)).await?,
+) -> ApiResult<Json<Vec<iop_app::outcomes::InstrumentOutcome>>> {
+    Ok(Json(
+        state
+            .run(caller.ctx, move |app, ctx| app.outcome_report(ctx))
+            .await?,
     ))
 }

@@ -3,7 +3,7 @@
 use super::{ApiResult, Problem};
 use crate::access::Caller;
 use crate::extract::ApiJson;
-use crate::{blocking, AppState};
+use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -13,15 +13,16 @@ use utoipa::ToSchema;
 
 /// A session's roster with attendance, the note and its addenda.
 #[utoipa::path(get, path = "/api/v1/sessions/{id}/roster", tag = "clinical", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "session, lines, note, addenda, similar_entries"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, description = "session, lines, note, addenda, similar_entries", body = iop_app::clinical::Roster), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn roster(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
-    let r = blocking(move || app.roster(&caller.ctx, &id)).await?;
-    Ok(Json(serde_json::to_value(r).unwrap_or_default()))
+) -> ApiResult<Json<iop_app::clinical::Roster>> {
+    let r = state
+        .run(caller.ctx, move |app, ctx| app.roster(ctx, &id))
+        .await?;
+    Ok(Json(r))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -51,8 +52,11 @@ pub async fn attendance(
             minutes: m.minutes,
         })
         .collect();
-    let app = state.app.clone();
-    blocking(move || app.record_attendance(&caller.ctx, &id, marks)).await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.record_attendance(ctx, &id, marks)
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -92,8 +96,9 @@ pub async fn save_note(
             .map(|e| (e.patient_id, e.participation, e.progress))
             .collect(),
     };
-    let app = state.app.clone();
-    let note = blocking(move || app.save_group_note(&caller.ctx, &id, n)).await?;
+    let note = state
+        .run(caller.ctx, move |app, ctx| app.save_group_note(ctx, &id, n))
+        .await?;
     Ok(Json(super::users::Created::new(note)))
 }
 
@@ -114,8 +119,11 @@ pub async fn sign(
     Path(id): Path<String>,
     ApiJson(r): ApiJson<SignRequest>,
 ) -> ApiResult<StatusCode> {
-    let app = state.app.clone();
-    blocking(move || app.sign_group_note(&caller.ctx, &id, r.accept_similar)).await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.sign_group_note(ctx, &id, r.accept_similar)
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -134,22 +142,26 @@ pub async fn addendum(
     Path(id): Path<String>,
     ApiJson(r): ApiJson<AddendumRequest>,
 ) -> ApiResult<StatusCode> {
-    let app = state.app.clone();
-    blocking(move || app.add_addendum(&caller.ctx, &id, &r.text)).await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.add_addendum(ctx, &id, &r.text)
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// A patient's chart: weekly hours, attendance and signed group notes.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/chart", tag = "clinical", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "the chart"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, description = "the chart", body = iop_app::chart::Chart), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn chart(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
-    let c = blocking(move || app.chart(&caller.ctx, &id)).await?;
-    Ok(Json(serde_json::to_value(c).unwrap_or_default()))
+) -> ApiResult<Json<iop_app::chart::Chart>> {
+    let c = state
+        .run(caller.ctx, move |app, ctx| app.chart(ctx, &id))
+        .await?;
+    Ok(Json(c))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -180,34 +192,37 @@ pub async fn add_measure(
         taken_on,
         items: r.items,
     };
-    let app = state.app.clone();
-    let mid = blocking(move || app.record_measure(&caller.ctx, &id, m)).await?;
+    let mid = state
+        .run(caller.ctx, move |app, ctx| app.record_measure(ctx, &id, m))
+        .await?;
     Ok((StatusCode::CREATED, Json(super::users::Created::new(mid))))
 }
 
 /// A patient's measures with their scores, oldest first.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/measures", tag = "clinical", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "the measures"), (status = 403, body = Problem)))]
+    responses((status = 200, description = "the measures", body = Vec<iop_app::iop_store::measures::MeasureRow>), (status = 403, body = Problem)))]
 pub async fn measures(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
-    let m = blocking(move || app.measures(&caller.ctx, &id)).await?;
-    Ok(Json(serde_json::to_value(m).unwrap_or_default()))
+) -> ApiResult<Json<Vec<iop_app::iop_store::measures::MeasureRow>>> {
+    let m = state
+        .run(caller.ctx, move |app, ctx| app.measures(ctx, &id))
+        .await?;
+    Ok(Json(m))
 }
 
 /// Open clinical alerts for the signed-in clinician.
 #[utoipa::path(get, path = "/api/v1/alerts", tag = "clinical", security(("bearer" = [])),
-    responses((status = 200, description = "open alerts"), (status = 403, body = Problem)))]
+    responses((status = 200, description = "open alerts", body = Vec<iop_app::iop_store::measures::AlertRow>), (status = 403, body = Problem)))]
 pub async fn alerts(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
-    let a = blocking(move || app.my_alerts(&caller.ctx)).await?;
-    Ok(Json(serde_json::to_value(a).unwrap_or_default()))
+) -> ApiResult<Json<Vec<iop_app::iop_store::measures::AlertRow>>> {
+    let a = state
+        .run(caller.ctx, move |app, ctx| app.my_alerts(ctx))
+        .await?;
+    Ok(Json(a))
 }
 
 /// Acknowledge an alert (it leaves the list; the audit trail keeps who and when).
@@ -218,8 +233,9 @@ pub async fn acknowledge(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    let app = state.app.clone();
-    blocking(move || app.acknowledge_alert(&caller.ctx, &id)).await?;
+    state
+        .run(caller.ctx, move |app, ctx| app.acknowledge_alert(ctx, &id))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -264,35 +280,38 @@ pub async fn add_screen(
             })
             .collect(),
     };
-    let app = state.app.clone();
-    let sid = blocking(move || app.record_screen(&caller.ctx, &id, s)).await?;
+    let sid = state
+        .run(caller.ctx, move |app, ctx| app.record_screen(ctx, &id, s))
+        .await?;
     Ok((StatusCode::CREATED, Json(super::users::Created::new(sid))))
 }
 
 /// A patient's drug screens, newest first.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/drug-screens", tag = "clinical", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "the screens"), (status = 403, body = Problem)))]
+    responses((status = 200, description = "the screens", body = Vec<iop_app::iop_store::measures::DrugScreenRow>), (status = 403, body = Problem)))]
 pub async fn screens(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
-    let rows = blocking(move || app.screens(&caller.ctx, &id)).await?;
-    Ok(Json(serde_json::to_value(rows).unwrap_or_default()))
+) -> ApiResult<Json<Vec<iop_app::iop_store::measures::DrugScreenRow>>> {
+    let rows = state
+        .run(caller.ctx, move |app, ctx| app.screens(ctx, &id))
+        .await?;
+    Ok(Json(rows))
 }
 
 /// The relapse prevention plan's versions, newest first.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/relapse-plans", tag = "clinical", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "versions"), (status = 403, body = Problem)))]
+    responses((status = 200, description = "versions", body = Vec<iop_app::plans::PlanVersion>), (status = 403, body = Problem)))]
 pub async fn plans(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
-    let v = blocking(move || app.relapse_plans(&caller.ctx, &id)).await?;
-    Ok(Json(serde_json::to_value(v).unwrap_or_default()))
+) -> ApiResult<Json<Vec<iop_app::plans::PlanVersion>>> {
+    let v = state
+        .run(caller.ctx, move |app, ctx| app.relapse_plans(ctx, &id))
+        .await?;
+    Ok(Json(v))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -344,8 +363,11 @@ pub async fn save_plan(
             .collect(),
         lapse_plan: r.lapse_plan,
     };
-    let app = state.app.clone();
-    let version = blocking(move || app.save_relapse_plan(&caller.ctx, &id, content)).await?;
+    let version = state
+        .run(caller.ctx, move |app, ctx| {
+            app.save_relapse_plan(ctx, &id, content)
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(PlanSaved { version })))
 }
 
@@ -366,10 +388,10 @@ pub async fn sign_plan(
     Path((id, version)): Path<(String, i32)>,
     ApiJson(r): ApiJson<PlanSignRequest>,
 ) -> ApiResult<StatusCode> {
-    let app = state.app.clone();
-    blocking(move || {
-        app.sign_relapse_plan(&caller.ctx, &id, version, r.patient_signature.as_deref())
-    })
-    .await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.sign_relapse_plan(ctx, &id, version, r.patient_signature.as_deref())
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

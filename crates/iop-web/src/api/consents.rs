@@ -2,10 +2,10 @@
 //! the accounting of disclosures over the API.
 
 use super::users::Created;
-use super::{json, ApiResult, Problem};
+use super::{ApiResult, Problem};
 use crate::access::Caller;
 use crate::extract::ApiJson;
-use crate::{blocking, AppState};
+use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -26,15 +26,16 @@ pub struct RelatedRequest {
 
 /// A patient's relatives and other related persons.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/related-persons", tag = "consent", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "related persons"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, description = "related persons", body = Vec<iop_app::iop_store::consents::RelatedPersonRow>), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn related(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
-    Ok(json(
-        blocking(move || app.related_persons(&caller.ctx, &id)).await?,
+) -> ApiResult<Json<Vec<iop_app::iop_store::consents::RelatedPersonRow>>> {
+    Ok(Json(
+        state
+            .run(caller.ctx, move |app, ctx| app.related_persons(ctx, &id))
+            .await?,
     ))
 }
 
@@ -47,14 +48,17 @@ pub async fn add_related(
     Path(id): Path<String>,
     ApiJson(r): ApiJson<RelatedRequest>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
-    let app = state.app.clone();
     let n = NewRelated {
         name: r.name,
         relationship: r.relationship,
         phone: r.phone,
         email: r.email,
     };
-    let id = blocking(move || app.add_related_person(&caller.ctx, &id, n)).await?;
+    let id = state
+        .run(caller.ctx, move |app, ctx| {
+            app.add_related_person(ctx, &id, n)
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(Created::new(id))))
 }
 
@@ -94,15 +98,16 @@ pub struct ConsentRequest {
 
 /// Every version of every consent, with recipients and their revocations.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/consents", tag = "consent", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "consents, newest first"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, description = "consents, newest first", body = Vec<iop_app::consents::ConsentView>), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn consents(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
-    Ok(json(
-        blocking(move || app.consents(&caller.ctx, &id)).await?,
+) -> ApiResult<Json<Vec<iop_app::consents::ConsentView>>> {
+    Ok(Json(
+        state
+            .run(caller.ctx, move |app, ctx| app.consents(ctx, &id))
+            .await?,
     ))
 }
 
@@ -143,8 +148,9 @@ pub async fn record(
         representative,
         signed_on,
     };
-    let app = state.app.clone();
-    let id = blocking(move || app.record_consent(&caller.ctx, &id, n)).await?;
+    let id = state
+        .run(caller.ctx, move |app, ctx| app.record_consent(ctx, &id, n))
+        .await?;
     Ok((StatusCode::CREATED, Json(Created::new(id))))
 }
 
@@ -164,8 +170,11 @@ pub async fn revoke(
     Path(id): Path<String>,
     ApiJson(r): ApiJson<RevokeRequest>,
 ) -> ApiResult<StatusCode> {
-    let app = state.app.clone();
-    blocking(move || app.revoke_consent(&caller.ctx, &id, &r.note)).await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.revoke_consent(ctx, &id, &r.note)
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -185,22 +194,28 @@ pub async fn minor(
     Path(id): Path<String>,
     ApiJson(r): ApiJson<MinorRequest>,
 ) -> ApiResult<StatusCode> {
-    let app = state.app.clone();
-    blocking(move || app.set_minor_self_consent(&caller.ctx, &id, r.value)).await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.set_minor_self_consent(ctx, &id, r.value)
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// The accounting of disclosures under consent for the last three years.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/disclosures", tag = "consent", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "disclosures, newest first"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, description = "disclosures, newest first", body = Vec<iop_app::iop_store::consents::DisclosureRow>), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn disclosures(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
-    Ok(json(
-        blocking(move || app.accounting_of_disclosures(&caller.ctx, &id)).await?,
+) -> ApiResult<Json<Vec<iop_app::iop_store::consents::DisclosureRow>>> {
+    Ok(Json(
+        state
+            .run(caller.ctx, move |app, ctx| {
+                app.accounting_of_disclosures(ctx, &id)
+            })
+            .await?,
     ))
 }
 
@@ -218,22 +233,25 @@ pub struct ReleaseBody {
 
 /// Release records to a recipient a consent names: the document, the §2.32 notice and the consent.
 #[utoipa::path(post, path = "/api/v1/patients/{id}/releases", tag = "consent", params(("id" = String, Path)), request_body = ReleaseBody, security(("bearer" = [])),
-    responses((status = 200, description = "the released document with notice and consent"), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, description = "the released document with notice and consent", body = iop_app::release::ReleasedDocument), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn release(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     ApiJson(r): ApiJson<ReleaseBody>,
-) -> ApiResult<Json<serde_json::Value>> {
-    let app = state.app.clone();
+) -> ApiResult<Json<iop_app::release::ReleasedDocument>> {
     let req = ReleaseRequest {
         recipient_id: r.recipient_id,
         information: r.information,
         purpose: r.purpose,
         channel: r.channel,
     };
-    Ok(json(
-        blocking(move || app.release_records(&caller.ctx, &id, req)).await?,
+    Ok(Json(
+        state
+            .run(caller.ctx, move |app, ctx| {
+                app.release_records(ctx, &id, req)
+            })
+            .await?,
     ))
 }
 
@@ -253,11 +271,14 @@ pub async fn family_attendance(
     Path(id): Path<String>,
     ApiJson(r): ApiJson<Vec<FamilyMark>>,
 ) -> ApiResult<StatusCode> {
-    let app = state.app.clone();
     let marks = r
         .into_iter()
         .map(|m| (m.related_person_id, m.present))
         .collect();
-    blocking(move || app.record_family_attendance(&caller.ctx, &id, marks)).await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.record_family_attendance(ctx, &id, marks)
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

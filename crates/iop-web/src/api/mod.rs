@@ -34,11 +34,6 @@ pub(crate) fn query<T>(q: QueryResult<T>) -> Result<T, crate::error::WebError> {
     })
 }
 
-/// A use case's result as a JSON body (for replies without a schema of their own).
-pub(crate) fn json<T: serde::Serialize>(v: T) -> axum::Json<serde_json::Value> {
-    axum::Json(serde_json::to_value(v).unwrap_or_default())
-}
-
 /// The error body of every failed API call (RFC 9457).
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)]
@@ -49,4 +44,6 @@ pub struct Problem {
     status: u16,
     detail: String,
     request_id: String,
+    /// The field whose value must be unique and is taken (409 only).
+    field: Option<String>,
 }

@@ -116,7 +116,7 @@ use utoipa::{Modify, OpenApi};
         super::billing::statement,
         super::billing::receivables,
     ),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &ProblemResponses)
 )]
 pub struct ApiDoc;
 
@@ -129,6 +129,55 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// Every error is `application/problem+json` (RFC 9457): error responses are documented
+/// with that media type, and each operation gets a `default` problem response for the
+/// statuses the door and the extractors add to any route (401, 403, 413, 415, …).
+struct ProblemResponses;
+
+impl Modify for ProblemResponses {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
+        let problem = ContentBuilder::new()
+            .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                "Problem",
+            ))))
+            .build();
+        for item in doc.paths.paths.values_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in ops.into_iter().flatten() {
+                for (status, response) in op.responses.responses.iter_mut() {
+                    if let RefOr::T(r) = response {
+                        if !status.starts_with('2') {
+                            if let Some(c) = r.content.shift_remove("application/json") {
+                                r.content.insert("application/problem+json".into(), c);
+                            }
+                        }
+                    }
+                }
+                op.responses
+                    .responses
+                    .entry("default".into())
+                    .or_insert_with(|| {
+                        RefOr::T(
+                            ResponseBuilder::new()
+                                .description(
+                                    "The request was refused or failed; the body says why.",
+                                )
+                                .content("application/problem+json", problem.clone())
+                                .build(),
+                        )
+                    });
+            }
+        }
     }
 }
 

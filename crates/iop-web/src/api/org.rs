@@ -2,7 +2,7 @@
 
 use super::{ApiResult, Problem};
 use crate::access::Caller;
-use crate::{blocking, AppState};
+use crate::AppState;
 use axum::extract::State;
 use axum::Json;
 use serde::Serialize;
@@ -46,8 +46,9 @@ pub async fn programs(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<Vec<Program>>> {
-    let app = state.app.clone();
-    let all = blocking(move || app.organisation(&caller.ctx)).await?;
+    let all = state
+        .run(caller.ctx, move |app, ctx| app.organisation(ctx))
+        .await?;
     Ok(Json(
         all.into_iter()
             .map(|o| Program {

@@ -3,7 +3,7 @@
 use super::{ApiResult, Problem};
 use crate::access::Caller;
 use crate::extract::ApiJson;
-use crate::{blocking, AppState};
+use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -41,8 +41,9 @@ pub async fn add_site(
     caller: Caller,
     ApiJson(r): ApiJson<SiteRequest>,
 ) -> ApiResult<(StatusCode, Json<super::users::Created>)> {
-    let app = state.app.clone();
-    let id = blocking(move || app.add_site(&caller.ctx, r.into())).await?;
+    let id = state
+        .run(caller.ctx, move |app, ctx| app.add_site(ctx, r.into()))
+        .await?;
     Ok((StatusCode::CREATED, Json(super::users::Created::new(id))))
 }
 
@@ -55,8 +56,11 @@ pub async fn update_site(
     Path(id): Path<String>,
     ApiJson(r): ApiJson<SiteRequest>,
 ) -> ApiResult<StatusCode> {
-    let app = state.app.clone();
-    blocking(move || app.update_site(&caller.ctx, &id, r.into())).await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.update_site(ctx, &id, r.into())
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -126,8 +130,10 @@ pub async fn add_program(
     caller: Caller,
     ApiJson(r): ApiJson<NewProgram>,
 ) -> ApiResult<(StatusCode, Json<super::users::Created>)> {
-    let app = state.app.clone();
-    let id = blocking(move || app.add_program(&caller.ctx, &r.site_id, &r.slug, r.settings.into()))
+    let id = state
+        .run(caller.ctx, move |app, ctx| {
+            app.add_program(ctx, &r.site_id, &r.slug, r.settings.into())
+        })
         .await?;
     Ok((StatusCode::CREATED, Json(super::users::Created::new(id))))
 }
@@ -141,8 +147,11 @@ pub async fn update_program(
     Path(id): Path<String>,
     ApiJson(r): ApiJson<Settings>,
 ) -> ApiResult<StatusCode> {
-    let app = state.app.clone();
-    blocking(move || app.update_program(&caller.ctx, &id, r.into())).await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.update_program(ctx, &id, r.into())
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -163,7 +172,10 @@ pub async fn add_track(
     Path(id): Path<String>,
     ApiJson(r): ApiJson<NewTrack>,
 ) -> ApiResult<(StatusCode, Json<super::users::Created>)> {
-    let app = state.app.clone();
-    let tid = blocking(move || app.add_track(&caller.ctx, &id, &r.name, &r.weekdays)).await?;
+    let tid = state
+        .run(caller.ctx, move |app, ctx| {
+            app.add_track(ctx, &id, &r.name, &r.weekdays)
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(super::users::Created::new(tid))))
 }

@@ -4,7 +4,7 @@ use super::{query, ApiResult, Problem, QueryResult};
 use crate::access::Caller;
 use crate::error::WebError;
 use crate::extract::ApiJson;
-use crate::{blocking, AppState};
+use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -26,10 +26,11 @@ pub struct Staff {
 }
 
 /// Staff profiles.
-#[utoipa::path(get, path = "/api/v1/staff", tag = "staffing", security(("bearer" = [])), responses((status = 200, body = [Staff]), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/staff", operation_id = "list_staff", tag = "staffing", security(("bearer" = [])), responses((status = 200, body = [Staff]), (status = 403, body = Problem)))]
 pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<Staff>>> {
-    let app = state.app.clone();
-    let v = blocking(move || app.staff(&caller.ctx)).await?;
+    let v = state
+        .run(caller.ctx, move |app, ctx| app.staff(ctx))
+        .await?;
     Ok(Json(
         v.into_iter()
             .map(|s| Staff {
@@ -62,14 +63,13 @@ pub struct NewStaffRequest {
 }
 
 /// Add a staff profile.
-#[utoipa::path(post, path = "/api/v1/staff", tag = "staffing", request_body = NewStaffRequest, security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/staff", operation_id = "add_staff", tag = "staffing", request_body = NewStaffRequest, security(("bearer" = [])),
     responses((status = 201, body = super::users::Created), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn add(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(r): ApiJson<NewStaffRequest>,
 ) -> ApiResult<(StatusCode, Json<super::users::Created>)> {
-    let app = state.app.clone();
     let new = NewStaff {
         display_name: r.display_name,
         credentials: r.credentials,
@@ -77,7 +77,9 @@ pub async fn add(
         user_email: r.user_email,
         requires_cosign: r.requires_cosign,
     };
-    let id = blocking(move || app.add_staff(&caller.ctx, new)).await?;
+    let id = state
+        .run(caller.ctx, move |app, ctx| app.add_staff(ctx, new))
+        .await?;
     Ok((StatusCode::CREATED, Json(super::users::Created::new(id))))
 }
 
@@ -96,12 +98,16 @@ pub async fn assign(
     Path(id): Path<String>,
     ApiJson(r): ApiJson<AssignRequest>,
 ) -> ApiResult<StatusCode> {
-    let app = state.app.clone();
-    blocking(move || app.assign_facilitator(&caller.ctx, &id, &r.staff_id)).await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.assign_facilitator(ctx, &id, &r.staff_id)
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UnassignQuery {
     /// Who takes the facilitator's place (needed when the ratio would break).
@@ -119,11 +125,11 @@ pub async fn unassign(
     q: QueryResult<UnassignQuery>,
 ) -> ApiResult<StatusCode> {
     let q = query(q)?;
-    let app = state.app.clone();
-    blocking(move || {
-        app.unassign_facilitator(&caller.ctx, &id, &staff_id, q.replacement.as_deref())
-    })
-    .await?;
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.unassign_facilitator(ctx, &id, &staff_id, q.replacement.as_deref())
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -165,8 +171,9 @@ pub async fn bulk(
         from: parse_date(&r.from, "from")?,
         to: parse_date(&r.to, "to")?,
     };
-    let app = state.app.clone();
-    let assigned = blocking(move || app.assign_bulk(&caller.ctx, b)).await?;
+    let assigned = state
+        .run(caller.ctx, move |app, ctx| app.assign_bulk(ctx, b))
+        .await?;
     Ok(Json(Assigned { assigned }))
 }
 
@@ -203,8 +210,9 @@ pub async fn create_feed(
             )
         }
     };
-    let app = state.app.clone();
-    let f = blocking(move || app.create_feed(&caller.ctx, target)).await?;
+    let f = state
+        .run(caller.ctx, move |app, ctx| app.create_feed(ctx, target))
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(FeedCreated {
@@ -226,8 +234,9 @@ pub struct Feed {
 /// Calendar feeds you may manage.
 #[utoipa::path(get, path = "/api/v1/calendar-feeds", tag = "staffing", security(("bearer" = [])), responses((status = 200, body = [Feed])))]
 pub async fn feeds(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<Feed>>> {
-    let app = state.app.clone();
-    let v = blocking(move || app.feeds(&caller.ctx)).await?;
+    let v = state
+        .run(caller.ctx, move |app, ctx| app.feeds(ctx))
+        .await?;
     Ok(Json(
         v.into_iter()
             .map(|f| Feed {
@@ -249,7 +258,8 @@ pub async fn revoke_feed(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    let app = state.app.clone();
-    blocking(move || app.revoke_feed(&caller.ctx, &id)).await?;
+    state
+        .run(caller.ctx, move |app, ctx| app.revoke_feed(ctx, &id))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

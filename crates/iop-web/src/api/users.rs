@@ -4,7 +4,7 @@ use super::{ApiResult, Problem};
 use crate::access::Caller;
 use crate::error::WebError;
 use crate::extract::ApiJson;
-use crate::{blocking, AppState};
+use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -26,11 +26,12 @@ pub struct User {
 }
 
 /// All staff accounts.
-#[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/users", operation_id = "list_users", tag = "users", security(("bearer" = [])),
     responses((status = 200, body = [User]), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<User>>> {
-    let app = state.app.clone();
-    let users = blocking(move || app.list_users(&caller.ctx)).await?;
+    let users = state
+        .run(caller.ctx, move |app, ctx| app.list_users(ctx))
+        .await?;
     Ok(Json(
         users
             .into_iter()
@@ -70,7 +71,7 @@ impl Created {
 }
 
 /// Add a staff account.
-#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUserRequest, security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/users", operation_id = "add_user", tag = "users", request_body = NewUserRequest, security(("bearer" = [])),
     responses((status = 201, body = Created), (status = 400, body = Problem), (status = 403, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn add(
@@ -83,13 +84,14 @@ pub async fn add(
             "role must be one of admin, clinical_director, counselor, admissions, billing".into(),
         )
     })?;
-    let app = state.app.clone();
     let new = NewUser {
         email: req.email,
         display_name: req.display_name,
         role,
         password: req.password,
     };
-    let id = blocking(move || app.add_user(&caller.ctx, new)).await?;
+    let id = state
+        .run(caller.ctx, move |app, ctx| app.add_user(ctx, new))
+        .await?;
     Ok((StatusCode::CREATED, Json(Created { id: id.to_string() })))
 }

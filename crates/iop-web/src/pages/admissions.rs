@@ -53,10 +53,12 @@ async fn list_page(
                 .map_err(|_| WebError::Unprocessable(format!("unknown status {s:?}")))?,
         ),
     };
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
     let query = q.clone();
-    let rows = blocking(move || app.search_inquiries(&ctx, parsed, Some(&query))).await?;
+    let rows = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.search_inquiries(ctx, parsed, Some(&query))
+        })
+        .await?;
     let statuses = InquiryStatus::iter()
         .map(|s| (s.to_string(), s.label()))
         .collect();
@@ -125,9 +127,12 @@ pub async fn create(
         may_leave_message: f.may_leave_message.is_some(),
         program_id: None,
     };
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
-    match blocking(move || app.create_inquiry(&ctx, n)).await {
+    match state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.create_inquiry(ctx, n)
+        })
+        .await
+    {
         Ok(id) => Ok(Redirect::to(&format!("/admissions/{id}")).into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::NotFound(_))) => {
             list_page(
@@ -240,10 +245,13 @@ async fn step(
     done: &str,
     f: impl FnOnce(iop_app::App, iop_app::Ctx, String) -> Result<(), AppError> + Send + 'static,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
     let iid = id.clone();
-    match blocking(move || f(app, ctx, iid)).await {
+    match state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            f(app.clone(), ctx.clone(), iid)
+        })
+        .await
+    {
         Ok(()) => Ok(Redirect::to(&format!("/admissions/{id}?done={done}")).into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::NotFound(_))) => {
             inquiry_page(&state, caller, id, Some(e.to_string()), None).await
@@ -452,9 +460,11 @@ struct CensusPage {
 
 pub async fn census(State(state): State<AppState>, caller: Caller) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/census");
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
-    let (programs, funnel) = blocking(move || Ok((app.census(&ctx)?, app.funnel(&ctx)?))).await?;
+    let (programs, funnel) = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            Ok((app.census(ctx)?, app.funnel(ctx)?))
+        })
+        .await?;
     render(&CensusPage {
         shell,
         programs,

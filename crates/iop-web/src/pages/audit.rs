@@ -3,7 +3,7 @@
 use crate::access::Caller;
 use crate::error::{PageError, WebError};
 use crate::pages::shell::{render, Shell};
-use crate::{blocking, AppState};
+use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -33,9 +33,12 @@ pub async fn list(
         )))
     })?;
     let shell = Shell::new(&caller, "/admin/audit");
-    let app = state.app.clone();
     let query = q.clone();
-    let rows = blocking(move || app.audit_search(&caller.ctx, &query, PAGE_SIZE)).await?;
+    let rows = state
+        .run(caller.ctx, move |app, ctx| {
+            app.audit_search(ctx, &query, PAGE_SIZE)
+        })
+        .await?;
     let next_before = (rows.len() as i64 == PAGE_SIZE)
         .then(|| rows.last().map(|r| r.seq))
         .flatten();

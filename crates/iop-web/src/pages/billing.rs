@@ -15,9 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use iop_app::billing_setup::{AddressInput, AuthorizationView, NewCoverage};
 use iop_app::calendar::parse_date;
-use iop_app::iop_store::billing::{
-    BatchSummary, ChargeRow, ClaimRow, CoverageRow, PayerRow, UnmatchedRow,
-};
+use iop_app::iop_store::billing::{ChargeRow, ClaimRow, CoverageRow, PayerRow, UnmatchedRow};
 use iop_app::receivables::{Receivables, Statement, PAYMENT_METHODS};
 use iop_app::AppError;
 use iop_domain::Cents;
@@ -36,7 +34,7 @@ struct BillingPage {
     recent: Vec<ClaimRow>,
     auths: Vec<AuthorizationView>,
     unmatched: Vec<UnmatchedRow>,
-    batches: Vec<BatchSummary>,
+    batches: Vec<iop_app::claims::ClaimBatch>,
     ar: Receivables,
     from: String,
     to: String,
@@ -165,13 +163,12 @@ pub async fn generate(
     caller: Caller,
     PageForm(f): PageForm<PeriodForm>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
-    let r = blocking(move || {
-        let (from, to) = (parse_date(&f.from, "from")?, parse_date(&f.to, "to")?);
-        app.generate_charges(&ctx, from, to).map(|_| "charges")
-    })
-    .await;
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            let (from, to) = (parse_date(&f.from, "from")?, parse_date(&f.to, "to")?);
+            app.generate_charges(ctx, from, to).map(|_| "charges")
+        })
+        .await;
     after(&state, caller, r).await
 }
 
@@ -180,9 +177,11 @@ pub async fn build(
     caller: Caller,
     PageForm(_): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
-    let r = blocking(move || app.build_claims(&ctx).map(|_| "claims")).await;
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.build_claims(ctx).map(|_| "claims")
+        })
+        .await;
     after(&state, caller, r).await
 }
 
@@ -191,13 +190,12 @@ pub async fn batch(
     caller: Caller,
     PageForm(_): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
-    let r = blocking(move || {
-        app.create_claim_batch(&ctx)
-            .map(|b| if b.is_some() { "batch" } else { "nobatch" })
-    })
-    .await;
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.create_claim_batch(ctx)
+                .map(|b| if b.is_some() { "batch" } else { "nobatch" })
+        })
+        .await;
     after(&state, caller, r).await
 }
 
@@ -211,18 +209,17 @@ pub async fn import(
     caller: Caller,
     PageForm(f): PageForm<RemitForm>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
-    let r = blocking(move || {
-        app.import_remittance(&ctx, &f.content).map(|r| {
-            if r.already_imported {
-                "835again"
-            } else {
-                "835"
-            }
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.import_remittance(ctx, &f.content).map(|r| {
+                if r.already_imported {
+                    "835again"
+                } else {
+                    "835"
+                }
+            })
         })
-    })
-    .await;
+        .await;
     after(&state, caller, r).await
 }
 
@@ -237,13 +234,12 @@ pub async fn resolve(
     Path(id): Path<String>,
     PageForm(f): PageForm<ResolveForm>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
-    let r = blocking(move || {
-        app.resolve_unmatched(&ctx, &id, &f.resolution)
-            .map(|_| "resolved")
-    })
-    .await;
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.resolve_unmatched(ctx, &id, &f.resolution)
+                .map(|_| "resolved")
+        })
+        .await;
     after(&state, caller, r).await
 }
 
@@ -252,8 +248,9 @@ pub async fn batch_file(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let file = blocking(move || app.claim_batch_file(&caller.ctx, &id)).await?;
+    let file = state
+        .run(caller.ctx, move |app, ctx| app.claim_batch_file(ctx, &id))
+        .await?;
     Ok((
         [(axum::http::header::CONTENT_TYPE, "application/edi-x12")],
         file,
@@ -372,15 +369,14 @@ pub async fn payment(
     Path(id): Path<String>,
     PageForm(f): PageForm<PaymentForm>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
     let pid = id.clone();
-    let r = blocking(move || {
-        let amount = cents(&f.amount)?;
-        let on = parse_date(&f.received_on, "the date received")?;
-        app.record_patient_payment(&ctx, &pid, amount, &f.method, Some(&f.reference), on)
-    })
-    .await;
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            let amount = cents(&f.amount)?;
+            let on = parse_date(&f.received_on, "the date received")?;
+            app.record_patient_payment(ctx, &pid, amount, &f.method, Some(&f.reference), on)
+        })
+        .await;
     match r {
         Ok(_) => Ok(Redirect::to(&format!("/patients/{id}/statement")).into_response()),
         Err(e) if refusal(&e) => {
@@ -417,11 +413,12 @@ async fn coverage_page(
     error: Option<String>,
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/census");
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
     let pid = id.clone();
-    let (coverages, payers) =
-        blocking(move || Ok((app.coverages(&ctx, &pid)?, app.payer_choices(&ctx)?))).await?;
+    let (coverages, payers) = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            Ok((app.coverages(ctx, &pid)?, app.payer_choices(ctx)?))
+        })
+        .await?;
     let code = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -474,35 +471,34 @@ pub async fn add_coverage(
     Path(id): Path<String>,
     PageForm(f): PageForm<CoverageForm>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
     let pid = id.clone();
     let some = |s: String| Some(s).filter(|v| !v.trim().is_empty());
-    let r = blocking(move || {
-        let n = NewCoverage {
-            payer_id: f.payer_id,
-            member_id: f.member_id,
-            group_number: some(f.group_number),
-            priority: "primary".into(),
-            relationship: f.relationship,
-            subscriber_first: some(f.subscriber_first),
-            subscriber_last: some(f.subscriber_last),
-            subscriber_dob: some(f.subscriber_dob)
-                .map(|d| parse_date(&d, "the subscriber's date of birth"))
-                .transpose()?,
-            subscriber_sex: some(f.subscriber_sex),
-            address: AddressInput {
-                line: f.line,
-                city: f.city,
-                state: f.state,
-                zip: f.zip,
-            },
-            effective_from: parse_date(&f.effective_from, "the start of coverage")?,
-            effective_to: None,
-        };
-        app.add_coverage(&ctx, &pid, n)
-    })
-    .await;
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            let n = NewCoverage {
+                payer_id: f.payer_id,
+                member_id: f.member_id,
+                group_number: some(f.group_number),
+                priority: "primary".into(),
+                relationship: f.relationship,
+                subscriber_first: some(f.subscriber_first),
+                subscriber_last: some(f.subscriber_last),
+                subscriber_dob: some(f.subscriber_dob)
+                    .map(|d| parse_date(&d, "the subscriber's date of birth"))
+                    .transpose()?,
+                subscriber_sex: some(f.subscriber_sex),
+                address: AddressInput {
+                    line: f.line,
+                    city: f.city,
+                    state: f.state,
+                    zip: f.zip,
+                },
+                effective_from: parse_date(&f.effective_from, "the start of coverage")?,
+                effective_to: None,
+            };
+            app.add_coverage(ctx, &pid, n)
+        })
+        .await;
     match r {
         Ok(_) => Ok(Redirect::to(&format!("/patients/{id}/coverage")).into_response()),
         Err(e) if refusal(&e) => coverage_page(&state, caller, id, Some(e.to_string())).await,

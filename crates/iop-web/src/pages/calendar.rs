@@ -71,26 +71,25 @@ pub async fn week(
     let sunday = monday
         .checked_add(Span::new().days(6))
         .map_err(|_| WebError::Unprocessable("week is out of range".into()))?;
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
     let manager =
         iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::ManageCalendar);
-    let (sessions, org, topics) = blocking(move || {
-        let org = app.organisation(&ctx)?;
-        let mut topics = Vec::new();
-        if manager {
-            for p in &org {
-                topics.extend(
-                    app.topics(&ctx, &p.program.id)?
-                        .into_iter()
-                        .filter(|t| t.active)
-                        .map(|t| (p.program.id.clone(), t.id, t.title)),
-                );
+    let (sessions, org, topics) = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            let org = app.organisation(ctx)?;
+            let mut topics = Vec::new();
+            if manager {
+                for p in &org {
+                    topics.extend(
+                        app.topics(ctx, &p.program.id)?
+                            .into_iter()
+                            .filter(|t| t.active)
+                            .map(|t| (p.program.id.clone(), t.id, t.title)),
+                    );
+                }
             }
-        }
-        Ok((app.sessions(&ctx, monday, sunday, None)?, org, topics))
-    })
-    .await?;
+            Ok((app.sessions(ctx, monday, sunday, None)?, org, topics))
+        })
+        .await?;
     let track = q.track.unwrap_or_default();
     let tracks: Vec<(String, String)> = org
         .iter()
@@ -153,10 +152,12 @@ pub async fn set_topic(
     caller: Caller,
     crate::extract::PageForm(f): crate::extract::PageForm<TopicForm>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
     let week = f.week.clone();
-    blocking(move || app.set_session_topic(&ctx, &f.session_id, &f.topic_id)).await?;
+    state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.set_session_topic(ctx, &f.session_id, &f.topic_id)
+        })
+        .await?;
     let q = serde_urlencoded::to_string([("week", week.as_str())]).unwrap_or_default();
     Ok(axum::response::Redirect::to(&format!("/calendar?{q}")).into_response())
 }
@@ -173,13 +174,14 @@ struct TonightPage {
 pub async fn tonight(State(state): State<AppState>, caller: Caller) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/tonight");
     let date = today(&caller);
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
-    let (has_profile, sessions) = blocking(move || match app.my_staff_id(&ctx)? {
-        Some(id) => Ok((true, app.sessions_of_staff_on(&ctx, &id, date)?)),
-        None => Ok((false, Vec::new())),
-    })
-    .await?;
+    let (has_profile, sessions) = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            match app.my_staff_id(ctx)? {
+                Some(id) => Ok((true, app.sessions_of_staff_on(ctx, &id, date)?)),
+                None => Ok((false, Vec::new())),
+            }
+        })
+        .await?;
     render(&TonightPage {
         shell,
         date: date.strftime("%A %B %-d, %Y").to_string(),
@@ -221,10 +223,11 @@ pub async fn staffing_page(
     let to = from
         .checked_add(Span::new().days(13))
         .map_err(|_| WebError::Unprocessable("date out of range".into()))?;
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
-    let (sessions, staff) =
-        blocking(move || Ok((app.staffing_view(&ctx, from, to)?, app.staff(&ctx)?))).await?;
+    let (sessions, staff) = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            Ok((app.staffing_view(ctx, from, to)?, app.staff(ctx)?))
+        })
+        .await?;
     let sessions: Vec<SessionView> = sessions
         .into_iter()
         .filter(|s| s.status != "cancelled")

@@ -7,7 +7,7 @@ use crate::extract::PageForm;
 use crate::pages::clinical::chart_page;
 use crate::pages::refusal;
 use crate::pages::shell::{render, Shell};
-use crate::{blocking, AppState};
+use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -51,29 +51,28 @@ pub async fn book(
     Path(id): Path<String>,
     PageForm(f): PageForm<BookForm>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
     let pid = id.clone();
-    let r = blocking(move || {
-        let minutes = f
-            .minutes
-            .trim()
-            .parse()
-            .map_err(|_| AppError::Invalid("minutes must be a whole number".into()))?;
-        let link = Some(f.telehealth_link).filter(|l| !l.trim().is_empty());
-        app.schedule_appointment(
-            &ctx,
-            NewAppointment {
-                patient_id: pid,
-                staff_id: f.staff_id,
-                starts: f.starts,
-                minutes,
-                telehealth_link: link,
-            },
-        )
-        .map(|_| ())
-    })
-    .await;
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            let minutes = f
+                .minutes
+                .trim()
+                .parse()
+                .map_err(|_| AppError::Invalid("minutes must be a whole number".into()))?;
+            let link = Some(f.telehealth_link).filter(|l| !l.trim().is_empty());
+            app.schedule_appointment(
+                ctx,
+                NewAppointment {
+                    patient_id: pid,
+                    staff_id: f.staff_id,
+                    starts: f.starts,
+                    minutes,
+                    telehealth_link: link,
+                },
+            )
+            .map(|_| ())
+        })
+        .await;
     to_chart(&state, caller, id, "individual", r).await
 }
 
@@ -91,11 +90,12 @@ pub async fn set_status(
     Path(id): Path<String>,
     PageForm(f): PageForm<StatusForm>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
     let reason = Some(f.reason).filter(|r| !r.trim().is_empty());
-    let r =
-        blocking(move || app.set_appointment_status(&ctx, &id, &f.status, reason.as_deref())).await;
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.set_appointment_status(ctx, &id, &f.status, reason.as_deref())
+        })
+        .await;
     to_chart(&state, caller, f.patient_id, "individual", r).await
 }
 
@@ -117,8 +117,6 @@ pub async fn note(
     Path(id): Path<String>,
     PageForm(f): PageForm<NoteForm>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
     let sign = f.action == "sign";
     let n = IndividualNoteInput {
         started: f.started,
@@ -127,7 +125,11 @@ pub async fn note(
         narrative: f.narrative,
         plan: f.plan,
     };
-    let r = blocking(move || app.save_individual_note(&ctx, &id, n, sign)).await;
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.save_individual_note(ctx, &id, n, sign)
+        })
+        .await;
     to_chart(&state, caller, f.patient_id, "individual", r).await
 }
 
@@ -166,30 +168,29 @@ pub async fn save_plan(
     Path(id): Path<String>,
     PageForm(f): PageForm<PlanForm>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
     let pid = id.clone();
-    let r = blocking(move || {
-        let goal = Goal {
-            goal: f.goal,
-            objectives: objectives(&f.objectives)?,
-            interventions: f
-                .interventions
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(str::to_string)
-                .collect(),
-        };
-        let content = TreatmentPlanContent {
-            problems: vec![Problem {
-                problem: f.problem,
-                goals: vec![goal],
-            }],
-        };
-        app.save_treatment_plan(&ctx, &pid, content).map(|_| ())
-    })
-    .await;
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            let goal = Goal {
+                goal: f.goal,
+                objectives: objectives(&f.objectives)?,
+                interventions: f
+                    .interventions
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            };
+            let content = TreatmentPlanContent {
+                problems: vec![Problem {
+                    problem: f.problem,
+                    goals: vec![goal],
+                }],
+            };
+            app.save_treatment_plan(ctx, &pid, content).map(|_| ())
+        })
+        .await;
     to_chart(&state, caller, id, "treatment-plan", r).await
 }
 
@@ -206,12 +207,13 @@ pub async fn sign_plan(
     Path(id): Path<String>,
     PageForm(f): PageForm<SignForm>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
     let pid = id.clone();
     let typed = Some(f.patient_signature).filter(|s| !s.is_empty());
-    let r =
-        blocking(move || app.sign_treatment_plan(&ctx, &pid, f.version, typed.as_deref())).await;
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.sign_treatment_plan(ctx, &pid, f.version, typed.as_deref())
+        })
+        .await;
     to_chart(&state, caller, id, "treatment-plan", r).await
 }
 
@@ -227,10 +229,13 @@ pub async fn add_makeup(
     Path(id): Path<String>,
     PageForm(f): PageForm<MakeupForm>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
     let sid = id.clone();
-    match blocking(move || app.add_makeup(&ctx, &sid, &f.patient_id, &f.reason)).await {
+    match state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.add_makeup(ctx, &sid, &f.patient_id, &f.reason)
+        })
+        .await
+    {
         Ok(()) => Ok(Redirect::to(&format!("/sessions/{id}?done=makeup")).into_response()),
         Err(e) if refusal(&e) => {
             crate::pages::clinical::session_page(&state, caller, id, Some(e.to_string()), None)
@@ -251,9 +256,11 @@ pub async fn cosign(
     Path(id): Path<String>,
     PageForm(f): PageForm<CosignForm>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
-    blocking(move || app.cosign_note(&ctx, &f.kind, &id)).await?;
+    state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.cosign_note(ctx, &f.kind, &id)
+        })
+        .await?;
     Ok(Redirect::to("/dashboard").into_response())
 }
 
@@ -269,7 +276,8 @@ pub async fn outcomes(
     caller: Caller,
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/reports/outcomes");
-    let app = state.app.clone();
-    let report = blocking(move || app.outcome_report(&caller.ctx)).await?;
+    let report = state
+        .run(caller.ctx, move |app, ctx| app.outcome_report(ctx))
+        .await?;
     render(&OutcomesPage { shell, report })
 }

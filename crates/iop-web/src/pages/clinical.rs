@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use iop_app::chart::Chart;
 use iop_app::clinical::{Mark, NoteInput, Roster, MARKS};
+use iop_app::session_form::SessionForm;
 use iop_app::AppError;
 use serde::Deserialize;
 
@@ -43,21 +44,20 @@ pub(crate) async fn session_page(
     notice: Option<String>,
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/tonight");
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
     let writer =
         iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::RecordAttendance);
-    let (r, candidates) = blocking(move || {
-        let r = app.roster(&ctx, &id)?;
-        let open = r.note.as_ref().is_none_or(|n| n.status != "signed");
-        let candidates = if writer && open {
-            app.makeup_candidates(&ctx, &id)?
-        } else {
-            Vec::new()
-        };
-        Ok((r, candidates))
-    })
-    .await?;
+    let (r, candidates) = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            let r = app.roster(ctx, &id)?;
+            let open = r.note.as_ref().is_none_or(|n| n.status != "signed");
+            let candidates = if writer && open {
+                app.makeup_candidates(ctx, &id)?
+            } else {
+                Vec::new()
+            };
+            Ok((r, candidates))
+        })
+        .await?;
     let signed = r.note.as_ref().is_some_and(|n| n.status == "signed");
     let code = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -155,29 +155,28 @@ pub async fn save(
         group_process: get("group_process"),
         entries,
     };
-    let sign = get("action") == "sign";
-    let accept = !get("accept_similar").is_empty();
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
+    let form = SessionForm {
+        marks,
+        family,
+        note,
+        sign: get("action") == "sign",
+        accept_similar: !get("accept_similar").is_empty(),
+    };
     let sid = id.clone();
-    let result = blocking(move || {
-        app.record_attendance(&ctx, &sid, marks)?;
-        if !family.is_empty() {
-            app.record_family_attendance(&ctx, &sid, family)?;
-        }
-        app.save_group_note(&ctx, &sid, note)?;
-        if sign {
-            app.sign_group_note(&ctx, &sid, accept)?;
-        }
-        Ok(())
-    })
-    .await;
+    let result = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.save_session(ctx, &sid, form)
+        })
+        .await;
     match result {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/sessions/{id}?done={}",
-            if sign { "signed" } else { "saved" }
-        ))
-        .into_response()),
+        Ok(saved) => match saved.sign_refused {
+            Some(why) => session_page(&state, caller, id, Some(why), None).await,
+            None => Ok(Redirect::to(&format!(
+                "/sessions/{id}?done={}",
+                if saved.signed { "signed" } else { "saved" }
+            ))
+            .into_response()),
+        },
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             session_page(&state, caller, id, Some(e.to_string()), None).await
         }
@@ -197,10 +196,13 @@ pub async fn addendum(
     Path(note): Path<String>,
     PageForm(f): PageForm<AddendumForm>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
     let sid = f.session_id.clone();
-    match blocking(move || app.add_addendum(&ctx, &note, &f.text)).await {
+    match state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.add_addendum(ctx, &note, &f.text)
+        })
+        .await
+    {
         Ok(()) => Ok(Redirect::to(&format!("/sessions/{sid}?done=addendum")).into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             session_page(&state, caller, sid, Some(e.to_string()), None).await
@@ -321,33 +323,32 @@ pub async fn add_measure(
     Path(id): Path<String>,
     PageForm(f): PageForm<MeasureForm>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
     let pid = id.clone();
-    let result = blocking(move || {
-        let taken_on = iop_app::calendar::parse_date(&f.taken_on, "the date")?;
-        let items = f
-            .items
-            .split([',', ' '])
-            .filter(|s| !s.trim().is_empty())
-            .map(|s| {
-                s.trim().parse::<u8>().map_err(|_| {
-                    AppError::Invalid(format!("item value {s:?} is not a whole number"))
+    let result = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            let taken_on = iop_app::calendar::parse_date(&f.taken_on, "the date")?;
+            let items = f
+                .items
+                .split([',', ' '])
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| {
+                    s.trim().parse::<u8>().map_err(|_| {
+                        AppError::Invalid(format!("item value {s:?} is not a whole number"))
+                    })
                 })
-            })
-            .collect::<Result<Vec<u8>, _>>()?;
-        app.record_measure(
-            &ctx,
-            &pid,
-            iop_app::measures::NewMeasure {
-                instrument: f.instrument,
-                occasion: f.occasion,
-                taken_on,
-                items,
-            },
-        )
-    })
-    .await;
+                .collect::<Result<Vec<u8>, _>>()?;
+            app.record_measure(
+                ctx,
+                &pid,
+                iop_app::measures::NewMeasure {
+                    instrument: f.instrument,
+                    occasion: f.occasion,
+                    taken_on,
+                    items,
+                },
+            )
+        })
+        .await;
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/patients/{id}")).into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::NotFound(_))) => {
@@ -364,9 +365,9 @@ pub async fn trend_svg(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     use iop_app::iop_store::measures::MeasureRow;
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
-    let rows = blocking(move || app.measures(&ctx, &id)).await?;
+    let rows = state
+        .run(caller.ctx.clone(), move |app, ctx| app.measures(ctx, &id))
+        .await?;
     let first: Option<jiff::civil::Date> =
         rows.iter().filter_map(|m| m.taken_on.parse().ok()).min();
     let day = |m: &MeasureRow| -> Option<i32> {
@@ -419,10 +420,11 @@ pub async fn plan_print(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
-    let (chart, plans) =
-        blocking(move || Ok((app.chart(&ctx, &id)?, app.relapse_plans(&ctx, &id)?))).await?;
+    let (chart, plans) = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            Ok((app.chart(ctx, &id)?, app.relapse_plans(ctx, &id)?))
+        })
+        .await?;
     render(&PlanPage {
         name: chart.name,
         mrn: chart.mrn,

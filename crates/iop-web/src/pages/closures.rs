@@ -5,7 +5,7 @@ use crate::access::Caller;
 use crate::error::PageError;
 use crate::extract::PageForm;
 use crate::pages::shell::{render, Shell};
-use crate::{blocking, AppState};
+use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -50,24 +50,23 @@ async fn page(
     let until = today
         .checked_add(jiff::Span::new().days(366))
         .unwrap_or(today);
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
-    let sites = blocking(move || {
-        let mut out: Vec<SiteClosures> = Vec::new();
-        for p in app.organisation(&ctx)? {
-            if out.iter().any(|s| s.id == p.site.id) {
-                continue;
+    let sites = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            let mut out: Vec<SiteClosures> = Vec::new();
+            for p in app.organisation(ctx)? {
+                if out.iter().any(|s| s.id == p.site.id) {
+                    continue;
+                }
+                let closures = app.closures(ctx, &p.site.id, today, until)?;
+                out.push(SiteClosures {
+                    id: p.site.id,
+                    name: p.site.name,
+                    closures,
+                });
             }
-            let closures = app.closures(&ctx, &p.site.id, today, until)?;
-            out.push(SiteClosures {
-                id: p.site.id,
-                name: p.site.name,
-                closures,
-            });
-        }
-        Ok(out)
-    })
-    .await?;
+            Ok(out)
+        })
+        .await?;
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -111,13 +110,12 @@ pub async fn add(
     caller: Caller,
     PageForm(f): PageForm<AddForm>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
-    let result = blocking(move || {
-        let date = parse_date(&f.date, "the date")?;
-        app.add_closure(&ctx, &f.site_id, date, &f.reason)
-    })
-    .await;
+    let result = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            let date = parse_date(&f.date, "the date")?;
+            app.add_closure(ctx, &f.site_id, date, &f.reason)
+        })
+        .await;
     match result {
         Ok(_) => Ok(Redirect::to("/closures?done=added").into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
@@ -140,9 +138,12 @@ pub async fn void(
     caller: Caller,
     PageForm(f): PageForm<VoidForm>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
-    match blocking(move || app.void_closure(&ctx, &f.closure_id, &f.reason)).await {
+    match state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.void_closure(ctx, &f.closure_id, &f.reason)
+        })
+        .await
+    {
         Ok(()) => Ok(Redirect::to("/closures?done=void").into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::NotFound(_))) => {
             page(&state, caller, Some(e.to_string()), None).await
@@ -162,17 +163,16 @@ pub async fn federal(
     caller: Caller,
     PageForm(f): PageForm<HolidayForm>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
-    let result = blocking(move || {
-        let year: i16 = f
-            .year
-            .trim()
-            .parse()
-            .map_err(|_| AppError::Invalid("the year must be a number like 2027".into()))?;
-        app.add_federal_holidays(&ctx, &f.site_id, year)
-    })
-    .await;
+    let result = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            let year: i16 = f
+                .year
+                .trim()
+                .parse()
+                .map_err(|_| AppError::Invalid("the year must be a number like 2027".into()))?;
+            app.add_federal_holidays(ctx, &f.site_id, year)
+        })
+        .await;
     match result {
         Ok(_) => Ok(Redirect::to("/closures?done=holidays").into_response()),
         Err(e @ AppError::Invalid(_)) => page(&state, caller, Some(e.to_string()), None).await,

@@ -39,10 +39,12 @@ async fn page(
     let shell = Shell::new(&caller, "/census");
     let can_release =
         iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::DiscloseRecords);
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
     let pid = id.clone();
-    let o = blocking(move || app.consent_overview(&ctx, &pid)).await?;
+    let o = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.consent_overview(ctx, &pid)
+        })
+        .await?;
     let code = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -109,8 +111,6 @@ pub async fn add_related(
     Path(id): Path<String>,
     PageForm(f): PageForm<RelatedForm>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
     let pid = id.clone();
     let n = NewRelated {
         name: f.name,
@@ -118,7 +118,11 @@ pub async fn add_related(
         phone: Some(f.phone),
         email: Some(f.email),
     };
-    let r = blocking(move || app.add_related_person(&ctx, &pid, n).map(|_| ())).await;
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.add_related_person(ctx, &pid, n).map(|_| ())
+        })
+        .await;
     back(&state, caller, id, r).await
 }
 
@@ -170,26 +174,25 @@ pub async fn record(
     let tpo = !get("tpo").is_empty();
     let signature = get("signature");
     let authority = get("representative_authority");
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
     let pid = id.clone();
-    let r = blocking(move || {
-        let n = NewConsent {
-            replaces: None,
-            information,
-            recipients,
-            purpose,
-            tpo,
-            expiry,
-            signature,
-            representative: (!rep.is_empty()).then_some((rep, authority)),
-            signed_on: (!signed_on.is_empty())
-                .then(|| iop_app::calendar::parse_date(&signed_on, "the date signed"))
-                .transpose()?,
-        };
-        app.record_consent(&ctx, &pid, n).map(|_| ())
-    })
-    .await;
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            let n = NewConsent {
+                replaces: None,
+                information,
+                recipients,
+                purpose,
+                tpo,
+                expiry,
+                signature,
+                representative: (!rep.is_empty()).then_some((rep, authority)),
+                signed_on: (!signed_on.is_empty())
+                    .then(|| iop_app::calendar::parse_date(&signed_on, "the date signed"))
+                    .transpose()?,
+            };
+            app.record_consent(ctx, &pid, n).map(|_| ())
+        })
+        .await;
     back(&state, caller, id, r).await
 }
 
@@ -205,9 +208,11 @@ pub async fn revoke(
     Path(rid): Path<String>,
     PageForm(f): PageForm<RevokeForm>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
-    let r = blocking(move || app.revoke_consent(&ctx, &rid, &f.note)).await;
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.revoke_consent(ctx, &rid, &f.note)
+        })
+        .await;
     back(&state, caller, f.patient_id, r).await
 }
 
@@ -222,10 +227,12 @@ pub async fn minor(
     Path(id): Path<String>,
     PageForm(f): PageForm<MinorForm>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
     let pid = id.clone();
-    let r = blocking(move || app.set_minor_self_consent(&ctx, &pid, f.value == "yes")).await;
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.set_minor_self_consent(ctx, &pid, f.value == "yes")
+        })
+        .await;
     back(&state, caller, id, r).await
 }
 
@@ -243,8 +250,9 @@ pub async fn print(
     caller: Caller,
     Path((id, consent)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let o = blocking(move || app.consent_overview(&caller.ctx, &id)).await?;
+    let o = state
+        .run(caller.ctx, move |app, ctx| app.consent_overview(ctx, &id))
+        .await?;
     let c = o
         .consents
         .into_iter()
@@ -287,10 +295,13 @@ pub async fn release(
         purpose: get("purpose"),
         channel: "print".into(),
     };
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
     let pid = id.clone();
-    match blocking(move || app.release_records(&ctx, &pid, req)).await {
+    match state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.release_records(ctx, &pid, req)
+        })
+        .await
+    {
         Ok(d) => render(&ReleasePage { d }),
         Err(e) if refusal(&e) => page(&state, caller, id, Some(e.to_string()), None).await,
         Err(e) => Err(e.into()),

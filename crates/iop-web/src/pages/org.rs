@@ -5,7 +5,7 @@ use crate::access::Caller;
 use crate::error::PageError;
 use crate::extract::PageForm;
 use crate::pages::shell::{render, Shell};
-use crate::{blocking, AppState};
+use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -41,10 +41,11 @@ async fn page(
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/organisation");
     let can_manage = allows(caller.authed.actor.role, Action::ManageCalendar);
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
-    let (programs, sites) =
-        blocking(move || Ok((app.organisation(&ctx)?, app.sites(&ctx)?))).await?;
+    let (programs, sites) = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            Ok((app.organisation(ctx)?, app.sites(ctx)?))
+        })
+        .await?;
     let sites = sites.into_iter().map(|s| (s.id, s.name)).collect();
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -81,9 +82,12 @@ async fn change(
     caller: Caller,
     f: impl FnOnce(iop_app::App, iop_app::Ctx) -> Result<(), AppError> + Send + 'static,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
-    match blocking(move || f(app, ctx)).await {
+    match state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            f(app.clone(), ctx.clone())
+        })
+        .await
+    {
         Ok(()) => Ok(Redirect::to("/organisation?done=1").into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::NotFound(_))) => {
             page(&state, caller, Some(e.to_string()), None).await

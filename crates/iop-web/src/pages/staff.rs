@@ -7,7 +7,7 @@ use crate::error::PageError;
 use crate::extract::PageForm;
 use crate::pages::refusal;
 use crate::pages::shell::{render, Shell};
-use crate::{blocking, AppState};
+use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -45,10 +45,11 @@ async fn page(
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/staff");
     let can_manage = allows(caller.authed.actor.role, Action::ManageStaffing);
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
-    let (staff, programs) =
-        blocking(move || Ok((app.staff(&ctx)?, app.organisation(&ctx)?))).await?;
+    let (staff, programs) = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            Ok((app.staff(ctx)?, app.organisation(ctx)?))
+        })
+        .await?;
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -98,8 +99,6 @@ pub async fn add(
     caller: Caller,
     PageForm(f): PageForm<AddForm>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
     let new = NewStaff {
         display_name: f.display_name,
         credentials: Some(f.credential)
@@ -110,7 +109,10 @@ pub async fn add(
         user_email: Some(f.user_email).filter(|e| !e.trim().is_empty()),
         requires_cosign: f.requires_cosign.is_some(),
     };
-    match blocking(move || app.add_staff(&ctx, new)).await {
+    match state
+        .run(caller.ctx.clone(), move |app, ctx| app.add_staff(ctx, new))
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/staff?added=1").into_response()),
         Err(e) if refusal(&e) => page(&state, caller, Some(e.to_string()), None).await,
         Err(e) => Err(e.into()),
@@ -132,32 +134,31 @@ pub async fn bulk(
     caller: Caller,
     PageForm(f): PageForm<BulkForm>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
-    let result = blocking(move || {
-        let (program_id, track_id) = match f.group.split_once('/') {
-            Some((p, t)) => (p.to_string(), Some(t.to_string())),
-            None => (f.group.clone(), None),
-        };
-        let kind = f
-            .kind
-            .parse()
-            .map_err(|_| AppError::Invalid("choose core, family or alumni groups".into()))?;
-        let from = parse_date(&f.from, "the first date")?;
-        let to = parse_date(&f.to, "the last date")?;
-        app.assign_bulk(
-            &ctx,
-            BulkAssign {
-                staff_id: f.staff_id,
-                program_id,
-                track_id,
-                kind,
-                from,
-                to,
-            },
-        )
-    })
-    .await;
+    let result = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            let (program_id, track_id) = match f.group.split_once('/') {
+                Some((p, t)) => (p.to_string(), Some(t.to_string())),
+                None => (f.group.clone(), None),
+            };
+            let kind = f
+                .kind
+                .parse()
+                .map_err(|_| AppError::Invalid("choose core, family or alumni groups".into()))?;
+            let from = parse_date(&f.from, "the first date")?;
+            let to = parse_date(&f.to, "the last date")?;
+            app.assign_bulk(
+                ctx,
+                BulkAssign {
+                    staff_id: f.staff_id,
+                    program_id,
+                    track_id,
+                    kind,
+                    from,
+                    to,
+                },
+            )
+        })
+        .await;
     match result {
         Ok(n) => Ok(Redirect::to(&format!("/staff?assigned={n}")).into_response()),
         Err(e) if refusal(&e) => page(&state, caller, Some(e.to_string()), None).await,
@@ -178,9 +179,12 @@ pub async fn assign_one(
     caller: Caller,
     PageForm(f): PageForm<OneForm>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
-    match blocking(move || app.assign_facilitator(&ctx, &f.session_id, &f.staff_id)).await {
+    match state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.assign_facilitator(ctx, &f.session_id, &f.staff_id)
+        })
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/staffing?done=assigned").into_response()),
         Err(e) if refusal(&e) => {
             crate::pages::calendar::staffing_page(&state, caller, Some(e.to_string())).await
@@ -194,13 +198,12 @@ pub async fn unassign_one(
     caller: Caller,
     PageForm(f): PageForm<OneForm>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
     let replacement = Some(f.replacement).filter(|r| !r.is_empty());
-    match blocking(move || {
-        app.unassign_facilitator(&ctx, &f.session_id, &f.staff_id, replacement.as_deref())
-    })
-    .await
+    match state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.unassign_facilitator(ctx, &f.session_id, &f.staff_id, replacement.as_deref())
+        })
+        .await
     {
         Ok(()) => Ok(Redirect::to("/staffing?done=unassigned").into_response()),
         Err(e) if refusal(&e) => {

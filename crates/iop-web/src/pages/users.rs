@@ -4,7 +4,7 @@ use crate::access::Caller;
 use crate::error::{PageError, WebError};
 use crate::extract::PageForm;
 use crate::pages::shell::{render, Shell};
-use crate::{blocking, AppState};
+use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -43,8 +43,9 @@ async fn page(
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/admin/users");
     let can_manage = allows(caller.authed.actor.role, Action::ManageUsers);
-    let app = state.app.clone();
-    let users = blocking(move || app.list_users(&caller.ctx)).await?;
+    let users = state
+        .run(caller.ctx, move |app, ctx| app.list_users(ctx))
+        .await?;
     let roles = Role::iter().map(|r| (r.as_str(), r.label())).collect();
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -96,15 +97,16 @@ pub async fn add(
             "choose one of the listed roles".into(),
         )));
     };
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
     let new = NewUser {
         email: f.email.clone(),
         display_name: f.display_name.clone(),
         role,
         password: f.password,
     };
-    match blocking(move || app.add_user(&ctx, new)).await {
+    match state
+        .run(caller.ctx.clone(), move |app, ctx| app.add_user(ctx, new))
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/admin/users?done=added").into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             page(
@@ -131,9 +133,12 @@ pub async fn set_status(
     caller: Caller,
     PageForm(f): PageForm<StatusForm>,
 ) -> Result<Response, PageError> {
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
-    match blocking(move || app.set_user_disabled(&ctx, &f.email, f.disabled)).await {
+    match state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.set_user_disabled(ctx, &f.email, f.disabled)
+        })
+        .await
+    {
         Ok(()) => Ok(Redirect::to("/admin/users?done=status").into_response()),
         Err(e @ AppError::Conflict(_)) => {
             page(

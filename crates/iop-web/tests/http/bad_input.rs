@@ -107,12 +107,19 @@ async fn bad_values_in_a_well_formed_request_are_422_with_the_reason() {
             .await,
         StatusCode::UNPROCESSABLE_ENTITY,
     );
+}
+
+#[tokio::test]
+async fn a_duplicate_staff_email_is_409_naming_the_field() {
+    let t = TestApp::new().await;
+    let admin = t.token("admin@demo.test").await;
     let dup = serde_json::json!({ "email": "counselor@demo.test", "display_name": "Dup", "role": "counselor", "password": "long enough password" });
-    assert_problem(
-        &t.post_json("/api/v1/users", Auth::Bearer(&admin), dup)
-            .await,
-        StatusCode::CONFLICT,
-    );
+    let res = t
+        .post_json("/api/v1/users", Auth::Bearer(&admin), dup)
+        .await;
+    assert_problem(&res, StatusCode::CONFLICT);
+    assert_eq!(res.json()["field"], "email", "{}", res.body);
+    assert!(res.body.contains("email"), "{}", res.body);
 }
 
 #[tokio::test]

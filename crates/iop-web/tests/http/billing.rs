@@ -284,7 +284,7 @@ async fn claims_go_out_as_an_837p_and_an_835_posts_once_while_a_corrupt_one_chan
         .get("/api/v1/claim-batches", Auth::Bearer(&billing))
         .await
         .json();
-    let batch = batches[0][0]
+    let batch = batches[0]["id"]
         .as_str()
         .expect("the demo sent a batch")
         .to_string();

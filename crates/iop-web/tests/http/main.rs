@@ -11,6 +11,8 @@ mod care;
 mod clinical;
 mod common;
 mod family;
+mod openapi;
 mod organisation;
 mod routes;
+mod session_form;
 mod trail;

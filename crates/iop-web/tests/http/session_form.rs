@@ -1,0 +1,136 @@
+//! The facilitator's session form is one use case: one transaction, one audit entry.
+
+use crate::clinical::past_session;
+use crate::common::{Auth, TestApp};
+use axum::http::StatusCode;
+
+/// The actions of the audit entries after sequence number `after`, oldest first,
+/// leaving out the reads of the audit log itself.
+async fn actions_since(t: &TestApp, admin: &str, after: i64) -> (i64, Vec<String>) {
+    let rows = t
+        .get("/api/v1/audit-events", Auth::Bearer(admin))
+        .await
+        .json();
+    let rows = rows.as_array().cloned().unwrap_or_default();
+    let last = rows
+        .iter()
+        .filter_map(|r| r["seq"].as_i64())
+        .max()
+        .unwrap_or(after);
+    let mut actions: Vec<(i64, String)> = rows
+        .iter()
+        .filter(|r| r["seq"].as_i64().is_some_and(|s| s > after))
+        .filter_map(|r| Some((r["seq"].as_i64()?, r["action"].as_str()?.to_string())))
+        .filter(|(_, a)| !a.starts_with("audit."))
+        .collect();
+    actions.sort();
+    (last, actions.into_iter().map(|(_, a)| a).collect())
+}
+
+/// Last week's session (its note still a draft) and its roster.
+async fn past_roster(t: &TestApp, token: &str) -> (String, serde_json::Value) {
+    let s = past_session(t, token).await;
+    let sid = s["id"].as_str().expect("id").to_string();
+    (sid.clone(), roster_of(t, token, &sid).await)
+}
+
+async fn roster_of(t: &TestApp, token: &str, sid: &str) -> serde_json::Value {
+    t.get(
+        &format!("/api/v1/sessions/{sid}/roster"),
+        Auth::Bearer(token),
+    )
+    .await
+    .json()
+}
+
+#[tokio::test]
+async fn saving_and_signing_the_session_form_writes_one_audit_entry() {
+    let t = TestApp::new().await;
+    let admin = t.token("admin@demo.test").await;
+    let counselor = t.token("counselor@demo.test").await;
+    let browser = t.login("counselor@demo.test").await;
+    let (sid, roster) = past_roster(&t, &counselor).await;
+    let ids: Vec<String> = roster["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .map(|l| l["patient_id"].as_str().expect("id").to_string())
+        .collect();
+    let mut fields: Vec<(String, String)> = vec![
+        ("topic".into(), "Healthy relationships".into()),
+        (
+            "interventions".into(),
+            "Role play of setting a boundary.".into(),
+        ),
+        (
+            "group_process".into(),
+            "Engaged; members gave each other feedback.".into(),
+        ),
+        ("action".into(), "sign".into()),
+        // The entries below are alike on purpose; the signer confirms them.
+        ("accept_similar".into(), "1".into()),
+    ];
+    for (i, p) in ids.iter().enumerate() {
+        fields.push((format!("mark_{p}"), "present".into()));
+        fields.push((format!("minutes_{p}"), String::new()));
+        fields.push((
+            format!("participation_{p}"),
+            format!("Member {i} named a boundary of their own, number {i}."),
+        ));
+        fields.push((
+            format!("progress_{p}"),
+            format!("Goal {i}: practised saying no ({i} times)."),
+        ));
+    }
+    let (seq, _) = actions_since(&t, &admin, 0).await;
+    let form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let res = t
+        .post_form(&format!("/sessions/{sid}"), Auth::Cookie(&browser), &form)
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let (_, added) = actions_since(&t, &admin, seq).await;
+    assert_eq!(added, ["clinical.session.save"], "one entry for the save");
+    let after = roster_of(&t, &counselor, &sid).await;
+    assert_eq!(after["note"]["status"], "signed", "{after}");
+    assert!(after["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .all(|l| l["mark"] == "present"));
+}
+
+#[tokio::test]
+async fn a_refused_signature_keeps_the_saved_draft_and_says_why() {
+    let t = TestApp::new().await;
+    let counselor = t.token("counselor@demo.test").await;
+    let browser = t.login("counselor@demo.test").await;
+    let (sid, roster) = past_roster(&t, &counselor).await;
+    let first = roster["lines"][0]["patient_id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    // One attendee, no entry: the signature is refused, the attendance and draft stand.
+    let mark = format!("mark_{first}");
+    let form = [
+        ("topic", "Problem solving"),
+        ("interventions", "Steps of a problem-solving plan."),
+        ("group_process", "Focused."),
+        (mark.as_str(), "present"),
+        ("action", "sign"),
+    ];
+    let res = t
+        .post_form(&format!("/sessions/{sid}"), Auth::Cookie(&browser), &form)
+        .await;
+    assert!(
+        res.body.contains("every attendee needs an entry"),
+        "{}",
+        res.body
+    );
+    let after = roster_of(&t, &counselor, &sid).await;
+    assert_eq!(after["note"]["status"], "draft", "{after}");
+    assert_eq!(after["note"]["topic"], "Problem solving");
+    assert_eq!(after["lines"][0]["mark"], "present");
+}
