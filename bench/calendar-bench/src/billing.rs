@@ -1,7 +1,7 @@
 //! Billing at scale: charges from four weeks of documented groups at every program, and
 //! one 837P batch of 10,000 claims.
 
-use iop_app::billing_setup::NewContract;
+use iop_app::billing::setup::NewContract;
 use iop_app::{App, Ctx, RequestMeta, Store};
 use iop_domain::time::stored;
 use iop_domain::Cents;

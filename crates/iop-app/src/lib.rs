@@ -2,49 +2,19 @@
 //! through `iop-store`, appends its audit entry in the same transaction, and commits.
 //! HTML pages, the JSON API and the CLI all call these, never the store directly.
 
+pub mod accounts;
 pub mod admissions;
-pub mod admit;
 pub mod audit;
-pub mod auth;
-pub mod billing_setup;
+pub mod billing;
 pub mod calendar;
-pub mod census;
-pub mod charges;
-pub mod chart;
-pub mod claims;
 pub mod clinical;
-pub mod closures;
-pub mod consents;
-pub mod cosign;
+pub mod consent;
 pub mod ctx;
 pub mod demo;
-mod demo_billing;
-mod demo_calendar;
-mod demo_clinical;
-mod demo_family;
-pub mod episodes;
 pub mod error;
-pub mod family;
-pub mod feeds;
-pub mod individual;
-pub mod measures;
 pub mod org;
-pub mod org_admin;
-pub mod outcomes;
-pub mod plans;
 pub mod policy;
-pub mod program_settings;
-pub mod receivables;
-pub mod release;
-pub mod reminders;
-pub mod remit;
 mod scope;
-pub mod secret;
-pub mod session_form;
-pub mod sessions_view;
-pub mod staffing;
-pub mod treatment;
-pub mod users;
 
 pub use ctx::{Actor, Ctx, Principal, RequestMeta};
 pub use error::AppError;

@@ -3,9 +3,9 @@
 
 use crate::cli::{AuditCommand, Cli, Command, TokenCommand, UserCommand};
 use crate::config::Config;
-use iop_app::audit::VerifyOutcome;
+use iop_app::accounts::users::NewUser;
+use iop_app::audit::chain::VerifyOutcome;
 use iop_app::demo::DemoOutcome;
-use iop_app::users::NewUser;
 use iop_app::{App, AppError, AppSettings, Ctx, RequestMeta, Store};
 use iop_domain::Role;
 use std::fmt;

@@ -189,10 +189,9 @@ pub async fn guard(
                                 Err(e) => return refuse(surface, e),
                             },
                         };
-                    let ok = submitted
-                        .0
-                        .as_deref()
-                        .is_some_and(|s| iop_app::secret::constant_time_eq(csrf_token, s));
+                    let ok = submitted.0.as_deref().is_some_and(|s| {
+                        iop_app::accounts::secret::constant_time_eq(csrf_token, s)
+                    });
                     if !ok {
                         return refuse(surface, WebError::Csrf);
                     }

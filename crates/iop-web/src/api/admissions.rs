@@ -9,9 +9,9 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use iop_app::admissions::NewInquiry;
-use iop_app::admit::AdmitInput;
-use iop_app::calendar::parse_date;
+use iop_app::admissions::admit::AdmitInput;
+use iop_app::admissions::inquiries::NewInquiry;
+use iop_app::calendar::sessions::parse_date;
 use iop_domain::admissions::{InquiryStatus, Screening, WithdrawalRisk};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -66,12 +66,12 @@ pub struct SearchQuery {
 
 /// Search inquiries (never charts).
 #[utoipa::path(get, path = "/api/v1/inquiries", tag = "admissions", params(SearchQuery), security(("bearer" = [])),
-    responses((status = 200, body = Vec<iop_app::admissions::InquiryRowView>), (status = 400, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 200, body = Vec<iop_app::admissions::inquiries::InquiryRowView>), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn search(
     State(state): State<AppState>,
     caller: Caller,
     q: QueryResult<SearchQuery>,
-) -> ApiResult<Json<Vec<iop_app::admissions::InquiryRowView>>> {
+) -> ApiResult<Json<Vec<iop_app::admissions::inquiries::InquiryRowView>>> {
     let q = query(q)?;
     let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => Some(
@@ -90,12 +90,12 @@ pub async fn search(
 
 /// One inquiry with its status history.
 #[utoipa::path(get, path = "/api/v1/inquiries/{id}", tag = "admissions", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = iop_app::admissions::InquiryView), (status = 404, body = Problem)))]
+    responses((status = 200, body = iop_app::admissions::inquiries::InquiryView), (status = 404, body = Problem)))]
 pub async fn show(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<iop_app::admissions::InquiryView>> {
+) -> ApiResult<Json<iop_app::admissions::inquiries::InquiryView>> {
     let v = state
         .run(caller.ctx, move |app, ctx| app.inquiry(ctx, &id))
         .await?;
@@ -276,13 +276,13 @@ pub struct AdmitRequest {
 
 /// Admit: creates the patient and the episode. Refused (409, naming the sessions) when the ratio would break.
 #[utoipa::path(post, path = "/api/v1/inquiries/{id}/admit", tag = "admissions", params(("id" = String, Path)), request_body = AdmitRequest,
-    security(("bearer" = [])), responses((status = 201, description = "patient_id, episode_id, mrn, planned_end_date", body = iop_app::admit::Admitted), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    security(("bearer" = [])), responses((status = 201, description = "patient_id, episode_id, mrn, planned_end_date", body = iop_app::admissions::admit::Admitted), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn admit(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     ApiJson(r): ApiJson<AdmitRequest>,
-) -> ApiResult<(StatusCode, Json<iop_app::admit::Admitted>)> {
+) -> ApiResult<(StatusCode, Json<iop_app::admissions::admit::Admitted>)> {
     let a = AdmitInput {
         legal_first_name: r.legal_first_name,
         legal_last_name: r.legal_last_name,
@@ -428,11 +428,11 @@ pub async fn eligibility(
 
 /// Live census per program and track (active, starting soon, alumni).
 #[utoipa::path(get, path = "/api/v1/census", tag = "admissions", security(("bearer" = [])),
-    responses((status = 200, description = "one entry per program", body = Vec<iop_app::census::ProgramCensus>), (status = 403, body = Problem)))]
+    responses((status = 200, description = "one entry per program", body = Vec<iop_app::admissions::census::ProgramCensus>), (status = 403, body = Problem)))]
 pub async fn census(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<Vec<iop_app::census::ProgramCensus>>> {
+) -> ApiResult<Json<Vec<iop_app::admissions::census::ProgramCensus>>> {
     let v = state
         .run(caller.ctx, move |app, ctx| app.census(ctx))
         .await?;
@@ -441,11 +441,11 @@ pub async fn census(
 
 /// The admissions funnel, referrals out by reason, and days from first contact to first group.
 #[utoipa::path(get, path = "/api/v1/funnel", tag = "admissions", security(("bearer" = [])),
-    responses((status = 200, description = "counts and days", body = iop_app::census::Funnel), (status = 403, body = Problem)))]
+    responses((status = 200, description = "counts and days", body = iop_app::admissions::census::Funnel), (status = 403, body = Problem)))]
 pub async fn funnel(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<iop_app::census::Funnel>> {
+) -> ApiResult<Json<iop_app::admissions::census::Funnel>> {
     let v = state
         .run(caller.ctx, move |app, ctx| app.funnel(ctx))
         .await?;

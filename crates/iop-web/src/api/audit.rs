@@ -5,7 +5,7 @@ use crate::access::Caller;
 use crate::AppState;
 use axum::extract::State;
 use axum::Json;
-use iop_app::audit::AuditQuery;
+use iop_app::audit::search::AuditQuery;
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -7,7 +7,7 @@ use crate::{blocking, AppState};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use iop_app::auth::Credentials;
+use iop_app::accounts::auth::Credentials;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

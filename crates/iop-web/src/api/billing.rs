@@ -11,10 +11,9 @@ use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use iop_app::billing_setup::{
-    AddressInput, NewAuthorization, NewContract, NewCoverage, NewPayer, SiteBillingInput,
-};
-use iop_app::calendar::parse_date;
+use iop_app::billing::coverage::{NewAuthorization, NewCoverage};
+use iop_app::billing::setup::{AddressInput, NewContract, NewPayer, SiteBillingInput};
+use iop_app::calendar::sessions::parse_date;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -331,11 +330,11 @@ pub async fn add_authorization(
 }
 
 /// The review queue: authorizations with units used and left, those needing attention first.
-#[utoipa::path(get, path = "/api/v1/authorizations", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "authorizations", body = Vec<iop_app::billing_setup::AuthorizationView>), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/authorizations", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "authorizations", body = Vec<iop_app::billing::coverage::AuthorizationView>), (status = 403, body = Problem)))]
 pub async fn authorizations(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<Vec<iop_app::billing_setup::AuthorizationView>>> {
+) -> ApiResult<Json<Vec<iop_app::billing::coverage::AuthorizationView>>> {
     Ok(Json(
         state
             .run(caller.ctx, move |app, ctx| app.authorization_queue(ctx))
@@ -357,12 +356,12 @@ pub struct Period {
 
 /// Make or update the charges of every documented service in a period (idempotent).
 #[utoipa::path(post, path = "/api/v1/charges/generate", operation_id = "generate_charges", tag = "billing", request_body = Period, security(("bearer" = [])),
-    responses((status = 200, description = "ready, pending, unchanged, voided", body = iop_app::charges::GenerateReport), (status = 422, body = Problem)))]
+    responses((status = 200, description = "ready, pending, unchanged, voided", body = iop_app::billing::charges::GenerateReport), (status = 422, body = Problem)))]
 pub async fn generate(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(p): ApiJson<Period>,
-) -> ApiResult<Json<iop_app::charges::GenerateReport>> {
+) -> ApiResult<Json<iop_app::billing::charges::GenerateReport>> {
     let (from, to) = (parse_date(&p.from, "from")?, parse_date(&p.to, "to")?);
     Ok(Json(
         state
@@ -393,11 +392,11 @@ pub async fn charges(
 }
 
 /// Group ready charges into claims and check every claim not yet sent.
-#[utoipa::path(post, path = "/api/v1/claims/build", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "created, ready, held", body = iop_app::claims::ClaimsReport), (status = 403, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/claims/build", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "created, ready, held", body = iop_app::billing::claims::ClaimsReport), (status = 403, body = Problem)))]
 pub async fn build_claims(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<iop_app::claims::ClaimsReport>> {
+) -> ApiResult<Json<iop_app::billing::claims::ClaimsReport>> {
     Ok(Json(
         state
             .run(caller.ctx, move |app, ctx| app.build_claims(ctx))
@@ -446,11 +445,11 @@ pub async fn create_batch(State(state): State<AppState>, caller: Caller) -> ApiR
 }
 
 /// Claim batches.
-#[utoipa::path(get, path = "/api/v1/claim-batches", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "id, control number, claims, total cents, created", body = Vec<iop_app::claims::ClaimBatch>)))]
+#[utoipa::path(get, path = "/api/v1/claim-batches", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "id, control number, claims, total cents, created", body = Vec<iop_app::billing::claims::ClaimBatch>)))]
 pub async fn batches(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<Vec<iop_app::claims::ClaimBatch>>> {
+) -> ApiResult<Json<Vec<iop_app::billing::claims::ClaimBatch>>> {
     Ok(Json(
         state
             .run(caller.ctx, move |app, ctx| app.claim_batches(ctx))
@@ -475,12 +474,12 @@ pub async fn batch_file(
 /// Import an 835 remittance: the body is the X12 text (sent as text/plain or
 /// application/edi-x12). The same file twice changes nothing.
 #[utoipa::path(post, path = "/api/v1/remittances", tag = "billing", request_body(content = String, content_type = "text/plain"), security(("bearer" = [])),
-    responses((status = 200, description = "remittance_id, already_imported, claims_posted, unmatched", body = iop_app::remit::ImportReport), (status = 413, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, description = "remittance_id, already_imported, claims_posted, unmatched", body = iop_app::billing::remittances::ImportReport), (status = 413, body = Problem), (status = 422, body = Problem)))]
 pub async fn import_835(
     State(state): State<AppState>,
     caller: Caller,
     body: String,
-) -> ApiResult<Json<iop_app::remit::ImportReport>> {
+) -> ApiResult<Json<iop_app::billing::remittances::ImportReport>> {
     Ok(Json(
         state
             .run(caller.ctx, move |app, ctx| {
@@ -548,13 +547,13 @@ pub struct StatementQuery {
 
 /// A patient's statement for a period: services, their share after insurance, payments, balance.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/statement", tag = "billing", params(("id" = String, Path), StatementQuery), security(("bearer" = [])),
-    responses((status = 200, description = "statement", body = iop_app::receivables::Statement), (status = 400, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, description = "statement", body = iop_app::billing::receivables::Statement), (status = 400, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn statement(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     q: QueryResult<StatementQuery>,
-) -> ApiResult<Json<iop_app::receivables::Statement>> {
+) -> ApiResult<Json<iop_app::billing::receivables::Statement>> {
     let q = query(q)?;
     let (from, to) = (parse_date(&q.from, "from")?, parse_date(&q.to, "to")?);
     Ok(Json(
@@ -567,11 +566,11 @@ pub async fn statement(
 }
 
 /// Aging by payer and self-pay; revenue by month.
-#[utoipa::path(get, path = "/api/v1/receivables", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "aging and revenue", body = iop_app::receivables::Receivables), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/receivables", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "aging and revenue", body = iop_app::billing::receivables::Receivables), (status = 403, body = Problem)))]
 pub async fn receivables(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<iop_app::receivables::Receivables>> {
+) -> ApiResult<Json<iop_app::billing::receivables::Receivables>> {
     Ok(Json(
         state
             .run(caller.ctx, move |app, ctx| app.receivables(ctx))

@@ -8,7 +8,7 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use iop_app::calendar::{parse_date, GenerateReport, SessionView};
+use iop_app::calendar::sessions::{parse_date, GenerateReport, SessionView};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

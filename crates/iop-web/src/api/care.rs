@@ -9,20 +9,20 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use iop_app::calendar::parse_date;
-use iop_app::individual::{IndividualNoteInput, NewAppointment};
-use iop_app::treatment::{Goal, Objective, Problem as PlanProblem, TreatmentPlanContent};
+use iop_app::calendar::sessions::parse_date;
+use iop_app::clinical::individual::{IndividualNoteInput, NewAppointment};
+use iop_app::clinical::treatment::{Goal, Objective, Problem as PlanProblem, TreatmentPlanContent};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 /// A patient's individual appointments with their notes.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/appointments", tag = "individual", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "appointments, newest first, each with its note", body = Vec<iop_app::individual::Appointment>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, description = "appointments, newest first, each with its note", body = Vec<iop_app::clinical::individual::Appointment>), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn appointments(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<Vec<iop_app::individual::Appointment>>> {
+) -> ApiResult<Json<Vec<iop_app::clinical::individual::Appointment>>> {
     Ok(Json(
         state
             .run(caller.ctx, move |app, ctx| app.appointments(ctx, &id))
@@ -235,12 +235,12 @@ pub struct Version {
 
 /// The treatment plan's versions, newest first.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/treatment-plans", tag = "clinical", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "versions with problems, goals, objectives, interventions, review date and signatures", body = Vec<iop_app::treatment::TreatmentPlanVersion>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, description = "versions with problems, goals, objectives, interventions, review date and signatures", body = Vec<iop_app::clinical::treatment::TreatmentPlanVersion>), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn treatment_plans(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<Vec<iop_app::treatment::TreatmentPlanVersion>>> {
+) -> ApiResult<Json<Vec<iop_app::clinical::treatment::TreatmentPlanVersion>>> {
     Ok(Json(
         state
             .run(caller.ctx, move |app, ctx| app.treatment_plans(ctx, &id))
@@ -311,11 +311,11 @@ pub async fn add_makeup(
 
 /// Signed notes waiting for a clinical director's co-signature.
 #[utoipa::path(get, path = "/api/v1/cosign-queue", tag = "clinical", security(("bearer" = [])),
-    responses((status = 200, description = "kind, note_id, date, author_id, signed_at, link", body = Vec<iop_app::cosign::AwaitingCosign>), (status = 403, body = Problem)))]
+    responses((status = 200, description = "kind, note_id, date, author_id, signed_at, link", body = Vec<iop_app::clinical::cosign::AwaitingCosign>), (status = 403, body = Problem)))]
 pub async fn cosign_queue(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<Vec<iop_app::cosign::AwaitingCosign>>> {
+) -> ApiResult<Json<Vec<iop_app::clinical::cosign::AwaitingCosign>>> {
     Ok(Json(
         state
             .run(caller.ctx, move |app, ctx| app.notes_awaiting_cosign(ctx))
@@ -349,11 +349,11 @@ pub async fn cosign(
 
 /// Measures and treatment plans due today or overdue (a counselor's own patients; everyone for directors).
 #[utoipa::path(get, path = "/api/v1/clinical-reminders", tag = "clinical", security(("bearer" = [])),
-    responses((status = 200, description = "patient_id, mrn, name, what, due", body = Vec<iop_app::reminders::Due>), (status = 403, body = Problem)))]
+    responses((status = 200, description = "patient_id, mrn, name, what, due", body = Vec<iop_app::clinical::reminders::Due>), (status = 403, body = Problem)))]
 pub async fn reminders(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<Vec<iop_app::reminders::Due>>> {
+) -> ApiResult<Json<Vec<iop_app::clinical::reminders::Due>>> {
     Ok(Json(
         state
             .run(caller.ctx, move |app, ctx| app.clinical_reminders(ctx))
@@ -363,11 +363,11 @@ pub async fn reminders(
 
 /// The program outcome report: intake against latest score by track (aggregates only).
 #[utoipa::path(get, path = "/api/v1/reports/outcomes", tag = "reports", security(("bearer" = [])),
-    responses((status = 200, description = "per instrument, per track: patients, mean_intake, mean_latest, improved", body = Vec<iop_app::outcomes::InstrumentOutcome>), (status = 403, body = Problem)))]
+    responses((status = 200, description = "per instrument, per track: patients, mean_intake, mean_latest, improved", body = Vec<iop_app::clinical::outcomes::InstrumentOutcome>), (status = 403, body = Problem)))]
 pub async fn outcomes(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<Vec<iop_app::outcomes::InstrumentOutcome>>> {
+) -> ApiResult<Json<Vec<iop_app::clinical::outcomes::InstrumentOutcome>>> {
     Ok(Json(
         state
             .run(caller.ctx, move |app, ctx| app.outcome_report(ctx))

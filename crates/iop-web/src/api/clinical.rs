@@ -7,18 +7,19 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use iop_app::clinical::{Mark, NoteInput};
+use iop_app::clinical::attendance::Mark;
+use iop_app::clinical::notes::NoteInput;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 /// A session's roster with attendance, the note and its addenda.
 #[utoipa::path(get, path = "/api/v1/sessions/{id}/roster", tag = "clinical", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "session, lines, note, addenda, similar_entries", body = iop_app::clinical::Roster), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, description = "session, lines, note, addenda, similar_entries", body = iop_app::clinical::roster::Roster), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn roster(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<iop_app::clinical::Roster>> {
+) -> ApiResult<Json<iop_app::clinical::roster::Roster>> {
     let r = state
         .run(caller.ctx, move |app, ctx| app.roster(ctx, &id))
         .await?;
@@ -152,12 +153,12 @@ pub async fn addendum(
 
 /// A patient's chart: weekly hours, attendance and signed group notes.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/chart", tag = "clinical", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "the chart", body = iop_app::chart::Chart), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, description = "the chart", body = iop_app::clinical::chart::Chart), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn chart(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<iop_app::chart::Chart>> {
+) -> ApiResult<Json<iop_app::clinical::chart::Chart>> {
     let c = state
         .run(caller.ctx, move |app, ctx| app.chart(ctx, &id))
         .await?;
@@ -185,8 +186,8 @@ pub async fn add_measure(
     Path(id): Path<String>,
     ApiJson(r): ApiJson<MeasureRequest>,
 ) -> ApiResult<(StatusCode, Json<super::users::Created>)> {
-    let taken_on = iop_app::calendar::parse_date(&r.taken_on, "taken_on")?;
-    let m = iop_app::measures::NewMeasure {
+    let taken_on = iop_app::calendar::sessions::parse_date(&r.taken_on, "taken_on")?;
+    let m = iop_app::clinical::measures::NewMeasure {
         instrument: r.instrument,
         occasion: r.occasion,
         taken_on,
@@ -267,14 +268,14 @@ pub async fn add_screen(
     Path(id): Path<String>,
     ApiJson(r): ApiJson<ScreenRequest>,
 ) -> ApiResult<(StatusCode, Json<super::users::Created>)> {
-    let s = iop_app::measures::NewScreen {
-        collected_on: iop_app::calendar::parse_date(&r.collected_on, "collected_on")?,
+    let s = iop_app::clinical::measures::NewScreen {
+        collected_on: iop_app::calendar::sessions::parse_date(&r.collected_on, "collected_on")?,
         specimen: r.specimen,
         method: r.method,
         results: r
             .results
             .into_iter()
-            .map(|x| iop_app::measures::SubstanceResult {
+            .map(|x| iop_app::clinical::measures::SubstanceResult {
                 substance: x.substance,
                 result: x.result,
             })
@@ -302,12 +303,12 @@ pub async fn screens(
 
 /// The relapse prevention plan's versions, newest first.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/relapse-plans", tag = "clinical", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "versions", body = Vec<iop_app::plans::PlanVersion>), (status = 403, body = Problem)))]
+    responses((status = 200, description = "versions", body = Vec<iop_app::clinical::plans::PlanVersion>), (status = 403, body = Problem)))]
 pub async fn plans(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<Vec<iop_app::plans::PlanVersion>>> {
+) -> ApiResult<Json<Vec<iop_app::clinical::plans::PlanVersion>>> {
     let v = state
         .run(caller.ctx, move |app, ctx| app.relapse_plans(ctx, &id))
         .await?;
@@ -347,7 +348,7 @@ pub async fn save_plan(
     Path(id): Path<String>,
     ApiJson(r): ApiJson<PlanRequest>,
 ) -> ApiResult<(StatusCode, Json<PlanSaved>)> {
-    let content = iop_app::plans::PlanContent {
+    let content = iop_app::clinical::plans::PlanContent {
         reasons_for_recovery: r.reasons_for_recovery,
         external_triggers: r.external_triggers,
         internal_triggers: r.internal_triggers,
@@ -356,7 +357,7 @@ pub async fn save_plan(
         supports: r
             .supports
             .into_iter()
-            .map(|s| iop_app::plans::Support {
+            .map(|s| iop_app::clinical::plans::Support {
                 name: s.name,
                 phone: s.phone,
             })

@@ -9,8 +9,8 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use iop_app::consents::{NewConsent, NewRecipient, NewRelated};
-use iop_app::release::ReleaseRequest;
+use iop_app::consent::consents::{NewConsent, NewRecipient, NewRelated};
+use iop_app::consent::release::ReleaseRequest;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -98,12 +98,12 @@ pub struct ConsentRequest {
 
 /// Every version of every consent, with recipients and their revocations.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/consents", tag = "consent", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "consents, newest first", body = Vec<iop_app::consents::ConsentView>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, description = "consents, newest first", body = Vec<iop_app::consent::consents::ConsentView>), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn consents(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<Vec<iop_app::consents::ConsentView>>> {
+) -> ApiResult<Json<Vec<iop_app::consent::consents::ConsentView>>> {
     Ok(Json(
         state
             .run(caller.ctx, move |app, ctx| app.consents(ctx, &id))
@@ -123,7 +123,7 @@ pub async fn record(
     let signed_on = r
         .signed_on
         .as_deref()
-        .map(|d| iop_app::calendar::parse_date(d, "signed_on"))
+        .map(|d| iop_app::calendar::sessions::parse_date(d, "signed_on"))
         .transpose()?;
     let representative = match (r.representative_name, r.representative_authority) {
         (None, None) => None,
@@ -233,13 +233,13 @@ pub struct ReleaseBody {
 
 /// Release records to a recipient a consent names: the document, the §2.32 notice and the consent.
 #[utoipa::path(post, path = "/api/v1/patients/{id}/releases", tag = "consent", params(("id" = String, Path)), request_body = ReleaseBody, security(("bearer" = [])),
-    responses((status = 200, description = "the released document with notice and consent", body = iop_app::release::ReleasedDocument), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, description = "the released document with notice and consent", body = iop_app::consent::release::ReleasedDocument), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn release(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     ApiJson(r): ApiJson<ReleaseBody>,
-) -> ApiResult<Json<iop_app::release::ReleasedDocument>> {
+) -> ApiResult<Json<iop_app::consent::release::ReleasedDocument>> {
     let req = ReleaseRequest {
         recipient_id: r.recipient_id,
         information: r.information,

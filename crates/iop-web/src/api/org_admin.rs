@@ -7,7 +7,7 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use iop_app::org_admin::SiteInput;
+use iop_app::org::setup::SiteInput;
 use iop_domain::program::ProgramSettings;
 use serde::Deserialize;
 use utoipa::ToSchema;

@@ -8,9 +8,9 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use iop_app::calendar::parse_date;
-use iop_app::feeds::FeedTarget;
-use iop_app::staffing::{BulkAssign, NewStaff};
+use iop_app::calendar::feeds::FeedTarget;
+use iop_app::calendar::sessions::parse_date;
+use iop_app::org::staffing::{BulkAssign, NewStaff};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

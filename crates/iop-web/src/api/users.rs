@@ -8,7 +8,7 @@ use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use iop_app::users::NewUser;
+use iop_app::accounts::users::NewUser;
 use iop_domain::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

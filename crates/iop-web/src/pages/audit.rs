@@ -7,7 +7,7 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use iop_app::audit::AuditQuery;
+use iop_app::audit::search::AuditQuery;
 use iop_app::iop_store::audit::AuditRow;
 
 #[derive(Template)]

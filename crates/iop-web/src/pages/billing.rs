@@ -13,10 +13,11 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use iop_app::billing_setup::{AddressInput, AuthorizationView, NewCoverage};
-use iop_app::calendar::parse_date;
+use iop_app::billing::coverage::{AuthorizationView, NewCoverage};
+use iop_app::billing::receivables::{Receivables, Statement, PAYMENT_METHODS};
+use iop_app::billing::setup::AddressInput;
+use iop_app::calendar::sessions::parse_date;
 use iop_app::iop_store::billing::{ChargeRow, ClaimRow, CoverageRow, PayerRow, UnmatchedRow};
-use iop_app::receivables::{Receivables, Statement, PAYMENT_METHODS};
 use iop_app::AppError;
 use iop_domain::Cents;
 
@@ -34,7 +35,7 @@ struct BillingPage {
     recent: Vec<ClaimRow>,
     auths: Vec<AuthorizationView>,
     unmatched: Vec<UnmatchedRow>,
-    batches: Vec<iop_app::claims::ClaimBatch>,
+    batches: Vec<iop_app::billing::claims::ClaimBatch>,
     ar: Receivables,
     from: String,
     to: String,

@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use iop_app::calendar::{parse_date, SessionView};
+use iop_app::calendar::sessions::{parse_date, SessionView};
 use jiff::civil::Date;
 use jiff::Span;
 use serde::Deserialize;
@@ -198,7 +198,7 @@ struct StaffingPage {
     to: String,
     sessions: Vec<SessionView>,
     short: usize,
-    staff: Vec<iop_app::staffing::StaffView>,
+    staff: Vec<iop_app::org::staffing::StaffView>,
     can_manage: bool,
     error: Option<String>,
 }

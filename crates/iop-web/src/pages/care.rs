@@ -11,9 +11,9 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use iop_app::individual::{IndividualNoteInput, NewAppointment};
-use iop_app::outcomes::InstrumentOutcome;
-use iop_app::treatment::{Goal, Objective, Problem, TreatmentPlanContent};
+use iop_app::clinical::individual::{IndividualNoteInput, NewAppointment};
+use iop_app::clinical::outcomes::InstrumentOutcome;
+use iop_app::clinical::treatment::{Goal, Objective, Problem, TreatmentPlanContent};
 use iop_app::AppError;
 use serde::Deserialize;
 
@@ -155,7 +155,10 @@ fn objectives(text: &str) -> Result<Vec<Objective>, AppError> {
             })?;
             Ok(Objective {
                 objective: what.trim().to_string(),
-                target_date: iop_app::calendar::parse_date(date, "an objective's target date")?,
+                target_date: iop_app::calendar::sessions::parse_date(
+                    date,
+                    "an objective's target date",
+                )?,
             })
         })
         .collect()

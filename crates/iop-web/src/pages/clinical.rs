@@ -10,9 +10,11 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use iop_app::chart::Chart;
-use iop_app::clinical::{Mark, NoteInput, Roster, MARKS};
-use iop_app::session_form::SessionForm;
+use iop_app::clinical::attendance::{Mark, MARKS};
+use iop_app::clinical::chart::Chart;
+use iop_app::clinical::notes::NoteInput;
+use iop_app::clinical::roster::Roster;
+use iop_app::clinical::session_form::SessionForm;
 use iop_app::AppError;
 use serde::Deserialize;
 
@@ -219,7 +221,7 @@ struct ChartPage {
     measures: Vec<iop_app::iop_store::measures::MeasureRow>,
     screens: Vec<(
         iop_app::iop_store::measures::DrugScreenRow,
-        Vec<iop_app::measures::SubstanceResult>,
+        Vec<iop_app::clinical::measures::SubstanceResult>,
     )>,
     instruments: &'static [(&'static str, &'static str, usize)],
     occasions: &'static [&'static str],
@@ -229,7 +231,7 @@ struct ChartPage {
     notice: Option<String>,
     my_staff: Option<String>,
     proposals: Vec<String>,
-    staff: Vec<iop_app::staffing::StaffView>,
+    staff: Vec<iop_app::org::staffing::StaffView>,
     error: Option<String>,
 }
 
@@ -284,8 +286,8 @@ pub(crate) async fn chart_page(
         c,
         measures,
         screens,
-        instruments: iop_app::measures::INSTRUMENTS,
-        occasions: iop_app::measures::OCCASIONS,
+        instruments: iop_app::clinical::measures::INSTRUMENTS,
+        occasions: iop_app::clinical::measures::OCCASIONS,
         today,
         writer,
         notice,
@@ -326,7 +328,7 @@ pub async fn add_measure(
     let pid = id.clone();
     let result = state
         .run(caller.ctx.clone(), move |app, ctx| {
-            let taken_on = iop_app::calendar::parse_date(&f.taken_on, "the date")?;
+            let taken_on = iop_app::calendar::sessions::parse_date(&f.taken_on, "the date")?;
             let items = f
                 .items
                 .split([',', ' '])
@@ -340,7 +342,7 @@ pub async fn add_measure(
             app.record_measure(
                 ctx,
                 &pid,
-                iop_app::measures::NewMeasure {
+                iop_app::clinical::measures::NewMeasure {
                     instrument: f.instrument,
                     occasion: f.occasion,
                     taken_on,
@@ -411,7 +413,7 @@ pub async fn trend_svg(
 struct PlanPage {
     name: String,
     mrn: String,
-    plan: Option<iop_app::plans::PlanVersion>,
+    plan: Option<iop_app::clinical::plans::PlanVersion>,
 }
 
 /// The latest relapse prevention plan on one printable page.

@@ -10,7 +10,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use iop_app::calendar::parse_date;
+use iop_app::calendar::sessions::parse_date;
 use iop_app::iop_store::calendar::ClosureRow;
 use iop_app::policy::allows;
 use iop_app::{Action, AppError};

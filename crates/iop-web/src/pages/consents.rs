@@ -11,9 +11,11 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use iop_app::consents::{ConsentOverview, ConsentView, NewConsent, NewRecipient, NewRelated};
+use iop_app::consent::consents::{
+    ConsentOverview, ConsentView, NewConsent, NewRecipient, NewRelated,
+};
+use iop_app::consent::release::{ReleaseRequest, ReleasedDocument};
 use iop_app::iop_store::consents::DisclosureRow;
-use iop_app::release::{ReleaseRequest, ReleasedDocument};
 use iop_app::AppError;
 use iop_domain::consent::{InfoKind, NOTICE};
 
@@ -187,7 +189,7 @@ pub async fn record(
                 signature,
                 representative: (!rep.is_empty()).then_some((rep, authority)),
                 signed_on: (!signed_on.is_empty())
-                    .then(|| iop_app::calendar::parse_date(&signed_on, "the date signed"))
+                    .then(|| iop_app::calendar::sessions::parse_date(&signed_on, "the date signed"))
                     .transpose()?,
             };
             app.record_consent(ctx, &pid, n).map(|_| ())

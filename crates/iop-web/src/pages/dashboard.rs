@@ -7,7 +7,7 @@ use crate::{blocking, AppState};
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use iop_app::org::ProgramOverview;
+use iop_app::org::read::ProgramOverview;
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]
@@ -15,12 +15,12 @@ struct DashboardPage {
     shell: Shell,
     programs: Vec<ProgramOverview>,
     alerts: Vec<iop_app::iop_store::measures::AlertRow>,
-    due: Vec<iop_app::reminders::Due>,
+    due: Vec<iop_app::clinical::reminders::Due>,
     /// (session id, date, kind) of groups the clinician led whose note is unsigned.
     notes_due: Vec<(String, String, String)>,
     /// Patient id → "Name (MRN)" for the alerts.
     alert_names: std::collections::HashMap<String, String>,
-    cosign: Vec<iop_app::cosign::AwaitingCosign>,
+    cosign: Vec<iop_app::clinical::cosign::AwaitingCosign>,
 }
 
 pub async fn home() -> Response {

@@ -14,8 +14,8 @@ use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use iop_app::auth::Credentials;
-use iop_app::secret::{constant_time_eq, random_token};
+use iop_app::accounts::auth::Credentials;
+use iop_app::accounts::secret::{constant_time_eq, random_token};
 use iop_app::AppError;
 use serde::Deserialize;
 
@@ -142,7 +142,7 @@ pub async fn submit(
                 StatusCode::TOO_MANY_REQUESTS => {
                     "Too many failed attempts. Wait 15 minutes, then try again."
                 }
-                _ => iop_app::auth::BAD_CREDENTIALS,
+                _ => iop_app::accounts::auth::BAD_CREDENTIALS,
             };
             let page = LoginPage {
                 csrf: random_token(),

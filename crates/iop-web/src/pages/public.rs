@@ -10,8 +10,8 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use iop_app::admissions::CallbackRequest;
-use iop_app::org::ProgramOverview;
+use iop_app::admissions::inquiries::CallbackRequest;
+use iop_app::org::read::ProgramOverview;
 use iop_app::AppError;
 use serde::Deserialize;
 

@@ -12,10 +12,10 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use iop_app::calendar::parse_date;
-use iop_app::org::ProgramOverview;
+use iop_app::calendar::sessions::parse_date;
+use iop_app::org::read::ProgramOverview;
+use iop_app::org::staffing::{BulkAssign, NewStaff, StaffView, CREDENTIALS};
 use iop_app::policy::allows;
-use iop_app::staffing::{BulkAssign, NewStaff, StaffView, CREDENTIALS};
 use iop_app::{Action, AppError};
 use serde::Deserialize;
 

@@ -387,7 +387,7 @@ async fn releases_carry_the_notice_and_every_disclosure_reaches_the_accounting()
         };
         let intact = app.verify_disclosure_log(|_, _| {}).expect("verify");
         assert!(
-            matches!(intact, iop_app::audit::VerifyOutcome::Intact { rows } if rows >= 2),
+            matches!(intact, iop_app::audit::chain::VerifyOutcome::Intact { rows } if rows >= 2),
             "{intact:?}"
         );
         let refused = diesel::sql_query("UPDATE disclosure_log SET purpose = 'x' WHERE seq = 1")
@@ -403,7 +403,7 @@ async fn releases_carry_the_notice_and_every_disclosure_reaches_the_accounting()
     assert!(
         matches!(
             outcome,
-            iop_app::audit::VerifyOutcome::Broken { seq: 2, .. }
+            iop_app::audit::chain::VerifyOutcome::Broken { seq: 2, .. }
         ),
         "{outcome:?}"
     );

@@ -2,7 +2,7 @@
 
 use crate::common::{Auth, TestApp};
 use axum::http::StatusCode;
-use iop_app::audit::VerifyOutcome;
+use iop_app::audit::chain::VerifyOutcome;
 
 #[tokio::test]
 async fn sign_ins_failures_and_account_changes_are_in_the_audit_log_and_the_chain_verifies() {

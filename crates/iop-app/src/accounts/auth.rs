@@ -1,0 +1,403 @@
+//! Signing in and out, sessions, API tokens and the second factor.
+
+use crate::accounts::secret::{constant_time_eq, random_token, token_hash};
+use crate::audit::{record, record_as, Event};
+use crate::ctx::{Actor, Ctx, RequestMeta};
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use iop_domain::security::{is_idle_expired, locked_until, LOCKOUT};
+use iop_domain::time::{parse_stored, stored};
+use iop_domain::{Email, Role, TokenId, UserId};
+use iop_store::sessions::{self, WebSessionRow};
+use iop_store::tokens::{self, TokenRow};
+use iop_store::users::UserRow;
+use jiff::{SignedDuration, Timestamp};
+
+/// The one answer for a wrong email, a wrong password, a wrong code or a disabled
+/// account, so the form cannot be used to find out who has an account.
+pub const BAD_CREDENTIALS: &str = "The email, password or code is not right.";
+
+/// How often a session's last-seen time is written: idle logoff needs minutes, not
+/// milliseconds, and a write per page view would be wasted.
+const TOUCH_EVERY: SignedDuration = SignedDuration::from_secs(30);
+
+pub fn hash_password(password: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(format!("argon2: {e}")))
+}
+
+fn verify_password(password: &str, stored_hash: &str) -> bool {
+    PasswordHash::new(stored_hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Spends the same argon2 work as a real check, so an unknown email takes as long as a known one.
+fn burn_password_check(password: &str) {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let dummy =
+        DUMMY.get_or_init(|| hash_password("dummy password for timing").unwrap_or_default());
+    let _ = verify_password(password, dummy);
+}
+
+pub fn actor_of(row: &UserRow) -> Result<Actor> {
+    Ok(Actor {
+        user_id: row
+            .id
+            .parse()
+            .map_err(|_| AppError::Internal(format!("user {} has a bad id", row.id)))?,
+        role: row
+            .role
+            .parse::<Role>()
+            .map_err(|_| AppError::Internal(format!("user {} has an unknown role", row.id)))?,
+        email: row.email.clone(),
+        display_name: row.display_name.clone(),
+    })
+}
+
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+    pub totp_code: Option<String>,
+}
+
+/// A new web session: the cookie value (given to the browser once) and its CSRF token.
+pub struct NewSession {
+    pub cookie_value: String,
+    pub csrf_token: String,
+    pub actor: Actor,
+}
+
+pub struct IssuedToken {
+    pub id: TokenId,
+    pub token: String,
+    pub expires_at: Timestamp,
+}
+
+/// The session behind a cookie, once checked.
+pub struct SessionInfo {
+    pub actor: Actor,
+    pub csrf_token: String,
+}
+
+fn totp_matches(secret_b32: &str, code: &str, now: Timestamp) -> bool {
+    let Ok(secret) = totp_rs::Secret::Encoded(secret_b32.to_string()).to_bytes() else {
+        return false;
+    };
+    let Ok(totp) = totp_rs::TOTP::new(
+        totp_rs::Algorithm::SHA1,
+        6,
+        1,
+        30,
+        secret,
+        None,
+        "iop".into(),
+    ) else {
+        return false;
+    };
+    let t = u64::try_from(now.as_second()).unwrap_or(0);
+    totp.check(code.trim(), t)
+}
+
+impl App {
+    /// Checks credentials with throttling. Every outcome is audited.
+    fn check_credentials(&self, meta: &RequestMeta, creds: &Credentials) -> Result<UserRow> {
+        let email_key = format!("email:{}", creds.email.trim().to_lowercase());
+        let ip_key = meta.ip.as_ref().map(|ip| format!("ip:{ip}"));
+        let since = stored(meta.now.checked_sub(LOCKOUT).unwrap_or(meta.now));
+
+        // Throttle first: a locked account or address gets no password check at all.
+        let keys: Vec<&str> = std::iter::once(email_key.as_str())
+            .chain(ip_key.as_deref())
+            .collect();
+        let lock = self.store.read(|c| {
+            let mut until: Option<Timestamp> = None;
+            for key in &keys {
+                let times: Vec<Timestamp> = sessions::failures_since(c, key, &since)?
+                    .iter()
+                    .filter_map(|s| parse_stored(s))
+                    .collect();
+                until = until.max(locked_until(&times, meta.now));
+            }
+            Ok::<_, AppError>(until)
+        })?;
+        if let Some(until) = lock {
+            self.store.write(|c| {
+                record_as(
+                    c,
+                    meta,
+                    None,
+                    None,
+                    Event::ok("auth.login").outcome("throttled"),
+                )
+            })?;
+            return Err(AppError::Throttled {
+                retry_after: until.strftime("%Y-%m-%d %H:%M").to_string(),
+            });
+        }
+
+        let user = match Email::parse(&creds.email) {
+            Ok(email) => self
+                .store
+                .read(|c| iop_store::users::by_email(c, email.as_str()).map_err(AppError::from))?,
+            Err(_) => None,
+        };
+        let ok = match &user {
+            Some(u) => {
+                let pw_ok = verify_password(&creds.password, &u.password_hash);
+                let code_ok = match &u.totp_secret {
+                    None => true,
+                    Some(secret) => creds
+                        .totp_code
+                        .as_deref()
+                        .is_some_and(|code| totp_matches(secret, code, meta.now)),
+                };
+                pw_ok && code_ok && u.disabled_at.is_none()
+            }
+            None => {
+                burn_password_check(&creds.password);
+                false
+            }
+        };
+        let actor_id = user.as_ref().map(|u| u.id.as_str());
+        let actor_role = user.as_ref().map(|u| u.role.as_str());
+        if !ok {
+            self.store.write(|c| {
+                let at = stored(meta.now);
+                for key in &keys {
+                    sessions::record_failure(c, key, &at)?;
+                }
+                record_as(
+                    c,
+                    meta,
+                    actor_id,
+                    actor_role,
+                    Event::ok("auth.login").outcome("denied"),
+                )
+            })?;
+            return Err(AppError::Unauthenticated(BAD_CREDENTIALS.into()));
+        }
+        user.ok_or_else(|| AppError::Unauthenticated(BAD_CREDENTIALS.into()))
+    }
+
+    /// Signs in to the web pages.
+    pub fn login(&self, meta: &RequestMeta, creds: &Credentials) -> Result<NewSession> {
+        let user = self.check_credentials(meta, creds)?;
+        let actor = actor_of(&user)?;
+        let cookie_value = random_token();
+        let csrf_token = random_token();
+        let now = stored(meta.now);
+        let row = WebSessionRow {
+            id_hash: token_hash(&cookie_value),
+            user_id: user.id.clone(),
+            csrf_token: csrf_token.clone(),
+            created_at: now.clone(),
+            last_seen_at: now,
+            ended_at: None,
+        };
+        self.store.write(|c| {
+            sessions::insert(c, &row)?;
+            record_as(
+                c,
+                meta,
+                Some(&user.id),
+                Some(&user.role),
+                Event::ok("auth.login"),
+            )
+        })?;
+        Ok(NewSession {
+            cookie_value,
+            csrf_token,
+            actor,
+        })
+    }
+
+    /// The session behind a cookie value, or `None` when it is unknown, ended, idle too
+    /// long or its account is disabled. An idle session is ended here (automatic logoff).
+    pub fn session(&self, meta: &RequestMeta, cookie_value: &str) -> Result<Option<SessionInfo>> {
+        let id_hash = token_hash(cookie_value);
+        let Some((sess, user)) = self
+            .store
+            .read(|c| sessions::open_with_user(c, &id_hash).map_err(AppError::from))?
+        else {
+            return Ok(None);
+        };
+        let last_seen = parse_stored(&sess.last_seen_at).unwrap_or(Timestamp::UNIX_EPOCH);
+        if user.disabled_at.is_some()
+            || is_idle_expired(last_seen, meta.now, self.settings.idle_timeout)
+        {
+            self.store.write(|c| {
+                if sessions::end(c, &id_hash, &stored(meta.now))? {
+                    let why = if user.disabled_at.is_some() {
+                        "account_disabled"
+                    } else {
+                        "idle_timeout"
+                    };
+                    record_as(
+                        c,
+                        meta,
+                        Some(&user.id),
+                        Some(&user.role),
+                        Event::ok("auth.logout").detail(serde_json::json!({ "reason": why })),
+                    )?;
+                }
+                Ok::<_, AppError>(())
+            })?;
+            return Ok(None);
+        }
+        if meta.now.duration_since(last_seen) > TOUCH_EVERY {
+            self.store.write(|c| {
+                sessions::touch(c, &id_hash, &stored(meta.now)).map_err(AppError::from)
+            })?;
+        }
+        Ok(Some(SessionInfo {
+            actor: actor_of(&user)?,
+            csrf_token: sess.csrf_token,
+        }))
+    }
+
+    pub fn logout(&self, ctx: &Ctx, cookie_value: &str) -> Result<()> {
+        let id_hash = token_hash(cookie_value);
+        self.store.write(|c| {
+            if sessions::end(c, &id_hash, &stored(ctx.now()))? {
+                record(
+                    c,
+                    ctx,
+                    Event::ok("auth.logout").detail(serde_json::json!({ "reason": "user" })),
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// `POST /api/v1/auth/token`: a bearer token for the API.
+    pub fn issue_api_token(&self, meta: &RequestMeta, creds: &Credentials) -> Result<IssuedToken> {
+        let user = self.check_credentials(meta, creds)?;
+        let ctx = Ctx::staff(actor_of(&user)?, meta.clone());
+        self.create_token_for(&ctx, &user.id, "api sign-in", self.settings.api_token_ttl)
+    }
+
+    /// Creates a token for `user_id` (the caller's own, or anyone's from the CLI).
+    pub fn create_token_for(
+        &self,
+        ctx: &Ctx,
+        user_id: &str,
+        name: &str,
+        ttl: SignedDuration,
+    ) -> Result<IssuedToken> {
+        ctx.require(Action::ManageOwnTokens)?;
+        if ctx
+            .actor()
+            .is_some_and(|a| a.user_id.to_string() != user_id)
+        {
+            return Err(AppError::Forbidden("create tokens for another account"));
+        }
+        if ttl <= SignedDuration::ZERO || ttl > SignedDuration::from_hours(24 * 366) {
+            return Err(AppError::Invalid(
+                "a token must last between one minute and 366 days".into(),
+            ));
+        }
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(AppError::Invalid(
+                "give the token a name of 1 to 100 characters".into(),
+            ));
+        }
+        let token = format!("iop_{}", random_token());
+        let id = TokenId::new_v7();
+        let expires_at = ctx
+            .now()
+            .checked_add(ttl)
+            .map_err(|e| AppError::Invalid(e.to_string()))?;
+        let row = TokenRow {
+            id: id.to_string(),
+            user_id: user_id.to_string(),
+            token_hash: token_hash(&token),
+            name: name.to_string(),
+            created_at: stored(ctx.now()),
+            expires_at: stored(expires_at),
+            revoked_at: None,
+        };
+        self.store.write(|c| {
+            if iop_store::users::by_id(c, user_id)?.is_none() {
+                return Err(AppError::NotFound(format!("user {user_id}")));
+            }
+            tokens::insert(c, &row)?;
+            let subject = format!("token:{id}");
+            record(
+                c,
+                ctx,
+                Event::ok("token.create")
+                    .subject(&subject)
+                    .detail(serde_json::json!({ "user_id": user_id })),
+            )
+        })?;
+        Ok(IssuedToken {
+            id,
+            token,
+            expires_at,
+        })
+    }
+
+    /// The account behind a bearer token, or `None` when unknown, revoked, expired or disabled.
+    pub fn token_actor(&self, meta: &RequestMeta, token: &str) -> Result<Option<Actor>> {
+        let found = self
+            .store
+            .read(|c| tokens::by_hash_with_user(c, &token_hash(token)).map_err(AppError::from))?;
+        let Some((tok, user)) = found else {
+            return Ok(None);
+        };
+        let expired = parse_stored(&tok.expires_at).is_none_or(|exp| exp <= meta.now);
+        if tok.revoked_at.is_some() || expired || user.disabled_at.is_some() {
+            return Ok(None);
+        }
+        actor_of(&user).map(Some)
+    }
+
+    /// Revokes a token: the owner may revoke their own, an admin (or the CLI) any.
+    pub fn revoke_token(&self, ctx: &Ctx, token_id: &str) -> Result<()> {
+        ctx.require(Action::ManageOwnTokens)?;
+        self.store.write(|c| {
+            let tok = tokens::by_id(c, token_id)?
+                .ok_or_else(|| AppError::NotFound(format!("token {token_id}")))?;
+            if let Some(a) = ctx.actor() {
+                if a.user_id.to_string() != tok.user_id && a.role != Role::Admin {
+                    return Err(AppError::NotFound(format!("token {token_id}")));
+                }
+            }
+            if !tokens::revoke(c, token_id, &stored(ctx.now()))? {
+                return Err(AppError::Conflict(format!(
+                    "token {token_id} was already revoked"
+                )));
+            }
+            let subject = format!("token:{token_id}");
+            record(c, ctx, Event::ok("token.revoke").subject(&subject))
+        })
+    }
+
+    /// Checks a form's CSRF token against the session's.
+    pub fn csrf_ok(session: &SessionInfo, submitted: &str) -> bool {
+        constant_time_eq(&session.csrf_token, submitted)
+    }
+
+    pub fn user_id_for_email(&self, email: &str) -> Result<UserId> {
+        let email = Email::parse(email)?;
+        let row = self
+            .store
+            .read(|c| iop_store::users::by_email(c, email.as_str()).map_err(AppError::from))?
+            .ok_or_else(|| AppError::NotFound(format!("an account with the email {email}")))?;
+        row.id
+            .parse()
+            .map_err(|_| AppError::Internal("bad user id".into()))
+    }
+}

@@ -1,0 +1,5 @@
+//! Staff accounts, signing in, sessions, tokens and the second factor.
+
+pub mod auth;
+pub mod secret;
+pub mod users;

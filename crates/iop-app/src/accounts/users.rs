@@ -1,0 +1,208 @@
+//! Staff accounts: add, change role, disable, enable, second factor.
+
+use crate::accounts::auth::hash_password;
+use crate::audit::{record, Event};
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_domain::time::stored;
+use iop_domain::{Email, Password, Role, UserId};
+use iop_store::sessions;
+use iop_store::users::{self, UserRow};
+
+pub struct NewUser {
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password: String,
+}
+
+/// What pages and the API show of an account: never the hash or the TOTP secret.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct UserView {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub totp_enabled: bool,
+    pub created_at: String,
+}
+
+impl From<&UserRow> for UserView {
+    fn from(r: &UserRow) -> Self {
+        Self {
+            id: r.id.clone(),
+            email: r.email.clone(),
+            display_name: r.display_name.clone(),
+            role: r.role.parse().unwrap_or(Role::Counselor),
+            disabled: r.disabled_at.is_some(),
+            totp_enabled: r.totp_secret.is_some(),
+            created_at: r.created_at.clone(),
+        }
+    }
+}
+
+fn clean_name(raw: &str) -> Result<String> {
+    let name = raw.trim();
+    if name.is_empty() || name.chars().count() > 120 || name.chars().any(char::is_control) {
+        return Err(AppError::Invalid(
+            "give a display name of 1 to 120 characters".into(),
+        ));
+    }
+    Ok(name.to_string())
+}
+
+impl App {
+    pub fn add_user(&self, ctx: &Ctx, new: NewUser) -> Result<UserId> {
+        ctx.require(Action::ManageUsers)?;
+        let email = Email::parse(&new.email)?;
+        let password = Password::new(new.password)?;
+        let display_name = clean_name(&new.display_name)?;
+        let id = UserId::new_v7();
+        let row = UserRow {
+            id: id.to_string(),
+            email: email.as_str().to_string(),
+            display_name,
+            role: new.role.as_str().to_string(),
+            password_hash: hash_password(password.expose())?,
+            totp_secret: None,
+            disabled_at: None,
+            created_at: stored(ctx.now()),
+        };
+        self.store.write(|c| {
+            if users::by_email(c, email.as_str())?.is_some() {
+                return Err(AppError::Duplicate {
+                    table: "users".into(),
+                    field: "email".into(),
+                });
+            }
+            users::insert(c, &row)?;
+            let subject = format!("user:{id}");
+            record(
+                c,
+                ctx,
+                Event::ok("user.add")
+                    .subject(&subject)
+                    .detail(serde_json::json!({ "role": new.role.as_str() })),
+            )
+        })?;
+        Ok(id)
+    }
+
+    fn find_user(c: &mut iop_store::DbConn, email: &Email) -> Result<UserRow> {
+        users::by_email(c, email.as_str())?
+            .ok_or_else(|| AppError::NotFound(format!("an account with the email {email}")))
+    }
+
+    pub fn set_user_role(&self, ctx: &Ctx, email: &str, role: Role) -> Result<()> {
+        ctx.require(Action::ManageUsers)?;
+        let email = Email::parse(email)?;
+        self.store.write(|c| {
+            let user = Self::find_user(c, &email)?;
+            users::set_role(c, &user.id, role.as_str())?;
+            // A new role must take effect now, not at the next sign-in.
+            sessions::end_all_for_user(c, &user.id, &stored(ctx.now()))?;
+            let subject = format!("user:{}", user.id);
+            record(
+                c,
+                ctx,
+                Event::ok("user.set_role")
+                    .subject(&subject)
+                    .detail(serde_json::json!({ "from": user.role, "to": role.as_str() })),
+            )
+        })
+    }
+
+    pub fn set_user_disabled(&self, ctx: &Ctx, email: &str, disabled: bool) -> Result<()> {
+        ctx.require(Action::ManageUsers)?;
+        let email = Email::parse(email)?;
+        self.store.write(|c| {
+            let user = Self::find_user(c, &email)?;
+            if ctx
+                .actor()
+                .is_some_and(|a| a.user_id.to_string() == user.id)
+                && disabled
+            {
+                return Err(AppError::Conflict(
+                    "you cannot disable your own account".into(),
+                ));
+            }
+            let at = stored(ctx.now());
+            users::set_disabled(c, &user.id, disabled.then_some(at.as_str()))?;
+            if disabled {
+                sessions::end_all_for_user(c, &user.id, &at)?;
+            }
+            let subject = format!("user:{}", user.id);
+            let action = if disabled {
+                "user.disable"
+            } else {
+                "user.enable"
+            };
+            record(c, ctx, Event::ok(action).subject(&subject))
+        })
+    }
+
+    pub fn set_user_password(&self, ctx: &Ctx, email: &str, password: String) -> Result<()> {
+        ctx.require(Action::ManageUsers)?;
+        let email = Email::parse(email)?;
+        let password = Password::new(password)?;
+        let hash = hash_password(password.expose())?;
+        self.store.write(|c| {
+            let user = Self::find_user(c, &email)?;
+            users::set_password_hash(c, &user.id, &hash)?;
+            sessions::end_all_for_user(c, &user.id, &stored(ctx.now()))?;
+            let subject = format!("user:{}", user.id);
+            record(c, ctx, Event::ok("user.set_password").subject(&subject))
+        })
+    }
+
+    /// Turns on the second factor and returns the `otpauth://` URI to put in an
+    /// authenticator app. Shown once; only the account holder should see it.
+    pub fn enable_totp(&self, ctx: &Ctx, email: &str) -> Result<String> {
+        ctx.require(Action::ManageUsers)?;
+        let email = Email::parse(email)?;
+        let secret = totp_rs::Secret::generate_secret();
+        let encoded = secret.to_encoded().to_string();
+        let bytes = secret
+            .to_bytes()
+            .map_err(|e| AppError::Internal(format!("totp: {e}")))?;
+        let totp = totp_rs::TOTP::new(
+            totp_rs::Algorithm::SHA1,
+            6,
+            1,
+            30,
+            bytes,
+            Some("iop".into()),
+            email.to_string(),
+        )
+        .map_err(|e| AppError::Internal(format!("totp: {e}")))?;
+        self.store.write(|c| {
+            let user = Self::find_user(c, &email)?;
+            users::set_totp_secret(c, &user.id, Some(&encoded))?;
+            let subject = format!("user:{}", user.id);
+            record(c, ctx, Event::ok("user.totp_enable").subject(&subject))
+        })?;
+        Ok(totp.get_url())
+    }
+
+    pub fn disable_totp(&self, ctx: &Ctx, email: &str) -> Result<()> {
+        ctx.require(Action::ManageUsers)?;
+        let email = Email::parse(email)?;
+        self.store.write(|c| {
+            let user = Self::find_user(c, &email)?;
+            users::set_totp_secret(c, &user.id, None)?;
+            let subject = format!("user:{}", user.id);
+            record(c, ctx, Event::ok("user.totp_disable").subject(&subject))
+        })
+    }
+
+    pub fn list_users(&self, ctx: &Ctx) -> Result<Vec<UserView>> {
+        ctx.require(Action::ViewUsers)?;
+        let rows = self
+            .store
+            .read(|c| users::list(c).map_err(AppError::from))?;
+        Ok(rows.iter().map(UserView::from).collect())
+    }
+}

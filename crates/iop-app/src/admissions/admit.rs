@@ -1,0 +1,272 @@
+//! Admission: the patient (with a new MRN) and the episode of care on a track, after the
+//! staff-ratio check. What happens to the episode afterwards is in `episodes.rs`.
+
+use crate::admissions::inquiries::{check_phone, move_status};
+use crate::audit::{record, Event};
+use crate::calendar::sessions::{load_program, parse_date, session_views, SessionView};
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_domain::admissions::InquiryStatus;
+use iop_domain::calendar::{parse_weekdays, plan, planned_end, Closure, SessionKind, TrackPattern};
+use iop_domain::icd10::Icd10;
+use iop_domain::ratio::staffing;
+use iop_domain::time::stored;
+use iop_store::admissions as inq;
+use iop_store::calendar as cal;
+use iop_store::episodes::{self, EpisodeRow, EpisodeTrackRow, PatientRow};
+use iop_store::DbConn;
+use jiff::civil::Date;
+use rand::Rng;
+
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdmitInput {
+    pub legal_first_name: String,
+    pub legal_last_name: String,
+    pub preferred_name: Option<String>,
+    pub date_of_birth: String,
+    pub phone: String,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub emergency_contact_name: String,
+    pub emergency_contact_phone: String,
+    pub program_id: String,
+    pub track_id: String,
+    pub admit_date: String,
+    pub primary_counselor_id: String,
+    /// ICD-10-CM codes F10–F19, principal first.
+    pub diagnoses: Vec<String>,
+    /// A clinical director may admit past the ratio, with a reason.
+    pub ratio_override_reason: Option<String>,
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Admitted {
+    pub patient_id: String,
+    pub episode_id: String,
+    pub mrn: String,
+    pub planned_end_date: String,
+}
+
+fn name(v: &str, what: &str) -> Result<String> {
+    let v = v.trim();
+    if v.is_empty() || v.chars().count() > 60 || v.chars().any(char::is_control) {
+        return Err(AppError::Invalid(format!(
+            "{what} must have 1 to 60 characters"
+        )));
+    }
+    Ok(v.to_string())
+}
+
+/// The sessions from `from` to `to` that one more patient on `track` would push past
+/// the ratio: "the Mon/Wed/Thu core group on 2026-12-02 (session …) needs 1 more".
+pub(crate) fn ratio_problems(
+    c: &mut DbConn,
+    program_id: &str,
+    track_id: &str,
+    from: Date,
+    to: Date,
+) -> Result<Vec<String>> {
+    let max = iop_store::org::programs(c)?
+        .iter()
+        .find(|p| p.id == program_id)
+        .map(|p| p.max_patients_per_facilitator)
+        .unwrap_or(6);
+    let max = u32::try_from(max).unwrap_or(6);
+    let views: Vec<SessionView> = session_views(c, Some(program_id), from, to)?;
+    Ok(views
+        .iter()
+        .filter(|s| s.status == "scheduled")
+        .filter(|s| {
+            s.kind == SessionKind::Family
+                || (s.kind == SessionKind::Core && s.track_id.as_deref() == Some(track_id))
+        })
+        .filter_map(|s| {
+            let more = staffing(
+                s.expected_roster + 1,
+                u32::try_from(s.facilitators.len()).unwrap_or(0),
+                max,
+            )
+            .more();
+            (more > 0).then(|| {
+                let group = s
+                    .track_name
+                    .as_ref()
+                    .map(|t| format!("{t} {} group", s.kind))
+                    .unwrap_or_else(|| format!("{} group", s.kind));
+                format!(
+                    "the {group} on {} (session {}) would need {more} more facilitator(s)",
+                    s.local_date, s.id
+                )
+            })
+        })
+        .collect())
+}
+
+fn new_mrn(c: &mut DbConn) -> Result<String> {
+    let mut rng = rand::thread_rng();
+    for _ in 0..10 {
+        let mrn = format!("MRN{:07}", rng.gen_range(0..10_000_000));
+        if !episodes::mrn_taken(c, &mrn)? {
+            return Ok(mrn);
+        }
+    }
+    Err(AppError::Internal("could not find a free MRN".into()))
+}
+
+impl App {
+    /// Admits the person behind an inquiry: creates the patient (with a new MRN) and the
+    /// episode on a track from the admit date. Refused, naming the sessions, when one
+    /// more patient would break the staff ratio, unless a clinical director overrides
+    /// with a reason.
+    pub fn admit(&self, ctx: &Ctx, inquiry_id: &str, a: AdmitInput) -> Result<Admitted> {
+        ctx.require(Action::AdmitPatient)?;
+        let first = name(&a.legal_first_name, "the legal first name")?;
+        let last = name(&a.legal_last_name, "the legal last name")?;
+        let preferred = a
+            .preferred_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| name(s, "the preferred name"))
+            .transpose()?;
+        let dob = parse_date(&a.date_of_birth, "the date of birth")?;
+        let admit = parse_date(&a.admit_date, "the admit date")?;
+        let phone = check_phone(&a.phone)?;
+        let ec_name = name(&a.emergency_contact_name, "the emergency contact's name")?;
+        let ec_phone = check_phone(&a.emergency_contact_phone)?;
+        let email = a
+            .email
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|e| iop_domain::Email::parse(e).map(|e| e.to_string()))
+            .transpose()?;
+        let address = a
+            .address
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| s.chars().take(300).collect::<String>());
+        if a.diagnoses.is_empty() {
+            return Err(AppError::Invalid(
+                "give at least one diagnosis (ICD-10-CM F10–F19)".into(),
+            ));
+        }
+        let dx: Vec<Icd10> = a
+            .diagnoses
+            .iter()
+            .map(|d| Icd10::parse(d).map_err(|e| AppError::Invalid(e.to_string())))
+            .collect::<Result<_>>()?;
+        let override_reason = a
+            .ratio_override_reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
+        if override_reason.is_some() {
+            ctx.require(Action::OverrideRatio)?;
+        }
+        self.store.write(|c| {
+            let mut row = inq::by_id(c, inquiry_id)?.ok_or_else(|| AppError::NotFound(format!("inquiry {inquiry_id}")))?;
+            let status: InquiryStatus = row.status.parse().map_err(|_| AppError::Internal("bad inquiry status".into()))?;
+            if !matches!(status, InquiryStatus::Screened | InquiryStatus::Scheduled) {
+                return Err(AppError::Conflict(format!("only a screened inquiry can be admitted; this one is {}", status.label())));
+            }
+            let pc = load_program(c, &a.program_id)?;
+            let track = pc.tracks.iter().find(|t| t.id == a.track_id).ok_or_else(|| AppError::NotFound(format!("track {} in this program", a.track_id)))?;
+            let today = pc.today(ctx.now());
+            let earliest = today.checked_sub(jiff::Span::new().days(14)).unwrap_or(today);
+            let latest = today.checked_add(jiff::Span::new().days(60)).unwrap_or(today);
+            if admit < earliest || admit > latest {
+                return Err(AppError::Invalid(format!("the admit date must be between {earliest} and {latest}")));
+            }
+            let age = (admit - dob).get_days() / 365;
+            if !(12..=110).contains(&age) {
+                return Err(AppError::Invalid("the date of birth gives an age outside 12 to 110".into()));
+            }
+            if cal::staff_by_id(c, &a.primary_counselor_id)?.is_none() {
+                return Err(AppError::NotFound(format!("staff member {}", a.primary_counselor_id)));
+            }
+            // Planned end: the minimum length in group nights, counted past closures.
+            let nights = parse_weekdays(&track.weekdays).map(|d| d.len()).unwrap_or(3);
+            let required = usize::try_from(pc.program.min_weeks).unwrap_or(7) * nights;
+            let horizon = admit.checked_add(jiff::Span::new().weeks(i64::from(pc.program.max_weeks) + 8)).unwrap_or(admit);
+            let closures: Vec<Closure> = cal::closures_of_site(c, &pc.site.id, &admit.to_string(), &horizon.to_string())?
+                .into_iter()
+                .filter_map(|r| r.local_date.parse().ok().map(|d| Closure { date: d, reason: r.reason }))
+                .collect();
+            let patterns: Vec<TrackPattern> = pc.tracks.iter().filter_map(|t| parse_weekdays(&t.weekdays).map(|w| TrackPattern { id: t.id.clone(), weekdays: w })).collect();
+            let planned = plan(&pc.tz, &pc.schedule, &patterns, &closures, admit, horizon).map_err(|e| AppError::Invalid(e.to_string()))?;
+            let end = planned_end(&planned, &track.id, admit, required).unwrap_or(horizon);
+            let problems = ratio_problems(c, &pc.program.id, &track.id, admit, end)?;
+            if !problems.is_empty() && override_reason.is_none() {
+                return Err(AppError::Conflict(format!(
+                    "admitting onto {} would break the 1:{} ratio: {}. Assign facilitators first, or a clinical director may override with a reason.",
+                    track.name, pc.program.max_patients_per_facilitator, problems.join("; ")
+                )));
+            }
+            let now = stored(ctx.now());
+            let patient_id = uuid::Uuid::now_v7().to_string();
+            let mrn = new_mrn(c)?;
+            episodes::insert_patient(c, &PatientRow {
+                id: patient_id.clone(),
+                mrn: mrn.clone(),
+                legal_first_name: first.clone(),
+                legal_last_name: last.clone(),
+                preferred_name: preferred.clone(),
+                date_of_birth: dob.to_string(),
+                created_at: now.clone(),
+                phone: Some(phone.clone()),
+                email: email.clone(),
+                address: address.clone(),
+                emergency_contact_name: Some(ec_name.clone()),
+                emergency_contact_phone: Some(ec_phone.clone()),
+                minor_self_consent: false,
+                sex: "U".into(),
+                address_line: None,
+                city: None,
+                state: None,
+                zip: None,
+            })?;
+            let episode_id = uuid::Uuid::now_v7().to_string();
+            episodes::insert_episode(c, &EpisodeRow {
+                id: episode_id.clone(),
+                patient_id: patient_id.clone(),
+                program_id: pc.program.id.clone(),
+                admit_date: admit.to_string(),
+                planned_end_date: end.to_string(),
+                status: "active".into(),
+                ended_on: None,
+                created_at: now.clone(),
+                inquiry_id: Some(inquiry_id.into()),
+                primary_counselor_id: Some(a.primary_counselor_id.clone()),
+                level_of_care: "2.1".into(),
+                diagnoses: dx.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(","),
+                ratio_override_reason: override_reason.clone(),
+                end_reason: None,
+                end_summary: None,
+                extension_reason: None,
+            })?;
+            episodes::insert_episode_track(c, &EpisodeTrackRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                episode_id: episode_id.clone(),
+                track_id: track.id.clone(),
+                from_date: admit.to_string(),
+                to_date: None,
+            })?;
+            row.patient_id = Some(patient_id.clone());
+            row.program_id = Some(pc.program.id.clone());
+            move_status(c, ctx, &mut row, InquiryStatus::Admitted, None)?;
+            let subject = format!("episode:{episode_id}");
+            let mut event = Event::ok("patient.admit").subject(&subject).detail(serde_json::json!({
+                "track_id": track.id, "admit_date": admit.to_string(), "ratio_override": override_reason.is_some(),
+            }));
+            event.patient_id = Some(&patient_id);
+            record(c, ctx, event)?;
+            Ok(Admitted { patient_id: patient_id.clone(), episode_id: episode_id.clone(), mrn: mrn.clone(), planned_end_date: end.to_string() })
+        })
+    }
+}

@@ -1,0 +1,244 @@
+//! The live census (per program and track) and the admissions funnel.
+
+use crate::calendar::sessions::load_program;
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_domain::admissions::InquiryStatus;
+use iop_domain::metrics::{days_to_first_session, percentile};
+use iop_domain::time::parse_stored;
+use iop_store::{admissions as inq, episodes, org};
+use jiff::civil::Date;
+use std::collections::BTreeMap;
+use strum::IntoEnumIterator;
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct TrackCensus {
+    pub track_id: String,
+    pub track_name: String,
+    pub active: usize,
+    pub starting_soon: usize,
+}
+
+/// One patient in treatment, for clinical staff.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct CensusEntry {
+    pub episode_id: String,
+    pub patient_id: String,
+    pub mrn: String,
+    pub name: String,
+    pub track_id: Option<String>,
+    pub admit_date: String,
+    pub planned_end_date: String,
+    pub weeks: i64,
+    /// At the maximum length without graduating: extend with a reason, graduate or discharge.
+    pub needs_review: bool,
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ProgramCensus {
+    pub program_id: String,
+    pub program_name: String,
+    pub active: usize,
+    pub starting_soon: usize,
+    pub alumni: usize,
+    pub tracks: Vec<TrackCensus>,
+    /// Only for roles that work with episodes.
+    pub patients: Option<Vec<CensusEntry>>,
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct StatusCount {
+    pub status: InquiryStatus,
+    pub label: &'static str,
+    pub count: usize,
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Funnel {
+    pub inquiries: usize,
+    pub by_status: Vec<StatusCount>,
+    pub referred_out_by_reason: Vec<(String, usize)>,
+    pub not_admitted_by_reason: Vec<(String, usize)>,
+    /// Days from first contact to the first session attended.
+    pub days_to_first_session_median: Option<i32>,
+    pub days_to_first_session_p90: Option<i32>,
+    pub measured: usize,
+}
+
+fn reason_head(r: &Option<String>) -> String {
+    let r = r.as_deref().unwrap_or("no reason given");
+    r.split(':').next().unwrap_or(r).trim().to_string()
+}
+
+impl App {
+    pub fn census(&self, ctx: &Ctx) -> Result<Vec<ProgramCensus>> {
+        ctx.require(Action::ViewCensus)?;
+        let clinical = ctx.require(Action::ManageEpisodes).is_ok();
+        self.store.read(|c| {
+            let programs = org::programs(c)?;
+            let ids: Vec<String> = programs.iter().map(|p| p.id.clone()).collect();
+            // Three queries for every program together, not a few per patient.
+            let mut spans = crate::calendar::sessions::episode_spans(c, &ids)?;
+            let mut patients: std::collections::HashMap<String, Vec<_>> =
+                std::collections::HashMap::new();
+            let mut open: std::collections::HashMap<String, String> =
+                std::collections::HashMap::new();
+            if clinical {
+                for (ep, pt) in episodes::active_with_patients(c, &ids)? {
+                    patients
+                        .entry(ep.program_id.clone())
+                        .or_default()
+                        .push((ep, pt));
+                }
+                open = episodes::open_tracks(c, &ids)?.into_iter().collect();
+            }
+            let sites: std::collections::HashMap<String, iop_store::org::SiteRow> = org::sites(c)?
+                .into_iter()
+                .map(|s| (s.id.clone(), s))
+                .collect();
+            let all_tracks = org::all_tracks(c)?;
+            let mut out = Vec::new();
+            for p in programs {
+                let tz = sites
+                    .get(&p.site_id)
+                    .and_then(|s| jiff::tz::TimeZone::get(&s.time_zone).ok())
+                    .unwrap_or(jiff::tz::TimeZone::UTC);
+                let today = ctx.now().to_zoned(tz).date();
+                let program_tracks: Vec<&iop_store::org::TrackRow> =
+                    all_tracks.iter().filter(|t| t.program_id == p.id).collect();
+                let spans = spans.remove(&p.id).unwrap_or_default();
+                let active = spans.iter().filter(|e| e.in_treatment_on(today)).count();
+                let soon = spans
+                    .iter()
+                    .filter(|e| {
+                        e.status == iop_domain::roster::EpisodeStatus::Active && e.admit > today
+                    })
+                    .count();
+                let alumni = spans.iter().filter(|e| e.alumnus_on(today)).count();
+                let tracks = program_tracks
+                    .iter()
+                    .map(|t| TrackCensus {
+                        track_id: t.id.clone(),
+                        track_name: t.name.clone(),
+                        active: spans
+                            .iter()
+                            .filter(|e| {
+                                e.in_treatment_on(today) && e.track_on(today) == Some(t.id.as_str())
+                            })
+                            .count(),
+                        starting_soon: spans
+                            .iter()
+                            .filter(|e| {
+                                e.status == iop_domain::roster::EpisodeStatus::Active
+                                    && e.admit > today
+                                    && e.track_on(e.admit) == Some(t.id.as_str())
+                            })
+                            .count(),
+                    })
+                    .collect();
+                let list = clinical.then(|| {
+                    patients
+                        .remove(&p.id)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(ep, pt)| {
+                            let admit: Date = ep.admit_date.parse().unwrap_or(today);
+                            let planned: Date = ep.planned_end_date.parse().unwrap_or(today);
+                            let name = pt.shown_name();
+                            CensusEntry {
+                                needs_review: crate::admissions::episodes::needs_review(
+                                    admit,
+                                    planned,
+                                    ep.extension_reason.is_some(),
+                                    p.max_weeks,
+                                    today,
+                                ),
+                                track_id: open.get(&ep.id).cloned(),
+                                episode_id: ep.id,
+                                patient_id: pt.id,
+                                mrn: pt.mrn,
+                                name,
+                                admit_date: ep.admit_date,
+                                planned_end_date: ep.planned_end_date,
+                                weeks: i64::from((today - admit).get_days().max(0) / 7),
+                            }
+                        })
+                        .collect()
+                });
+                out.push(ProgramCensus {
+                    program_id: p.id.clone(),
+                    program_name: p.name.clone(),
+                    active,
+                    starting_soon: soon,
+                    alumni,
+                    tracks,
+                    patients: list,
+                });
+            }
+            Ok::<_, AppError>(out)
+        })
+    }
+
+    pub fn funnel(&self, ctx: &Ctx) -> Result<Funnel> {
+        ctx.require(Action::ViewCensus)?;
+        self.store.read(|c| {
+            let rows = inq::all(c)?;
+            let by_status = InquiryStatus::iter()
+                .map(|s| StatusCount {
+                    status: s,
+                    label: s.label(),
+                    count: rows.iter().filter(|r| r.status == s.to_string()).count(),
+                })
+                .collect();
+            let mut referred: BTreeMap<String, usize> = BTreeMap::new();
+            let mut not_admitted: BTreeMap<String, usize> = BTreeMap::new();
+            for r in &rows {
+                if r.status == InquiryStatus::ReferredOut.to_string() {
+                    *referred.entry(reason_head(&r.status_reason)).or_default() += 1;
+                } else if r.status == InquiryStatus::NotAdmitted.to_string() {
+                    *not_admitted
+                        .entry(reason_head(&r.status_reason))
+                        .or_default() += 1;
+                }
+            }
+            // Days from first contact to the first session the patient attended.
+            let mut cases: Vec<(Date, Option<Date>)> = Vec::new();
+            for p in org::programs(c)? {
+                let pc = load_program(c, &p.id)?;
+                for (e, _) in episodes::episodes_with_patients(c, &p.id)?
+                    .into_iter()
+                    .filter(|(e, _)| e.inquiry_id.is_some())
+                {
+                    let Some(row) = rows.iter().find(|r| Some(&r.id) == e.inquiry_id.as_ref())
+                    else {
+                        continue;
+                    };
+                    let Some(contact) = parse_stored(&row.first_contact_at)
+                        .map(|t| t.to_zoned(pc.tz.clone()).date())
+                    else {
+                        continue;
+                    };
+                    let first = iop_store::clinical::first_attended_on_or_after(
+                        c,
+                        &e.patient_id,
+                        &e.admit_date,
+                    )?
+                    .and_then(|d| d.parse().ok());
+                    cases.push((contact, first));
+                }
+            }
+            let days = days_to_first_session(&cases);
+            Ok::<_, AppError>(Funnel {
+                inquiries: rows.len(),
+                by_status,
+                referred_out_by_reason: referred.into_iter().collect(),
+                not_admitted_by_reason: not_admitted.into_iter().collect(),
+                days_to_first_session_median: percentile(&days, 50),
+                days_to_first_session_p90: percentile(&days, 90),
+                measured: days.len(),
+            })
+        })
+    }
+}

@@ -1,0 +1,332 @@
+//! The episode after admission: track transfers, graduation (with eligibility),
+//! discharge with its reason, extension past the planned end, and the review flag.
+
+use crate::admissions::admit::ratio_problems;
+use crate::audit::{record, Event};
+use crate::calendar::sessions::load_program;
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_store::calendar as cal;
+use iop_store::episodes::{self, EpisodeTrackRow};
+use jiff::civil::Date;
+
+pub const DISCHARGE_REASONS: &[(&str, &str)] = &[
+    ("completed", "Completed treatment"),
+    ("ama", "Left against advice"),
+    ("administrative", "Administrative discharge"),
+    (
+        "transfer_higher_loc",
+        "Transferred to a higher level of care",
+    ),
+    ("transfer_other", "Transferred to other treatment"),
+    ("incarcerated", "Incarcerated"),
+    ("death", "Death"),
+    ("other", "Other"),
+];
+
+impl App {
+    /// Moves an active episode to another track from a date on: rosters before it stay.
+    pub fn transfer_track(
+        &self,
+        ctx: &Ctx,
+        episode_id: &str,
+        track_id: &str,
+        from: Date,
+    ) -> Result<()> {
+        ctx.require(Action::ManageEpisodes)?;
+        self.store.write(|c| {
+            let ep = episodes::episode_by_id(c, episode_id)?
+                .ok_or_else(|| AppError::NotFound(format!("episode {episode_id}")))?;
+            if ep.status != "active" {
+                return Err(AppError::Conflict(format!(
+                    "episode {episode_id} has ended"
+                )));
+            }
+            let pc = load_program(c, &ep.program_id)?;
+            if from < pc.today(ctx.now()) {
+                return Err(AppError::Invalid(
+                    "a transfer starts today or later; history does not change".into(),
+                ));
+            }
+            let track =
+                pc.tracks.iter().find(|t| t.id == track_id).ok_or_else(|| {
+                    AppError::NotFound(format!("track {track_id} in this program"))
+                })?;
+            let open = episodes::open_track(c, episode_id)?
+                .ok_or_else(|| AppError::Internal("episode without a track".into()))?;
+            if open.track_id == track_id {
+                return Err(AppError::Conflict(
+                    "the patient is already on that track".into(),
+                ));
+            }
+            let to = from.checked_add(jiff::Span::new().weeks(4)).unwrap_or(from);
+            let problems = ratio_problems(c, &ep.program_id, track_id, from, to)?
+                .into_iter()
+                .filter(|p| !p.contains(" family group "))
+                .collect::<Vec<_>>();
+            if !problems.is_empty() {
+                return Err(AppError::Conflict(format!(
+                    "moving onto {} would break the ratio: {}",
+                    track.name,
+                    problems.join("; ")
+                )));
+            }
+            episodes::close_track(c, &open.id, &from.to_string())?;
+            episodes::insert_episode_track(
+                c,
+                &EpisodeTrackRow {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    episode_id: episode_id.into(),
+                    track_id: track_id.into(),
+                    from_date: from.to_string(),
+                    to_date: None,
+                },
+            )?;
+            let subject = format!("episode:{episode_id}");
+            let mut event = Event::ok("episode.transfer")
+                .subject(&subject)
+                .detail(serde_json::json!({ "to_track": track_id, "from": from.to_string() }));
+            event.patient_id = Some(&ep.patient_id);
+            record(c, ctx, event)
+        })
+    }
+
+    /// Ends an episode with a discharge reason; the patient leaves future rosters.
+    pub fn discharge(
+        &self,
+        ctx: &Ctx,
+        episode_id: &str,
+        reason: &str,
+        summary: &str,
+        on: Date,
+    ) -> Result<()> {
+        ctx.require(Action::ManageEpisodes)?;
+        if !DISCHARGE_REASONS.iter().any(|(code, _)| *code == reason) {
+            let codes: Vec<&str> = DISCHARGE_REASONS.iter().map(|(c, _)| *c).collect();
+            return Err(AppError::Invalid(format!(
+                "the discharge reason must be one of {}",
+                codes.join(", ")
+            )));
+        }
+        let summary = summary.trim();
+        if summary.is_empty() || summary.chars().count() > 2000 {
+            return Err(AppError::Invalid(
+                "write a discharge summary of 1 to 2,000 characters".into(),
+            ));
+        }
+        self.end_episode(ctx, episode_id, "discharged", reason, Some(summary), on)
+    }
+
+    /// Graduates an episode: the patient joins the alumni group (never charged). When a
+    /// rule is not met or not yet recorded, a clinical director must confirm with a reason.
+    pub fn graduate(
+        &self,
+        ctx: &Ctx,
+        episode_id: &str,
+        on: Date,
+        confirm_reason: Option<&str>,
+    ) -> Result<()> {
+        ctx.require(Action::ManageEpisodes)?;
+        let eligibility = self.eligibility(ctx, episode_id, on)?;
+        let confirm = confirm_reason.map(str::trim).filter(|s| !s.is_empty());
+        if !eligibility.eligible {
+            if confirm.is_none() {
+                let open: Vec<String> = eligibility
+                    .rules
+                    .iter()
+                    .filter(|r| r.result != iop_domain::graduation::RuleResult::Met)
+                    .map(|r| r.name.to_string())
+                    .collect();
+                return Err(AppError::Conflict(format!("not eligible yet ({}); a clinical director may confirm graduation with a reason", open.join(", "))));
+            }
+            ctx.require(Action::OverrideRatio)?;
+        }
+        self.end_episode(ctx, episode_id, "graduated", "completed", confirm, on)
+    }
+
+    fn end_episode(
+        &self,
+        ctx: &Ctx,
+        episode_id: &str,
+        status: &str,
+        reason: &str,
+        summary: Option<&str>,
+        on: Date,
+    ) -> Result<()> {
+        self.store.write(|c| {
+            let ep = episodes::episode_by_id(c, episode_id)?
+                .ok_or_else(|| AppError::NotFound(format!("episode {episode_id}")))?;
+            let admit: Date = ep
+                .admit_date
+                .parse()
+                .map_err(|_| AppError::Internal("bad admit date".into()))?;
+            if on < admit {
+                return Err(AppError::Invalid(
+                    "an episode cannot end before its admit date".into(),
+                ));
+            }
+            if !episodes::update_episode_end(
+                c,
+                episode_id,
+                status,
+                &on.to_string(),
+                reason,
+                summary,
+            )? {
+                return Err(AppError::Conflict(format!(
+                    "episode {episode_id} has already ended"
+                )));
+            }
+            if let Some(open) = episodes::open_track(c, episode_id)? {
+                episodes::close_track(c, &open.id, &on.to_string())?;
+            }
+            let subject = format!("episode:{episode_id}");
+            let action = if status == "graduated" {
+                "episode.graduate"
+            } else {
+                "episode.discharge"
+            };
+            let mut event = Event::ok(action)
+                .subject(&subject)
+                .detail(serde_json::json!({ "reason": reason, "on": on.to_string() }));
+            event.patient_id = Some(&ep.patient_id);
+            record(c, ctx, event)
+        })
+    }
+
+    /// Graduation eligibility of an episode on a date. Attendance, curriculum and the
+    /// relapse prevention plan are reported as not yet recorded until the clinical
+    /// record holds them.
+    pub fn eligibility(
+        &self,
+        ctx: &Ctx,
+        episode_id: &str,
+        on: Date,
+    ) -> Result<iop_domain::graduation::Eligibility> {
+        ctx.require(Action::ViewCensus)?;
+        self.store.read(|c| {
+            let ep = episodes::episode_by_id(c, episode_id)?
+                .ok_or_else(|| AppError::NotFound(format!("episode {episode_id}")))?;
+            let pc = load_program(c, &ep.program_id)?;
+            let admit: Date = ep
+                .admit_date
+                .parse()
+                .map_err(|_| AppError::Internal("bad admit date".into()))?;
+            let rules = iop_domain::graduation::GraduationRules {
+                min_weeks: pc.program.min_weeks,
+                max_weeks: pc.program.max_weeks,
+                min_attendance_percent: 80,
+                topics_required: cal::topics_of(c, &pc.program.id)?
+                    .iter()
+                    .filter(|t| t.active)
+                    .count(),
+            };
+            let progress = iop_domain::graduation::EpisodeProgress {
+                weeks_in_treatment: (on - admit).get_days().max(0) / 7,
+                attendance: None,
+                topics_covered: None,
+                relapse_plan_signed: None,
+            };
+            Ok(iop_domain::graduation::eligibility(&rules, &progress))
+        })
+    }
+}
+
+impl App {
+    /// Extends an active episode past its planned end (at most to twice the program's
+    /// maximum length), with a reason: the answer to a clinical review.
+    pub fn extend_episode(
+        &self,
+        ctx: &Ctx,
+        episode_id: &str,
+        until: Date,
+        reason: &str,
+    ) -> Result<()> {
+        ctx.require(Action::ManageEpisodes)?;
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 500 {
+            return Err(AppError::Invalid(
+                "give a reason of 1 to 500 characters for the extension".into(),
+            ));
+        }
+        self.store.write(|c| {
+            let ep = episodes::episode_by_id(c, episode_id)?
+                .ok_or_else(|| AppError::NotFound(format!("episode {episode_id}")))?;
+            let pc = load_program(c, &ep.program_id)?;
+            let admit: Date = ep
+                .admit_date
+                .parse()
+                .map_err(|_| AppError::Internal("bad admit date".into()))?;
+            let current: Date = ep
+                .planned_end_date
+                .parse()
+                .map_err(|_| AppError::Internal("bad planned end".into()))?;
+            let limit = admit
+                .checked_add(jiff::Span::new().weeks(2 * i64::from(pc.program.max_weeks)))
+                .unwrap_or(admit);
+            if until <= current || until > limit {
+                return Err(AppError::Invalid(format!(
+                    "the new planned end must be after {current} and no later than {limit}"
+                )));
+            }
+            if !episodes::extend_episode(c, episode_id, &until.to_string(), reason)? {
+                return Err(AppError::Conflict(format!(
+                    "episode {episode_id} has ended"
+                )));
+            }
+            let subject = format!("episode:{episode_id}");
+            let mut event = Event::ok("episode.extend")
+                .subject(&subject)
+                .detail(serde_json::json!({ "until": until.to_string() }));
+            event.patient_id = Some(&ep.patient_id);
+            record(c, ctx, event)
+        })
+    }
+}
+
+/// At the maximum length (or past an extension's end) the episode needs a clinical
+/// review: extend with a reason, graduate or discharge.
+pub fn needs_review(
+    admit: Date,
+    planned_end: Date,
+    extended: bool,
+    max_weeks: i32,
+    today: Date,
+) -> bool {
+    let max_end = admit
+        .checked_add(jiff::Span::new().weeks(i64::from(max_weeks)))
+        .unwrap_or(admit);
+    let due = if extended {
+        planned_end.max(max_end)
+    } else {
+        max_end
+    };
+    today >= due
+}
+
+#[cfg(test)]
+mod tests {
+    use super::needs_review;
+    use jiff::civil::date;
+
+    #[test]
+    fn review_falls_due_at_the_maximum_length_or_at_the_end_of_an_extension() {
+        let admit = date(2026, 1, 5);
+        let planned = date(2026, 2, 23);
+        assert!(!needs_review(admit, planned, false, 9, date(2026, 3, 8)));
+        assert!(needs_review(admit, planned, false, 9, date(2026, 3, 9)));
+        assert!(
+            !needs_review(admit, date(2026, 3, 30), true, 9, date(2026, 3, 9)),
+            "extended: not yet"
+        );
+        assert!(needs_review(
+            admit,
+            date(2026, 3, 30),
+            true,
+            9,
+            date(2026, 3, 30)
+        ));
+    }
+}

@@ -1,0 +1,424 @@
+//! Inquiries: the confidential line and the web call-back form, screening, insurance
+//! capture, intake scheduling, and closing an inquiry as referred out or not admitted.
+//! Admission itself is in `admit.rs`.
+
+use crate::audit::{record, record_as, Event};
+use crate::ctx::{Ctx, RequestMeta};
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_domain::admissions::{InquiryStatus, Screening};
+use iop_domain::time::{parse_stored, stored};
+use iop_store::admissions::{self as store, InquiryEventRow, InquiryRow};
+use iop_store::{org, sessions, DbConn};
+use jiff::Timestamp;
+
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewInquiry {
+    /// phone, web or referral.
+    pub channel: String,
+    pub referral_source: Option<String>,
+    pub first_name: String,
+    pub last_name: Option<String>,
+    pub phone: String,
+    pub best_time: Option<String>,
+    #[serde(default)]
+    pub may_leave_message: bool,
+    pub program_id: Option<String>,
+}
+
+/// The public call-back form: nothing clinical.
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct CallbackRequest {
+    pub first_name: String,
+    pub phone: String,
+    #[serde(default)]
+    pub best_time: String,
+    #[serde(default)]
+    pub may_leave_message: bool,
+    /// A field people never see; anything in it means a robot filled the form.
+    #[serde(default)]
+    pub website: String,
+}
+
+pub const CALLBACKS_PER_HOUR: usize = 5;
+
+pub(crate) fn text(v: Option<&str>, max: usize, what: &str) -> Result<Option<String>> {
+    match v.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) if s.chars().count() > max || s.chars().any(char::is_control) => Err(
+            AppError::Invalid(format!("{what} must have at most {max} characters")),
+        ),
+        Some(s) => Ok(Some(s.to_string())),
+    }
+}
+
+pub fn check_phone(raw: &str) -> Result<String> {
+    let p = raw.trim();
+    let digits = p.chars().filter(char::is_ascii_digit).count();
+    if !(7..=15).contains(&digits)
+        || p.chars()
+            .any(|c| !(c.is_ascii_digit() || " +-().".contains(c)))
+    {
+        return Err(AppError::Invalid(
+            "give a phone number of 7 to 15 digits".into(),
+        ));
+    }
+    Ok(p.to_string())
+}
+
+fn status_of(row: &InquiryRow) -> Result<InquiryStatus> {
+    row.status
+        .parse()
+        .map_err(|_| AppError::Internal(format!("inquiry {} has an unknown status", row.id)))
+}
+
+/// Moves an inquiry and keeps the move in its history and the audit trail.
+pub(crate) fn move_status(
+    c: &mut DbConn,
+    ctx: &Ctx,
+    row: &mut InquiryRow,
+    to: InquiryStatus,
+    reason: Option<&str>,
+) -> Result<()> {
+    let from = row.status.clone();
+    row.status = to.to_string();
+    row.status_reason = reason.map(str::to_string);
+    row.updated_at = stored(ctx.now());
+    store::update(c, row)?;
+    store::insert_event(
+        c,
+        &InquiryEventRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            inquiry_id: row.id.clone(),
+            at: stored(ctx.now()),
+            actor_id: ctx.actor_id_string(),
+            from_status: Some(from.clone()),
+            to_status: to.to_string(),
+            reason: reason.map(str::to_string),
+        },
+    )?;
+    let subject = format!("inquiry:{}", row.id);
+    record(
+        c,
+        ctx,
+        Event::ok("inquiry.status")
+            .subject(&subject)
+            .detail(serde_json::json!({ "from": from, "to": to.to_string() })),
+    )
+}
+
+fn new_row(now: Timestamp, channel: &str, first_name: String, phone: String) -> InquiryRow {
+    let at = stored(now);
+    InquiryRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        channel: channel.into(),
+        referral_source: None,
+        first_name,
+        last_name: None,
+        phone,
+        best_time: None,
+        may_leave_message: false,
+        program_id: None,
+        status: InquiryStatus::New.to_string(),
+        status_reason: None,
+        screening: None,
+        disposition: None,
+        insurance_payer: None,
+        insurance_member_id: None,
+        insurance_status: "not_captured".into(),
+        intake_at: None,
+        patient_id: None,
+        first_contact_at: at.clone(),
+        created_at: at.clone(),
+        updated_at: at,
+    }
+}
+
+fn first_event(c: &mut DbConn, row: &InquiryRow, actor: Option<String>) -> Result<()> {
+    store::insert_event(
+        c,
+        &InquiryEventRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            inquiry_id: row.id.clone(),
+            at: row.created_at.clone(),
+            actor_id: actor,
+            from_status: None,
+            to_status: row.status.clone(),
+            reason: None,
+        },
+    )?;
+    Ok(())
+}
+
+/// An inquiry as a page or the API shows it.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct InquiryView {
+    #[serde(flatten)]
+    pub row: InquiryRowView,
+    pub history: Vec<EventView>,
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct InquiryRowView {
+    pub id: String,
+    pub channel: String,
+    pub referral_source: Option<String>,
+    pub first_name: String,
+    pub last_name: Option<String>,
+    pub phone: String,
+    pub best_time: Option<String>,
+    pub may_leave_message: bool,
+    pub program_id: Option<String>,
+    pub status: InquiryStatus,
+    pub status_label: &'static str,
+    pub status_reason: Option<String>,
+    pub screening: Option<Screening>,
+    pub disposition: Option<String>,
+    pub insurance_payer: Option<String>,
+    pub insurance_member_id: Option<String>,
+    pub insurance_status: String,
+    pub intake_at: Option<String>,
+    pub patient_id: Option<String>,
+    pub first_contact_at: String,
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct EventView {
+    pub at: String,
+    pub actor_id: Option<String>,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub reason: Option<String>,
+}
+
+impl From<&InquiryRow> for InquiryRowView {
+    fn from(r: &InquiryRow) -> Self {
+        let status: InquiryStatus = r.status.parse().unwrap_or(InquiryStatus::New);
+        InquiryRowView {
+            id: r.id.clone(),
+            channel: r.channel.clone(),
+            referral_source: r.referral_source.clone(),
+            first_name: r.first_name.clone(),
+            last_name: r.last_name.clone(),
+            phone: r.phone.clone(),
+            best_time: r.best_time.clone(),
+            may_leave_message: r.may_leave_message,
+            program_id: r.program_id.clone(),
+            status,
+            status_label: status.label(),
+            status_reason: r.status_reason.clone(),
+            screening: r
+                .screening
+                .as_deref()
+                .and_then(|s| serde_json::from_str(s).ok()),
+            disposition: r.disposition.clone(),
+            insurance_payer: r.insurance_payer.clone(),
+            insurance_member_id: r.insurance_member_id.clone(),
+            insurance_status: r.insurance_status.clone(),
+            intake_at: r.intake_at.clone(),
+            patient_id: r.patient_id.clone(),
+            first_contact_at: r.first_contact_at.clone(),
+        }
+    }
+}
+
+impl App {
+    /// The public call-back form. Rate-limited per address; a filled honeypot is
+    /// accepted silently and stored nowhere. The answer never says more than "received".
+    pub fn request_callback(
+        &self,
+        meta: &RequestMeta,
+        program_slug: &str,
+        req: CallbackRequest,
+    ) -> Result<()> {
+        let first = text(Some(&req.first_name), 60, "the first name")?
+            .ok_or_else(|| AppError::Invalid("give a first name".into()))?;
+        let phone = check_phone(&req.phone)?;
+        let best = text(Some(&req.best_time), 60, "the best time")?;
+        if !req.website.trim().is_empty() {
+            return Ok(());
+        }
+        let key = format!("callback:{}", meta.ip.as_deref().unwrap_or("unknown"));
+        let since = stored(
+            meta.now
+                .checked_sub(jiff::SignedDuration::from_hours(1))
+                .unwrap_or(meta.now),
+        );
+        self.store.write(|c| {
+            let program = org::programs(c)?
+                .into_iter()
+                .find(|p| p.slug == program_slug)
+                .ok_or_else(|| AppError::NotFound("that program".into()))?;
+            if sessions::failures_since(c, &key, &since)?.len() >= CALLBACKS_PER_HOUR {
+                return Err(AppError::Throttled {
+                    retry_after: "an hour".into(),
+                });
+            }
+            sessions::record_failure(c, &key, &stored(meta.now))?;
+            let mut row = new_row(meta.now, "web", first, phone);
+            row.best_time = best;
+            row.may_leave_message = req.may_leave_message;
+            row.program_id = Some(program.id);
+            store::insert(c, &row)?;
+            first_event(c, &row, None)?;
+            let subject = format!("inquiry:{}", row.id);
+            record_as(
+                c,
+                meta,
+                None,
+                Some("public"),
+                Event::ok("inquiry.create")
+                    .subject(&subject)
+                    .detail(serde_json::json!({ "channel": "web" })),
+            )
+        })
+    }
+
+    pub fn create_inquiry(&self, ctx: &Ctx, n: NewInquiry) -> Result<String> {
+        ctx.require(Action::ManageInquiries)?;
+        if !["phone", "web", "referral"].contains(&n.channel.as_str()) {
+            return Err(AppError::Invalid(
+                "the channel must be phone, web or referral".into(),
+            ));
+        }
+        let first = text(Some(&n.first_name), 60, "the first name")?
+            .ok_or_else(|| AppError::Invalid("give a first name".into()))?;
+        let mut row = new_row(ctx.now(), &n.channel, first, check_phone(&n.phone)?);
+        row.last_name = text(n.last_name.as_deref(), 60, "the last name")?;
+        row.referral_source = text(n.referral_source.as_deref(), 120, "the referral source")?;
+        if n.channel == "referral" && row.referral_source.is_none() {
+            return Err(AppError::Invalid("say who referred the person".into()));
+        }
+        row.best_time = text(n.best_time.as_deref(), 60, "the best time")?;
+        row.may_leave_message = n.may_leave_message;
+        self.store.write(|c| {
+            if let Some(p) = n.program_id.as_deref().filter(|p| !p.is_empty()) {
+                if !org::programs(c)?.iter().any(|x| x.id == p) {
+                    return Err(AppError::NotFound(format!("program {p}")));
+                }
+                row.program_id = Some(p.to_string());
+            }
+            store::insert(c, &row)?;
+            first_event(c, &row, ctx.actor_id_string())?;
+            let subject = format!("inquiry:{}", row.id);
+            record(
+                c,
+                ctx,
+                Event::ok("inquiry.create")
+                    .subject(&subject)
+                    .detail(serde_json::json!({ "channel": n.channel })),
+            )?;
+            Ok(row.id.clone())
+        })
+    }
+
+    /// Inquiries only: this search never finds charts, so it cannot confirm that anyone
+    /// is or was a patient.
+    pub fn search_inquiries(
+        &self,
+        ctx: &Ctx,
+        status: Option<InquiryStatus>,
+        q: Option<&str>,
+    ) -> Result<Vec<InquiryRowView>> {
+        ctx.require(Action::ManageInquiries)?;
+        let q = q
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| s.chars().take(60).collect::<String>());
+        self.store.write(|c| {
+            let rows = store::search(
+                c,
+                status.map(|s| s.to_string()).as_deref(),
+                q.as_deref(),
+                200,
+            )?;
+            record(
+                c,
+                ctx,
+                Event::ok("inquiry.search").detail(serde_json::json!({ "results": rows.len() })),
+            )?;
+            Ok(rows.iter().map(InquiryRowView::from).collect())
+        })
+    }
+
+    pub fn inquiry(&self, ctx: &Ctx, id: &str) -> Result<InquiryView> {
+        ctx.require(Action::ManageInquiries)?;
+        self.store.write(|c| {
+            let row =
+                store::by_id(c, id)?.ok_or_else(|| AppError::NotFound(format!("inquiry {id}")))?;
+            let history = store::events(c, id)?
+                .into_iter()
+                .map(|e| EventView {
+                    at: e.at,
+                    actor_id: e.actor_id,
+                    from_status: e.from_status,
+                    to_status: e.to_status,
+                    reason: e.reason,
+                })
+                .collect();
+            let subject = format!("inquiry:{id}");
+            record(c, ctx, Event::ok("inquiry.view").subject(&subject))?;
+            Ok(InquiryView {
+                row: InquiryRowView::from(&row),
+                history,
+            })
+        })
+    }
+
+    pub(crate) fn with_open_inquiry<T>(
+        &self,
+        ctx: &Ctx,
+        id: &str,
+        f: impl FnOnce(&mut DbConn, &mut InquiryRow, InquiryStatus) -> Result<T>,
+    ) -> Result<T> {
+        ctx.require(Action::ManageInquiries)?;
+        self.store.write(|c| {
+            let mut row =
+                store::by_id(c, id)?.ok_or_else(|| AppError::NotFound(format!("inquiry {id}")))?;
+            let status = status_of(&row)?;
+            if status.is_closed() {
+                return Err(AppError::Conflict(format!(
+                    "inquiry {id} is closed ({})",
+                    status.label()
+                )));
+            }
+            f(c, &mut row, status)
+        })
+    }
+
+    /// A manual move (contacted, referred out, not admitted). Closing needs a reason.
+    pub fn set_inquiry_status(
+        &self,
+        ctx: &Ctx,
+        id: &str,
+        to: InquiryStatus,
+        reason: Option<&str>,
+    ) -> Result<()> {
+        let reason = text(reason, 300, "the reason")?;
+        self.with_open_inquiry(ctx, id, |c, row, from| {
+            if !from.may_move_to(to) {
+                return Err(AppError::Conflict(format!(
+                    "an inquiry that is {} cannot become {}",
+                    from.label(),
+                    to.label()
+                )));
+            }
+            if matches!(to, InquiryStatus::ReferredOut | InquiryStatus::NotAdmitted)
+                && reason.is_none()
+            {
+                return Err(AppError::Invalid(format!(
+                    "say why the inquiry is closed as {}",
+                    to.label().to_lowercase()
+                )));
+            }
+            move_status(c, ctx, row, to, reason.as_deref())
+        })
+    }
+}
+
+/// First contact of an inquiry as an instant.
+pub fn first_contact(row: &InquiryRow) -> Option<Timestamp> {
+    parse_stored(&row.first_contact_at)
+}

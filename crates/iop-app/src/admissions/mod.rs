@@ -1,0 +1,7 @@
+//! From the first call to the episode: inquiries, admission, the episode lifecycle, census.
+
+pub mod admit;
+pub mod census;
+pub mod episodes;
+pub mod inquiries;
+pub mod screening;

@@ -1,0 +1,142 @@
+//! After the first call: screening (and its disposition), insurance capture and the intake
+//! appointment, each a move of the inquiry's status.
+
+use super::inquiries::{move_status, text};
+use crate::audit::{record, Event};
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::App;
+use iop_domain::admissions::{disposition, Disposition, InquiryStatus, Screening};
+use iop_domain::time::stored;
+use iop_store::admissions::{self as store};
+use jiff::Timestamp;
+
+pub const INSURANCE_STATUSES: &[&str] = &[
+    "not_captured",
+    "unverified",
+    "verified",
+    "not_covered",
+    "self_pay",
+];
+
+impl App {
+    /// Records screening answers; the disposition decides what happens: proceed
+    /// (screened), refer to detox or follow the crisis protocol (both close the inquiry
+    /// as referred out, with the reason). No patient is created either way.
+    pub fn record_screening(&self, ctx: &Ctx, id: &str, s: Screening) -> Result<Disposition> {
+        if s.substances.iter().any(|x| x.chars().count() > 60) || s.substances.len() > 12 {
+            return Err(AppError::Invalid(
+                "list at most 12 substances of at most 60 characters".into(),
+            ));
+        }
+        if s.last_use.as_ref().is_some_and(|x| x.chars().count() > 60) {
+            return Err(AppError::Invalid(
+                "the last use must have at most 60 characters".into(),
+            ));
+        }
+        let d = disposition(&s);
+        self.with_open_inquiry(ctx, id, |c, row, from| {
+            if !matches!(
+                from,
+                InquiryStatus::New | InquiryStatus::Contacted | InquiryStatus::Screened
+            ) {
+                return Err(AppError::Conflict(format!(
+                    "an inquiry that is {} is past screening",
+                    from.label()
+                )));
+            }
+            row.screening =
+                Some(serde_json::to_string(&s).map_err(|e| AppError::Internal(e.to_string()))?);
+            let (to, reason, code) = match &d {
+                Disposition::Proceed => (InquiryStatus::Screened, None, "proceed"),
+                Disposition::ReferToDetox { reason } => (
+                    InquiryStatus::ReferredOut,
+                    Some(format!("referred to detox: {reason}")),
+                    "refer_to_detox",
+                ),
+                Disposition::CrisisProtocol { reason } => (
+                    InquiryStatus::ReferredOut,
+                    Some(format!("crisis protocol: {reason}")),
+                    "crisis_protocol",
+                ),
+            };
+            row.disposition = Some(code.into());
+            if from == to {
+                row.updated_at = stored(ctx.now());
+                store::update(c, row)?;
+                let subject = format!("inquiry:{}", row.id);
+                record(c, ctx, Event::ok("inquiry.screening").subject(&subject))?;
+            } else {
+                move_status(c, ctx, row, to, reason.as_deref())?;
+            }
+            Ok(d.clone())
+        })
+    }
+
+    pub fn capture_insurance(
+        &self,
+        ctx: &Ctx,
+        id: &str,
+        payer: Option<&str>,
+        member_id: Option<&str>,
+        status: &str,
+    ) -> Result<()> {
+        if !INSURANCE_STATUSES.contains(&status) {
+            return Err(AppError::Invalid(format!(
+                "the verification status must be one of {}",
+                INSURANCE_STATUSES.join(", ")
+            )));
+        }
+        let payer = text(payer, 120, "the payer")?;
+        let member = text(member_id, 40, "the member id")?;
+        if status != "self_pay" && status != "not_captured" && (payer.is_none() || member.is_none())
+        {
+            return Err(AppError::Invalid(
+                "give the payer and the member id, or mark the person self-pay".into(),
+            ));
+        }
+        self.with_open_inquiry(ctx, id, |c, row, _| {
+            row.insurance_payer = payer;
+            row.insurance_member_id = member;
+            row.insurance_status = status.into();
+            row.updated_at = stored(ctx.now());
+            store::update(c, row)?;
+            let subject = format!("inquiry:{}", row.id);
+            record(
+                c,
+                ctx,
+                Event::ok("inquiry.insurance")
+                    .subject(&subject)
+                    .detail(serde_json::json!({ "status": status })),
+            )
+        })
+    }
+
+    /// Books the intake appointment (local date and time at the program's site).
+    pub fn schedule_intake(&self, ctx: &Ctx, id: &str, at: Timestamp) -> Result<()> {
+        if at
+            < ctx
+                .now()
+                .checked_sub(jiff::SignedDuration::from_hours(1))
+                .unwrap_or(at)
+        {
+            return Err(AppError::Invalid("the intake cannot be in the past".into()));
+        }
+        self.with_open_inquiry(ctx, id, |c, row, from| {
+            if !matches!(from, InquiryStatus::Screened | InquiryStatus::Scheduled) {
+                return Err(AppError::Conflict(
+                    "screen the person before scheduling the intake".into(),
+                ));
+            }
+            row.intake_at = Some(stored(at));
+            if from == InquiryStatus::Scheduled {
+                row.updated_at = stored(ctx.now());
+                store::update(c, row)?;
+                let subject = format!("inquiry:{}", row.id);
+                record(c, ctx, Event::ok("inquiry.intake").subject(&subject))
+            } else {
+                move_status(c, ctx, row, InquiryStatus::Scheduled, None)
+            }
+        })
+    }
+}

@@ -1,0 +1,8 @@
+//! The audit trail: appending an entry in each use case's transaction, verifying the
+//! hash chain, and searching it.
+
+pub mod chain;
+pub mod record;
+pub mod search;
+
+pub use record::{record, record_as, Event};

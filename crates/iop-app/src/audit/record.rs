@@ -1,0 +1,81 @@
+//! Appending to the audit trail: one entry per use case, in its transaction.
+
+use crate::ctx::{Ctx, RequestMeta};
+use crate::error::Result;
+use iop_domain::audit::AuditFields;
+use iop_domain::time::stored;
+use iop_store::audit::{self as store_audit};
+use iop_store::DbConn;
+
+/// One thing that happened, as the trail keeps it: ids and an action, no personal text.
+pub struct Event<'a> {
+    pub action: &'a str,
+    pub outcome: &'a str,
+    pub patient_id: Option<&'a str>,
+    pub subject: Option<&'a str>,
+    /// Small JSON object of ids and codes.
+    pub detail: serde_json::Value,
+}
+
+impl<'a> Event<'a> {
+    pub fn ok(action: &'a str) -> Self {
+        Self {
+            action,
+            outcome: "ok",
+            patient_id: None,
+            subject: None,
+            detail: serde_json::json!({}),
+        }
+    }
+
+    pub fn subject(mut self, s: &'a str) -> Self {
+        self.subject = Some(s);
+        self
+    }
+
+    pub fn outcome(mut self, o: &'a str) -> Self {
+        self.outcome = o;
+        self
+    }
+
+    pub fn detail(mut self, d: serde_json::Value) -> Self {
+        self.detail = d;
+        self
+    }
+}
+
+/// Appends `event` for the caller of `ctx` in the open transaction.
+pub fn record(conn: &mut DbConn, ctx: &Ctx, event: Event<'_>) -> Result<()> {
+    let actor_id = ctx.actor_id_string();
+    record_as(
+        conn,
+        &ctx.meta,
+        actor_id.as_deref(),
+        Some(ctx.actor_role_str()),
+        event,
+    )
+}
+
+/// Appends `event` for an actor known only by id (sign-in, before there is a `Ctx`).
+pub fn record_as(
+    conn: &mut DbConn,
+    meta: &RequestMeta,
+    actor_id: Option<&str>,
+    actor_role: Option<&str>,
+    event: Event<'_>,
+) -> Result<()> {
+    let at = stored(meta.now);
+    let detail = event.detail.to_string();
+    let fields = AuditFields {
+        at: &at,
+        actor_id,
+        actor_role,
+        action: event.action,
+        outcome: event.outcome,
+        patient_id: event.patient_id,
+        subject: event.subject,
+        request_id: Some(&meta.request_id),
+        detail: &detail,
+    };
+    Ok(store_audit::append(conn, &[fields])?)
+}

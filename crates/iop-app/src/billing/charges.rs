@@ -1,0 +1,404 @@
+//! Charges follow from documentation, never from memory: a day or a session becomes a
+//! charge only when it was attended and its note is signed, under the contract of the
+//! patient's coverage that day (or the self-pay rate card). A charge that cannot be made
+//! yet is kept as pending with the reason; alumni sessions never become charges.
+//! Generation is idempotent: running it again changes only what changed.
+
+use crate::audit::{record, Event};
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_domain::billing::{per_diem_day, per_service, Code, Decision, PerDiemContract, Service};
+use iop_domain::calendar::SessionKind;
+use iop_domain::time::{parse_stored, stored};
+use iop_store::billing::{self as store, AuthorizationRow, ChargeRow, ContractRow, CoverageRow};
+use iop_store::{clinical, individual, org, DbConn};
+use jiff::civil::Date;
+use std::collections::{BTreeMap, HashMap};
+
+pub const CODES: [Code; 8] = [
+    Code::H0015,
+    Code::S9480,
+    Code::Cpt90853,
+    Code::Cpt90847,
+    Code::Cpt90846,
+    Code::Cpt90832,
+    Code::Cpt90834,
+    Code::Cpt90837,
+];
+
+pub fn code_of(s: &str) -> Option<Code> {
+    CODES.into_iter().find(|c| c.as_str() == s)
+}
+
+/// The contract's fee for one unit of a code, from its JSON fee schedule.
+pub fn fee(contract: &ContractRow, code: Code) -> Option<i64> {
+    let fees: HashMap<String, i64> = serde_json::from_str(&contract.fees).ok()?;
+    fees.get(code.as_str()).copied()
+}
+
+fn in_range(from: &str, to: Option<&str>, d: &str) -> bool {
+    from <= d && to.is_none_or(|t| d <= t)
+}
+
+/// Who pays for a patient's service on a day: the primary coverage in force with a
+/// contract for this program, or the program's self-pay rate card.
+pub(crate) fn payer_for<'a>(
+    coverages: &'a [CoverageRow],
+    contracts: &'a [ContractRow],
+    patient: &str,
+    day: &str,
+) -> Option<(Option<&'a CoverageRow>, &'a ContractRow)> {
+    let coverage = coverages.iter().find(|c| {
+        c.patient_id == patient
+            && c.priority == "primary"
+            && in_range(&c.effective_from, c.effective_to.as_deref(), day)
+    });
+    if let Some(cov) = coverage {
+        let contract = contracts.iter().find(|k| {
+            k.payer_id.as_deref() == Some(cov.payer_id.as_str())
+                && in_range(&k.effective_from, k.effective_to.as_deref(), day)
+        });
+        return contract.map(|k| (Some(cov), k));
+    }
+    contracts
+        .iter()
+        .find(|k| {
+            k.payer_id.is_none() && in_range(&k.effective_from, k.effective_to.as_deref(), day)
+        })
+        .map(|k| (None, k))
+}
+
+#[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
+pub struct GenerateReport {
+    pub ready: u32,
+    pub pending: u32,
+    pub unchanged: u32,
+    pub voided: u32,
+}
+
+/// One billable thing found in the documentation.
+struct Found {
+    patient: String,
+    kind: &'static str,
+    source: String,
+    date: String,
+    decision: Decision,
+    telehealth: bool,
+}
+
+/// Writes `f` as a charge, or updates the charge already made from the same source.
+#[allow(clippy::too_many_arguments)]
+fn upsert(
+    c: &mut DbConn,
+    now: &str,
+    f: &Found,
+    payer: Option<(Option<&CoverageRow>, &ContractRow)>,
+    auths: &[AuthorizationRow],
+    used: &mut HashMap<String, i64>,
+    report: &mut GenerateReport,
+) -> Result<()> {
+    let existing = store::charge_by_source(c, &f.patient, f.kind, &f.source)?;
+    if existing
+        .as_ref()
+        .is_some_and(|e| e.status == "billed" || e.status == "void")
+    {
+        report.unchanged += 1;
+        return Ok(());
+    }
+    let (code, units, mut reason) = match &f.decision {
+        Decision::Nothing | Decision::NotBillable(_) => {
+            if let Some(mut e) = existing.filter(|e| e.status != "void") {
+                e.status = "void".into();
+                e.void_reason = Some("no longer billable: the documentation changed".into());
+                e.updated_at = now.into();
+                store::update_charge(c, &e)?;
+                report.voided += 1;
+            }
+            return Ok(());
+        }
+        Decision::Charge { code, units } => (Some(*code), *units, None),
+        Decision::Pending(holds) => (
+            None,
+            0,
+            Some(
+                holds
+                    .iter()
+                    .map(|h| h.describe())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+        ),
+    };
+    let (coverage, contract) = match payer {
+        Some((cov, k)) => (cov, Some(k)),
+        None => {
+            reason = Some("no coverage in force and no self-pay rate card for this program".into());
+            (None, None)
+        }
+    };
+    let mut amount = 0;
+    let mut auth_id = None;
+    if let (Some(code), Some(k), None) = (code, contract, &reason) {
+        match fee(k, code) {
+            Some(cents) => amount = cents * i64::from(units),
+            None => reason = Some(format!("the contract has no fee for {}", code.as_str())),
+        }
+        if reason.is_none() && k.authorization_required {
+            let mine = existing.as_ref().and_then(|e| e.authorization_id.clone());
+            let auth = auths.iter().find(|a| {
+                Some(a.coverage_id.as_str()) == coverage.map(|c| c.id.as_str())
+                    && a.service_code == code.as_str()
+                    && a.start_date <= f.date
+                    && f.date <= a.end_date
+                    && (mine.as_deref() == Some(a.id.as_str())
+                        || used.get(&a.id).copied().unwrap_or(0) + i64::from(units)
+                            <= i64::from(a.units))
+            });
+            match auth {
+                Some(a) => {
+                    if mine.as_deref() != Some(a.id.as_str()) {
+                        *used.entry(a.id.clone()).or_default() += i64::from(units);
+                    }
+                    auth_id = Some(a.id.clone());
+                }
+                None => {
+                    reason = Some(format!(
+                        "no authorization with units left covers {} on {}",
+                        code.as_str(),
+                        f.date
+                    ))
+                }
+            }
+        }
+    }
+    let place = contract.map_or("57", |k| k.place_of_service.as_str());
+    let row = ChargeRow {
+        id: existing
+            .as_ref()
+            .map_or_else(|| uuid::Uuid::now_v7().to_string(), |e| e.id.clone()),
+        patient_id: f.patient.clone(),
+        source_kind: f.kind.into(),
+        source_id: f.source.clone(),
+        service_date: f.date.clone(),
+        code: code.map(|c| c.as_str().to_string()),
+        modifiers: contract.map(|k| k.modifiers.clone()).unwrap_or_default(),
+        units: i32::try_from(units).unwrap_or(0),
+        amount_cents: if reason.is_none() { amount } else { 0 },
+        payer: if coverage.is_some() {
+            "insurance"
+        } else {
+            "self_pay"
+        }
+        .into(),
+        coverage_id: coverage.map(|c| c.id.clone()),
+        contract_id: contract.map(|k| k.id.clone()),
+        authorization_id: if reason.is_none() { auth_id } else { None },
+        place_of_service: if f.telehealth {
+            "10".into()
+        } else {
+            place.into()
+        },
+        status: if reason.is_none() { "ready" } else { "pending" }.into(),
+        pending_reason: reason,
+        claim_id: None,
+        created_at: existing
+            .as_ref()
+            .map_or_else(|| now.to_string(), |e| e.created_at.clone()),
+        updated_at: now.into(),
+        void_reason: None,
+    };
+    let same = existing.as_ref().is_some_and(|e| {
+        (
+            &e.status,
+            &e.code,
+            e.amount_cents,
+            &e.pending_reason,
+            &e.coverage_id,
+            &e.authorization_id,
+        ) == (
+            &row.status,
+            &row.code,
+            row.amount_cents,
+            &row.pending_reason,
+            &row.coverage_id,
+            &row.authorization_id,
+        )
+    });
+    match (&existing, same) {
+        (Some(_), true) => report.unchanged += 1,
+        (Some(_), false) => {
+            store::update_charge(c, &row)?;
+            count(&row, report);
+        }
+        (None, _) => {
+            store::insert_charge(c, &row)?;
+            count(&row, report);
+        }
+    }
+    Ok(())
+}
+
+fn count(row: &ChargeRow, report: &mut GenerateReport) {
+    if row.status == "ready" {
+        report.ready += 1;
+    } else {
+        report.pending += 1;
+    }
+}
+
+/// Everything billable in one program's documentation between two dates.
+fn found_in_program(
+    c: &mut DbConn,
+    program_id: &str,
+    contracts: &[ContractRow],
+    coverages: &[CoverageRow],
+    from: Date,
+    to: Date,
+) -> Result<Vec<Found>> {
+    let rows = clinical::attendance_between(c, program_id, &from.to_string(), &to.to_string())?;
+    let ids: Vec<String> = rows.iter().map(|(_, s)| s.id.clone()).collect();
+    let signed: Vec<String> = clinical::signed_sessions(c, &ids)?;
+    let mut out = Vec::new();
+    // Per-diem days gather a patient's core and family minutes of one date.
+    let mut days: BTreeMap<(String, String), (u32, bool, bool)> = BTreeMap::new();
+    for (a, s) in &rows {
+        if s.kind == "alumni" || s.status == "cancelled" {
+            continue; // Alumni groups are free; nothing is ever charged for them.
+        }
+        let attended = !a.mark.starts_with("absent");
+        let note_signed = signed.contains(&s.id);
+        let mode = payer_for(coverages, contracts, &a.patient_id, &s.local_date)
+            .map(|(_, k)| k.coding_mode.as_str());
+        if mode == Some("per_service") {
+            let service = if s.kind == "family" {
+                Service::Family {
+                    patient_present: attended,
+                }
+            } else {
+                Service::CoreGroup
+            };
+            let decision = if attended {
+                per_service(service, s.status == "held", note_signed)
+            } else {
+                Decision::Nothing
+            };
+            out.push(Found {
+                patient: a.patient_id.clone(),
+                kind: "session",
+                source: s.id.clone(),
+                date: s.local_date.clone(),
+                decision,
+                telehealth: false,
+            });
+        } else {
+            let d = days
+                .entry((a.patient_id.clone(), s.local_date.clone()))
+                .or_insert((0, true, false));
+            if attended {
+                d.0 += u32::try_from(a.minutes).unwrap_or(0);
+                d.1 &= note_signed;
+                d.2 = true;
+            }
+        }
+    }
+    for ((patient, date), (minutes, signed, any)) in days {
+        let contract = payer_for(coverages, contracts, &patient, &date).map(|(_, k)| k);
+        let per_diem = PerDiemContract {
+            code: contract
+                .and_then(|k| code_of(&k.per_diem_code))
+                .unwrap_or(Code::H0015),
+            minimum_minutes: contract
+                .map_or(180, |k| u32::try_from(k.minimum_minutes).unwrap_or(180)),
+        };
+        let decision = if any {
+            per_diem_day(SessionKind::Core, Some(minutes), signed, &per_diem)
+        } else {
+            Decision::Nothing
+        };
+        out.push(Found {
+            patient,
+            kind: "day",
+            source: date.clone(),
+            date,
+            decision,
+            telehealth: false,
+        });
+    }
+    Ok(out)
+}
+
+impl App {
+    /// Makes or updates the charges of every documented service between two dates.
+    pub fn generate_charges(&self, ctx: &Ctx, from: Date, to: Date) -> Result<GenerateReport> {
+        ctx.require(Action::ManageBilling)?;
+        crate::calendar::sessions::check_range(from, to)?;
+        self.store.write(|c| {
+            let now = stored(ctx.now());
+            let mut report = GenerateReport::default();
+            let coverages = store::coverages_of_all(c)?;
+            let auths = store::authorizations_of(c, None)?;
+            let ids: Vec<String> = auths.iter().map(|a| a.id.clone()).collect();
+            let mut used: HashMap<String, i64> = store::units_used(c, &ids)?.into_iter().collect();
+            for program in org::programs(c)? {
+                let contracts = store::contracts_of(c, &program.id)?;
+                for f in found_in_program(c, &program.id, &contracts, &coverages, from, to)? {
+                    let payer = payer_for(&coverages, &contracts, &f.patient, &f.date);
+                    upsert(c, &now, &f, payer, &auths, &mut used, &mut report)?;
+                }
+            }
+            // Individual sessions: billed by face-to-face minutes under a per-service
+            // contract; a per-diem rate already includes them.
+            let pc_tz = |c: &mut DbConn, patient: &str| -> Result<Option<crate::calendar::sessions::ProgramCal>> {
+                Ok(crate::clinical::individual::patient_program(c, patient).ok().map(|(_, pc)| pc))
+            };
+            let wide_from = stored(from.to_zoned(jiff::tz::TimeZone::UTC).map_err(|e| AppError::Internal(e.to_string()))?.timestamp() - jiff::SignedDuration::from_hours(24));
+            let wide_to = stored(to.to_zoned(jiff::tz::TimeZone::UTC).map_err(|e| AppError::Internal(e.to_string()))?.timestamp() + jiff::SignedDuration::from_hours(48));
+            for (a, note) in individual::kept_between(c, &wide_from, &wide_to)? {
+                let Some(pc) = pc_tz(c, &a.patient_id)? else { continue };
+                let Some(start) = parse_stored(&a.starts_at) else { continue };
+                let day = start.to_zoned(pc.tz.clone()).date();
+                if day < from || day > to {
+                    continue;
+                }
+                let contracts = store::contracts_of(c, &pc.program.id)?;
+                let date = day.to_string();
+                let payer = payer_for(&coverages, &contracts, &a.patient_id, &date);
+                if payer.is_some_and(|(_, k)| k.coding_mode == "per_diem") {
+                    continue;
+                }
+                let signed = note.as_ref().is_some_and(|n| n.status == "signed");
+                let minutes = note.as_ref().map_or(0, |n| u32::try_from(n.minutes).unwrap_or(0));
+                let decision = match note {
+                    Some(_) => per_service(Service::Individual { face_to_face_minutes: minutes }, true, signed),
+                    None => Decision::Pending(vec![iop_domain::billing::Hold::SessionNoteUnsigned]),
+                };
+                let f = Found { patient: a.patient_id.clone(), kind: "appointment", source: a.id.clone(), date, decision, telehealth: a.mode == "telehealth" };
+                upsert(c, &now, &f, payer, &auths, &mut used, &mut report)?;
+            }
+            record(c, ctx, Event::ok("billing.charges.generate").detail(serde_json::json!({ "from": from.to_string(), "to": to.to_string(), "ready": report.ready, "pending": report.pending, "voided": report.voided })))?;
+            Ok(report)
+        })
+    }
+
+    /// Charges with service dates in a range (billing's work list).
+    pub fn charges(
+        &self,
+        ctx: &Ctx,
+        from: Date,
+        to: Date,
+        patient: Option<&str>,
+    ) -> Result<Vec<ChargeRow>> {
+        ctx.require(Action::ViewBilling)?;
+        crate::calendar::sessions::check_range(from, to)?;
+        self.store.write(|c| {
+            let rows = store::charges_between(c, &from.to_string(), &to.to_string(), patient)?;
+            let mut event =
+                Event::ok("billing.charges.view").detail(serde_json::json!({ "rows": rows.len() }));
+            event.patient_id = patient;
+            record(c, ctx, event)?;
+            Ok(rows)
+        })
+    }
+}

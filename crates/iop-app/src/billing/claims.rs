@@ -1,0 +1,488 @@
+//! Claims: ready insurance charges grouped per patient, coverage and month; the checks
+//! a claim passes before it can go out (NPI, ICD-10, member id, authorization, consent
+//! to disclose to the payer, and the 837P layout itself); 837P batches, each claim in
+//! them a logged disclosure.
+
+use crate::audit::{record, Event};
+use crate::consent::disclosures::{ask_gate, disclose, Outgoing};
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_domain::consent::{InfoKind, Recipient};
+use iop_domain::icd10::Icd10;
+use iop_domain::npi::Npi;
+use iop_domain::time::stored;
+use iop_domain::Cents;
+use iop_interop::x12::{
+    self, Address, Batch, BillingProvider, Claim, Frequency, Line, Patient, Payer, Receiver,
+    Relationship, Sex, Submitter, Subscriber, Usage,
+};
+use iop_store::billing::{
+    self as store, BatchRow, ChargeRow, ClaimRow, CoverageRow, PayerRow, SiteBillingRow,
+};
+use iop_store::{episodes, DbConn};
+use std::collections::BTreeMap;
+
+/// Lines per claim: the 837P allows 50.
+const MAX_LINES: usize = 50;
+
+fn sex(s: &str) -> Sex {
+    match s {
+        "F" => Sex::Female,
+        "M" => Sex::Male,
+        _ => Sex::Unknown,
+    }
+}
+
+fn relationship(s: &str) -> Relationship {
+    match s {
+        "spouse" => Relationship::Spouse,
+        "child" => Relationship::Child,
+        "life_partner" => Relationship::LifePartner,
+        "employee" => Relationship::Employee,
+        _ => Relationship::Other,
+    }
+}
+
+fn date(s: &str) -> Result<jiff::civil::Date> {
+    s.parse()
+        .map_err(|_| AppError::Internal(format!("bad stored date {s:?}")))
+}
+
+/// The claim as the 837P writer takes it, from what is stored.
+fn claim_for(
+    c: &mut DbConn,
+    claim: &ClaimRow,
+    lines: &[ChargeRow],
+    cov: &CoverageRow,
+    payer: &PayerRow,
+) -> Result<std::result::Result<Claim, String>> {
+    let p = episodes::patient_by_id(c, &claim.patient_id)?
+        .ok_or_else(|| AppError::NotFound(format!("patient {}", claim.patient_id)))?;
+    let ep = episodes::episodes_with_patient_id(c, &claim.patient_id)?
+        .into_iter()
+        .max_by(|a, b| a.admit_date.cmp(&b.admit_date));
+    let mut problems = Vec::new();
+    let mut diagnoses = Vec::new();
+    for code in ep
+        .as_ref()
+        .map(|e| e.diagnoses.as_str())
+        .unwrap_or("")
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+    {
+        match Icd10::parse(code) {
+            Ok(d) => diagnoses.push(d.undotted()),
+            Err(_) => problems.push(format!("diagnosis {code:?} is not a valid ICD-10-CM code")),
+        }
+    }
+    if diagnoses.is_empty() {
+        problems.push("the episode has no diagnosis".into());
+    }
+    if cov.member_id.trim().is_empty() {
+        problems.push("the coverage has no member id".into());
+    }
+    let patient_address = match (&p.address_line, &p.city, &p.state, &p.zip) {
+        (Some(l), Some(ci), Some(s), Some(z)) => Some(Address {
+            line: l.clone(),
+            city: ci.clone(),
+            state: s.clone(),
+            zip: z.clone(),
+        }),
+        _ => None,
+    };
+    let subscriber_address = Address {
+        line: cov.subscriber_address_line.clone(),
+        city: cov.subscriber_city.clone(),
+        state: cov.subscriber_state.clone(),
+        zip: cov.subscriber_zip.clone(),
+    };
+    let patient = if cov.relationship == "self" {
+        None
+    } else {
+        Some(Patient {
+            relationship: relationship(&cov.relationship),
+            last: p.legal_last_name.clone(),
+            first: p.legal_first_name.clone(),
+            address: patient_address
+                .clone()
+                .unwrap_or_else(|| subscriber_address.clone()),
+            dob: date(&p.date_of_birth)?,
+            sex: sex(&p.sex),
+        })
+    };
+    let (first, last, dob, subscriber_sex) = if cov.relationship == "self" {
+        (
+            p.legal_first_name.clone(),
+            p.legal_last_name.clone(),
+            p.date_of_birth.clone(),
+            p.sex.clone(),
+        )
+    } else {
+        (
+            cov.subscriber_first.clone(),
+            cov.subscriber_last.clone(),
+            cov.subscriber_dob.clone(),
+            cov.subscriber_sex.clone(),
+        )
+    };
+    let auth = lines.iter().find_map(|l| l.authorization_id.clone());
+    let prior_authorization = match auth {
+        Some(id) => store::authorizations_of(c, Some(&claim.patient_id))?
+            .into_iter()
+            .find(|a| a.id == id)
+            .map(|a| a.number),
+        None => None,
+    };
+    let claim_pos = lines
+        .first()
+        .map_or("57".to_string(), |l| l.place_of_service.clone());
+    let mut out_lines = Vec::new();
+    for l in lines {
+        out_lines.push(Line {
+            procedure_code: l.code.clone().unwrap_or_default(),
+            modifiers: l
+                .modifiers
+                .split(',')
+                .filter(|m| !m.is_empty())
+                .map(str::to_string)
+                .collect(),
+            charge: Cents(l.amount_cents),
+            units: u32::try_from(l.units).unwrap_or(0),
+            date: date(&l.service_date)?,
+            diagnosis_pointers: (1..=u8::try_from(diagnoses.len().min(4)).unwrap_or(1)).collect(),
+            place_of_service: (l.place_of_service != claim_pos).then(|| l.place_of_service.clone()),
+        });
+    }
+    if !problems.is_empty() {
+        return Ok(Err(problems.join("; ")));
+    }
+    Ok(Ok(Claim {
+        claim_id: claim.claim_number.clone(),
+        place_of_service: claim_pos,
+        frequency: Frequency::Original,
+        prior_authorization,
+        diagnoses,
+        subscriber: Subscriber {
+            last,
+            first,
+            member_id: cov.member_id.clone(),
+            group_number: cov.group_number.clone(),
+            address: if cov.relationship == "self" {
+                patient_address.unwrap_or(subscriber_address)
+            } else {
+                subscriber_address
+            },
+            dob: date(&dob)?,
+            sex: sex(&subscriber_sex),
+        },
+        patient,
+        payer: Payer {
+            name: payer.name.clone(),
+            payer_id: payer.payer_id.clone(),
+        },
+        rendering_provider: None,
+        lines: out_lines,
+    }))
+}
+
+fn batch_header(b: &SiteBillingRow, icn: u32, now: jiff::Timestamp, claims: Vec<Claim>) -> Batch {
+    Batch {
+        interchange_control_number: icn,
+        group_control_number: icn,
+        transaction_control_number: icn,
+        created: now.to_zoned(jiff::tz::TimeZone::UTC).datetime(),
+        usage: if b.usage == "P" {
+            Usage::Production
+        } else {
+            Usage::Test
+        },
+        submitter: Submitter {
+            name: b.organisation_name.clone(),
+            id: b.submitter_id.clone(),
+            contact_name: b.contact_name.clone(),
+            phone: b.contact_phone.clone(),
+        },
+        receiver: Receiver {
+            name: b.receiver_name.clone(),
+            id: b.receiver_id.clone(),
+        },
+        billing_provider: BillingProvider {
+            name: b.organisation_name.clone(),
+            npi: b.npi.clone(),
+            tax_id: b.tax_id.clone(),
+            address: Address {
+                line: b.address_line.clone(),
+                city: b.city.clone(),
+                state: b.state.clone(),
+                zip: b.zip.clone(),
+            },
+        },
+        claims,
+    }
+}
+
+/// The site billing the patient's program, and its billing identity.
+fn billing_of(c: &mut DbConn, patient_id: &str) -> Result<Option<SiteBillingRow>> {
+    let (_, pc) = crate::clinical::individual::patient_program(c, patient_id)?;
+    Ok(store::site_billing_of(c, &pc.site.id)?)
+}
+
+/// Runs every check on one claim; the problems, or None when it can go out.
+fn check(c: &mut DbConn, ctx: &Ctx, claim: &ClaimRow) -> Result<Option<String>> {
+    let lines = store::charges_of_claim(c, &claim.id)?;
+    let cov = store::coverage(c, &claim.coverage_id)?
+        .ok_or_else(|| AppError::Internal("claim without coverage".into()))?;
+    let payer = store::payer(c, &claim.payer_id)?
+        .ok_or_else(|| AppError::Internal("claim without payer".into()))?;
+    let mut problems = Vec::new();
+    let Some(site) = billing_of(c, &claim.patient_id)? else {
+        return Ok(Some(
+            "the site has no billing identity (NPI, tax id, clearinghouse) yet".into(),
+        ));
+    };
+    if let Err(e) = Npi::parse(&site.npi) {
+        problems.push(format!("the billing NPI is not valid: {e}"));
+    }
+    if let Err(why) = ask_gate(
+        c,
+        &claim.patient_id,
+        &Recipient::Payer(payer.id.clone()),
+        InfoKind::Billing,
+        ctx.now(),
+    )? {
+        problems.push(format!(
+            "no consent to disclose billing information to {}: {why}",
+            payer.name
+        ));
+    }
+    match claim_for(c, claim, &lines, &cov, &payer)? {
+        Err(p) => problems.push(p),
+        Ok(one) => {
+            if let Err(e) = x12::write_837p(&batch_header(&site, 1, ctx.now(), vec![one])) {
+                problems.push(format!("the 837P cannot be written: {e}"));
+            }
+        }
+    }
+    Ok((!problems.is_empty()).then(|| problems.join("; ")))
+}
+
+#[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
+pub struct ClaimsReport {
+    pub created: u32,
+    pub ready: u32,
+    pub held: u32,
+}
+
+impl App {
+    /// Groups ready insurance charges into claims (per patient, coverage and month, 50
+    /// lines at most) and checks every claim not yet sent, old ones included.
+    pub fn build_claims(&self, ctx: &Ctx) -> Result<ClaimsReport> {
+        ctx.require(Action::ManageBilling)?;
+        self.store.write(|c| {
+            let now = stored(ctx.now());
+            let mut report = ClaimsReport::default();
+            let mut groups: BTreeMap<(String, String, String), Vec<ChargeRow>> = BTreeMap::new();
+            for ch in store::unclaimed_ready(c)? {
+                let Some(cov) = ch.coverage_id.clone() else { continue };
+                let month = ch.service_date.get(..7).unwrap_or_default().to_string();
+                groups.entry((ch.patient_id.clone(), cov, month)).or_default().push(ch);
+            }
+            let mut n = store::claims_count(c)?;
+            for ((patient, coverage, _), charges) in groups {
+                let cov = store::coverage(c, &coverage)?.ok_or_else(|| AppError::Internal("charge without coverage".into()))?;
+                for chunk in charges.chunks(MAX_LINES) {
+                    n += 1;
+                    let total: i64 = chunk.iter().map(|l| l.amount_cents).sum();
+                    let claim = ClaimRow {
+                        id: uuid::Uuid::now_v7().to_string(),
+                        claim_number: format!("IOP{n:07}"),
+                        patient_id: patient.clone(),
+                        coverage_id: coverage.clone(),
+                        payer_id: cov.payer_id.clone(),
+                        period_from: chunk.first().map(|l| l.service_date.clone()).unwrap_or_default(),
+                        period_to: chunk.last().map(|l| l.service_date.clone()).unwrap_or_default(),
+                        total_cents: total,
+                        status: "held".into(),
+                        problems: None,
+                        batch_id: None,
+                        payer_claim_number: None,
+                        paid_cents: 0,
+                        patient_resp_cents: 0,
+                        created_at: now.clone(),
+                        updated_at: now.clone(),
+                        submitted_on: None,
+                    };
+                    store::insert_claim(c, &claim)?;
+                    for l in chunk {
+                        let mut l = l.clone();
+                        l.claim_id = Some(claim.id.clone());
+                        l.updated_at = now.clone();
+                        store::update_charge(c, &l)?;
+                    }
+                    report.created += 1;
+                }
+            }
+            for mut claim in store::claims_with(c, &["held", "ready"], None)? {
+                let problems = check(c, ctx, &claim)?;
+                claim.status = if problems.is_some() { "held" } else { "ready" }.into();
+                claim.problems = problems;
+                claim.updated_at = now.clone();
+                store::update_claim(c, &claim)?;
+                if claim.status == "ready" {
+                    report.ready += 1;
+                } else {
+                    report.held += 1;
+                }
+            }
+            record(c, ctx, Event::ok("billing.claims.build").detail(serde_json::json!({ "created": report.created, "ready": report.ready, "held": report.held })))?;
+            Ok(report)
+        })
+    }
+
+    pub fn claims(&self, ctx: &Ctx, status: Option<&str>) -> Result<Vec<ClaimRow>> {
+        ctx.require(Action::ViewBilling)?;
+        let statuses: Vec<&str> = status.into_iter().collect();
+        self.store.write(|c| {
+            let rows = store::claims_with(c, &statuses, None)?;
+            record(
+                c,
+                ctx,
+                Event::ok("billing.claims.view").detail(serde_json::json!({ "rows": rows.len() })),
+            )?;
+            Ok(rows)
+        })
+    }
+
+    /// Writes every ready claim of one site into one 837P batch; each claim is logged as
+    /// a disclosure to its payer under the patient's consent.
+    pub fn create_claim_batch(&self, ctx: &Ctx) -> Result<Option<String>> {
+        ctx.require(Action::ManageBilling)?;
+        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        self.store.write(|c| {
+            let ready = store::claims_with(c, &["ready"], None)?;
+            let Some(first) = ready.first() else {
+                return Ok(None);
+            };
+            let site = billing_of(c, &first.patient_id)?
+                .ok_or_else(|| AppError::Conflict("the site has no billing identity yet".into()))?;
+            let icn = u32::try_from(store::last_control_number(c)? + 1)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            let mut claims = Vec::new();
+            let mut sent = Vec::new();
+            for claim in ready {
+                if billing_of(c, &claim.patient_id)?.is_none_or(|b| b.site_id != site.site_id) {
+                    continue; // Another site's claims go in that site's batch.
+                }
+                if check(c, ctx, &claim)?.is_some() {
+                    continue; // Something changed since it was checked: it waits.
+                }
+                let lines = store::charges_of_claim(c, &claim.id)?;
+                let cov = store::coverage(c, &claim.coverage_id)?
+                    .ok_or_else(|| AppError::Internal("claim without coverage".into()))?;
+                let payer = store::payer(c, &claim.payer_id)?
+                    .ok_or_else(|| AppError::Internal("claim without payer".into()))?;
+                if let Ok(one) = claim_for(c, &claim, &lines, &cov, &payer)? {
+                    claims.push(one);
+                    sent.push((claim, lines, payer));
+                }
+            }
+            if claims.is_empty() {
+                return Ok(None);
+            }
+            let content = x12::write_837p(&batch_header(&site, icn, ctx.now(), claims))
+                .map_err(|e| AppError::Conflict(format!("the batch cannot be written: {e}")))?;
+            let batch_id = uuid::Uuid::now_v7().to_string();
+            let today = ctx
+                .now()
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .date()
+                .to_string();
+            let total: i64 = sent.iter().map(|(k, _, _)| k.total_cents).sum();
+            store::insert_batch(
+                c,
+                &BatchRow {
+                    id: batch_id.clone(),
+                    interchange_control_number: i32::try_from(icn).unwrap_or(i32::MAX),
+                    content,
+                    claim_count: i32::try_from(sent.len()).unwrap_or(i32::MAX),
+                    total_cents: total,
+                    created_by: actor.clone(),
+                    created_at: stored(ctx.now()),
+                },
+            )?;
+            for (mut claim, lines, payer) in sent {
+                claim.status = "submitted".into();
+                claim.batch_id = Some(batch_id.clone());
+                claim.submitted_on = Some(today.clone());
+                claim.updated_at = stored(ctx.now());
+                store::update_claim(c, &claim)?;
+                for mut l in lines {
+                    l.status = "billed".into();
+                    store::update_charge(c, &l)?;
+                }
+                let subject = format!("claim:{}", claim.id);
+                disclose(
+                    c,
+                    ctx,
+                    &Outgoing {
+                        patient_id: &claim.patient_id,
+                        recipient: &Recipient::Payer(payer.id.clone()),
+                        recipient_name: &payer.name,
+                        kinds: &[InfoKind::Billing],
+                        purpose: "payment (claim)",
+                        channel: "claim",
+                        subject: Some(&subject),
+                        as_of: None,
+                    },
+                )?;
+            }
+            let subject = format!("claim_batch:{batch_id}");
+            record(c, ctx, Event::ok("billing.batch.create").subject(&subject))?;
+            Ok(Some(batch_id))
+        })
+    }
+
+    /// The 837P file of a batch.
+    pub fn claim_batch_file(&self, ctx: &Ctx, id: &str) -> Result<String> {
+        ctx.require(Action::ViewBilling)?;
+        self.store.write(|c| {
+            let b = store::batch(c, id)?
+                .ok_or_else(|| AppError::NotFound(format!("claim batch {id}")))?;
+            let subject = format!("claim_batch:{id}");
+            record(
+                c,
+                ctx,
+                Event::ok("billing.batch.download").subject(&subject),
+            )?;
+            Ok(b.content)
+        })
+    }
+
+    pub fn claim_batches(&self, ctx: &Ctx) -> Result<Vec<ClaimBatch>> {
+        ctx.require(Action::ViewBilling)?;
+        let rows = self.store.read(|c| Ok::<_, AppError>(store::batches(c)?))?;
+        Ok(rows
+            .into_iter()
+            .map(|b| ClaimBatch {
+                id: b.id,
+                interchange_control_number: b.interchange_control_number,
+                claim_count: b.claim_count,
+                total_cents: b.total_cents,
+                created_at: b.created_at,
+            })
+            .collect())
+    }
+}
+
+/// An 837P batch as listed: its interchange control number, claims and total.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ClaimBatch {
+    pub id: String,
+    /// ISA13 of the interchange.
+    pub interchange_control_number: i32,
+    pub claim_count: i32,
+    pub total_cents: i64,
+    pub created_at: String,
+}

@@ -1,0 +1,272 @@
+//! A patient's coverage (subscriber, member id, dates) and the payer's authorizations
+//! for treatment, with the queue of those that run out or need review.
+
+use super::setup::{text, AddressInput};
+use crate::audit::{record, Event};
+use crate::billing::charges::code_of;
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_domain::time::stored;
+use iop_store::billing::{self as store, AuthorizationRow, CoverageRow};
+use iop_store::{episodes, DbConn};
+use jiff::civil::Date;
+use std::collections::BTreeMap;
+
+pub const RELATIONSHIPS: [&str; 6] = [
+    "self",
+    "spouse",
+    "child",
+    "life_partner",
+    "employee",
+    "other",
+];
+
+pub struct NewCoverage {
+    pub payer_id: String,
+    pub member_id: String,
+    pub group_number: Option<String>,
+    pub priority: String,
+    pub relationship: String,
+    /// The subscriber when not the patient.
+    pub subscriber_first: Option<String>,
+    pub subscriber_last: Option<String>,
+    pub subscriber_dob: Option<Date>,
+    pub subscriber_sex: Option<String>,
+    pub address: AddressInput,
+    pub effective_from: Date,
+    pub effective_to: Option<Date>,
+}
+
+pub struct NewAuthorization {
+    pub coverage_id: String,
+    pub number: String,
+    pub service_code: String,
+    pub units: i32,
+    pub start_date: Date,
+    pub end_date: Date,
+    pub next_review_on: Option<Date>,
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct AuthorizationView {
+    #[serde(flatten)]
+    pub row: AuthorizationRow,
+    pub units_used: i64,
+    pub units_left: i64,
+    /// Three units or fewer left, or five days or fewer to the end.
+    pub needs_attention: bool,
+    pub reason: Option<String>,
+}
+
+fn authorization_views(
+    c: &mut DbConn,
+    rows: Vec<AuthorizationRow>,
+    today: Date,
+) -> Result<Vec<AuthorizationView>> {
+    let ids: Vec<String> = rows.iter().map(|a| a.id.clone()).collect();
+    let used: BTreeMap<String, i64> = store::units_used(c, &ids)?.into_iter().collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let used = used.get(&row.id).copied().unwrap_or(0);
+            let left = i64::from(row.units) - used;
+            let end: Date = row.end_date.parse().unwrap_or(today);
+            let days_left = (end - today).get_days();
+            let mut why = Vec::new();
+            if left <= 3 {
+                why.push(format!("{left} unit(s) left"));
+            }
+            if days_left <= 5 {
+                why.push(if days_left < 0 {
+                    format!("ended {}", row.end_date)
+                } else {
+                    format!("ends in {days_left} day(s)")
+                });
+            }
+            if days_left >= 0
+                && row
+                    .next_review_on
+                    .as_deref()
+                    .is_some_and(|d| d <= today.to_string().as_str())
+            {
+                why.push("concurrent review is due".into());
+            }
+            AuthorizationView {
+                units_used: used,
+                units_left: left,
+                needs_attention: !why.is_empty(),
+                reason: (!why.is_empty()).then(|| why.join(", ")),
+                row,
+            }
+        })
+        .collect())
+}
+
+impl App {
+    pub fn add_coverage(&self, ctx: &Ctx, patient_id: &str, n: NewCoverage) -> Result<String> {
+        ctx.require(Action::ManageCoverage)?;
+        if !RELATIONSHIPS.contains(&n.relationship.as_str()) {
+            return Err(AppError::Invalid(format!(
+                "the relationship to the subscriber is one of {}",
+                RELATIONSHIPS.join(", ")
+            )));
+        }
+        if !matches!(n.priority.as_str(), "primary" | "secondary") {
+            return Err(AppError::Invalid(
+                "the priority is primary or secondary".into(),
+            ));
+        }
+        let (line, city, st, z) = n.address.check()?;
+        let member_id = text(&n.member_id, 80, "the member id")?;
+        let group = n
+            .group_number
+            .as_deref()
+            .map(str::trim)
+            .filter(|g| !g.is_empty())
+            .map(|g| text(g, 50, "the group number"))
+            .transpose()?;
+        if n.effective_to.is_some_and(|t| t < n.effective_from) {
+            return Err(AppError::Invalid(
+                "the coverage ends before it starts".into(),
+            ));
+        }
+        self.store.write(|c| {
+            let p = episodes::patient_by_id(c, patient_id)?
+                .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
+            store::payer(c, &n.payer_id)?
+                .ok_or_else(|| AppError::NotFound(format!("payer {}", n.payer_id)))?;
+            let is_self = n.relationship == "self";
+            let need = |v: &Option<String>, what: &str| -> Result<String> {
+                if is_self {
+                    return Ok(String::new());
+                }
+                text(v.as_deref().unwrap_or(""), 60, what)
+            };
+            let row = CoverageRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                patient_id: patient_id.into(),
+                payer_id: n.payer_id.clone(),
+                member_id: member_id.clone(),
+                group_number: group.clone(),
+                priority: n.priority.clone(),
+                relationship: n.relationship.clone(),
+                subscriber_first: if is_self {
+                    p.legal_first_name.clone()
+                } else {
+                    need(&n.subscriber_first, "the subscriber's first name")?
+                },
+                subscriber_last: if is_self {
+                    p.legal_last_name.clone()
+                } else {
+                    need(&n.subscriber_last, "the subscriber's last name")?
+                },
+                subscriber_dob: match (is_self, n.subscriber_dob) {
+                    (true, _) => p.date_of_birth.clone(),
+                    (false, Some(d)) => d.to_string(),
+                    (false, None) => {
+                        return Err(AppError::Invalid(
+                            "give the subscriber's date of birth".into(),
+                        ))
+                    }
+                },
+                subscriber_sex: match n.subscriber_sex.as_deref() {
+                    Some(s @ ("F" | "M" | "U")) => s.into(),
+                    None if is_self => p.sex.clone(),
+                    _ => {
+                        return Err(AppError::Invalid(
+                            "the subscriber's sex is F, M or U".into(),
+                        ))
+                    }
+                },
+                subscriber_address_line: line.clone(),
+                subscriber_city: city.clone(),
+                subscriber_state: st.clone(),
+                subscriber_zip: z.clone(),
+                effective_from: n.effective_from.to_string(),
+                effective_to: n.effective_to.map(|d| d.to_string()),
+                created_at: stored(ctx.now()),
+                voided_at: None,
+                void_reason: None,
+            };
+            store::insert_coverage(c, &row)?;
+            if is_self || p.address_line.is_none() {
+                episodes::set_patient_address(c, patient_id, &line, &city, &st, &z)?;
+            }
+            let subject = format!("coverage:{}", row.id);
+            let mut event = Event::ok("billing.coverage.add").subject(&subject);
+            event.patient_id = Some(patient_id);
+            record(c, ctx, event)?;
+            Ok(row.id)
+        })
+    }
+
+    pub fn coverages(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<CoverageRow>> {
+        ctx.require(Action::ManageCoverage)?;
+        self.store.write(|c| {
+            let rows = store::coverages_of(c, &[patient_id.to_string()])?;
+            let mut event = Event::ok("billing.coverage.view");
+            event.patient_id = Some(patient_id);
+            record(c, ctx, event)?;
+            Ok(rows)
+        })
+    }
+
+    pub fn add_authorization(&self, ctx: &Ctx, a: NewAuthorization) -> Result<String> {
+        ctx.require(Action::ManageBilling)?;
+        if code_of(&a.service_code).is_none() {
+            return Err(AppError::Invalid(format!(
+                "unknown service code {:?}",
+                a.service_code
+            )));
+        }
+        if !(1..=1000).contains(&a.units) {
+            return Err(AppError::Invalid(
+                "an authorization grants 1 to 1,000 units".into(),
+            ));
+        }
+        if a.end_date < a.start_date {
+            return Err(AppError::Invalid(
+                "the authorization ends before it starts".into(),
+            ));
+        }
+        let number = text(&a.number, 50, "the authorization number")?;
+        self.store.write(|c| {
+            let cov = store::coverage(c, &a.coverage_id)?
+                .ok_or_else(|| AppError::NotFound(format!("coverage {}", a.coverage_id)))?;
+            let row = AuthorizationRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                coverage_id: cov.id.clone(),
+                patient_id: cov.patient_id.clone(),
+                number,
+                service_code: a.service_code.clone(),
+                units: a.units,
+                start_date: a.start_date.to_string(),
+                end_date: a.end_date.to_string(),
+                next_review_on: a.next_review_on.map(|d| d.to_string()),
+                created_at: stored(ctx.now()),
+                voided_at: None,
+                void_reason: None,
+            };
+            store::insert_authorization(c, &row)?;
+            let subject = format!("authorization:{}", row.id);
+            let mut event = Event::ok("billing.authorization.add").subject(&subject);
+            event.patient_id = Some(&cov.patient_id);
+            record(c, ctx, event)?;
+            Ok(row.id)
+        })
+    }
+
+    /// Every authorization with units used and left; those that need a call first.
+    pub fn authorization_queue(&self, ctx: &Ctx) -> Result<Vec<AuthorizationView>> {
+        ctx.require(Action::ViewBilling)?;
+        let today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+        self.store.read(|c| {
+            let rows = store::authorizations_of(c, None)?;
+            let mut v = authorization_views(c, rows, today)?;
+            v.sort_by_key(|a| (!a.needs_attention, a.row.end_date.clone()));
+            Ok(v)
+        })
+    }
+}

@@ -1,0 +1,8 @@
+//! Billing: payers and contracts, charges, claims, remittances, receivables.
+
+pub mod charges;
+pub mod claims;
+pub mod coverage;
+pub mod receivables;
+pub mod remittances;
+pub mod setup;

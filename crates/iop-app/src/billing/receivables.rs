@@ -1,0 +1,308 @@
+//! What is owed and what came in: self-pay statements and patient payments, aging of
+//! unpaid claims and patient balances (0–30, 31–60, 61–90, 90+ days), revenue by month.
+
+use crate::audit::{record, Event};
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_domain::billing::AgingBucket;
+use iop_domain::time::stored;
+use iop_store::billing::{self as store, PaymentRow};
+use iop_store::{episodes, DbConn};
+use jiff::civil::Date;
+use std::collections::BTreeMap;
+
+pub const PAYMENT_METHODS: [&str; 3] = ["cash", "card", "check"];
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct StatementLine {
+    pub date: String,
+    pub description: String,
+    /// Positive for what is owed, negative for payments.
+    pub amount_cents: i64,
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Statement {
+    pub patient_name: String,
+    pub mrn: String,
+    pub from: String,
+    pub to: String,
+    pub opening_balance_cents: i64,
+    pub lines: Vec<StatementLine>,
+    pub closing_balance_cents: i64,
+}
+
+/// Everything the patient owes or paid, dated, oldest first: self-pay charges, their
+/// share after insurance (PR adjustments), and their payments.
+fn patient_ledger(c: &mut DbConn, patient_id: &str) -> Result<Vec<StatementLine>> {
+    let mut out: Vec<StatementLine> = store::self_pay_charges(c, patient_id)?
+        .into_iter()
+        .map(|ch| {
+            let code = ch.code.clone().unwrap_or_default();
+            let what = crate::billing::charges::code_of(&code)
+                .map_or(code.clone(), |k| k.describe().to_string());
+            StatementLine {
+                date: ch.service_date,
+                description: format!("{what} ({code}), self-pay"),
+                amount_cents: ch.amount_cents,
+            }
+        })
+        .collect();
+    for claim in store::claims_with(c, &[], Some(patient_id))? {
+        if claim.patient_resp_cents != 0 {
+            out.push(StatementLine {
+                date: claim.updated_at.get(..10).unwrap_or_default().to_string(),
+                description: format!(
+                    "your share after insurance, services {} to {} (claim {})",
+                    claim.period_from, claim.period_to, claim.claim_number
+                ),
+                amount_cents: claim.patient_resp_cents,
+            });
+        }
+    }
+    for p in store::payments_of_patient(c, patient_id)?
+        .into_iter()
+        .filter(|p| p.source == "patient")
+    {
+        out.push(StatementLine {
+            date: p.received_on,
+            description: format!(
+                "payment, {}{}",
+                p.method,
+                p.reference.map(|r| format!(" {r}")).unwrap_or_default()
+            ),
+            amount_cents: -p.amount_cents,
+        });
+    }
+    out.sort_by(|a, b| a.date.cmp(&b.date));
+    Ok(out)
+}
+
+#[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
+pub struct AgingRow {
+    /// The payer's name, or "Self-pay".
+    pub who: String,
+    pub buckets_cents: [i64; 4],
+    pub total_cents: i64,
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Receivables {
+    pub as_of: String,
+    pub aging: Vec<AgingRow>,
+    /// (YYYY-MM, cents received from payers and patients)
+    pub revenue_by_month: Vec<(String, i64)>,
+}
+
+fn bucket_index(b: AgingBucket) -> usize {
+    match b {
+        AgingBucket::UpTo30 => 0,
+        AgingBucket::From31To60 => 1,
+        AgingBucket::From61To90 => 2,
+        AgingBucket::Over90 => 3,
+    }
+}
+
+impl App {
+    pub fn statement(
+        &self,
+        ctx: &Ctx,
+        patient_id: &str,
+        from: Date,
+        to: Date,
+    ) -> Result<Statement> {
+        ctx.require(Action::ViewBilling)?;
+        crate::calendar::sessions::check_range(from, to)?;
+        self.store.write(|c| {
+            let p = episodes::patient_by_id(c, patient_id)?
+                .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
+            let ledger = patient_ledger(c, patient_id)?;
+            let (from_s, to_s) = (from.to_string(), to.to_string());
+            let opening: i64 = ledger
+                .iter()
+                .filter(|l| l.date < from_s)
+                .map(|l| l.amount_cents)
+                .sum();
+            let lines: Vec<StatementLine> = ledger
+                .into_iter()
+                .filter(|l| l.date >= from_s && l.date <= to_s)
+                .collect();
+            let closing = opening + lines.iter().map(|l| l.amount_cents).sum::<i64>();
+            let mut event = Event::ok("billing.statement.view");
+            event.patient_id = Some(patient_id);
+            record(c, ctx, event)?;
+            Ok(Statement {
+                patient_name: format!("{} {}", p.legal_first_name, p.legal_last_name),
+                mrn: p.mrn,
+                from: from_s,
+                to: to_s,
+                opening_balance_cents: opening,
+                lines,
+                closing_balance_cents: closing,
+            })
+        })
+    }
+
+    /// Records a payment from the patient (cash, card or check, with a reference).
+    pub fn record_patient_payment(
+        &self,
+        ctx: &Ctx,
+        patient_id: &str,
+        amount_cents: i64,
+        method: &str,
+        reference: Option<&str>,
+        received_on: Date,
+    ) -> Result<String> {
+        ctx.require(Action::ManageBilling)?;
+        if !(1..=10_000_000).contains(&amount_cents) {
+            return Err(AppError::Invalid(
+                "the amount must be between $0.01 and $100,000.00".into(),
+            ));
+        }
+        if !PAYMENT_METHODS.contains(&method) {
+            return Err(AppError::Invalid(format!(
+                "the method is one of {}",
+                PAYMENT_METHODS.join(", ")
+            )));
+        }
+        let reference = reference.map(str::trim).filter(|r| !r.is_empty());
+        if reference.is_some_and(|r| r.chars().count() > 60) {
+            return Err(AppError::Invalid(
+                "the reference has at most 60 characters".into(),
+            ));
+        }
+        if received_on > ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date() {
+            return Err(AppError::Invalid(
+                "a payment cannot be received in the future".into(),
+            ));
+        }
+        self.store.write(|c| {
+            episodes::patient_by_id(c, patient_id)?
+                .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
+            let id = uuid::Uuid::now_v7().to_string();
+            store::insert_payment(
+                c,
+                &PaymentRow {
+                    id: id.clone(),
+                    patient_id: Some(patient_id.into()),
+                    claim_id: None,
+                    remittance_id: None,
+                    source: "patient".into(),
+                    method: method.into(),
+                    reference: reference.map(str::to_string),
+                    amount_cents,
+                    received_on: received_on.to_string(),
+                    created_by: ctx.actor_id_string().unwrap_or_else(|| "system".into()),
+                    created_at: stored(ctx.now()),
+                    voided_at: None,
+                    void_reason: None,
+                },
+            )?;
+            let subject = format!("payment:{id}");
+            let mut event = Event::ok("billing.payment.record")
+                .subject(&subject)
+                .detail(serde_json::json!({ "cents": amount_cents, "method": method }));
+            event.patient_id = Some(patient_id);
+            record(c, ctx, event)?;
+            Ok(id)
+        })
+    }
+
+    /// Aging by payer and self-pay, and money received by month.
+    pub fn receivables(&self, ctx: &Ctx) -> Result<Receivables> {
+        ctx.require(Action::ViewBilling)?;
+        let today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+        self.store.write(|c| {
+            let payers: BTreeMap<String, String> = store::all_payers(c)?
+                .into_iter()
+                .map(|p| (p.id, p.name))
+                .collect();
+            let mut rows: BTreeMap<String, AgingRow> = BTreeMap::new();
+            let claims = store::claims_with(c, &["submitted", "partial"], None)?;
+            let ids: Vec<String> = claims.iter().map(|k| k.id.clone()).collect();
+            let adjustments = store::adjustments_of(c, &ids)?;
+            let mut patients: Vec<String> = Vec::new();
+            for k in &claims {
+                let adjusted: i64 = adjustments
+                    .iter()
+                    .filter(|a| a.claim_id == k.id)
+                    .map(|a| a.amount_cents)
+                    .sum();
+                let open = k.total_cents - k.paid_cents - adjusted;
+                if open <= 0 {
+                    continue;
+                }
+                let since: Date = k
+                    .submitted_on
+                    .as_deref()
+                    .unwrap_or(&k.period_to)
+                    .parse()
+                    .unwrap_or(today);
+                let who = payers
+                    .get(&k.payer_id)
+                    .cloned()
+                    .unwrap_or_else(|| k.payer_id.clone());
+                let row = rows.entry(who.clone()).or_insert_with(|| AgingRow {
+                    who,
+                    ..AgingRow::default()
+                });
+                row.buckets_cents[bucket_index(AgingBucket::between(since, today))] += open;
+                row.total_cents += open;
+            }
+            for k in store::claims_with(c, &[], None)? {
+                if !patients.contains(&k.patient_id) {
+                    patients.push(k.patient_id);
+                }
+            }
+            for ch in store::charges_between(c, "0000-01-01", "9999-12-31", None)?
+                .into_iter()
+                .filter(|ch| ch.payer == "self_pay")
+            {
+                if !patients.contains(&ch.patient_id) {
+                    patients.push(ch.patient_id);
+                }
+            }
+            // A patient's payments settle their oldest amounts first.
+            let mut self_pay = AgingRow {
+                who: "Self-pay".into(),
+                ..AgingRow::default()
+            };
+            for p in patients {
+                let ledger = patient_ledger(c, &p)?;
+                let mut credit: i64 = -ledger
+                    .iter()
+                    .filter(|l| l.amount_cents < 0)
+                    .map(|l| l.amount_cents)
+                    .sum::<i64>();
+                for l in ledger.iter().filter(|l| l.amount_cents > 0) {
+                    let open = (l.amount_cents - credit).max(0);
+                    credit = (credit - l.amount_cents).max(0);
+                    if open > 0 {
+                        let d: Date = l.date.parse().unwrap_or(today);
+                        self_pay.buckets_cents[bucket_index(AgingBucket::between(d, today))] +=
+                            open;
+                        self_pay.total_cents += open;
+                    }
+                }
+            }
+            let mut aging: Vec<AgingRow> = rows.into_values().collect();
+            if self_pay.total_cents > 0 {
+                aging.push(self_pay);
+            }
+            let mut months: BTreeMap<String, i64> = BTreeMap::new();
+            for p in store::all_payments(c)? {
+                *months
+                    .entry(p.received_on.get(..7).unwrap_or_default().to_string())
+                    .or_default() += p.amount_cents;
+            }
+            record(c, ctx, Event::ok("billing.receivables.view"))?;
+            Ok(Receivables {
+                as_of: today.to_string(),
+                aging,
+                revenue_by_month: months.into_iter().collect(),
+            })
+        })
+    }
+}

@@ -1,0 +1,130 @@
+//! Closures: a site is closed on a date; its sessions that day are cancelled with the
+//! reason, and reinstated if the closure is voided.
+
+use crate::audit::{record, Event};
+use crate::calendar::sessions::generate_in;
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_domain::time::stored;
+use iop_store::calendar::{self as cal, ClosureRow};
+use iop_store::{org, DbConn};
+use jiff::civil::Date;
+
+fn regenerate_site_day(c: &mut DbConn, ctx: &Ctx, site_id: &str, date: Date) -> Result<()> {
+    for p in org::programs(c)?
+        .into_iter()
+        .filter(|p| p.site_id == site_id)
+    {
+        generate_in(c, ctx.now(), &p.id, date, date)?;
+    }
+    Ok(())
+}
+
+impl App {
+    pub fn closures(
+        &self,
+        ctx: &Ctx,
+        site_id: &str,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<ClosureRow>> {
+        ctx.require(Action::ViewCalendar)?;
+        self.store.read(|c| {
+            cal::closures_of_site(c, site_id, &from.to_string(), &to.to_string())
+                .map_err(AppError::from)
+        })
+    }
+
+    pub fn add_closure(
+        &self,
+        ctx: &Ctx,
+        site_id: &str,
+        date: Date,
+        reason: &str,
+    ) -> Result<String> {
+        ctx.require(Action::ManageCalendar)?;
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 200 {
+            return Err(AppError::Invalid(
+                "give a reason of 1 to 200 characters".into(),
+            ));
+        }
+        self.store.write(|c| {
+            if !org::sites(c)?.iter().any(|s| s.id == site_id) {
+                return Err(AppError::NotFound(format!("site {site_id}")));
+            }
+            let d = date.to_string();
+            if !cal::closures_of_site(c, site_id, &d, &d)?.is_empty() {
+                return Err(AppError::Conflict(format!(
+                    "the site is already closed on {d}"
+                )));
+            }
+            let id = uuid::Uuid::now_v7().to_string();
+            let row = ClosureRow {
+                id: id.clone(),
+                site_id: site_id.into(),
+                local_date: d,
+                reason: reason.into(),
+                created_at: stored(ctx.now()),
+                voided_at: None,
+                void_reason: None,
+            };
+            cal::insert_closure(c, &row)?;
+            regenerate_site_day(c, ctx, site_id, date)?;
+            let subject = format!("closure:{id}");
+            record(
+                c,
+                ctx,
+                Event::ok("closure.add")
+                    .subject(&subject)
+                    .detail(serde_json::json!({ "site_id": site_id, "date": date.to_string() })),
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// Adds the US federal holidays of `year` that the site has not closed for already.
+    pub fn add_federal_holidays(&self, ctx: &Ctx, site_id: &str, year: i16) -> Result<usize> {
+        ctx.require(Action::ManageCalendar)?;
+        if !(2000..=2100).contains(&year) {
+            return Err(AppError::Invalid(
+                "the year must be between 2000 and 2100".into(),
+            ));
+        }
+        let mut added = 0;
+        for (date, name) in iop_domain::holidays::us_federal(year) {
+            match self.add_closure(ctx, site_id, date, name) {
+                Ok(_) => added += 1,
+                Err(AppError::Conflict(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(added)
+    }
+
+    pub fn void_closure(&self, ctx: &Ctx, closure_id: &str, reason: &str) -> Result<()> {
+        ctx.require(Action::ManageCalendar)?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(AppError::Invalid("say why the closure is withdrawn".into()));
+        }
+        self.store.write(|c| {
+            let row = cal::closure_by_id(c, closure_id)?
+                .ok_or_else(|| AppError::NotFound(format!("closure {closure_id}")))?;
+            if !cal::void_closure(c, closure_id, &stored(ctx.now()), reason)? {
+                return Err(AppError::Conflict(format!(
+                    "closure {closure_id} was already withdrawn"
+                )));
+            }
+            let date: Date = row
+                .local_date
+                .parse()
+                .map_err(|_| AppError::Internal("bad closure date".into()))?;
+            regenerate_site_day(c, ctx, &row.site_id, date)?;
+            let subject = format!("closure:{closure_id}");
+            record(c, ctx, Event::ok("closure.void").subject(&subject))
+        })
+    }
+}

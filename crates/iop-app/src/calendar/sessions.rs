@@ -1,0 +1,442 @@
+//! The program calendar: generating sessions, closures, one-off changes, and the
+//! session list every view (week, tonight, staffing, API, feeds) is built from.
+
+use crate::audit::{record, Event};
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_domain::calendar::{
+    parse_weekday, parse_weekdays, plan, Closure, ProgramSchedule, TrackPattern,
+};
+use iop_domain::curriculum::{rotate, Slot};
+use iop_domain::time::stored;
+use iop_store::calendar::{self as cal, SessionRow};
+use iop_store::org::{self, ProgramRow, SiteRow, TrackRow};
+use iop_store::DbConn;
+use jiff::civil::{Date, Time};
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+use std::collections::HashMap;
+
+pub use crate::calendar::views::{
+    episode_spans, episode_spans_by_patient, session_views, FacilitatorRef, SessionView,
+};
+
+/// A program with everything its calendar depends on.
+pub struct ProgramCal {
+    pub program: ProgramRow,
+    pub site: SiteRow,
+    pub tz: TimeZone,
+    pub tracks: Vec<TrackRow>,
+    pub schedule: ProgramSchedule,
+}
+
+fn bad_setting(what: &str, program: &str) -> AppError {
+    AppError::Internal(format!("program {program} has an invalid {what}"))
+}
+
+pub fn parse_date(s: &str, field: &str) -> Result<Date> {
+    s.trim()
+        .parse()
+        .map_err(|_| AppError::Invalid(format!("{field} must be a date like 2026-11-27")))
+}
+
+pub fn load_program(c: &mut DbConn, program_id: &str) -> Result<ProgramCal> {
+    let program = org::program_by_id(c, program_id)?
+        .ok_or_else(|| AppError::NotFound(format!("program {program_id}")))?;
+    let site = org::site_by_id(c, &program.site_id)?
+        .ok_or_else(|| AppError::Internal(format!("program {program_id} has no site")))?;
+    let tz = TimeZone::get(&site.time_zone).map_err(|_| bad_setting("time zone", program_id))?;
+    let tracks = org::tracks_of(c, program_id)?;
+    let start: Time = program
+        .session_start
+        .parse()
+        .map_err(|_| bad_setting("start time", program_id))?;
+    let schedule = ProgramSchedule {
+        start,
+        minutes: program.session_minutes,
+        family_every_weeks: program.family_every_weeks,
+        family_minutes: program.family_minutes,
+        family_weekday: parse_weekday(&program.family_weekday)
+            .ok_or_else(|| bad_setting("family night", program_id))?,
+        family_anchor: program
+            .family_anchor
+            .parse()
+            .map_err(|_| bad_setting("family anchor", program_id))?,
+        alumni_weekday: parse_weekday(&program.alumni_weekday)
+            .ok_or_else(|| bad_setting("alumni night", program_id))?,
+        alumni_minutes: program.alumni_minutes,
+    };
+    Ok(ProgramCal {
+        program,
+        site,
+        tz,
+        tracks,
+        schedule,
+    })
+}
+
+impl ProgramCal {
+    pub fn today(&self, now: Timestamp) -> Date {
+        now.to_zoned(self.tz.clone()).date()
+    }
+
+    fn patterns(&self) -> Vec<TrackPattern> {
+        self.tracks
+            .iter()
+            .filter_map(|t| {
+                parse_weekdays(&t.weekdays).map(|w| TrackPattern {
+                    id: t.id.clone(),
+                    weekdays: w,
+                })
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct GenerateReport {
+    pub created: usize,
+    pub updated: usize,
+    pub cancelled: usize,
+}
+
+fn is_open(s: &SessionRow) -> bool {
+    s.status == "scheduled"
+}
+
+/// Brings stored sessions of `[from, to]` in line with the program's calendar. Idempotent.
+/// Held sessions and one-off moves are history and are never touched; sessions before
+/// `today` are never changed either.
+pub fn generate_in(
+    c: &mut DbConn,
+    now: Timestamp,
+    program_id: &str,
+    from: Date,
+    to: Date,
+) -> Result<GenerateReport> {
+    let pc = load_program(c, program_id)?;
+    let today = pc.today(now);
+    let (f, t) = (from.to_string(), to.to_string());
+    let closures: Vec<Closure> = cal::closures_of_site(c, &pc.site.id, &f, &t)?
+        .into_iter()
+        .filter_map(|r| {
+            r.local_date.parse().ok().map(|date| Closure {
+                date,
+                reason: r.reason,
+            })
+        })
+        .collect();
+    let planned = plan(&pc.tz, &pc.schedule, &pc.patterns(), &closures, from, to)
+        .map_err(|e| AppError::Invalid(e.to_string()))?;
+    let existing: HashMap<String, SessionRow> =
+        cal::sessions_between(c, Some(std::slice::from_ref(&pc.program.id)), &f, &t)?
+            .into_iter()
+            .map(|s| (s.gen_key.clone(), s))
+            .collect();
+    let at = stored(now);
+    let mut report = GenerateReport::default();
+    let mut seen = std::collections::HashSet::new();
+    for p in &planned {
+        // Family and alumni keys name no track: the program id makes them unique across programs.
+        let key = format!("{}/{}", pc.program.id, p.key);
+        seen.insert(key.clone());
+        let (starts, ends) = (stored(p.start), stored(p.end));
+        match existing.get(&key) {
+            None => {
+                let (status, source) = match &p.cancelled {
+                    Some(_) => ("cancelled", Some("closure".to_string())),
+                    None => ("scheduled", None),
+                };
+                cal::insert_session(
+                    c,
+                    &SessionRow {
+                        id: iop_domain::SessionId::new_v7().to_string(),
+                        program_id: pc.program.id.clone(),
+                        track_id: p.track_id.clone(),
+                        kind: p.kind.to_string(),
+                        gen_key: key.clone(),
+                        local_date: p.date.to_string(),
+                        starts_at: starts,
+                        ends_at: ends,
+                        status: status.into(),
+                        cancel_source: source,
+                        cancel_reason: p.cancelled.clone(),
+                        topic_id: None,
+                        topic_locked: false,
+                        original_starts_at: None,
+                        sequence: 0,
+                        created_at: at.clone(),
+                        updated_at: at.clone(),
+                    },
+                )?;
+                report.created += 1;
+            }
+            Some(s) if p.date < today || s.status == "held" || s.original_starts_at.is_some() => {}
+            Some(s) => {
+                let mut row = s.clone();
+                match &p.cancelled {
+                    Some(reason) if is_open(s) => {
+                        row.status = "cancelled".into();
+                        row.cancel_source = Some("closure".into());
+                        row.cancel_reason = Some(reason.clone());
+                    }
+                    None if s.status == "cancelled"
+                        && s.cancel_source.as_deref() != Some("manual") =>
+                    {
+                        row.status = "scheduled".into();
+                        row.cancel_source = None;
+                        row.cancel_reason = None;
+                    }
+                    _ => {}
+                }
+                row.starts_at = starts;
+                row.ends_at = ends;
+                if row.status != s.status
+                    || row.starts_at != s.starts_at
+                    || row.ends_at != s.ends_at
+                {
+                    row.sequence += 1;
+                    row.updated_at = at.clone();
+                    cal::update_session(c, &row)?;
+                    report.updated += 1;
+                }
+            }
+        }
+    }
+    // Sessions the calendar no longer has (a track's pattern changed): cancelled, not deleted.
+    for s in existing.values() {
+        let date: Date = s.local_date.parse().unwrap_or(today);
+        if !seen.contains(&s.gen_key)
+            && date >= today
+            && is_open(s)
+            && s.original_starts_at.is_none()
+        {
+            let mut row = s.clone();
+            row.status = "cancelled".into();
+            row.cancel_source = Some("schedule".into());
+            row.cancel_reason = Some("no longer on the track's schedule".into());
+            row.sequence += 1;
+            row.updated_at = at.clone();
+            cal::update_session(c, &row)?;
+            report.cancelled += 1;
+        }
+    }
+    assign_topics(c, &pc, from, to, today)?;
+    Ok(report)
+}
+
+/// Regenerates a program from today to its planning horizon, after a change of settings.
+pub fn regenerate_future(c: &mut DbConn, ctx: &Ctx, program_id: &str) -> Result<()> {
+    let pc = load_program(c, program_id)?;
+    let today = pc.today(ctx.now());
+    let to = today
+        .checked_add(jiff::Span::new().weeks(i64::from(pc.program.horizon_weeks)))
+        .unwrap_or(today);
+    generate_in(c, ctx.now(), program_id, today, to)?;
+    Ok(())
+}
+
+/// Rotates the curriculum over each track's core sessions from `from`, continuing the
+/// rotation from the sessions before it; one-off topic choices and held sessions stay.
+fn assign_topics(c: &mut DbConn, pc: &ProgramCal, from: Date, to: Date, today: Date) -> Result<()> {
+    let topics: Vec<_> = cal::topics_of(c, &pc.program.id)?
+        .into_iter()
+        .filter(|t| t.active)
+        .collect();
+    if topics.is_empty() {
+        return Ok(());
+    }
+    let sessions = cal::sessions_between(
+        c,
+        Some(std::slice::from_ref(&pc.program.id)),
+        &from.to_string(),
+        &to.to_string(),
+    )?;
+    for track in &pc.tracks {
+        let mut core: Vec<&SessionRow> = sessions
+            .iter()
+            .filter(|s| s.kind == "core" && s.track_id.as_deref() == Some(&track.id))
+            .collect();
+        core.sort_by(|a, b| a.local_date.cmp(&b.local_date));
+        let before = cal::count_core_held_or_scheduled_before(c, &track.id, &from.to_string())?;
+        let slots: Vec<Slot> = core
+            .iter()
+            .map(|s| Slot {
+                date: s.local_date.parse().unwrap_or(from),
+                cancelled: s.status == "cancelled",
+            })
+            .collect();
+        let picks = rotate(&slots, topics.len(), u64::try_from(before).unwrap_or(0));
+        for (s, pick) in core.iter().zip(picks) {
+            let want = pick.and_then(|i| topics.get(i)).map(|t| t.id.clone());
+            let date: Date = s.local_date.parse().unwrap_or(from);
+            // The past keeps its topics; a past session that never had one (just created) gets one.
+            if s.topic_locked
+                || s.status == "held"
+                || (date < today && s.topic_id.is_some())
+                || s.topic_id == want
+            {
+                continue;
+            }
+            let mut row = (*s).clone();
+            row.topic_id = want;
+            cal::update_session(c, &row)?;
+        }
+    }
+    Ok(())
+}
+
+/// A date range from a person: at most a year, `from` not after `to`.
+pub fn check_range(from: Date, to: Date) -> Result<()> {
+    if to < from {
+        return Err(AppError::Invalid("the range ends before it starts".into()));
+    }
+    if (to - from).get_days() > 366 {
+        return Err(AppError::Invalid(
+            "ask for at most 366 days at a time".into(),
+        ));
+    }
+    Ok(())
+}
+
+impl App {
+    pub fn generate_sessions(
+        &self,
+        ctx: &Ctx,
+        program_id: &str,
+        from: Option<Date>,
+        to: Option<Date>,
+    ) -> Result<GenerateReport> {
+        ctx.require(Action::ManageCalendar)?;
+        self.store.write(|c| {
+            let pc = load_program(c, program_id)?;
+            let today = pc.today(ctx.now());
+            let from = from.unwrap_or(today);
+            let to = to.unwrap_or_else(|| today.checked_add(jiff::Span::new().weeks(i64::from(pc.program.horizon_weeks))).unwrap_or(today));
+            check_range(from, to)?;
+            let report = generate_in(c, ctx.now(), program_id, from, to)?;
+            let subject = format!("program:{program_id}");
+            record(c, ctx, Event::ok("calendar.generate").subject(&subject).detail(serde_json::json!({
+                "from": from.to_string(), "to": to.to_string(), "created": report.created, "updated": report.updated, "cancelled": report.cancelled
+            })))?;
+            Ok(report)
+        })
+    }
+
+    pub fn sessions(
+        &self,
+        ctx: &Ctx,
+        from: Date,
+        to: Date,
+        program: Option<&str>,
+    ) -> Result<Vec<SessionView>> {
+        ctx.require(Action::ViewCalendar)?;
+        check_range(from, to)?;
+        self.store.read(|c| session_views(c, program, from, to))
+    }
+
+    /// Cancels one session, keeping it (and its history) with the reason.
+    pub fn cancel_session(&self, ctx: &Ctx, session_id: &str, reason: &str) -> Result<()> {
+        ctx.require(Action::ManageCalendar)?;
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 200 {
+            return Err(AppError::Invalid(
+                "give a reason of 1 to 200 characters".into(),
+            ));
+        }
+        self.store.write(|c| {
+            let mut s = cal::session_by_id(c, session_id)?
+                .ok_or_else(|| AppError::NotFound(format!("session {session_id}")))?;
+            if s.status != "scheduled" {
+                return Err(AppError::Conflict(format!(
+                    "session {session_id} is {} and cannot be cancelled",
+                    s.status
+                )));
+            }
+            s.status = "cancelled".into();
+            s.cancel_source = Some("manual".into());
+            s.cancel_reason = Some(reason.into());
+            s.sequence += 1;
+            s.updated_at = stored(ctx.now());
+            cal::update_session(c, &s)?;
+            let subject = format!("session:{session_id}");
+            record(c, ctx, Event::ok("session.cancel").subject(&subject))
+        })
+    }
+
+    /// Moves one session to another date or start time; the calendar remembers where it was.
+    pub fn move_session(&self, ctx: &Ctx, session_id: &str, date: Date, start: Time) -> Result<()> {
+        ctx.require(Action::ManageCalendar)?;
+        self.store.write(|c| {
+            let mut s = cal::session_by_id(c, session_id)?
+                .ok_or_else(|| AppError::NotFound(format!("session {session_id}")))?;
+            if s.status != "scheduled" {
+                return Err(AppError::Conflict(format!(
+                    "session {session_id} is {} and cannot be moved",
+                    s.status
+                )));
+            }
+            let pc = load_program(c, &s.program_id)?;
+            let minutes = match s.kind.as_str() {
+                "family" => pc.program.family_minutes,
+                "alumni" => pc.program.alumni_minutes,
+                _ => pc.program.session_minutes,
+            };
+            let (a, b) = iop_domain::calendar::place(&pc.tz, date, start, minutes)
+                .map_err(|e| AppError::Invalid(e.to_string()))?;
+            if s.original_starts_at.is_none() {
+                s.original_starts_at = Some(s.starts_at.clone());
+            }
+            s.local_date = date.to_string();
+            s.starts_at = stored(a.timestamp());
+            s.ends_at = stored(b.timestamp());
+            s.sequence += 1;
+            s.updated_at = stored(ctx.now());
+            cal::update_session(c, &s)?;
+            let subject = format!("session:{session_id}");
+            record(
+                c,
+                ctx,
+                Event::ok("session.move").subject(&subject).detail(
+                    serde_json::json!({ "date": date.to_string(), "start": start.to_string() }),
+                ),
+            )
+        })
+    }
+
+    /// Changes the topic of one session; later generations keep the choice.
+    pub fn set_session_topic(&self, ctx: &Ctx, session_id: &str, topic_id: &str) -> Result<()> {
+        ctx.require(Action::ManageCalendar)?;
+        self.store.write(|c| {
+            let mut s = cal::session_by_id(c, session_id)?
+                .ok_or_else(|| AppError::NotFound(format!("session {session_id}")))?;
+            if s.kind != "core" {
+                return Err(AppError::Invalid(
+                    "only core groups follow the curriculum".into(),
+                ));
+            }
+            if !cal::topics_of(c, &s.program_id)?
+                .iter()
+                .any(|t| t.id == topic_id && t.active)
+            {
+                return Err(AppError::Invalid(format!(
+                    "topic {topic_id} is not a topic of this program"
+                )));
+            }
+            s.topic_id = Some(topic_id.into());
+            s.topic_locked = true;
+            s.updated_at = stored(ctx.now());
+            cal::update_session(c, &s)?;
+            let subject = format!("session:{session_id}");
+            record(
+                c,
+                ctx,
+                Event::ok("session.set_topic")
+                    .subject(&subject)
+                    .detail(serde_json::json!({ "topic_id": topic_id })),
+            )
+        })
+    }
+}

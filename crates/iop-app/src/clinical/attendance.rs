@@ -1,0 +1,247 @@
+//! Attendance: a mark and the minutes attended for each patient on the roster, and
+//! make-ups from other tracks. Attendance a signed note documents never changes.
+
+use super::notes::text;
+use super::roster::load_roster;
+use crate::audit::{record, Event};
+use crate::calendar::sessions::load_program;
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_domain::calendar::SessionKind;
+use iop_domain::time::stored;
+use iop_store::calendar as cal;
+use iop_store::clinical::{self as store, AttendanceRow};
+use iop_store::DbConn;
+use jiff::civil::Date;
+
+pub const MARKS: &[(&str, &str)] = &[
+    ("present", "Present"),
+    ("late", "Late"),
+    ("left_early", "Left early"),
+    ("absent_excused", "Absent, excused"),
+    ("absent_unexcused", "Absent, unexcused"),
+];
+
+pub(crate) fn is_absent(mark: &str) -> bool {
+    mark.starts_with("absent")
+}
+
+pub struct Mark {
+    pub patient_id: String,
+    pub mark: String,
+    pub minutes: Option<i32>,
+}
+
+/// One patient's mark as stored by [`attendance_in`].
+pub(crate) struct MarkDone {
+    pub patient_id: String,
+    pub mark: String,
+    pub minutes: i32,
+}
+
+/// Checks and stores attendance in the caller's transaction (scope already checked);
+/// the caller writes the audit entry. A scheduled session becomes held.
+pub(crate) fn attendance_in(
+    c: &mut DbConn,
+    ctx: &Ctx,
+    session_id: &str,
+    marks: &[Mark],
+) -> Result<Vec<MarkDone>> {
+    let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+    let roster = load_roster(c, session_id)?;
+    if roster.session.status == "cancelled" {
+        return Err(AppError::Conflict(format!(
+            "session {session_id} is cancelled"
+        )));
+    }
+    let date: Date = roster
+        .session
+        .local_date
+        .parse()
+        .map_err(|_| AppError::Internal("bad date".into()))?;
+    let today = load_program(c, &roster.session.program_id)?.today(ctx.now());
+    if date > today {
+        return Err(AppError::Invalid(
+            "attendance is taken on the day of the session or later".into(),
+        ));
+    }
+    if roster.note.as_ref().is_some_and(|n| n.status == "signed") {
+        return Err(AppError::Conflict("the group note is signed; attendance that it documents cannot change (add an addendum)".into()));
+    }
+    let mut done = Vec::new();
+    for m in marks {
+        if !MARKS.iter().any(|(code, _)| *code == m.mark) {
+            return Err(AppError::Invalid(format!(
+                "unknown attendance mark {:?}",
+                m.mark
+            )));
+        }
+        if !roster.lines.iter().any(|l| l.patient_id == m.patient_id) {
+            return Err(AppError::Invalid(format!(
+                "patient {} is not on this session's roster",
+                m.patient_id
+            )));
+        }
+        let minutes = if is_absent(&m.mark) {
+            0
+        } else {
+            m.minutes.unwrap_or(roster.session_minutes)
+        };
+        if !(0..=roster.session_minutes).contains(&minutes) {
+            return Err(AppError::Invalid(format!(
+                "minutes attended must be between 0 and {}",
+                roster.session_minutes
+            )));
+        }
+        store::upsert_attendance(
+            c,
+            &AttendanceRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                session_id: session_id.into(),
+                patient_id: m.patient_id.clone(),
+                mark: m.mark.clone(),
+                minutes,
+                recorded_by: actor.clone(),
+                recorded_at: stored(ctx.now()),
+            },
+        )?;
+        done.push(MarkDone {
+            patient_id: m.patient_id.clone(),
+            mark: m.mark.clone(),
+            minutes,
+        });
+    }
+    if let Some(mut row) = cal::session_by_id(c, session_id)? {
+        if row.status == "scheduled" {
+            row.status = "held".into();
+            row.updated_at = stored(ctx.now());
+            cal::update_session(c, &row)?;
+        }
+    }
+    Ok(done)
+}
+
+impl App {
+    /// Records attendance; every expected patient not given stays as they were.
+    pub fn record_attendance(&self, ctx: &Ctx, session_id: &str, marks: Vec<Mark>) -> Result<()> {
+        ctx.require(Action::RecordAttendance)?;
+        self.store.write(|c| {
+            crate::scope::require_session(c, ctx, session_id)?;
+            let subject = format!("session:{session_id}");
+            for m in attendance_in(c, ctx, session_id, &marks)? {
+                let mut event = Event::ok("clinical.attendance")
+                    .subject(&subject)
+                    .detail(serde_json::json!({ "mark": m.mark, "minutes": m.minutes }));
+                event.patient_id = Some(&m.patient_id);
+                record(c, ctx, event)?;
+            }
+            Ok(())
+        })
+    }
+}
+
+impl App {
+    /// Adds a patient in treatment to a core session that is not on their track, to make
+    /// up a missed group. They then appear on the roster for attendance and the note.
+    pub fn add_makeup(
+        &self,
+        ctx: &Ctx,
+        session_id: &str,
+        patient_id: &str,
+        reason: &str,
+    ) -> Result<()> {
+        ctx.require(Action::RecordAttendance)?;
+        let reason = text(reason, 300, "the reason")?;
+        if reason.is_empty() {
+            return Err(AppError::Invalid(
+                "say which missed group this makes up".into(),
+            ));
+        }
+        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        self.store.write(|c| {
+            crate::scope::require_session(c, ctx, session_id)?;
+            let roster = load_roster(c, session_id)?;
+            if roster.session.kind != SessionKind::Core || roster.session.status == "cancelled" {
+                return Err(AppError::Conflict(
+                    "make-ups join a core group that is not cancelled".into(),
+                ));
+            }
+            if roster.note.as_ref().is_some_and(|n| n.status == "signed") {
+                return Err(AppError::Conflict(
+                    "the group note is signed; the roster it documents cannot change".into(),
+                ));
+            }
+            if roster.lines.iter().any(|l| l.patient_id == patient_id) {
+                return Err(AppError::Conflict(format!(
+                    "patient {patient_id} is already on this session's roster"
+                )));
+            }
+            let date: Date = roster
+                .session
+                .local_date
+                .parse()
+                .map_err(|_| AppError::Internal("bad date".into()))?;
+            let in_treatment =
+                crate::calendar::sessions::episode_spans_by_patient(c, &roster.session.program_id)?
+                    .into_iter()
+                    .any(|(p, span)| p.id == patient_id && span.in_treatment_on(date));
+            if !in_treatment {
+                return Err(AppError::Conflict(format!(
+                    "patient {patient_id} is not in treatment in this program on {date}"
+                )));
+            }
+            store::insert_makeup(
+                c,
+                &store::MakeupRow {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    session_id: session_id.into(),
+                    patient_id: patient_id.into(),
+                    reason,
+                    added_by: actor,
+                    added_at: stored(ctx.now()),
+                },
+            )?;
+            let subject = format!("session:{session_id}");
+            let mut event = Event::ok("clinical.roster.makeup").subject(&subject);
+            event.patient_id = Some(patient_id);
+            record(c, ctx, event)
+        })
+    }
+}
+
+impl App {
+    /// Patients in treatment on the session's date who are not on its roster: those who
+    /// could join it as a make-up, as (patient id, name).
+    pub fn makeup_candidates(&self, ctx: &Ctx, session_id: &str) -> Result<Vec<(String, String)>> {
+        ctx.require(Action::RecordAttendance)?;
+        self.store.read(|c| {
+            crate::scope::require_session(c, ctx, session_id)?;
+            let roster = load_roster(c, session_id)?;
+            if roster.session.kind != SessionKind::Core {
+                return Ok(Vec::new());
+            }
+            let date: Date = roster
+                .session
+                .local_date
+                .parse()
+                .map_err(|_| AppError::Internal("bad date".into()))?;
+            let mut out: Vec<(String, String)> =
+                crate::calendar::sessions::episode_spans_by_patient(c, &roster.session.program_id)?
+                    .into_iter()
+                    .filter(|(p, span)| {
+                        span.in_treatment_on(date)
+                            && !roster.lines.iter().any(|l| l.patient_id == p.id)
+                    })
+                    .map(|(p, _)| {
+                        let label = format!("{} ({})", p.shown_name(), p.mrn);
+                        (p.id, label)
+                    })
+                    .collect();
+            out.sort_by(|a, b| a.1.cmp(&b.1));
+            out.dedup_by(|a, b| a.0 == b.0);
+            Ok(out)
+        })
+    }
+}

@@ -1,0 +1,283 @@
+//! A patient's chart in one read (one transaction, one audit entry): hours per week
+//! against the 9-hour floor, attendance, signed group notes with this patient's own
+//! entry, individual sessions, measures, drug screens, plans, and a timeline of it all.
+
+use crate::audit::{record, Event};
+use crate::clinical::individual::Appointment;
+use crate::clinical::plans::PlanVersion;
+use crate::clinical::treatment::TreatmentPlanVersion;
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_domain::hours::{
+    two_absences_in_a_row, weekly_minutes, Attended, Mark as M, WEEKLY_FLOOR_MINUTES,
+};
+use iop_store::clinical::{self as store, AddendumRow};
+use iop_store::measures::{DrugScreenRow, MeasureRow};
+use iop_store::{episodes, individual, measures, plans};
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ChartNote {
+    pub note_id: String,
+    pub date: String,
+    pub topic: String,
+    pub interventions: String,
+    pub group_process: String,
+    pub participation: String,
+    pub progress: String,
+    pub signed_at: Option<String>,
+    pub cosign_required: bool,
+    pub cosigned_at: Option<String>,
+    pub addenda: Vec<AddendumRow>,
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct WeekHours {
+    pub week_of: String,
+    pub minutes: u32,
+    pub under_floor: bool,
+}
+
+/// One dated line of the chart timeline.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct TimelineItem {
+    pub date: String,
+    /// session, group_note, individual, measure, drug_screen, treatment_plan, relapse_plan
+    pub kind: &'static str,
+    pub summary: String,
+    /// Needs attention: a positive screen, a safety item, an absence.
+    pub flag: bool,
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Chart {
+    pub patient_id: String,
+    pub mrn: String,
+    pub name: String,
+    pub date_of_birth: String,
+    /// In an active episode (individual sessions can be booked).
+    pub treatment_active: bool,
+    pub weeks: Vec<WeekHours>,
+    pub two_absences_in_a_row: bool,
+    pub attendance: Vec<(String, String, i32)>,
+    pub notes: Vec<ChartNote>,
+    pub appointments: Vec<Appointment>,
+    pub measures: Vec<MeasureRow>,
+    pub drug_screens: Vec<DrugScreenRow>,
+    pub treatment_plans: Vec<TreatmentPlanVersion>,
+    pub relapse_plans: Vec<PlanVersion>,
+    /// Newest first.
+    pub timeline: Vec<TimelineItem>,
+}
+
+fn mark_of(code: &str) -> M {
+    match code {
+        "present" => M::Present,
+        "late" => M::Late,
+        "left_early" => M::LeftEarly,
+        "absent_excused" => M::AbsentExcused,
+        _ => M::AbsentUnexcused,
+    }
+}
+
+fn date_of(stored: &str) -> String {
+    stored.get(..10).unwrap_or_default().to_string()
+}
+
+fn timeline(c: &Chart) -> Vec<TimelineItem> {
+    let mut t = Vec::new();
+    for (date, mark, minutes) in &c.attendance {
+        t.push(TimelineItem {
+            date: date.clone(),
+            kind: "session",
+            summary: format!("Group: {} ({minutes} min)", mark.replace('_', " ")),
+            flag: mark.starts_with("absent"),
+        });
+    }
+    for n in &c.notes {
+        t.push(TimelineItem {
+            date: n.date.clone(),
+            kind: "group_note",
+            summary: format!("Group note signed: {}", n.topic),
+            flag: false,
+        });
+    }
+    for a in &c.appointments {
+        let minutes = a
+            .note
+            .as_ref()
+            .map(|n| format!(", {} min face to face", n.minutes))
+            .unwrap_or_default();
+        t.push(TimelineItem {
+            date: a.local_start.get(..10).unwrap_or_default().to_string(),
+            kind: "individual",
+            summary: format!(
+                "Individual session ({}): {}{minutes}",
+                a.row.mode.replace('_', " "),
+                a.row.status.replace('_', " ")
+            ),
+            flag: a.row.status == "no_show",
+        });
+    }
+    for m in &c.measures {
+        let score = match (m.total, m.subscales.as_deref()) {
+            (Some(v), _) => format!("{v} ({})", m.band.as_deref().unwrap_or("")),
+            (None, Some(sub)) => serde_json::from_str::<serde_json::Value>(sub)
+                .map(|v| {
+                    format!(
+                        "use {}, risk {}, protective {}",
+                        v["use_score"], v["risk"], v["protective"]
+                    )
+                })
+                .unwrap_or_default(),
+            (None, None) => String::new(),
+        };
+        t.push(TimelineItem {
+            date: m.taken_on.clone(),
+            kind: "measure",
+            summary: format!("{} at {}: {score}", m.instrument_version, m.occasion),
+            flag: false,
+        });
+    }
+    for s in &c.drug_screens {
+        t.push(TimelineItem {
+            date: s.collected_on.clone(),
+            kind: "drug_screen",
+            summary: format!(
+                "Drug screen ({}, {}): {}",
+                s.specimen,
+                s.method.replace('_', " "),
+                if s.any_positive {
+                    "positive"
+                } else {
+                    "negative"
+                }
+            ),
+            flag: s.any_positive,
+        });
+    }
+    for p in &c.treatment_plans {
+        t.push(TimelineItem {
+            date: date_of(&p.created_at),
+            kind: "treatment_plan",
+            summary: format!(
+                "Treatment plan version {} (review due {})",
+                p.version, p.review_due
+            ),
+            flag: false,
+        });
+    }
+    for p in &c.relapse_plans {
+        t.push(TimelineItem {
+            date: date_of(&p.created_at),
+            kind: "relapse_plan",
+            summary: format!("Relapse prevention plan version {}", p.version),
+            flag: false,
+        });
+    }
+    t.sort_by(|a, b| b.date.cmp(&a.date));
+    t
+}
+
+impl App {
+    pub fn chart(&self, ctx: &Ctx, patient_id: &str) -> Result<Chart> {
+        ctx.require(Action::ReadClinical)?;
+        self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
+            let p = episodes::patient_by_id(c, patient_id)?
+                .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
+            let att = store::attendance_of_patient(c, patient_id)?;
+            let records: Vec<Attended> = att
+                .iter()
+                .filter_map(|(a, d)| {
+                    Some(Attended {
+                        date: d.parse().ok()?,
+                        mark: mark_of(&a.mark),
+                        minutes: u32::try_from(a.minutes).unwrap_or(0),
+                    })
+                })
+                .collect();
+            let today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+            let this_week = iop_domain::calendar::monday_of(today);
+            let weeks = weekly_minutes(&records)
+                .into_iter()
+                .map(|(w, m)| WeekHours {
+                    week_of: w.to_string(),
+                    minutes: m,
+                    under_floor: m < WEEKLY_FLOOR_MINUTES && w < this_week,
+                })
+                .collect();
+            let mut notes = Vec::new();
+            for (n, e, date) in store::signed_notes_of_patient(c, patient_id)? {
+                let addenda = store::addenda(c, &n.id)?;
+                notes.push(ChartNote {
+                    note_id: n.id,
+                    date,
+                    topic: n.topic,
+                    interventions: n.interventions,
+                    group_process: n.group_process,
+                    participation: e.participation,
+                    progress: e.progress,
+                    signed_at: n.signed_at,
+                    cosign_required: n.cosign_required,
+                    cosigned_at: n.cosigned_at,
+                    addenda,
+                });
+            }
+            let eps = episodes::episodes_with_patient_id(c, patient_id)?;
+            let treatment_active = eps.iter().any(|e| e.status == "active");
+            let mut appointments = Vec::new();
+            let rows = individual::appointments_of_patient(c, patient_id)?;
+            if !rows.is_empty() {
+                let (_, pc) = crate::clinical::individual::patient_program(c, patient_id)?;
+                let mut written: Vec<_> = individual::notes_of_patient(c, patient_id)?;
+                for row in rows {
+                    let note = written
+                        .iter()
+                        .position(|(n, _)| n.appointment_id == row.id)
+                        .map(|i| written.swap_remove(i).0);
+                    appointments.push(Appointment {
+                        local_start: crate::clinical::individual::local_start(&row, &pc.tz),
+                        started: iop_domain::time::parse_stored(&row.starts_at)
+                            .is_some_and(|t| t <= ctx.now()),
+                        row,
+                        note,
+                    });
+                }
+            }
+            let mut event = Event::ok("clinical.chart.view");
+            event.patient_id = Some(patient_id);
+            record(c, ctx, event)?;
+            let name = p.shown_name();
+            let mut chart = Chart {
+                patient_id: p.id,
+                name,
+                mrn: p.mrn,
+                date_of_birth: p.date_of_birth,
+                treatment_active,
+                weeks,
+                two_absences_in_a_row: two_absences_in_a_row(&records),
+                attendance: att
+                    .into_iter()
+                    .map(|(a, d)| (d, a.mark, a.minutes))
+                    .collect(),
+                notes,
+                appointments,
+                measures: measures::measures_of(c, patient_id)?,
+                drug_screens: measures::screens_of(c, patient_id)?,
+                treatment_plans: plans::treatment_versions(c, patient_id)?
+                    .into_iter()
+                    .map(TreatmentPlanVersion::from)
+                    .collect(),
+                relapse_plans: plans::versions(c, patient_id)?
+                    .into_iter()
+                    .map(PlanVersion::from)
+                    .collect(),
+                timeline: Vec::new(),
+            };
+            chart.timeline = timeline(&chart);
+            Ok(chart)
+        })
+    }
+}

@@ -1,0 +1,486 @@
+//! Individual counseling on top of group: appointments that avoid the patient's group
+//! nights and the counselor's sessions, their statuses, and a note with start and stop
+//! times (billing needs the face-to-face minutes).
+
+use crate::audit::{record, Event};
+use crate::calendar::sessions::{
+    episode_spans_by_patient, load_program, session_views, ProgramCal,
+};
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_domain::appointments::{face_to_face_minutes, free_starts, AppointmentStatus, Busy};
+use iop_domain::calendar::SessionKind;
+use iop_domain::time::{parse_stored, stored};
+use iop_store::calendar as cal;
+use iop_store::episodes::{self, EpisodeRow};
+use iop_store::individual::{self as store, AppointmentRow, IndividualNoteRow};
+use iop_store::DbConn;
+use jiff::civil::{Date, DateTime, Time};
+use jiff::{SignedDuration, Span, Timestamp};
+
+pub struct NewAppointment {
+    pub patient_id: String,
+    pub staff_id: String,
+    /// Local date and time at the patient's site, like 2026-12-01T14:00.
+    pub starts: String,
+    pub minutes: i32,
+    pub telehealth_link: Option<String>,
+}
+
+pub struct IndividualNoteInput {
+    /// Local times of day, like 14:02 and 14:55, on the appointment's date.
+    pub started: String,
+    pub ended: String,
+    pub goal: String,
+    pub narrative: String,
+    pub plan: String,
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Appointment {
+    #[serde(flatten)]
+    pub row: AppointmentRow,
+    /// The start at the site, like 2026-12-01 14:00.
+    pub local_start: String,
+    /// The start time has passed (it can be marked kept or no-show).
+    pub started: bool,
+    pub note: Option<IndividualNoteRow>,
+}
+
+impl Appointment {
+    /// Kept, and its note not yet signed: the note can still be written.
+    pub fn note_open(&self) -> bool {
+        self.row.status == "kept" && self.note.as_ref().is_none_or(|n| n.status != "signed")
+    }
+}
+
+/// The episode a patient is in (the latest by admission) and its program's calendar.
+pub(crate) fn patient_program(
+    c: &mut DbConn,
+    patient_id: &str,
+) -> Result<(EpisodeRow, ProgramCal)> {
+    let ep = episodes::episodes_with_patient_id(c, patient_id)?
+        .into_iter()
+        .max_by(|a, b| a.admit_date.cmp(&b.admit_date))
+        .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
+    let pc = load_program(c, &ep.program_id)?;
+    Ok((ep, pc))
+}
+
+pub(crate) fn local_start(a: &AppointmentRow, tz: &jiff::tz::TimeZone) -> String {
+    parse_stored(&a.starts_at)
+        .map(|t| {
+            t.to_zoned(tz.clone())
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+fn span_of(a: &AppointmentRow) -> Option<Busy> {
+    let start = parse_stored(&a.starts_at)?;
+    Some(Busy {
+        start,
+        end: start + SignedDuration::from_mins(i64::from(a.planned_minutes)),
+    })
+}
+
+/// Everything the patient or the counselor already has between two dates: the patient's
+/// group nights (their track's core groups and the family group), the counselor's
+/// sessions, and both people's appointments.
+fn busy(
+    c: &mut DbConn,
+    pc: &ProgramCal,
+    patient_id: &str,
+    staff_id: &str,
+    from: Date,
+    to: Date,
+) -> Result<Vec<Busy>> {
+    let span = episode_spans_by_patient(c, &pc.program.id)?
+        .into_iter()
+        .find(|(p, _)| p.id == patient_id)
+        .map(|(_, s)| s);
+    let mut out = Vec::new();
+    for s in session_views(c, Some(&pc.program.id), from, to)? {
+        if s.status == "cancelled" {
+            continue;
+        }
+        let Ok(date) = s.local_date.parse::<Date>() else {
+            continue;
+        };
+        let theirs = span.as_ref().is_some_and(|sp| match s.kind {
+            SessionKind::Core => {
+                sp.in_treatment_on(date) && sp.track_on(date) == s.track_id.as_deref()
+            }
+            SessionKind::Family => sp.in_treatment_on(date),
+            SessionKind::Alumni => false,
+        });
+        if theirs {
+            out.push(Busy {
+                start: s.starts_at,
+                end: s.ends_at,
+            });
+        }
+    }
+    for s in cal::sessions_of_staff(c, staff_id, &from.to_string(), &to.to_string())? {
+        if let (Some(start), Some(end)) = (parse_stored(&s.starts_at), parse_stored(&s.ends_at)) {
+            if s.status != "cancelled" {
+                out.push(Busy { start, end });
+            }
+        }
+    }
+    let wide_from = stored(day_start(pc, from)?);
+    let wide_to = stored(day_start(pc, to.tomorrow().unwrap_or(to))?);
+    out.extend(
+        store::booked_between(c, patient_id, staff_id, &wide_from, &wide_to)?
+            .iter()
+            .filter_map(span_of),
+    );
+    Ok(out)
+}
+
+fn day_start(pc: &ProgramCal, d: Date) -> Result<Timestamp> {
+    Ok(d.to_zoned(pc.tz.clone())
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .timestamp())
+}
+
+fn local(pc: &ProgramCal, dt: DateTime) -> Result<Timestamp> {
+    Ok(dt
+        .to_zoned(pc.tz.clone())
+        .map_err(|_| AppError::Invalid("that local time does not exist at the site".into()))?
+        .timestamp())
+}
+
+fn check_minutes(minutes: i32) -> Result<()> {
+    if !(15..=180).contains(&minutes) {
+        return Err(AppError::Invalid(
+            "an individual session lasts 15 to 180 minutes".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn check_link(link: Option<&str>) -> Result<Option<String>> {
+    match link.map(str::trim).filter(|l| !l.is_empty()) {
+        None => Ok(None),
+        Some(l)
+            if l.starts_with("https://") && l.len() <= 500 && !l.contains(char::is_whitespace) =>
+        {
+            Ok(Some(l.to_string()))
+        }
+        Some(_) => Err(AppError::Invalid(
+            "the telehealth link must be an https:// address without spaces".into(),
+        )),
+    }
+}
+
+fn text(v: &str, max: usize, what: &str) -> Result<String> {
+    let v = v.trim();
+    if v.is_empty() || v.chars().count() > max {
+        return Err(AppError::Invalid(format!(
+            "write {what} (at most {max} characters)"
+        )));
+    }
+    Ok(v.to_string())
+}
+
+fn appointment(c: &mut DbConn, id: &str) -> Result<AppointmentRow> {
+    store::appointment(c, id)?.ok_or_else(|| AppError::NotFound(format!("appointment {id}")))
+}
+
+impl App {
+    /// Free start times for an individual session in the next `days` days: weekdays on
+    /// the hour from 9:00 to 16:00 at the site, not on a closure, clashing neither with
+    /// the patient's group nights nor with the counselor's sessions and appointments.
+    pub fn propose_appointment_times(
+        &self,
+        ctx: &Ctx,
+        patient_id: &str,
+        staff_id: &str,
+        minutes: i32,
+        days: i64,
+    ) -> Result<Vec<String>> {
+        ctx.require(Action::RecordAttendance)?;
+        check_minutes(minutes)?;
+        let days = days.clamp(1, 28);
+        self.store.read(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
+            cal::staff_by_id(c, staff_id)?
+                .ok_or_else(|| AppError::NotFound(format!("staff member {staff_id}")))?;
+            let (_, pc) = patient_program(c, patient_id)?;
+            let from = pc
+                .today(ctx.now())
+                .tomorrow()
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            let to = from
+                .checked_add(Span::new().days(days - 1))
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            let closed: Vec<String> =
+                cal::closures_of_site(c, &pc.site.id, &from.to_string(), &to.to_string())?
+                    .into_iter()
+                    .map(|c| c.local_date)
+                    .collect();
+            let mut candidates = Vec::new();
+            let mut d = from;
+            while d <= to {
+                let weekday = d.weekday().to_monday_one_offset();
+                if weekday <= 5 && !closed.contains(&d.to_string()) {
+                    for hour in 9..=16 {
+                        candidates.push(local(&pc, d.to_datetime(Time::constant(hour, 0, 0, 0)))?);
+                    }
+                }
+                d = d
+                    .tomorrow()
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
+            }
+            let busy = busy(c, &pc, patient_id, staff_id, from, to)?;
+            Ok(free_starts(&candidates, i64::from(minutes), &busy, 12)
+                .into_iter()
+                .map(|t| {
+                    t.to_zoned(pc.tz.clone())
+                        .datetime()
+                        .strftime("%Y-%m-%dT%H:%M")
+                        .to_string()
+                })
+                .collect())
+        })
+    }
+
+    /// Books an individual session; refused when it clashes with the patient's group
+    /// nights or the counselor's sessions or appointments (the reply says with what).
+    pub fn schedule_appointment(&self, ctx: &Ctx, new: NewAppointment) -> Result<String> {
+        ctx.require(Action::RecordAttendance)?;
+        check_minutes(new.minutes)?;
+        let link = check_link(new.telehealth_link.as_deref())?;
+        let starts: DateTime = new.starts.trim().parse().map_err(|_| {
+            AppError::Invalid(
+                "the start must be a local date and time like 2026-12-01T14:00".into(),
+            )
+        })?;
+        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, &new.patient_id)?;
+            cal::staff_by_id(c, &new.staff_id)?
+                .ok_or_else(|| AppError::NotFound(format!("staff member {}", new.staff_id)))?;
+            let (ep, pc) = patient_program(c, &new.patient_id)?;
+            if ep.status != "active" {
+                return Err(AppError::Conflict(format!(
+                    "patient {} is not in treatment (episode {})",
+                    new.patient_id, ep.status
+                )));
+            }
+            let start = local(&pc, starts)?;
+            if start < ctx.now() {
+                return Err(AppError::Invalid("an appointment is booked for a time still to come".into()));
+            }
+            let end = start + SignedDuration::from_mins(i64::from(new.minutes));
+            let clash = busy(c, &pc, &new.patient_id, &new.staff_id, starts.date(), starts.date())?
+                .into_iter()
+                .find(|b| b.overlaps(start, end));
+            if let Some(b) = clash {
+                let show = |t: Timestamp| t.to_zoned(pc.tz.clone()).strftime("%H:%M").to_string();
+                return Err(AppError::Conflict(format!(
+                    "that time clashes with a group night or another appointment from {} to {} on {}; ask for free times",
+                    show(b.start),
+                    show(b.end),
+                    starts.date()
+                )));
+            }
+            let now = stored(ctx.now());
+            let row = AppointmentRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                patient_id: new.patient_id.clone(),
+                staff_id: new.staff_id.clone(),
+                starts_at: stored(start),
+                planned_minutes: new.minutes,
+                mode: if link.is_some() { "telehealth" } else { "in_person" }.into(),
+                telehealth_link: link,
+                status: AppointmentStatus::Scheduled.as_str().into(),
+                status_reason: None,
+                created_by: actor,
+                created_at: now.clone(),
+                updated_at: now,
+            };
+            store::insert_appointment(c, &row)?;
+            let subject = format!("appointment:{}", row.id);
+            let mut event = Event::ok("clinical.appointment.schedule").subject(&subject);
+            event.patient_id = Some(&new.patient_id);
+            record(c, ctx, event)?;
+            Ok(row.id)
+        })
+    }
+
+    /// Marks an appointment kept, no-show, cancelled or late-cancelled (with a reason).
+    pub fn set_appointment_status(
+        &self,
+        ctx: &Ctx,
+        id: &str,
+        status: &str,
+        reason: Option<&str>,
+    ) -> Result<()> {
+        ctx.require(Action::RecordAttendance)?;
+        let to = AppointmentStatus::parse(status).ok_or_else(|| {
+            AppError::Invalid(format!(
+                "unknown status {status:?}; use kept, no_show, cancelled or late_cancelled"
+            ))
+        })?;
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if to.needs_reason() && reason.is_none() {
+            return Err(AppError::Invalid(
+                "say why the appointment was cancelled".into(),
+            ));
+        }
+        if reason.is_some_and(|r| r.chars().count() > 500) {
+            return Err(AppError::Invalid(
+                "the reason has at most 500 characters".into(),
+            ));
+        }
+        self.store.write(|c| {
+            let mut row = appointment(c, id)?;
+            crate::scope::require_patient(c, ctx, &row.patient_id)?;
+            let from = AppointmentStatus::parse(&row.status)
+                .ok_or_else(|| AppError::Internal(format!("appointment {id} has a bad status")))?;
+            let starts = parse_stored(&row.starts_at)
+                .ok_or_else(|| AppError::Internal(format!("appointment {id} has a bad start")))?;
+            if let Some(why) = from.refuse_change(to, starts, ctx.now()) {
+                return Err(AppError::Conflict(why));
+            }
+            row.status = to.as_str().into();
+            row.status_reason = reason.map(str::to_string);
+            row.updated_at = stored(ctx.now());
+            store::update_appointment(c, &row)?;
+            let subject = format!("appointment:{id}");
+            let mut event = Event::ok("clinical.appointment.status")
+                .subject(&subject)
+                .detail(serde_json::json!({ "status": to.as_str() }));
+            event.patient_id = Some(&row.patient_id);
+            record(c, ctx, event)
+        })
+    }
+
+    /// A patient's appointments with their notes; reading them is audited.
+    pub fn appointments(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<Appointment>> {
+        ctx.require(Action::ReadClinical)?;
+        self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
+            let rows = store::appointments_of_patient(c, patient_id)?;
+            let mut out = Vec::with_capacity(rows.len());
+            let tz = match rows.is_empty() {
+                true => jiff::tz::TimeZone::UTC,
+                false => patient_program(c, patient_id)?.1.tz,
+            };
+            for row in rows {
+                let note = store::note_of_appointment(c, &row.id)?;
+                out.push(Appointment {
+                    local_start: local_start(&row, &tz),
+                    started: parse_stored(&row.starts_at).is_some_and(|t| t <= ctx.now()),
+                    row,
+                    note,
+                });
+            }
+            let mut event = Event::ok("clinical.appointment.view");
+            event.patient_id = Some(patient_id);
+            record(c, ctx, event)?;
+            Ok(out)
+        })
+    }
+
+    /// Writes (or rewrites, while a draft) the note of a kept appointment, and signs it
+    /// when `sign` is set. A signed note never changes; the author's supervision status
+    /// decides whether it then awaits a clinical director's co-signature.
+    pub fn save_individual_note(
+        &self,
+        ctx: &Ctx,
+        appointment_id: &str,
+        n: IndividualNoteInput,
+        sign: bool,
+    ) -> Result<()> {
+        ctx.require(Action::RecordAttendance)?;
+        let goal = text(&n.goal, 300, "the treatment-plan goal worked on")?;
+        let narrative = text(&n.narrative, 6000, "what happened in the session")?;
+        let plan = text(&n.plan, 2000, "the plan until the next session")?;
+        let parse_time = |s: &str, what: &str| -> Result<Time> {
+            s.trim()
+                .parse()
+                .map_err(|_| AppError::Invalid(format!("the {what} time must look like 14:05")))
+        };
+        let started = parse_time(&n.started, "start")?;
+        let ended = parse_time(&n.ended, "stop")?;
+        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        self.store.write(|c| {
+            let appt = appointment(c, appointment_id)?;
+            crate::scope::require_patient(c, ctx, &appt.patient_id)?;
+            if appt.status != "kept" {
+                return Err(AppError::Conflict(
+                    "a note is written for a kept appointment; mark it kept first".into(),
+                ));
+            }
+            let (_, pc) = patient_program(c, &appt.patient_id)?;
+            let day = parse_stored(&appt.starts_at)
+                .ok_or_else(|| AppError::Internal("bad appointment start".into()))?
+                .to_zoned(pc.tz.clone())
+                .date();
+            let (start, stop) = (
+                local(&pc, day.to_datetime(started))?,
+                local(&pc, day.to_datetime(ended))?,
+            );
+            let minutes = face_to_face_minutes(start, stop).ok_or_else(|| {
+                AppError::Invalid(
+                    "the stop time must come after the start time, within the day".into(),
+                )
+            })?;
+            let now = stored(ctx.now());
+            let cosign_required = sign
+                && ctx.actor().is_some()
+                && cal::staff_by_user(c, &actor)?.is_some_and(|s| s.requires_cosign);
+            let mut row = IndividualNoteRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                appointment_id: appointment_id.into(),
+                started_at: stored(start),
+                ended_at: stored(stop),
+                minutes,
+                goal,
+                narrative,
+                plan,
+                status: if sign { "signed" } else { "draft" }.into(),
+                author_id: actor.clone(),
+                signed_by: sign.then(|| actor.clone()),
+                signed_at: sign.then(|| now.clone()),
+                cosign_required,
+                cosigned_by: None,
+                cosigned_at: None,
+                created_at: now.clone(),
+                updated_at: now,
+            };
+            match store::note_of_appointment(c, appointment_id)? {
+                Some(existing) if existing.status == "signed" => {
+                    return Err(AppError::Conflict(
+                        "the note is signed and cannot change; add an addendum".into(),
+                    ));
+                }
+                Some(existing) => {
+                    row.id = existing.id;
+                    row.created_at = existing.created_at;
+                    row.author_id = existing.author_id;
+                    if !store::update_draft(c, &row)? {
+                        return Err(AppError::Conflict("the note was signed meanwhile".into()));
+                    }
+                }
+                None => store::insert_note(c, &row)?,
+            }
+            let subject = format!("individual_note:{}", row.id);
+            let mut event = Event::ok(if sign {
+                "clinical.individual_note.sign"
+            } else {
+                "clinical.individual_note.save"
+            })
+            .subject(&subject)
+            .detail(serde_json::json!({ "minutes": minutes }));
+            event.patient_id = Some(&appt.patient_id);
+            record(c, ctx, event)
+        })
+    }
+}

@@ -1,0 +1,254 @@
+//! The group note: one shared narrative and an entry per attendee, signing (which
+//! locks it) and addenda. Signed notes are never edited.
+
+use super::attendance::is_absent;
+use super::roster::{load_roster, RosterLine};
+use crate::audit::{record, Event};
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_domain::time::stored;
+use iop_store::clinical::{self as store, AddendumRow, GroupNoteRow, NoteEntryRow};
+use iop_store::DbConn;
+
+pub struct NoteInput {
+    pub topic: String,
+    pub interventions: String,
+    pub group_process: String,
+    /// (patient id, participation, progress toward a treatment-plan goal)
+    pub entries: Vec<(String, String, String)>,
+}
+
+pub(crate) fn text(v: &str, max: usize, what: &str) -> Result<String> {
+    let v = v.trim();
+    if v.chars().count() > max {
+        return Err(AppError::Invalid(format!(
+            "{what} must have at most {max} characters"
+        )));
+    }
+    Ok(v.to_string())
+}
+
+impl NoteInput {
+    /// The note with its texts trimmed and their lengths checked.
+    pub(crate) fn checked(self) -> Result<NoteInput> {
+        Ok(NoteInput {
+            topic: text(&self.topic, 200, "the topic")?,
+            interventions: text(&self.interventions, 4000, "the interventions")?,
+            group_process: text(&self.group_process, 4000, "the group process")?,
+            entries: self.entries,
+        })
+    }
+}
+
+/// Saves the draft in the caller's transaction: (note id, entries written).
+pub(crate) fn save_note_in(
+    c: &mut DbConn,
+    ctx: &Ctx,
+    session_id: &str,
+    n: &NoteInput,
+) -> Result<(String, usize)> {
+    let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+    let roster = load_roster(c, session_id)?;
+    let attending: Vec<&RosterLine> = roster
+        .lines
+        .iter()
+        .filter(|l| l.mark.as_deref().is_some_and(|m| !is_absent(m)))
+        .collect();
+    let now = stored(ctx.now());
+    let note = match roster.note {
+        Some(n) if n.status == "signed" => {
+            return Err(AppError::Conflict(
+                "the group note is signed and cannot change; add an addendum".into(),
+            ));
+        }
+        Some(mut existing) => {
+            existing.topic = n.topic.clone();
+            existing.interventions = n.interventions.clone();
+            existing.group_process = n.group_process.clone();
+            existing.updated_at = now.clone();
+            if !store::update_draft(c, &existing)? {
+                return Err(AppError::Conflict(
+                    "the group note was signed meanwhile".into(),
+                ));
+            }
+            existing
+        }
+        None => {
+            let row = GroupNoteRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                session_id: session_id.into(),
+                topic: n.topic.clone(),
+                interventions: n.interventions.clone(),
+                group_process: n.group_process.clone(),
+                status: "draft".into(),
+                author_id: actor,
+                signed_by: None,
+                signed_at: None,
+                created_at: now.clone(),
+                updated_at: now,
+                cosign_required: false,
+                cosigned_by: None,
+                cosigned_at: None,
+            };
+            store::insert_note(c, &row)?;
+            row
+        }
+    };
+    let mut rows = Vec::new();
+    for (patient, participation, progress) in &n.entries {
+        if participation.trim().is_empty() && progress.trim().is_empty() {
+            continue;
+        }
+        if !attending.iter().any(|l| &l.patient_id == patient) {
+            return Err(AppError::Invalid(format!(
+                "patient {patient} was not marked as attending, so gets no entry"
+            )));
+        }
+        rows.push(NoteEntryRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            note_id: note.id.clone(),
+            patient_id: patient.clone(),
+            participation: text(participation, 2000, "participation")?,
+            progress: text(progress, 2000, "progress")?,
+        });
+    }
+    store::replace_entries(c, &note.id, &rows)?;
+    Ok((note.id, rows.len()))
+}
+
+pub(crate) struct Signed {
+    pub note_id: String,
+    pub similar_accepted: bool,
+}
+
+/// Signs the note in the caller's transaction; every refusal comes before any write.
+pub(crate) fn sign_in(
+    c: &mut DbConn,
+    ctx: &Ctx,
+    session_id: &str,
+    accept_similar: bool,
+) -> Result<Signed> {
+    let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+    let roster = load_roster(c, session_id)?;
+    let note = roster
+        .note
+        .clone()
+        .ok_or_else(|| AppError::Conflict("write the group note before signing it".into()))?;
+    if note.status == "signed" {
+        return Err(AppError::Conflict(
+            "the group note is already signed".into(),
+        ));
+    }
+    if note.topic.is_empty() || note.interventions.is_empty() || note.group_process.is_empty() {
+        return Err(AppError::Invalid(
+            "the shared narrative needs a topic, the interventions and the group process".into(),
+        ));
+    }
+    let missing: Vec<&str> = roster
+        .lines
+        .iter()
+        .filter(|l| l.mark.as_deref().is_some_and(|m| !is_absent(m)) && l.participation.is_empty())
+        .map(|l| l.mrn.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(AppError::Invalid(format!(
+            "every attendee needs an entry; missing for {}",
+            missing.join(", ")
+        )));
+    }
+    if !roster.similar_entries.is_empty() && !accept_similar {
+        return Err(AppError::Conflict(format!(
+            "{} pair(s) of entries read as copies of each other; make each entry about the person, or confirm that they are right",
+            roster.similar_entries.len()
+        )));
+    }
+    let cosign = crate::clinical::cosign::author_needs_cosign(c, ctx)?;
+    if !store::sign(c, &note.id, &actor, &stored(ctx.now()), cosign)? {
+        return Err(AppError::Conflict(
+            "the group note is already signed".into(),
+        ));
+    }
+    Ok(Signed {
+        note_id: note.id,
+        similar_accepted: accept_similar && !roster.similar_entries.is_empty(),
+    })
+}
+
+impl App {
+    /// Saves the draft note. Entries go only to patients marked as attending.
+    pub fn save_group_note(&self, ctx: &Ctx, session_id: &str, n: NoteInput) -> Result<String> {
+        ctx.require(Action::RecordAttendance)?;
+        let n = n.checked()?;
+        self.store.write(|c| {
+            crate::scope::require_session(c, ctx, session_id)?;
+            let (note_id, entries) = save_note_in(c, ctx, session_id, &n)?;
+            let subject = format!("note:{note_id}");
+            record(
+                c,
+                ctx,
+                Event::ok("clinical.note.save")
+                    .subject(&subject)
+                    .detail(serde_json::json!({ "entries": entries })),
+            )?;
+            Ok(note_id)
+        })
+    }
+
+    /// Signs the note: it is locked from then on. Refused while an attendee has no entry,
+    /// and, unless `accept_similar`, while entries read as copies of each other.
+    pub fn sign_group_note(&self, ctx: &Ctx, session_id: &str, accept_similar: bool) -> Result<()> {
+        ctx.require(Action::RecordAttendance)?;
+        self.store.write(|c| {
+            crate::scope::require_session(c, ctx, session_id)?;
+            let signed = sign_in(c, ctx, session_id, accept_similar)?;
+            let subject = format!("note:{}", signed.note_id);
+            record(
+                c,
+                ctx,
+                Event::ok("clinical.note.sign")
+                    .subject(&subject)
+                    .detail(serde_json::json!({ "similar_accepted": signed.similar_accepted })),
+            )
+        })
+    }
+
+    /// A correction or late entry on a signed note: shown with its author and time.
+    pub fn add_addendum(&self, ctx: &Ctx, note_id: &str, body: &str) -> Result<()> {
+        ctx.require(Action::RecordAttendance)?;
+        let body = text(body, 4000, "the addendum")?;
+        if body.is_empty() {
+            return Err(AppError::Invalid("write the addendum".into()));
+        }
+        let actor = ctx
+            .actor()
+            .ok_or(AppError::Forbidden("add an addendum without an account"))?
+            .clone();
+        self.store.write(|c| {
+            let note = store::note_by_id(c, note_id)?
+                .ok_or_else(|| AppError::NotFound(format!("note {note_id}")))?;
+            crate::scope::require_session(c, ctx, &note.session_id)?;
+            if note.status != "signed" {
+                return Err(AppError::Conflict("a draft is edited, not amended".into()));
+            }
+            store::insert_addendum(
+                c,
+                &AddendumRow {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    note_id: note_id.into(),
+                    author_id: actor.user_id.to_string(),
+                    author_name: actor.display_name.clone(),
+                    text: body,
+                    created_at: stored(ctx.now()),
+                },
+            )?;
+            let subject = format!("note:{note_id}");
+            record(
+                c,
+                ctx,
+                Event::ok("clinical.note.addendum").subject(&subject),
+            )
+        })
+    }
+}

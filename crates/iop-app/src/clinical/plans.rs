@@ -1,0 +1,212 @@
+//! The relapse prevention plan: structured, versioned, signed by the patient (typed name,
+//! or recorded as signed on paper) and by the counselor. A version that anyone signed is
+//! never changed; a change is a new version.
+
+use crate::audit::{record, Event};
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_domain::time::stored;
+use iop_store::episodes;
+use iop_store::plans::{self as store, PlanRow};
+
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(deny_unknown_fields)]
+pub struct Support {
+    pub name: String,
+    pub phone: String,
+}
+
+/// The sections of a relapse prevention plan.
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(deny_unknown_fields)]
+pub struct PlanContent {
+    pub reasons_for_recovery: Vec<String>,
+    pub external_triggers: Vec<String>,
+    pub internal_triggers: Vec<String>,
+    pub early_warning_signs: Vec<String>,
+    pub coping_strategies: Vec<String>,
+    pub supports: Vec<Support>,
+    /// What to do after a lapse, and in an emergency (988 is always printed with it).
+    pub lapse_plan: String,
+}
+
+impl PlanContent {
+    fn check(&self) -> Result<()> {
+        let lists = [
+            ("reasons for recovery", &self.reasons_for_recovery),
+            ("external triggers", &self.external_triggers),
+            ("internal triggers", &self.internal_triggers),
+            ("early warning signs", &self.early_warning_signs),
+            ("coping strategies", &self.coping_strategies),
+        ];
+        for (what, list) in lists {
+            if list.iter().all(|s| s.trim().is_empty()) {
+                return Err(AppError::Invalid(format!(
+                    "the plan needs at least one entry under {what}"
+                )));
+            }
+            if list.len() > 20 || list.iter().any(|s| s.chars().count() > 300) {
+                return Err(AppError::Invalid(format!(
+                    "{what}: at most 20 entries of at most 300 characters"
+                )));
+            }
+        }
+        if self.supports.is_empty() || self.supports.len() > 10 {
+            return Err(AppError::Invalid(
+                "name 1 to 10 support people with their phone numbers".into(),
+            ));
+        }
+        for s in &self.supports {
+            if s.name.trim().is_empty() || s.name.chars().count() > 80 {
+                return Err(AppError::Invalid("each support person needs a name".into()));
+            }
+            crate::admissions::inquiries::check_phone(&s.phone)?;
+        }
+        if self.lapse_plan.trim().is_empty() || self.lapse_plan.chars().count() > 2000 {
+            return Err(AppError::Invalid(
+                "write the lapse and emergency plan (at most 2,000 characters)".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PlanVersion {
+    pub id: String,
+    pub version: i32,
+    pub content: PlanContent,
+    pub created_at: String,
+    pub patient_signature: Option<String>,
+    pub patient_signed_at: Option<String>,
+    pub counselor_signed_by: Option<String>,
+    pub counselor_signed_at: Option<String>,
+}
+
+impl From<PlanRow> for PlanVersion {
+    fn from(r: PlanRow) -> Self {
+        PlanVersion {
+            content: serde_json::from_str(&r.content).unwrap_or_default(),
+            id: r.id,
+            version: r.version,
+            created_at: r.created_at,
+            patient_signature: r.patient_signature,
+            patient_signed_at: r.patient_signed_at,
+            counselor_signed_by: r.counselor_signed_by,
+            counselor_signed_at: r.counselor_signed_at,
+        }
+    }
+}
+
+/// The patient's signature on a plan: their typed name, or "signed on paper"; `None`
+/// means the counselor signs.
+pub fn patient_signature(typed: Option<&str>) -> Result<Option<&str>> {
+    match typed.map(str::trim) {
+        Some(name) if name.is_empty() || name.chars().count() > 120 => Err(AppError::Invalid(
+            "type the patient's name as their signature (or \"signed on paper\")".into(),
+        )),
+        other => Ok(other),
+    }
+}
+
+impl App {
+    /// Saves the plan as a new version.
+    pub fn save_relapse_plan(
+        &self,
+        ctx: &Ctx,
+        patient_id: &str,
+        content: PlanContent,
+    ) -> Result<i32> {
+        ctx.require(Action::RecordAttendance)?;
+        content.check()?;
+        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
+            episodes::patient_by_id(c, patient_id)?
+                .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
+            let version = store::versions(c, patient_id)?
+                .first()
+                .map_or(1, |v| v.version + 1);
+            store::insert(
+                c,
+                &PlanRow {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    patient_id: patient_id.into(),
+                    version,
+                    content: serde_json::to_string(&content)
+                        .map_err(|e| AppError::Internal(e.to_string()))?,
+                    created_by: actor,
+                    created_at: stored(ctx.now()),
+                    patient_signature: None,
+                    patient_signed_at: None,
+                    counselor_signed_by: None,
+                    counselor_signed_at: None,
+                },
+            )?;
+            let mut event = Event::ok("clinical.relapse_plan.save")
+                .detail(serde_json::json!({ "version": version }));
+            event.patient_id = Some(patient_id);
+            record(c, ctx, event)?;
+            Ok(version)
+        })
+    }
+
+    pub fn relapse_plans(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<PlanVersion>> {
+        ctx.require(Action::ReadClinical)?;
+        self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
+            let rows = store::versions(c, patient_id)?;
+            let mut event = Event::ok("clinical.relapse_plan.view");
+            event.patient_id = Some(patient_id);
+            record(c, ctx, event)?;
+            Ok(rows.into_iter().map(PlanVersion::from).collect())
+        })
+    }
+
+    /// Signs a version: the patient's typed name (or "signed on paper"), or the counselor.
+    pub fn sign_relapse_plan(
+        &self,
+        ctx: &Ctx,
+        patient_id: &str,
+        version: i32,
+        patient_signature: Option<&str>,
+    ) -> Result<()> {
+        ctx.require(Action::RecordAttendance)?;
+        let patient_signature = self::patient_signature(patient_signature)?;
+        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
+            let v = store::versions(c, patient_id)?
+                .into_iter()
+                .find(|v| v.version == version)
+                .ok_or_else(|| {
+                    AppError::NotFound(format!("version {version} of the relapse prevention plan"))
+                })?;
+            let at = stored(ctx.now());
+            let signed = match patient_signature {
+                Some(name) => store::sign_patient(c, &v.id, name, &at)?,
+                None => store::sign_counselor(c, &v.id, &actor, &at)?,
+            };
+            if !signed {
+                return Err(AppError::Conflict(format!(
+                    "version {version} is already signed by them"
+                )));
+            }
+            let who = if patient_signature.is_some() {
+                "patient"
+            } else {
+                "counselor"
+            };
+            let mut event = Event::ok("clinical.relapse_plan.sign")
+                .detail(serde_json::json!({ "version": version, "by": who }));
+            event.patient_id = Some(patient_id);
+            record(c, ctx, event)
+        })
+    }
+}

@@ -1,0 +1,146 @@
+//! What is due on the clinician's desk: measures (intake, then every two weeks) and
+//! treatment plans (within a week of admission, then every 30 days). Counselors see
+//! their own patients; clinical directors see everyone.
+
+use crate::calendar::sessions::load_program;
+use crate::ctx::Ctx;
+use crate::error::Result;
+use crate::policy::Action;
+use crate::App;
+use iop_domain::reminders::{measure_due, plan_due};
+use iop_domain::Role;
+use iop_store::{calendar as cal, episodes, measures, org, plans};
+use jiff::civil::Date;
+use std::collections::HashMap;
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Due {
+    pub patient_id: String,
+    pub mrn: String,
+    pub name: String,
+    /// "PHQ-9, GAD-7 and BAM" or "treatment plan" or "treatment plan review".
+    pub what: &'static str,
+    pub due: String,
+}
+
+impl App {
+    /// Paperwork due today or overdue, soonest first.
+    pub fn clinical_reminders(&self, ctx: &Ctx) -> Result<Vec<Due>> {
+        ctx.require(Action::ReadClinical)?;
+        self.store.read(|c| {
+            let own_staff = match ctx.actor() {
+                Some(a) if a.role == Role::Counselor => {
+                    cal::staff_by_user(c, &a.user_id.to_string())?
+                        .map(|s| s.id)
+                        .or(Some(String::new()))
+                }
+                _ => None,
+            };
+            let program_ids: Vec<String> = org::programs(c)?.into_iter().map(|p| p.id).collect();
+            // "Today" is the program's own date at its site.
+            let mut today_of: HashMap<String, Date> = HashMap::new();
+            for id in &program_ids {
+                today_of.insert(id.clone(), load_program(c, id)?.today(ctx.now()));
+            }
+            let active: Vec<_> = episodes::active_with_patients(c, &program_ids)?
+                .into_iter()
+                .filter(|(e, _)| {
+                    own_staff
+                        .as_ref()
+                        .is_none_or(|s| e.primary_counselor_id.as_ref() == Some(s))
+                })
+                .collect();
+            let ids: Vec<String> = active.iter().map(|(_, p)| p.id.clone()).collect();
+            let last_phq: HashMap<String, Option<String>> =
+                measures::latest_taken(c, "phq9", &ids)?
+                    .into_iter()
+                    .collect();
+            let reviews: HashMap<String, String> =
+                plans::latest_reviews(c, &ids)?.into_iter().collect();
+            let mut out = Vec::new();
+            for (e, p) in active {
+                let (Ok(admitted), Some(&today)) =
+                    (e.admit_date.parse::<Date>(), today_of.get(&e.program_id))
+                else {
+                    continue;
+                };
+                let last = last_phq
+                    .get(&p.id)
+                    .cloned()
+                    .flatten()
+                    .and_then(|d| d.parse().ok());
+                let review = reviews.get(&p.id).and_then(|d| d.parse().ok());
+                let name = p.shown_name();
+                let m = measure_due(admitted, last);
+                if m <= today {
+                    out.push(Due {
+                        patient_id: p.id.clone(),
+                        mrn: p.mrn.clone(),
+                        name: name.clone(),
+                        what: "PHQ-9, GAD-7 and BAM",
+                        due: m.to_string(),
+                    });
+                }
+                let t = plan_due(admitted, review);
+                if t <= today {
+                    let what = if review.is_some() {
+                        "treatment plan review"
+                    } else {
+                        "treatment plan"
+                    };
+                    out.push(Due {
+                        patient_id: p.id,
+                        mrn: p.mrn,
+                        name,
+                        what,
+                        due: t.to_string(),
+                    });
+                }
+            }
+            out.sort_by(|a, b| a.due.cmp(&b.due));
+            Ok(out)
+        })
+    }
+
+    /// Groups the signed-in clinician facilitated in the last 14 days whose note is not
+    /// signed yet, oldest first: (session id, local date, what kind of group).
+    pub fn notes_to_write(&self, ctx: &Ctx) -> Result<Vec<(String, String, String)>> {
+        ctx.require(Action::RecordAttendance)?;
+        let Some(a) = ctx.actor() else {
+            return Ok(Vec::new());
+        };
+        let uid = a.user_id.to_string();
+        self.store.read(|c| {
+            let Some(staff) = cal::staff_by_user(c, &uid)? else {
+                return Ok(Vec::new());
+            };
+            let today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+            let from = today
+                .checked_sub(jiff::Span::new().days(14))
+                .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
+            let mine: Vec<_> =
+                cal::sessions_of_staff(c, &staff.id, &from.to_string(), &today.to_string())?
+                    .into_iter()
+                    .filter(|s| s.status != "cancelled" && s.kind != "alumni")
+                    .filter(|s| {
+                        iop_domain::time::parse_stored(&s.ends_at)
+                            .is_some_and(|end| end <= ctx.now())
+                    })
+                    .collect();
+            let ids: Vec<String> = mine.iter().map(|s| s.id.clone()).collect();
+            let signed = iop_store::clinical::signed_sessions(c, &ids)?;
+            Ok(mine
+                .into_iter()
+                .filter(|s| !signed.contains(&s.id))
+                .map(|s| {
+                    let what = if s.kind == "family" {
+                        "family group"
+                    } else {
+                        "core group"
+                    };
+                    (s.id, s.local_date, what.to_string())
+                })
+                .collect())
+        })
+    }
+}

@@ -1,0 +1,176 @@
+//! The roster of a session: who is expected (track, family group or alumni, plus
+//! make-ups), their marks and note entries, and the relatives at a family group.
+
+use crate::audit::{record, Event};
+use crate::calendar::sessions::{load_program, session_views, SessionView};
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_domain::calendar::SessionKind;
+use iop_domain::notes::near_identical_pairs;
+use iop_domain::roster::EpisodeStatus;
+use iop_store::calendar as cal;
+use iop_store::clinical::{self as store, AddendumRow, GroupNoteRow};
+use iop_store::episodes::{self, PatientRow};
+use iop_store::DbConn;
+use jiff::civil::Date;
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct RosterLine {
+    pub patient_id: String,
+    pub mrn: String,
+    pub name: String,
+    pub mark: Option<String>,
+    pub minutes: Option<i32>,
+    pub participation: String,
+    pub progress: String,
+    /// Not on this session's track: added to make up a missed group.
+    pub makeup: bool,
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Roster {
+    pub session: SessionView,
+    pub session_minutes: i32,
+    pub lines: Vec<RosterLine>,
+    pub note: Option<GroupNoteRow>,
+    pub addenda: Vec<AddendumRow>,
+    /// Pairs of patients whose entries read as copies (by patient id).
+    pub similar_entries: Vec<(String, String)>,
+    /// Family group only: the patients' relatives, and whether a consent lets them attend.
+    pub relatives: Vec<crate::consent::family::FamilyLine>,
+}
+
+/// The patients a session expects, with names: its track's patients (core), every
+/// patient in treatment (family), graduates (alumni).
+fn expected_patients(c: &mut DbConn, s: &SessionView) -> Result<Vec<PatientRow>> {
+    let date: Date = s
+        .local_date
+        .parse()
+        .map_err(|_| AppError::Internal("bad session date".into()))?;
+    let spans = crate::calendar::sessions::episode_spans_by_patient(c, &s.program_id)?;
+    let mut out = Vec::new();
+    for (patient, span) in spans {
+        let expected = match s.kind {
+            SessionKind::Core => {
+                span.in_treatment_on(date) && span.track_on(date) == s.track_id.as_deref()
+            }
+            SessionKind::Family => span.in_treatment_on(date),
+            SessionKind::Alumni => span.status == EpisodeStatus::Graduated && span.alumnus_on(date),
+        };
+        if expected {
+            out.push(patient);
+        }
+    }
+    out.sort_by(|a, b| {
+        (&a.legal_last_name, &a.legal_first_name).cmp(&(&b.legal_last_name, &b.legal_first_name))
+    });
+    out.dedup_by(|a, b| a.id == b.id);
+    Ok(out)
+}
+
+fn session(c: &mut DbConn, id: &str) -> Result<SessionView> {
+    let row =
+        cal::session_by_id(c, id)?.ok_or_else(|| AppError::NotFound(format!("session {id}")))?;
+    let date: Date = row
+        .local_date
+        .parse()
+        .map_err(|_| AppError::Internal("bad session date".into()))?;
+    session_views(c, Some(&row.program_id), date, date)?
+        .into_iter()
+        .find(|v| v.id == id)
+        .ok_or_else(|| AppError::NotFound(format!("session {id}")))
+}
+
+fn session_minutes(c: &mut DbConn, s: &SessionView) -> Result<i32> {
+    let pc = load_program(c, &s.program_id)?;
+    Ok(match s.kind {
+        SessionKind::Family => pc.program.family_minutes,
+        SessionKind::Alumni => pc.program.alumni_minutes,
+        SessionKind::Core => pc.program.session_minutes,
+    })
+}
+
+pub(crate) fn load_roster(c: &mut DbConn, session_id: &str) -> Result<Roster> {
+    let s = session(c, session_id)?;
+    let minutes = session_minutes(c, &s)?;
+    let mut patients: Vec<(PatientRow, bool)> = expected_patients(c, &s)?
+        .into_iter()
+        .map(|p| (p, false))
+        .collect();
+    for m in store::makeups_of_session(c, session_id)? {
+        if !patients.iter().any(|(p, _)| p.id == m.patient_id) {
+            if let Some(p) = episodes::patient_by_id(c, &m.patient_id)? {
+                patients.push((p, true));
+            }
+        }
+    }
+    let marks = store::attendance_of_session(c, session_id)?;
+    let note = store::note_of_session(c, session_id)?;
+    let (entries, addenda) = match &note {
+        Some(n) => (store::entries(c, &n.id)?, store::addenda(c, &n.id)?),
+        None => (Vec::new(), Vec::new()),
+    };
+    let lines: Vec<RosterLine> = patients
+        .into_iter()
+        .map(|(p, makeup)| {
+            let m = marks.iter().find(|m| m.patient_id == p.id);
+            let e = entries.iter().find(|e| e.patient_id == p.id);
+            RosterLine {
+                name: p.shown_name(),
+                mrn: p.mrn,
+                mark: m.map(|m| m.mark.clone()),
+                minutes: m.map(|m| m.minutes),
+                participation: e.map(|e| e.participation.clone()).unwrap_or_default(),
+                progress: e.map(|e| e.progress.clone()).unwrap_or_default(),
+                makeup,
+                patient_id: p.id,
+            }
+        })
+        .collect();
+    let texts: Vec<String> = entries
+        .iter()
+        .map(|e| format!("{} {}", e.participation, e.progress))
+        .collect();
+    let similar_entries = near_identical_pairs(&texts)
+        .into_iter()
+        .filter_map(|(i, j)| {
+            Some((
+                entries.get(i)?.patient_id.clone(),
+                entries.get(j)?.patient_id.clone(),
+            ))
+        })
+        .collect();
+    let mut roster = Roster {
+        session: s,
+        session_minutes: minutes,
+        lines,
+        note,
+        addenda,
+        similar_entries,
+        relatives: Vec::new(),
+    };
+    roster.relatives = crate::consent::family::family_lines(c, &roster)?;
+    Ok(roster)
+}
+
+impl App {
+    /// The roster of one session with attendance and the note; reading it is audited.
+    pub fn roster(&self, ctx: &Ctx, session_id: &str) -> Result<Roster> {
+        ctx.require(Action::ReadClinical)?;
+        self.store.write(|c| {
+            crate::scope::require_session(c, ctx, session_id)?;
+            let r = load_roster(c, session_id)?;
+            let subject = format!("session:{session_id}");
+            record(
+                c,
+                ctx,
+                Event::ok("clinical.roster.view")
+                    .subject(&subject)
+                    .detail(serde_json::json!({ "patients": r.lines.len() })),
+            )?;
+            Ok(r)
+        })
+    }
+}

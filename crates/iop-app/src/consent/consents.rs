@@ -1,0 +1,386 @@
+//! Related persons and 42 CFR Part 2 consents: recording (versioned) and revoking per
+//! recipient. Disclosing goes through `consent::disclosures::disclose`.
+
+use super::disclosures::{domain_consents, patient_facts};
+use crate::audit::{record, Event};
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_domain::consent::{self as gate, Expiry, InfoKind};
+use iop_domain::time::stored;
+use iop_store::consents::{self as store, ConsentRow, RecipientRow, RelatedPersonRow};
+use iop_store::episodes;
+use jiff::civil::Date;
+
+pub struct NewRelated {
+    pub name: String,
+    pub relationship: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+pub struct NewRecipient {
+    /// person, payer or class.
+    pub kind: String,
+    /// The related person's or payer's id (none for a class).
+    pub ref_id: Option<String>,
+    /// For a class: its description. Persons are named from their record.
+    pub name: Option<String>,
+}
+
+pub struct NewConsent {
+    /// The consent this new version replaces, if any.
+    pub replaces: Option<String>,
+    pub information: Vec<String>,
+    pub recipients: Vec<NewRecipient>,
+    pub purpose: String,
+    pub tpo: bool,
+    /// A date (YYYY-MM-DD), "end_of_treatment", or "never" (TPO only).
+    pub expiry: String,
+    /// The patient's typed name, or "signed on paper".
+    pub signature: String,
+    /// Set when a representative signs: their name and authority.
+    pub representative: Option<(String, String)>,
+    /// The date on the signed form; today when left out.
+    pub signed_on: Option<Date>,
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ConsentView {
+    #[serde(flatten)]
+    pub row: ConsentRow,
+    pub recipients: Vec<RecipientRow>,
+    /// The specific description of each kind of information, as printed.
+    pub described: Vec<&'static str>,
+    pub in_force: bool,
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ConsentOverview {
+    pub name: String,
+    pub mrn: String,
+    pub date_of_birth: String,
+    pub minor_self_consent: bool,
+    pub relatives: Vec<RelatedPersonRow>,
+    pub consents: Vec<ConsentView>,
+}
+
+fn text(v: &str, max: usize, what: &str) -> Result<String> {
+    let v = v.trim();
+    if v.is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
+        return Err(AppError::Invalid(format!(
+            "{what} needs 1 to {max} characters"
+        )));
+    }
+    Ok(v.to_string())
+}
+
+impl App {
+    pub fn add_related_person(&self, ctx: &Ctx, patient_id: &str, n: NewRelated) -> Result<String> {
+        ctx.require(Action::ManageConsents)?;
+        let name = text(&n.name, 120, "the name")?;
+        let relationship = text(&n.relationship, 60, "the relationship")?;
+        let phone = n
+            .phone
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| crate::admissions::inquiries::check_phone(&p))
+            .transpose()?;
+        let email = n
+            .email
+            .map(|e| e.trim().to_string())
+            .filter(|e| !e.is_empty());
+        if email
+            .as_deref()
+            .is_some_and(|e| !e.contains('@') || e.len() > 200)
+        {
+            return Err(AppError::Invalid(
+                "the email address does not look right".into(),
+            ));
+        }
+        self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
+            episodes::patient_by_id(c, patient_id)?
+                .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
+            let id = uuid::Uuid::now_v7().to_string();
+            store::insert_person(
+                c,
+                &RelatedPersonRow {
+                    id: id.clone(),
+                    patient_id: patient_id.into(),
+                    name,
+                    relationship,
+                    phone,
+                    email,
+                    created_by: ctx.actor_id_string().unwrap_or_else(|| "system".into()),
+                    created_at: stored(ctx.now()),
+                },
+            )?;
+            let subject = format!("related_person:{id}");
+            let mut event = Event::ok("consent.related_person.add").subject(&subject);
+            event.patient_id = Some(patient_id);
+            record(c, ctx, event)?;
+            Ok(id)
+        })
+    }
+
+    pub fn related_persons(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<RelatedPersonRow>> {
+        ctx.require(Action::ManageConsents)?;
+        self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
+            let rows = store::persons_of(c, &[patient_id.to_string()])?;
+            let mut event = Event::ok("consent.related_person.view");
+            event.patient_id = Some(patient_id);
+            record(c, ctx, event)?;
+            Ok(rows)
+        })
+    }
+
+    /// Records a signed consent (or a new version of one, which replaces the old from
+    /// the moment it is signed). Refused unless every §2.31 element is there.
+    pub fn record_consent(&self, ctx: &Ctx, patient_id: &str, n: NewConsent) -> Result<String> {
+        ctx.require(Action::ManageConsents)?;
+        let mut information = Vec::new();
+        for i in &n.information {
+            let k = InfoKind::parse(i).ok_or_else(|| {
+                AppError::Invalid(format!(
+                    "unknown kind of information {i:?}; use {}",
+                    InfoKind::ALL.map(InfoKind::as_str).join(", ")
+                ))
+            })?;
+            if !information.contains(&k) {
+                information.push(k);
+            }
+        }
+        let purpose = text(&n.purpose, 300, "the purpose")?;
+        let signature = text(
+            &n.signature,
+            120,
+            "the signature (typed name, or \"signed on paper\")",
+        )?;
+        let representative = match &n.representative {
+            Some((name, authority)) => Some((
+                text(name, 120, "the representative's name")?,
+                text(authority, 120, "the representative's authority")?,
+            )),
+            None => None,
+        };
+        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
+            let (today, _, _) = patient_facts(c, patient_id, ctx.now())?;
+            let (_, pc) = crate::clinical::individual::patient_program(c, patient_id)?;
+            let signed_on = n.signed_on.unwrap_or(today);
+            if signed_on > today {
+                return Err(AppError::Invalid("the date signed cannot be in the future".into()));
+            }
+            let signed_at = if signed_on == today {
+                ctx.now()
+            } else {
+                signed_on.to_zoned(pc.tz.clone()).map_err(|e| AppError::Internal(e.to_string()))?.timestamp()
+            };
+            let expiry = match n.expiry.trim() {
+                "end_of_treatment" => Expiry::EndOfTreatment,
+                "never" => Expiry::Never,
+                d => Expiry::On(crate::calendar::sessions::parse_date(d, "the expiry (a date, end_of_treatment or never)")?),
+            };
+            let id = uuid::Uuid::now_v7().to_string();
+            let mut recipients = Vec::new();
+            for r in &n.recipients {
+                let (kind, ref_id, name) = match (r.kind.as_str(), r.ref_id.as_deref()) {
+                    ("person", Some(pid)) => {
+                        let p = store::person(c, pid)?
+                            .filter(|p| p.patient_id == patient_id)
+                            .ok_or_else(|| AppError::NotFound(format!("related person {pid} of this patient")))?;
+                        ("person", Some(p.id), p.name)
+                    }
+                    ("payer", Some(pid)) => {
+                        // Named as the payer is on file, so the consent and the claim agree.
+                        let payer = iop_store::billing::payer(c, pid)?
+                            .ok_or_else(|| AppError::NotFound(format!("payer {pid}")))?;
+                        ("payer", Some(payer.id), payer.name)
+                    }
+                    ("class", _) => ("class", None, text(r.name.as_deref().unwrap_or(""), 200, "the class of recipients")?),
+                    _ => {
+                        return Err(AppError::Invalid(
+                            "each recipient is a person or a payer (with its id) or a class (with its description)".into(),
+                        ))
+                    }
+                };
+                recipients.push(RecipientRow {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    consent_id: id.clone(),
+                    kind: kind.into(),
+                    ref_id,
+                    name,
+                    revoked_at: None,
+                    revoked_by: None,
+                    revocation_note: None,
+                });
+            }
+            let (series_id, version) = match &n.replaces {
+                Some(old) => {
+                    let o = store::consent(c, old)?
+                        .filter(|o| o.patient_id == patient_id)
+                        .ok_or_else(|| AppError::NotFound(format!("consent {old} of this patient")))?;
+                    if !store::supersede(c, old, &stored(signed_at))? {
+                        return Err(AppError::Conflict(format!("consent {old} was already replaced by a newer version")));
+                    }
+                    (o.series_id, o.version + 1)
+                }
+                None => (id.clone(), 1),
+            };
+            let row = ConsentRow {
+                id: id.clone(),
+                patient_id: patient_id.into(),
+                series_id,
+                version,
+                discloser: pc.site.name.clone(),
+                information: information.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(","),
+                purpose,
+                tpo: n.tpo,
+                expiry_kind: match expiry {
+                    Expiry::On(_) => "date",
+                    Expiry::EndOfTreatment => "end_of_treatment",
+                    Expiry::Never => "never",
+                }
+                .into(),
+                expiry_date: match expiry {
+                    Expiry::On(d) => Some(d.to_string()),
+                    _ => None,
+                },
+                signer_kind: if representative.is_some() { "representative" } else { "patient" }.into(),
+                signature,
+                signer_name: representative.as_ref().map(|r| r.0.clone()),
+                signer_authority: representative.as_ref().map(|r| r.1.clone()),
+                signed_at: stored(signed_at),
+                recorded_by: actor.clone(),
+                recorded_at: stored(ctx.now()),
+                superseded_at: None,
+            };
+            let check = domain_consents(&[(row.clone(), recipients.clone())]);
+            let parsed = check.first().ok_or_else(|| AppError::Internal("consent did not read back".into()))?;
+            gate::validate(parsed, signed_on).map_err(|e| AppError::Invalid(e.to_string()))?;
+            store::insert_consent(c, &row, &recipients)?;
+            let subject = format!("consent:{id}");
+            let mut event = Event::ok("consent.record")
+                .subject(&subject)
+                .detail(serde_json::json!({ "version": version, "recipients": recipients.len() }));
+            event.patient_id = Some(patient_id);
+            record(c, ctx, event)?;
+            Ok(id)
+        })
+    }
+
+    /// Revokes a consent for one recipient, effective at once for new disclosures; the
+    /// rest of the consent stays in effect.
+    pub fn revoke_consent(&self, ctx: &Ctx, recipient_id: &str, note: &str) -> Result<()> {
+        ctx.require(Action::ManageConsents)?;
+        let note = text(
+            note,
+            300,
+            "how the patient revoked (for example \"in writing, letter of 2026-11-20\")",
+        )?;
+        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        self.store.write(|c| {
+            let r = store::recipient(c, recipient_id)?
+                .ok_or_else(|| AppError::NotFound(format!("consent recipient {recipient_id}")))?;
+            let consent = store::consent(c, &r.consent_id)?
+                .ok_or_else(|| AppError::Internal("recipient without consent".into()))?;
+            crate::scope::require_patient(c, ctx, &consent.patient_id)?;
+            if !store::revoke(c, recipient_id, &stored(ctx.now()), &actor, &note)? {
+                return Err(AppError::Conflict(format!(
+                    "consent recipient {recipient_id} is already revoked"
+                )));
+            }
+            let subject = format!("consent:{}", consent.id);
+            let mut event = Event::ok("consent.revoke")
+                .subject(&subject)
+                .detail(serde_json::json!({ "recipient": recipient_id }));
+            event.patient_id = Some(&consent.patient_id);
+            record(c, ctx, event)
+        })
+    }
+
+    pub fn consents(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<ConsentView>> {
+        Ok(self.consent_overview(ctx, patient_id)?.consents)
+    }
+
+    /// The patient's relatives and consents, with who the patient is (the consent page).
+    pub fn consent_overview(&self, ctx: &Ctx, patient_id: &str) -> Result<ConsentOverview> {
+        ctx.require(Action::ManageConsents)?;
+        self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
+            let p = episodes::patient_by_id(c, patient_id)?
+                .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
+            let (today, ended, _) = patient_facts(c, patient_id, ctx.now())?;
+            let rows = store::consents_of(c, &[patient_id.to_string()])?;
+            let domain = domain_consents(&rows);
+            let consents = rows
+                .into_iter()
+                .map(|(row, recipients)| {
+                    let d = domain.iter().find(|d| d.id == row.id);
+                    let in_force = d.is_some_and(|d| {
+                        d.superseded_at.is_none()
+                            && match d.expiry {
+                                Expiry::On(e) => today <= e,
+                                Expiry::EndOfTreatment => ended.is_none_or(|end| today <= end),
+                                Expiry::Never => true,
+                            }
+                    });
+                    ConsentView {
+                        described: d
+                            .map(|d| d.information.iter().map(|k| k.describe()).collect())
+                            .unwrap_or_default(),
+                        row,
+                        recipients,
+                        in_force,
+                    }
+                })
+                .collect();
+            let relatives = store::persons_of(c, &[patient_id.to_string()])?;
+            let mut event = Event::ok("consent.view");
+            event.patient_id = Some(patient_id);
+            record(c, ctx, event)?;
+            Ok(ConsentOverview {
+                name: p.shown_name(),
+                mrn: p.mrn,
+                date_of_birth: p.date_of_birth,
+                minor_self_consent: p.minor_self_consent,
+                relatives,
+                consents,
+            })
+        })
+    }
+
+    /// Marks a patient as a minor who consented to their own treatment (only they may
+    /// then consent to disclosure), or clears it.
+    pub fn set_minor_self_consent(&self, ctx: &Ctx, patient_id: &str, value: bool) -> Result<()> {
+        ctx.require(Action::ManageConsents)?;
+        self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
+            let p = episodes::patient_by_id(c, patient_id)?
+                .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
+            if value {
+                let dob: Date = p
+                    .date_of_birth
+                    .parse()
+                    .map_err(|_| AppError::Internal("bad date of birth".into()))?;
+                let (today, _, _) = patient_facts(c, patient_id, ctx.now())?;
+                let adult = dob
+                    .checked_add(jiff::Span::new().years(18))
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
+                if today >= adult {
+                    return Err(AppError::Invalid(
+                        "the patient is 18 or older, so is not a minor".into(),
+                    ));
+                }
+            }
+            episodes::set_minor_self_consent(c, patient_id, value)?;
+            let mut event = Event::ok("consent.minor_self_consent")
+                .detail(serde_json::json!({ "value": value }));
+            event.patient_id = Some(patient_id);
+            record(c, ctx, event)
+        })
+    }
+}

@@ -1,0 +1,254 @@
+//! The one way out: the disclosure gate asked for every kind of information, then the
+//! disclosure logged (hash-chained) under its consent; the accounting of disclosures.
+
+use crate::audit::chain::{walk_chain, Link, VerifyOutcome};
+use crate::audit::{record, Event};
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_domain::consent::{
+    self as gate, Consent, ConsentRecipient, Expiry, Grant, InfoKind, Recipient, Signer,
+    NOTICE_VERSION,
+};
+use iop_domain::time::{parse_stored, stored};
+use iop_store::consents::{self as store, ConsentRow, Disclosure, RecipientRow};
+use iop_store::{episodes, DbConn};
+use jiff::civil::Date;
+use jiff::Timestamp;
+
+/// The patient's consents as the gate reads them.
+pub(crate) fn domain_consents(rows: &[(ConsentRow, Vec<RecipientRow>)]) -> Vec<Consent> {
+    rows.iter()
+        .filter_map(|(c, rs)| {
+            Some(Consent {
+                id: c.id.clone(),
+                version: c.version,
+                patient_id: c.patient_id.clone(),
+                discloser: c.discloser.clone(),
+                information: c
+                    .information
+                    .split(',')
+                    .filter_map(InfoKind::parse)
+                    .collect(),
+                recipients: rs
+                    .iter()
+                    .map(|r| ConsentRecipient {
+                        recipient: recipient_of(&r.kind, r.ref_id.as_deref(), &r.name),
+                        name: r.name.clone(),
+                        revoked_at: r.revoked_at.as_deref().and_then(parse_stored),
+                    })
+                    .collect(),
+                purpose: c.purpose.clone(),
+                tpo: c.tpo,
+                expiry: match (c.expiry_kind.as_str(), c.expiry_date.as_deref()) {
+                    ("date", Some(d)) => Expiry::On(d.parse().ok()?),
+                    ("never", _) => Expiry::Never,
+                    _ => Expiry::EndOfTreatment,
+                },
+                signer: match (&c.signer_name, &c.signer_authority) {
+                    (Some(n), Some(a)) if c.signer_kind == "representative" => {
+                        Signer::Representative {
+                            name: n.clone(),
+                            authority: a.clone(),
+                        }
+                    }
+                    _ => Signer::Patient,
+                },
+                signed_at: parse_stored(&c.signed_at)?,
+                superseded_at: c.superseded_at.as_deref().and_then(parse_stored),
+            })
+        })
+        .collect()
+}
+
+pub(crate) fn recipient_of(kind: &str, ref_id: Option<&str>, name: &str) -> Recipient {
+    match (kind, ref_id) {
+        ("person", Some(id)) => Recipient::Person(id.into()),
+        ("payer", Some(id)) => Recipient::Payer(id.into()),
+        _ => Recipient::Class(name.into()),
+    }
+}
+
+pub(crate) fn recipient_parts(r: &Recipient) -> (&'static str, Option<&str>) {
+    match r {
+        Recipient::Person(id) => ("person", Some(id)),
+        Recipient::Payer(id) => ("payer", Some(id)),
+        Recipient::Class(_) => ("class", None),
+    }
+}
+
+/// The facts about the patient the gate needs at a moment: their program's local date,
+/// the day their treatment ended (if it has), and the minor-self-consent flag.
+pub(crate) fn patient_facts(
+    c: &mut DbConn,
+    patient_id: &str,
+    at: Timestamp,
+) -> Result<(Date, Option<Date>, bool)> {
+    let p = episodes::patient_by_id(c, patient_id)?
+        .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
+    let (ep, pc) = crate::clinical::individual::patient_program(c, patient_id)?;
+    let ended = ep.ended_on.as_deref().and_then(|d| d.parse().ok());
+    Ok((pc.today(at), ended, p.minor_self_consent))
+}
+
+/// One patient's consents and the facts the gate needs at a moment, read once for all
+/// the questions asked about that patient (several kinds, several recipients).
+pub(crate) struct PatientGate {
+    consents: Vec<Consent>,
+    at: Timestamp,
+    on: Date,
+    treatment_ended_on: Option<Date>,
+    minor_self_consented: bool,
+}
+
+impl PatientGate {
+    pub(crate) fn load(c: &mut DbConn, patient_id: &str, at: Timestamp) -> Result<Self> {
+        let (on, treatment_ended_on, minor_self_consented) = patient_facts(c, patient_id, at)?;
+        let consents = domain_consents(&store::consents_of(c, &[patient_id.to_string()])?);
+        Ok(PatientGate {
+            consents,
+            at,
+            on,
+            treatment_ended_on,
+            minor_self_consented,
+        })
+    }
+
+    /// Whether `kind` may go to `recipient`, from the consents as they stood at `at`.
+    pub(crate) fn ask(
+        &self,
+        recipient: &Recipient,
+        kind: InfoKind,
+    ) -> std::result::Result<Grant, gate::Refusal> {
+        gate::may_disclose(
+            &self.consents,
+            &gate::Request {
+                recipient,
+                kind,
+                at: self.at,
+                on: self.on,
+                treatment_ended_on: self.treatment_ended_on,
+                minor_self_consented: self.minor_self_consented,
+            },
+        )
+    }
+}
+
+/// Asks the gate one question about one patient.
+pub(crate) fn ask_gate(
+    c: &mut DbConn,
+    patient_id: &str,
+    recipient: &Recipient,
+    kind: InfoKind,
+    at: Timestamp,
+) -> Result<std::result::Result<Grant, gate::Refusal>> {
+    Ok(PatientGate::load(c, patient_id, at)?.ask(recipient, kind))
+}
+
+/// What one disclosure carries, for the gate and the log.
+pub(crate) struct Outgoing<'a> {
+    pub patient_id: &'a str,
+    pub recipient: &'a Recipient,
+    pub recipient_name: &'a str,
+    pub kinds: &'a [InfoKind],
+    pub purpose: &'a str,
+    /// family_group, print, export or claim.
+    pub channel: &'a str,
+    pub subject: Option<&'a str>,
+    /// The moment the information went out (a family group's start); now when absent.
+    pub as_of: Option<Timestamp>,
+}
+
+/// The one disclosure path: every kind must pass the gate now; then the disclosure is
+/// logged (hash-chained) with the consent and the §2.32 notice it goes out under.
+pub(crate) fn disclose(c: &mut DbConn, ctx: &Ctx, o: &Outgoing<'_>) -> Result<Grant> {
+    let gate = PatientGate::load(c, o.patient_id, o.as_of.unwrap_or(ctx.now()))?;
+    let mut grant = None;
+    for kind in o.kinds {
+        match gate.ask(o.recipient, *kind) {
+            Ok(g) => grant = grant.or(Some(g)),
+            Err(why) => {
+                return Err(AppError::Conflict(format!(
+                    "{} may not be disclosed to this recipient: {why}",
+                    kind.describe()
+                )))
+            }
+        }
+    }
+    let grant = grant.ok_or_else(|| AppError::Invalid("say what is disclosed".into()))?;
+    let (kind, ref_id) = recipient_parts(o.recipient);
+    let information: Vec<&str> = o.kinds.iter().map(|k| k.as_str()).collect();
+    let at = stored(ctx.now());
+    let actor = ctx.actor_id_string();
+    store::append_disclosure(
+        c,
+        &Disclosure {
+            at: &at,
+            patient_id: o.patient_id,
+            recipient_kind: kind,
+            recipient_ref: ref_id,
+            recipient_name: o.recipient_name,
+            information: &information.join(","),
+            purpose: o.purpose,
+            channel: o.channel,
+            consent_id: &grant.consent_id,
+            consent_version: grant.version,
+            notice_version: NOTICE_VERSION,
+            actor_id: actor.as_deref(),
+            subject: o.subject,
+        },
+    )?;
+    let mut event = Event::ok("disclosure.made")
+        .detail(serde_json::json!({ "channel": o.channel, "consent": grant.consent_id, "version": grant.version }));
+    event.patient_id = Some(o.patient_id);
+    record(c, ctx, event)?;
+    Ok(grant)
+}
+
+impl App {
+    /// The patient's accounting of disclosures under consent for the last three years.
+    pub fn accounting_of_disclosures(
+        &self,
+        ctx: &Ctx,
+        patient_id: &str,
+    ) -> Result<Vec<store::DisclosureRow>> {
+        ctx.require(Action::ManageConsents)?;
+        let from = ctx
+            .now()
+            .checked_sub(jiff::SignedDuration::from_hours(24 * (3 * 365 + 1)))
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
+            episodes::patient_by_id(c, patient_id)?
+                .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
+            let rows = store::disclosures_of(c, patient_id, &stored(from))?;
+            let mut event = Event::ok("disclosure.accounting.view");
+            event.patient_id = Some(patient_id);
+            record(c, ctx, event)?;
+            Ok(rows)
+        })
+    }
+
+    /// Walks the disclosure log's hash chain from its first row.
+    pub fn verify_disclosure_log(&self, progress: impl FnMut(u64, u64)) -> Result<VerifyOutcome> {
+        walk_chain(
+            0,
+            |after| {
+                let rows = self
+                    .store
+                    .read(|c| store::disclosures_after(c, after, 5_000).map_err(AppError::from))?;
+                Ok(rows
+                    .into_iter()
+                    .map(|r| Link {
+                        seq: r.seq,
+                        recomputed: store::disclosure_hash(&r.prev_hash, &r.fields()),
+                        prev_hash: r.prev_hash.clone(),
+                        hash: r.hash.clone(),
+                    })
+                    .collect())
+            },
+            progress,
+        )
+    }
+}

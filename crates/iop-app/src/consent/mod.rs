@@ -1,0 +1,6 @@
+//! 42 CFR Part 2: related persons, consents, the family group, releases and disclosures.
+
+pub mod consents;
+pub mod disclosures;
+pub mod family;
+pub mod release;

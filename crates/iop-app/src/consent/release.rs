@@ -1,0 +1,230 @@
+//! Release of records to an outside party (a print or an export): only what a consent
+//! naming the recipient covers at this moment, logged as a disclosure, and always with
+//! the §2.32 notice and a copy of the consent.
+
+use crate::consent::consents::ConsentView;
+use crate::consent::disclosures::{disclose, Outgoing};
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_domain::consent::{InfoKind, Recipient, NOTICE, NOTICE_VERSION};
+use iop_store::consents as store;
+use iop_store::{clinical, episodes, measures, plans, DbConn};
+
+pub struct ReleaseRequest {
+    /// A recipient line of one of the patient's consents.
+    pub recipient_id: String,
+    pub information: Vec<String>,
+    pub purpose: String,
+    /// print or export.
+    pub channel: String,
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Section {
+    pub heading: &'static str,
+    pub lines: Vec<String>,
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ReleasedDocument {
+    pub patient_name: String,
+    pub date_of_birth: String,
+    pub recipient_name: String,
+    pub purpose: String,
+    pub released_at: String,
+    pub sections: Vec<Section>,
+    pub notice: &'static str,
+    pub notice_version: &'static str,
+    /// The consent the release was made under (its copy goes with the document).
+    pub consent: ConsentView,
+}
+
+fn section(c: &mut DbConn, patient_id: &str, kind: InfoKind) -> Result<Section> {
+    Ok(match kind {
+        InfoKind::Enrollment => {
+            let eps = episodes::episodes_with_patient_id(c, patient_id)?;
+            let att = clinical::attendance_of_patient(c, patient_id)?;
+            let attended = att
+                .iter()
+                .filter(|(a, _)| !a.mark.starts_with("absent"))
+                .count();
+            let mut lines: Vec<String> = eps
+                .iter()
+                .map(|e| match &e.ended_on {
+                    Some(end) => format!(
+                        "In the program from {} to {} ({}).",
+                        e.admit_date, end, e.status
+                    ),
+                    None => format!("In the program since {} ({}).", e.admit_date, e.status),
+                })
+                .collect();
+            lines.push(format!(
+                "Attended {attended} of {} recorded group sessions.",
+                att.len()
+            ));
+            Section {
+                heading: "Enrollment and attendance",
+                lines,
+            }
+        }
+        InfoKind::TreatmentProgress => {
+            let mut lines = Vec::new();
+            if let Some(p) = plans::treatment_versions(c, patient_id)?.into_iter().next() {
+                let content: crate::clinical::treatment::TreatmentPlanContent =
+                    serde_json::from_str(&p.content).unwrap_or_default();
+                for pr in content.problems {
+                    for g in pr.goals {
+                        lines.push(format!("Goal: {}", g.goal));
+                    }
+                }
+            }
+            for m in measures::measures_of(c, patient_id)?
+                .iter()
+                .rev()
+                .filter(|m| m.total.is_some())
+                .take(4)
+            {
+                lines.push(format!(
+                    "{} on {}: {} ({})",
+                    m.instrument_version,
+                    m.taken_on,
+                    m.total.unwrap_or_default(),
+                    m.band.as_deref().unwrap_or("")
+                ));
+            }
+            for s in measures::screens_of(c, patient_id)?.iter().take(5) {
+                lines.push(format!(
+                    "Drug screen on {}: {}",
+                    s.collected_on,
+                    if s.any_positive {
+                        "positive"
+                    } else {
+                        "negative"
+                    }
+                ));
+            }
+            Section {
+                heading: "Progress in treatment",
+                lines,
+            }
+        }
+        InfoKind::Billing => {
+            let eps = episodes::episodes_with_patient_id(c, patient_id)?;
+            let lines = eps
+                .iter()
+                .map(|e| format!("Diagnoses (ICD-10-CM): {}", e.diagnoses.replace(',', ", ")))
+                .collect();
+            Section {
+                heading: "Diagnoses for payment",
+                lines,
+            }
+        }
+        InfoKind::FamilyParticipation | InfoKind::CounselingNotes => {
+            return Err(AppError::Invalid(format!(
+                "{} is not released in print or export",
+                kind.describe()
+            )))
+        }
+    })
+}
+
+impl App {
+    /// Prints or exports records for a recipient named on a consent, if the consents as
+    /// they stand now allow every kind asked for.
+    pub fn release_records(
+        &self,
+        ctx: &Ctx,
+        patient_id: &str,
+        r: ReleaseRequest,
+    ) -> Result<ReleasedDocument> {
+        ctx.require(Action::DiscloseRecords)?;
+        if !matches!(r.channel.as_str(), "print" | "export") {
+            return Err(AppError::Invalid("the channel is print or export".into()));
+        }
+        let mut kinds = Vec::new();
+        for i in &r.information {
+            let k = InfoKind::parse(i)
+                .ok_or_else(|| AppError::Invalid(format!("unknown kind of information {i:?}")))?;
+            if !kinds.contains(&k) {
+                kinds.push(k);
+            }
+        }
+        if kinds.is_empty() {
+            return Err(AppError::Invalid("say what is released".into()));
+        }
+        let purpose = r.purpose.trim().to_string();
+        if purpose.is_empty() || purpose.chars().count() > 300 {
+            return Err(AppError::Invalid(
+                "state the purpose of the release (at most 300 characters)".into(),
+            ));
+        }
+        self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
+            let p = episodes::patient_by_id(c, patient_id)?
+                .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
+            let line = store::recipient(c, &r.recipient_id)?.ok_or_else(|| {
+                AppError::NotFound(format!("consent recipient {}", r.recipient_id))
+            })?;
+            let of_patient =
+                store::consent(c, &line.consent_id)?.is_some_and(|k| k.patient_id == patient_id);
+            if !of_patient {
+                return Err(AppError::NotFound(format!(
+                    "consent recipient {} of this patient",
+                    r.recipient_id
+                )));
+            }
+            let recipient = match (line.kind.as_str(), line.ref_id.clone()) {
+                ("person", Some(id)) => Recipient::Person(id),
+                ("payer", Some(id)) => Recipient::Payer(id),
+                _ => Recipient::Class(line.name.clone()),
+            };
+            let sections = kinds
+                .iter()
+                .map(|k| section(c, patient_id, *k))
+                .collect::<Result<Vec<_>>>()?;
+            let subject = format!("release:{}", r.channel);
+            let grant = disclose(
+                c,
+                ctx,
+                &Outgoing {
+                    patient_id,
+                    recipient: &recipient,
+                    recipient_name: &line.name,
+                    kinds: &kinds,
+                    purpose: &purpose,
+                    channel: &r.channel,
+                    subject: Some(&subject),
+                    as_of: None,
+                },
+            )?;
+            let (row, recipients) = store::consents_of(c, &[patient_id.to_string()])?
+                .into_iter()
+                .find(|(k, _)| k.id == grant.consent_id)
+                .ok_or_else(|| AppError::Internal("granting consent vanished".into()))?;
+            let described = row
+                .information
+                .split(',')
+                .filter_map(InfoKind::parse)
+                .map(InfoKind::describe)
+                .collect();
+            Ok(ReleasedDocument {
+                patient_name: p.shown_name(),
+                date_of_birth: p.date_of_birth,
+                recipient_name: line.name,
+                purpose,
+                released_at: iop_domain::time::stored(ctx.now()),
+                sections,
+                notice: NOTICE,
+                notice_version: NOTICE_VERSION,
+                consent: ConsentView {
+                    row,
+                    recipients,
+                    described,
+                    in_force: true,
+                },
+            })
+        })
+    }
+}

@@ -1,0 +1,293 @@
+//! The demo's billing: the site's billing identity, two commercial payers (one per-diem,
+//! one per-service with authorizations), a self-pay rate card, coverage for most patients
+//! (one insured through a spouse, one self-pay), TPO consents naming the payers, claims
+//! for the documented weeks in one 837P batch, and one remittance posted.
+
+use crate::accounts::auth::actor_of;
+use crate::billing::coverage::{NewAuthorization, NewCoverage};
+use crate::billing::setup::{AddressInput, NewContract, NewPayer, SiteBillingInput};
+use crate::consent::consents::{NewConsent, NewRecipient};
+use crate::ctx::{Ctx, RequestMeta};
+use crate::error::{AppError, Result};
+use crate::App;
+use iop_domain::Cents;
+use iop_interop::x12::amount::format_amount;
+use iop_store::billing as store;
+use iop_store::{episodes, org, users};
+use jiff::civil::Date;
+use jiff::Span;
+use std::collections::BTreeMap;
+
+fn days(d: Date, n: i64) -> Date {
+    d.checked_add(Span::new().days(n)).unwrap_or(d)
+}
+
+fn address(line: &str, city: &str, zip: &str) -> AddressInput {
+    AddressInput {
+        line: line.into(),
+        city: city.into(),
+        state: "KY".into(),
+        zip: zip.into(),
+    }
+}
+
+/// An 835 paying 80% of every line of the given claims, with 10% contractual (CO-45) and
+/// 10% coinsurance (PR-2), as a payer would send it.
+/// A claim to pay: its number and its lines as (procedure code, cents, service date).
+pub type ClaimToPay = (String, Vec<(String, i64, String)>);
+
+pub fn remittance_for(claims: &[ClaimToPay], paid_on: Date) -> String {
+    let d = paid_on.strftime("%Y%m%d").to_string();
+    let mut body: Vec<String> = Vec::new();
+    let mut total_paid = 0i64;
+    for (i, (number, lines)) in claims.iter().enumerate() {
+        let charge: i64 = lines.iter().map(|l| l.1).sum();
+        let split = |c: i64| (c * 8 / 10, c / 10, c - c * 8 / 10 - c / 10);
+        let paid: i64 = lines.iter().map(|l| split(l.1).0).sum();
+        let pr: i64 = lines.iter().map(|l| split(l.1).1).sum();
+        total_paid += paid;
+        body.push(format!("LX*{}", i + 1));
+        body.push(format!(
+            "CLP*{number}*1*{}*{}*{}*12*PAYER{:06}",
+            format_amount(Cents(charge)),
+            format_amount(Cents(paid)),
+            format_amount(Cents(pr)),
+            i + 1
+        ));
+        for (code, cents, date) in lines {
+            let (p, r, co) = split(*cents);
+            body.push(format!(
+                "SVC*HC:{code}*{}*{}**1",
+                format_amount(Cents(*cents)),
+                format_amount(Cents(p))
+            ));
+            body.push(format!("DTM*472*{}", date.replace('-', "")));
+            body.push(format!("CAS*CO*45*{}", format_amount(Cents(co))));
+            body.push(format!("CAS*PR*2*{}", format_amount(Cents(r))));
+        }
+    }
+    let mut st = vec![
+        "ST*835*0001".to_string(),
+        format!(
+            "BPR*I*{}*C*ACH*CCP*01*999999999*DA*123456*1234567890**01*888888888*DA*654321*{d}",
+            format_amount(Cents(total_paid))
+        ),
+        "TRN*1*EFT0001*1234567890".into(),
+        format!("DTM*405*{d}"),
+        "N1*PR*BLUEGRASS HEALTH PLAN".into(),
+        "N3*1 PAYER WAY".into(),
+        "N4*LOUISVILLE*KY*402020000".into(),
+        "PER*BL*EDI SUPPORT*TE*5025550199".into(),
+        "N1*PE*RIVERSIDE RECOVERY CENTER*XX*1543219871".into(),
+        "REF*TJ*611234567".into(),
+    ];
+    st.extend(body);
+    let count = st.len() + 1;
+    st.push(format!("SE*{count}*0001"));
+    let isa = format!("ISA*00*          *00*          *ZZ*60054          *ZZ*RIVERSIDE01    *{}*0900*^*00501*000000007*0*T*:", paid_on.strftime("%y%m%d"));
+    let mut all = vec![
+        isa,
+        format!("GS*HP*60054*RIVERSIDE01*{d}*0900*7*X*005010X221A1"),
+    ];
+    all.extend(st);
+    all.push("GE*1*7".into());
+    all.push("IEA*1*000000007".into());
+    all.join("~\n") + "~\n"
+}
+
+impl App {
+    pub(crate) fn seed_demo_billing(
+        &self,
+        counselor: &Ctx,
+        program_id: &str,
+        today: Date,
+    ) -> Result<()> {
+        let billing = self.store.read(|c| -> Result<_> {
+            let u = users::by_email(c, "billing@demo.test")?
+                .ok_or_else(|| AppError::Internal("no demo billing user".into()))?;
+            actor_of(&u)
+        })?;
+        let ctx = Ctx::staff(billing, RequestMeta::cli(counselor.now()));
+        let site_id = self.store.read(|c| -> Result<_> {
+            let p = org::program_by_id(c, program_id)?
+                .ok_or_else(|| AppError::Internal("no demo program".into()))?;
+            Ok(p.site_id)
+        })?;
+        self.set_site_billing(
+            &ctx,
+            &site_id,
+            SiteBillingInput {
+                organisation_name: "Riverside Recovery Center".into(),
+                npi: "1543219871".into(),
+                tax_id: "61-1234567".into(),
+                address: address("100 River Road", "Louisville", "40202-1234"),
+                submitter_id: "RIVERSIDE01".into(),
+                contact_name: "Blair Billing".into(),
+                contact_phone: "(502) 555-0142".into(),
+                receiver_name: "Bluegrass Clearinghouse".into(),
+                receiver_id: "BGCH".into(),
+                production: false,
+            },
+        )?;
+        let year_ago = days(today, -365);
+        let bghp = self.add_payer(
+            &ctx,
+            NewPayer {
+                name: "Bluegrass Health Plan".into(),
+                payer_id: "60054".into(),
+                address: address("1 Payer Way", "Louisville", "40202"),
+            },
+        )?;
+        let cmut = self.add_payer(
+            &ctx,
+            NewPayer {
+                name: "Commonwealth Mutual".into(),
+                payer_id: "87726".into(),
+                address: address("500 Insurance Ave", "Lexington", "40507"),
+            },
+        )?;
+        let fees = |pairs: &[(&str, i64)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), *v))
+                .collect::<BTreeMap<_, _>>()
+        };
+        let contract =
+            |payer: Option<String>, mode: &str, f: BTreeMap<String, i64>, auth: bool| NewContract {
+                program_id: program_id.into(),
+                payer_id: payer,
+                coding_mode: mode.into(),
+                per_diem_code: "H0015".into(),
+                minimum_minutes: 180,
+                fees: f,
+                place_of_service: "57".into(),
+                modifiers: Vec::new(),
+                authorization_required: auth,
+                effective_from: year_ago,
+                effective_to: None,
+            };
+        self.add_contract(
+            &ctx,
+            contract(
+                Some(bghp.clone()),
+                "per_diem",
+                fees(&[("H0015", 45_000)]),
+                false,
+            ),
+        )?;
+        self.add_contract(
+            &ctx,
+            contract(
+                Some(cmut.clone()),
+                "per_service",
+                fees(&[
+                    ("90853", 12_000),
+                    ("90847", 15_000),
+                    ("90832", 9_000),
+                    ("90834", 12_000),
+                    ("90837", 16_000),
+                ]),
+                true,
+            ),
+        )?;
+        self.add_contract(
+            &ctx,
+            contract(None, "per_diem", fees(&[("H0015", 25_000)]), false),
+        )?;
+
+        let patients = self
+            .store
+            .read(|c| -> Result<_> { Ok(episodes::episodes_with_patients(c, program_id)?) })?;
+        for (i, (e, p)) in patients.iter().enumerate() {
+            if p.mrn == "DEMO-0005" {
+                continue; // The self-pay patient.
+            }
+            let admitted: Date = e.admit_date.parse().unwrap_or(today);
+            let (payer, payer_name) = if i % 2 == 0 {
+                (&bghp, "Bluegrass Health Plan")
+            } else {
+                (&cmut, "Commonwealth Mutual")
+            };
+            // Insured through a spouse: the claim carries the 2000C patient loop.
+            let spouse = p.mrn == "DEMO-0004";
+            let cov = self.add_coverage(
+                &ctx,
+                &p.id,
+                NewCoverage {
+                    payer_id: payer.clone(),
+                    member_id: format!("M{:08}", 10_000 + i),
+                    group_number: Some("GRP100".into()),
+                    priority: "primary".into(),
+                    relationship: if spouse { "spouse" } else { "self" }.into(),
+                    subscriber_first: spouse.then(|| "Jordan".to_string()),
+                    subscriber_last: spouse.then(|| p.legal_last_name.clone()),
+                    subscriber_dob: spouse.then(|| days(today, -365 * 40)),
+                    subscriber_sex: spouse.then(|| "U".to_string()),
+                    address: address(&format!("{} Elm Street", 10 + i), "Louisville", "40203"),
+                    effective_from: year_ago,
+                    effective_to: None,
+                },
+            )?;
+            if payer == &cmut {
+                for (k, (code, units)) in [("90853", 24), ("90847", 4)].into_iter().enumerate() {
+                    self.add_authorization(
+                        &ctx,
+                        NewAuthorization {
+                            coverage_id: cov.clone(),
+                            number: format!("AUTH-{:04}-{k}", 500 + i),
+                            service_code: code.into(),
+                            units,
+                            start_date: admitted,
+                            end_date: days(admitted, 63),
+                            next_review_on: Some(days(admitted, 21)),
+                        },
+                    )?;
+                }
+            }
+            self.record_consent(
+                counselor,
+                &p.id,
+                NewConsent {
+                    replaces: None,
+                    information: vec!["billing".into()],
+                    recipients: vec![NewRecipient {
+                        kind: "payer".into(),
+                        ref_id: Some(payer.clone()),
+                        name: Some(payer_name.into()),
+                    }],
+                    purpose: "Payment and health-care operations".into(),
+                    tpo: true,
+                    expiry: "never".into(),
+                    signature: "signed on paper".into(),
+                    representative: None,
+                    signed_on: Some(admitted.min(today)),
+                },
+            )?;
+        }
+        // Claims for the documented weeks, one batch, and the first claim paid.
+        let until = days(iop_domain::calendar::monday_of(today), -8);
+        self.generate_charges(&ctx, days(today, -60), until)?;
+        self.build_claims(&ctx)?;
+        if self.create_claim_batch(&ctx)?.is_some() {
+            let claims = self.store.read(|c| -> Result<_> {
+                let mut out = Vec::new();
+                for k in store::claims_with(c, &["submitted"], None)?
+                    .into_iter()
+                    .filter(|k| k.payer_id == bghp)
+                    .take(1)
+                {
+                    let lines = store::charges_of_claim(c, &k.id)?
+                        .into_iter()
+                        .map(|l| (l.code.unwrap_or_default(), l.amount_cents, l.service_date))
+                        .collect();
+                    out.push((k.claim_number, lines));
+                }
+                Ok(out)
+            })?;
+            if !claims.is_empty() {
+                self.import_remittance(&ctx, &remittance_for(&claims, days(today, -3)))?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,240 @@
+//! The demo's calendar: curriculum, four counselors, patients on both tracks and two
+//! alumni, federal holiday closures (Thanksgiving among them), sessions from five weeks
+//! back to eight weeks ahead, and one upcoming session short of staff.
+
+use crate::calendar::sessions::generate_in;
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::org::staffing::{insert_staff_row, NewStaff};
+use iop_domain::curriculum::SEED_TOPICS;
+use iop_domain::time::stored;
+use iop_store::calendar::{self as cal, AssignmentRow, ClosureRow, TopicRow};
+use iop_store::episodes::{self, EpisodeRow, EpisodeTrackRow, PatientRow};
+use iop_store::DbConn;
+use jiff::civil::Date;
+use jiff::Span;
+
+const COUNSELORS: [(&str, &str, Option<&str>, Option<&str>); 4] = [
+    (
+        "Casey Counselor",
+        "LADC",
+        Some("1234567893"),
+        Some("counselor@demo.test"),
+    ),
+    ("Morgan Lee", "LCSW", None, None),
+    ("Jordan Reyes", "CADC", None, None),
+    ("Riley Chen", "LPC", None, None),
+];
+
+const PATIENTS: [(&str, &str); 14] = [
+    ("Avery", "Stone"),
+    ("Blake", "Rivera"),
+    ("Cameron", "Brooks"),
+    ("Drew", "Patel"),
+    ("Emerson", "Kim"),
+    ("Finley", "Ortiz"),
+    ("Gray", "Nguyen"),
+    ("Harper", "Young"),
+    ("Indigo", "Hall"),
+    ("Jules", "Ward"),
+    ("Kai", "Foster"),
+    ("Logan", "Price"),
+    ("Morgan", "Bell"),
+    ("Noel", "Hayes"),
+];
+
+const DIAGNOSES: [&str; 4] = ["F10.20", "F11.20,F17.210", "F14.20", "F12.20"];
+
+fn days(d: Date, n: i64) -> Date {
+    d.checked_add(Span::new().days(n)).unwrap_or(d)
+}
+
+pub fn seed(
+    c: &mut DbConn,
+    ctx: &Ctx,
+    site_id: &str,
+    program_id: &str,
+    tracks: &[String],
+    today: Date,
+) -> Result<()> {
+    let now = stored(ctx.now());
+    for (i, title) in SEED_TOPICS.iter().enumerate() {
+        cal::insert_topic(
+            c,
+            &TopicRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                program_id: program_id.into(),
+                position: i32::try_from(i).unwrap_or(0),
+                title: (*title).into(),
+                active: true,
+                created_at: now.clone(),
+            },
+        )?;
+    }
+    let mut staff = Vec::new();
+    for (name, cred, npi, email) in COUNSELORS {
+        staff.push(insert_staff_row(
+            c,
+            ctx,
+            NewStaff {
+                display_name: name.into(),
+                credentials: vec![cred.into()],
+                npi: npi.map(str::to_string),
+                user_email: email.map(str::to_string),
+                requires_cosign: false,
+            },
+        )?);
+    }
+    for year in [today.year(), today.year() + 1] {
+        for (date, name) in iop_domain::holidays::us_federal(year) {
+            cal::insert_closure(
+                c,
+                &ClosureRow {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    site_id: site_id.into(),
+                    local_date: date.to_string(),
+                    reason: name.into(),
+                    created_at: now.clone(),
+                    voided_at: None,
+                    void_reason: None,
+                },
+            )?;
+        }
+    }
+    // Seven patients on the first track, five on the second, two alumni.
+    let (mtt, mwt) = match tracks {
+        [a, b, ..] => (a.clone(), b.clone()),
+        _ => return Err(AppError::Internal("the demo needs two tracks".into())),
+    };
+    for (i, (first, last)) in PATIENTS.iter().enumerate() {
+        let n = i64::try_from(i).unwrap_or(0);
+        let pid = uuid::Uuid::now_v7().to_string();
+        episodes::insert_patient(
+            c,
+            &PatientRow {
+                id: pid.clone(),
+                mrn: format!("DEMO-{:04}", i + 1),
+                legal_first_name: (*first).into(),
+                legal_last_name: (*last).into(),
+                preferred_name: None,
+                date_of_birth: format!("19{}-0{}-1{}", 70 + i, 1 + i % 9, i % 10),
+                created_at: now.clone(),
+                phone: Some(format!("(502) 555-01{:02}", i)),
+                email: None,
+                address: None,
+                emergency_contact_name: Some("Emergency Contact".into()),
+                emergency_contact_phone: Some(format!("(502) 555-02{:02}", i)),
+                minor_self_consent: false,
+                sex: "U".into(),
+                address_line: None,
+                city: None,
+                state: None,
+                zip: None,
+            },
+        )?;
+        let (track, admit, status, ended) = match i {
+            // Admitted 3 to 45 days ago: last week's groups had six of them, this week's seven.
+            0..=6 => (
+                &mtt,
+                days(today, -[3, 10, 17, 24, 31, 10, 45][i]),
+                "active",
+                None,
+            ),
+            7..=11 => (&mwt, days(today, -7 * (n % 4) - 2), "active", None),
+            _ => (
+                &mtt,
+                days(today, -80 - n),
+                "graduated",
+                Some(days(today, -20 - n)),
+            ),
+        };
+        let eid = uuid::Uuid::now_v7().to_string();
+        episodes::insert_episode(
+            c,
+            &EpisodeRow {
+                id: eid.clone(),
+                patient_id: pid,
+                program_id: program_id.into(),
+                admit_date: admit.to_string(),
+                planned_end_date: days(admit, 56).to_string(),
+                status: status.into(),
+                ended_on: ended.map(|d: Date| d.to_string()),
+                created_at: now.clone(),
+                inquiry_id: None,
+                primary_counselor_id: Some(if track == &mtt {
+                    staff[0].clone()
+                } else {
+                    staff[2].clone()
+                }),
+                level_of_care: "2.1".into(),
+                diagnoses: DIAGNOSES[i % DIAGNOSES.len()].into(),
+                ratio_override_reason: None,
+                end_reason: ended.map(|_| "completed".to_string()),
+                end_summary: None,
+                extension_reason: None,
+            },
+        )?;
+        episodes::insert_episode_track(
+            c,
+            &EpisodeTrackRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                episode_id: eid,
+                track_id: track.clone(),
+                from_date: admit.to_string(),
+                to_date: ended.map(|d: Date| d.to_string()),
+            },
+        )?;
+    }
+    let from = days(today, -35);
+    let to = days(today, 56);
+    generate_in(c, ctx.now(), program_id, from, to)?;
+    // Two facilitators on the seven-patient track, one on the five-patient track, one
+    // on the family and alumni groups; past sessions were held.
+    let sessions = cal::sessions_between(
+        c,
+        Some(&[program_id.to_string()]),
+        &from.to_string(),
+        &to.to_string(),
+    )?;
+    let short = sessions
+        .iter()
+        .filter(|s| {
+            s.kind == "core"
+                && s.track_id.as_deref() == Some(mtt.as_str())
+                && s.status == "scheduled"
+        })
+        .find(|s| s.local_date.parse::<Date>().is_ok_and(|d| d > today))
+        .map(|s| s.id.clone());
+    for s in &sessions {
+        let who: Vec<&String> = match (s.kind.as_str(), s.track_id.as_deref()) {
+            ("core", Some(t)) if t == mtt && Some(&s.id) == short.as_ref() => vec![&staff[0]],
+            ("core", Some(t)) if t == mtt => vec![&staff[0], &staff[1]],
+            ("core", _) => vec![&staff[2]],
+            // Every patient comes to the family group: it needs three.
+            ("family", _) => vec![&staff[3], &staff[1], &staff[0]],
+            _ => vec![&staff[3]],
+        };
+        if s.status == "cancelled" {
+            continue;
+        }
+        for st in who {
+            cal::insert_assignment(
+                c,
+                &AssignmentRow {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    session_id: s.id.clone(),
+                    staff_id: st.clone(),
+                    assigned_at: now.clone(),
+                    unassigned_at: None,
+                    unassigned_reason: None,
+                },
+            )?;
+        }
+        if s.local_date.parse::<Date>().is_ok_and(|d| d < today) {
+            let mut held = s.clone();
+            held.status = "held".into();
+            cal::update_session(c, &held)?;
+        }
+    }
+    Ok(())
+}

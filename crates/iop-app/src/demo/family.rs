@@ -1,0 +1,127 @@
+//! The demo's family program: relatives for most patients, family consents (one revoked
+//! for one relative, one expired), and relatives at the family groups before last week,
+//! each one a logged disclosure.
+
+use crate::consent::consents::{NewConsent, NewRecipient, NewRelated};
+use crate::ctx::Ctx;
+use crate::error::Result;
+use crate::App;
+use iop_store::{calendar as cal, episodes};
+use jiff::civil::Date;
+use jiff::Span;
+
+const RELATIVES: [(&str, &str); 6] = [
+    ("Maria", "mother"),
+    ("Sam", "partner"),
+    ("Lee", "brother"),
+    ("Robin", "wife"),
+    ("Chris", "father"),
+    ("Alex", "sister"),
+];
+
+fn days(d: Date, n: i64) -> Date {
+    d.checked_add(Span::new().days(n)).unwrap_or(d)
+}
+
+impl App {
+    pub(crate) fn seed_demo_family(&self, ctx: &Ctx, program_id: &str, today: Date) -> Result<()> {
+        let active = self.store.read(|c| -> Result<_> {
+            Ok(episodes::active_with_patients(
+                c,
+                &[program_id.to_string()],
+            )?)
+        })?;
+        for (i, (e, p)) in active.iter().enumerate() {
+            if i % 5 == 4 {
+                continue; // Not every patient brings someone.
+            }
+            let admitted: Date = e.admit_date.parse().unwrap_or(today);
+            let mut ids = Vec::new();
+            for k in 0..(1 + i % 2) {
+                let (first, rel) = RELATIVES[(i + k) % RELATIVES.len()];
+                ids.push(self.add_related_person(
+                    ctx,
+                    &p.id,
+                    NewRelated {
+                        name: format!("{first} {}", p.legal_last_name),
+                        relationship: rel.into(),
+                        phone: Some(format!("(502) 555-03{:02}", i * 2 + k)),
+                        email: None,
+                    },
+                )?);
+            }
+            // The second patient's consent had a short term and has run out.
+            let expiry = if i == 1 {
+                days(admitted, 1).to_string()
+            } else {
+                "end_of_treatment".into()
+            };
+            let consent = self.record_consent(
+                ctx,
+                &p.id,
+                NewConsent {
+                    replaces: None,
+                    information: vec!["enrollment".into(), "family_participation".into()],
+                    recipients: ids
+                        .iter()
+                        .map(|id| NewRecipient {
+                            kind: "person".into(),
+                            ref_id: Some(id.clone()),
+                            name: None,
+                        })
+                        .collect(),
+                    purpose: "Family involvement in treatment (family group)".into(),
+                    tpo: false,
+                    expiry,
+                    signature: "signed on paper".into(),
+                    representative: None,
+                    signed_on: Some(admitted),
+                },
+            )?;
+            if i == 3 && ids.len() > 1 {
+                let recipients = self
+                    .consents(ctx, &p.id)?
+                    .into_iter()
+                    .find(|c| c.row.id == consent)
+                    .map(|c| c.recipients)
+                    .unwrap_or_default();
+                if let Some(r) = recipients
+                    .iter()
+                    .find(|r| r.ref_id.as_deref() == ids.get(1).map(String::as_str))
+                {
+                    self.revoke_consent(
+                        ctx,
+                        &r.id,
+                        "in writing: the patient's letter to the program",
+                    )?;
+                }
+            }
+        }
+        // Relatives who may come were there at the family groups before last week.
+        let until = days(iop_domain::calendar::monday_of(today), -8);
+        let sessions = self.store.read(|c| -> Result<_> {
+            Ok(cal::sessions_between(
+                c,
+                Some(&[program_id.to_string()]),
+                &days(today, -60).to_string(),
+                &until.to_string(),
+            )?)
+        })?;
+        for s in sessions
+            .iter()
+            .filter(|s| s.kind == "family" && s.status == "held")
+        {
+            let roster = self.roster(ctx, &s.id)?;
+            let marks: Vec<(String, bool)> = roster
+                .relatives
+                .iter()
+                .filter(|f| f.allowed)
+                .map(|f| (f.related_person_id.clone(), true))
+                .collect();
+            if !marks.is_empty() {
+                self.record_family_attendance(ctx, &s.id, marks)?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,132 @@
+//! The demo organisation behind `iop serve --demo`.
+
+mod billing;
+mod calendar;
+mod clinical;
+mod family;
+
+use crate::accounts::auth::hash_password;
+use crate::audit::{record, Event};
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::App;
+use iop_domain::time::stored;
+use iop_domain::{ProgramId, Role, SiteId, TrackId, UserId};
+use iop_store::meta;
+use iop_store::org::{self, ProgramRow, SiteRow, TrackRow};
+use iop_store::users::{self, UserRow};
+
+/// An 835 as a payer would send it for demo claims (the demo and the tests post it).
+pub use crate::demo::billing::remittance_for;
+
+pub const DEMO_PASSWORD: &str = "demo-password";
+pub const DEMO_TZ: &str = "America/Kentucky/Louisville";
+const DEMO_MARK: &str = "demo_organisation";
+/// Internal marker: the database already holds the demo.
+const ALREADY: &str = "already the demo";
+
+pub const DEMO_ACCOUNTS: &[(&str, &str, Role)] = &[
+    ("admin@demo.test", "Avery Admin", Role::Admin),
+    (
+        "director@demo.test",
+        "Dana Director",
+        Role::ClinicalDirector,
+    ),
+    ("counselor@demo.test", "Casey Counselor", Role::Counselor),
+    ("admissions@demo.test", "Alex Admissions", Role::Admissions),
+    ("billing@demo.test", "Blair Billing", Role::Billing),
+];
+
+/// What `--demo` found and did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum DemoOutcome {
+    Seeded,
+    AlreadyDemo,
+}
+
+impl App {
+    /// Fills an empty database with the demo organisation; leaves a demo database as it
+    /// is; refuses (changing nothing) when the database holds anything else.
+    pub fn ensure_demo(&self, ctx: &Ctx) -> Result<DemoOutcome> {
+        let password_hash = hash_password(DEMO_PASSWORD)?;
+        let outcome = self.store.write(|c| {
+            if meta::get(c, DEMO_MARK)?.is_some() {
+                return Err(AppError::Conflict(ALREADY.into()));
+            }
+            if users::count(c)? > 0 || !org::sites(c)?.is_empty() {
+                return Err(AppError::Conflict(
+                    "this database already holds data that is not the demo; --demo only fills an empty database. \
+                     Use another --data-dir (or --database-url) for the demo."
+                        .into(),
+                ));
+            }
+            let now = stored(ctx.now());
+            let today = ctx.now().to_zoned(jiff::tz::TimeZone::get(DEMO_TZ).map_err(|e| AppError::Internal(e.to_string()))?).date();
+            for (email, name, role) in DEMO_ACCOUNTS {
+                users::insert(
+                    c,
+                    &UserRow {
+                        id: UserId::new_v7().to_string(),
+                        email: (*email).into(),
+                        display_name: (*name).into(),
+                        role: role.as_str().into(),
+                        password_hash: password_hash.clone(),
+                        totp_secret: None,
+                        disabled_at: None,
+                        created_at: now.clone(),
+                    },
+                )?;
+            }
+            let site = SiteRow {
+                id: SiteId::new_v7().to_string(),
+                name: "Riverside Recovery Center".into(),
+                time_zone: DEMO_TZ.into(),
+                address: "100 River Road, Louisville, KY 40202".into(),
+                admissions_phone: "(502) 555-0142".into(),
+                created_at: now.clone(),
+            };
+            org::insert_site(c, &site)?;
+            let program = ProgramRow {
+                id: ProgramId::new_v7().to_string(),
+                site_id: site.id.clone(),
+                slug: "evening-iop".into(),
+                name: "Evening Intensive Outpatient Program".into(),
+                level_of_care: "2.1".into(),
+                session_start: "18:00".into(),
+                session_minutes: 180,
+                min_weeks: 7,
+                max_weeks: 9,
+                max_patients_per_facilitator: 6,
+                family_every_weeks: 2,
+                family_minutes: 180,
+                alumni_weekday: "wed".into(),
+                created_at: now.clone(),
+                family_weekday: "thu".into(),
+                family_anchor: iop_domain::calendar::monday_of(today).to_string(),
+                alumni_minutes: 90,
+                horizon_weeks: 12,
+            };
+            org::insert_program(c, &program)?;
+            let mut track_ids = Vec::new();
+            for (name, days) in [("Mon/Tue/Thu", "mon,tue,thu"), ("Mon/Wed/Thu", "mon,wed,thu")] {
+                let id = TrackId::new_v7().to_string();
+                org::insert_track(
+                    c,
+                    &TrackRow { id: id.clone(), program_id: program.id.clone(), name: name.into(), weekdays: days.into(), created_at: now.clone() },
+                )?;
+                track_ids.push(id);
+            }
+            crate::demo::calendar::seed(c, ctx, &site.id, &program.id, &track_ids, today)?;
+            meta::set(c, DEMO_MARK, &now)?;
+            record(c, ctx, Event::ok("demo.seed"))?;
+            Ok((program.id.clone(), today))
+        });
+        let (program_id, today) = match outcome {
+            Ok(v) => v,
+            Err(AppError::Conflict(m)) if m == ALREADY => return Ok(DemoOutcome::AlreadyDemo),
+            Err(e) => return Err(e),
+        };
+        self.seed_demo_clinical(ctx, &program_id, today)?;
+        Ok(DemoOutcome::Seeded)
+    }
+}

@@ -1,0 +1,90 @@
+//! Changing a program's calendar: a track's weekdays, the curriculum's topics. Each
+//! change regenerates the future (never held sessions, never the past).
+
+use crate::audit::{record, Event};
+use crate::calendar::sessions::{load_program, regenerate_future};
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_domain::calendar::{format_weekdays, parse_weekdays, weekday_code};
+use iop_domain::curriculum::max_topics;
+use iop_domain::time::stored;
+use iop_store::calendar::{self as cal, TopicRow};
+use iop_store::org;
+
+impl App {
+    /// Changes the nights a track meets; future sessions follow, held ones stay.
+    pub fn set_track_weekdays(&self, ctx: &Ctx, track_id: &str, weekdays: &str) -> Result<()> {
+        ctx.require(Action::ManageCalendar)?;
+        let days = parse_weekdays(weekdays)
+            .ok_or_else(|| AppError::Invalid("give weekdays like mon,tue,thu".into()))?;
+        if days.len() < 3 {
+            return Err(AppError::Invalid(
+                "an intensive outpatient track meets at least three nights a week".into(),
+            ));
+        }
+        self.store.write(|c| {
+            let track = org::all_tracks(c)?
+                .into_iter()
+                .find(|t| t.id == track_id)
+                .ok_or_else(|| AppError::NotFound(format!("track {track_id}")))?;
+            let pc = load_program(c, &track.program_id)?;
+            if !days.contains(&pc.schedule.family_weekday) {
+                return Err(AppError::Invalid(format!(
+                    "the family group meets on {}, a night every track must keep",
+                    weekday_code(pc.schedule.family_weekday)
+                )));
+            }
+            org::set_track_weekdays(c, track_id, &format_weekdays(&days))?;
+            regenerate_future(c, ctx, &track.program_id)?;
+            let subject = format!("track:{track_id}");
+            record(
+                c,
+                ctx,
+                Event::ok("track.set_weekdays").subject(&subject).detail(
+                    serde_json::json!({ "from": track.weekdays, "to": format_weekdays(&days) }),
+                ),
+            )
+        })
+    }
+
+    /// Adds a curriculum topic at the end of the rotation.
+    pub fn add_topic(&self, ctx: &Ctx, program_id: &str, title: &str) -> Result<String> {
+        ctx.require(Action::ManageCalendar)?;
+        let title = title.trim();
+        if title.is_empty() || title.chars().count() > 120 {
+            return Err(AppError::Invalid(
+                "give a topic title of 1 to 120 characters".into(),
+            ));
+        }
+        self.store.write(|c| {
+            let pc = load_program(c, program_id)?;
+            let topics = cal::topics_of(c, program_id)?;
+            let fewest = pc.tracks.iter().filter_map(|t| parse_weekdays(&t.weekdays)).map(|d| d.len()).min().unwrap_or(3);
+            let limit = max_topics(u32::try_from(pc.program.min_weeks).unwrap_or(7), u32::try_from(fewest).unwrap_or(3));
+            if topics.iter().filter(|t| t.active).count() as u32 >= limit {
+                return Err(AppError::Invalid(format!(
+                    "a program of {} weeks can rotate at most {limit} topics, so that everyone meets every topic",
+                    pc.program.min_weeks
+                )));
+            }
+            if topics.iter().any(|t| t.title.eq_ignore_ascii_case(title)) {
+                return Err(AppError::Conflict(format!("the program already has the topic {title:?}")));
+            }
+            let id = uuid::Uuid::now_v7().to_string();
+            let position = topics.iter().map(|t| t.position).max().map_or(0, |p| p + 1);
+            cal::insert_topic(c, &TopicRow { id: id.clone(), program_id: program_id.into(), position, title: title.into(), active: true, created_at: stored(ctx.now()) })?;
+            regenerate_future(c, ctx, program_id)?;
+            let subject = format!("topic:{id}");
+            record(c, ctx, Event::ok("topic.add").subject(&subject))?;
+            Ok(id)
+        })
+    }
+
+    pub fn topics(&self, ctx: &Ctx, program_id: &str) -> Result<Vec<TopicRow>> {
+        ctx.require(Action::ViewCalendar)?;
+        self.store
+            .read(|c| cal::topics_of(c, program_id).map_err(AppError::from))
+    }
+}

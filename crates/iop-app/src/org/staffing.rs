@@ -1,0 +1,325 @@
+//! Staff profiles, facilitator assignments and the 1:6 ratio.
+
+use crate::audit::{record, Event};
+use crate::calendar::sessions::{check_range, session_views, SessionView};
+use crate::ctx::Ctx;
+use crate::error::{AppError, Result};
+use crate::policy::Action;
+use crate::App;
+use iop_domain::npi::Npi;
+use iop_domain::ratio::staffing;
+use iop_domain::time::stored;
+use iop_store::calendar::{self as cal, AssignmentRow, StaffRow};
+use iop_store::DbConn;
+use jiff::civil::Date;
+
+pub const CREDENTIALS: &[&str] = &[
+    "LCSW", "LMSW", "LADC", "CADC", "LPC", "LMHC", "LMFT", "PsyD", "PhD", "MD", "RN", "CPRS",
+];
+
+pub struct NewStaff {
+    pub display_name: String,
+    pub credentials: Vec<String>,
+    pub npi: Option<String>,
+    pub user_email: Option<String>,
+    pub requires_cosign: bool,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct StaffView {
+    pub id: String,
+    pub display_name: String,
+    pub credentials: Vec<String>,
+    pub npi: Option<String>,
+    pub user_id: Option<String>,
+    pub active: bool,
+    pub requires_cosign: bool,
+}
+
+impl From<StaffRow> for StaffView {
+    fn from(r: StaffRow) -> Self {
+        StaffView {
+            id: r.id,
+            display_name: r.display_name,
+            credentials: r
+                .credentials
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            npi: r.npi,
+            user_id: r.user_id,
+            active: r.active,
+            requires_cosign: r.requires_cosign,
+        }
+    }
+}
+
+/// Which sessions a bulk assignment covers.
+pub struct BulkAssign {
+    pub staff_id: String,
+    pub program_id: String,
+    pub track_id: Option<String>,
+    pub kind: iop_domain::calendar::SessionKind,
+    pub from: Date,
+    pub to: Date,
+}
+
+fn describe(s: &SessionView) -> String {
+    let what = match &s.track_name {
+        Some(t) => format!("{} {} group", t, s.kind),
+        None => format!("{} group", s.kind),
+    };
+    format!("the {what} on {} (session {})", s.local_date, s.id)
+}
+
+pub fn insert_staff_row(c: &mut DbConn, ctx: &Ctx, new: NewStaff) -> Result<String> {
+    let name = new.display_name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 120 {
+        return Err(AppError::Invalid(
+            "give a name of 1 to 120 characters".into(),
+        ));
+    }
+    for cred in &new.credentials {
+        if !CREDENTIALS.contains(&cred.as_str()) {
+            return Err(AppError::Invalid(format!(
+                "unknown credential {cred:?}; use one of {}",
+                CREDENTIALS.join(", ")
+            )));
+        }
+    }
+    let npi = match new.npi.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(raw) => Some(
+            Npi::parse(raw)
+                .map_err(|e| AppError::Invalid(e.to_string()))?
+                .to_string(),
+        ),
+        None => None,
+    };
+    let user_id = match new
+        .user_email
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(email) => {
+            let u = iop_store::users::by_email(c, &email.to_lowercase())?
+                .ok_or_else(|| AppError::NotFound(format!("an account with the email {email}")))?;
+            if cal::staff_by_user(c, &u.id)?.is_some() {
+                return Err(AppError::Conflict(format!(
+                    "the account {email} already has a staff profile"
+                )));
+            }
+            Some(u.id)
+        }
+        None => None,
+    };
+    let id = uuid::Uuid::now_v7().to_string();
+    cal::insert_staff(
+        c,
+        &StaffRow {
+            id: id.clone(),
+            user_id,
+            display_name: name,
+            credentials: new.credentials.join(","),
+            npi,
+            active: true,
+            created_at: stored(ctx.now()),
+            requires_cosign: new.requires_cosign,
+        },
+    )?;
+    let subject = format!("staff:{id}");
+    record(c, ctx, Event::ok("staff.add").subject(&subject))?;
+    Ok(id)
+}
+
+fn assign_in(c: &mut DbConn, ctx: &Ctx, session_id: &str, staff_id: &str) -> Result<bool> {
+    let s = cal::session_by_id(c, session_id)?
+        .ok_or_else(|| AppError::NotFound(format!("session {session_id}")))?;
+    if s.status == "cancelled" {
+        return Ok(false);
+    }
+    if cal::current_assignments(c, &[session_id.to_string()])?
+        .iter()
+        .any(|a| a.staff_id == staff_id)
+    {
+        return Ok(false);
+    }
+    cal::insert_assignment(
+        c,
+        &AssignmentRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            session_id: session_id.into(),
+            staff_id: staff_id.into(),
+            assigned_at: stored(ctx.now()),
+            unassigned_at: None,
+            unassigned_reason: None,
+        },
+    )?;
+    let subject = format!("session:{session_id}");
+    record(
+        c,
+        ctx,
+        Event::ok("staffing.assign")
+            .subject(&subject)
+            .detail(serde_json::json!({ "staff_id": staff_id })),
+    )?;
+    Ok(true)
+}
+
+fn require_staff(c: &mut DbConn, staff_id: &str) -> Result<StaffRow> {
+    let s = cal::staff_by_id(c, staff_id)?
+        .ok_or_else(|| AppError::NotFound(format!("staff member {staff_id}")))?;
+    if !s.active {
+        return Err(AppError::Conflict(format!(
+            "staff member {staff_id} is inactive"
+        )));
+    }
+    Ok(s)
+}
+
+impl App {
+    pub fn add_staff(&self, ctx: &Ctx, new: NewStaff) -> Result<String> {
+        ctx.require(Action::ManageStaffing)?;
+        self.store.write(|c| insert_staff_row(c, ctx, new))
+    }
+
+    pub fn staff(&self, ctx: &Ctx) -> Result<Vec<StaffView>> {
+        ctx.require(Action::ViewStaffing)?;
+        Ok(self
+            .store
+            .read(|c| cal::all_staff(c).map_err(AppError::from))?
+            .into_iter()
+            .map(StaffView::from)
+            .collect())
+    }
+
+    pub fn assign_facilitator(&self, ctx: &Ctx, session_id: &str, staff_id: &str) -> Result<bool> {
+        ctx.require(Action::ManageStaffing)?;
+        self.store.write(|c| {
+            require_staff(c, staff_id)?;
+            assign_in(c, ctx, session_id, staff_id)
+        })
+    }
+
+    /// "Facilitates the Mon/Tue/Thu core groups from date to date": returns how many
+    /// sessions got the facilitator.
+    pub fn assign_bulk(&self, ctx: &Ctx, b: BulkAssign) -> Result<usize> {
+        ctx.require(Action::ManageStaffing)?;
+        check_range(b.from, b.to)?;
+        self.store.write(|c| {
+            require_staff(c, &b.staff_id)?;
+            let sessions = cal::sessions_between(
+                c,
+                Some(std::slice::from_ref(&b.program_id)),
+                &b.from.to_string(),
+                &b.to.to_string(),
+            )?;
+            let mut n = 0;
+            for s in sessions.iter().filter(|s| {
+                s.kind == b.kind.to_string() && (b.track_id.is_none() || s.track_id == b.track_id)
+            }) {
+                if assign_in(c, ctx, &s.id, &b.staff_id)? {
+                    n += 1;
+                }
+            }
+            Ok(n)
+        })
+    }
+
+    /// Takes a facilitator off a session. Refused, naming the session, when the session
+    /// would then break the ratio — unless a replacement takes their place.
+    pub fn unassign_facilitator(
+        &self,
+        ctx: &Ctx,
+        session_id: &str,
+        staff_id: &str,
+        replacement: Option<&str>,
+    ) -> Result<()> {
+        ctx.require(Action::ManageStaffing)?;
+        self.store.write(|c| {
+            let row = cal::session_by_id(c, session_id)?.ok_or_else(|| AppError::NotFound(format!("session {session_id}")))?;
+            let date: Date = row.local_date.parse().map_err(|_| AppError::Internal("bad session date".into()))?;
+            let view = session_views(c, Some(&row.program_id), date, date)?
+                .into_iter()
+                .find(|v| v.id == session_id)
+                .ok_or_else(|| AppError::NotFound(format!("session {session_id}")))?;
+            if !view.facilitators.iter().any(|f| f.staff_id == staff_id) {
+                return Err(AppError::NotFound(format!("staff member {staff_id} on session {session_id}")));
+            }
+            if let Some(r) = replacement {
+                if r == staff_id {
+                    return Err(AppError::Invalid("the replacement must be someone else".into()));
+                }
+                require_staff(c, r)?;
+            }
+            let remaining = view.facilitators.len() - 1 + usize::from(replacement.is_some_and(|r| !view.facilitators.iter().any(|f| f.staff_id == r)));
+            let max = iop_store::org::programs(c)?.iter().find(|p| p.id == row.program_id).map(|p| p.max_patients_per_facilitator).unwrap_or(6);
+            let after = staffing(view.expected_roster, u32::try_from(remaining).unwrap_or(0), u32::try_from(max).unwrap_or(6));
+            if row.status == "scheduled" && after.more() > 0 {
+                return Err(AppError::Conflict(format!(
+                    "{} expects {} patients and would need {} more facilitator(s) at 1:{max}; name a replacement to unassign",
+                    describe(&view),
+                    view.expected_roster,
+                    after.more()
+                )));
+            }
+            if let Some(r) = replacement {
+                assign_in(c, ctx, session_id, r)?;
+            }
+            cal::unassign(c, session_id, staff_id, &stored(ctx.now()), "unassigned")?;
+            let subject = format!("session:{session_id}");
+            record(c, ctx, Event::ok("staffing.unassign").subject(&subject).detail(serde_json::json!({ "staff_id": staff_id, "replacement": replacement })))
+        })
+    }
+
+    /// Every session of the range with roster, facilitators and how many more it needs.
+    pub fn staffing_view(&self, ctx: &Ctx, from: Date, to: Date) -> Result<Vec<SessionView>> {
+        ctx.require(Action::ViewStaffing)?;
+        check_range(from, to)?;
+        self.store.read(|c| session_views(c, None, from, to))
+    }
+
+    /// The staff profile of the signed-in account, if any.
+    pub fn my_staff_id(&self, ctx: &Ctx) -> Result<Option<String>> {
+        let Some(a) = ctx.actor() else {
+            return Ok(None);
+        };
+        let uid = a.user_id.to_string();
+        Ok(self
+            .store
+            .read(|c| cal::staff_by_user(c, &uid).map_err(AppError::from))?
+            .map(|s| s.id))
+    }
+
+    /// A staff member's sessions on one local date (the "tonight" view).
+    pub fn sessions_of_staff_on(
+        &self,
+        ctx: &Ctx,
+        staff_id: &str,
+        date: Date,
+    ) -> Result<Vec<SessionView>> {
+        ctx.require(Action::ViewCalendar)?;
+        self.store.read(|c| {
+            Ok(session_views(c, None, date, date)?
+                .into_iter()
+                .filter(|s| s.facilitators.iter().any(|f| f.staff_id == staff_id))
+                .collect())
+        })
+    }
+}
+
+impl App {
+    /// Counselors who can be a new patient's primary counselor (for the admission form).
+    pub fn staff_for_admission(&self, ctx: &Ctx) -> Result<Vec<StaffView>> {
+        ctx.require(Action::AdmitPatient)
+            .or_else(|_| ctx.require(Action::ManageInquiries))?;
+        Ok(self
+            .store
+            .read(|c| cal::all_staff(c).map_err(AppError::from))?
+            .into_iter()
+            .filter(|s| s.active)
+            .map(StaffView::from)
+            .collect())
+    }
+}
