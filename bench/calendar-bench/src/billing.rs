@@ -9,7 +9,7 @@ use iop_interop::x12::{
     self, Address, Batch, BillingProvider, Claim, Frequency, Line, Payer, Receiver, Sex, Submitter,
     Subscriber, Usage,
 };
-use iop_store::clinical::{self, AttendanceRow, GroupNoteRow};
+use iop_store::clinical::record::{self as clinical, AttendanceRow, GroupNoteRow};
 use std::time::Instant;
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
@@ -47,9 +47,9 @@ fn document(app: &App, store: &Store, programs: &[String], today: jiff::civil::D
             &today.to_string(),
             &to.to_string(),
         )?;
-        let (_, periods) = iop_store::episodes::episodes_with_tracks(c, programs)?;
+        let (_, periods) = iop_store::admissions::episodes::episodes_with_tracks(c, programs)?;
         let eps: Vec<(String, String, String)> =
-            iop_store::episodes::episodes_with_tracks(c, programs)?
+            iop_store::admissions::episodes::episodes_with_tracks(c, programs)?
                 .0
                 .into_iter()
                 .filter_map(|e| {

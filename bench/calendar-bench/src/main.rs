@@ -8,7 +8,7 @@ mod billing;
 
 use iop_app::{App, AppSettings, Ctx, RequestMeta, Store};
 use iop_domain::time::stored;
-use iop_store::episodes::{self, EpisodeRow, EpisodeTrackRow, PatientRow};
+use iop_store::admissions::episodes::{self, EpisodeRow, EpisodeTrackRow, PatientRow};
 use iop_store::org::{self, ProgramRow, SiteRow, TrackRow};
 use std::time::Instant;
 

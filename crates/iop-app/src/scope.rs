@@ -6,7 +6,10 @@
 use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use iop_domain::Role;
-use iop_store::{calendar as cal, clinical, episodes, individual, DbConn};
+use iop_store::{
+    admissions::episodes, calendar as cal, clinical::individual, clinical::record as clinical,
+    DbConn,
+};
 
 const OUTSIDE: AppError =
     AppError::Forbidden("work with patients outside your caseload and groups");

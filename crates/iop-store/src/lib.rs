@@ -3,24 +3,18 @@
 //! Every function here takes a `&mut DbConn` that the caller got from [`Store::read`] or
 //! [`Store::write`]; use cases in `iop-app` decide the transaction, this crate the SQL.
 
+pub mod accounts;
 pub mod admissions;
 pub mod audit;
 pub mod billing;
 pub mod calendar;
 pub mod clinical;
-pub mod consents;
+pub mod consent;
 pub mod db;
 pub mod dialect;
-pub mod episodes;
-pub mod individual;
-pub mod measures;
 pub mod meta;
 pub mod org;
-pub mod plans;
 pub mod schema;
-pub mod sessions;
 pub mod testing;
-pub mod tokens;
-pub mod users;
 
 pub use db::{Backend, DbConn, Store, StoreError};

@@ -2,8 +2,8 @@
 //! A unique-constraint violation is reported with its table and field on both backends,
 //! so the use case can answer 409 naming the field (never the value: it may be personal).
 
+use iop_store::accounts::users::{self, UserRow};
 use iop_store::testing::TestDb;
-use iop_store::users::{self, UserRow};
 use iop_store::Store;
 
 fn user(id: &str) -> UserRow {

@@ -11,9 +11,9 @@ use argon2::Argon2;
 use iop_domain::security::{is_idle_expired, locked_until, LOCKOUT};
 use iop_domain::time::{parse_stored, stored};
 use iop_domain::{Email, Role, TokenId, UserId};
-use iop_store::sessions::{self, WebSessionRow};
-use iop_store::tokens::{self, TokenRow};
-use iop_store::users::UserRow;
+use iop_store::accounts::sessions::{self, WebSessionRow};
+use iop_store::accounts::tokens::{self, TokenRow};
+use iop_store::accounts::users::UserRow;
 use jiff::{SignedDuration, Timestamp};
 
 /// The one answer for a wrong email, a wrong password, a wrong code or a disabled
@@ -147,9 +147,9 @@ impl App {
         }
 
         let user = match Email::parse(&creds.email) {
-            Ok(email) => self
-                .store
-                .read(|c| iop_store::users::by_email(c, email.as_str()).map_err(AppError::from))?,
+            Ok(email) => self.store.read(|c| {
+                iop_store::accounts::users::by_email(c, email.as_str()).map_err(AppError::from)
+            })?,
             Err(_) => None,
         };
         let ok = match &user {
@@ -329,7 +329,7 @@ impl App {
             revoked_at: None,
         };
         self.store.write(|c| {
-            if iop_store::users::by_id(c, user_id)?.is_none() {
+            if iop_store::accounts::users::by_id(c, user_id)?.is_none() {
                 return Err(AppError::NotFound(format!("user {user_id}")));
             }
             tokens::insert(c, &row)?;
@@ -394,7 +394,9 @@ impl App {
         let email = Email::parse(email)?;
         let row = self
             .store
-            .read(|c| iop_store::users::by_email(c, email.as_str()).map_err(AppError::from))?
+            .read(|c| {
+                iop_store::accounts::users::by_email(c, email.as_str()).map_err(AppError::from)
+            })?
             .ok_or_else(|| AppError::NotFound(format!("an account with the email {email}")))?;
         row.id
             .parse()

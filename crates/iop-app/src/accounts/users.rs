@@ -8,8 +8,8 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::time::stored;
 use iop_domain::{Email, Password, Role, UserId};
-use iop_store::sessions;
-use iop_store::users::{self, UserRow};
+use iop_store::accounts::sessions;
+use iop_store::accounts::users::{self, UserRow};
 
 pub struct NewUser {
     pub email: String,

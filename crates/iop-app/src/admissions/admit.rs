@@ -13,9 +13,9 @@ use iop_domain::calendar::{parse_weekdays, plan, planned_end, Closure, SessionKi
 use iop_domain::icd10::Icd10;
 use iop_domain::ratio::staffing;
 use iop_domain::time::stored;
-use iop_store::admissions as inq;
+use iop_store::admissions::episodes::{self, EpisodeRow, EpisodeTrackRow, PatientRow};
+use iop_store::admissions::inquiries as inq;
 use iop_store::calendar as cal;
-use iop_store::episodes::{self, EpisodeRow, EpisodeTrackRow, PatientRow};
 use iop_store::DbConn;
 use jiff::civil::Date;
 use rand::Rng;

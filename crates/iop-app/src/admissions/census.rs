@@ -8,7 +8,7 @@ use crate::App;
 use iop_domain::admissions::InquiryStatus;
 use iop_domain::metrics::{days_to_first_session, percentile};
 use iop_domain::time::parse_stored;
-use iop_store::{admissions as inq, episodes, org};
+use iop_store::{admissions::episodes, admissions::inquiries as inq, org};
 use jiff::civil::Date;
 use std::collections::BTreeMap;
 use strum::IntoEnumIterator;
@@ -220,7 +220,7 @@ impl App {
                     else {
                         continue;
                     };
-                    let first = iop_store::clinical::first_attended_on_or_after(
+                    let first = iop_store::clinical::record::first_attended_on_or_after(
                         c,
                         &e.patient_id,
                         &e.admit_date,

@@ -8,8 +8,8 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
+use iop_store::admissions::episodes::{self, EpisodeTrackRow};
 use iop_store::calendar as cal;
-use iop_store::episodes::{self, EpisodeTrackRow};
 use jiff::civil::Date;
 
 pub const DISCHARGE_REASONS: &[(&str, &str)] = &[

@@ -9,8 +9,8 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::admissions::{InquiryStatus, Screening};
 use iop_domain::time::{parse_stored, stored};
-use iop_store::admissions::{self as store, InquiryEventRow, InquiryRow};
-use iop_store::{org, sessions, DbConn};
+use iop_store::admissions::inquiries::{self as store, InquiryEventRow, InquiryRow};
+use iop_store::{accounts::sessions, org, DbConn};
 use jiff::Timestamp;
 
 #[derive(Clone, Debug, serde::Deserialize)]

@@ -8,7 +8,7 @@ use crate::error::{AppError, Result};
 use crate::App;
 use iop_domain::admissions::{disposition, Disposition, InquiryStatus, Screening};
 use iop_domain::time::stored;
-use iop_store::admissions::{self as store};
+use iop_store::admissions::inquiries::{self as store};
 use jiff::Timestamp;
 
 pub const INSURANCE_STATUSES: &[&str] = &[

@@ -13,7 +13,7 @@ use iop_domain::billing::{per_diem_day, per_service, Code, Decision, PerDiemCont
 use iop_domain::calendar::SessionKind;
 use iop_domain::time::{parse_stored, stored};
 use iop_store::billing::{self as store, AuthorizationRow, ChargeRow, ContractRow, CoverageRow};
-use iop_store::{clinical, individual, org, DbConn};
+use iop_store::{clinical::individual, clinical::record as clinical, org, DbConn};
 use jiff::civil::Date;
 use std::collections::{BTreeMap, HashMap};
 

@@ -21,7 +21,7 @@ use iop_interop::x12::{
 use iop_store::billing::{
     self as store, BatchRow, ChargeRow, ClaimRow, CoverageRow, PayerRow, SiteBillingRow,
 };
-use iop_store::{episodes, DbConn};
+use iop_store::{admissions::episodes, DbConn};
 use std::collections::BTreeMap;
 
 /// Lines per claim: the 837P allows 50.

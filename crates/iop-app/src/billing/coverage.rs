@@ -10,7 +10,7 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::time::stored;
 use iop_store::billing::{self as store, AuthorizationRow, CoverageRow};
-use iop_store::{episodes, DbConn};
+use iop_store::{admissions::episodes, DbConn};
 use jiff::civil::Date;
 use std::collections::BTreeMap;
 

@@ -9,7 +9,7 @@ use crate::App;
 use iop_domain::billing::AgingBucket;
 use iop_domain::time::stored;
 use iop_store::billing::{self as store, PaymentRow};
-use iop_store::{episodes, DbConn};
+use iop_store::{admissions::episodes, DbConn};
 use jiff::civil::Date;
 use std::collections::BTreeMap;
 

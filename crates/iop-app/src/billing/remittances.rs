@@ -9,6 +9,7 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::time::stored;
 use iop_interop::x12::{parse_835, AdjustmentGroup, ClaimPayment, ClaimStatus};
+use iop_store::billing::posting as remit_store;
 use iop_store::billing::{self as store, AdjustmentRow, PaymentRow, RemittanceRow, UnmatchedRow};
 use iop_store::DbConn;
 use sha2::{Digest, Sha256};
@@ -113,7 +114,7 @@ impl App {
         })?;
         let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
         self.store.write(|c| {
-            if let Some(r) = store::remittance_by_hash(c, &hash)? {
+            if let Some(r) = remit_store::remittance_by_hash(c, &hash)? {
                 return Ok(ImportReport {
                     remittance_id: r.id,
                     already_imported: true,
@@ -183,7 +184,7 @@ impl App {
                     }
                 }
             }
-            store::set_remittance_counts(
+            remit_store::set_remittance_counts(
                 c,
                 &id,
                 i32::try_from(posted).unwrap_or(i32::MAX),
@@ -210,7 +211,7 @@ impl App {
     /// Remittance items that matched no claim we sent: billing's work queue.
     pub fn unmatched_remittances(&self, ctx: &Ctx) -> Result<Vec<UnmatchedRow>> {
         ctx.require(Action::ViewBilling)?;
-        self.store.read(|c| Ok(store::open_unmatched(c)?))
+        self.store.read(|c| Ok(remit_store::open_unmatched(c)?))
     }
 
     /// Closes an unmatched remittance item with what billing did about it (for example
@@ -225,7 +226,7 @@ impl App {
         }
         let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
         self.store.write(|c| {
-            if !store::resolve_unmatched(c, id, &actor, &stored(ctx.now()), resolution)? {
+            if !remit_store::resolve_unmatched(c, id, &actor, &stored(ctx.now()), resolution)? {
                 return Err(AppError::Conflict(format!(
                     "work-queue item {id} is not open (unknown or already resolved)"
                 )));

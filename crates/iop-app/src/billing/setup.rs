@@ -11,7 +11,7 @@ use crate::App;
 use iop_domain::npi::Npi;
 use iop_domain::time::stored;
 use iop_store::billing::{self as store, ContractRow, PayerRow, SiteBillingRow};
-use iop_store::{episodes, org};
+use iop_store::{admissions::episodes, org};
 use jiff::civil::Date;
 use std::collections::BTreeMap;
 

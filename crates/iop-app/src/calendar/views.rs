@@ -6,8 +6,8 @@ use iop_domain::calendar::SessionKind;
 use iop_domain::ratio::{staffing, Staffing};
 use iop_domain::roster::{expected, EpisodeSpan, EpisodeStatus};
 use iop_domain::time::parse_stored;
+use iop_store::admissions::episodes;
 use iop_store::calendar as cal;
-use iop_store::episodes;
 use iop_store::org::{self, ProgramRow, SiteRow, TrackRow};
 use iop_store::DbConn;
 use jiff::civil::Date;
@@ -217,9 +217,9 @@ pub fn session_views(
 pub fn episode_spans_by_patient(
     c: &mut DbConn,
     program_id: &str,
-) -> Result<Vec<(iop_store::episodes::PatientRow, EpisodeSpan)>> {
+) -> Result<Vec<(iop_store::admissions::episodes::PatientRow, EpisodeSpan)>> {
     let (eps, periods) = episodes::episodes_with_tracks(c, &[program_id.to_string()])?;
-    let patients: HashMap<String, iop_store::episodes::PatientRow> =
+    let patients: HashMap<String, iop_store::admissions::episodes::PatientRow> =
         episodes::episodes_with_patients(c, program_id)?
             .into_iter()
             .map(|(_, p)| (p.id.clone(), p))

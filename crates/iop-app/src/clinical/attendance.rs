@@ -12,7 +12,7 @@ use crate::App;
 use iop_domain::calendar::SessionKind;
 use iop_domain::time::stored;
 use iop_store::calendar as cal;
-use iop_store::clinical::{self as store, AttendanceRow};
+use iop_store::clinical::record::{self as store, AttendanceRow};
 use iop_store::DbConn;
 use jiff::civil::Date;
 

@@ -13,9 +13,9 @@ use crate::App;
 use iop_domain::hours::{
     two_absences_in_a_row, weekly_minutes, Attended, Mark as M, WEEKLY_FLOOR_MINUTES,
 };
-use iop_store::clinical::{self as store, AddendumRow};
-use iop_store::measures::{DrugScreenRow, MeasureRow};
-use iop_store::{episodes, individual, measures, plans};
+use iop_store::clinical::measures::{DrugScreenRow, MeasureRow};
+use iop_store::clinical::record::{self as store, AddendumRow};
+use iop_store::{admissions::episodes, clinical::individual, clinical::measures, clinical::plans};
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ChartNote {

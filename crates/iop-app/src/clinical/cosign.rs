@@ -7,7 +7,7 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::time::stored;
-use iop_store::{calendar as cal, clinical, individual, DbConn};
+use iop_store::{calendar as cal, clinical::individual, clinical::record as clinical, DbConn};
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct AwaitingCosign {

@@ -9,8 +9,8 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::scoring::{bam, gad7, phq9};
 use iop_domain::time::stored;
-use iop_store::measures::{self as store, AlertRow, MeasureRow};
-use iop_store::{calendar as cal, episodes};
+use iop_store::clinical::measures::{self as store, AlertRow, MeasureRow};
+use iop_store::{admissions::episodes, calendar as cal};
 use jiff::civil::Date;
 
 pub const INSTRUMENTS: &[(&str, &str, usize)] = &[

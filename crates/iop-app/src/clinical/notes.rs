@@ -9,7 +9,7 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::time::stored;
-use iop_store::clinical::{self as store, AddendumRow, GroupNoteRow, NoteEntryRow};
+use iop_store::clinical::record::{self as store, AddendumRow, GroupNoteRow, NoteEntryRow};
 use iop_store::DbConn;
 
 pub struct NoteInput {

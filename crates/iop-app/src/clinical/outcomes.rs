@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::policy::Action;
 use crate::App;
 use iop_domain::outcomes::{intake_vs_latest, GroupOutcome, Observation};
-use iop_store::{episodes, measures, org};
+use iop_store::{admissions::episodes, clinical::measures, org};
 use std::collections::HashMap;
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]

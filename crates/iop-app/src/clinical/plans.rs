@@ -8,8 +8,8 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::time::stored;
-use iop_store::episodes;
-use iop_store::plans::{self as store, PlanRow};
+use iop_store::admissions::episodes;
+use iop_store::clinical::plans::{self as store, PlanRow};
 
 #[derive(
     Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,

@@ -9,7 +9,7 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::reminders::{measure_due, plan_due};
 use iop_domain::Role;
-use iop_store::{calendar as cal, episodes, measures, org, plans};
+use iop_store::{admissions::episodes, calendar as cal, clinical::measures, clinical::plans, org};
 use jiff::civil::Date;
 use std::collections::HashMap;
 
@@ -128,7 +128,7 @@ impl App {
                     })
                     .collect();
             let ids: Vec<String> = mine.iter().map(|s| s.id.clone()).collect();
-            let signed = iop_store::clinical::signed_sessions(c, &ids)?;
+            let signed = iop_store::clinical::record::signed_sessions(c, &ids)?;
             Ok(mine
                 .into_iter()
                 .filter(|s| !signed.contains(&s.id))

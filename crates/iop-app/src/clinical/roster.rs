@@ -10,9 +10,9 @@ use crate::App;
 use iop_domain::calendar::SessionKind;
 use iop_domain::notes::near_identical_pairs;
 use iop_domain::roster::EpisodeStatus;
+use iop_store::admissions::episodes::{self, PatientRow};
 use iop_store::calendar as cal;
-use iop_store::clinical::{self as store, AddendumRow, GroupNoteRow};
-use iop_store::episodes::{self, PatientRow};
+use iop_store::clinical::record::{self as store, AddendumRow, GroupNoteRow};
 use iop_store::DbConn;
 use jiff::civil::Date;
 

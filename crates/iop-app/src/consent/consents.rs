@@ -9,8 +9,8 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::consent::{self as gate, Expiry, InfoKind};
 use iop_domain::time::stored;
-use iop_store::consents::{self as store, ConsentRow, RecipientRow, RelatedPersonRow};
-use iop_store::episodes;
+use iop_store::admissions::episodes;
+use iop_store::consent::{self as store, ConsentRow, RecipientRow, RelatedPersonRow};
 use jiff::civil::Date;
 
 pub struct NewRelated {

@@ -12,8 +12,8 @@ use iop_domain::consent::{
     NOTICE_VERSION,
 };
 use iop_domain::time::{parse_stored, stored};
-use iop_store::consents::{self as store, ConsentRow, Disclosure, RecipientRow};
-use iop_store::{episodes, DbConn};
+use iop_store::consent::{self as store, ConsentRow, Disclosure, RecipientRow};
+use iop_store::{admissions::episodes, DbConn};
 use jiff::civil::Date;
 use jiff::Timestamp;
 

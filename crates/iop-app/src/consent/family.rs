@@ -11,7 +11,7 @@ use crate::App;
 use iop_domain::calendar::SessionKind;
 use iop_domain::consent::{InfoKind, Recipient};
 use iop_domain::time::stored;
-use iop_store::consents::{self as store, FamilyAttendanceRow};
+use iop_store::consent::{self as store, FamilyAttendanceRow};
 use iop_store::DbConn;
 
 /// What a relative in the family group learns: that the patient is in treatment, and

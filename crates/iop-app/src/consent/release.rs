@@ -9,8 +9,10 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::consent::{InfoKind, Recipient, NOTICE, NOTICE_VERSION};
-use iop_store::consents as store;
-use iop_store::{clinical, episodes, measures, plans, DbConn};
+use iop_store::consent as store;
+use iop_store::{
+    admissions::episodes, clinical::measures, clinical::plans, clinical::record as clinical, DbConn,
+};
 
 pub struct ReleaseRequest {
     /// A recipient line of one of the patient's consents.

@@ -13,7 +13,7 @@ use crate::App;
 use iop_domain::Cents;
 use iop_interop::x12::amount::format_amount;
 use iop_store::billing as store;
-use iop_store::{episodes, org, users};
+use iop_store::{accounts::users, admissions::episodes, org};
 use jiff::civil::Date;
 use jiff::Span;
 use std::collections::BTreeMap;

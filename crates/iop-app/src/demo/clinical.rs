@@ -16,8 +16,8 @@ use crate::ctx::{Ctx, RequestMeta};
 use crate::error::{AppError, Result};
 use crate::App;
 use iop_domain::time::stored;
-use iop_store::individual::{self as ind, AppointmentRow, IndividualNoteRow};
-use iop_store::{calendar as cal, episodes, users};
+use iop_store::clinical::individual::{self as ind, AppointmentRow, IndividualNoteRow};
+use iop_store::{accounts::users, admissions::episodes, calendar as cal};
 use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Span};
 

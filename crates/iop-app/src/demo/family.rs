@@ -6,7 +6,7 @@ use crate::consent::consents::{NewConsent, NewRecipient, NewRelated};
 use crate::ctx::Ctx;
 use crate::error::Result;
 use crate::App;
-use iop_store::{calendar as cal, episodes};
+use iop_store::{admissions::episodes, calendar as cal};
 use jiff::civil::Date;
 use jiff::Span;
 

@@ -12,9 +12,9 @@ use crate::error::{AppError, Result};
 use crate::App;
 use iop_domain::time::stored;
 use iop_domain::{ProgramId, Role, SiteId, TrackId, UserId};
+use iop_store::accounts::users::{self, UserRow};
 use iop_store::meta;
 use iop_store::org::{self, ProgramRow, SiteRow, TrackRow};
-use iop_store::users::{self, UserRow};
 
 /// An 835 as a payer would send it for demo claims (the demo and the tests post it).
 pub use crate::demo::billing::remittance_for;

@@ -103,7 +103,7 @@ pub fn insert_staff_row(c: &mut DbConn, ctx: &Ctx, new: NewStaff) -> Result<Stri
         .filter(|s| !s.is_empty())
     {
         Some(email) => {
-            let u = iop_store::users::by_email(c, &email.to_lowercase())?
+            let u = iop_store::accounts::users::by_email(c, &email.to_lowercase())?
                 .ok_or_else(|| AppError::NotFound(format!("an account with the email {email}")))?;
             if cal::staff_by_user(c, &u.id)?.is_some() {
                 return Err(AppError::Conflict(format!(

@@ -33,12 +33,12 @@ pub struct NewInquiryRequest {
 
 /// Record a new inquiry (a call, a web request, a referral).
 #[utoipa::path(post, path = "/api/v1/inquiries", tag = "admissions", request_body = NewInquiryRequest, security(("bearer" = [])),
-    responses((status = 201, body = super::users::Created), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = crate::api::accounts::users::Created), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(r): ApiJson<NewInquiryRequest>,
-) -> ApiResult<(StatusCode, Json<super::users::Created>)> {
+) -> ApiResult<(StatusCode, Json<crate::api::accounts::users::Created>)> {
     let n = NewInquiry {
         channel: r.channel,
         referral_source: r.referral_source,
@@ -52,7 +52,10 @@ pub async fn create(
     let id = state
         .run(caller.ctx, move |app, ctx| app.create_inquiry(ctx, n))
         .await?;
-    Ok((StatusCode::CREATED, Json(super::users::Created::new(id))))
+    Ok((
+        StatusCode::CREATED,
+        Json(crate::api::accounts::users::Created::new(id)),
+    ))
 }
 
 #[derive(Deserialize, IntoParams)]

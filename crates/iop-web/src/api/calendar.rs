@@ -282,20 +282,23 @@ pub struct Closure {
 
 /// Close a site on a date: its sessions that day are cancelled with the reason.
 #[utoipa::path(post, path = "/api/v1/sites/{id}/closures", tag = "calendar", params(("id" = String, Path)), request_body = ClosureRequest,
-    security(("bearer" = [])), responses((status = 201, body = super::users::Created), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    security(("bearer" = [])), responses((status = 201, body = crate::api::accounts::users::Created), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn add_closure(
     State(state): State<AppState>,
     caller: Caller,
     Path(site): Path<String>,
     ApiJson(req): ApiJson<ClosureRequest>,
-) -> ApiResult<(StatusCode, Json<super::users::Created>)> {
+) -> ApiResult<(StatusCode, Json<crate::api::accounts::users::Created>)> {
     let date = parse_date(&req.date, "date")?;
     let id = state
         .run(caller.ctx, move |app, ctx| {
             app.add_closure(ctx, &site, date, &req.reason)
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(super::users::Created::new(id))))
+    Ok((
+        StatusCode::CREATED,
+        Json(crate::api::accounts::users::Created::new(id)),
+    ))
 }
 
 /// A site's closures in a date range.
@@ -440,17 +443,20 @@ pub struct TopicAddRequest {
 
 /// Add a curriculum topic; future core sessions take it into the rotation.
 #[utoipa::path(post, path = "/api/v1/programs/{id}/topics", tag = "calendar", params(("id" = String, Path)), request_body = TopicAddRequest,
-    security(("bearer" = [])), responses((status = 201, body = super::users::Created), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    security(("bearer" = [])), responses((status = 201, body = crate::api::accounts::users::Created), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn add_topic(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     ApiJson(r): ApiJson<TopicAddRequest>,
-) -> ApiResult<(StatusCode, Json<super::users::Created>)> {
+) -> ApiResult<(StatusCode, Json<crate::api::accounts::users::Created>)> {
     let tid = state
         .run(caller.ctx, move |app, ctx| {
             app.add_topic(ctx, &id, &r.title)
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(super::users::Created::new(tid))))
+    Ok((
+        StatusCode::CREATED,
+        Json(crate::api::accounts::users::Created::new(tid)),
+    ))
 }

@@ -1,23 +1,18 @@
 //! HTML pages for people. Each file is one area; handlers stay thin.
 
+pub mod accounts;
 pub mod admissions;
 pub mod assets;
 pub mod audit;
 pub mod billing;
 pub mod calendar;
-pub mod care;
 pub mod clinical;
-pub mod closures;
-pub mod consents;
+pub mod consent;
 pub mod dashboard;
 pub mod health;
-pub mod login;
 pub mod org;
 pub mod public;
 pub mod shell;
-pub mod staff;
-pub mod trend;
-pub mod users;
 
 /// Errors a page shows again with the reason, instead of an error page.
 pub(crate) fn refusal(e: &iop_app::AppError) -> bool {

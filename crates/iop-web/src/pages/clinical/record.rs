@@ -218,9 +218,9 @@ pub async fn addendum(
 struct ChartPage {
     shell: Shell,
     c: Chart,
-    measures: Vec<iop_app::iop_store::measures::MeasureRow>,
+    measures: Vec<iop_app::iop_store::clinical::measures::MeasureRow>,
     screens: Vec<(
-        iop_app::iop_store::measures::DrugScreenRow,
+        iop_app::iop_store::clinical::measures::DrugScreenRow,
         Vec<iop_app::clinical::measures::SubstanceResult>,
     )>,
     instruments: &'static [(&'static str, &'static str, usize)],
@@ -366,7 +366,7 @@ pub async fn trend_svg(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    use iop_app::iop_store::measures::MeasureRow;
+    use iop_app::iop_store::clinical::measures::MeasureRow;
     let rows = state
         .run(caller.ctx.clone(), move |app, ctx| app.measures(ctx, &id))
         .await?;
@@ -384,7 +384,7 @@ pub async fn trend_svg(
             .filter_map(|m| Some((day(m)?, m.total?)))
             .collect();
         if !points.is_empty() {
-            series.push(crate::pages::trend::Series { label, max, points });
+            series.push(crate::pages::clinical::trend::Series { label, max, points });
         }
     }
     let bam_use: Vec<(i32, i32)> = rows
@@ -396,14 +396,14 @@ pub async fn trend_svg(
         })
         .collect();
     if !bam_use.is_empty() {
-        series.push(crate::pages::trend::Series {
+        series.push(crate::pages::clinical::trend::Series {
             label: "BAM use (days)",
             max: 90,
             points: bam_use,
         });
     }
     let days = rows.iter().filter_map(day).max().unwrap_or(1);
-    let svg = crate::pages::trend::svg(&series, days)
+    let svg = crate::pages::clinical::trend::svg(&series, days)
         .map_err(|e| PageError::from(AppError::Internal(format!("chart: {e}"))))?;
     Ok(([(axum::http::header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 }

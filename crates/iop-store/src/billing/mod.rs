@@ -9,6 +9,8 @@ use crate::schema::{
 };
 use diesel::prelude::*;
 
+pub mod posting;
+
 macro_rules! row {
     ($name:ident, $table:ident { $($field:ident : $ty:ty),* $(,)? }) => {
         #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize, utoipa::ToSchema)]
@@ -417,21 +419,6 @@ pub fn last_control_number(conn: &mut DbConn) -> Result<i32> {
         .unwrap_or(0))
 }
 
-pub fn remittance_by_hash(conn: &mut DbConn, hash: &str) -> Result<Option<RemittanceRow>> {
-    Ok(remittances::table
-        .filter(remittances::content_hash.eq(hash))
-        .select(RemittanceRow::as_select())
-        .first(conn)
-        .optional()?)
-}
-
-pub fn remittances_list(conn: &mut DbConn) -> Result<Vec<RemittanceRow>> {
-    Ok(remittances::table
-        .order(remittances::imported_at.desc())
-        .select(RemittanceRow::as_select())
-        .load(conn)?)
-}
-
 /// Payments not voided, of one patient (both the payer's and the patient's own).
 pub fn payments_of_patient(conn: &mut DbConn, patient_id: &str) -> Result<Vec<PaymentRow>> {
     Ok(payments::table
@@ -456,54 +443,10 @@ pub fn adjustments_of(conn: &mut DbConn, claim_ids: &[String]) -> Result<Vec<Adj
         .load(conn)?)
 }
 
-pub fn open_unmatched(conn: &mut DbConn) -> Result<Vec<UnmatchedRow>> {
-    Ok(remittance_unmatched::table
-        .filter(remittance_unmatched::resolved_at.is_null())
-        .select(UnmatchedRow::as_select())
-        .load(conn)?)
-}
-
 /// Every coverage not voided (charge generation reads them once).
 pub fn coverages_of_all(conn: &mut DbConn) -> Result<Vec<CoverageRow>> {
     Ok(coverages::table
         .filter(coverages::voided_at.is_null())
         .select(CoverageRow::as_select())
         .load(conn)?)
-}
-
-pub fn set_remittance_counts(
-    conn: &mut DbConn,
-    id: &str,
-    matched: i32,
-    unmatched: i32,
-) -> Result<()> {
-    diesel::update(remittances::table.find(id))
-        .set((
-            remittances::claims_matched.eq(matched),
-            remittances::claims_unmatched.eq(unmatched),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// Closes a work-queue item with what was done; false when it was already closed.
-pub fn resolve_unmatched(
-    conn: &mut DbConn,
-    id: &str,
-    by: &str,
-    at: &str,
-    resolution: &str,
-) -> Result<bool> {
-    Ok(diesel::update(
-        remittance_unmatched::table
-            .find(id)
-            .filter(remittance_unmatched::resolved_at.is_null()),
-    )
-    .set((
-        remittance_unmatched::resolved_at.eq(at),
-        remittance_unmatched::resolved_by.eq(by),
-        remittance_unmatched::resolution.eq(resolution),
-    ))
-    .execute(conn)?
-        == 1)
 }

@@ -15,7 +15,7 @@ use iop_app::consent::consents::{
     ConsentOverview, ConsentView, NewConsent, NewRecipient, NewRelated,
 };
 use iop_app::consent::release::{ReleaseRequest, ReleasedDocument};
-use iop_app::iop_store::consents::DisclosureRow;
+use iop_app::iop_store::consent::DisclosureRow;
 use iop_app::AppError;
 use iop_domain::consent::{InfoKind, NOTICE};
 

@@ -1,7 +1,7 @@
 //! Setting up sites, programs and tracks over the API.
 
-use super::{ApiResult, Problem};
 use crate::access::Caller;
+use crate::api::{ApiResult, Problem};
 use crate::extract::ApiJson;
 use crate::AppState;
 use axum::extract::{Path, State};
@@ -35,16 +35,19 @@ impl From<SiteRequest> for SiteInput {
 
 /// Add a site.
 #[utoipa::path(post, path = "/api/v1/sites", tag = "programs", request_body = SiteRequest, security(("bearer" = [])),
-    responses((status = 201, body = super::users::Created), (status = 422, body = Problem)))]
+    responses((status = 201, body = crate::api::accounts::users::Created), (status = 422, body = Problem)))]
 pub async fn add_site(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(r): ApiJson<SiteRequest>,
-) -> ApiResult<(StatusCode, Json<super::users::Created>)> {
+) -> ApiResult<(StatusCode, Json<crate::api::accounts::users::Created>)> {
     let id = state
         .run(caller.ctx, move |app, ctx| app.add_site(ctx, r.into()))
         .await?;
-    Ok((StatusCode::CREATED, Json(super::users::Created::new(id))))
+    Ok((
+        StatusCode::CREATED,
+        Json(crate::api::accounts::users::Created::new(id)),
+    ))
 }
 
 /// Change a site; a new time zone keeps future sessions at the same local hours.
@@ -124,18 +127,21 @@ pub struct NewProgram {
 
 /// Add a program at a site, with the two seed tracks and the six seed topics.
 #[utoipa::path(post, path = "/api/v1/programs", tag = "programs", request_body = NewProgram, security(("bearer" = [])),
-    responses((status = 201, body = super::users::Created), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = crate::api::accounts::users::Created), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn add_program(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(r): ApiJson<NewProgram>,
-) -> ApiResult<(StatusCode, Json<super::users::Created>)> {
+) -> ApiResult<(StatusCode, Json<crate::api::accounts::users::Created>)> {
     let id = state
         .run(caller.ctx, move |app, ctx| {
             app.add_program(ctx, &r.site_id, &r.slug, r.settings.into())
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(super::users::Created::new(id))))
+    Ok((
+        StatusCode::CREATED,
+        Json(crate::api::accounts::users::Created::new(id)),
+    ))
 }
 
 /// Replace a program's settings; future sessions follow, held sessions stay.
@@ -165,17 +171,20 @@ pub struct NewTrack {
 
 /// Add a track to a program.
 #[utoipa::path(post, path = "/api/v1/programs/{id}/tracks", tag = "programs", params(("id" = String, Path)), request_body = NewTrack,
-    security(("bearer" = [])), responses((status = 201, body = super::users::Created), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    security(("bearer" = [])), responses((status = 201, body = crate::api::accounts::users::Created), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn add_track(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     ApiJson(r): ApiJson<NewTrack>,
-) -> ApiResult<(StatusCode, Json<super::users::Created>)> {
+) -> ApiResult<(StatusCode, Json<crate::api::accounts::users::Created>)> {
     let tid = state
         .run(caller.ctx, move |app, ctx| {
             app.add_track(ctx, &id, &r.name, &r.weekdays)
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(super::users::Created::new(tid))))
+    Ok((
+        StatusCode::CREATED,
+        Json(crate::api::accounts::users::Created::new(tid)),
+    ))
 }

@@ -1,7 +1,7 @@
 //! Staff accounts over the API.
 
-use super::{ApiResult, Problem};
 use crate::access::Caller;
+use crate::api::{ApiResult, Problem};
 use crate::error::WebError;
 use crate::extract::ApiJson;
 use crate::AppState;

@@ -4,7 +4,7 @@
 use crate::access::Caller;
 use crate::error::PageError;
 use crate::extract::PageForm;
-use crate::pages::clinical::chart_page;
+use crate::pages::clinical::record::chart_page;
 use crate::pages::refusal;
 use crate::pages::shell::{render, Shell};
 use crate::AppState;
@@ -241,8 +241,14 @@ pub async fn add_makeup(
     {
         Ok(()) => Ok(Redirect::to(&format!("/sessions/{id}?done=makeup")).into_response()),
         Err(e) if refusal(&e) => {
-            crate::pages::clinical::session_page(&state, caller, id, Some(e.to_string()), None)
-                .await
+            crate::pages::clinical::record::session_page(
+                &state,
+                caller,
+                id,
+                Some(e.to_string()),
+                None,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

@@ -1,7 +1,7 @@
 //! Attendance, group notes and the chart over the API.
 
-use super::{ApiResult, Problem};
 use crate::access::Caller;
+use crate::api::{ApiResult, Problem};
 use crate::extract::ApiJson;
 use crate::AppState;
 use axum::extract::{Path, State};
@@ -80,13 +80,13 @@ pub struct NoteRequest {
 
 /// Save the draft group note (409 once it is signed).
 #[utoipa::path(put, path = "/api/v1/sessions/{id}/note", tag = "clinical", params(("id" = String, Path)), request_body = NoteRequest,
-    security(("bearer" = [])), responses((status = 200, body = super::users::Created), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    security(("bearer" = [])), responses((status = 200, body = crate::api::accounts::users::Created), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn save_note(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     ApiJson(r): ApiJson<NoteRequest>,
-) -> ApiResult<Json<super::users::Created>> {
+) -> ApiResult<Json<crate::api::accounts::users::Created>> {
     let n = NoteInput {
         topic: r.topic,
         interventions: r.interventions,
@@ -100,7 +100,7 @@ pub async fn save_note(
     let note = state
         .run(caller.ctx, move |app, ctx| app.save_group_note(ctx, &id, n))
         .await?;
-    Ok(Json(super::users::Created::new(note)))
+    Ok(Json(crate::api::accounts::users::Created::new(note)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -179,13 +179,13 @@ pub struct MeasureRequest {
 
 /// Record a measure; it is scored, and a PHQ-9 with item 9 above 0 raises a safety alert.
 #[utoipa::path(post, path = "/api/v1/patients/{id}/measures", tag = "clinical", params(("id" = String, Path)), request_body = MeasureRequest,
-    security(("bearer" = [])), responses((status = 201, body = super::users::Created), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    security(("bearer" = [])), responses((status = 201, body = crate::api::accounts::users::Created), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn add_measure(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     ApiJson(r): ApiJson<MeasureRequest>,
-) -> ApiResult<(StatusCode, Json<super::users::Created>)> {
+) -> ApiResult<(StatusCode, Json<crate::api::accounts::users::Created>)> {
     let taken_on = iop_app::calendar::sessions::parse_date(&r.taken_on, "taken_on")?;
     let m = iop_app::clinical::measures::NewMeasure {
         instrument: r.instrument,
@@ -196,17 +196,20 @@ pub async fn add_measure(
     let mid = state
         .run(caller.ctx, move |app, ctx| app.record_measure(ctx, &id, m))
         .await?;
-    Ok((StatusCode::CREATED, Json(super::users::Created::new(mid))))
+    Ok((
+        StatusCode::CREATED,
+        Json(crate::api::accounts::users::Created::new(mid)),
+    ))
 }
 
 /// A patient's measures with their scores, oldest first.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/measures", tag = "clinical", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "the measures", body = Vec<iop_app::iop_store::measures::MeasureRow>), (status = 403, body = Problem)))]
+    responses((status = 200, description = "the measures", body = Vec<iop_app::iop_store::clinical::measures::MeasureRow>), (status = 403, body = Problem)))]
 pub async fn measures(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<Vec<iop_app::iop_store::measures::MeasureRow>>> {
+) -> ApiResult<Json<Vec<iop_app::iop_store::clinical::measures::MeasureRow>>> {
     let m = state
         .run(caller.ctx, move |app, ctx| app.measures(ctx, &id))
         .await?;
@@ -215,11 +218,11 @@ pub async fn measures(
 
 /// Open clinical alerts for the signed-in clinician.
 #[utoipa::path(get, path = "/api/v1/alerts", tag = "clinical", security(("bearer" = [])),
-    responses((status = 200, description = "open alerts", body = Vec<iop_app::iop_store::measures::AlertRow>), (status = 403, body = Problem)))]
+    responses((status = 200, description = "open alerts", body = Vec<iop_app::iop_store::clinical::measures::AlertRow>), (status = 403, body = Problem)))]
 pub async fn alerts(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<Vec<iop_app::iop_store::measures::AlertRow>>> {
+) -> ApiResult<Json<Vec<iop_app::iop_store::clinical::measures::AlertRow>>> {
     let a = state
         .run(caller.ctx, move |app, ctx| app.my_alerts(ctx))
         .await?;
@@ -261,13 +264,13 @@ pub struct ScreenRequest {
 
 /// Record a drug screen with a result per substance.
 #[utoipa::path(post, path = "/api/v1/patients/{id}/drug-screens", tag = "clinical", params(("id" = String, Path)), request_body = ScreenRequest,
-    security(("bearer" = [])), responses((status = 201, body = super::users::Created), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    security(("bearer" = [])), responses((status = 201, body = crate::api::accounts::users::Created), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn add_screen(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     ApiJson(r): ApiJson<ScreenRequest>,
-) -> ApiResult<(StatusCode, Json<super::users::Created>)> {
+) -> ApiResult<(StatusCode, Json<crate::api::accounts::users::Created>)> {
     let s = iop_app::clinical::measures::NewScreen {
         collected_on: iop_app::calendar::sessions::parse_date(&r.collected_on, "collected_on")?,
         specimen: r.specimen,
@@ -284,17 +287,20 @@ pub async fn add_screen(
     let sid = state
         .run(caller.ctx, move |app, ctx| app.record_screen(ctx, &id, s))
         .await?;
-    Ok((StatusCode::CREATED, Json(super::users::Created::new(sid))))
+    Ok((
+        StatusCode::CREATED,
+        Json(crate::api::accounts::users::Created::new(sid)),
+    ))
 }
 
 /// A patient's drug screens, newest first.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/drug-screens", tag = "clinical", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "the screens", body = Vec<iop_app::iop_store::measures::DrugScreenRow>), (status = 403, body = Problem)))]
+    responses((status = 200, description = "the screens", body = Vec<iop_app::iop_store::clinical::measures::DrugScreenRow>), (status = 403, body = Problem)))]
 pub async fn screens(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<Vec<iop_app::iop_store::measures::DrugScreenRow>>> {
+) -> ApiResult<Json<Vec<iop_app::iop_store::clinical::measures::DrugScreenRow>>> {
     let rows = state
         .run(caller.ctx, move |app, ctx| app.screens(ctx, &id))
         .await?;

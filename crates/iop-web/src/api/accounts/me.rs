@@ -1,7 +1,7 @@
 //! Who the caller is.
 
-use super::{ApiResult, Problem};
 use crate::access::Caller;
+use crate::api::{ApiResult, Problem};
 use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;

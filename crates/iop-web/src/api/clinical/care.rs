@@ -1,9 +1,9 @@
 //! Individual counseling, treatment plans, make-ups, co-signature, reminders and the
 //! outcome report over the API.
 
-use super::users::Created;
-use super::{query, ApiResult, Problem, QueryResult};
 use crate::access::Caller;
+use crate::api::accounts::users::Created;
+use crate::api::{query, ApiResult, Problem, QueryResult};
 use crate::extract::ApiJson;
 use crate::AppState;
 use axum::extract::{Path, State};
@@ -268,13 +268,13 @@ pub async fn save_treatment_plan(
 
 /// Sign a version of the treatment plan (the patient's typed name, or the counselor when left out).
 #[utoipa::path(post, path = "/api/v1/patients/{id}/treatment-plans/{version}/sign", tag = "clinical",
-    params(("id" = String, Path), ("version" = i32, Path)), request_body = super::clinical::PlanSignRequest, security(("bearer" = [])),
+    params(("id" = String, Path), ("version" = i32, Path)), request_body = crate::api::clinical::record::PlanSignRequest, security(("bearer" = [])),
     responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn sign_treatment_plan(
     State(state): State<AppState>,
     caller: Caller,
     Path((id, version)): Path<(String, i32)>,
-    ApiJson(r): ApiJson<super::clinical::PlanSignRequest>,
+    ApiJson(r): ApiJson<crate::api::clinical::record::PlanSignRequest>,
 ) -> ApiResult<StatusCode> {
     state
         .run(caller.ctx, move |app, ctx| {

@@ -1,8 +1,8 @@
 //! Server-side web sessions and the login-failure record used for throttling.
 
+use crate::accounts::users::UserRow;
 use crate::db::{DbConn, Result};
 use crate::schema::{login_failures, users, web_sessions};
-use crate::users::UserRow;
 use diesel::prelude::*;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -187,7 +187,7 @@ pub async fn assign_one(
     {
         Ok(_) => Ok(Redirect::to("/staffing?done=assigned").into_response()),
         Err(e) if refusal(&e) => {
-            crate::pages::calendar::staffing_page(&state, caller, Some(e.to_string())).await
+            crate::pages::calendar::week::staffing_page(&state, caller, Some(e.to_string())).await
         }
         Err(e) => Err(e.into()),
     }
@@ -207,7 +207,7 @@ pub async fn unassign_one(
     {
         Ok(()) => Ok(Redirect::to("/staffing?done=unassigned").into_response()),
         Err(e) if refusal(&e) => {
-            crate::pages::calendar::staffing_page(&state, caller, Some(e.to_string())).await
+            crate::pages::calendar::week::staffing_page(&state, caller, Some(e.to_string())).await
         }
         Err(e) => Err(e.into()),
     }

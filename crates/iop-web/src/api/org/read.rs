@@ -1,7 +1,7 @@
 //! Programs and their tracks over the API.
 
-use super::{ApiResult, Problem};
 use crate::access::Caller;
+use crate::api::{ApiResult, Problem};
 use crate::AppState;
 use axum::extract::State;
 use axum::Json;

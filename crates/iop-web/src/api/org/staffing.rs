@@ -1,7 +1,7 @@
 //! Staff profiles, facilitator assignments and calendar feeds over the API.
 
-use super::{query, ApiResult, Problem, QueryResult};
 use crate::access::Caller;
+use crate::api::{query, ApiResult, Problem, QueryResult};
 use crate::error::WebError;
 use crate::extract::ApiJson;
 use crate::AppState;
@@ -64,12 +64,12 @@ pub struct NewStaffRequest {
 
 /// Add a staff profile.
 #[utoipa::path(post, path = "/api/v1/staff", operation_id = "add_staff", tag = "staffing", request_body = NewStaffRequest, security(("bearer" = [])),
-    responses((status = 201, body = super::users::Created), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = crate::api::accounts::users::Created), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn add(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(r): ApiJson<NewStaffRequest>,
-) -> ApiResult<(StatusCode, Json<super::users::Created>)> {
+) -> ApiResult<(StatusCode, Json<crate::api::accounts::users::Created>)> {
     let new = NewStaff {
         display_name: r.display_name,
         credentials: r.credentials,
@@ -80,7 +80,10 @@ pub async fn add(
     let id = state
         .run(caller.ctx, move |app, ctx| app.add_staff(ctx, new))
         .await?;
-    Ok((StatusCode::CREATED, Json(super::users::Created::new(id))))
+    Ok((
+        StatusCode::CREATED,
+        Json(crate::api::accounts::users::Created::new(id)),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -1,7 +1,7 @@
 //! Bearer tokens for the API.
 
-use super::{ApiResult, Problem};
 use crate::access::{Caller, Meta};
+use crate::api::{ApiResult, Problem};
 use crate::extract::ApiJson;
 use crate::{blocking, AppState};
 use axum::extract::{Path, State};

@@ -1,8 +1,8 @@
 //! API bearer tokens, stored as SHA-256 hashes only.
 
+use crate::accounts::users::UserRow;
 use crate::db::{DbConn, Result};
 use crate::schema::{api_tokens, users};
-use crate::users::UserRow;
 use diesel::prelude::*;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

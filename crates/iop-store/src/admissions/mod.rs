@@ -1,0 +1,4 @@
+//! Inquiries, patients and their episodes of care.
+
+pub mod episodes;
+pub mod inquiries;

@@ -1,0 +1,66 @@
+//! 835 remittances as stored: the files posted (by content hash) and the items that
+//! matched no claim, the work queue until resolved.
+
+use super::{RemittanceRow, UnmatchedRow};
+use crate::db::{DbConn, Result};
+use crate::schema::{remittance_unmatched, remittances};
+use diesel::prelude::*;
+
+pub fn remittance_by_hash(conn: &mut DbConn, hash: &str) -> Result<Option<RemittanceRow>> {
+    Ok(remittances::table
+        .filter(remittances::content_hash.eq(hash))
+        .select(RemittanceRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn remittances_list(conn: &mut DbConn) -> Result<Vec<RemittanceRow>> {
+    Ok(remittances::table
+        .order(remittances::imported_at.desc())
+        .select(RemittanceRow::as_select())
+        .load(conn)?)
+}
+
+pub fn open_unmatched(conn: &mut DbConn) -> Result<Vec<UnmatchedRow>> {
+    Ok(remittance_unmatched::table
+        .filter(remittance_unmatched::resolved_at.is_null())
+        .select(UnmatchedRow::as_select())
+        .load(conn)?)
+}
+
+pub fn set_remittance_counts(
+    conn: &mut DbConn,
+    id: &str,
+    matched: i32,
+    unmatched: i32,
+) -> Result<()> {
+    diesel::update(remittances::table.find(id))
+        .set((
+            remittances::claims_matched.eq(matched),
+            remittances::claims_unmatched.eq(unmatched),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Closes a work-queue item with what was done; false when it was already closed.
+pub fn resolve_unmatched(
+    conn: &mut DbConn,
+    id: &str,
+    by: &str,
+    at: &str,
+    resolution: &str,
+) -> Result<bool> {
+    Ok(diesel::update(
+        remittance_unmatched::table
+            .find(id)
+            .filter(remittance_unmatched::resolved_at.is_null()),
+    )
+    .set((
+        remittance_unmatched::resolved_at.eq(at),
+        remittance_unmatched::resolved_by.eq(by),
+        remittance_unmatched::resolution.eq(resolution),
+    ))
+    .execute(conn)?
+        == 1)
+}

@@ -1,0 +1,4 @@
+//! Signing in and staff accounts.
+
+pub mod login;
+pub mod users;

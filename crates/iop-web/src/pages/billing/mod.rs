@@ -1,0 +1,4 @@
+//! Billing's work and a patient's money.
+
+pub mod patient;
+pub mod queues;

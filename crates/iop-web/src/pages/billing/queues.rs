@@ -1,0 +1,256 @@
+//! Billing's work: the queues (pending charges with their reasons, held claims, authorizations to review, unmatched remittances) and the actions that move money (generate charges, build claims, send a batch, import an 835), with receivables.
+
+use crate::access::Caller;
+use crate::error::PageError;
+use crate::extract::PageForm;
+use crate::pages::refusal;
+use crate::pages::shell::{render, Shell};
+use crate::{blocking, AppState};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use iop_app::billing::coverage::AuthorizationView;
+use iop_app::billing::receivables::Receivables;
+use iop_app::calendar::sessions::parse_date;
+use iop_app::iop_store::billing::{ChargeRow, ClaimRow, UnmatchedRow};
+use iop_app::AppError;
+use iop_domain::Cents;
+
+/// Dollars for a page.
+pub fn money(cents: &i64) -> String {
+    Cents(*cents).to_string()
+}
+
+#[derive(Template)]
+#[template(path = "billing.html")]
+struct BillingPage {
+    shell: Shell,
+    pending: Vec<ChargeRow>,
+    held: Vec<ClaimRow>,
+    recent: Vec<ClaimRow>,
+    auths: Vec<AuthorizationView>,
+    unmatched: Vec<UnmatchedRow>,
+    batches: Vec<iop_app::billing::claims::ClaimBatch>,
+    ar: Receivables,
+    from: String,
+    to: String,
+    names: std::collections::HashMap<String, String>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+impl BillingPage {
+    fn who(&self, patient_id: &str) -> &str {
+        self.names.get(patient_id).map_or("", String::as_str)
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct Flash {
+    done: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    caller: Caller,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let shell = Shell::new(&caller, "/billing");
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    let from = today
+        .checked_sub(jiff::Span::new().days(60))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let (pending, held, recent, auths, unmatched, batches, ar, names) = blocking(move || {
+        let mut pending = app.charges(&ctx, from, today, None)?;
+        pending.retain(|c| c.status == "pending");
+        let held = app.claims(&ctx, Some("held"))?;
+        let mut recent = app.claims(&ctx, None)?;
+        recent.retain(|k| k.status != "held");
+        recent.truncate(30);
+        let auths = app.authorization_queue(&ctx)?;
+        let ids: Vec<String> = pending
+            .iter()
+            .map(|c| c.patient_id.clone())
+            .chain(
+                held.iter()
+                    .chain(recent.iter())
+                    .map(|k| k.patient_id.clone()),
+            )
+            .chain(auths.iter().map(|a| a.row.patient_id.clone()))
+            .collect();
+        let names = app.patient_labels(&ctx, &ids)?;
+        Ok((
+            pending,
+            held,
+            recent,
+            auths,
+            app.unmatched_remittances(&ctx)?,
+            app.claim_batches(&ctx)?,
+            app.receivables(&ctx)?,
+            names,
+        ))
+    })
+    .await?;
+    let code = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let mut res = render(&BillingPage {
+        shell,
+        pending,
+        held,
+        recent,
+        auths,
+        unmatched,
+        batches,
+        ar,
+        from: from.to_string(),
+        to: today.to_string(),
+        names,
+        notice,
+        error,
+    })?;
+    *res.status_mut() = code;
+    Ok(res)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(f): Query<Flash>,
+) -> Result<Response, PageError> {
+    let notice = f.done.map(|d| match d.as_str() {
+        "charges" => "Charges are up to date.".to_string(),
+        "claims" => "Claims are built and checked.".to_string(),
+        "batch" => "The batch is written; download its 837P below.".to_string(),
+        "nobatch" => "No claim was ready to send.".to_string(),
+        "835" => "The remittance is posted.".to_string(),
+        "835again" => "That remittance was imported before; nothing changed.".to_string(),
+        "resolved" => "The item is closed.".to_string(),
+        _ => "Done.".to_string(),
+    });
+    page(&state, caller, notice, None).await
+}
+
+async fn after(
+    state: &AppState,
+    caller: Caller,
+    r: Result<&str, AppError>,
+) -> Result<Response, PageError> {
+    match r {
+        Ok(done) => Ok(Redirect::to(&format!("/billing?done={done}")).into_response()),
+        Err(e) if refusal(&e) => page(state, caller, None, Some(e.to_string())).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct PeriodForm {
+    from: String,
+    to: String,
+}
+
+pub async fn generate(
+    State(state): State<AppState>,
+    caller: Caller,
+    PageForm(f): PageForm<PeriodForm>,
+) -> Result<Response, PageError> {
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            let (from, to) = (parse_date(&f.from, "from")?, parse_date(&f.to, "to")?);
+            app.generate_charges(ctx, from, to).map(|_| "charges")
+        })
+        .await;
+    after(&state, caller, r).await
+}
+
+pub async fn build(
+    State(state): State<AppState>,
+    caller: Caller,
+    PageForm(_): PageForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.build_claims(ctx).map(|_| "claims")
+        })
+        .await;
+    after(&state, caller, r).await
+}
+
+pub async fn batch(
+    State(state): State<AppState>,
+    caller: Caller,
+    PageForm(_): PageForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.create_claim_batch(ctx)
+                .map(|b| if b.is_some() { "batch" } else { "nobatch" })
+        })
+        .await;
+    after(&state, caller, r).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct RemitForm {
+    content: String,
+}
+
+pub async fn import(
+    State(state): State<AppState>,
+    caller: Caller,
+    PageForm(f): PageForm<RemitForm>,
+) -> Result<Response, PageError> {
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.import_remittance(ctx, &f.content).map(|r| {
+                if r.already_imported {
+                    "835again"
+                } else {
+                    "835"
+                }
+            })
+        })
+        .await;
+    after(&state, caller, r).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct ResolveForm {
+    resolution: String,
+}
+
+pub async fn resolve(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<ResolveForm>,
+) -> Result<Response, PageError> {
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.resolve_unmatched(ctx, &id, &f.resolution)
+                .map(|_| "resolved")
+        })
+        .await;
+    after(&state, caller, r).await
+}
+
+pub async fn batch_file(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let file = state
+        .run(caller.ctx, move |app, ctx| app.claim_batch_file(ctx, &id))
+        .await?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/edi-x12")],
+        file,
+    )
+        .into_response())
+}

@@ -1,0 +1,4 @@
+//! The calendar pages: the week, tonight, staffing and closures.
+
+pub mod closures;
+pub mod week;

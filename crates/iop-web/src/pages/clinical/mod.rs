@@ -1,0 +1,5 @@
+//! The clinical pages: the session screen and the chart (`record`), individual counseling and plans (`care`), the measures trend.
+
+pub mod care;
+pub mod record;
+pub mod trend;

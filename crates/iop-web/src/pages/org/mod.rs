@@ -1,0 +1,4 @@
+//! Setting up the organisation and its staff.
+
+pub mod setup;
+pub mod staff;
