@@ -3,6 +3,9 @@
 
 use iop_app::billing::setup::NewContract;
 use iop_app::{App, Ctx, RequestMeta, Store};
+use iop_domain::hours::Mark;
+use iop_domain::ids::{ActorRef, AttendanceId, NoteId};
+use iop_domain::notes::NoteStatus;
 use iop_domain::time::stored;
 use iop_domain::Cents;
 use iop_interop::x12::{
@@ -11,6 +14,11 @@ use iop_interop::x12::{
 };
 use iop_store::clinical::record::{self as clinical, AttendanceRow, GroupNoteRow};
 use std::time::Instant;
+
+/// An id from a column that is still text (sessions, patients).
+fn stored_id<T: std::str::FromStr<Err = uuid::Error>>(text: &str) -> Res<T> {
+    Ok(text.parse()?)
+}
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -39,7 +47,7 @@ fn document(app: &App, store: &Store, programs: &[String], today: jiff::civil::D
         .map_err(|e| format!("{e:?}"))?;
     }
     let now = stored(jiff::Timestamp::now());
-    let rows = store.write(|c| -> Result<usize, iop_store::StoreError> {
+    let rows = store.write(|c| -> Res<usize> {
         let mut n = 0;
         let sessions = iop_store::calendar::sessions_between(
             c,
@@ -74,12 +82,12 @@ fn document(app: &App, store: &Store, programs: &[String], today: jiff::civil::D
                 clinical::upsert_attendance(
                     c,
                     &AttendanceRow {
-                        id: uuid::Uuid::now_v7().to_string(),
-                        session_id: s.id.clone(),
-                        patient_id: patient.clone(),
-                        mark: "present".into(),
+                        id: AttendanceId::new_v7(),
+                        session_id: stored_id(&s.id)?,
+                        patient_id: stored_id(patient)?,
+                        mark: Mark::Present,
                         minutes: 180,
-                        recorded_by: "bench".into(),
+                        recorded_by: ActorRef::System,
                         recorded_at: now.clone(),
                     },
                 )?;
@@ -88,14 +96,14 @@ fn document(app: &App, store: &Store, programs: &[String], today: jiff::civil::D
             clinical::insert_note(
                 c,
                 &GroupNoteRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    session_id: s.id.clone(),
+                    id: NoteId::new_v7(),
+                    session_id: stored_id(&s.id)?,
                     topic: "Bench".into(),
                     interventions: "-".into(),
                     group_process: "-".into(),
-                    status: "signed".into(),
-                    author_id: "bench".into(),
-                    signed_by: Some("bench".into()),
+                    status: NoteStatus::Signed,
+                    author_id: ActorRef::System,
+                    signed_by: Some(ActorRef::System),
                     signed_at: Some(now.clone()),
                     created_at: now.clone(),
                     updated_at: now.clone(),

@@ -79,6 +79,14 @@ impl Ctx {
         }
     }
 
+    /// Who is acting, as rows record it.
+    pub fn actor_ref(&self) -> iop_domain::ActorRef {
+        match self.actor() {
+            Some(a) => iop_domain::ActorRef::User(a.user_id),
+            None => iop_domain::ActorRef::System,
+        }
+    }
+
     pub fn actor_id_string(&self) -> Option<String> {
         self.actor().map(|a| a.user_id.to_string())
     }

@@ -4,7 +4,7 @@
 //! or the family group), make-ups in their groups, and those they see individually.
 
 use crate::ctx::Ctx;
-use crate::error::{AppError, Result};
+use crate::error::{stored_id, AppError, Result};
 use iop_domain::Role;
 use iop_store::{
     admissions::episodes, calendar as cal, clinical::individual, clinical::record as clinical,
@@ -63,9 +63,9 @@ fn is_mine(c: &mut DbConn, staff_id: &str, patient_id: &str) -> Result<bool> {
             if s.kind == "family" || (s.kind == "core" && on_track) {
                 return Ok(true);
             }
-            if clinical::makeups_of_session(c, &s.id)?
+            if clinical::makeups_of_session(c, stored_id(&s.id, "sessions.id")?)?
                 .iter()
-                .any(|m| m.patient_id == patient_id)
+                .any(|m| m.patient_id.to_string() == patient_id)
             {
                 return Ok(true);
             }

@@ -5,7 +5,26 @@ use jiff::civil::Date;
 /// ASAM level 2.1: at least 9 hours a week for adults.
 pub const WEEKLY_FLOOR_MINUTES: u32 = 9 * 60;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A patient's attendance at one session, as recorded by the facilitator.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    utoipa::ToSchema,
+)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Mark {
     Present,
     Late,
@@ -18,7 +37,26 @@ impl Mark {
     pub fn is_absent(self) -> bool {
         matches!(self, Mark::AbsentExcused | Mark::AbsentUnexcused)
     }
+
+    /// The code as stored and sent (`absent_excused`).
+    pub fn code(self) -> &'static str {
+        self.into()
+    }
+
+    /// What a person reads.
+    pub fn label(self) -> &'static str {
+        match self {
+            Mark::Present => "Present",
+            Mark::Late => "Late",
+            Mark::LeftEarly => "Left early",
+            Mark::AbsentExcused => "Absent, excused",
+            Mark::AbsentUnexcused => "Absent, unexcused",
+        }
+    }
 }
+
+#[cfg(feature = "diesel")]
+crate::sql::text_column!(Mark);
 
 /// One recorded session for one patient.
 #[derive(Clone, Debug)]

@@ -28,6 +28,8 @@ pub mod role;
 pub mod roster;
 pub mod scoring;
 pub mod security;
+#[cfg(feature = "diesel")]
+pub mod sql;
 pub mod time;
 
 pub use account::{Email, Password};

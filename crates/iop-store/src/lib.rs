@@ -9,6 +9,7 @@ pub mod audit;
 pub mod billing;
 pub mod calendar;
 pub mod clinical;
+mod columns;
 pub mod consent;
 pub mod db;
 pub mod dialect;

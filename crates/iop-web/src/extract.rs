@@ -60,3 +60,44 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for PageForm<T> {
         }
     }
 }
+
+/// The one id in a route's path (`/sessions/{id}/…`), parsed into its type at the edge.
+/// Text that is no id names nothing here: 404, as for an id that does not exist.
+pub struct PathId<T>(pub T);
+
+impl<T: std::str::FromStr + Send, S: Send + Sync> axum::extract::FromRequestParts<S> for PathId<T> {
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let is_api = parts.uri.path().starts_with("/api/");
+        let not_found = || {
+            if is_api {
+                WebError::NotFound.into_problem()
+            } else {
+                WebError::NotFound.into_page()
+            }
+        };
+        let Ok(axum::extract::Path(raw)) =
+            axum::extract::Path::<String>::from_request_parts(parts, state).await
+        else {
+            return Err(not_found());
+        };
+        raw.parse().map(PathId).map_err(|_| not_found())
+    }
+}
+
+/// An id inside a request body or form, parsed at the edge; 422 naming the field.
+pub fn body_id<T: std::str::FromStr>(raw: &str, field: &str) -> Result<T, WebError> {
+    raw.trim()
+        .parse()
+        .map_err(|_| WebError::Unprocessable(format!("{field} {raw:?} is not a valid id")))
+}
+
+/// A code from a closed set inside a request body or form; 422 naming the field.
+pub fn body_code<T: std::str::FromStr>(raw: &str, field: &str) -> Result<T, WebError> {
+    raw.parse()
+        .map_err(|_| WebError::Unprocessable(format!("unknown {field} {raw:?}")))
+}

@@ -222,7 +222,7 @@ impl App {
                     };
                     let first = iop_store::clinical::record::first_attended_on_or_after(
                         c,
-                        &e.patient_id,
+                        crate::error::stored_id(&e.patient_id, "episodes.patient_id")?,
                         &e.admit_date,
                     )?
                     .and_then(|d| d.parse().ok());

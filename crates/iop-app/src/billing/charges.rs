@@ -11,6 +11,7 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::billing::{per_diem_day, per_service, Code, Decision, PerDiemContract, Service};
 use iop_domain::calendar::SessionKind;
+use iop_domain::ids::SessionId;
 use iop_domain::time::{parse_stored, stored};
 use iop_store::billing::{self as store, AuthorizationRow, ChargeRow, ContractRow, CoverageRow};
 use iop_store::{clinical::individual, clinical::record as clinical, org, DbConn};
@@ -258,8 +259,11 @@ fn found_in_program(
     to: Date,
 ) -> Result<Vec<Found>> {
     let rows = clinical::attendance_between(c, program_id, &from.to_string(), &to.to_string())?;
-    let ids: Vec<String> = rows.iter().map(|(_, s)| s.id.clone()).collect();
-    let signed: Vec<String> = clinical::signed_sessions(c, &ids)?;
+    let ids: Vec<SessionId> = rows.iter().map(|(a, _)| a.session_id).collect();
+    let signed: Vec<String> = clinical::signed_sessions(c, &ids)?
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     let mut out = Vec::new();
     // Per-diem days gather a patient's core and family minutes of one date.
     let mut days: BTreeMap<(String, String), (u32, bool, bool)> = BTreeMap::new();
@@ -267,9 +271,10 @@ fn found_in_program(
         if s.kind == "alumni" || s.status == "cancelled" {
             continue; // Alumni groups are free; nothing is ever charged for them.
         }
-        let attended = !a.mark.starts_with("absent");
+        let attended = !a.mark.is_absent();
         let note_signed = signed.contains(&s.id);
-        let mode = payer_for(coverages, contracts, &a.patient_id, &s.local_date)
+        let patient = a.patient_id.to_string();
+        let mode = payer_for(coverages, contracts, &patient, &s.local_date)
             .map(|(_, k)| k.coding_mode.as_str());
         if mode == Some("per_service") {
             let service = if s.kind == "family" {
@@ -285,7 +290,7 @@ fn found_in_program(
                 Decision::Nothing
             };
             out.push(Found {
-                patient: a.patient_id.clone(),
+                patient: patient.clone(),
                 kind: "session",
                 source: s.id.clone(),
                 date: s.local_date.clone(),
@@ -294,7 +299,7 @@ fn found_in_program(
             });
         } else {
             let d = days
-                .entry((a.patient_id.clone(), s.local_date.clone()))
+                .entry((patient, s.local_date.clone()))
                 .or_insert((0, true, false));
             if attended {
                 d.0 += u32::try_from(a.minutes).unwrap_or(0);

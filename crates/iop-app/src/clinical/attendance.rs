@@ -6,38 +6,31 @@ use super::roster::load_roster;
 use crate::audit::{record, Event};
 use crate::calendar::sessions::load_program;
 use crate::ctx::Ctx;
-use crate::error::{AppError, Result};
+use crate::error::{stored_id, AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::calendar::SessionKind;
+use iop_domain::hours::Mark;
+use iop_domain::ids::{AttendanceId, MakeupId, PatientId, SessionId};
+use iop_domain::notes::NoteStatus;
 use iop_domain::time::stored;
 use iop_store::calendar as cal;
 use iop_store::clinical::record::{self as store, AttendanceRow};
 use iop_store::DbConn;
 use jiff::civil::Date;
 
-pub const MARKS: &[(&str, &str)] = &[
-    ("present", "Present"),
-    ("late", "Late"),
-    ("left_early", "Left early"),
-    ("absent_excused", "Absent, excused"),
-    ("absent_unexcused", "Absent, unexcused"),
-];
-
-pub(crate) fn is_absent(mark: &str) -> bool {
-    mark.starts_with("absent")
-}
-
-pub struct Mark {
-    pub patient_id: String,
-    pub mark: String,
+/// One patient's mark as the facilitator gives it.
+pub struct MarkInput {
+    pub patient_id: PatientId,
+    pub mark: Mark,
+    /// Minutes attended; the whole session when not given, 0 when absent.
     pub minutes: Option<i32>,
 }
 
 /// One patient's mark as stored by [`attendance_in`].
 pub(crate) struct MarkDone {
-    pub patient_id: String,
-    pub mark: String,
+    pub patient_id: PatientId,
+    pub mark: Mark,
     pub minutes: i32,
 }
 
@@ -46,10 +39,10 @@ pub(crate) struct MarkDone {
 pub(crate) fn attendance_in(
     c: &mut DbConn,
     ctx: &Ctx,
-    session_id: &str,
-    marks: &[Mark],
+    session_id: SessionId,
+    marks: &[MarkInput],
 ) -> Result<Vec<MarkDone>> {
-    let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+    let actor = ctx.actor_ref();
     let roster = load_roster(c, session_id)?;
     if roster.session.status == "cancelled" {
         return Err(AppError::Conflict(format!(
@@ -67,24 +60,22 @@ pub(crate) fn attendance_in(
             "attendance is taken on the day of the session or later".into(),
         ));
     }
-    if roster.note.as_ref().is_some_and(|n| n.status == "signed") {
+    if roster
+        .note
+        .as_ref()
+        .is_some_and(|n| n.status == NoteStatus::Signed)
+    {
         return Err(AppError::Conflict("the group note is signed; attendance that it documents cannot change (add an addendum)".into()));
     }
     let mut done = Vec::new();
     for m in marks {
-        if !MARKS.iter().any(|(code, _)| *code == m.mark) {
-            return Err(AppError::Invalid(format!(
-                "unknown attendance mark {:?}",
-                m.mark
-            )));
-        }
         if !roster.lines.iter().any(|l| l.patient_id == m.patient_id) {
             return Err(AppError::Invalid(format!(
                 "patient {} is not on this session's roster",
                 m.patient_id
             )));
         }
-        let minutes = if is_absent(&m.mark) {
+        let minutes = if m.mark.is_absent() {
             0
         } else {
             m.minutes.unwrap_or(roster.session_minutes)
@@ -98,22 +89,22 @@ pub(crate) fn attendance_in(
         store::upsert_attendance(
             c,
             &AttendanceRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                session_id: session_id.into(),
-                patient_id: m.patient_id.clone(),
-                mark: m.mark.clone(),
+                id: AttendanceId::new_v7(),
+                session_id,
+                patient_id: m.patient_id,
+                mark: m.mark,
                 minutes,
-                recorded_by: actor.clone(),
+                recorded_by: actor,
                 recorded_at: stored(ctx.now()),
             },
         )?;
         done.push(MarkDone {
-            patient_id: m.patient_id.clone(),
-            mark: m.mark.clone(),
+            patient_id: m.patient_id,
+            mark: m.mark,
             minutes,
         });
     }
-    if let Some(mut row) = cal::session_by_id(c, session_id)? {
+    if let Some(mut row) = cal::session_by_id(c, &session_id.to_string())? {
         if row.status == "scheduled" {
             row.status = "held".into();
             row.updated_at = stored(ctx.now());
@@ -125,16 +116,22 @@ pub(crate) fn attendance_in(
 
 impl App {
     /// Records attendance; every expected patient not given stays as they were.
-    pub fn record_attendance(&self, ctx: &Ctx, session_id: &str, marks: Vec<Mark>) -> Result<()> {
+    pub fn record_attendance(
+        &self,
+        ctx: &Ctx,
+        session_id: SessionId,
+        marks: Vec<MarkInput>,
+    ) -> Result<()> {
         ctx.require(Action::RecordAttendance)?;
         self.store.write(|c| {
-            crate::scope::require_session(c, ctx, session_id)?;
+            crate::scope::require_session(c, ctx, &session_id.to_string())?;
             let subject = format!("session:{session_id}");
             for m in attendance_in(c, ctx, session_id, &marks)? {
                 let mut event = Event::ok("clinical.attendance")
                     .subject(&subject)
                     .detail(serde_json::json!({ "mark": m.mark, "minutes": m.minutes }));
-                event.patient_id = Some(&m.patient_id);
+                let patient = m.patient_id.to_string();
+                event.patient_id = Some(&patient);
                 record(c, ctx, event)?;
             }
             Ok(())
@@ -148,8 +145,8 @@ impl App {
     pub fn add_makeup(
         &self,
         ctx: &Ctx,
-        session_id: &str,
-        patient_id: &str,
+        session_id: SessionId,
+        patient_id: PatientId,
         reason: &str,
     ) -> Result<()> {
         ctx.require(Action::RecordAttendance)?;
@@ -159,16 +156,20 @@ impl App {
                 "say which missed group this makes up".into(),
             ));
         }
-        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        let actor = ctx.actor_ref();
         self.store.write(|c| {
-            crate::scope::require_session(c, ctx, session_id)?;
+            crate::scope::require_session(c, ctx, &session_id.to_string())?;
             let roster = load_roster(c, session_id)?;
             if roster.session.kind != SessionKind::Core || roster.session.status == "cancelled" {
                 return Err(AppError::Conflict(
                     "make-ups join a core group that is not cancelled".into(),
                 ));
             }
-            if roster.note.as_ref().is_some_and(|n| n.status == "signed") {
+            if roster
+                .note
+                .as_ref()
+                .is_some_and(|n| n.status == NoteStatus::Signed)
+            {
                 return Err(AppError::Conflict(
                     "the group note is signed; the roster it documents cannot change".into(),
                 ));
@@ -186,7 +187,7 @@ impl App {
             let in_treatment =
                 crate::calendar::sessions::episode_spans_by_patient(c, &roster.session.program_id)?
                     .into_iter()
-                    .any(|(p, span)| p.id == patient_id && span.in_treatment_on(date));
+                    .any(|(p, span)| p.id == patient_id.to_string() && span.in_treatment_on(date));
             if !in_treatment {
                 return Err(AppError::Conflict(format!(
                     "patient {patient_id} is not in treatment in this program on {date}"
@@ -195,9 +196,9 @@ impl App {
             store::insert_makeup(
                 c,
                 &store::MakeupRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    session_id: session_id.into(),
-                    patient_id: patient_id.into(),
+                    id: MakeupId::new_v7(),
+                    session_id,
+                    patient_id,
                     reason,
                     added_by: actor,
                     added_at: stored(ctx.now()),
@@ -205,7 +206,8 @@ impl App {
             )?;
             let subject = format!("session:{session_id}");
             let mut event = Event::ok("clinical.roster.makeup").subject(&subject);
-            event.patient_id = Some(patient_id);
+            let patient = patient_id.to_string();
+            event.patient_id = Some(&patient);
             record(c, ctx, event)
         })
     }
@@ -214,10 +216,14 @@ impl App {
 impl App {
     /// Patients in treatment on the session's date who are not on its roster: those who
     /// could join it as a make-up, as (patient id, name).
-    pub fn makeup_candidates(&self, ctx: &Ctx, session_id: &str) -> Result<Vec<(String, String)>> {
+    pub fn makeup_candidates(
+        &self,
+        ctx: &Ctx,
+        session_id: SessionId,
+    ) -> Result<Vec<(PatientId, String)>> {
         ctx.require(Action::RecordAttendance)?;
         self.store.read(|c| {
-            crate::scope::require_session(c, ctx, session_id)?;
+            crate::scope::require_session(c, ctx, &session_id.to_string())?;
             let roster = load_roster(c, session_id)?;
             if roster.session.kind != SessionKind::Core {
                 return Ok(Vec::new());
@@ -227,18 +233,15 @@ impl App {
                 .local_date
                 .parse()
                 .map_err(|_| AppError::Internal("bad date".into()))?;
-            let mut out: Vec<(String, String)> =
+            let mut out: Vec<(PatientId, String)> = Vec::new();
+            for (p, span) in
                 crate::calendar::sessions::episode_spans_by_patient(c, &roster.session.program_id)?
-                    .into_iter()
-                    .filter(|(p, span)| {
-                        span.in_treatment_on(date)
-                            && !roster.lines.iter().any(|l| l.patient_id == p.id)
-                    })
-                    .map(|(p, _)| {
-                        let label = format!("{} ({})", p.shown_name(), p.mrn);
-                        (p.id, label)
-                    })
-                    .collect();
+            {
+                let id: PatientId = stored_id(&p.id, "patients.id")?;
+                if span.in_treatment_on(date) && !roster.lines.iter().any(|l| l.patient_id == id) {
+                    out.push((id, format!("{} ({})", p.shown_name(), p.mrn)));
+                }
+            }
             out.sort_by(|a, b| a.1.cmp(&b.1));
             out.dedup_by(|a, b| a.0 == b.0);
             Ok(out)

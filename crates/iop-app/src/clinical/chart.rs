@@ -11,15 +11,16 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::hours::{
-    two_absences_in_a_row, weekly_minutes, Attended, Mark as M, WEEKLY_FLOOR_MINUTES,
+    two_absences_in_a_row, weekly_minutes, Attended, Mark, WEEKLY_FLOOR_MINUTES,
 };
+use iop_domain::ids::{NoteId, PatientId};
 use iop_store::clinical::measures::{DrugScreenRow, MeasureRow};
 use iop_store::clinical::record::{self as store, AddendumRow};
 use iop_store::{admissions::episodes, clinical::individual, clinical::measures, clinical::plans};
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ChartNote {
-    pub note_id: String,
+    pub note_id: NoteId,
     pub date: String,
     pub topic: String,
     pub interventions: String,
@@ -60,7 +61,8 @@ pub struct Chart {
     pub treatment_active: bool,
     pub weeks: Vec<WeekHours>,
     pub two_absences_in_a_row: bool,
-    pub attendance: Vec<(String, String, i32)>,
+    /// (local date, mark, minutes attended), oldest first.
+    pub attendance: Vec<(String, Mark, i32)>,
     pub notes: Vec<ChartNote>,
     pub appointments: Vec<Appointment>,
     pub measures: Vec<MeasureRow>,
@@ -69,16 +71,6 @@ pub struct Chart {
     pub relapse_plans: Vec<PlanVersion>,
     /// Newest first.
     pub timeline: Vec<TimelineItem>,
-}
-
-fn mark_of(code: &str) -> M {
-    match code {
-        "present" => M::Present,
-        "late" => M::Late,
-        "left_early" => M::LeftEarly,
-        "absent_excused" => M::AbsentExcused,
-        _ => M::AbsentUnexcused,
-    }
 }
 
 fn date_of(stored: &str) -> String {
@@ -91,8 +83,8 @@ fn timeline(c: &Chart) -> Vec<TimelineItem> {
         t.push(TimelineItem {
             date: date.clone(),
             kind: "session",
-            summary: format!("Group: {} ({minutes} min)", mark.replace('_', " ")),
-            flag: mark.starts_with("absent"),
+            summary: format!("Group: {} ({minutes} min)", mark.label()),
+            flag: mark.is_absent(),
         });
     }
     for n in &c.notes {
@@ -181,19 +173,22 @@ fn timeline(c: &Chart) -> Vec<TimelineItem> {
 }
 
 impl App {
-    pub fn chart(&self, ctx: &Ctx, patient_id: &str) -> Result<Chart> {
+    pub fn chart(&self, ctx: &Ctx, patient: PatientId) -> Result<Chart> {
         ctx.require(Action::ReadClinical)?;
+        // The concepts below that are not typed in the store yet take the id as text.
+        let patient_id = patient.to_string();
+        let patient_id = patient_id.as_str();
         self.store.write(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             let p = episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
-            let att = store::attendance_of_patient(c, patient_id)?;
+            let att = store::attendance_of_patient(c, patient)?;
             let records: Vec<Attended> = att
                 .iter()
                 .filter_map(|(a, d)| {
                     Some(Attended {
                         date: d.parse().ok()?,
-                        mark: mark_of(&a.mark),
+                        mark: a.mark,
                         minutes: u32::try_from(a.minutes).unwrap_or(0),
                     })
                 })
@@ -209,8 +204,8 @@ impl App {
                 })
                 .collect();
             let mut notes = Vec::new();
-            for (n, e, date) in store::signed_notes_of_patient(c, patient_id)? {
-                let addenda = store::addenda(c, &n.id)?;
+            for (n, e, date) in store::signed_notes_of_patient(c, patient)? {
+                let addenda = store::addenda(c, n.id)?;
                 notes.push(ChartNote {
                     note_id: n.id,
                     date,

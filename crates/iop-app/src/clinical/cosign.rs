@@ -6,6 +6,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
+use iop_domain::ids::{ActorRef, NoteId};
 use iop_domain::time::stored;
 use iop_store::{calendar as cal, clinical::individual, clinical::record as clinical, DbConn};
 
@@ -41,9 +42,9 @@ impl App {
                 .map(|(n, date)| AwaitingCosign {
                     kind: "group",
                     link: format!("/sessions/{}", n.session_id),
-                    note_id: n.id,
+                    note_id: n.id.to_string(),
                     date,
-                    author_id: n.author_id,
+                    author_id: n.author_id.to_string(),
                     signed_at: n.signed_at,
                 })
                 .collect();
@@ -72,12 +73,21 @@ impl App {
         self.store.write(|c| {
             let done = match kind {
                 "group" => {
-                    let n = clinical::note_by_id(c, note_id)?
+                    // Individual notes are not typed in the store yet, so the id
+                    // arrives as text for both kinds; one that is no id is no note.
+                    let id: NoteId = note_id
+                        .parse()
+                        .map_err(|_| AppError::NotFound(format!("note {note_id}")))?;
+                    let n = clinical::note_by_id(c, id)?
                         .ok_or_else(|| AppError::NotFound(format!("note {note_id}")))?;
-                    if n.author_id == actor {
+                    let director = ctx
+                        .actor()
+                        .ok_or(AppError::Forbidden("co-sign without an account"))?
+                        .user_id;
+                    if n.author_id == ActorRef::User(director) {
                         return Err(AppError::Conflict("a note is co-signed by someone other than its author".into()));
                     }
-                    clinical::cosign(c, note_id, &actor, &at)?
+                    clinical::cosign(c, id, director, &at)?
                 }
                 "individual" => individual::cosign(c, note_id, &actor, &at)?,
                 _ => {

@@ -1,13 +1,14 @@
 //! The group note: one shared narrative and an entry per attendee, signing (which
 //! locks it) and addenda. Signed notes are never edited.
 
-use super::attendance::is_absent;
 use super::roster::{load_roster, RosterLine};
 use crate::audit::{record, Event};
 use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
+use iop_domain::ids::{AddendumId, NoteEntryId, NoteId, PatientId, SessionId};
+use iop_domain::notes::NoteStatus;
 use iop_domain::time::stored;
 use iop_store::clinical::record::{self as store, AddendumRow, GroupNoteRow, NoteEntryRow};
 use iop_store::DbConn;
@@ -17,7 +18,7 @@ pub struct NoteInput {
     pub interventions: String,
     pub group_process: String,
     /// (patient id, participation, progress toward a treatment-plan goal)
-    pub entries: Vec<(String, String, String)>,
+    pub entries: Vec<(PatientId, String, String)>,
 }
 
 pub(crate) fn text(v: &str, max: usize, what: &str) -> Result<String> {
@@ -46,19 +47,19 @@ impl NoteInput {
 pub(crate) fn save_note_in(
     c: &mut DbConn,
     ctx: &Ctx,
-    session_id: &str,
+    session_id: SessionId,
     n: &NoteInput,
-) -> Result<(String, usize)> {
-    let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+) -> Result<(NoteId, usize)> {
+    let actor = ctx.actor_ref();
     let roster = load_roster(c, session_id)?;
     let attending: Vec<&RosterLine> = roster
         .lines
         .iter()
-        .filter(|l| l.mark.as_deref().is_some_and(|m| !is_absent(m)))
+        .filter(|l| l.mark.is_some_and(|m| !m.is_absent()))
         .collect();
     let now = stored(ctx.now());
     let note = match roster.note {
-        Some(n) if n.status == "signed" => {
+        Some(n) if n.status == NoteStatus::Signed => {
             return Err(AppError::Conflict(
                 "the group note is signed and cannot change; add an addendum".into(),
             ));
@@ -77,12 +78,12 @@ pub(crate) fn save_note_in(
         }
         None => {
             let row = GroupNoteRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                session_id: session_id.into(),
+                id: NoteId::new_v7(),
+                session_id,
                 topic: n.topic.clone(),
                 interventions: n.interventions.clone(),
                 group_process: n.group_process.clone(),
-                status: "draft".into(),
+                status: NoteStatus::Draft,
                 author_id: actor,
                 signed_by: None,
                 signed_at: None,
@@ -101,25 +102,25 @@ pub(crate) fn save_note_in(
         if participation.trim().is_empty() && progress.trim().is_empty() {
             continue;
         }
-        if !attending.iter().any(|l| &l.patient_id == patient) {
+        if !attending.iter().any(|l| l.patient_id == *patient) {
             return Err(AppError::Invalid(format!(
                 "patient {patient} was not marked as attending, so gets no entry"
             )));
         }
         rows.push(NoteEntryRow {
-            id: uuid::Uuid::now_v7().to_string(),
-            note_id: note.id.clone(),
-            patient_id: patient.clone(),
+            id: NoteEntryId::new_v7(),
+            note_id: note.id,
+            patient_id: *patient,
             participation: text(participation, 2000, "participation")?,
             progress: text(progress, 2000, "progress")?,
         });
     }
-    store::replace_entries(c, &note.id, &rows)?;
+    store::replace_entries(c, note.id, &rows)?;
     Ok((note.id, rows.len()))
 }
 
 pub(crate) struct Signed {
-    pub note_id: String,
+    pub note_id: NoteId,
     pub similar_accepted: bool,
 }
 
@@ -127,16 +128,16 @@ pub(crate) struct Signed {
 pub(crate) fn sign_in(
     c: &mut DbConn,
     ctx: &Ctx,
-    session_id: &str,
+    session_id: SessionId,
     accept_similar: bool,
 ) -> Result<Signed> {
-    let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+    let actor = ctx.actor_ref();
     let roster = load_roster(c, session_id)?;
     let note = roster
         .note
         .clone()
         .ok_or_else(|| AppError::Conflict("write the group note before signing it".into()))?;
-    if note.status == "signed" {
+    if note.status == NoteStatus::Signed {
         return Err(AppError::Conflict(
             "the group note is already signed".into(),
         ));
@@ -149,7 +150,7 @@ pub(crate) fn sign_in(
     let missing: Vec<&str> = roster
         .lines
         .iter()
-        .filter(|l| l.mark.as_deref().is_some_and(|m| !is_absent(m)) && l.participation.is_empty())
+        .filter(|l| l.mark.is_some_and(|m| !m.is_absent()) && l.participation.is_empty())
         .map(|l| l.mrn.as_str())
         .collect();
     if !missing.is_empty() {
@@ -165,7 +166,7 @@ pub(crate) fn sign_in(
         )));
     }
     let cosign = crate::clinical::cosign::author_needs_cosign(c, ctx)?;
-    if !store::sign(c, &note.id, &actor, &stored(ctx.now()), cosign)? {
+    if !store::sign(c, note.id, actor, &stored(ctx.now()), cosign)? {
         return Err(AppError::Conflict(
             "the group note is already signed".into(),
         ));
@@ -178,11 +179,16 @@ pub(crate) fn sign_in(
 
 impl App {
     /// Saves the draft note. Entries go only to patients marked as attending.
-    pub fn save_group_note(&self, ctx: &Ctx, session_id: &str, n: NoteInput) -> Result<String> {
+    pub fn save_group_note(
+        &self,
+        ctx: &Ctx,
+        session_id: SessionId,
+        n: NoteInput,
+    ) -> Result<NoteId> {
         ctx.require(Action::RecordAttendance)?;
         let n = n.checked()?;
         self.store.write(|c| {
-            crate::scope::require_session(c, ctx, session_id)?;
+            crate::scope::require_session(c, ctx, &session_id.to_string())?;
             let (note_id, entries) = save_note_in(c, ctx, session_id, &n)?;
             let subject = format!("note:{note_id}");
             record(
@@ -198,10 +204,15 @@ impl App {
 
     /// Signs the note: it is locked from then on. Refused while an attendee has no entry,
     /// and, unless `accept_similar`, while entries read as copies of each other.
-    pub fn sign_group_note(&self, ctx: &Ctx, session_id: &str, accept_similar: bool) -> Result<()> {
+    pub fn sign_group_note(
+        &self,
+        ctx: &Ctx,
+        session_id: SessionId,
+        accept_similar: bool,
+    ) -> Result<()> {
         ctx.require(Action::RecordAttendance)?;
         self.store.write(|c| {
-            crate::scope::require_session(c, ctx, session_id)?;
+            crate::scope::require_session(c, ctx, &session_id.to_string())?;
             let signed = sign_in(c, ctx, session_id, accept_similar)?;
             let subject = format!("note:{}", signed.note_id);
             record(
@@ -215,7 +226,7 @@ impl App {
     }
 
     /// A correction or late entry on a signed note: shown with its author and time.
-    pub fn add_addendum(&self, ctx: &Ctx, note_id: &str, body: &str) -> Result<()> {
+    pub fn add_addendum(&self, ctx: &Ctx, note_id: NoteId, body: &str) -> Result<()> {
         ctx.require(Action::RecordAttendance)?;
         let body = text(body, 4000, "the addendum")?;
         if body.is_empty() {
@@ -228,16 +239,16 @@ impl App {
         self.store.write(|c| {
             let note = store::note_by_id(c, note_id)?
                 .ok_or_else(|| AppError::NotFound(format!("note {note_id}")))?;
-            crate::scope::require_session(c, ctx, &note.session_id)?;
-            if note.status != "signed" {
+            crate::scope::require_session(c, ctx, &note.session_id.to_string())?;
+            if note.status != NoteStatus::Signed {
                 return Err(AppError::Conflict("a draft is edited, not amended".into()));
             }
             store::insert_addendum(
                 c,
                 &AddendumRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    note_id: note_id.into(),
-                    author_id: actor.user_id.to_string(),
+                    id: AddendumId::new_v7(),
+                    note_id,
+                    author_id: actor.user_id,
                     author_name: actor.display_name.clone(),
                     text: body,
                     created_at: stored(ctx.now()),

@@ -127,8 +127,14 @@ impl App {
                             .is_some_and(|end| end <= ctx.now())
                     })
                     .collect();
-            let ids: Vec<String> = mine.iter().map(|s| s.id.clone()).collect();
-            let signed = iop_store::clinical::record::signed_sessions(c, &ids)?;
+            let mut ids = Vec::new();
+            for s in &mine {
+                ids.push(crate::error::stored_id(&s.id, "sessions.id")?);
+            }
+            let signed: Vec<String> = iop_store::clinical::record::signed_sessions(c, &ids)?
+                .iter()
+                .map(ToString::to_string)
+                .collect();
             Ok(mine
                 .into_iter()
                 .filter(|s| !signed.contains(&s.id))

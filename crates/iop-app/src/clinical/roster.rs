@@ -4,10 +4,12 @@
 use crate::audit::{record, Event};
 use crate::calendar::sessions::{load_program, session_views, SessionView};
 use crate::ctx::Ctx;
-use crate::error::{AppError, Result};
+use crate::error::{stored_id, AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::calendar::SessionKind;
+use iop_domain::hours::Mark;
+use iop_domain::ids::{PatientId, SessionId};
 use iop_domain::notes::near_identical_pairs;
 use iop_domain::roster::EpisodeStatus;
 use iop_store::admissions::episodes::{self, PatientRow};
@@ -18,10 +20,10 @@ use jiff::civil::Date;
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct RosterLine {
-    pub patient_id: String,
+    pub patient_id: PatientId,
     pub mrn: String,
     pub name: String,
-    pub mark: Option<String>,
+    pub mark: Option<Mark>,
     pub minutes: Option<i32>,
     pub participation: String,
     pub progress: String,
@@ -37,7 +39,7 @@ pub struct Roster {
     pub note: Option<GroupNoteRow>,
     pub addenda: Vec<AddendumRow>,
     /// Pairs of patients whose entries read as copies (by patient id).
-    pub similar_entries: Vec<(String, String)>,
+    pub similar_entries: Vec<(PatientId, PatientId)>,
     /// Family group only: the patients' relatives, and whether a consent lets them attend.
     pub relatives: Vec<crate::consent::family::FamilyLine>,
 }
@@ -70,16 +72,17 @@ fn expected_patients(c: &mut DbConn, s: &SessionView) -> Result<Vec<PatientRow>>
     Ok(out)
 }
 
-fn session(c: &mut DbConn, id: &str) -> Result<SessionView> {
+fn session(c: &mut DbConn, id: SessionId) -> Result<SessionView> {
+    let key = id.to_string();
     let row =
-        cal::session_by_id(c, id)?.ok_or_else(|| AppError::NotFound(format!("session {id}")))?;
+        cal::session_by_id(c, &key)?.ok_or_else(|| AppError::NotFound(format!("session {id}")))?;
     let date: Date = row
         .local_date
         .parse()
         .map_err(|_| AppError::Internal("bad session date".into()))?;
     session_views(c, Some(&row.program_id), date, date)?
         .into_iter()
-        .find(|v| v.id == id)
+        .find(|v| v.id == key)
         .ok_or_else(|| AppError::NotFound(format!("session {id}")))
 }
 
@@ -92,40 +95,40 @@ fn session_minutes(c: &mut DbConn, s: &SessionView) -> Result<i32> {
     })
 }
 
-pub(crate) fn load_roster(c: &mut DbConn, session_id: &str) -> Result<Roster> {
+pub(crate) fn load_roster(c: &mut DbConn, session_id: SessionId) -> Result<Roster> {
     let s = session(c, session_id)?;
     let minutes = session_minutes(c, &s)?;
-    let mut patients: Vec<(PatientRow, bool)> = expected_patients(c, &s)?
-        .into_iter()
-        .map(|p| (p, false))
-        .collect();
+    let mut patients: Vec<(PatientId, PatientRow, bool)> = Vec::new();
+    for p in expected_patients(c, &s)? {
+        patients.push((stored_id(&p.id, "patients.id")?, p, false));
+    }
     for m in store::makeups_of_session(c, session_id)? {
-        if !patients.iter().any(|(p, _)| p.id == m.patient_id) {
-            if let Some(p) = episodes::patient_by_id(c, &m.patient_id)? {
-                patients.push((p, true));
+        if !patients.iter().any(|(id, _, _)| *id == m.patient_id) {
+            if let Some(p) = episodes::patient_by_id(c, &m.patient_id.to_string())? {
+                patients.push((m.patient_id, p, true));
             }
         }
     }
     let marks = store::attendance_of_session(c, session_id)?;
     let note = store::note_of_session(c, session_id)?;
     let (entries, addenda) = match &note {
-        Some(n) => (store::entries(c, &n.id)?, store::addenda(c, &n.id)?),
+        Some(n) => (store::entries(c, n.id)?, store::addenda(c, n.id)?),
         None => (Vec::new(), Vec::new()),
     };
     let lines: Vec<RosterLine> = patients
         .into_iter()
-        .map(|(p, makeup)| {
-            let m = marks.iter().find(|m| m.patient_id == p.id);
-            let e = entries.iter().find(|e| e.patient_id == p.id);
+        .map(|(id, p, makeup)| {
+            let m = marks.iter().find(|m| m.patient_id == id);
+            let e = entries.iter().find(|e| e.patient_id == id);
             RosterLine {
                 name: p.shown_name(),
                 mrn: p.mrn,
-                mark: m.map(|m| m.mark.clone()),
+                mark: m.map(|m| m.mark),
                 minutes: m.map(|m| m.minutes),
                 participation: e.map(|e| e.participation.clone()).unwrap_or_default(),
                 progress: e.map(|e| e.progress.clone()).unwrap_or_default(),
                 makeup,
-                patient_id: p.id,
+                patient_id: id,
             }
         })
         .collect();
@@ -135,12 +138,7 @@ pub(crate) fn load_roster(c: &mut DbConn, session_id: &str) -> Result<Roster> {
         .collect();
     let similar_entries = near_identical_pairs(&texts)
         .into_iter()
-        .filter_map(|(i, j)| {
-            Some((
-                entries.get(i)?.patient_id.clone(),
-                entries.get(j)?.patient_id.clone(),
-            ))
-        })
+        .filter_map(|(i, j)| Some((entries.get(i)?.patient_id, entries.get(j)?.patient_id)))
         .collect();
     let mut roster = Roster {
         session: s,
@@ -157,10 +155,10 @@ pub(crate) fn load_roster(c: &mut DbConn, session_id: &str) -> Result<Roster> {
 
 impl App {
     /// The roster of one session with attendance and the note; reading it is audited.
-    pub fn roster(&self, ctx: &Ctx, session_id: &str) -> Result<Roster> {
+    pub fn roster(&self, ctx: &Ctx, session_id: SessionId) -> Result<Roster> {
         ctx.require(Action::ReadClinical)?;
         self.store.write(|c| {
-            crate::scope::require_session(c, ctx, session_id)?;
+            crate::scope::require_session(c, ctx, &session_id.to_string())?;
             let r = load_roster(c, session_id)?;
             let subject = format!("session:{session_id}");
             record(

@@ -3,17 +3,18 @@
 //! one audit entry.
 
 use crate::audit::{record, Event};
-use crate::clinical::attendance::{attendance_in, Mark};
+use crate::clinical::attendance::{attendance_in, MarkInput};
 use crate::clinical::notes::{save_note_in, sign_in, NoteInput};
 use crate::consent::family::family_attendance_in;
 use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
+use iop_domain::ids::{NoteId, SessionId};
 
 /// Everything the session page sends in one save.
 pub struct SessionForm {
-    pub marks: Vec<Mark>,
+    pub marks: Vec<MarkInput>,
     /// (related person id, present) for a family group.
     pub family: Vec<(String, bool)>,
     pub note: NoteInput,
@@ -26,7 +27,7 @@ pub struct SessionForm {
 /// What a save did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionSaved {
-    pub note_id: String,
+    pub note_id: NoteId,
     pub signed: bool,
     /// Why the note was saved as a draft but not signed: the attendance and the draft
     /// stand, so the facilitator fixes what is said and signs again.
@@ -39,13 +40,13 @@ impl App {
     pub fn save_session(
         &self,
         ctx: &Ctx,
-        session_id: &str,
+        session_id: SessionId,
         form: SessionForm,
     ) -> Result<SessionSaved> {
         ctx.require(Action::RecordAttendance)?;
         let note = form.note.checked()?;
         self.store.write(|c| {
-            crate::scope::require_session(c, ctx, session_id)?;
+            crate::scope::require_session(c, ctx, &session_id.to_string())?;
             let marks = attendance_in(c, ctx, session_id, &form.marks)?;
             let family = if form.family.is_empty() {
                 Vec::new()

@@ -10,6 +10,7 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::calendar::SessionKind;
 use iop_domain::consent::{InfoKind, Recipient};
+use iop_domain::ids::SessionId;
 use iop_domain::time::stored;
 use iop_store::consent::{self as store, FamilyAttendanceRow};
 use iop_store::DbConn;
@@ -42,7 +43,11 @@ pub(crate) fn family_lines(
     if roster.session.kind != SessionKind::Family {
         return Ok(Vec::new());
     }
-    let ids: Vec<String> = roster.lines.iter().map(|l| l.patient_id.clone()).collect();
+    let ids: Vec<String> = roster
+        .lines
+        .iter()
+        .map(|l| l.patient_id.to_string())
+        .collect();
     let marks = store::family_attendance_of(c, &roster.session.id)?;
     let mut out = Vec::new();
     // Each patient's consents are read once, however many relatives they bring.
@@ -65,7 +70,7 @@ pub(crate) fn family_lines(
         let patient_name = roster
             .lines
             .iter()
-            .find(|l| l.patient_id == p.patient_id)
+            .find(|l| l.patient_id.to_string() == p.patient_id)
             .map(|l| l.name.clone())
             .unwrap_or_default();
         let (allowed, consent_id, consent_version, reason) = match verdict {
@@ -105,12 +110,12 @@ impl App {
     pub fn record_family_attendance(
         &self,
         ctx: &Ctx,
-        session_id: &str,
+        session_id: SessionId,
         marks: Vec<(String, bool)>,
     ) -> Result<()> {
         ctx.require(Action::RecordAttendance)?;
         self.store.write(|c| {
-            crate::scope::require_session(c, ctx, session_id)?;
+            crate::scope::require_session(c, ctx, &session_id.to_string())?;
             for done in family_attendance_in(c, ctx, session_id, &marks)? {
                 let subject = format!("related_person:{}", done.related_person_id);
                 let mut event = Event::ok("clinical.family_attendance")
@@ -136,7 +141,7 @@ pub(crate) struct FamilyMarkDone {
 pub(crate) fn family_attendance_in(
     c: &mut DbConn,
     ctx: &Ctx,
-    session_id: &str,
+    session_id: SessionId,
     marks: &[(String, bool)],
 ) -> Result<Vec<FamilyMarkDone>> {
     let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
@@ -179,7 +184,7 @@ pub(crate) fn family_attendance_in(
             c,
             &FamilyAttendanceRow {
                 id: uuid::Uuid::now_v7().to_string(),
-                session_id: session_id.into(),
+                session_id: session_id.to_string(),
                 related_person_id: relative.clone(),
                 patient_id: line.patient_id.clone(),
                 present,

@@ -47,11 +47,11 @@ fn section(c: &mut DbConn, patient_id: &str, kind: InfoKind) -> Result<Section> 
     Ok(match kind {
         InfoKind::Enrollment => {
             let eps = episodes::episodes_with_patient_id(c, patient_id)?;
-            let att = clinical::attendance_of_patient(c, patient_id)?;
-            let attended = att
-                .iter()
-                .filter(|(a, _)| !a.mark.starts_with("absent"))
-                .count();
+            let att = clinical::attendance_of_patient(
+                c,
+                crate::error::stored_id(patient_id, "patients.id")?,
+            )?;
+            let attended = att.iter().filter(|(a, _)| !a.mark.is_absent()).count();
             let mut lines: Vec<String> = eps
                 .iter()
                 .map(|e| match &e.ended_on {

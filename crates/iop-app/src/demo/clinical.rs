@@ -6,7 +6,7 @@
 
 use crate::accounts::auth::actor_of;
 use crate::audit::{record, Event};
-use crate::clinical::attendance::Mark;
+use crate::clinical::attendance::MarkInput;
 use crate::clinical::individual::NewAppointment;
 use crate::clinical::measures::{NewMeasure, NewScreen, SubstanceResult};
 use crate::clinical::notes::NoteInput;
@@ -15,6 +15,7 @@ use crate::clinical::treatment::{Goal, Objective, Problem, TreatmentPlanContent}
 use crate::ctx::{Ctx, RequestMeta};
 use crate::error::{AppError, Result};
 use crate::App;
+use iop_domain::hours::Mark;
 use iop_domain::time::stored;
 use iop_store::clinical::individual::{self as ind, AppointmentRow, IndividualNoteRow};
 use iop_store::{accounts::users, admissions::episodes, calendar as cal};
@@ -147,7 +148,8 @@ impl App {
                     .any(|a| a.staff_id == casey_staff))
             })?;
             let ctx = if theirs { casey } else { &director };
-            let roster = self.roster(ctx, &s.id)?;
+            let sid = crate::error::stored_id(&s.id, "sessions.id")?;
+            let roster = self.roster(ctx, sid)?;
             if roster.lines.is_empty() {
                 continue;
             }
@@ -156,26 +158,26 @@ impl App {
             for (li, l) in roster.lines.iter().enumerate() {
                 let n = si * 7 + li * 3;
                 let (mark, minutes) = match n % 17 {
-                    0 => ("absent_excused", None),
-                    5 => ("absent_unexcused", None),
-                    9 => ("late", Some(roster.session_minutes - 20)),
-                    13 => ("left_early", Some(roster.session_minutes - 45)),
-                    _ => ("present", None),
+                    0 => (Mark::AbsentExcused, None),
+                    5 => (Mark::AbsentUnexcused, None),
+                    9 => (Mark::Late, Some(roster.session_minutes - 20)),
+                    13 => (Mark::LeftEarly, Some(roster.session_minutes - 45)),
+                    _ => (Mark::Present, None),
                 };
-                marks.push(Mark {
-                    patient_id: l.patient_id.clone(),
-                    mark: mark.into(),
+                marks.push(MarkInput {
+                    patient_id: l.patient_id,
+                    mark,
                     minutes,
                 });
-                if !mark.starts_with("absent") {
+                if !mark.is_absent() {
                     entries.push((
-                        l.patient_id.clone(),
+                        l.patient_id,
                         PARTICIPATION[(si + li) % 10].into(),
                         PROGRESS[(si + 3 * li) % 10].into(),
                     ));
                 }
             }
-            self.record_attendance(ctx, &s.id, marks)?;
+            self.record_attendance(ctx, sid, marks)?;
             let topic = roster
                 .session
                 .topic
@@ -183,7 +185,7 @@ impl App {
                 .unwrap_or_else(|| "Relapse prevention".into());
             self.save_group_note(
                 ctx,
-                &s.id,
+                sid,
                 NoteInput {
                     topic,
                     interventions: "Psychoeducation on the topic, guided discussion, skills practice in pairs, and a check-out with one commitment each.".into(),
@@ -191,7 +193,7 @@ impl App {
                     entries,
                 },
             )?;
-            self.sign_group_note(ctx, &s.id, true)?;
+            self.sign_group_note(ctx, sid, true)?;
         }
         Ok(())
     }

@@ -111,7 +111,8 @@ impl App {
             .iter()
             .filter(|s| s.kind == "family" && s.status == "held")
         {
-            let roster = self.roster(ctx, &s.id)?;
+            let sid = crate::error::stored_id(&s.id, "sessions.id")?;
+            let roster = self.roster(ctx, sid)?;
             let marks: Vec<(String, bool)> = roster
                 .relatives
                 .iter()
@@ -119,7 +120,7 @@ impl App {
                 .map(|f| (f.related_person_id.clone(), true))
                 .collect();
             if !marks.is_empty() {
-                self.record_family_attendance(ctx, &s.id, marks)?;
+                self.record_family_attendance(ctx, sid, marks)?;
             }
         }
         Ok(())

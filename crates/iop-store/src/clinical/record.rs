@@ -5,16 +5,21 @@ use crate::schema::{
     attendance, group_notes, note_addenda, note_entries, session_makeups, sessions,
 };
 use diesel::prelude::*;
+use iop_domain::hours::Mark;
+use iop_domain::ids::{
+    ActorRef, AddendumId, AttendanceId, MakeupId, NoteEntryId, NoteId, PatientId, SessionId, UserId,
+};
+use iop_domain::notes::NoteStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = attendance)]
 pub struct AttendanceRow {
-    pub id: String,
-    pub session_id: String,
-    pub patient_id: String,
-    pub mark: String,
+    pub id: AttendanceId,
+    pub session_id: SessionId,
+    pub patient_id: PatientId,
+    pub mark: Mark,
     pub minutes: i32,
-    pub recorded_by: String,
+    pub recorded_by: ActorRef,
     pub recorded_at: String,
 }
 
@@ -23,28 +28,28 @@ pub struct AttendanceRow {
 )]
 #[diesel(table_name = group_notes, treat_none_as_null = true)]
 pub struct GroupNoteRow {
-    pub id: String,
-    pub session_id: String,
+    pub id: NoteId,
+    pub session_id: SessionId,
     pub topic: String,
     pub interventions: String,
     pub group_process: String,
-    pub status: String,
-    pub author_id: String,
-    pub signed_by: Option<String>,
+    pub status: NoteStatus,
+    pub author_id: ActorRef,
+    pub signed_by: Option<ActorRef>,
     pub signed_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     pub cosign_required: bool,
-    pub cosigned_by: Option<String>,
+    pub cosigned_by: Option<UserId>,
     pub cosigned_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = note_entries)]
 pub struct NoteEntryRow {
-    pub id: String,
-    pub note_id: String,
-    pub patient_id: String,
+    pub id: NoteEntryId,
+    pub note_id: NoteId,
+    pub patient_id: PatientId,
     pub participation: String,
     pub progress: String,
 }
@@ -52,15 +57,18 @@ pub struct NoteEntryRow {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = note_addenda)]
 pub struct AddendumRow {
-    pub id: String,
-    pub note_id: String,
-    pub author_id: String,
+    pub id: AddendumId,
+    pub note_id: NoteId,
+    pub author_id: UserId,
     pub author_name: String,
     pub text: String,
     pub created_at: String,
 }
 
-pub fn attendance_of_session(conn: &mut DbConn, session_id: &str) -> Result<Vec<AttendanceRow>> {
+pub fn attendance_of_session(
+    conn: &mut DbConn,
+    session_id: SessionId,
+) -> Result<Vec<AttendanceRow>> {
     Ok(attendance::table
         .filter(attendance::session_id.eq(session_id))
         .select(AttendanceRow::as_select())
@@ -92,7 +100,7 @@ pub fn upsert_attendance(conn: &mut DbConn, row: &AttendanceRow) -> Result<()> {
 /// A patient's attendance with each session's local date, oldest first.
 pub fn attendance_of_patient(
     conn: &mut DbConn,
-    patient_id: &str,
+    patient_id: PatientId,
 ) -> Result<Vec<(AttendanceRow, String)>> {
     Ok(attendance::table
         .inner_join(sessions::table)
@@ -102,7 +110,7 @@ pub fn attendance_of_patient(
         .load(conn)?)
 }
 
-pub fn note_of_session(conn: &mut DbConn, session_id: &str) -> Result<Option<GroupNoteRow>> {
+pub fn note_of_session(conn: &mut DbConn, session_id: SessionId) -> Result<Option<GroupNoteRow>> {
     Ok(group_notes::table
         .filter(group_notes::session_id.eq(session_id))
         .select(GroupNoteRow::as_select())
@@ -110,7 +118,7 @@ pub fn note_of_session(conn: &mut DbConn, session_id: &str) -> Result<Option<Gro
         .optional()?)
 }
 
-pub fn note_by_id(conn: &mut DbConn, id: &str) -> Result<Option<GroupNoteRow>> {
+pub fn note_by_id(conn: &mut DbConn, id: NoteId) -> Result<Option<GroupNoteRow>> {
     Ok(group_notes::table
         .find(id)
         .select(GroupNoteRow::as_select())
@@ -130,14 +138,14 @@ pub fn update_draft(conn: &mut DbConn, row: &GroupNoteRow) -> Result<bool> {
     Ok(diesel::update(
         group_notes::table
             .find(&row.id)
-            .filter(group_notes::status.eq("draft")),
+            .filter(group_notes::status.eq(NoteStatus::Draft)),
     )
     .set(row)
     .execute(conn)?
         == 1)
 }
 
-pub fn entries(conn: &mut DbConn, note_id: &str) -> Result<Vec<NoteEntryRow>> {
+pub fn entries(conn: &mut DbConn, note_id: NoteId) -> Result<Vec<NoteEntryRow>> {
     Ok(note_entries::table
         .filter(note_entries::note_id.eq(note_id))
         .select(NoteEntryRow::as_select())
@@ -145,7 +153,7 @@ pub fn entries(conn: &mut DbConn, note_id: &str) -> Result<Vec<NoteEntryRow>> {
 }
 
 /// Replaces a draft's entries.
-pub fn replace_entries(conn: &mut DbConn, note_id: &str, rows: &[NoteEntryRow]) -> Result<()> {
+pub fn replace_entries(conn: &mut DbConn, note_id: NoteId, rows: &[NoteEntryRow]) -> Result<()> {
     diesel::delete(note_entries::table.filter(note_entries::note_id.eq(note_id))).execute(conn)?;
     for r in rows {
         diesel::insert_into(note_entries::table)
@@ -157,18 +165,18 @@ pub fn replace_entries(conn: &mut DbConn, note_id: &str, rows: &[NoteEntryRow]) 
 
 pub fn sign(
     conn: &mut DbConn,
-    note_id: &str,
-    by: &str,
+    note_id: NoteId,
+    by: ActorRef,
     at: &str,
     cosign_required: bool,
 ) -> Result<bool> {
     Ok(diesel::update(
         group_notes::table
             .find(note_id)
-            .filter(group_notes::status.eq("draft")),
+            .filter(group_notes::status.eq(NoteStatus::Draft)),
     )
     .set((
-        group_notes::status.eq("signed"),
+        group_notes::status.eq(NoteStatus::Signed),
         group_notes::signed_by.eq(by),
         group_notes::signed_at.eq(at),
         group_notes::updated_at.eq(at),
@@ -185,7 +193,7 @@ pub fn insert_addendum(conn: &mut DbConn, row: &AddendumRow) -> Result<()> {
     Ok(())
 }
 
-pub fn addenda(conn: &mut DbConn, note_id: &str) -> Result<Vec<AddendumRow>> {
+pub fn addenda(conn: &mut DbConn, note_id: NoteId) -> Result<Vec<AddendumRow>> {
     Ok(note_addenda::table
         .filter(note_addenda::note_id.eq(note_id))
         .order(note_addenda::created_at.asc())
@@ -196,13 +204,13 @@ pub fn addenda(conn: &mut DbConn, note_id: &str) -> Result<Vec<AddendumRow>> {
 /// Signed notes with this patient's entry, with the session's local date, newest first.
 pub fn signed_notes_of_patient(
     conn: &mut DbConn,
-    patient_id: &str,
+    patient_id: PatientId,
 ) -> Result<Vec<(GroupNoteRow, NoteEntryRow, String)>> {
     Ok(group_notes::table
         .inner_join(note_entries::table)
         .inner_join(sessions::table)
         .filter(note_entries::patient_id.eq(patient_id))
-        .filter(group_notes::status.eq("signed"))
+        .filter(group_notes::status.eq(NoteStatus::Signed))
         .order(sessions::local_date.desc())
         .select((
             GroupNoteRow::as_select(),
@@ -215,13 +223,13 @@ pub fn signed_notes_of_patient(
 /// The first session a patient attended (present, late or left early) on or after a date.
 pub fn first_attended_on_or_after(
     conn: &mut DbConn,
-    patient_id: &str,
+    patient_id: PatientId,
     from: &str,
 ) -> Result<Option<String>> {
     Ok(attendance::table
         .inner_join(sessions::table)
         .filter(attendance::patient_id.eq(patient_id))
-        .filter(attendance::mark.ne_all(vec!["absent_excused", "absent_unexcused"]))
+        .filter(attendance::mark.ne_all([Mark::AbsentExcused, Mark::AbsentUnexcused]))
         .filter(sessions::local_date.ge(from))
         .select(sessions::local_date)
         .order(sessions::local_date.asc())
@@ -230,11 +238,11 @@ pub fn first_attended_on_or_after(
 }
 
 /// Adds a clinical director's co-signature to a signed note that awaits one.
-pub fn cosign(conn: &mut DbConn, note_id: &str, by: &str, at: &str) -> Result<bool> {
+pub fn cosign(conn: &mut DbConn, note_id: NoteId, by: UserId, at: &str) -> Result<bool> {
     Ok(diesel::update(
         group_notes::table
             .find(note_id)
-            .filter(group_notes::status.eq("signed"))
+            .filter(group_notes::status.eq(NoteStatus::Signed))
             .filter(group_notes::cosign_required.eq(true))
             .filter(group_notes::cosigned_at.is_null()),
     )
@@ -260,15 +268,15 @@ pub fn notes_awaiting_cosign(conn: &mut DbConn) -> Result<Vec<(GroupNoteRow, Str
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = session_makeups)]
 pub struct MakeupRow {
-    pub id: String,
-    pub session_id: String,
-    pub patient_id: String,
+    pub id: MakeupId,
+    pub session_id: SessionId,
+    pub patient_id: PatientId,
     pub reason: String,
-    pub added_by: String,
+    pub added_by: ActorRef,
     pub added_at: String,
 }
 
-pub fn makeups_of_session(conn: &mut DbConn, session_id: &str) -> Result<Vec<MakeupRow>> {
+pub fn makeups_of_session(conn: &mut DbConn, session_id: SessionId) -> Result<Vec<MakeupRow>> {
     Ok(session_makeups::table
         .filter(session_makeups::session_id.eq(session_id))
         .select(MakeupRow::as_select())
@@ -313,10 +321,10 @@ pub fn attendance_between(
 }
 
 /// The sessions among `ids` whose group note is signed.
-pub fn signed_sessions(conn: &mut DbConn, ids: &[String]) -> Result<Vec<String>> {
+pub fn signed_sessions(conn: &mut DbConn, ids: &[SessionId]) -> Result<Vec<SessionId>> {
     Ok(group_notes::table
         .filter(group_notes::session_id.eq_any(ids))
-        .filter(group_notes::status.eq("signed"))
+        .filter(group_notes::status.eq(NoteStatus::Signed))
         .select(group_notes::session_id)
         .load(conn)?)
 }

@@ -4,7 +4,7 @@
 use super::{ApiResult, Problem};
 use crate::access::Caller;
 use crate::api::accounts::users::Created;
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, PathId};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -268,7 +268,7 @@ pub struct FamilyMark {
 pub async fn family_attendance(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::SessionId>,
     ApiJson(r): ApiJson<Vec<FamilyMark>>,
 ) -> ApiResult<StatusCode> {
     let marks = r
@@ -277,7 +277,7 @@ pub async fn family_attendance(
         .collect();
     state
         .run(caller.ctx, move |app, ctx| {
-            app.record_family_attendance(ctx, &id, marks)
+            app.record_family_attendance(ctx, id, marks)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)

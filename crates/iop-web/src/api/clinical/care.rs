@@ -4,7 +4,7 @@
 use crate::access::Caller;
 use crate::api::accounts::users::Created;
 use crate::api::{query, ApiResult, Problem, QueryResult};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, PathId};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -298,12 +298,13 @@ pub struct MakeupRequest {
 pub async fn add_makeup(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::SessionId>,
     ApiJson(r): ApiJson<MakeupRequest>,
 ) -> ApiResult<StatusCode> {
+    let patient = crate::extract::body_id(&r.patient_id, "patient_id")?;
     state
         .run(caller.ctx, move |app, ctx| {
-            app.add_makeup(ctx, &id, &r.patient_id, &r.reason)
+            app.add_makeup(ctx, id, patient, &r.reason)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)

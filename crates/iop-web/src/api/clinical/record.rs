@@ -2,13 +2,14 @@
 
 use crate::access::Caller;
 use crate::api::{ApiResult, Problem};
-use crate::extract::ApiJson;
+use crate::extract::{body_code, body_id, ApiJson, PathId};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use iop_app::clinical::attendance::Mark;
+use iop_app::clinical::attendance::MarkInput;
 use iop_app::clinical::notes::NoteInput;
+use iop_domain::ids::{NoteId, PatientId, SessionId};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -18,10 +19,10 @@ use utoipa::ToSchema;
 pub async fn roster(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<SessionId>,
 ) -> ApiResult<Json<iop_app::clinical::roster::Roster>> {
     let r = state
-        .run(caller.ctx, move |app, ctx| app.roster(ctx, &id))
+        .run(caller.ctx, move |app, ctx| app.roster(ctx, id))
         .await?;
     Ok(Json(r))
 }
@@ -42,20 +43,20 @@ pub struct MarkRequest {
 pub async fn attendance(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<SessionId>,
     ApiJson(r): ApiJson<Vec<MarkRequest>>,
 ) -> ApiResult<StatusCode> {
-    let marks = r
-        .into_iter()
-        .map(|m| Mark {
-            patient_id: m.patient_id,
-            mark: m.mark,
+    let mut marks = Vec::new();
+    for m in r {
+        marks.push(MarkInput {
+            patient_id: body_id(&m.patient_id, "patient_id")?,
+            mark: body_code(&m.mark, "attendance mark")?,
             minutes: m.minutes,
-        })
-        .collect();
+        });
+    }
     state
         .run(caller.ctx, move |app, ctx| {
-            app.record_attendance(ctx, &id, marks)
+            app.record_attendance(ctx, id, marks)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -84,7 +85,7 @@ pub struct NoteRequest {
 pub async fn save_note(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<SessionId>,
     ApiJson(r): ApiJson<NoteRequest>,
 ) -> ApiResult<Json<crate::api::accounts::users::Created>> {
     let n = NoteInput {
@@ -94,11 +95,17 @@ pub async fn save_note(
         entries: r
             .entries
             .into_iter()
-            .map(|e| (e.patient_id, e.participation, e.progress))
-            .collect(),
+            .map(|e| {
+                Ok((
+                    body_id(&e.patient_id, "patient_id")?,
+                    e.participation,
+                    e.progress,
+                ))
+            })
+            .collect::<Result<_, crate::error::WebError>>()?,
     };
     let note = state
-        .run(caller.ctx, move |app, ctx| app.save_group_note(ctx, &id, n))
+        .run(caller.ctx, move |app, ctx| app.save_group_note(ctx, id, n))
         .await?;
     Ok(Json(crate::api::accounts::users::Created::new(note)))
 }
@@ -117,12 +124,12 @@ pub struct SignRequest {
 pub async fn sign(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<SessionId>,
     ApiJson(r): ApiJson<SignRequest>,
 ) -> ApiResult<StatusCode> {
     state
         .run(caller.ctx, move |app, ctx| {
-            app.sign_group_note(ctx, &id, r.accept_similar)
+            app.sign_group_note(ctx, id, r.accept_similar)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -140,12 +147,12 @@ pub struct AddendumRequest {
 pub async fn addendum(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<NoteId>,
     ApiJson(r): ApiJson<AddendumRequest>,
 ) -> ApiResult<StatusCode> {
     state
         .run(caller.ctx, move |app, ctx| {
-            app.add_addendum(ctx, &id, &r.text)
+            app.add_addendum(ctx, id, &r.text)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -157,10 +164,10 @@ pub async fn addendum(
 pub async fn chart(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<PatientId>,
 ) -> ApiResult<Json<iop_app::clinical::chart::Chart>> {
     let c = state
-        .run(caller.ctx, move |app, ctx| app.chart(ctx, &id))
+        .run(caller.ctx, move |app, ctx| app.chart(ctx, id))
         .await?;
     Ok(Json(c))
 }

@@ -232,10 +232,12 @@ pub async fn add_makeup(
     Path(id): Path<String>,
     PageForm(f): PageForm<MakeupForm>,
 ) -> Result<Response, PageError> {
-    let sid = id.clone();
+    let (Ok(sid), Ok(patient)) = (id.parse(), f.patient_id.parse()) else {
+        return Err(PageError(crate::error::WebError::NotFound));
+    };
     match state
         .run(caller.ctx.clone(), move |app, ctx| {
-            app.add_makeup(ctx, &sid, &f.patient_id, &f.reason)
+            app.add_makeup(ctx, sid, patient, &f.reason)
         })
         .await
     {

@@ -10,25 +10,29 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use iop_app::clinical::attendance::{Mark, MARKS};
+use iop_app::clinical::attendance::MarkInput;
 use iop_app::clinical::chart::Chart;
 use iop_app::clinical::notes::NoteInput;
 use iop_app::clinical::roster::Roster;
 use iop_app::clinical::session_form::SessionForm;
 use iop_app::AppError;
+use iop_domain::hours::Mark;
+use iop_domain::ids::{NoteId, PatientId, SessionId};
+use iop_domain::notes::NoteStatus;
 use serde::Deserialize;
+use strum::IntoEnumIterator;
 
 #[derive(Template)]
 #[template(path = "session.html")]
 struct SessionPage {
     shell: Shell,
     r: Roster,
-    marks: &'static [(&'static str, &'static str)],
+    marks: Vec<Mark>,
     signed: bool,
     /// The draft's topic, or the session's curriculum topic for a new note.
     note_topic: String,
     /// Patients who could join as a make-up (id, name); empty once signed.
-    candidates: Vec<(String, String)>,
+    candidates: Vec<(PatientId, String)>,
     error: Option<String>,
     notice: Option<String>,
 }
@@ -46,21 +50,28 @@ pub(crate) async fn session_page(
     notice: Option<String>,
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/tonight");
+    let id: SessionId = parse_path(&id)?;
     let writer =
         iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::RecordAttendance);
     let (r, candidates) = state
         .run(caller.ctx.clone(), move |app, ctx| {
-            let r = app.roster(ctx, &id)?;
-            let open = r.note.as_ref().is_none_or(|n| n.status != "signed");
+            let r = app.roster(ctx, id)?;
+            let open = r
+                .note
+                .as_ref()
+                .is_none_or(|n| n.status != NoteStatus::Signed);
             let candidates = if writer && open {
-                app.makeup_candidates(ctx, &id)?
+                app.makeup_candidates(ctx, id)?
             } else {
                 Vec::new()
             };
             Ok((r, candidates))
         })
         .await?;
-    let signed = r.note.as_ref().is_some_and(|n| n.status == "signed");
+    let signed = r
+        .note
+        .as_ref()
+        .is_some_and(|n| n.status == NoteStatus::Signed);
     let code = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -75,7 +86,7 @@ pub(crate) async fn session_page(
     let mut res = render(&SessionPage {
         shell,
         r,
-        marks: MARKS,
+        marks: Mark::iter().collect(),
         signed,
         note_topic,
         candidates,
@@ -133,13 +144,17 @@ pub async fn save(
                     PageError::from(AppError::Invalid("minutes must be a whole number".into()))
                 })?),
             };
-            marks.push(Mark {
-                patient_id: pid.to_string(),
-                mark: v.clone(),
+            let patient_id = form_id(pid)?;
+            let mark: Mark = v.parse().map_err(|_| {
+                PageError::from(AppError::Invalid(format!("unknown attendance mark {v:?}")))
+            })?;
+            marks.push(MarkInput {
+                patient_id,
+                mark,
                 minutes,
             });
             entries.push((
-                pid.to_string(),
+                patient_id,
                 get(&format!("participation_{pid}")),
                 get(&format!("progress_{pid}")),
             ));
@@ -164,10 +179,10 @@ pub async fn save(
         sign: get("action") == "sign",
         accept_similar: !get("accept_similar").is_empty(),
     };
-    let sid = id.clone();
+    let sid: SessionId = parse_path(&id)?;
     let result = state
         .run(caller.ctx.clone(), move |app, ctx| {
-            app.save_session(ctx, &sid, form)
+            app.save_session(ctx, sid, form)
         })
         .await;
     match result {
@@ -199,9 +214,10 @@ pub async fn addendum(
     PageForm(f): PageForm<AddendumForm>,
 ) -> Result<Response, PageError> {
     let sid = f.session_id.clone();
+    let note: NoteId = parse_path(&note)?;
     match state
         .run(caller.ctx.clone(), move |app, ctx| {
-            app.add_addendum(ctx, &note, &f.text)
+            app.add_addendum(ctx, note, &f.text)
         })
         .await
     {
@@ -247,8 +263,9 @@ pub(crate) async fn chart_page(
     let ctx = caller.ctx.clone();
     let writer =
         iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::RecordAttendance);
+    let patient: PatientId = parse_path(&id)?;
     let (c, my_staff, proposals, staff) = blocking(move || {
-        let c = app.chart(&ctx, &id)?;
+        let c = app.chart(&ctx, patient)?;
         if !writer {
             return Ok((c, None, Vec::new(), Vec::new()));
         }
@@ -424,7 +441,10 @@ pub async fn plan_print(
 ) -> Result<Response, PageError> {
     let (chart, plans) = state
         .run(caller.ctx.clone(), move |app, ctx| {
-            Ok((app.chart(ctx, &id)?, app.relapse_plans(ctx, &id)?))
+            Ok((
+                app.chart(ctx, parse_path_app(&id)?)?,
+                app.relapse_plans(ctx, &id)?,
+            ))
         })
         .await?;
     render(&PlanPage {
@@ -445,4 +465,25 @@ pub fn subscales(json: &Option<String>) -> String {
             )
         })
         .unwrap_or_default()
+}
+
+/// The id in a page's path; text that is no id is a page not found.
+fn parse_path<T: std::str::FromStr>(raw: &str) -> Result<T, PageError> {
+    raw.parse()
+        .map_err(|_| PageError(crate::error::WebError::NotFound))
+}
+
+/// The same inside a use-case closure, where errors are the app's.
+fn parse_path_app<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
+    raw.parse()
+        .map_err(|_| AppError::NotFound(format!("patient {raw}")))
+}
+
+/// A patient id named in a form field (`mark_{id}`).
+fn form_id(raw: &str) -> Result<PatientId, PageError> {
+    raw.parse().map_err(|_| {
+        PageError::from(AppError::Invalid(format!(
+            "patient {raw} is not on this session's roster"
+        )))
+    })
 }
