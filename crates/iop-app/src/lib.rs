@@ -15,10 +15,13 @@ pub mod error;
 pub mod org;
 pub mod policy;
 mod scope;
+#[cfg(feature = "testing")]
+pub mod testing;
+mod view;
 
 pub use ctx::{Actor, Ctx, Principal, RequestMeta};
 pub use error::AppError;
-pub use iop_store;
+
 pub use iop_store::{Backend, Store};
 pub use policy::Action;
 

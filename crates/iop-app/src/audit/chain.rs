@@ -6,7 +6,7 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::audit::{chain_hash, GENESIS};
-use iop_store::audit::{self as store_audit, AuditFilter, AuditRow};
+use iop_store::audit::{self as store_audit, AuditFilter};
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum VerifyOutcome {
@@ -99,14 +99,15 @@ impl App {
         ctx: &Ctx,
         filter: &AuditFilter,
         limit: i64,
-    ) -> Result<Vec<AuditRow>> {
+    ) -> Result<Vec<crate::audit::search::AuditEntry>> {
         ctx.require(Action::ViewAuditLog)?;
         let limit = limit.clamp(1, 500);
-        self.store.write(|c| {
+        let rows = self.store.write(|c| {
             let rows = store_audit::search(c, filter, limit)?;
             let detail = serde_json::json!({ "rows": rows.len() });
             record(c, ctx, Event::ok("audit.view").detail(detail))?;
-            Ok(rows)
-        })
+            Ok::<_, AppError>(rows)
+        })?;
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 }

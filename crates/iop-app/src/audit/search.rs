@@ -38,7 +38,7 @@ fn day_start(s: &str, field: &str) -> Result<jiff::Timestamp> {
 }
 
 impl App {
-    pub fn audit_search(&self, ctx: &Ctx, q: &AuditQuery, limit: i64) -> Result<Vec<AuditRow>> {
+    pub fn audit_search(&self, ctx: &Ctx, q: &AuditQuery, limit: i64) -> Result<Vec<AuditEntry>> {
         ctx.require(Action::ViewAuditLog)?;
         let mut filter = AuditFilter {
             before_seq: q.before,
@@ -70,3 +70,20 @@ impl App {
         self.audit_events(ctx, &filter, limit)
     }
 }
+
+crate::view::view!(
+/// One entry of the audit trail as listed.
+AuditEntry from AuditRow {
+    seq: i64,
+    at: String,
+    actor_id: Option<String>,
+    actor_role: Option<String>,
+    action: String,
+    outcome: String,
+    patient_id: Option<String>,
+    subject: Option<String>,
+    request_id: Option<String>,
+    detail: String,
+    prev_hash: String,
+    hash: String,
+});

@@ -394,16 +394,42 @@ impl App {
         from: Date,
         to: Date,
         patient: Option<&str>,
-    ) -> Result<Vec<ChargeRow>> {
+    ) -> Result<Vec<Charge>> {
         ctx.require(Action::ViewBilling)?;
         crate::calendar::sessions::check_range(from, to)?;
-        self.store.write(|c| {
+        let rows: Vec<ChargeRow> = self.store.write::<_, AppError>(|c| {
             let rows = store::charges_between(c, &from.to_string(), &to.to_string(), patient)?;
             let mut event =
                 Event::ok("billing.charges.view").detail(serde_json::json!({ "rows": rows.len() }));
             event.patient_id = patient;
             record(c, ctx, event)?;
             Ok(rows)
-        })
+        })?;
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 }
+
+crate::view::view!(
+/// A charge for a documented service, or why it is pending.
+Charge from ChargeRow {
+    id: String,
+    patient_id: String,
+    source_kind: String,
+    source_id: String,
+    service_date: String,
+    code: Option<String>,
+    modifiers: String,
+    units: i32,
+    amount_cents: i64,
+    payer: String,
+    coverage_id: Option<String>,
+    contract_id: Option<String>,
+    authorization_id: Option<String>,
+    place_of_service: String,
+    status: String,
+    pending_reason: Option<String>,
+    claim_id: Option<String>,
+    created_at: String,
+    updated_at: String,
+    void_reason: Option<String>,
+});

@@ -341,10 +341,10 @@ impl App {
         })
     }
 
-    pub fn claims(&self, ctx: &Ctx, status: Option<&str>) -> Result<Vec<ClaimRow>> {
+    pub fn claims(&self, ctx: &Ctx, status: Option<&str>) -> Result<Vec<ClaimView>> {
         ctx.require(Action::ViewBilling)?;
         let statuses: Vec<&str> = status.into_iter().collect();
-        self.store.write(|c| {
+        let rows: Vec<ClaimRow> = self.store.write::<_, AppError>(|c| {
             let rows = store::claims_with(c, &statuses, None)?;
             record(
                 c,
@@ -352,7 +352,8 @@ impl App {
                 Event::ok("billing.claims.view").detail(serde_json::json!({ "rows": rows.len() })),
             )?;
             Ok(rows)
-        })
+        })?;
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 
     /// Writes every ready claim of one site into one 837P batch; each claim is logged as
@@ -486,3 +487,25 @@ pub struct ClaimBatch {
     pub total_cents: i64,
     pub created_at: String,
 }
+
+crate::view::view!(
+/// A claim: its patient, payer, period, amounts and where it stands.
+ClaimView from ClaimRow {
+    id: String,
+    claim_number: String,
+    patient_id: String,
+    coverage_id: String,
+    payer_id: String,
+    period_from: String,
+    period_to: String,
+    total_cents: i64,
+    status: String,
+    problems: Option<String>,
+    batch_id: Option<String>,
+    payer_claim_number: Option<String>,
+    paid_cents: i64,
+    patient_resp_cents: i64,
+    created_at: String,
+    updated_at: String,
+    submitted_on: Option<String>,
+});

@@ -52,7 +52,7 @@ pub struct NewAuthorization {
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct AuthorizationView {
     #[serde(flatten)]
-    pub row: AuthorizationRow,
+    pub row: Authorization,
     pub units_used: i64,
     pub units_left: i64,
     /// Three units or fewer left, or five days or fewer to the end.
@@ -98,7 +98,7 @@ fn authorization_views(
                 units_left: left,
                 needs_attention: !why.is_empty(),
                 reason: (!why.is_empty()).then(|| why.join(", ")),
-                row,
+                row: row.into(),
             }
         })
         .collect())
@@ -202,15 +202,16 @@ impl App {
         })
     }
 
-    pub fn coverages(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<CoverageRow>> {
+    pub fn coverages(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<Coverage>> {
         ctx.require(Action::ManageCoverage)?;
-        self.store.write(|c| {
+        let rows: Vec<CoverageRow> = self.store.write::<_, AppError>(|c| {
             let rows = store::coverages_of(c, &[patient_id.to_string()])?;
             let mut event = Event::ok("billing.coverage.view");
             event.patient_id = Some(patient_id);
             record(c, ctx, event)?;
             Ok(rows)
-        })
+        })?;
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 
     pub fn add_authorization(&self, ctx: &Ctx, a: NewAuthorization) -> Result<String> {
@@ -270,3 +271,45 @@ impl App {
         })
     }
 }
+
+crate::view::view!(
+/// A patient's coverage with a payer: member, subscriber and dates.
+Coverage from CoverageRow {
+    id: String,
+    patient_id: String,
+    payer_id: String,
+    member_id: String,
+    group_number: Option<String>,
+    priority: String,
+    relationship: String,
+    subscriber_first: String,
+    subscriber_last: String,
+    subscriber_dob: String,
+    subscriber_sex: String,
+    subscriber_address_line: String,
+    subscriber_city: String,
+    subscriber_state: String,
+    subscriber_zip: String,
+    effective_from: String,
+    effective_to: Option<String>,
+    created_at: String,
+    voided_at: Option<String>,
+    void_reason: Option<String>,
+});
+
+crate::view::view!(
+/// A payer authorization: units for a service between two dates.
+Authorization from AuthorizationRow {
+    id: String,
+    coverage_id: String,
+    patient_id: String,
+    number: String,
+    service_code: String,
+    units: i32,
+    start_date: String,
+    end_date: String,
+    next_review_on: Option<String>,
+    created_at: String,
+    voided_at: Option<String>,
+    void_reason: Option<String>,
+});

@@ -209,9 +209,12 @@ impl App {
     }
 
     /// Remittance items that matched no claim we sent: billing's work queue.
-    pub fn unmatched_remittances(&self, ctx: &Ctx) -> Result<Vec<UnmatchedRow>> {
+    pub fn unmatched_remittances(&self, ctx: &Ctx) -> Result<Vec<UnmatchedRemittance>> {
         ctx.require(Action::ViewBilling)?;
-        self.store.read(|c| Ok(remit_store::open_unmatched(c)?))
+        let rows: Vec<UnmatchedRow> = self
+            .store
+            .read::<_, AppError>(|c| Ok(remit_store::open_unmatched(c)?))?;
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 
     /// Closes an unmatched remittance item with what billing did about it (for example
@@ -240,3 +243,16 @@ impl App {
         })
     }
 }
+
+crate::view::view!(
+/// A remittance item that matched no claim, until it is resolved.
+UnmatchedRemittance from UnmatchedRow {
+    id: String,
+    remittance_id: String,
+    claim_number: String,
+    paid_cents: i64,
+    detail: String,
+    resolved_at: Option<String>,
+    resolved_by: Option<String>,
+    resolution: Option<String>,
+});

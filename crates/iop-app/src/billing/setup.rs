@@ -168,15 +168,21 @@ impl App {
         })
     }
 
-    pub fn payers(&self, ctx: &Ctx) -> Result<Vec<PayerRow>> {
+    pub fn payers(&self, ctx: &Ctx) -> Result<Vec<Payer>> {
         ctx.require(Action::ViewBilling)?;
-        self.store.read(|c| Ok(store::all_payers(c)?))
+        let rows: Vec<PayerRow> = self
+            .store
+            .read::<_, AppError>(|c| Ok(store::all_payers(c)?))?;
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 
     /// The payers to choose from when recording coverage (admissions does it at intake).
-    pub fn payer_choices(&self, ctx: &Ctx) -> Result<Vec<PayerRow>> {
+    pub fn payer_choices(&self, ctx: &Ctx) -> Result<Vec<Payer>> {
         ctx.require(Action::ManageCoverage)?;
-        self.store.read(|c| Ok(store::all_payers(c)?))
+        let rows: Vec<PayerRow> = self
+            .store
+            .read::<_, AppError>(|c| Ok(store::all_payers(c)?))?;
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 
     pub fn add_contract(&self, ctx: &Ctx, k: NewContract) -> Result<String> {
@@ -258,9 +264,12 @@ impl App {
         })
     }
 
-    pub fn contracts(&self, ctx: &Ctx) -> Result<Vec<ContractRow>> {
+    pub fn contracts(&self, ctx: &Ctx) -> Result<Vec<Contract>> {
         ctx.require(Action::ViewBilling)?;
-        self.store.read(|c| Ok(store::all_contracts(c)?))
+        let rows: Vec<ContractRow> = self
+            .store
+            .read::<_, AppError>(|c| Ok(store::all_contracts(c)?))?;
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 
     /// "Name (MRN)" of each listed patient, for billing's work lists.
@@ -287,3 +296,35 @@ impl App {
         })
     }
 }
+
+crate::view::view!(
+/// A payer as billing staff see it: name, payer id and claims address.
+Payer from PayerRow {
+    id: String,
+    name: String,
+    payer_id: String,
+    address_line: String,
+    city: String,
+    state: String,
+    zip: String,
+    created_at: String,
+});
+
+crate::view::view!(
+/// A payer contract or the self-pay rate card: how services are coded and priced.
+Contract from ContractRow {
+    id: String,
+    program_id: String,
+    payer_id: Option<String>,
+    claim_form: String,
+    coding_mode: String,
+    per_diem_code: String,
+    minimum_minutes: i32,
+    fees: String,
+    place_of_service: String,
+    modifiers: String,
+    authorization_required: bool,
+    effective_from: String,
+    effective_to: Option<String>,
+    created_at: String,
+});

@@ -23,18 +23,13 @@ fn regenerate_site_day(c: &mut DbConn, ctx: &Ctx, site_id: &str, date: Date) -> 
 }
 
 impl App {
-    pub fn closures(
-        &self,
-        ctx: &Ctx,
-        site_id: &str,
-        from: Date,
-        to: Date,
-    ) -> Result<Vec<ClosureRow>> {
+    pub fn closures(&self, ctx: &Ctx, site_id: &str, from: Date, to: Date) -> Result<Vec<Closure>> {
         ctx.require(Action::ViewCalendar)?;
-        self.store.read(|c| {
+        let rows = self.store.read(|c| {
             cal::closures_of_site(c, site_id, &from.to_string(), &to.to_string())
                 .map_err(AppError::from)
-        })
+        })?;
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 
     pub fn add_closure(
@@ -128,3 +123,15 @@ impl App {
         })
     }
 }
+
+crate::view::view!(
+/// A day a site is closed, with the reason.
+Closure from ClosureRow {
+    id: String,
+    site_id: String,
+    local_date: String,
+    reason: String,
+    created_at: String,
+    voided_at: Option<String>,
+    void_reason: Option<String>,
+});

@@ -4,6 +4,7 @@
 
 use crate::audit::{record, Event};
 use crate::clinical::individual::Appointment;
+use crate::clinical::measures::{DrugScreen, Measure};
 use crate::clinical::plans::PlanVersion;
 use crate::clinical::treatment::TreatmentPlanVersion;
 use crate::ctx::Ctx;
@@ -14,8 +15,7 @@ use iop_domain::hours::{
     two_absences_in_a_row, weekly_minutes, Attended, Mark, WEEKLY_FLOOR_MINUTES,
 };
 use iop_domain::ids::{NoteId, PatientId};
-use iop_store::clinical::measures::{DrugScreenRow, MeasureRow};
-use iop_store::clinical::record::{self as store, AddendumRow};
+use iop_store::clinical::record::{self as store};
 use iop_store::{admissions::episodes, clinical::individual, clinical::measures, clinical::plans};
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
@@ -30,7 +30,7 @@ pub struct ChartNote {
     pub signed_at: Option<String>,
     pub cosign_required: bool,
     pub cosigned_at: Option<String>,
-    pub addenda: Vec<AddendumRow>,
+    pub addenda: Vec<crate::clinical::notes::Addendum>,
 }
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
@@ -65,8 +65,8 @@ pub struct Chart {
     pub attendance: Vec<(String, Mark, i32)>,
     pub notes: Vec<ChartNote>,
     pub appointments: Vec<Appointment>,
-    pub measures: Vec<MeasureRow>,
-    pub drug_screens: Vec<DrugScreenRow>,
+    pub measures: Vec<Measure>,
+    pub drug_screens: Vec<DrugScreen>,
     pub treatment_plans: Vec<TreatmentPlanVersion>,
     pub relapse_plans: Vec<PlanVersion>,
     /// Newest first.
@@ -217,7 +217,7 @@ impl App {
                     signed_at: n.signed_at,
                     cosign_required: n.cosign_required,
                     cosigned_at: n.cosigned_at,
-                    addenda,
+                    addenda: addenda.into_iter().map(Into::into).collect(),
                 });
             }
             let eps = episodes::episodes_with_patient_id(c, patient_id)?;
@@ -236,8 +236,8 @@ impl App {
                         local_start: crate::clinical::individual::local_start(&row, &pc.tz),
                         started: iop_domain::time::parse_stored(&row.starts_at)
                             .is_some_and(|t| t <= ctx.now()),
-                        row,
-                        note,
+                        row: row.into(),
+                        note: note.map(Into::into),
                     });
                 }
             }
@@ -259,8 +259,14 @@ impl App {
                     .collect(),
                 notes,
                 appointments,
-                measures: measures::measures_of(c, patient_id)?,
-                drug_screens: measures::screens_of(c, patient_id)?,
+                measures: measures::measures_of(c, patient_id)?
+                    .into_iter()
+                    .map(Into::into)
+                    .collect(),
+                drug_screens: measures::screens_of(c, patient_id)?
+                    .into_iter()
+                    .map(Into::into)
+                    .collect(),
                 treatment_plans: plans::treatment_versions(c, patient_id)?
                     .into_iter()
                     .map(TreatmentPlanVersion::from)

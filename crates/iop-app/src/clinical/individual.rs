@@ -41,12 +41,12 @@ pub struct IndividualNoteInput {
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Appointment {
     #[serde(flatten)]
-    pub row: AppointmentRow,
+    pub row: AppointmentRecord,
     /// The start at the site, like 2026-12-01 14:00.
     pub local_start: String,
     /// The start time has passed (it can be marked kept or no-show).
     pub started: bool,
-    pub note: Option<IndividualNoteRow>,
+    pub note: Option<IndividualNote>,
 }
 
 impl Appointment {
@@ -377,8 +377,8 @@ impl App {
                 out.push(Appointment {
                     local_start: local_start(&row, &tz),
                     started: parse_stored(&row.starts_at).is_some_and(|t| t <= ctx.now()),
-                    row,
-                    note,
+                    row: row.into(),
+                    note: note.map(Into::into),
                 });
             }
             let mut event = Event::ok("clinical.appointment.view");
@@ -484,3 +484,42 @@ impl App {
         })
     }
 }
+
+crate::view::view!(
+/// An individual session as booked.
+AppointmentRecord from AppointmentRow {
+    id: String,
+    patient_id: String,
+    staff_id: String,
+    starts_at: String,
+    planned_minutes: i32,
+    mode: String,
+    telehealth_link: Option<String>,
+    status: String,
+    status_reason: Option<String>,
+    created_by: String,
+    created_at: String,
+    updated_at: String,
+});
+
+crate::view::view!(
+/// The note of an individual session, with face-to-face minutes.
+IndividualNote from IndividualNoteRow {
+    id: String,
+    appointment_id: String,
+    started_at: String,
+    ended_at: String,
+    minutes: i32,
+    goal: String,
+    narrative: String,
+    plan: String,
+    status: String,
+    author_id: String,
+    signed_by: Option<String>,
+    signed_at: Option<String>,
+    cosign_required: bool,
+    cosigned_by: Option<String>,
+    cosigned_at: Option<String>,
+    created_at: String,
+    updated_at: String,
+});

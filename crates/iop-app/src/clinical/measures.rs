@@ -9,6 +9,7 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::scoring::{bam, gad7, phq9};
 use iop_domain::time::stored;
+use iop_store::clinical::measures::DrugScreenRow;
 use iop_store::clinical::measures::{self as store, AlertRow, MeasureRow};
 use iop_store::{admissions::episodes, calendar as cal};
 use jiff::civil::Date;
@@ -154,34 +155,37 @@ impl App {
         })
     }
 
-    pub fn measures(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<MeasureRow>> {
+    pub fn measures(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<Measure>> {
         ctx.require(Action::ReadClinical)?;
-        self.store.write(|c| {
+        let rows: Vec<MeasureRow> = self.store.write::<_, AppError>(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             let rows = store::measures_of(c, patient_id)?;
             let mut event = Event::ok("clinical.measures.view");
             event.patient_id = Some(patient_id);
             record(c, ctx, event)?;
             Ok(rows)
-        })
+        })?;
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 
     /// Open alerts for the signed-in clinician (addressed to them or to their role).
-    pub fn my_alerts(&self, ctx: &Ctx) -> Result<Vec<AlertRow>> {
+    pub fn my_alerts(&self, ctx: &Ctx) -> Result<Vec<SafetyAlert>> {
         ctx.require(Action::ReadClinical)?;
         let Some(a) = ctx.actor() else {
             return Ok(Vec::new());
         };
         let (uid, role) = (a.user_id.to_string(), a.role.as_str());
-        self.store
-            .read(|c| store::open_alerts_for(c, &uid, role).map_err(AppError::from))
+        let rows = self
+            .store
+            .read(|c| store::open_alerts_for(c, &uid, role).map_err(AppError::from))?;
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 
     /// Who each alert is about, as "Name (MRN)": a safety alert names its patient.
     pub fn alert_patients(
         &self,
         ctx: &Ctx,
-        alerts: &[AlertRow],
+        alerts: &[SafetyAlert],
     ) -> Result<std::collections::HashMap<String, String>> {
         ctx.require(Action::ReadClinical)?;
         self.store.read(|c| {
@@ -307,15 +311,61 @@ impl App {
         })
     }
 
-    pub fn screens(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<store::DrugScreenRow>> {
+    pub fn screens(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<DrugScreen>> {
         ctx.require(Action::ReadClinical)?;
-        self.store.write(|c| {
+        let rows: Vec<store::DrugScreenRow> = self.store.write::<_, AppError>(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             let rows = store::screens_of(c, patient_id)?;
             let mut event = Event::ok("clinical.drug_screens.view");
             event.patient_id = Some(patient_id);
             record(c, ctx, event)?;
             Ok(rows)
-        })
+        })?;
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 }
+
+crate::view::view!(
+/// An outcome measure as recorded and scored.
+Measure from MeasureRow {
+    id: String,
+    patient_id: String,
+    instrument: String,
+    instrument_version: String,
+    occasion: String,
+    taken_on: String,
+    items: String,
+    total: Option<i32>,
+    band: Option<String>,
+    subscales: Option<String>,
+    recorded_by: String,
+    recorded_at: String,
+});
+
+crate::view::view!(
+/// A safety alert raised by a measure, for one clinician.
+SafetyAlert from AlertRow {
+    id: String,
+    kind: String,
+    patient_id: String,
+    for_user_id: Option<String>,
+    for_role: Option<String>,
+    detail: String,
+    created_at: String,
+    acknowledged_at: Option<String>,
+    acknowledged_by: Option<String>,
+});
+
+crate::view::view!(
+/// A drug screen: specimen, kind and when it was collected.
+DrugScreen from DrugScreenRow {
+    id: String,
+    patient_id: String,
+    collected_on: String,
+    specimen: String,
+    method: String,
+    results: String,
+    any_positive: bool,
+    recorded_by: String,
+    recorded_at: String,
+});

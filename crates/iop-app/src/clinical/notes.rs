@@ -7,7 +7,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
-use iop_domain::ids::{AddendumId, NoteEntryId, NoteId, PatientId, SessionId};
+use iop_domain::ids::{ActorRef, AddendumId, NoteEntryId, NoteId, PatientId, SessionId, UserId};
 use iop_domain::notes::NoteStatus;
 use iop_domain::time::stored;
 use iop_store::clinical::record::{self as store, AddendumRow, GroupNoteRow, NoteEntryRow};
@@ -58,7 +58,8 @@ pub(crate) fn save_note_in(
         .filter(|l| l.mark.is_some_and(|m| !m.is_absent()))
         .collect();
     let now = stored(ctx.now());
-    let note = match roster.note {
+    // The stored row, not the roster's view: a draft is updated as stored.
+    let note = match store::note_of_session(c, session_id)? {
         Some(n) if n.status == NoteStatus::Signed => {
             return Err(AppError::Conflict(
                 "the group note is signed and cannot change; add an addendum".into(),
@@ -263,3 +264,33 @@ impl App {
         })
     }
 }
+
+crate::view::view!(
+/// A group note: the shared narrative, where it stands, who signed and co-signed it.
+GroupNote from GroupNoteRow {
+    id: NoteId,
+    session_id: SessionId,
+    topic: String,
+    interventions: String,
+    group_process: String,
+    status: NoteStatus,
+    author_id: ActorRef,
+    signed_by: Option<ActorRef>,
+    signed_at: Option<String>,
+    created_at: String,
+    updated_at: String,
+    cosign_required: bool,
+    cosigned_by: Option<UserId>,
+    cosigned_at: Option<String>,
+});
+
+crate::view::view!(
+/// An addendum to a signed note, with its author and time.
+Addendum from AddendumRow {
+    id: AddendumId,
+    note_id: NoteId,
+    author_id: UserId,
+    author_name: String,
+    text: String,
+    created_at: String,
+});

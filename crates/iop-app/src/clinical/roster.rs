@@ -14,7 +14,7 @@ use iop_domain::notes::near_identical_pairs;
 use iop_domain::roster::EpisodeStatus;
 use iop_store::admissions::episodes::{self, PatientRow};
 use iop_store::calendar as cal;
-use iop_store::clinical::record::{self as store, AddendumRow, GroupNoteRow};
+use iop_store::clinical::record::{self as store};
 use iop_store::DbConn;
 use jiff::civil::Date;
 
@@ -36,8 +36,8 @@ pub struct Roster {
     pub session: SessionView,
     pub session_minutes: i32,
     pub lines: Vec<RosterLine>,
-    pub note: Option<GroupNoteRow>,
-    pub addenda: Vec<AddendumRow>,
+    pub note: Option<crate::clinical::notes::GroupNote>,
+    pub addenda: Vec<crate::clinical::notes::Addendum>,
     /// Pairs of patients whose entries read as copies (by patient id).
     pub similar_entries: Vec<(PatientId, PatientId)>,
     /// Family group only: the patients' relatives, and whether a consent lets them attend.
@@ -144,8 +144,8 @@ pub(crate) fn load_roster(c: &mut DbConn, session_id: SessionId) -> Result<Roste
         session: s,
         session_minutes: minutes,
         lines,
-        note,
-        addenda,
+        note: note.map(Into::into),
+        addenda: addenda.into_iter().map(Into::into).collect(),
         similar_entries,
         relatives: Vec::new(),
     };

@@ -49,8 +49,8 @@ pub struct NewConsent {
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ConsentView {
     #[serde(flatten)]
-    pub row: ConsentRow,
-    pub recipients: Vec<RecipientRow>,
+    pub row: ConsentRecord,
+    pub recipients: Vec<ConsentRecipient>,
     /// The specific description of each kind of information, as printed.
     pub described: Vec<&'static str>,
     pub in_force: bool,
@@ -62,7 +62,7 @@ pub struct ConsentOverview {
     pub mrn: String,
     pub date_of_birth: String,
     pub minor_self_consent: bool,
-    pub relatives: Vec<RelatedPersonRow>,
+    pub relatives: Vec<RelatedPerson>,
     pub consents: Vec<ConsentView>,
 }
 
@@ -124,16 +124,17 @@ impl App {
         })
     }
 
-    pub fn related_persons(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<RelatedPersonRow>> {
+    pub fn related_persons(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<RelatedPerson>> {
         ctx.require(Action::ManageConsents)?;
-        self.store.write(|c| {
+        let rows: Vec<RelatedPersonRow> = self.store.write::<_, AppError>(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             let rows = store::persons_of(c, &[patient_id.to_string()])?;
             let mut event = Event::ok("consent.related_person.view");
             event.patient_id = Some(patient_id);
             record(c, ctx, event)?;
             Ok(rows)
-        })
+        })?;
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 
     /// Records a signed consent (or a new version of one, which replaces the old from
@@ -332,8 +333,8 @@ impl App {
                         described: d
                             .map(|d| d.information.iter().map(|k| k.describe()).collect())
                             .unwrap_or_default(),
-                        row,
-                        recipients,
+                        row: row.into(),
+                        recipients: recipients.into_iter().map(Into::into).collect(),
                         in_force,
                     }
                 })
@@ -347,7 +348,7 @@ impl App {
                 mrn: p.mrn,
                 date_of_birth: p.date_of_birth,
                 minor_self_consent: p.minor_self_consent,
-                relatives,
+                relatives: relatives.into_iter().map(Into::into).collect(),
                 consents,
             })
         })
@@ -384,3 +385,52 @@ impl App {
         })
     }
 }
+
+crate::view::view!(
+/// A relative or other person in the patient's life.
+RelatedPerson from RelatedPersonRow {
+    id: String,
+    patient_id: String,
+    name: String,
+    relationship: String,
+    phone: Option<String>,
+    email: Option<String>,
+    created_by: String,
+    created_at: String,
+});
+
+crate::view::view!(
+/// One version of a Part 2 consent as recorded.
+ConsentRecord from ConsentRow {
+    id: String,
+    patient_id: String,
+    series_id: String,
+    version: i32,
+    discloser: String,
+    information: String,
+    purpose: String,
+    tpo: bool,
+    expiry_kind: String,
+    expiry_date: Option<String>,
+    signer_kind: String,
+    signature: String,
+    signer_name: Option<String>,
+    signer_authority: Option<String>,
+    signed_at: String,
+    recorded_by: String,
+    recorded_at: String,
+    superseded_at: Option<String>,
+});
+
+crate::view::view!(
+/// A recipient a consent names, and its revocation if any.
+ConsentRecipient from RecipientRow {
+    id: String,
+    consent_id: String,
+    kind: String,
+    ref_id: Option<String>,
+    name: String,
+    revoked_at: Option<String>,
+    revoked_by: Option<String>,
+    revocation_note: Option<String>,
+});

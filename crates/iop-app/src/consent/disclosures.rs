@@ -12,6 +12,7 @@ use iop_domain::consent::{
     NOTICE_VERSION,
 };
 use iop_domain::time::{parse_stored, stored};
+use iop_store::consent::DisclosureRow;
 use iop_store::consent::{self as store, ConsentRow, Disclosure, RecipientRow};
 use iop_store::{admissions::episodes, DbConn};
 use jiff::civil::Date;
@@ -212,13 +213,13 @@ impl App {
         &self,
         ctx: &Ctx,
         patient_id: &str,
-    ) -> Result<Vec<store::DisclosureRow>> {
+    ) -> Result<Vec<DisclosureListed>> {
         ctx.require(Action::ManageConsents)?;
         let from = ctx
             .now()
             .checked_sub(jiff::SignedDuration::from_hours(24 * (3 * 365 + 1)))
             .map_err(|e| AppError::Internal(e.to_string()))?;
-        self.store.write(|c| {
+        let rows: Vec<store::DisclosureRow> = self.store.write::<_, AppError>(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
@@ -227,7 +228,8 @@ impl App {
             event.patient_id = Some(patient_id);
             record(c, ctx, event)?;
             Ok(rows)
-        })
+        })?;
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 
     /// Walks the disclosure log's hash chain from its first row.
@@ -252,3 +254,24 @@ impl App {
         )
     }
 }
+
+crate::view::view!(
+/// One disclosure as the accounting lists it.
+DisclosureListed from DisclosureRow {
+    seq: i64,
+    at: String,
+    patient_id: String,
+    recipient_kind: String,
+    recipient_ref: Option<String>,
+    recipient_name: String,
+    information: String,
+    purpose: String,
+    channel: String,
+    consent_id: String,
+    consent_version: i32,
+    notice_version: String,
+    actor_id: Option<String>,
+    subject: Option<String>,
+    prev_hash: String,
+    hash: String,
+});

@@ -221,8 +221,8 @@ impl App {
                 notice: NOTICE,
                 notice_version: NOTICE_VERSION,
                 consent: ConsentView {
-                    row,
-                    recipients,
+                    row: row.into(),
+                    recipients: recipients.into_iter().map(Into::into).collect(),
                     described,
                     in_force: true,
                 },

@@ -82,9 +82,22 @@ impl App {
         })
     }
 
-    pub fn topics(&self, ctx: &Ctx, program_id: &str) -> Result<Vec<TopicRow>> {
+    pub fn topics(&self, ctx: &Ctx, program_id: &str) -> Result<Vec<Topic>> {
         ctx.require(Action::ViewCalendar)?;
-        self.store
-            .read(|c| cal::topics_of(c, program_id).map_err(AppError::from))
+        let rows = self
+            .store
+            .read(|c| cal::topics_of(c, program_id).map_err(AppError::from))?;
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 }
+
+crate::view::view!(
+/// A curriculum topic of a program, in its rotation order.
+Topic from TopicRow {
+    id: String,
+    program_id: String,
+    position: i32,
+    title: String,
+    active: bool,
+    created_at: String,
+});

@@ -8,9 +8,9 @@ use iop_store::org::{self, ProgramRow, SiteRow, TrackRow};
 
 #[derive(Debug, Clone)]
 pub struct ProgramOverview {
-    pub site: SiteRow,
-    pub program: ProgramRow,
-    pub tracks: Vec<TrackRow>,
+    pub site: Site,
+    pub program: Program,
+    pub tracks: Vec<Track>,
 }
 
 impl App {
@@ -25,9 +25,9 @@ impl App {
                 };
                 let tracks = org::tracks_of(c, &program.id)?;
                 out.push(ProgramOverview {
-                    site,
-                    program,
-                    tracks,
+                    site: site.into(),
+                    program: program.into(),
+                    tracks: tracks.into_iter().map(Into::into).collect(),
                 });
             }
             Ok::<_, AppError>(out)
@@ -36,9 +36,10 @@ impl App {
 }
 
 impl App {
-    pub fn sites(&self, ctx: &Ctx) -> Result<Vec<SiteRow>> {
+    pub fn sites(&self, ctx: &Ctx) -> Result<Vec<Site>> {
         ctx.require(Action::ViewOrganisation)?;
-        self.store.read(|c| org::sites(c).map_err(AppError::from))
+        let rows = self.store.read(|c| org::sites(c).map_err(AppError::from))?;
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 }
 
@@ -56,10 +57,54 @@ impl App {
                 .ok_or_else(|| AppError::NotFound("that program".into()))?;
             let tracks = org::tracks_of(c, &program.id)?;
             Ok(ProgramOverview {
-                site,
-                program,
-                tracks,
+                site: site.into(),
+                program: program.into(),
+                tracks: tracks.into_iter().map(Into::into).collect(),
             })
         })
     }
 }
+
+crate::view::view!(
+/// A site: where a program meets, in its time zone.
+Site from SiteRow {
+    id: String,
+    name: String,
+    time_zone: String,
+    address: String,
+    admissions_phone: String,
+    created_at: String,
+});
+
+crate::view::view!(
+/// A program and its settings.
+Program from ProgramRow {
+    id: String,
+    site_id: String,
+    slug: String,
+    name: String,
+    level_of_care: String,
+    session_start: String,
+    session_minutes: i32,
+    min_weeks: i32,
+    max_weeks: i32,
+    max_patients_per_facilitator: i32,
+    family_every_weeks: i32,
+    family_minutes: i32,
+    alumni_weekday: String,
+    created_at: String,
+    family_weekday: String,
+    family_anchor: String,
+    alumni_minutes: i32,
+    horizon_weeks: i32,
+});
+
+crate::view::view!(
+/// A track: the nights its patients come.
+Track from TrackRow {
+    id: String,
+    program_id: String,
+    name: String,
+    weekdays: String,
+    created_at: String,
+});

@@ -26,12 +26,12 @@ pub struct RelatedRequest {
 
 /// A patient's relatives and other related persons.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/related-persons", tag = "consent", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "related persons", body = Vec<iop_app::iop_store::consent::RelatedPersonRow>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, description = "related persons", body = Vec<iop_app::consent::consents::RelatedPerson>), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn related(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<Vec<iop_app::iop_store::consent::RelatedPersonRow>>> {
+) -> ApiResult<Json<Vec<iop_app::consent::consents::RelatedPerson>>> {
     Ok(Json(
         state
             .run(caller.ctx, move |app, ctx| app.related_persons(ctx, &id))
@@ -204,12 +204,12 @@ pub async fn minor(
 
 /// The accounting of disclosures under consent for the last three years.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/disclosures", tag = "consent", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "disclosures, newest first", body = Vec<iop_app::iop_store::consent::DisclosureRow>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, description = "disclosures, newest first", body = Vec<iop_app::consent::disclosures::DisclosureListed>), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn disclosures(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<Vec<iop_app::iop_store::consent::DisclosureRow>>> {
+) -> ApiResult<Json<Vec<iop_app::consent::disclosures::DisclosureListed>>> {
     Ok(Json(
         state
             .run(caller.ctx, move |app, ctx| {

@@ -8,14 +8,13 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use iop_app::audit::search::AuditQuery;
-use iop_app::iop_store::audit::AuditRow;
 
 #[derive(Template)]
 #[template(path = "audit.html")]
 struct AuditPage {
     shell: Shell,
     q: AuditQuery,
-    rows: Vec<AuditRow>,
+    rows: Vec<iop_app::audit::search::AuditEntry>,
     next_before: Option<i64>,
 }
 

@@ -15,7 +15,6 @@ use iop_app::consent::consents::{
     ConsentOverview, ConsentView, NewConsent, NewRecipient, NewRelated,
 };
 use iop_app::consent::release::{ReleaseRequest, ReleasedDocument};
-use iop_app::iop_store::consent::DisclosureRow;
 use iop_app::AppError;
 use iop_domain::consent::{InfoKind, NOTICE};
 
@@ -316,7 +315,7 @@ struct AccountingPage {
     patient_id: String,
     name: String,
     mrn: String,
-    rows: Vec<DisclosureRow>,
+    rows: Vec<iop_app::consent::disclosures::DisclosureListed>,
     notice: &'static str,
 }
 

@@ -14,7 +14,7 @@ use iop_app::org::read::ProgramOverview;
 struct DashboardPage {
     shell: Shell,
     programs: Vec<ProgramOverview>,
-    alerts: Vec<iop_app::iop_store::clinical::measures::AlertRow>,
+    alerts: Vec<iop_app::clinical::measures::SafetyAlert>,
     due: Vec<iop_app::clinical::reminders::Due>,
     /// (session id, date, kind) of groups the clinician led whose note is unsigned.
     notes_due: Vec<(String, String, String)>,

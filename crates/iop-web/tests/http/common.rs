@@ -4,8 +4,8 @@ use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
-use iop_app::{App, AppSettings, Ctx, RequestMeta, Store};
-use iop_store::testing::TestDb;
+use iop_app::testing::{fresh_app, TestDatabase};
+use iop_app::{App, AppSettings, Ctx, RequestMeta};
 use iop_web::{AppState, WebSettings};
 use std::net::SocketAddr;
 use tower::ServiceExt;
@@ -13,7 +13,7 @@ use tower::ServiceExt;
 pub struct TestApp {
     pub router: Router,
     pub app: App,
-    pub _db: TestDb,
+    pub _db: TestDatabase,
 }
 
 #[derive(Debug)]
@@ -76,10 +76,7 @@ impl TestApp {
     }
 
     pub async fn with_settings(settings: AppSettings) -> Self {
-        let db = TestDb::new().expect("test database");
-        let store = Store::open(&db.url, 4).expect("open store");
-        store.migrate().expect("migrate");
-        let app = App::new(store, settings);
+        let (app, db) = fresh_app(settings).expect("test database");
         let seed = app.clone();
         tokio::task::spawn_blocking(move || {
             seed.ensure_demo(&Ctx::system(RequestMeta::cli(jiff::Timestamp::now())))

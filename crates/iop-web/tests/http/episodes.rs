@@ -3,7 +3,7 @@
 use crate::admissions::{admission, placement, screened, today};
 use crate::common::{Auth, TestApp};
 use axum::http::StatusCode;
-use diesel::RunQueryDsl;
+use iop_app::testing::{execute_sql, query_text};
 
 #[tokio::test]
 async fn discharge_drops_the_patient_from_future_rosters_and_graduation_needs_confirmation() {
@@ -102,16 +102,16 @@ async fn an_episode_at_its_maximum_length_is_flagged_for_review_and_an_extension
     // A demo patient admitted ten weeks ago: past the nine-week maximum.
     let app = t.app.clone();
     let episode = tokio::task::spawn_blocking(move || {
-        app.store.write(|c| {
-            let program = iop_store::org::programs(c)?.remove(0);
-            let (ep, _) = iop_store::admissions::episodes::episodes_with_patients(c, &program.id)?.into_iter().find(|(e, _)| e.status == "active").expect("active episode");
-            let ten_weeks_ago = (today() - jiff::Span::new().weeks(10)).to_string();
-            let two_weeks_ago = (today() - jiff::Span::new().weeks(2)).to_string();
-            diesel::sql_query(format!("UPDATE episodes SET admit_date = '{ten_weeks_ago}', planned_end_date = '{two_weeks_ago}' WHERE id = '{}'", ep.id))
-                .execute(c)
-                .map_err(iop_store::StoreError::from)?;
-            Ok::<_, iop_store::StoreError>(ep.id)
-        })
+        let ids = query_text(
+            &app,
+            "SELECT e.id AS value FROM episodes e JOIN programs p ON p.id = e.program_id \
+             WHERE e.status = 'active' ORDER BY p.created_at, e.admit_date, e.id",
+        )?;
+        let ep = ids.into_iter().next().ok_or("no active episode")?;
+        let ten_weeks_ago = (today() - jiff::Span::new().weeks(10)).to_string();
+        let two_weeks_ago = (today() - jiff::Span::new().weeks(2)).to_string();
+        execute_sql(&app, &[&format!("UPDATE episodes SET admit_date = '{ten_weeks_ago}', planned_end_date = '{two_weeks_ago}' WHERE id = '{ep}'")])?;
+        Ok::<_, String>(ep)
     })
     .await
     .expect("join")
@@ -190,13 +190,12 @@ async fn days_from_first_contact_to_the_first_attended_session_reach_the_funnel(
     let app = t.app.clone();
     let (iid, at) = (id.clone(), format!("{contact}T15:00:00.000000Z"));
     tokio::task::spawn_blocking(move || {
-        app.store.write(|c| {
-            diesel::sql_query(format!(
+        execute_sql(
+            &app,
+            &[&format!(
                 "UPDATE inquiries SET first_contact_at = '{at}' WHERE id = '{iid}'"
-            ))
-            .execute(c)
-            .map_err(iop_store::StoreError::from)
-        })
+            )],
+        )
     })
     .await
     .expect("join")

@@ -3,7 +3,7 @@
 
 use crate::common::{Auth, TestApp};
 use axum::http::StatusCode;
-use diesel::RunQueryDsl;
+use iop_app::testing::execute_sql;
 
 /// A held family group in the past and a scheduled one ahead (ids and dates).
 async fn family_sessions(t: &TestApp, token: &str) -> ((String, String), (String, String)) {
@@ -373,7 +373,6 @@ async fn releases_carry_the_notice_and_every_disclosure_reaches_the_accounting()
     let app = t.app.clone();
     let pg = t._db.is_postgres();
     let outcome = tokio::task::spawn_blocking(move || {
-        let mut conn = app.store.conn().expect("conn");
         let sql: &[&str] = if pg {
             &[
                 "ALTER TABLE disclosure_log DISABLE TRIGGER disclosure_log_no_update",
@@ -390,12 +389,12 @@ async fn releases_carry_the_notice_and_every_disclosure_reaches_the_accounting()
             matches!(intact, iop_app::audit::chain::VerifyOutcome::Intact { rows } if rows >= 2),
             "{intact:?}"
         );
-        let refused = diesel::sql_query("UPDATE disclosure_log SET purpose = 'x' WHERE seq = 1")
-            .execute(&mut *conn);
+        let refused = execute_sql(
+            &app,
+            &["UPDATE disclosure_log SET purpose = 'x' WHERE seq = 1"],
+        );
         assert!(refused.is_err(), "the append-only trigger refuses updates");
-        for s in sql {
-            diesel::sql_query(*s).execute(&mut *conn).expect("sql");
-        }
+        execute_sql(&app, sql).expect("sql");
         app.verify_disclosure_log(|_, _| {}).expect("verify")
     })
     .await

@@ -45,12 +45,12 @@ pub async fn generate(
 
 /// Charges in a period, pending ones with their reason.
 #[utoipa::path(get, path = "/api/v1/charges", tag = "billing", params(Period), security(("bearer" = [])),
-    responses((status = 200, description = "charges", body = Vec<iop_app::iop_store::billing::ChargeRow>), (status = 400, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, description = "charges", body = Vec<iop_app::billing::charges::Charge>), (status = 400, body = Problem), (status = 422, body = Problem)))]
 pub async fn charges(
     State(state): State<AppState>,
     caller: Caller,
     q: QueryResult<Period>,
-) -> ApiResult<Json<Vec<iop_app::iop_store::billing::ChargeRow>>> {
+) -> ApiResult<Json<Vec<iop_app::billing::charges::Charge>>> {
     let p = query(q)?;
     let (from, to) = (parse_date(&p.from, "from")?, parse_date(&p.to, "to")?);
     Ok(Json(
@@ -84,12 +84,12 @@ pub struct ClaimsQuery {
 }
 
 /// Claims, newest first; held ones say why.
-#[utoipa::path(get, path = "/api/v1/claims", tag = "billing", params(ClaimsQuery), security(("bearer" = [])), responses((status = 200, description = "claims", body = Vec<iop_app::iop_store::billing::ClaimRow>), (status = 400, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/claims", tag = "billing", params(ClaimsQuery), security(("bearer" = [])), responses((status = 200, description = "claims", body = Vec<iop_app::billing::claims::ClaimView>), (status = 400, body = Problem)))]
 pub async fn claims(
     State(state): State<AppState>,
     caller: Caller,
     q: QueryResult<ClaimsQuery>,
-) -> ApiResult<Json<Vec<iop_app::iop_store::billing::ClaimRow>>> {
+) -> ApiResult<Json<Vec<iop_app::billing::claims::ClaimView>>> {
     let q = query(q)?;
     Ok(Json(
         state
@@ -161,11 +161,11 @@ pub async fn import_835(
 }
 
 /// Remittance items that matched no claim: the work queue.
-#[utoipa::path(get, path = "/api/v1/remittances/unmatched", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "unmatched items", body = Vec<iop_app::iop_store::billing::UnmatchedRow>)))]
+#[utoipa::path(get, path = "/api/v1/remittances/unmatched", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "unmatched items", body = Vec<iop_app::billing::remittances::UnmatchedRemittance>)))]
 pub async fn unmatched(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<Vec<iop_app::iop_store::billing::UnmatchedRow>>> {
+) -> ApiResult<Json<Vec<iop_app::billing::remittances::UnmatchedRemittance>>> {
     Ok(Json(
         state
             .run(caller.ctx, move |app, ctx| app.unmatched_remittances(ctx))

@@ -97,11 +97,11 @@ pub struct PayerBody {
 }
 
 /// Payers.
-#[utoipa::path(get, path = "/api/v1/payers", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "payers", body = Vec<iop_app::iop_store::billing::PayerRow>), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/payers", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "payers", body = Vec<iop_app::billing::setup::Payer>), (status = 403, body = Problem)))]
 pub async fn payers(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<Vec<iop_app::iop_store::billing::PayerRow>>> {
+) -> ApiResult<Json<Vec<iop_app::billing::setup::Payer>>> {
     Ok(Json(
         state
             .run(caller.ctx, move |app, ctx| app.payers(ctx))
@@ -166,11 +166,11 @@ fn fifty_seven() -> String {
 }
 
 /// Contracts and the self-pay rate card.
-#[utoipa::path(get, path = "/api/v1/contracts", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "contracts", body = Vec<iop_app::iop_store::billing::ContractRow>), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/contracts", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "contracts", body = Vec<iop_app::billing::setup::Contract>), (status = 403, body = Problem)))]
 pub async fn contracts(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<Vec<iop_app::iop_store::billing::ContractRow>>> {
+) -> ApiResult<Json<Vec<iop_app::billing::setup::Contract>>> {
     Ok(Json(
         state
             .run(caller.ctx, move |app, ctx| app.contracts(ctx))
@@ -237,12 +237,12 @@ fn primary() -> String {
 
 /// A patient's coverage.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/coverage", tag = "billing", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "coverage", body = Vec<iop_app::iop_store::billing::CoverageRow>), (status = 403, body = Problem)))]
+    responses((status = 200, description = "coverage", body = Vec<iop_app::billing::coverage::Coverage>), (status = 403, body = Problem)))]
 pub async fn coverage(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<Vec<iop_app::iop_store::billing::CoverageRow>>> {
+) -> ApiResult<Json<Vec<iop_app::billing::coverage::Coverage>>> {
     Ok(Json(
         state
             .run(caller.ctx, move |app, ctx| app.coverages(ctx, &id))

@@ -211,12 +211,12 @@ pub async fn add_measure(
 
 /// A patient's measures with their scores, oldest first.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/measures", tag = "clinical", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "the measures", body = Vec<iop_app::iop_store::clinical::measures::MeasureRow>), (status = 403, body = Problem)))]
+    responses((status = 200, description = "the measures", body = Vec<iop_app::clinical::measures::Measure>), (status = 403, body = Problem)))]
 pub async fn measures(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<Vec<iop_app::iop_store::clinical::measures::MeasureRow>>> {
+) -> ApiResult<Json<Vec<iop_app::clinical::measures::Measure>>> {
     let m = state
         .run(caller.ctx, move |app, ctx| app.measures(ctx, &id))
         .await?;
@@ -225,11 +225,11 @@ pub async fn measures(
 
 /// Open clinical alerts for the signed-in clinician.
 #[utoipa::path(get, path = "/api/v1/alerts", tag = "clinical", security(("bearer" = [])),
-    responses((status = 200, description = "open alerts", body = Vec<iop_app::iop_store::clinical::measures::AlertRow>), (status = 403, body = Problem)))]
+    responses((status = 200, description = "open alerts", body = Vec<iop_app::clinical::measures::SafetyAlert>), (status = 403, body = Problem)))]
 pub async fn alerts(
     State(state): State<AppState>,
     caller: Caller,
-) -> ApiResult<Json<Vec<iop_app::iop_store::clinical::measures::AlertRow>>> {
+) -> ApiResult<Json<Vec<iop_app::clinical::measures::SafetyAlert>>> {
     let a = state
         .run(caller.ctx, move |app, ctx| app.my_alerts(ctx))
         .await?;
@@ -302,12 +302,12 @@ pub async fn add_screen(
 
 /// A patient's drug screens, newest first.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/drug-screens", tag = "clinical", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "the screens", body = Vec<iop_app::iop_store::clinical::measures::DrugScreenRow>), (status = 403, body = Problem)))]
+    responses((status = 200, description = "the screens", body = Vec<iop_app::clinical::measures::DrugScreen>), (status = 403, body = Problem)))]
 pub async fn screens(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<Vec<iop_app::iop_store::clinical::measures::DrugScreenRow>>> {
+) -> ApiResult<Json<Vec<iop_app::clinical::measures::DrugScreen>>> {
     let rows = state
         .run(caller.ctx, move |app, ctx| app.screens(ctx, &id))
         .await?;

@@ -10,11 +10,12 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use iop_app::billing::coverage::Coverage;
 use iop_app::billing::coverage::NewCoverage;
 use iop_app::billing::receivables::{Statement, PAYMENT_METHODS};
 use iop_app::billing::setup::AddressInput;
+use iop_app::billing::setup::Payer;
 use iop_app::calendar::sessions::parse_date;
-use iop_app::iop_store::billing::{CoverageRow, PayerRow};
 use iop_app::AppError;
 
 #[derive(Template)]
@@ -160,8 +161,8 @@ pub async fn payment(
 struct CoveragePage {
     shell: Shell,
     patient_id: String,
-    coverages: Vec<CoverageRow>,
-    payers: Vec<PayerRow>,
+    coverages: Vec<Coverage>,
+    payers: Vec<Payer>,
     error: Option<String>,
 }
 

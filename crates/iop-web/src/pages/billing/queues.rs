@@ -10,10 +10,12 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use iop_app::billing::charges::Charge;
+use iop_app::billing::claims::ClaimView;
 use iop_app::billing::coverage::AuthorizationView;
 use iop_app::billing::receivables::Receivables;
+use iop_app::billing::remittances::UnmatchedRemittance;
 use iop_app::calendar::sessions::parse_date;
-use iop_app::iop_store::billing::{ChargeRow, ClaimRow, UnmatchedRow};
 use iop_app::AppError;
 use iop_domain::Cents;
 
@@ -26,11 +28,11 @@ pub fn money(cents: &i64) -> String {
 #[template(path = "billing.html")]
 struct BillingPage {
     shell: Shell,
-    pending: Vec<ChargeRow>,
-    held: Vec<ClaimRow>,
-    recent: Vec<ClaimRow>,
+    pending: Vec<Charge>,
+    held: Vec<ClaimView>,
+    recent: Vec<ClaimView>,
     auths: Vec<AuthorizationView>,
-    unmatched: Vec<UnmatchedRow>,
+    unmatched: Vec<UnmatchedRemittance>,
     batches: Vec<iop_app::billing::claims::ClaimBatch>,
     ar: Receivables,
     from: String,

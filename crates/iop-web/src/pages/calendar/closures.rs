@@ -11,7 +11,6 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use iop_app::calendar::sessions::parse_date;
-use iop_app::iop_store::calendar::ClosureRow;
 use iop_app::policy::allows;
 use iop_app::{Action, AppError};
 use serde::Deserialize;
@@ -19,7 +18,7 @@ use serde::Deserialize;
 pub struct SiteClosures {
     pub id: String,
     pub name: String,
-    pub closures: Vec<ClosureRow>,
+    pub closures: Vec<iop_app::calendar::closures::Closure>,
 }
 
 #[derive(Template)]

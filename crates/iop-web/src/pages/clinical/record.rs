@@ -234,9 +234,9 @@ pub async fn addendum(
 struct ChartPage {
     shell: Shell,
     c: Chart,
-    measures: Vec<iop_app::iop_store::clinical::measures::MeasureRow>,
+    measures: Vec<iop_app::clinical::measures::Measure>,
     screens: Vec<(
-        iop_app::iop_store::clinical::measures::DrugScreenRow,
+        iop_app::clinical::measures::DrugScreen,
         Vec<iop_app::clinical::measures::SubstanceResult>,
     )>,
     instruments: &'static [(&'static str, &'static str, usize)],
@@ -383,13 +383,12 @@ pub async fn trend_svg(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    use iop_app::iop_store::clinical::measures::MeasureRow;
     let rows = state
         .run(caller.ctx.clone(), move |app, ctx| app.measures(ctx, &id))
         .await?;
     let first: Option<jiff::civil::Date> =
         rows.iter().filter_map(|m| m.taken_on.parse().ok()).min();
-    let day = |m: &MeasureRow| -> Option<i32> {
+    let day = |m: &iop_app::clinical::measures::Measure| -> Option<i32> {
         let d: jiff::civil::Date = m.taken_on.parse().ok()?;
         Some((d - first?).get_days())
     };
