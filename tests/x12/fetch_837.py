@@ -31,7 +31,8 @@ def main() -> int:
     if not batches:
         print("the demo has no claim batch", file=sys.stderr)
         return 1
-    for batch_id, control, claims, *_ in batches:
+    for batch in batches:
+        batch_id, control, claims = batch["id"], batch["interchange_control_number"], batch["claim_count"]
         text = call(base, f"/api/v1/claim-batches/{batch_id}/837", token).decode()
         name = out / f"{prefix}_batch_{control}.x12"
         name.write_text(text)
