@@ -3,6 +3,7 @@
 
 use iop_app::billing::setup::NewContract;
 use iop_app::{App, Ctx, RequestMeta, Store};
+use iop_domain::calendar::{SessionKind, SessionStatus};
 use iop_domain::hours::Mark;
 use iop_domain::ids::{ActorRef, AttendanceId, NoteId};
 use iop_domain::notes::NoteStatus;
@@ -74,7 +75,7 @@ fn document(app: &App, store: &Store, programs: &[String], today: jiff::civil::D
                 .collect();
         for s in sessions
             .iter()
-            .filter(|s| s.kind == "core" && s.status != "cancelled")
+            .filter(|s| s.kind == SessionKind::Core && s.status != SessionStatus::Cancelled)
         {
             for (patient, _, _) in eps.iter().filter(|(_, prog, track)| {
                 *prog == s.program_id && Some(track) == s.track_id.as_ref()
@@ -83,7 +84,7 @@ fn document(app: &App, store: &Store, programs: &[String], today: jiff::civil::D
                     c,
                     &AttendanceRow {
                         id: AttendanceId::new_v7(),
-                        session_id: stored_id(&s.id)?,
+                        session_id: s.id,
                         patient_id: stored_id(patient)?,
                         mark: Mark::Present,
                         minutes: 180,
@@ -97,7 +98,7 @@ fn document(app: &App, store: &Store, programs: &[String], today: jiff::civil::D
                 c,
                 &GroupNoteRow {
                     id: NoteId::new_v7(),
-                    session_id: stored_id(&s.id)?,
+                    session_id: s.id,
                     topic: "Bench".into(),
                     interventions: "-".into(),
                     group_process: "-".into(),

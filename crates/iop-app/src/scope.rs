@@ -4,7 +4,9 @@
 //! or the family group), make-ups in their groups, and those they see individually.
 
 use crate::ctx::Ctx;
-use crate::error::{stored_id, AppError, Result};
+use crate::error::{AppError, Result};
+use iop_domain::calendar::SessionKind;
+use iop_domain::ids::SessionId;
 use iop_domain::Role;
 use iop_store::{
     admissions::episodes, calendar as cal, clinical::individual, clinical::record as clinical,
@@ -60,10 +62,10 @@ fn is_mine(c: &mut DbConn, staff_id: &str, patient_id: &str) -> Result<bool> {
                         .as_deref()
                         .is_none_or(|t| s.local_date.as_str() < t)
             });
-            if s.kind == "family" || (s.kind == "core" && on_track) {
+            if s.kind == SessionKind::Family || (s.kind == SessionKind::Core && on_track) {
                 return Ok(true);
             }
-            if clinical::makeups_of_session(c, stored_id(&s.id, "sessions.id")?)?
+            if clinical::makeups_of_session(c, s.id)?
                 .iter()
                 .any(|m| m.patient_id.to_string() == patient_id)
             {
@@ -86,12 +88,12 @@ pub(crate) fn require_patient(c: &mut DbConn, ctx: &Ctx, patient_id: &str) -> Re
 }
 
 /// Refuses a counselor a group they do not facilitate.
-pub(crate) fn require_session(c: &mut DbConn, ctx: &Ctx, session_id: &str) -> Result<()> {
+pub(crate) fn require_session(c: &mut DbConn, ctx: &Ctx, session_id: SessionId) -> Result<()> {
     cal::session_by_id(c, session_id)?
         .ok_or_else(|| AppError::NotFound(format!("session {session_id}")))?;
     match counselor_staff(c, ctx)? {
         Some(staff) => {
-            let mine = cal::current_assignments(c, &[session_id.to_string()])?
+            let mine = cal::current_assignments(c, &[session_id])?
                 .iter()
                 .any(|a| a.staff_id == staff);
             if mine {

@@ -31,12 +31,43 @@ use strum::{Display, EnumString, IntoStaticStr};
     IntoStaticStr,
     utoipa::ToSchema,
 )]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum SessionKind {
     Core,
     Family,
     Alumni,
+}
+
+#[cfg(feature = "diesel")]
+crate::sql::text_column!(SessionKind, SessionStatus);
+
+/// Where a session stands: scheduled until it has been held (attendance taken), or
+/// cancelled (a closure, a one-off cancellation, a change of the plan); never deleted.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Display,
+    EnumString,
+    IntoStaticStr,
+    utoipa::ToSchema,
+)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum SessionStatus {
+    Scheduled,
+    Held,
+    Cancelled,
 }
 
 /// The weekly shape of a program (per-program settings).

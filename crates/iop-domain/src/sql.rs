@@ -80,6 +80,8 @@ macro_rules! with_column_types {
             $crate::ids::ActorRef,
             $crate::hours::Mark,
             $crate::notes::NoteStatus,
+            $crate::calendar::SessionKind,
+            $crate::calendar::SessionStatus,
         );
     };
 }

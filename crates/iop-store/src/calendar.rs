@@ -3,6 +3,8 @@
 use crate::db::{DbConn, Result};
 use crate::schema::{calendar_feeds, closures, session_facilitators, sessions, staff, topics};
 use diesel::prelude::*;
+use iop_domain::calendar::{SessionKind, SessionStatus};
+use iop_domain::ids::SessionId;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = closures)]
@@ -30,15 +32,15 @@ pub struct TopicRow {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = sessions, treat_none_as_null = true)]
 pub struct SessionRow {
-    pub id: String,
+    pub id: SessionId,
     pub program_id: String,
     pub track_id: Option<String>,
-    pub kind: String,
+    pub kind: SessionKind,
     pub gen_key: String,
     pub local_date: String,
     pub starts_at: String,
     pub ends_at: String,
-    pub status: String,
+    pub status: SessionStatus,
     pub cancel_source: Option<String>,
     pub cancel_reason: Option<String>,
     pub topic_id: Option<String>,
@@ -67,7 +69,7 @@ pub struct StaffRow {
 #[diesel(table_name = session_facilitators)]
 pub struct AssignmentRow {
     pub id: String,
-    pub session_id: String,
+    pub session_id: SessionId,
     pub staff_id: String,
     pub assigned_at: String,
     pub unassigned_at: Option<String>,
@@ -157,7 +159,7 @@ pub fn update_session(conn: &mut DbConn, row: &SessionRow) -> Result<()> {
     Ok(())
 }
 
-pub fn session_by_id(conn: &mut DbConn, id: &str) -> Result<Option<SessionRow>> {
+pub fn session_by_id(conn: &mut DbConn, id: SessionId) -> Result<Option<SessionRow>> {
     Ok(sessions::table
         .find(id)
         .select(SessionRow::as_select())
@@ -192,8 +194,8 @@ pub fn count_core_held_or_scheduled_before(
 ) -> Result<i64> {
     Ok(sessions::table
         .filter(sessions::track_id.eq(track_id))
-        .filter(sessions::kind.eq("core"))
-        .filter(sessions::status.ne("cancelled"))
+        .filter(sessions::kind.eq(SessionKind::Core))
+        .filter(sessions::status.ne(SessionStatus::Cancelled))
         .filter(sessions::local_date.lt(before))
         .count()
         .get_result(conn)?)
@@ -239,7 +241,7 @@ pub fn insert_assignment(conn: &mut DbConn, row: &AssignmentRow) -> Result<()> {
 /// Current (not unassigned) assignments of the given sessions.
 pub fn current_assignments(
     conn: &mut DbConn,
-    session_ids: &[String],
+    session_ids: &[SessionId],
 ) -> Result<Vec<AssignmentRow>> {
     let mut out = Vec::new();
     // Chunked: SQLite limits the number of bound parameters in one statement.
@@ -275,7 +277,7 @@ pub fn sessions_of_staff(
 
 pub fn unassign(
     conn: &mut DbConn,
-    session_id: &str,
+    session_id: SessionId,
     staff_id: &str,
     at: &str,
     reason: &str,

@@ -101,3 +101,11 @@ pub fn body_code<T: std::str::FromStr>(raw: &str, field: &str) -> Result<T, WebE
     raw.parse()
         .map_err(|_| WebError::Unprocessable(format!("unknown {field} {raw:?}")))
 }
+
+/// An id named in a page form, inside a use-case closure: text that is no id names
+/// nothing (404, as for an id that does not exist).
+pub fn form_id<T: std::str::FromStr>(raw: &str, what: &str) -> Result<T, iop_app::AppError> {
+    raw.trim()
+        .parse()
+        .map_err(|_| iop_app::AppError::NotFound(format!("{what} {raw:?}")))
+}

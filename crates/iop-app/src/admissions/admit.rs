@@ -9,6 +9,7 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::admissions::InquiryStatus;
+use iop_domain::calendar::SessionStatus;
 use iop_domain::calendar::{parse_weekdays, plan, planned_end, Closure, SessionKind, TrackPattern};
 use iop_domain::icd10::Icd10;
 use iop_domain::ratio::staffing;
@@ -78,7 +79,7 @@ pub(crate) fn ratio_problems(
     let views: Vec<SessionView> = session_views(c, Some(program_id), from, to)?;
     Ok(views
         .iter()
-        .filter(|s| s.status == "scheduled")
+        .filter(|s| s.status == SessionStatus::Scheduled)
         .filter(|s| {
             s.kind == SessionKind::Family
                 || (s.kind == SessionKind::Core && s.track_id.as_deref() == Some(track_id))

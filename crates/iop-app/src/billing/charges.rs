@@ -11,6 +11,7 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::billing::{per_diem_day, per_service, Code, Decision, PerDiemContract, Service};
 use iop_domain::calendar::SessionKind;
+use iop_domain::calendar::SessionStatus;
 use iop_domain::ids::SessionId;
 use iop_domain::time::{parse_stored, stored};
 use iop_store::billing::{self as store, AuthorizationRow, ChargeRow, ContractRow, CoverageRow};
@@ -260,15 +261,12 @@ fn found_in_program(
 ) -> Result<Vec<Found>> {
     let rows = clinical::attendance_between(c, program_id, &from.to_string(), &to.to_string())?;
     let ids: Vec<SessionId> = rows.iter().map(|(a, _)| a.session_id).collect();
-    let signed: Vec<String> = clinical::signed_sessions(c, &ids)?
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let signed: Vec<SessionId> = clinical::signed_sessions(c, &ids)?;
     let mut out = Vec::new();
     // Per-diem days gather a patient's core and family minutes of one date.
     let mut days: BTreeMap<(String, String), (u32, bool, bool)> = BTreeMap::new();
     for (a, s) in &rows {
-        if s.kind == "alumni" || s.status == "cancelled" {
+        if s.kind == SessionKind::Alumni || s.status == SessionStatus::Cancelled {
             continue; // Alumni groups are free; nothing is ever charged for them.
         }
         let attended = !a.mark.is_absent();
@@ -277,7 +275,7 @@ fn found_in_program(
         let mode = payer_for(coverages, contracts, &patient, &s.local_date)
             .map(|(_, k)| k.coding_mode.as_str());
         if mode == Some("per_service") {
-            let service = if s.kind == "family" {
+            let service = if s.kind == SessionKind::Family {
                 Service::Family {
                     patient_present: attended,
                 }
@@ -285,14 +283,14 @@ fn found_in_program(
                 Service::CoreGroup
             };
             let decision = if attended {
-                per_service(service, s.status == "held", note_signed)
+                per_service(service, s.status == SessionStatus::Held, note_signed)
             } else {
                 Decision::Nothing
             };
             out.push(Found {
                 patient: patient.clone(),
                 kind: "session",
-                source: s.id.clone(),
+                source: s.id.to_string(),
                 date: s.local_date.clone(),
                 decision,
                 telehealth: false,

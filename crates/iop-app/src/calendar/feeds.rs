@@ -8,6 +8,7 @@ use crate::ctx::{Ctx, RequestMeta};
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
+use iop_domain::calendar::SessionStatus;
 use iop_domain::calendar::{parse_weekdays, SessionKind};
 use iop_domain::time::stored;
 use iop_interop::ical::{self, FeedEvent, Series};
@@ -42,7 +43,7 @@ const AHEAD_WEEKS: i64 = 13;
 
 fn event_of(s: &SessionView) -> FeedEvent {
     FeedEvent {
-        session_id: s.id.clone(),
+        session_id: s.id.to_string(),
         series: match (&s.kind, &s.track_id) {
             (SessionKind::Core, Some(t)) => format!("core-{t}"),
             (k, _) => format!("{k}-{}", s.program_id),
@@ -50,7 +51,7 @@ fn event_of(s: &SessionView) -> FeedEvent {
         start: s.starts_at,
         end: s.ends_at,
         original_start: s.original_start,
-        cancelled: s.status == "cancelled",
+        cancelled: s.status == SessionStatus::Cancelled,
         sequence: s.sequence,
     }
 }

@@ -9,7 +9,9 @@ use crate::App;
 use iop_domain::calendar::{
     parse_weekday, parse_weekdays, plan, Closure, ProgramSchedule, TrackPattern,
 };
+use iop_domain::calendar::{SessionKind, SessionStatus};
 use iop_domain::curriculum::{rotate, Slot};
+use iop_domain::ids::SessionId;
 use iop_domain::time::stored;
 use iop_store::calendar::{self as cal, SessionRow};
 use iop_store::org::{self, ProgramRow, SiteRow, TrackRow};
@@ -103,7 +105,7 @@ pub struct GenerateReport {
 }
 
 fn is_open(s: &SessionRow) -> bool {
-    s.status == "scheduled"
+    s.status == SessionStatus::Scheduled
 }
 
 /// Brings stored sessions of `[from, to]` in line with the program's calendar. Idempotent.
@@ -146,21 +148,21 @@ pub fn generate_in(
         match existing.get(&key) {
             None => {
                 let (status, source) = match &p.cancelled {
-                    Some(_) => ("cancelled", Some("closure".to_string())),
-                    None => ("scheduled", None),
+                    Some(_) => (SessionStatus::Cancelled, Some("closure".to_string())),
+                    None => (SessionStatus::Scheduled, None),
                 };
                 cal::insert_session(
                     c,
                     &SessionRow {
-                        id: iop_domain::SessionId::new_v7().to_string(),
+                        id: iop_domain::SessionId::new_v7(),
                         program_id: pc.program.id.clone(),
                         track_id: p.track_id.clone(),
-                        kind: p.kind.to_string(),
+                        kind: p.kind,
                         gen_key: key.clone(),
                         local_date: p.date.to_string(),
                         starts_at: starts,
                         ends_at: ends,
-                        status: status.into(),
+                        status,
                         cancel_source: source,
                         cancel_reason: p.cancelled.clone(),
                         topic_id: None,
@@ -173,19 +175,22 @@ pub fn generate_in(
                 )?;
                 report.created += 1;
             }
-            Some(s) if p.date < today || s.status == "held" || s.original_starts_at.is_some() => {}
+            Some(s)
+                if p.date < today
+                    || s.status == SessionStatus::Held
+                    || s.original_starts_at.is_some() => {}
             Some(s) => {
                 let mut row = s.clone();
                 match &p.cancelled {
                     Some(reason) if is_open(s) => {
-                        row.status = "cancelled".into();
+                        row.status = SessionStatus::Cancelled;
                         row.cancel_source = Some("closure".into());
                         row.cancel_reason = Some(reason.clone());
                     }
-                    None if s.status == "cancelled"
+                    None if s.status == SessionStatus::Cancelled
                         && s.cancel_source.as_deref() != Some("manual") =>
                     {
-                        row.status = "scheduled".into();
+                        row.status = SessionStatus::Scheduled;
                         row.cancel_source = None;
                         row.cancel_reason = None;
                     }
@@ -214,7 +219,7 @@ pub fn generate_in(
             && s.original_starts_at.is_none()
         {
             let mut row = s.clone();
-            row.status = "cancelled".into();
+            row.status = SessionStatus::Cancelled;
             row.cancel_source = Some("schedule".into());
             row.cancel_reason = Some("no longer on the track's schedule".into());
             row.sequence += 1;
@@ -257,7 +262,7 @@ fn assign_topics(c: &mut DbConn, pc: &ProgramCal, from: Date, to: Date, today: D
     for track in &pc.tracks {
         let mut core: Vec<&SessionRow> = sessions
             .iter()
-            .filter(|s| s.kind == "core" && s.track_id.as_deref() == Some(&track.id))
+            .filter(|s| s.kind == SessionKind::Core && s.track_id.as_deref() == Some(&track.id))
             .collect();
         core.sort_by(|a, b| a.local_date.cmp(&b.local_date));
         let before = cal::count_core_held_or_scheduled_before(c, &track.id, &from.to_string())?;
@@ -265,7 +270,7 @@ fn assign_topics(c: &mut DbConn, pc: &ProgramCal, from: Date, to: Date, today: D
             .iter()
             .map(|s| Slot {
                 date: s.local_date.parse().unwrap_or(from),
-                cancelled: s.status == "cancelled",
+                cancelled: s.status == SessionStatus::Cancelled,
             })
             .collect();
         let picks = rotate(&slots, topics.len(), u64::try_from(before).unwrap_or(0));
@@ -274,7 +279,7 @@ fn assign_topics(c: &mut DbConn, pc: &ProgramCal, from: Date, to: Date, today: D
             let date: Date = s.local_date.parse().unwrap_or(from);
             // The past keeps its topics; a past session that never had one (just created) gets one.
             if s.topic_locked
-                || s.status == "held"
+                || s.status == SessionStatus::Held
                 || (date < today && s.topic_id.is_some())
                 || s.topic_id == want
             {
@@ -338,7 +343,7 @@ impl App {
     }
 
     /// Cancels one session, keeping it (and its history) with the reason.
-    pub fn cancel_session(&self, ctx: &Ctx, session_id: &str, reason: &str) -> Result<()> {
+    pub fn cancel_session(&self, ctx: &Ctx, session_id: SessionId, reason: &str) -> Result<()> {
         ctx.require(Action::ManageCalendar)?;
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > 200 {
@@ -349,13 +354,13 @@ impl App {
         self.store.write(|c| {
             let mut s = cal::session_by_id(c, session_id)?
                 .ok_or_else(|| AppError::NotFound(format!("session {session_id}")))?;
-            if s.status != "scheduled" {
+            if s.status != SessionStatus::Scheduled {
                 return Err(AppError::Conflict(format!(
                     "session {session_id} is {} and cannot be cancelled",
                     s.status
                 )));
             }
-            s.status = "cancelled".into();
+            s.status = SessionStatus::Cancelled;
             s.cancel_source = Some("manual".into());
             s.cancel_reason = Some(reason.into());
             s.sequence += 1;
@@ -367,22 +372,28 @@ impl App {
     }
 
     /// Moves one session to another date or start time; the calendar remembers where it was.
-    pub fn move_session(&self, ctx: &Ctx, session_id: &str, date: Date, start: Time) -> Result<()> {
+    pub fn move_session(
+        &self,
+        ctx: &Ctx,
+        session_id: SessionId,
+        date: Date,
+        start: Time,
+    ) -> Result<()> {
         ctx.require(Action::ManageCalendar)?;
         self.store.write(|c| {
             let mut s = cal::session_by_id(c, session_id)?
                 .ok_or_else(|| AppError::NotFound(format!("session {session_id}")))?;
-            if s.status != "scheduled" {
+            if s.status != SessionStatus::Scheduled {
                 return Err(AppError::Conflict(format!(
                     "session {session_id} is {} and cannot be moved",
                     s.status
                 )));
             }
             let pc = load_program(c, &s.program_id)?;
-            let minutes = match s.kind.as_str() {
-                "family" => pc.program.family_minutes,
-                "alumni" => pc.program.alumni_minutes,
-                _ => pc.program.session_minutes,
+            let minutes = match s.kind {
+                SessionKind::Family => pc.program.family_minutes,
+                SessionKind::Alumni => pc.program.alumni_minutes,
+                SessionKind::Core => pc.program.session_minutes,
             };
             let (a, b) = iop_domain::calendar::place(&pc.tz, date, start, minutes)
                 .map_err(|e| AppError::Invalid(e.to_string()))?;
@@ -407,12 +418,17 @@ impl App {
     }
 
     /// Changes the topic of one session; later generations keep the choice.
-    pub fn set_session_topic(&self, ctx: &Ctx, session_id: &str, topic_id: &str) -> Result<()> {
+    pub fn set_session_topic(
+        &self,
+        ctx: &Ctx,
+        session_id: SessionId,
+        topic_id: &str,
+    ) -> Result<()> {
         ctx.require(Action::ManageCalendar)?;
         self.store.write(|c| {
             let mut s = cal::session_by_id(c, session_id)?
                 .ok_or_else(|| AppError::NotFound(format!("session {session_id}")))?;
-            if s.kind != "core" {
+            if s.kind != SessionKind::Core {
                 return Err(AppError::Invalid(
                     "only core groups follow the curriculum".into(),
                 ));

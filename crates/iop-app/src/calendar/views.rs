@@ -3,6 +3,8 @@
 
 use crate::error::{AppError, Result};
 use iop_domain::calendar::SessionKind;
+use iop_domain::calendar::SessionStatus;
+use iop_domain::ids::SessionId;
 use iop_domain::ratio::{staffing, Staffing};
 use iop_domain::roster::{expected, EpisodeSpan, EpisodeStatus};
 use iop_domain::time::parse_stored;
@@ -18,7 +20,7 @@ use std::collections::{BTreeMap, HashMap};
 /// Everything a view shows of one session.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct SessionView {
-    pub id: String,
+    pub id: SessionId,
     pub program_id: String,
     pub kind: SessionKind,
     pub track_id: Option<String>,
@@ -28,7 +30,7 @@ pub struct SessionView {
     pub start: String,
     pub end: String,
     pub time_zone: String,
-    pub status: String,
+    pub status: SessionStatus,
     pub cancel_reason: Option<String>,
     pub moved: bool,
     pub sequence: i32,
@@ -130,8 +132,8 @@ pub fn session_views(
         .map(|s| (s.id, s.display_name))
         .collect();
     let rows = cal::sessions_between(c, Some(&ids), &from.to_string(), &to.to_string())?;
-    let row_ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let mut assigned: BTreeMap<String, Vec<FacilitatorRef>> = BTreeMap::new();
+    let row_ids: Vec<SessionId> = rows.iter().map(|r| r.id).collect();
+    let mut assigned: BTreeMap<SessionId, Vec<FacilitatorRef>> = BTreeMap::new();
     for a in cal::current_assignments(c, &row_ids)? {
         let name = staff.get(&a.staff_id).cloned().unwrap_or_default();
         assigned
@@ -158,7 +160,7 @@ pub fn session_views(
         let (Some(s), Some(e)) = (parse_stored(&r.starts_at), parse_stored(&r.ends_at)) else {
             continue;
         };
-        let kind: SessionKind = r.kind.parse().unwrap_or(SessionKind::Core);
+        let kind = r.kind;
         let date: Date = r.local_date.parse().unwrap_or(from);
         let exp = expected(
             kind,
@@ -167,7 +169,7 @@ pub fn session_views(
             spans.get(&r.program_id).map(Vec::as_slice).unwrap_or(&[]),
         );
         let facilitators = assigned.remove(&r.id).unwrap_or_default();
-        let st = if r.status == "cancelled" {
+        let st = if r.status == SessionStatus::Cancelled {
             Staffing::Ok
         } else {
             staffing(

@@ -10,6 +10,7 @@ use crate::error::{stored_id, AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::calendar::SessionKind;
+use iop_domain::calendar::SessionStatus;
 use iop_domain::hours::Mark;
 use iop_domain::ids::{AttendanceId, MakeupId, PatientId, SessionId};
 use iop_domain::notes::NoteStatus;
@@ -44,7 +45,7 @@ pub(crate) fn attendance_in(
 ) -> Result<Vec<MarkDone>> {
     let actor = ctx.actor_ref();
     let roster = load_roster(c, session_id)?;
-    if roster.session.status == "cancelled" {
+    if roster.session.status == SessionStatus::Cancelled {
         return Err(AppError::Conflict(format!(
             "session {session_id} is cancelled"
         )));
@@ -104,9 +105,9 @@ pub(crate) fn attendance_in(
             minutes,
         });
     }
-    if let Some(mut row) = cal::session_by_id(c, &session_id.to_string())? {
-        if row.status == "scheduled" {
-            row.status = "held".into();
+    if let Some(mut row) = cal::session_by_id(c, session_id)? {
+        if row.status == SessionStatus::Scheduled {
+            row.status = SessionStatus::Held;
             row.updated_at = stored(ctx.now());
             cal::update_session(c, &row)?;
         }
@@ -124,7 +125,7 @@ impl App {
     ) -> Result<()> {
         ctx.require(Action::RecordAttendance)?;
         self.store.write(|c| {
-            crate::scope::require_session(c, ctx, &session_id.to_string())?;
+            crate::scope::require_session(c, ctx, session_id)?;
             let subject = format!("session:{session_id}");
             for m in attendance_in(c, ctx, session_id, &marks)? {
                 let mut event = Event::ok("clinical.attendance")
@@ -158,9 +159,11 @@ impl App {
         }
         let actor = ctx.actor_ref();
         self.store.write(|c| {
-            crate::scope::require_session(c, ctx, &session_id.to_string())?;
+            crate::scope::require_session(c, ctx, session_id)?;
             let roster = load_roster(c, session_id)?;
-            if roster.session.kind != SessionKind::Core || roster.session.status == "cancelled" {
+            if roster.session.kind != SessionKind::Core
+                || roster.session.status == SessionStatus::Cancelled
+            {
                 return Err(AppError::Conflict(
                     "make-ups join a core group that is not cancelled".into(),
                 ));
@@ -223,7 +226,7 @@ impl App {
     ) -> Result<Vec<(PatientId, String)>> {
         ctx.require(Action::RecordAttendance)?;
         self.store.read(|c| {
-            crate::scope::require_session(c, ctx, &session_id.to_string())?;
+            crate::scope::require_session(c, ctx, session_id)?;
             let roster = load_roster(c, session_id)?;
             if roster.session.kind != SessionKind::Core {
                 return Ok(Vec::new());

@@ -12,6 +12,7 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::appointments::{face_to_face_minutes, free_starts, AppointmentStatus, Busy};
 use iop_domain::calendar::SessionKind;
+use iop_domain::calendar::SessionStatus;
 use iop_domain::time::{parse_stored, stored};
 use iop_store::admissions::episodes::{self, EpisodeRow};
 use iop_store::calendar as cal;
@@ -104,7 +105,7 @@ fn busy(
         .map(|(_, s)| s);
     let mut out = Vec::new();
     for s in session_views(c, Some(&pc.program.id), from, to)? {
-        if s.status == "cancelled" {
+        if s.status == SessionStatus::Cancelled {
             continue;
         }
         let Ok(date) = s.local_date.parse::<Date>() else {
@@ -126,7 +127,7 @@ fn busy(
     }
     for s in cal::sessions_of_staff(c, staff_id, &from.to_string(), &to.to_string())? {
         if let (Some(start), Some(end)) = (parse_stored(&s.starts_at), parse_stored(&s.ends_at)) {
-            if s.status != "cancelled" {
+            if s.status != SessionStatus::Cancelled {
                 out.push(Busy { start, end });
             }
         }

@@ -189,7 +189,7 @@ impl App {
         ctx.require(Action::RecordAttendance)?;
         let n = n.checked()?;
         self.store.write(|c| {
-            crate::scope::require_session(c, ctx, &session_id.to_string())?;
+            crate::scope::require_session(c, ctx, session_id)?;
             let (note_id, entries) = save_note_in(c, ctx, session_id, &n)?;
             let subject = format!("note:{note_id}");
             record(
@@ -213,7 +213,7 @@ impl App {
     ) -> Result<()> {
         ctx.require(Action::RecordAttendance)?;
         self.store.write(|c| {
-            crate::scope::require_session(c, ctx, &session_id.to_string())?;
+            crate::scope::require_session(c, ctx, session_id)?;
             let signed = sign_in(c, ctx, session_id, accept_similar)?;
             let subject = format!("note:{}", signed.note_id);
             record(
@@ -240,7 +240,7 @@ impl App {
         self.store.write(|c| {
             let note = store::note_by_id(c, note_id)?
                 .ok_or_else(|| AppError::NotFound(format!("note {note_id}")))?;
-            crate::scope::require_session(c, ctx, &note.session_id.to_string())?;
+            crate::scope::require_session(c, ctx, note.session_id)?;
             if note.status != NoteStatus::Signed {
                 return Err(AppError::Conflict("a draft is edited, not amended".into()));
             }

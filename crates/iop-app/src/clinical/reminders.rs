@@ -7,6 +7,9 @@ use crate::ctx::Ctx;
 use crate::error::Result;
 use crate::policy::Action;
 use crate::App;
+use iop_domain::calendar::SessionKind;
+use iop_domain::calendar::SessionStatus;
+use iop_domain::ids::SessionId;
 use iop_domain::reminders::{measure_due, plan_due};
 use iop_domain::Role;
 use iop_store::{admissions::episodes, calendar as cal, clinical::measures, clinical::plans, org};
@@ -104,7 +107,7 @@ impl App {
 
     /// Groups the signed-in clinician facilitated in the last 14 days whose note is not
     /// signed yet, oldest first: (session id, local date, what kind of group).
-    pub fn notes_to_write(&self, ctx: &Ctx) -> Result<Vec<(String, String, String)>> {
+    pub fn notes_to_write(&self, ctx: &Ctx) -> Result<Vec<(SessionId, String, String)>> {
         ctx.require(Action::RecordAttendance)?;
         let Some(a) = ctx.actor() else {
             return Ok(Vec::new());
@@ -121,25 +124,21 @@ impl App {
             let mine: Vec<_> =
                 cal::sessions_of_staff(c, &staff.id, &from.to_string(), &today.to_string())?
                     .into_iter()
-                    .filter(|s| s.status != "cancelled" && s.kind != "alumni")
+                    .filter(|s| {
+                        s.status != SessionStatus::Cancelled && s.kind != SessionKind::Alumni
+                    })
                     .filter(|s| {
                         iop_domain::time::parse_stored(&s.ends_at)
                             .is_some_and(|end| end <= ctx.now())
                     })
                     .collect();
-            let mut ids = Vec::new();
-            for s in &mine {
-                ids.push(crate::error::stored_id(&s.id, "sessions.id")?);
-            }
-            let signed: Vec<String> = iop_store::clinical::record::signed_sessions(c, &ids)?
-                .iter()
-                .map(ToString::to_string)
-                .collect();
+            let ids: Vec<SessionId> = mine.iter().map(|s| s.id).collect();
+            let signed = iop_store::clinical::record::signed_sessions(c, &ids)?;
             Ok(mine
                 .into_iter()
                 .filter(|s| !signed.contains(&s.id))
                 .map(|s| {
-                    let what = if s.kind == "family" {
+                    let what = if s.kind == SessionKind::Family {
                         "family group"
                     } else {
                         "core group"

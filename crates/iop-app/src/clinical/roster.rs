@@ -73,16 +73,15 @@ fn expected_patients(c: &mut DbConn, s: &SessionView) -> Result<Vec<PatientRow>>
 }
 
 fn session(c: &mut DbConn, id: SessionId) -> Result<SessionView> {
-    let key = id.to_string();
     let row =
-        cal::session_by_id(c, &key)?.ok_or_else(|| AppError::NotFound(format!("session {id}")))?;
+        cal::session_by_id(c, id)?.ok_or_else(|| AppError::NotFound(format!("session {id}")))?;
     let date: Date = row
         .local_date
         .parse()
         .map_err(|_| AppError::Internal("bad session date".into()))?;
     session_views(c, Some(&row.program_id), date, date)?
         .into_iter()
-        .find(|v| v.id == key)
+        .find(|v| v.id == id)
         .ok_or_else(|| AppError::NotFound(format!("session {id}")))
 }
 
@@ -158,7 +157,7 @@ impl App {
     pub fn roster(&self, ctx: &Ctx, session_id: SessionId) -> Result<Roster> {
         ctx.require(Action::ReadClinical)?;
         self.store.write(|c| {
-            crate::scope::require_session(c, ctx, &session_id.to_string())?;
+            crate::scope::require_session(c, ctx, session_id)?;
             let r = load_roster(c, session_id)?;
             let subject = format!("session:{session_id}");
             record(

@@ -46,7 +46,7 @@ impl App {
         ctx.require(Action::RecordAttendance)?;
         let note = form.note.checked()?;
         self.store.write(|c| {
-            crate::scope::require_session(c, ctx, &session_id.to_string())?;
+            crate::scope::require_session(c, ctx, session_id)?;
             let marks = attendance_in(c, ctx, session_id, &form.marks)?;
             let family = if form.family.is_empty() {
                 Vec::new()

@@ -9,6 +9,7 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::calendar::SessionKind;
+use iop_domain::calendar::SessionStatus;
 use iop_domain::consent::{InfoKind, Recipient};
 use iop_domain::ids::SessionId;
 use iop_domain::time::stored;
@@ -48,7 +49,7 @@ pub(crate) fn family_lines(
         .iter()
         .map(|l| l.patient_id.to_string())
         .collect();
-    let marks = store::family_attendance_of(c, &roster.session.id)?;
+    let marks = store::family_attendance_of(c, &roster.session.id.to_string())?;
     let mut out = Vec::new();
     // Each patient's consents are read once, however many relatives they bring.
     let mut gates: std::collections::HashMap<String, PatientGate> = Default::default();
@@ -115,7 +116,7 @@ impl App {
     ) -> Result<()> {
         ctx.require(Action::RecordAttendance)?;
         self.store.write(|c| {
-            crate::scope::require_session(c, ctx, &session_id.to_string())?;
+            crate::scope::require_session(c, ctx, session_id)?;
             for done in family_attendance_in(c, ctx, session_id, &marks)? {
                 let subject = format!("related_person:{}", done.related_person_id);
                 let mut event = Event::ok("clinical.family_attendance")
@@ -151,7 +152,7 @@ pub(crate) fn family_attendance_in(
             "relatives attend the family group only".into(),
         ));
     }
-    if roster.session.status == "cancelled" {
+    if roster.session.status == SessionStatus::Cancelled {
         return Err(AppError::Conflict(format!(
             "session {session_id} is cancelled"
         )));

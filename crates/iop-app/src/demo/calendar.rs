@@ -6,6 +6,8 @@ use crate::calendar::sessions::generate_in;
 use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::org::staffing::{insert_staff_row, NewStaff};
+use iop_domain::calendar::SessionKind;
+use iop_domain::calendar::SessionStatus;
 use iop_domain::curriculum::SEED_TOPICS;
 use iop_domain::time::stored;
 use iop_store::admissions::episodes::{self, EpisodeRow, EpisodeTrackRow, PatientRow};
@@ -199,22 +201,24 @@ pub fn seed(
     let short = sessions
         .iter()
         .filter(|s| {
-            s.kind == "core"
+            s.kind == SessionKind::Core
                 && s.track_id.as_deref() == Some(mtt.as_str())
-                && s.status == "scheduled"
+                && s.status == SessionStatus::Scheduled
         })
         .find(|s| s.local_date.parse::<Date>().is_ok_and(|d| d > today))
-        .map(|s| s.id.clone());
+        .map(|s| s.id);
     for s in &sessions {
-        let who: Vec<&String> = match (s.kind.as_str(), s.track_id.as_deref()) {
-            ("core", Some(t)) if t == mtt && Some(&s.id) == short.as_ref() => vec![&staff[0]],
-            ("core", Some(t)) if t == mtt => vec![&staff[0], &staff[1]],
-            ("core", _) => vec![&staff[2]],
+        let who: Vec<&String> = match (s.kind, s.track_id.as_deref()) {
+            (SessionKind::Core, Some(t)) if t == mtt && Some(&s.id) == short.as_ref() => {
+                vec![&staff[0]]
+            }
+            (SessionKind::Core, Some(t)) if t == mtt => vec![&staff[0], &staff[1]],
+            (SessionKind::Core, _) => vec![&staff[2]],
             // Every patient comes to the family group: it needs three.
-            ("family", _) => vec![&staff[3], &staff[1], &staff[0]],
-            _ => vec![&staff[3]],
+            (SessionKind::Family, _) => vec![&staff[3], &staff[1], &staff[0]],
+            (SessionKind::Alumni, _) => vec![&staff[3]],
         };
-        if s.status == "cancelled" {
+        if s.status == SessionStatus::Cancelled {
             continue;
         }
         for st in who {
@@ -222,7 +226,7 @@ pub fn seed(
                 c,
                 &AssignmentRow {
                     id: uuid::Uuid::now_v7().to_string(),
-                    session_id: s.id.clone(),
+                    session_id: s.id,
                     staff_id: st.clone(),
                     assigned_at: now.clone(),
                     unassigned_at: None,
@@ -232,7 +236,7 @@ pub fn seed(
         }
         if s.local_date.parse::<Date>().is_ok_and(|d| d < today) {
             let mut held = s.clone();
-            held.status = "held".into();
+            held.status = SessionStatus::Held;
             cal::update_session(c, &held)?;
         }
     }

@@ -15,6 +15,8 @@ use crate::clinical::treatment::{Goal, Objective, Problem, TreatmentPlanContent}
 use crate::ctx::{Ctx, RequestMeta};
 use crate::error::{AppError, Result};
 use crate::App;
+use iop_domain::calendar::SessionKind;
+use iop_domain::calendar::SessionStatus;
 use iop_domain::hours::Mark;
 use iop_domain::time::stored;
 use iop_store::clinical::individual::{self as ind, AppointmentRow, IndividualNoteRow};
@@ -139,7 +141,7 @@ impl App {
             )?)
         })?;
         for (si, s) in sessions.iter().enumerate() {
-            if s.status != "held" || s.kind == "alumni" {
+            if s.status != SessionStatus::Held || s.kind == SessionKind::Alumni {
                 continue;
             }
             let theirs = self.store.read(|c| -> Result<_> {
@@ -148,7 +150,7 @@ impl App {
                     .any(|a| a.staff_id == casey_staff))
             })?;
             let ctx = if theirs { casey } else { &director };
-            let sid = crate::error::stored_id(&s.id, "sessions.id")?;
+            let sid = s.id;
             let roster = self.roster(ctx, sid)?;
             if roster.lines.is_empty() {
                 continue;

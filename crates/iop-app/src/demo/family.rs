@@ -6,6 +6,8 @@ use crate::consent::consents::{NewConsent, NewRecipient, NewRelated};
 use crate::ctx::Ctx;
 use crate::error::Result;
 use crate::App;
+use iop_domain::calendar::SessionKind;
+use iop_domain::calendar::SessionStatus;
 use iop_store::{admissions::episodes, calendar as cal};
 use jiff::civil::Date;
 use jiff::Span;
@@ -109,9 +111,9 @@ impl App {
         })?;
         for s in sessions
             .iter()
-            .filter(|s| s.kind == "family" && s.status == "held")
+            .filter(|s| s.kind == SessionKind::Family && s.status == SessionStatus::Held)
         {
-            let sid = crate::error::stored_id(&s.id, "sessions.id")?;
+            let sid = s.id;
             let roster = self.roster(ctx, sid)?;
             let marks: Vec<(String, bool)> = roster
                 .relatives

@@ -6,6 +6,8 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
+use iop_domain::calendar::SessionStatus;
+use iop_domain::ids::SessionId;
 use iop_domain::npi::Npi;
 use iop_domain::ratio::staffing;
 use iop_domain::time::stored;
@@ -133,13 +135,13 @@ pub fn insert_staff_row(c: &mut DbConn, ctx: &Ctx, new: NewStaff) -> Result<Stri
     Ok(id)
 }
 
-fn assign_in(c: &mut DbConn, ctx: &Ctx, session_id: &str, staff_id: &str) -> Result<bool> {
+fn assign_in(c: &mut DbConn, ctx: &Ctx, session_id: SessionId, staff_id: &str) -> Result<bool> {
     let s = cal::session_by_id(c, session_id)?
         .ok_or_else(|| AppError::NotFound(format!("session {session_id}")))?;
-    if s.status == "cancelled" {
+    if s.status == SessionStatus::Cancelled {
         return Ok(false);
     }
-    if cal::current_assignments(c, &[session_id.to_string()])?
+    if cal::current_assignments(c, &[session_id])?
         .iter()
         .any(|a| a.staff_id == staff_id)
     {
@@ -149,7 +151,7 @@ fn assign_in(c: &mut DbConn, ctx: &Ctx, session_id: &str, staff_id: &str) -> Res
         c,
         &AssignmentRow {
             id: uuid::Uuid::now_v7().to_string(),
-            session_id: session_id.into(),
+            session_id,
             staff_id: staff_id.into(),
             assigned_at: stored(ctx.now()),
             unassigned_at: None,
@@ -194,7 +196,12 @@ impl App {
             .collect())
     }
 
-    pub fn assign_facilitator(&self, ctx: &Ctx, session_id: &str, staff_id: &str) -> Result<bool> {
+    pub fn assign_facilitator(
+        &self,
+        ctx: &Ctx,
+        session_id: SessionId,
+        staff_id: &str,
+    ) -> Result<bool> {
         ctx.require(Action::ManageStaffing)?;
         self.store.write(|c| {
             require_staff(c, staff_id)?;
@@ -216,10 +223,11 @@ impl App {
                 &b.to.to_string(),
             )?;
             let mut n = 0;
-            for s in sessions.iter().filter(|s| {
-                s.kind == b.kind.to_string() && (b.track_id.is_none() || s.track_id == b.track_id)
-            }) {
-                if assign_in(c, ctx, &s.id, &b.staff_id)? {
+            for s in sessions
+                .iter()
+                .filter(|s| s.kind == b.kind && (b.track_id.is_none() || s.track_id == b.track_id))
+            {
+                if assign_in(c, ctx, s.id, &b.staff_id)? {
                     n += 1;
                 }
             }
@@ -232,7 +240,7 @@ impl App {
     pub fn unassign_facilitator(
         &self,
         ctx: &Ctx,
-        session_id: &str,
+        session_id: SessionId,
         staff_id: &str,
         replacement: Option<&str>,
     ) -> Result<()> {
@@ -256,7 +264,7 @@ impl App {
             let remaining = view.facilitators.len() - 1 + usize::from(replacement.is_some_and(|r| !view.facilitators.iter().any(|f| f.staff_id == r)));
             let max = iop_store::org::programs(c)?.iter().find(|p| p.id == row.program_id).map(|p| p.max_patients_per_facilitator).unwrap_or(6);
             let after = staffing(view.expected_roster, u32::try_from(remaining).unwrap_or(0), u32::try_from(max).unwrap_or(6));
-            if row.status == "scheduled" && after.more() > 0 {
+            if row.status == SessionStatus::Scheduled && after.more() > 0 {
                 return Err(AppError::Conflict(format!(
                     "{} expects {} patients and would need {} more facilitator(s) at 1:{max}; name a replacement to unassign",
                     describe(&view),

@@ -3,7 +3,7 @@
 use super::{query, ApiResult, Problem, QueryResult};
 use crate::access::Caller;
 use crate::error::WebError;
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, PathId};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -20,7 +20,7 @@ pub struct Facilitator {
 
 #[derive(Serialize, ToSchema)]
 pub struct Session {
-    id: String,
+    id: iop_domain::ids::SessionId,
     program_id: String,
     /// core, family or alumni.
     kind: String,
@@ -32,7 +32,7 @@ pub struct Session {
     end: String,
     time_zone: String,
     /// scheduled, held or cancelled.
-    status: String,
+    status: iop_domain::calendar::SessionStatus,
     cancel_reason: Option<String>,
     moved: bool,
     topic: Option<String>,
@@ -200,12 +200,12 @@ pub struct CancelRequest {
 pub async fn cancel(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::SessionId>,
     ApiJson(req): ApiJson<CancelRequest>,
 ) -> ApiResult<StatusCode> {
     state
         .run(caller.ctx, move |app, ctx| {
-            app.cancel_session(ctx, &id, &req.reason)
+            app.cancel_session(ctx, id, &req.reason)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -226,7 +226,7 @@ pub struct MoveRequest {
 pub async fn move_session(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::SessionId>,
     ApiJson(req): ApiJson<MoveRequest>,
 ) -> ApiResult<StatusCode> {
     let date = parse_date(&req.date, "date")?;
@@ -236,7 +236,7 @@ pub async fn move_session(
         .map_err(|_| WebError::Unprocessable("start must be a time like 18:00".into()))?;
     state
         .run(caller.ctx, move |app, ctx| {
-            app.move_session(ctx, &id, date, start)
+            app.move_session(ctx, id, date, start)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -254,12 +254,12 @@ pub struct TopicRequest {
 pub async fn set_topic(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::SessionId>,
     ApiJson(req): ApiJson<TopicRequest>,
 ) -> ApiResult<StatusCode> {
     state
         .run(caller.ctx, move |app, ctx| {
-            app.set_session_topic(ctx, &id, &req.topic_id)
+            app.set_session_topic(ctx, id, &req.topic_id)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)

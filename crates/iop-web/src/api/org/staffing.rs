@@ -3,7 +3,7 @@
 use crate::access::Caller;
 use crate::api::{query, ApiResult, Problem, QueryResult};
 use crate::error::WebError;
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, PathId};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -98,12 +98,12 @@ pub struct AssignRequest {
 pub async fn assign(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::SessionId>,
     ApiJson(r): ApiJson<AssignRequest>,
 ) -> ApiResult<StatusCode> {
     state
         .run(caller.ctx, move |app, ctx| {
-            app.assign_facilitator(ctx, &id, &r.staff_id)
+            app.assign_facilitator(ctx, id, &r.staff_id)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -127,10 +127,13 @@ pub async fn unassign(
     Path((id, staff_id)): Path<(String, String)>,
     q: QueryResult<UnassignQuery>,
 ) -> ApiResult<StatusCode> {
+    let Ok(session) = id.parse::<iop_domain::ids::SessionId>() else {
+        return Err(crate::error::WebError::NotFound.into());
+    };
     let q = query(q)?;
     state
         .run(caller.ctx, move |app, ctx| {
-            app.unassign_facilitator(ctx, &id, &staff_id, q.replacement.as_deref())
+            app.unassign_facilitator(ctx, session, &staff_id, q.replacement.as_deref())
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)

@@ -155,7 +155,11 @@ pub async fn set_topic(
     let week = f.week.clone();
     state
         .run(caller.ctx.clone(), move |app, ctx| {
-            app.set_session_topic(ctx, &f.session_id, &f.topic_id)
+            app.set_session_topic(
+                ctx,
+                crate::extract::form_id(&f.session_id, "session")?,
+                &f.topic_id,
+            )
         })
         .await?;
     let q = serde_urlencoded::to_string([("week", week.as_str())]).unwrap_or_default();
@@ -230,7 +234,7 @@ pub async fn staffing_page(
         .await?;
     let sessions: Vec<SessionView> = sessions
         .into_iter()
-        .filter(|s| s.status != "cancelled")
+        .filter(|s| s.status != iop_domain::calendar::SessionStatus::Cancelled)
         .collect();
     let short = sessions
         .iter()

@@ -181,7 +181,11 @@ pub async fn assign_one(
 ) -> Result<Response, PageError> {
     match state
         .run(caller.ctx.clone(), move |app, ctx| {
-            app.assign_facilitator(ctx, &f.session_id, &f.staff_id)
+            app.assign_facilitator(
+                ctx,
+                crate::extract::form_id(&f.session_id, "session")?,
+                &f.staff_id,
+            )
         })
         .await
     {
@@ -201,7 +205,12 @@ pub async fn unassign_one(
     let replacement = Some(f.replacement).filter(|r| !r.is_empty());
     match state
         .run(caller.ctx.clone(), move |app, ctx| {
-            app.unassign_facilitator(ctx, &f.session_id, &f.staff_id, replacement.as_deref())
+            app.unassign_facilitator(
+                ctx,
+                crate::extract::form_id(&f.session_id, "session")?,
+                &f.staff_id,
+                replacement.as_deref(),
+            )
         })
         .await
     {
