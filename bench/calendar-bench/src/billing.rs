@@ -16,11 +16,6 @@ use iop_interop::x12::{
 use iop_store::clinical::record::{self as clinical, AttendanceRow, GroupNoteRow};
 use std::time::Instant;
 
-/// An id from a column that is still text (sessions, patients).
-fn stored_id<T: std::str::FromStr<Err = uuid::Error>>(text: &str) -> Res<T> {
-    Ok(text.parse()?)
-}
-
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
 /// Every core session of the next four weeks attended in full by its expected
@@ -57,7 +52,7 @@ fn document(app: &App, store: &Store, programs: &[String], today: jiff::civil::D
             &to.to_string(),
         )?;
         let (_, periods) = iop_store::admissions::episodes::episodes_with_tracks(c, programs)?;
-        let eps: Vec<(String, String, String)> =
+        let eps: Vec<(iop_domain::ids::PatientId, String, String)> =
             iop_store::admissions::episodes::episodes_with_tracks(c, programs)?
                 .0
                 .into_iter()
@@ -85,7 +80,7 @@ fn document(app: &App, store: &Store, programs: &[String], today: jiff::civil::D
                     &AttendanceRow {
                         id: AttendanceId::new_v7(),
                         session_id: s.id,
-                        patient_id: stored_id(patient)?,
+                        patient_id: *patient,
                         mark: Mark::Present,
                         minutes: 180,
                         recorded_by: ActorRef::System,

@@ -85,11 +85,11 @@ fn seed(
             )?;
         }
         for p in 0..PATIENTS {
-            let pid = id();
+            let pid = iop_domain::ids::PatientId::new_v7();
             episodes::insert_patient(
                 c,
                 &PatientRow {
-                    id: pid.clone(),
+                    id: pid,
                     mrn: format!("B{s}-{p}"),
                     legal_first_name: "A".into(),
                     legal_last_name: "B".into(),
@@ -118,7 +118,7 @@ fn seed(
                     program_id: program.id.clone(),
                     admit_date: today.to_string(),
                     planned_end_date: today.to_string(),
-                    status: "active".into(),
+                    status: iop_domain::roster::EpisodeStatus::Active,
                     ended_on: None,
                     created_at: now.into(),
                     inquiry_id: None,

@@ -82,6 +82,7 @@ macro_rules! with_column_types {
             $crate::notes::NoteStatus,
             $crate::calendar::SessionKind,
             $crate::calendar::SessionStatus,
+            $crate::roster::EpisodeStatus,
         );
     };
 }

@@ -13,6 +13,7 @@ use iop_domain::calendar::SessionStatus;
 use iop_domain::calendar::{parse_weekdays, plan, planned_end, Closure, SessionKind, TrackPattern};
 use iop_domain::icd10::Icd10;
 use iop_domain::ratio::staffing;
+use iop_domain::roster::EpisodeStatus;
 use iop_domain::time::stored;
 use iop_store::admissions::episodes::{self, EpisodeRow, EpisodeTrackRow, PatientRow};
 use iop_store::admissions::inquiries as inq;
@@ -45,7 +46,7 @@ pub struct AdmitInput {
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Admitted {
-    pub patient_id: String,
+    pub patient_id: iop_domain::ids::PatientId,
     pub episode_id: String,
     pub mrn: String,
     pub planned_end_date: String,
@@ -210,10 +211,10 @@ impl App {
                 )));
             }
             let now = stored(ctx.now());
-            let patient_id = uuid::Uuid::now_v7().to_string();
+            let patient_id = iop_domain::ids::PatientId::new_v7();
             let mrn = new_mrn(c)?;
             episodes::insert_patient(c, &PatientRow {
-                id: patient_id.clone(),
+                id: patient_id,
                 mrn: mrn.clone(),
                 legal_first_name: first.clone(),
                 legal_last_name: last.clone(),
@@ -235,11 +236,11 @@ impl App {
             let episode_id = uuid::Uuid::now_v7().to_string();
             episodes::insert_episode(c, &EpisodeRow {
                 id: episode_id.clone(),
-                patient_id: patient_id.clone(),
+                patient_id,
                 program_id: pc.program.id.clone(),
                 admit_date: admit.to_string(),
                 planned_end_date: end.to_string(),
-                status: "active".into(),
+                status: EpisodeStatus::Active,
                 ended_on: None,
                 created_at: now.clone(),
                 inquiry_id: Some(inquiry_id.into()),
@@ -258,16 +259,17 @@ impl App {
                 from_date: admit.to_string(),
                 to_date: None,
             })?;
-            row.patient_id = Some(patient_id.clone());
+            row.patient_id = Some(patient_id.to_string());
             row.program_id = Some(pc.program.id.clone());
             move_status(c, ctx, &mut row, InquiryStatus::Admitted, None)?;
             let subject = format!("episode:{episode_id}");
             let mut event = Event::ok("patient.admit").subject(&subject).detail(serde_json::json!({
                 "track_id": track.id, "admit_date": admit.to_string(), "ratio_override": override_reason.is_some(),
             }));
-            event.patient_id = Some(&patient_id);
+            let patient = patient_id.to_string();
+            event.patient_id = Some(&patient);
             record(c, ctx, event)?;
-            Ok(Admitted { patient_id: patient_id.clone(), episode_id: episode_id.clone(), mrn: mrn.clone(), planned_end_date: end.to_string() })
+            Ok(Admitted { patient_id, episode_id: episode_id.clone(), mrn: mrn.clone(), planned_end_date: end.to_string() })
         })
     }
 }

@@ -25,7 +25,7 @@ pub struct TrackCensus {
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct CensusEntry {
     pub episode_id: String,
-    pub patient_id: String,
+    pub patient_id: iop_domain::ids::PatientId,
     pub mrn: String,
     pub name: String,
     pub track_id: Option<String>,
@@ -222,7 +222,7 @@ impl App {
                     };
                     let first = iop_store::clinical::record::first_attended_on_or_after(
                         c,
-                        crate::error::stored_id(&e.patient_id, "episodes.patient_id")?,
+                        e.patient_id,
                         &e.admit_date,
                     )?
                     .and_then(|d| d.parse().ok());

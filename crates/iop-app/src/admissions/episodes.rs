@@ -8,6 +8,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
+use iop_domain::roster::EpisodeStatus;
 use iop_store::admissions::episodes::{self, EpisodeTrackRow};
 use iop_store::calendar as cal;
 use jiff::civil::Date;
@@ -39,7 +40,7 @@ impl App {
         self.store.write(|c| {
             let ep = episodes::episode_by_id(c, episode_id)?
                 .ok_or_else(|| AppError::NotFound(format!("episode {episode_id}")))?;
-            if ep.status != "active" {
+            if ep.status != EpisodeStatus::Active {
                 return Err(AppError::Conflict(format!(
                     "episode {episode_id} has ended"
                 )));
@@ -88,7 +89,8 @@ impl App {
             let mut event = Event::ok("episode.transfer")
                 .subject(&subject)
                 .detail(serde_json::json!({ "to_track": track_id, "from": from.to_string() }));
-            event.patient_id = Some(&ep.patient_id);
+            let patient = ep.patient_id.to_string();
+            event.patient_id = Some(&patient);
             record(c, ctx, event)
         })
     }
@@ -116,7 +118,14 @@ impl App {
                 "write a discharge summary of 1 to 2,000 characters".into(),
             ));
         }
-        self.end_episode(ctx, episode_id, "discharged", reason, Some(summary), on)
+        self.end_episode(
+            ctx,
+            episode_id,
+            EpisodeStatus::Discharged,
+            reason,
+            Some(summary),
+            on,
+        )
     }
 
     /// Graduates an episode: the patient joins the alumni group (never charged). When a
@@ -143,14 +152,21 @@ impl App {
             }
             ctx.require(Action::OverrideRatio)?;
         }
-        self.end_episode(ctx, episode_id, "graduated", "completed", confirm, on)
+        self.end_episode(
+            ctx,
+            episode_id,
+            EpisodeStatus::Graduated,
+            "completed",
+            confirm,
+            on,
+        )
     }
 
     fn end_episode(
         &self,
         ctx: &Ctx,
         episode_id: &str,
-        status: &str,
+        status: EpisodeStatus,
         reason: &str,
         summary: Option<&str>,
         on: Date,
@@ -183,7 +199,7 @@ impl App {
                 episodes::close_track(c, &open.id, &on.to_string())?;
             }
             let subject = format!("episode:{episode_id}");
-            let action = if status == "graduated" {
+            let action = if status == EpisodeStatus::Graduated {
                 "episode.graduate"
             } else {
                 "episode.discharge"
@@ -191,7 +207,8 @@ impl App {
             let mut event = Event::ok(action)
                 .subject(&subject)
                 .detail(serde_json::json!({ "reason": reason, "on": on.to_string() }));
-            event.patient_id = Some(&ep.patient_id);
+            let patient = ep.patient_id.to_string();
+            event.patient_id = Some(&patient);
             record(c, ctx, event)
         })
     }
@@ -280,7 +297,8 @@ impl App {
             let mut event = Event::ok("episode.extend")
                 .subject(&subject)
                 .detail(serde_json::json!({ "until": until.to_string() }));
-            event.patient_id = Some(&ep.patient_id);
+            let patient = ep.patient_id.to_string();
+            event.patient_id = Some(&patient);
             record(c, ctx, event)
         })
     }

@@ -4,9 +4,9 @@
 use crate::error::{AppError, Result};
 use iop_domain::calendar::SessionKind;
 use iop_domain::calendar::SessionStatus;
-use iop_domain::ids::SessionId;
+use iop_domain::ids::{PatientId, SessionId};
 use iop_domain::ratio::{staffing, Staffing};
-use iop_domain::roster::{expected, EpisodeSpan, EpisodeStatus};
+use iop_domain::roster::{expected, EpisodeSpan};
 use iop_domain::time::parse_stored;
 use iop_store::admissions::episodes;
 use iop_store::calendar as cal;
@@ -76,10 +76,7 @@ pub fn episode_spans(
     }
     let mut out: HashMap<String, Vec<EpisodeSpan>> = HashMap::new();
     for e in eps {
-        let (Ok(admit), Some(status)) = (
-            e.admit_date.parse::<Date>(),
-            EpisodeStatus::parse(&e.status),
-        ) else {
+        let (Ok(admit), status) = (e.admit_date.parse::<Date>(), e.status) else {
             continue;
         };
         out.entry(e.program_id.clone())
@@ -221,17 +218,14 @@ pub fn episode_spans_by_patient(
     program_id: &str,
 ) -> Result<Vec<(iop_store::admissions::episodes::PatientRow, EpisodeSpan)>> {
     let (eps, periods) = episodes::episodes_with_tracks(c, &[program_id.to_string()])?;
-    let patients: HashMap<String, iop_store::admissions::episodes::PatientRow> =
+    let patients: HashMap<PatientId, iop_store::admissions::episodes::PatientRow> =
         episodes::episodes_with_patients(c, program_id)?
             .into_iter()
-            .map(|(_, p)| (p.id.clone(), p))
+            .map(|(_, p)| (p.id, p))
             .collect();
     let mut out = Vec::new();
     for e in eps {
-        let (Ok(admit), Some(status)) = (
-            e.admit_date.parse::<Date>(),
-            EpisodeStatus::parse(&e.status),
-        ) else {
+        let (Ok(admit), status) = (e.admit_date.parse::<Date>(), e.status) else {
             continue;
         };
         let tracks = periods

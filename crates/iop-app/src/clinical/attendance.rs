@@ -6,7 +6,7 @@ use super::roster::load_roster;
 use crate::audit::{record, Event};
 use crate::calendar::sessions::load_program;
 use crate::ctx::Ctx;
-use crate::error::{stored_id, AppError, Result};
+use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::calendar::SessionKind;
@@ -190,7 +190,7 @@ impl App {
             let in_treatment =
                 crate::calendar::sessions::episode_spans_by_patient(c, &roster.session.program_id)?
                     .into_iter()
-                    .any(|(p, span)| p.id == patient_id.to_string() && span.in_treatment_on(date));
+                    .any(|(p, span)| p.id == patient_id && span.in_treatment_on(date));
             if !in_treatment {
                 return Err(AppError::Conflict(format!(
                     "patient {patient_id} is not in treatment in this program on {date}"
@@ -240,7 +240,7 @@ impl App {
             for (p, span) in
                 crate::calendar::sessions::episode_spans_by_patient(c, &roster.session.program_id)?
             {
-                let id: PatientId = stored_id(&p.id, "patients.id")?;
+                let id: PatientId = p.id;
                 if span.in_treatment_on(date) && !roster.lines.iter().any(|l| l.patient_id == id) {
                     out.push((id, format!("{} ({})", p.shown_name(), p.mrn)));
                 }

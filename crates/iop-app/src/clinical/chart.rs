@@ -15,6 +15,7 @@ use iop_domain::hours::{
     two_absences_in_a_row, weekly_minutes, Attended, Mark, WEEKLY_FLOOR_MINUTES,
 };
 use iop_domain::ids::{NoteId, PatientId};
+use iop_domain::roster::EpisodeStatus;
 use iop_store::clinical::record::{self as store};
 use iop_store::{admissions::episodes, clinical::individual, clinical::measures, clinical::plans};
 
@@ -53,7 +54,7 @@ pub struct TimelineItem {
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Chart {
-    pub patient_id: String,
+    pub patient_id: PatientId,
     pub mrn: String,
     pub name: String,
     pub date_of_birth: String,
@@ -221,7 +222,7 @@ impl App {
                 });
             }
             let eps = episodes::episodes_with_patient_id(c, patient_id)?;
-            let treatment_active = eps.iter().any(|e| e.status == "active");
+            let treatment_active = eps.iter().any(|e| e.status == EpisodeStatus::Active);
             let mut appointments = Vec::new();
             let rows = individual::appointments_of_patient(c, patient_id)?;
             if !rows.is_empty() {

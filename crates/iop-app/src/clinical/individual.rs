@@ -13,6 +13,7 @@ use crate::App;
 use iop_domain::appointments::{face_to_face_minutes, free_starts, AppointmentStatus, Busy};
 use iop_domain::calendar::SessionKind;
 use iop_domain::calendar::SessionStatus;
+use iop_domain::roster::EpisodeStatus;
 use iop_domain::time::{parse_stored, stored};
 use iop_store::admissions::episodes::{self, EpisodeRow};
 use iop_store::calendar as cal;
@@ -101,7 +102,7 @@ fn busy(
 ) -> Result<Vec<Busy>> {
     let span = episode_spans_by_patient(c, &pc.program.id)?
         .into_iter()
-        .find(|(p, _)| p.id == patient_id)
+        .find(|(p, _)| p.id.to_string() == patient_id)
         .map(|(_, s)| s);
     let mut out = Vec::new();
     for s in session_views(c, Some(&pc.program.id), from, to)? {
@@ -267,7 +268,7 @@ impl App {
             cal::staff_by_id(c, &new.staff_id)?
                 .ok_or_else(|| AppError::NotFound(format!("staff member {}", new.staff_id)))?;
             let (ep, pc) = patient_program(c, &new.patient_id)?;
-            if ep.status != "active" {
+            if ep.status != EpisodeStatus::Active {
                 return Err(AppError::Conflict(format!(
                     "patient {} is not in treatment (episode {})",
                     new.patient_id, ep.status

@@ -7,6 +7,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
+use iop_domain::roster::EpisodeStatus;
 use iop_domain::scoring::{bam, gad7, phq9};
 use iop_domain::time::stored;
 use iop_store::clinical::measures::DrugScreenRow;
@@ -118,7 +119,7 @@ impl App {
                 );
                 let counselor_user = episodes::episodes_with_patient_id(c, patient_id)?
                     .into_iter()
-                    .filter(|e| e.status == "active")
+                    .filter(|e| e.status == EpisodeStatus::Active)
                     .filter_map(|e| e.primary_counselor_id)
                     .next()
                     .map(|staff| cal::staff_by_id(c, &staff))

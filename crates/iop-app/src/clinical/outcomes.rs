@@ -51,7 +51,7 @@ impl App {
                     .min_by(|a, b| a.from_date.cmp(&b.from_date));
                 if let Some(name) = first.and_then(|p| track_names.get(&p.track_id)) {
                     group_of
-                        .entry(e.patient_id.clone())
+                        .entry(e.patient_id.to_string())
                         .or_insert_with(|| name.clone());
                 }
             }

@@ -9,7 +9,7 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::calendar::SessionKind;
 use iop_domain::calendar::SessionStatus;
-use iop_domain::ids::SessionId;
+use iop_domain::ids::{PatientId, SessionId};
 use iop_domain::reminders::{measure_due, plan_due};
 use iop_domain::Role;
 use iop_store::{admissions::episodes, calendar as cal, clinical::measures, clinical::plans, org};
@@ -18,7 +18,7 @@ use std::collections::HashMap;
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Due {
-    pub patient_id: String,
+    pub patient_id: PatientId,
     pub mrn: String,
     pub name: String,
     /// "PHQ-9, GAD-7 and BAM" or "treatment plan" or "treatment plan review".
@@ -53,7 +53,7 @@ impl App {
                         .is_none_or(|s| e.primary_counselor_id.as_ref() == Some(s))
                 })
                 .collect();
-            let ids: Vec<String> = active.iter().map(|(_, p)| p.id.clone()).collect();
+            let ids: Vec<String> = active.iter().map(|(_, p)| p.id.to_string()).collect();
             let last_phq: HashMap<String, Option<String>> =
                 measures::latest_taken(c, "phq9", &ids)?
                     .into_iter()
@@ -67,17 +67,18 @@ impl App {
                 else {
                     continue;
                 };
+                let key = p.id.to_string();
                 let last = last_phq
-                    .get(&p.id)
+                    .get(&key)
                     .cloned()
                     .flatten()
                     .and_then(|d| d.parse().ok());
-                let review = reviews.get(&p.id).and_then(|d| d.parse().ok());
+                let review = reviews.get(&key).and_then(|d| d.parse().ok());
                 let name = p.shown_name();
                 let m = measure_due(admitted, last);
                 if m <= today {
                     out.push(Due {
-                        patient_id: p.id.clone(),
+                        patient_id: p.id,
                         mrn: p.mrn.clone(),
                         name: name.clone(),
                         what: "PHQ-9, GAD-7 and BAM",

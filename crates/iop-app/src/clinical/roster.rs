@@ -4,7 +4,7 @@
 use crate::audit::{record, Event};
 use crate::calendar::sessions::{load_program, session_views, SessionView};
 use crate::ctx::Ctx;
-use crate::error::{stored_id, AppError, Result};
+use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::calendar::SessionKind;
@@ -99,7 +99,7 @@ pub(crate) fn load_roster(c: &mut DbConn, session_id: SessionId) -> Result<Roste
     let minutes = session_minutes(c, &s)?;
     let mut patients: Vec<(PatientId, PatientRow, bool)> = Vec::new();
     for p in expected_patients(c, &s)? {
-        patients.push((stored_id(&p.id, "patients.id")?, p, false));
+        patients.push((p.id, p, false));
     }
     for m in store::makeups_of_session(c, session_id)? {
         if !patients.iter().any(|(id, _, _)| *id == m.patient_id) {

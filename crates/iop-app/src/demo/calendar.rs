@@ -9,6 +9,7 @@ use crate::org::staffing::{insert_staff_row, NewStaff};
 use iop_domain::calendar::SessionKind;
 use iop_domain::calendar::SessionStatus;
 use iop_domain::curriculum::SEED_TOPICS;
+use iop_domain::roster::EpisodeStatus;
 use iop_domain::time::stored;
 use iop_store::admissions::episodes::{self, EpisodeRow, EpisodeTrackRow, PatientRow};
 use iop_store::calendar::{self as cal, AssignmentRow, ClosureRow, TopicRow};
@@ -110,11 +111,11 @@ pub fn seed(
     };
     for (i, (first, last)) in PATIENTS.iter().enumerate() {
         let n = i64::try_from(i).unwrap_or(0);
-        let pid = uuid::Uuid::now_v7().to_string();
+        let pid = iop_domain::ids::PatientId::new_v7();
         episodes::insert_patient(
             c,
             &PatientRow {
-                id: pid.clone(),
+                id: pid,
                 mrn: format!("DEMO-{:04}", i + 1),
                 legal_first_name: (*first).into(),
                 legal_last_name: (*last).into(),
@@ -139,14 +140,19 @@ pub fn seed(
             0..=6 => (
                 &mtt,
                 days(today, -[3, 10, 17, 24, 31, 10, 45][i]),
-                "active",
+                EpisodeStatus::Active,
                 None,
             ),
-            7..=11 => (&mwt, days(today, -7 * (n % 4) - 2), "active", None),
+            7..=11 => (
+                &mwt,
+                days(today, -7 * (n % 4) - 2),
+                EpisodeStatus::Active,
+                None,
+            ),
             _ => (
                 &mtt,
                 days(today, -80 - n),
-                "graduated",
+                EpisodeStatus::Graduated,
                 Some(days(today, -20 - n)),
             ),
         };
@@ -159,7 +165,7 @@ pub fn seed(
                 program_id: program_id.into(),
                 admit_date: admit.to_string(),
                 planned_end_date: days(admit, 56).to_string(),
-                status: status.into(),
+                status,
                 ended_on: ended.map(|d: Date| d.to_string()),
                 created_at: now.clone(),
                 inquiry_id: None,

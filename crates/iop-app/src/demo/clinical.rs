@@ -84,8 +84,8 @@ impl App {
         })?;
         for (i, (e, p)) in active.iter().enumerate() {
             let admitted: Date = e.admit_date.parse().map_err(internal)?;
-            self.seed_demo_measures(&ctx, &p.id, admitted, today, i)?;
-            self.seed_demo_plans(&ctx, &p.id, today, i)?;
+            self.seed_demo_measures(&ctx, &p.id.to_string(), admitted, today, i)?;
+            self.seed_demo_plans(&ctx, &p.id.to_string(), today, i)?;
             if i % 3 == 0 {
                 let positive = i == 3;
                 let results = ["alcohol", "cocaine", "opioids", "THC"]
@@ -103,7 +103,7 @@ impl App {
                 let on = days(admitted, 7).min(today);
                 self.record_screen(
                     &ctx,
-                    &p.id,
+                    &p.id.to_string(),
                     NewScreen {
                         collected_on: on,
                         specimen: "urine".into(),
@@ -113,7 +113,7 @@ impl App {
                 )?;
             }
             if i < 4 {
-                self.seed_demo_individual(&ctx, &staff_id, &p.id, admitted, today, i)?;
+                self.seed_demo_individual(&ctx, &staff_id, &p.id.to_string(), admitted, today, i)?;
             }
         }
         self.seed_demo_billing(&ctx, program_id, today)?;

@@ -4,11 +4,13 @@
 use crate::db::{DbConn, Result};
 use crate::schema::{episode_tracks, episodes, patients};
 use diesel::prelude::*;
+use iop_domain::ids::PatientId;
+use iop_domain::roster::EpisodeStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = patients)]
 pub struct PatientRow {
-    pub id: String,
+    pub id: PatientId,
     pub mrn: String,
     pub legal_first_name: String,
     pub legal_last_name: String,
@@ -45,11 +47,11 @@ impl PatientRow {
 #[diesel(table_name = episodes)]
 pub struct EpisodeRow {
     pub id: String,
-    pub patient_id: String,
+    pub patient_id: PatientId,
     pub program_id: String,
     pub admit_date: String,
     pub planned_end_date: String,
-    pub status: String,
+    pub status: EpisodeStatus,
     pub ended_on: Option<String>,
     pub created_at: String,
     pub inquiry_id: Option<String>,
@@ -122,7 +124,7 @@ pub fn episode_by_id(conn: &mut DbConn, id: &str) -> Result<Option<EpisodeRow>> 
 pub fn update_episode_end(
     conn: &mut DbConn,
     id: &str,
-    status: &str,
+    status: EpisodeStatus,
     ended_on: &str,
     reason: &str,
     summary: Option<&str>,
@@ -130,7 +132,7 @@ pub fn update_episode_end(
     Ok(diesel::update(
         episodes::table
             .find(id)
-            .filter(episodes::status.eq("active")),
+            .filter(episodes::status.eq(EpisodeStatus::Active)),
     )
     .set((
         episodes::status.eq(status),
@@ -207,7 +209,7 @@ pub fn extend_episode(
     Ok(diesel::update(
         episodes::table
             .find(id)
-            .filter(episodes::status.eq("active")),
+            .filter(episodes::status.eq(EpisodeStatus::Active)),
     )
     .set((
         episodes::planned_end_date.eq(planned_end),
@@ -225,7 +227,7 @@ pub fn active_with_patients(
     Ok(episodes::table
         .inner_join(patients::table)
         .filter(episodes::program_id.eq_any(program_ids.to_vec()))
-        .filter(episodes::status.eq("active"))
+        .filter(episodes::status.eq(EpisodeStatus::Active))
         .order(episodes::admit_date.desc())
         .select((EpisodeRow::as_select(), PatientRow::as_select()))
         .load(conn)?)
