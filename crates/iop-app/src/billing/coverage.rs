@@ -8,6 +8,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
+use iop_domain::ids::PatientId;
 use iop_domain::time::stored;
 use iop_store::billing::{self as store, AuthorizationRow, CoverageRow};
 use iop_store::{admissions::episodes, DbConn};
@@ -105,7 +106,10 @@ fn authorization_views(
 }
 
 impl App {
-    pub fn add_coverage(&self, ctx: &Ctx, patient_id: &str, n: NewCoverage) -> Result<String> {
+    pub fn add_coverage(&self, ctx: &Ctx, patient: PatientId, n: NewCoverage) -> Result<String> {
+        // The stores below this concept still take the id as text.
+        let patient_id = patient.to_string();
+        let patient_id = patient_id.as_str();
         ctx.require(Action::ManageCoverage)?;
         if !RELATIONSHIPS.contains(&n.relationship.as_str()) {
             return Err(AppError::Invalid(format!(
@@ -202,7 +206,10 @@ impl App {
         })
     }
 
-    pub fn coverages(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<Coverage>> {
+    pub fn coverages(&self, ctx: &Ctx, patient: PatientId) -> Result<Vec<Coverage>> {
+        // The stores below this concept still take the id as text.
+        let patient_id = patient.to_string();
+        let patient_id = patient_id.as_str();
         ctx.require(Action::ManageCoverage)?;
         let rows: Vec<CoverageRow> = self.store.write::<_, AppError>(|c| {
             let rows = store::coverages_of(c, &[patient_id.to_string()])?;

@@ -7,6 +7,7 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::billing::AgingBucket;
+use iop_domain::ids::PatientId;
 use iop_domain::time::stored;
 use iop_store::billing::{self as store, PaymentRow};
 use iop_store::{admissions::episodes, DbConn};
@@ -109,10 +110,13 @@ impl App {
     pub fn statement(
         &self,
         ctx: &Ctx,
-        patient_id: &str,
+        patient: PatientId,
         from: Date,
         to: Date,
     ) -> Result<Statement> {
+        // The stores below this concept still take the id as text.
+        let patient_id = patient.to_string();
+        let patient_id = patient_id.as_str();
         ctx.require(Action::ViewBilling)?;
         crate::calendar::sessions::check_range(from, to)?;
         self.store.write(|c| {
@@ -149,12 +153,15 @@ impl App {
     pub fn record_patient_payment(
         &self,
         ctx: &Ctx,
-        patient_id: &str,
+        patient: PatientId,
         amount_cents: i64,
         method: &str,
         reference: Option<&str>,
         received_on: Date,
     ) -> Result<String> {
+        // The stores below this concept still take the id as text.
+        let patient_id = patient.to_string();
+        let patient_id = patient_id.as_str();
         ctx.require(Action::ManageBilling)?;
         if !(1..=10_000_000).contains(&amount_cents) {
             return Err(AppError::Invalid(

@@ -13,6 +13,7 @@ use crate::App;
 use iop_domain::appointments::{face_to_face_minutes, free_starts, AppointmentStatus, Busy};
 use iop_domain::calendar::SessionKind;
 use iop_domain::calendar::SessionStatus;
+use iop_domain::ids::PatientId;
 use iop_domain::roster::EpisodeStatus;
 use iop_domain::time::{parse_stored, stored};
 use iop_store::admissions::episodes::{self, EpisodeRow};
@@ -200,11 +201,14 @@ impl App {
     pub fn propose_appointment_times(
         &self,
         ctx: &Ctx,
-        patient_id: &str,
+        patient: PatientId,
         staff_id: &str,
         minutes: i32,
         days: i64,
     ) -> Result<Vec<String>> {
+        // The stores below this concept still take the id as text.
+        let patient_id = patient.to_string();
+        let patient_id = patient_id.as_str();
         ctx.require(Action::RecordAttendance)?;
         check_minutes(minutes)?;
         let days = days.clamp(1, 28);
@@ -364,7 +368,10 @@ impl App {
     }
 
     /// A patient's appointments with their notes; reading them is audited.
-    pub fn appointments(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<Appointment>> {
+    pub fn appointments(&self, ctx: &Ctx, patient: PatientId) -> Result<Vec<Appointment>> {
+        // The stores below this concept still take the id as text.
+        let patient_id = patient.to_string();
+        let patient_id = patient_id.as_str();
         ctx.require(Action::ReadClinical)?;
         self.store.write(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;

@@ -7,6 +7,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
+use iop_domain::ids::PatientId;
 use iop_domain::roster::EpisodeStatus;
 use iop_domain::scoring::{bam, gad7, phq9};
 use iop_domain::time::stored;
@@ -30,7 +31,10 @@ pub struct NewMeasure {
 }
 
 impl App {
-    pub fn record_measure(&self, ctx: &Ctx, patient_id: &str, m: NewMeasure) -> Result<String> {
+    pub fn record_measure(&self, ctx: &Ctx, patient: PatientId, m: NewMeasure) -> Result<String> {
+        // The stores below this concept still take the id as text.
+        let patient_id = patient.to_string();
+        let patient_id = patient_id.as_str();
         ctx.require(Action::RecordAttendance)?;
         if !OCCASIONS.contains(&m.occasion.as_str()) {
             return Err(AppError::Invalid(format!(
@@ -156,7 +160,10 @@ impl App {
         })
     }
 
-    pub fn measures(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<Measure>> {
+    pub fn measures(&self, ctx: &Ctx, patient: PatientId) -> Result<Vec<Measure>> {
+        // The stores below this concept still take the id as text.
+        let patient_id = patient.to_string();
+        let patient_id = patient_id.as_str();
         ctx.require(Action::ReadClinical)?;
         let rows: Vec<MeasureRow> = self.store.write::<_, AppError>(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
@@ -246,7 +253,10 @@ pub struct NewScreen {
 
 impl App {
     /// Records a drug screen; positives show on the chart.
-    pub fn record_screen(&self, ctx: &Ctx, patient_id: &str, s: NewScreen) -> Result<String> {
+    pub fn record_screen(&self, ctx: &Ctx, patient: PatientId, s: NewScreen) -> Result<String> {
+        // The stores below this concept still take the id as text.
+        let patient_id = patient.to_string();
+        let patient_id = patient_id.as_str();
         ctx.require(Action::RecordAttendance)?;
         if !SPECIMENS.contains(&s.specimen.as_str()) {
             return Err(AppError::Invalid(format!(
@@ -312,7 +322,10 @@ impl App {
         })
     }
 
-    pub fn screens(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<DrugScreen>> {
+    pub fn screens(&self, ctx: &Ctx, patient: PatientId) -> Result<Vec<DrugScreen>> {
+        // The stores below this concept still take the id as text.
+        let patient_id = patient.to_string();
+        let patient_id = patient_id.as_str();
         ctx.require(Action::ReadClinical)?;
         let rows: Vec<store::DrugScreenRow> = self.store.write::<_, AppError>(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;

@@ -7,6 +7,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
+use iop_domain::ids::PatientId;
 use iop_domain::time::stored;
 use iop_store::admissions::episodes;
 use iop_store::clinical::plans::{self as store, PlanRow};
@@ -120,9 +121,12 @@ impl App {
     pub fn save_relapse_plan(
         &self,
         ctx: &Ctx,
-        patient_id: &str,
+        patient: PatientId,
         content: PlanContent,
     ) -> Result<i32> {
+        // The stores below this concept still take the id as text.
+        let patient_id = patient.to_string();
+        let patient_id = patient_id.as_str();
         ctx.require(Action::RecordAttendance)?;
         content.check()?;
         let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
@@ -157,7 +161,10 @@ impl App {
         })
     }
 
-    pub fn relapse_plans(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<PlanVersion>> {
+    pub fn relapse_plans(&self, ctx: &Ctx, patient: PatientId) -> Result<Vec<PlanVersion>> {
+        // The stores below this concept still take the id as text.
+        let patient_id = patient.to_string();
+        let patient_id = patient_id.as_str();
         ctx.require(Action::ReadClinical)?;
         self.store.write(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
@@ -173,10 +180,13 @@ impl App {
     pub fn sign_relapse_plan(
         &self,
         ctx: &Ctx,
-        patient_id: &str,
+        patient: PatientId,
         version: i32,
         patient_signature: Option<&str>,
     ) -> Result<()> {
+        // The stores below this concept still take the id as text.
+        let patient_id = patient.to_string();
+        let patient_id = patient_id.as_str();
         ctx.require(Action::RecordAttendance)?;
         let patient_signature = self::patient_signature(patient_signature)?;
         let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());

@@ -8,6 +8,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
+use iop_domain::ids::PatientId;
 use iop_domain::time::stored;
 use iop_store::admissions::episodes;
 use iop_store::clinical::plans::{self as store, TreatmentPlanRow};
@@ -140,9 +141,12 @@ impl App {
     pub fn save_treatment_plan(
         &self,
         ctx: &Ctx,
-        patient_id: &str,
+        patient: PatientId,
         content: TreatmentPlanContent,
     ) -> Result<i32> {
+        // The stores below this concept still take the id as text.
+        let patient_id = patient.to_string();
+        let patient_id = patient_id.as_str();
         ctx.require(Action::RecordAttendance)?;
         let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
         self.store.write(|c| {
@@ -184,8 +188,11 @@ impl App {
     pub fn treatment_plans(
         &self,
         ctx: &Ctx,
-        patient_id: &str,
+        patient: PatientId,
     ) -> Result<Vec<TreatmentPlanVersion>> {
+        // The stores below this concept still take the id as text.
+        let patient_id = patient.to_string();
+        let patient_id = patient_id.as_str();
         ctx.require(Action::ReadClinical)?;
         self.store.write(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
@@ -203,10 +210,13 @@ impl App {
     pub fn sign_treatment_plan(
         &self,
         ctx: &Ctx,
-        patient_id: &str,
+        patient: PatientId,
         version: i32,
         signature: Option<&str>,
     ) -> Result<()> {
+        // The stores below this concept still take the id as text.
+        let patient_id = patient.to_string();
+        let patient_id = patient_id.as_str();
         ctx.require(Action::RecordAttendance)?;
         let signature = patient_signature(signature)?;
         let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());

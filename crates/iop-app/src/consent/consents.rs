@@ -8,6 +8,7 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::consent::{self as gate, Expiry, InfoKind};
+use iop_domain::ids::PatientId;
 use iop_domain::time::stored;
 use iop_store::admissions::episodes;
 use iop_store::consent::{self as store, ConsentRow, RecipientRow, RelatedPersonRow};
@@ -77,7 +78,15 @@ fn text(v: &str, max: usize, what: &str) -> Result<String> {
 }
 
 impl App {
-    pub fn add_related_person(&self, ctx: &Ctx, patient_id: &str, n: NewRelated) -> Result<String> {
+    pub fn add_related_person(
+        &self,
+        ctx: &Ctx,
+        patient: PatientId,
+        n: NewRelated,
+    ) -> Result<String> {
+        // The stores below this concept still take the id as text.
+        let patient_id = patient.to_string();
+        let patient_id = patient_id.as_str();
         ctx.require(Action::ManageConsents)?;
         let name = text(&n.name, 120, "the name")?;
         let relationship = text(&n.relationship, 60, "the relationship")?;
@@ -124,7 +133,10 @@ impl App {
         })
     }
 
-    pub fn related_persons(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<RelatedPerson>> {
+    pub fn related_persons(&self, ctx: &Ctx, patient: PatientId) -> Result<Vec<RelatedPerson>> {
+        // The stores below this concept still take the id as text.
+        let patient_id = patient.to_string();
+        let patient_id = patient_id.as_str();
         ctx.require(Action::ManageConsents)?;
         let rows: Vec<RelatedPersonRow> = self.store.write::<_, AppError>(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
@@ -139,7 +151,10 @@ impl App {
 
     /// Records a signed consent (or a new version of one, which replaces the old from
     /// the moment it is signed). Refused unless every §2.31 element is there.
-    pub fn record_consent(&self, ctx: &Ctx, patient_id: &str, n: NewConsent) -> Result<String> {
+    pub fn record_consent(&self, ctx: &Ctx, patient: PatientId, n: NewConsent) -> Result<String> {
+        // The stores below this concept still take the id as text.
+        let patient_id = patient.to_string();
+        let patient_id = patient_id.as_str();
         ctx.require(Action::ManageConsents)?;
         let mut information = Vec::new();
         for i in &n.information {
@@ -303,12 +318,15 @@ impl App {
         })
     }
 
-    pub fn consents(&self, ctx: &Ctx, patient_id: &str) -> Result<Vec<ConsentView>> {
-        Ok(self.consent_overview(ctx, patient_id)?.consents)
+    pub fn consents(&self, ctx: &Ctx, patient: PatientId) -> Result<Vec<ConsentView>> {
+        Ok(self.consent_overview(ctx, patient)?.consents)
     }
 
     /// The patient's relatives and consents, with who the patient is (the consent page).
-    pub fn consent_overview(&self, ctx: &Ctx, patient_id: &str) -> Result<ConsentOverview> {
+    pub fn consent_overview(&self, ctx: &Ctx, patient: PatientId) -> Result<ConsentOverview> {
+        // The stores below this concept still take the id as text.
+        let patient_id = patient.to_string();
+        let patient_id = patient_id.as_str();
         ctx.require(Action::ManageConsents)?;
         self.store.write(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
@@ -356,7 +374,10 @@ impl App {
 
     /// Marks a patient as a minor who consented to their own treatment (only they may
     /// then consent to disclosure), or clears it.
-    pub fn set_minor_self_consent(&self, ctx: &Ctx, patient_id: &str, value: bool) -> Result<()> {
+    pub fn set_minor_self_consent(&self, ctx: &Ctx, patient: PatientId, value: bool) -> Result<()> {
+        // The stores below this concept still take the id as text.
+        let patient_id = patient.to_string();
+        let patient_id = patient_id.as_str();
         ctx.require(Action::ManageConsents)?;
         self.store.write(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;

@@ -11,6 +11,7 @@ use iop_domain::consent::{
     self as gate, Consent, ConsentRecipient, Expiry, Grant, InfoKind, Recipient, Signer,
     NOTICE_VERSION,
 };
+use iop_domain::ids::PatientId;
 use iop_domain::time::{parse_stored, stored};
 use iop_store::consent::DisclosureRow;
 use iop_store::consent::{self as store, ConsentRow, Disclosure, RecipientRow};
@@ -212,8 +213,11 @@ impl App {
     pub fn accounting_of_disclosures(
         &self,
         ctx: &Ctx,
-        patient_id: &str,
+        patient: PatientId,
     ) -> Result<Vec<DisclosureListed>> {
+        // The stores below this concept still take the id as text.
+        let patient_id = patient.to_string();
+        let patient_id = patient_id.as_str();
         ctx.require(Action::ManageConsents)?;
         let from = ctx
             .now()

@@ -9,6 +9,7 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::consent::{InfoKind, Recipient, NOTICE, NOTICE_VERSION};
+use iop_domain::ids::PatientId;
 use iop_store::consent as store;
 use iop_store::{
     admissions::episodes, clinical::measures, clinical::plans, clinical::record as clinical, DbConn,
@@ -138,9 +139,12 @@ impl App {
     pub fn release_records(
         &self,
         ctx: &Ctx,
-        patient_id: &str,
+        patient: PatientId,
         r: ReleaseRequest,
     ) -> Result<ReleasedDocument> {
+        // The stores below this concept still take the id as text.
+        let patient_id = patient.to_string();
+        let patient_id = patient_id.as_str();
         ctx.require(Action::DiscloseRecords)?;
         if !matches!(r.channel.as_str(), "print" | "export") {
             return Err(AppError::Invalid("the channel is print or export".into()));

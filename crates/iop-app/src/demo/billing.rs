@@ -212,7 +212,7 @@ impl App {
             let spouse = p.mrn == "DEMO-0004";
             let cov = self.add_coverage(
                 &ctx,
-                &p.id.to_string(),
+                p.id,
                 NewCoverage {
                     payer_id: payer.clone(),
                     member_id: format!("M{:08}", 10_000 + i),
@@ -246,7 +246,7 @@ impl App {
             }
             self.record_consent(
                 counselor,
-                &p.id.to_string(),
+                p.id,
                 NewConsent {
                     replaces: None,
                     information: vec!["billing".into()],

@@ -18,6 +18,7 @@ use crate::App;
 use iop_domain::calendar::SessionKind;
 use iop_domain::calendar::SessionStatus;
 use iop_domain::hours::Mark;
+use iop_domain::ids::PatientId;
 use iop_domain::time::stored;
 use iop_store::clinical::individual::{self as ind, AppointmentRow, IndividualNoteRow};
 use iop_store::{accounts::users, admissions::episodes, calendar as cal};
@@ -84,8 +85,8 @@ impl App {
         })?;
         for (i, (e, p)) in active.iter().enumerate() {
             let admitted: Date = e.admit_date.parse().map_err(internal)?;
-            self.seed_demo_measures(&ctx, &p.id.to_string(), admitted, today, i)?;
-            self.seed_demo_plans(&ctx, &p.id.to_string(), today, i)?;
+            self.seed_demo_measures(&ctx, p.id, admitted, today, i)?;
+            self.seed_demo_plans(&ctx, p.id, today, i)?;
             if i % 3 == 0 {
                 let positive = i == 3;
                 let results = ["alcohol", "cocaine", "opioids", "THC"]
@@ -103,7 +104,7 @@ impl App {
                 let on = days(admitted, 7).min(today);
                 self.record_screen(
                     &ctx,
-                    &p.id.to_string(),
+                    p.id,
                     NewScreen {
                         collected_on: on,
                         specimen: "urine".into(),
@@ -205,7 +206,7 @@ impl App {
     fn seed_demo_measures(
         &self,
         ctx: &Ctx,
-        patient: &str,
+        patient: PatientId,
         admitted: Date,
         today: Date,
         i: usize,
@@ -280,7 +281,7 @@ impl App {
         Ok(())
     }
 
-    fn seed_demo_plans(&self, ctx: &Ctx, patient: &str, today: Date, i: usize) -> Result<()> {
+    fn seed_demo_plans(&self, ctx: &Ctx, patient: PatientId, today: Date, i: usize) -> Result<()> {
         let goal = |g: &str, o: &str, d: i64, iv: &str| Goal {
             goal: g.into(),
             objectives: vec![Objective {

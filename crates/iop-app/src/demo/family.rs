@@ -43,7 +43,7 @@ impl App {
                 let (first, rel) = RELATIVES[(i + k) % RELATIVES.len()];
                 ids.push(self.add_related_person(
                     ctx,
-                    &p.id.to_string(),
+                    p.id,
                     NewRelated {
                         name: format!("{first} {}", p.legal_last_name),
                         relationship: rel.into(),
@@ -60,7 +60,7 @@ impl App {
             };
             let consent = self.record_consent(
                 ctx,
-                &p.id.to_string(),
+                p.id,
                 NewConsent {
                     replaces: None,
                     information: vec!["enrollment".into(), "family_participation".into()],
@@ -82,7 +82,7 @@ impl App {
             )?;
             if i == 3 && ids.len() > 1 {
                 let recipients = self
-                    .consents(ctx, &p.id.to_string())?
+                    .consents(ctx, p.id)?
                     .into_iter()
                     .find(|c| c.row.id == consent)
                     .map(|c| c.recipients)

@@ -34,7 +34,9 @@ pub async fn related(
 ) -> ApiResult<Json<Vec<iop_app::consent::consents::RelatedPerson>>> {
     Ok(Json(
         state
-            .run(caller.ctx, move |app, ctx| app.related_persons(ctx, &id))
+            .run(caller.ctx, move |app, ctx| {
+                app.related_persons(ctx, crate::extract::form_id(&id, "patient")?)
+            })
             .await?,
     ))
 }
@@ -56,7 +58,7 @@ pub async fn add_related(
     };
     let id = state
         .run(caller.ctx, move |app, ctx| {
-            app.add_related_person(ctx, &id, n)
+            app.add_related_person(ctx, crate::extract::form_id(&id, "patient")?, n)
         })
         .await?;
     Ok((StatusCode::CREATED, Json(Created::new(id))))
@@ -106,7 +108,9 @@ pub async fn consents(
 ) -> ApiResult<Json<Vec<iop_app::consent::consents::ConsentView>>> {
     Ok(Json(
         state
-            .run(caller.ctx, move |app, ctx| app.consents(ctx, &id))
+            .run(caller.ctx, move |app, ctx| {
+                app.consents(ctx, crate::extract::form_id(&id, "patient")?)
+            })
             .await?,
     ))
 }
@@ -149,7 +153,9 @@ pub async fn record(
         signed_on,
     };
     let id = state
-        .run(caller.ctx, move |app, ctx| app.record_consent(ctx, &id, n))
+        .run(caller.ctx, move |app, ctx| {
+            app.record_consent(ctx, crate::extract::form_id(&id, "patient")?, n)
+        })
         .await?;
     Ok((StatusCode::CREATED, Json(Created::new(id))))
 }
@@ -196,7 +202,7 @@ pub async fn minor(
 ) -> ApiResult<StatusCode> {
     state
         .run(caller.ctx, move |app, ctx| {
-            app.set_minor_self_consent(ctx, &id, r.value)
+            app.set_minor_self_consent(ctx, crate::extract::form_id(&id, "patient")?, r.value)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -213,7 +219,7 @@ pub async fn disclosures(
     Ok(Json(
         state
             .run(caller.ctx, move |app, ctx| {
-                app.accounting_of_disclosures(ctx, &id)
+                app.accounting_of_disclosures(ctx, crate::extract::form_id(&id, "patient")?)
             })
             .await?,
     ))
@@ -249,7 +255,7 @@ pub async fn release(
     Ok(Json(
         state
             .run(caller.ctx, move |app, ctx| {
-                app.release_records(ctx, &id, req)
+                app.release_records(ctx, crate::extract::form_id(&id, "patient")?, req)
             })
             .await?,
     ))

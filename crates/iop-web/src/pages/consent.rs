@@ -43,7 +43,7 @@ async fn page(
     let pid = id.clone();
     let o = state
         .run(caller.ctx.clone(), move |app, ctx| {
-            app.consent_overview(ctx, &pid)
+            app.consent_overview(ctx, crate::extract::form_id(&pid, "patient")?)
         })
         .await?;
     let code = if error.is_some() {
@@ -121,7 +121,8 @@ pub async fn add_related(
     };
     let r = state
         .run(caller.ctx.clone(), move |app, ctx| {
-            app.add_related_person(ctx, &pid, n).map(|_| ())
+            app.add_related_person(ctx, crate::extract::form_id(&pid, "patient")?, n)
+                .map(|_| ())
         })
         .await;
     back(&state, caller, id, r).await
@@ -191,7 +192,8 @@ pub async fn record(
                     .then(|| iop_app::calendar::sessions::parse_date(&signed_on, "the date signed"))
                     .transpose()?,
             };
-            app.record_consent(ctx, &pid, n).map(|_| ())
+            app.record_consent(ctx, crate::extract::form_id(&pid, "patient")?, n)
+                .map(|_| ())
         })
         .await;
     back(&state, caller, id, r).await
@@ -231,7 +233,11 @@ pub async fn minor(
     let pid = id.clone();
     let r = state
         .run(caller.ctx.clone(), move |app, ctx| {
-            app.set_minor_self_consent(ctx, &pid, f.value == "yes")
+            app.set_minor_self_consent(
+                ctx,
+                crate::extract::form_id(&pid, "patient")?,
+                f.value == "yes",
+            )
         })
         .await;
     back(&state, caller, id, r).await
@@ -252,7 +258,9 @@ pub async fn print(
     Path((id, consent)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let o = state
-        .run(caller.ctx, move |app, ctx| app.consent_overview(ctx, &id))
+        .run(caller.ctx, move |app, ctx| {
+            app.consent_overview(ctx, crate::extract::form_id(&id, "patient")?)
+        })
         .await?;
     let c = o
         .consents
@@ -299,7 +307,7 @@ pub async fn release(
     let pid = id.clone();
     match state
         .run(caller.ctx.clone(), move |app, ctx| {
-            app.release_records(ctx, &pid, req)
+            app.release_records(ctx, crate::extract::form_id(&pid, "patient")?, req)
         })
         .await
     {
@@ -328,8 +336,8 @@ pub async fn accounting(
     let pid = id.clone();
     let (o, rows) = blocking(move || {
         Ok((
-            app.consent_overview(&caller.ctx, &pid)?,
-            app.accounting_of_disclosures(&caller.ctx, &pid)?,
+            app.consent_overview(&caller.ctx, crate::extract::form_id(&pid, "patient")?)?,
+            app.accounting_of_disclosures(&caller.ctx, crate::extract::form_id(&pid, "patient")?)?,
         ))
     })
     .await?;

@@ -197,7 +197,7 @@ pub async fn add_payment(
         .run(caller.ctx, move |app, ctx| {
             app.record_patient_payment(
                 ctx,
-                &id,
+                crate::extract::form_id(&id, "patient")?,
                 b.amount_cents,
                 &b.method,
                 b.reference.as_deref(),
@@ -230,7 +230,7 @@ pub async fn statement(
     Ok(Json(
         state
             .run(caller.ctx, move |app, ctx| {
-                app.statement(ctx, &id, from, to)
+                app.statement(ctx, crate::extract::form_id(&id, "patient")?, from, to)
             })
             .await?,
     ))

@@ -245,7 +245,9 @@ pub async fn coverage(
 ) -> ApiResult<Json<Vec<iop_app::billing::coverage::Coverage>>> {
     Ok(Json(
         state
-            .run(caller.ctx, move |app, ctx| app.coverages(ctx, &id))
+            .run(caller.ctx, move |app, ctx| {
+                app.coverages(ctx, crate::extract::form_id(&id, "patient")?)
+            })
             .await?,
     ))
 }
@@ -282,7 +284,9 @@ pub async fn add_coverage(
             .transpose()?,
     };
     let id = state
-        .run(caller.ctx, move |app, ctx| app.add_coverage(ctx, &id, n))
+        .run(caller.ctx, move |app, ctx| {
+            app.add_coverage(ctx, crate::extract::form_id(&id, "patient")?, n)
+        })
         .await?;
     Ok((StatusCode::CREATED, Json(Created::new(id))))
 }

@@ -25,7 +25,9 @@ pub async fn appointments(
 ) -> ApiResult<Json<Vec<iop_app::clinical::individual::Appointment>>> {
     Ok(Json(
         state
-            .run(caller.ctx, move |app, ctx| app.appointments(ctx, &id))
+            .run(caller.ctx, move |app, ctx| {
+                app.appointments(ctx, crate::extract::form_id(&id, "patient")?)
+            })
             .await?,
     ))
 }
@@ -56,7 +58,7 @@ pub async fn times(
         .run(caller.ctx, move |app, ctx| {
             app.propose_appointment_times(
                 ctx,
-                &id,
+                crate::extract::form_id(&id, "patient")?,
                 &q.staff_id,
                 q.minutes.unwrap_or(50),
                 q.days.unwrap_or(14),
@@ -243,7 +245,9 @@ pub async fn treatment_plans(
 ) -> ApiResult<Json<Vec<iop_app::clinical::treatment::TreatmentPlanVersion>>> {
     Ok(Json(
         state
-            .run(caller.ctx, move |app, ctx| app.treatment_plans(ctx, &id))
+            .run(caller.ctx, move |app, ctx| {
+                app.treatment_plans(ctx, crate::extract::form_id(&id, "patient")?)
+            })
             .await?,
     ))
 }
@@ -260,7 +264,7 @@ pub async fn save_treatment_plan(
     let content = r.into_content()?;
     let version = state
         .run(caller.ctx, move |app, ctx| {
-            app.save_treatment_plan(ctx, &id, content)
+            app.save_treatment_plan(ctx, crate::extract::form_id(&id, "patient")?, content)
         })
         .await?;
     Ok((StatusCode::CREATED, Json(Version { version })))
@@ -278,7 +282,12 @@ pub async fn sign_treatment_plan(
 ) -> ApiResult<StatusCode> {
     state
         .run(caller.ctx, move |app, ctx| {
-            app.sign_treatment_plan(ctx, &id, version, r.patient_signature.as_deref())
+            app.sign_treatment_plan(
+                ctx,
+                crate::extract::form_id(&id, "patient")?,
+                version,
+                r.patient_signature.as_deref(),
+            )
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)

@@ -201,7 +201,9 @@ pub async fn add_measure(
         items: r.items,
     };
     let mid = state
-        .run(caller.ctx, move |app, ctx| app.record_measure(ctx, &id, m))
+        .run(caller.ctx, move |app, ctx| {
+            app.record_measure(ctx, crate::extract::form_id(&id, "patient")?, m)
+        })
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -218,7 +220,9 @@ pub async fn measures(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<iop_app::clinical::measures::Measure>>> {
     let m = state
-        .run(caller.ctx, move |app, ctx| app.measures(ctx, &id))
+        .run(caller.ctx, move |app, ctx| {
+            app.measures(ctx, crate::extract::form_id(&id, "patient")?)
+        })
         .await?;
     Ok(Json(m))
 }
@@ -292,7 +296,9 @@ pub async fn add_screen(
             .collect(),
     };
     let sid = state
-        .run(caller.ctx, move |app, ctx| app.record_screen(ctx, &id, s))
+        .run(caller.ctx, move |app, ctx| {
+            app.record_screen(ctx, crate::extract::form_id(&id, "patient")?, s)
+        })
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -309,7 +315,9 @@ pub async fn screens(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<iop_app::clinical::measures::DrugScreen>>> {
     let rows = state
-        .run(caller.ctx, move |app, ctx| app.screens(ctx, &id))
+        .run(caller.ctx, move |app, ctx| {
+            app.screens(ctx, crate::extract::form_id(&id, "patient")?)
+        })
         .await?;
     Ok(Json(rows))
 }
@@ -323,7 +331,9 @@ pub async fn plans(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<iop_app::clinical::plans::PlanVersion>>> {
     let v = state
-        .run(caller.ctx, move |app, ctx| app.relapse_plans(ctx, &id))
+        .run(caller.ctx, move |app, ctx| {
+            app.relapse_plans(ctx, crate::extract::form_id(&id, "patient")?)
+        })
         .await?;
     Ok(Json(v))
 }
@@ -379,7 +389,7 @@ pub async fn save_plan(
     };
     let version = state
         .run(caller.ctx, move |app, ctx| {
-            app.save_relapse_plan(ctx, &id, content)
+            app.save_relapse_plan(ctx, crate::extract::form_id(&id, "patient")?, content)
         })
         .await?;
     Ok((StatusCode::CREATED, Json(PlanSaved { version })))
@@ -404,7 +414,12 @@ pub async fn sign_plan(
 ) -> ApiResult<StatusCode> {
     state
         .run(caller.ctx, move |app, ctx| {
-            app.sign_relapse_plan(ctx, &id, version, r.patient_signature.as_deref())
+            app.sign_relapse_plan(
+                ctx,
+                crate::extract::form_id(&id, "patient")?,
+                version,
+                r.patient_signature.as_deref(),
+            )
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)

@@ -62,7 +62,7 @@ async fn statement_page(
                 .checked_sub(jiff::Span::new().days(90))
                 .map_err(|e| AppError::Internal(e.to_string()))?,
         };
-        app.statement(&ctx, &pid, from, to)
+        app.statement(&ctx, crate::extract::form_id(&pid, "patient")?, from, to)
     })
     .await?;
     let code = if error.is_some() {
@@ -134,7 +134,14 @@ pub async fn payment(
         .run(caller.ctx.clone(), move |app, ctx| {
             let amount = cents(&f.amount)?;
             let on = parse_date(&f.received_on, "the date received")?;
-            app.record_patient_payment(ctx, &pid, amount, &f.method, Some(&f.reference), on)
+            app.record_patient_payment(
+                ctx,
+                crate::extract::form_id(&pid, "patient")?,
+                amount,
+                &f.method,
+                Some(&f.reference),
+                on,
+            )
         })
         .await;
     match r {
@@ -176,7 +183,10 @@ async fn coverage_page(
     let pid = id.clone();
     let (coverages, payers) = state
         .run(caller.ctx.clone(), move |app, ctx| {
-            Ok((app.coverages(ctx, &pid)?, app.payer_choices(ctx)?))
+            Ok((
+                app.coverages(ctx, crate::extract::form_id(&pid, "patient")?)?,
+                app.payer_choices(ctx)?,
+            ))
         })
         .await?;
     let code = if error.is_some() {
@@ -256,7 +266,7 @@ pub async fn add_coverage(
                 effective_from: parse_date(&f.effective_from, "the start of coverage")?,
                 effective_to: None,
             };
-            app.add_coverage(ctx, &pid, n)
+            app.add_coverage(ctx, crate::extract::form_id(&pid, "patient")?, n)
         })
         .await;
     match r {

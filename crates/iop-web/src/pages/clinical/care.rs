@@ -191,7 +191,8 @@ pub async fn save_plan(
                     goals: vec![goal],
                 }],
             };
-            app.save_treatment_plan(ctx, &pid, content).map(|_| ())
+            app.save_treatment_plan(ctx, crate::extract::form_id(&pid, "patient")?, content)
+                .map(|_| ())
         })
         .await;
     to_chart(&state, caller, id, "treatment-plan", r).await
@@ -214,7 +215,12 @@ pub async fn sign_plan(
     let typed = Some(f.patient_signature).filter(|s| !s.is_empty());
     let r = state
         .run(caller.ctx.clone(), move |app, ctx| {
-            app.sign_treatment_plan(ctx, &pid, f.version, typed.as_deref())
+            app.sign_treatment_plan(
+                ctx,
+                crate::extract::form_id(&pid, "patient")?,
+                f.version,
+                typed.as_deref(),
+            )
         })
         .await;
     to_chart(&state, caller, id, "treatment-plan", r).await

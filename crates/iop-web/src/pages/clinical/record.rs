@@ -271,7 +271,13 @@ pub(crate) async fn chart_page(
         }
         let me = app.my_staff_id(&ctx)?;
         let proposals = match &me {
-            Some(s) if c.treatment_active => app.propose_appointment_times(&ctx, &id, s, 50, 14)?,
+            Some(s) if c.treatment_active => app.propose_appointment_times(
+                &ctx,
+                crate::extract::form_id(&id, "patient")?,
+                s,
+                50,
+                14,
+            )?,
             _ => Vec::new(),
         };
         Ok((c, me, proposals, app.staff(&ctx)?))
@@ -358,7 +364,7 @@ pub async fn add_measure(
                 .collect::<Result<Vec<u8>, _>>()?;
             app.record_measure(
                 ctx,
-                &pid,
+                crate::extract::form_id(&pid, "patient")?,
                 iop_app::clinical::measures::NewMeasure {
                     instrument: f.instrument,
                     occasion: f.occasion,
@@ -384,7 +390,9 @@ pub async fn trend_svg(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let rows = state
-        .run(caller.ctx.clone(), move |app, ctx| app.measures(ctx, &id))
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.measures(ctx, crate::extract::form_id(&id, "patient")?)
+        })
         .await?;
     let first: Option<jiff::civil::Date> =
         rows.iter().filter_map(|m| m.taken_on.parse().ok()).min();
@@ -442,7 +450,7 @@ pub async fn plan_print(
         .run(caller.ctx.clone(), move |app, ctx| {
             Ok((
                 app.chart(ctx, parse_path_app(&id)?)?,
-                app.relapse_plans(ctx, &id)?,
+                app.relapse_plans(ctx, crate::extract::form_id(&id, "patient")?)?,
             ))
         })
         .await?;
