@@ -49,10 +49,3 @@ impl From<iop_domain::account::AccountError> for AppError {
 }
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
-
-/// An id read from a column that is still text (a concept not yet typed in the store):
-/// one that does not parse is a fault of ours, named by its column.
-pub(crate) fn stored_id<T: std::str::FromStr>(text: &str, column: &str) -> Result<T> {
-    text.parse()
-        .map_err(|_| AppError::Internal(format!("{column} holds {text:?}, which is not an id")))
-}

@@ -44,14 +44,14 @@ pub struct ReleasedDocument {
     pub consent: ConsentView,
 }
 
-fn section(c: &mut DbConn, patient_id: &str, kind: InfoKind) -> Result<Section> {
+fn section(c: &mut DbConn, patient: PatientId, kind: InfoKind) -> Result<Section> {
+    // The stores below other than attendance still take the id as text.
+    let patient_id = patient.to_string();
+    let patient_id = patient_id.as_str();
     Ok(match kind {
         InfoKind::Enrollment => {
             let eps = episodes::episodes_with_patient_id(c, patient_id)?;
-            let att = clinical::attendance_of_patient(
-                c,
-                crate::error::stored_id(patient_id, "patients.id")?,
-            )?;
+            let att = clinical::attendance_of_patient(c, patient)?;
             let attended = att.iter().filter(|(a, _)| !a.mark.is_absent()).count();
             let mut lines: Vec<String> = eps
                 .iter()
@@ -188,7 +188,7 @@ impl App {
             };
             let sections = kinds
                 .iter()
-                .map(|k| section(c, patient_id, *k))
+                .map(|k| section(c, patient, *k))
                 .collect::<Result<Vec<_>>>()?;
             let subject = format!("release:{}", r.channel);
             let grant = disclose(

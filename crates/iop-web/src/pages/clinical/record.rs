@@ -144,7 +144,7 @@ pub async fn save(
                     PageError::from(AppError::Invalid("minutes must be a whole number".into()))
                 })?),
             };
-            let patient_id = form_id(pid)?;
+            let patient_id: PatientId = crate::extract::body_id(pid, "patient")?;
             let mark: Mark = v.parse().map_err(|_| {
                 PageError::from(AppError::Invalid(format!("unknown attendance mark {v:?}")))
             })?;
@@ -444,14 +444,11 @@ struct PlanPage {
 pub async fn plan_print(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    crate::extract::PathId(patient): crate::extract::PathId<PatientId>,
 ) -> Result<Response, PageError> {
     let (chart, plans) = state
         .run(caller.ctx.clone(), move |app, ctx| {
-            Ok((
-                app.chart(ctx, parse_path_app(&id)?)?,
-                app.relapse_plans(ctx, crate::extract::form_id(&id, "patient")?)?,
-            ))
+            Ok((app.chart(ctx, patient)?, app.relapse_plans(ctx, patient)?))
         })
         .await?;
     render(&PlanPage {
@@ -478,19 +475,4 @@ pub fn subscales(json: &Option<String>) -> String {
 fn parse_path<T: std::str::FromStr>(raw: &str) -> Result<T, PageError> {
     raw.parse()
         .map_err(|_| PageError(crate::error::WebError::NotFound))
-}
-
-/// The same inside a use-case closure, where errors are the app's.
-fn parse_path_app<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
-    raw.parse()
-        .map_err(|_| AppError::NotFound(format!("patient {raw}")))
-}
-
-/// A patient id named in a form field (`mark_{id}`).
-fn form_id(raw: &str) -> Result<PatientId, PageError> {
-    raw.parse().map_err(|_| {
-        PageError::from(AppError::Invalid(format!(
-            "patient {raw} is not on this session's roster"
-        )))
-    })
 }
