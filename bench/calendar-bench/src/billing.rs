@@ -7,7 +7,7 @@ use iop_domain::calendar::{SessionKind, SessionStatus};
 use iop_domain::hours::Mark;
 use iop_domain::ids::{ActorRef, AttendanceId, NoteId};
 use iop_domain::notes::NoteStatus;
-use iop_domain::time::stored;
+use iop_domain::time::{Day, Instant as At};
 use iop_domain::Cents;
 use iop_interop::x12::{
     self, Address, Batch, BillingProvider, Claim, Frequency, Line, Payer, Receiver, Sex, Submitter,
@@ -42,15 +42,11 @@ fn document(app: &App, store: &Store, programs: &[String], today: jiff::civil::D
         )
         .map_err(|e| format!("{e:?}"))?;
     }
-    let now = stored(jiff::Timestamp::now());
+    let now = At(jiff::Timestamp::now());
     let rows = store.write(|c| -> Res<usize> {
         let mut n = 0;
-        let sessions = iop_store::calendar::sessions_between(
-            c,
-            Some(programs),
-            &today.to_string(),
-            &to.to_string(),
-        )?;
+        let sessions =
+            iop_store::calendar::sessions_between(c, Some(programs), Day(today), Day(to))?;
         let (_, periods) = iop_store::admissions::episodes::episodes_with_tracks(c, programs)?;
         let eps: Vec<(iop_domain::ids::PatientId, String, String)> =
             iop_store::admissions::episodes::episodes_with_tracks(c, programs)?
@@ -84,7 +80,7 @@ fn document(app: &App, store: &Store, programs: &[String], today: jiff::civil::D
                         mark: Mark::Present,
                         minutes: 180,
                         recorded_by: ActorRef::System,
-                        recorded_at: now.clone(),
+                        recorded_at: now,
                     },
                 )?;
                 n += 1;
@@ -100,9 +96,9 @@ fn document(app: &App, store: &Store, programs: &[String], today: jiff::civil::D
                     status: NoteStatus::Signed,
                     author_id: ActorRef::System,
                     signed_by: Some(ActorRef::System),
-                    signed_at: Some(now.clone()),
-                    created_at: now.clone(),
-                    updated_at: now.clone(),
+                    signed_at: Some(now),
+                    created_at: now,
+                    updated_at: now,
                     cosign_required: false,
                     cosigned_by: None,
                     cosigned_at: None,

@@ -7,7 +7,7 @@
 mod billing;
 
 use iop_app::{App, AppSettings, Ctx, RequestMeta, Store};
-use iop_domain::time::stored;
+use iop_domain::time::{Day, Instant as At};
 use iop_store::admissions::episodes::{self, EpisodeRow, EpisodeTrackRow, PatientRow};
 use iop_store::org::{self, ProgramRow, SiteRow, TrackRow};
 use std::time::Instant;
@@ -22,7 +22,7 @@ fn id() -> String {
 fn seed(
     c: &mut iop_store::DbConn,
     today: jiff::civil::Date,
-    now: &str,
+    now: At,
 ) -> Result<Vec<String>, iop_store::StoreError> {
     let mut programs = Vec::new();
     for s in 0..SITES {
@@ -32,7 +32,7 @@ fn seed(
             time_zone: "America/New_York".into(),
             address: "-".into(),
             admissions_phone: "-".into(),
-            created_at: now.into(),
+            created_at: now,
         };
         org::insert_site(c, &site)?;
         let program = ProgramRow {
@@ -49,9 +49,9 @@ fn seed(
             family_every_weeks: 2,
             family_minutes: 180,
             alumni_weekday: "wed".into(),
-            created_at: now.into(),
+            created_at: now,
             family_weekday: "thu".into(),
-            family_anchor: "2026-01-05".into(),
+            family_anchor: Day(jiff::civil::date(2026, 1, 5)),
             alumni_minutes: 90,
             horizon_weeks: 12,
         };
@@ -66,7 +66,7 @@ fn seed(
                 program_id: program.id.clone(),
                 name: name.into(),
                 weekdays: days.into(),
-                created_at: now.into(),
+                created_at: now,
             };
             org::insert_track(c, &t)?;
             tracks.push(t.id);
@@ -80,7 +80,7 @@ fn seed(
                     position: i as i32,
                     title: (*title).into(),
                     active: true,
-                    created_at: now.into(),
+                    created_at: now,
                 },
             )?;
         }
@@ -94,8 +94,8 @@ fn seed(
                     legal_first_name: "A".into(),
                     legal_last_name: "B".into(),
                     preferred_name: None,
-                    date_of_birth: "1980-01-01".into(),
-                    created_at: now.into(),
+                    date_of_birth: Day(jiff::civil::date(1980, 1, 1)),
+                    created_at: now,
                     phone: None,
                     email: None,
                     address: None,
@@ -116,11 +116,11 @@ fn seed(
                     id: eid.clone(),
                     patient_id: pid,
                     program_id: program.id.clone(),
-                    admit_date: today.to_string(),
-                    planned_end_date: today.to_string(),
+                    admit_date: Day(today),
+                    planned_end_date: Day(today),
                     status: iop_domain::roster::EpisodeStatus::Active,
                     ended_on: None,
-                    created_at: now.into(),
+                    created_at: now,
                     inquiry_id: None,
                     primary_counselor_id: None,
                     level_of_care: "2.1".into(),
@@ -137,7 +137,7 @@ fn seed(
                     id: id(),
                     episode_id: eid,
                     track_id: tracks[p % 2].clone(),
-                    from_date: today.to_string(),
+                    from_date: Day(today),
                     to_date: None,
                 },
             )?;
@@ -160,7 +160,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let today = now
         .to_zoned(jiff::tz::TimeZone::get("America/New_York")?)
         .date();
-    let programs = store.write(|c| seed(c, today, &stored(now)))?;
+    let programs = store.write(|c| seed(c, today, At(now)))?;
     let ctx = Ctx::system(RequestMeta::cli(now));
     let end = today.checked_add(jiff::Span::new().days(364))?;
 

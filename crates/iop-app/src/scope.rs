@@ -46,21 +46,16 @@ fn is_mine(c: &mut DbConn, staff_id: &str, patient_id: &str) -> Result<bool> {
     let program_ids: Vec<String> = eps.iter().map(|e| e.program_id.clone()).collect();
     let (_, periods) = episodes::episodes_with_tracks(c, &program_ids)?;
     for e in &eps {
-        let until = e
-            .ended_on
-            .clone()
-            .unwrap_or_else(|| e.planned_end_date.clone());
+        let until = e.ended_on.unwrap_or(e.planned_end_date);
         let tracks: Vec<_> = periods.iter().filter(|p| p.episode_id == e.id).collect();
-        for s in cal::sessions_of_staff(c, staff_id, &e.admit_date, &until)? {
+        for s in cal::sessions_of_staff(c, staff_id, e.admit_date, until)? {
             if s.program_id != e.program_id {
                 continue;
             }
             let on_track = tracks.iter().any(|p| {
                 Some(&p.track_id) == s.track_id.as_ref()
                     && p.from_date <= s.local_date
-                    && p.to_date
-                        .as_deref()
-                        .is_none_or(|t| s.local_date.as_str() < t)
+                    && p.to_date.is_none_or(|t| s.local_date < t)
             });
             if s.kind == SessionKind::Family || (s.kind == SessionKind::Core && on_track) {
                 return Ok(true);

@@ -11,7 +11,7 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 /// text: only ids and the action.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuditFields<'a> {
-    pub at: &'a str,
+    pub at: crate::time::Instant,
     pub actor_id: Option<&'a str>,
     pub actor_role: Option<&'a str>,
     pub action: &'a str,
@@ -25,10 +25,11 @@ pub struct AuditFields<'a> {
 /// SHA-256 over the previous hash and each field, length-prefixed so that moving text
 /// between fields changes the hash.
 pub fn chain_hash(prev_hash: &str, f: &AuditFields<'_>) -> String {
+    let at = f.at.to_string();
     hash_fields(
         prev_hash,
         &[
-            Some(f.at),
+            Some(&at),
             f.actor_id,
             f.actor_role,
             Some(f.action),
@@ -90,7 +91,9 @@ mod tests {
 
     fn fields(detail: &str) -> AuditFields<'_> {
         AuditFields {
-            at: "2026-11-27T03:26:10.000000Z",
+            at: crate::time::Instant(
+                jiff::Timestamp::from_second(1_795_750_000).unwrap_or_default(),
+            ),
             actor_id: Some("u1"),
             actor_role: Some("counselor"),
             action: "auth.login",

@@ -17,8 +17,38 @@ use std::fmt;
     Deserialize,
     utoipa::ToSchema,
 )]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::BigInt))]
 #[serde(transparent)]
 pub struct Cents(pub i64);
+
+/// Stored as the integer count of cents on every backend.
+#[cfg(feature = "diesel")]
+mod column {
+    use super::Cents;
+    use diesel::backend::Backend;
+    use diesel::deserialize::{self, FromSql};
+    use diesel::serialize::{self, Output, ToSql};
+    use diesel::sql_types::BigInt;
+
+    impl<DB: Backend> ToSql<BigInt, DB> for Cents
+    where
+        i64: ToSql<BigInt, DB>,
+    {
+        fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+            self.0.to_sql(out)
+        }
+    }
+
+    impl<DB: Backend> FromSql<BigInt, DB> for Cents
+    where
+        i64: FromSql<BigInt, DB>,
+    {
+        fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+            i64::from_sql(bytes).map(Cents)
+        }
+    }
+}
 
 impl Cents {
     pub fn checked_add(self, other: Cents) -> Option<Cents> {

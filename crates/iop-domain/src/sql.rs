@@ -9,8 +9,11 @@
 /// Implements `ToSql`/`FromSql` for text on SQLite and PostgreSQL through `Display`
 /// and `FromStr`; the type derives `AsExpression` and `FromSqlRow` itself.
 macro_rules! text_column {
-    ($($t:ty),* $(,)?) => {$(
-        impl diesel::serialize::ToSql<diesel::sql_types::Text, diesel::sqlite::Sqlite> for $t {
+    ($($t:ty),* $(,)?) => {
+        $crate::sql::text_column!(diesel::sql_types::Text; $($t),*);
+    };
+    ($st:ty; $($t:ty),* $(,)?) => {$(
+        impl diesel::serialize::ToSql<$st, diesel::sqlite::Sqlite> for $t {
             fn to_sql<'b>(
                 &'b self,
                 out: &mut diesel::serialize::Output<'b, '_, diesel::sqlite::Sqlite>,
@@ -20,7 +23,7 @@ macro_rules! text_column {
             }
         }
 
-        impl diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg> for $t {
+        impl diesel::serialize::ToSql<$st, diesel::pg::Pg> for $t {
             fn to_sql<'b>(
                 &'b self,
                 out: &mut diesel::serialize::Output<'b, '_, diesel::pg::Pg>,
@@ -31,7 +34,7 @@ macro_rules! text_column {
             }
         }
 
-        impl diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::sqlite::Sqlite> for $t {
+        impl diesel::deserialize::FromSql<$st, diesel::sqlite::Sqlite> for $t {
             fn from_sql(
                 value: <diesel::sqlite::Sqlite as diesel::backend::Backend>::RawValue<'_>,
             ) -> diesel::deserialize::Result<Self> {
@@ -43,7 +46,7 @@ macro_rules! text_column {
             }
         }
 
-        impl diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::pg::Pg> for $t {
+        impl diesel::deserialize::FromSql<$st, diesel::pg::Pg> for $t {
             fn from_sql(
                 value: <diesel::pg::Pg as diesel::backend::Backend>::RawValue<'_>,
             ) -> diesel::deserialize::Result<Self> {
@@ -58,6 +61,27 @@ macro_rules! text_column {
 }
 
 pub(crate) use text_column;
+
+/// Column types of instants and days: text on both backends, but distinct from
+/// `Text` so that a query cannot compare such a column with a bare string.
+pub mod types {
+    #[derive(
+        Debug, Clone, Copy, Default, diesel::sql_types::SqlType, diesel::query_builder::QueryId,
+    )]
+    #[diesel(sqlite_type(name = "Text"))]
+    #[diesel(postgres_type(oid = 25, array_oid = 1009))]
+    pub struct InstantText;
+
+    #[derive(
+        Debug, Clone, Copy, Default, diesel::sql_types::SqlType, diesel::query_builder::QueryId,
+    )]
+    #[diesel(sqlite_type(name = "Text"))]
+    #[diesel(postgres_type(oid = 25, array_oid = 1009))]
+    pub struct DayText;
+
+    impl diesel::sql_types::SqlOrd for InstantText {}
+    impl diesel::sql_types::SqlOrd for DayText {}
+}
 
 /// Calls `$m!(…)` with every type that has a text column impl here, so the store's
 /// two-backend impls cover the same list.

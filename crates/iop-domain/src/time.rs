@@ -1,7 +1,98 @@
 //! Instants as stored: fixed-width UTC text, so the text order is the time order on
 //! both backends and an auditor can read a row without converting anything.
 
+use jiff::civil::Date;
 use jiff::Timestamp;
+use std::fmt;
+use std::str::FromStr;
+
+/// An instant as a row holds it. jiff's types cannot take diesel's column traits
+/// outside diesel (coherence with diesel's blanket `AsExpression`), so the domain wraps
+/// them; the text is `stored` (fixed-width UTC) in the database and in JSON alike.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, utoipa::ToSchema)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = crate::sql::types::InstantText))]
+#[schema(value_type = String, format = DateTime)]
+pub struct Instant(pub Timestamp);
+
+/// A calendar day as a row holds it: `YYYY-MM-DD`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, utoipa::ToSchema)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = crate::sql::types::DayText))]
+#[schema(value_type = String, format = Date)]
+pub struct Day(pub Date);
+
+impl fmt::Display for Instant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&stored(self.0))
+    }
+}
+
+impl FromStr for Instant {
+    type Err = jiff::Error;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.parse().map(Instant)
+    }
+}
+
+impl fmt::Display for Day {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl FromStr for Day {
+    type Err = jiff::Error;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.parse().map(Day)
+    }
+}
+
+impl Instant {
+    /// The UTC day, `YYYY-MM-DD`.
+    pub fn utc_day(&self) -> Day {
+        Day(self.0.to_zoned(jiff::tz::TimeZone::UTC).date())
+    }
+
+    /// The UTC minute, `YYYY-MM-DDTHH:MM`.
+    pub fn utc_minute(&self) -> String {
+        self.0.strftime("%Y-%m-%dT%H:%M").to_string()
+    }
+}
+
+impl From<Timestamp> for Instant {
+    fn from(ts: Timestamp) -> Self {
+        Instant(ts)
+    }
+}
+
+impl From<Date> for Day {
+    fn from(d: Date) -> Self {
+        Day(d)
+    }
+}
+
+macro_rules! text_serde {
+    ($($t:ty: $st:ty),*) => {$(
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+
+        #[cfg(feature = "diesel")]
+        crate::sql::text_column!($st; $t);
+    )*};
+}
+
+text_serde!(Instant: crate::sql::types::InstantText, Day: crate::sql::types::DayText);
 
 /// `2026-11-27T03:26:10.123456Z`: always microseconds, always `Z`.
 pub fn stored(ts: Timestamp) -> String {

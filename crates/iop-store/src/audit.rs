@@ -5,12 +5,13 @@ use crate::dialect::{lock_chain, ChainLock};
 use crate::schema::audit_log;
 use diesel::prelude::*;
 use iop_domain::audit::{chain_hash, AuditFields, GENESIS};
+use iop_domain::time::Instant;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = audit_log)]
 pub struct AuditRow {
     pub seq: i64,
-    pub at: String,
+    pub at: Instant,
     pub actor_id: Option<String>,
     pub actor_role: Option<String>,
     pub action: String,
@@ -26,7 +27,7 @@ pub struct AuditRow {
 impl AuditRow {
     pub fn fields(&self) -> AuditFields<'_> {
         AuditFields {
-            at: &self.at,
+            at: self.at,
             actor_id: self.actor_id.as_deref(),
             actor_role: self.actor_role.as_deref(),
             action: &self.action,
@@ -94,8 +95,8 @@ pub struct AuditFilter {
     pub patient_id: Option<String>,
     pub action_prefix: Option<String>,
     /// Stored-form instants, inclusive lower bound and exclusive upper bound.
-    pub from: Option<String>,
-    pub until: Option<String>,
+    pub from: Option<Instant>,
+    pub until: Option<Instant>,
     /// Only rows with `seq` below this (the next page of a newest-first list).
     pub before_seq: Option<i64>,
 }
@@ -117,10 +118,10 @@ pub fn search(conn: &mut DbConn, f: &AuditFilter, limit: i64) -> Result<Vec<Audi
         q = q.filter(audit_log::action.like(format!("{escaped}%")).escape('\\'));
     }
     if let Some(v) = &f.from {
-        q = q.filter(audit_log::at.ge(v.clone()));
+        q = q.filter(audit_log::at.ge(*v));
     }
     if let Some(v) = &f.until {
-        q = q.filter(audit_log::at.lt(v.clone()));
+        q = q.filter(audit_log::at.lt(*v));
     }
     if let Some(v) = f.before_seq {
         q = q.filter(audit_log::seq.lt(v));

@@ -5,16 +5,17 @@ use crate::schema::{calendar_feeds, closures, session_facilitators, sessions, st
 use diesel::prelude::*;
 use iop_domain::calendar::{SessionKind, SessionStatus};
 use iop_domain::ids::SessionId;
+use iop_domain::time::{Day, Instant};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = closures)]
 pub struct ClosureRow {
     pub id: String,
     pub site_id: String,
-    pub local_date: String,
+    pub local_date: Day,
     pub reason: String,
-    pub created_at: String,
-    pub voided_at: Option<String>,
+    pub created_at: Instant,
+    pub voided_at: Option<Instant>,
     pub void_reason: Option<String>,
 }
 
@@ -26,7 +27,7 @@ pub struct TopicRow {
     pub position: i32,
     pub title: String,
     pub active: bool,
-    pub created_at: String,
+    pub created_at: Instant,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -37,18 +38,18 @@ pub struct SessionRow {
     pub track_id: Option<String>,
     pub kind: SessionKind,
     pub gen_key: String,
-    pub local_date: String,
-    pub starts_at: String,
-    pub ends_at: String,
+    pub local_date: Day,
+    pub starts_at: Instant,
+    pub ends_at: Instant,
     pub status: SessionStatus,
     pub cancel_source: Option<String>,
     pub cancel_reason: Option<String>,
     pub topic_id: Option<String>,
     pub topic_locked: bool,
-    pub original_starts_at: Option<String>,
+    pub original_starts_at: Option<Instant>,
     pub sequence: i32,
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: Instant,
+    pub updated_at: Instant,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -60,7 +61,7 @@ pub struct StaffRow {
     pub credentials: String,
     pub npi: Option<String>,
     pub active: bool,
-    pub created_at: String,
+    pub created_at: Instant,
     /// Their notes need a clinical director's co-signature (staff under supervision).
     pub requires_cosign: bool,
 }
@@ -71,8 +72,8 @@ pub struct AssignmentRow {
     pub id: String,
     pub session_id: SessionId,
     pub staff_id: String,
-    pub assigned_at: String,
-    pub unassigned_at: Option<String>,
+    pub assigned_at: Instant,
+    pub unassigned_at: Option<Instant>,
     pub unassigned_reason: Option<String>,
 }
 
@@ -83,8 +84,8 @@ pub struct FeedRow {
     pub token_hash: String,
     pub staff_id: Option<String>,
     pub track_id: Option<String>,
-    pub created_at: String,
-    pub revoked_at: Option<String>,
+    pub created_at: Instant,
+    pub revoked_at: Option<Instant>,
 }
 
 pub fn insert_closure(conn: &mut DbConn, row: &ClosureRow) -> Result<()> {
@@ -98,8 +99,8 @@ pub fn insert_closure(conn: &mut DbConn, row: &ClosureRow) -> Result<()> {
 pub fn closures_of_site(
     conn: &mut DbConn,
     site_id: &str,
-    from: &str,
-    to: &str,
+    from: Day,
+    to: Day,
 ) -> Result<Vec<ClosureRow>> {
     Ok(closures::table
         .filter(closures::site_id.eq(site_id))
@@ -119,7 +120,7 @@ pub fn closure_by_id(conn: &mut DbConn, id: &str) -> Result<Option<ClosureRow>> 
         .optional()?)
 }
 
-pub fn void_closure(conn: &mut DbConn, id: &str, at: &str, reason: &str) -> Result<bool> {
+pub fn void_closure(conn: &mut DbConn, id: &str, at: Instant, reason: &str) -> Result<bool> {
     Ok(diesel::update(
         closures::table
             .find(id)
@@ -171,8 +172,8 @@ pub fn session_by_id(conn: &mut DbConn, id: SessionId) -> Result<Option<SessionR
 pub fn sessions_between(
     conn: &mut DbConn,
     program_ids: Option<&[String]>,
-    from: &str,
-    to: &str,
+    from: Day,
+    to: Day,
 ) -> Result<Vec<SessionRow>> {
     let mut q = sessions::table
         .filter(sessions::local_date.ge(from))
@@ -190,7 +191,7 @@ pub fn sessions_between(
 pub fn count_core_held_or_scheduled_before(
     conn: &mut DbConn,
     track_id: &str,
-    before: &str,
+    before: Day,
 ) -> Result<i64> {
     Ok(sessions::table
         .filter(sessions::track_id.eq(track_id))
@@ -261,8 +262,8 @@ pub fn current_assignments(
 pub fn sessions_of_staff(
     conn: &mut DbConn,
     staff_id: &str,
-    from: &str,
-    to: &str,
+    from: Day,
+    to: Day,
 ) -> Result<Vec<SessionRow>> {
     Ok(sessions::table
         .inner_join(session_facilitators::table)
@@ -279,7 +280,7 @@ pub fn unassign(
     conn: &mut DbConn,
     session_id: SessionId,
     staff_id: &str,
-    at: &str,
+    at: Instant,
     reason: &str,
 ) -> Result<bool> {
     Ok(diesel::update(
@@ -318,7 +319,7 @@ pub fn feeds(conn: &mut DbConn) -> Result<Vec<FeedRow>> {
         .load(conn)?)
 }
 
-pub fn revoke_feed(conn: &mut DbConn, id: &str, at: &str) -> Result<bool> {
+pub fn revoke_feed(conn: &mut DbConn, id: &str, at: Instant) -> Result<bool> {
     Ok(diesel::update(
         calendar_feeds::table
             .find(id)

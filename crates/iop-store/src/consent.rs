@@ -8,6 +8,7 @@ use crate::schema::{
 };
 use diesel::prelude::*;
 use iop_domain::audit::{hash_fields, GENESIS};
+use iop_domain::time::{Day, Instant};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = related_persons)]
@@ -19,7 +20,7 @@ pub struct RelatedPersonRow {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub created_by: String,
-    pub created_at: String,
+    pub created_at: Instant,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
@@ -36,16 +37,16 @@ pub struct ConsentRow {
     pub purpose: String,
     pub tpo: bool,
     pub expiry_kind: String,
-    pub expiry_date: Option<String>,
+    pub expiry_date: Option<Day>,
     pub signer_kind: String,
     /// The typed signature, or "signed on paper".
     pub signature: String,
     pub signer_name: Option<String>,
     pub signer_authority: Option<String>,
-    pub signed_at: String,
+    pub signed_at: Instant,
     pub recorded_by: String,
-    pub recorded_at: String,
-    pub superseded_at: Option<String>,
+    pub recorded_at: Instant,
+    pub superseded_at: Option<Instant>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
@@ -56,7 +57,7 @@ pub struct RecipientRow {
     pub kind: String,
     pub ref_id: Option<String>,
     pub name: String,
-    pub revoked_at: Option<String>,
+    pub revoked_at: Option<Instant>,
     pub revoked_by: Option<String>,
     pub revocation_note: Option<String>,
 }
@@ -71,7 +72,7 @@ pub struct FamilyAttendanceRow {
     pub present: bool,
     pub consent_id: String,
     pub recorded_by: String,
-    pub recorded_at: String,
+    pub recorded_at: Instant,
 }
 
 pub fn insert_person(conn: &mut DbConn, row: &RelatedPersonRow) -> Result<()> {
@@ -122,7 +123,7 @@ pub fn consent(conn: &mut DbConn, id: &str) -> Result<Option<ConsentRow>> {
 }
 
 /// Marks a version replaced by a newer one; false when it already was.
-pub fn supersede(conn: &mut DbConn, id: &str, at: &str) -> Result<bool> {
+pub fn supersede(conn: &mut DbConn, id: &str, at: Instant) -> Result<bool> {
     Ok(diesel::update(
         consents::table
             .find(id)
@@ -164,7 +165,7 @@ pub fn consents_of(
 pub fn revoke(
     conn: &mut DbConn,
     recipient_id: &str,
-    at: &str,
+    at: Instant,
     by: &str,
     note: &str,
 ) -> Result<bool> {
@@ -235,7 +236,7 @@ pub fn upsert_family_attendance(conn: &mut DbConn, row: &FamilyAttendanceRow) ->
 /// One disclosure: who learned what about whom, when, under which consent and notice.
 #[derive(Debug, Clone)]
 pub struct Disclosure<'a> {
-    pub at: &'a str,
+    pub at: Instant,
     pub patient_id: &'a str,
     pub recipient_kind: &'a str,
     pub recipient_ref: Option<&'a str>,
@@ -255,7 +256,7 @@ pub struct Disclosure<'a> {
 #[diesel(table_name = disclosure_log)]
 pub struct DisclosureRow {
     pub seq: i64,
-    pub at: String,
+    pub at: Instant,
     pub patient_id: String,
     pub recipient_kind: String,
     pub recipient_ref: Option<String>,
@@ -275,10 +276,11 @@ pub struct DisclosureRow {
 /// The hash of a disclosure row over the previous row's hash.
 pub fn disclosure_hash(prev: &str, d: &Disclosure<'_>) -> String {
     let version = d.consent_version.to_string();
+    let at = d.at.to_string();
     hash_fields(
         prev,
         &[
-            Some(d.at),
+            Some(&at),
             Some(d.patient_id),
             Some(d.recipient_kind),
             d.recipient_ref,
@@ -298,7 +300,7 @@ pub fn disclosure_hash(prev: &str, d: &Disclosure<'_>) -> String {
 impl DisclosureRow {
     pub fn fields(&self) -> Disclosure<'_> {
         Disclosure {
-            at: &self.at,
+            at: self.at,
             patient_id: &self.patient_id,
             recipient_kind: &self.recipient_kind,
             recipient_ref: self.recipient_ref.as_deref(),
@@ -351,7 +353,7 @@ pub fn append_disclosure(conn: &mut DbConn, d: &Disclosure<'_>) -> Result<()> {
 pub fn disclosures_of(
     conn: &mut DbConn,
     patient_id: &str,
-    from: &str,
+    from: Instant,
 ) -> Result<Vec<DisclosureRow>> {
     Ok(disclosure_log::table
         .filter(disclosure_log::patient_id.eq(patient_id))

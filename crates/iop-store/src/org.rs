@@ -3,6 +3,7 @@
 use crate::db::{DbConn, Result};
 use crate::schema::{programs, sites, tracks};
 use diesel::prelude::*;
+use iop_domain::time::{Day, Instant};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = sites)]
@@ -12,7 +13,7 @@ pub struct SiteRow {
     pub time_zone: String,
     pub address: String,
     pub admissions_phone: String,
-    pub created_at: String,
+    pub created_at: Instant,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -31,9 +32,9 @@ pub struct ProgramRow {
     pub family_every_weeks: i32,
     pub family_minutes: i32,
     pub alumni_weekday: String,
-    pub created_at: String,
+    pub created_at: Instant,
     pub family_weekday: String,
-    pub family_anchor: String,
+    pub family_anchor: Day,
     pub alumni_minutes: i32,
     pub horizon_weeks: i32,
 }
@@ -45,7 +46,7 @@ pub struct TrackRow {
     pub program_id: String,
     pub name: String,
     pub weekdays: String,
-    pub created_at: String,
+    pub created_at: Instant,
 }
 
 pub fn insert_site(conn: &mut DbConn, row: &SiteRow) -> Result<()> {

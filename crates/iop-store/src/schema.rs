@@ -1,6 +1,9 @@
 //! The one schema both backends share. Keep it in step with both migration trees.
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     meta (key) {
         key -> Text,
         value -> Text,
@@ -8,6 +11,9 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     users (id) {
         id -> Text,
         email -> Text,
@@ -15,46 +21,58 @@ diesel::table! {
         role -> Text,
         password_hash -> Text,
         totp_secret -> Nullable<Text>,
-        disabled_at -> Nullable<Text>,
-        created_at -> Text,
+        disabled_at -> Nullable<InstantText>,
+        created_at -> InstantText,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     web_sessions (id_hash) {
         id_hash -> Text,
         user_id -> Text,
         csrf_token -> Text,
-        created_at -> Text,
-        last_seen_at -> Text,
-        ended_at -> Nullable<Text>,
+        created_at -> InstantText,
+        last_seen_at -> InstantText,
+        ended_at -> Nullable<InstantText>,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     api_tokens (id) {
         id -> Text,
         user_id -> Text,
         token_hash -> Text,
         name -> Text,
-        created_at -> Text,
-        expires_at -> Text,
-        revoked_at -> Nullable<Text>,
+        created_at -> InstantText,
+        expires_at -> InstantText,
+        revoked_at -> Nullable<InstantText>,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     login_failures (id) {
         id -> BigInt,
         throttle_key -> Text,
-        at -> Text,
+        at -> InstantText,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     audit_log (seq) {
         seq -> BigInt,
-        at -> Text,
+        at -> InstantText,
         actor_id -> Nullable<Text>,
         actor_role -> Nullable<Text>,
         action -> Text,
@@ -69,17 +87,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     sites (id) {
         id -> Text,
         name -> Text,
         time_zone -> Text,
         address -> Text,
         admissions_phone -> Text,
-        created_at -> Text,
+        created_at -> InstantText,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     programs (id) {
         id -> Text,
         site_id -> Text,
@@ -94,21 +118,24 @@ diesel::table! {
         family_every_weeks -> Integer,
         family_minutes -> Integer,
         alumni_weekday -> Text,
-        created_at -> Text,
+        created_at -> InstantText,
         family_weekday -> Text,
-        family_anchor -> Text,
+        family_anchor -> DayText,
         alumni_minutes -> Integer,
         horizon_weeks -> Integer,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     tracks (id) {
         id -> Text,
         program_id -> Text,
         name -> Text,
         weekdays -> Text,
-        created_at -> Text,
+        created_at -> InstantText,
     }
 }
 
@@ -118,51 +145,63 @@ diesel::joinable!(programs -> sites (site_id));
 diesel::joinable!(tracks -> programs (program_id));
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     closures (id) {
         id -> Text,
         site_id -> Text,
-        local_date -> Text,
+        local_date -> DayText,
         reason -> Text,
-        created_at -> Text,
-        voided_at -> Nullable<Text>,
+        created_at -> InstantText,
+        voided_at -> Nullable<InstantText>,
         void_reason -> Nullable<Text>,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     topics (id) {
         id -> Text,
         program_id -> Text,
         position -> Integer,
         title -> Text,
         active -> Bool,
-        created_at -> Text,
+        created_at -> InstantText,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     sessions (id) {
         id -> Text,
         program_id -> Text,
         track_id -> Nullable<Text>,
         kind -> Text,
         gen_key -> Text,
-        local_date -> Text,
-        starts_at -> Text,
-        ends_at -> Text,
+        local_date -> DayText,
+        starts_at -> InstantText,
+        ends_at -> InstantText,
         status -> Text,
         cancel_source -> Nullable<Text>,
         cancel_reason -> Nullable<Text>,
         topic_id -> Nullable<Text>,
         topic_locked -> Bool,
-        original_starts_at -> Nullable<Text>,
+        original_starts_at -> Nullable<InstantText>,
         sequence -> Integer,
-        created_at -> Text,
-        updated_at -> Text,
+        created_at -> InstantText,
+        updated_at -> InstantText,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     staff (id) {
         id -> Text,
         user_id -> Nullable<Text>,
@@ -170,42 +209,51 @@ diesel::table! {
         credentials -> Text,
         npi -> Nullable<Text>,
         active -> Bool,
-        created_at -> Text,
+        created_at -> InstantText,
         requires_cosign -> Bool,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     session_facilitators (id) {
         id -> Text,
         session_id -> Text,
         staff_id -> Text,
-        assigned_at -> Text,
-        unassigned_at -> Nullable<Text>,
+        assigned_at -> InstantText,
+        unassigned_at -> Nullable<InstantText>,
         unassigned_reason -> Nullable<Text>,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     calendar_feeds (id) {
         id -> Text,
         token_hash -> Text,
         staff_id -> Nullable<Text>,
         track_id -> Nullable<Text>,
-        created_at -> Text,
-        revoked_at -> Nullable<Text>,
+        created_at -> InstantText,
+        revoked_at -> Nullable<InstantText>,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     patients (id) {
         id -> Text,
         mrn -> Text,
         legal_first_name -> Text,
         legal_last_name -> Text,
         preferred_name -> Nullable<Text>,
-        date_of_birth -> Text,
-        created_at -> Text,
+        date_of_birth -> DayText,
+        created_at -> InstantText,
         phone -> Nullable<Text>,
         email -> Nullable<Text>,
         address -> Nullable<Text>,
@@ -221,15 +269,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     episodes (id) {
         id -> Text,
         patient_id -> Text,
         program_id -> Text,
-        admit_date -> Text,
-        planned_end_date -> Text,
+        admit_date -> DayText,
+        planned_end_date -> DayText,
         status -> Text,
-        ended_on -> Nullable<Text>,
-        created_at -> Text,
+        ended_on -> Nullable<DayText>,
+        created_at -> InstantText,
         inquiry_id -> Nullable<Text>,
         primary_counselor_id -> Nullable<Text>,
         level_of_care -> Text,
@@ -242,16 +293,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     episode_tracks (id) {
         id -> Text,
         episode_id -> Text,
         track_id -> Text,
-        from_date -> Text,
-        to_date -> Nullable<Text>,
+        from_date -> DayText,
+        to_date -> Nullable<DayText>,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     inquiries (id) {
         id -> Text,
         channel -> Text,
@@ -269,19 +326,22 @@ diesel::table! {
         insurance_payer -> Nullable<Text>,
         insurance_member_id -> Nullable<Text>,
         insurance_status -> Text,
-        intake_at -> Nullable<Text>,
+        intake_at -> Nullable<InstantText>,
         patient_id -> Nullable<Text>,
-        first_contact_at -> Text,
-        created_at -> Text,
-        updated_at -> Text,
+        first_contact_at -> InstantText,
+        created_at -> InstantText,
+        updated_at -> InstantText,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     inquiry_events (id) {
         id -> Text,
         inquiry_id -> Text,
-        at -> Text,
+        at -> InstantText,
         actor_id -> Nullable<Text>,
         from_status -> Nullable<Text>,
         to_status -> Text,
@@ -290,6 +350,9 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     attendance (id) {
         id -> Text,
         session_id -> Text,
@@ -297,11 +360,14 @@ diesel::table! {
         mark -> Text,
         minutes -> Integer,
         recorded_by -> Text,
-        recorded_at -> Text,
+        recorded_at -> InstantText,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     group_notes (id) {
         id -> Text,
         session_id -> Text,
@@ -311,16 +377,19 @@ diesel::table! {
         status -> Text,
         author_id -> Text,
         signed_by -> Nullable<Text>,
-        signed_at -> Nullable<Text>,
-        created_at -> Text,
-        updated_at -> Text,
+        signed_at -> Nullable<InstantText>,
+        created_at -> InstantText,
+        updated_at -> InstantText,
         cosign_required -> Bool,
         cosigned_by -> Nullable<Text>,
-        cosigned_at -> Nullable<Text>,
+        cosigned_at -> Nullable<InstantText>,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     note_entries (id) {
         id -> Text,
         note_id -> Text,
@@ -331,34 +400,43 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     note_addenda (id) {
         id -> Text,
         note_id -> Text,
         author_id -> Text,
         author_name -> Text,
         text -> Text,
-        created_at -> Text,
+        created_at -> InstantText,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     measures (id) {
         id -> Text,
         patient_id -> Text,
         instrument -> Text,
         instrument_version -> Text,
         occasion -> Text,
-        taken_on -> Text,
+        taken_on -> DayText,
         items -> Text,
         total -> Nullable<Integer>,
         band -> Nullable<Text>,
         subscales -> Nullable<Text>,
         recorded_by -> Text,
-        recorded_at -> Text,
+        recorded_at -> InstantText,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     alerts (id) {
         id -> Text,
         kind -> Text,
@@ -366,64 +444,76 @@ diesel::table! {
         for_user_id -> Nullable<Text>,
         for_role -> Nullable<Text>,
         detail -> Text,
-        created_at -> Text,
-        acknowledged_at -> Nullable<Text>,
+        created_at -> InstantText,
+        acknowledged_at -> Nullable<InstantText>,
         acknowledged_by -> Nullable<Text>,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     drug_screens (id) {
         id -> Text,
         patient_id -> Text,
-        collected_on -> Text,
+        collected_on -> DayText,
         specimen -> Text,
         method -> Text,
         results -> Text,
         any_positive -> Bool,
         recorded_by -> Text,
-        recorded_at -> Text,
+        recorded_at -> InstantText,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     relapse_plans (id) {
         id -> Text,
         patient_id -> Text,
         version -> Integer,
         content -> Text,
         created_by -> Text,
-        created_at -> Text,
+        created_at -> InstantText,
         patient_signature -> Nullable<Text>,
-        patient_signed_at -> Nullable<Text>,
+        patient_signed_at -> Nullable<InstantText>,
         counselor_signed_by -> Nullable<Text>,
-        counselor_signed_at -> Nullable<Text>,
+        counselor_signed_at -> Nullable<InstantText>,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     appointments (id) {
         id -> Text,
         patient_id -> Text,
         staff_id -> Text,
-        starts_at -> Text,
+        starts_at -> InstantText,
         planned_minutes -> Integer,
         mode -> Text,
         telehealth_link -> Nullable<Text>,
         status -> Text,
         status_reason -> Nullable<Text>,
         created_by -> Text,
-        created_at -> Text,
-        updated_at -> Text,
+        created_at -> InstantText,
+        updated_at -> InstantText,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     individual_notes (id) {
         id -> Text,
         appointment_id -> Text,
-        started_at -> Text,
-        ended_at -> Text,
+        started_at -> InstantText,
+        ended_at -> InstantText,
         minutes -> Integer,
         goal -> Text,
         narrative -> Text,
@@ -431,43 +521,52 @@ diesel::table! {
         status -> Text,
         author_id -> Text,
         signed_by -> Nullable<Text>,
-        signed_at -> Nullable<Text>,
+        signed_at -> Nullable<InstantText>,
         cosign_required -> Bool,
         cosigned_by -> Nullable<Text>,
-        cosigned_at -> Nullable<Text>,
-        created_at -> Text,
-        updated_at -> Text,
+        cosigned_at -> Nullable<InstantText>,
+        created_at -> InstantText,
+        updated_at -> InstantText,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     treatment_plans (id) {
         id -> Text,
         patient_id -> Text,
         version -> Integer,
         content -> Text,
-        review_due -> Text,
+        review_due -> DayText,
         created_by -> Text,
-        created_at -> Text,
+        created_at -> InstantText,
         patient_signature -> Nullable<Text>,
-        patient_signed_at -> Nullable<Text>,
+        patient_signed_at -> Nullable<InstantText>,
         counselor_signed_by -> Nullable<Text>,
-        counselor_signed_at -> Nullable<Text>,
+        counselor_signed_at -> Nullable<InstantText>,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     session_makeups (id) {
         id -> Text,
         session_id -> Text,
         patient_id -> Text,
         reason -> Text,
         added_by -> Text,
-        added_at -> Text,
+        added_at -> InstantText,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     related_persons (id) {
         id -> Text,
         patient_id -> Text,
@@ -476,11 +575,14 @@ diesel::table! {
         phone -> Nullable<Text>,
         email -> Nullable<Text>,
         created_by -> Text,
-        created_at -> Text,
+        created_at -> InstantText,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     consents (id) {
         id -> Text,
         patient_id -> Text,
@@ -491,32 +593,38 @@ diesel::table! {
         purpose -> Text,
         tpo -> Bool,
         expiry_kind -> Text,
-        expiry_date -> Nullable<Text>,
+        expiry_date -> Nullable<DayText>,
         signer_kind -> Text,
         signature -> Text,
         signer_name -> Nullable<Text>,
         signer_authority -> Nullable<Text>,
-        signed_at -> Text,
+        signed_at -> InstantText,
         recorded_by -> Text,
-        recorded_at -> Text,
-        superseded_at -> Nullable<Text>,
+        recorded_at -> InstantText,
+        superseded_at -> Nullable<InstantText>,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     consent_recipients (id) {
         id -> Text,
         consent_id -> Text,
         kind -> Text,
         ref_id -> Nullable<Text>,
         name -> Text,
-        revoked_at -> Nullable<Text>,
+        revoked_at -> Nullable<InstantText>,
         revoked_by -> Nullable<Text>,
         revocation_note -> Nullable<Text>,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     family_attendance (id) {
         id -> Text,
         session_id -> Text,
@@ -525,14 +633,17 @@ diesel::table! {
         present -> Bool,
         consent_id -> Text,
         recorded_by -> Text,
-        recorded_at -> Text,
+        recorded_at -> InstantText,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     disclosure_log (seq) {
         seq -> BigInt,
-        at -> Text,
+        at -> InstantText,
         patient_id -> Text,
         recipient_kind -> Text,
         recipient_ref -> Nullable<Text>,
@@ -551,6 +662,9 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     site_billing (site_id) {
         site_id -> Text,
         organisation_name -> Text,
@@ -566,11 +680,14 @@ diesel::table! {
         receiver_name -> Text,
         receiver_id -> Text,
         usage -> Text,
-        updated_at -> Text,
+        updated_at -> InstantText,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     payers (id) {
         id -> Text,
         name -> Text,
@@ -579,11 +696,14 @@ diesel::table! {
         city -> Text,
         state -> Text,
         zip -> Text,
-        created_at -> Text,
+        created_at -> InstantText,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     contracts (id) {
         id -> Text,
         program_id -> Text,
@@ -596,13 +716,16 @@ diesel::table! {
         place_of_service -> Text,
         modifiers -> Text,
         authorization_required -> Bool,
-        effective_from -> Text,
-        effective_to -> Nullable<Text>,
-        created_at -> Text,
+        effective_from -> DayText,
+        effective_to -> Nullable<DayText>,
+        created_at -> InstantText,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     coverages (id) {
         id -> Text,
         patient_id -> Text,
@@ -613,21 +736,24 @@ diesel::table! {
         relationship -> Text,
         subscriber_first -> Text,
         subscriber_last -> Text,
-        subscriber_dob -> Text,
+        subscriber_dob -> DayText,
         subscriber_sex -> Text,
         subscriber_address_line -> Text,
         subscriber_city -> Text,
         subscriber_state -> Text,
         subscriber_zip -> Text,
-        effective_from -> Text,
-        effective_to -> Nullable<Text>,
-        created_at -> Text,
-        voided_at -> Nullable<Text>,
+        effective_from -> DayText,
+        effective_to -> Nullable<DayText>,
+        created_at -> InstantText,
+        voided_at -> Nullable<InstantText>,
         void_reason -> Nullable<Text>,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     authorizations (id) {
         id -> Text,
         coverage_id -> Text,
@@ -635,24 +761,27 @@ diesel::table! {
         number -> Text,
         service_code -> Text,
         units -> Integer,
-        start_date -> Text,
-        end_date -> Text,
-        next_review_on -> Nullable<Text>,
-        created_at -> Text,
-        voided_at -> Nullable<Text>,
+        start_date -> DayText,
+        end_date -> DayText,
+        next_review_on -> Nullable<DayText>,
+        created_at -> InstantText,
+        voided_at -> Nullable<InstantText>,
         void_reason -> Nullable<Text>,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     claims (id) {
         id -> Text,
         claim_number -> Text,
         patient_id -> Text,
         coverage_id -> Text,
         payer_id -> Text,
-        period_from -> Text,
-        period_to -> Text,
+        period_from -> DayText,
+        period_to -> DayText,
         total_cents -> BigInt,
         status -> Text,
         problems -> Nullable<Text>,
@@ -660,19 +789,22 @@ diesel::table! {
         payer_claim_number -> Nullable<Text>,
         paid_cents -> BigInt,
         patient_resp_cents -> BigInt,
-        created_at -> Text,
-        updated_at -> Text,
-        submitted_on -> Nullable<Text>,
+        created_at -> InstantText,
+        updated_at -> InstantText,
+        submitted_on -> Nullable<DayText>,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     charges (id) {
         id -> Text,
         patient_id -> Text,
         source_kind -> Text,
         source_id -> Text,
-        service_date -> Text,
+        service_date -> DayText,
         code -> Nullable<Text>,
         modifiers -> Text,
         units -> Integer,
@@ -685,13 +817,16 @@ diesel::table! {
         status -> Text,
         pending_reason -> Nullable<Text>,
         claim_id -> Nullable<Text>,
-        created_at -> Text,
-        updated_at -> Text,
+        created_at -> InstantText,
+        updated_at -> InstantText,
         void_reason -> Nullable<Text>,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     claim_batches (id) {
         id -> Text,
         interchange_control_number -> Integer,
@@ -699,28 +834,34 @@ diesel::table! {
         claim_count -> Integer,
         total_cents -> BigInt,
         created_by -> Text,
-        created_at -> Text,
+        created_at -> InstantText,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     remittances (id) {
         id -> Text,
         content_hash -> Text,
         trace_number -> Text,
         payer_name -> Text,
         paid_cents -> BigInt,
-        payment_date -> Text,
+        payment_date -> DayText,
         method -> Text,
         claims_matched -> Integer,
         claims_unmatched -> Integer,
         content -> Text,
         imported_by -> Text,
-        imported_at -> Text,
+        imported_at -> InstantText,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     payments (id) {
         id -> Text,
         patient_id -> Nullable<Text>,
@@ -730,15 +871,18 @@ diesel::table! {
         method -> Text,
         reference -> Nullable<Text>,
         amount_cents -> BigInt,
-        received_on -> Text,
+        received_on -> DayText,
         created_by -> Text,
-        created_at -> Text,
-        voided_at -> Nullable<Text>,
+        created_at -> InstantText,
+        voided_at -> Nullable<InstantText>,
         void_reason -> Nullable<Text>,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     adjustments (id) {
         id -> Text,
         claim_id -> Text,
@@ -747,18 +891,21 @@ diesel::table! {
         group_code -> Text,
         reason_code -> Text,
         amount_cents -> BigInt,
-        created_at -> Text,
+        created_at -> InstantText,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
     remittance_unmatched (id) {
         id -> Text,
         remittance_id -> Text,
         claim_number -> Text,
         paid_cents -> BigInt,
         detail -> Text,
-        resolved_at -> Nullable<Text>,
+        resolved_at -> Nullable<InstantText>,
         resolved_by -> Nullable<Text>,
         resolution -> Nullable<Text>,
     }

@@ -15,7 +15,7 @@ fn user(id: &str) -> UserRow {
         password_hash: "x".into(),
         totp_secret: None,
         disabled_at: None,
-        created_at: "2026-12-02T00:00:00.000000Z".into(),
+        created_at: "2026-12-02T00:00:00Z".parse().unwrap(),
     }
 }
 

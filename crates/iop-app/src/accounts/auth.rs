@@ -9,7 +9,7 @@ use crate::App;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use iop_domain::security::{is_idle_expired, locked_until, LOCKOUT};
-use iop_domain::time::{parse_stored, stored};
+use iop_domain::time::Instant;
 use iop_domain::{Email, Role, TokenId, UserId};
 use iop_store::accounts::sessions::{self, WebSessionRow};
 use iop_store::accounts::tokens::{self, TokenRow};
@@ -114,7 +114,7 @@ impl App {
     fn check_credentials(&self, meta: &RequestMeta, creds: &Credentials) -> Result<UserRow> {
         let email_key = format!("email:{}", creds.email.trim().to_lowercase());
         let ip_key = meta.ip.as_ref().map(|ip| format!("ip:{ip}"));
-        let since = stored(meta.now.checked_sub(LOCKOUT).unwrap_or(meta.now));
+        let since = Instant(meta.now.checked_sub(LOCKOUT).unwrap_or(meta.now));
 
         // Throttle first: a locked account or address gets no password check at all.
         let keys: Vec<&str> = std::iter::once(email_key.as_str())
@@ -123,9 +123,9 @@ impl App {
         let lock = self.store.read(|c| {
             let mut until: Option<Timestamp> = None;
             for key in &keys {
-                let times: Vec<Timestamp> = sessions::failures_since(c, key, &since)?
+                let times: Vec<Timestamp> = sessions::failures_since(c, key, since)?
                     .iter()
-                    .filter_map(|s| parse_stored(s))
+                    .map(|s| s.0)
                     .collect();
                 until = until.max(locked_until(&times, meta.now));
             }
@@ -173,9 +173,9 @@ impl App {
         let actor_role = user.as_ref().map(|u| u.role.as_str());
         if !ok {
             self.store.write(|c| {
-                let at = stored(meta.now);
+                let at = Instant(meta.now);
                 for key in &keys {
-                    sessions::record_failure(c, key, &at)?;
+                    sessions::record_failure(c, key, at)?;
                 }
                 record_as(
                     c,
@@ -196,12 +196,12 @@ impl App {
         let actor = actor_of(&user)?;
         let cookie_value = random_token();
         let csrf_token = random_token();
-        let now = stored(meta.now);
+        let now = Instant(meta.now);
         let row = WebSessionRow {
             id_hash: token_hash(&cookie_value),
             user_id: user.id.clone(),
             csrf_token: csrf_token.clone(),
-            created_at: now.clone(),
+            created_at: now,
             last_seen_at: now,
             ended_at: None,
         };
@@ -232,12 +232,12 @@ impl App {
         else {
             return Ok(None);
         };
-        let last_seen = parse_stored(&sess.last_seen_at).unwrap_or(Timestamp::UNIX_EPOCH);
+        let last_seen = sess.last_seen_at.0;
         if user.disabled_at.is_some()
             || is_idle_expired(last_seen, meta.now, self.settings.idle_timeout)
         {
             self.store.write(|c| {
-                if sessions::end(c, &id_hash, &stored(meta.now))? {
+                if sessions::end(c, &id_hash, Instant(meta.now))? {
                     let why = if user.disabled_at.is_some() {
                         "account_disabled"
                     } else {
@@ -257,7 +257,7 @@ impl App {
         }
         if meta.now.duration_since(last_seen) > TOUCH_EVERY {
             self.store.write(|c| {
-                sessions::touch(c, &id_hash, &stored(meta.now)).map_err(AppError::from)
+                sessions::touch(c, &id_hash, Instant(meta.now)).map_err(AppError::from)
             })?;
         }
         Ok(Some(SessionInfo {
@@ -269,7 +269,7 @@ impl App {
     pub fn logout(&self, ctx: &Ctx, cookie_value: &str) -> Result<()> {
         let id_hash = token_hash(cookie_value);
         self.store.write(|c| {
-            if sessions::end(c, &id_hash, &stored(ctx.now()))? {
+            if sessions::end(c, &id_hash, Instant(ctx.now()))? {
                 record(
                     c,
                     ctx,
@@ -324,8 +324,8 @@ impl App {
             user_id: user_id.to_string(),
             token_hash: token_hash(&token),
             name: name.to_string(),
-            created_at: stored(ctx.now()),
-            expires_at: stored(expires_at),
+            created_at: Instant(ctx.now()),
+            expires_at: Instant(expires_at),
             revoked_at: None,
         };
         self.store.write(|c| {
@@ -357,7 +357,7 @@ impl App {
         let Some((tok, user)) = found else {
             return Ok(None);
         };
-        let expired = parse_stored(&tok.expires_at).is_none_or(|exp| exp <= meta.now);
+        let expired = tok.expires_at.0 <= meta.now;
         if tok.revoked_at.is_some() || expired || user.disabled_at.is_some() {
             return Ok(None);
         }
@@ -375,7 +375,7 @@ impl App {
                     return Err(AppError::NotFound(format!("token {token_id}")));
                 }
             }
-            if !tokens::revoke(c, token_id, &stored(ctx.now()))? {
+            if !tokens::revoke(c, token_id, Instant(ctx.now()))? {
                 return Err(AppError::Conflict(format!(
                     "token {token_id} was already revoked"
                 )));

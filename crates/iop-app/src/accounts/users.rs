@@ -6,7 +6,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
-use iop_domain::time::stored;
+use iop_domain::time::Instant;
 use iop_domain::{Email, Password, Role, UserId};
 use iop_store::accounts::sessions;
 use iop_store::accounts::users::{self, UserRow};
@@ -27,7 +27,7 @@ pub struct UserView {
     pub role: Role,
     pub disabled: bool,
     pub totp_enabled: bool,
-    pub created_at: String,
+    pub created_at: Instant,
 }
 
 impl From<&UserRow> for UserView {
@@ -39,7 +39,7 @@ impl From<&UserRow> for UserView {
             role: r.role.parse().unwrap_or(Role::Counselor),
             disabled: r.disabled_at.is_some(),
             totp_enabled: r.totp_secret.is_some(),
-            created_at: r.created_at.clone(),
+            created_at: r.created_at,
         }
     }
 }
@@ -69,7 +69,7 @@ impl App {
             password_hash: hash_password(password.expose())?,
             totp_secret: None,
             disabled_at: None,
-            created_at: stored(ctx.now()),
+            created_at: Instant(ctx.now()),
         };
         self.store.write(|c| {
             if users::by_email(c, email.as_str())?.is_some() {
@@ -103,7 +103,7 @@ impl App {
             let user = Self::find_user(c, &email)?;
             users::set_role(c, &user.id, role.as_str())?;
             // A new role must take effect now, not at the next sign-in.
-            sessions::end_all_for_user(c, &user.id, &stored(ctx.now()))?;
+            sessions::end_all_for_user(c, &user.id, Instant(ctx.now()))?;
             let subject = format!("user:{}", user.id);
             record(
                 c,
@@ -129,10 +129,10 @@ impl App {
                     "you cannot disable your own account".into(),
                 ));
             }
-            let at = stored(ctx.now());
-            users::set_disabled(c, &user.id, disabled.then_some(at.as_str()))?;
+            let at = Instant(ctx.now());
+            users::set_disabled(c, &user.id, disabled.then_some(at))?;
             if disabled {
-                sessions::end_all_for_user(c, &user.id, &at)?;
+                sessions::end_all_for_user(c, &user.id, at)?;
             }
             let subject = format!("user:{}", user.id);
             let action = if disabled {
@@ -152,7 +152,7 @@ impl App {
         self.store.write(|c| {
             let user = Self::find_user(c, &email)?;
             users::set_password_hash(c, &user.id, &hash)?;
-            sessions::end_all_for_user(c, &user.id, &stored(ctx.now()))?;
+            sessions::end_all_for_user(c, &user.id, Instant(ctx.now()))?;
             let subject = format!("user:{}", user.id);
             record(c, ctx, Event::ok("user.set_password").subject(&subject))
         })

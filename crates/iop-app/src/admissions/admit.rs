@@ -14,7 +14,7 @@ use iop_domain::calendar::{parse_weekdays, plan, planned_end, Closure, SessionKi
 use iop_domain::icd10::Icd10;
 use iop_domain::ratio::staffing;
 use iop_domain::roster::EpisodeStatus;
-use iop_domain::time::stored;
+use iop_domain::time::{Day, Instant};
 use iop_store::admissions::episodes::{self, EpisodeRow, EpisodeTrackRow, PatientRow};
 use iop_store::admissions::inquiries as inq;
 use iop_store::calendar as cal;
@@ -49,7 +49,7 @@ pub struct Admitted {
     pub patient_id: iop_domain::ids::PatientId,
     pub episode_id: String,
     pub mrn: String,
-    pub planned_end_date: String,
+    pub planned_end_date: Day,
 }
 
 fn name(v: &str, what: &str) -> Result<String> {
@@ -196,9 +196,9 @@ impl App {
             let nights = parse_weekdays(&track.weekdays).map(|d| d.len()).unwrap_or(3);
             let required = usize::try_from(pc.program.min_weeks).unwrap_or(7) * nights;
             let horizon = admit.checked_add(jiff::Span::new().weeks(i64::from(pc.program.max_weeks) + 8)).unwrap_or(admit);
-            let closures: Vec<Closure> = cal::closures_of_site(c, &pc.site.id, &admit.to_string(), &horizon.to_string())?
+            let closures: Vec<Closure> = cal::closures_of_site(c, &pc.site.id, Day(admit), Day(horizon))?
                 .into_iter()
-                .filter_map(|r| r.local_date.parse().ok().map(|d| Closure { date: d, reason: r.reason }))
+                .map(|r| Closure { date: r.local_date.0, reason: r.reason })
                 .collect();
             let patterns: Vec<TrackPattern> = pc.tracks.iter().filter_map(|t| parse_weekdays(&t.weekdays).map(|w| TrackPattern { id: t.id.clone(), weekdays: w })).collect();
             let planned = plan(&pc.tz, &pc.schedule, &patterns, &closures, admit, horizon).map_err(|e| AppError::Invalid(e.to_string()))?;
@@ -210,7 +210,7 @@ impl App {
                     track.name, pc.program.max_patients_per_facilitator, problems.join("; ")
                 )));
             }
-            let now = stored(ctx.now());
+            let now = Instant(ctx.now());
             let patient_id = iop_domain::ids::PatientId::new_v7();
             let mrn = new_mrn(c)?;
             episodes::insert_patient(c, &PatientRow {
@@ -219,8 +219,8 @@ impl App {
                 legal_first_name: first.clone(),
                 legal_last_name: last.clone(),
                 preferred_name: preferred.clone(),
-                date_of_birth: dob.to_string(),
-                created_at: now.clone(),
+                date_of_birth: Day(dob),
+                created_at: now,
                 phone: Some(phone.clone()),
                 email: email.clone(),
                 address: address.clone(),
@@ -238,11 +238,11 @@ impl App {
                 id: episode_id.clone(),
                 patient_id,
                 program_id: pc.program.id.clone(),
-                admit_date: admit.to_string(),
-                planned_end_date: end.to_string(),
+                admit_date: Day(admit),
+                planned_end_date: Day(end),
                 status: EpisodeStatus::Active,
                 ended_on: None,
-                created_at: now.clone(),
+                created_at: now,
                 inquiry_id: Some(inquiry_id.into()),
                 primary_counselor_id: Some(a.primary_counselor_id.clone()),
                 level_of_care: "2.1".into(),
@@ -256,7 +256,7 @@ impl App {
                 id: uuid::Uuid::now_v7().to_string(),
                 episode_id: episode_id.clone(),
                 track_id: track.id.clone(),
-                from_date: admit.to_string(),
+                from_date: Day(admit),
                 to_date: None,
             })?;
             row.patient_id = Some(patient_id.to_string());
@@ -269,7 +269,7 @@ impl App {
             let patient = patient_id.to_string();
             event.patient_id = Some(&patient);
             record(c, ctx, event)?;
-            Ok(Admitted { patient_id, episode_id: episode_id.clone(), mrn: mrn.clone(), planned_end_date: end.to_string() })
+            Ok(Admitted { patient_id, episode_id: episode_id.clone(), mrn: mrn.clone(), planned_end_date: Day(end) })
         })
     }
 }

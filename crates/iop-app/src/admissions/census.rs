@@ -7,7 +7,7 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::admissions::InquiryStatus;
 use iop_domain::metrics::{days_to_first_session, percentile};
-use iop_domain::time::parse_stored;
+use iop_domain::time::Day;
 use iop_store::{admissions::episodes, admissions::inquiries as inq, org};
 use jiff::civil::Date;
 use std::collections::BTreeMap;
@@ -29,8 +29,8 @@ pub struct CensusEntry {
     pub mrn: String,
     pub name: String,
     pub track_id: Option<String>,
-    pub admit_date: String,
-    pub planned_end_date: String,
+    pub admit_date: Day,
+    pub planned_end_date: Day,
     pub weeks: i64,
     /// At the maximum length without graduating: extend with a reason, graduate or discharge.
     pub needs_review: bool,
@@ -144,8 +144,8 @@ impl App {
                         .unwrap_or_default()
                         .into_iter()
                         .map(|(ep, pt)| {
-                            let admit: Date = ep.admit_date.parse().unwrap_or(today);
-                            let planned: Date = ep.planned_end_date.parse().unwrap_or(today);
+                            let admit: Date = ep.admit_date.0;
+                            let planned: Date = ep.planned_end_date.0;
                             let name = pt.shown_name();
                             CensusEntry {
                                 needs_review: crate::admissions::episodes::needs_review(
@@ -215,17 +215,13 @@ impl App {
                     else {
                         continue;
                     };
-                    let Some(contact) = parse_stored(&row.first_contact_at)
-                        .map(|t| t.to_zoned(pc.tz.clone()).date())
-                    else {
-                        continue;
-                    };
+                    let contact = row.first_contact_at.0.to_zoned(pc.tz.clone()).date();
                     let first = iop_store::clinical::record::first_attended_on_or_after(
                         c,
                         e.patient_id,
-                        &e.admit_date,
+                        e.admit_date,
                     )?
-                    .and_then(|d| d.parse().ok());
+                    .map(|d| d.0);
                     cases.push((contact, first));
                 }
             }

@@ -9,6 +9,7 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::roster::EpisodeStatus;
+use iop_domain::time::Day;
 use iop_store::admissions::episodes::{self, EpisodeTrackRow};
 use iop_store::calendar as cal;
 use jiff::civil::Date;
@@ -74,14 +75,14 @@ impl App {
                     problems.join("; ")
                 )));
             }
-            episodes::close_track(c, &open.id, &from.to_string())?;
+            episodes::close_track(c, &open.id, Day(from))?;
             episodes::insert_episode_track(
                 c,
                 &EpisodeTrackRow {
                     id: uuid::Uuid::now_v7().to_string(),
                     episode_id: episode_id.into(),
                     track_id: track_id.into(),
-                    from_date: from.to_string(),
+                    from_date: Day(from),
                     to_date: None,
                 },
             )?;
@@ -174,29 +175,19 @@ impl App {
         self.store.write(|c| {
             let ep = episodes::episode_by_id(c, episode_id)?
                 .ok_or_else(|| AppError::NotFound(format!("episode {episode_id}")))?;
-            let admit: Date = ep
-                .admit_date
-                .parse()
-                .map_err(|_| AppError::Internal("bad admit date".into()))?;
+            let admit: Date = ep.admit_date.0;
             if on < admit {
                 return Err(AppError::Invalid(
                     "an episode cannot end before its admit date".into(),
                 ));
             }
-            if !episodes::update_episode_end(
-                c,
-                episode_id,
-                status,
-                &on.to_string(),
-                reason,
-                summary,
-            )? {
+            if !episodes::update_episode_end(c, episode_id, status, Day(on), reason, summary)? {
                 return Err(AppError::Conflict(format!(
                     "episode {episode_id} has already ended"
                 )));
             }
             if let Some(open) = episodes::open_track(c, episode_id)? {
-                episodes::close_track(c, &open.id, &on.to_string())?;
+                episodes::close_track(c, &open.id, Day(on))?;
             }
             let subject = format!("episode:{episode_id}");
             let action = if status == EpisodeStatus::Graduated {
@@ -227,10 +218,7 @@ impl App {
             let ep = episodes::episode_by_id(c, episode_id)?
                 .ok_or_else(|| AppError::NotFound(format!("episode {episode_id}")))?;
             let pc = load_program(c, &ep.program_id)?;
-            let admit: Date = ep
-                .admit_date
-                .parse()
-                .map_err(|_| AppError::Internal("bad admit date".into()))?;
+            let admit: Date = ep.admit_date.0;
             let rules = iop_domain::graduation::GraduationRules {
                 min_weeks: pc.program.min_weeks,
                 max_weeks: pc.program.max_weeks,
@@ -272,14 +260,8 @@ impl App {
             let ep = episodes::episode_by_id(c, episode_id)?
                 .ok_or_else(|| AppError::NotFound(format!("episode {episode_id}")))?;
             let pc = load_program(c, &ep.program_id)?;
-            let admit: Date = ep
-                .admit_date
-                .parse()
-                .map_err(|_| AppError::Internal("bad admit date".into()))?;
-            let current: Date = ep
-                .planned_end_date
-                .parse()
-                .map_err(|_| AppError::Internal("bad planned end".into()))?;
+            let admit: Date = ep.admit_date.0;
+            let current: Date = ep.planned_end_date.0;
             let limit = admit
                 .checked_add(jiff::Span::new().weeks(2 * i64::from(pc.program.max_weeks)))
                 .unwrap_or(admit);
@@ -288,7 +270,7 @@ impl App {
                     "the new planned end must be after {current} and no later than {limit}"
                 )));
             }
-            if !episodes::extend_episode(c, episode_id, &until.to_string(), reason)? {
+            if !episodes::extend_episode(c, episode_id, Day(until), reason)? {
                 return Err(AppError::Conflict(format!(
                     "episode {episode_id} has ended"
                 )));

@@ -8,7 +8,7 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::admissions::{InquiryStatus, Screening};
-use iop_domain::time::{parse_stored, stored};
+use iop_domain::time::Instant;
 use iop_store::admissions::inquiries::{self as store, InquiryEventRow, InquiryRow};
 use iop_store::{accounts::sessions, org, DbConn};
 use jiff::Timestamp;
@@ -85,14 +85,14 @@ pub(crate) fn move_status(
     let from = row.status.clone();
     row.status = to.to_string();
     row.status_reason = reason.map(str::to_string);
-    row.updated_at = stored(ctx.now());
+    row.updated_at = Instant(ctx.now());
     store::update(c, row)?;
     store::insert_event(
         c,
         &InquiryEventRow {
             id: uuid::Uuid::now_v7().to_string(),
             inquiry_id: row.id.clone(),
-            at: stored(ctx.now()),
+            at: Instant(ctx.now()),
             actor_id: ctx.actor_id_string(),
             from_status: Some(from.clone()),
             to_status: to.to_string(),
@@ -110,7 +110,7 @@ pub(crate) fn move_status(
 }
 
 fn new_row(now: Timestamp, channel: &str, first_name: String, phone: String) -> InquiryRow {
-    let at = stored(now);
+    let at = Instant(now);
     InquiryRow {
         id: uuid::Uuid::now_v7().to_string(),
         channel: channel.into(),
@@ -130,8 +130,8 @@ fn new_row(now: Timestamp, channel: &str, first_name: String, phone: String) -> 
         insurance_status: "not_captured".into(),
         intake_at: None,
         patient_id: None,
-        first_contact_at: at.clone(),
-        created_at: at.clone(),
+        first_contact_at: at,
+        created_at: at,
         updated_at: at,
     }
 }
@@ -142,7 +142,7 @@ fn first_event(c: &mut DbConn, row: &InquiryRow, actor: Option<String>) -> Resul
         &InquiryEventRow {
             id: uuid::Uuid::now_v7().to_string(),
             inquiry_id: row.id.clone(),
-            at: row.created_at.clone(),
+            at: row.created_at,
             actor_id: actor,
             from_status: None,
             to_status: row.status.clone(),
@@ -179,14 +179,14 @@ pub struct InquiryRowView {
     pub insurance_payer: Option<String>,
     pub insurance_member_id: Option<String>,
     pub insurance_status: String,
-    pub intake_at: Option<String>,
+    pub intake_at: Option<Instant>,
     pub patient_id: Option<String>,
-    pub first_contact_at: String,
+    pub first_contact_at: Instant,
 }
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct EventView {
-    pub at: String,
+    pub at: Instant,
     pub actor_id: Option<String>,
     pub from_status: Option<String>,
     pub to_status: String,
@@ -217,9 +217,9 @@ impl From<&InquiryRow> for InquiryRowView {
             insurance_payer: r.insurance_payer.clone(),
             insurance_member_id: r.insurance_member_id.clone(),
             insurance_status: r.insurance_status.clone(),
-            intake_at: r.intake_at.clone(),
+            intake_at: r.intake_at,
             patient_id: r.patient_id.clone(),
-            first_contact_at: r.first_contact_at.clone(),
+            first_contact_at: r.first_contact_at,
         }
     }
 }
@@ -241,7 +241,7 @@ impl App {
             return Ok(());
         }
         let key = format!("callback:{}", meta.ip.as_deref().unwrap_or("unknown"));
-        let since = stored(
+        let since = Instant(
             meta.now
                 .checked_sub(jiff::SignedDuration::from_hours(1))
                 .unwrap_or(meta.now),
@@ -251,12 +251,12 @@ impl App {
                 .into_iter()
                 .find(|p| p.slug == program_slug)
                 .ok_or_else(|| AppError::NotFound("that program".into()))?;
-            if sessions::failures_since(c, &key, &since)?.len() >= CALLBACKS_PER_HOUR {
+            if sessions::failures_since(c, &key, since)?.len() >= CALLBACKS_PER_HOUR {
                 return Err(AppError::Throttled {
                     retry_after: "an hour".into(),
                 });
             }
-            sessions::record_failure(c, &key, &stored(meta.now))?;
+            sessions::record_failure(c, &key, Instant(meta.now))?;
             let mut row = new_row(meta.now, "web", first, phone);
             row.best_time = best;
             row.may_leave_message = req.may_leave_message;
@@ -418,7 +418,3 @@ impl App {
     }
 }
 
-/// First contact of an inquiry as an instant.
-pub fn first_contact(row: &InquiryRow) -> Option<Timestamp> {
-    parse_stored(&row.first_contact_at)
-}

@@ -7,7 +7,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::App;
 use iop_domain::admissions::{disposition, Disposition, InquiryStatus, Screening};
-use iop_domain::time::stored;
+use iop_domain::time::Instant;
 use iop_store::admissions::inquiries::{self as store};
 use jiff::Timestamp;
 
@@ -62,7 +62,7 @@ impl App {
             };
             row.disposition = Some(code.into());
             if from == to {
-                row.updated_at = stored(ctx.now());
+                row.updated_at = Instant(ctx.now());
                 store::update(c, row)?;
                 let subject = format!("inquiry:{}", row.id);
                 record(c, ctx, Event::ok("inquiry.screening").subject(&subject))?;
@@ -99,7 +99,7 @@ impl App {
             row.insurance_payer = payer;
             row.insurance_member_id = member;
             row.insurance_status = status.into();
-            row.updated_at = stored(ctx.now());
+            row.updated_at = Instant(ctx.now());
             store::update(c, row)?;
             let subject = format!("inquiry:{}", row.id);
             record(
@@ -128,9 +128,9 @@ impl App {
                     "screen the person before scheduling the intake".into(),
                 ));
             }
-            row.intake_at = Some(stored(at));
+            row.intake_at = Some(Instant(at));
             if from == InquiryStatus::Scheduled {
-                row.updated_at = stored(ctx.now());
+                row.updated_at = Instant(ctx.now());
                 store::update(c, row)?;
                 let subject = format!("inquiry:{}", row.id);
                 record(c, ctx, Event::ok("inquiry.intake").subject(&subject))

@@ -3,7 +3,7 @@
 use crate::ctx::{Ctx, RequestMeta};
 use crate::error::Result;
 use iop_domain::audit::AuditFields;
-use iop_domain::time::stored;
+use iop_domain::time::Instant;
 use iop_store::audit::{self as store_audit};
 use iop_store::DbConn;
 
@@ -64,10 +64,10 @@ pub fn record_as(
     actor_role: Option<&str>,
     event: Event<'_>,
 ) -> Result<()> {
-    let at = stored(meta.now);
+    let at = Instant(meta.now);
     let detail = event.detail.to_string();
     let fields = AuditFields {
-        at: &at,
+        at,
         actor_id,
         actor_role,
         action: event.action,

@@ -4,7 +4,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
-use iop_domain::time::stored;
+use iop_domain::time::Instant;
 use iop_store::audit::{AuditFilter, AuditRow};
 
 /// The audit filters as a person gives them (a form or query string). Empty means any.
@@ -59,13 +59,13 @@ impl App {
         filter.patient_id = non_empty(&q.patient).map(str::to_string);
         filter.action_prefix = non_empty(&q.action).map(str::to_string);
         if let Some(from) = non_empty(&q.from) {
-            filter.from = Some(stored(day_start(from, "from")?));
+            filter.from = Some(Instant(day_start(from, "from")?));
         }
         if let Some(until) = non_empty(&q.until) {
             let end = day_start(until, "until")?
                 .checked_add(jiff::SignedDuration::from_hours(24))
                 .map_err(|_| AppError::Invalid("until is out of range".into()))?;
-            filter.until = Some(stored(end));
+            filter.until = Some(Instant(end));
         }
         self.audit_events(ctx, &filter, limit)
     }
@@ -75,7 +75,7 @@ crate::view::view!(
 /// One entry of the audit trail as listed.
 AuditEntry from AuditRow {
     seq: i64,
-    at: String,
+    at: Instant,
     actor_id: Option<String>,
     actor_role: Option<String>,
     action: String,

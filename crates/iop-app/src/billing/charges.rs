@@ -13,7 +13,7 @@ use iop_domain::billing::{per_diem_day, per_service, Code, Decision, PerDiemCont
 use iop_domain::calendar::SessionKind;
 use iop_domain::calendar::SessionStatus;
 use iop_domain::ids::SessionId;
-use iop_domain::time::{parse_stored, stored};
+use iop_domain::time::{Day, Instant};
 use iop_store::billing::{self as store, AuthorizationRow, ChargeRow, ContractRow, CoverageRow};
 use iop_store::{clinical::individual, clinical::record as clinical, org, DbConn};
 use jiff::civil::Date;
@@ -40,7 +40,7 @@ pub fn fee(contract: &ContractRow, code: Code) -> Option<i64> {
     fees.get(code.as_str()).copied()
 }
 
-fn in_range(from: &str, to: Option<&str>, d: &str) -> bool {
+fn in_range(from: Day, to: Option<Day>, d: Day) -> bool {
     from <= d && to.is_none_or(|t| d <= t)
 }
 
@@ -50,25 +50,23 @@ pub(crate) fn payer_for<'a>(
     coverages: &'a [CoverageRow],
     contracts: &'a [ContractRow],
     patient: &str,
-    day: &str,
+    day: Day,
 ) -> Option<(Option<&'a CoverageRow>, &'a ContractRow)> {
     let coverage = coverages.iter().find(|c| {
         c.patient_id == patient
             && c.priority == "primary"
-            && in_range(&c.effective_from, c.effective_to.as_deref(), day)
+            && in_range(c.effective_from, c.effective_to, day)
     });
     if let Some(cov) = coverage {
         let contract = contracts.iter().find(|k| {
             k.payer_id.as_deref() == Some(cov.payer_id.as_str())
-                && in_range(&k.effective_from, k.effective_to.as_deref(), day)
+                && in_range(k.effective_from, k.effective_to, day)
         });
         return contract.map(|k| (Some(cov), k));
     }
     contracts
         .iter()
-        .find(|k| {
-            k.payer_id.is_none() && in_range(&k.effective_from, k.effective_to.as_deref(), day)
-        })
+        .find(|k| k.payer_id.is_none() && in_range(k.effective_from, k.effective_to, day))
         .map(|k| (None, k))
 }
 
@@ -85,7 +83,7 @@ struct Found {
     patient: String,
     kind: &'static str,
     source: String,
-    date: String,
+    date: Day,
     decision: Decision,
     telehealth: bool,
 }
@@ -94,7 +92,7 @@ struct Found {
 #[allow(clippy::too_many_arguments)]
 fn upsert(
     c: &mut DbConn,
-    now: &str,
+    now: Instant,
     f: &Found,
     payer: Option<(Option<&CoverageRow>, &ContractRow)>,
     auths: &[AuthorizationRow],
@@ -114,7 +112,7 @@ fn upsert(
             if let Some(mut e) = existing.filter(|e| e.status != "void") {
                 e.status = "void".into();
                 e.void_reason = Some("no longer billable: the documentation changed".into());
-                e.updated_at = now.into();
+                e.updated_at = now;
                 store::update_charge(c, &e)?;
                 report.voided += 1;
             }
@@ -183,7 +181,7 @@ fn upsert(
         patient_id: f.patient.clone(),
         source_kind: f.kind.into(),
         source_id: f.source.clone(),
-        service_date: f.date.clone(),
+        service_date: f.date,
         code: code.map(|c| c.as_str().to_string()),
         modifiers: contract.map(|k| k.modifiers.clone()).unwrap_or_default(),
         units: i32::try_from(units).unwrap_or(0),
@@ -205,10 +203,8 @@ fn upsert(
         status: if reason.is_none() { "ready" } else { "pending" }.into(),
         pending_reason: reason,
         claim_id: None,
-        created_at: existing
-            .as_ref()
-            .map_or_else(|| now.to_string(), |e| e.created_at.clone()),
-        updated_at: now.into(),
+        created_at: existing.as_ref().map_or(now, |e| e.created_at),
+        updated_at: now,
         void_reason: None,
     };
     let same = existing.as_ref().is_some_and(|e| {
@@ -259,12 +255,12 @@ fn found_in_program(
     from: Date,
     to: Date,
 ) -> Result<Vec<Found>> {
-    let rows = clinical::attendance_between(c, program_id, &from.to_string(), &to.to_string())?;
+    let rows = clinical::attendance_between(c, program_id, Day(from), Day(to))?;
     let ids: Vec<SessionId> = rows.iter().map(|(a, _)| a.session_id).collect();
     let signed: Vec<SessionId> = clinical::signed_sessions(c, &ids)?;
     let mut out = Vec::new();
     // Per-diem days gather a patient's core and family minutes of one date.
-    let mut days: BTreeMap<(String, String), (u32, bool, bool)> = BTreeMap::new();
+    let mut days: BTreeMap<(String, Day), (u32, bool, bool)> = BTreeMap::new();
     for (a, s) in &rows {
         if s.kind == SessionKind::Alumni || s.status == SessionStatus::Cancelled {
             continue; // Alumni groups are free; nothing is ever charged for them.
@@ -272,7 +268,7 @@ fn found_in_program(
         let attended = !a.mark.is_absent();
         let note_signed = signed.contains(&s.id);
         let patient = a.patient_id.to_string();
-        let mode = payer_for(coverages, contracts, &patient, &s.local_date)
+        let mode = payer_for(coverages, contracts, &patient, s.local_date)
             .map(|(_, k)| k.coding_mode.as_str());
         if mode == Some("per_service") {
             let service = if s.kind == SessionKind::Family {
@@ -291,13 +287,13 @@ fn found_in_program(
                 patient: patient.clone(),
                 kind: "session",
                 source: s.id.to_string(),
-                date: s.local_date.clone(),
+                date: s.local_date,
                 decision,
                 telehealth: false,
             });
         } else {
             let d = days
-                .entry((patient, s.local_date.clone()))
+                .entry((patient, s.local_date))
                 .or_insert((0, true, false));
             if attended {
                 d.0 += u32::try_from(a.minutes).unwrap_or(0);
@@ -307,7 +303,7 @@ fn found_in_program(
         }
     }
     for ((patient, date), (minutes, signed, any)) in days {
-        let contract = payer_for(coverages, contracts, &patient, &date).map(|(_, k)| k);
+        let contract = payer_for(coverages, contracts, &patient, date).map(|(_, k)| k);
         let per_diem = PerDiemContract {
             code: contract
                 .and_then(|k| code_of(&k.per_diem_code))
@@ -323,7 +319,7 @@ fn found_in_program(
         out.push(Found {
             patient,
             kind: "day",
-            source: date.clone(),
+            source: date.to_string(),
             date,
             decision,
             telehealth: false,
@@ -338,7 +334,7 @@ impl App {
         ctx.require(Action::ManageBilling)?;
         crate::calendar::sessions::check_range(from, to)?;
         self.store.write(|c| {
-            let now = stored(ctx.now());
+            let now = Instant(ctx.now());
             let mut report = GenerateReport::default();
             let coverages = store::coverages_of_all(c)?;
             let auths = store::authorizations_of(c, None)?;
@@ -347,8 +343,8 @@ impl App {
             for program in org::programs(c)? {
                 let contracts = store::contracts_of(c, &program.id)?;
                 for f in found_in_program(c, &program.id, &contracts, &coverages, from, to)? {
-                    let payer = payer_for(&coverages, &contracts, &f.patient, &f.date);
-                    upsert(c, &now, &f, payer, &auths, &mut used, &mut report)?;
+                    let payer = payer_for(&coverages, &contracts, &f.patient, f.date);
+                    upsert(c, now, &f, payer, &auths, &mut used, &mut report)?;
                 }
             }
             // Individual sessions: billed by face-to-face minutes under a per-service
@@ -356,18 +352,18 @@ impl App {
             let pc_tz = |c: &mut DbConn, patient: &str| -> Result<Option<crate::calendar::sessions::ProgramCal>> {
                 Ok(crate::clinical::individual::patient_program(c, patient).ok().map(|(_, pc)| pc))
             };
-            let wide_from = stored(from.to_zoned(jiff::tz::TimeZone::UTC).map_err(|e| AppError::Internal(e.to_string()))?.timestamp() - jiff::SignedDuration::from_hours(24));
-            let wide_to = stored(to.to_zoned(jiff::tz::TimeZone::UTC).map_err(|e| AppError::Internal(e.to_string()))?.timestamp() + jiff::SignedDuration::from_hours(48));
-            for (a, note) in individual::kept_between(c, &wide_from, &wide_to)? {
+            let wide_from = Instant(from.to_zoned(jiff::tz::TimeZone::UTC).map_err(|e| AppError::Internal(e.to_string()))?.timestamp() - jiff::SignedDuration::from_hours(24));
+            let wide_to = Instant(to.to_zoned(jiff::tz::TimeZone::UTC).map_err(|e| AppError::Internal(e.to_string()))?.timestamp() + jiff::SignedDuration::from_hours(48));
+            for (a, note) in individual::kept_between(c, wide_from, wide_to)? {
                 let Some(pc) = pc_tz(c, &a.patient_id)? else { continue };
-                let Some(start) = parse_stored(&a.starts_at) else { continue };
+                let start = a.starts_at.0;
                 let day = start.to_zoned(pc.tz.clone()).date();
                 if day < from || day > to {
                     continue;
                 }
                 let contracts = store::contracts_of(c, &pc.program.id)?;
-                let date = day.to_string();
-                let payer = payer_for(&coverages, &contracts, &a.patient_id, &date);
+                let date = Day(day);
+                let payer = payer_for(&coverages, &contracts, &a.patient_id, date);
                 if payer.is_some_and(|(_, k)| k.coding_mode == "per_diem") {
                     continue;
                 }
@@ -378,7 +374,7 @@ impl App {
                     None => Decision::Pending(vec![iop_domain::billing::Hold::SessionNoteUnsigned]),
                 };
                 let f = Found { patient: a.patient_id.clone(), kind: "appointment", source: a.id.clone(), date, decision, telehealth: a.mode == "telehealth" };
-                upsert(c, &now, &f, payer, &auths, &mut used, &mut report)?;
+                upsert(c, now, &f, payer, &auths, &mut used, &mut report)?;
             }
             record(c, ctx, Event::ok("billing.charges.generate").detail(serde_json::json!({ "from": from.to_string(), "to": to.to_string(), "ready": report.ready, "pending": report.pending, "voided": report.voided })))?;
             Ok(report)
@@ -396,7 +392,7 @@ impl App {
         ctx.require(Action::ViewBilling)?;
         crate::calendar::sessions::check_range(from, to)?;
         let rows: Vec<ChargeRow> = self.store.write::<_, AppError>(|c| {
-            let rows = store::charges_between(c, &from.to_string(), &to.to_string(), patient)?;
+            let rows = store::charges_between(c, Day(from), Day(to), patient)?;
             let mut event =
                 Event::ok("billing.charges.view").detail(serde_json::json!({ "rows": rows.len() }));
             event.patient_id = patient;
@@ -414,7 +410,7 @@ Charge from ChargeRow {
     patient_id: String,
     source_kind: String,
     source_id: String,
-    service_date: String,
+    service_date: Day,
     code: Option<String>,
     modifiers: String,
     units: i32,
@@ -427,7 +423,7 @@ Charge from ChargeRow {
     status: String,
     pending_reason: Option<String>,
     claim_id: Option<String>,
-    created_at: String,
-    updated_at: String,
+    created_at: Instant,
+    updated_at: Instant,
     void_reason: Option<String>,
 });

@@ -12,7 +12,7 @@ use crate::App;
 use iop_domain::consent::{InfoKind, Recipient};
 use iop_domain::icd10::Icd10;
 use iop_domain::npi::Npi;
-use iop_domain::time::stored;
+use iop_domain::time::{Day, Instant};
 use iop_domain::Cents;
 use iop_interop::x12::{
     self, Address, Batch, BillingProvider, Claim, Frequency, Line, Patient, Payer, Receiver,
@@ -43,11 +43,6 @@ fn relationship(s: &str) -> Relationship {
         "employee" => Relationship::Employee,
         _ => Relationship::Other,
     }
-}
-
-fn date(s: &str) -> Result<jiff::civil::Date> {
-    s.parse()
-        .map_err(|_| AppError::Internal(format!("bad stored date {s:?}")))
 }
 
 /// The claim as the 837P writer takes it, from what is stored.
@@ -108,7 +103,7 @@ fn claim_for(
             address: patient_address
                 .clone()
                 .unwrap_or_else(|| subscriber_address.clone()),
-            dob: date(&p.date_of_birth)?,
+            dob: p.date_of_birth.0,
             sex: sex(&p.sex),
         })
     };
@@ -116,14 +111,14 @@ fn claim_for(
         (
             p.legal_first_name.clone(),
             p.legal_last_name.clone(),
-            p.date_of_birth.clone(),
+            p.date_of_birth,
             p.sex.clone(),
         )
     } else {
         (
             cov.subscriber_first.clone(),
             cov.subscriber_last.clone(),
-            cov.subscriber_dob.clone(),
+            cov.subscriber_dob,
             cov.subscriber_sex.clone(),
         )
     };
@@ -150,7 +145,7 @@ fn claim_for(
                 .collect(),
             charge: Cents(l.amount_cents),
             units: u32::try_from(l.units).unwrap_or(0),
-            date: date(&l.service_date)?,
+            date: l.service_date.0,
             diagnosis_pointers: (1..=u8::try_from(diagnoses.len().min(4)).unwrap_or(1)).collect(),
             place_of_service: (l.place_of_service != claim_pos).then(|| l.place_of_service.clone()),
         });
@@ -174,7 +169,7 @@ fn claim_for(
             } else {
                 subscriber_address
             },
-            dob: date(&dob)?,
+            dob: dob.0,
             sex: sex(&subscriber_sex),
         },
         patient,
@@ -281,18 +276,19 @@ impl App {
     pub fn build_claims(&self, ctx: &Ctx) -> Result<ClaimsReport> {
         ctx.require(Action::ManageBilling)?;
         self.store.write(|c| {
-            let now = stored(ctx.now());
+            let now = Instant(ctx.now());
             let mut report = ClaimsReport::default();
-            let mut groups: BTreeMap<(String, String, String), Vec<ChargeRow>> = BTreeMap::new();
+            let mut groups: BTreeMap<(String, String, (i16, i8)), Vec<ChargeRow>> = BTreeMap::new();
             for ch in store::unclaimed_ready(c)? {
                 let Some(cov) = ch.coverage_id.clone() else { continue };
-                let month = ch.service_date.get(..7).unwrap_or_default().to_string();
+                let month = (ch.service_date.0.year(), ch.service_date.0.month());
                 groups.entry((ch.patient_id.clone(), cov, month)).or_default().push(ch);
             }
             let mut n = store::claims_count(c)?;
             for ((patient, coverage, _), charges) in groups {
                 let cov = store::coverage(c, &coverage)?.ok_or_else(|| AppError::Internal("charge without coverage".into()))?;
                 for chunk in charges.chunks(MAX_LINES) {
+                    let (Some(first), Some(last)) = (chunk.first(), chunk.last()) else { continue };
                     n += 1;
                     let total: i64 = chunk.iter().map(|l| l.amount_cents).sum();
                     let claim = ClaimRow {
@@ -301,8 +297,8 @@ impl App {
                         patient_id: patient.clone(),
                         coverage_id: coverage.clone(),
                         payer_id: cov.payer_id.clone(),
-                        period_from: chunk.first().map(|l| l.service_date.clone()).unwrap_or_default(),
-                        period_to: chunk.last().map(|l| l.service_date.clone()).unwrap_or_default(),
+                        period_from: first.service_date,
+                        period_to: last.service_date,
                         total_cents: total,
                         status: "held".into(),
                         problems: None,
@@ -310,15 +306,15 @@ impl App {
                         payer_claim_number: None,
                         paid_cents: 0,
                         patient_resp_cents: 0,
-                        created_at: now.clone(),
-                        updated_at: now.clone(),
+                        created_at: now,
+                        updated_at: now,
                         submitted_on: None,
                     };
                     store::insert_claim(c, &claim)?;
                     for l in chunk {
                         let mut l = l.clone();
                         l.claim_id = Some(claim.id.clone());
-                        l.updated_at = now.clone();
+                        l.updated_at = now;
                         store::update_charge(c, &l)?;
                     }
                     report.created += 1;
@@ -328,7 +324,7 @@ impl App {
                 let problems = check(c, ctx, &claim)?;
                 claim.status = if problems.is_some() { "held" } else { "ready" }.into();
                 claim.problems = problems;
-                claim.updated_at = now.clone();
+                claim.updated_at = now;
                 store::update_claim(c, &claim)?;
                 if claim.status == "ready" {
                     report.ready += 1;
@@ -395,11 +391,7 @@ impl App {
             let content = x12::write_837p(&batch_header(&site, icn, ctx.now(), claims))
                 .map_err(|e| AppError::Conflict(format!("the batch cannot be written: {e}")))?;
             let batch_id = uuid::Uuid::now_v7().to_string();
-            let today = ctx
-                .now()
-                .to_zoned(jiff::tz::TimeZone::UTC)
-                .date()
-                .to_string();
+            let today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
             let total: i64 = sent.iter().map(|(k, _, _)| k.total_cents).sum();
             store::insert_batch(
                 c,
@@ -410,14 +402,14 @@ impl App {
                     claim_count: i32::try_from(sent.len()).unwrap_or(i32::MAX),
                     total_cents: total,
                     created_by: actor.clone(),
-                    created_at: stored(ctx.now()),
+                    created_at: Instant(ctx.now()),
                 },
             )?;
             for (mut claim, lines, payer) in sent {
                 claim.status = "submitted".into();
                 claim.batch_id = Some(batch_id.clone());
-                claim.submitted_on = Some(today.clone());
-                claim.updated_at = stored(ctx.now());
+                claim.submitted_on = Some(Day(today));
+                claim.updated_at = Instant(ctx.now());
                 store::update_claim(c, &claim)?;
                 for mut l in lines {
                     l.status = "billed".into();
@@ -485,7 +477,7 @@ pub struct ClaimBatch {
     pub interchange_control_number: i32,
     pub claim_count: i32,
     pub total_cents: i64,
-    pub created_at: String,
+    pub created_at: Instant,
 }
 
 crate::view::view!(
@@ -496,8 +488,8 @@ ClaimView from ClaimRow {
     patient_id: String,
     coverage_id: String,
     payer_id: String,
-    period_from: String,
-    period_to: String,
+    period_from: Day,
+    period_to: Day,
     total_cents: i64,
     status: String,
     problems: Option<String>,
@@ -505,7 +497,7 @@ ClaimView from ClaimRow {
     payer_claim_number: Option<String>,
     paid_cents: i64,
     patient_resp_cents: i64,
-    created_at: String,
-    updated_at: String,
-    submitted_on: Option<String>,
+    created_at: Instant,
+    updated_at: Instant,
+    submitted_on: Option<Day>,
 });

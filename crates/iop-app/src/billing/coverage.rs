@@ -9,7 +9,7 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::ids::PatientId;
-use iop_domain::time::stored;
+use iop_domain::time::{Day, Instant};
 use iop_store::billing::{self as store, AuthorizationRow, CoverageRow};
 use iop_store::{admissions::episodes, DbConn};
 use jiff::civil::Date;
@@ -73,7 +73,7 @@ fn authorization_views(
         .map(|row| {
             let used = used.get(&row.id).copied().unwrap_or(0);
             let left = i64::from(row.units) - used;
-            let end: Date = row.end_date.parse().unwrap_or(today);
+            let end: Date = row.end_date.0;
             let days_left = (end - today).get_days();
             let mut why = Vec::new();
             if left <= 3 {
@@ -86,12 +86,7 @@ fn authorization_views(
                     format!("ends in {days_left} day(s)")
                 });
             }
-            if days_left >= 0
-                && row
-                    .next_review_on
-                    .as_deref()
-                    .is_some_and(|d| d <= today.to_string().as_str())
-            {
+            if days_left >= 0 && row.next_review_on.is_some_and(|d| d.0 <= today) {
                 why.push("concurrent review is due".into());
             }
             AuthorizationView {
@@ -167,8 +162,8 @@ impl App {
                     need(&n.subscriber_last, "the subscriber's last name")?
                 },
                 subscriber_dob: match (is_self, n.subscriber_dob) {
-                    (true, _) => p.date_of_birth.clone(),
-                    (false, Some(d)) => d.to_string(),
+                    (true, _) => p.date_of_birth,
+                    (false, Some(d)) => Day(d),
                     (false, None) => {
                         return Err(AppError::Invalid(
                             "give the subscriber's date of birth".into(),
@@ -188,9 +183,9 @@ impl App {
                 subscriber_city: city.clone(),
                 subscriber_state: st.clone(),
                 subscriber_zip: z.clone(),
-                effective_from: n.effective_from.to_string(),
-                effective_to: n.effective_to.map(|d| d.to_string()),
-                created_at: stored(ctx.now()),
+                effective_from: Day(n.effective_from),
+                effective_to: n.effective_to.map(Day),
+                created_at: Instant(ctx.now()),
                 voided_at: None,
                 void_reason: None,
             };
@@ -250,10 +245,10 @@ impl App {
                 number,
                 service_code: a.service_code.clone(),
                 units: a.units,
-                start_date: a.start_date.to_string(),
-                end_date: a.end_date.to_string(),
-                next_review_on: a.next_review_on.map(|d| d.to_string()),
-                created_at: stored(ctx.now()),
+                start_date: Day(a.start_date),
+                end_date: Day(a.end_date),
+                next_review_on: a.next_review_on.map(Day),
+                created_at: Instant(ctx.now()),
                 voided_at: None,
                 void_reason: None,
             };
@@ -273,7 +268,7 @@ impl App {
         self.store.read(|c| {
             let rows = store::authorizations_of(c, None)?;
             let mut v = authorization_views(c, rows, today)?;
-            v.sort_by_key(|a| (!a.needs_attention, a.row.end_date.clone()));
+            v.sort_by_key(|a| (!a.needs_attention, a.row.end_date));
             Ok(v)
         })
     }
@@ -291,16 +286,16 @@ Coverage from CoverageRow {
     relationship: String,
     subscriber_first: String,
     subscriber_last: String,
-    subscriber_dob: String,
+    subscriber_dob: Day,
     subscriber_sex: String,
     subscriber_address_line: String,
     subscriber_city: String,
     subscriber_state: String,
     subscriber_zip: String,
-    effective_from: String,
-    effective_to: Option<String>,
-    created_at: String,
-    voided_at: Option<String>,
+    effective_from: Day,
+    effective_to: Option<Day>,
+    created_at: Instant,
+    voided_at: Option<Instant>,
     void_reason: Option<String>,
 });
 
@@ -313,10 +308,10 @@ Authorization from AuthorizationRow {
     number: String,
     service_code: String,
     units: i32,
-    start_date: String,
-    end_date: String,
-    next_review_on: Option<String>,
-    created_at: String,
-    voided_at: Option<String>,
+    start_date: Day,
+    end_date: Day,
+    next_review_on: Option<Day>,
+    created_at: Instant,
+    voided_at: Option<Instant>,
     void_reason: Option<String>,
 });

@@ -8,7 +8,7 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::billing::AgingBucket;
 use iop_domain::ids::PatientId;
-use iop_domain::time::stored;
+use iop_domain::time::{Day, Instant};
 use iop_store::billing::{self as store, PaymentRow};
 use iop_store::{admissions::episodes, DbConn};
 use jiff::civil::Date;
@@ -18,7 +18,7 @@ pub const PAYMENT_METHODS: [&str; 3] = ["cash", "card", "check"];
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct StatementLine {
-    pub date: String,
+    pub date: Day,
     pub description: String,
     /// Positive for what is owed, negative for payments.
     pub amount_cents: i64,
@@ -28,8 +28,8 @@ pub struct StatementLine {
 pub struct Statement {
     pub patient_name: String,
     pub mrn: String,
-    pub from: String,
-    pub to: String,
+    pub from: Day,
+    pub to: Day,
     pub opening_balance_cents: i64,
     pub lines: Vec<StatementLine>,
     pub closing_balance_cents: i64,
@@ -54,7 +54,7 @@ fn patient_ledger(c: &mut DbConn, patient_id: &str) -> Result<Vec<StatementLine>
     for claim in store::claims_with(c, &[], Some(patient_id))? {
         if claim.patient_resp_cents != 0 {
             out.push(StatementLine {
-                date: claim.updated_at.get(..10).unwrap_or_default().to_string(),
+                date: Day(claim.updated_at.0.to_zoned(jiff::tz::TimeZone::UTC).date()),
                 description: format!(
                     "your share after insurance, services {} to {} (claim {})",
                     claim.period_from, claim.period_to, claim.claim_number
@@ -77,7 +77,7 @@ fn patient_ledger(c: &mut DbConn, patient_id: &str) -> Result<Vec<StatementLine>
             amount_cents: -p.amount_cents,
         });
     }
-    out.sort_by(|a, b| a.date.cmp(&b.date));
+    out.sort_by_key(|a| a.date);
     Ok(out)
 }
 
@@ -123,7 +123,7 @@ impl App {
             let p = episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
             let ledger = patient_ledger(c, patient_id)?;
-            let (from_s, to_s) = (from.to_string(), to.to_string());
+            let (from_s, to_s) = (Day(from), Day(to));
             let opening: i64 = ledger
                 .iter()
                 .filter(|l| l.date < from_s)
@@ -200,9 +200,9 @@ impl App {
                     method: method.into(),
                     reference: reference.map(str::to_string),
                     amount_cents,
-                    received_on: received_on.to_string(),
+                    received_on: Day(received_on),
                     created_by: ctx.actor_id_string().unwrap_or_else(|| "system".into()),
-                    created_at: stored(ctx.now()),
+                    created_at: Instant(ctx.now()),
                     voided_at: None,
                     void_reason: None,
                 },
@@ -241,12 +241,7 @@ impl App {
                 if open <= 0 {
                     continue;
                 }
-                let since: Date = k
-                    .submitted_on
-                    .as_deref()
-                    .unwrap_or(&k.period_to)
-                    .parse()
-                    .unwrap_or(today);
+                let since: Date = k.submitted_on.unwrap_or(k.period_to).0;
                 let who = payers
                     .get(&k.payer_id)
                     .cloned()
@@ -263,9 +258,14 @@ impl App {
                     patients.push(k.patient_id);
                 }
             }
-            for ch in store::charges_between(c, "0000-01-01", "9999-12-31", None)?
-                .into_iter()
-                .filter(|ch| ch.payer == "self_pay")
+            for ch in store::charges_between(
+                c,
+                Day(jiff::civil::date(1, 1, 1)),
+                Day(jiff::civil::date(9999, 12, 31)),
+                None,
+            )?
+            .into_iter()
+            .filter(|ch| ch.payer == "self_pay")
             {
                 if !patients.contains(&ch.patient_id) {
                     patients.push(ch.patient_id);
@@ -287,7 +287,7 @@ impl App {
                     let open = (l.amount_cents - credit).max(0);
                     credit = (credit - l.amount_cents).max(0);
                     if open > 0 {
-                        let d: Date = l.date.parse().unwrap_or(today);
+                        let d: Date = l.date.0;
                         self_pay.buckets_cents[bucket_index(AgingBucket::between(d, today))] +=
                             open;
                         self_pay.total_cents += open;
@@ -301,7 +301,7 @@ impl App {
             let mut months: BTreeMap<String, i64> = BTreeMap::new();
             for p in store::all_payments(c)? {
                 *months
-                    .entry(p.received_on.get(..7).unwrap_or_default().to_string())
+                    .entry(p.received_on.0.strftime("%Y-%m").to_string())
                     .or_default() += p.amount_cents;
             }
             record(c, ctx, Event::ok("billing.receivables.view"))?;

@@ -7,7 +7,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
-use iop_domain::time::stored;
+use iop_domain::time::{Day, Instant};
 use iop_interop::x12::{parse_835, AdjustmentGroup, ClaimPayment, ClaimStatus};
 use iop_store::billing::posting as remit_store;
 use iop_store::billing::{self as store, AdjustmentRow, PaymentRow, RemittanceRow, UnmatchedRow};
@@ -26,10 +26,10 @@ pub struct ImportReport {
 
 fn post_claim(
     c: &mut DbConn,
-    now: &str,
+    now: Instant,
     actor: &str,
     remittance_id: &str,
-    date: &str,
+    date: Day,
     method: &str,
     cp: &ClaimPayment,
 ) -> Result<bool> {
@@ -47,9 +47,9 @@ fn post_claim(
             method: method.into(),
             reference: Some(cp.payer_claim_number.clone()),
             amount_cents: cp.paid.0,
-            received_on: date.into(),
+            received_on: date,
             created_by: actor.into(),
-            created_at: now.into(),
+            created_at: now,
             voided_at: None,
             void_reason: None,
         },
@@ -80,7 +80,7 @@ fn post_claim(
                 group_code: a.group.as_str().into(),
                 reason_code: a.reason.clone(),
                 amount_cents: a.amount.0,
-                created_at: now.into(),
+                created_at: now,
             },
         )?;
     }
@@ -95,7 +95,7 @@ fn post_claim(
         _ => "partial",
     }
     .into();
-    claim.updated_at = now.into();
+    claim.updated_at = now;
     store::update_claim(c, &claim)?;
     Ok(true)
 }
@@ -123,7 +123,7 @@ impl App {
                     paid_cents: 0,
                 });
             }
-            let now = stored(ctx.now());
+            let now = Instant(ctx.now());
             let id = uuid::Uuid::now_v7().to_string();
             let first = remit
                 .payments
@@ -138,27 +138,19 @@ impl App {
                     trace_number: first.trace_number.clone(),
                     payer_name: first.payer_name.clone(),
                     paid_cents: paid,
-                    payment_date: first.date.to_string(),
+                    payment_date: Day(first.date),
                     method: first.method.as_str().into(),
                     claims_matched: 0,
                     claims_unmatched: 0,
                     content: content.into(),
                     imported_by: actor.clone(),
-                    imported_at: now.clone(),
+                    imported_at: now,
                 },
             )?;
             let (mut posted, mut unmatched) = (0u32, 0u32);
             for p in &remit.payments {
                 for cp in &p.claims {
-                    if post_claim(
-                        c,
-                        &now,
-                        &actor,
-                        &id,
-                        &p.date.to_string(),
-                        p.method.as_str(),
-                        cp,
-                    )? {
+                    if post_claim(c, now, &actor, &id, Day(p.date), p.method.as_str(), cp)? {
                         posted += 1;
                     } else {
                         unmatched += 1;
@@ -229,7 +221,7 @@ impl App {
         }
         let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
         self.store.write(|c| {
-            if !remit_store::resolve_unmatched(c, id, &actor, &stored(ctx.now()), resolution)? {
+            if !remit_store::resolve_unmatched(c, id, &actor, Instant(ctx.now()), resolution)? {
                 return Err(AppError::Conflict(format!(
                     "work-queue item {id} is not open (unknown or already resolved)"
                 )));
@@ -252,7 +244,7 @@ UnmatchedRemittance from UnmatchedRow {
     claim_number: String,
     paid_cents: i64,
     detail: String,
-    resolved_at: Option<String>,
+    resolved_at: Option<Instant>,
     resolved_by: Option<String>,
     resolution: Option<String>,
 });

@@ -9,7 +9,7 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::npi::Npi;
-use iop_domain::time::stored;
+use iop_domain::time::{Day, Instant};
 use iop_store::billing::{self as store, ContractRow, PayerRow, SiteBillingRow};
 use iop_store::{admissions::episodes, org};
 use jiff::civil::Date;
@@ -136,7 +136,7 @@ impl App {
             receiver_name: text(&b.receiver_name, 60, "the receiver name")?,
             receiver_id: text(&b.receiver_id, 15, "the receiver id")?,
             usage: if b.production { "P" } else { "T" }.into(),
-            updated_at: stored(ctx.now()),
+            updated_at: Instant(ctx.now()),
         };
         self.store.write(|c| {
             org::site_by_id(c, site_id)?
@@ -158,7 +158,7 @@ impl App {
             city,
             state: st,
             zip: z,
-            created_at: stored(ctx.now()),
+            created_at: Instant(ctx.now()),
         };
         self.store.write(|c| {
             store::insert_payer(c, &row)?;
@@ -253,9 +253,9 @@ impl App {
                 place_of_service: k.place_of_service.clone(),
                 modifiers: k.modifiers.join(","),
                 authorization_required: k.authorization_required && k.payer_id.is_some(),
-                effective_from: k.effective_from.to_string(),
-                effective_to: k.effective_to.map(|d| d.to_string()),
-                created_at: stored(ctx.now()),
+                effective_from: Day(k.effective_from),
+                effective_to: k.effective_to.map(Day),
+                created_at: Instant(ctx.now()),
             };
             store::insert_contract(c, &row)?;
             let subject = format!("contract:{}", row.id);
@@ -307,7 +307,7 @@ Payer from PayerRow {
     city: String,
     state: String,
     zip: String,
-    created_at: String,
+    created_at: Instant,
 });
 
 crate::view::view!(
@@ -324,7 +324,7 @@ Contract from ContractRow {
     place_of_service: String,
     modifiers: String,
     authorization_required: bool,
-    effective_from: String,
-    effective_to: Option<String>,
-    created_at: String,
+    effective_from: Day,
+    effective_to: Option<Day>,
+    created_at: Instant,
 });

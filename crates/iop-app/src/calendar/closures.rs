@@ -7,7 +7,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
-use iop_domain::time::stored;
+use iop_domain::time::{Day, Instant};
 use iop_store::calendar::{self as cal, ClosureRow};
 use iop_store::{org, DbConn};
 use jiff::civil::Date;
@@ -26,8 +26,7 @@ impl App {
     pub fn closures(&self, ctx: &Ctx, site_id: &str, from: Date, to: Date) -> Result<Vec<Closure>> {
         ctx.require(Action::ViewCalendar)?;
         let rows = self.store.read(|c| {
-            cal::closures_of_site(c, site_id, &from.to_string(), &to.to_string())
-                .map_err(AppError::from)
+            cal::closures_of_site(c, site_id, Day(from), Day(to)).map_err(AppError::from)
         })?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
@@ -50,8 +49,8 @@ impl App {
             if !org::sites(c)?.iter().any(|s| s.id == site_id) {
                 return Err(AppError::NotFound(format!("site {site_id}")));
             }
-            let d = date.to_string();
-            if !cal::closures_of_site(c, site_id, &d, &d)?.is_empty() {
+            let d = Day(date);
+            if !cal::closures_of_site(c, site_id, d, d)?.is_empty() {
                 return Err(AppError::Conflict(format!(
                     "the site is already closed on {d}"
                 )));
@@ -62,7 +61,7 @@ impl App {
                 site_id: site_id.into(),
                 local_date: d,
                 reason: reason.into(),
-                created_at: stored(ctx.now()),
+                created_at: Instant(ctx.now()),
                 voided_at: None,
                 void_reason: None,
             };
@@ -108,15 +107,12 @@ impl App {
         self.store.write(|c| {
             let row = cal::closure_by_id(c, closure_id)?
                 .ok_or_else(|| AppError::NotFound(format!("closure {closure_id}")))?;
-            if !cal::void_closure(c, closure_id, &stored(ctx.now()), reason)? {
+            if !cal::void_closure(c, closure_id, Instant(ctx.now()), reason)? {
                 return Err(AppError::Conflict(format!(
                     "closure {closure_id} was already withdrawn"
                 )));
             }
-            let date: Date = row
-                .local_date
-                .parse()
-                .map_err(|_| AppError::Internal("bad closure date".into()))?;
+            let date: Date = row.local_date.0;
             regenerate_site_day(c, ctx, &row.site_id, date)?;
             let subject = format!("closure:{closure_id}");
             record(c, ctx, Event::ok("closure.void").subject(&subject))
@@ -129,9 +125,9 @@ crate::view::view!(
 Closure from ClosureRow {
     id: String,
     site_id: String,
-    local_date: String,
+    local_date: Day,
     reason: String,
-    created_at: String,
-    voided_at: Option<String>,
+    created_at: Instant,
+    voided_at: Option<Instant>,
     void_reason: Option<String>,
 });

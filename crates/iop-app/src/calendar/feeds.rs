@@ -10,7 +10,7 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::calendar::SessionStatus;
 use iop_domain::calendar::{parse_weekdays, SessionKind};
-use iop_domain::time::stored;
+use iop_domain::time::Instant;
 use iop_interop::ical::{self, FeedEvent, Series};
 use iop_store::calendar::{self as cal, FeedRow};
 use iop_store::org;
@@ -33,7 +33,7 @@ pub struct FeedView {
     pub id: String,
     pub staff_id: Option<String>,
     pub track_id: Option<String>,
-    pub created_at: String,
+    pub created_at: Instant,
     pub revoked: bool,
 }
 
@@ -94,7 +94,7 @@ impl App {
                     token_hash: token_hash(&token),
                     staff_id,
                     track_id,
-                    created_at: stored(ctx.now()),
+                    created_at: Instant(ctx.now()),
                     revoked_at: None,
                 },
             )?;
@@ -132,7 +132,7 @@ impl App {
             return Err(AppError::NotFound(format!("feed {feed_id}")));
         }
         self.store.write(|c| {
-            if !cal::revoke_feed(c, feed_id, &stored(ctx.now()))? {
+            if !cal::revoke_feed(c, feed_id, Instant(ctx.now()))? {
                 return Err(AppError::Conflict(format!(
                     "feed {feed_id} was already revoked"
                 )));

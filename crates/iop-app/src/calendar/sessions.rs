@@ -12,7 +12,7 @@ use iop_domain::calendar::{
 use iop_domain::calendar::{SessionKind, SessionStatus};
 use iop_domain::curriculum::{rotate, Slot};
 use iop_domain::ids::SessionId;
-use iop_domain::time::stored;
+use iop_domain::time::{Day, Instant};
 use iop_store::calendar::{self as cal, SessionRow};
 use iop_store::org::{self, ProgramRow, SiteRow, TrackRow};
 use iop_store::DbConn;
@@ -62,10 +62,7 @@ pub fn load_program(c: &mut DbConn, program_id: &str) -> Result<ProgramCal> {
         family_minutes: program.family_minutes,
         family_weekday: parse_weekday(&program.family_weekday)
             .ok_or_else(|| bad_setting("family night", program_id))?,
-        family_anchor: program
-            .family_anchor
-            .parse()
-            .map_err(|_| bad_setting("family anchor", program_id))?,
+        family_anchor: program.family_anchor.0,
         alumni_weekday: parse_weekday(&program.alumni_weekday)
             .ok_or_else(|| bad_setting("alumni night", program_id))?,
         alumni_minutes: program.alumni_minutes,
@@ -120,31 +117,29 @@ pub fn generate_in(
 ) -> Result<GenerateReport> {
     let pc = load_program(c, program_id)?;
     let today = pc.today(now);
-    let (f, t) = (from.to_string(), to.to_string());
-    let closures: Vec<Closure> = cal::closures_of_site(c, &pc.site.id, &f, &t)?
+    let (f, t) = (Day(from), Day(to));
+    let closures: Vec<Closure> = cal::closures_of_site(c, &pc.site.id, f, t)?
         .into_iter()
-        .filter_map(|r| {
-            r.local_date.parse().ok().map(|date| Closure {
-                date,
-                reason: r.reason,
-            })
+        .map(|r| Closure {
+            date: r.local_date.0,
+            reason: r.reason,
         })
         .collect();
     let planned = plan(&pc.tz, &pc.schedule, &pc.patterns(), &closures, from, to)
         .map_err(|e| AppError::Invalid(e.to_string()))?;
     let existing: HashMap<String, SessionRow> =
-        cal::sessions_between(c, Some(std::slice::from_ref(&pc.program.id)), &f, &t)?
+        cal::sessions_between(c, Some(std::slice::from_ref(&pc.program.id)), f, t)?
             .into_iter()
             .map(|s| (s.gen_key.clone(), s))
             .collect();
-    let at = stored(now);
+    let at = Instant(now);
     let mut report = GenerateReport::default();
     let mut seen = std::collections::HashSet::new();
     for p in &planned {
         // Family and alumni keys name no track: the program id makes them unique across programs.
         let key = format!("{}/{}", pc.program.id, p.key);
         seen.insert(key.clone());
-        let (starts, ends) = (stored(p.start), stored(p.end));
+        let (starts, ends) = (Instant(p.start), Instant(p.end));
         match existing.get(&key) {
             None => {
                 let (status, source) = match &p.cancelled {
@@ -159,7 +154,7 @@ pub fn generate_in(
                         track_id: p.track_id.clone(),
                         kind: p.kind,
                         gen_key: key.clone(),
-                        local_date: p.date.to_string(),
+                        local_date: Day(p.date),
                         starts_at: starts,
                         ends_at: ends,
                         status,
@@ -169,8 +164,8 @@ pub fn generate_in(
                         topic_locked: false,
                         original_starts_at: None,
                         sequence: 0,
-                        created_at: at.clone(),
-                        updated_at: at.clone(),
+                        created_at: at,
+                        updated_at: at,
                     },
                 )?;
                 report.created += 1;
@@ -203,7 +198,7 @@ pub fn generate_in(
                     || row.ends_at != s.ends_at
                 {
                     row.sequence += 1;
-                    row.updated_at = at.clone();
+                    row.updated_at = at;
                     cal::update_session(c, &row)?;
                     report.updated += 1;
                 }
@@ -212,7 +207,7 @@ pub fn generate_in(
     }
     // Sessions the calendar no longer has (a track's pattern changed): cancelled, not deleted.
     for s in existing.values() {
-        let date: Date = s.local_date.parse().unwrap_or(today);
+        let date: Date = s.local_date.0;
         if !seen.contains(&s.gen_key)
             && date >= today
             && is_open(s)
@@ -223,7 +218,7 @@ pub fn generate_in(
             row.cancel_source = Some("schedule".into());
             row.cancel_reason = Some("no longer on the track's schedule".into());
             row.sequence += 1;
-            row.updated_at = at.clone();
+            row.updated_at = at;
             cal::update_session(c, &row)?;
             report.cancelled += 1;
         }
@@ -256,27 +251,27 @@ fn assign_topics(c: &mut DbConn, pc: &ProgramCal, from: Date, to: Date, today: D
     let sessions = cal::sessions_between(
         c,
         Some(std::slice::from_ref(&pc.program.id)),
-        &from.to_string(),
-        &to.to_string(),
+        Day(from),
+        Day(to),
     )?;
     for track in &pc.tracks {
         let mut core: Vec<&SessionRow> = sessions
             .iter()
             .filter(|s| s.kind == SessionKind::Core && s.track_id.as_deref() == Some(&track.id))
             .collect();
-        core.sort_by(|a, b| a.local_date.cmp(&b.local_date));
-        let before = cal::count_core_held_or_scheduled_before(c, &track.id, &from.to_string())?;
+        core.sort_by_key(|a| a.local_date);
+        let before = cal::count_core_held_or_scheduled_before(c, &track.id, Day(from))?;
         let slots: Vec<Slot> = core
             .iter()
             .map(|s| Slot {
-                date: s.local_date.parse().unwrap_or(from),
+                date: s.local_date.0,
                 cancelled: s.status == SessionStatus::Cancelled,
             })
             .collect();
         let picks = rotate(&slots, topics.len(), u64::try_from(before).unwrap_or(0));
         for (s, pick) in core.iter().zip(picks) {
             let want = pick.and_then(|i| topics.get(i)).map(|t| t.id.clone());
-            let date: Date = s.local_date.parse().unwrap_or(from);
+            let date: Date = s.local_date.0;
             // The past keeps its topics; a past session that never had one (just created) gets one.
             if s.topic_locked
                 || s.status == SessionStatus::Held
@@ -364,7 +359,7 @@ impl App {
             s.cancel_source = Some("manual".into());
             s.cancel_reason = Some(reason.into());
             s.sequence += 1;
-            s.updated_at = stored(ctx.now());
+            s.updated_at = Instant(ctx.now());
             cal::update_session(c, &s)?;
             let subject = format!("session:{session_id}");
             record(c, ctx, Event::ok("session.cancel").subject(&subject))
@@ -398,13 +393,13 @@ impl App {
             let (a, b) = iop_domain::calendar::place(&pc.tz, date, start, minutes)
                 .map_err(|e| AppError::Invalid(e.to_string()))?;
             if s.original_starts_at.is_none() {
-                s.original_starts_at = Some(s.starts_at.clone());
+                s.original_starts_at = Some(s.starts_at);
             }
-            s.local_date = date.to_string();
-            s.starts_at = stored(a.timestamp());
-            s.ends_at = stored(b.timestamp());
+            s.local_date = Day(date);
+            s.starts_at = Instant(a.timestamp());
+            s.ends_at = Instant(b.timestamp());
             s.sequence += 1;
-            s.updated_at = stored(ctx.now());
+            s.updated_at = Instant(ctx.now());
             cal::update_session(c, &s)?;
             let subject = format!("session:{session_id}");
             record(
@@ -443,7 +438,7 @@ impl App {
             }
             s.topic_id = Some(topic_id.into());
             s.topic_locked = true;
-            s.updated_at = stored(ctx.now());
+            s.updated_at = Instant(ctx.now());
             cal::update_session(c, &s)?;
             let subject = format!("session:{session_id}");
             record(

@@ -7,7 +7,7 @@ use iop_domain::calendar::SessionStatus;
 use iop_domain::ids::{PatientId, SessionId};
 use iop_domain::ratio::{staffing, Staffing};
 use iop_domain::roster::{expected, EpisodeSpan};
-use iop_domain::time::parse_stored;
+use iop_domain::time::Day;
 use iop_store::admissions::episodes;
 use iop_store::calendar as cal;
 use iop_store::org::{self, ProgramRow, SiteRow, TrackRow};
@@ -25,7 +25,7 @@ pub struct SessionView {
     pub kind: SessionKind,
     pub track_id: Option<String>,
     pub track_name: Option<String>,
-    pub local_date: String,
+    pub local_date: Day,
     /// RFC 3339 with the site's offset.
     pub start: String,
     pub end: String,
@@ -63,12 +63,7 @@ pub fn episode_spans(
     let (eps, periods) = episodes::episodes_with_tracks(c, program_ids)?;
     let mut by_episode: HashMap<String, Vec<(String, Date, Option<Date>)>> = HashMap::new();
     for p in periods {
-        let (Ok(a), to) = (
-            p.from_date.parse::<Date>(),
-            p.to_date.as_deref().and_then(|d| d.parse().ok()),
-        ) else {
-            continue;
-        };
+        let (a, to) = (p.from_date.0, p.to_date.map(|d| d.0));
         by_episode
             .entry(p.episode_id)
             .or_default()
@@ -76,14 +71,12 @@ pub fn episode_spans(
     }
     let mut out: HashMap<String, Vec<EpisodeSpan>> = HashMap::new();
     for e in eps {
-        let (Ok(admit), status) = (e.admit_date.parse::<Date>(), e.status) else {
-            continue;
-        };
+        let (admit, status) = (e.admit_date.0, e.status);
         out.entry(e.program_id.clone())
             .or_default()
             .push(EpisodeSpan {
                 admit,
-                ended: e.ended_on.as_deref().and_then(|d| d.parse().ok()),
+                ended: e.ended_on.map(|d| d.0),
                 status,
                 tracks: by_episode.remove(&e.id).unwrap_or_default(),
             });
@@ -128,7 +121,7 @@ pub fn session_views(
         .into_iter()
         .map(|s| (s.id, s.display_name))
         .collect();
-    let rows = cal::sessions_between(c, Some(&ids), &from.to_string(), &to.to_string())?;
+    let rows = cal::sessions_between(c, Some(&ids), Day(from), Day(to))?;
     let row_ids: Vec<SessionId> = rows.iter().map(|r| r.id).collect();
     let mut assigned: BTreeMap<SessionId, Vec<FacilitatorRef>> = BTreeMap::new();
     for a in cal::current_assignments(c, &row_ids)? {
@@ -154,11 +147,9 @@ pub fn session_views(
             .map(|s| s.time_zone.clone())
             .unwrap_or_default();
         let tz = TimeZone::get(&tz_name).unwrap_or(TimeZone::UTC);
-        let (Some(s), Some(e)) = (parse_stored(&r.starts_at), parse_stored(&r.ends_at)) else {
-            continue;
-        };
+        let (s, e) = (r.starts_at.0, r.ends_at.0);
         let kind = r.kind;
-        let date: Date = r.local_date.parse().unwrap_or(from);
+        let date: Date = r.local_date.0;
         let exp = expected(
             kind,
             r.track_id.as_deref(),
@@ -206,7 +197,7 @@ pub fn session_views(
             staffing: st.describe(),
             starts_at: s,
             ends_at: e,
-            original_start: r.original_starts_at.as_deref().and_then(parse_stored),
+            original_start: r.original_starts_at.map(|t| t.0),
         });
     }
     Ok(out)
@@ -225,19 +216,11 @@ pub fn episode_spans_by_patient(
             .collect();
     let mut out = Vec::new();
     for e in eps {
-        let (Ok(admit), status) = (e.admit_date.parse::<Date>(), e.status) else {
-            continue;
-        };
+        let (admit, status) = (e.admit_date.0, e.status);
         let tracks = periods
             .iter()
             .filter(|p| p.episode_id == e.id)
-            .filter_map(|p| {
-                Some((
-                    p.track_id.clone(),
-                    p.from_date.parse().ok()?,
-                    p.to_date.as_deref().and_then(|d| d.parse().ok()),
-                ))
-            })
+            .map(|p| (p.track_id.clone(), p.from_date.0, p.to_date.map(|d| d.0)))
             .collect();
         let Some(patient) = patients.get(&e.patient_id).cloned() else {
             continue;
@@ -246,7 +229,7 @@ pub fn episode_spans_by_patient(
             patient,
             EpisodeSpan {
                 admit,
-                ended: e.ended_on.as_deref().and_then(|d| d.parse().ok()),
+                ended: e.ended_on.map(|d| d.0),
                 status,
                 tracks,
             },

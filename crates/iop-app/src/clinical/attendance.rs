@@ -14,7 +14,7 @@ use iop_domain::calendar::SessionStatus;
 use iop_domain::hours::Mark;
 use iop_domain::ids::{AttendanceId, MakeupId, PatientId, SessionId};
 use iop_domain::notes::NoteStatus;
-use iop_domain::time::stored;
+use iop_domain::time::Instant;
 use iop_store::calendar as cal;
 use iop_store::clinical::record::{self as store, AttendanceRow};
 use iop_store::DbConn;
@@ -50,11 +50,7 @@ pub(crate) fn attendance_in(
             "session {session_id} is cancelled"
         )));
     }
-    let date: Date = roster
-        .session
-        .local_date
-        .parse()
-        .map_err(|_| AppError::Internal("bad date".into()))?;
+    let date: Date = roster.session.local_date.0;
     let today = load_program(c, &roster.session.program_id)?.today(ctx.now());
     if date > today {
         return Err(AppError::Invalid(
@@ -96,7 +92,7 @@ pub(crate) fn attendance_in(
                 mark: m.mark,
                 minutes,
                 recorded_by: actor,
-                recorded_at: stored(ctx.now()),
+                recorded_at: Instant(ctx.now()),
             },
         )?;
         done.push(MarkDone {
@@ -108,7 +104,7 @@ pub(crate) fn attendance_in(
     if let Some(mut row) = cal::session_by_id(c, session_id)? {
         if row.status == SessionStatus::Scheduled {
             row.status = SessionStatus::Held;
-            row.updated_at = stored(ctx.now());
+            row.updated_at = Instant(ctx.now());
             cal::update_session(c, &row)?;
         }
     }
@@ -182,11 +178,7 @@ impl App {
                     "patient {patient_id} is already on this session's roster"
                 )));
             }
-            let date: Date = roster
-                .session
-                .local_date
-                .parse()
-                .map_err(|_| AppError::Internal("bad date".into()))?;
+            let date: Date = roster.session.local_date.0;
             let in_treatment =
                 crate::calendar::sessions::episode_spans_by_patient(c, &roster.session.program_id)?
                     .into_iter()
@@ -204,7 +196,7 @@ impl App {
                     patient_id,
                     reason,
                     added_by: actor,
-                    added_at: stored(ctx.now()),
+                    added_at: Instant(ctx.now()),
                 },
             )?;
             let subject = format!("session:{session_id}");
@@ -231,11 +223,7 @@ impl App {
             if roster.session.kind != SessionKind::Core {
                 return Ok(Vec::new());
             }
-            let date: Date = roster
-                .session
-                .local_date
-                .parse()
-                .map_err(|_| AppError::Internal("bad date".into()))?;
+            let date: Date = roster.session.local_date.0;
             let mut out: Vec<(PatientId, String)> = Vec::new();
             for (p, span) in
                 crate::calendar::sessions::episode_spans_by_patient(c, &roster.session.program_id)?

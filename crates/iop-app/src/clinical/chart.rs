@@ -16,27 +16,28 @@ use iop_domain::hours::{
 };
 use iop_domain::ids::{NoteId, PatientId};
 use iop_domain::roster::EpisodeStatus;
+use iop_domain::time::{Day, Instant};
 use iop_store::clinical::record::{self as store};
 use iop_store::{admissions::episodes, clinical::individual, clinical::measures, clinical::plans};
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ChartNote {
     pub note_id: NoteId,
-    pub date: String,
+    pub date: Day,
     pub topic: String,
     pub interventions: String,
     pub group_process: String,
     pub participation: String,
     pub progress: String,
-    pub signed_at: Option<String>,
+    pub signed_at: Option<Instant>,
     pub cosign_required: bool,
-    pub cosigned_at: Option<String>,
+    pub cosigned_at: Option<Instant>,
     pub addenda: Vec<crate::clinical::notes::Addendum>,
 }
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct WeekHours {
-    pub week_of: String,
+    pub week_of: Day,
     pub minutes: u32,
     pub under_floor: bool,
 }
@@ -44,7 +45,7 @@ pub struct WeekHours {
 /// One dated line of the chart timeline.
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct TimelineItem {
-    pub date: String,
+    pub date: Day,
     /// session, group_note, individual, measure, drug_screen, treatment_plan, relapse_plan
     pub kind: &'static str,
     pub summary: String,
@@ -57,13 +58,13 @@ pub struct Chart {
     pub patient_id: PatientId,
     pub mrn: String,
     pub name: String,
-    pub date_of_birth: String,
+    pub date_of_birth: Day,
     /// In an active episode (individual sessions can be booked).
     pub treatment_active: bool,
     pub weeks: Vec<WeekHours>,
     pub two_absences_in_a_row: bool,
     /// (local date, mark, minutes attended), oldest first.
-    pub attendance: Vec<(String, Mark, i32)>,
+    pub attendance: Vec<(Day, Mark, i32)>,
     pub notes: Vec<ChartNote>,
     pub appointments: Vec<Appointment>,
     pub measures: Vec<Measure>,
@@ -74,15 +75,16 @@ pub struct Chart {
     pub timeline: Vec<TimelineItem>,
 }
 
-fn date_of(stored: &str) -> String {
-    stored.get(..10).unwrap_or_default().to_string()
+/// The UTC day of an instant, as the timeline has always shown it.
+fn date_of(at: Instant) -> Day {
+    Day(at.0.to_zoned(jiff::tz::TimeZone::UTC).date())
 }
 
 fn timeline(c: &Chart) -> Vec<TimelineItem> {
     let mut t = Vec::new();
     for (date, mark, minutes) in &c.attendance {
         t.push(TimelineItem {
-            date: date.clone(),
+            date: *date,
             kind: "session",
             summary: format!("Group: {} ({minutes} min)", mark.label()),
             flag: mark.is_absent(),
@@ -90,7 +92,7 @@ fn timeline(c: &Chart) -> Vec<TimelineItem> {
     }
     for n in &c.notes {
         t.push(TimelineItem {
-            date: n.date.clone(),
+            date: n.date,
             kind: "group_note",
             summary: format!("Group note signed: {}", n.topic),
             flag: false,
@@ -103,7 +105,7 @@ fn timeline(c: &Chart) -> Vec<TimelineItem> {
             .map(|n| format!(", {} min face to face", n.minutes))
             .unwrap_or_default();
         t.push(TimelineItem {
-            date: a.local_start.get(..10).unwrap_or_default().to_string(),
+            date: a.local_date,
             kind: "individual",
             summary: format!(
                 "Individual session ({}): {}{minutes}",
@@ -127,7 +129,7 @@ fn timeline(c: &Chart) -> Vec<TimelineItem> {
             (None, None) => String::new(),
         };
         t.push(TimelineItem {
-            date: m.taken_on.clone(),
+            date: m.taken_on,
             kind: "measure",
             summary: format!("{} at {}: {score}", m.instrument_version, m.occasion),
             flag: false,
@@ -135,7 +137,7 @@ fn timeline(c: &Chart) -> Vec<TimelineItem> {
     }
     for s in &c.drug_screens {
         t.push(TimelineItem {
-            date: s.collected_on.clone(),
+            date: s.collected_on,
             kind: "drug_screen",
             summary: format!(
                 "Drug screen ({}, {}): {}",
@@ -152,7 +154,7 @@ fn timeline(c: &Chart) -> Vec<TimelineItem> {
     }
     for p in &c.treatment_plans {
         t.push(TimelineItem {
-            date: date_of(&p.created_at),
+            date: date_of(p.created_at),
             kind: "treatment_plan",
             summary: format!(
                 "Treatment plan version {} (review due {})",
@@ -163,13 +165,13 @@ fn timeline(c: &Chart) -> Vec<TimelineItem> {
     }
     for p in &c.relapse_plans {
         t.push(TimelineItem {
-            date: date_of(&p.created_at),
+            date: date_of(p.created_at),
             kind: "relapse_plan",
             summary: format!("Relapse prevention plan version {}", p.version),
             flag: false,
         });
     }
-    t.sort_by(|a, b| b.date.cmp(&a.date));
+    t.sort_by_key(|i| std::cmp::Reverse(i.date));
     t
 }
 
@@ -186,12 +188,10 @@ impl App {
             let att = store::attendance_of_patient(c, patient)?;
             let records: Vec<Attended> = att
                 .iter()
-                .filter_map(|(a, d)| {
-                    Some(Attended {
-                        date: d.parse().ok()?,
-                        mark: a.mark,
-                        minutes: u32::try_from(a.minutes).unwrap_or(0),
-                    })
+                .map(|(a, d)| Attended {
+                    date: d.0,
+                    mark: a.mark,
+                    minutes: u32::try_from(a.minutes).unwrap_or(0),
                 })
                 .collect();
             let today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
@@ -199,7 +199,7 @@ impl App {
             let weeks = weekly_minutes(&records)
                 .into_iter()
                 .map(|(w, m)| WeekHours {
-                    week_of: w.to_string(),
+                    week_of: Day(w),
                     minutes: m,
                     under_floor: m < WEEKLY_FLOOR_MINUTES && w < this_week,
                 })
@@ -235,8 +235,8 @@ impl App {
                         .map(|i| written.swap_remove(i).0);
                     appointments.push(Appointment {
                         local_start: crate::clinical::individual::local_start(&row, &pc.tz),
-                        started: iop_domain::time::parse_stored(&row.starts_at)
-                            .is_some_and(|t| t <= ctx.now()),
+                        local_date: crate::clinical::individual::local_date(&row, &pc.tz),
+                        started: row.starts_at.0 <= ctx.now(),
                         row: row.into(),
                         note: note.map(Into::into),
                     });

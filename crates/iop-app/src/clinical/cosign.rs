@@ -7,7 +7,7 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::ids::{ActorRef, NoteId};
-use iop_domain::time::stored;
+use iop_domain::time::{Day, Instant};
 use iop_store::{calendar as cal, clinical::individual, clinical::record as clinical, DbConn};
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
@@ -15,9 +15,9 @@ pub struct AwaitingCosign {
     /// "group" or "individual".
     pub kind: &'static str,
     pub note_id: String,
-    pub date: String,
+    pub date: Day,
     pub author_id: String,
-    pub signed_at: Option<String>,
+    pub signed_at: Option<Instant>,
     /// Where the note is read: the session or the patient's chart.
     pub link: String,
 }
@@ -55,12 +55,12 @@ impl App {
                         kind: "individual",
                         link: format!("/patients/{}", a.patient_id),
                         note_id: n.id,
-                        date: a.starts_at.get(..10).unwrap_or_default().to_string(),
+                        date: Day(a.starts_at.0.to_zoned(jiff::tz::TimeZone::UTC).date()),
                         author_id: n.author_id,
                         signed_at: n.signed_at,
                     }),
             );
-            out.sort_by(|a, b| a.date.cmp(&b.date));
+            out.sort_by_key(|a| a.date);
             Ok(out)
         })
     }
@@ -69,7 +69,7 @@ impl App {
     pub fn cosign_note(&self, ctx: &Ctx, kind: &str, note_id: &str) -> Result<()> {
         ctx.require(Action::CosignNotes)?;
         let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
-        let at = stored(ctx.now());
+        let at = Instant(ctx.now());
         self.store.write(|c| {
             let done = match kind {
                 "group" => {
@@ -87,9 +87,9 @@ impl App {
                     if n.author_id == ActorRef::User(director) {
                         return Err(AppError::Conflict("a note is co-signed by someone other than its author".into()));
                     }
-                    clinical::cosign(c, id, director, &at)?
+                    clinical::cosign(c, id, director, at)?
                 }
-                "individual" => individual::cosign(c, note_id, &actor, &at)?,
+                "individual" => individual::cosign(c, note_id, &actor, at)?,
                 _ => {
                     return Err(AppError::Invalid(
                         "the kind of note is \"group\" or \"individual\"".into(),

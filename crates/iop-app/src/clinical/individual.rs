@@ -15,7 +15,7 @@ use iop_domain::calendar::SessionKind;
 use iop_domain::calendar::SessionStatus;
 use iop_domain::ids::PatientId;
 use iop_domain::roster::EpisodeStatus;
-use iop_domain::time::{parse_stored, stored};
+use iop_domain::time::{Day, Instant};
 use iop_store::admissions::episodes::{self, EpisodeRow};
 use iop_store::calendar as cal;
 use iop_store::clinical::individual::{self as store, AppointmentRow, IndividualNoteRow};
@@ -47,6 +47,8 @@ pub struct Appointment {
     pub row: AppointmentRecord,
     /// The start at the site, like 2026-12-01 14:00.
     pub local_start: String,
+    /// The day of the start at the site.
+    pub local_date: Day,
     /// The start time has passed (it can be marked kept or no-show).
     pub started: bool,
     pub note: Option<IndividualNote>,
@@ -73,17 +75,19 @@ pub(crate) fn patient_program(
 }
 
 pub(crate) fn local_start(a: &AppointmentRow, tz: &jiff::tz::TimeZone) -> String {
-    parse_stored(&a.starts_at)
-        .map(|t| {
-            t.to_zoned(tz.clone())
-                .strftime("%Y-%m-%d %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default()
+    a.starts_at
+        .0
+        .to_zoned(tz.clone())
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+pub(crate) fn local_date(a: &AppointmentRow, tz: &jiff::tz::TimeZone) -> Day {
+    Day(a.starts_at.0.to_zoned(tz.clone()).date())
 }
 
 fn span_of(a: &AppointmentRow) -> Option<Busy> {
-    let start = parse_stored(&a.starts_at)?;
+    let start = a.starts_at.0;
     Some(Busy {
         start,
         end: start + SignedDuration::from_mins(i64::from(a.planned_minutes)),
@@ -110,9 +114,7 @@ fn busy(
         if s.status == SessionStatus::Cancelled {
             continue;
         }
-        let Ok(date) = s.local_date.parse::<Date>() else {
-            continue;
-        };
+        let date = s.local_date.0;
         let theirs = span.as_ref().is_some_and(|sp| match s.kind {
             SessionKind::Core => {
                 sp.in_treatment_on(date) && sp.track_on(date) == s.track_id.as_deref()
@@ -127,17 +129,18 @@ fn busy(
             });
         }
     }
-    for s in cal::sessions_of_staff(c, staff_id, &from.to_string(), &to.to_string())? {
-        if let (Some(start), Some(end)) = (parse_stored(&s.starts_at), parse_stored(&s.ends_at)) {
-            if s.status != SessionStatus::Cancelled {
-                out.push(Busy { start, end });
-            }
+    for s in cal::sessions_of_staff(c, staff_id, Day(from), Day(to))? {
+        if s.status != SessionStatus::Cancelled {
+            out.push(Busy {
+                start: s.starts_at.0,
+                end: s.ends_at.0,
+            });
         }
     }
-    let wide_from = stored(day_start(pc, from)?);
-    let wide_to = stored(day_start(pc, to.tomorrow().unwrap_or(to))?);
+    let wide_from = Instant(day_start(pc, from)?);
+    let wide_to = Instant(day_start(pc, to.tomorrow().unwrap_or(to))?);
     out.extend(
-        store::booked_between(c, patient_id, staff_id, &wide_from, &wide_to)?
+        store::booked_between(c, patient_id, staff_id, wide_from, wide_to)?
             .iter()
             .filter_map(span_of),
     );
@@ -224,16 +227,15 @@ impl App {
             let to = from
                 .checked_add(Span::new().days(days - 1))
                 .map_err(|e| AppError::Internal(e.to_string()))?;
-            let closed: Vec<String> =
-                cal::closures_of_site(c, &pc.site.id, &from.to_string(), &to.to_string())?
-                    .into_iter()
-                    .map(|c| c.local_date)
-                    .collect();
+            let closed: Vec<Day> = cal::closures_of_site(c, &pc.site.id, Day(from), Day(to))?
+                .into_iter()
+                .map(|c| c.local_date)
+                .collect();
             let mut candidates = Vec::new();
             let mut d = from;
             while d <= to {
                 let weekday = d.weekday().to_monday_one_offset();
-                if weekday <= 5 && !closed.contains(&d.to_string()) {
+                if weekday <= 5 && !closed.contains(&Day(d)) {
                     for hour in 9..=16 {
                         candidates.push(local(&pc, d.to_datetime(Time::constant(hour, 0, 0, 0)))?);
                     }
@@ -295,19 +297,19 @@ impl App {
                     starts.date()
                 )));
             }
-            let now = stored(ctx.now());
+            let now = Instant(ctx.now());
             let row = AppointmentRow {
                 id: uuid::Uuid::now_v7().to_string(),
                 patient_id: new.patient_id.clone(),
                 staff_id: new.staff_id.clone(),
-                starts_at: stored(start),
+                starts_at: Instant(start),
                 planned_minutes: new.minutes,
                 mode: if link.is_some() { "telehealth" } else { "in_person" }.into(),
                 telehealth_link: link,
                 status: AppointmentStatus::Scheduled.as_str().into(),
                 status_reason: None,
                 created_by: actor,
-                created_at: now.clone(),
+                created_at: now,
                 updated_at: now,
             };
             store::insert_appointment(c, &row)?;
@@ -349,14 +351,13 @@ impl App {
             crate::scope::require_patient(c, ctx, &row.patient_id)?;
             let from = AppointmentStatus::parse(&row.status)
                 .ok_or_else(|| AppError::Internal(format!("appointment {id} has a bad status")))?;
-            let starts = parse_stored(&row.starts_at)
-                .ok_or_else(|| AppError::Internal(format!("appointment {id} has a bad start")))?;
+            let starts = row.starts_at.0;
             if let Some(why) = from.refuse_change(to, starts, ctx.now()) {
                 return Err(AppError::Conflict(why));
             }
             row.status = to.as_str().into();
             row.status_reason = reason.map(str::to_string);
-            row.updated_at = stored(ctx.now());
+            row.updated_at = Instant(ctx.now());
             store::update_appointment(c, &row)?;
             let subject = format!("appointment:{id}");
             let mut event = Event::ok("clinical.appointment.status")
@@ -385,7 +386,8 @@ impl App {
                 let note = store::note_of_appointment(c, &row.id)?;
                 out.push(Appointment {
                     local_start: local_start(&row, &tz),
-                    started: parse_stored(&row.starts_at).is_some_and(|t| t <= ctx.now()),
+                    local_date: local_date(&row, &tz),
+                    started: row.starts_at.0 <= ctx.now(),
                     row: row.into(),
                     note: note.map(Into::into),
                 });
@@ -428,10 +430,7 @@ impl App {
                 ));
             }
             let (_, pc) = patient_program(c, &appt.patient_id)?;
-            let day = parse_stored(&appt.starts_at)
-                .ok_or_else(|| AppError::Internal("bad appointment start".into()))?
-                .to_zoned(pc.tz.clone())
-                .date();
+            let day = appt.starts_at.0.to_zoned(pc.tz.clone()).date();
             let (start, stop) = (
                 local(&pc, day.to_datetime(started))?,
                 local(&pc, day.to_datetime(ended))?,
@@ -441,15 +440,15 @@ impl App {
                     "the stop time must come after the start time, within the day".into(),
                 )
             })?;
-            let now = stored(ctx.now());
+            let now = Instant(ctx.now());
             let cosign_required = sign
                 && ctx.actor().is_some()
                 && cal::staff_by_user(c, &actor)?.is_some_and(|s| s.requires_cosign);
             let mut row = IndividualNoteRow {
                 id: uuid::Uuid::now_v7().to_string(),
                 appointment_id: appointment_id.into(),
-                started_at: stored(start),
-                ended_at: stored(stop),
+                started_at: Instant(start),
+                ended_at: Instant(stop),
                 minutes,
                 goal,
                 narrative,
@@ -457,11 +456,11 @@ impl App {
                 status: if sign { "signed" } else { "draft" }.into(),
                 author_id: actor.clone(),
                 signed_by: sign.then(|| actor.clone()),
-                signed_at: sign.then(|| now.clone()),
+                signed_at: sign.then_some(now),
                 cosign_required,
                 cosigned_by: None,
                 cosigned_at: None,
-                created_at: now.clone(),
+                created_at: now,
                 updated_at: now,
             };
             match store::note_of_appointment(c, appointment_id)? {
@@ -500,15 +499,15 @@ AppointmentRecord from AppointmentRow {
     id: String,
     patient_id: String,
     staff_id: String,
-    starts_at: String,
+    starts_at: Instant,
     planned_minutes: i32,
     mode: String,
     telehealth_link: Option<String>,
     status: String,
     status_reason: Option<String>,
     created_by: String,
-    created_at: String,
-    updated_at: String,
+    created_at: Instant,
+    updated_at: Instant,
 });
 
 crate::view::view!(
@@ -516,8 +515,8 @@ crate::view::view!(
 IndividualNote from IndividualNoteRow {
     id: String,
     appointment_id: String,
-    started_at: String,
-    ended_at: String,
+    started_at: Instant,
+    ended_at: Instant,
     minutes: i32,
     goal: String,
     narrative: String,
@@ -525,10 +524,10 @@ IndividualNote from IndividualNoteRow {
     status: String,
     author_id: String,
     signed_by: Option<String>,
-    signed_at: Option<String>,
+    signed_at: Option<Instant>,
     cosign_required: bool,
     cosigned_by: Option<String>,
-    cosigned_at: Option<String>,
-    created_at: String,
-    updated_at: String,
+    cosigned_at: Option<Instant>,
+    created_at: Instant,
+    updated_at: Instant,
 });

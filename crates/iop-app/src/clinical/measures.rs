@@ -10,7 +10,7 @@ use crate::App;
 use iop_domain::ids::PatientId;
 use iop_domain::roster::EpisodeStatus;
 use iop_domain::scoring::{bam, gad7, phq9};
-use iop_domain::time::stored;
+use iop_domain::time::{Day, Instant};
 use iop_store::clinical::measures::DrugScreenRow;
 use iop_store::clinical::measures::{self as store, AlertRow, MeasureRow};
 use iop_store::{admissions::episodes, calendar as cal};
@@ -91,7 +91,7 @@ impl App {
             crate::scope::require_patient(c, ctx, patient_id)?;
             episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
-            let now = stored(ctx.now());
+            let now = Instant(ctx.now());
             store::insert_measure(
                 c,
                 &MeasureRow {
@@ -100,14 +100,14 @@ impl App {
                     instrument: m.instrument.clone(),
                     instrument_version: version.into(),
                     occasion: m.occasion.clone(),
-                    taken_on: m.taken_on.to_string(),
+                    taken_on: Day(m.taken_on),
                     items: serde_json::to_string(&m.items)
                         .map_err(|e| AppError::Internal(e.to_string()))?,
                     total,
                     band,
                     subscales,
                     recorded_by: actor,
-                    recorded_at: now.clone(),
+                    recorded_at: now,
                 },
             )?;
             let subject = format!("measure:{id}");
@@ -145,7 +145,7 @@ impl App {
                             for_user_id: user,
                             for_role: role,
                             detail: detail.clone(),
-                            created_at: now.clone(),
+                            created_at: now,
                             acknowledged_at: None,
                             acknowledged_by: None,
                         },
@@ -220,7 +220,7 @@ impl App {
         self.store.write(|c| {
             let alert = store::alert_by_id(c, alert_id)?
                 .ok_or_else(|| AppError::NotFound(format!("alert {alert_id}")))?;
-            if !store::acknowledge(c, alert_id, &by, &stored(ctx.now()))? {
+            if !store::acknowledge(c, alert_id, &by, Instant(ctx.now()))? {
                 return Err(AppError::Conflict(format!(
                     "alert {alert_id} was already acknowledged"
                 )));
@@ -304,14 +304,14 @@ impl App {
                 &store::DrugScreenRow {
                     id: id.clone(),
                     patient_id: patient_id.into(),
-                    collected_on: s.collected_on.to_string(),
+                    collected_on: Day(s.collected_on),
                     specimen: s.specimen.clone(),
                     method: s.method.clone(),
                     results: serde_json::to_string(&s.results)
                         .map_err(|e| AppError::Internal(e.to_string()))?,
                     any_positive,
                     recorded_by: actor,
-                    recorded_at: stored(ctx.now()),
+                    recorded_at: Instant(ctx.now()),
                 },
             )?;
             let subject = format!("drug_screen:{id}");
@@ -347,13 +347,13 @@ Measure from MeasureRow {
     instrument: String,
     instrument_version: String,
     occasion: String,
-    taken_on: String,
+    taken_on: Day,
     items: String,
     total: Option<i32>,
     band: Option<String>,
     subscales: Option<String>,
     recorded_by: String,
-    recorded_at: String,
+    recorded_at: Instant,
 });
 
 crate::view::view!(
@@ -365,8 +365,8 @@ SafetyAlert from AlertRow {
     for_user_id: Option<String>,
     for_role: Option<String>,
     detail: String,
-    created_at: String,
-    acknowledged_at: Option<String>,
+    created_at: Instant,
+    acknowledged_at: Option<Instant>,
     acknowledged_by: Option<String>,
 });
 
@@ -375,11 +375,11 @@ crate::view::view!(
 DrugScreen from DrugScreenRow {
     id: String,
     patient_id: String,
-    collected_on: String,
+    collected_on: Day,
     specimen: String,
     method: String,
     results: String,
     any_positive: bool,
     recorded_by: String,
-    recorded_at: String,
+    recorded_at: Instant,
 });

@@ -9,7 +9,7 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::ids::{ActorRef, AddendumId, NoteEntryId, NoteId, PatientId, SessionId, UserId};
 use iop_domain::notes::NoteStatus;
-use iop_domain::time::stored;
+use iop_domain::time::Instant;
 use iop_store::clinical::record::{self as store, AddendumRow, GroupNoteRow, NoteEntryRow};
 use iop_store::DbConn;
 
@@ -57,7 +57,7 @@ pub(crate) fn save_note_in(
         .iter()
         .filter(|l| l.mark.is_some_and(|m| !m.is_absent()))
         .collect();
-    let now = stored(ctx.now());
+    let now = Instant(ctx.now());
     // The stored row, not the roster's view: a draft is updated as stored.
     let note = match store::note_of_session(c, session_id)? {
         Some(n) if n.status == NoteStatus::Signed => {
@@ -69,7 +69,7 @@ pub(crate) fn save_note_in(
             existing.topic = n.topic.clone();
             existing.interventions = n.interventions.clone();
             existing.group_process = n.group_process.clone();
-            existing.updated_at = now.clone();
+            existing.updated_at = now;
             if !store::update_draft(c, &existing)? {
                 return Err(AppError::Conflict(
                     "the group note was signed meanwhile".into(),
@@ -88,7 +88,7 @@ pub(crate) fn save_note_in(
                 author_id: actor,
                 signed_by: None,
                 signed_at: None,
-                created_at: now.clone(),
+                created_at: now,
                 updated_at: now,
                 cosign_required: false,
                 cosigned_by: None,
@@ -167,7 +167,7 @@ pub(crate) fn sign_in(
         )));
     }
     let cosign = crate::clinical::cosign::author_needs_cosign(c, ctx)?;
-    if !store::sign(c, note.id, actor, &stored(ctx.now()), cosign)? {
+    if !store::sign(c, note.id, actor, Instant(ctx.now()), cosign)? {
         return Err(AppError::Conflict(
             "the group note is already signed".into(),
         ));
@@ -252,7 +252,7 @@ impl App {
                     author_id: actor.user_id,
                     author_name: actor.display_name.clone(),
                     text: body,
-                    created_at: stored(ctx.now()),
+                    created_at: Instant(ctx.now()),
                 },
             )?;
             let subject = format!("note:{note_id}");
@@ -276,12 +276,12 @@ GroupNote from GroupNoteRow {
     status: NoteStatus,
     author_id: ActorRef,
     signed_by: Option<ActorRef>,
-    signed_at: Option<String>,
-    created_at: String,
-    updated_at: String,
+    signed_at: Option<Instant>,
+    created_at: Instant,
+    updated_at: Instant,
     cosign_required: bool,
     cosigned_by: Option<UserId>,
-    cosigned_at: Option<String>,
+    cosigned_at: Option<Instant>,
 });
 
 crate::view::view!(
@@ -292,5 +292,5 @@ Addendum from AddendumRow {
     author_id: UserId,
     author_name: String,
     text: String,
-    created_at: String,
+    created_at: Instant,
 });

@@ -64,7 +64,7 @@ impl App {
                         Some(Observation {
                             group: group_of.get(&m.patient_id)?,
                             patient: &m.patient_id,
-                            taken_on: m.taken_on.parse().ok()?,
+                            taken_on: m.taken_on.0,
                             score: score(m)?,
                             intake: m.occasion == "intake",
                         })

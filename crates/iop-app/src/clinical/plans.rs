@@ -8,7 +8,7 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::ids::PatientId;
-use iop_domain::time::stored;
+use iop_domain::time::Instant;
 use iop_store::admissions::episodes;
 use iop_store::clinical::plans::{self as store, PlanRow};
 
@@ -83,11 +83,11 @@ pub struct PlanVersion {
     pub id: String,
     pub version: i32,
     pub content: PlanContent,
-    pub created_at: String,
+    pub created_at: Instant,
     pub patient_signature: Option<String>,
-    pub patient_signed_at: Option<String>,
+    pub patient_signed_at: Option<Instant>,
     pub counselor_signed_by: Option<String>,
-    pub counselor_signed_at: Option<String>,
+    pub counselor_signed_at: Option<Instant>,
 }
 
 impl From<PlanRow> for PlanVersion {
@@ -146,7 +146,7 @@ impl App {
                     content: serde_json::to_string(&content)
                         .map_err(|e| AppError::Internal(e.to_string()))?,
                     created_by: actor,
-                    created_at: stored(ctx.now()),
+                    created_at: Instant(ctx.now()),
                     patient_signature: None,
                     patient_signed_at: None,
                     counselor_signed_by: None,
@@ -198,10 +198,10 @@ impl App {
                 .ok_or_else(|| {
                     AppError::NotFound(format!("version {version} of the relapse prevention plan"))
                 })?;
-            let at = stored(ctx.now());
+            let at = Instant(ctx.now());
             let signed = match patient_signature {
-                Some(name) => store::sign_patient(c, &v.id, name, &at)?,
-                None => store::sign_counselor(c, &v.id, &actor, &at)?,
+                Some(name) => store::sign_patient(c, &v.id, name, at)?,
+                None => store::sign_counselor(c, &v.id, &actor, at)?,
             };
             if !signed {
                 return Err(AppError::Conflict(format!(

@@ -11,6 +11,7 @@ use iop_domain::calendar::SessionKind;
 use iop_domain::calendar::SessionStatus;
 use iop_domain::ids::{PatientId, SessionId};
 use iop_domain::reminders::{measure_due, plan_due};
+use iop_domain::time::Day;
 use iop_domain::Role;
 use iop_store::{admissions::episodes, calendar as cal, clinical::measures, clinical::plans, org};
 use jiff::civil::Date;
@@ -54,26 +55,19 @@ impl App {
                 })
                 .collect();
             let ids: Vec<String> = active.iter().map(|(_, p)| p.id.to_string()).collect();
-            let last_phq: HashMap<String, Option<String>> =
-                measures::latest_taken(c, "phq9", &ids)?
-                    .into_iter()
-                    .collect();
-            let reviews: HashMap<String, String> =
+            let last_phq: HashMap<String, Option<Day>> = measures::latest_taken(c, "phq9", &ids)?
+                .into_iter()
+                .collect();
+            let reviews: HashMap<String, Day> =
                 plans::latest_reviews(c, &ids)?.into_iter().collect();
             let mut out = Vec::new();
             for (e, p) in active {
-                let (Ok(admitted), Some(&today)) =
-                    (e.admit_date.parse::<Date>(), today_of.get(&e.program_id))
-                else {
+                let (admitted, Some(&today)) = (e.admit_date.0, today_of.get(&e.program_id)) else {
                     continue;
                 };
                 let key = p.id.to_string();
-                let last = last_phq
-                    .get(&key)
-                    .cloned()
-                    .flatten()
-                    .and_then(|d| d.parse().ok());
-                let review = reviews.get(&key).and_then(|d| d.parse().ok());
+                let last = last_phq.get(&key).cloned().flatten().map(|d| d.0);
+                let review = reviews.get(&key).map(|d| d.0);
                 let name = p.shown_name();
                 let m = measure_due(admitted, last);
                 if m <= today {
@@ -108,7 +102,7 @@ impl App {
 
     /// Groups the signed-in clinician facilitated in the last 14 days whose note is not
     /// signed yet, oldest first: (session id, local date, what kind of group).
-    pub fn notes_to_write(&self, ctx: &Ctx) -> Result<Vec<(SessionId, String, String)>> {
+    pub fn notes_to_write(&self, ctx: &Ctx) -> Result<Vec<(SessionId, Day, String)>> {
         ctx.require(Action::RecordAttendance)?;
         let Some(a) = ctx.actor() else {
             return Ok(Vec::new());
@@ -122,17 +116,11 @@ impl App {
             let from = today
                 .checked_sub(jiff::Span::new().days(14))
                 .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
-            let mine: Vec<_> =
-                cal::sessions_of_staff(c, &staff.id, &from.to_string(), &today.to_string())?
-                    .into_iter()
-                    .filter(|s| {
-                        s.status != SessionStatus::Cancelled && s.kind != SessionKind::Alumni
-                    })
-                    .filter(|s| {
-                        iop_domain::time::parse_stored(&s.ends_at)
-                            .is_some_and(|end| end <= ctx.now())
-                    })
-                    .collect();
+            let mine: Vec<_> = cal::sessions_of_staff(c, &staff.id, Day(from), Day(today))?
+                .into_iter()
+                .filter(|s| s.status != SessionStatus::Cancelled && s.kind != SessionKind::Alumni)
+                .filter(|s| s.ends_at.0 <= ctx.now())
+                .collect();
             let ids: Vec<SessionId> = mine.iter().map(|s| s.id).collect();
             let signed = iop_store::clinical::record::signed_sessions(c, &ids)?;
             Ok(mine

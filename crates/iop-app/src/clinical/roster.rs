@@ -47,10 +47,7 @@ pub struct Roster {
 /// The patients a session expects, with names: its track's patients (core), every
 /// patient in treatment (family), graduates (alumni).
 fn expected_patients(c: &mut DbConn, s: &SessionView) -> Result<Vec<PatientRow>> {
-    let date: Date = s
-        .local_date
-        .parse()
-        .map_err(|_| AppError::Internal("bad session date".into()))?;
+    let date: Date = s.local_date.0;
     let spans = crate::calendar::sessions::episode_spans_by_patient(c, &s.program_id)?;
     let mut out = Vec::new();
     for (patient, span) in spans {
@@ -75,10 +72,7 @@ fn expected_patients(c: &mut DbConn, s: &SessionView) -> Result<Vec<PatientRow>>
 fn session(c: &mut DbConn, id: SessionId) -> Result<SessionView> {
     let row =
         cal::session_by_id(c, id)?.ok_or_else(|| AppError::NotFound(format!("session {id}")))?;
-    let date: Date = row
-        .local_date
-        .parse()
-        .map_err(|_| AppError::Internal("bad session date".into()))?;
+    let date: Date = row.local_date.0;
     session_views(c, Some(&row.program_id), date, date)?
         .into_iter()
         .find(|v| v.id == id)

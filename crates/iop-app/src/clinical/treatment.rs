@@ -9,7 +9,7 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::ids::PatientId;
-use iop_domain::time::stored;
+use iop_domain::time::{Day, Instant};
 use iop_store::admissions::episodes;
 use iop_store::clinical::plans::{self as store, TreatmentPlanRow};
 use jiff::civil::Date;
@@ -112,12 +112,12 @@ pub struct TreatmentPlanVersion {
     pub id: String,
     pub version: i32,
     pub content: TreatmentPlanContent,
-    pub review_due: String,
-    pub created_at: String,
+    pub review_due: Day,
+    pub created_at: Instant,
     pub patient_signature: Option<String>,
-    pub patient_signed_at: Option<String>,
+    pub patient_signed_at: Option<Instant>,
     pub counselor_signed_by: Option<String>,
-    pub counselor_signed_at: Option<String>,
+    pub counselor_signed_at: Option<Instant>,
 }
 
 impl From<TreatmentPlanRow> for TreatmentPlanVersion {
@@ -168,9 +168,9 @@ impl App {
                     version,
                     content: serde_json::to_string(&content)
                         .map_err(|e| AppError::Internal(e.to_string()))?,
-                    review_due: review_due.to_string(),
+                    review_due: Day(review_due),
                     created_by: actor,
-                    created_at: stored(ctx.now()),
+                    created_at: Instant(ctx.now()),
                     patient_signature: None,
                     patient_signed_at: None,
                     counselor_signed_by: None,
@@ -228,7 +228,7 @@ impl App {
                 .ok_or_else(|| {
                     AppError::NotFound(format!("version {version} of the treatment plan"))
                 })?;
-            if !store::sign_treatment(c, &v.id, signature, &actor, &stored(ctx.now()))? {
+            if !store::sign_treatment(c, &v.id, signature, &actor, Instant(ctx.now()))? {
                 return Err(AppError::Conflict(format!(
                     "version {version} is already signed by them"
                 )));

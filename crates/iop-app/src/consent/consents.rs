@@ -9,7 +9,7 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::consent::{self as gate, Expiry, InfoKind};
 use iop_domain::ids::PatientId;
-use iop_domain::time::stored;
+use iop_domain::time::{Day, Instant};
 use iop_store::admissions::episodes;
 use iop_store::consent::{self as store, ConsentRow, RecipientRow, RelatedPersonRow};
 use jiff::civil::Date;
@@ -61,7 +61,7 @@ pub struct ConsentView {
 pub struct ConsentOverview {
     pub name: String,
     pub mrn: String,
-    pub date_of_birth: String,
+    pub date_of_birth: Day,
     pub minor_self_consent: bool,
     pub relatives: Vec<RelatedPerson>,
     pub consents: Vec<ConsentView>,
@@ -122,7 +122,7 @@ impl App {
                     phone,
                     email,
                     created_by: ctx.actor_id_string().unwrap_or_else(|| "system".into()),
-                    created_at: stored(ctx.now()),
+                    created_at: Instant(ctx.now()),
                 },
             )?;
             let subject = format!("related_person:{id}");
@@ -239,7 +239,7 @@ impl App {
                     let o = store::consent(c, old)?
                         .filter(|o| o.patient_id == patient_id)
                         .ok_or_else(|| AppError::NotFound(format!("consent {old} of this patient")))?;
-                    if !store::supersede(c, old, &stored(signed_at))? {
+                    if !store::supersede(c, old, Instant(signed_at))? {
                         return Err(AppError::Conflict(format!("consent {old} was already replaced by a newer version")));
                     }
                     (o.series_id, o.version + 1)
@@ -262,16 +262,16 @@ impl App {
                 }
                 .into(),
                 expiry_date: match expiry {
-                    Expiry::On(d) => Some(d.to_string()),
+                    Expiry::On(d) => Some(Day(d)),
                     _ => None,
                 },
                 signer_kind: if representative.is_some() { "representative" } else { "patient" }.into(),
                 signature,
                 signer_name: representative.as_ref().map(|r| r.0.clone()),
                 signer_authority: representative.as_ref().map(|r| r.1.clone()),
-                signed_at: stored(signed_at),
+                signed_at: Instant(signed_at),
                 recorded_by: actor.clone(),
-                recorded_at: stored(ctx.now()),
+                recorded_at: Instant(ctx.now()),
                 superseded_at: None,
             };
             let check = domain_consents(&[(row.clone(), recipients.clone())]);
@@ -304,7 +304,7 @@ impl App {
             let consent = store::consent(c, &r.consent_id)?
                 .ok_or_else(|| AppError::Internal("recipient without consent".into()))?;
             crate::scope::require_patient(c, ctx, &consent.patient_id)?;
-            if !store::revoke(c, recipient_id, &stored(ctx.now()), &actor, &note)? {
+            if !store::revoke(c, recipient_id, Instant(ctx.now()), &actor, &note)? {
                 return Err(AppError::Conflict(format!(
                     "consent recipient {recipient_id} is already revoked"
                 )));
@@ -384,10 +384,7 @@ impl App {
             let p = episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
             if value {
-                let dob: Date = p
-                    .date_of_birth
-                    .parse()
-                    .map_err(|_| AppError::Internal("bad date of birth".into()))?;
+                let dob: Date = p.date_of_birth.0;
                 let (today, _, _) = patient_facts(c, patient_id, ctx.now())?;
                 let adult = dob
                     .checked_add(jiff::Span::new().years(18))
@@ -417,7 +414,7 @@ RelatedPerson from RelatedPersonRow {
     phone: Option<String>,
     email: Option<String>,
     created_by: String,
-    created_at: String,
+    created_at: Instant,
 });
 
 crate::view::view!(
@@ -432,15 +429,15 @@ ConsentRecord from ConsentRow {
     purpose: String,
     tpo: bool,
     expiry_kind: String,
-    expiry_date: Option<String>,
+    expiry_date: Option<Day>,
     signer_kind: String,
     signature: String,
     signer_name: Option<String>,
     signer_authority: Option<String>,
-    signed_at: String,
+    signed_at: Instant,
     recorded_by: String,
-    recorded_at: String,
-    superseded_at: Option<String>,
+    recorded_at: Instant,
+    superseded_at: Option<Instant>,
 });
 
 crate::view::view!(
@@ -451,7 +448,7 @@ ConsentRecipient from RecipientRow {
     kind: String,
     ref_id: Option<String>,
     name: String,
-    revoked_at: Option<String>,
+    revoked_at: Option<Instant>,
     revoked_by: Option<String>,
     revocation_note: Option<String>,
 });

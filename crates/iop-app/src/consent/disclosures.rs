@@ -12,7 +12,7 @@ use iop_domain::consent::{
     NOTICE_VERSION,
 };
 use iop_domain::ids::PatientId;
-use iop_domain::time::{parse_stored, stored};
+use iop_domain::time::Instant;
 use iop_store::consent::DisclosureRow;
 use iop_store::consent::{self as store, ConsentRow, Disclosure, RecipientRow};
 use iop_store::{admissions::episodes, DbConn};
@@ -22,8 +22,8 @@ use jiff::Timestamp;
 /// The patient's consents as the gate reads them.
 pub(crate) fn domain_consents(rows: &[(ConsentRow, Vec<RecipientRow>)]) -> Vec<Consent> {
     rows.iter()
-        .filter_map(|(c, rs)| {
-            Some(Consent {
+        .map(|(c, rs)| {
+            Consent {
                 id: c.id.clone(),
                 version: c.version,
                 patient_id: c.patient_id.clone(),
@@ -38,13 +38,13 @@ pub(crate) fn domain_consents(rows: &[(ConsentRow, Vec<RecipientRow>)]) -> Vec<C
                     .map(|r| ConsentRecipient {
                         recipient: recipient_of(&r.kind, r.ref_id.as_deref(), &r.name),
                         name: r.name.clone(),
-                        revoked_at: r.revoked_at.as_deref().and_then(parse_stored),
+                        revoked_at: r.revoked_at.map(|t| t.0),
                     })
                     .collect(),
                 purpose: c.purpose.clone(),
                 tpo: c.tpo,
-                expiry: match (c.expiry_kind.as_str(), c.expiry_date.as_deref()) {
-                    ("date", Some(d)) => Expiry::On(d.parse().ok()?),
+                expiry: match (c.expiry_kind.as_str(), c.expiry_date) {
+                    ("date", Some(d)) => Expiry::On(d.0),
                     ("never", _) => Expiry::Never,
                     _ => Expiry::EndOfTreatment,
                 },
@@ -57,9 +57,9 @@ pub(crate) fn domain_consents(rows: &[(ConsentRow, Vec<RecipientRow>)]) -> Vec<C
                     }
                     _ => Signer::Patient,
                 },
-                signed_at: parse_stored(&c.signed_at)?,
-                superseded_at: c.superseded_at.as_deref().and_then(parse_stored),
-            })
+                signed_at: c.signed_at.0,
+                superseded_at: c.superseded_at.map(|t| t.0),
+            }
         })
         .collect()
 }
@@ -90,7 +90,7 @@ pub(crate) fn patient_facts(
     let p = episodes::patient_by_id(c, patient_id)?
         .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
     let (ep, pc) = crate::clinical::individual::patient_program(c, patient_id)?;
-    let ended = ep.ended_on.as_deref().and_then(|d| d.parse().ok());
+    let ended = ep.ended_on.map(|d| d.0);
     Ok((pc.today(at), ended, p.minor_self_consent))
 }
 
@@ -181,12 +181,12 @@ pub(crate) fn disclose(c: &mut DbConn, ctx: &Ctx, o: &Outgoing<'_>) -> Result<Gr
     let grant = grant.ok_or_else(|| AppError::Invalid("say what is disclosed".into()))?;
     let (kind, ref_id) = recipient_parts(o.recipient);
     let information: Vec<&str> = o.kinds.iter().map(|k| k.as_str()).collect();
-    let at = stored(ctx.now());
+    let at = Instant(ctx.now());
     let actor = ctx.actor_id_string();
     store::append_disclosure(
         c,
         &Disclosure {
-            at: &at,
+            at,
             patient_id: o.patient_id,
             recipient_kind: kind,
             recipient_ref: ref_id,
@@ -227,7 +227,7 @@ impl App {
             crate::scope::require_patient(c, ctx, patient_id)?;
             episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
-            let rows = store::disclosures_of(c, patient_id, &stored(from))?;
+            let rows = store::disclosures_of(c, patient_id, Instant(from))?;
             let mut event = Event::ok("disclosure.accounting.view");
             event.patient_id = Some(patient_id);
             record(c, ctx, event)?;
@@ -263,7 +263,7 @@ crate::view::view!(
 /// One disclosure as the accounting lists it.
 DisclosureListed from DisclosureRow {
     seq: i64,
-    at: String,
+    at: Instant,
     patient_id: String,
     recipient_kind: String,
     recipient_ref: Option<String>,

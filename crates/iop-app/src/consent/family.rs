@@ -12,7 +12,7 @@ use iop_domain::calendar::SessionKind;
 use iop_domain::calendar::SessionStatus;
 use iop_domain::consent::{InfoKind, Recipient};
 use iop_domain::ids::SessionId;
-use iop_domain::time::stored;
+use iop_domain::time::Instant;
 use iop_store::consent::{self as store, FamilyAttendanceRow};
 use iop_store::DbConn;
 
@@ -191,7 +191,7 @@ pub(crate) fn family_attendance_in(
                 present,
                 consent_id,
                 recorded_by: actor.clone(),
-                recorded_at: stored(ctx.now()),
+                recorded_at: Instant(ctx.now()),
             },
         )?;
         if present && !was_present {

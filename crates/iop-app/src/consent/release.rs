@@ -10,6 +10,7 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::consent::{InfoKind, Recipient, NOTICE, NOTICE_VERSION};
 use iop_domain::ids::PatientId;
+use iop_domain::time::{Day, Instant};
 use iop_store::consent as store;
 use iop_store::{
     admissions::episodes, clinical::measures, clinical::plans, clinical::record as clinical, DbConn,
@@ -33,10 +34,10 @@ pub struct Section {
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ReleasedDocument {
     pub patient_name: String,
-    pub date_of_birth: String,
+    pub date_of_birth: Day,
     pub recipient_name: String,
     pub purpose: String,
-    pub released_at: String,
+    pub released_at: Instant,
     pub sections: Vec<Section>,
     pub notice: &'static str,
     pub notice_version: &'static str,
@@ -220,7 +221,7 @@ impl App {
                 date_of_birth: p.date_of_birth,
                 recipient_name: line.name,
                 purpose,
-                released_at: iop_domain::time::stored(ctx.now()),
+                released_at: Instant(ctx.now()),
                 sections,
                 notice: NOTICE,
                 notice_version: NOTICE_VERSION,

@@ -10,6 +10,7 @@ use crate::consent::consents::{NewConsent, NewRecipient};
 use crate::ctx::{Ctx, RequestMeta};
 use crate::error::{AppError, Result};
 use crate::App;
+use iop_domain::time::Day;
 use iop_domain::Cents;
 use iop_interop::x12::amount::format_amount;
 use iop_store::billing as store;
@@ -34,7 +35,7 @@ fn address(line: &str, city: &str, zip: &str) -> AddressInput {
 /// An 835 paying 80% of every line of the given claims, with 10% contractual (CO-45) and
 /// 10% coinsurance (PR-2), as a payer would send it.
 /// A claim to pay: its number and its lines as (procedure code, cents, service date).
-pub type ClaimToPay = (String, Vec<(String, i64, String)>);
+pub type ClaimToPay = (String, Vec<(String, i64, Day)>);
 
 pub fn remittance_for(claims: &[ClaimToPay], paid_on: Date) -> String {
     let d = paid_on.strftime("%Y%m%d").to_string();
@@ -61,7 +62,7 @@ pub fn remittance_for(claims: &[ClaimToPay], paid_on: Date) -> String {
                 format_amount(Cents(*cents)),
                 format_amount(Cents(p))
             ));
-            body.push(format!("DTM*472*{}", date.replace('-', "")));
+            body.push(format!("DTM*472*{}", date.0.strftime("%Y%m%d")));
             body.push(format!("CAS*CO*45*{}", format_amount(Cents(co))));
             body.push(format!("CAS*PR*2*{}", format_amount(Cents(r))));
         }
@@ -202,7 +203,7 @@ impl App {
             if p.mrn == "DEMO-0005" {
                 continue; // The self-pay patient.
             }
-            let admitted: Date = e.admit_date.parse().unwrap_or(today);
+            let admitted: Date = e.admit_date.0;
             let (payer, payer_name) = if i % 2 == 0 {
                 (&bghp, "Bluegrass Health Plan")
             } else {

@@ -10,7 +10,7 @@ use iop_domain::calendar::SessionKind;
 use iop_domain::calendar::SessionStatus;
 use iop_domain::curriculum::SEED_TOPICS;
 use iop_domain::roster::EpisodeStatus;
-use iop_domain::time::stored;
+use iop_domain::time::{Day, Instant};
 use iop_store::admissions::episodes::{self, EpisodeRow, EpisodeTrackRow, PatientRow};
 use iop_store::calendar::{self as cal, AssignmentRow, ClosureRow, TopicRow};
 use iop_store::DbConn;
@@ -60,7 +60,7 @@ pub fn seed(
     tracks: &[String],
     today: Date,
 ) -> Result<()> {
-    let now = stored(ctx.now());
+    let now = Instant(ctx.now());
     for (i, title) in SEED_TOPICS.iter().enumerate() {
         cal::insert_topic(
             c,
@@ -70,7 +70,7 @@ pub fn seed(
                 position: i32::try_from(i).unwrap_or(0),
                 title: (*title).into(),
                 active: true,
-                created_at: now.clone(),
+                created_at: now,
             },
         )?;
     }
@@ -95,9 +95,9 @@ pub fn seed(
                 &ClosureRow {
                     id: uuid::Uuid::now_v7().to_string(),
                     site_id: site_id.into(),
-                    local_date: date.to_string(),
+                    local_date: Day(date),
                     reason: name.into(),
-                    created_at: now.clone(),
+                    created_at: now,
                     voided_at: None,
                     void_reason: None,
                 },
@@ -120,8 +120,12 @@ pub fn seed(
                 legal_first_name: (*first).into(),
                 legal_last_name: (*last).into(),
                 preferred_name: None,
-                date_of_birth: format!("19{}-0{}-1{}", 70 + i, 1 + i % 9, i % 10),
-                created_at: now.clone(),
+                date_of_birth: Day(jiff::civil::date(
+                    1970 + i16::try_from(i).unwrap_or(0),
+                    1 + i8::try_from(i % 9).unwrap_or(0),
+                    10 + i8::try_from(i % 10).unwrap_or(0),
+                )),
+                created_at: now,
                 phone: Some(format!("(502) 555-01{:02}", i)),
                 email: None,
                 address: None,
@@ -163,11 +167,11 @@ pub fn seed(
                 id: eid.clone(),
                 patient_id: pid,
                 program_id: program_id.into(),
-                admit_date: admit.to_string(),
-                planned_end_date: days(admit, 56).to_string(),
+                admit_date: Day(admit),
+                planned_end_date: Day(days(admit, 56)),
                 status,
-                ended_on: ended.map(|d: Date| d.to_string()),
-                created_at: now.clone(),
+                ended_on: ended.map(Day),
+                created_at: now,
                 inquiry_id: None,
                 primary_counselor_id: Some(if track == &mtt {
                     staff[0].clone()
@@ -188,8 +192,8 @@ pub fn seed(
                 id: uuid::Uuid::now_v7().to_string(),
                 episode_id: eid,
                 track_id: track.clone(),
-                from_date: admit.to_string(),
-                to_date: ended.map(|d: Date| d.to_string()),
+                from_date: Day(admit),
+                to_date: ended.map(Day),
             },
         )?;
     }
@@ -198,12 +202,7 @@ pub fn seed(
     generate_in(c, ctx.now(), program_id, from, to)?;
     // Two facilitators on the seven-patient track, one on the five-patient track, one
     // on the family and alumni groups; past sessions were held.
-    let sessions = cal::sessions_between(
-        c,
-        Some(&[program_id.to_string()]),
-        &from.to_string(),
-        &to.to_string(),
-    )?;
+    let sessions = cal::sessions_between(c, Some(&[program_id.to_string()]), Day(from), Day(to))?;
     let short = sessions
         .iter()
         .filter(|s| {
@@ -211,7 +210,7 @@ pub fn seed(
                 && s.track_id.as_deref() == Some(mtt.as_str())
                 && s.status == SessionStatus::Scheduled
         })
-        .find(|s| s.local_date.parse::<Date>().is_ok_and(|d| d > today))
+        .find(|s| s.local_date.0 > today)
         .map(|s| s.id);
     for s in &sessions {
         let who: Vec<&String> = match (s.kind, s.track_id.as_deref()) {
@@ -234,13 +233,13 @@ pub fn seed(
                     id: uuid::Uuid::now_v7().to_string(),
                     session_id: s.id,
                     staff_id: st.clone(),
-                    assigned_at: now.clone(),
+                    assigned_at: now,
                     unassigned_at: None,
                     unassigned_reason: None,
                 },
             )?;
         }
-        if s.local_date.parse::<Date>().is_ok_and(|d| d < today) {
+        if s.local_date.0 < today {
             let mut held = s.clone();
             held.status = SessionStatus::Held;
             cal::update_session(c, &held)?;

@@ -19,7 +19,7 @@ use iop_domain::calendar::SessionKind;
 use iop_domain::calendar::SessionStatus;
 use iop_domain::hours::Mark;
 use iop_domain::ids::PatientId;
-use iop_domain::time::stored;
+use iop_domain::time::{Day, Instant};
 use iop_store::clinical::individual::{self as ind, AppointmentRow, IndividualNoteRow};
 use iop_store::{accounts::users, admissions::episodes, calendar as cal};
 use jiff::civil::{Date, Time};
@@ -84,7 +84,7 @@ impl App {
             )?)
         })?;
         for (i, (e, p)) in active.iter().enumerate() {
-            let admitted: Date = e.admit_date.parse().map_err(internal)?;
+            let admitted: Date = e.admit_date.0;
             self.seed_demo_measures(&ctx, p.id, admitted, today, i)?;
             self.seed_demo_plans(&ctx, p.id, today, i)?;
             if i % 3 == 0 {
@@ -137,8 +137,8 @@ impl App {
             Ok(cal::sessions_between(
                 c,
                 Some(&[program_id.to_string()]),
-                &days(today, -60).to_string(),
-                &until.to_string(),
+                Day(days(today, -60)),
+                Day(until),
             )?)
         })?;
         for (si, s) in sessions.iter().enumerate() {
@@ -350,28 +350,28 @@ impl App {
             self.store.write(|c| {
                 let (_, pc) = crate::clinical::individual::patient_program(c, patient)?;
                 let start = day.to_datetime(Time::constant(10 + i as i8, 0, 0, 0)).to_zoned(pc.tz.clone()).map_err(internal)?.timestamp();
-                let now = stored(ctx.now());
+                let now = Instant(ctx.now());
                 let author = ctx.actor_id_string().unwrap_or_default();
                 let appt = AppointmentRow {
                     id: uuid::Uuid::now_v7().to_string(),
                     patient_id: patient.into(),
                     staff_id: staff_id.into(),
-                    starts_at: stored(start),
+                    starts_at: Instant(start),
                     planned_minutes: 50,
                     mode: "in_person".into(),
                     telehealth_link: None,
                     status: "kept".into(),
                     status_reason: None,
                     created_by: author.clone(),
-                    created_at: now.clone(),
-                    updated_at: now.clone(),
+                    created_at: now,
+                    updated_at: now,
                 };
                 ind::insert_appointment(c, &appt)?;
                 ind::insert_note(c, &IndividualNoteRow {
                     id: uuid::Uuid::now_v7().to_string(),
                     appointment_id: appt.id.clone(),
-                    started_at: stored(start + SignedDuration::from_mins(2)),
-                    ended_at: stored(start + SignedDuration::from_mins(50)),
+                    started_at: Instant(start + SignedDuration::from_mins(2)),
+                    ended_at: Instant(start + SignedDuration::from_mins(50)),
                     minutes: 48,
                     goal: "Stop using".into(),
                     narrative: "Reviewed the week's cravings and the situations around them; practiced a refusal script.".into(),
@@ -379,11 +379,11 @@ impl App {
                     status: "signed".into(),
                     author_id: author.clone(),
                     signed_by: Some(author),
-                    signed_at: Some(now.clone()),
+                    signed_at: Some(now),
                     cosign_required: false,
                     cosigned_by: None,
                     cosigned_at: None,
-                    created_at: now.clone(),
+                    created_at: now,
                     updated_at: now,
                 })?;
                 let subject = format!("appointment:{}", appt.id);

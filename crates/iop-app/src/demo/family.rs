@@ -8,6 +8,7 @@ use crate::error::Result;
 use crate::App;
 use iop_domain::calendar::SessionKind;
 use iop_domain::calendar::SessionStatus;
+use iop_domain::time::Day;
 use iop_store::{admissions::episodes, calendar as cal};
 use jiff::civil::Date;
 use jiff::Span;
@@ -37,7 +38,7 @@ impl App {
             if i % 5 == 4 {
                 continue; // Not every patient brings someone.
             }
-            let admitted: Date = e.admit_date.parse().unwrap_or(today);
+            let admitted: Date = e.admit_date.0;
             let mut ids = Vec::new();
             for k in 0..(1 + i % 2) {
                 let (first, rel) = RELATIVES[(i + k) % RELATIVES.len()];
@@ -105,8 +106,8 @@ impl App {
             Ok(cal::sessions_between(
                 c,
                 Some(&[program_id.to_string()]),
-                &days(today, -60).to_string(),
-                &until.to_string(),
+                Day(days(today, -60)),
+                Day(until),
             )?)
         })?;
         for s in sessions

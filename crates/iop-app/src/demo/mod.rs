@@ -10,7 +10,7 @@ use crate::audit::{record, Event};
 use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::App;
-use iop_domain::time::stored;
+use iop_domain::time::{Day, Instant};
 use iop_domain::{ProgramId, Role, SiteId, TrackId, UserId};
 use iop_store::accounts::users::{self, UserRow};
 use iop_store::meta;
@@ -60,7 +60,7 @@ impl App {
                         .into(),
                 ));
             }
-            let now = stored(ctx.now());
+            let now = Instant(ctx.now());
             let today = ctx.now().to_zoned(jiff::tz::TimeZone::get(DEMO_TZ).map_err(|e| AppError::Internal(e.to_string()))?).date();
             for (email, name, role) in DEMO_ACCOUNTS {
                 users::insert(
@@ -73,7 +73,7 @@ impl App {
                         password_hash: password_hash.clone(),
                         totp_secret: None,
                         disabled_at: None,
-                        created_at: now.clone(),
+                        created_at: now,
                     },
                 )?;
             }
@@ -83,7 +83,7 @@ impl App {
                 time_zone: DEMO_TZ.into(),
                 address: "100 River Road, Louisville, KY 40202".into(),
                 admissions_phone: "(502) 555-0142".into(),
-                created_at: now.clone(),
+                created_at: now,
             };
             org::insert_site(c, &site)?;
             let program = ProgramRow {
@@ -100,9 +100,9 @@ impl App {
                 family_every_weeks: 2,
                 family_minutes: 180,
                 alumni_weekday: "wed".into(),
-                created_at: now.clone(),
+                created_at: now,
                 family_weekday: "thu".into(),
-                family_anchor: iop_domain::calendar::monday_of(today).to_string(),
+                family_anchor: Day(iop_domain::calendar::monday_of(today)),
                 alumni_minutes: 90,
                 horizon_weeks: 12,
             };
@@ -112,12 +112,12 @@ impl App {
                 let id = TrackId::new_v7().to_string();
                 org::insert_track(
                     c,
-                    &TrackRow { id: id.clone(), program_id: program.id.clone(), name: name.into(), weekdays: days.into(), created_at: now.clone() },
+                    &TrackRow { id: id.clone(), program_id: program.id.clone(), name: name.into(), weekdays: days.into(), created_at: now },
                 )?;
                 track_ids.push(id);
             }
             crate::demo::calendar::seed(c, ctx, &site.id, &program.id, &track_ids, today)?;
-            meta::set(c, DEMO_MARK, &now)?;
+            meta::set(c, DEMO_MARK, &now.to_string())?;
             record(c, ctx, Event::ok("demo.seed"))?;
             Ok((program.id.clone(), today))
         });

@@ -9,7 +9,7 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::calendar::{format_weekdays, parse_weekdays, weekday_code};
 use iop_domain::curriculum::max_topics;
-use iop_domain::time::stored;
+use iop_domain::time::Instant;
 use iop_store::calendar::{self as cal, TopicRow};
 use iop_store::org;
 
@@ -74,7 +74,7 @@ impl App {
             }
             let id = uuid::Uuid::now_v7().to_string();
             let position = topics.iter().map(|t| t.position).max().map_or(0, |p| p + 1);
-            cal::insert_topic(c, &TopicRow { id: id.clone(), program_id: program_id.into(), position, title: title.into(), active: true, created_at: stored(ctx.now()) })?;
+            cal::insert_topic(c, &TopicRow { id: id.clone(), program_id: program_id.into(), position, title: title.into(), active: true, created_at: Instant(ctx.now()) })?;
             regenerate_future(c, ctx, program_id)?;
             let subject = format!("topic:{id}");
             record(c, ctx, Event::ok("topic.add").subject(&subject))?;
@@ -99,5 +99,5 @@ Topic from TopicRow {
     position: i32,
     title: String,
     active: bool,
-    created_at: String,
+    created_at: Instant,
 });

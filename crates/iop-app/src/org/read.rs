@@ -4,6 +4,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
+use iop_domain::time::{Day, Instant};
 use iop_store::org::{self, ProgramRow, SiteRow, TrackRow};
 
 #[derive(Debug, Clone)]
@@ -73,7 +74,7 @@ Site from SiteRow {
     time_zone: String,
     address: String,
     admissions_phone: String,
-    created_at: String,
+    created_at: Instant,
 });
 
 crate::view::view!(
@@ -92,9 +93,9 @@ Program from ProgramRow {
     family_every_weeks: i32,
     family_minutes: i32,
     alumni_weekday: String,
-    created_at: String,
+    created_at: Instant,
     family_weekday: String,
-    family_anchor: String,
+    family_anchor: Day,
     alumni_minutes: i32,
     horizon_weeks: i32,
 });
@@ -106,5 +107,5 @@ Track from TrackRow {
     program_id: String,
     name: String,
     weekdays: String,
-    created_at: String,
+    created_at: Instant,
 });

@@ -10,7 +10,7 @@ use crate::App;
 use iop_domain::calendar::{format_weekdays, monday_of, parse_weekdays, weekday_code};
 use iop_domain::curriculum::SEED_TOPICS;
 use iop_domain::program::{validate, ProgramSettings};
-use iop_domain::time::stored;
+use iop_domain::time::{Day, Instant};
 use iop_store::calendar::{self as cal, TopicRow};
 use iop_store::org::{self, ProgramRow, SiteRow, TrackRow};
 
@@ -72,7 +72,7 @@ impl App {
                     time_zone: s.time_zone.trim().into(),
                     address: s.address.trim().into(),
                     admissions_phone: s.admissions_phone.trim().into(),
-                    created_at: stored(ctx.now()),
+                    created_at: Instant(ctx.now()),
                 },
             )?;
             let subject = format!("site:{id}");
@@ -93,7 +93,7 @@ impl App {
                 time_zone: s.time_zone.trim().into(),
                 address: s.address.trim().into(),
                 admissions_phone: s.admissions_phone.trim().into(),
-                created_at: String::new(),
+                created_at: Instant(ctx.now()),
             };
             if !org::update_site(c, &row)? {
                 return Err(AppError::NotFound(format!("site {site_id}")));
@@ -149,7 +149,7 @@ impl App {
             let tz = jiff::tz::TimeZone::get(&site.time_zone)
                 .map_err(|_| AppError::Internal("bad site time zone".into()))?;
             let today = ctx.now().to_zoned(tz).date();
-            let now = stored(ctx.now());
+            let now = Instant(ctx.now());
             org::insert_program(
                 c,
                 &ProgramRow {
@@ -166,9 +166,9 @@ impl App {
                     family_every_weeks: s.family_every_weeks,
                     family_minutes: s.family_minutes,
                     alumni_weekday: weekday_code(v.alumni_weekday).into(),
-                    created_at: now.clone(),
+                    created_at: now,
                     family_weekday: weekday_code(v.family_weekday).into(),
-                    family_anchor: monday_of(today).to_string(),
+                    family_anchor: Day(monday_of(today)),
                     alumni_minutes: s.alumni_minutes,
                     horizon_weeks: s.horizon_weeks,
                 },
@@ -181,7 +181,7 @@ impl App {
                         program_id: id.clone(),
                         name: name.into(),
                         weekdays: days.into(),
-                        created_at: now.clone(),
+                        created_at: now,
                     },
                 )?;
             }
@@ -194,7 +194,7 @@ impl App {
                         position: i32::try_from(i).unwrap_or(0),
                         title: (*title).into(),
                         active: true,
-                        created_at: now.clone(),
+                        created_at: now,
                     },
                 )?;
             }
@@ -275,7 +275,7 @@ impl App {
                     program_id: program_id.into(),
                     name: name.into(),
                     weekdays: format_weekdays(&days),
-                    created_at: stored(ctx.now()),
+                    created_at: Instant(ctx.now()),
                 },
             )?;
             regenerate_future(c, ctx, program_id)?;

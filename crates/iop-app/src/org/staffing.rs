@@ -10,7 +10,7 @@ use iop_domain::calendar::SessionStatus;
 use iop_domain::ids::SessionId;
 use iop_domain::npi::Npi;
 use iop_domain::ratio::staffing;
-use iop_domain::time::stored;
+use iop_domain::time::{Day, Instant};
 use iop_store::calendar::{self as cal, AssignmentRow, StaffRow};
 use iop_store::DbConn;
 use jiff::civil::Date;
@@ -126,7 +126,7 @@ pub fn insert_staff_row(c: &mut DbConn, ctx: &Ctx, new: NewStaff) -> Result<Stri
             credentials: new.credentials.join(","),
             npi,
             active: true,
-            created_at: stored(ctx.now()),
+            created_at: Instant(ctx.now()),
             requires_cosign: new.requires_cosign,
         },
     )?;
@@ -153,7 +153,7 @@ fn assign_in(c: &mut DbConn, ctx: &Ctx, session_id: SessionId, staff_id: &str) -
             id: uuid::Uuid::now_v7().to_string(),
             session_id,
             staff_id: staff_id.into(),
-            assigned_at: stored(ctx.now()),
+            assigned_at: Instant(ctx.now()),
             unassigned_at: None,
             unassigned_reason: None,
         },
@@ -219,8 +219,8 @@ impl App {
             let sessions = cal::sessions_between(
                 c,
                 Some(std::slice::from_ref(&b.program_id)),
-                &b.from.to_string(),
-                &b.to.to_string(),
+                Day(b.from),
+                Day(b.to),
             )?;
             let mut n = 0;
             for s in sessions
@@ -247,7 +247,7 @@ impl App {
         ctx.require(Action::ManageStaffing)?;
         self.store.write(|c| {
             let row = cal::session_by_id(c, session_id)?.ok_or_else(|| AppError::NotFound(format!("session {session_id}")))?;
-            let date: Date = row.local_date.parse().map_err(|_| AppError::Internal("bad session date".into()))?;
+            let date: Date = row.local_date.0;
             let view = session_views(c, Some(&row.program_id), date, date)?
                 .into_iter()
                 .find(|v| v.id == session_id)
@@ -275,7 +275,7 @@ impl App {
             if let Some(r) = replacement {
                 assign_in(c, ctx, session_id, r)?;
             }
-            cal::unassign(c, session_id, staff_id, &stored(ctx.now()), "unassigned")?;
+            cal::unassign(c, session_id, staff_id, Instant(ctx.now()), "unassigned")?;
             let subject = format!("session:{session_id}");
             record(c, ctx, Event::ok("staffing.unassign").subject(&subject).detail(serde_json::json!({ "staff_id": staff_id, "replacement": replacement })))
         })

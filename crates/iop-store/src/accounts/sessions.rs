@@ -4,6 +4,7 @@ use crate::accounts::users::UserRow;
 use crate::db::{DbConn, Result};
 use crate::schema::{login_failures, users, web_sessions};
 use diesel::prelude::*;
+use iop_domain::time::Instant;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = web_sessions)]
@@ -11,9 +12,9 @@ pub struct WebSessionRow {
     pub id_hash: String,
     pub user_id: String,
     pub csrf_token: String,
-    pub created_at: String,
-    pub last_seen_at: String,
-    pub ended_at: Option<String>,
+    pub created_at: Instant,
+    pub last_seen_at: Instant,
+    pub ended_at: Option<Instant>,
 }
 
 pub fn insert(conn: &mut DbConn, row: &WebSessionRow) -> Result<()> {
@@ -37,14 +38,14 @@ pub fn open_with_user(
         .optional()?)
 }
 
-pub fn touch(conn: &mut DbConn, id_hash: &str, at: &str) -> Result<()> {
+pub fn touch(conn: &mut DbConn, id_hash: &str, at: Instant) -> Result<()> {
     diesel::update(web_sessions::table.find(id_hash))
         .set(web_sessions::last_seen_at.eq(at))
         .execute(conn)?;
     Ok(())
 }
 
-pub fn end(conn: &mut DbConn, id_hash: &str, at: &str) -> Result<bool> {
+pub fn end(conn: &mut DbConn, id_hash: &str, at: Instant) -> Result<bool> {
     Ok(diesel::update(
         web_sessions::table
             .find(id_hash)
@@ -56,7 +57,7 @@ pub fn end(conn: &mut DbConn, id_hash: &str, at: &str) -> Result<bool> {
 }
 
 /// Ends every open session of a user (disabled account, role change).
-pub fn end_all_for_user(conn: &mut DbConn, user_id: &str, at: &str) -> Result<usize> {
+pub fn end_all_for_user(conn: &mut DbConn, user_id: &str, at: Instant) -> Result<usize> {
     Ok(diesel::update(
         web_sessions::table
             .filter(web_sessions::user_id.eq(user_id))
@@ -66,7 +67,7 @@ pub fn end_all_for_user(conn: &mut DbConn, user_id: &str, at: &str) -> Result<us
     .execute(conn)?)
 }
 
-pub fn record_failure(conn: &mut DbConn, key: &str, at: &str) -> Result<()> {
+pub fn record_failure(conn: &mut DbConn, key: &str, at: Instant) -> Result<()> {
     diesel::insert_into(login_failures::table)
         .values((
             login_failures::throttle_key.eq(key),
@@ -77,7 +78,7 @@ pub fn record_failure(conn: &mut DbConn, key: &str, at: &str) -> Result<()> {
 }
 
 /// Failure instants for `key` at or after `since` (stored text form).
-pub fn failures_since(conn: &mut DbConn, key: &str, since: &str) -> Result<Vec<String>> {
+pub fn failures_since(conn: &mut DbConn, key: &str, since: Instant) -> Result<Vec<Instant>> {
     Ok(login_failures::table
         .filter(login_failures::throttle_key.eq(key))
         .filter(login_failures::at.ge(since))

@@ -4,6 +4,7 @@ use crate::accounts::users::UserRow;
 use crate::db::{DbConn, Result};
 use crate::schema::{api_tokens, users};
 use diesel::prelude::*;
+use iop_domain::time::Instant;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = api_tokens)]
@@ -12,9 +13,9 @@ pub struct TokenRow {
     pub user_id: String,
     pub token_hash: String,
     pub name: String,
-    pub created_at: String,
-    pub expires_at: String,
-    pub revoked_at: Option<String>,
+    pub created_at: Instant,
+    pub expires_at: Instant,
+    pub revoked_at: Option<Instant>,
 }
 
 pub fn insert(conn: &mut DbConn, row: &TokenRow) -> Result<()> {
@@ -49,7 +50,7 @@ pub fn for_user(conn: &mut DbConn, user_id: &str) -> Result<Vec<TokenRow>> {
         .load(conn)?)
 }
 
-pub fn revoke(conn: &mut DbConn, id: &str, at: &str) -> Result<bool> {
+pub fn revoke(conn: &mut DbConn, id: &str, at: Instant) -> Result<bool> {
     Ok(diesel::update(
         api_tokens::table
             .find(id)

@@ -3,6 +3,7 @@
 use crate::db::{DbConn, Result};
 use crate::schema::users;
 use diesel::prelude::*;
+use iop_domain::time::Instant;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
@@ -13,8 +14,8 @@ pub struct UserRow {
     pub role: String,
     pub password_hash: String,
     pub totp_secret: Option<String>,
-    pub disabled_at: Option<String>,
-    pub created_at: String,
+    pub disabled_at: Option<Instant>,
+    pub created_at: Instant,
 }
 
 pub fn insert(conn: &mut DbConn, row: &UserRow) -> Result<()> {
@@ -58,7 +59,7 @@ pub fn set_role(conn: &mut DbConn, id: &str, role: &str) -> Result<bool> {
         == 1)
 }
 
-pub fn set_disabled(conn: &mut DbConn, id: &str, at: Option<&str>) -> Result<bool> {
+pub fn set_disabled(conn: &mut DbConn, id: &str, at: Option<Instant>) -> Result<bool> {
     Ok(diesel::update(users::table.find(id))
         .set(users::disabled_at.eq(at))
         .execute(conn)?

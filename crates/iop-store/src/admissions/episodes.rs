@@ -6,6 +6,7 @@ use crate::schema::{episode_tracks, episodes, patients};
 use diesel::prelude::*;
 use iop_domain::ids::PatientId;
 use iop_domain::roster::EpisodeStatus;
+use iop_domain::time::{Day, Instant};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = patients)]
@@ -15,8 +16,8 @@ pub struct PatientRow {
     pub legal_first_name: String,
     pub legal_last_name: String,
     pub preferred_name: Option<String>,
-    pub date_of_birth: String,
-    pub created_at: String,
+    pub date_of_birth: Day,
+    pub created_at: Instant,
     pub phone: Option<String>,
     pub email: Option<String>,
     pub address: Option<String>,
@@ -49,11 +50,11 @@ pub struct EpisodeRow {
     pub id: String,
     pub patient_id: PatientId,
     pub program_id: String,
-    pub admit_date: String,
-    pub planned_end_date: String,
+    pub admit_date: Day,
+    pub planned_end_date: Day,
     pub status: EpisodeStatus,
-    pub ended_on: Option<String>,
-    pub created_at: String,
+    pub ended_on: Option<Day>,
+    pub created_at: Instant,
     pub inquiry_id: Option<String>,
     pub primary_counselor_id: Option<String>,
     pub level_of_care: String,
@@ -71,8 +72,8 @@ pub struct EpisodeTrackRow {
     pub id: String,
     pub episode_id: String,
     pub track_id: String,
-    pub from_date: String,
-    pub to_date: Option<String>,
+    pub from_date: Day,
+    pub to_date: Option<Day>,
 }
 
 pub fn insert_patient(conn: &mut DbConn, row: &PatientRow) -> Result<()> {
@@ -125,7 +126,7 @@ pub fn update_episode_end(
     conn: &mut DbConn,
     id: &str,
     status: EpisodeStatus,
-    ended_on: &str,
+    ended_on: Day,
     reason: &str,
     summary: Option<&str>,
 ) -> Result<bool> {
@@ -170,7 +171,7 @@ pub fn open_track(conn: &mut DbConn, episode_id: &str) -> Result<Option<EpisodeT
         .optional()?)
 }
 
-pub fn close_track(conn: &mut DbConn, period_id: &str, to_date: &str) -> Result<()> {
+pub fn close_track(conn: &mut DbConn, period_id: &str, to_date: Day) -> Result<()> {
     diesel::update(episode_tracks::table.find(period_id))
         .set(episode_tracks::to_date.eq(to_date))
         .execute(conn)?;
@@ -200,12 +201,7 @@ pub fn first_track(conn: &mut DbConn, episode_id: &str) -> Result<Option<String>
         .optional()?)
 }
 
-pub fn extend_episode(
-    conn: &mut DbConn,
-    id: &str,
-    planned_end: &str,
-    reason: &str,
-) -> Result<bool> {
+pub fn extend_episode(conn: &mut DbConn, id: &str, planned_end: Day, reason: &str) -> Result<bool> {
     Ok(diesel::update(
         episodes::table
             .find(id)

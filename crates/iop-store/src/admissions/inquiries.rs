@@ -3,6 +3,7 @@
 use crate::db::{DbConn, Result};
 use crate::schema::{inquiries, inquiry_events};
 use diesel::prelude::*;
+use iop_domain::time::Instant;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = inquiries, treat_none_as_null = true)]
@@ -24,11 +25,11 @@ pub struct InquiryRow {
     pub insurance_payer: Option<String>,
     pub insurance_member_id: Option<String>,
     pub insurance_status: String,
-    pub intake_at: Option<String>,
+    pub intake_at: Option<Instant>,
     pub patient_id: Option<String>,
-    pub first_contact_at: String,
-    pub created_at: String,
-    pub updated_at: String,
+    pub first_contact_at: Instant,
+    pub created_at: Instant,
+    pub updated_at: Instant,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -36,7 +37,7 @@ pub struct InquiryRow {
 pub struct InquiryEventRow {
     pub id: String,
     pub inquiry_id: String,
-    pub at: String,
+    pub at: Instant,
     pub actor_id: Option<String>,
     pub from_status: Option<String>,
     pub to_status: String,

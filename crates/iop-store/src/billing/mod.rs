@@ -8,6 +8,7 @@ use crate::schema::{
     payments, remittance_unmatched, remittances, site_billing,
 };
 use diesel::prelude::*;
+use iop_domain::time::{Day, Instant};
 
 pub mod posting;
 
@@ -36,7 +37,7 @@ row!(
         receiver_name: String,
         receiver_id: String,
         usage: String,
-        updated_at: String,
+        updated_at: Instant,
     }
 );
 
@@ -50,7 +51,7 @@ row!(
         city: String,
         state: String,
         zip: String,
-        created_at: String,
+        created_at: Instant,
     }
 );
 
@@ -58,41 +59,41 @@ row!(ContractRow, contracts {
     id: String, program_id: String, payer_id: Option<String>, claim_form: String,
     coding_mode: String, per_diem_code: String, minimum_minutes: i32, fees: String,
     place_of_service: String, modifiers: String, authorization_required: bool,
-    effective_from: String, effective_to: Option<String>, created_at: String,
+    effective_from: Day, effective_to: Option<Day>, created_at: Instant,
 });
 
 row!(CoverageRow, coverages {
     id: String, patient_id: String, payer_id: String, member_id: String,
     group_number: Option<String>, priority: String, relationship: String,
-    subscriber_first: String, subscriber_last: String, subscriber_dob: String,
+    subscriber_first: String, subscriber_last: String, subscriber_dob: Day,
     subscriber_sex: String, subscriber_address_line: String, subscriber_city: String,
-    subscriber_state: String, subscriber_zip: String, effective_from: String,
-    effective_to: Option<String>, created_at: String, voided_at: Option<String>,
+    subscriber_state: String, subscriber_zip: String, effective_from: Day,
+    effective_to: Option<Day>, created_at: Instant, voided_at: Option<Instant>,
     void_reason: Option<String>,
 });
 
 row!(AuthorizationRow, authorizations {
     id: String, coverage_id: String, patient_id: String, number: String,
-    service_code: String, units: i32, start_date: String, end_date: String,
-    next_review_on: Option<String>, created_at: String, voided_at: Option<String>,
+    service_code: String, units: i32, start_date: Day, end_date: Day,
+    next_review_on: Option<Day>, created_at: Instant, voided_at: Option<Instant>,
     void_reason: Option<String>,
 });
 
 row!(ClaimRow, claims {
     id: String, claim_number: String, patient_id: String, coverage_id: String,
-    payer_id: String, period_from: String, period_to: String, total_cents: i64,
+    payer_id: String, period_from: Day, period_to: Day, total_cents: i64,
     status: String, problems: Option<String>, batch_id: Option<String>,
     payer_claim_number: Option<String>, paid_cents: i64, patient_resp_cents: i64,
-    created_at: String, updated_at: String, submitted_on: Option<String>,
+    created_at: Instant, updated_at: Instant, submitted_on: Option<Day>,
 });
 
 row!(ChargeRow, charges {
     id: String, patient_id: String, source_kind: String, source_id: String,
-    service_date: String, code: Option<String>, modifiers: String, units: i32,
+    service_date: Day, code: Option<String>, modifiers: String, units: i32,
     amount_cents: i64, payer: String, coverage_id: Option<String>,
     contract_id: Option<String>, authorization_id: Option<String>,
     place_of_service: String, status: String, pending_reason: Option<String>,
-    claim_id: Option<String>, created_at: String, updated_at: String,
+    claim_id: Option<String>, created_at: Instant, updated_at: Instant,
     void_reason: Option<String>,
 });
 
@@ -105,7 +106,7 @@ row!(
         claim_count: i32,
         total_cents: i64,
         created_by: String,
-        created_at: String,
+        created_at: Instant,
     }
 );
 
@@ -117,32 +118,32 @@ row!(
         trace_number: String,
         payer_name: String,
         paid_cents: i64,
-        payment_date: String,
+        payment_date: Day,
         method: String,
         claims_matched: i32,
         claims_unmatched: i32,
         content: String,
         imported_by: String,
-        imported_at: String,
+        imported_at: Instant,
     }
 );
 
 row!(PaymentRow, payments {
     id: String, patient_id: Option<String>, claim_id: Option<String>,
     remittance_id: Option<String>, source: String, method: String,
-    reference: Option<String>, amount_cents: i64, received_on: String,
-    created_by: String, created_at: String, voided_at: Option<String>,
+    reference: Option<String>, amount_cents: i64, received_on: Day,
+    created_by: String, created_at: Instant, voided_at: Option<Instant>,
     void_reason: Option<String>,
 });
 
 row!(AdjustmentRow, adjustments {
     id: String, claim_id: String, remittance_id: String, procedure_code: Option<String>,
-    group_code: String, reason_code: String, amount_cents: i64, created_at: String,
+    group_code: String, reason_code: String, amount_cents: i64, created_at: Instant,
 });
 
 row!(UnmatchedRow, remittance_unmatched {
     id: String, remittance_id: String, claim_number: String, paid_cents: i64,
-    detail: String, resolved_at: Option<String>, resolved_by: Option<String>,
+    detail: String, resolved_at: Option<Instant>, resolved_by: Option<String>,
     resolution: Option<String>,
 });
 
@@ -293,13 +294,13 @@ pub fn update_charge(conn: &mut DbConn, row: &ChargeRow) -> Result<()> {
 /// Charges with service dates in [from, to], optionally of one patient, oldest first.
 pub fn charges_between(
     conn: &mut DbConn,
-    from: &str,
-    to: &str,
+    from: Day,
+    to: Day,
     patient: Option<&str>,
 ) -> Result<Vec<ChargeRow>> {
     let mut q = charges::table
-        .filter(charges::service_date.ge(from.to_string()))
-        .filter(charges::service_date.le(to.to_string()))
+        .filter(charges::service_date.ge(from))
+        .filter(charges::service_date.le(to))
         .into_boxed();
     if let Some(p) = patient {
         q = q.filter(charges::patient_id.eq(p.to_string()));
@@ -401,7 +402,7 @@ pub struct BatchSummary {
     pub interchange_control_number: i32,
     pub claim_count: i32,
     pub total_cents: i64,
-    pub created_at: String,
+    pub created_at: Instant,
 }
 
 pub fn batches(conn: &mut DbConn) -> Result<Vec<BatchSummary>> {

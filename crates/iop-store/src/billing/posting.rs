@@ -5,6 +5,7 @@ use super::{RemittanceRow, UnmatchedRow};
 use crate::db::{DbConn, Result};
 use crate::schema::{remittance_unmatched, remittances};
 use diesel::prelude::*;
+use iop_domain::time::Instant;
 
 pub fn remittance_by_hash(conn: &mut DbConn, hash: &str) -> Result<Option<RemittanceRow>> {
     Ok(remittances::table
@@ -48,7 +49,7 @@ pub fn resolve_unmatched(
     conn: &mut DbConn,
     id: &str,
     by: &str,
-    at: &str,
+    at: Instant,
     resolution: &str,
 ) -> Result<bool> {
     Ok(diesel::update(

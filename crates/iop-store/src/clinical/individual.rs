@@ -3,6 +3,7 @@
 use crate::db::{DbConn, Result};
 use crate::schema::{appointments, individual_notes};
 use diesel::prelude::*;
+use iop_domain::time::Instant;
 
 #[derive(
     Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize, utoipa::ToSchema,
@@ -13,15 +14,15 @@ pub struct AppointmentRow {
     pub patient_id: String,
     pub staff_id: String,
     /// Stored UTC instant.
-    pub starts_at: String,
+    pub starts_at: Instant,
     pub planned_minutes: i32,
     pub mode: String,
     pub telehealth_link: Option<String>,
     pub status: String,
     pub status_reason: Option<String>,
     pub created_by: String,
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: Instant,
+    pub updated_at: Instant,
 }
 
 #[derive(
@@ -32,8 +33,8 @@ pub struct IndividualNoteRow {
     pub id: String,
     pub appointment_id: String,
     /// Face-to-face start and stop, stored UTC instants (billing needs the minutes).
-    pub started_at: String,
-    pub ended_at: String,
+    pub started_at: Instant,
+    pub ended_at: Instant,
     pub minutes: i32,
     /// The treatment-plan goal the session worked on.
     pub goal: String,
@@ -42,12 +43,12 @@ pub struct IndividualNoteRow {
     pub status: String,
     pub author_id: String,
     pub signed_by: Option<String>,
-    pub signed_at: Option<String>,
+    pub signed_at: Option<Instant>,
     pub cosign_required: bool,
     pub cosigned_by: Option<String>,
-    pub cosigned_at: Option<String>,
-    pub created_at: String,
-    pub updated_at: String,
+    pub cosigned_at: Option<Instant>,
+    pub created_at: Instant,
+    pub updated_at: Instant,
 }
 
 pub fn insert_appointment(conn: &mut DbConn, row: &AppointmentRow) -> Result<()> {
@@ -87,8 +88,8 @@ pub fn booked_between(
     conn: &mut DbConn,
     patient_id: &str,
     staff_id: &str,
-    from: &str,
-    to: &str,
+    from: Instant,
+    to: Instant,
 ) -> Result<Vec<AppointmentRow>> {
     Ok(appointments::table
         .filter(
@@ -133,7 +134,7 @@ pub fn update_draft(conn: &mut DbConn, row: &IndividualNoteRow) -> Result<bool> 
         == 1)
 }
 
-pub fn cosign(conn: &mut DbConn, note_id: &str, by: &str, at: &str) -> Result<bool> {
+pub fn cosign(conn: &mut DbConn, note_id: &str, by: &str, at: Instant) -> Result<bool> {
     Ok(diesel::update(
         individual_notes::table
             .find(note_id)
@@ -176,8 +177,8 @@ pub fn notes_of_patient(
 /// Kept appointments starting in [from, to) (stored instants), with their notes.
 pub fn kept_between(
     conn: &mut DbConn,
-    from: &str,
-    to: &str,
+    from: Instant,
+    to: Instant,
 ) -> Result<Vec<(AppointmentRow, Option<IndividualNoteRow>)>> {
     Ok(appointments::table
         .left_join(individual_notes::table)

@@ -3,6 +3,7 @@
 use crate::db::{DbConn, Result};
 use crate::schema::{alerts, measures};
 use diesel::prelude::*;
+use iop_domain::time::{Day, Instant};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = measures)]
@@ -12,7 +13,7 @@ pub struct MeasureRow {
     pub instrument: String,
     pub instrument_version: String,
     pub occasion: String,
-    pub taken_on: String,
+    pub taken_on: Day,
     /// JSON array of item values.
     pub items: String,
     pub total: Option<i32>,
@@ -20,7 +21,7 @@ pub struct MeasureRow {
     /// JSON object of subscale scores (BAM).
     pub subscales: Option<String>,
     pub recorded_by: String,
-    pub recorded_at: String,
+    pub recorded_at: Instant,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
@@ -32,8 +33,8 @@ pub struct AlertRow {
     pub for_user_id: Option<String>,
     pub for_role: Option<String>,
     pub detail: String,
-    pub created_at: String,
-    pub acknowledged_at: Option<String>,
+    pub created_at: Instant,
+    pub acknowledged_at: Option<Instant>,
     pub acknowledged_by: Option<String>,
 }
 
@@ -66,7 +67,7 @@ pub fn latest_taken(
     conn: &mut DbConn,
     instrument: &str,
     patient_ids: &[String],
-) -> Result<Vec<(String, Option<String>)>> {
+) -> Result<Vec<(String, Option<Day>)>> {
     use diesel::dsl::max;
     Ok(measures::table
         .filter(measures::instrument.eq(instrument))
@@ -105,7 +106,7 @@ pub fn alert_by_id(conn: &mut DbConn, id: &str) -> Result<Option<AlertRow>> {
         .optional()?)
 }
 
-pub fn acknowledge(conn: &mut DbConn, id: &str, by: &str, at: &str) -> Result<bool> {
+pub fn acknowledge(conn: &mut DbConn, id: &str, by: &str, at: Instant) -> Result<bool> {
     Ok(diesel::update(
         alerts::table
             .find(id)
@@ -124,14 +125,14 @@ pub fn acknowledge(conn: &mut DbConn, id: &str, by: &str, at: &str) -> Result<bo
 pub struct DrugScreenRow {
     pub id: String,
     pub patient_id: String,
-    pub collected_on: String,
+    pub collected_on: Day,
     pub specimen: String,
     pub method: String,
     /// JSON array of {substance, result}.
     pub results: String,
     pub any_positive: bool,
     pub recorded_by: String,
-    pub recorded_at: String,
+    pub recorded_at: Instant,
 }
 
 pub fn insert_screen(conn: &mut DbConn, row: &DrugScreenRow) -> Result<()> {

@@ -3,6 +3,7 @@
 use crate::db::{DbConn, Result};
 use crate::schema::{relapse_plans, treatment_plans};
 use diesel::prelude::*;
+use iop_domain::time::{Day, Instant};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = relapse_plans)]
@@ -13,11 +14,11 @@ pub struct PlanRow {
     /// JSON of the plan's sections.
     pub content: String,
     pub created_by: String,
-    pub created_at: String,
+    pub created_at: Instant,
     pub patient_signature: Option<String>,
-    pub patient_signed_at: Option<String>,
+    pub patient_signed_at: Option<Instant>,
     pub counselor_signed_by: Option<String>,
-    pub counselor_signed_at: Option<String>,
+    pub counselor_signed_at: Option<Instant>,
 }
 
 pub fn versions(conn: &mut DbConn, patient_id: &str) -> Result<Vec<PlanRow>> {
@@ -36,7 +37,7 @@ pub fn insert(conn: &mut DbConn, row: &PlanRow) -> Result<()> {
 }
 
 /// Adds the patient's signature to a version not yet signed by them.
-pub fn sign_patient(conn: &mut DbConn, id: &str, name: &str, at: &str) -> Result<bool> {
+pub fn sign_patient(conn: &mut DbConn, id: &str, name: &str, at: Instant) -> Result<bool> {
     Ok(diesel::update(
         relapse_plans::table
             .find(id)
@@ -50,7 +51,7 @@ pub fn sign_patient(conn: &mut DbConn, id: &str, name: &str, at: &str) -> Result
         == 1)
 }
 
-pub fn sign_counselor(conn: &mut DbConn, id: &str, by: &str, at: &str) -> Result<bool> {
+pub fn sign_counselor(conn: &mut DbConn, id: &str, by: &str, at: Instant) -> Result<bool> {
     Ok(diesel::update(
         relapse_plans::table
             .find(id)
@@ -73,13 +74,13 @@ pub struct TreatmentPlanRow {
     /// JSON of problems, goals, objectives and interventions.
     pub content: String,
     /// The date the plan is next due for review.
-    pub review_due: String,
+    pub review_due: Day,
     pub created_by: String,
-    pub created_at: String,
+    pub created_at: Instant,
     pub patient_signature: Option<String>,
-    pub patient_signed_at: Option<String>,
+    pub patient_signed_at: Option<Instant>,
     pub counselor_signed_by: Option<String>,
-    pub counselor_signed_at: Option<String>,
+    pub counselor_signed_at: Option<Instant>,
 }
 
 pub fn treatment_versions(conn: &mut DbConn, patient_id: &str) -> Result<Vec<TreatmentPlanRow>> {
@@ -103,7 +104,7 @@ pub fn sign_treatment(
     id: &str,
     patient_name: Option<&str>,
     counselor: &str,
-    at: &str,
+    at: Instant,
 ) -> Result<bool> {
     let target = treatment_plans::table.find(id);
     let n = match patient_name {
@@ -124,8 +125,8 @@ pub fn sign_treatment(
 }
 
 /// The review date of each listed patient's latest treatment plan version.
-pub fn latest_reviews(conn: &mut DbConn, patient_ids: &[String]) -> Result<Vec<(String, String)>> {
-    let rows: Vec<(String, i32, String)> = treatment_plans::table
+pub fn latest_reviews(conn: &mut DbConn, patient_ids: &[String]) -> Result<Vec<(String, Day)>> {
+    let rows: Vec<(String, i32, Day)> = treatment_plans::table
         .filter(treatment_plans::patient_id.eq_any(patient_ids))
         .order((treatment_plans::patient_id, treatment_plans::version.desc()))
         .select((
@@ -134,7 +135,7 @@ pub fn latest_reviews(conn: &mut DbConn, patient_ids: &[String]) -> Result<Vec<(
             treatment_plans::review_due,
         ))
         .load(conn)?;
-    let mut out: Vec<(String, String)> = Vec::new();
+    let mut out: Vec<(String, Day)> = Vec::new();
     for (patient, _, due) in rows {
         if out.last().is_none_or(|(p, _)| *p != patient) {
             out.push((patient, due));

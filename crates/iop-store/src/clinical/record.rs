@@ -10,6 +10,7 @@ use iop_domain::ids::{
     ActorRef, AddendumId, AttendanceId, MakeupId, NoteEntryId, NoteId, PatientId, SessionId, UserId,
 };
 use iop_domain::notes::NoteStatus;
+use iop_domain::time::{Day, Instant};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = attendance)]
@@ -20,7 +21,7 @@ pub struct AttendanceRow {
     pub mark: Mark,
     pub minutes: i32,
     pub recorded_by: ActorRef,
-    pub recorded_at: String,
+    pub recorded_at: Instant,
 }
 
 #[derive(
@@ -36,12 +37,12 @@ pub struct GroupNoteRow {
     pub status: NoteStatus,
     pub author_id: ActorRef,
     pub signed_by: Option<ActorRef>,
-    pub signed_at: Option<String>,
-    pub created_at: String,
-    pub updated_at: String,
+    pub signed_at: Option<Instant>,
+    pub created_at: Instant,
+    pub updated_at: Instant,
     pub cosign_required: bool,
     pub cosigned_by: Option<UserId>,
-    pub cosigned_at: Option<String>,
+    pub cosigned_at: Option<Instant>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -62,7 +63,7 @@ pub struct AddendumRow {
     pub author_id: UserId,
     pub author_name: String,
     pub text: String,
-    pub created_at: String,
+    pub created_at: Instant,
 }
 
 pub fn attendance_of_session(
@@ -101,7 +102,7 @@ pub fn upsert_attendance(conn: &mut DbConn, row: &AttendanceRow) -> Result<()> {
 pub fn attendance_of_patient(
     conn: &mut DbConn,
     patient_id: PatientId,
-) -> Result<Vec<(AttendanceRow, String)>> {
+) -> Result<Vec<(AttendanceRow, Day)>> {
     Ok(attendance::table
         .inner_join(sessions::table)
         .filter(attendance::patient_id.eq(patient_id))
@@ -167,7 +168,7 @@ pub fn sign(
     conn: &mut DbConn,
     note_id: NoteId,
     by: ActorRef,
-    at: &str,
+    at: Instant,
     cosign_required: bool,
 ) -> Result<bool> {
     Ok(diesel::update(
@@ -205,7 +206,7 @@ pub fn addenda(conn: &mut DbConn, note_id: NoteId) -> Result<Vec<AddendumRow>> {
 pub fn signed_notes_of_patient(
     conn: &mut DbConn,
     patient_id: PatientId,
-) -> Result<Vec<(GroupNoteRow, NoteEntryRow, String)>> {
+) -> Result<Vec<(GroupNoteRow, NoteEntryRow, Day)>> {
     Ok(group_notes::table
         .inner_join(note_entries::table)
         .inner_join(sessions::table)
@@ -224,8 +225,8 @@ pub fn signed_notes_of_patient(
 pub fn first_attended_on_or_after(
     conn: &mut DbConn,
     patient_id: PatientId,
-    from: &str,
-) -> Result<Option<String>> {
+    from: Day,
+) -> Result<Option<Day>> {
     Ok(attendance::table
         .inner_join(sessions::table)
         .filter(attendance::patient_id.eq(patient_id))
@@ -238,7 +239,7 @@ pub fn first_attended_on_or_after(
 }
 
 /// Adds a clinical director's co-signature to a signed note that awaits one.
-pub fn cosign(conn: &mut DbConn, note_id: NoteId, by: UserId, at: &str) -> Result<bool> {
+pub fn cosign(conn: &mut DbConn, note_id: NoteId, by: UserId, at: Instant) -> Result<bool> {
     Ok(diesel::update(
         group_notes::table
             .find(note_id)
@@ -255,7 +256,7 @@ pub fn cosign(conn: &mut DbConn, note_id: NoteId, by: UserId, at: &str) -> Resul
 }
 
 /// Signed group notes still waiting for a co-signature, with the session date, oldest first.
-pub fn notes_awaiting_cosign(conn: &mut DbConn) -> Result<Vec<(GroupNoteRow, String)>> {
+pub fn notes_awaiting_cosign(conn: &mut DbConn) -> Result<Vec<(GroupNoteRow, Day)>> {
     Ok(group_notes::table
         .inner_join(sessions::table)
         .filter(group_notes::cosign_required.eq(true))
@@ -273,7 +274,7 @@ pub struct MakeupRow {
     pub patient_id: PatientId,
     pub reason: String,
     pub added_by: ActorRef,
-    pub added_at: String,
+    pub added_at: Instant,
 }
 
 pub fn makeups_of_session(conn: &mut DbConn, session_id: SessionId) -> Result<Vec<MakeupRow>> {
@@ -304,8 +305,8 @@ pub fn insert_makeup(conn: &mut DbConn, row: &MakeupRow) -> Result<bool> {
 pub fn attendance_between(
     conn: &mut DbConn,
     program_id: &str,
-    from: &str,
-    to: &str,
+    from: Day,
+    to: Day,
 ) -> Result<Vec<(AttendanceRow, crate::calendar::SessionRow)>> {
     Ok(attendance::table
         .inner_join(sessions::table)

@@ -6,13 +6,14 @@ use crate::AppState;
 use axum::extract::State;
 use axum::Json;
 use iop_app::audit::search::AuditQuery;
+use iop_domain::time::Instant;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
 pub struct AuditEvent {
     seq: i64,
-    at: String,
+    at: Instant,
     actor_id: Option<String>,
     actor_role: Option<String>,
     action: String,

@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use iop_app::calendar::sessions::{parse_date, GenerateReport, SessionView};
+use iop_domain::time::Day;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -26,7 +27,7 @@ pub struct Session {
     kind: String,
     track_id: Option<String>,
     track_name: Option<String>,
-    local_date: String,
+    local_date: Day,
     /// RFC 3339 with the site's UTC offset.
     start: String,
     end: String,
@@ -276,7 +277,7 @@ pub struct ClosureRequest {
 pub struct Closure {
     id: String,
     site_id: String,
-    date: String,
+    date: iop_domain::time::Day,
     reason: String,
 }
 

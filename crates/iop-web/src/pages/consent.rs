@@ -270,7 +270,7 @@ pub async fn print(
     render(&ConsentPrint {
         name: o.name,
         mrn: o.mrn,
-        date_of_birth: o.date_of_birth,
+        date_of_birth: o.date_of_birth.to_string(),
         c,
     })
 }

@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use iop_app::accounts::auth::Credentials;
+use iop_domain::time::Instant;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -26,7 +27,7 @@ pub struct TokenResponse {
     id: String,
     /// Send as `Authorization: Bearer <token>`. Shown once.
     token: String,
-    expires_at: String,
+    expires_at: Instant,
 }
 
 /// Exchange email and password for a bearer token.
@@ -49,7 +50,7 @@ pub async fn create_token(
         Json(TokenResponse {
             id: issued.id.to_string(),
             token: issued.token,
-            expires_at: iop_domain::time::stored(issued.expires_at),
+            expires_at: iop_domain::time::Instant(issued.expires_at),
         }),
     ))
 }

@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use iop_app::accounts::users::NewUser;
+use iop_domain::time::Instant;
 use iop_domain::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -22,7 +23,7 @@ pub struct User {
     role: String,
     disabled: bool,
     totp_enabled: bool,
-    created_at: String,
+    created_at: Instant,
 }
 
 /// All staff accounts.

@@ -11,6 +11,7 @@ use axum::Json;
 use iop_app::calendar::feeds::FeedTarget;
 use iop_app::calendar::sessions::parse_date;
 use iop_app::org::staffing::{BulkAssign, NewStaff};
+use iop_domain::time::Instant;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -233,7 +234,7 @@ pub struct Feed {
     id: String,
     staff_id: Option<String>,
     track_id: Option<String>,
-    created_at: String,
+    created_at: Instant,
     revoked: bool,
 }
 

@@ -98,7 +98,7 @@ pub async fn week(
     let mut days = Vec::new();
     let mut d = monday;
     while d <= sunday {
-        let ds = d.to_string();
+        let ds = iop_domain::time::Day(d);
         let list: Vec<SessionView> = sessions
             .iter()
             .filter(|s| s.local_date == ds)

@@ -394,10 +394,9 @@ pub async fn trend_svg(
             app.measures(ctx, crate::extract::form_id(&id, "patient")?)
         })
         .await?;
-    let first: Option<jiff::civil::Date> =
-        rows.iter().filter_map(|m| m.taken_on.parse().ok()).min();
+    let first: Option<jiff::civil::Date> = rows.iter().map(|m| m.taken_on.0).min();
     let day = |m: &iop_app::clinical::measures::Measure| -> Option<i32> {
-        let d: jiff::civil::Date = m.taken_on.parse().ok()?;
+        let d: jiff::civil::Date = m.taken_on.0;
         Some((d - first?).get_days())
     };
     let mut series = Vec::new();
