@@ -20,14 +20,19 @@ type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
 /// Every core session of the next four weeks attended in full by its expected
 /// patients, with a signed group note; a self-pay rate card at every program.
-fn document(app: &App, store: &Store, programs: &[String], today: jiff::civil::Date) -> Res<usize> {
+fn document(
+    app: &App,
+    store: &Store,
+    programs: &[iop_domain::ids::ProgramId],
+    today: jiff::civil::Date,
+) -> Res<usize> {
     let ctx = Ctx::system(RequestMeta::cli(jiff::Timestamp::now()));
     let to = today.checked_add(jiff::Span::new().days(27))?;
     for p in programs {
         app.add_contract(
             &ctx,
             NewContract {
-                program_id: p.clone(),
+                program_id: *p,
                 payer_id: None,
                 coding_mode: "per_diem".into(),
                 per_diem_code: "H0015".into(),
@@ -48,29 +53,29 @@ fn document(app: &App, store: &Store, programs: &[String], today: jiff::civil::D
         let sessions =
             iop_store::calendar::sessions_between(c, Some(programs), Day(today), Day(to))?;
         let (_, periods) = iop_store::admissions::episodes::episodes_with_tracks(c, programs)?;
-        let eps: Vec<(iop_domain::ids::PatientId, String, String)> =
-            iop_store::admissions::episodes::episodes_with_tracks(c, programs)?
-                .0
-                .into_iter()
-                .filter_map(|e| {
-                    Some((
-                        e.patient_id,
-                        e.program_id,
-                        periods
-                            .iter()
-                            .find(|p| p.episode_id == e.id)?
-                            .track_id
-                            .clone(),
-                    ))
-                })
-                .collect();
+        let eps: Vec<(
+            iop_domain::ids::PatientId,
+            iop_domain::ids::ProgramId,
+            iop_domain::ids::TrackId,
+        )> = iop_store::admissions::episodes::episodes_with_tracks(c, programs)?
+            .0
+            .into_iter()
+            .filter_map(|e| {
+                Some((
+                    e.patient_id,
+                    e.program_id,
+                    periods.iter().find(|p| p.episode_id == e.id)?.track_id,
+                ))
+            })
+            .collect();
         for s in sessions
             .iter()
             .filter(|s| s.kind == SessionKind::Core && s.status != SessionStatus::Cancelled)
         {
-            for (patient, _, _) in eps.iter().filter(|(_, prog, track)| {
-                *prog == s.program_id && Some(track) == s.track_id.as_ref()
-            }) {
+            for (patient, _, _) in eps
+                .iter()
+                .filter(|(_, prog, track)| *prog == s.program_id && Some(*track) == s.track_id)
+            {
                 clinical::upsert_attendance(
                     c,
                     &AttendanceRow {
@@ -179,7 +184,12 @@ fn claims(n: usize) -> Res<Batch> {
     })
 }
 
-pub fn run(app: &App, store: &Store, programs: &[String], today: jiff::civil::Date) -> Res<()> {
+pub fn run(
+    app: &App,
+    store: &Store,
+    programs: &[iop_domain::ids::ProgramId],
+    today: jiff::civil::Date,
+) -> Res<()> {
     let attended = document(app, store, programs, today)?;
     let ctx = Ctx::system(RequestMeta::cli(jiff::Timestamp::now()));
     let to = today.checked_add(jiff::Span::new().days(27))?;

@@ -15,15 +15,16 @@ use std::time::Instant;
 const SITES: usize = 100;
 const PATIENTS: usize = 12;
 
-fn id() -> String {
-    uuid::Uuid::now_v7().to_string()
+/// A new time-ordered id of whatever kind the row needs.
+fn id<T: From<uuid::Uuid>>() -> T {
+    T::from(uuid::Uuid::now_v7())
 }
 
 fn seed(
     c: &mut iop_store::DbConn,
     today: jiff::civil::Date,
     now: At,
-) -> Result<Vec<String>, iop_store::StoreError> {
+) -> Result<Vec<iop_domain::ids::ProgramId>, iop_store::StoreError> {
     let mut programs = Vec::new();
     for s in 0..SITES {
         let site = SiteRow {
@@ -37,7 +38,7 @@ fn seed(
         org::insert_site(c, &site)?;
         let program = ProgramRow {
             id: id(),
-            site_id: site.id.clone(),
+            site_id: site.id,
             slug: format!("p{s}"),
             name: format!("Program {s}"),
             level_of_care: "2.1".into(),
@@ -63,7 +64,7 @@ fn seed(
         ] {
             let t = TrackRow {
                 id: id(),
-                program_id: program.id.clone(),
+                program_id: program.id,
                 name: name.into(),
                 weekdays: days.into(),
                 created_at: now,
@@ -76,7 +77,7 @@ fn seed(
                 c,
                 &iop_store::calendar::TopicRow {
                     id: id(),
-                    program_id: program.id.clone(),
+                    program_id: program.id,
                     position: i as i32,
                     title: (*title).into(),
                     active: true,
@@ -109,13 +110,13 @@ fn seed(
                     zip: None,
                 },
             )?;
-            let eid = id();
+            let eid: iop_domain::ids::EpisodeId = id();
             episodes::insert_episode(
                 c,
                 &EpisodeRow {
-                    id: eid.clone(),
+                    id: eid,
                     patient_id: pid,
-                    program_id: program.id.clone(),
+                    program_id: program.id,
                     admit_date: Day(today),
                     planned_end_date: Day(today),
                     status: iop_domain::roster::EpisodeStatus::Active,
@@ -136,7 +137,7 @@ fn seed(
                 &EpisodeTrackRow {
                     id: id(),
                     episode_id: eid,
-                    track_id: tracks[p % 2].clone(),
+                    track_id: tracks[p % 2],
                     from_date: Day(today),
                     to_date: None,
                 },
@@ -168,14 +169,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut created = 0;
     for p in &programs {
         created += app
-            .generate_sessions(&ctx, p, Some(today), Some(end))
+            .generate_sessions(&ctx, *p, Some(today), Some(end))
             .map_err(|e| format!("{e:?}"))?
             .created;
     }
     let gen = t.elapsed();
     let t = Instant::now();
     for p in &programs {
-        app.generate_sessions(&ctx, p, Some(today), Some(end))
+        app.generate_sessions(&ctx, *p, Some(today), Some(end))
             .map_err(|e| format!("{e:?}"))?;
     }
     let regen = t.elapsed();

@@ -91,6 +91,13 @@ impl Ctx {
         self.actor().map(|a| a.user_id.to_string())
     }
 
+    pub fn actor_role(&self) -> iop_domain::audit::ActorRole {
+        match &self.principal {
+            Principal::Staff(a) => iop_domain::audit::ActorRole::Staff(a.role),
+            Principal::System => iop_domain::audit::ActorRole::System,
+        }
+    }
+
     pub fn actor_role_str(&self) -> &'static str {
         match &self.principal {
             Principal::Staff(a) => a.role.as_str(),

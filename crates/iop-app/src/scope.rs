@@ -7,6 +7,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use iop_domain::calendar::SessionKind;
 use iop_domain::ids::SessionId;
+use iop_domain::ids::*;
 use iop_domain::Role;
 use iop_store::{
     admissions::episodes, calendar as cal, clinical::individual, clinical::record as clinical,
@@ -17,24 +18,19 @@ const OUTSIDE: AppError =
     AppError::Forbidden("work with patients outside your caseload and groups");
 
 /// The counselor's staff id, or None when the caller is not a counselor (no limit).
-fn counselor_staff(c: &mut DbConn, ctx: &Ctx) -> Result<Option<String>> {
+fn counselor_staff(c: &mut DbConn, ctx: &Ctx) -> Result<Option<StaffId>> {
     match ctx.actor() {
-        Some(a) if a.role == Role::Counselor => {
-            match cal::staff_by_user(c, &a.user_id.to_string())? {
-                Some(s) => Ok(Some(s.id)),
-                None => Err(OUTSIDE),
-            }
-        }
+        Some(a) if a.role == Role::Counselor => match cal::staff_by_user(c, a.user_id)? {
+            Some(s) => Ok(Some(s.id)),
+            None => Err(OUTSIDE),
+        },
         _ => Ok(None),
     }
 }
 
-fn is_mine(c: &mut DbConn, staff_id: &str, patient_id: &str) -> Result<bool> {
+fn is_mine(c: &mut DbConn, staff_id: StaffId, patient_id: PatientId) -> Result<bool> {
     let eps = episodes::episodes_with_patient_id(c, patient_id)?;
-    if eps
-        .iter()
-        .any(|e| e.primary_counselor_id.as_deref() == Some(staff_id))
-    {
+    if eps.iter().any(|e| e.primary_counselor_id == Some(staff_id)) {
         return Ok(true);
     }
     if individual::appointments_of_patient(c, patient_id)?
@@ -43,7 +39,7 @@ fn is_mine(c: &mut DbConn, staff_id: &str, patient_id: &str) -> Result<bool> {
     {
         return Ok(true);
     }
-    let program_ids: Vec<String> = eps.iter().map(|e| e.program_id.clone()).collect();
+    let program_ids: Vec<_> = eps.iter().map(|e| e.program_id).collect();
     let (_, periods) = episodes::episodes_with_tracks(c, &program_ids)?;
     for e in &eps {
         let until = e.ended_on.unwrap_or(e.planned_end_date);
@@ -62,7 +58,7 @@ fn is_mine(c: &mut DbConn, staff_id: &str, patient_id: &str) -> Result<bool> {
             }
             if clinical::makeups_of_session(c, s.id)?
                 .iter()
-                .any(|m| m.patient_id.to_string() == patient_id)
+                .any(|m| m.patient_id == patient_id)
             {
                 return Ok(true);
             }
@@ -73,11 +69,11 @@ fn is_mine(c: &mut DbConn, staff_id: &str, patient_id: &str) -> Result<bool> {
 
 /// Refuses a counselor a patient outside their caseload and groups (a patient who does
 /// not exist is not found, for everyone).
-pub(crate) fn require_patient(c: &mut DbConn, ctx: &Ctx, patient_id: &str) -> Result<()> {
+pub(crate) fn require_patient(c: &mut DbConn, ctx: &Ctx, patient_id: PatientId) -> Result<()> {
     episodes::patient_by_id(c, patient_id)?
         .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
     match counselor_staff(c, ctx)? {
-        Some(staff) if !is_mine(c, &staff, patient_id)? => Err(OUTSIDE),
+        Some(staff) if !is_mine(c, staff, patient_id)? => Err(OUTSIDE),
         _ => Ok(()),
     }
 }

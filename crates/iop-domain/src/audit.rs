@@ -2,7 +2,99 @@
 //! entry's hash, so editing or removing any row behind the application's back breaks
 //! every hash after it.
 
+use crate::ids::{PatientId, UserId};
+use crate::role::Role;
 use sha2::{Digest, Sha256};
+use std::fmt;
+use std::str::FromStr;
+
+/// How a use case ended, as the trail records it.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    utoipa::ToSchema,
+)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Outcome {
+    Ok,
+    /// Refused by policy or scope.
+    Denied,
+    /// Refused because of too many attempts.
+    Throttled,
+}
+
+/// The role an entry was recorded under: a staff role, or the system itself (the
+/// demo, a scheduled job). Stored as the role's code or `system`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
+#[serde(into = "String", try_from = "String")]
+pub enum ActorRole {
+    Staff(Role),
+    System,
+    /// Someone without an account: the public call-back form.
+    Public,
+}
+
+impl fmt::Display for ActorRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ActorRole::Staff(r) => r.fmt(f),
+            ActorRole::System => f.write_str("system"),
+            ActorRole::Public => f.write_str("public"),
+        }
+    }
+}
+
+impl FromStr for ActorRole {
+    type Err = strum::ParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "system" => Ok(ActorRole::System),
+            "public" => Ok(ActorRole::Public),
+            _ => s.parse().map(ActorRole::Staff),
+        }
+    }
+}
+
+impl utoipa::PartialSchema for ActorRole {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("a staff role's code, system or public"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ActorRole {}
+
+impl From<ActorRole> for String {
+    fn from(r: ActorRole) -> String {
+        r.to_string()
+    }
+}
+
+impl TryFrom<String> for ActorRole {
+    type Error = strum::ParseError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+#[cfg(feature = "diesel")]
+crate::sql::text_column!(Outcome, ActorRole);
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -12,11 +104,11 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuditFields<'a> {
     pub at: crate::time::Instant,
-    pub actor_id: Option<&'a str>,
-    pub actor_role: Option<&'a str>,
+    pub actor_id: Option<UserId>,
+    pub actor_role: Option<ActorRole>,
     pub action: &'a str,
-    pub outcome: &'a str,
-    pub patient_id: Option<&'a str>,
+    pub outcome: Outcome,
+    pub patient_id: Option<PatientId>,
     pub subject: Option<&'a str>,
     pub request_id: Option<&'a str>,
     pub detail: &'a str,
@@ -25,16 +117,21 @@ pub struct AuditFields<'a> {
 /// SHA-256 over the previous hash and each field, length-prefixed so that moving text
 /// between fields changes the hash.
 pub fn chain_hash(prev_hash: &str, f: &AuditFields<'_>) -> String {
+    // The text of each field as stored, so a row read back hashes alike.
     let at = f.at.to_string();
+    let actor_id = f.actor_id.map(|a| a.to_string());
+    let actor_role = f.actor_role.map(|r| r.to_string());
+    let outcome: &str = f.outcome.into();
+    let patient_id = f.patient_id.map(|p| p.to_string());
     hash_fields(
         prev_hash,
         &[
             Some(&at),
-            f.actor_id,
-            f.actor_role,
+            actor_id.as_deref(),
+            actor_role.as_deref(),
             Some(f.action),
-            Some(f.outcome),
-            f.patient_id,
+            Some(outcome),
+            patient_id.as_deref(),
             f.subject,
             f.request_id,
             Some(f.detail),
@@ -94,10 +191,10 @@ mod tests {
             at: crate::time::Instant(
                 jiff::Timestamp::from_second(1_795_750_000).unwrap_or_default(),
             ),
-            actor_id: Some("u1"),
-            actor_role: Some("counselor"),
+            actor_id: "01900000-0000-7000-8000-000000000001".parse().ok(),
+            actor_role: Some(ActorRole::Staff(Role::Counselor)),
             action: "auth.login",
-            outcome: "ok",
+            outcome: Outcome::Ok,
             patient_id: None,
             subject: None,
             request_id: Some("r1"),

@@ -86,7 +86,7 @@ pub struct ProgramSchedule {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TrackPattern {
-    pub id: String,
+    pub id: crate::ids::TrackId,
     pub weekdays: Vec<Weekday>,
 }
 
@@ -102,7 +102,7 @@ pub struct PlannedSession {
     /// Stable identity across regenerations: kind, track (or program) and local date.
     pub key: String,
     pub kind: SessionKind,
-    pub track_id: Option<String>,
+    pub track_id: Option<crate::ids::TrackId>,
     pub date: Date,
     pub start: Timestamp,
     pub end: Timestamp,
@@ -181,26 +181,28 @@ pub fn plan(
         let wd = d.weekday();
         let family_night = wd == s.family_weekday && is_family_week(s, d);
         let cancelled = closed.get(&d).map(|r| r.to_string());
-        let mut push =
-            |kind: SessionKind, track: Option<&str>, minutes: i32| -> Result<(), CalendarError> {
-                let (start, end) = place(tz, d, s.start, minutes)?;
-                let owner = track.unwrap_or("program");
-                out.push(PlannedSession {
-                    key: format!("{kind}:{owner}:{d}"),
-                    kind,
-                    track_id: track.map(str::to_string),
-                    date: d,
-                    start: start.timestamp(),
-                    end: end.timestamp(),
-                    cancelled: cancelled.clone(),
-                });
-                Ok(())
-            };
+        let mut push = |kind: SessionKind,
+                        track: Option<crate::ids::TrackId>,
+                        minutes: i32|
+         -> Result<(), CalendarError> {
+            let (start, end) = place(tz, d, s.start, minutes)?;
+            let owner = track.map_or_else(|| "program".to_string(), |t| t.to_string());
+            out.push(PlannedSession {
+                key: format!("{kind}:{owner}:{d}"),
+                kind,
+                track_id: track,
+                date: d,
+                start: start.timestamp(),
+                end: end.timestamp(),
+                cancelled: cancelled.clone(),
+            });
+            Ok(())
+        };
         if family_night {
             push(SessionKind::Family, None, s.family_minutes)?;
         } else {
             for t in tracks.iter().filter(|t| t.weekdays.contains(&wd)) {
-                push(SessionKind::Core, Some(&t.id), s.minutes)?;
+                push(SessionKind::Core, Some(t.id), s.minutes)?;
             }
         }
         if wd == s.alumni_weekday {
@@ -219,7 +221,7 @@ pub fn plan(
 /// counting: closures push the planned end out.
 pub fn planned_end(
     plan: &[PlannedSession],
-    track: &str,
+    track: crate::ids::TrackId,
     admit: Date,
     required: usize,
 ) -> Option<Date> {
@@ -227,7 +229,7 @@ pub fn planned_end(
         .filter(|p| p.date >= admit && p.cancelled.is_none())
         .filter(|p| {
             p.kind == SessionKind::Family
-                || (p.kind == SessionKind::Core && p.track_id.as_deref() == Some(track))
+                || (p.kind == SessionKind::Core && p.track_id == Some(track))
         })
         .nth(required.checked_sub(1)?)
         .map(|p| p.date)

@@ -19,14 +19,17 @@ fn schedule() -> ProgramSchedule {
     }
 }
 
+const MTT: crate::ids::TrackId = crate::ids::TrackId(uuid::Uuid::from_u128(1));
+const MWT: crate::ids::TrackId = crate::ids::TrackId(uuid::Uuid::from_u128(2));
+
 fn tracks() -> Vec<TrackPattern> {
     vec![
         TrackPattern {
-            id: "mtt".into(),
+            id: MTT,
             weekdays: parse_weekdays("mon,tue,thu").unwrap(),
         },
         TrackPattern {
-            id: "mwt".into(),
+            id: MWT,
             weekdays: parse_weekdays("mon,wed,thu").unwrap(),
         },
     ]
@@ -266,7 +269,7 @@ fn a_closure_pushes_the_planned_end_out_by_one_group_night() {
     let admit = date(2026, 11, 2);
     let horizon = date(2027, 3, 1);
     let open = plan(&ny(), &schedule(), &tracks(), &[], admit, horizon).unwrap();
-    let end = planned_end(&open, "mtt", admit, 21).unwrap();
+    let end = planned_end(&open, MTT, admit, 21).unwrap();
     let closed = plan(
         &ny(),
         &schedule(),
@@ -279,12 +282,12 @@ fn a_closure_pushes_the_planned_end_out_by_one_group_night() {
         horizon,
     )
     .unwrap();
-    let later = planned_end(&closed, "mtt", admit, 21).unwrap();
+    let later = planned_end(&closed, MTT, admit, 21).unwrap();
     assert!(later > end, "{end} -> {later}");
     assert_eq!(
-        planned_end(&open, "mtt", admit, 1),
+        planned_end(&open, MTT, admit, 1),
         Some(admit),
         "the admit day's own group counts"
     );
-    assert_eq!(planned_end(&open, "mtt", admit, 0), None);
+    assert_eq!(planned_end(&open, MTT, admit, 0), None);
 }

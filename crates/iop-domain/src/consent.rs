@@ -70,8 +70,8 @@ impl InfoKind {
 /// ("my treating providers"), which only a TPO consent may use.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Recipient {
-    Person(String),
-    Payer(String),
+    Person(crate::ids::RelatedPersonId),
+    Payer(crate::ids::PayerId),
     Class(String),
 }
 
@@ -105,9 +105,9 @@ pub enum Signer {
 /// One version of a signed consent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Consent {
-    pub id: String,
+    pub id: crate::ids::ConsentId,
     pub version: i32,
-    pub patient_id: String,
+    pub patient_id: crate::ids::PatientId,
     /// Who may disclose (the program, by name).
     pub discloser: String,
     pub information: Vec<InfoKind>,
@@ -180,7 +180,7 @@ impl fmt::Display for Refusal {
 /// The consent and version a disclosure is made under.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Grant {
-    pub consent_id: String,
+    pub consent_id: crate::ids::ConsentId,
     pub version: i32,
 }
 
@@ -227,7 +227,7 @@ pub fn may_disclose(consents: &[Consent], r: &Request<'_>) -> Result<Grant, Refu
         match judge(c, r) {
             Ok(()) => {
                 return Ok(Grant {
-                    consent_id: c.id.clone(),
+                    consent_id: c.id,
                     version: c.version,
                 })
             }

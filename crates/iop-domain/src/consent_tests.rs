@@ -14,15 +14,22 @@ fn d(day: i64) -> Date {
         .unwrap()
 }
 
+/// A stable id from a short name, so the tests read with names.
+fn id_of(name: &str) -> uuid::Uuid {
+    uuid::Uuid::from_u128(name.bytes().fold(0u128, |a, b| {
+        a.wrapping_mul(131).wrapping_add(u128::from(b))
+    }))
+}
+
 fn person(id: &str) -> Recipient {
-    Recipient::Person(id.into())
+    Recipient::Person(crate::ids::RelatedPersonId(id_of(id)))
 }
 
 fn consent(recipients: &[&str], info: &[InfoKind]) -> Consent {
     Consent {
-        id: "c1".into(),
+        id: crate::ids::ConsentId(id_of("c1")),
         version: 1,
-        patient_id: "p".into(),
+        patient_id: crate::ids::PatientId(id_of("p")),
         discloser: "Riverside Recovery Center".into(),
         information: info.to_vec(),
         recipients: recipients
@@ -62,7 +69,7 @@ fn a_named_relative_is_allowed_while_the_consent_is_in_force() {
     assert_eq!(
         g,
         Ok(Grant {
-            consent_id: "c1".into(),
+            consent_id: crate::ids::ConsentId(id_of("c1")),
             version: 1
         })
     );
@@ -166,7 +173,7 @@ fn a_superseded_version_stops_at_the_new_versions_signature() {
     let mut old = consent(&["mom", "dad"], &FAMILY);
     old.superseded_at = Some(t(20));
     let mut new = consent(&["mom"], &FAMILY);
-    new.id = "c2".into();
+    new.id = crate::ids::ConsentId(id_of("c2"));
     new.version = 2;
     new.signed_at = t(20);
     let c = [old, new];
@@ -278,7 +285,7 @@ proptest! {
         ended in prop::option::of(0i64..100),
         minor in any::<bool>(),
     ) {
-        let consents: Vec<Consent> = consents.into_iter().enumerate().map(|(i, mut c)| { c.id = format!("c{i}"); c }).collect();
+        let consents: Vec<Consent> = consents.into_iter().enumerate().map(|(i, mut c)| { c.id = crate::ids::ConsentId(id_of(&format!("c{i}"))); c }).collect();
         let recipient = person(&format!("r{who}"));
         let mut r = ask(&recipient, k, day);
         r.treatment_ended_on = ended.map(d);

@@ -113,14 +113,14 @@ mod tests {
                 alumni_weekday: Weekday::Wednesday, alumni_minutes: 90,
             };
             let tracks = [
-                TrackPattern { id: "a".into(), weekdays: parse_weekdays("mon,tue,thu").unwrap() },
-                TrackPattern { id: "b".into(), weekdays: parse_weekdays("mon,wed,thu").unwrap() },
+                TrackPattern { id: crate::ids::TrackId(uuid::Uuid::from_u128(1)), weekdays: parse_weekdays("mon,tue,thu").unwrap() },
+                TrackPattern { id: crate::ids::TrackId(uuid::Uuid::from_u128(2)), weekdays: parse_weekdays("mon,wed,thu").unwrap() },
             ];
             let start = date(2026, 1, 5);
             let closures: Vec<Closure> = closed.iter().map(|d| Closure {
                 date: start.checked_add(jiff::Span::new().days(*d)).unwrap(), reason: "closed".into() }).collect();
             let sessions = plan(&tz, &s, &tracks, &closures, start, date(2026, 12, 31)).unwrap();
-            let core: Vec<_> = sessions.iter().filter(|p| p.kind == SessionKind::Core && p.track_id.as_deref() == Some(&tracks[track].id)).collect();
+            let core: Vec<_> = sessions.iter().filter(|p| p.kind == SessionKind::Core && p.track_id == Some(tracks[track].id)).collect();
             let slots: Vec<Slot> = core.iter().map(|p| Slot { date: p.date, cancelled: p.cancelled.is_some() }).collect();
             let topics = rotate(&slots, SEED_TOPICS.len(), 0);
             let join = start.checked_add(jiff::Span::new().weeks(join_week)).unwrap();

@@ -21,6 +21,12 @@ macro_rules! typed_id {
             }
         }
 
+        impl From<Uuid> for $name {
+            fn from(u: Uuid) -> Self {
+                Self(u)
+            }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 self.0.fmt(f)
@@ -52,6 +58,38 @@ typed_id!(
     NoteEntryId,
     AddendumId,
     MakeupId,
+    StaffId,
+    ClosureId,
+    TopicId,
+    AssignmentId,
+    FeedId,
+    EpisodeId,
+    EpisodeTrackId,
+    InquiryId,
+    InquiryEventId,
+    AppointmentId,
+    IndividualNoteId,
+    MeasureId,
+    AlertId,
+    DrugScreenId,
+    RelapsePlanId,
+    TreatmentPlanId,
+    RelatedPersonId,
+    ConsentId,
+    ConsentSeriesId,
+    RecipientId,
+    FamilyAttendanceId,
+    PayerId,
+    ContractId,
+    CoverageId,
+    AuthorizationId,
+    ClaimId,
+    ChargeId,
+    BatchId,
+    RemittanceId,
+    PaymentId,
+    AdjustmentId,
+    UnmatchedId,
 );
 
 /// Who did something recorded in a row: a staff account, or the system itself (the

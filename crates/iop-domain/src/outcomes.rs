@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug)]
 pub struct Observation<'a> {
     pub group: &'a str,
-    pub patient: &'a str,
+    pub patient: crate::ids::PatientId,
     pub taken_on: Date,
     pub score: i32,
     /// Recorded as the intake administration.
@@ -30,7 +30,8 @@ pub struct GroupOutcome {
 /// A patient's intake is their earliest administration marked intake (else their
 /// earliest); their latest is the last one dated after it.
 pub fn intake_vs_latest(obs: &[Observation]) -> Vec<GroupOutcome> {
-    let mut by_patient: BTreeMap<(&str, &str), Vec<&Observation>> = BTreeMap::new();
+    let mut by_patient: BTreeMap<(&str, crate::ids::PatientId), Vec<&Observation>> =
+        BTreeMap::new();
     for o in obs {
         by_patient.entry((o.group, o.patient)).or_default().push(o);
     }
@@ -79,7 +80,11 @@ mod tests {
     ) -> Observation<'a> {
         Observation {
             group,
-            patient,
+            patient: crate::ids::PatientId(uuid::Uuid::from_u128(
+                patient.bytes().fold(0u128, |a, b| {
+                    a.wrapping_mul(131).wrapping_add(u128::from(b))
+                }),
+            )),
             taken_on: d(day),
             score,
             intake,

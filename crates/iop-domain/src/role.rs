@@ -20,6 +20,8 @@ use strum::{Display, EnumIter, EnumString, IntoStaticStr};
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
 pub enum Role {
     Admin,
     ClinicalDirector,
@@ -58,3 +60,6 @@ mod tests {
         assert!("superuser".parse::<Role>().is_err());
     }
 }
+
+#[cfg(feature = "diesel")]
+crate::sql::text_column!(Role);

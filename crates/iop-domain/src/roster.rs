@@ -46,7 +46,7 @@ pub struct EpisodeSpan {
     pub ended: Option<Date>,
     pub status: EpisodeStatus,
     /// (track id, first day, day it stopped) — a transfer closes one period and opens the next.
-    pub tracks: Vec<(String, Date, Option<Date>)>,
+    pub tracks: Vec<(crate::ids::TrackId, Date, Option<Date>)>,
 }
 
 impl EpisodeSpan {
@@ -54,11 +54,11 @@ impl EpisodeSpan {
         self.admit <= d && self.ended.is_none_or(|e| d < e)
     }
 
-    pub fn track_on(&self, d: Date) -> Option<&str> {
+    pub fn track_on(&self, d: Date) -> Option<crate::ids::TrackId> {
         self.tracks
             .iter()
             .find(|(_, from, to)| *from <= d && to.is_none_or(|t| d < t))
-            .map(|(t, _, _)| t.as_str())
+            .map(|(t, _, _)| *t)
     }
 
     pub fn alumnus_on(&self, d: Date) -> bool {
@@ -68,7 +68,7 @@ impl EpisodeSpan {
 
 pub fn expected(
     kind: SessionKind,
-    track: Option<&str>,
+    track: Option<crate::ids::TrackId>,
     date: Date,
     episodes: &[EpisodeSpan],
 ) -> u32 {
@@ -100,11 +100,13 @@ mod tests {
             admit,
             ended,
             status,
-            tracks: tracks
-                .into_iter()
-                .map(|(t, a, b)| (t.to_string(), a, b))
-                .collect(),
+            tracks: tracks.into_iter().map(|(t, a, b)| (tid(t), a, b)).collect(),
         }
+    }
+
+    /// A track id from a short name, so the tests read as before.
+    fn tid(name: &str) -> crate::ids::TrackId {
+        crate::ids::TrackId(uuid::Uuid::from_u128(u128::from(name.as_bytes()[0])))
     }
 
     #[test]
@@ -120,21 +122,21 @@ mod tests {
         );
         let eps = [e];
         assert_eq!(
-            expected(SessionKind::Core, Some("a"), date(2026, 3, 1), &eps),
+            expected(SessionKind::Core, Some(tid("a")), date(2026, 3, 1), &eps),
             0,
             "before admission"
         );
         assert_eq!(
-            expected(SessionKind::Core, Some("a"), date(2026, 3, 2), &eps),
+            expected(SessionKind::Core, Some(tid("a")), date(2026, 3, 2), &eps),
             1
         );
         assert_eq!(
-            expected(SessionKind::Core, Some("a"), date(2026, 3, 16), &eps),
+            expected(SessionKind::Core, Some(tid("a")), date(2026, 3, 16), &eps),
             0,
             "transferred away"
         );
         assert_eq!(
-            expected(SessionKind::Core, Some("b"), date(2026, 3, 16), &eps),
+            expected(SessionKind::Core, Some(tid("b")), date(2026, 3, 16), &eps),
             1
         );
         assert_eq!(
@@ -167,7 +169,7 @@ mod tests {
             1
         );
         assert_eq!(
-            expected(SessionKind::Core, Some("a"), date(2026, 2, 9), &eps),
+            expected(SessionKind::Core, Some(tid("a")), date(2026, 2, 9), &eps),
             1,
             "only the one still in treatment"
         );

@@ -99,7 +99,7 @@ pub enum TokenCommand {
         days: u32,
     },
     /// Revoke a token by its id.
-    Revoke { id: String },
+    Revoke { id: iop_domain::ids::TokenId },
 }
 
 #[derive(Subcommand, Debug)]

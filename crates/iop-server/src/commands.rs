@@ -195,7 +195,7 @@ fn token(app: &App, cmd: TokenCommand) -> Result<()> {
             }
             let user_id = app.user_id_for_email(&user)?;
             let ttl = jiff::SignedDuration::from_hours(24 * i64::from(days));
-            let t = app.create_token_for(&ctx, &user_id.to_string(), &name, ttl)?;
+            let t = app.create_token_for(&ctx, user_id, &name, ttl)?;
             eprintln!(
                 "Token {} for {user}, expires {} (UTC). It is shown only now:",
                 t.id, t.expires_at
@@ -203,7 +203,7 @@ fn token(app: &App, cmd: TokenCommand) -> Result<()> {
             println!("{}", t.token);
         }
         TokenCommand::Revoke { id } => {
-            app.revoke_token(&ctx, &id)?;
+            app.revoke_token(&ctx, id)?;
             println!("Token {id} is revoked.");
         }
     }

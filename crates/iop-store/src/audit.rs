@@ -4,19 +4,20 @@ use crate::db::{DbConn, Result};
 use crate::dialect::{lock_chain, ChainLock};
 use crate::schema::audit_log;
 use diesel::prelude::*;
-use iop_domain::audit::{chain_hash, AuditFields, GENESIS};
+use iop_domain::audit::{chain_hash, ActorRole, AuditFields, Outcome, GENESIS};
 use iop_domain::time::Instant;
+use iop_domain::{PatientId, UserId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = audit_log)]
 pub struct AuditRow {
     pub seq: i64,
     pub at: Instant,
-    pub actor_id: Option<String>,
-    pub actor_role: Option<String>,
+    pub actor_id: Option<UserId>,
+    pub actor_role: Option<ActorRole>,
     pub action: String,
-    pub outcome: String,
-    pub patient_id: Option<String>,
+    pub outcome: Outcome,
+    pub patient_id: Option<PatientId>,
     pub subject: Option<String>,
     pub request_id: Option<String>,
     pub detail: String,
@@ -28,11 +29,11 @@ impl AuditRow {
     pub fn fields(&self) -> AuditFields<'_> {
         AuditFields {
             at: self.at,
-            actor_id: self.actor_id.as_deref(),
-            actor_role: self.actor_role.as_deref(),
+            actor_id: self.actor_id,
+            actor_role: self.actor_role,
             action: &self.action,
-            outcome: &self.outcome,
-            patient_id: self.patient_id.as_deref(),
+            outcome: self.outcome,
+            patient_id: self.patient_id,
             subject: self.subject.as_deref(),
             request_id: self.request_id.as_deref(),
             detail: &self.detail,
@@ -91,8 +92,8 @@ pub fn count(conn: &mut DbConn) -> Result<i64> {
 
 #[derive(Debug, Default, Clone)]
 pub struct AuditFilter {
-    pub actor_id: Option<String>,
-    pub patient_id: Option<String>,
+    pub actor_id: Option<UserId>,
+    pub patient_id: Option<PatientId>,
     pub action_prefix: Option<String>,
     /// Stored-form instants, inclusive lower bound and exclusive upper bound.
     pub from: Option<Instant>,
@@ -105,10 +106,10 @@ pub struct AuditFilter {
 pub fn search(conn: &mut DbConn, f: &AuditFilter, limit: i64) -> Result<Vec<AuditRow>> {
     let mut q = audit_log::table.into_boxed();
     if let Some(v) = &f.actor_id {
-        q = q.filter(audit_log::actor_id.eq(v.clone()));
+        q = q.filter(audit_log::actor_id.eq(*v));
     }
     if let Some(v) = &f.patient_id {
-        q = q.filter(audit_log::patient_id.eq(v.clone()));
+        q = q.filter(audit_log::patient_id.eq(*v));
     }
     if let Some(v) = &f.action_prefix {
         let escaped = v

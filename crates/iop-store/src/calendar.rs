@@ -5,13 +5,14 @@ use crate::schema::{calendar_feeds, closures, session_facilitators, sessions, st
 use diesel::prelude::*;
 use iop_domain::calendar::{SessionKind, SessionStatus};
 use iop_domain::ids::SessionId;
+use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = closures)]
 pub struct ClosureRow {
-    pub id: String,
-    pub site_id: String,
+    pub id: ClosureId,
+    pub site_id: SiteId,
     pub local_date: Day,
     pub reason: String,
     pub created_at: Instant,
@@ -22,8 +23,8 @@ pub struct ClosureRow {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = topics)]
 pub struct TopicRow {
-    pub id: String,
-    pub program_id: String,
+    pub id: TopicId,
+    pub program_id: ProgramId,
     pub position: i32,
     pub title: String,
     pub active: bool,
@@ -34,8 +35,8 @@ pub struct TopicRow {
 #[diesel(table_name = sessions, treat_none_as_null = true)]
 pub struct SessionRow {
     pub id: SessionId,
-    pub program_id: String,
-    pub track_id: Option<String>,
+    pub program_id: ProgramId,
+    pub track_id: Option<TrackId>,
     pub kind: SessionKind,
     pub gen_key: String,
     pub local_date: Day,
@@ -44,7 +45,7 @@ pub struct SessionRow {
     pub status: SessionStatus,
     pub cancel_source: Option<String>,
     pub cancel_reason: Option<String>,
-    pub topic_id: Option<String>,
+    pub topic_id: Option<TopicId>,
     pub topic_locked: bool,
     pub original_starts_at: Option<Instant>,
     pub sequence: i32,
@@ -55,8 +56,8 @@ pub struct SessionRow {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = staff)]
 pub struct StaffRow {
-    pub id: String,
-    pub user_id: Option<String>,
+    pub id: StaffId,
+    pub user_id: Option<UserId>,
     pub display_name: String,
     pub credentials: String,
     pub npi: Option<String>,
@@ -69,9 +70,9 @@ pub struct StaffRow {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = session_facilitators)]
 pub struct AssignmentRow {
-    pub id: String,
+    pub id: AssignmentId,
     pub session_id: SessionId,
-    pub staff_id: String,
+    pub staff_id: StaffId,
     pub assigned_at: Instant,
     pub unassigned_at: Option<Instant>,
     pub unassigned_reason: Option<String>,
@@ -80,10 +81,10 @@ pub struct AssignmentRow {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = calendar_feeds)]
 pub struct FeedRow {
-    pub id: String,
+    pub id: FeedId,
     pub token_hash: String,
-    pub staff_id: Option<String>,
-    pub track_id: Option<String>,
+    pub staff_id: Option<StaffId>,
+    pub track_id: Option<TrackId>,
     pub created_at: Instant,
     pub revoked_at: Option<Instant>,
 }
@@ -98,7 +99,7 @@ pub fn insert_closure(conn: &mut DbConn, row: &ClosureRow) -> Result<()> {
 /// Closures of a site in force (not voided), optionally in a date range.
 pub fn closures_of_site(
     conn: &mut DbConn,
-    site_id: &str,
+    site_id: SiteId,
     from: Day,
     to: Day,
 ) -> Result<Vec<ClosureRow>> {
@@ -112,7 +113,7 @@ pub fn closures_of_site(
         .load(conn)?)
 }
 
-pub fn closure_by_id(conn: &mut DbConn, id: &str) -> Result<Option<ClosureRow>> {
+pub fn closure_by_id(conn: &mut DbConn, id: ClosureId) -> Result<Option<ClosureRow>> {
     Ok(closures::table
         .find(id)
         .select(ClosureRow::as_select())
@@ -120,7 +121,7 @@ pub fn closure_by_id(conn: &mut DbConn, id: &str) -> Result<Option<ClosureRow>> 
         .optional()?)
 }
 
-pub fn void_closure(conn: &mut DbConn, id: &str, at: Instant, reason: &str) -> Result<bool> {
+pub fn void_closure(conn: &mut DbConn, id: ClosureId, at: Instant, reason: &str) -> Result<bool> {
     Ok(diesel::update(
         closures::table
             .find(id)
@@ -138,7 +139,7 @@ pub fn insert_topic(conn: &mut DbConn, row: &TopicRow) -> Result<()> {
     Ok(())
 }
 
-pub fn topics_of(conn: &mut DbConn, program_id: &str) -> Result<Vec<TopicRow>> {
+pub fn topics_of(conn: &mut DbConn, program_id: ProgramId) -> Result<Vec<TopicRow>> {
     Ok(topics::table
         .filter(topics::program_id.eq(program_id))
         .order(topics::position.asc())
@@ -171,7 +172,7 @@ pub fn session_by_id(conn: &mut DbConn, id: SessionId) -> Result<Option<SessionR
 /// Sessions of the given programs (all when `None`) with local dates in `[from, to]`.
 pub fn sessions_between(
     conn: &mut DbConn,
-    program_ids: Option<&[String]>,
+    program_ids: Option<&[ProgramId]>,
     from: Day,
     to: Day,
 ) -> Result<Vec<SessionRow>> {
@@ -190,7 +191,7 @@ pub fn sessions_between(
 /// Held core sessions of a track before a date: where the curriculum rotation stands.
 pub fn count_core_held_or_scheduled_before(
     conn: &mut DbConn,
-    track_id: &str,
+    track_id: TrackId,
     before: Day,
 ) -> Result<i64> {
     Ok(sessions::table
@@ -216,7 +217,7 @@ pub fn all_staff(conn: &mut DbConn) -> Result<Vec<StaffRow>> {
         .load(conn)?)
 }
 
-pub fn staff_by_id(conn: &mut DbConn, id: &str) -> Result<Option<StaffRow>> {
+pub fn staff_by_id(conn: &mut DbConn, id: StaffId) -> Result<Option<StaffRow>> {
     Ok(staff::table
         .find(id)
         .select(StaffRow::as_select())
@@ -224,7 +225,7 @@ pub fn staff_by_id(conn: &mut DbConn, id: &str) -> Result<Option<StaffRow>> {
         .optional()?)
 }
 
-pub fn staff_by_user(conn: &mut DbConn, user_id: &str) -> Result<Option<StaffRow>> {
+pub fn staff_by_user(conn: &mut DbConn, user_id: UserId) -> Result<Option<StaffRow>> {
     Ok(staff::table
         .filter(staff::user_id.eq(user_id))
         .select(StaffRow::as_select())
@@ -261,7 +262,7 @@ pub fn current_assignments(
 /// Current assignments of one staff member with session dates in `[from, to]`.
 pub fn sessions_of_staff(
     conn: &mut DbConn,
-    staff_id: &str,
+    staff_id: StaffId,
     from: Day,
     to: Day,
 ) -> Result<Vec<SessionRow>> {
@@ -279,7 +280,7 @@ pub fn sessions_of_staff(
 pub fn unassign(
     conn: &mut DbConn,
     session_id: SessionId,
-    staff_id: &str,
+    staff_id: StaffId,
     at: Instant,
     reason: &str,
 ) -> Result<bool> {
@@ -319,7 +320,7 @@ pub fn feeds(conn: &mut DbConn) -> Result<Vec<FeedRow>> {
         .load(conn)?)
 }
 
-pub fn revoke_feed(conn: &mut DbConn, id: &str, at: Instant) -> Result<bool> {
+pub fn revoke_feed(conn: &mut DbConn, id: FeedId, at: Instant) -> Result<bool> {
     Ok(diesel::update(
         calendar_feeds::table
             .find(id)

@@ -8,28 +8,29 @@ use crate::schema::{
 };
 use diesel::prelude::*;
 use iop_domain::audit::{hash_fields, GENESIS};
+use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = related_persons)]
 pub struct RelatedPersonRow {
-    pub id: String,
-    pub patient_id: String,
+    pub id: RelatedPersonId,
+    pub patient_id: PatientId,
     pub name: String,
     pub relationship: String,
     pub phone: Option<String>,
     pub email: Option<String>,
-    pub created_by: String,
+    pub created_by: ActorRef,
     pub created_at: Instant,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = consents)]
 pub struct ConsentRow {
-    pub id: String,
-    pub patient_id: String,
+    pub id: ConsentId,
+    pub patient_id: PatientId,
     /// Versions of one consent share it.
-    pub series_id: String,
+    pub series_id: ConsentSeriesId,
     pub version: i32,
     pub discloser: String,
     /// Comma-separated information kinds.
@@ -44,7 +45,7 @@ pub struct ConsentRow {
     pub signer_name: Option<String>,
     pub signer_authority: Option<String>,
     pub signed_at: Instant,
-    pub recorded_by: String,
+    pub recorded_by: ActorRef,
     pub recorded_at: Instant,
     pub superseded_at: Option<Instant>,
 }
@@ -52,26 +53,26 @@ pub struct ConsentRow {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = consent_recipients)]
 pub struct RecipientRow {
-    pub id: String,
-    pub consent_id: String,
+    pub id: RecipientId,
+    pub consent_id: ConsentId,
     pub kind: String,
     pub ref_id: Option<String>,
     pub name: String,
     pub revoked_at: Option<Instant>,
-    pub revoked_by: Option<String>,
+    pub revoked_by: Option<ActorRef>,
     pub revocation_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = family_attendance)]
 pub struct FamilyAttendanceRow {
-    pub id: String,
-    pub session_id: String,
-    pub related_person_id: String,
-    pub patient_id: String,
+    pub id: FamilyAttendanceId,
+    pub session_id: SessionId,
+    pub related_person_id: RelatedPersonId,
+    pub patient_id: PatientId,
     pub present: bool,
-    pub consent_id: String,
-    pub recorded_by: String,
+    pub consent_id: ConsentId,
+    pub recorded_by: ActorRef,
     pub recorded_at: Instant,
 }
 
@@ -82,7 +83,7 @@ pub fn insert_person(conn: &mut DbConn, row: &RelatedPersonRow) -> Result<()> {
     Ok(())
 }
 
-pub fn persons_of(conn: &mut DbConn, patient_ids: &[String]) -> Result<Vec<RelatedPersonRow>> {
+pub fn persons_of(conn: &mut DbConn, patient_ids: &[PatientId]) -> Result<Vec<RelatedPersonRow>> {
     Ok(related_persons::table
         .filter(related_persons::patient_id.eq_any(patient_ids))
         .order((related_persons::patient_id, related_persons::name))
@@ -90,7 +91,7 @@ pub fn persons_of(conn: &mut DbConn, patient_ids: &[String]) -> Result<Vec<Relat
         .load(conn)?)
 }
 
-pub fn person(conn: &mut DbConn, id: &str) -> Result<Option<RelatedPersonRow>> {
+pub fn person(conn: &mut DbConn, id: RelatedPersonId) -> Result<Option<RelatedPersonRow>> {
     Ok(related_persons::table
         .find(id)
         .select(RelatedPersonRow::as_select())
@@ -114,7 +115,7 @@ pub fn insert_consent(
     Ok(())
 }
 
-pub fn consent(conn: &mut DbConn, id: &str) -> Result<Option<ConsentRow>> {
+pub fn consent(conn: &mut DbConn, id: ConsentId) -> Result<Option<ConsentRow>> {
     Ok(consents::table
         .find(id)
         .select(ConsentRow::as_select())
@@ -123,7 +124,7 @@ pub fn consent(conn: &mut DbConn, id: &str) -> Result<Option<ConsentRow>> {
 }
 
 /// Marks a version replaced by a newer one; false when it already was.
-pub fn supersede(conn: &mut DbConn, id: &str, at: Instant) -> Result<bool> {
+pub fn supersede(conn: &mut DbConn, id: ConsentId, at: Instant) -> Result<bool> {
     Ok(diesel::update(
         consents::table
             .find(id)
@@ -137,14 +138,14 @@ pub fn supersede(conn: &mut DbConn, id: &str, at: Instant) -> Result<bool> {
 /// Every version of every consent of the listed patients, with their recipients.
 pub fn consents_of(
     conn: &mut DbConn,
-    patient_ids: &[String],
+    patient_ids: &[PatientId],
 ) -> Result<Vec<(ConsentRow, Vec<RecipientRow>)>> {
     let rows: Vec<ConsentRow> = consents::table
         .filter(consents::patient_id.eq_any(patient_ids))
         .order((consents::signed_at.desc(), consents::version.desc()))
         .select(ConsentRow::as_select())
         .load(conn)?;
-    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let ids: Vec<ConsentId> = rows.iter().map(|r| r.id).collect();
     let mut recipients: Vec<RecipientRow> = consent_recipients::table
         .filter(consent_recipients::consent_id.eq_any(ids))
         .order(consent_recipients::name)
@@ -164,9 +165,9 @@ pub fn consents_of(
 /// Revokes one recipient of a consent from `at`; false when already revoked.
 pub fn revoke(
     conn: &mut DbConn,
-    recipient_id: &str,
+    recipient_id: RecipientId,
     at: Instant,
-    by: &str,
+    by: ActorRef,
     note: &str,
 ) -> Result<bool> {
     Ok(diesel::update(
@@ -183,7 +184,7 @@ pub fn revoke(
         == 1)
 }
 
-pub fn recipient(conn: &mut DbConn, id: &str) -> Result<Option<RecipientRow>> {
+pub fn recipient(conn: &mut DbConn, id: RecipientId) -> Result<Option<RecipientRow>> {
     Ok(consent_recipients::table
         .find(id)
         .select(RecipientRow::as_select())
@@ -193,7 +194,7 @@ pub fn recipient(conn: &mut DbConn, id: &str) -> Result<Option<RecipientRow>> {
 
 pub fn family_attendance_of(
     conn: &mut DbConn,
-    session_id: &str,
+    session_id: SessionId,
 ) -> Result<Vec<FamilyAttendanceRow>> {
     Ok(family_attendance::table
         .filter(family_attendance::session_id.eq(session_id))
@@ -237,7 +238,7 @@ pub fn upsert_family_attendance(conn: &mut DbConn, row: &FamilyAttendanceRow) ->
 #[derive(Debug, Clone)]
 pub struct Disclosure<'a> {
     pub at: Instant,
-    pub patient_id: &'a str,
+    pub patient_id: PatientId,
     pub recipient_kind: &'a str,
     pub recipient_ref: Option<&'a str>,
     pub recipient_name: &'a str,
@@ -245,10 +246,10 @@ pub struct Disclosure<'a> {
     pub purpose: &'a str,
     /// family_group, print, export or claim.
     pub channel: &'a str,
-    pub consent_id: &'a str,
+    pub consent_id: ConsentId,
     pub consent_version: i32,
     pub notice_version: &'a str,
-    pub actor_id: Option<&'a str>,
+    pub actor_id: Option<UserId>,
     pub subject: Option<&'a str>,
 }
 
@@ -257,17 +258,17 @@ pub struct Disclosure<'a> {
 pub struct DisclosureRow {
     pub seq: i64,
     pub at: Instant,
-    pub patient_id: String,
+    pub patient_id: PatientId,
     pub recipient_kind: String,
     pub recipient_ref: Option<String>,
     pub recipient_name: String,
     pub information: String,
     pub purpose: String,
     pub channel: String,
-    pub consent_id: String,
+    pub consent_id: ConsentId,
     pub consent_version: i32,
     pub notice_version: String,
-    pub actor_id: Option<String>,
+    pub actor_id: Option<UserId>,
     pub subject: Option<String>,
     pub prev_hash: String,
     pub hash: String,
@@ -275,23 +276,27 @@ pub struct DisclosureRow {
 
 /// The hash of a disclosure row over the previous row's hash.
 pub fn disclosure_hash(prev: &str, d: &Disclosure<'_>) -> String {
+    // The text of each field as stored, so a row read back hashes alike.
     let version = d.consent_version.to_string();
     let at = d.at.to_string();
+    let patient_id = d.patient_id.to_string();
+    let consent_id = d.consent_id.to_string();
+    let actor_id = d.actor_id.map(|a| a.to_string());
     hash_fields(
         prev,
         &[
             Some(&at),
-            Some(d.patient_id),
+            Some(&patient_id),
             Some(d.recipient_kind),
             d.recipient_ref,
             Some(d.recipient_name),
             Some(d.information),
             Some(d.purpose),
             Some(d.channel),
-            Some(d.consent_id),
+            Some(&consent_id),
             Some(&version),
             Some(d.notice_version),
-            d.actor_id,
+            actor_id.as_deref(),
             d.subject,
         ],
     )
@@ -301,17 +306,17 @@ impl DisclosureRow {
     pub fn fields(&self) -> Disclosure<'_> {
         Disclosure {
             at: self.at,
-            patient_id: &self.patient_id,
+            patient_id: self.patient_id,
             recipient_kind: &self.recipient_kind,
             recipient_ref: self.recipient_ref.as_deref(),
             recipient_name: &self.recipient_name,
             information: &self.information,
             purpose: &self.purpose,
             channel: &self.channel,
-            consent_id: &self.consent_id,
+            consent_id: self.consent_id,
             consent_version: self.consent_version,
             notice_version: &self.notice_version,
-            actor_id: self.actor_id.as_deref(),
+            actor_id: self.actor_id,
             subject: self.subject.as_deref(),
         }
     }
@@ -352,7 +357,7 @@ pub fn append_disclosure(conn: &mut DbConn, d: &Disclosure<'_>) -> Result<()> {
 /// A patient's disclosures at or after `from` (stored instant), newest first.
 pub fn disclosures_of(
     conn: &mut DbConn,
-    patient_id: &str,
+    patient_id: PatientId,
     from: Instant,
 ) -> Result<Vec<DisclosureRow>> {
     Ok(disclosure_log::table

@@ -3,12 +3,13 @@
 use crate::db::{DbConn, Result};
 use crate::schema::{programs, sites, tracks};
 use diesel::prelude::*;
+use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = sites)]
 pub struct SiteRow {
-    pub id: String,
+    pub id: SiteId,
     pub name: String,
     pub time_zone: String,
     pub address: String,
@@ -19,8 +20,8 @@ pub struct SiteRow {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = programs)]
 pub struct ProgramRow {
-    pub id: String,
-    pub site_id: String,
+    pub id: ProgramId,
+    pub site_id: SiteId,
     pub slug: String,
     pub name: String,
     pub level_of_care: String,
@@ -42,8 +43,8 @@ pub struct ProgramRow {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = tracks)]
 pub struct TrackRow {
-    pub id: String,
-    pub program_id: String,
+    pub id: TrackId,
+    pub program_id: ProgramId,
     pub name: String,
     pub weekdays: String,
     pub created_at: Instant,
@@ -84,7 +85,7 @@ pub fn programs(conn: &mut DbConn) -> Result<Vec<ProgramRow>> {
         .load(conn)?)
 }
 
-pub fn tracks_of(conn: &mut DbConn, program_id: &str) -> Result<Vec<TrackRow>> {
+pub fn tracks_of(conn: &mut DbConn, program_id: ProgramId) -> Result<Vec<TrackRow>> {
     Ok(tracks::table
         .filter(tracks::program_id.eq(program_id))
         .order(tracks::name.asc())
@@ -100,7 +101,7 @@ pub fn all_tracks(conn: &mut DbConn) -> Result<Vec<TrackRow>> {
         .load(conn)?)
 }
 
-pub fn set_track_weekdays(conn: &mut DbConn, id: &str, weekdays: &str) -> Result<bool> {
+pub fn set_track_weekdays(conn: &mut DbConn, id: TrackId, weekdays: &str) -> Result<bool> {
     Ok(diesel::update(tracks::table.find(id))
         .set(tracks::weekdays.eq(weekdays))
         .execute(conn)?
@@ -139,7 +140,7 @@ pub fn update_program(conn: &mut DbConn, row: &ProgramRow) -> Result<bool> {
         == 1)
 }
 
-pub fn program_by_id(conn: &mut DbConn, id: &str) -> Result<Option<ProgramRow>> {
+pub fn program_by_id(conn: &mut DbConn, id: ProgramId) -> Result<Option<ProgramRow>> {
     Ok(programs::table
         .find(id)
         .select(ProgramRow::as_select())
@@ -147,7 +148,7 @@ pub fn program_by_id(conn: &mut DbConn, id: &str) -> Result<Option<ProgramRow>> 
         .optional()?)
 }
 
-pub fn site_by_id(conn: &mut DbConn, id: &str) -> Result<Option<SiteRow>> {
+pub fn site_by_id(conn: &mut DbConn, id: SiteId) -> Result<Option<SiteRow>> {
     Ok(sites::table
         .find(id)
         .select(SiteRow::as_select())

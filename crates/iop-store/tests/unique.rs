@@ -8,10 +8,10 @@ use iop_store::Store;
 
 fn user(id: &str) -> UserRow {
     UserRow {
-        id: id.into(),
+        id: id.parse().unwrap(),
         email: "same@clinic.test".into(),
         display_name: "Staff".into(),
-        role: "counselor".into(),
+        role: iop_domain::Role::Counselor,
         password_hash: "x".into(),
         totp_secret: None,
         disabled_at: None,

@@ -8,6 +8,7 @@ use crate::policy::Action;
 use crate::App;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use iop_domain::audit::{ActorRole, Outcome};
 use iop_domain::security::{is_idle_expired, locked_until, LOCKOUT};
 use iop_domain::time::Instant;
 use iop_domain::{Email, Role, TokenId, UserId};
@@ -52,14 +53,8 @@ fn burn_password_check(password: &str) {
 
 pub fn actor_of(row: &UserRow) -> Result<Actor> {
     Ok(Actor {
-        user_id: row
-            .id
-            .parse()
-            .map_err(|_| AppError::Internal(format!("user {} has a bad id", row.id)))?,
-        role: row
-            .role
-            .parse::<Role>()
-            .map_err(|_| AppError::Internal(format!("user {} has an unknown role", row.id)))?,
+        user_id: row.id,
+        role: row.role,
         email: row.email.clone(),
         display_name: row.display_name.clone(),
     })
@@ -138,7 +133,7 @@ impl App {
                     meta,
                     None,
                     None,
-                    Event::ok("auth.login").outcome("throttled"),
+                    Event::ok("auth.login").outcome(Outcome::Throttled),
                 )
             })?;
             return Err(AppError::Throttled {
@@ -169,8 +164,8 @@ impl App {
                 false
             }
         };
-        let actor_id = user.as_ref().map(|u| u.id.as_str());
-        let actor_role = user.as_ref().map(|u| u.role.as_str());
+        let actor_id = user.as_ref().map(|u| u.id);
+        let actor_role = user.as_ref().map(|u| ActorRole::Staff(u.role));
         if !ok {
             self.store.write(|c| {
                 let at = Instant(meta.now);
@@ -182,7 +177,7 @@ impl App {
                     meta,
                     actor_id,
                     actor_role,
-                    Event::ok("auth.login").outcome("denied"),
+                    Event::ok("auth.login").outcome(Outcome::Denied),
                 )
             })?;
             return Err(AppError::Unauthenticated(BAD_CREDENTIALS.into()));
@@ -199,7 +194,7 @@ impl App {
         let now = Instant(meta.now);
         let row = WebSessionRow {
             id_hash: token_hash(&cookie_value),
-            user_id: user.id.clone(),
+            user_id: user.id,
             csrf_token: csrf_token.clone(),
             created_at: now,
             last_seen_at: now,
@@ -210,8 +205,8 @@ impl App {
             record_as(
                 c,
                 meta,
-                Some(&user.id),
-                Some(&user.role),
+                Some(user.id),
+                Some(ActorRole::Staff(user.role)),
                 Event::ok("auth.login"),
             )
         })?;
@@ -246,8 +241,8 @@ impl App {
                     record_as(
                         c,
                         meta,
-                        Some(&user.id),
-                        Some(&user.role),
+                        Some(user.id),
+                        Some(ActorRole::Staff(user.role)),
                         Event::ok("auth.logout").detail(serde_json::json!({ "reason": why })),
                     )?;
                 }
@@ -284,22 +279,19 @@ impl App {
     pub fn issue_api_token(&self, meta: &RequestMeta, creds: &Credentials) -> Result<IssuedToken> {
         let user = self.check_credentials(meta, creds)?;
         let ctx = Ctx::staff(actor_of(&user)?, meta.clone());
-        self.create_token_for(&ctx, &user.id, "api sign-in", self.settings.api_token_ttl)
+        self.create_token_for(&ctx, user.id, "api sign-in", self.settings.api_token_ttl)
     }
 
     /// Creates a token for `user_id` (the caller's own, or anyone's from the CLI).
     pub fn create_token_for(
         &self,
         ctx: &Ctx,
-        user_id: &str,
+        user_id: UserId,
         name: &str,
         ttl: SignedDuration,
     ) -> Result<IssuedToken> {
         ctx.require(Action::ManageOwnTokens)?;
-        if ctx
-            .actor()
-            .is_some_and(|a| a.user_id.to_string() != user_id)
-        {
+        if ctx.actor().is_some_and(|a| a.user_id != user_id) {
             return Err(AppError::Forbidden("create tokens for another account"));
         }
         if ttl <= SignedDuration::ZERO || ttl > SignedDuration::from_hours(24 * 366) {
@@ -320,8 +312,8 @@ impl App {
             .checked_add(ttl)
             .map_err(|e| AppError::Invalid(e.to_string()))?;
         let row = TokenRow {
-            id: id.to_string(),
-            user_id: user_id.to_string(),
+            id,
+            user_id,
             token_hash: token_hash(&token),
             name: name.to_string(),
             created_at: Instant(ctx.now()),
@@ -365,13 +357,13 @@ impl App {
     }
 
     /// Revokes a token: the owner may revoke their own, an admin (or the CLI) any.
-    pub fn revoke_token(&self, ctx: &Ctx, token_id: &str) -> Result<()> {
+    pub fn revoke_token(&self, ctx: &Ctx, token_id: TokenId) -> Result<()> {
         ctx.require(Action::ManageOwnTokens)?;
         self.store.write(|c| {
             let tok = tokens::by_id(c, token_id)?
                 .ok_or_else(|| AppError::NotFound(format!("token {token_id}")))?;
             if let Some(a) = ctx.actor() {
-                if a.user_id.to_string() != tok.user_id && a.role != Role::Admin {
+                if a.user_id != tok.user_id && a.role != Role::Admin {
                     return Err(AppError::NotFound(format!("token {token_id}")));
                 }
             }
@@ -398,8 +390,6 @@ impl App {
                 iop_store::accounts::users::by_email(c, email.as_str()).map_err(AppError::from)
             })?
             .ok_or_else(|| AppError::NotFound(format!("an account with the email {email}")))?;
-        row.id
-            .parse()
-            .map_err(|_| AppError::Internal("bad user id".into()))
+        Ok(row.id)
     }
 }

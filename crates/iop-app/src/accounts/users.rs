@@ -21,7 +21,7 @@ pub struct NewUser {
 /// What pages and the API show of an account: never the hash or the TOTP secret.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct UserView {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
     pub display_name: String,
     pub role: Role,
@@ -33,10 +33,10 @@ pub struct UserView {
 impl From<&UserRow> for UserView {
     fn from(r: &UserRow) -> Self {
         Self {
-            id: r.id.clone(),
+            id: r.id,
             email: r.email.clone(),
             display_name: r.display_name.clone(),
-            role: r.role.parse().unwrap_or(Role::Counselor),
+            role: r.role,
             disabled: r.disabled_at.is_some(),
             totp_enabled: r.totp_secret.is_some(),
             created_at: r.created_at,
@@ -62,10 +62,10 @@ impl App {
         let display_name = clean_name(&new.display_name)?;
         let id = UserId::new_v7();
         let row = UserRow {
-            id: id.to_string(),
+            id,
             email: email.as_str().to_string(),
             display_name,
-            role: new.role.as_str().to_string(),
+            role: new.role,
             password_hash: hash_password(password.expose())?,
             totp_secret: None,
             disabled_at: None,
@@ -101,9 +101,9 @@ impl App {
         let email = Email::parse(email)?;
         self.store.write(|c| {
             let user = Self::find_user(c, &email)?;
-            users::set_role(c, &user.id, role.as_str())?;
+            users::set_role(c, user.id, role)?;
             // A new role must take effect now, not at the next sign-in.
-            sessions::end_all_for_user(c, &user.id, Instant(ctx.now()))?;
+            sessions::end_all_for_user(c, user.id, Instant(ctx.now()))?;
             let subject = format!("user:{}", user.id);
             record(
                 c,
@@ -120,19 +120,15 @@ impl App {
         let email = Email::parse(email)?;
         self.store.write(|c| {
             let user = Self::find_user(c, &email)?;
-            if ctx
-                .actor()
-                .is_some_and(|a| a.user_id.to_string() == user.id)
-                && disabled
-            {
+            if ctx.actor().is_some_and(|a| a.user_id == user.id) && disabled {
                 return Err(AppError::Conflict(
                     "you cannot disable your own account".into(),
                 ));
             }
             let at = Instant(ctx.now());
-            users::set_disabled(c, &user.id, disabled.then_some(at))?;
+            users::set_disabled(c, user.id, disabled.then_some(at))?;
             if disabled {
-                sessions::end_all_for_user(c, &user.id, at)?;
+                sessions::end_all_for_user(c, user.id, at)?;
             }
             let subject = format!("user:{}", user.id);
             let action = if disabled {
@@ -151,8 +147,8 @@ impl App {
         let hash = hash_password(password.expose())?;
         self.store.write(|c| {
             let user = Self::find_user(c, &email)?;
-            users::set_password_hash(c, &user.id, &hash)?;
-            sessions::end_all_for_user(c, &user.id, Instant(ctx.now()))?;
+            users::set_password_hash(c, user.id, &hash)?;
+            sessions::end_all_for_user(c, user.id, Instant(ctx.now()))?;
             let subject = format!("user:{}", user.id);
             record(c, ctx, Event::ok("user.set_password").subject(&subject))
         })
@@ -180,7 +176,7 @@ impl App {
         .map_err(|e| AppError::Internal(format!("totp: {e}")))?;
         self.store.write(|c| {
             let user = Self::find_user(c, &email)?;
-            users::set_totp_secret(c, &user.id, Some(&encoded))?;
+            users::set_totp_secret(c, user.id, Some(&encoded))?;
             let subject = format!("user:{}", user.id);
             record(c, ctx, Event::ok("user.totp_enable").subject(&subject))
         })?;
@@ -192,7 +188,7 @@ impl App {
         let email = Email::parse(email)?;
         self.store.write(|c| {
             let user = Self::find_user(c, &email)?;
-            users::set_totp_secret(c, &user.id, None)?;
+            users::set_totp_secret(c, user.id, None)?;
             let subject = format!("user:{}", user.id);
             record(c, ctx, Event::ok("user.totp_disable").subject(&subject))
         })

@@ -12,6 +12,7 @@ use iop_domain::admissions::InquiryStatus;
 use iop_domain::calendar::SessionStatus;
 use iop_domain::calendar::{parse_weekdays, plan, planned_end, Closure, SessionKind, TrackPattern};
 use iop_domain::icd10::Icd10;
+use iop_domain::ids::*;
 use iop_domain::ratio::staffing;
 use iop_domain::roster::EpisodeStatus;
 use iop_domain::time::{Day, Instant};
@@ -34,10 +35,10 @@ pub struct AdmitInput {
     pub address: Option<String>,
     pub emergency_contact_name: String,
     pub emergency_contact_phone: String,
-    pub program_id: String,
-    pub track_id: String,
+    pub program_id: ProgramId,
+    pub track_id: TrackId,
     pub admit_date: String,
-    pub primary_counselor_id: String,
+    pub primary_counselor_id: StaffId,
     /// ICD-10-CM codes F10–F19, principal first.
     pub diagnoses: Vec<String>,
     /// A clinical director may admit past the ratio, with a reason.
@@ -47,7 +48,7 @@ pub struct AdmitInput {
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Admitted {
     pub patient_id: iop_domain::ids::PatientId,
-    pub episode_id: String,
+    pub episode_id: EpisodeId,
     pub mrn: String,
     pub planned_end_date: Day,
 }
@@ -66,8 +67,8 @@ fn name(v: &str, what: &str) -> Result<String> {
 /// the ratio: "the Mon/Wed/Thu core group on 2026-12-02 (session …) needs 1 more".
 pub(crate) fn ratio_problems(
     c: &mut DbConn,
-    program_id: &str,
-    track_id: &str,
+    program_id: ProgramId,
+    track_id: TrackId,
     from: Date,
     to: Date,
 ) -> Result<Vec<String>> {
@@ -83,7 +84,7 @@ pub(crate) fn ratio_problems(
         .filter(|s| s.status == SessionStatus::Scheduled)
         .filter(|s| {
             s.kind == SessionKind::Family
-                || (s.kind == SessionKind::Core && s.track_id.as_deref() == Some(track_id))
+                || (s.kind == SessionKind::Core && s.track_id == Some(track_id))
         })
         .filter_map(|s| {
             let more = staffing(
@@ -123,7 +124,7 @@ impl App {
     /// episode on a track from the admit date. Refused, naming the sessions, when one
     /// more patient would break the staff ratio, unless a clinical director overrides
     /// with a reason.
-    pub fn admit(&self, ctx: &Ctx, inquiry_id: &str, a: AdmitInput) -> Result<Admitted> {
+    pub fn admit(&self, ctx: &Ctx, inquiry_id: InquiryId, a: AdmitInput) -> Result<Admitted> {
         ctx.require(Action::AdmitPatient)?;
         let first = name(&a.legal_first_name, "the legal first name")?;
         let last = name(&a.legal_last_name, "the legal last name")?;
@@ -177,7 +178,7 @@ impl App {
             if !matches!(status, InquiryStatus::Screened | InquiryStatus::Scheduled) {
                 return Err(AppError::Conflict(format!("only a screened inquiry can be admitted; this one is {}", status.label())));
             }
-            let pc = load_program(c, &a.program_id)?;
+            let pc = load_program(c, a.program_id)?;
             let track = pc.tracks.iter().find(|t| t.id == a.track_id).ok_or_else(|| AppError::NotFound(format!("track {} in this program", a.track_id)))?;
             let today = pc.today(ctx.now());
             let earliest = today.checked_sub(jiff::Span::new().days(14)).unwrap_or(today);
@@ -189,21 +190,21 @@ impl App {
             if !(12..=110).contains(&age) {
                 return Err(AppError::Invalid("the date of birth gives an age outside 12 to 110".into()));
             }
-            if cal::staff_by_id(c, &a.primary_counselor_id)?.is_none() {
+            if cal::staff_by_id(c, a.primary_counselor_id)?.is_none() {
                 return Err(AppError::NotFound(format!("staff member {}", a.primary_counselor_id)));
             }
             // Planned end: the minimum length in group nights, counted past closures.
             let nights = parse_weekdays(&track.weekdays).map(|d| d.len()).unwrap_or(3);
             let required = usize::try_from(pc.program.min_weeks).unwrap_or(7) * nights;
             let horizon = admit.checked_add(jiff::Span::new().weeks(i64::from(pc.program.max_weeks) + 8)).unwrap_or(admit);
-            let closures: Vec<Closure> = cal::closures_of_site(c, &pc.site.id, Day(admit), Day(horizon))?
+            let closures: Vec<Closure> = cal::closures_of_site(c, pc.site.id, Day(admit), Day(horizon))?
                 .into_iter()
                 .map(|r| Closure { date: r.local_date.0, reason: r.reason })
                 .collect();
-            let patterns: Vec<TrackPattern> = pc.tracks.iter().filter_map(|t| parse_weekdays(&t.weekdays).map(|w| TrackPattern { id: t.id.clone(), weekdays: w })).collect();
+            let patterns: Vec<TrackPattern> = pc.tracks.iter().filter_map(|t| parse_weekdays(&t.weekdays).map(|w| TrackPattern { id: t.id, weekdays: w })).collect();
             let planned = plan(&pc.tz, &pc.schedule, &patterns, &closures, admit, horizon).map_err(|e| AppError::Invalid(e.to_string()))?;
-            let end = planned_end(&planned, &track.id, admit, required).unwrap_or(horizon);
-            let problems = ratio_problems(c, &pc.program.id, &track.id, admit, end)?;
+            let end = planned_end(&planned, track.id, admit, required).unwrap_or(horizon);
+            let problems = ratio_problems(c, pc.program.id, track.id, admit, end)?;
             if !problems.is_empty() && override_reason.is_none() {
                 return Err(AppError::Conflict(format!(
                     "admitting onto {} would break the 1:{} ratio: {}. Assign facilitators first, or a clinical director may override with a reason.",
@@ -233,18 +234,18 @@ impl App {
                 state: None,
                 zip: None,
             })?;
-            let episode_id = uuid::Uuid::now_v7().to_string();
+            let episode_id = EpisodeId::new_v7();
             episodes::insert_episode(c, &EpisodeRow {
-                id: episode_id.clone(),
+                id: episode_id,
                 patient_id,
-                program_id: pc.program.id.clone(),
+                program_id: pc.program.id,
                 admit_date: Day(admit),
                 planned_end_date: Day(end),
                 status: EpisodeStatus::Active,
                 ended_on: None,
                 created_at: now,
-                inquiry_id: Some(inquiry_id.into()),
-                primary_counselor_id: Some(a.primary_counselor_id.clone()),
+                inquiry_id: Some(inquiry_id),
+                primary_counselor_id: Some(a.primary_counselor_id),
                 level_of_care: "2.1".into(),
                 diagnoses: dx.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(","),
                 ratio_override_reason: override_reason.clone(),
@@ -253,23 +254,23 @@ impl App {
                 extension_reason: None,
             })?;
             episodes::insert_episode_track(c, &EpisodeTrackRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                episode_id: episode_id.clone(),
-                track_id: track.id.clone(),
+                id: EpisodeTrackId::new_v7(),
+                episode_id,
+                track_id: track.id,
                 from_date: Day(admit),
                 to_date: None,
             })?;
-            row.patient_id = Some(patient_id.to_string());
-            row.program_id = Some(pc.program.id.clone());
+            row.patient_id = Some(patient_id);
+            row.program_id = Some(pc.program.id);
             move_status(c, ctx, &mut row, InquiryStatus::Admitted, None)?;
             let subject = format!("episode:{episode_id}");
             let mut event = Event::ok("patient.admit").subject(&subject).detail(serde_json::json!({
                 "track_id": track.id, "admit_date": admit.to_string(), "ratio_override": override_reason.is_some(),
             }));
-            let patient = patient_id.to_string();
-            event.patient_id = Some(&patient);
+            let patient = patient_id;
+            event.patient_id = Some(patient);
             record(c, ctx, event)?;
-            Ok(Admitted { patient_id, episode_id: episode_id.clone(), mrn: mrn.clone(), planned_end_date: Day(end) })
+            Ok(Admitted { patient_id, episode_id, mrn: mrn.clone(), planned_end_date: Day(end) })
         })
     }
 }

@@ -6,6 +6,7 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::admissions::InquiryStatus;
+use iop_domain::ids::*;
 use iop_domain::metrics::{days_to_first_session, percentile};
 use iop_domain::time::Day;
 use iop_store::{admissions::episodes, admissions::inquiries as inq, org};
@@ -15,7 +16,7 @@ use strum::IntoEnumIterator;
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct TrackCensus {
-    pub track_id: String,
+    pub track_id: TrackId,
     pub track_name: String,
     pub active: usize,
     pub starting_soon: usize,
@@ -24,11 +25,11 @@ pub struct TrackCensus {
 /// One patient in treatment, for clinical staff.
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct CensusEntry {
-    pub episode_id: String,
+    pub episode_id: EpisodeId,
     pub patient_id: iop_domain::ids::PatientId,
     pub mrn: String,
     pub name: String,
-    pub track_id: Option<String>,
+    pub track_id: Option<TrackId>,
     pub admit_date: Day,
     pub planned_end_date: Day,
     pub weeks: i64,
@@ -38,7 +39,7 @@ pub struct CensusEntry {
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ProgramCensus {
-    pub program_id: String,
+    pub program_id: ProgramId,
     pub program_name: String,
     pub active: usize,
     pub starting_soon: usize,
@@ -78,26 +79,20 @@ impl App {
         let clinical = ctx.require(Action::ManageEpisodes).is_ok();
         self.store.read(|c| {
             let programs = org::programs(c)?;
-            let ids: Vec<String> = programs.iter().map(|p| p.id.clone()).collect();
+            let ids: Vec<_> = programs.iter().map(|p| p.id).collect();
             // Three queries for every program together, not a few per patient.
             let mut spans = crate::calendar::sessions::episode_spans(c, &ids)?;
-            let mut patients: std::collections::HashMap<String, Vec<_>> =
+            let mut patients: std::collections::HashMap<_, Vec<_>> =
                 std::collections::HashMap::new();
-            let mut open: std::collections::HashMap<String, String> =
-                std::collections::HashMap::new();
+            let mut open: std::collections::HashMap<_, TrackId> = std::collections::HashMap::new();
             if clinical {
                 for (ep, pt) in episodes::active_with_patients(c, &ids)? {
-                    patients
-                        .entry(ep.program_id.clone())
-                        .or_default()
-                        .push((ep, pt));
+                    patients.entry(ep.program_id).or_default().push((ep, pt));
                 }
                 open = episodes::open_tracks(c, &ids)?.into_iter().collect();
             }
-            let sites: std::collections::HashMap<String, iop_store::org::SiteRow> = org::sites(c)?
-                .into_iter()
-                .map(|s| (s.id.clone(), s))
-                .collect();
+            let sites: std::collections::HashMap<_, iop_store::org::SiteRow> =
+                org::sites(c)?.into_iter().map(|s| (s.id, s)).collect();
             let all_tracks = org::all_tracks(c)?;
             let mut out = Vec::new();
             for p in programs {
@@ -120,20 +115,18 @@ impl App {
                 let tracks = program_tracks
                     .iter()
                     .map(|t| TrackCensus {
-                        track_id: t.id.clone(),
+                        track_id: t.id,
                         track_name: t.name.clone(),
                         active: spans
                             .iter()
-                            .filter(|e| {
-                                e.in_treatment_on(today) && e.track_on(today) == Some(t.id.as_str())
-                            })
+                            .filter(|e| e.in_treatment_on(today) && e.track_on(today) == Some(t.id))
                             .count(),
                         starting_soon: spans
                             .iter()
                             .filter(|e| {
                                 e.status == iop_domain::roster::EpisodeStatus::Active
                                     && e.admit > today
-                                    && e.track_on(e.admit) == Some(t.id.as_str())
+                                    && e.track_on(e.admit) == Some(t.id)
                             })
                             .count(),
                     })
@@ -168,7 +161,7 @@ impl App {
                         .collect()
                 });
                 out.push(ProgramCensus {
-                    program_id: p.id.clone(),
+                    program_id: p.id,
                     program_name: p.name.clone(),
                     active,
                     starting_soon: soon,
@@ -206,8 +199,8 @@ impl App {
             // Days from first contact to the first session the patient attended.
             let mut cases: Vec<(Date, Option<Date>)> = Vec::new();
             for p in org::programs(c)? {
-                let pc = load_program(c, &p.id)?;
-                for (e, _) in episodes::episodes_with_patients(c, &p.id)?
+                let pc = load_program(c, p.id)?;
+                for (e, _) in episodes::episodes_with_patients(c, p.id)?
                     .into_iter()
                     .filter(|(e, _)| e.inquiry_id.is_some())
                 {

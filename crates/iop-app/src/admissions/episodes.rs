@@ -8,6 +8,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
+use iop_domain::ids::*;
 use iop_domain::roster::EpisodeStatus;
 use iop_domain::time::Day;
 use iop_store::admissions::episodes::{self, EpisodeTrackRow};
@@ -33,8 +34,8 @@ impl App {
     pub fn transfer_track(
         &self,
         ctx: &Ctx,
-        episode_id: &str,
-        track_id: &str,
+        episode_id: EpisodeId,
+        track_id: TrackId,
         from: Date,
     ) -> Result<()> {
         ctx.require(Action::ManageEpisodes)?;
@@ -46,7 +47,7 @@ impl App {
                     "episode {episode_id} has ended"
                 )));
             }
-            let pc = load_program(c, &ep.program_id)?;
+            let pc = load_program(c, ep.program_id)?;
             if from < pc.today(ctx.now()) {
                 return Err(AppError::Invalid(
                     "a transfer starts today or later; history does not change".into(),
@@ -64,7 +65,7 @@ impl App {
                 ));
             }
             let to = from.checked_add(jiff::Span::new().weeks(4)).unwrap_or(from);
-            let problems = ratio_problems(c, &ep.program_id, track_id, from, to)?
+            let problems = ratio_problems(c, ep.program_id, track_id, from, to)?
                 .into_iter()
                 .filter(|p| !p.contains(" family group "))
                 .collect::<Vec<_>>();
@@ -75,13 +76,13 @@ impl App {
                     problems.join("; ")
                 )));
             }
-            episodes::close_track(c, &open.id, Day(from))?;
+            episodes::close_track(c, open.id, Day(from))?;
             episodes::insert_episode_track(
                 c,
                 &EpisodeTrackRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    episode_id: episode_id.into(),
-                    track_id: track_id.into(),
+                    id: EpisodeTrackId::new_v7(),
+                    episode_id,
+                    track_id,
                     from_date: Day(from),
                     to_date: None,
                 },
@@ -90,8 +91,8 @@ impl App {
             let mut event = Event::ok("episode.transfer")
                 .subject(&subject)
                 .detail(serde_json::json!({ "to_track": track_id, "from": from.to_string() }));
-            let patient = ep.patient_id.to_string();
-            event.patient_id = Some(&patient);
+            let patient = ep.patient_id;
+            event.patient_id = Some(patient);
             record(c, ctx, event)
         })
     }
@@ -100,7 +101,7 @@ impl App {
     pub fn discharge(
         &self,
         ctx: &Ctx,
-        episode_id: &str,
+        episode_id: EpisodeId,
         reason: &str,
         summary: &str,
         on: Date,
@@ -134,7 +135,7 @@ impl App {
     pub fn graduate(
         &self,
         ctx: &Ctx,
-        episode_id: &str,
+        episode_id: EpisodeId,
         on: Date,
         confirm_reason: Option<&str>,
     ) -> Result<()> {
@@ -166,7 +167,7 @@ impl App {
     fn end_episode(
         &self,
         ctx: &Ctx,
-        episode_id: &str,
+        episode_id: EpisodeId,
         status: EpisodeStatus,
         reason: &str,
         summary: Option<&str>,
@@ -187,7 +188,7 @@ impl App {
                 )));
             }
             if let Some(open) = episodes::open_track(c, episode_id)? {
-                episodes::close_track(c, &open.id, Day(on))?;
+                episodes::close_track(c, open.id, Day(on))?;
             }
             let subject = format!("episode:{episode_id}");
             let action = if status == EpisodeStatus::Graduated {
@@ -198,8 +199,8 @@ impl App {
             let mut event = Event::ok(action)
                 .subject(&subject)
                 .detail(serde_json::json!({ "reason": reason, "on": on.to_string() }));
-            let patient = ep.patient_id.to_string();
-            event.patient_id = Some(&patient);
+            let patient = ep.patient_id;
+            event.patient_id = Some(patient);
             record(c, ctx, event)
         })
     }
@@ -210,20 +211,20 @@ impl App {
     pub fn eligibility(
         &self,
         ctx: &Ctx,
-        episode_id: &str,
+        episode_id: EpisodeId,
         on: Date,
     ) -> Result<iop_domain::graduation::Eligibility> {
         ctx.require(Action::ViewCensus)?;
         self.store.read(|c| {
             let ep = episodes::episode_by_id(c, episode_id)?
                 .ok_or_else(|| AppError::NotFound(format!("episode {episode_id}")))?;
-            let pc = load_program(c, &ep.program_id)?;
+            let pc = load_program(c, ep.program_id)?;
             let admit: Date = ep.admit_date.0;
             let rules = iop_domain::graduation::GraduationRules {
                 min_weeks: pc.program.min_weeks,
                 max_weeks: pc.program.max_weeks,
                 min_attendance_percent: 80,
-                topics_required: cal::topics_of(c, &pc.program.id)?
+                topics_required: cal::topics_of(c, pc.program.id)?
                     .iter()
                     .filter(|t| t.active)
                     .count(),
@@ -245,7 +246,7 @@ impl App {
     pub fn extend_episode(
         &self,
         ctx: &Ctx,
-        episode_id: &str,
+        episode_id: EpisodeId,
         until: Date,
         reason: &str,
     ) -> Result<()> {
@@ -259,7 +260,7 @@ impl App {
         self.store.write(|c| {
             let ep = episodes::episode_by_id(c, episode_id)?
                 .ok_or_else(|| AppError::NotFound(format!("episode {episode_id}")))?;
-            let pc = load_program(c, &ep.program_id)?;
+            let pc = load_program(c, ep.program_id)?;
             let admit: Date = ep.admit_date.0;
             let current: Date = ep.planned_end_date.0;
             let limit = admit
@@ -279,8 +280,8 @@ impl App {
             let mut event = Event::ok("episode.extend")
                 .subject(&subject)
                 .detail(serde_json::json!({ "until": until.to_string() }));
-            let patient = ep.patient_id.to_string();
-            event.patient_id = Some(&patient);
+            let patient = ep.patient_id;
+            event.patient_id = Some(patient);
             record(c, ctx, event)
         })
     }

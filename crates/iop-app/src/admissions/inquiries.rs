@@ -8,6 +8,7 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::admissions::{InquiryStatus, Screening};
+use iop_domain::ids::*;
 use iop_domain::time::Instant;
 use iop_store::admissions::inquiries::{self as store, InquiryEventRow, InquiryRow};
 use iop_store::{accounts::sessions, org, DbConn};
@@ -25,7 +26,7 @@ pub struct NewInquiry {
     pub best_time: Option<String>,
     #[serde(default)]
     pub may_leave_message: bool,
-    pub program_id: Option<String>,
+    pub program_id: Option<ProgramId>,
 }
 
 /// The public call-back form: nothing clinical.
@@ -90,10 +91,10 @@ pub(crate) fn move_status(
     store::insert_event(
         c,
         &InquiryEventRow {
-            id: uuid::Uuid::now_v7().to_string(),
-            inquiry_id: row.id.clone(),
+            id: InquiryEventId::new_v7(),
+            inquiry_id: row.id,
             at: Instant(ctx.now()),
-            actor_id: ctx.actor_id_string(),
+            actor_id: ctx.actor().map(|a| a.user_id),
             from_status: Some(from.clone()),
             to_status: to.to_string(),
             reason: reason.map(str::to_string),
@@ -112,7 +113,7 @@ pub(crate) fn move_status(
 fn new_row(now: Timestamp, channel: &str, first_name: String, phone: String) -> InquiryRow {
     let at = Instant(now);
     InquiryRow {
-        id: uuid::Uuid::now_v7().to_string(),
+        id: InquiryId::new_v7(),
         channel: channel.into(),
         referral_source: None,
         first_name,
@@ -136,12 +137,12 @@ fn new_row(now: Timestamp, channel: &str, first_name: String, phone: String) -> 
     }
 }
 
-fn first_event(c: &mut DbConn, row: &InquiryRow, actor: Option<String>) -> Result<()> {
+fn first_event(c: &mut DbConn, row: &InquiryRow, actor: Option<UserId>) -> Result<()> {
     store::insert_event(
         c,
         &InquiryEventRow {
-            id: uuid::Uuid::now_v7().to_string(),
-            inquiry_id: row.id.clone(),
+            id: InquiryEventId::new_v7(),
+            inquiry_id: row.id,
             at: row.created_at,
             actor_id: actor,
             from_status: None,
@@ -162,7 +163,7 @@ pub struct InquiryView {
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct InquiryRowView {
-    pub id: String,
+    pub id: InquiryId,
     pub channel: String,
     pub referral_source: Option<String>,
     pub first_name: String,
@@ -170,7 +171,7 @@ pub struct InquiryRowView {
     pub phone: String,
     pub best_time: Option<String>,
     pub may_leave_message: bool,
-    pub program_id: Option<String>,
+    pub program_id: Option<ProgramId>,
     pub status: InquiryStatus,
     pub status_label: &'static str,
     pub status_reason: Option<String>,
@@ -180,14 +181,14 @@ pub struct InquiryRowView {
     pub insurance_member_id: Option<String>,
     pub insurance_status: String,
     pub intake_at: Option<Instant>,
-    pub patient_id: Option<String>,
+    pub patient_id: Option<PatientId>,
     pub first_contact_at: Instant,
 }
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct EventView {
     pub at: Instant,
-    pub actor_id: Option<String>,
+    pub actor_id: Option<UserId>,
     pub from_status: Option<String>,
     pub to_status: String,
     pub reason: Option<String>,
@@ -197,7 +198,7 @@ impl From<&InquiryRow> for InquiryRowView {
     fn from(r: &InquiryRow) -> Self {
         let status: InquiryStatus = r.status.parse().unwrap_or(InquiryStatus::New);
         InquiryRowView {
-            id: r.id.clone(),
+            id: r.id,
             channel: r.channel.clone(),
             referral_source: r.referral_source.clone(),
             first_name: r.first_name.clone(),
@@ -205,7 +206,7 @@ impl From<&InquiryRow> for InquiryRowView {
             phone: r.phone.clone(),
             best_time: r.best_time.clone(),
             may_leave_message: r.may_leave_message,
-            program_id: r.program_id.clone(),
+            program_id: r.program_id,
             status,
             status_label: status.label(),
             status_reason: r.status_reason.clone(),
@@ -218,7 +219,7 @@ impl From<&InquiryRow> for InquiryRowView {
             insurance_member_id: r.insurance_member_id.clone(),
             insurance_status: r.insurance_status.clone(),
             intake_at: r.intake_at,
-            patient_id: r.patient_id.clone(),
+            patient_id: r.patient_id,
             first_contact_at: r.first_contact_at,
         }
     }
@@ -268,7 +269,7 @@ impl App {
                 c,
                 meta,
                 None,
-                Some("public"),
+                Some(iop_domain::audit::ActorRole::Public),
                 Event::ok("inquiry.create")
                     .subject(&subject)
                     .detail(serde_json::json!({ "channel": "web" })),
@@ -276,7 +277,7 @@ impl App {
         })
     }
 
-    pub fn create_inquiry(&self, ctx: &Ctx, n: NewInquiry) -> Result<String> {
+    pub fn create_inquiry(&self, ctx: &Ctx, n: NewInquiry) -> Result<InquiryId> {
         ctx.require(Action::ManageInquiries)?;
         if !["phone", "web", "referral"].contains(&n.channel.as_str()) {
             return Err(AppError::Invalid(
@@ -294,14 +295,14 @@ impl App {
         row.best_time = text(n.best_time.as_deref(), 60, "the best time")?;
         row.may_leave_message = n.may_leave_message;
         self.store.write(|c| {
-            if let Some(p) = n.program_id.as_deref().filter(|p| !p.is_empty()) {
+            if let Some(p) = n.program_id {
                 if !org::programs(c)?.iter().any(|x| x.id == p) {
                     return Err(AppError::NotFound(format!("program {p}")));
                 }
-                row.program_id = Some(p.to_string());
+                row.program_id = Some(p);
             }
             store::insert(c, &row)?;
-            first_event(c, &row, ctx.actor_id_string())?;
+            first_event(c, &row, ctx.actor().map(|a| a.user_id))?;
             let subject = format!("inquiry:{}", row.id);
             record(
                 c,
@@ -310,7 +311,7 @@ impl App {
                     .subject(&subject)
                     .detail(serde_json::json!({ "channel": n.channel })),
             )?;
-            Ok(row.id.clone())
+            Ok(row.id)
         })
     }
 
@@ -343,7 +344,7 @@ impl App {
         })
     }
 
-    pub fn inquiry(&self, ctx: &Ctx, id: &str) -> Result<InquiryView> {
+    pub fn inquiry(&self, ctx: &Ctx, id: InquiryId) -> Result<InquiryView> {
         ctx.require(Action::ManageInquiries)?;
         self.store.write(|c| {
             let row =
@@ -370,7 +371,7 @@ impl App {
     pub(crate) fn with_open_inquiry<T>(
         &self,
         ctx: &Ctx,
-        id: &str,
+        id: InquiryId,
         f: impl FnOnce(&mut DbConn, &mut InquiryRow, InquiryStatus) -> Result<T>,
     ) -> Result<T> {
         ctx.require(Action::ManageInquiries)?;
@@ -392,7 +393,7 @@ impl App {
     pub fn set_inquiry_status(
         &self,
         ctx: &Ctx,
-        id: &str,
+        id: InquiryId,
         to: InquiryStatus,
         reason: Option<&str>,
     ) -> Result<()> {
@@ -417,4 +418,3 @@ impl App {
         })
     }
 }
-

@@ -7,6 +7,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::App;
 use iop_domain::admissions::{disposition, Disposition, InquiryStatus, Screening};
+use iop_domain::ids::*;
 use iop_domain::time::Instant;
 use iop_store::admissions::inquiries::{self as store};
 use jiff::Timestamp;
@@ -23,7 +24,7 @@ impl App {
     /// Records screening answers; the disposition decides what happens: proceed
     /// (screened), refer to detox or follow the crisis protocol (both close the inquiry
     /// as referred out, with the reason). No patient is created either way.
-    pub fn record_screening(&self, ctx: &Ctx, id: &str, s: Screening) -> Result<Disposition> {
+    pub fn record_screening(&self, ctx: &Ctx, id: InquiryId, s: Screening) -> Result<Disposition> {
         if s.substances.iter().any(|x| x.chars().count() > 60) || s.substances.len() > 12 {
             return Err(AppError::Invalid(
                 "list at most 12 substances of at most 60 characters".into(),
@@ -76,7 +77,7 @@ impl App {
     pub fn capture_insurance(
         &self,
         ctx: &Ctx,
-        id: &str,
+        id: InquiryId,
         payer: Option<&str>,
         member_id: Option<&str>,
         status: &str,
@@ -113,7 +114,7 @@ impl App {
     }
 
     /// Books the intake appointment (local date and time at the program's site).
-    pub fn schedule_intake(&self, ctx: &Ctx, id: &str, at: Timestamp) -> Result<()> {
+    pub fn schedule_intake(&self, ctx: &Ctx, id: InquiryId, at: Timestamp) -> Result<()> {
         if at
             < ctx
                 .now()

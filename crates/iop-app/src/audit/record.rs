@@ -2,16 +2,17 @@
 
 use crate::ctx::{Ctx, RequestMeta};
 use crate::error::Result;
-use iop_domain::audit::AuditFields;
+use iop_domain::audit::{ActorRole, AuditFields, Outcome};
 use iop_domain::time::Instant;
+use iop_domain::{PatientId, UserId};
 use iop_store::audit::{self as store_audit};
 use iop_store::DbConn;
 
 /// One thing that happened, as the trail keeps it: ids and an action, no personal text.
 pub struct Event<'a> {
     pub action: &'a str,
-    pub outcome: &'a str,
-    pub patient_id: Option<&'a str>,
+    pub outcome: Outcome,
+    pub patient_id: Option<PatientId>,
     pub subject: Option<&'a str>,
     /// Small JSON object of ids and codes.
     pub detail: serde_json::Value,
@@ -21,7 +22,7 @@ impl<'a> Event<'a> {
     pub fn ok(action: &'a str) -> Self {
         Self {
             action,
-            outcome: "ok",
+            outcome: Outcome::Ok,
             patient_id: None,
             subject: None,
             detail: serde_json::json!({}),
@@ -33,7 +34,7 @@ impl<'a> Event<'a> {
         self
     }
 
-    pub fn outcome(mut self, o: &'a str) -> Self {
+    pub fn outcome(mut self, o: Outcome) -> Self {
         self.outcome = o;
         self
     }
@@ -46,12 +47,11 @@ impl<'a> Event<'a> {
 
 /// Appends `event` for the caller of `ctx` in the open transaction.
 pub fn record(conn: &mut DbConn, ctx: &Ctx, event: Event<'_>) -> Result<()> {
-    let actor_id = ctx.actor_id_string();
     record_as(
         conn,
         &ctx.meta,
-        actor_id.as_deref(),
-        Some(ctx.actor_role_str()),
+        ctx.actor().map(|a| a.user_id),
+        Some(ctx.actor_role()),
         event,
     )
 }
@@ -60,8 +60,8 @@ pub fn record(conn: &mut DbConn, ctx: &Ctx, event: Event<'_>) -> Result<()> {
 pub fn record_as(
     conn: &mut DbConn,
     meta: &RequestMeta,
-    actor_id: Option<&str>,
-    actor_role: Option<&str>,
+    actor_id: Option<UserId>,
+    actor_role: Option<ActorRole>,
     event: Event<'_>,
 ) -> Result<()> {
     let at = Instant(meta.now);

@@ -4,7 +4,9 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
+use iop_domain::audit::{ActorRole, Outcome};
 use iop_domain::time::Instant;
+use iop_domain::{PatientId, UserId};
 use iop_store::audit::{AuditFilter, AuditRow};
 
 /// The audit filters as a person gives them (a form or query string). Empty means any.
@@ -13,7 +15,7 @@ use iop_store::audit::{AuditFilter, AuditRow};
 pub struct AuditQuery {
     /// An account's email or id.
     pub user: Option<String>,
-    pub patient: Option<String>,
+    pub patient: Option<PatientId>,
     /// An action or its prefix, such as `auth.` or `user.add`.
     pub action: Option<String>,
     /// First day, `YYYY-MM-DD` (UTC).
@@ -47,16 +49,16 @@ impl App {
         if let Some(user) = non_empty(&q.user) {
             filter.actor_id = Some(if user.contains('@') {
                 match self.user_id_for_email(user) {
-                    Ok(id) => id.to_string(),
+                    Ok(id) => id,
                     // An unknown email matches nothing rather than everything.
-                    Err(AppError::NotFound(_)) => "-".into(),
+                    Err(AppError::NotFound(_)) => UserId(uuid::Uuid::nil()),
                     Err(e) => return Err(e),
                 }
             } else {
-                user.to_string()
+                user.parse().unwrap_or(UserId(uuid::Uuid::nil()))
             });
         }
-        filter.patient_id = non_empty(&q.patient).map(str::to_string);
+        filter.patient_id = q.patient;
         filter.action_prefix = non_empty(&q.action).map(str::to_string);
         if let Some(from) = non_empty(&q.from) {
             filter.from = Some(Instant(day_start(from, "from")?));
@@ -76,11 +78,11 @@ crate::view::view!(
 AuditEntry from AuditRow {
     seq: i64,
     at: Instant,
-    actor_id: Option<String>,
-    actor_role: Option<String>,
+    actor_id: Option<UserId>,
+    actor_role: Option<ActorRole>,
     action: String,
-    outcome: String,
-    patient_id: Option<String>,
+    outcome: Outcome,
+    patient_id: Option<PatientId>,
     subject: Option<String>,
     request_id: Option<String>,
     detail: String,

@@ -13,6 +13,7 @@ use iop_domain::billing::{per_diem_day, per_service, Code, Decision, PerDiemCont
 use iop_domain::calendar::SessionKind;
 use iop_domain::calendar::SessionStatus;
 use iop_domain::ids::SessionId;
+use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
 use iop_store::billing::{self as store, AuthorizationRow, ChargeRow, ContractRow, CoverageRow};
 use iop_store::{clinical::individual, clinical::record as clinical, org, DbConn};
@@ -49,7 +50,7 @@ fn in_range(from: Day, to: Option<Day>, d: Day) -> bool {
 pub(crate) fn payer_for<'a>(
     coverages: &'a [CoverageRow],
     contracts: &'a [ContractRow],
-    patient: &str,
+    patient: PatientId,
     day: Day,
 ) -> Option<(Option<&'a CoverageRow>, &'a ContractRow)> {
     let coverage = coverages.iter().find(|c| {
@@ -59,8 +60,7 @@ pub(crate) fn payer_for<'a>(
     });
     if let Some(cov) = coverage {
         let contract = contracts.iter().find(|k| {
-            k.payer_id.as_deref() == Some(cov.payer_id.as_str())
-                && in_range(k.effective_from, k.effective_to, day)
+            k.payer_id == Some(cov.payer_id) && in_range(k.effective_from, k.effective_to, day)
         });
         return contract.map(|k| (Some(cov), k));
     }
@@ -80,7 +80,7 @@ pub struct GenerateReport {
 
 /// One billable thing found in the documentation.
 struct Found {
-    patient: String,
+    patient: PatientId,
     kind: &'static str,
     source: String,
     date: Day,
@@ -96,10 +96,10 @@ fn upsert(
     f: &Found,
     payer: Option<(Option<&CoverageRow>, &ContractRow)>,
     auths: &[AuthorizationRow],
-    used: &mut HashMap<String, i64>,
+    used: &mut HashMap<AuthorizationId, i64>,
     report: &mut GenerateReport,
 ) -> Result<()> {
-    let existing = store::charge_by_source(c, &f.patient, f.kind, &f.source)?;
+    let existing = store::charge_by_source(c, f.patient, f.kind, &f.source)?;
     if existing
         .as_ref()
         .is_some_and(|e| e.status == "billed" || e.status == "void")
@@ -146,22 +146,22 @@ fn upsert(
             None => reason = Some(format!("the contract has no fee for {}", code.as_str())),
         }
         if reason.is_none() && k.authorization_required {
-            let mine = existing.as_ref().and_then(|e| e.authorization_id.clone());
+            let mine = existing.as_ref().and_then(|e| e.authorization_id);
             let auth = auths.iter().find(|a| {
-                Some(a.coverage_id.as_str()) == coverage.map(|c| c.id.as_str())
+                Some(a.coverage_id) == coverage.map(|c| c.id)
                     && a.service_code == code.as_str()
                     && a.start_date <= f.date
                     && f.date <= a.end_date
-                    && (mine.as_deref() == Some(a.id.as_str())
+                    && (mine == Some(a.id)
                         || used.get(&a.id).copied().unwrap_or(0) + i64::from(units)
                             <= i64::from(a.units))
             });
             match auth {
                 Some(a) => {
-                    if mine.as_deref() != Some(a.id.as_str()) {
-                        *used.entry(a.id.clone()).or_default() += i64::from(units);
+                    if mine != Some(a.id) {
+                        *used.entry(a.id).or_default() += i64::from(units);
                     }
-                    auth_id = Some(a.id.clone());
+                    auth_id = Some(a.id);
                 }
                 None => {
                     reason = Some(format!(
@@ -175,10 +175,8 @@ fn upsert(
     }
     let place = contract.map_or("57", |k| k.place_of_service.as_str());
     let row = ChargeRow {
-        id: existing
-            .as_ref()
-            .map_or_else(|| uuid::Uuid::now_v7().to_string(), |e| e.id.clone()),
-        patient_id: f.patient.clone(),
+        id: existing.as_ref().map_or_else(ChargeId::new_v7, |e| e.id),
+        patient_id: f.patient,
         source_kind: f.kind.into(),
         source_id: f.source.clone(),
         service_date: f.date,
@@ -192,8 +190,8 @@ fn upsert(
             "self_pay"
         }
         .into(),
-        coverage_id: coverage.map(|c| c.id.clone()),
-        contract_id: contract.map(|k| k.id.clone()),
+        coverage_id: coverage.map(|c| c.id),
+        contract_id: contract.map(|k| k.id),
         authorization_id: if reason.is_none() { auth_id } else { None },
         place_of_service: if f.telehealth {
             "10".into()
@@ -249,7 +247,7 @@ fn count(row: &ChargeRow, report: &mut GenerateReport) {
 /// Everything billable in one program's documentation between two dates.
 fn found_in_program(
     c: &mut DbConn,
-    program_id: &str,
+    program_id: ProgramId,
     contracts: &[ContractRow],
     coverages: &[CoverageRow],
     from: Date,
@@ -260,15 +258,15 @@ fn found_in_program(
     let signed: Vec<SessionId> = clinical::signed_sessions(c, &ids)?;
     let mut out = Vec::new();
     // Per-diem days gather a patient's core and family minutes of one date.
-    let mut days: BTreeMap<(String, Day), (u32, bool, bool)> = BTreeMap::new();
+    let mut days: BTreeMap<(PatientId, Day), (u32, bool, bool)> = BTreeMap::new();
     for (a, s) in &rows {
         if s.kind == SessionKind::Alumni || s.status == SessionStatus::Cancelled {
             continue; // Alumni groups are free; nothing is ever charged for them.
         }
         let attended = !a.mark.is_absent();
         let note_signed = signed.contains(&s.id);
-        let patient = a.patient_id.to_string();
-        let mode = payer_for(coverages, contracts, &patient, s.local_date)
+        let patient = a.patient_id;
+        let mode = payer_for(coverages, contracts, patient, s.local_date)
             .map(|(_, k)| k.coding_mode.as_str());
         if mode == Some("per_service") {
             let service = if s.kind == SessionKind::Family {
@@ -284,7 +282,7 @@ fn found_in_program(
                 Decision::Nothing
             };
             out.push(Found {
-                patient: patient.clone(),
+                patient,
                 kind: "session",
                 source: s.id.to_string(),
                 date: s.local_date,
@@ -303,7 +301,7 @@ fn found_in_program(
         }
     }
     for ((patient, date), (minutes, signed, any)) in days {
-        let contract = payer_for(coverages, contracts, &patient, date).map(|(_, k)| k);
+        let contract = payer_for(coverages, contracts, patient, date).map(|(_, k)| k);
         let per_diem = PerDiemContract {
             code: contract
                 .and_then(|k| code_of(&k.per_diem_code))
@@ -338,32 +336,32 @@ impl App {
             let mut report = GenerateReport::default();
             let coverages = store::coverages_of_all(c)?;
             let auths = store::authorizations_of(c, None)?;
-            let ids: Vec<String> = auths.iter().map(|a| a.id.clone()).collect();
-            let mut used: HashMap<String, i64> = store::units_used(c, &ids)?.into_iter().collect();
+            let ids: Vec<_> = auths.iter().map(|a| a.id).collect();
+            let mut used: HashMap<AuthorizationId, i64> = store::units_used(c, &ids)?.into_iter().collect();
             for program in org::programs(c)? {
-                let contracts = store::contracts_of(c, &program.id)?;
-                for f in found_in_program(c, &program.id, &contracts, &coverages, from, to)? {
-                    let payer = payer_for(&coverages, &contracts, &f.patient, f.date);
+                let contracts = store::contracts_of(c, program.id)?;
+                for f in found_in_program(c, program.id, &contracts, &coverages, from, to)? {
+                    let payer = payer_for(&coverages, &contracts, f.patient, f.date);
                     upsert(c, now, &f, payer, &auths, &mut used, &mut report)?;
                 }
             }
             // Individual sessions: billed by face-to-face minutes under a per-service
             // contract; a per-diem rate already includes them.
-            let pc_tz = |c: &mut DbConn, patient: &str| -> Result<Option<crate::calendar::sessions::ProgramCal>> {
+            let pc_tz = |c: &mut DbConn, patient: PatientId| -> Result<Option<crate::calendar::sessions::ProgramCal>> {
                 Ok(crate::clinical::individual::patient_program(c, patient).ok().map(|(_, pc)| pc))
             };
             let wide_from = Instant(from.to_zoned(jiff::tz::TimeZone::UTC).map_err(|e| AppError::Internal(e.to_string()))?.timestamp() - jiff::SignedDuration::from_hours(24));
             let wide_to = Instant(to.to_zoned(jiff::tz::TimeZone::UTC).map_err(|e| AppError::Internal(e.to_string()))?.timestamp() + jiff::SignedDuration::from_hours(48));
             for (a, note) in individual::kept_between(c, wide_from, wide_to)? {
-                let Some(pc) = pc_tz(c, &a.patient_id)? else { continue };
+                let Some(pc) = pc_tz(c, a.patient_id)? else { continue };
                 let start = a.starts_at.0;
                 let day = start.to_zoned(pc.tz.clone()).date();
                 if day < from || day > to {
                     continue;
                 }
-                let contracts = store::contracts_of(c, &pc.program.id)?;
+                let contracts = store::contracts_of(c, pc.program.id)?;
                 let date = Day(day);
-                let payer = payer_for(&coverages, &contracts, &a.patient_id, date);
+                let payer = payer_for(&coverages, &contracts, a.patient_id, date);
                 if payer.is_some_and(|(_, k)| k.coding_mode == "per_diem") {
                     continue;
                 }
@@ -373,7 +371,7 @@ impl App {
                     Some(_) => per_service(Service::Individual { face_to_face_minutes: minutes }, true, signed),
                     None => Decision::Pending(vec![iop_domain::billing::Hold::SessionNoteUnsigned]),
                 };
-                let f = Found { patient: a.patient_id.clone(), kind: "appointment", source: a.id.clone(), date, decision, telehealth: a.mode == "telehealth" };
+                let f = Found { patient: a.patient_id, kind: "appointment", source: a.id.to_string(), date, decision, telehealth: a.mode == "telehealth" };
                 upsert(c, now, &f, payer, &auths, &mut used, &mut report)?;
             }
             record(c, ctx, Event::ok("billing.charges.generate").detail(serde_json::json!({ "from": from.to_string(), "to": to.to_string(), "ready": report.ready, "pending": report.pending, "voided": report.voided })))?;
@@ -387,7 +385,7 @@ impl App {
         ctx: &Ctx,
         from: Date,
         to: Date,
-        patient: Option<&str>,
+        patient: Option<PatientId>,
     ) -> Result<Vec<Charge>> {
         ctx.require(Action::ViewBilling)?;
         crate::calendar::sessions::check_range(from, to)?;
@@ -406,8 +404,8 @@ impl App {
 crate::view::view!(
 /// A charge for a documented service, or why it is pending.
 Charge from ChargeRow {
-    id: String,
-    patient_id: String,
+    id: ChargeId,
+    patient_id: PatientId,
     source_kind: String,
     source_id: String,
     service_date: Day,
@@ -416,13 +414,13 @@ Charge from ChargeRow {
     units: i32,
     amount_cents: i64,
     payer: String,
-    coverage_id: Option<String>,
-    contract_id: Option<String>,
-    authorization_id: Option<String>,
+    coverage_id: Option<CoverageId>,
+    contract_id: Option<ContractId>,
+    authorization_id: Option<AuthorizationId>,
     place_of_service: String,
     status: String,
     pending_reason: Option<String>,
-    claim_id: Option<String>,
+    claim_id: Option<ClaimId>,
     created_at: Instant,
     updated_at: Instant,
     void_reason: Option<String>,

@@ -11,6 +11,7 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::consent::{InfoKind, Recipient};
 use iop_domain::icd10::Icd10;
+use iop_domain::ids::*;
 use iop_domain::npi::Npi;
 use iop_domain::time::{Day, Instant};
 use iop_domain::Cents;
@@ -53,9 +54,9 @@ fn claim_for(
     cov: &CoverageRow,
     payer: &PayerRow,
 ) -> Result<std::result::Result<Claim, String>> {
-    let p = episodes::patient_by_id(c, &claim.patient_id)?
+    let p = episodes::patient_by_id(c, claim.patient_id)?
         .ok_or_else(|| AppError::NotFound(format!("patient {}", claim.patient_id)))?;
-    let ep = episodes::episodes_with_patient_id(c, &claim.patient_id)?
+    let ep = episodes::episodes_with_patient_id(c, claim.patient_id)?
         .into_iter()
         .max_by(|a, b| a.admit_date.cmp(&b.admit_date));
     let mut problems = Vec::new();
@@ -122,9 +123,9 @@ fn claim_for(
             cov.subscriber_sex.clone(),
         )
     };
-    let auth = lines.iter().find_map(|l| l.authorization_id.clone());
+    let auth = lines.iter().find_map(|l| l.authorization_id);
     let prior_authorization = match auth {
-        Some(id) => store::authorizations_of(c, Some(&claim.patient_id))?
+        Some(id) => store::authorizations_of(c, Some(claim.patient_id))?
             .into_iter()
             .find(|a| a.id == id)
             .map(|a| a.number),
@@ -219,20 +220,20 @@ fn batch_header(b: &SiteBillingRow, icn: u32, now: jiff::Timestamp, claims: Vec<
 }
 
 /// The site billing the patient's program, and its billing identity.
-fn billing_of(c: &mut DbConn, patient_id: &str) -> Result<Option<SiteBillingRow>> {
+fn billing_of(c: &mut DbConn, patient_id: PatientId) -> Result<Option<SiteBillingRow>> {
     let (_, pc) = crate::clinical::individual::patient_program(c, patient_id)?;
-    Ok(store::site_billing_of(c, &pc.site.id)?)
+    Ok(store::site_billing_of(c, pc.site.id)?)
 }
 
 /// Runs every check on one claim; the problems, or None when it can go out.
 fn check(c: &mut DbConn, ctx: &Ctx, claim: &ClaimRow) -> Result<Option<String>> {
-    let lines = store::charges_of_claim(c, &claim.id)?;
-    let cov = store::coverage(c, &claim.coverage_id)?
+    let lines = store::charges_of_claim(c, claim.id)?;
+    let cov = store::coverage(c, claim.coverage_id)?
         .ok_or_else(|| AppError::Internal("claim without coverage".into()))?;
-    let payer = store::payer(c, &claim.payer_id)?
+    let payer = store::payer(c, claim.payer_id)?
         .ok_or_else(|| AppError::Internal("claim without payer".into()))?;
     let mut problems = Vec::new();
-    let Some(site) = billing_of(c, &claim.patient_id)? else {
+    let Some(site) = billing_of(c, claim.patient_id)? else {
         return Ok(Some(
             "the site has no billing identity (NPI, tax id, clearinghouse) yet".into(),
         ));
@@ -242,8 +243,8 @@ fn check(c: &mut DbConn, ctx: &Ctx, claim: &ClaimRow) -> Result<Option<String>> 
     }
     if let Err(why) = ask_gate(
         c,
-        &claim.patient_id,
-        &Recipient::Payer(payer.id.clone()),
+        claim.patient_id,
+        &Recipient::Payer(payer.id),
         InfoKind::Billing,
         ctx.now(),
     )? {
@@ -278,25 +279,25 @@ impl App {
         self.store.write(|c| {
             let now = Instant(ctx.now());
             let mut report = ClaimsReport::default();
-            let mut groups: BTreeMap<(String, String, (i16, i8)), Vec<ChargeRow>> = BTreeMap::new();
+            let mut groups: BTreeMap<(PatientId, CoverageId, (i16, i8)), Vec<ChargeRow>> = BTreeMap::new();
             for ch in store::unclaimed_ready(c)? {
-                let Some(cov) = ch.coverage_id.clone() else { continue };
+                let Some(cov) = ch.coverage_id else { continue };
                 let month = (ch.service_date.0.year(), ch.service_date.0.month());
-                groups.entry((ch.patient_id.clone(), cov, month)).or_default().push(ch);
+                groups.entry((ch.patient_id, cov, month)).or_default().push(ch);
             }
             let mut n = store::claims_count(c)?;
             for ((patient, coverage, _), charges) in groups {
-                let cov = store::coverage(c, &coverage)?.ok_or_else(|| AppError::Internal("charge without coverage".into()))?;
+                let cov = store::coverage(c, coverage)?.ok_or_else(|| AppError::Internal("charge without coverage".into()))?;
                 for chunk in charges.chunks(MAX_LINES) {
                     let (Some(first), Some(last)) = (chunk.first(), chunk.last()) else { continue };
                     n += 1;
                     let total: i64 = chunk.iter().map(|l| l.amount_cents).sum();
                     let claim = ClaimRow {
-                        id: uuid::Uuid::now_v7().to_string(),
+                        id: ClaimId::new_v7(),
                         claim_number: format!("IOP{n:07}"),
-                        patient_id: patient.clone(),
-                        coverage_id: coverage.clone(),
-                        payer_id: cov.payer_id.clone(),
+                        patient_id: patient,
+                        coverage_id: coverage,
+                        payer_id: cov.payer_id,
                         period_from: first.service_date,
                         period_to: last.service_date,
                         total_cents: total,
@@ -313,7 +314,7 @@ impl App {
                     store::insert_claim(c, &claim)?;
                     for l in chunk {
                         let mut l = l.clone();
-                        l.claim_id = Some(claim.id.clone());
+                        l.claim_id = Some(claim.id);
                         l.updated_at = now;
                         store::update_charge(c, &l)?;
                     }
@@ -354,31 +355,31 @@ impl App {
 
     /// Writes every ready claim of one site into one 837P batch; each claim is logged as
     /// a disclosure to its payer under the patient's consent.
-    pub fn create_claim_batch(&self, ctx: &Ctx) -> Result<Option<String>> {
+    pub fn create_claim_batch(&self, ctx: &Ctx) -> Result<Option<BatchId>> {
         ctx.require(Action::ManageBilling)?;
-        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        let actor = ctx.actor_ref();
         self.store.write(|c| {
             let ready = store::claims_with(c, &["ready"], None)?;
             let Some(first) = ready.first() else {
                 return Ok(None);
             };
-            let site = billing_of(c, &first.patient_id)?
+            let site = billing_of(c, first.patient_id)?
                 .ok_or_else(|| AppError::Conflict("the site has no billing identity yet".into()))?;
             let icn = u32::try_from(store::last_control_number(c)? + 1)
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             let mut claims = Vec::new();
             let mut sent = Vec::new();
             for claim in ready {
-                if billing_of(c, &claim.patient_id)?.is_none_or(|b| b.site_id != site.site_id) {
+                if billing_of(c, claim.patient_id)?.is_none_or(|b| b.site_id != site.site_id) {
                     continue; // Another site's claims go in that site's batch.
                 }
                 if check(c, ctx, &claim)?.is_some() {
                     continue; // Something changed since it was checked: it waits.
                 }
-                let lines = store::charges_of_claim(c, &claim.id)?;
-                let cov = store::coverage(c, &claim.coverage_id)?
+                let lines = store::charges_of_claim(c, claim.id)?;
+                let cov = store::coverage(c, claim.coverage_id)?
                     .ok_or_else(|| AppError::Internal("claim without coverage".into()))?;
-                let payer = store::payer(c, &claim.payer_id)?
+                let payer = store::payer(c, claim.payer_id)?
                     .ok_or_else(|| AppError::Internal("claim without payer".into()))?;
                 if let Ok(one) = claim_for(c, &claim, &lines, &cov, &payer)? {
                     claims.push(one);
@@ -390,24 +391,24 @@ impl App {
             }
             let content = x12::write_837p(&batch_header(&site, icn, ctx.now(), claims))
                 .map_err(|e| AppError::Conflict(format!("the batch cannot be written: {e}")))?;
-            let batch_id = uuid::Uuid::now_v7().to_string();
+            let batch_id = BatchId::new_v7();
             let today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
             let total: i64 = sent.iter().map(|(k, _, _)| k.total_cents).sum();
             store::insert_batch(
                 c,
                 &BatchRow {
-                    id: batch_id.clone(),
+                    id: batch_id,
                     interchange_control_number: i32::try_from(icn).unwrap_or(i32::MAX),
                     content,
                     claim_count: i32::try_from(sent.len()).unwrap_or(i32::MAX),
                     total_cents: total,
-                    created_by: actor.clone(),
+                    created_by: actor,
                     created_at: Instant(ctx.now()),
                 },
             )?;
             for (mut claim, lines, payer) in sent {
                 claim.status = "submitted".into();
-                claim.batch_id = Some(batch_id.clone());
+                claim.batch_id = Some(batch_id);
                 claim.submitted_on = Some(Day(today));
                 claim.updated_at = Instant(ctx.now());
                 store::update_claim(c, &claim)?;
@@ -420,8 +421,8 @@ impl App {
                     c,
                     ctx,
                     &Outgoing {
-                        patient_id: &claim.patient_id,
-                        recipient: &Recipient::Payer(payer.id.clone()),
+                        patient_id: claim.patient_id,
+                        recipient: &Recipient::Payer(payer.id),
                         recipient_name: &payer.name,
                         kinds: &[InfoKind::Billing],
                         purpose: "payment (claim)",
@@ -438,7 +439,7 @@ impl App {
     }
 
     /// The 837P file of a batch.
-    pub fn claim_batch_file(&self, ctx: &Ctx, id: &str) -> Result<String> {
+    pub fn claim_batch_file(&self, ctx: &Ctx, id: BatchId) -> Result<String> {
         ctx.require(Action::ViewBilling)?;
         self.store.write(|c| {
             let b = store::batch(c, id)?
@@ -472,7 +473,7 @@ impl App {
 /// An 837P batch as listed: its interchange control number, claims and total.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct ClaimBatch {
-    pub id: String,
+    pub id: BatchId,
     /// ISA13 of the interchange.
     pub interchange_control_number: i32,
     pub claim_count: i32,
@@ -483,17 +484,17 @@ pub struct ClaimBatch {
 crate::view::view!(
 /// A claim: its patient, payer, period, amounts and where it stands.
 ClaimView from ClaimRow {
-    id: String,
+    id: ClaimId,
     claim_number: String,
-    patient_id: String,
-    coverage_id: String,
-    payer_id: String,
+    patient_id: PatientId,
+    coverage_id: CoverageId,
+    payer_id: PayerId,
     period_from: Day,
     period_to: Day,
     total_cents: i64,
     status: String,
     problems: Option<String>,
-    batch_id: Option<String>,
+    batch_id: Option<BatchId>,
     payer_claim_number: Option<String>,
     paid_cents: i64,
     patient_resp_cents: i64,

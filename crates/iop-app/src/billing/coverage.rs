@@ -9,6 +9,7 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::ids::PatientId;
+use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
 use iop_store::billing::{self as store, AuthorizationRow, CoverageRow};
 use iop_store::{admissions::episodes, DbConn};
@@ -25,7 +26,7 @@ pub const RELATIONSHIPS: [&str; 6] = [
 ];
 
 pub struct NewCoverage {
-    pub payer_id: String,
+    pub payer_id: PayerId,
     pub member_id: String,
     pub group_number: Option<String>,
     pub priority: String,
@@ -41,7 +42,7 @@ pub struct NewCoverage {
 }
 
 pub struct NewAuthorization {
-    pub coverage_id: String,
+    pub coverage_id: CoverageId,
     pub number: String,
     pub service_code: String,
     pub units: i32,
@@ -66,8 +67,8 @@ fn authorization_views(
     rows: Vec<AuthorizationRow>,
     today: Date,
 ) -> Result<Vec<AuthorizationView>> {
-    let ids: Vec<String> = rows.iter().map(|a| a.id.clone()).collect();
-    let used: BTreeMap<String, i64> = store::units_used(c, &ids)?.into_iter().collect();
+    let ids: Vec<_> = rows.iter().map(|a| a.id).collect();
+    let used: BTreeMap<AuthorizationId, i64> = store::units_used(c, &ids)?.into_iter().collect();
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -101,10 +102,13 @@ fn authorization_views(
 }
 
 impl App {
-    pub fn add_coverage(&self, ctx: &Ctx, patient: PatientId, n: NewCoverage) -> Result<String> {
-        // The stores below this concept still take the id as text.
-        let patient_id = patient.to_string();
-        let patient_id = patient_id.as_str();
+    pub fn add_coverage(
+        &self,
+        ctx: &Ctx,
+        patient: PatientId,
+        n: NewCoverage,
+    ) -> Result<CoverageId> {
+        let patient_id = patient;
         ctx.require(Action::ManageCoverage)?;
         if !RELATIONSHIPS.contains(&n.relationship.as_str()) {
             return Err(AppError::Invalid(format!(
@@ -134,7 +138,7 @@ impl App {
         self.store.write(|c| {
             let p = episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
-            store::payer(c, &n.payer_id)?
+            store::payer(c, n.payer_id)?
                 .ok_or_else(|| AppError::NotFound(format!("payer {}", n.payer_id)))?;
             let is_self = n.relationship == "self";
             let need = |v: &Option<String>, what: &str| -> Result<String> {
@@ -144,9 +148,9 @@ impl App {
                 text(v.as_deref().unwrap_or(""), 60, what)
             };
             let row = CoverageRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                patient_id: patient_id.into(),
-                payer_id: n.payer_id.clone(),
+                id: CoverageId::new_v7(),
+                patient_id,
+                payer_id: n.payer_id,
                 member_id: member_id.clone(),
                 group_number: group.clone(),
                 priority: n.priority.clone(),
@@ -195,28 +199,26 @@ impl App {
             }
             let subject = format!("coverage:{}", row.id);
             let mut event = Event::ok("billing.coverage.add").subject(&subject);
-            event.patient_id = Some(patient_id);
+            event.patient_id = Some(patient);
             record(c, ctx, event)?;
             Ok(row.id)
         })
     }
 
     pub fn coverages(&self, ctx: &Ctx, patient: PatientId) -> Result<Vec<Coverage>> {
-        // The stores below this concept still take the id as text.
-        let patient_id = patient.to_string();
-        let patient_id = patient_id.as_str();
+        let patient_id = patient;
         ctx.require(Action::ManageCoverage)?;
         let rows: Vec<CoverageRow> = self.store.write::<_, AppError>(|c| {
-            let rows = store::coverages_of(c, &[patient_id.to_string()])?;
+            let rows = store::coverages_of(c, &[patient_id])?;
             let mut event = Event::ok("billing.coverage.view");
-            event.patient_id = Some(patient_id);
+            event.patient_id = Some(patient);
             record(c, ctx, event)?;
             Ok(rows)
         })?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
-    pub fn add_authorization(&self, ctx: &Ctx, a: NewAuthorization) -> Result<String> {
+    pub fn add_authorization(&self, ctx: &Ctx, a: NewAuthorization) -> Result<AuthorizationId> {
         ctx.require(Action::ManageBilling)?;
         if code_of(&a.service_code).is_none() {
             return Err(AppError::Invalid(format!(
@@ -236,12 +238,12 @@ impl App {
         }
         let number = text(&a.number, 50, "the authorization number")?;
         self.store.write(|c| {
-            let cov = store::coverage(c, &a.coverage_id)?
+            let cov = store::coverage(c, a.coverage_id)?
                 .ok_or_else(|| AppError::NotFound(format!("coverage {}", a.coverage_id)))?;
             let row = AuthorizationRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                coverage_id: cov.id.clone(),
-                patient_id: cov.patient_id.clone(),
+                id: AuthorizationId::new_v7(),
+                coverage_id: cov.id,
+                patient_id: cov.patient_id,
                 number,
                 service_code: a.service_code.clone(),
                 units: a.units,
@@ -255,7 +257,7 @@ impl App {
             store::insert_authorization(c, &row)?;
             let subject = format!("authorization:{}", row.id);
             let mut event = Event::ok("billing.authorization.add").subject(&subject);
-            event.patient_id = Some(&cov.patient_id);
+            event.patient_id = Some(cov.patient_id);
             record(c, ctx, event)?;
             Ok(row.id)
         })
@@ -277,9 +279,9 @@ impl App {
 crate::view::view!(
 /// A patient's coverage with a payer: member, subscriber and dates.
 Coverage from CoverageRow {
-    id: String,
-    patient_id: String,
-    payer_id: String,
+    id: CoverageId,
+    patient_id: PatientId,
+    payer_id: PayerId,
     member_id: String,
     group_number: Option<String>,
     priority: String,
@@ -302,9 +304,9 @@ Coverage from CoverageRow {
 crate::view::view!(
 /// A payer authorization: units for a service between two dates.
 Authorization from AuthorizationRow {
-    id: String,
-    coverage_id: String,
-    patient_id: String,
+    id: AuthorizationId,
+    coverage_id: CoverageId,
+    patient_id: PatientId,
     number: String,
     service_code: String,
     units: i32,

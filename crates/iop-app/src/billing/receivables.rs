@@ -8,6 +8,7 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::billing::AgingBucket;
 use iop_domain::ids::PatientId;
+use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
 use iop_store::billing::{self as store, PaymentRow};
 use iop_store::{admissions::episodes, DbConn};
@@ -37,7 +38,7 @@ pub struct Statement {
 
 /// Everything the patient owes or paid, dated, oldest first: self-pay charges, their
 /// share after insurance (PR adjustments), and their payments.
-fn patient_ledger(c: &mut DbConn, patient_id: &str) -> Result<Vec<StatementLine>> {
+fn patient_ledger(c: &mut DbConn, patient_id: PatientId) -> Result<Vec<StatementLine>> {
     let mut out: Vec<StatementLine> = store::self_pay_charges(c, patient_id)?
         .into_iter()
         .map(|ch| {
@@ -114,9 +115,7 @@ impl App {
         from: Date,
         to: Date,
     ) -> Result<Statement> {
-        // The stores below this concept still take the id as text.
-        let patient_id = patient.to_string();
-        let patient_id = patient_id.as_str();
+        let patient_id = patient;
         ctx.require(Action::ViewBilling)?;
         crate::calendar::sessions::check_range(from, to)?;
         self.store.write(|c| {
@@ -135,7 +134,7 @@ impl App {
                 .collect();
             let closing = opening + lines.iter().map(|l| l.amount_cents).sum::<i64>();
             let mut event = Event::ok("billing.statement.view");
-            event.patient_id = Some(patient_id);
+            event.patient_id = Some(patient);
             record(c, ctx, event)?;
             Ok(Statement {
                 patient_name: format!("{} {}", p.legal_first_name, p.legal_last_name),
@@ -158,10 +157,8 @@ impl App {
         method: &str,
         reference: Option<&str>,
         received_on: Date,
-    ) -> Result<String> {
-        // The stores below this concept still take the id as text.
-        let patient_id = patient.to_string();
-        let patient_id = patient_id.as_str();
+    ) -> Result<PaymentId> {
+        let patient_id = patient;
         ctx.require(Action::ManageBilling)?;
         if !(1..=10_000_000).contains(&amount_cents) {
             return Err(AppError::Invalid(
@@ -188,12 +185,12 @@ impl App {
         self.store.write(|c| {
             episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
-            let id = uuid::Uuid::now_v7().to_string();
+            let id = PaymentId::new_v7();
             store::insert_payment(
                 c,
                 &PaymentRow {
-                    id: id.clone(),
-                    patient_id: Some(patient_id.into()),
+                    id,
+                    patient_id: Some(patient_id),
                     claim_id: None,
                     remittance_id: None,
                     source: "patient".into(),
@@ -201,7 +198,7 @@ impl App {
                     reference: reference.map(str::to_string),
                     amount_cents,
                     received_on: Day(received_on),
-                    created_by: ctx.actor_id_string().unwrap_or_else(|| "system".into()),
+                    created_by: ctx.actor_ref(),
                     created_at: Instant(ctx.now()),
                     voided_at: None,
                     void_reason: None,
@@ -211,7 +208,7 @@ impl App {
             let mut event = Event::ok("billing.payment.record")
                 .subject(&subject)
                 .detail(serde_json::json!({ "cents": amount_cents, "method": method }));
-            event.patient_id = Some(patient_id);
+            event.patient_id = Some(patient);
             record(c, ctx, event)?;
             Ok(id)
         })
@@ -222,15 +219,15 @@ impl App {
         ctx.require(Action::ViewBilling)?;
         let today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
         self.store.write(|c| {
-            let payers: BTreeMap<String, String> = store::all_payers(c)?
+            let payers: BTreeMap<PayerId, String> = store::all_payers(c)?
                 .into_iter()
                 .map(|p| (p.id, p.name))
                 .collect();
             let mut rows: BTreeMap<String, AgingRow> = BTreeMap::new();
             let claims = store::claims_with(c, &["submitted", "partial"], None)?;
-            let ids: Vec<String> = claims.iter().map(|k| k.id.clone()).collect();
+            let ids: Vec<_> = claims.iter().map(|k| k.id).collect();
             let adjustments = store::adjustments_of(c, &ids)?;
-            let mut patients: Vec<String> = Vec::new();
+            let mut patients: Vec<PatientId> = Vec::new();
             for k in &claims {
                 let adjusted: i64 = adjustments
                     .iter()
@@ -245,7 +242,7 @@ impl App {
                 let who = payers
                     .get(&k.payer_id)
                     .cloned()
-                    .unwrap_or_else(|| k.payer_id.clone());
+                    .unwrap_or_else(|| k.payer_id.to_string());
                 let row = rows.entry(who.clone()).or_insert_with(|| AgingRow {
                     who,
                     ..AgingRow::default()
@@ -277,7 +274,7 @@ impl App {
                 ..AgingRow::default()
             };
             for p in patients {
-                let ledger = patient_ledger(c, &p)?;
+                let ledger = patient_ledger(c, p)?;
                 let mut credit: i64 = -ledger
                     .iter()
                     .filter(|l| l.amount_cents < 0)

@@ -7,6 +7,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
+use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
 use iop_interop::x12::{parse_835, AdjustmentGroup, ClaimPayment, ClaimStatus};
 use iop_store::billing::posting as remit_store;
@@ -16,7 +17,7 @@ use sha2::{Digest, Sha256};
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
-    pub remittance_id: String,
+    pub remittance_id: RemittanceId,
     /// The same file was imported before: nothing changed.
     pub already_imported: bool,
     pub claims_posted: u32,
@@ -27,8 +28,8 @@ pub struct ImportReport {
 fn post_claim(
     c: &mut DbConn,
     now: Instant,
-    actor: &str,
-    remittance_id: &str,
+    actor: ActorRef,
+    remittance_id: RemittanceId,
     date: Day,
     method: &str,
     cp: &ClaimPayment,
@@ -39,16 +40,16 @@ fn post_claim(
     store::insert_payment(
         c,
         &PaymentRow {
-            id: uuid::Uuid::now_v7().to_string(),
-            patient_id: Some(claim.patient_id.clone()),
-            claim_id: Some(claim.id.clone()),
-            remittance_id: Some(remittance_id.into()),
+            id: PaymentId::new_v7(),
+            patient_id: Some(claim.patient_id),
+            claim_id: Some(claim.id),
+            remittance_id: Some(remittance_id),
             source: "payer".into(),
             method: method.into(),
             reference: Some(cp.payer_claim_number.clone()),
             amount_cents: cp.paid.0,
             received_on: date,
-            created_by: actor.into(),
+            created_by: actor,
             created_at: now,
             voided_at: None,
             void_reason: None,
@@ -73,9 +74,9 @@ fn post_claim(
         store::insert_adjustment(
             c,
             &AdjustmentRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                claim_id: claim.id.clone(),
-                remittance_id: remittance_id.into(),
+                id: AdjustmentId::new_v7(),
+                claim_id: claim.id,
+                remittance_id,
                 procedure_code: code,
                 group_code: a.group.as_str().into(),
                 reason_code: a.reason.clone(),
@@ -112,7 +113,7 @@ impl App {
                 e.line, e.segment, e.message
             ))
         })?;
-        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        let actor = ctx.actor_ref();
         self.store.write(|c| {
             if let Some(r) = remit_store::remittance_by_hash(c, &hash)? {
                 return Ok(ImportReport {
@@ -124,7 +125,7 @@ impl App {
                 });
             }
             let now = Instant(ctx.now());
-            let id = uuid::Uuid::now_v7().to_string();
+            let id = RemittanceId::new_v7();
             let first = remit
                 .payments
                 .first()
@@ -133,7 +134,7 @@ impl App {
             store::insert_remittance(
                 c,
                 &RemittanceRow {
-                    id: id.clone(),
+                    id,
                     content_hash: hash.clone(),
                     trace_number: first.trace_number.clone(),
                     payer_name: first.payer_name.clone(),
@@ -143,22 +144,22 @@ impl App {
                     claims_matched: 0,
                     claims_unmatched: 0,
                     content: content.into(),
-                    imported_by: actor.clone(),
+                    imported_by: actor,
                     imported_at: now,
                 },
             )?;
             let (mut posted, mut unmatched) = (0u32, 0u32);
             for p in &remit.payments {
                 for cp in &p.claims {
-                    if post_claim(c, now, &actor, &id, Day(p.date), p.method.as_str(), cp)? {
+                    if post_claim(c, now, actor, id, Day(p.date), p.method.as_str(), cp)? {
                         posted += 1;
                     } else {
                         unmatched += 1;
                         store::insert_unmatched(
                             c,
                             &UnmatchedRow {
-                                id: uuid::Uuid::now_v7().to_string(),
-                                remittance_id: id.clone(),
+                                id: UnmatchedId::new_v7(),
+                                remittance_id: id,
                                 claim_number: cp.claim_id.clone(),
                                 paid_cents: cp.paid.0,
                                 detail: format!(
@@ -178,7 +179,7 @@ impl App {
             }
             remit_store::set_remittance_counts(
                 c,
-                &id,
+                id,
                 i32::try_from(posted).unwrap_or(i32::MAX),
                 i32::try_from(unmatched).unwrap_or(i32::MAX),
             )?;
@@ -211,7 +212,7 @@ impl App {
 
     /// Closes an unmatched remittance item with what billing did about it (for example
     /// "payer error, asked for a corrected 835" or "posted by hand to claim IOP0000012").
-    pub fn resolve_unmatched(&self, ctx: &Ctx, id: &str, resolution: &str) -> Result<()> {
+    pub fn resolve_unmatched(&self, ctx: &Ctx, id: UnmatchedId, resolution: &str) -> Result<()> {
         ctx.require(Action::ManageBilling)?;
         let resolution = resolution.trim();
         if resolution.is_empty() || resolution.chars().count() > 300 {
@@ -219,9 +220,9 @@ impl App {
                 "say what was done about it (at most 300 characters)".into(),
             ));
         }
-        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        let actor = ctx.actor_ref();
         self.store.write(|c| {
-            if !remit_store::resolve_unmatched(c, id, &actor, Instant(ctx.now()), resolution)? {
+            if !remit_store::resolve_unmatched(c, id, actor, Instant(ctx.now()), resolution)? {
                 return Err(AppError::Conflict(format!(
                     "work-queue item {id} is not open (unknown or already resolved)"
                 )));
@@ -239,12 +240,12 @@ impl App {
 crate::view::view!(
 /// A remittance item that matched no claim, until it is resolved.
 UnmatchedRemittance from UnmatchedRow {
-    id: String,
-    remittance_id: String,
+    id: UnmatchedId,
+    remittance_id: RemittanceId,
     claim_number: String,
     paid_cents: i64,
     detail: String,
     resolved_at: Option<Instant>,
-    resolved_by: Option<String>,
+    resolved_by: Option<ActorRef>,
     resolution: Option<String>,
 });

@@ -8,6 +8,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
+use iop_domain::ids::*;
 use iop_domain::npi::Npi;
 use iop_domain::time::{Day, Instant};
 use iop_store::billing::{self as store, ContractRow, PayerRow, SiteBillingRow};
@@ -70,9 +71,9 @@ pub struct NewPayer {
 }
 
 pub struct NewContract {
-    pub program_id: String,
+    pub program_id: ProgramId,
     /// None: the self-pay rate card.
-    pub payer_id: Option<String>,
+    pub payer_id: Option<PayerId>,
     pub coding_mode: String,
     pub per_diem_code: String,
     pub minimum_minutes: i32,
@@ -99,7 +100,7 @@ pub struct SiteBillingInput {
 }
 
 impl App {
-    pub fn set_site_billing(&self, ctx: &Ctx, site_id: &str, b: SiteBillingInput) -> Result<()> {
+    pub fn set_site_billing(&self, ctx: &Ctx, site_id: SiteId, b: SiteBillingInput) -> Result<()> {
         ctx.require(Action::ManageBillingSetup)?;
         let npi = Npi::parse(&b.npi)
             .map_err(|e| AppError::Invalid(format!("the NPI is not valid: {e}")))?;
@@ -122,7 +123,7 @@ impl App {
             return Err(AppError::Invalid("the contact phone has ten digits".into()));
         }
         let row = SiteBillingRow {
-            site_id: site_id.into(),
+            site_id,
             organisation_name: text(&b.organisation_name, 60, "the organisation name")?,
             npi: npi.as_str().into(),
             tax_id: tax,
@@ -147,11 +148,11 @@ impl App {
         })
     }
 
-    pub fn add_payer(&self, ctx: &Ctx, p: NewPayer) -> Result<String> {
+    pub fn add_payer(&self, ctx: &Ctx, p: NewPayer) -> Result<PayerId> {
         ctx.require(Action::ManageBillingSetup)?;
         let (line, city, st, z) = p.address.check()?;
         let row = PayerRow {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: PayerId::new_v7(),
             name: text(&p.name, 60, "the payer's name")?,
             payer_id: text(&p.payer_id, 80, "the payer id")?,
             address_line: line,
@@ -164,7 +165,7 @@ impl App {
             store::insert_payer(c, &row)?;
             let subject = format!("payer:{}", row.id);
             record(c, ctx, Event::ok("billing.payer.add").subject(&subject))?;
-            Ok(row.id.clone())
+            Ok(row.id)
         })
     }
 
@@ -185,7 +186,7 @@ impl App {
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
-    pub fn add_contract(&self, ctx: &Ctx, k: NewContract) -> Result<String> {
+    pub fn add_contract(&self, ctx: &Ctx, k: NewContract) -> Result<ContractId> {
         ctx.require(Action::ManageBillingSetup)?;
         if !matches!(k.coding_mode.as_str(), "per_diem" | "per_service") {
             return Err(AppError::Invalid(
@@ -235,15 +236,15 @@ impl App {
             ));
         }
         self.store.write(|c| {
-            org::program_by_id(c, &k.program_id)?
+            org::program_by_id(c, k.program_id)?
                 .ok_or_else(|| AppError::NotFound(format!("program {}", k.program_id)))?;
             if let Some(p) = &k.payer_id {
-                store::payer(c, p)?.ok_or_else(|| AppError::NotFound(format!("payer {p}")))?;
+                store::payer(c, *p)?.ok_or_else(|| AppError::NotFound(format!("payer {p}")))?;
             }
             let row = ContractRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                program_id: k.program_id.clone(),
-                payer_id: k.payer_id.clone(),
+                id: ContractId::new_v7(),
+                program_id: k.program_id,
+                payer_id: k.payer_id,
                 claim_form: if k.payer_id.is_some() { "837P" } else { "none" }.into(),
                 coding_mode: k.coding_mode.clone(),
                 per_diem_code: k.per_diem_code.clone(),
@@ -276,8 +277,8 @@ impl App {
     pub fn patient_labels(
         &self,
         ctx: &Ctx,
-        ids: &[String],
-    ) -> Result<std::collections::HashMap<String, String>> {
+        ids: &[PatientId],
+    ) -> Result<std::collections::HashMap<PatientId, String>> {
         ctx.require(Action::ViewBilling)?;
         self.store.read(|c| {
             let mut out = std::collections::HashMap::new();
@@ -285,9 +286,9 @@ impl App {
                 if out.contains_key(id) {
                     continue;
                 }
-                if let Some(p) = episodes::patient_by_id(c, id)? {
+                if let Some(p) = episodes::patient_by_id(c, *id)? {
                     out.insert(
-                        id.clone(),
+                        *id,
                         format!("{} {} ({})", p.legal_first_name, p.legal_last_name, p.mrn),
                     );
                 }
@@ -300,7 +301,7 @@ impl App {
 crate::view::view!(
 /// A payer as billing staff see it: name, payer id and claims address.
 Payer from PayerRow {
-    id: String,
+    id: PayerId,
     name: String,
     payer_id: String,
     address_line: String,
@@ -313,9 +314,9 @@ Payer from PayerRow {
 crate::view::view!(
 /// A payer contract or the self-pay rate card: how services are coded and priced.
 Contract from ContractRow {
-    id: String,
-    program_id: String,
-    payer_id: Option<String>,
+    id: ContractId,
+    program_id: ProgramId,
+    payer_id: Option<PayerId>,
     claim_form: String,
     coding_mode: String,
     per_diem_code: String,

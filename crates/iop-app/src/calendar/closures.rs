@@ -7,23 +7,30 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
+use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
 use iop_store::calendar::{self as cal, ClosureRow};
 use iop_store::{org, DbConn};
 use jiff::civil::Date;
 
-fn regenerate_site_day(c: &mut DbConn, ctx: &Ctx, site_id: &str, date: Date) -> Result<()> {
+fn regenerate_site_day(c: &mut DbConn, ctx: &Ctx, site_id: SiteId, date: Date) -> Result<()> {
     for p in org::programs(c)?
         .into_iter()
         .filter(|p| p.site_id == site_id)
     {
-        generate_in(c, ctx.now(), &p.id, date, date)?;
+        generate_in(c, ctx.now(), p.id, date, date)?;
     }
     Ok(())
 }
 
 impl App {
-    pub fn closures(&self, ctx: &Ctx, site_id: &str, from: Date, to: Date) -> Result<Vec<Closure>> {
+    pub fn closures(
+        &self,
+        ctx: &Ctx,
+        site_id: SiteId,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<Closure>> {
         ctx.require(Action::ViewCalendar)?;
         let rows = self.store.read(|c| {
             cal::closures_of_site(c, site_id, Day(from), Day(to)).map_err(AppError::from)
@@ -34,10 +41,10 @@ impl App {
     pub fn add_closure(
         &self,
         ctx: &Ctx,
-        site_id: &str,
+        site_id: SiteId,
         date: Date,
         reason: &str,
-    ) -> Result<String> {
+    ) -> Result<ClosureId> {
         ctx.require(Action::ManageCalendar)?;
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > 200 {
@@ -55,10 +62,10 @@ impl App {
                     "the site is already closed on {d}"
                 )));
             }
-            let id = uuid::Uuid::now_v7().to_string();
+            let id = ClosureId::new_v7();
             let row = ClosureRow {
-                id: id.clone(),
-                site_id: site_id.into(),
+                id,
+                site_id,
                 local_date: d,
                 reason: reason.into(),
                 created_at: Instant(ctx.now()),
@@ -80,7 +87,7 @@ impl App {
     }
 
     /// Adds the US federal holidays of `year` that the site has not closed for already.
-    pub fn add_federal_holidays(&self, ctx: &Ctx, site_id: &str, year: i16) -> Result<usize> {
+    pub fn add_federal_holidays(&self, ctx: &Ctx, site_id: SiteId, year: i16) -> Result<usize> {
         ctx.require(Action::ManageCalendar)?;
         if !(2000..=2100).contains(&year) {
             return Err(AppError::Invalid(
@@ -98,7 +105,7 @@ impl App {
         Ok(added)
     }
 
-    pub fn void_closure(&self, ctx: &Ctx, closure_id: &str, reason: &str) -> Result<()> {
+    pub fn void_closure(&self, ctx: &Ctx, closure_id: ClosureId, reason: &str) -> Result<()> {
         ctx.require(Action::ManageCalendar)?;
         let reason = reason.trim();
         if reason.is_empty() {
@@ -113,7 +120,7 @@ impl App {
                 )));
             }
             let date: Date = row.local_date.0;
-            regenerate_site_day(c, ctx, &row.site_id, date)?;
+            regenerate_site_day(c, ctx, row.site_id, date)?;
             let subject = format!("closure:{closure_id}");
             record(c, ctx, Event::ok("closure.void").subject(&subject))
         })
@@ -123,8 +130,8 @@ impl App {
 crate::view::view!(
 /// A day a site is closed, with the reason.
 Closure from ClosureRow {
-    id: String,
-    site_id: String,
+    id: ClosureId,
+    site_id: SiteId,
     local_date: Day,
     reason: String,
     created_at: Instant,

@@ -10,6 +10,7 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::calendar::SessionStatus;
 use iop_domain::calendar::{parse_weekdays, SessionKind};
+use iop_domain::ids::*;
 use iop_domain::time::Instant;
 use iop_interop::ical::{self, FeedEvent, Series};
 use iop_store::calendar::{self as cal, FeedRow};
@@ -18,21 +19,21 @@ use jiff::civil::Date;
 use jiff::Span;
 
 pub enum FeedTarget {
-    Staff(String),
-    Track(String),
+    Staff(StaffId),
+    Track(TrackId),
 }
 
 pub struct NewFeed {
-    pub id: String,
+    pub id: FeedId,
     /// The path to give to a calendar app, shown once.
     pub path: String,
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct FeedView {
-    pub id: String,
-    pub staff_id: Option<String>,
-    pub track_id: Option<String>,
+    pub id: FeedId,
+    pub staff_id: Option<StaffId>,
+    pub track_id: Option<TrackId>,
     pub created_at: Instant,
     pub revoked: bool,
 }
@@ -61,36 +62,34 @@ impl App {
         ctx.require(Action::ManageCalendarFeeds)?;
         let manager = ctx.require(Action::ManageCalendar).is_ok();
         let token = random_token();
-        let id = uuid::Uuid::now_v7().to_string();
+        let id = FeedId::new_v7();
         self.store.write(|c| {
             let (staff_id, track_id) = match &target {
                 FeedTarget::Staff(s) => {
-                    let row = cal::staff_by_id(c, s)?
+                    let row = cal::staff_by_id(c, *s)?
                         .ok_or_else(|| AppError::NotFound(format!("staff member {s}")))?;
-                    let own = ctx.actor().is_some_and(|a| {
-                        row.user_id.as_deref() == Some(a.user_id.to_string().as_str())
-                    });
+                    let own = ctx.actor().is_some_and(|a| row.user_id == Some(a.user_id));
                     if !own && !manager {
                         return Err(AppError::Forbidden(
                             "create a calendar feed for another staff member",
                         ));
                     }
-                    (Some(s.clone()), None)
+                    (Some(*s), None)
                 }
                 FeedTarget::Track(t) => {
                     if !manager {
                         return Err(AppError::Forbidden("create a track's calendar feed"));
                     }
-                    if !org::all_tracks(c)?.iter().any(|x| &x.id == t) {
+                    if !org::all_tracks(c)?.iter().any(|x| x.id == *t) {
                         return Err(AppError::NotFound(format!("track {t}")));
                     }
-                    (None, Some(t.clone()))
+                    (None, Some(*t))
                 }
             };
             cal::insert_feed(
                 c,
                 &FeedRow {
-                    id: id.clone(),
+                    id,
                     token_hash: token_hash(&token),
                     staff_id,
                     track_id,
@@ -125,7 +124,7 @@ impl App {
             .collect())
     }
 
-    pub fn revoke_feed(&self, ctx: &Ctx, feed_id: &str) -> Result<()> {
+    pub fn revoke_feed(&self, ctx: &Ctx, feed_id: FeedId) -> Result<()> {
         ctx.require(Action::ManageCalendarFeeds)?;
         let visible = self.feeds(ctx)?.into_iter().any(|f| f.id == feed_id);
         if !visible {
@@ -167,14 +166,17 @@ impl App {
                         .iter()
                         .find(|x| &x.id == t)
                         .ok_or_else(|| AppError::NotFound("track".into()))?;
-                    (track.program_id.clone(), "Group schedule".to_string())
+                    (track.program_id, "Group schedule".to_string())
                 }
                 _ => (
-                    programs.first().map(|p| p.id.clone()).unwrap_or_default(),
+                    programs
+                        .first()
+                        .map(|p| p.id)
+                        .ok_or_else(|| AppError::NotFound("a program".into()))?,
                     "Work schedule".to_string(),
                 ),
             };
-            let pc = load_program(c, &program_id)?;
+            let pc = load_program(c, program_id)?;
             let today = pc.today(meta.now);
             let from = today
                 .checked_sub(Span::new().weeks(BACK_WEEKS))
@@ -195,7 +197,7 @@ impl App {
                     ))
                 }
                 (None, Some(track_id)) => {
-                    let views = session_views(c, Some(&program_id), from, to)?;
+                    let views = session_views(c, Some(program_id), from, to)?;
                     let track = tracks
                         .iter()
                         .find(|x| &x.id == track_id)

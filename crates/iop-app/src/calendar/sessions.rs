@@ -12,6 +12,7 @@ use iop_domain::calendar::{
 use iop_domain::calendar::{SessionKind, SessionStatus};
 use iop_domain::curriculum::{rotate, Slot};
 use iop_domain::ids::SessionId;
+use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
 use iop_store::calendar::{self as cal, SessionRow};
 use iop_store::org::{self, ProgramRow, SiteRow, TrackRow};
@@ -34,7 +35,7 @@ pub struct ProgramCal {
     pub schedule: ProgramSchedule,
 }
 
-fn bad_setting(what: &str, program: &str) -> AppError {
+fn bad_setting(what: &str, program: ProgramId) -> AppError {
     AppError::Internal(format!("program {program} has an invalid {what}"))
 }
 
@@ -44,10 +45,10 @@ pub fn parse_date(s: &str, field: &str) -> Result<Date> {
         .map_err(|_| AppError::Invalid(format!("{field} must be a date like 2026-11-27")))
 }
 
-pub fn load_program(c: &mut DbConn, program_id: &str) -> Result<ProgramCal> {
+pub fn load_program(c: &mut DbConn, program_id: ProgramId) -> Result<ProgramCal> {
     let program = org::program_by_id(c, program_id)?
         .ok_or_else(|| AppError::NotFound(format!("program {program_id}")))?;
-    let site = org::site_by_id(c, &program.site_id)?
+    let site = org::site_by_id(c, program.site_id)?
         .ok_or_else(|| AppError::Internal(format!("program {program_id} has no site")))?;
     let tz = TimeZone::get(&site.time_zone).map_err(|_| bad_setting("time zone", program_id))?;
     let tracks = org::tracks_of(c, program_id)?;
@@ -86,7 +87,7 @@ impl ProgramCal {
             .iter()
             .filter_map(|t| {
                 parse_weekdays(&t.weekdays).map(|w| TrackPattern {
-                    id: t.id.clone(),
+                    id: t.id,
                     weekdays: w,
                 })
             })
@@ -111,14 +112,14 @@ fn is_open(s: &SessionRow) -> bool {
 pub fn generate_in(
     c: &mut DbConn,
     now: Timestamp,
-    program_id: &str,
+    program_id: ProgramId,
     from: Date,
     to: Date,
 ) -> Result<GenerateReport> {
     let pc = load_program(c, program_id)?;
     let today = pc.today(now);
     let (f, t) = (Day(from), Day(to));
-    let closures: Vec<Closure> = cal::closures_of_site(c, &pc.site.id, f, t)?
+    let closures: Vec<Closure> = cal::closures_of_site(c, pc.site.id, f, t)?
         .into_iter()
         .map(|r| Closure {
             date: r.local_date.0,
@@ -150,8 +151,8 @@ pub fn generate_in(
                     c,
                     &SessionRow {
                         id: iop_domain::SessionId::new_v7(),
-                        program_id: pc.program.id.clone(),
-                        track_id: p.track_id.clone(),
+                        program_id: pc.program.id,
+                        track_id: p.track_id,
                         kind: p.kind,
                         gen_key: key.clone(),
                         local_date: Day(p.date),
@@ -228,7 +229,7 @@ pub fn generate_in(
 }
 
 /// Regenerates a program from today to its planning horizon, after a change of settings.
-pub fn regenerate_future(c: &mut DbConn, ctx: &Ctx, program_id: &str) -> Result<()> {
+pub fn regenerate_future(c: &mut DbConn, ctx: &Ctx, program_id: ProgramId) -> Result<()> {
     let pc = load_program(c, program_id)?;
     let today = pc.today(ctx.now());
     let to = today
@@ -241,7 +242,7 @@ pub fn regenerate_future(c: &mut DbConn, ctx: &Ctx, program_id: &str) -> Result<
 /// Rotates the curriculum over each track's core sessions from `from`, continuing the
 /// rotation from the sessions before it; one-off topic choices and held sessions stay.
 fn assign_topics(c: &mut DbConn, pc: &ProgramCal, from: Date, to: Date, today: Date) -> Result<()> {
-    let topics: Vec<_> = cal::topics_of(c, &pc.program.id)?
+    let topics: Vec<_> = cal::topics_of(c, pc.program.id)?
         .into_iter()
         .filter(|t| t.active)
         .collect();
@@ -257,10 +258,10 @@ fn assign_topics(c: &mut DbConn, pc: &ProgramCal, from: Date, to: Date, today: D
     for track in &pc.tracks {
         let mut core: Vec<&SessionRow> = sessions
             .iter()
-            .filter(|s| s.kind == SessionKind::Core && s.track_id.as_deref() == Some(&track.id))
+            .filter(|s| s.kind == SessionKind::Core && s.track_id == Some(track.id))
             .collect();
         core.sort_by_key(|a| a.local_date);
-        let before = cal::count_core_held_or_scheduled_before(c, &track.id, Day(from))?;
+        let before = cal::count_core_held_or_scheduled_before(c, track.id, Day(from))?;
         let slots: Vec<Slot> = core
             .iter()
             .map(|s| Slot {
@@ -270,7 +271,7 @@ fn assign_topics(c: &mut DbConn, pc: &ProgramCal, from: Date, to: Date, today: D
             .collect();
         let picks = rotate(&slots, topics.len(), u64::try_from(before).unwrap_or(0));
         for (s, pick) in core.iter().zip(picks) {
-            let want = pick.and_then(|i| topics.get(i)).map(|t| t.id.clone());
+            let want = pick.and_then(|i| topics.get(i)).map(|t| t.id);
             let date: Date = s.local_date.0;
             // The past keeps its topics; a past session that never had one (just created) gets one.
             if s.topic_locked
@@ -305,7 +306,7 @@ impl App {
     pub fn generate_sessions(
         &self,
         ctx: &Ctx,
-        program_id: &str,
+        program_id: ProgramId,
         from: Option<Date>,
         to: Option<Date>,
     ) -> Result<GenerateReport> {
@@ -330,7 +331,7 @@ impl App {
         ctx: &Ctx,
         from: Date,
         to: Date,
-        program: Option<&str>,
+        program: Option<ProgramId>,
     ) -> Result<Vec<SessionView>> {
         ctx.require(Action::ViewCalendar)?;
         check_range(from, to)?;
@@ -384,7 +385,7 @@ impl App {
                     s.status
                 )));
             }
-            let pc = load_program(c, &s.program_id)?;
+            let pc = load_program(c, s.program_id)?;
             let minutes = match s.kind {
                 SessionKind::Family => pc.program.family_minutes,
                 SessionKind::Alumni => pc.program.alumni_minutes,
@@ -417,7 +418,7 @@ impl App {
         &self,
         ctx: &Ctx,
         session_id: SessionId,
-        topic_id: &str,
+        topic_id: TopicId,
     ) -> Result<()> {
         ctx.require(Action::ManageCalendar)?;
         self.store.write(|c| {
@@ -428,7 +429,7 @@ impl App {
                     "only core groups follow the curriculum".into(),
                 ));
             }
-            if !cal::topics_of(c, &s.program_id)?
+            if !cal::topics_of(c, s.program_id)?
                 .iter()
                 .any(|t| t.id == topic_id && t.active)
             {
@@ -436,7 +437,7 @@ impl App {
                     "topic {topic_id} is not a topic of this program"
                 )));
             }
-            s.topic_id = Some(topic_id.into());
+            s.topic_id = Some(topic_id);
             s.topic_locked = true;
             s.updated_at = Instant(ctx.now());
             cal::update_session(c, &s)?;

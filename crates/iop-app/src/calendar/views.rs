@@ -4,6 +4,7 @@
 use crate::error::{AppError, Result};
 use iop_domain::calendar::SessionKind;
 use iop_domain::calendar::SessionStatus;
+use iop_domain::ids::*;
 use iop_domain::ids::{PatientId, SessionId};
 use iop_domain::ratio::{staffing, Staffing};
 use iop_domain::roster::{expected, EpisodeSpan};
@@ -21,9 +22,9 @@ use std::collections::{BTreeMap, HashMap};
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct SessionView {
     pub id: SessionId,
-    pub program_id: String,
+    pub program_id: ProgramId,
     pub kind: SessionKind,
-    pub track_id: Option<String>,
+    pub track_id: Option<TrackId>,
     pub track_name: Option<String>,
     pub local_date: Day,
     /// RFC 3339 with the site's offset.
@@ -52,16 +53,16 @@ pub struct SessionView {
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct FacilitatorRef {
-    pub staff_id: String,
+    pub staff_id: StaffId,
     pub name: String,
 }
 
 pub fn episode_spans(
     c: &mut DbConn,
-    program_ids: &[String],
-) -> Result<HashMap<String, Vec<EpisodeSpan>>> {
+    program_ids: &[ProgramId],
+) -> Result<HashMap<ProgramId, Vec<EpisodeSpan>>> {
     let (eps, periods) = episodes::episodes_with_tracks(c, program_ids)?;
-    let mut by_episode: HashMap<String, Vec<(String, Date, Option<Date>)>> = HashMap::new();
+    let mut by_episode: HashMap<EpisodeId, Vec<(TrackId, Date, Option<Date>)>> = HashMap::new();
     for p in periods {
         let (a, to) = (p.from_date.0, p.to_date.map(|d| d.0));
         by_episode
@@ -69,17 +70,15 @@ pub fn episode_spans(
             .or_default()
             .push((p.track_id, a, to));
     }
-    let mut out: HashMap<String, Vec<EpisodeSpan>> = HashMap::new();
+    let mut out: HashMap<ProgramId, Vec<EpisodeSpan>> = HashMap::new();
     for e in eps {
         let (admit, status) = (e.admit_date.0, e.status);
-        out.entry(e.program_id.clone())
-            .or_default()
-            .push(EpisodeSpan {
-                admit,
-                ended: e.ended_on.map(|d| d.0),
-                status,
-                tracks: by_episode.remove(&e.id).unwrap_or_default(),
-            });
+        out.entry(e.program_id).or_default().push(EpisodeSpan {
+            admit,
+            ended: e.ended_on.map(|d| d.0),
+            status,
+            tracks: by_episode.remove(&e.id).unwrap_or_default(),
+        });
     }
     Ok(out)
 }
@@ -87,7 +86,7 @@ pub fn episode_spans(
 /// The sessions of `[from, to]` (all programs, or one) as views, in start order.
 pub fn session_views(
     c: &mut DbConn,
-    program: Option<&str>,
+    program: Option<ProgramId>,
     from: Date,
     to: Date,
 ) -> Result<Vec<SessionView>> {
@@ -100,24 +99,19 @@ pub fn session_views(
             return Err(AppError::NotFound(format!("program {id}")));
         }
     }
-    let ids: Vec<String> = programs.iter().map(|p| p.id.clone()).collect();
-    let sites: HashMap<String, SiteRow> = org::sites(c)?
-        .into_iter()
-        .map(|s| (s.id.clone(), s))
-        .collect();
-    let tracks: HashMap<String, TrackRow> = org::all_tracks(c)?
-        .into_iter()
-        .map(|t| (t.id.clone(), t))
-        .collect();
-    let topics: HashMap<String, String> = ids
+    let ids: Vec<_> = programs.iter().map(|p| p.id).collect();
+    let sites: HashMap<SiteId, SiteRow> = org::sites(c)?.into_iter().map(|s| (s.id, s)).collect();
+    let tracks: HashMap<TrackId, TrackRow> =
+        org::all_tracks(c)?.into_iter().map(|t| (t.id, t)).collect();
+    let topics: HashMap<TopicId, String> = ids
         .iter()
-        .map(|id| cal::topics_of(c, id))
+        .map(|id| cal::topics_of(c, *id))
         .collect::<Result<Vec<_>, _>>()?
         .into_iter()
         .flatten()
         .map(|t| (t.id, t.title))
         .collect();
-    let staff: HashMap<String, String> = cal::all_staff(c)?
+    let staff: HashMap<StaffId, String> = cal::all_staff(c)?
         .into_iter()
         .map(|s| (s.id, s.display_name))
         .collect();
@@ -135,11 +129,11 @@ pub fn session_views(
             });
     }
     let spans = episode_spans(c, &ids)?;
-    let program_by_id: HashMap<&str, &ProgramRow> =
-        programs.iter().map(|p| (p.id.as_str(), p)).collect();
+    let program_by_id: HashMap<ProgramId, &ProgramRow> =
+        programs.iter().map(|p| (p.id, p)).collect();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let Some(p) = program_by_id.get(r.program_id.as_str()) else {
+        let Some(p) = program_by_id.get(&r.program_id) else {
             continue;
         };
         let tz_name = sites
@@ -152,7 +146,7 @@ pub fn session_views(
         let date: Date = r.local_date.0;
         let exp = expected(
             kind,
-            r.track_id.as_deref(),
+            r.track_id,
             date,
             spans.get(&r.program_id).map(Vec::as_slice).unwrap_or(&[]),
         );
@@ -206,9 +200,9 @@ pub fn session_views(
 /// Every episode of a program as a roster span, with its patient.
 pub fn episode_spans_by_patient(
     c: &mut DbConn,
-    program_id: &str,
+    program_id: ProgramId,
 ) -> Result<Vec<(iop_store::admissions::episodes::PatientRow, EpisodeSpan)>> {
-    let (eps, periods) = episodes::episodes_with_tracks(c, &[program_id.to_string()])?;
+    let (eps, periods) = episodes::episodes_with_tracks(c, &[program_id])?;
     let patients: HashMap<PatientId, iop_store::admissions::episodes::PatientRow> =
         episodes::episodes_with_patients(c, program_id)?
             .into_iter()
@@ -220,7 +214,7 @@ pub fn episode_spans_by_patient(
         let tracks = periods
             .iter()
             .filter(|p| p.episode_id == e.id)
-            .map(|p| (p.track_id.clone(), p.from_date.0, p.to_date.map(|d| d.0)))
+            .map(|p| (p.track_id, p.from_date.0, p.to_date.map(|d| d.0)))
             .collect();
         let Some(patient) = patients.get(&e.patient_id).cloned() else {
             continue;

@@ -51,7 +51,7 @@ pub(crate) fn attendance_in(
         )));
     }
     let date: Date = roster.session.local_date.0;
-    let today = load_program(c, &roster.session.program_id)?.today(ctx.now());
+    let today = load_program(c, roster.session.program_id)?.today(ctx.now());
     if date > today {
         return Err(AppError::Invalid(
             "attendance is taken on the day of the session or later".into(),
@@ -127,8 +127,8 @@ impl App {
                 let mut event = Event::ok("clinical.attendance")
                     .subject(&subject)
                     .detail(serde_json::json!({ "mark": m.mark, "minutes": m.minutes }));
-                let patient = m.patient_id.to_string();
-                event.patient_id = Some(&patient);
+                let patient = m.patient_id;
+                event.patient_id = Some(patient);
                 record(c, ctx, event)?;
             }
             Ok(())
@@ -180,7 +180,7 @@ impl App {
             }
             let date: Date = roster.session.local_date.0;
             let in_treatment =
-                crate::calendar::sessions::episode_spans_by_patient(c, &roster.session.program_id)?
+                crate::calendar::sessions::episode_spans_by_patient(c, roster.session.program_id)?
                     .into_iter()
                     .any(|(p, span)| p.id == patient_id && span.in_treatment_on(date));
             if !in_treatment {
@@ -201,8 +201,8 @@ impl App {
             )?;
             let subject = format!("session:{session_id}");
             let mut event = Event::ok("clinical.roster.makeup").subject(&subject);
-            let patient = patient_id.to_string();
-            event.patient_id = Some(&patient);
+            let patient = patient_id;
+            event.patient_id = Some(patient);
             record(c, ctx, event)
         })
     }
@@ -226,7 +226,7 @@ impl App {
             let date: Date = roster.session.local_date.0;
             let mut out: Vec<(PatientId, String)> = Vec::new();
             for (p, span) in
-                crate::calendar::sessions::episode_spans_by_patient(c, &roster.session.program_id)?
+                crate::calendar::sessions::episode_spans_by_patient(c, roster.session.program_id)?
             {
                 let id: PatientId = p.id;
                 if span.in_treatment_on(date) && !roster.lines.iter().any(|l| l.patient_id == id) {

@@ -178,9 +178,7 @@ fn timeline(c: &Chart) -> Vec<TimelineItem> {
 impl App {
     pub fn chart(&self, ctx: &Ctx, patient: PatientId) -> Result<Chart> {
         ctx.require(Action::ReadClinical)?;
-        // The concepts below that are not typed in the store yet take the id as text.
-        let patient_id = patient.to_string();
-        let patient_id = patient_id.as_str();
+        let patient_id = patient;
         self.store.write(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             let p = episodes::patient_by_id(c, patient_id)?
@@ -243,7 +241,7 @@ impl App {
                 }
             }
             let mut event = Event::ok("clinical.chart.view");
-            event.patient_id = Some(patient_id);
+            event.patient_id = Some(patient);
             record(c, ctx, event)?;
             let name = p.shown_name();
             let mut chart = Chart {

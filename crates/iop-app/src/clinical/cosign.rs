@@ -6,6 +6,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
+use iop_domain::ids::*;
 use iop_domain::ids::{ActorRef, NoteId};
 use iop_domain::time::{Day, Instant};
 use iop_store::{calendar as cal, clinical::individual, clinical::record as clinical, DbConn};
@@ -16,18 +17,32 @@ pub struct AwaitingCosign {
     pub kind: &'static str,
     pub note_id: String,
     pub date: Day,
-    pub author_id: String,
+    pub author_id: ActorRef,
     pub signed_at: Option<Instant>,
     /// Where the note is read: the session or the patient's chart.
     pub link: String,
 }
 
+/// A note that can wait for a co-signature: a group note or an individual one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CosignNote {
+    Group(NoteId),
+    Individual(IndividualNoteId),
+}
+
+impl std::fmt::Display for CosignNote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CosignNote::Group(id) => id.fmt(f),
+            CosignNote::Individual(id) => id.fmt(f),
+        }
+    }
+}
+
 /// Whether the note's author must have it co-signed (their staff profile says so).
 pub(crate) fn author_needs_cosign(c: &mut DbConn, ctx: &Ctx) -> Result<bool> {
     match ctx.actor() {
-        Some(a) => {
-            Ok(cal::staff_by_user(c, &a.user_id.to_string())?.is_some_and(|s| s.requires_cosign))
-        }
+        Some(a) => Ok(cal::staff_by_user(c, a.user_id)?.is_some_and(|s| s.requires_cosign)),
         None => Ok(false),
     }
 }
@@ -44,7 +59,7 @@ impl App {
                     link: format!("/sessions/{}", n.session_id),
                     note_id: n.id.to_string(),
                     date,
-                    author_id: n.author_id.to_string(),
+                    author_id: n.author_id,
                     signed_at: n.signed_at,
                 })
                 .collect();
@@ -54,7 +69,7 @@ impl App {
                     .map(|(n, a)| AwaitingCosign {
                         kind: "individual",
                         link: format!("/patients/{}", a.patient_id),
-                        note_id: n.id,
+                        note_id: n.id.to_string(),
                         date: Day(a.starts_at.0.to_zoned(jiff::tz::TimeZone::UTC).date()),
                         author_id: n.author_id,
                         signed_at: n.signed_at,
@@ -65,35 +80,34 @@ impl App {
         })
     }
 
-    /// A clinical director co-signs a signed note that awaits it.
-    pub fn cosign_note(&self, ctx: &Ctx, kind: &str, note_id: &str) -> Result<()> {
+    /// A clinical director co-signs a signed note that awaits it; never their own.
+    pub fn cosign_note(&self, ctx: &Ctx, note: CosignNote) -> Result<()> {
         ctx.require(Action::CosignNotes)?;
-        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        let director = ctx
+            .actor()
+            .ok_or(AppError::Forbidden("co-sign without an account"))?
+            .user_id;
         let at = Instant(ctx.now());
+        let own =
+            || AppError::Conflict("a note is co-signed by someone other than its author".into());
+        let note_id = note.to_string();
         self.store.write(|c| {
-            let done = match kind {
-                "group" => {
-                    // Individual notes are not typed in the store yet, so the id
-                    // arrives as text for both kinds; one that is no id is no note.
-                    let id: NoteId = note_id
-                        .parse()
-                        .map_err(|_| AppError::NotFound(format!("note {note_id}")))?;
+            let done = match note {
+                CosignNote::Group(id) => {
                     let n = clinical::note_by_id(c, id)?
-                        .ok_or_else(|| AppError::NotFound(format!("note {note_id}")))?;
-                    let director = ctx
-                        .actor()
-                        .ok_or(AppError::Forbidden("co-sign without an account"))?
-                        .user_id;
+                        .ok_or_else(|| AppError::NotFound(format!("note {id}")))?;
                     if n.author_id == ActorRef::User(director) {
-                        return Err(AppError::Conflict("a note is co-signed by someone other than its author".into()));
+                        return Err(own());
                     }
                     clinical::cosign(c, id, director, at)?
                 }
-                "individual" => individual::cosign(c, note_id, &actor, at)?,
-                _ => {
-                    return Err(AppError::Invalid(
-                        "the kind of note is \"group\" or \"individual\"".into(),
-                    ))
+                CosignNote::Individual(id) => {
+                    let n = individual::note_by_id(c, id)?
+                        .ok_or_else(|| AppError::NotFound(format!("note {id}")))?;
+                    if n.author_id == ActorRef::User(director) {
+                        return Err(own());
+                    }
+                    individual::cosign(c, id, director, at)?
                 }
             };
             if !done {

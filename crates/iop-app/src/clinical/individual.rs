@@ -14,6 +14,7 @@ use iop_domain::appointments::{face_to_face_minutes, free_starts, AppointmentSta
 use iop_domain::calendar::SessionKind;
 use iop_domain::calendar::SessionStatus;
 use iop_domain::ids::PatientId;
+use iop_domain::ids::*;
 use iop_domain::roster::EpisodeStatus;
 use iop_domain::time::{Day, Instant};
 use iop_store::admissions::episodes::{self, EpisodeRow};
@@ -24,8 +25,8 @@ use jiff::civil::{Date, DateTime, Time};
 use jiff::{SignedDuration, Span, Timestamp};
 
 pub struct NewAppointment {
-    pub patient_id: String,
-    pub staff_id: String,
+    pub patient_id: PatientId,
+    pub staff_id: StaffId,
     /// Local date and time at the patient's site, like 2026-12-01T14:00.
     pub starts: String,
     pub minutes: i32,
@@ -64,13 +65,13 @@ impl Appointment {
 /// The episode a patient is in (the latest by admission) and its program's calendar.
 pub(crate) fn patient_program(
     c: &mut DbConn,
-    patient_id: &str,
+    patient_id: PatientId,
 ) -> Result<(EpisodeRow, ProgramCal)> {
     let ep = episodes::episodes_with_patient_id(c, patient_id)?
         .into_iter()
         .max_by(|a, b| a.admit_date.cmp(&b.admit_date))
         .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
-    let pc = load_program(c, &ep.program_id)?;
+    let pc = load_program(c, ep.program_id)?;
     Ok((ep, pc))
 }
 
@@ -100,25 +101,23 @@ fn span_of(a: &AppointmentRow) -> Option<Busy> {
 fn busy(
     c: &mut DbConn,
     pc: &ProgramCal,
-    patient_id: &str,
-    staff_id: &str,
+    patient_id: PatientId,
+    staff_id: StaffId,
     from: Date,
     to: Date,
 ) -> Result<Vec<Busy>> {
-    let span = episode_spans_by_patient(c, &pc.program.id)?
+    let span = episode_spans_by_patient(c, pc.program.id)?
         .into_iter()
-        .find(|(p, _)| p.id.to_string() == patient_id)
+        .find(|(p, _)| p.id == patient_id)
         .map(|(_, s)| s);
     let mut out = Vec::new();
-    for s in session_views(c, Some(&pc.program.id), from, to)? {
+    for s in session_views(c, Some(pc.program.id), from, to)? {
         if s.status == SessionStatus::Cancelled {
             continue;
         }
         let date = s.local_date.0;
         let theirs = span.as_ref().is_some_and(|sp| match s.kind {
-            SessionKind::Core => {
-                sp.in_treatment_on(date) && sp.track_on(date) == s.track_id.as_deref()
-            }
+            SessionKind::Core => sp.in_treatment_on(date) && sp.track_on(date) == s.track_id,
             SessionKind::Family => sp.in_treatment_on(date),
             SessionKind::Alumni => false,
         });
@@ -193,7 +192,7 @@ fn text(v: &str, max: usize, what: &str) -> Result<String> {
     Ok(v.to_string())
 }
 
-fn appointment(c: &mut DbConn, id: &str) -> Result<AppointmentRow> {
+fn appointment(c: &mut DbConn, id: AppointmentId) -> Result<AppointmentRow> {
     store::appointment(c, id)?.ok_or_else(|| AppError::NotFound(format!("appointment {id}")))
 }
 
@@ -205,13 +204,11 @@ impl App {
         &self,
         ctx: &Ctx,
         patient: PatientId,
-        staff_id: &str,
+        staff_id: StaffId,
         minutes: i32,
         days: i64,
     ) -> Result<Vec<String>> {
-        // The stores below this concept still take the id as text.
-        let patient_id = patient.to_string();
-        let patient_id = patient_id.as_str();
+        let patient_id = patient;
         ctx.require(Action::RecordAttendance)?;
         check_minutes(minutes)?;
         let days = days.clamp(1, 28);
@@ -227,7 +224,7 @@ impl App {
             let to = from
                 .checked_add(Span::new().days(days - 1))
                 .map_err(|e| AppError::Internal(e.to_string()))?;
-            let closed: Vec<Day> = cal::closures_of_site(c, &pc.site.id, Day(from), Day(to))?
+            let closed: Vec<Day> = cal::closures_of_site(c, pc.site.id, Day(from), Day(to))?
                 .into_iter()
                 .map(|c| c.local_date)
                 .collect();
@@ -259,7 +256,7 @@ impl App {
 
     /// Books an individual session; refused when it clashes with the patient's group
     /// nights or the counselor's sessions or appointments (the reply says with what).
-    pub fn schedule_appointment(&self, ctx: &Ctx, new: NewAppointment) -> Result<String> {
+    pub fn schedule_appointment(&self, ctx: &Ctx, new: NewAppointment) -> Result<AppointmentId> {
         ctx.require(Action::RecordAttendance)?;
         check_minutes(new.minutes)?;
         let link = check_link(new.telehealth_link.as_deref())?;
@@ -268,12 +265,12 @@ impl App {
                 "the start must be a local date and time like 2026-12-01T14:00".into(),
             )
         })?;
-        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        let actor = ctx.actor_ref();
         self.store.write(|c| {
-            crate::scope::require_patient(c, ctx, &new.patient_id)?;
-            cal::staff_by_id(c, &new.staff_id)?
+            crate::scope::require_patient(c, ctx, new.patient_id)?;
+            cal::staff_by_id(c, new.staff_id)?
                 .ok_or_else(|| AppError::NotFound(format!("staff member {}", new.staff_id)))?;
-            let (ep, pc) = patient_program(c, &new.patient_id)?;
+            let (ep, pc) = patient_program(c, new.patient_id)?;
             if ep.status != EpisodeStatus::Active {
                 return Err(AppError::Conflict(format!(
                     "patient {} is not in treatment (episode {})",
@@ -285,7 +282,7 @@ impl App {
                 return Err(AppError::Invalid("an appointment is booked for a time still to come".into()));
             }
             let end = start + SignedDuration::from_mins(i64::from(new.minutes));
-            let clash = busy(c, &pc, &new.patient_id, &new.staff_id, starts.date(), starts.date())?
+            let clash = busy(c, &pc, new.patient_id, new.staff_id, starts.date(), starts.date())?
                 .into_iter()
                 .find(|b| b.overlaps(start, end));
             if let Some(b) = clash {
@@ -299,9 +296,9 @@ impl App {
             }
             let now = Instant(ctx.now());
             let row = AppointmentRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                patient_id: new.patient_id.clone(),
-                staff_id: new.staff_id.clone(),
+                id: AppointmentId::new_v7(),
+                patient_id: new.patient_id,
+                staff_id: new.staff_id,
                 starts_at: Instant(start),
                 planned_minutes: new.minutes,
                 mode: if link.is_some() { "telehealth" } else { "in_person" }.into(),
@@ -315,7 +312,7 @@ impl App {
             store::insert_appointment(c, &row)?;
             let subject = format!("appointment:{}", row.id);
             let mut event = Event::ok("clinical.appointment.schedule").subject(&subject);
-            event.patient_id = Some(&new.patient_id);
+            event.patient_id = Some(new.patient_id);
             record(c, ctx, event)?;
             Ok(row.id)
         })
@@ -325,7 +322,7 @@ impl App {
     pub fn set_appointment_status(
         &self,
         ctx: &Ctx,
-        id: &str,
+        id: AppointmentId,
         status: &str,
         reason: Option<&str>,
     ) -> Result<()> {
@@ -348,7 +345,7 @@ impl App {
         }
         self.store.write(|c| {
             let mut row = appointment(c, id)?;
-            crate::scope::require_patient(c, ctx, &row.patient_id)?;
+            crate::scope::require_patient(c, ctx, row.patient_id)?;
             let from = AppointmentStatus::parse(&row.status)
                 .ok_or_else(|| AppError::Internal(format!("appointment {id} has a bad status")))?;
             let starts = row.starts_at.0;
@@ -363,16 +360,14 @@ impl App {
             let mut event = Event::ok("clinical.appointment.status")
                 .subject(&subject)
                 .detail(serde_json::json!({ "status": to.as_str() }));
-            event.patient_id = Some(&row.patient_id);
+            event.patient_id = Some(row.patient_id);
             record(c, ctx, event)
         })
     }
 
     /// A patient's appointments with their notes; reading them is audited.
     pub fn appointments(&self, ctx: &Ctx, patient: PatientId) -> Result<Vec<Appointment>> {
-        // The stores below this concept still take the id as text.
-        let patient_id = patient.to_string();
-        let patient_id = patient_id.as_str();
+        let patient_id = patient;
         ctx.require(Action::ReadClinical)?;
         self.store.write(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
@@ -383,7 +378,7 @@ impl App {
                 false => patient_program(c, patient_id)?.1.tz,
             };
             for row in rows {
-                let note = store::note_of_appointment(c, &row.id)?;
+                let note = store::note_of_appointment(c, row.id)?;
                 out.push(Appointment {
                     local_start: local_start(&row, &tz),
                     local_date: local_date(&row, &tz),
@@ -393,7 +388,7 @@ impl App {
                 });
             }
             let mut event = Event::ok("clinical.appointment.view");
-            event.patient_id = Some(patient_id);
+            event.patient_id = Some(patient);
             record(c, ctx, event)?;
             Ok(out)
         })
@@ -405,7 +400,7 @@ impl App {
     pub fn save_individual_note(
         &self,
         ctx: &Ctx,
-        appointment_id: &str,
+        appointment_id: AppointmentId,
         n: IndividualNoteInput,
         sign: bool,
     ) -> Result<()> {
@@ -420,16 +415,16 @@ impl App {
         };
         let started = parse_time(&n.started, "start")?;
         let ended = parse_time(&n.ended, "stop")?;
-        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        let actor = ctx.actor_ref();
         self.store.write(|c| {
             let appt = appointment(c, appointment_id)?;
-            crate::scope::require_patient(c, ctx, &appt.patient_id)?;
+            crate::scope::require_patient(c, ctx, appt.patient_id)?;
             if appt.status != "kept" {
                 return Err(AppError::Conflict(
                     "a note is written for a kept appointment; mark it kept first".into(),
                 ));
             }
-            let (_, pc) = patient_program(c, &appt.patient_id)?;
+            let (_, pc) = patient_program(c, appt.patient_id)?;
             let day = appt.starts_at.0.to_zoned(pc.tz.clone()).date();
             let (start, stop) = (
                 local(&pc, day.to_datetime(started))?,
@@ -441,12 +436,15 @@ impl App {
                 )
             })?;
             let now = Instant(ctx.now());
-            let cosign_required = sign
-                && ctx.actor().is_some()
-                && cal::staff_by_user(c, &actor)?.is_some_and(|s| s.requires_cosign);
+            let cosign_required = match ctx.actor() {
+                Some(a) if sign => {
+                    cal::staff_by_user(c, a.user_id)?.is_some_and(|s| s.requires_cosign)
+                }
+                _ => false,
+            };
             let mut row = IndividualNoteRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                appointment_id: appointment_id.into(),
+                id: IndividualNoteId::new_v7(),
+                appointment_id,
                 started_at: Instant(start),
                 ended_at: Instant(stop),
                 minutes,
@@ -454,8 +452,8 @@ impl App {
                 narrative,
                 plan,
                 status: if sign { "signed" } else { "draft" }.into(),
-                author_id: actor.clone(),
-                signed_by: sign.then(|| actor.clone()),
+                author_id: actor,
+                signed_by: sign.then_some(actor),
                 signed_at: sign.then_some(now),
                 cosign_required,
                 cosigned_by: None,
@@ -487,7 +485,7 @@ impl App {
             })
             .subject(&subject)
             .detail(serde_json::json!({ "minutes": minutes }));
-            event.patient_id = Some(&appt.patient_id);
+            event.patient_id = Some(appt.patient_id);
             record(c, ctx, event)
         })
     }
@@ -496,16 +494,16 @@ impl App {
 crate::view::view!(
 /// An individual session as booked.
 AppointmentRecord from AppointmentRow {
-    id: String,
-    patient_id: String,
-    staff_id: String,
+    id: AppointmentId,
+    patient_id: PatientId,
+    staff_id: StaffId,
     starts_at: Instant,
     planned_minutes: i32,
     mode: String,
     telehealth_link: Option<String>,
     status: String,
     status_reason: Option<String>,
-    created_by: String,
+    created_by: ActorRef,
     created_at: Instant,
     updated_at: Instant,
 });
@@ -513,8 +511,8 @@ AppointmentRecord from AppointmentRow {
 crate::view::view!(
 /// The note of an individual session, with face-to-face minutes.
 IndividualNote from IndividualNoteRow {
-    id: String,
-    appointment_id: String,
+    id: IndividualNoteId,
+    appointment_id: AppointmentId,
     started_at: Instant,
     ended_at: Instant,
     minutes: i32,
@@ -522,11 +520,11 @@ IndividualNote from IndividualNoteRow {
     narrative: String,
     plan: String,
     status: String,
-    author_id: String,
-    signed_by: Option<String>,
+    author_id: ActorRef,
+    signed_by: Option<ActorRef>,
     signed_at: Option<Instant>,
     cosign_required: bool,
-    cosigned_by: Option<String>,
+    cosigned_by: Option<UserId>,
     cosigned_at: Option<Instant>,
     created_at: Instant,
     updated_at: Instant,

@@ -8,6 +8,7 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::ids::PatientId;
+use iop_domain::ids::*;
 use iop_domain::roster::EpisodeStatus;
 use iop_domain::scoring::{bam, gad7, phq9};
 use iop_domain::time::{Day, Instant};
@@ -31,10 +32,13 @@ pub struct NewMeasure {
 }
 
 impl App {
-    pub fn record_measure(&self, ctx: &Ctx, patient: PatientId, m: NewMeasure) -> Result<String> {
-        // The stores below this concept still take the id as text.
-        let patient_id = patient.to_string();
-        let patient_id = patient_id.as_str();
+    pub fn record_measure(
+        &self,
+        ctx: &Ctx,
+        patient: PatientId,
+        m: NewMeasure,
+    ) -> Result<MeasureId> {
+        let patient_id = patient;
         ctx.require(Action::RecordAttendance)?;
         if !OCCASIONS.contains(&m.occasion.as_str()) {
             return Err(AppError::Invalid(format!(
@@ -85,8 +89,8 @@ impl App {
                 )))
             }
         };
-        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
-        let id = uuid::Uuid::now_v7().to_string();
+        let actor = ctx.actor_ref();
+        let id = MeasureId::new_v7();
         self.store.write(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             episodes::patient_by_id(c, patient_id)?
@@ -95,8 +99,8 @@ impl App {
             store::insert_measure(
                 c,
                 &MeasureRow {
-                    id: id.clone(),
-                    patient_id: patient_id.into(),
+                    id,
+                    patient_id,
                     instrument: m.instrument.clone(),
                     instrument_version: version.into(),
                     occasion: m.occasion.clone(),
@@ -114,7 +118,7 @@ impl App {
             let mut event = Event::ok("clinical.measure")
                 .subject(&subject)
                 .detail(serde_json::json!({ "instrument": m.instrument, "safety_alert": safety }));
-            event.patient_id = Some(patient_id);
+            event.patient_id = Some(patient);
             record(c, ctx, event)?;
             if safety {
                 let detail = format!(
@@ -126,11 +130,11 @@ impl App {
                     .filter(|e| e.status == EpisodeStatus::Active)
                     .filter_map(|e| e.primary_counselor_id)
                     .next()
-                    .map(|staff| cal::staff_by_id(c, &staff))
+                    .map(|staff| cal::staff_by_id(c, staff))
                     .transpose()?
                     .flatten()
                     .and_then(|s| s.user_id);
-                let mut targets: Vec<(Option<String>, Option<String>)> =
+                let mut targets: Vec<(Option<UserId>, Option<String>)> =
                     vec![(None, Some("clinical_director".into()))];
                 if let Some(u) = counselor_user {
                     targets.push((Some(u), None));
@@ -139,9 +143,9 @@ impl App {
                     store::insert_alert(
                         c,
                         &AlertRow {
-                            id: uuid::Uuid::now_v7().to_string(),
+                            id: AlertId::new_v7(),
                             kind: "phq9_item9".into(),
-                            patient_id: patient_id.into(),
+                            patient_id,
                             for_user_id: user,
                             for_role: role,
                             detail: detail.clone(),
@@ -156,20 +160,18 @@ impl App {
                 event.patient_id = Some(patient_id);
                 record(c, ctx, event)?;
             }
-            Ok(id.clone())
+            Ok(id)
         })
     }
 
     pub fn measures(&self, ctx: &Ctx, patient: PatientId) -> Result<Vec<Measure>> {
-        // The stores below this concept still take the id as text.
-        let patient_id = patient.to_string();
-        let patient_id = patient_id.as_str();
+        let patient_id = patient;
         ctx.require(Action::ReadClinical)?;
         let rows: Vec<MeasureRow> = self.store.write::<_, AppError>(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             let rows = store::measures_of(c, patient_id)?;
             let mut event = Event::ok("clinical.measures.view");
-            event.patient_id = Some(patient_id);
+            event.patient_id = Some(patient);
             record(c, ctx, event)?;
             Ok(rows)
         })?;
@@ -182,10 +184,10 @@ impl App {
         let Some(a) = ctx.actor() else {
             return Ok(Vec::new());
         };
-        let (uid, role) = (a.user_id.to_string(), a.role.as_str());
+        let (uid, role) = (a.user_id, a.role.as_str());
         let rows = self
             .store
-            .read(|c| store::open_alerts_for(c, &uid, role).map_err(AppError::from))?;
+            .read(|c| store::open_alerts_for(c, uid, role).map_err(AppError::from))?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
@@ -194,40 +196,39 @@ impl App {
         &self,
         ctx: &Ctx,
         alerts: &[SafetyAlert],
-    ) -> Result<std::collections::HashMap<String, String>> {
+    ) -> Result<std::collections::HashMap<PatientId, String>> {
         ctx.require(Action::ReadClinical)?;
         self.store.read(|c| {
             let mut out = std::collections::HashMap::new();
             for a in alerts {
-                if let Some(p) = episodes::patient_by_id(c, &a.patient_id)? {
-                    out.insert(
-                        a.patient_id.clone(),
-                        format!("{} ({})", p.shown_name(), p.mrn),
-                    );
+                if let Some(p) = episodes::patient_by_id(c, a.patient_id)? {
+                    out.insert(a.patient_id, format!("{} ({})", p.shown_name(), p.mrn));
                 }
             }
             Ok(out)
         })
     }
 
-    pub fn acknowledge_alert(&self, ctx: &Ctx, alert_id: &str) -> Result<()> {
+    pub fn acknowledge_alert(&self, ctx: &Ctx, alert_id: AlertId) -> Result<()> {
         ctx.require(Action::ReadClinical)?;
         let mine = self.my_alerts(ctx)?.into_iter().any(|a| a.id == alert_id);
         if !mine {
             return Err(AppError::NotFound(format!("open alert {alert_id}")));
         }
-        let by = ctx.actor_id_string().unwrap_or_default();
+        let by = ctx.actor().map(|a| a.user_id).ok_or(AppError::Forbidden(
+            "acknowledge an alert without an account",
+        ))?;
         self.store.write(|c| {
             let alert = store::alert_by_id(c, alert_id)?
                 .ok_or_else(|| AppError::NotFound(format!("alert {alert_id}")))?;
-            if !store::acknowledge(c, alert_id, &by, Instant(ctx.now()))? {
+            if !store::acknowledge(c, alert_id, by, Instant(ctx.now()))? {
                 return Err(AppError::Conflict(format!(
                     "alert {alert_id} was already acknowledged"
                 )));
             }
             let subject = format!("alert:{alert_id}");
             let mut event = Event::ok("clinical.alert.acknowledge").subject(&subject);
-            event.patient_id = Some(&alert.patient_id);
+            event.patient_id = Some(alert.patient_id);
             record(c, ctx, event)
         })
     }
@@ -253,10 +254,13 @@ pub struct NewScreen {
 
 impl App {
     /// Records a drug screen; positives show on the chart.
-    pub fn record_screen(&self, ctx: &Ctx, patient: PatientId, s: NewScreen) -> Result<String> {
-        // The stores below this concept still take the id as text.
-        let patient_id = patient.to_string();
-        let patient_id = patient_id.as_str();
+    pub fn record_screen(
+        &self,
+        ctx: &Ctx,
+        patient: PatientId,
+        s: NewScreen,
+    ) -> Result<DrugScreenId> {
+        let patient_id = patient;
         ctx.require(Action::RecordAttendance)?;
         if !SPECIMENS.contains(&s.specimen.as_str()) {
             return Err(AppError::Invalid(format!(
@@ -293,8 +297,8 @@ impl App {
             ));
         }
         let any_positive = s.results.iter().any(|r| r.result == "positive");
-        let id = uuid::Uuid::now_v7().to_string();
-        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        let id = DrugScreenId::new_v7();
+        let actor = ctx.actor_ref();
         self.store.write(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             episodes::patient_by_id(c, patient_id)?
@@ -302,8 +306,8 @@ impl App {
             store::insert_screen(
                 c,
                 &store::DrugScreenRow {
-                    id: id.clone(),
-                    patient_id: patient_id.into(),
+                    id,
+                    patient_id,
                     collected_on: Day(s.collected_on),
                     specimen: s.specimen.clone(),
                     method: s.method.clone(),
@@ -316,22 +320,20 @@ impl App {
             )?;
             let subject = format!("drug_screen:{id}");
             let mut event = Event::ok("clinical.drug_screen").subject(&subject);
-            event.patient_id = Some(patient_id);
+            event.patient_id = Some(patient);
             record(c, ctx, event)?;
-            Ok(id.clone())
+            Ok(id)
         })
     }
 
     pub fn screens(&self, ctx: &Ctx, patient: PatientId) -> Result<Vec<DrugScreen>> {
-        // The stores below this concept still take the id as text.
-        let patient_id = patient.to_string();
-        let patient_id = patient_id.as_str();
+        let patient_id = patient;
         ctx.require(Action::ReadClinical)?;
         let rows: Vec<store::DrugScreenRow> = self.store.write::<_, AppError>(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             let rows = store::screens_of(c, patient_id)?;
             let mut event = Event::ok("clinical.drug_screens.view");
-            event.patient_id = Some(patient_id);
+            event.patient_id = Some(patient);
             record(c, ctx, event)?;
             Ok(rows)
         })?;
@@ -342,8 +344,8 @@ impl App {
 crate::view::view!(
 /// An outcome measure as recorded and scored.
 Measure from MeasureRow {
-    id: String,
-    patient_id: String,
+    id: MeasureId,
+    patient_id: PatientId,
     instrument: String,
     instrument_version: String,
     occasion: String,
@@ -352,34 +354,34 @@ Measure from MeasureRow {
     total: Option<i32>,
     band: Option<String>,
     subscales: Option<String>,
-    recorded_by: String,
+    recorded_by: ActorRef,
     recorded_at: Instant,
 });
 
 crate::view::view!(
 /// A safety alert raised by a measure, for one clinician.
 SafetyAlert from AlertRow {
-    id: String,
+    id: AlertId,
     kind: String,
-    patient_id: String,
-    for_user_id: Option<String>,
+    patient_id: PatientId,
+    for_user_id: Option<UserId>,
     for_role: Option<String>,
     detail: String,
     created_at: Instant,
     acknowledged_at: Option<Instant>,
-    acknowledged_by: Option<String>,
+    acknowledged_by: Option<UserId>,
 });
 
 crate::view::view!(
 /// A drug screen: specimen, kind and when it was collected.
 DrugScreen from DrugScreenRow {
-    id: String,
-    patient_id: String,
+    id: DrugScreenId,
+    patient_id: PatientId,
     collected_on: Day,
     specimen: String,
     method: String,
     results: String,
     any_positive: bool,
-    recorded_by: String,
+    recorded_by: ActorRef,
     recorded_at: Instant,
 });

@@ -6,6 +6,7 @@ use crate::ctx::Ctx;
 use crate::error::Result;
 use crate::policy::Action;
 use crate::App;
+use iop_domain::ids::*;
 use iop_domain::outcomes::{intake_vs_latest, GroupOutcome, Observation};
 use iop_store::{admissions::episodes, clinical::measures, org};
 use std::collections::HashMap;
@@ -37,22 +38,20 @@ impl App {
     pub fn outcome_report(&self, ctx: &Ctx) -> Result<Vec<InstrumentOutcome>> {
         ctx.require(Action::ViewOutcomes)?;
         self.store.write(|c| {
-            let track_names: HashMap<String, String> = org::all_tracks(c)?
+            let track_names: HashMap<TrackId, String> = org::all_tracks(c)?
                 .into_iter()
                 .map(|t| (t.id, t.name))
                 .collect();
-            let program_ids: Vec<String> = org::programs(c)?.into_iter().map(|p| p.id).collect();
+            let program_ids: Vec<_> = org::programs(c)?.into_iter().map(|p| p.id).collect();
             let (eps, periods) = episodes::episodes_with_tracks(c, &program_ids)?;
-            let mut group_of: HashMap<String, String> = HashMap::new();
+            let mut group_of: HashMap<PatientId, String> = HashMap::new();
             for e in &eps {
                 let first = periods
                     .iter()
                     .filter(|p| p.episode_id == e.id)
                     .min_by(|a, b| a.from_date.cmp(&b.from_date));
                 if let Some(name) = first.and_then(|p| track_names.get(&p.track_id)) {
-                    group_of
-                        .entry(e.patient_id.to_string())
-                        .or_insert_with(|| name.clone());
+                    group_of.entry(e.patient_id).or_insert_with(|| name.clone());
                 }
             }
             let mut out = Vec::new();
@@ -63,7 +62,7 @@ impl App {
                     .filter_map(|m| {
                         Some(Observation {
                             group: group_of.get(&m.patient_id)?,
-                            patient: &m.patient_id,
+                            patient: m.patient_id,
                             taken_on: m.taken_on.0,
                             score: score(m)?,
                             intake: m.occasion == "intake",

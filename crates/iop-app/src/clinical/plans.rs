@@ -8,6 +8,7 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::ids::PatientId;
+use iop_domain::ids::*;
 use iop_domain::time::Instant;
 use iop_store::admissions::episodes;
 use iop_store::clinical::plans::{self as store, PlanRow};
@@ -80,13 +81,13 @@ impl PlanContent {
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct PlanVersion {
-    pub id: String,
+    pub id: RelapsePlanId,
     pub version: i32,
     pub content: PlanContent,
     pub created_at: Instant,
     pub patient_signature: Option<String>,
     pub patient_signed_at: Option<Instant>,
-    pub counselor_signed_by: Option<String>,
+    pub counselor_signed_by: Option<ActorRef>,
     pub counselor_signed_at: Option<Instant>,
 }
 
@@ -124,12 +125,10 @@ impl App {
         patient: PatientId,
         content: PlanContent,
     ) -> Result<i32> {
-        // The stores below this concept still take the id as text.
-        let patient_id = patient.to_string();
-        let patient_id = patient_id.as_str();
+        let patient_id = patient;
         ctx.require(Action::RecordAttendance)?;
         content.check()?;
-        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        let actor = ctx.actor_ref();
         self.store.write(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             episodes::patient_by_id(c, patient_id)?
@@ -140,8 +139,8 @@ impl App {
             store::insert(
                 c,
                 &PlanRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    patient_id: patient_id.into(),
+                    id: RelapsePlanId::new_v7(),
+                    patient_id,
                     version,
                     content: serde_json::to_string(&content)
                         .map_err(|e| AppError::Internal(e.to_string()))?,
@@ -155,22 +154,20 @@ impl App {
             )?;
             let mut event = Event::ok("clinical.relapse_plan.save")
                 .detail(serde_json::json!({ "version": version }));
-            event.patient_id = Some(patient_id);
+            event.patient_id = Some(patient);
             record(c, ctx, event)?;
             Ok(version)
         })
     }
 
     pub fn relapse_plans(&self, ctx: &Ctx, patient: PatientId) -> Result<Vec<PlanVersion>> {
-        // The stores below this concept still take the id as text.
-        let patient_id = patient.to_string();
-        let patient_id = patient_id.as_str();
+        let patient_id = patient;
         ctx.require(Action::ReadClinical)?;
         self.store.write(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             let rows = store::versions(c, patient_id)?;
             let mut event = Event::ok("clinical.relapse_plan.view");
-            event.patient_id = Some(patient_id);
+            event.patient_id = Some(patient);
             record(c, ctx, event)?;
             Ok(rows.into_iter().map(PlanVersion::from).collect())
         })
@@ -184,12 +181,10 @@ impl App {
         version: i32,
         patient_signature: Option<&str>,
     ) -> Result<()> {
-        // The stores below this concept still take the id as text.
-        let patient_id = patient.to_string();
-        let patient_id = patient_id.as_str();
+        let patient_id = patient;
         ctx.require(Action::RecordAttendance)?;
         let patient_signature = self::patient_signature(patient_signature)?;
-        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        let actor = ctx.actor_ref();
         self.store.write(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             let v = store::versions(c, patient_id)?
@@ -200,8 +195,8 @@ impl App {
                 })?;
             let at = Instant(ctx.now());
             let signed = match patient_signature {
-                Some(name) => store::sign_patient(c, &v.id, name, at)?,
-                None => store::sign_counselor(c, &v.id, &actor, at)?,
+                Some(name) => store::sign_patient(c, v.id, name, at)?,
+                None => store::sign_counselor(c, v.id, actor, at)?,
             };
             if !signed {
                 return Err(AppError::Conflict(format!(
@@ -215,7 +210,7 @@ impl App {
             };
             let mut event = Event::ok("clinical.relapse_plan.sign")
                 .detail(serde_json::json!({ "version": version, "by": who }));
-            event.patient_id = Some(patient_id);
+            event.patient_id = Some(patient);
             record(c, ctx, event)
         })
     }

@@ -9,6 +9,7 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::calendar::SessionKind;
 use iop_domain::calendar::SessionStatus;
+use iop_domain::ids::*;
 use iop_domain::ids::{PatientId, SessionId};
 use iop_domain::reminders::{measure_due, plan_due};
 use iop_domain::time::Day;
@@ -34,17 +35,18 @@ impl App {
         self.store.read(|c| {
             let own_staff = match ctx.actor() {
                 Some(a) if a.role == Role::Counselor => {
-                    cal::staff_by_user(c, &a.user_id.to_string())?
+                    // A counselor without a staff profile has no caseload: an id no one has.
+                    cal::staff_by_user(c, a.user_id)?
                         .map(|s| s.id)
-                        .or(Some(String::new()))
+                        .or(Some(StaffId(uuid::Uuid::nil())))
                 }
                 _ => None,
             };
-            let program_ids: Vec<String> = org::programs(c)?.into_iter().map(|p| p.id).collect();
+            let program_ids: Vec<_> = org::programs(c)?.into_iter().map(|p| p.id).collect();
             // "Today" is the program's own date at its site.
-            let mut today_of: HashMap<String, Date> = HashMap::new();
+            let mut today_of: HashMap<ProgramId, Date> = HashMap::new();
             for id in &program_ids {
-                today_of.insert(id.clone(), load_program(c, id)?.today(ctx.now()));
+                today_of.insert(*id, load_program(c, *id)?.today(ctx.now()));
             }
             let active: Vec<_> = episodes::active_with_patients(c, &program_ids)?
                 .into_iter()
@@ -54,18 +56,19 @@ impl App {
                         .is_none_or(|s| e.primary_counselor_id.as_ref() == Some(s))
                 })
                 .collect();
-            let ids: Vec<String> = active.iter().map(|(_, p)| p.id.to_string()).collect();
-            let last_phq: HashMap<String, Option<Day>> = measures::latest_taken(c, "phq9", &ids)?
-                .into_iter()
-                .collect();
-            let reviews: HashMap<String, Day> =
+            let ids: Vec<PatientId> = active.iter().map(|(_, p)| p.id).collect();
+            let last_phq: HashMap<PatientId, Option<Day>> =
+                measures::latest_taken(c, "phq9", &ids)?
+                    .into_iter()
+                    .collect();
+            let reviews: HashMap<PatientId, Day> =
                 plans::latest_reviews(c, &ids)?.into_iter().collect();
             let mut out = Vec::new();
             for (e, p) in active {
                 let (admitted, Some(&today)) = (e.admit_date.0, today_of.get(&e.program_id)) else {
                     continue;
                 };
-                let key = p.id.to_string();
+                let key = p.id;
                 let last = last_phq.get(&key).cloned().flatten().map(|d| d.0);
                 let review = reviews.get(&key).map(|d| d.0);
                 let name = p.shown_name();
@@ -107,16 +110,16 @@ impl App {
         let Some(a) = ctx.actor() else {
             return Ok(Vec::new());
         };
-        let uid = a.user_id.to_string();
+        let uid = a.user_id;
         self.store.read(|c| {
-            let Some(staff) = cal::staff_by_user(c, &uid)? else {
+            let Some(staff) = cal::staff_by_user(c, uid)? else {
                 return Ok(Vec::new());
             };
             let today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
             let from = today
                 .checked_sub(jiff::Span::new().days(14))
                 .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
-            let mine: Vec<_> = cal::sessions_of_staff(c, &staff.id, Day(from), Day(today))?
+            let mine: Vec<_> = cal::sessions_of_staff(c, staff.id, Day(from), Day(today))?
                 .into_iter()
                 .filter(|s| s.status != SessionStatus::Cancelled && s.kind != SessionKind::Alumni)
                 .filter(|s| s.ends_at.0 <= ctx.now())

@@ -48,13 +48,11 @@ pub struct Roster {
 /// patient in treatment (family), graduates (alumni).
 fn expected_patients(c: &mut DbConn, s: &SessionView) -> Result<Vec<PatientRow>> {
     let date: Date = s.local_date.0;
-    let spans = crate::calendar::sessions::episode_spans_by_patient(c, &s.program_id)?;
+    let spans = crate::calendar::sessions::episode_spans_by_patient(c, s.program_id)?;
     let mut out = Vec::new();
     for (patient, span) in spans {
         let expected = match s.kind {
-            SessionKind::Core => {
-                span.in_treatment_on(date) && span.track_on(date) == s.track_id.as_deref()
-            }
+            SessionKind::Core => span.in_treatment_on(date) && span.track_on(date) == s.track_id,
             SessionKind::Family => span.in_treatment_on(date),
             SessionKind::Alumni => span.status == EpisodeStatus::Graduated && span.alumnus_on(date),
         };
@@ -73,14 +71,14 @@ fn session(c: &mut DbConn, id: SessionId) -> Result<SessionView> {
     let row =
         cal::session_by_id(c, id)?.ok_or_else(|| AppError::NotFound(format!("session {id}")))?;
     let date: Date = row.local_date.0;
-    session_views(c, Some(&row.program_id), date, date)?
+    session_views(c, Some(row.program_id), date, date)?
         .into_iter()
         .find(|v| v.id == id)
         .ok_or_else(|| AppError::NotFound(format!("session {id}")))
 }
 
 fn session_minutes(c: &mut DbConn, s: &SessionView) -> Result<i32> {
-    let pc = load_program(c, &s.program_id)?;
+    let pc = load_program(c, s.program_id)?;
     Ok(match s.kind {
         SessionKind::Family => pc.program.family_minutes,
         SessionKind::Alumni => pc.program.alumni_minutes,
@@ -97,7 +95,7 @@ pub(crate) fn load_roster(c: &mut DbConn, session_id: SessionId) -> Result<Roste
     }
     for m in store::makeups_of_session(c, session_id)? {
         if !patients.iter().any(|(id, _, _)| *id == m.patient_id) {
-            if let Some(p) = episodes::patient_by_id(c, &m.patient_id.to_string())? {
+            if let Some(p) = episodes::patient_by_id(c, m.patient_id)? {
                 patients.push((m.patient_id, p, true));
             }
         }

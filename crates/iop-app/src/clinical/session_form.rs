@@ -10,13 +10,14 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
+use iop_domain::ids::*;
 use iop_domain::ids::{NoteId, SessionId};
 
 /// Everything the session page sends in one save.
 pub struct SessionForm {
     pub marks: Vec<MarkInput>,
     /// (related person id, present) for a family group.
-    pub family: Vec<(String, bool)>,
+    pub family: Vec<(RelatedPersonId, bool)>,
     pub note: NoteInput,
     /// Sign the note after saving it.
     pub sign: bool,

@@ -9,6 +9,7 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::ids::PatientId;
+use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
 use iop_store::admissions::episodes;
 use iop_store::clinical::plans::{self as store, TreatmentPlanRow};
@@ -109,14 +110,14 @@ impl TreatmentPlanContent {
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct TreatmentPlanVersion {
-    pub id: String,
+    pub id: TreatmentPlanId,
     pub version: i32,
     pub content: TreatmentPlanContent,
     pub review_due: Day,
     pub created_at: Instant,
     pub patient_signature: Option<String>,
     pub patient_signed_at: Option<Instant>,
-    pub counselor_signed_by: Option<String>,
+    pub counselor_signed_by: Option<ActorRef>,
     pub counselor_signed_at: Option<Instant>,
 }
 
@@ -144,11 +145,9 @@ impl App {
         patient: PatientId,
         content: TreatmentPlanContent,
     ) -> Result<i32> {
-        // The stores below this concept still take the id as text.
-        let patient_id = patient.to_string();
-        let patient_id = patient_id.as_str();
+        let patient_id = patient;
         ctx.require(Action::RecordAttendance)?;
-        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        let actor = ctx.actor_ref();
         self.store.write(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             let (_, pc) = crate::clinical::individual::patient_program(c, patient_id)?;
@@ -163,8 +162,8 @@ impl App {
             store::insert_treatment(
                 c,
                 &TreatmentPlanRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    patient_id: patient_id.into(),
+                    id: TreatmentPlanId::new_v7(),
+                    patient_id,
                     version,
                     content: serde_json::to_string(&content)
                         .map_err(|e| AppError::Internal(e.to_string()))?,
@@ -179,7 +178,7 @@ impl App {
             )?;
             let mut event = Event::ok("clinical.treatment_plan.save")
                 .detail(serde_json::json!({ "version": version }));
-            event.patient_id = Some(patient_id);
+            event.patient_id = Some(patient);
             record(c, ctx, event)?;
             Ok(version)
         })
@@ -190,9 +189,7 @@ impl App {
         ctx: &Ctx,
         patient: PatientId,
     ) -> Result<Vec<TreatmentPlanVersion>> {
-        // The stores below this concept still take the id as text.
-        let patient_id = patient.to_string();
-        let patient_id = patient_id.as_str();
+        let patient_id = patient;
         ctx.require(Action::ReadClinical)?;
         self.store.write(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
@@ -200,7 +197,7 @@ impl App {
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
             let rows = store::treatment_versions(c, patient_id)?;
             let mut event = Event::ok("clinical.treatment_plan.view");
-            event.patient_id = Some(patient_id);
+            event.patient_id = Some(patient);
             record(c, ctx, event)?;
             Ok(rows.into_iter().map(TreatmentPlanVersion::from).collect())
         })
@@ -214,12 +211,10 @@ impl App {
         version: i32,
         signature: Option<&str>,
     ) -> Result<()> {
-        // The stores below this concept still take the id as text.
-        let patient_id = patient.to_string();
-        let patient_id = patient_id.as_str();
+        let patient_id = patient;
         ctx.require(Action::RecordAttendance)?;
         let signature = patient_signature(signature)?;
-        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        let actor = ctx.actor_ref();
         self.store.write(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             let v = store::treatment_versions(c, patient_id)?
@@ -228,7 +223,7 @@ impl App {
                 .ok_or_else(|| {
                     AppError::NotFound(format!("version {version} of the treatment plan"))
                 })?;
-            if !store::sign_treatment(c, &v.id, signature, &actor, Instant(ctx.now()))? {
+            if !store::sign_treatment(c, v.id, signature, actor, Instant(ctx.now()))? {
                 return Err(AppError::Conflict(format!(
                     "version {version} is already signed by them"
                 )));
@@ -240,7 +235,7 @@ impl App {
             };
             let mut event = Event::ok("clinical.treatment_plan.sign")
                 .detail(serde_json::json!({ "version": version, "by": by }));
-            event.patient_id = Some(patient_id);
+            event.patient_id = Some(patient);
             record(c, ctx, event)
         })
     }

@@ -9,6 +9,7 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::consent::{self as gate, Expiry, InfoKind};
 use iop_domain::ids::PatientId;
+use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
 use iop_store::admissions::episodes;
 use iop_store::consent::{self as store, ConsentRow, RecipientRow, RelatedPersonRow};
@@ -21,24 +22,37 @@ pub struct NewRelated {
     pub email: Option<String>,
 }
 
-pub struct NewRecipient {
-    /// person, payer or class.
-    pub kind: String,
-    /// The related person's or payer's id (none for a class).
-    pub ref_id: Option<String>,
-    /// For a class: its description. Persons are named from their record.
-    pub name: Option<String>,
+/// An expiry as a form or request gives it: a date (YYYY-MM-DD), `end_of_treatment`,
+/// or `never` (TPO consents only); parsed at the edge.
+pub fn parse_expiry(raw: &str) -> Result<Expiry> {
+    match raw.trim() {
+        "end_of_treatment" => Ok(Expiry::EndOfTreatment),
+        "never" => Ok(Expiry::Never),
+        d => crate::calendar::sessions::parse_date(
+            d,
+            "the expiry (a date, end_of_treatment or never)",
+        )
+        .map(Expiry::On),
+    }
+}
+
+/// Who a new consent names: a related person or a payer (named from their record), or
+/// a class of recipients by its description.
+pub enum NewRecipient {
+    Person(RelatedPersonId),
+    Payer(PayerId),
+    Class(String),
 }
 
 pub struct NewConsent {
     /// The consent this new version replaces, if any.
-    pub replaces: Option<String>,
+    pub replaces: Option<ConsentId>,
     pub information: Vec<String>,
     pub recipients: Vec<NewRecipient>,
     pub purpose: String,
     pub tpo: bool,
-    /// A date (YYYY-MM-DD), "end_of_treatment", or "never" (TPO only).
-    pub expiry: String,
+    /// A date, the end of treatment, or never (TPO only).
+    pub expiry: Expiry,
     /// The patient's typed name, or "signed on paper".
     pub signature: String,
     /// Set when a representative signs: their name and authority.
@@ -83,10 +97,8 @@ impl App {
         ctx: &Ctx,
         patient: PatientId,
         n: NewRelated,
-    ) -> Result<String> {
-        // The stores below this concept still take the id as text.
-        let patient_id = patient.to_string();
-        let patient_id = patient_id.as_str();
+    ) -> Result<RelatedPersonId> {
+        let patient_id = patient;
         ctx.require(Action::ManageConsents)?;
         let name = text(&n.name, 120, "the name")?;
         let relationship = text(&n.relationship, 60, "the relationship")?;
@@ -111,38 +123,36 @@ impl App {
             crate::scope::require_patient(c, ctx, patient_id)?;
             episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
-            let id = uuid::Uuid::now_v7().to_string();
+            let id = RelatedPersonId::new_v7();
             store::insert_person(
                 c,
                 &RelatedPersonRow {
-                    id: id.clone(),
-                    patient_id: patient_id.into(),
+                    id,
+                    patient_id,
                     name,
                     relationship,
                     phone,
                     email,
-                    created_by: ctx.actor_id_string().unwrap_or_else(|| "system".into()),
+                    created_by: ctx.actor_ref(),
                     created_at: Instant(ctx.now()),
                 },
             )?;
             let subject = format!("related_person:{id}");
             let mut event = Event::ok("consent.related_person.add").subject(&subject);
-            event.patient_id = Some(patient_id);
+            event.patient_id = Some(patient);
             record(c, ctx, event)?;
             Ok(id)
         })
     }
 
     pub fn related_persons(&self, ctx: &Ctx, patient: PatientId) -> Result<Vec<RelatedPerson>> {
-        // The stores below this concept still take the id as text.
-        let patient_id = patient.to_string();
-        let patient_id = patient_id.as_str();
+        let patient_id = patient;
         ctx.require(Action::ManageConsents)?;
         let rows: Vec<RelatedPersonRow> = self.store.write::<_, AppError>(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
-            let rows = store::persons_of(c, &[patient_id.to_string()])?;
+            let rows = store::persons_of(c, &[patient_id])?;
             let mut event = Event::ok("consent.related_person.view");
-            event.patient_id = Some(patient_id);
+            event.patient_id = Some(patient);
             record(c, ctx, event)?;
             Ok(rows)
         })?;
@@ -151,10 +161,13 @@ impl App {
 
     /// Records a signed consent (or a new version of one, which replaces the old from
     /// the moment it is signed). Refused unless every §2.31 element is there.
-    pub fn record_consent(&self, ctx: &Ctx, patient: PatientId, n: NewConsent) -> Result<String> {
-        // The stores below this concept still take the id as text.
-        let patient_id = patient.to_string();
-        let patient_id = patient_id.as_str();
+    pub fn record_consent(
+        &self,
+        ctx: &Ctx,
+        patient: PatientId,
+        n: NewConsent,
+    ) -> Result<ConsentId> {
+        let patient_id = patient;
         ctx.require(Action::ManageConsents)?;
         let mut information = Vec::new();
         for i in &n.information {
@@ -181,51 +194,51 @@ impl App {
             )),
             None => None,
         };
-        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        let actor = ctx.actor_ref();
         self.store.write(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             let (today, _, _) = patient_facts(c, patient_id, ctx.now())?;
             let (_, pc) = crate::clinical::individual::patient_program(c, patient_id)?;
             let signed_on = n.signed_on.unwrap_or(today);
             if signed_on > today {
-                return Err(AppError::Invalid("the date signed cannot be in the future".into()));
+                return Err(AppError::Invalid(
+                    "the date signed cannot be in the future".into(),
+                ));
             }
             let signed_at = if signed_on == today {
                 ctx.now()
             } else {
-                signed_on.to_zoned(pc.tz.clone()).map_err(|e| AppError::Internal(e.to_string()))?.timestamp()
+                signed_on
+                    .to_zoned(pc.tz.clone())
+                    .map_err(|e| AppError::Internal(e.to_string()))?
+                    .timestamp()
             };
-            let expiry = match n.expiry.trim() {
-                "end_of_treatment" => Expiry::EndOfTreatment,
-                "never" => Expiry::Never,
-                d => Expiry::On(crate::calendar::sessions::parse_date(d, "the expiry (a date, end_of_treatment or never)")?),
-            };
-            let id = uuid::Uuid::now_v7().to_string();
+            let expiry = n.expiry.clone();
+            let id = ConsentId::new_v7();
             let mut recipients = Vec::new();
             for r in &n.recipients {
-                let (kind, ref_id, name) = match (r.kind.as_str(), r.ref_id.as_deref()) {
-                    ("person", Some(pid)) => {
-                        let p = store::person(c, pid)?
+                let (kind, ref_id, name) = match r {
+                    NewRecipient::Person(pid) => {
+                        let p = store::person(c, *pid)?
                             .filter(|p| p.patient_id == patient_id)
-                            .ok_or_else(|| AppError::NotFound(format!("related person {pid} of this patient")))?;
-                        ("person", Some(p.id), p.name)
+                            .ok_or_else(|| {
+                                AppError::NotFound(format!("related person {pid} of this patient"))
+                            })?;
+                        ("person", Some(p.id.to_string()), p.name)
                     }
-                    ("payer", Some(pid)) => {
+                    NewRecipient::Payer(pid) => {
                         // Named as the payer is on file, so the consent and the claim agree.
-                        let payer = iop_store::billing::payer(c, pid)?
+                        let payer = iop_store::billing::payer(c, *pid)?
                             .ok_or_else(|| AppError::NotFound(format!("payer {pid}")))?;
-                        ("payer", Some(payer.id), payer.name)
+                        ("payer", Some(payer.id.to_string()), payer.name)
                     }
-                    ("class", _) => ("class", None, text(r.name.as_deref().unwrap_or(""), 200, "the class of recipients")?),
-                    _ => {
-                        return Err(AppError::Invalid(
-                            "each recipient is a person or a payer (with its id) or a class (with its description)".into(),
-                        ))
+                    NewRecipient::Class(name) => {
+                        ("class", None, text(name, 200, "the class of recipients")?)
                     }
                 };
                 recipients.push(RecipientRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    consent_id: id.clone(),
+                    id: RecipientId::new_v7(),
+                    consent_id: id,
                     kind: kind.into(),
                     ref_id,
                     name,
@@ -234,25 +247,33 @@ impl App {
                     revocation_note: None,
                 });
             }
-            let (series_id, version) = match &n.replaces {
+            let (series_id, version) = match n.replaces {
                 Some(old) => {
                     let o = store::consent(c, old)?
                         .filter(|o| o.patient_id == patient_id)
-                        .ok_or_else(|| AppError::NotFound(format!("consent {old} of this patient")))?;
+                        .ok_or_else(|| {
+                            AppError::NotFound(format!("consent {old} of this patient"))
+                        })?;
                     if !store::supersede(c, old, Instant(signed_at))? {
-                        return Err(AppError::Conflict(format!("consent {old} was already replaced by a newer version")));
+                        return Err(AppError::Conflict(format!(
+                            "consent {old} was already replaced by a newer version"
+                        )));
                     }
                     (o.series_id, o.version + 1)
                 }
-                None => (id.clone(), 1),
+                None => (ConsentSeriesId(id.0), 1),
             };
             let row = ConsentRow {
-                id: id.clone(),
-                patient_id: patient_id.into(),
+                id,
+                patient_id,
                 series_id,
                 version,
                 discloser: pc.site.name.clone(),
-                information: information.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(","),
+                information: information
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
                 purpose,
                 tpo: n.tpo,
                 expiry_kind: match expiry {
@@ -265,17 +286,24 @@ impl App {
                     Expiry::On(d) => Some(Day(d)),
                     _ => None,
                 },
-                signer_kind: if representative.is_some() { "representative" } else { "patient" }.into(),
+                signer_kind: if representative.is_some() {
+                    "representative"
+                } else {
+                    "patient"
+                }
+                .into(),
                 signature,
                 signer_name: representative.as_ref().map(|r| r.0.clone()),
                 signer_authority: representative.as_ref().map(|r| r.1.clone()),
                 signed_at: Instant(signed_at),
-                recorded_by: actor.clone(),
+                recorded_by: actor,
                 recorded_at: Instant(ctx.now()),
                 superseded_at: None,
             };
             let check = domain_consents(&[(row.clone(), recipients.clone())]);
-            let parsed = check.first().ok_or_else(|| AppError::Internal("consent did not read back".into()))?;
+            let parsed = check
+                .first()
+                .ok_or_else(|| AppError::Internal("consent did not read back".into()))?;
             gate::validate(parsed, signed_on).map_err(|e| AppError::Invalid(e.to_string()))?;
             store::insert_consent(c, &row, &recipients)?;
             let subject = format!("consent:{id}");
@@ -290,21 +318,21 @@ impl App {
 
     /// Revokes a consent for one recipient, effective at once for new disclosures; the
     /// rest of the consent stays in effect.
-    pub fn revoke_consent(&self, ctx: &Ctx, recipient_id: &str, note: &str) -> Result<()> {
+    pub fn revoke_consent(&self, ctx: &Ctx, recipient_id: RecipientId, note: &str) -> Result<()> {
         ctx.require(Action::ManageConsents)?;
         let note = text(
             note,
             300,
             "how the patient revoked (for example \"in writing, letter of 2026-11-20\")",
         )?;
-        let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+        let actor = ctx.actor_ref();
         self.store.write(|c| {
             let r = store::recipient(c, recipient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("consent recipient {recipient_id}")))?;
-            let consent = store::consent(c, &r.consent_id)?
+            let consent = store::consent(c, r.consent_id)?
                 .ok_or_else(|| AppError::Internal("recipient without consent".into()))?;
-            crate::scope::require_patient(c, ctx, &consent.patient_id)?;
-            if !store::revoke(c, recipient_id, Instant(ctx.now()), &actor, &note)? {
+            crate::scope::require_patient(c, ctx, consent.patient_id)?;
+            if !store::revoke(c, recipient_id, Instant(ctx.now()), actor, &note)? {
                 return Err(AppError::Conflict(format!(
                     "consent recipient {recipient_id} is already revoked"
                 )));
@@ -313,7 +341,7 @@ impl App {
             let mut event = Event::ok("consent.revoke")
                 .subject(&subject)
                 .detail(serde_json::json!({ "recipient": recipient_id }));
-            event.patient_id = Some(&consent.patient_id);
+            event.patient_id = Some(consent.patient_id);
             record(c, ctx, event)
         })
     }
@@ -324,16 +352,14 @@ impl App {
 
     /// The patient's relatives and consents, with who the patient is (the consent page).
     pub fn consent_overview(&self, ctx: &Ctx, patient: PatientId) -> Result<ConsentOverview> {
-        // The stores below this concept still take the id as text.
-        let patient_id = patient.to_string();
-        let patient_id = patient_id.as_str();
+        let patient_id = patient;
         ctx.require(Action::ManageConsents)?;
         self.store.write(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             let p = episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
             let (today, ended, _) = patient_facts(c, patient_id, ctx.now())?;
-            let rows = store::consents_of(c, &[patient_id.to_string()])?;
+            let rows = store::consents_of(c, &[patient_id])?;
             let domain = domain_consents(&rows);
             let consents = rows
                 .into_iter()
@@ -357,9 +383,9 @@ impl App {
                     }
                 })
                 .collect();
-            let relatives = store::persons_of(c, &[patient_id.to_string()])?;
+            let relatives = store::persons_of(c, &[patient_id])?;
             let mut event = Event::ok("consent.view");
-            event.patient_id = Some(patient_id);
+            event.patient_id = Some(patient);
             record(c, ctx, event)?;
             Ok(ConsentOverview {
                 name: p.shown_name(),
@@ -375,9 +401,7 @@ impl App {
     /// Marks a patient as a minor who consented to their own treatment (only they may
     /// then consent to disclosure), or clears it.
     pub fn set_minor_self_consent(&self, ctx: &Ctx, patient: PatientId, value: bool) -> Result<()> {
-        // The stores below this concept still take the id as text.
-        let patient_id = patient.to_string();
-        let patient_id = patient_id.as_str();
+        let patient_id = patient;
         ctx.require(Action::ManageConsents)?;
         self.store.write(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
@@ -398,7 +422,7 @@ impl App {
             episodes::set_minor_self_consent(c, patient_id, value)?;
             let mut event = Event::ok("consent.minor_self_consent")
                 .detail(serde_json::json!({ "value": value }));
-            event.patient_id = Some(patient_id);
+            event.patient_id = Some(patient);
             record(c, ctx, event)
         })
     }
@@ -407,22 +431,22 @@ impl App {
 crate::view::view!(
 /// A relative or other person in the patient's life.
 RelatedPerson from RelatedPersonRow {
-    id: String,
-    patient_id: String,
+    id: RelatedPersonId,
+    patient_id: PatientId,
     name: String,
     relationship: String,
     phone: Option<String>,
     email: Option<String>,
-    created_by: String,
+    created_by: ActorRef,
     created_at: Instant,
 });
 
 crate::view::view!(
 /// One version of a Part 2 consent as recorded.
 ConsentRecord from ConsentRow {
-    id: String,
-    patient_id: String,
-    series_id: String,
+    id: ConsentId,
+    patient_id: PatientId,
+    series_id: ConsentSeriesId,
     version: i32,
     discloser: String,
     information: String,
@@ -435,7 +459,7 @@ ConsentRecord from ConsentRow {
     signer_name: Option<String>,
     signer_authority: Option<String>,
     signed_at: Instant,
-    recorded_by: String,
+    recorded_by: ActorRef,
     recorded_at: Instant,
     superseded_at: Option<Instant>,
 });
@@ -443,12 +467,12 @@ ConsentRecord from ConsentRow {
 crate::view::view!(
 /// A recipient a consent names, and its revocation if any.
 ConsentRecipient from RecipientRow {
-    id: String,
-    consent_id: String,
+    id: RecipientId,
+    consent_id: ConsentId,
     kind: String,
     ref_id: Option<String>,
     name: String,
     revoked_at: Option<Instant>,
-    revoked_by: Option<String>,
+    revoked_by: Option<ActorRef>,
     revocation_note: Option<String>,
 });

@@ -12,6 +12,7 @@ use iop_domain::consent::{
     NOTICE_VERSION,
 };
 use iop_domain::ids::PatientId;
+use iop_domain::ids::*;
 use iop_domain::time::Instant;
 use iop_store::consent::DisclosureRow;
 use iop_store::consent::{self as store, ConsentRow, Disclosure, RecipientRow};
@@ -22,60 +23,63 @@ use jiff::Timestamp;
 /// The patient's consents as the gate reads them.
 pub(crate) fn domain_consents(rows: &[(ConsentRow, Vec<RecipientRow>)]) -> Vec<Consent> {
     rows.iter()
-        .map(|(c, rs)| {
-            Consent {
-                id: c.id.clone(),
-                version: c.version,
-                patient_id: c.patient_id.clone(),
-                discloser: c.discloser.clone(),
-                information: c
-                    .information
-                    .split(',')
-                    .filter_map(InfoKind::parse)
-                    .collect(),
-                recipients: rs
-                    .iter()
-                    .map(|r| ConsentRecipient {
-                        recipient: recipient_of(&r.kind, r.ref_id.as_deref(), &r.name),
-                        name: r.name.clone(),
-                        revoked_at: r.revoked_at.map(|t| t.0),
-                    })
-                    .collect(),
-                purpose: c.purpose.clone(),
-                tpo: c.tpo,
-                expiry: match (c.expiry_kind.as_str(), c.expiry_date) {
-                    ("date", Some(d)) => Expiry::On(d.0),
-                    ("never", _) => Expiry::Never,
-                    _ => Expiry::EndOfTreatment,
+        .map(|(c, rs)| Consent {
+            id: c.id,
+            version: c.version,
+            patient_id: c.patient_id,
+            discloser: c.discloser.clone(),
+            information: c
+                .information
+                .split(',')
+                .filter_map(InfoKind::parse)
+                .collect(),
+            recipients: rs
+                .iter()
+                .map(|r| ConsentRecipient {
+                    recipient: recipient_of(&r.kind, r.ref_id.as_deref(), &r.name),
+                    name: r.name.clone(),
+                    revoked_at: r.revoked_at.map(|t| t.0),
+                })
+                .collect(),
+            purpose: c.purpose.clone(),
+            tpo: c.tpo,
+            expiry: match (c.expiry_kind.as_str(), c.expiry_date) {
+                ("date", Some(d)) => Expiry::On(d.0),
+                ("never", _) => Expiry::Never,
+                _ => Expiry::EndOfTreatment,
+            },
+            signer: match (&c.signer_name, &c.signer_authority) {
+                (Some(n), Some(a)) if c.signer_kind == "representative" => Signer::Representative {
+                    name: n.clone(),
+                    authority: a.clone(),
                 },
-                signer: match (&c.signer_name, &c.signer_authority) {
-                    (Some(n), Some(a)) if c.signer_kind == "representative" => {
-                        Signer::Representative {
-                            name: n.clone(),
-                            authority: a.clone(),
-                        }
-                    }
-                    _ => Signer::Patient,
-                },
-                signed_at: c.signed_at.0,
-                superseded_at: c.superseded_at.map(|t| t.0),
-            }
+                _ => Signer::Patient,
+            },
+            signed_at: c.signed_at.0,
+            superseded_at: c.superseded_at.map(|t| t.0),
         })
         .collect()
 }
 
+/// A consent's recipient line as the gate reads it. The stored reference names a
+/// related person or a payer by its kind; one that does not read as such an id is
+/// no recipient the gate can match, so it stands for the class its name describes.
 pub(crate) fn recipient_of(kind: &str, ref_id: Option<&str>, name: &str) -> Recipient {
     match (kind, ref_id) {
-        ("person", Some(id)) => Recipient::Person(id.into()),
-        ("payer", Some(id)) => Recipient::Payer(id.into()),
+        ("person", Some(id)) => id
+            .parse()
+            .map_or_else(|_| Recipient::Class(name.into()), Recipient::Person),
+        ("payer", Some(id)) => id
+            .parse()
+            .map_or_else(|_| Recipient::Class(name.into()), Recipient::Payer),
         _ => Recipient::Class(name.into()),
     }
 }
 
-pub(crate) fn recipient_parts(r: &Recipient) -> (&'static str, Option<&str>) {
+pub(crate) fn recipient_parts(r: &Recipient) -> (&'static str, Option<String>) {
     match r {
-        Recipient::Person(id) => ("person", Some(id)),
-        Recipient::Payer(id) => ("payer", Some(id)),
+        Recipient::Person(id) => ("person", Some(id.to_string())),
+        Recipient::Payer(id) => ("payer", Some(id.to_string())),
         Recipient::Class(_) => ("class", None),
     }
 }
@@ -84,7 +88,7 @@ pub(crate) fn recipient_parts(r: &Recipient) -> (&'static str, Option<&str>) {
 /// the day their treatment ended (if it has), and the minor-self-consent flag.
 pub(crate) fn patient_facts(
     c: &mut DbConn,
-    patient_id: &str,
+    patient_id: PatientId,
     at: Timestamp,
 ) -> Result<(Date, Option<Date>, bool)> {
     let p = episodes::patient_by_id(c, patient_id)?
@@ -105,9 +109,9 @@ pub(crate) struct PatientGate {
 }
 
 impl PatientGate {
-    pub(crate) fn load(c: &mut DbConn, patient_id: &str, at: Timestamp) -> Result<Self> {
+    pub(crate) fn load(c: &mut DbConn, patient_id: PatientId, at: Timestamp) -> Result<Self> {
         let (on, treatment_ended_on, minor_self_consented) = patient_facts(c, patient_id, at)?;
-        let consents = domain_consents(&store::consents_of(c, &[patient_id.to_string()])?);
+        let consents = domain_consents(&store::consents_of(c, &[patient_id])?);
         Ok(PatientGate {
             consents,
             at,
@@ -140,7 +144,7 @@ impl PatientGate {
 /// Asks the gate one question about one patient.
 pub(crate) fn ask_gate(
     c: &mut DbConn,
-    patient_id: &str,
+    patient_id: PatientId,
     recipient: &Recipient,
     kind: InfoKind,
     at: Timestamp,
@@ -150,7 +154,7 @@ pub(crate) fn ask_gate(
 
 /// What one disclosure carries, for the gate and the log.
 pub(crate) struct Outgoing<'a> {
-    pub patient_id: &'a str,
+    pub patient_id: PatientId,
     pub recipient: &'a Recipient,
     pub recipient_name: &'a str,
     pub kinds: &'a [InfoKind],
@@ -182,22 +186,22 @@ pub(crate) fn disclose(c: &mut DbConn, ctx: &Ctx, o: &Outgoing<'_>) -> Result<Gr
     let (kind, ref_id) = recipient_parts(o.recipient);
     let information: Vec<&str> = o.kinds.iter().map(|k| k.as_str()).collect();
     let at = Instant(ctx.now());
-    let actor = ctx.actor_id_string();
+    let actor = ctx.actor().map(|a| a.user_id);
     store::append_disclosure(
         c,
         &Disclosure {
             at,
             patient_id: o.patient_id,
             recipient_kind: kind,
-            recipient_ref: ref_id,
+            recipient_ref: ref_id.as_deref(),
             recipient_name: o.recipient_name,
             information: &information.join(","),
             purpose: o.purpose,
             channel: o.channel,
-            consent_id: &grant.consent_id,
+            consent_id: grant.consent_id,
             consent_version: grant.version,
             notice_version: NOTICE_VERSION,
-            actor_id: actor.as_deref(),
+            actor_id: actor,
             subject: o.subject,
         },
     )?;
@@ -215,9 +219,7 @@ impl App {
         ctx: &Ctx,
         patient: PatientId,
     ) -> Result<Vec<DisclosureListed>> {
-        // The stores below this concept still take the id as text.
-        let patient_id = patient.to_string();
-        let patient_id = patient_id.as_str();
+        let patient_id = patient;
         ctx.require(Action::ManageConsents)?;
         let from = ctx
             .now()
@@ -229,7 +231,7 @@ impl App {
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
             let rows = store::disclosures_of(c, patient_id, Instant(from))?;
             let mut event = Event::ok("disclosure.accounting.view");
-            event.patient_id = Some(patient_id);
+            event.patient_id = Some(patient);
             record(c, ctx, event)?;
             Ok(rows)
         })?;
@@ -264,17 +266,17 @@ crate::view::view!(
 DisclosureListed from DisclosureRow {
     seq: i64,
     at: Instant,
-    patient_id: String,
+    patient_id: PatientId,
     recipient_kind: String,
     recipient_ref: Option<String>,
     recipient_name: String,
     information: String,
     purpose: String,
     channel: String,
-    consent_id: String,
+    consent_id: ConsentId,
     consent_version: i32,
     notice_version: String,
-    actor_id: Option<String>,
+    actor_id: Option<UserId>,
     subject: Option<String>,
     prev_hash: String,
     hash: String,

@@ -12,6 +12,7 @@ use iop_domain::calendar::SessionKind;
 use iop_domain::calendar::SessionStatus;
 use iop_domain::consent::{InfoKind, Recipient};
 use iop_domain::ids::SessionId;
+use iop_domain::ids::*;
 use iop_domain::time::Instant;
 use iop_store::consent::{self as store, FamilyAttendanceRow};
 use iop_store::DbConn;
@@ -22,14 +23,14 @@ pub const FAMILY_KINDS: [InfoKind; 2] = [InfoKind::Enrollment, InfoKind::FamilyP
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct FamilyLine {
-    pub related_person_id: String,
-    pub patient_id: String,
+    pub related_person_id: RelatedPersonId,
+    pub patient_id: PatientId,
     pub patient_name: String,
     pub name: String,
     pub relationship: String,
     /// Covered by a valid consent at the session's start.
     pub allowed: bool,
-    pub consent_id: Option<String>,
+    pub consent_id: Option<ConsentId>,
     pub consent_version: Option<i32>,
     /// Why they are not on the roster.
     pub reason: Option<String>,
@@ -44,26 +45,22 @@ pub(crate) fn family_lines(
     if roster.session.kind != SessionKind::Family {
         return Ok(Vec::new());
     }
-    let ids: Vec<String> = roster
-        .lines
-        .iter()
-        .map(|l| l.patient_id.to_string())
-        .collect();
-    let marks = store::family_attendance_of(c, &roster.session.id.to_string())?;
+    let ids: Vec<PatientId> = roster.lines.iter().map(|l| l.patient_id).collect();
+    let marks = store::family_attendance_of(c, roster.session.id)?;
     let mut out = Vec::new();
     // Each patient's consents are read once, however many relatives they bring.
-    let mut gates: std::collections::HashMap<String, PatientGate> = Default::default();
+    let mut gates: std::collections::HashMap<_, PatientGate> = Default::default();
     for p in store::persons_of(c, &ids)? {
-        if !gates.contains_key(&p.patient_id) {
-            let g = PatientGate::load(c, &p.patient_id, roster.session.starts_at)?;
-            gates.insert(p.patient_id.clone(), g);
+        if let std::collections::hash_map::Entry::Vacant(e) = gates.entry(p.patient_id) {
+            let g = PatientGate::load(c, p.patient_id, roster.session.starts_at)?;
+            e.insert(g);
         }
         let gate = gates
             .get(&p.patient_id)
             .ok_or_else(|| AppError::Internal("gate".into()))?;
         let mut verdict = None;
         for kind in FAMILY_KINDS {
-            let v = gate.ask(&Recipient::Person(p.id.clone()), kind);
+            let v = gate.ask(&Recipient::Person(p.id), kind);
             if v.is_err() || verdict.is_none() {
                 verdict = Some(v);
             }
@@ -71,7 +68,7 @@ pub(crate) fn family_lines(
         let patient_name = roster
             .lines
             .iter()
-            .find(|l| l.patient_id.to_string() == p.patient_id)
+            .find(|l| l.patient_id == p.patient_id)
             .map(|l| l.name.clone())
             .unwrap_or_default();
         let (allowed, consent_id, consent_version, reason) = match verdict {
@@ -112,7 +109,7 @@ impl App {
         &self,
         ctx: &Ctx,
         session_id: SessionId,
-        marks: Vec<(String, bool)>,
+        marks: Vec<(RelatedPersonId, bool)>,
     ) -> Result<()> {
         ctx.require(Action::RecordAttendance)?;
         self.store.write(|c| {
@@ -122,7 +119,7 @@ impl App {
                 let mut event = Event::ok("clinical.family_attendance")
                     .subject(&subject)
                     .detail(serde_json::json!({ "session": session_id, "present": done.present }));
-                event.patient_id = Some(&done.patient_id);
+                event.patient_id = Some(done.patient_id);
                 record(c, ctx, event)?;
             }
             Ok(())
@@ -132,8 +129,8 @@ impl App {
 
 /// One relative's mark as stored by [`family_attendance_in`].
 pub(crate) struct FamilyMarkDone {
-    pub related_person_id: String,
-    pub patient_id: String,
+    pub related_person_id: RelatedPersonId,
+    pub patient_id: PatientId,
     pub present: bool,
 }
 
@@ -143,9 +140,9 @@ pub(crate) fn family_attendance_in(
     c: &mut DbConn,
     ctx: &Ctx,
     session_id: SessionId,
-    marks: &[(String, bool)],
+    marks: &[(RelatedPersonId, bool)],
 ) -> Result<Vec<FamilyMarkDone>> {
-    let actor = ctx.actor_id_string().unwrap_or_else(|| "system".into());
+    let actor = ctx.actor_ref();
     let roster = crate::clinical::roster::load_roster(c, session_id)?;
     if roster.session.kind != SessionKind::Family {
         return Err(AppError::Invalid(
@@ -168,7 +165,7 @@ pub(crate) fn family_attendance_in(
         let present = *present;
         let line = lines
             .iter()
-            .find(|l| &l.related_person_id == relative)
+            .find(|l| l.related_person_id == *relative)
             .ok_or_else(|| {
                 AppError::Invalid(format!(
                     "relative {relative} is not a relative of a patient in this group"
@@ -180,17 +177,19 @@ pub(crate) fn family_attendance_in(
                 line.reason.as_deref().unwrap_or("no consent")
             )));
         }
-        let consent_id = line.consent_id.clone().unwrap_or_default();
+        let consent_id = line
+            .consent_id
+            .ok_or_else(|| AppError::Internal("an allowed relative without a consent".into()))?;
         let was_present = store::upsert_family_attendance(
             c,
             &FamilyAttendanceRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                session_id: session_id.to_string(),
-                related_person_id: relative.clone(),
-                patient_id: line.patient_id.clone(),
+                id: FamilyAttendanceId::new_v7(),
+                session_id,
+                related_person_id: *relative,
+                patient_id: line.patient_id,
                 present,
                 consent_id,
-                recorded_by: actor.clone(),
+                recorded_by: actor,
                 recorded_at: Instant(ctx.now()),
             },
         )?;
@@ -200,8 +199,8 @@ pub(crate) fn family_attendance_in(
                 c,
                 ctx,
                 &Outgoing {
-                    patient_id: &line.patient_id,
-                    recipient: &Recipient::Person(relative.clone()),
+                    patient_id: line.patient_id,
+                    recipient: &Recipient::Person(*relative),
                     recipient_name: &line.name,
                     kinds: &FAMILY_KINDS,
                     purpose: "family involvement in treatment (family group)",
@@ -212,8 +211,8 @@ pub(crate) fn family_attendance_in(
             )?;
         }
         done.push(FamilyMarkDone {
-            related_person_id: relative.clone(),
-            patient_id: line.patient_id.clone(),
+            related_person_id: *relative,
+            patient_id: line.patient_id,
             present,
         });
     }

@@ -8,8 +8,9 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
-use iop_domain::consent::{InfoKind, Recipient, NOTICE, NOTICE_VERSION};
+use iop_domain::consent::{InfoKind, NOTICE, NOTICE_VERSION};
 use iop_domain::ids::PatientId;
+use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
 use iop_store::consent as store;
 use iop_store::{
@@ -18,7 +19,7 @@ use iop_store::{
 
 pub struct ReleaseRequest {
     /// A recipient line of one of the patient's consents.
-    pub recipient_id: String,
+    pub recipient_id: RecipientId,
     pub information: Vec<String>,
     pub purpose: String,
     /// print or export.
@@ -47,8 +48,7 @@ pub struct ReleasedDocument {
 
 fn section(c: &mut DbConn, patient: PatientId, kind: InfoKind) -> Result<Section> {
     // The stores below other than attendance still take the id as text.
-    let patient_id = patient.to_string();
-    let patient_id = patient_id.as_str();
+    let patient_id = patient;
     Ok(match kind {
         InfoKind::Enrollment => {
             let eps = episodes::episodes_with_patient_id(c, patient_id)?;
@@ -143,9 +143,7 @@ impl App {
         patient: PatientId,
         r: ReleaseRequest,
     ) -> Result<ReleasedDocument> {
-        // The stores below this concept still take the id as text.
-        let patient_id = patient.to_string();
-        let patient_id = patient_id.as_str();
+        let patient_id = patient;
         ctx.require(Action::DiscloseRecords)?;
         if !matches!(r.channel.as_str(), "print" | "export") {
             return Err(AppError::Invalid("the channel is print or export".into()));
@@ -171,22 +169,22 @@ impl App {
             crate::scope::require_patient(c, ctx, patient_id)?;
             let p = episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
-            let line = store::recipient(c, &r.recipient_id)?.ok_or_else(|| {
+            let line = store::recipient(c, r.recipient_id)?.ok_or_else(|| {
                 AppError::NotFound(format!("consent recipient {}", r.recipient_id))
             })?;
             let of_patient =
-                store::consent(c, &line.consent_id)?.is_some_and(|k| k.patient_id == patient_id);
+                store::consent(c, line.consent_id)?.is_some_and(|k| k.patient_id == patient_id);
             if !of_patient {
                 return Err(AppError::NotFound(format!(
                     "consent recipient {} of this patient",
                     r.recipient_id
                 )));
             }
-            let recipient = match (line.kind.as_str(), line.ref_id.clone()) {
-                ("person", Some(id)) => Recipient::Person(id),
-                ("payer", Some(id)) => Recipient::Payer(id),
-                _ => Recipient::Class(line.name.clone()),
-            };
+            let recipient = crate::consent::disclosures::recipient_of(
+                &line.kind,
+                line.ref_id.as_deref(),
+                &line.name,
+            );
             let sections = kinds
                 .iter()
                 .map(|k| section(c, patient, *k))
@@ -206,7 +204,7 @@ impl App {
                     as_of: None,
                 },
             )?;
-            let (row, recipients) = store::consents_of(c, &[patient_id.to_string()])?
+            let (row, recipients) = store::consents_of(c, &[patient_id])?
                 .into_iter()
                 .find(|(k, _)| k.id == grant.consent_id)
                 .ok_or_else(|| AppError::Internal("granting consent vanished".into()))?;

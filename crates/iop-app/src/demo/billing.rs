@@ -10,6 +10,8 @@ use crate::consent::consents::{NewConsent, NewRecipient};
 use crate::ctx::{Ctx, RequestMeta};
 use crate::error::{AppError, Result};
 use crate::App;
+use iop_domain::consent::Expiry;
+use iop_domain::ids::*;
 use iop_domain::time::Day;
 use iop_domain::Cents;
 use iop_interop::x12::amount::format_amount;
@@ -100,7 +102,7 @@ impl App {
     pub(crate) fn seed_demo_billing(
         &self,
         counselor: &Ctx,
-        program_id: &str,
+        program_id: ProgramId,
         today: Date,
     ) -> Result<()> {
         let billing = self.store.read(|c| -> Result<_> {
@@ -116,7 +118,7 @@ impl App {
         })?;
         self.set_site_billing(
             &ctx,
-            &site_id,
+            site_id,
             SiteBillingInput {
                 organisation_name: "Riverside Recovery Center".into(),
                 npi: "1543219871".into(),
@@ -153,33 +155,30 @@ impl App {
                 .map(|(k, v)| ((*k).to_string(), *v))
                 .collect::<BTreeMap<_, _>>()
         };
-        let contract =
-            |payer: Option<String>, mode: &str, f: BTreeMap<String, i64>, auth: bool| NewContract {
-                program_id: program_id.into(),
-                payer_id: payer,
-                coding_mode: mode.into(),
-                per_diem_code: "H0015".into(),
-                minimum_minutes: 180,
-                fees: f,
-                place_of_service: "57".into(),
-                modifiers: Vec::new(),
-                authorization_required: auth,
-                effective_from: year_ago,
-                effective_to: None,
-            };
+        let contract = |payer: Option<PayerId>,
+                        mode: &str,
+                        f: BTreeMap<String, i64>,
+                        auth: bool| NewContract {
+            program_id,
+            payer_id: payer,
+            coding_mode: mode.into(),
+            per_diem_code: "H0015".into(),
+            minimum_minutes: 180,
+            fees: f,
+            place_of_service: "57".into(),
+            modifiers: Vec::new(),
+            authorization_required: auth,
+            effective_from: year_ago,
+            effective_to: None,
+        };
         self.add_contract(
             &ctx,
-            contract(
-                Some(bghp.clone()),
-                "per_diem",
-                fees(&[("H0015", 45_000)]),
-                false,
-            ),
+            contract(Some(bghp), "per_diem", fees(&[("H0015", 45_000)]), false),
         )?;
         self.add_contract(
             &ctx,
             contract(
-                Some(cmut.clone()),
+                Some(cmut),
                 "per_service",
                 fees(&[
                     ("90853", 12_000),
@@ -204,7 +203,7 @@ impl App {
                 continue; // The self-pay patient.
             }
             let admitted: Date = e.admit_date.0;
-            let (payer, payer_name) = if i % 2 == 0 {
+            let (payer, _payer_name) = if i % 2 == 0 {
                 (&bghp, "Bluegrass Health Plan")
             } else {
                 (&cmut, "Commonwealth Mutual")
@@ -215,7 +214,7 @@ impl App {
                 &ctx,
                 p.id,
                 NewCoverage {
-                    payer_id: payer.clone(),
+                    payer_id: *payer,
                     member_id: format!("M{:08}", 10_000 + i),
                     group_number: Some("GRP100".into()),
                     priority: "primary".into(),
@@ -234,7 +233,7 @@ impl App {
                     self.add_authorization(
                         &ctx,
                         NewAuthorization {
-                            coverage_id: cov.clone(),
+                            coverage_id: cov,
                             number: format!("AUTH-{:04}-{k}", 500 + i),
                             service_code: code.into(),
                             units,
@@ -251,14 +250,10 @@ impl App {
                 NewConsent {
                     replaces: None,
                     information: vec!["billing".into()],
-                    recipients: vec![NewRecipient {
-                        kind: "payer".into(),
-                        ref_id: Some(payer.clone()),
-                        name: Some(payer_name.into()),
-                    }],
+                    recipients: vec![NewRecipient::Payer(*payer)],
                     purpose: "Payment and health-care operations".into(),
                     tpo: true,
-                    expiry: "never".into(),
+                    expiry: Expiry::Never,
                     signature: "signed on paper".into(),
                     representative: None,
                     signed_on: Some(admitted.min(today)),
@@ -277,7 +272,7 @@ impl App {
                     .filter(|k| k.payer_id == bghp)
                     .take(1)
                 {
-                    let lines = store::charges_of_claim(c, &k.id)?
+                    let lines = store::charges_of_claim(c, k.id)?
                         .into_iter()
                         .map(|l| (l.code.unwrap_or_default(), l.amount_cents, l.service_date))
                         .collect();

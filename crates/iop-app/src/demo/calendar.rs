@@ -9,6 +9,7 @@ use crate::org::staffing::{insert_staff_row, NewStaff};
 use iop_domain::calendar::SessionKind;
 use iop_domain::calendar::SessionStatus;
 use iop_domain::curriculum::SEED_TOPICS;
+use iop_domain::ids::*;
 use iop_domain::roster::EpisodeStatus;
 use iop_domain::time::{Day, Instant};
 use iop_store::admissions::episodes::{self, EpisodeRow, EpisodeTrackRow, PatientRow};
@@ -55,9 +56,9 @@ fn days(d: Date, n: i64) -> Date {
 pub fn seed(
     c: &mut DbConn,
     ctx: &Ctx,
-    site_id: &str,
-    program_id: &str,
-    tracks: &[String],
+    site_id: SiteId,
+    program_id: ProgramId,
+    tracks: &[TrackId],
     today: Date,
 ) -> Result<()> {
     let now = Instant(ctx.now());
@@ -65,8 +66,8 @@ pub fn seed(
         cal::insert_topic(
             c,
             &TopicRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                program_id: program_id.into(),
+                id: TopicId::new_v7(),
+                program_id,
                 position: i32::try_from(i).unwrap_or(0),
                 title: (*title).into(),
                 active: true,
@@ -93,8 +94,8 @@ pub fn seed(
             cal::insert_closure(
                 c,
                 &ClosureRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    site_id: site_id.into(),
+                    id: ClosureId::new_v7(),
+                    site_id,
                     local_date: Day(date),
                     reason: name.into(),
                     created_at: now,
@@ -106,7 +107,7 @@ pub fn seed(
     }
     // Seven patients on the first track, five on the second, two alumni.
     let (mtt, mwt) = match tracks {
-        [a, b, ..] => (a.clone(), b.clone()),
+        [a, b, ..] => (*a, *b),
         _ => return Err(AppError::Internal("the demo needs two tracks".into())),
     };
     for (i, (first, last)) in PATIENTS.iter().enumerate() {
@@ -160,24 +161,20 @@ pub fn seed(
                 Some(days(today, -20 - n)),
             ),
         };
-        let eid = uuid::Uuid::now_v7().to_string();
+        let eid = EpisodeId::new_v7();
         episodes::insert_episode(
             c,
             &EpisodeRow {
-                id: eid.clone(),
+                id: eid,
                 patient_id: pid,
-                program_id: program_id.into(),
+                program_id,
                 admit_date: Day(admit),
                 planned_end_date: Day(days(admit, 56)),
                 status,
                 ended_on: ended.map(Day),
                 created_at: now,
                 inquiry_id: None,
-                primary_counselor_id: Some(if track == &mtt {
-                    staff[0].clone()
-                } else {
-                    staff[2].clone()
-                }),
+                primary_counselor_id: Some(if track == &mtt { staff[0] } else { staff[2] }),
                 level_of_care: "2.1".into(),
                 diagnoses: DIAGNOSES[i % DIAGNOSES.len()].into(),
                 ratio_override_reason: None,
@@ -189,9 +186,9 @@ pub fn seed(
         episodes::insert_episode_track(
             c,
             &EpisodeTrackRow {
-                id: uuid::Uuid::now_v7().to_string(),
+                id: EpisodeTrackId::new_v7(),
                 episode_id: eid,
-                track_id: track.clone(),
+                track_id: *track,
                 from_date: Day(admit),
                 to_date: ended.map(Day),
             },
@@ -202,18 +199,18 @@ pub fn seed(
     generate_in(c, ctx.now(), program_id, from, to)?;
     // Two facilitators on the seven-patient track, one on the five-patient track, one
     // on the family and alumni groups; past sessions were held.
-    let sessions = cal::sessions_between(c, Some(&[program_id.to_string()]), Day(from), Day(to))?;
+    let sessions = cal::sessions_between(c, Some(&[program_id]), Day(from), Day(to))?;
     let short = sessions
         .iter()
         .filter(|s| {
             s.kind == SessionKind::Core
-                && s.track_id.as_deref() == Some(mtt.as_str())
+                && s.track_id == Some(mtt)
                 && s.status == SessionStatus::Scheduled
         })
         .find(|s| s.local_date.0 > today)
         .map(|s| s.id);
     for s in &sessions {
-        let who: Vec<&String> = match (s.kind, s.track_id.as_deref()) {
+        let who: Vec<&StaffId> = match (s.kind, s.track_id) {
             (SessionKind::Core, Some(t)) if t == mtt && Some(&s.id) == short.as_ref() => {
                 vec![&staff[0]]
             }
@@ -230,9 +227,9 @@ pub fn seed(
             cal::insert_assignment(
                 c,
                 &AssignmentRow {
-                    id: uuid::Uuid::now_v7().to_string(),
+                    id: AssignmentId::new_v7(),
                     session_id: s.id,
-                    staff_id: st.clone(),
+                    staff_id: *st,
                     assigned_at: now,
                     unassigned_at: None,
                     unassigned_reason: None,

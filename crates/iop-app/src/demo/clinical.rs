@@ -19,6 +19,7 @@ use iop_domain::calendar::SessionKind;
 use iop_domain::calendar::SessionStatus;
 use iop_domain::hours::Mark;
 use iop_domain::ids::PatientId;
+use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
 use iop_store::clinical::individual::{self as ind, AppointmentRow, IndividualNoteRow};
 use iop_store::{accounts::users, admissions::episodes, calendar as cal};
@@ -63,7 +64,7 @@ impl App {
     pub(crate) fn seed_demo_clinical(
         &self,
         system: &Ctx,
-        program_id: &str,
+        program_id: ProgramId,
         today: Date,
     ) -> Result<()> {
         let meta = RequestMeta::cli(system.now());
@@ -71,18 +72,15 @@ impl App {
             let casey = users::by_email(c, "counselor@demo.test")?
                 .ok_or_else(|| internal("no demo counselor"))?;
             let staff =
-                cal::staff_by_user(c, &casey.id)?.ok_or_else(|| internal("no demo staff"))?;
+                cal::staff_by_user(c, casey.id)?.ok_or_else(|| internal("no demo staff"))?;
             Ok((actor_of(&casey)?, staff.id))
         })?;
         let ctx = Ctx::staff(casey, meta);
         self.seed_demo_family(&ctx, program_id, today)?;
         self.seed_demo_groups(&ctx, program_id, today)?;
-        let active = self.store.read(|c| -> Result<_> {
-            Ok(episodes::active_with_patients(
-                c,
-                &[program_id.to_string()],
-            )?)
-        })?;
+        let active = self
+            .store
+            .read(|c| -> Result<_> { Ok(episodes::active_with_patients(c, &[program_id])?) })?;
         for (i, (e, p)) in active.iter().enumerate() {
             let admitted: Date = e.admit_date.0;
             self.seed_demo_measures(&ctx, p.id, admitted, today, i)?;
@@ -114,7 +112,7 @@ impl App {
                 )?;
             }
             if i < 4 {
-                self.seed_demo_individual(&ctx, &staff_id, &p.id.to_string(), admitted, today, i)?;
+                self.seed_demo_individual(&ctx, staff_id, p.id, admitted, today, i)?;
             }
         }
         self.seed_demo_billing(&ctx, program_id, today)?;
@@ -124,19 +122,19 @@ impl App {
     /// Attendance and a signed note for every held core and family group before last week.
     /// Groups Casey facilitates are documented by Casey; the others (their facilitators
     /// have no account in the demo) by the clinical director.
-    fn seed_demo_groups(&self, casey: &Ctx, program_id: &str, today: Date) -> Result<()> {
+    fn seed_demo_groups(&self, casey: &Ctx, program_id: ProgramId, today: Date) -> Result<()> {
         let director = self.store.read(|c| -> Result<_> {
             let u = users::by_email(c, "director@demo.test")?
                 .ok_or_else(|| internal("no demo director"))?;
             actor_of(&u)
         })?;
         let director = Ctx::staff(director, RequestMeta::cli(casey.now()));
-        let casey_staff = self.my_staff_id(casey)?.unwrap_or_default();
+        let casey_staff = self.my_staff_id(casey)?;
         let until = days(iop_domain::calendar::monday_of(today), -8);
         let sessions = self.store.read(|c| -> Result<_> {
             Ok(cal::sessions_between(
                 c,
-                Some(&[program_id.to_string()]),
+                Some(&[program_id]),
                 Day(days(today, -60)),
                 Day(until),
             )?)
@@ -148,7 +146,7 @@ impl App {
             let theirs = self.store.read(|c| -> Result<_> {
                 Ok(cal::current_assignments(c, std::slice::from_ref(&s.id))?
                     .iter()
-                    .any(|a| a.staff_id == casey_staff))
+                    .any(|a| Some(a.staff_id) == casey_staff))
             })?;
             let ctx = if theirs { casey } else { &director };
             let sid = s.id;
@@ -339,8 +337,8 @@ impl App {
     fn seed_demo_individual(
         &self,
         ctx: &Ctx,
-        staff_id: &str,
-        patient: &str,
+        staff_id: StaffId,
+        patient: PatientId,
         admitted: Date,
         today: Date,
         i: usize,
@@ -351,25 +349,25 @@ impl App {
                 let (_, pc) = crate::clinical::individual::patient_program(c, patient)?;
                 let start = day.to_datetime(Time::constant(10 + i as i8, 0, 0, 0)).to_zoned(pc.tz.clone()).map_err(internal)?.timestamp();
                 let now = Instant(ctx.now());
-                let author = ctx.actor_id_string().unwrap_or_default();
+                let author = ctx.actor_ref();
                 let appt = AppointmentRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    patient_id: patient.into(),
-                    staff_id: staff_id.into(),
+                    id: AppointmentId::new_v7(),
+                    patient_id: patient,
+                    staff_id,
                     starts_at: Instant(start),
                     planned_minutes: 50,
                     mode: "in_person".into(),
                     telehealth_link: None,
                     status: "kept".into(),
                     status_reason: None,
-                    created_by: author.clone(),
+                    created_by: author,
                     created_at: now,
                     updated_at: now,
                 };
                 ind::insert_appointment(c, &appt)?;
                 ind::insert_note(c, &IndividualNoteRow {
-                    id: uuid::Uuid::now_v7().to_string(),
-                    appointment_id: appt.id.clone(),
+                    id: IndividualNoteId::new_v7(),
+                    appointment_id: appt.id,
                     started_at: Instant(start + SignedDuration::from_mins(2)),
                     ended_at: Instant(start + SignedDuration::from_mins(50)),
                     minutes: 48,
@@ -377,7 +375,7 @@ impl App {
                     narrative: "Reviewed the week's cravings and the situations around them; practiced a refusal script.".into(),
                     plan: "Use the script at the Friday gathering; report back next session.".into(),
                     status: "signed".into(),
-                    author_id: author.clone(),
+                    author_id: author,
                     signed_by: Some(author),
                     signed_at: Some(now),
                     cosign_required: false,
@@ -403,8 +401,8 @@ impl App {
         self.schedule_appointment(
             ctx,
             NewAppointment {
-                patient_id: patient.into(),
-                staff_id: staff_id.into(),
+                patient_id: patient,
+                staff_id,
                 starts: format!("{ahead}T{:02}:00", 10 + i),
                 minutes: 50,
                 telehealth_link: link,

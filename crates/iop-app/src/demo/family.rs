@@ -8,6 +8,8 @@ use crate::error::Result;
 use crate::App;
 use iop_domain::calendar::SessionKind;
 use iop_domain::calendar::SessionStatus;
+use iop_domain::consent::Expiry;
+use iop_domain::ids::*;
 use iop_domain::time::Day;
 use iop_store::{admissions::episodes, calendar as cal};
 use jiff::civil::Date;
@@ -27,13 +29,15 @@ fn days(d: Date, n: i64) -> Date {
 }
 
 impl App {
-    pub(crate) fn seed_demo_family(&self, ctx: &Ctx, program_id: &str, today: Date) -> Result<()> {
-        let active = self.store.read(|c| -> Result<_> {
-            Ok(episodes::active_with_patients(
-                c,
-                &[program_id.to_string()],
-            )?)
-        })?;
+    pub(crate) fn seed_demo_family(
+        &self,
+        ctx: &Ctx,
+        program_id: ProgramId,
+        today: Date,
+    ) -> Result<()> {
+        let active = self
+            .store
+            .read(|c| -> Result<_> { Ok(episodes::active_with_patients(c, &[program_id])?) })?;
         for (i, (e, p)) in active.iter().enumerate() {
             if i % 5 == 4 {
                 continue; // Not every patient brings someone.
@@ -55,9 +59,9 @@ impl App {
             }
             // The second patient's consent had a short term and has run out.
             let expiry = if i == 1 {
-                days(admitted, 1).to_string()
+                Expiry::On(days(admitted, 1))
             } else {
-                "end_of_treatment".into()
+                Expiry::EndOfTreatment
             };
             let consent = self.record_consent(
                 ctx,
@@ -65,14 +69,7 @@ impl App {
                 NewConsent {
                     replaces: None,
                     information: vec!["enrollment".into(), "family_participation".into()],
-                    recipients: ids
-                        .iter()
-                        .map(|id| NewRecipient {
-                            kind: "person".into(),
-                            ref_id: Some(id.clone()),
-                            name: None,
-                        })
-                        .collect(),
+                    recipients: ids.iter().map(|id| NewRecipient::Person(*id)).collect(),
                     purpose: "Family involvement in treatment (family group)".into(),
                     tpo: false,
                     expiry,
@@ -90,11 +87,11 @@ impl App {
                     .unwrap_or_default();
                 if let Some(r) = recipients
                     .iter()
-                    .find(|r| r.ref_id.as_deref() == ids.get(1).map(String::as_str))
+                    .find(|r| r.ref_id == ids.get(1).map(ToString::to_string))
                 {
                     self.revoke_consent(
                         ctx,
-                        &r.id,
+                        r.id,
                         "in writing: the patient's letter to the program",
                     )?;
                 }
@@ -105,7 +102,7 @@ impl App {
         let sessions = self.store.read(|c| -> Result<_> {
             Ok(cal::sessions_between(
                 c,
-                Some(&[program_id.to_string()]),
+                Some(&[program_id]),
                 Day(days(today, -60)),
                 Day(until),
             )?)
@@ -116,11 +113,11 @@ impl App {
         {
             let sid = s.id;
             let roster = self.roster(ctx, sid)?;
-            let marks: Vec<(String, bool)> = roster
+            let marks: Vec<(RelatedPersonId, bool)> = roster
                 .relatives
                 .iter()
                 .filter(|f| f.allowed)
-                .map(|f| (f.related_person_id.clone(), true))
+                .map(|f| (f.related_person_id, true))
                 .collect();
             if !marks.is_empty() {
                 self.record_family_attendance(ctx, sid, marks)?;

@@ -66,10 +66,10 @@ impl App {
                 users::insert(
                     c,
                     &UserRow {
-                        id: UserId::new_v7().to_string(),
+                        id: UserId::new_v7(),
                         email: (*email).into(),
                         display_name: (*name).into(),
-                        role: role.as_str().into(),
+                        role: *role,
                         password_hash: password_hash.clone(),
                         totp_secret: None,
                         disabled_at: None,
@@ -78,7 +78,7 @@ impl App {
                 )?;
             }
             let site = SiteRow {
-                id: SiteId::new_v7().to_string(),
+                id: SiteId::new_v7(),
                 name: "Riverside Recovery Center".into(),
                 time_zone: DEMO_TZ.into(),
                 address: "100 River Road, Louisville, KY 40202".into(),
@@ -87,8 +87,8 @@ impl App {
             };
             org::insert_site(c, &site)?;
             let program = ProgramRow {
-                id: ProgramId::new_v7().to_string(),
-                site_id: site.id.clone(),
+                id: ProgramId::new_v7(),
+                site_id: site.id,
                 slug: "evening-iop".into(),
                 name: "Evening Intensive Outpatient Program".into(),
                 level_of_care: "2.1".into(),
@@ -109,24 +109,24 @@ impl App {
             org::insert_program(c, &program)?;
             let mut track_ids = Vec::new();
             for (name, days) in [("Mon/Tue/Thu", "mon,tue,thu"), ("Mon/Wed/Thu", "mon,wed,thu")] {
-                let id = TrackId::new_v7().to_string();
+                let id = TrackId::new_v7();
                 org::insert_track(
                     c,
-                    &TrackRow { id: id.clone(), program_id: program.id.clone(), name: name.into(), weekdays: days.into(), created_at: now },
+                    &TrackRow { id, program_id: program.id, name: name.into(), weekdays: days.into(), created_at: now },
                 )?;
                 track_ids.push(id);
             }
-            crate::demo::calendar::seed(c, ctx, &site.id, &program.id, &track_ids, today)?;
+            crate::demo::calendar::seed(c, ctx, site.id, program.id, &track_ids, today)?;
             meta::set(c, DEMO_MARK, &now.to_string())?;
             record(c, ctx, Event::ok("demo.seed"))?;
-            Ok((program.id.clone(), today))
+            Ok((program.id, today))
         });
         let (program_id, today) = match outcome {
             Ok(v) => v,
             Err(AppError::Conflict(m)) if m == ALREADY => return Ok(DemoOutcome::AlreadyDemo),
             Err(e) => return Err(e),
         };
-        self.seed_demo_clinical(ctx, &program_id, today)?;
+        self.seed_demo_clinical(ctx, program_id, today)?;
         Ok(DemoOutcome::Seeded)
     }
 }

@@ -9,13 +9,14 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::calendar::{format_weekdays, parse_weekdays, weekday_code};
 use iop_domain::curriculum::max_topics;
+use iop_domain::ids::*;
 use iop_domain::time::Instant;
 use iop_store::calendar::{self as cal, TopicRow};
 use iop_store::org;
 
 impl App {
     /// Changes the nights a track meets; future sessions follow, held ones stay.
-    pub fn set_track_weekdays(&self, ctx: &Ctx, track_id: &str, weekdays: &str) -> Result<()> {
+    pub fn set_track_weekdays(&self, ctx: &Ctx, track_id: TrackId, weekdays: &str) -> Result<()> {
         ctx.require(Action::ManageCalendar)?;
         let days = parse_weekdays(weekdays)
             .ok_or_else(|| AppError::Invalid("give weekdays like mon,tue,thu".into()))?;
@@ -29,7 +30,7 @@ impl App {
                 .into_iter()
                 .find(|t| t.id == track_id)
                 .ok_or_else(|| AppError::NotFound(format!("track {track_id}")))?;
-            let pc = load_program(c, &track.program_id)?;
+            let pc = load_program(c, track.program_id)?;
             if !days.contains(&pc.schedule.family_weekday) {
                 return Err(AppError::Invalid(format!(
                     "the family group meets on {}, a night every track must keep",
@@ -37,7 +38,7 @@ impl App {
                 )));
             }
             org::set_track_weekdays(c, track_id, &format_weekdays(&days))?;
-            regenerate_future(c, ctx, &track.program_id)?;
+            regenerate_future(c, ctx, track.program_id)?;
             let subject = format!("track:{track_id}");
             record(
                 c,
@@ -50,7 +51,7 @@ impl App {
     }
 
     /// Adds a curriculum topic at the end of the rotation.
-    pub fn add_topic(&self, ctx: &Ctx, program_id: &str, title: &str) -> Result<String> {
+    pub fn add_topic(&self, ctx: &Ctx, program_id: ProgramId, title: &str) -> Result<TopicId> {
         ctx.require(Action::ManageCalendar)?;
         let title = title.trim();
         if title.is_empty() || title.chars().count() > 120 {
@@ -72,9 +73,9 @@ impl App {
             if topics.iter().any(|t| t.title.eq_ignore_ascii_case(title)) {
                 return Err(AppError::Conflict(format!("the program already has the topic {title:?}")));
             }
-            let id = uuid::Uuid::now_v7().to_string();
+            let id = TopicId::new_v7();
             let position = topics.iter().map(|t| t.position).max().map_or(0, |p| p + 1);
-            cal::insert_topic(c, &TopicRow { id: id.clone(), program_id: program_id.into(), position, title: title.into(), active: true, created_at: Instant(ctx.now()) })?;
+            cal::insert_topic(c, &TopicRow { id, program_id, position, title: title.into(), active: true, created_at: Instant(ctx.now()) })?;
             regenerate_future(c, ctx, program_id)?;
             let subject = format!("topic:{id}");
             record(c, ctx, Event::ok("topic.add").subject(&subject))?;
@@ -82,7 +83,7 @@ impl App {
         })
     }
 
-    pub fn topics(&self, ctx: &Ctx, program_id: &str) -> Result<Vec<Topic>> {
+    pub fn topics(&self, ctx: &Ctx, program_id: ProgramId) -> Result<Vec<Topic>> {
         ctx.require(Action::ViewCalendar)?;
         let rows = self
             .store
@@ -94,8 +95,8 @@ impl App {
 crate::view::view!(
 /// A curriculum topic of a program, in its rotation order.
 Topic from TopicRow {
-    id: String,
-    program_id: String,
+    id: TopicId,
+    program_id: ProgramId,
     position: i32,
     title: String,
     active: bool,

@@ -4,6 +4,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
+use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
 use iop_store::org::{self, ProgramRow, SiteRow, TrackRow};
 
@@ -24,7 +25,7 @@ impl App {
                 let Some(site) = sites.iter().find(|s| s.id == program.site_id).cloned() else {
                     continue;
                 };
-                let tracks = org::tracks_of(c, &program.id)?;
+                let tracks = org::tracks_of(c, program.id)?;
                 out.push(ProgramOverview {
                     site: site.into(),
                     program: program.into(),
@@ -56,7 +57,7 @@ impl App {
                 .into_iter()
                 .find(|s| s.id == program.site_id)
                 .ok_or_else(|| AppError::NotFound("that program".into()))?;
-            let tracks = org::tracks_of(c, &program.id)?;
+            let tracks = org::tracks_of(c, program.id)?;
             Ok(ProgramOverview {
                 site: site.into(),
                 program: program.into(),
@@ -69,7 +70,7 @@ impl App {
 crate::view::view!(
 /// A site: where a program meets, in its time zone.
 Site from SiteRow {
-    id: String,
+    id: SiteId,
     name: String,
     time_zone: String,
     address: String,
@@ -80,8 +81,8 @@ Site from SiteRow {
 crate::view::view!(
 /// A program and its settings.
 Program from ProgramRow {
-    id: String,
-    site_id: String,
+    id: ProgramId,
+    site_id: SiteId,
     slug: String,
     name: String,
     level_of_care: String,
@@ -103,8 +104,8 @@ Program from ProgramRow {
 crate::view::view!(
 /// A track: the nights its patients come.
 Track from TrackRow {
-    id: String,
-    program_id: String,
+    id: TrackId,
+    program_id: ProgramId,
     name: String,
     weekdays: String,
     created_at: Instant,

@@ -9,6 +9,7 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::calendar::{format_weekdays, monday_of, parse_weekdays, weekday_code};
 use iop_domain::curriculum::SEED_TOPICS;
+use iop_domain::ids::*;
 use iop_domain::program::{validate, ProgramSettings};
 use iop_domain::time::{Day, Instant};
 use iop_store::calendar::{self as cal, TopicRow};
@@ -59,15 +60,15 @@ fn settings_error(errors: Vec<String>) -> AppError {
 }
 
 impl App {
-    pub fn add_site(&self, ctx: &Ctx, s: SiteInput) -> Result<String> {
+    pub fn add_site(&self, ctx: &Ctx, s: SiteInput) -> Result<SiteId> {
         ctx.require(Action::ManageCalendar)?;
         check_site(&s)?;
-        let id = uuid::Uuid::now_v7().to_string();
+        let id = SiteId::new_v7();
         self.store.write(|c| {
             org::insert_site(
                 c,
                 &SiteRow {
-                    id: id.clone(),
+                    id,
                     name: s.name.trim().into(),
                     time_zone: s.time_zone.trim().into(),
                     address: s.address.trim().into(),
@@ -83,12 +84,12 @@ impl App {
 
     /// Changes a site; a new time zone moves its programs' future sessions to the same
     /// local hours there.
-    pub fn update_site(&self, ctx: &Ctx, site_id: &str, s: SiteInput) -> Result<()> {
+    pub fn update_site(&self, ctx: &Ctx, site_id: SiteId, s: SiteInput) -> Result<()> {
         ctx.require(Action::ManageCalendar)?;
         check_site(&s)?;
         self.store.write(|c| {
             let row = SiteRow {
-                id: site_id.into(),
+                id: site_id,
                 name: s.name.trim().into(),
                 time_zone: s.time_zone.trim().into(),
                 address: s.address.trim().into(),
@@ -102,7 +103,7 @@ impl App {
                 .into_iter()
                 .filter(|p| p.site_id == site_id)
             {
-                regenerate_future(c, ctx, &p.id)?;
+                regenerate_future(c, ctx, p.id)?;
             }
             let subject = format!("site:{site_id}");
             record(c, ctx, Event::ok("site.update").subject(&subject))
@@ -114,10 +115,10 @@ impl App {
     pub fn add_program(
         &self,
         ctx: &Ctx,
-        site_id: &str,
+        site_id: SiteId,
         slug: &str,
         s: ProgramSettings,
-    ) -> Result<String> {
+    ) -> Result<ProgramId> {
         ctx.require(Action::ManageCalendar)?;
         let slug = slug.trim().to_lowercase();
         if slug.is_empty()
@@ -135,7 +136,7 @@ impl App {
             ("Mon/Wed/Thu", "mon,wed,thu"),
         ];
         let v = validate(&s, &seed_tracks.map(|(_, d)| d)).map_err(settings_error)?;
-        let id = uuid::Uuid::now_v7().to_string();
+        let id = ProgramId::new_v7();
         self.store.write(|c| {
             let site = org::sites(c)?
                 .into_iter()
@@ -153,8 +154,8 @@ impl App {
             org::insert_program(
                 c,
                 &ProgramRow {
-                    id: id.clone(),
-                    site_id: site_id.into(),
+                    id,
+                    site_id,
                     slug: slug.clone(),
                     name: v.name.clone(),
                     level_of_care: "2.1".into(),
@@ -177,8 +178,8 @@ impl App {
                 org::insert_track(
                     c,
                     &TrackRow {
-                        id: uuid::Uuid::now_v7().to_string(),
-                        program_id: id.clone(),
+                        id: TrackId::new_v7(),
+                        program_id: id,
                         name: name.into(),
                         weekdays: days.into(),
                         created_at: now,
@@ -189,8 +190,8 @@ impl App {
                 cal::insert_topic(
                     c,
                     &TopicRow {
-                        id: uuid::Uuid::now_v7().to_string(),
-                        program_id: id.clone(),
+                        id: TopicId::new_v7(),
+                        program_id: id,
                         position: i32::try_from(i).unwrap_or(0),
                         title: (*title).into(),
                         active: true,
@@ -198,7 +199,7 @@ impl App {
                     },
                 )?;
             }
-            regenerate_future(c, ctx, &id)?;
+            regenerate_future(c, ctx, id)?;
             let subject = format!("program:{id}");
             record(c, ctx, Event::ok("program.add").subject(&subject))
         })?;
@@ -206,7 +207,12 @@ impl App {
     }
 
     /// Replaces a program's settings; the future follows.
-    pub fn update_program(&self, ctx: &Ctx, program_id: &str, s: ProgramSettings) -> Result<()> {
+    pub fn update_program(
+        &self,
+        ctx: &Ctx,
+        program_id: ProgramId,
+        s: ProgramSettings,
+    ) -> Result<()> {
         ctx.require(Action::ManageCalendar)?;
         self.store.write(|c| {
             let pc = load_program(c, program_id)?;
@@ -236,10 +242,10 @@ impl App {
     pub fn add_track(
         &self,
         ctx: &Ctx,
-        program_id: &str,
+        program_id: ProgramId,
         name: &str,
         weekdays: &str,
-    ) -> Result<String> {
+    ) -> Result<TrackId> {
         ctx.require(Action::ManageCalendar)?;
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 60 {
@@ -254,7 +260,7 @@ impl App {
                 "an intensive outpatient track meets at least three nights a week".into(),
             ));
         }
-        let id = uuid::Uuid::now_v7().to_string();
+        let id = TrackId::new_v7();
         self.store.write(|c| {
             let pc = load_program(c, program_id)?;
             if pc.program.family_every_weeks > 0 && !days.contains(&pc.schedule.family_weekday) {
@@ -271,8 +277,8 @@ impl App {
             org::insert_track(
                 c,
                 &TrackRow {
-                    id: id.clone(),
-                    program_id: program_id.into(),
+                    id,
+                    program_id,
                     name: name.into(),
                     weekdays: format_weekdays(&days),
                     created_at: Instant(ctx.now()),

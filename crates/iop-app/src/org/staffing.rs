@@ -8,6 +8,7 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::calendar::SessionStatus;
 use iop_domain::ids::SessionId;
+use iop_domain::ids::*;
 use iop_domain::npi::Npi;
 use iop_domain::ratio::staffing;
 use iop_domain::time::{Day, Instant};
@@ -29,11 +30,11 @@ pub struct NewStaff {
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct StaffView {
-    pub id: String,
+    pub id: StaffId,
     pub display_name: String,
     pub credentials: Vec<String>,
     pub npi: Option<String>,
-    pub user_id: Option<String>,
+    pub user_id: Option<UserId>,
     pub active: bool,
     pub requires_cosign: bool,
 }
@@ -59,9 +60,9 @@ impl From<StaffRow> for StaffView {
 
 /// Which sessions a bulk assignment covers.
 pub struct BulkAssign {
-    pub staff_id: String,
-    pub program_id: String,
-    pub track_id: Option<String>,
+    pub staff_id: StaffId,
+    pub program_id: ProgramId,
+    pub track_id: Option<TrackId>,
     pub kind: iop_domain::calendar::SessionKind,
     pub from: Date,
     pub to: Date,
@@ -75,7 +76,7 @@ fn describe(s: &SessionView) -> String {
     format!("the {what} on {} (session {})", s.local_date, s.id)
 }
 
-pub fn insert_staff_row(c: &mut DbConn, ctx: &Ctx, new: NewStaff) -> Result<String> {
+pub fn insert_staff_row(c: &mut DbConn, ctx: &Ctx, new: NewStaff) -> Result<StaffId> {
     let name = new.display_name.trim().to_string();
     if name.is_empty() || name.chars().count() > 120 {
         return Err(AppError::Invalid(
@@ -107,7 +108,7 @@ pub fn insert_staff_row(c: &mut DbConn, ctx: &Ctx, new: NewStaff) -> Result<Stri
         Some(email) => {
             let u = iop_store::accounts::users::by_email(c, &email.to_lowercase())?
                 .ok_or_else(|| AppError::NotFound(format!("an account with the email {email}")))?;
-            if cal::staff_by_user(c, &u.id)?.is_some() {
+            if cal::staff_by_user(c, u.id)?.is_some() {
                 return Err(AppError::Conflict(format!(
                     "the account {email} already has a staff profile"
                 )));
@@ -116,11 +117,11 @@ pub fn insert_staff_row(c: &mut DbConn, ctx: &Ctx, new: NewStaff) -> Result<Stri
         }
         None => None,
     };
-    let id = uuid::Uuid::now_v7().to_string();
+    let id = StaffId::new_v7();
     cal::insert_staff(
         c,
         &StaffRow {
-            id: id.clone(),
+            id,
             user_id,
             display_name: name,
             credentials: new.credentials.join(","),
@@ -135,7 +136,7 @@ pub fn insert_staff_row(c: &mut DbConn, ctx: &Ctx, new: NewStaff) -> Result<Stri
     Ok(id)
 }
 
-fn assign_in(c: &mut DbConn, ctx: &Ctx, session_id: SessionId, staff_id: &str) -> Result<bool> {
+fn assign_in(c: &mut DbConn, ctx: &Ctx, session_id: SessionId, staff_id: StaffId) -> Result<bool> {
     let s = cal::session_by_id(c, session_id)?
         .ok_or_else(|| AppError::NotFound(format!("session {session_id}")))?;
     if s.status == SessionStatus::Cancelled {
@@ -150,9 +151,9 @@ fn assign_in(c: &mut DbConn, ctx: &Ctx, session_id: SessionId, staff_id: &str) -
     cal::insert_assignment(
         c,
         &AssignmentRow {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: AssignmentId::new_v7(),
             session_id,
-            staff_id: staff_id.into(),
+            staff_id,
             assigned_at: Instant(ctx.now()),
             unassigned_at: None,
             unassigned_reason: None,
@@ -169,7 +170,7 @@ fn assign_in(c: &mut DbConn, ctx: &Ctx, session_id: SessionId, staff_id: &str) -
     Ok(true)
 }
 
-fn require_staff(c: &mut DbConn, staff_id: &str) -> Result<StaffRow> {
+fn require_staff(c: &mut DbConn, staff_id: StaffId) -> Result<StaffRow> {
     let s = cal::staff_by_id(c, staff_id)?
         .ok_or_else(|| AppError::NotFound(format!("staff member {staff_id}")))?;
     if !s.active {
@@ -181,7 +182,7 @@ fn require_staff(c: &mut DbConn, staff_id: &str) -> Result<StaffRow> {
 }
 
 impl App {
-    pub fn add_staff(&self, ctx: &Ctx, new: NewStaff) -> Result<String> {
+    pub fn add_staff(&self, ctx: &Ctx, new: NewStaff) -> Result<StaffId> {
         ctx.require(Action::ManageStaffing)?;
         self.store.write(|c| insert_staff_row(c, ctx, new))
     }
@@ -200,7 +201,7 @@ impl App {
         &self,
         ctx: &Ctx,
         session_id: SessionId,
-        staff_id: &str,
+        staff_id: StaffId,
     ) -> Result<bool> {
         ctx.require(Action::ManageStaffing)?;
         self.store.write(|c| {
@@ -215,7 +216,7 @@ impl App {
         ctx.require(Action::ManageStaffing)?;
         check_range(b.from, b.to)?;
         self.store.write(|c| {
-            require_staff(c, &b.staff_id)?;
+            require_staff(c, b.staff_id)?;
             let sessions = cal::sessions_between(
                 c,
                 Some(std::slice::from_ref(&b.program_id)),
@@ -227,7 +228,7 @@ impl App {
                 .iter()
                 .filter(|s| s.kind == b.kind && (b.track_id.is_none() || s.track_id == b.track_id))
             {
-                if assign_in(c, ctx, s.id, &b.staff_id)? {
+                if assign_in(c, ctx, s.id, b.staff_id)? {
                     n += 1;
                 }
             }
@@ -241,14 +242,14 @@ impl App {
         &self,
         ctx: &Ctx,
         session_id: SessionId,
-        staff_id: &str,
-        replacement: Option<&str>,
+        staff_id: StaffId,
+        replacement: Option<StaffId>,
     ) -> Result<()> {
         ctx.require(Action::ManageStaffing)?;
         self.store.write(|c| {
             let row = cal::session_by_id(c, session_id)?.ok_or_else(|| AppError::NotFound(format!("session {session_id}")))?;
             let date: Date = row.local_date.0;
-            let view = session_views(c, Some(&row.program_id), date, date)?
+            let view = session_views(c, Some(row.program_id), date, date)?
                 .into_iter()
                 .find(|v| v.id == session_id)
                 .ok_or_else(|| AppError::NotFound(format!("session {session_id}")))?;
@@ -289,14 +290,14 @@ impl App {
     }
 
     /// The staff profile of the signed-in account, if any.
-    pub fn my_staff_id(&self, ctx: &Ctx) -> Result<Option<String>> {
+    pub fn my_staff_id(&self, ctx: &Ctx) -> Result<Option<StaffId>> {
         let Some(a) = ctx.actor() else {
             return Ok(None);
         };
-        let uid = a.user_id.to_string();
+        let uid = a.user_id;
         Ok(self
             .store
-            .read(|c| cal::staff_by_user(c, &uid).map_err(AppError::from))?
+            .read(|c| cal::staff_by_user(c, uid).map_err(AppError::from))?
             .map(|s| s.id))
     }
 
@@ -304,7 +305,7 @@ impl App {
     pub fn sessions_of_staff_on(
         &self,
         ctx: &Ctx,
-        staff_id: &str,
+        staff_id: StaffId,
         date: Date,
     ) -> Result<Vec<SessionView>> {
         ctx.require(Action::ViewCalendar)?;

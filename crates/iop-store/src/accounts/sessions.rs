@@ -5,12 +5,13 @@ use crate::db::{DbConn, Result};
 use crate::schema::{login_failures, users, web_sessions};
 use diesel::prelude::*;
 use iop_domain::time::Instant;
+use iop_domain::UserId;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = web_sessions)]
 pub struct WebSessionRow {
     pub id_hash: String,
-    pub user_id: String,
+    pub user_id: UserId,
     pub csrf_token: String,
     pub created_at: Instant,
     pub last_seen_at: Instant,
@@ -57,7 +58,7 @@ pub fn end(conn: &mut DbConn, id_hash: &str, at: Instant) -> Result<bool> {
 }
 
 /// Ends every open session of a user (disabled account, role change).
-pub fn end_all_for_user(conn: &mut DbConn, user_id: &str, at: Instant) -> Result<usize> {
+pub fn end_all_for_user(conn: &mut DbConn, user_id: UserId, at: Instant) -> Result<usize> {
     Ok(diesel::update(
         web_sessions::table
             .filter(web_sessions::user_id.eq(user_id))

@@ -5,12 +5,13 @@ use crate::db::{DbConn, Result};
 use crate::schema::{api_tokens, users};
 use diesel::prelude::*;
 use iop_domain::time::Instant;
+use iop_domain::{TokenId, UserId};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = api_tokens)]
 pub struct TokenRow {
-    pub id: String,
-    pub user_id: String,
+    pub id: TokenId,
+    pub user_id: UserId,
     pub token_hash: String,
     pub name: String,
     pub created_at: Instant,
@@ -34,7 +35,7 @@ pub fn by_hash_with_user(conn: &mut DbConn, hash: &str) -> Result<Option<(TokenR
         .optional()?)
 }
 
-pub fn by_id(conn: &mut DbConn, id: &str) -> Result<Option<TokenRow>> {
+pub fn by_id(conn: &mut DbConn, id: TokenId) -> Result<Option<TokenRow>> {
     Ok(api_tokens::table
         .find(id)
         .select(TokenRow::as_select())
@@ -42,7 +43,7 @@ pub fn by_id(conn: &mut DbConn, id: &str) -> Result<Option<TokenRow>> {
         .optional()?)
 }
 
-pub fn for_user(conn: &mut DbConn, user_id: &str) -> Result<Vec<TokenRow>> {
+pub fn for_user(conn: &mut DbConn, user_id: UserId) -> Result<Vec<TokenRow>> {
     Ok(api_tokens::table
         .filter(api_tokens::user_id.eq(user_id))
         .order(api_tokens::created_at.desc())
@@ -50,7 +51,7 @@ pub fn for_user(conn: &mut DbConn, user_id: &str) -> Result<Vec<TokenRow>> {
         .load(conn)?)
 }
 
-pub fn revoke(conn: &mut DbConn, id: &str, at: Instant) -> Result<bool> {
+pub fn revoke(conn: &mut DbConn, id: TokenId, at: Instant) -> Result<bool> {
     Ok(diesel::update(
         api_tokens::table
             .find(id)

@@ -4,14 +4,15 @@ use crate::db::{DbConn, Result};
 use crate::schema::users;
 use diesel::prelude::*;
 use iop_domain::time::Instant;
+use iop_domain::{Role, UserId};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
 pub struct UserRow {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub password_hash: String,
     pub totp_secret: Option<String>,
     pub disabled_at: Option<Instant>,
@@ -33,7 +34,7 @@ pub fn by_email(conn: &mut DbConn, email: &str) -> Result<Option<UserRow>> {
         .optional()?)
 }
 
-pub fn by_id(conn: &mut DbConn, id: &str) -> Result<Option<UserRow>> {
+pub fn by_id(conn: &mut DbConn, id: UserId) -> Result<Option<UserRow>> {
     Ok(users::table
         .find(id)
         .select(UserRow::as_select())
@@ -52,28 +53,28 @@ pub fn count(conn: &mut DbConn) -> Result<i64> {
     Ok(users::table.count().get_result(conn)?)
 }
 
-pub fn set_role(conn: &mut DbConn, id: &str, role: &str) -> Result<bool> {
+pub fn set_role(conn: &mut DbConn, id: UserId, role: Role) -> Result<bool> {
     Ok(diesel::update(users::table.find(id))
         .set(users::role.eq(role))
         .execute(conn)?
         == 1)
 }
 
-pub fn set_disabled(conn: &mut DbConn, id: &str, at: Option<Instant>) -> Result<bool> {
+pub fn set_disabled(conn: &mut DbConn, id: UserId, at: Option<Instant>) -> Result<bool> {
     Ok(diesel::update(users::table.find(id))
         .set(users::disabled_at.eq(at))
         .execute(conn)?
         == 1)
 }
 
-pub fn set_password_hash(conn: &mut DbConn, id: &str, hash: &str) -> Result<bool> {
+pub fn set_password_hash(conn: &mut DbConn, id: UserId, hash: &str) -> Result<bool> {
     Ok(diesel::update(users::table.find(id))
         .set(users::password_hash.eq(hash))
         .execute(conn)?
         == 1)
 }
 
-pub fn set_totp_secret(conn: &mut DbConn, id: &str, secret: Option<&str>) -> Result<bool> {
+pub fn set_totp_secret(conn: &mut DbConn, id: UserId, secret: Option<&str>) -> Result<bool> {
     Ok(diesel::update(users::table.find(id))
         .set(users::totp_secret.eq(secret))
         .execute(conn)?

@@ -5,6 +5,7 @@ use crate::db::{DbConn, Result};
 use crate::schema::{episode_tracks, episodes, patients};
 use diesel::prelude::*;
 use iop_domain::ids::PatientId;
+use iop_domain::ids::*;
 use iop_domain::roster::EpisodeStatus;
 use iop_domain::time::{Day, Instant};
 
@@ -47,16 +48,16 @@ impl PatientRow {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = episodes)]
 pub struct EpisodeRow {
-    pub id: String,
+    pub id: EpisodeId,
     pub patient_id: PatientId,
-    pub program_id: String,
+    pub program_id: ProgramId,
     pub admit_date: Day,
     pub planned_end_date: Day,
     pub status: EpisodeStatus,
     pub ended_on: Option<Day>,
     pub created_at: Instant,
-    pub inquiry_id: Option<String>,
-    pub primary_counselor_id: Option<String>,
+    pub inquiry_id: Option<InquiryId>,
+    pub primary_counselor_id: Option<StaffId>,
     pub level_of_care: String,
     /// Comma-separated ICD-10-CM codes, principal first.
     pub diagnoses: String,
@@ -69,9 +70,9 @@ pub struct EpisodeRow {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = episode_tracks)]
 pub struct EpisodeTrackRow {
-    pub id: String,
-    pub episode_id: String,
-    pub track_id: String,
+    pub id: EpisodeTrackId,
+    pub episode_id: EpisodeId,
+    pub track_id: TrackId,
     pub from_date: Day,
     pub to_date: Option<Day>,
 }
@@ -100,7 +101,7 @@ pub fn insert_episode_track(conn: &mut DbConn, row: &EpisodeTrackRow) -> Result<
 /// Episodes of the given programs with their track periods: everything a roster count needs.
 pub fn episodes_with_tracks(
     conn: &mut DbConn,
-    program_ids: &[String],
+    program_ids: &[ProgramId],
 ) -> Result<(Vec<EpisodeRow>, Vec<EpisodeTrackRow>)> {
     let eps: Vec<EpisodeRow> = episodes::table
         .filter(episodes::program_id.eq_any(program_ids.to_vec()))
@@ -114,7 +115,7 @@ pub fn episodes_with_tracks(
     Ok((eps, tracks))
 }
 
-pub fn episode_by_id(conn: &mut DbConn, id: &str) -> Result<Option<EpisodeRow>> {
+pub fn episode_by_id(conn: &mut DbConn, id: EpisodeId) -> Result<Option<EpisodeRow>> {
     Ok(episodes::table
         .find(id)
         .select(EpisodeRow::as_select())
@@ -124,7 +125,7 @@ pub fn episode_by_id(conn: &mut DbConn, id: &str) -> Result<Option<EpisodeRow>> 
 
 pub fn update_episode_end(
     conn: &mut DbConn,
-    id: &str,
+    id: EpisodeId,
     status: EpisodeStatus,
     ended_on: Day,
     reason: &str,
@@ -153,7 +154,7 @@ pub fn mrn_taken(conn: &mut DbConn, mrn: &str) -> Result<bool> {
         > 0)
 }
 
-pub fn patient_by_id(conn: &mut DbConn, id: &str) -> Result<Option<PatientRow>> {
+pub fn patient_by_id(conn: &mut DbConn, id: PatientId) -> Result<Option<PatientRow>> {
     Ok(patients::table
         .find(id)
         .select(PatientRow::as_select())
@@ -162,7 +163,7 @@ pub fn patient_by_id(conn: &mut DbConn, id: &str) -> Result<Option<PatientRow>> 
 }
 
 /// The open track period of an episode.
-pub fn open_track(conn: &mut DbConn, episode_id: &str) -> Result<Option<EpisodeTrackRow>> {
+pub fn open_track(conn: &mut DbConn, episode_id: EpisodeId) -> Result<Option<EpisodeTrackRow>> {
     Ok(episode_tracks::table
         .filter(episode_tracks::episode_id.eq(episode_id))
         .filter(episode_tracks::to_date.is_null())
@@ -171,7 +172,7 @@ pub fn open_track(conn: &mut DbConn, episode_id: &str) -> Result<Option<EpisodeT
         .optional()?)
 }
 
-pub fn close_track(conn: &mut DbConn, period_id: &str, to_date: Day) -> Result<()> {
+pub fn close_track(conn: &mut DbConn, period_id: EpisodeTrackId, to_date: Day) -> Result<()> {
     diesel::update(episode_tracks::table.find(period_id))
         .set(episode_tracks::to_date.eq(to_date))
         .execute(conn)?;
@@ -181,7 +182,7 @@ pub fn close_track(conn: &mut DbConn, period_id: &str, to_date: Day) -> Result<(
 /// Episodes of a program with their patients (census lists).
 pub fn episodes_with_patients(
     conn: &mut DbConn,
-    program_id: &str,
+    program_id: ProgramId,
 ) -> Result<Vec<(EpisodeRow, PatientRow)>> {
     Ok(episodes::table
         .inner_join(patients::table)
@@ -192,7 +193,7 @@ pub fn episodes_with_patients(
 }
 
 /// The track an episode started on.
-pub fn first_track(conn: &mut DbConn, episode_id: &str) -> Result<Option<String>> {
+pub fn first_track(conn: &mut DbConn, episode_id: EpisodeId) -> Result<Option<TrackId>> {
     Ok(episode_tracks::table
         .filter(episode_tracks::episode_id.eq(episode_id))
         .order(episode_tracks::from_date.asc())
@@ -201,7 +202,12 @@ pub fn first_track(conn: &mut DbConn, episode_id: &str) -> Result<Option<String>
         .optional()?)
 }
 
-pub fn extend_episode(conn: &mut DbConn, id: &str, planned_end: Day, reason: &str) -> Result<bool> {
+pub fn extend_episode(
+    conn: &mut DbConn,
+    id: EpisodeId,
+    planned_end: Day,
+    reason: &str,
+) -> Result<bool> {
     Ok(diesel::update(
         episodes::table
             .find(id)
@@ -218,7 +224,7 @@ pub fn extend_episode(conn: &mut DbConn, id: &str, planned_end: Day, reason: &st
 /// Active episodes of the given programs with their patients, in one query.
 pub fn active_with_patients(
     conn: &mut DbConn,
-    program_ids: &[String],
+    program_ids: &[ProgramId],
 ) -> Result<Vec<(EpisodeRow, PatientRow)>> {
     Ok(episodes::table
         .inner_join(patients::table)
@@ -230,7 +236,10 @@ pub fn active_with_patients(
 }
 
 /// Every open track period (episode id → track id) of the given programs.
-pub fn open_tracks(conn: &mut DbConn, program_ids: &[String]) -> Result<Vec<(String, String)>> {
+pub fn open_tracks(
+    conn: &mut DbConn,
+    program_ids: &[ProgramId],
+) -> Result<Vec<(EpisodeId, TrackId)>> {
     Ok(episode_tracks::table
         .inner_join(episodes::table)
         .filter(episodes::program_id.eq_any(program_ids.to_vec()))
@@ -239,14 +248,21 @@ pub fn open_tracks(conn: &mut DbConn, program_ids: &[String]) -> Result<Vec<(Str
         .load(conn)?)
 }
 
-pub fn episodes_with_patient_id(conn: &mut DbConn, patient_id: &str) -> Result<Vec<EpisodeRow>> {
+pub fn episodes_with_patient_id(
+    conn: &mut DbConn,
+    patient_id: PatientId,
+) -> Result<Vec<EpisodeRow>> {
     Ok(episodes::table
         .filter(episodes::patient_id.eq(patient_id))
         .select(EpisodeRow::as_select())
         .load(conn)?)
 }
 
-pub fn set_minor_self_consent(conn: &mut DbConn, patient_id: &str, value: bool) -> Result<bool> {
+pub fn set_minor_self_consent(
+    conn: &mut DbConn,
+    patient_id: PatientId,
+    value: bool,
+) -> Result<bool> {
     Ok(diesel::update(patients::table.find(patient_id))
         .set(patients::minor_self_consent.eq(value))
         .execute(conn)?
@@ -256,7 +272,7 @@ pub fn set_minor_self_consent(conn: &mut DbConn, patient_id: &str, value: bool) 
 /// The patient's postal address, as claims need it.
 pub fn set_patient_address(
     conn: &mut DbConn,
-    patient_id: &str,
+    patient_id: PatientId,
     line: &str,
     city: &str,
     state: &str,

@@ -3,12 +3,13 @@
 use crate::db::{DbConn, Result};
 use crate::schema::{inquiries, inquiry_events};
 use diesel::prelude::*;
+use iop_domain::ids::*;
 use iop_domain::time::Instant;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = inquiries, treat_none_as_null = true)]
 pub struct InquiryRow {
-    pub id: String,
+    pub id: InquiryId,
     pub channel: String,
     pub referral_source: Option<String>,
     pub first_name: String,
@@ -16,7 +17,7 @@ pub struct InquiryRow {
     pub phone: String,
     pub best_time: Option<String>,
     pub may_leave_message: bool,
-    pub program_id: Option<String>,
+    pub program_id: Option<ProgramId>,
     pub status: String,
     pub status_reason: Option<String>,
     /// JSON of `iop_domain::admissions::Screening`.
@@ -26,7 +27,7 @@ pub struct InquiryRow {
     pub insurance_member_id: Option<String>,
     pub insurance_status: String,
     pub intake_at: Option<Instant>,
-    pub patient_id: Option<String>,
+    pub patient_id: Option<PatientId>,
     pub first_contact_at: Instant,
     pub created_at: Instant,
     pub updated_at: Instant,
@@ -35,10 +36,10 @@ pub struct InquiryRow {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = inquiry_events)]
 pub struct InquiryEventRow {
-    pub id: String,
-    pub inquiry_id: String,
+    pub id: InquiryEventId,
+    pub inquiry_id: InquiryId,
     pub at: Instant,
-    pub actor_id: Option<String>,
+    pub actor_id: Option<UserId>,
     pub from_status: Option<String>,
     pub to_status: String,
     pub reason: Option<String>,
@@ -58,7 +59,7 @@ pub fn update(conn: &mut DbConn, row: &InquiryRow) -> Result<()> {
     Ok(())
 }
 
-pub fn by_id(conn: &mut DbConn, id: &str) -> Result<Option<InquiryRow>> {
+pub fn by_id(conn: &mut DbConn, id: InquiryId) -> Result<Option<InquiryRow>> {
     Ok(inquiries::table
         .find(id)
         .select(InquiryRow::as_select())
@@ -112,7 +113,7 @@ pub fn insert_event(conn: &mut DbConn, row: &InquiryEventRow) -> Result<()> {
     Ok(())
 }
 
-pub fn events(conn: &mut DbConn, inquiry_id: &str) -> Result<Vec<InquiryEventRow>> {
+pub fn events(conn: &mut DbConn, inquiry_id: InquiryId) -> Result<Vec<InquiryEventRow>> {
     Ok(inquiry_events::table
         .filter(inquiry_events::inquiry_id.eq(inquiry_id))
         .order(inquiry_events::at.asc())

@@ -8,6 +8,7 @@ use crate::schema::{
     payments, remittance_unmatched, remittances, site_billing,
 };
 use diesel::prelude::*;
+use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
 
 pub mod posting;
@@ -23,7 +24,7 @@ macro_rules! row {
 row!(
     SiteBillingRow,
     site_billing {
-        site_id: String,
+        site_id: SiteId,
         organisation_name: String,
         npi: String,
         tax_id: String,
@@ -44,7 +45,7 @@ row!(
 row!(
     PayerRow,
     payers {
-        id: String,
+        id: PayerId,
         name: String,
         payer_id: String,
         address_line: String,
@@ -56,14 +57,14 @@ row!(
 );
 
 row!(ContractRow, contracts {
-    id: String, program_id: String, payer_id: Option<String>, claim_form: String,
+    id: ContractId, program_id: ProgramId, payer_id: Option<PayerId>, claim_form: String,
     coding_mode: String, per_diem_code: String, minimum_minutes: i32, fees: String,
     place_of_service: String, modifiers: String, authorization_required: bool,
     effective_from: Day, effective_to: Option<Day>, created_at: Instant,
 });
 
 row!(CoverageRow, coverages {
-    id: String, patient_id: String, payer_id: String, member_id: String,
+    id: CoverageId, patient_id: PatientId, payer_id: PayerId, member_id: String,
     group_number: Option<String>, priority: String, relationship: String,
     subscriber_first: String, subscriber_last: String, subscriber_dob: Day,
     subscriber_sex: String, subscriber_address_line: String, subscriber_city: String,
@@ -73,39 +74,39 @@ row!(CoverageRow, coverages {
 });
 
 row!(AuthorizationRow, authorizations {
-    id: String, coverage_id: String, patient_id: String, number: String,
+    id: AuthorizationId, coverage_id: CoverageId, patient_id: PatientId, number: String,
     service_code: String, units: i32, start_date: Day, end_date: Day,
     next_review_on: Option<Day>, created_at: Instant, voided_at: Option<Instant>,
     void_reason: Option<String>,
 });
 
 row!(ClaimRow, claims {
-    id: String, claim_number: String, patient_id: String, coverage_id: String,
-    payer_id: String, period_from: Day, period_to: Day, total_cents: i64,
-    status: String, problems: Option<String>, batch_id: Option<String>,
+    id: ClaimId, claim_number: String, patient_id: PatientId, coverage_id: CoverageId,
+    payer_id: PayerId, period_from: Day, period_to: Day, total_cents: i64,
+    status: String, problems: Option<String>, batch_id: Option<BatchId>,
     payer_claim_number: Option<String>, paid_cents: i64, patient_resp_cents: i64,
     created_at: Instant, updated_at: Instant, submitted_on: Option<Day>,
 });
 
 row!(ChargeRow, charges {
-    id: String, patient_id: String, source_kind: String, source_id: String,
+    id: ChargeId, patient_id: PatientId, source_kind: String, source_id: String,
     service_date: Day, code: Option<String>, modifiers: String, units: i32,
-    amount_cents: i64, payer: String, coverage_id: Option<String>,
-    contract_id: Option<String>, authorization_id: Option<String>,
+    amount_cents: i64, payer: String, coverage_id: Option<CoverageId>,
+    contract_id: Option<ContractId>, authorization_id: Option<AuthorizationId>,
     place_of_service: String, status: String, pending_reason: Option<String>,
-    claim_id: Option<String>, created_at: Instant, updated_at: Instant,
+    claim_id: Option<ClaimId>, created_at: Instant, updated_at: Instant,
     void_reason: Option<String>,
 });
 
 row!(
     BatchRow,
     claim_batches {
-        id: String,
+        id: BatchId,
         interchange_control_number: i32,
         content: String,
         claim_count: i32,
         total_cents: i64,
-        created_by: String,
+        created_by: ActorRef,
         created_at: Instant,
     }
 );
@@ -113,7 +114,7 @@ row!(
 row!(
     RemittanceRow,
     remittances {
-        id: String,
+        id: RemittanceId,
         content_hash: String,
         trace_number: String,
         payer_name: String,
@@ -123,27 +124,27 @@ row!(
         claims_matched: i32,
         claims_unmatched: i32,
         content: String,
-        imported_by: String,
+        imported_by: ActorRef,
         imported_at: Instant,
     }
 );
 
 row!(PaymentRow, payments {
-    id: String, patient_id: Option<String>, claim_id: Option<String>,
-    remittance_id: Option<String>, source: String, method: String,
+    id: PaymentId, patient_id: Option<PatientId>, claim_id: Option<ClaimId>,
+    remittance_id: Option<RemittanceId>, source: String, method: String,
     reference: Option<String>, amount_cents: i64, received_on: Day,
-    created_by: String, created_at: Instant, voided_at: Option<Instant>,
+    created_by: ActorRef, created_at: Instant, voided_at: Option<Instant>,
     void_reason: Option<String>,
 });
 
 row!(AdjustmentRow, adjustments {
-    id: String, claim_id: String, remittance_id: String, procedure_code: Option<String>,
+    id: AdjustmentId, claim_id: ClaimId, remittance_id: RemittanceId, procedure_code: Option<String>,
     group_code: String, reason_code: String, amount_cents: i64, created_at: Instant,
 });
 
 row!(UnmatchedRow, remittance_unmatched {
-    id: String, remittance_id: String, claim_number: String, paid_cents: i64,
-    detail: String, resolved_at: Option<Instant>, resolved_by: Option<String>,
+    id: UnmatchedId, remittance_id: RemittanceId, claim_number: String, paid_cents: i64,
+    detail: String, resolved_at: Option<Instant>, resolved_by: Option<ActorRef>,
     resolution: Option<String>,
 });
 
@@ -170,7 +171,7 @@ insert_fn!(insert_payment, PaymentRow, payments);
 insert_fn!(insert_adjustment, AdjustmentRow, adjustments);
 insert_fn!(insert_unmatched, UnmatchedRow, remittance_unmatched);
 
-pub fn site_billing_of(conn: &mut DbConn, site_id: &str) -> Result<Option<SiteBillingRow>> {
+pub fn site_billing_of(conn: &mut DbConn, site_id: SiteId) -> Result<Option<SiteBillingRow>> {
     Ok(site_billing::table
         .find(site_id)
         .select(SiteBillingRow::as_select())
@@ -197,7 +198,7 @@ pub fn all_payers(conn: &mut DbConn) -> Result<Vec<PayerRow>> {
         .load(conn)?)
 }
 
-pub fn payer(conn: &mut DbConn, id: &str) -> Result<Option<PayerRow>> {
+pub fn payer(conn: &mut DbConn, id: PayerId) -> Result<Option<PayerRow>> {
     Ok(payers::table
         .find(id)
         .select(PayerRow::as_select())
@@ -205,7 +206,7 @@ pub fn payer(conn: &mut DbConn, id: &str) -> Result<Option<PayerRow>> {
         .optional()?)
 }
 
-pub fn contracts_of(conn: &mut DbConn, program_id: &str) -> Result<Vec<ContractRow>> {
+pub fn contracts_of(conn: &mut DbConn, program_id: ProgramId) -> Result<Vec<ContractRow>> {
     Ok(contracts::table
         .filter(contracts::program_id.eq(program_id))
         .order(contracts::effective_from.desc())
@@ -221,7 +222,7 @@ pub fn all_contracts(conn: &mut DbConn) -> Result<Vec<ContractRow>> {
 }
 
 /// Coverage not voided, of the listed patients.
-pub fn coverages_of(conn: &mut DbConn, patient_ids: &[String]) -> Result<Vec<CoverageRow>> {
+pub fn coverages_of(conn: &mut DbConn, patient_ids: &[PatientId]) -> Result<Vec<CoverageRow>> {
     Ok(coverages::table
         .filter(coverages::patient_id.eq_any(patient_ids))
         .filter(coverages::voided_at.is_null())
@@ -230,7 +231,7 @@ pub fn coverages_of(conn: &mut DbConn, patient_ids: &[String]) -> Result<Vec<Cov
         .load(conn)?)
 }
 
-pub fn coverage(conn: &mut DbConn, id: &str) -> Result<Option<CoverageRow>> {
+pub fn coverage(conn: &mut DbConn, id: CoverageId) -> Result<Option<CoverageRow>> {
     Ok(coverages::table
         .find(id)
         .select(CoverageRow::as_select())
@@ -241,7 +242,7 @@ pub fn coverage(conn: &mut DbConn, id: &str) -> Result<Option<CoverageRow>> {
 /// Authorizations not voided; of one patient, or of everyone when `patient` is None.
 pub fn authorizations_of(
     conn: &mut DbConn,
-    patient: Option<&str>,
+    patient: Option<PatientId>,
 ) -> Result<Vec<AuthorizationRow>> {
     let mut q = authorizations::table
         .filter(authorizations::voided_at.is_null())
@@ -255,9 +256,12 @@ pub fn authorizations_of(
 }
 
 /// Units charged against each listed authorization (ready or billed charges).
-pub fn units_used(conn: &mut DbConn, auth_ids: &[String]) -> Result<Vec<(String, i64)>> {
+pub fn units_used(
+    conn: &mut DbConn,
+    auth_ids: &[AuthorizationId],
+) -> Result<Vec<(AuthorizationId, i64)>> {
     use diesel::dsl::sum;
-    let rows: Vec<(Option<String>, Option<i64>)> = charges::table
+    let rows: Vec<(Option<AuthorizationId>, Option<i64>)> = charges::table
         .filter(charges::authorization_id.eq_any(auth_ids))
         .filter(charges::status.eq_any(["ready", "billed"]))
         .group_by(charges::authorization_id)
@@ -271,7 +275,7 @@ pub fn units_used(conn: &mut DbConn, auth_ids: &[String]) -> Result<Vec<(String,
 
 pub fn charge_by_source(
     conn: &mut DbConn,
-    patient_id: &str,
+    patient_id: PatientId,
     kind: &str,
     source: &str,
 ) -> Result<Option<ChargeRow>> {
@@ -296,7 +300,7 @@ pub fn charges_between(
     conn: &mut DbConn,
     from: Day,
     to: Day,
-    patient: Option<&str>,
+    patient: Option<PatientId>,
 ) -> Result<Vec<ChargeRow>> {
     let mut q = charges::table
         .filter(charges::service_date.ge(from))
@@ -321,7 +325,7 @@ pub fn unclaimed_ready(conn: &mut DbConn) -> Result<Vec<ChargeRow>> {
         .load(conn)?)
 }
 
-pub fn charges_of_claim(conn: &mut DbConn, claim_id: &str) -> Result<Vec<ChargeRow>> {
+pub fn charges_of_claim(conn: &mut DbConn, claim_id: ClaimId) -> Result<Vec<ChargeRow>> {
     Ok(charges::table
         .filter(charges::claim_id.eq(claim_id))
         .order(charges::service_date)
@@ -329,7 +333,7 @@ pub fn charges_of_claim(conn: &mut DbConn, claim_id: &str) -> Result<Vec<ChargeR
         .load(conn)?)
 }
 
-pub fn self_pay_charges(conn: &mut DbConn, patient_id: &str) -> Result<Vec<ChargeRow>> {
+pub fn self_pay_charges(conn: &mut DbConn, patient_id: PatientId) -> Result<Vec<ChargeRow>> {
     Ok(charges::table
         .filter(charges::patient_id.eq(patient_id))
         .filter(charges::payer.eq("self_pay"))
@@ -339,7 +343,7 @@ pub fn self_pay_charges(conn: &mut DbConn, patient_id: &str) -> Result<Vec<Charg
         .load(conn)?)
 }
 
-pub fn claim(conn: &mut DbConn, id: &str) -> Result<Option<ClaimRow>> {
+pub fn claim(conn: &mut DbConn, id: ClaimId) -> Result<Option<ClaimRow>> {
     Ok(claims::table
         .find(id)
         .select(ClaimRow::as_select())
@@ -366,7 +370,7 @@ pub fn update_claim(conn: &mut DbConn, row: &ClaimRow) -> Result<()> {
 pub fn claims_with(
     conn: &mut DbConn,
     statuses: &[&str],
-    patient: Option<&str>,
+    patient: Option<PatientId>,
 ) -> Result<Vec<ClaimRow>> {
     let mut q = claims::table.into_boxed();
     if !statuses.is_empty() {
@@ -386,7 +390,7 @@ pub fn claims_count(conn: &mut DbConn) -> Result<i64> {
     Ok(claims::table.count().get_result(conn)?)
 }
 
-pub fn batch(conn: &mut DbConn, id: &str) -> Result<Option<BatchRow>> {
+pub fn batch(conn: &mut DbConn, id: BatchId) -> Result<Option<BatchRow>> {
     Ok(claim_batches::table
         .find(id)
         .select(BatchRow::as_select())
@@ -398,7 +402,7 @@ pub fn batch(conn: &mut DbConn, id: &str) -> Result<Option<BatchRow>> {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = claim_batches)]
 pub struct BatchSummary {
-    pub id: String,
+    pub id: BatchId,
     pub interchange_control_number: i32,
     pub claim_count: i32,
     pub total_cents: i64,
@@ -421,7 +425,7 @@ pub fn last_control_number(conn: &mut DbConn) -> Result<i32> {
 }
 
 /// Payments not voided, of one patient (both the payer's and the patient's own).
-pub fn payments_of_patient(conn: &mut DbConn, patient_id: &str) -> Result<Vec<PaymentRow>> {
+pub fn payments_of_patient(conn: &mut DbConn, patient_id: PatientId) -> Result<Vec<PaymentRow>> {
     Ok(payments::table
         .filter(payments::patient_id.eq(patient_id))
         .filter(payments::voided_at.is_null())
@@ -437,7 +441,7 @@ pub fn all_payments(conn: &mut DbConn) -> Result<Vec<PaymentRow>> {
         .load(conn)?)
 }
 
-pub fn adjustments_of(conn: &mut DbConn, claim_ids: &[String]) -> Result<Vec<AdjustmentRow>> {
+pub fn adjustments_of(conn: &mut DbConn, claim_ids: &[ClaimId]) -> Result<Vec<AdjustmentRow>> {
     Ok(adjustments::table
         .filter(adjustments::claim_id.eq_any(claim_ids))
         .select(AdjustmentRow::as_select())

@@ -5,6 +5,7 @@ use super::{RemittanceRow, UnmatchedRow};
 use crate::db::{DbConn, Result};
 use crate::schema::{remittance_unmatched, remittances};
 use diesel::prelude::*;
+use iop_domain::ids::*;
 use iop_domain::time::Instant;
 
 pub fn remittance_by_hash(conn: &mut DbConn, hash: &str) -> Result<Option<RemittanceRow>> {
@@ -31,7 +32,7 @@ pub fn open_unmatched(conn: &mut DbConn) -> Result<Vec<UnmatchedRow>> {
 
 pub fn set_remittance_counts(
     conn: &mut DbConn,
-    id: &str,
+    id: RemittanceId,
     matched: i32,
     unmatched: i32,
 ) -> Result<()> {
@@ -47,8 +48,8 @@ pub fn set_remittance_counts(
 /// Closes a work-queue item with what was done; false when it was already closed.
 pub fn resolve_unmatched(
     conn: &mut DbConn,
-    id: &str,
-    by: &str,
+    id: UnmatchedId,
+    by: ActorRef,
     at: Instant,
     resolution: &str,
 ) -> Result<bool> {

@@ -3,6 +3,7 @@
 use crate::db::{DbConn, Result};
 use crate::schema::{appointments, individual_notes};
 use diesel::prelude::*;
+use iop_domain::ids::*;
 use iop_domain::time::Instant;
 
 #[derive(
@@ -10,9 +11,9 @@ use iop_domain::time::Instant;
 )]
 #[diesel(table_name = appointments, treat_none_as_null = true)]
 pub struct AppointmentRow {
-    pub id: String,
-    pub patient_id: String,
-    pub staff_id: String,
+    pub id: AppointmentId,
+    pub patient_id: PatientId,
+    pub staff_id: StaffId,
     /// Stored UTC instant.
     pub starts_at: Instant,
     pub planned_minutes: i32,
@@ -20,7 +21,7 @@ pub struct AppointmentRow {
     pub telehealth_link: Option<String>,
     pub status: String,
     pub status_reason: Option<String>,
-    pub created_by: String,
+    pub created_by: ActorRef,
     pub created_at: Instant,
     pub updated_at: Instant,
 }
@@ -30,8 +31,8 @@ pub struct AppointmentRow {
 )]
 #[diesel(table_name = individual_notes, treat_none_as_null = true)]
 pub struct IndividualNoteRow {
-    pub id: String,
-    pub appointment_id: String,
+    pub id: IndividualNoteId,
+    pub appointment_id: AppointmentId,
     /// Face-to-face start and stop, stored UTC instants (billing needs the minutes).
     pub started_at: Instant,
     pub ended_at: Instant,
@@ -41,11 +42,11 @@ pub struct IndividualNoteRow {
     pub narrative: String,
     pub plan: String,
     pub status: String,
-    pub author_id: String,
-    pub signed_by: Option<String>,
+    pub author_id: ActorRef,
+    pub signed_by: Option<ActorRef>,
     pub signed_at: Option<Instant>,
     pub cosign_required: bool,
-    pub cosigned_by: Option<String>,
+    pub cosigned_by: Option<UserId>,
     pub cosigned_at: Option<Instant>,
     pub created_at: Instant,
     pub updated_at: Instant,
@@ -58,7 +59,7 @@ pub fn insert_appointment(conn: &mut DbConn, row: &AppointmentRow) -> Result<()>
     Ok(())
 }
 
-pub fn appointment(conn: &mut DbConn, id: &str) -> Result<Option<AppointmentRow>> {
+pub fn appointment(conn: &mut DbConn, id: AppointmentId) -> Result<Option<AppointmentRow>> {
     Ok(appointments::table
         .find(id)
         .select(AppointmentRow::as_select())
@@ -74,7 +75,10 @@ pub fn update_appointment(conn: &mut DbConn, row: &AppointmentRow) -> Result<()>
 }
 
 /// A patient's appointments, newest first.
-pub fn appointments_of_patient(conn: &mut DbConn, patient_id: &str) -> Result<Vec<AppointmentRow>> {
+pub fn appointments_of_patient(
+    conn: &mut DbConn,
+    patient_id: PatientId,
+) -> Result<Vec<AppointmentRow>> {
     Ok(appointments::table
         .filter(appointments::patient_id.eq(patient_id))
         .order(appointments::starts_at.desc())
@@ -86,8 +90,8 @@ pub fn appointments_of_patient(conn: &mut DbConn, patient_id: &str) -> Result<Ve
 /// patient or the counselor: what a new appointment must not clash with.
 pub fn booked_between(
     conn: &mut DbConn,
-    patient_id: &str,
-    staff_id: &str,
+    patient_id: PatientId,
+    staff_id: StaffId,
     from: Instant,
     to: Instant,
 ) -> Result<Vec<AppointmentRow>> {
@@ -106,7 +110,7 @@ pub fn booked_between(
 
 pub fn note_of_appointment(
     conn: &mut DbConn,
-    appointment_id: &str,
+    appointment_id: AppointmentId,
 ) -> Result<Option<IndividualNoteRow>> {
     Ok(individual_notes::table
         .filter(individual_notes::appointment_id.eq(appointment_id))
@@ -134,7 +138,20 @@ pub fn update_draft(conn: &mut DbConn, row: &IndividualNoteRow) -> Result<bool> 
         == 1)
 }
 
-pub fn cosign(conn: &mut DbConn, note_id: &str, by: &str, at: Instant) -> Result<bool> {
+pub fn note_by_id(conn: &mut DbConn, id: IndividualNoteId) -> Result<Option<IndividualNoteRow>> {
+    Ok(individual_notes::table
+        .find(id)
+        .select(IndividualNoteRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn cosign(
+    conn: &mut DbConn,
+    note_id: IndividualNoteId,
+    by: UserId,
+    at: Instant,
+) -> Result<bool> {
     Ok(diesel::update(
         individual_notes::table
             .find(note_id)
@@ -164,7 +181,7 @@ pub fn awaiting_cosign(conn: &mut DbConn) -> Result<Vec<(IndividualNoteRow, Appo
 /// A patient's individual notes with their appointments, newest first.
 pub fn notes_of_patient(
     conn: &mut DbConn,
-    patient_id: &str,
+    patient_id: PatientId,
 ) -> Result<Vec<(IndividualNoteRow, AppointmentRow)>> {
     Ok(individual_notes::table
         .inner_join(appointments::table)

@@ -3,13 +3,14 @@
 use crate::db::{DbConn, Result};
 use crate::schema::{alerts, measures};
 use diesel::prelude::*;
+use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = measures)]
 pub struct MeasureRow {
-    pub id: String,
-    pub patient_id: String,
+    pub id: MeasureId,
+    pub patient_id: PatientId,
     pub instrument: String,
     pub instrument_version: String,
     pub occasion: String,
@@ -20,22 +21,22 @@ pub struct MeasureRow {
     pub band: Option<String>,
     /// JSON object of subscale scores (BAM).
     pub subscales: Option<String>,
-    pub recorded_by: String,
+    pub recorded_by: ActorRef,
     pub recorded_at: Instant,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = alerts)]
 pub struct AlertRow {
-    pub id: String,
+    pub id: AlertId,
     pub kind: String,
-    pub patient_id: String,
-    pub for_user_id: Option<String>,
+    pub patient_id: PatientId,
+    pub for_user_id: Option<UserId>,
     pub for_role: Option<String>,
     pub detail: String,
     pub created_at: Instant,
     pub acknowledged_at: Option<Instant>,
-    pub acknowledged_by: Option<String>,
+    pub acknowledged_by: Option<UserId>,
 }
 
 pub fn insert_measure(conn: &mut DbConn, row: &MeasureRow) -> Result<()> {
@@ -45,7 +46,7 @@ pub fn insert_measure(conn: &mut DbConn, row: &MeasureRow) -> Result<()> {
     Ok(())
 }
 
-pub fn measures_of(conn: &mut DbConn, patient_id: &str) -> Result<Vec<MeasureRow>> {
+pub fn measures_of(conn: &mut DbConn, patient_id: PatientId) -> Result<Vec<MeasureRow>> {
     Ok(measures::table
         .filter(measures::patient_id.eq(patient_id))
         .order((measures::taken_on.asc(), measures::recorded_at.asc()))
@@ -66,8 +67,8 @@ pub fn measures_of_instrument(conn: &mut DbConn, instrument: &str) -> Result<Vec
 pub fn latest_taken(
     conn: &mut DbConn,
     instrument: &str,
-    patient_ids: &[String],
-) -> Result<Vec<(String, Option<Day>)>> {
+    patient_ids: &[PatientId],
+) -> Result<Vec<(PatientId, Option<Day>)>> {
     use diesel::dsl::max;
     Ok(measures::table
         .filter(measures::instrument.eq(instrument))
@@ -85,7 +86,7 @@ pub fn insert_alert(conn: &mut DbConn, row: &AlertRow) -> Result<()> {
 }
 
 /// Open alerts addressed to this user or to their role, newest first.
-pub fn open_alerts_for(conn: &mut DbConn, user_id: &str, role: &str) -> Result<Vec<AlertRow>> {
+pub fn open_alerts_for(conn: &mut DbConn, user_id: UserId, role: &str) -> Result<Vec<AlertRow>> {
     Ok(alerts::table
         .filter(alerts::acknowledged_at.is_null())
         .filter(
@@ -98,7 +99,7 @@ pub fn open_alerts_for(conn: &mut DbConn, user_id: &str, role: &str) -> Result<V
         .load(conn)?)
 }
 
-pub fn alert_by_id(conn: &mut DbConn, id: &str) -> Result<Option<AlertRow>> {
+pub fn alert_by_id(conn: &mut DbConn, id: AlertId) -> Result<Option<AlertRow>> {
     Ok(alerts::table
         .find(id)
         .select(AlertRow::as_select())
@@ -106,7 +107,7 @@ pub fn alert_by_id(conn: &mut DbConn, id: &str) -> Result<Option<AlertRow>> {
         .optional()?)
 }
 
-pub fn acknowledge(conn: &mut DbConn, id: &str, by: &str, at: Instant) -> Result<bool> {
+pub fn acknowledge(conn: &mut DbConn, id: AlertId, by: UserId, at: Instant) -> Result<bool> {
     Ok(diesel::update(
         alerts::table
             .find(id)
@@ -123,15 +124,15 @@ pub fn acknowledge(conn: &mut DbConn, id: &str, by: &str, at: Instant) -> Result
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = crate::schema::drug_screens)]
 pub struct DrugScreenRow {
-    pub id: String,
-    pub patient_id: String,
+    pub id: DrugScreenId,
+    pub patient_id: PatientId,
     pub collected_on: Day,
     pub specimen: String,
     pub method: String,
     /// JSON array of {substance, result}.
     pub results: String,
     pub any_positive: bool,
-    pub recorded_by: String,
+    pub recorded_by: ActorRef,
     pub recorded_at: Instant,
 }
 
@@ -142,7 +143,7 @@ pub fn insert_screen(conn: &mut DbConn, row: &DrugScreenRow) -> Result<()> {
     Ok(())
 }
 
-pub fn screens_of(conn: &mut DbConn, patient_id: &str) -> Result<Vec<DrugScreenRow>> {
+pub fn screens_of(conn: &mut DbConn, patient_id: PatientId) -> Result<Vec<DrugScreenRow>> {
     use crate::schema::drug_screens;
     Ok(drug_screens::table
         .filter(drug_screens::patient_id.eq(patient_id))

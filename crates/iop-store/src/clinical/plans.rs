@@ -3,25 +3,26 @@
 use crate::db::{DbConn, Result};
 use crate::schema::{relapse_plans, treatment_plans};
 use diesel::prelude::*;
+use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = relapse_plans)]
 pub struct PlanRow {
-    pub id: String,
-    pub patient_id: String,
+    pub id: RelapsePlanId,
+    pub patient_id: PatientId,
     pub version: i32,
     /// JSON of the plan's sections.
     pub content: String,
-    pub created_by: String,
+    pub created_by: ActorRef,
     pub created_at: Instant,
     pub patient_signature: Option<String>,
     pub patient_signed_at: Option<Instant>,
-    pub counselor_signed_by: Option<String>,
+    pub counselor_signed_by: Option<ActorRef>,
     pub counselor_signed_at: Option<Instant>,
 }
 
-pub fn versions(conn: &mut DbConn, patient_id: &str) -> Result<Vec<PlanRow>> {
+pub fn versions(conn: &mut DbConn, patient_id: PatientId) -> Result<Vec<PlanRow>> {
     Ok(relapse_plans::table
         .filter(relapse_plans::patient_id.eq(patient_id))
         .order(relapse_plans::version.desc())
@@ -37,7 +38,7 @@ pub fn insert(conn: &mut DbConn, row: &PlanRow) -> Result<()> {
 }
 
 /// Adds the patient's signature to a version not yet signed by them.
-pub fn sign_patient(conn: &mut DbConn, id: &str, name: &str, at: Instant) -> Result<bool> {
+pub fn sign_patient(conn: &mut DbConn, id: RelapsePlanId, name: &str, at: Instant) -> Result<bool> {
     Ok(diesel::update(
         relapse_plans::table
             .find(id)
@@ -51,7 +52,12 @@ pub fn sign_patient(conn: &mut DbConn, id: &str, name: &str, at: Instant) -> Res
         == 1)
 }
 
-pub fn sign_counselor(conn: &mut DbConn, id: &str, by: &str, at: Instant) -> Result<bool> {
+pub fn sign_counselor(
+    conn: &mut DbConn,
+    id: RelapsePlanId,
+    by: ActorRef,
+    at: Instant,
+) -> Result<bool> {
     Ok(diesel::update(
         relapse_plans::table
             .find(id)
@@ -68,22 +74,25 @@ pub fn sign_counselor(conn: &mut DbConn, id: &str, by: &str, at: Instant) -> Res
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = treatment_plans)]
 pub struct TreatmentPlanRow {
-    pub id: String,
-    pub patient_id: String,
+    pub id: TreatmentPlanId,
+    pub patient_id: PatientId,
     pub version: i32,
     /// JSON of problems, goals, objectives and interventions.
     pub content: String,
     /// The date the plan is next due for review.
     pub review_due: Day,
-    pub created_by: String,
+    pub created_by: ActorRef,
     pub created_at: Instant,
     pub patient_signature: Option<String>,
     pub patient_signed_at: Option<Instant>,
-    pub counselor_signed_by: Option<String>,
+    pub counselor_signed_by: Option<ActorRef>,
     pub counselor_signed_at: Option<Instant>,
 }
 
-pub fn treatment_versions(conn: &mut DbConn, patient_id: &str) -> Result<Vec<TreatmentPlanRow>> {
+pub fn treatment_versions(
+    conn: &mut DbConn,
+    patient_id: PatientId,
+) -> Result<Vec<TreatmentPlanRow>> {
     Ok(treatment_plans::table
         .filter(treatment_plans::patient_id.eq(patient_id))
         .order(treatment_plans::version.desc())
@@ -101,9 +110,9 @@ pub fn insert_treatment(conn: &mut DbConn, row: &TreatmentPlanRow) -> Result<()>
 /// Signs a treatment plan version, by the patient (`Some(name)`) or the counselor.
 pub fn sign_treatment(
     conn: &mut DbConn,
-    id: &str,
+    id: TreatmentPlanId,
     patient_name: Option<&str>,
-    counselor: &str,
+    counselor: ActorRef,
     at: Instant,
 ) -> Result<bool> {
     let target = treatment_plans::table.find(id);
@@ -125,8 +134,11 @@ pub fn sign_treatment(
 }
 
 /// The review date of each listed patient's latest treatment plan version.
-pub fn latest_reviews(conn: &mut DbConn, patient_ids: &[String]) -> Result<Vec<(String, Day)>> {
-    let rows: Vec<(String, i32, Day)> = treatment_plans::table
+pub fn latest_reviews(
+    conn: &mut DbConn,
+    patient_ids: &[PatientId],
+) -> Result<Vec<(PatientId, Day)>> {
+    let rows: Vec<(PatientId, i32, Day)> = treatment_plans::table
         .filter(treatment_plans::patient_id.eq_any(patient_ids))
         .order((treatment_plans::patient_id, treatment_plans::version.desc()))
         .select((
@@ -135,7 +147,7 @@ pub fn latest_reviews(conn: &mut DbConn, patient_ids: &[String]) -> Result<Vec<(
             treatment_plans::review_due,
         ))
         .load(conn)?;
-    let mut out: Vec<(String, Day)> = Vec::new();
+    let mut out: Vec<(PatientId, Day)> = Vec::new();
     for (patient, _, due) in rows {
         if out.last().is_none_or(|(p, _)| *p != patient) {
             out.push((patient, due));

@@ -6,6 +6,7 @@ use crate::schema::{
 };
 use diesel::prelude::*;
 use iop_domain::hours::Mark;
+use iop_domain::ids::*;
 use iop_domain::ids::{
     ActorRef, AddendumId, AttendanceId, MakeupId, NoteEntryId, NoteId, PatientId, SessionId, UserId,
 };
@@ -304,7 +305,7 @@ pub fn insert_makeup(conn: &mut DbConn, row: &MakeupRow) -> Result<bool> {
 /// Attendance at a program's sessions with local dates in [from, to], with the session.
 pub fn attendance_between(
     conn: &mut DbConn,
-    program_id: &str,
+    program_id: ProgramId,
     from: Day,
     to: Day,
 ) -> Result<Vec<(AttendanceRow, crate::calendar::SessionRow)>> {

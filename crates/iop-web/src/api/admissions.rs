@@ -4,9 +4,11 @@
 use super::{query, ApiResult, Problem, QueryResult};
 use crate::access::Caller;
 use crate::error::WebError;
+use crate::extract::body_id;
 use crate::extract::ApiJson;
+use crate::extract::PathId;
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use iop_app::admissions::admit::AdmitInput;
@@ -47,7 +49,11 @@ pub async fn create(
         phone: r.phone,
         best_time: r.best_time,
         may_leave_message: r.may_leave_message,
-        program_id: r.program_id,
+        program_id: r
+            .program_id
+            .as_deref()
+            .map(|v| body_id(v, "program_id"))
+            .transpose()?,
     };
     let id = state
         .run(caller.ctx, move |app, ctx| app.create_inquiry(ctx, n))
@@ -97,10 +103,10 @@ pub async fn search(
 pub async fn show(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::InquiryId>,
 ) -> ApiResult<Json<iop_app::admissions::inquiries::InquiryView>> {
     let v = state
-        .run(caller.ctx, move |app, ctx| app.inquiry(ctx, &id))
+        .run(caller.ctx, move |app, ctx| app.inquiry(ctx, id))
         .await?;
     Ok(Json(v))
 }
@@ -120,7 +126,7 @@ pub struct StatusRequest {
 pub async fn set_status(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::InquiryId>,
     ApiJson(r): ApiJson<StatusRequest>,
 ) -> ApiResult<StatusCode> {
     let to: InquiryStatus = r
@@ -129,7 +135,7 @@ pub async fn set_status(
         .map_err(|_| WebError::Unprocessable(format!("unknown status {:?}", r.status)))?;
     state
         .run(caller.ctx, move |app, ctx| {
-            app.set_inquiry_status(ctx, &id, to, r.reason.as_deref())
+            app.set_inquiry_status(ctx, id, to, r.reason.as_deref())
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -184,14 +190,12 @@ impl ScreeningRequest {
 pub async fn screening(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::InquiryId>,
     ApiJson(r): ApiJson<ScreeningRequest>,
 ) -> ApiResult<Json<iop_domain::admissions::Disposition>> {
     let s = r.into_domain()?;
     let d = state
-        .run(caller.ctx, move |app, ctx| {
-            app.record_screening(ctx, &id, s)
-        })
+        .run(caller.ctx, move |app, ctx| app.record_screening(ctx, id, s))
         .await?;
     Ok(Json(d))
 }
@@ -211,14 +215,14 @@ pub struct InsuranceRequest {
 pub async fn insurance(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::InquiryId>,
     ApiJson(r): ApiJson<InsuranceRequest>,
 ) -> ApiResult<StatusCode> {
     state
         .run(caller.ctx, move |app, ctx| {
             app.capture_insurance(
                 ctx,
-                &id,
+                id,
                 r.payer.as_deref(),
                 r.member_id.as_deref(),
                 &r.status,
@@ -241,16 +245,14 @@ pub struct IntakeRequest {
 pub async fn intake(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::InquiryId>,
     ApiJson(r): ApiJson<IntakeRequest>,
 ) -> ApiResult<StatusCode> {
     let at: jiff::Timestamp = r.at.parse().map_err(|_| {
         WebError::Unprocessable("at must be an instant like 2026-12-01T15:00:00-05:00".into())
     })?;
     state
-        .run(caller.ctx, move |app, ctx| {
-            app.schedule_intake(ctx, &id, at)
-        })
+        .run(caller.ctx, move |app, ctx| app.schedule_intake(ctx, id, at))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -283,7 +285,7 @@ pub struct AdmitRequest {
 pub async fn admit(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::InquiryId>,
     ApiJson(r): ApiJson<AdmitRequest>,
 ) -> ApiResult<(StatusCode, Json<iop_app::admissions::admit::Admitted>)> {
     let a = AdmitInput {
@@ -296,15 +298,15 @@ pub async fn admit(
         address: r.address,
         emergency_contact_name: r.emergency_contact_name,
         emergency_contact_phone: r.emergency_contact_phone,
-        program_id: r.program_id,
-        track_id: r.track_id,
+        program_id: body_id(&r.program_id, "program_id")?,
+        track_id: body_id(&r.track_id, "track_id")?,
         admit_date: r.admit_date,
-        primary_counselor_id: r.primary_counselor_id,
+        primary_counselor_id: body_id(&r.primary_counselor_id, "primary_counselor_id")?,
         diagnoses: r.diagnoses,
         ratio_override_reason: r.ratio_override_reason,
     };
     let done = state
-        .run(caller.ctx, move |app, ctx| app.admit(ctx, &id, a))
+        .run(caller.ctx, move |app, ctx| app.admit(ctx, id, a))
         .await?;
     Ok((StatusCode::CREATED, Json(done)))
 }
@@ -323,13 +325,14 @@ pub struct TransferRequest {
 pub async fn transfer(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::EpisodeId>,
     ApiJson(r): ApiJson<TransferRequest>,
 ) -> ApiResult<StatusCode> {
     let from = parse_date(&r.from, "from")?;
+    let track = body_id(&r.track_id, "track_id")?;
     state
         .run(caller.ctx, move |app, ctx| {
-            app.transfer_track(ctx, &id, &r.track_id, from)
+            app.transfer_track(ctx, id, track, from)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -350,13 +353,13 @@ pub struct DischargeRequest {
 pub async fn discharge(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::EpisodeId>,
     ApiJson(r): ApiJson<DischargeRequest>,
 ) -> ApiResult<StatusCode> {
     let on = parse_date(&r.on, "on")?;
     state
         .run(caller.ctx, move |app, ctx| {
-            app.discharge(ctx, &id, &r.reason, &r.summary, on)
+            app.discharge(ctx, id, &r.reason, &r.summary, on)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -376,13 +379,13 @@ pub struct GraduateRequest {
 pub async fn graduate(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::EpisodeId>,
     ApiJson(r): ApiJson<GraduateRequest>,
 ) -> ApiResult<StatusCode> {
     let on = parse_date(&r.on, "on")?;
     state
         .run(caller.ctx, move |app, ctx| {
-            app.graduate(ctx, &id, on, r.confirm_reason.as_deref())
+            app.graduate(ctx, id, on, r.confirm_reason.as_deref())
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -402,13 +405,13 @@ pub struct ExtendRequest {
 pub async fn extend(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::EpisodeId>,
     ApiJson(r): ApiJson<ExtendRequest>,
 ) -> ApiResult<StatusCode> {
     let until = parse_date(&r.until, "until")?;
     state
         .run(caller.ctx, move |app, ctx| {
-            app.extend_episode(ctx, &id, until, &r.reason)
+            app.extend_episode(ctx, id, until, &r.reason)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -420,11 +423,11 @@ pub async fn extend(
 pub async fn eligibility(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::EpisodeId>,
 ) -> ApiResult<Json<iop_domain::graduation::Eligibility>> {
     let today = caller.ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
     let e = state
-        .run(caller.ctx, move |app, ctx| app.eligibility(ctx, &id, today))
+        .run(caller.ctx, move |app, ctx| app.eligibility(ctx, id, today))
         .await?;
     Ok(Json(e))
 }

@@ -5,7 +5,7 @@ use crate::access::Caller;
 use crate::error::WebError;
 use crate::extract::{ApiJson, PathId};
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use iop_app::calendar::sessions::{parse_date, GenerateReport, SessionView};
@@ -15,17 +15,17 @@ use utoipa::{IntoParams, ToSchema};
 
 #[derive(Serialize, ToSchema)]
 pub struct Facilitator {
-    staff_id: String,
+    staff_id: iop_domain::ids::StaffId,
     name: String,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct Session {
     id: iop_domain::ids::SessionId,
-    program_id: String,
+    program_id: iop_domain::ids::ProgramId,
     /// core, family or alumni.
     kind: String,
-    track_id: Option<String>,
+    track_id: Option<iop_domain::ids::TrackId>,
     track_name: Option<String>,
     local_date: Day,
     /// RFC 3339 with the site's UTC offset.
@@ -98,9 +98,14 @@ pub async fn sessions(
 ) -> ApiResult<Json<Vec<Session>>> {
     let q = query(q)?;
     let (from, to) = (parse_date(&q.from, "from")?, parse_date(&q.to, "to")?);
+    let program = q
+        .program
+        .as_deref()
+        .map(|v| crate::extract::body_id(v, "program"))
+        .transpose()?;
     let v = state
         .run(caller.ctx, move |app, ctx| {
-            app.sessions(ctx, from, to, q.program.as_deref())
+            app.sessions(ctx, from, to, program)
         })
         .await?;
     Ok(Json(v.into_iter().map(Session::from).collect()))
@@ -172,7 +177,7 @@ impl From<GenerateReport> for GenerateResult {
 pub async fn generate(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::ProgramId>,
     ApiJson(req): ApiJson<GenerateRequest>,
 ) -> ApiResult<Json<GenerateResult>> {
     let from = req
@@ -183,7 +188,7 @@ pub async fn generate(
     let to = req.to.as_deref().map(|t| parse_date(t, "to")).transpose()?;
     let r = state
         .run(caller.ctx, move |app, ctx| {
-            app.generate_sessions(ctx, &id, from, to)
+            app.generate_sessions(ctx, id, from, to)
         })
         .await?;
     Ok(Json(r.into()))
@@ -258,9 +263,10 @@ pub async fn set_topic(
     PathId(id): PathId<iop_domain::ids::SessionId>,
     ApiJson(req): ApiJson<TopicRequest>,
 ) -> ApiResult<StatusCode> {
+    let topic = crate::extract::body_id(&req.topic_id, "topic_id")?;
     state
         .run(caller.ctx, move |app, ctx| {
-            app.set_session_topic(ctx, id, &req.topic_id)
+            app.set_session_topic(ctx, id, topic)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -275,8 +281,8 @@ pub struct ClosureRequest {
 
 #[derive(Serialize, ToSchema)]
 pub struct Closure {
-    id: String,
-    site_id: String,
+    id: iop_domain::ids::ClosureId,
+    site_id: iop_domain::ids::SiteId,
     date: iop_domain::time::Day,
     reason: String,
 }
@@ -287,13 +293,13 @@ pub struct Closure {
 pub async fn add_closure(
     State(state): State<AppState>,
     caller: Caller,
-    Path(site): Path<String>,
+    PathId(site): PathId<iop_domain::ids::SiteId>,
     ApiJson(req): ApiJson<ClosureRequest>,
 ) -> ApiResult<(StatusCode, Json<crate::api::accounts::users::Created>)> {
     let date = parse_date(&req.date, "date")?;
     let id = state
         .run(caller.ctx, move |app, ctx| {
-            app.add_closure(ctx, &site, date, &req.reason)
+            app.add_closure(ctx, site, date, &req.reason)
         })
         .await?;
     Ok((
@@ -308,14 +314,14 @@ pub async fn add_closure(
 pub async fn closures(
     State(state): State<AppState>,
     caller: Caller,
-    Path(site): Path<String>,
+    PathId(site): PathId<iop_domain::ids::SiteId>,
     q: QueryResult<RangeQuery>,
 ) -> ApiResult<Json<Vec<Closure>>> {
     let q = query(q)?;
     let (from, to) = (parse_date(&q.from, "from")?, parse_date(&q.to, "to")?);
     let rows = state
         .run(caller.ctx, move |app, ctx| {
-            app.closures(ctx, &site, from, to)
+            app.closures(ctx, site, from, to)
         })
         .await?;
     Ok(Json(
@@ -347,12 +353,12 @@ pub struct Added {
 pub async fn federal_holidays(
     State(state): State<AppState>,
     caller: Caller,
-    Path(site): Path<String>,
+    PathId(site): PathId<iop_domain::ids::SiteId>,
     ApiJson(req): ApiJson<HolidaysRequest>,
 ) -> ApiResult<Json<Added>> {
     let added = state
         .run(caller.ctx, move |app, ctx| {
-            app.add_federal_holidays(ctx, &site, req.year)
+            app.add_federal_holidays(ctx, site, req.year)
         })
         .await?;
     Ok(Json(Added { added }))
@@ -370,12 +376,12 @@ pub struct VoidRequest {
 pub async fn void_closure(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::ClosureId>,
     ApiJson(req): ApiJson<VoidRequest>,
 ) -> ApiResult<StatusCode> {
     state
         .run(caller.ctx, move |app, ctx| {
-            app.void_closure(ctx, &id, &req.reason)
+            app.void_closure(ctx, id, &req.reason)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -394,12 +400,12 @@ pub struct TrackRequest {
 pub async fn set_track(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::TrackId>,
     ApiJson(r): ApiJson<TrackRequest>,
 ) -> ApiResult<StatusCode> {
     state
         .run(caller.ctx, move |app, ctx| {
-            app.set_track_weekdays(ctx, &id, &r.weekdays)
+            app.set_track_weekdays(ctx, id, &r.weekdays)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -407,7 +413,7 @@ pub async fn set_track(
 
 #[derive(Serialize, ToSchema)]
 pub struct Topic {
-    id: String,
+    id: iop_domain::ids::TopicId,
     position: i32,
     title: String,
     active: bool,
@@ -419,10 +425,10 @@ pub struct Topic {
 pub async fn topics(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::ProgramId>,
 ) -> ApiResult<Json<Vec<Topic>>> {
     let rows = state
-        .run(caller.ctx, move |app, ctx| app.topics(ctx, &id))
+        .run(caller.ctx, move |app, ctx| app.topics(ctx, id))
         .await?;
     Ok(Json(
         rows.into_iter()
@@ -448,13 +454,11 @@ pub struct TopicAddRequest {
 pub async fn add_topic(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::ProgramId>,
     ApiJson(r): ApiJson<TopicAddRequest>,
 ) -> ApiResult<(StatusCode, Json<crate::api::accounts::users::Created>)> {
     let tid = state
-        .run(caller.ctx, move |app, ctx| {
-            app.add_topic(ctx, &id, &r.title)
-        })
+        .run(caller.ctx, move |app, ctx| app.add_topic(ctx, id, &r.title))
         .await?;
     Ok((
         StatusCode::CREATED,

@@ -4,6 +4,8 @@
 use super::{ApiResult, Problem};
 use crate::access::Caller;
 use crate::api::accounts::users::Created;
+use crate::error::WebError;
+use crate::extract::body_id;
 use crate::extract::{ApiJson, PathId};
 use crate::AppState;
 use axum::extract::{Path, State};
@@ -134,20 +136,23 @@ pub async fn record(
         (n, a) => Some((n.unwrap_or_default(), a.unwrap_or_default())),
     };
     let n = NewConsent {
-        replaces: r.replaces,
+        replaces: r.replaces.as_deref().map(|v| body_id(v, "replaces")).transpose()?,
         information: r.information,
         recipients: r
             .recipients
             .into_iter()
-            .map(|x| NewRecipient {
-                kind: x.kind,
-                ref_id: x.ref_id,
-                name: x.name,
+            .map(|x| match (x.kind.as_str(), x.ref_id.as_deref()) {
+                ("person", Some(id)) => Ok(NewRecipient::Person(body_id(id, "ref_id")?)),
+                ("payer", Some(id)) => Ok(NewRecipient::Payer(body_id(id, "ref_id")?)),
+                ("class", _) => Ok(NewRecipient::Class(x.name.unwrap_or_default())),
+                _ => Err(WebError::Unprocessable(
+                    "each recipient is a person or a payer (with its ref_id) or a class (with its name)".into(),
+                )),
             })
-            .collect(),
+            .collect::<Result<_, WebError>>()?,
         purpose: r.purpose,
         tpo: r.tpo,
-        expiry: r.expiry,
+        expiry: iop_app::consent::consents::parse_expiry(&r.expiry)?,
         signature: r.signature,
         representative,
         signed_on,
@@ -173,12 +178,12 @@ pub struct RevokeRequest {
 pub async fn revoke(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::RecipientId>,
     ApiJson(r): ApiJson<RevokeRequest>,
 ) -> ApiResult<StatusCode> {
     state
         .run(caller.ctx, move |app, ctx| {
-            app.revoke_consent(ctx, &id, &r.note)
+            app.revoke_consent(ctx, id, &r.note)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -247,7 +252,7 @@ pub async fn release(
     ApiJson(r): ApiJson<ReleaseBody>,
 ) -> ApiResult<Json<iop_app::consent::release::ReleasedDocument>> {
     let req = ReleaseRequest {
-        recipient_id: r.recipient_id,
+        recipient_id: body_id(&r.recipient_id, "recipient_id")?,
         information: r.information,
         purpose: r.purpose,
         channel: r.channel,
@@ -279,8 +284,13 @@ pub async fn family_attendance(
 ) -> ApiResult<StatusCode> {
     let marks = r
         .into_iter()
-        .map(|m| (m.related_person_id, m.present))
-        .collect();
+        .map(|m| {
+            Ok((
+                body_id(&m.related_person_id, "related_person_id")?,
+                m.present,
+            ))
+        })
+        .collect::<Result<_, WebError>>()?;
     state
         .run(caller.ctx, move |app, ctx| {
             app.record_family_attendance(ctx, id, marks)

@@ -3,7 +3,9 @@
 
 use crate::access::Caller;
 use crate::error::{PageError, WebError};
+use crate::extract::form_id;
 use crate::extract::PageForm;
+use crate::extract::PathId;
 use crate::pages::shell::{render, Shell};
 use crate::{blocking, AppState};
 use askama::Template;
@@ -184,7 +186,7 @@ async fn inquiry_page(
     let ctx = caller.ctx.clone();
     let (i, programs, staff) = blocking(move || {
         Ok((
-            app.inquiry(&ctx, &id)?,
+            app.inquiry(&ctx, form_id(&id, "inquiry")?)?,
             app.organisation(&ctx)?,
             app.staff_for_admission(&ctx)?,
         ))
@@ -242,20 +244,21 @@ pub async fn show(
 async fn step(
     state: AppState,
     caller: Caller,
-    id: String,
+    id: iop_domain::ids::InquiryId,
     done: &str,
-    f: impl FnOnce(iop_app::App, iop_app::Ctx, String) -> Result<(), AppError> + Send + 'static,
+    f: impl FnOnce(iop_app::App, iop_app::Ctx, iop_domain::ids::InquiryId) -> Result<(), AppError>
+        + Send
+        + 'static,
 ) -> Result<Response, PageError> {
-    let iid = id.clone();
     match state
         .run(caller.ctx.clone(), move |app, ctx| {
-            f(app.clone(), ctx.clone(), iid)
+            f(app.clone(), ctx.clone(), id)
         })
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!("/admissions/{id}?done={done}")).into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::NotFound(_))) => {
-            inquiry_page(&state, caller, id, Some(e.to_string()), None).await
+            inquiry_page(&state, caller, id.to_string(), Some(e.to_string()), None).await
         }
         Err(e) => Err(e.into()),
     }
@@ -271,7 +274,7 @@ pub struct StatusForm {
 pub async fn set_status(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::InquiryId>,
     PageForm(f): PageForm<StatusForm>,
 ) -> Result<Response, PageError> {
     step(state, caller, id, "saved", move |app, ctx, id| {
@@ -279,7 +282,7 @@ pub async fn set_status(
             .status
             .parse()
             .map_err(|_| AppError::Invalid(format!("unknown status {:?}", f.status)))?;
-        app.set_inquiry_status(&ctx, &id, to, opt(f.reason).as_deref())
+        app.set_inquiry_status(&ctx, id, to, opt(f.reason).as_deref())
     })
     .await
 }
@@ -301,7 +304,7 @@ pub struct ScreeningForm {
 pub async fn screening(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::InquiryId>,
     PageForm(f): PageForm<ScreeningForm>,
 ) -> Result<Response, PageError> {
     step(state, caller, id, "screened", move |app, ctx, id| {
@@ -324,7 +327,7 @@ pub async fn screening(
             prior_treatment: f.prior_treatment.is_some(),
             stepping_down: f.stepping_down.is_some(),
         };
-        app.record_screening(&ctx, &id, s).map(|_| ())
+        app.record_screening(&ctx, id, s).map(|_| ())
     })
     .await
 }
@@ -341,13 +344,13 @@ pub struct InsuranceForm {
 pub async fn insurance(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::InquiryId>,
     PageForm(f): PageForm<InsuranceForm>,
 ) -> Result<Response, PageError> {
     step(state, caller, id, "saved", move |app, ctx, id| {
         app.capture_insurance(
             &ctx,
-            &id,
+            id,
             opt(f.payer).as_deref(),
             opt(f.member_id).as_deref(),
             &f.status,
@@ -365,7 +368,7 @@ pub struct IntakeForm {
 pub async fn intake(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::InquiryId>,
     PageForm(f): PageForm<IntakeForm>,
 ) -> Result<Response, PageError> {
     step(state, caller, id, "saved", move |app, ctx, id| {
@@ -384,7 +387,7 @@ pub async fn intake(
             .to_datetime(time)
             .to_zoned(tz)
             .map_err(|_| AppError::Invalid("that local time does not exist".into()))?;
-        app.schedule_intake(&ctx, &id, at.timestamp())
+        app.schedule_intake(&ctx, id, at.timestamp())
     })
     .await
 }
@@ -415,7 +418,7 @@ pub struct AdmitForm {
 pub async fn admit(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::InquiryId>,
     PageForm(f): PageForm<AdmitForm>,
 ) -> Result<Response, PageError> {
     step(state, caller, id, "admitted", move |app, ctx, id| {
@@ -433,10 +436,10 @@ pub async fn admit(
             address: opt(f.address),
             emergency_contact_name: f.emergency_contact_name,
             emergency_contact_phone: f.emergency_contact_phone,
-            program_id: program_id.to_string(),
-            track_id: track_id.to_string(),
+            program_id: form_id(program_id, "program")?,
+            track_id: form_id(track_id, "track")?,
             admit_date: f.admit_date,
-            primary_counselor_id: f.primary_counselor_id,
+            primary_counselor_id: form_id(&f.primary_counselor_id, "primary_counselor_id")?,
             diagnoses: f
                 .diagnoses
                 .split([',', ' '])
@@ -446,7 +449,7 @@ pub async fn admit(
                 .collect(),
             ratio_override_reason: opt(f.ratio_override_reason),
         };
-        app.admit(&ctx, &id, a).map(|_| ())
+        app.admit(&ctx, id, a).map(|_| ())
     })
     .await
 }

@@ -4,6 +4,7 @@
 use crate::access::Caller;
 use crate::error::PageError;
 use crate::extract::PageForm;
+use crate::extract::PathId;
 use crate::pages::refusal;
 use crate::pages::shell::{render, Shell};
 use crate::{blocking, AppState};
@@ -149,22 +150,8 @@ pub async fn record(
             .map(|(_, v)| v.clone())
             .collect::<Vec<_>>()
     };
-    let mut recipients: Vec<NewRecipient> = all("recipient")
-        .into_iter()
-        .map(|p| NewRecipient {
-            kind: "person".into(),
-            ref_id: Some(p),
-            name: None,
-        })
-        .collect();
+    let people = all("recipient");
     let class = get("class");
-    if !class.is_empty() {
-        recipients.push(NewRecipient {
-            kind: "class".into(),
-            ref_id: None,
-            name: Some(class),
-        });
-    }
     let expiry = match get("expiry_kind").as_str() {
         "date" => get("expiry_date"),
         other => other.to_string(),
@@ -179,6 +166,14 @@ pub async fn record(
     let pid = id.clone();
     let r = state
         .run(caller.ctx.clone(), move |app, ctx| {
+            let mut recipients = people
+                .iter()
+                .map(|p| crate::extract::form_id(p, "related person").map(NewRecipient::Person))
+                .collect::<Result<Vec<_>, _>>()?;
+            if !class.is_empty() {
+                recipients.push(NewRecipient::Class(class));
+            }
+            let expiry = iop_app::consent::consents::parse_expiry(&expiry)?;
             let n = NewConsent {
                 replaces: None,
                 information,
@@ -208,12 +203,12 @@ pub struct RevokeForm {
 pub async fn revoke(
     State(state): State<AppState>,
     caller: Caller,
-    Path(rid): Path<String>,
+    PathId(rid): PathId<iop_domain::ids::RecipientId>,
     PageForm(f): PageForm<RevokeForm>,
 ) -> Result<Response, PageError> {
     let r = state
         .run(caller.ctx.clone(), move |app, ctx| {
-            app.revoke_consent(ctx, &rid, &f.note)
+            app.revoke_consent(ctx, rid, &f.note)
         })
         .await;
     back(&state, caller, f.patient_id, r).await
@@ -265,7 +260,7 @@ pub async fn print(
     let c = o
         .consents
         .into_iter()
-        .find(|c| c.row.id == consent)
+        .find(|c| c.row.id.to_string() == consent)
         .ok_or_else(|| PageError::from(AppError::NotFound(format!("consent {consent}"))))?;
     render(&ConsentPrint {
         name: o.name,
@@ -294,8 +289,9 @@ pub async fn release(
             .map(|(_, v)| v.trim().to_string())
             .unwrap_or_default()
     };
+    let recipient_id = get("recipient_id");
     let req = ReleaseRequest {
-        recipient_id: get("recipient_id"),
+        recipient_id: crate::extract::body_id(&recipient_id, "recipient_id")?,
         information: fields
             .iter()
             .filter(|(n, _)| n == "information")

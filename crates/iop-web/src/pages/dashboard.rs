@@ -19,7 +19,7 @@ struct DashboardPage {
     /// (session id, date, kind) of groups the clinician led whose note is unsigned.
     notes_due: Vec<(iop_domain::ids::SessionId, iop_domain::time::Day, String)>,
     /// Patient id → "Name (MRN)" for the alerts.
-    alert_names: std::collections::HashMap<String, String>,
+    alert_names: std::collections::HashMap<iop_domain::ids::PatientId, String>,
     cosign: Vec<iop_app::clinical::cosign::AwaitingCosign>,
 }
 
@@ -80,7 +80,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Respo
 }
 
 impl DashboardPage {
-    fn who(&self, patient_id: &str) -> &str {
+    fn who(&self, patient_id: &iop_domain::ids::PatientId) -> &str {
         self.alert_names
             .get(patient_id)
             .map_or("a patient", String::as_str)

@@ -184,14 +184,9 @@ async fn expired_revoked_and_unknown_tokens_are_401() {
         let past = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(48);
         let ctx = Ctx::system(RequestMeta::cli(past));
         let uid = app.user_id_for_email("counselor@demo.test").expect("user");
-        app.create_token_for(
-            &ctx,
-            &uid.to_string(),
-            "old",
-            jiff::SignedDuration::from_hours(24),
-        )
-        .expect("token")
-        .token
+        app.create_token_for(&ctx, uid, "old", jiff::SignedDuration::from_hours(24))
+            .expect("token")
+            .token
     })
     .await
     .expect("join");

@@ -110,7 +110,12 @@ async fn individual_sessions_avoid_group_nights_and_their_note_records_face_to_f
     // The appointment's time comes: the counselor marks it kept.
     let later = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 30);
     t.app
-        .set_appointment_status(&Ctx::system(RequestMeta::cli(later)), &appt, "kept", None)
+        .set_appointment_status(
+            &Ctx::system(RequestMeta::cli(later)),
+            appt.parse().expect("appointment id"),
+            "kept",
+            None,
+        )
         .expect("kept");
     let reversed = t
         .put_json(

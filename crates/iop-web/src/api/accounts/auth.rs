@@ -3,8 +3,9 @@
 use crate::access::{Caller, Meta};
 use crate::api::{ApiResult, Problem};
 use crate::extract::ApiJson;
+use crate::extract::PathId;
 use crate::{blocking, AppState};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use iop_app::accounts::auth::Credentials;
@@ -62,10 +63,10 @@ pub async fn create_token(
 pub async fn revoke_token(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::TokenId>,
 ) -> ApiResult<StatusCode> {
     state
-        .run(caller.ctx, move |app, ctx| app.revoke_token(ctx, &id))
+        .run(caller.ctx, move |app, ctx| app.revoke_token(ctx, id))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
 pub struct User {
-    id: String,
+    id: iop_domain::ids::UserId,
     email: String,
     display_name: String,
     #[schema(example = "counselor")]

@@ -3,7 +3,9 @@
 use crate::access::Caller;
 use crate::api::accounts::users::Created;
 use crate::api::{query, ApiResult, Problem, QueryResult};
+use crate::extract::body_id;
 use crate::extract::ApiJson;
+use crate::extract::PathId;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -53,10 +55,15 @@ pub async fn charges(
 ) -> ApiResult<Json<Vec<iop_app::billing::charges::Charge>>> {
     let p = query(q)?;
     let (from, to) = (parse_date(&p.from, "from")?, parse_date(&p.to, "to")?);
+    let patient = p
+        .patient_id
+        .as_deref()
+        .map(|v| body_id(v, "patient_id"))
+        .transpose()?;
     Ok(Json(
         state
             .run(caller.ctx, move |app, ctx| {
-                app.charges(ctx, from, to, p.patient_id.as_deref())
+                app.charges(ctx, from, to, patient)
             })
             .await?,
     ))
@@ -134,10 +141,10 @@ pub async fn batches(
 pub async fn batch_file(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::BatchId>,
 ) -> ApiResult<Response> {
     let file = state
-        .run(caller.ctx, move |app, ctx| app.claim_batch_file(ctx, &id))
+        .run(caller.ctx, move |app, ctx| app.claim_batch_file(ctx, id))
         .await?;
     Ok(([(header::CONTENT_TYPE, "application/edi-x12")], file).into_response())
 }
@@ -262,12 +269,12 @@ pub struct ResolveBody {
 pub async fn resolve(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::UnmatchedId>,
     ApiJson(b): ApiJson<ResolveBody>,
 ) -> ApiResult<StatusCode> {
     state
         .run(caller.ctx, move |app, ctx| {
-            app.resolve_unmatched(ctx, &id, &b.resolution)
+            app.resolve_unmatched(ctx, id, &b.resolution)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)

@@ -3,7 +3,9 @@
 use crate::access::Caller;
 use crate::api::accounts::users::Created;
 use crate::api::{ApiResult, Problem};
+use crate::extract::body_id;
 use crate::extract::ApiJson;
+use crate::extract::PathId;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -64,7 +66,7 @@ pub struct SiteBillingBody {
 pub async fn site_billing(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::SiteId>,
     ApiJson(b): ApiJson<SiteBillingBody>,
 ) -> ApiResult<StatusCode> {
     let input = SiteBillingInput {
@@ -81,7 +83,7 @@ pub async fn site_billing(
     };
     state
         .run(caller.ctx, move |app, ctx| {
-            app.set_site_billing(ctx, &id, input)
+            app.set_site_billing(ctx, id, input)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -187,8 +189,12 @@ pub async fn add_contract(
     ApiJson(b): ApiJson<ContractBody>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
     let k = NewContract {
-        program_id: b.program_id,
-        payer_id: b.payer_id,
+        program_id: body_id(&b.program_id, "program_id")?,
+        payer_id: b
+            .payer_id
+            .as_deref()
+            .map(|v| body_id(v, "payer_id"))
+            .transpose()?,
         coding_mode: b.coding_mode,
         per_diem_code: b.per_diem_code,
         minimum_minutes: b.minimum_minutes,
@@ -262,7 +268,7 @@ pub async fn add_coverage(
     ApiJson(b): ApiJson<CoverageBody>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
     let n = NewCoverage {
-        payer_id: b.payer_id,
+        payer_id: body_id(&b.payer_id, "payer_id")?,
         member_id: b.member_id,
         group_number: b.group_number,
         priority: b.priority,
@@ -312,7 +318,7 @@ pub async fn add_authorization(
     ApiJson(b): ApiJson<AuthorizationBody>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
     let a = NewAuthorization {
-        coverage_id: b.coverage_id,
+        coverage_id: body_id(&b.coverage_id, "coverage_id")?,
         number: b.number,
         service_code: b.service_code,
         units: b.units,

@@ -4,12 +4,15 @@
 use crate::access::Caller;
 use crate::api::accounts::users::Created;
 use crate::api::{query, ApiResult, Problem, QueryResult};
+use crate::error::WebError;
+use crate::extract::body_id;
 use crate::extract::{ApiJson, PathId};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use iop_app::calendar::sessions::parse_date;
+use iop_app::clinical::cosign::CosignNote;
 use iop_app::clinical::individual::{IndividualNoteInput, NewAppointment};
 use iop_app::clinical::treatment::{Goal, Objective, Problem as PlanProblem, TreatmentPlanContent};
 use serde::{Deserialize, Serialize};
@@ -54,12 +57,13 @@ pub async fn times(
     q: QueryResult<TimesQuery>,
 ) -> ApiResult<Json<Vec<String>>> {
     let q = query(q)?;
+    let staff = crate::extract::body_id(&q.staff_id, "staff_id")?;
     let v = state
         .run(caller.ctx, move |app, ctx| {
             app.propose_appointment_times(
                 ctx,
                 crate::extract::form_id(&id, "patient")?,
-                &q.staff_id,
+                staff,
                 q.minutes.unwrap_or(50),
                 q.days.unwrap_or(14),
             )
@@ -89,8 +93,8 @@ pub async fn book(
     ApiJson(r): ApiJson<AppointmentRequest>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
     let new = NewAppointment {
-        patient_id: r.patient_id,
-        staff_id: r.staff_id,
+        patient_id: body_id(&r.patient_id, "patient_id")?,
+        staff_id: body_id(&r.staff_id, "staff_id")?,
         starts: r.starts,
         minutes: r.minutes,
         telehealth_link: r.telehealth_link,
@@ -118,12 +122,12 @@ pub struct StatusRequest {
 pub async fn set_status(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::AppointmentId>,
     ApiJson(r): ApiJson<StatusRequest>,
 ) -> ApiResult<StatusCode> {
     state
         .run(caller.ctx, move |app, ctx| {
-            app.set_appointment_status(ctx, &id, &r.status, r.reason.as_deref())
+            app.set_appointment_status(ctx, id, &r.status, r.reason.as_deref())
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -151,7 +155,7 @@ pub struct IndividualNoteRequest {
 pub async fn note(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::AppointmentId>,
     ApiJson(r): ApiJson<IndividualNoteRequest>,
 ) -> ApiResult<StatusCode> {
     let n = IndividualNoteInput {
@@ -163,7 +167,7 @@ pub async fn note(
     };
     state
         .run(caller.ctx, move |app, ctx| {
-            app.save_individual_note(ctx, &id, n, r.sign)
+            app.save_individual_note(ctx, id, n, r.sign)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -349,10 +353,20 @@ pub async fn cosign(
     Path(id): Path<String>,
     ApiJson(r): ApiJson<CosignRequest>,
 ) -> ApiResult<StatusCode> {
+    // An id that is no note's names nothing: 404, as for a note that does not exist.
+    let note = match r.kind.as_str() {
+        "group" => id.parse().map(CosignNote::Group),
+        "individual" => id.parse().map(CosignNote::Individual),
+        _ => {
+            return Err(WebError::Unprocessable(
+                "the kind of note is \"group\" or \"individual\"".into(),
+            )
+            .into())
+        }
+    }
+    .map_err(|_| WebError::NotFound)?;
     state
-        .run(caller.ctx, move |app, ctx| {
-            app.cosign_note(ctx, &r.kind, &id)
-        })
+        .run(caller.ctx, move |app, ctx| app.cosign_note(ctx, note))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

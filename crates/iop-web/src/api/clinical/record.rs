@@ -246,10 +246,10 @@ pub async fn alerts(
 pub async fn acknowledge(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::AlertId>,
 ) -> ApiResult<StatusCode> {
     state
-        .run(caller.ctx, move |app, ctx| app.acknowledge_alert(ctx, &id))
+        .run(caller.ctx, move |app, ctx| app.acknowledge_alert(ctx, id))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

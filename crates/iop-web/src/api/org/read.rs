@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
 pub struct Track {
-    id: String,
+    id: iop_domain::ids::TrackId,
     name: String,
     /// Weekdays as `mon,tue,thu`.
     weekdays: String,
@@ -18,10 +18,10 @@ pub struct Track {
 
 #[derive(Serialize, ToSchema)]
 pub struct Program {
-    id: String,
+    id: iop_domain::ids::ProgramId,
     slug: String,
     name: String,
-    site_id: String,
+    site_id: iop_domain::ids::SiteId,
     site_name: String,
     time_zone: String,
     level_of_care: String,

@@ -3,8 +3,9 @@
 use crate::access::Caller;
 use crate::api::{ApiResult, Problem};
 use crate::extract::ApiJson;
+use crate::extract::PathId;
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use iop_app::org::setup::SiteInput;
@@ -56,12 +57,12 @@ pub async fn add_site(
 pub async fn update_site(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::SiteId>,
     ApiJson(r): ApiJson<SiteRequest>,
 ) -> ApiResult<StatusCode> {
     state
         .run(caller.ctx, move |app, ctx| {
-            app.update_site(ctx, &id, r.into())
+            app.update_site(ctx, id, r.into())
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -133,9 +134,10 @@ pub async fn add_program(
     caller: Caller,
     ApiJson(r): ApiJson<NewProgram>,
 ) -> ApiResult<(StatusCode, Json<crate::api::accounts::users::Created>)> {
+    let site = crate::extract::body_id(&r.site_id, "site_id")?;
     let id = state
         .run(caller.ctx, move |app, ctx| {
-            app.add_program(ctx, &r.site_id, &r.slug, r.settings.into())
+            app.add_program(ctx, site, &r.slug, r.settings.into())
         })
         .await?;
     Ok((
@@ -150,12 +152,12 @@ pub async fn add_program(
 pub async fn update_program(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::ProgramId>,
     ApiJson(r): ApiJson<Settings>,
 ) -> ApiResult<StatusCode> {
     state
         .run(caller.ctx, move |app, ctx| {
-            app.update_program(ctx, &id, r.into())
+            app.update_program(ctx, id, r.into())
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -175,12 +177,12 @@ pub struct NewTrack {
 pub async fn add_track(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::ProgramId>,
     ApiJson(r): ApiJson<NewTrack>,
 ) -> ApiResult<(StatusCode, Json<crate::api::accounts::users::Created>)> {
     let tid = state
         .run(caller.ctx, move |app, ctx| {
-            app.add_track(ctx, &id, &r.name, &r.weekdays)
+            app.add_track(ctx, id, &r.name, &r.weekdays)
         })
         .await?;
     Ok((

@@ -3,6 +3,7 @@
 use crate::access::Caller;
 use crate::api::{query, ApiResult, Problem, QueryResult};
 use crate::error::WebError;
+use crate::extract::body_id;
 use crate::extract::{ApiJson, PathId};
 use crate::AppState;
 use axum::extract::{Path, State};
@@ -17,11 +18,11 @@ use utoipa::{IntoParams, ToSchema};
 
 #[derive(Serialize, ToSchema)]
 pub struct Staff {
-    id: String,
+    id: iop_domain::ids::StaffId,
     display_name: String,
     credentials: Vec<String>,
     npi: Option<String>,
-    user_id: Option<String>,
+    user_id: Option<iop_domain::ids::UserId>,
     active: bool,
     requires_cosign: bool,
 }
@@ -102,9 +103,10 @@ pub async fn assign(
     PathId(id): PathId<iop_domain::ids::SessionId>,
     ApiJson(r): ApiJson<AssignRequest>,
 ) -> ApiResult<StatusCode> {
+    let staff = crate::extract::body_id(&r.staff_id, "staff_id")?;
     state
         .run(caller.ctx, move |app, ctx| {
-            app.assign_facilitator(ctx, id, &r.staff_id)
+            app.assign_facilitator(ctx, id, staff)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -131,10 +133,18 @@ pub async fn unassign(
     let Ok(session) = id.parse::<iop_domain::ids::SessionId>() else {
         return Err(crate::error::WebError::NotFound.into());
     };
+    let Ok(staff_id) = staff_id.parse::<iop_domain::ids::StaffId>() else {
+        return Err(crate::error::WebError::NotFound.into());
+    };
     let q = query(q)?;
+    let replacement = q
+        .replacement
+        .as_deref()
+        .map(|v| crate::extract::body_id(v, "replacement"))
+        .transpose()?;
     state
         .run(caller.ctx, move |app, ctx| {
-            app.unassign_facilitator(ctx, session, &staff_id, q.replacement.as_deref())
+            app.unassign_facilitator(ctx, session, staff_id, replacement)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -171,9 +181,13 @@ pub async fn bulk(
         .parse()
         .map_err(|_| WebError::Unprocessable("kind must be core, family or alumni".into()))?;
     let b = BulkAssign {
-        staff_id: r.staff_id,
-        program_id: r.program_id,
-        track_id: r.track_id,
+        staff_id: body_id(&r.staff_id, "staff_id")?,
+        program_id: body_id(&r.program_id, "program_id")?,
+        track_id: r
+            .track_id
+            .as_deref()
+            .map(|v| body_id(v, "track_id"))
+            .transpose()?,
         kind,
         from: parse_date(&r.from, "from")?,
         to: parse_date(&r.to, "to")?,
@@ -195,7 +209,7 @@ pub struct FeedRequest {
 
 #[derive(Serialize, ToSchema)]
 pub struct FeedCreated {
-    id: String,
+    id: iop_domain::ids::FeedId,
     /// Subscribe to this path; it is shown once.
     url_path: String,
 }
@@ -209,8 +223,8 @@ pub async fn create_feed(
     ApiJson(r): ApiJson<FeedRequest>,
 ) -> ApiResult<(StatusCode, Json<FeedCreated>)> {
     let target = match (r.staff_id, r.track_id) {
-        (Some(s), None) => FeedTarget::Staff(s),
-        (None, Some(t)) => FeedTarget::Track(t),
+        (Some(s), None) => FeedTarget::Staff(crate::extract::body_id(&s, "staff_id")?),
+        (None, Some(t)) => FeedTarget::Track(crate::extract::body_id(&t, "track_id")?),
         _ => {
             return Err(
                 WebError::Unprocessable("give exactly one of staff_id or track_id".into()).into(),
@@ -231,9 +245,9 @@ pub async fn create_feed(
 
 #[derive(Serialize, ToSchema)]
 pub struct Feed {
-    id: String,
-    staff_id: Option<String>,
-    track_id: Option<String>,
+    id: iop_domain::ids::FeedId,
+    staff_id: Option<iop_domain::ids::StaffId>,
+    track_id: Option<iop_domain::ids::TrackId>,
     created_at: Instant,
     revoked: bool,
 }
@@ -263,10 +277,10 @@ pub async fn feeds(State(state): State<AppState>, caller: Caller) -> ApiResult<J
 pub async fn revoke_feed(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::FeedId>,
 ) -> ApiResult<StatusCode> {
     state
-        .run(caller.ctx, move |app, ctx| app.revoke_feed(ctx, &id))
+        .run(caller.ctx, move |app, ctx| app.revoke_feed(ctx, id))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

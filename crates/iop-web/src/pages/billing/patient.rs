@@ -2,6 +2,7 @@
 
 use crate::access::Caller;
 use crate::error::PageError;
+use crate::extract::form_id;
 use crate::extract::PageForm;
 use crate::pages::refusal;
 use crate::pages::shell::{render, Shell};
@@ -246,7 +247,7 @@ pub async fn add_coverage(
     let r = state
         .run(caller.ctx.clone(), move |app, ctx| {
             let n = NewCoverage {
-                payer_id: f.payer_id,
+                payer_id: form_id(&f.payer_id, "payer_id")?,
                 member_id: f.member_id,
                 group_number: some(f.group_number),
                 priority: "primary".into(),

@@ -3,11 +3,12 @@
 use crate::access::Caller;
 use crate::error::PageError;
 use crate::extract::PageForm;
+use crate::extract::PathId;
 use crate::pages::refusal;
 use crate::pages::shell::{render, Shell};
 use crate::{blocking, AppState};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use iop_app::billing::charges::Charge;
@@ -37,13 +38,13 @@ struct BillingPage {
     ar: Receivables,
     from: String,
     to: String,
-    names: std::collections::HashMap<String, String>,
+    names: std::collections::HashMap<iop_domain::ids::PatientId, String>,
     notice: Option<String>,
     error: Option<String>,
 }
 
 impl BillingPage {
-    fn who(&self, patient_id: &str) -> &str {
+    fn who(&self, patient_id: &iop_domain::ids::PatientId) -> &str {
         self.names.get(patient_id).map_or("", String::as_str)
     }
 }
@@ -74,15 +75,11 @@ async fn page(
         recent.retain(|k| k.status != "held");
         recent.truncate(30);
         let auths = app.authorization_queue(&ctx)?;
-        let ids: Vec<String> = pending
+        let ids: Vec<iop_domain::ids::PatientId> = pending
             .iter()
-            .map(|c| c.patient_id.clone())
-            .chain(
-                held.iter()
-                    .chain(recent.iter())
-                    .map(|k| k.patient_id.clone()),
-            )
-            .chain(auths.iter().map(|a| a.row.patient_id.clone()))
+            .map(|c| c.patient_id)
+            .chain(held.iter().chain(recent.iter()).map(|k| k.patient_id))
+            .chain(auths.iter().map(|a| a.row.patient_id))
             .collect();
         let names = app.patient_labels(&ctx, &ids)?;
         Ok((
@@ -230,12 +227,12 @@ pub struct ResolveForm {
 pub async fn resolve(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::UnmatchedId>,
     PageForm(f): PageForm<ResolveForm>,
 ) -> Result<Response, PageError> {
     let r = state
         .run(caller.ctx.clone(), move |app, ctx| {
-            app.resolve_unmatched(ctx, &id, &f.resolution)
+            app.resolve_unmatched(ctx, id, &f.resolution)
                 .map(|_| "resolved")
         })
         .await;
@@ -245,10 +242,10 @@ pub async fn resolve(
 pub async fn batch_file(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::BatchId>,
 ) -> Result<Response, PageError> {
     let file = state
-        .run(caller.ctx, move |app, ctx| app.claim_batch_file(ctx, &id))
+        .run(caller.ctx, move |app, ctx| app.claim_batch_file(ctx, id))
         .await?;
     Ok((
         [(axum::http::header::CONTENT_TYPE, "application/edi-x12")],

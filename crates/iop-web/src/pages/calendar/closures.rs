@@ -3,6 +3,7 @@
 
 use crate::access::Caller;
 use crate::error::PageError;
+use crate::extract::form_id;
 use crate::extract::PageForm;
 use crate::pages::shell::{render, Shell};
 use crate::AppState;
@@ -16,7 +17,7 @@ use iop_app::{Action, AppError};
 use serde::Deserialize;
 
 pub struct SiteClosures {
-    pub id: String,
+    pub id: iop_domain::ids::SiteId,
     pub name: String,
     pub closures: Vec<iop_app::calendar::closures::Closure>,
 }
@@ -56,7 +57,7 @@ async fn page(
                 if out.iter().any(|s| s.id == p.site.id) {
                     continue;
                 }
-                let closures = app.closures(ctx, &p.site.id, today, until)?;
+                let closures = app.closures(ctx, p.site.id, today, until)?;
                 out.push(SiteClosures {
                     id: p.site.id,
                     name: p.site.name,
@@ -112,7 +113,7 @@ pub async fn add(
     let result = state
         .run(caller.ctx.clone(), move |app, ctx| {
             let date = parse_date(&f.date, "the date")?;
-            app.add_closure(ctx, &f.site_id, date, &f.reason)
+            app.add_closure(ctx, form_id(&f.site_id, "site")?, date, &f.reason)
         })
         .await;
     match result {
@@ -139,7 +140,7 @@ pub async fn void(
 ) -> Result<Response, PageError> {
     match state
         .run(caller.ctx.clone(), move |app, ctx| {
-            app.void_closure(ctx, &f.closure_id, &f.reason)
+            app.void_closure(ctx, form_id(&f.closure_id, "closure")?, &f.reason)
         })
         .await
     {
@@ -169,7 +170,7 @@ pub async fn federal(
                 .trim()
                 .parse()
                 .map_err(|_| AppError::Invalid("the year must be a number like 2027".into()))?;
-            app.add_federal_holidays(ctx, &f.site_id, year)
+            app.add_federal_holidays(ctx, form_id(&f.site_id, "site")?, year)
         })
         .await;
     match result {

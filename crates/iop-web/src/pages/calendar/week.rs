@@ -25,13 +25,13 @@ pub struct Day {
 struct WeekPage {
     shell: Shell,
     days: Vec<Day>,
-    tracks: Vec<(String, String)>,
+    tracks: Vec<(iop_domain::ids::TrackId, String)>,
     track: String,
     week_of: String,
     prev: String,
     next: String,
     /// (program id, topic id, title) for the topic menus of managers; empty for others.
-    topics: Vec<(String, String, String)>,
+    topics: Vec<(iop_domain::ids::ProgramId, iop_domain::ids::TopicId, String)>,
     /// Clinicians get a link to each session's roster and note.
     clinical: bool,
 }
@@ -80,10 +80,10 @@ pub async fn week(
             if manager {
                 for p in &org {
                     topics.extend(
-                        app.topics(ctx, &p.program.id)?
+                        app.topics(ctx, p.program.id)?
                             .into_iter()
                             .filter(|t| t.active)
-                            .map(|t| (p.program.id.clone(), t.id, t.title)),
+                            .map(|t| (p.program.id, t.id, t.title)),
                     );
                 }
             }
@@ -91,9 +91,9 @@ pub async fn week(
         })
         .await?;
     let track = q.track.unwrap_or_default();
-    let tracks: Vec<(String, String)> = org
+    let tracks: Vec<(iop_domain::ids::TrackId, String)> = org
         .iter()
-        .flat_map(|p| p.tracks.iter().map(|t| (t.id.clone(), t.name.clone())))
+        .flat_map(|p| p.tracks.iter().map(|t| (t.id, t.name.clone())))
         .collect();
     let mut days = Vec::new();
     let mut d = monday;
@@ -105,7 +105,7 @@ pub async fn week(
             .filter(|s| {
                 track.is_empty()
                     || s.track_id.is_none()
-                    || s.track_id.as_deref() == Some(track.as_str())
+                    || s.track_id.is_some_and(|t| t.to_string() == track)
             })
             .cloned()
             .collect();
@@ -158,7 +158,7 @@ pub async fn set_topic(
             app.set_session_topic(
                 ctx,
                 crate::extract::form_id(&f.session_id, "session")?,
-                &f.topic_id,
+                crate::extract::form_id(&f.topic_id, "topic")?,
             )
         })
         .await?;
@@ -181,7 +181,7 @@ pub async fn tonight(State(state): State<AppState>, caller: Caller) -> Result<Re
     let (has_profile, sessions) = state
         .run(caller.ctx.clone(), move |app, ctx| {
             match app.my_staff_id(ctx)? {
-                Some(id) => Ok((true, app.sessions_of_staff_on(ctx, &id, date)?)),
+                Some(id) => Ok((true, app.sessions_of_staff_on(ctx, id, date)?)),
                 None => Ok((false, Vec::new())),
             }
         })

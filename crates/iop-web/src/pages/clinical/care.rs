@@ -3,7 +3,9 @@
 
 use crate::access::Caller;
 use crate::error::PageError;
+use crate::extract::form_id;
 use crate::extract::PageForm;
+use crate::extract::PathId;
 use crate::pages::clinical::record::chart_page;
 use crate::pages::refusal;
 use crate::pages::shell::{render, Shell};
@@ -11,6 +13,7 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use iop_app::clinical::cosign::CosignNote;
 use iop_app::clinical::individual::{IndividualNoteInput, NewAppointment};
 use iop_app::clinical::outcomes::InstrumentOutcome;
 use iop_app::clinical::treatment::{Goal, Objective, Problem, TreatmentPlanContent};
@@ -63,8 +66,8 @@ pub async fn book(
             app.schedule_appointment(
                 ctx,
                 NewAppointment {
-                    patient_id: pid,
-                    staff_id: f.staff_id,
+                    patient_id: form_id(&pid, "patient")?,
+                    staff_id: form_id(&f.staff_id, "staff_id")?,
                     starts: f.starts,
                     minutes,
                     telehealth_link: link,
@@ -87,13 +90,13 @@ pub struct StatusForm {
 pub async fn set_status(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::AppointmentId>,
     PageForm(f): PageForm<StatusForm>,
 ) -> Result<Response, PageError> {
     let reason = Some(f.reason).filter(|r| !r.trim().is_empty());
     let r = state
         .run(caller.ctx.clone(), move |app, ctx| {
-            app.set_appointment_status(ctx, &id, &f.status, reason.as_deref())
+            app.set_appointment_status(ctx, id, &f.status, reason.as_deref())
         })
         .await;
     to_chart(&state, caller, f.patient_id, "individual", r).await
@@ -114,7 +117,7 @@ pub struct NoteForm {
 pub async fn note(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::AppointmentId>,
     PageForm(f): PageForm<NoteForm>,
 ) -> Result<Response, PageError> {
     let sign = f.action == "sign";
@@ -127,7 +130,7 @@ pub async fn note(
     };
     let r = state
         .run(caller.ctx.clone(), move |app, ctx| {
-            app.save_individual_note(ctx, &id, n, sign)
+            app.save_individual_note(ctx, id, n, sign)
         })
         .await;
     to_chart(&state, caller, f.patient_id, "individual", r).await
@@ -275,7 +278,17 @@ pub async fn cosign(
 ) -> Result<Response, PageError> {
     state
         .run(caller.ctx.clone(), move |app, ctx| {
-            app.cosign_note(ctx, &f.kind, &id)
+            // An id that is no note's names nothing, as for a note that does not exist.
+            let note = match f.kind.as_str() {
+                "group" => CosignNote::Group(form_id(&id, "note")?),
+                "individual" => CosignNote::Individual(form_id(&id, "note")?),
+                _ => {
+                    return Err(AppError::Invalid(
+                        "the kind of note is \"group\" or \"individual\"".into(),
+                    ))
+                }
+            };
+            app.cosign_note(ctx, note)
         })
         .await?;
     Ok(Redirect::to("/dashboard").into_response())

@@ -160,12 +160,12 @@ pub async fn save(
             ));
         }
     }
-    let family: Vec<(String, bool)> = fields
+    let family: Vec<(iop_domain::ids::RelatedPersonId, bool)> = fields
         .iter()
-        .filter_map(|(k, v)| Some((k.strip_prefix("family_")?.to_string(), v.as_str())))
+        .filter_map(|(k, v)| Some((k.strip_prefix("family_")?, v.as_str())))
         .filter(|(_, v)| !v.is_empty())
-        .map(|(id, v)| (id, v == "present"))
-        .collect();
+        .map(|(id, v)| Ok((crate::extract::body_id(id, "family")?, v == "present")))
+        .collect::<Result<_, crate::error::WebError>>()?;
     let note = NoteInput {
         topic: get("topic"),
         interventions: get("interventions"),
@@ -245,7 +245,7 @@ struct ChartPage {
     /// The signed-in clinician's staff profile, and free times for an individual session with them.
     writer: bool,
     notice: Option<String>,
-    my_staff: Option<String>,
+    my_staff: Option<iop_domain::ids::StaffId>,
     proposals: Vec<String>,
     staff: Vec<iop_app::org::staffing::StaffView>,
     error: Option<String>,
@@ -274,7 +274,7 @@ pub(crate) async fn chart_page(
             Some(s) if c.treatment_active => app.propose_appointment_times(
                 &ctx,
                 crate::extract::form_id(&id, "patient")?,
-                s,
+                *s,
                 50,
                 14,
             )?,

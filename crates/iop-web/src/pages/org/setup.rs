@@ -4,10 +4,11 @@
 use crate::access::Caller;
 use crate::error::PageError;
 use crate::extract::PageForm;
+use crate::extract::PathId;
 use crate::pages::shell::{render, Shell};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use iop_app::org::read::ProgramOverview;
@@ -22,7 +23,7 @@ use serde::Deserialize;
 struct OrgPage {
     shell: Shell,
     programs: Vec<ProgramOverview>,
-    sites: Vec<(String, String)>,
+    sites: Vec<(iop_domain::ids::SiteId, String)>,
     can_manage: bool,
     error: Option<String>,
     notice: Option<&'static str>,
@@ -129,11 +130,11 @@ pub async fn add_site(
 pub async fn update_site(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::SiteId>,
     PageForm(f): PageForm<SiteForm>,
 ) -> Result<Response, PageError> {
     change(state, caller, move |app, ctx| {
-        app.update_site(&ctx, &id, f.into())
+        app.update_site(&ctx, id, f.into())
     })
     .await
 }
@@ -185,11 +186,11 @@ impl SettingsForm {
 pub async fn update_program(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::ProgramId>,
     PageForm(f): PageForm<SettingsForm>,
 ) -> Result<Response, PageError> {
     change(state, caller, move |app, ctx| {
-        app.update_program(&ctx, &id, f.settings()?)
+        app.update_program(&ctx, id, f.settings()?)
     })
     .await
 }
@@ -209,7 +210,7 @@ pub async fn add_program(
     change(state, caller, move |app, ctx| {
         app.add_program(
             &ctx,
-            &f.site_id,
+            crate::extract::form_id(&f.site_id, "site")?,
             &f.slug,
             ProgramSettings::defaults(&f.name),
         )
@@ -228,11 +229,11 @@ pub struct TrackForm {
 pub async fn add_track(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::ProgramId>,
     PageForm(f): PageForm<TrackForm>,
 ) -> Result<Response, PageError> {
     change(state, caller, move |app, ctx| {
-        app.add_track(&ctx, &id, &f.name, &f.weekdays).map(|_| ())
+        app.add_track(&ctx, id, &f.name, &f.weekdays).map(|_| ())
     })
     .await
 }
@@ -240,11 +241,11 @@ pub async fn add_track(
 pub async fn set_track(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathId(id): PathId<iop_domain::ids::TrackId>,
     PageForm(f): PageForm<TrackForm>,
 ) -> Result<Response, PageError> {
     change(state, caller, move |app, ctx| {
-        app.set_track_weekdays(&ctx, &id, &f.weekdays)
+        app.set_track_weekdays(&ctx, id, &f.weekdays)
     })
     .await
 }

@@ -4,6 +4,7 @@
 
 use crate::access::Caller;
 use crate::error::PageError;
+use crate::extract::form_id;
 use crate::extract::PageForm;
 use crate::pages::refusal;
 use crate::pages::shell::{render, Shell};
@@ -137,8 +138,8 @@ pub async fn bulk(
     let result = state
         .run(caller.ctx.clone(), move |app, ctx| {
             let (program_id, track_id) = match f.group.split_once('/') {
-                Some((p, t)) => (p.to_string(), Some(t.to_string())),
-                None => (f.group.clone(), None),
+                Some((p, t)) => (form_id(p, "program")?, Some(form_id(t, "track")?)),
+                None => (form_id(&f.group, "program")?, None),
             };
             let kind = f
                 .kind
@@ -149,7 +150,7 @@ pub async fn bulk(
             app.assign_bulk(
                 ctx,
                 BulkAssign {
-                    staff_id: f.staff_id,
+                    staff_id: form_id(&f.staff_id, "staff_id")?,
                     program_id,
                     track_id,
                     kind,
@@ -184,7 +185,7 @@ pub async fn assign_one(
             app.assign_facilitator(
                 ctx,
                 crate::extract::form_id(&f.session_id, "session")?,
-                &f.staff_id,
+                form_id(&f.staff_id, "staff member")?,
             )
         })
         .await
@@ -208,8 +209,11 @@ pub async fn unassign_one(
             app.unassign_facilitator(
                 ctx,
                 crate::extract::form_id(&f.session_id, "session")?,
-                &f.staff_id,
-                replacement.as_deref(),
+                form_id(&f.staff_id, "staff member")?,
+                replacement
+                    .as_deref()
+                    .map(|r| form_id(r, "staff member"))
+                    .transpose()?,
             )
         })
         .await
