@@ -34,7 +34,7 @@ fn document(
             NewContract {
                 program_id: *p,
                 payer_id: None,
-                coding_mode: "per_diem".into(),
+                coding_mode: iop_domain::billing::CodingMode::PerDiem,
                 per_diem_code: "H0015".into(),
                 minimum_minutes: 180,
                 fees: [("H0015".to_string(), 25_000)].into_iter().collect(),

@@ -1,33 +1,17 @@
 //! The admissions funnel: inquiry statuses and how screening answers decide the next step.
 
 use serde::{Deserialize, Serialize};
-use strum::{Display, EnumIter, EnumString, IntoStaticStr};
 
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    Display,
-    EnumString,
-    EnumIter,
-    IntoStaticStr,
-    utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum InquiryStatus {
-    New,
-    Contacted,
-    Screened,
-    Scheduled,
-    Admitted,
-    ReferredOut,
-    NotAdmitted,
+crate::code_enum! {
+        pub enum InquiryStatus {
+            New,
+            Contacted,
+            Screened,
+            Scheduled,
+            Admitted,
+            ReferredOut,
+            NotAdmitted,
+        }
 }
 
 impl InquiryStatus {
@@ -62,27 +46,13 @@ impl InquiryStatus {
     }
 }
 
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    Display,
-    EnumString,
-    EnumIter,
-    IntoStaticStr,
-    utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum WithdrawalRisk {
-    None,
-    Low,
-    Moderate,
-    Severe,
+crate::code_enum! {
+        pub enum WithdrawalRisk {
+            None,
+            Low,
+            Moderate,
+            Severe,
+        }
 }
 
 /// What a screener recorded.
@@ -206,5 +176,56 @@ mod tests {
         assert!(InquiryStatus::New.may_move_to(InquiryStatus::Contacted));
         assert!(InquiryStatus::Screened.may_move_to(InquiryStatus::Scheduled));
         assert!(!InquiryStatus::New.may_move_to(InquiryStatus::Scheduled));
+    }
+}
+
+crate::code_enum! {
+        /// How an inquiry reached the program.
+        pub enum InquiryChannel {
+            Phone,
+            Web,
+            Referral,
+        }
+}
+
+crate::code_enum! {
+        /// What is known of an inquirer's insurance.
+        pub enum InsuranceStatus {
+            NotCaptured,
+            Unverified,
+            Verified,
+            NotCovered,
+            SelfPay,
+        }
+}
+
+crate::code_enum! {
+        /// Why an episode ended. A graduation is `Completed`.
+        pub enum DischargeReason {
+            Completed,
+            /// Left against advice.
+            Ama,
+            Administrative,
+            TransferHigherLoc,
+            TransferOther,
+            Incarcerated,
+            Death,
+            Other,
+        }
+}
+
+impl DischargeReason {
+    /// How the reason is named to a person.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Completed => "Completed treatment",
+            Self::Ama => "Left against advice",
+            Self::Administrative => "Administrative discharge",
+            Self::TransferHigherLoc => "Transferred to a higher level of care",
+            Self::TransferOther => "Transferred to other treatment",
+            Self::Incarcerated => "Incarcerated",
+            Self::Death => "Death",
+            Self::Other => "Other",
+        }
     }
 }

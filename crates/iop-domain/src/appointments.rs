@@ -2,13 +2,14 @@
 
 use jiff::{SignedDuration, Timestamp};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AppointmentStatus {
-    Scheduled,
-    Kept,
-    NoShow,
-    Cancelled,
-    LateCancelled,
+crate::code_enum! {
+    pub enum AppointmentStatus {
+        Scheduled,
+        Kept,
+        NoShow,
+        Cancelled,
+        LateCancelled,
+    }
 }
 
 impl AppointmentStatus {
@@ -21,17 +22,11 @@ impl AppointmentStatus {
     ];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Scheduled => "scheduled",
-            Self::Kept => "kept",
-            Self::NoShow => "no_show",
-            Self::Cancelled => "cancelled",
-            Self::LateCancelled => "late_cancelled",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
+        s.parse().ok()
     }
 
     /// Whether a reason must be given (cancellations, so the chart says why).
@@ -175,4 +170,12 @@ mod tests {
             }
         }
     }
+}
+
+crate::code_enum! {
+        /// Where an individual session happens.
+        pub enum AppointmentMode {
+            InPerson,
+            Telehealth,
+        }
 }

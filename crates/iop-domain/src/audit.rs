@@ -8,31 +8,15 @@ use sha2::{Digest, Sha256};
 use std::fmt;
 use std::str::FromStr;
 
-/// How a use case ended, as the trail records it.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    strum::Display,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    utoipa::ToSchema,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
-#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Outcome {
-    Ok,
-    /// Refused by policy or scope.
-    Denied,
-    /// Refused because of too many attempts.
-    Throttled,
+crate::code_enum! {
+        /// How a use case ended, as the trail records it.
+        pub enum Outcome {
+            Ok,
+            /// Refused by policy or scope.
+            Denied,
+            /// Refused because of too many attempts.
+            Throttled,
+        }
 }
 
 /// The role an entry was recorded under: a staff role, or the system itself (the
@@ -94,7 +78,7 @@ impl TryFrom<String> for ActorRole {
 }
 
 #[cfg(feature = "diesel")]
-crate::sql::text_column!(Outcome, ActorRole);
+crate::sql::text_column!(ActorRole);
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";

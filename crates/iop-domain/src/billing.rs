@@ -5,21 +5,19 @@
 use crate::calendar::SessionKind;
 use jiff::civil::Date;
 
-/// How a contract wants the program billed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CodingMode {
-    /// One unit per attended program day.
-    PerDiem,
-    /// Each group, family or individual session on its own.
-    PerService,
+crate::code_enum! {
+    /// How a contract wants the program billed.
+    pub enum CodingMode {
+        /// One unit per attended program day.
+        PerDiem,
+        /// Each group, family or individual session on its own.
+        PerService,
+    }
 }
 
 impl CodingMode {
     pub fn as_str(self) -> &'static str {
-        match self {
-            CodingMode::PerDiem => "per_diem",
-            CodingMode::PerService => "per_service",
-        }
+        self.into()
     }
 
     pub fn describe(self) -> &'static str {
@@ -438,4 +436,65 @@ mod tests {
             prop_assert!(AgingBucket::for_age(a.min(b)) <= AgingBucket::for_age(a.max(b)));
         }
     }
+}
+
+crate::code_enum! {
+        /// Where a claim stands, from building it to the payer's answer.
+        pub enum ClaimStatus {
+            /// Built, but something the payer needs is missing (see its problems).
+            Held,
+            Ready,
+            Submitted,
+            Partial,
+            Paid,
+            Denied,
+        }
+}
+
+crate::code_enum! {
+        /// Where a charge stands.
+        pub enum ChargeStatus {
+            /// Waiting for something (a signature, a contract, an authorization): not billed.
+            Pending,
+            Ready,
+            Billed,
+            /// No longer billable; kept with the reason.
+            Void,
+        }
+}
+
+crate::code_enum! {
+        /// Who a charge is billed to.
+        pub enum ChargePayer {
+            Insurance,
+            SelfPay,
+        }
+}
+
+crate::code_enum! {
+        /// What a charge was made from.
+        pub enum ChargeSource {
+            /// A group session (per-service contracts).
+            Session,
+            /// A day of group minutes (per-diem contracts).
+            Day,
+            /// An individual appointment.
+            Appointment,
+        }
+}
+
+crate::code_enum! {
+        /// Who a payment came from.
+        pub enum PaymentSource {
+            Payer,
+            Patient,
+        }
+}
+
+crate::code_enum! {
+        /// A coverage's place in the order of payers.
+        pub enum CoveragePriority {
+            Primary,
+            Secondary,
+        }
 }

@@ -11,63 +11,24 @@
 use jiff::civil::{Date, DateTime, Time, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, Zoned};
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use strum::{Display, EnumString, IntoStaticStr};
 
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    Display,
-    EnumString,
-    IntoStaticStr,
-    utoipa::ToSchema,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
-#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum SessionKind {
-    Core,
-    Family,
-    Alumni,
+crate::code_enum! {
+        pub enum SessionKind {
+            Core,
+            Family,
+            Alumni,
+        }
 }
 
-#[cfg(feature = "diesel")]
-crate::sql::text_column!(SessionKind, SessionStatus);
-
-/// Where a session stands: scheduled until it has been held (attendance taken), or
-/// cancelled (a closure, a one-off cancellation, a change of the plan); never deleted.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    Display,
-    EnumString,
-    IntoStaticStr,
-    utoipa::ToSchema,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
-#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum SessionStatus {
-    Scheduled,
-    Held,
-    Cancelled,
+crate::code_enum! {
+        /// Where a session stands: scheduled until it has been held (attendance taken), or
+        /// cancelled (a closure, a one-off cancellation, a change of the plan); never deleted.
+        pub enum SessionStatus {
+            Scheduled,
+            Held,
+            Cancelled,
+        }
 }
 
 /// The weekly shape of a program (per-program settings).
@@ -296,3 +257,12 @@ pub fn shared_weekdays(tracks: &[TrackPattern]) -> Vec<Weekday> {
 #[cfg(test)]
 #[path = "calendar_tests.rs"]
 mod tests;
+
+crate::code_enum! {
+        /// What cancelled a session: a closure, a person, or a change of the track's days.
+        pub enum CancelSource {
+            Closure,
+            Manual,
+            Schedule,
+        }
+}

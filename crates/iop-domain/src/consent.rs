@@ -335,3 +335,39 @@ the consent under which this disclosure is made accompanies it.";
 #[cfg(test)]
 #[path = "consent_tests.rs"]
 mod tests;
+
+crate::code_enum! {
+        /// What a consent's recipient line names: a related person, a payer, or a class.
+        pub enum RecipientKind {
+            Person,
+            Payer,
+            Class,
+        }
+}
+
+crate::code_enum! {
+        /// How a disclosure left the program.
+        pub enum DisclosureChannel {
+            FamilyGroup,
+            Print,
+            Export,
+            Claim,
+        }
+}
+
+crate::code_enum! {
+        /// How a consent's expiry is stored: a date, the end of treatment, or never.
+        pub enum ExpiryKind {
+            Date,
+            EndOfTreatment,
+            Never,
+        }
+}
+
+crate::code_enum! {
+        /// Who signed a consent.
+        pub enum SignerKind {
+            Patient,
+            Representative,
+        }
+}

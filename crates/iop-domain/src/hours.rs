@@ -5,32 +5,15 @@ use jiff::civil::Date;
 /// ASAM level 2.1: at least 9 hours a week for adults.
 pub const WEEKLY_FLOOR_MINUTES: u32 = 9 * 60;
 
-/// A patient's attendance at one session, as recorded by the facilitator.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    strum::Display,
-    strum::EnumString,
-    strum::EnumIter,
-    strum::IntoStaticStr,
-    utoipa::ToSchema,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
-#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Mark {
-    Present,
-    Late,
-    LeftEarly,
-    AbsentExcused,
-    AbsentUnexcused,
+crate::code_enum! {
+        /// A patient's attendance at one session, as recorded by the facilitator.
+        pub enum Mark {
+            Present,
+            Late,
+            LeftEarly,
+            AbsentExcused,
+            AbsentUnexcused,
+        }
 }
 
 impl Mark {
@@ -54,9 +37,6 @@ impl Mark {
         }
     }
 }
-
-#[cfg(feature = "diesel")]
-crate::sql::text_column!(Mark);
 
 /// One recorded session for one patient.
 #[derive(Clone, Debug)]

@@ -32,6 +32,40 @@ pub mod security;
 pub mod sql;
 pub mod time;
 
+/// A closed set of values stored and sent as snake_case codes: the derives every such
+/// enum needs (serde, strum, OpenAPI) and, for the store, its text column.
+#[macro_export]
+macro_rules! code_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($body:tt)* }) => {
+        $(#[$meta])*
+        #[derive(
+            Clone,
+            Copy,
+            Debug,
+            PartialEq,
+            Eq,
+            Hash,
+            PartialOrd,
+            Ord,
+            serde::Serialize,
+            serde::Deserialize,
+            strum::Display,
+            strum::EnumString,
+            strum::EnumIter,
+            strum::IntoStaticStr,
+            utoipa::ToSchema,
+        )]
+        #[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+        #[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
+        #[serde(rename_all = "snake_case")]
+        #[strum(serialize_all = "snake_case")]
+        pub enum $name { $($body)* }
+
+        #[cfg(feature = "diesel")]
+        $crate::sql::text_column!($name);
+    };
+}
+
 pub use account::{Email, Password};
 pub use ids::*;
 pub use money::Cents;

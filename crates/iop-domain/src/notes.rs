@@ -1,32 +1,14 @@
 //! Group notes: catching cloned individual entries before they are signed (payers deny
 //! claims whose notes read the same for every patient).
 
-/// Where a note stands: a draft is edited; a signed note is never changed again
-/// (corrections are addenda).
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    serde::Serialize,
-    serde::Deserialize,
-    strum::Display,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    utoipa::ToSchema,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
-#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum NoteStatus {
-    Draft,
-    Signed,
+crate::code_enum! {
+        /// Where a note stands: a draft is edited; a signed note is never changed again
+        /// (corrections are addenda).
+        pub enum NoteStatus {
+            Draft,
+            Signed,
+        }
 }
-
-#[cfg(feature = "diesel")]
-crate::sql::text_column!(NoteStatus);
 
 use std::collections::BTreeSet;
 

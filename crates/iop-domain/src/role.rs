@@ -1,33 +1,13 @@
 //! Staff roles. Portal roles (patient, family) come with the portal.
 
-use serde::{Deserialize, Serialize};
-use strum::{Display, EnumIter, EnumString, IntoStaticStr};
-
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    Display,
-    EnumString,
-    EnumIter,
-    IntoStaticStr,
-    utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
-#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
-pub enum Role {
-    Admin,
-    ClinicalDirector,
-    Counselor,
-    Admissions,
-    Billing,
+crate::code_enum! {
+        pub enum Role {
+            Admin,
+            ClinicalDirector,
+            Counselor,
+            Admissions,
+            Billing,
+        }
 }
 
 impl Role {
@@ -60,6 +40,3 @@ mod tests {
         assert!("superuser".parse::<Role>().is_err());
     }
 }
-
-#[cfg(feature = "diesel")]
-crate::sql::text_column!(Role);

@@ -4,33 +4,14 @@
 use crate::calendar::SessionKind;
 use jiff::civil::Date;
 
-/// Where an episode of care stands.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
-    strum::Display,
-    strum::EnumString,
-    strum::IntoStaticStr,
-    utoipa::ToSchema,
-)]
-#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
-#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum EpisodeStatus {
-    Active,
-    Graduated,
-    Discharged,
+crate::code_enum! {
+        /// Where an episode of care stands.
+        pub enum EpisodeStatus {
+            Active,
+            Graduated,
+            Discharged,
+        }
 }
-
-#[cfg(feature = "diesel")]
-crate::sql::text_column!(EpisodeStatus);
 
 impl EpisodeStatus {
     pub fn parse(s: &str) -> Option<Self> {

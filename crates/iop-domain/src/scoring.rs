@@ -243,3 +243,13 @@ mod tests {
         );
     }
 }
+
+crate::code_enum! {
+    /// What an alert is about.
+    pub enum AlertKind {
+        /// A PHQ-9 answer above zero on item 9 (thoughts of self-harm).
+        #[serde(rename = "phq9_item9")]
+        #[strum(serialize = "phq9_item9")]
+        Phq9Item9,
+    }
+}

@@ -43,7 +43,7 @@ pub struct SessionRow {
     pub starts_at: Instant,
     pub ends_at: Instant,
     pub status: SessionStatus,
-    pub cancel_source: Option<String>,
+    pub cancel_source: Option<iop_domain::calendar::CancelSource>,
     pub cancel_reason: Option<String>,
     pub topic_id: Option<TopicId>,
     pub topic_locked: bool,

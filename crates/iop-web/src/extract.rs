@@ -102,6 +102,14 @@ pub fn body_code<T: std::str::FromStr>(raw: &str, field: &str) -> Result<T, WebE
         .map_err(|_| WebError::Unprocessable(format!("unknown {field} {raw:?}")))
 }
 
+/// A code from a closed set in a page form, inside a use-case closure: a refusal the
+/// page shows beside the form it keeps.
+pub fn form_code<T: std::str::FromStr>(raw: &str, what: &str) -> Result<T, iop_app::AppError> {
+    raw.trim()
+        .parse()
+        .map_err(|_| iop_app::AppError::Invalid(format!("choose a {what} from the list")))
+}
+
 /// An id named in a page form, inside a use-case closure: text that is no id names
 /// nothing (404, as for an id that does not exist).
 pub fn form_id<T: std::str::FromStr>(raw: &str, what: &str) -> Result<T, iop_app::AppError> {

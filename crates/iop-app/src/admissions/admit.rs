@@ -174,7 +174,7 @@ impl App {
         }
         self.store.write(|c| {
             let mut row = inq::by_id(c, inquiry_id)?.ok_or_else(|| AppError::NotFound(format!("inquiry {inquiry_id}")))?;
-            let status: InquiryStatus = row.status.parse().map_err(|_| AppError::Internal("bad inquiry status".into()))?;
+            let status = row.status;
             if !matches!(status, InquiryStatus::Screened | InquiryStatus::Scheduled) {
                 return Err(AppError::Conflict(format!("only a screened inquiry can be admitted; this one is {}", status.label())));
             }

@@ -182,15 +182,15 @@ impl App {
                 .map(|s| StatusCount {
                     status: s,
                     label: s.label(),
-                    count: rows.iter().filter(|r| r.status == s.to_string()).count(),
+                    count: rows.iter().filter(|r| r.status == s).count(),
                 })
                 .collect();
             let mut referred: BTreeMap<String, usize> = BTreeMap::new();
             let mut not_admitted: BTreeMap<String, usize> = BTreeMap::new();
             for r in &rows {
-                if r.status == InquiryStatus::ReferredOut.to_string() {
+                if r.status == InquiryStatus::ReferredOut {
                     *referred.entry(reason_head(&r.status_reason)).or_default() += 1;
-                } else if r.status == InquiryStatus::NotAdmitted.to_string() {
+                } else if r.status == InquiryStatus::NotAdmitted {
                     *not_admitted
                         .entry(reason_head(&r.status_reason))
                         .or_default() += 1;

@@ -7,6 +7,7 @@ use crate::ctx::{Ctx, RequestMeta};
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
+use iop_domain::admissions::{InquiryChannel, InsuranceStatus};
 use iop_domain::admissions::{InquiryStatus, Screening};
 use iop_domain::ids::*;
 use iop_domain::time::Instant;
@@ -18,7 +19,7 @@ use jiff::Timestamp;
 #[serde(deny_unknown_fields)]
 pub struct NewInquiry {
     /// phone, web or referral.
-    pub channel: String,
+    pub channel: InquiryChannel,
     pub referral_source: Option<String>,
     pub first_name: String,
     pub last_name: Option<String>,
@@ -70,9 +71,7 @@ pub fn check_phone(raw: &str) -> Result<String> {
 }
 
 fn status_of(row: &InquiryRow) -> Result<InquiryStatus> {
-    row.status
-        .parse()
-        .map_err(|_| AppError::Internal(format!("inquiry {} has an unknown status", row.id)))
+    Ok(row.status)
 }
 
 /// Moves an inquiry and keeps the move in its history and the audit trail.
@@ -83,8 +82,8 @@ pub(crate) fn move_status(
     to: InquiryStatus,
     reason: Option<&str>,
 ) -> Result<()> {
-    let from = row.status.clone();
-    row.status = to.to_string();
+    let from = row.status;
+    row.status = to;
     row.status_reason = reason.map(str::to_string);
     row.updated_at = Instant(ctx.now());
     store::update(c, row)?;
@@ -95,8 +94,8 @@ pub(crate) fn move_status(
             inquiry_id: row.id,
             at: Instant(ctx.now()),
             actor_id: ctx.actor().map(|a| a.user_id),
-            from_status: Some(from.clone()),
-            to_status: to.to_string(),
+            from_status: Some(from),
+            to_status: to,
             reason: reason.map(str::to_string),
         },
     )?;
@@ -110,11 +109,16 @@ pub(crate) fn move_status(
     )
 }
 
-fn new_row(now: Timestamp, channel: &str, first_name: String, phone: String) -> InquiryRow {
+fn new_row(
+    now: Timestamp,
+    channel: InquiryChannel,
+    first_name: String,
+    phone: String,
+) -> InquiryRow {
     let at = Instant(now);
     InquiryRow {
         id: InquiryId::new_v7(),
-        channel: channel.into(),
+        channel,
         referral_source: None,
         first_name,
         last_name: None,
@@ -122,13 +126,13 @@ fn new_row(now: Timestamp, channel: &str, first_name: String, phone: String) -> 
         best_time: None,
         may_leave_message: false,
         program_id: None,
-        status: InquiryStatus::New.to_string(),
+        status: InquiryStatus::New,
         status_reason: None,
         screening: None,
         disposition: None,
         insurance_payer: None,
         insurance_member_id: None,
-        insurance_status: "not_captured".into(),
+        insurance_status: iop_domain::admissions::InsuranceStatus::NotCaptured,
         intake_at: None,
         patient_id: None,
         first_contact_at: at,
@@ -146,7 +150,7 @@ fn first_event(c: &mut DbConn, row: &InquiryRow, actor: Option<UserId>) -> Resul
             at: row.created_at,
             actor_id: actor,
             from_status: None,
-            to_status: row.status.clone(),
+            to_status: row.status,
             reason: None,
         },
     )?;
@@ -164,7 +168,7 @@ pub struct InquiryView {
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct InquiryRowView {
     pub id: InquiryId,
-    pub channel: String,
+    pub channel: InquiryChannel,
     pub referral_source: Option<String>,
     pub first_name: String,
     pub last_name: Option<String>,
@@ -179,7 +183,7 @@ pub struct InquiryRowView {
     pub disposition: Option<String>,
     pub insurance_payer: Option<String>,
     pub insurance_member_id: Option<String>,
-    pub insurance_status: String,
+    pub insurance_status: InsuranceStatus,
     pub intake_at: Option<Instant>,
     pub patient_id: Option<PatientId>,
     pub first_contact_at: Instant,
@@ -189,17 +193,17 @@ pub struct InquiryRowView {
 pub struct EventView {
     pub at: Instant,
     pub actor_id: Option<UserId>,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub from_status: Option<InquiryStatus>,
+    pub to_status: InquiryStatus,
     pub reason: Option<String>,
 }
 
 impl From<&InquiryRow> for InquiryRowView {
     fn from(r: &InquiryRow) -> Self {
-        let status: InquiryStatus = r.status.parse().unwrap_or(InquiryStatus::New);
+        let status = r.status;
         InquiryRowView {
             id: r.id,
-            channel: r.channel.clone(),
+            channel: r.channel,
             referral_source: r.referral_source.clone(),
             first_name: r.first_name.clone(),
             last_name: r.last_name.clone(),
@@ -217,7 +221,7 @@ impl From<&InquiryRow> for InquiryRowView {
             disposition: r.disposition.clone(),
             insurance_payer: r.insurance_payer.clone(),
             insurance_member_id: r.insurance_member_id.clone(),
-            insurance_status: r.insurance_status.clone(),
+            insurance_status: r.insurance_status,
             intake_at: r.intake_at,
             patient_id: r.patient_id,
             first_contact_at: r.first_contact_at,
@@ -258,7 +262,7 @@ impl App {
                 });
             }
             sessions::record_failure(c, &key, Instant(meta.now))?;
-            let mut row = new_row(meta.now, "web", first, phone);
+            let mut row = new_row(meta.now, InquiryChannel::Web, first, phone);
             row.best_time = best;
             row.may_leave_message = req.may_leave_message;
             row.program_id = Some(program.id);
@@ -279,17 +283,12 @@ impl App {
 
     pub fn create_inquiry(&self, ctx: &Ctx, n: NewInquiry) -> Result<InquiryId> {
         ctx.require(Action::ManageInquiries)?;
-        if !["phone", "web", "referral"].contains(&n.channel.as_str()) {
-            return Err(AppError::Invalid(
-                "the channel must be phone, web or referral".into(),
-            ));
-        }
         let first = text(Some(&n.first_name), 60, "the first name")?
             .ok_or_else(|| AppError::Invalid("give a first name".into()))?;
-        let mut row = new_row(ctx.now(), &n.channel, first, check_phone(&n.phone)?);
+        let mut row = new_row(ctx.now(), n.channel, first, check_phone(&n.phone)?);
         row.last_name = text(n.last_name.as_deref(), 60, "the last name")?;
         row.referral_source = text(n.referral_source.as_deref(), 120, "the referral source")?;
-        if n.channel == "referral" && row.referral_source.is_none() {
+        if n.channel == InquiryChannel::Referral && row.referral_source.is_none() {
             return Err(AppError::Invalid("say who referred the person".into()));
         }
         row.best_time = text(n.best_time.as_deref(), 60, "the best time")?;
@@ -329,12 +328,7 @@ impl App {
             .filter(|s| !s.is_empty())
             .map(|s| s.chars().take(60).collect::<String>());
         self.store.write(|c| {
-            let rows = store::search(
-                c,
-                status.map(|s| s.to_string()).as_deref(),
-                q.as_deref(),
-                200,
-            )?;
+            let rows = store::search(c, status, q.as_deref(), 200)?;
             record(
                 c,
                 ctx,

@@ -6,19 +6,12 @@ use crate::audit::{record, Event};
 use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::App;
+use iop_domain::admissions::InsuranceStatus;
 use iop_domain::admissions::{disposition, Disposition, InquiryStatus, Screening};
 use iop_domain::ids::*;
 use iop_domain::time::Instant;
 use iop_store::admissions::inquiries::{self as store};
 use jiff::Timestamp;
-
-pub const INSURANCE_STATUSES: &[&str] = &[
-    "not_captured",
-    "unverified",
-    "verified",
-    "not_covered",
-    "self_pay",
-];
 
 impl App {
     /// Records screening answers; the disposition decides what happens: proceed
@@ -80,17 +73,14 @@ impl App {
         id: InquiryId,
         payer: Option<&str>,
         member_id: Option<&str>,
-        status: &str,
+        status: InsuranceStatus,
     ) -> Result<()> {
-        if !INSURANCE_STATUSES.contains(&status) {
-            return Err(AppError::Invalid(format!(
-                "the verification status must be one of {}",
-                INSURANCE_STATUSES.join(", ")
-            )));
-        }
         let payer = text(payer, 120, "the payer")?;
         let member = text(member_id, 40, "the member id")?;
-        if status != "self_pay" && status != "not_captured" && (payer.is_none() || member.is_none())
+        if !matches!(
+            status,
+            InsuranceStatus::SelfPay | InsuranceStatus::NotCaptured
+        ) && (payer.is_none() || member.is_none())
         {
             return Err(AppError::Invalid(
                 "give the payer and the member id, or mark the person self-pay".into(),
@@ -99,7 +89,7 @@ impl App {
         self.with_open_inquiry(ctx, id, |c, row, _| {
             row.insurance_payer = payer;
             row.insurance_member_id = member;
-            row.insurance_status = status.into();
+            row.insurance_status = status;
             row.updated_at = Instant(ctx.now());
             store::update(c, row)?;
             let subject = format!("inquiry:{}", row.id);

@@ -10,6 +10,7 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::billing::{per_diem_day, per_service, Code, Decision, PerDiemContract, Service};
+use iop_domain::billing::{ChargePayer, ChargeSource};
 use iop_domain::calendar::SessionKind;
 use iop_domain::calendar::SessionStatus;
 use iop_domain::ids::SessionId;
@@ -55,7 +56,7 @@ pub(crate) fn payer_for<'a>(
 ) -> Option<(Option<&'a CoverageRow>, &'a ContractRow)> {
     let coverage = coverages.iter().find(|c| {
         c.patient_id == patient
-            && c.priority == "primary"
+            && c.priority == iop_domain::billing::CoveragePriority::Primary
             && in_range(c.effective_from, c.effective_to, day)
     });
     if let Some(cov) = coverage {
@@ -81,7 +82,7 @@ pub struct GenerateReport {
 /// One billable thing found in the documentation.
 struct Found {
     patient: PatientId,
-    kind: &'static str,
+    kind: ChargeSource,
     source: String,
     date: Day,
     decision: Decision,
@@ -100,17 +101,19 @@ fn upsert(
     report: &mut GenerateReport,
 ) -> Result<()> {
     let existing = store::charge_by_source(c, f.patient, f.kind, &f.source)?;
-    if existing
-        .as_ref()
-        .is_some_and(|e| e.status == "billed" || e.status == "void")
-    {
+    if existing.as_ref().is_some_and(|e| {
+        e.status == iop_domain::billing::ChargeStatus::Billed
+            || e.status == iop_domain::billing::ChargeStatus::Void
+    }) {
         report.unchanged += 1;
         return Ok(());
     }
     let (code, units, mut reason) = match &f.decision {
         Decision::Nothing | Decision::NotBillable(_) => {
-            if let Some(mut e) = existing.filter(|e| e.status != "void") {
-                e.status = "void".into();
+            if let Some(mut e) =
+                existing.filter(|e| e.status != iop_domain::billing::ChargeStatus::Void)
+            {
+                e.status = iop_domain::billing::ChargeStatus::Void;
                 e.void_reason = Some("no longer billable: the documentation changed".into());
                 e.updated_at = now;
                 store::update_charge(c, &e)?;
@@ -177,7 +180,7 @@ fn upsert(
     let row = ChargeRow {
         id: existing.as_ref().map_or_else(ChargeId::new_v7, |e| e.id),
         patient_id: f.patient,
-        source_kind: f.kind.into(),
+        source_kind: f.kind,
         source_id: f.source.clone(),
         service_date: f.date,
         code: code.map(|c| c.as_str().to_string()),
@@ -185,11 +188,10 @@ fn upsert(
         units: i32::try_from(units).unwrap_or(0),
         amount_cents: if reason.is_none() { amount } else { 0 },
         payer: if coverage.is_some() {
-            "insurance"
+            ChargePayer::Insurance
         } else {
-            "self_pay"
-        }
-        .into(),
+            ChargePayer::SelfPay
+        },
         coverage_id: coverage.map(|c| c.id),
         contract_id: contract.map(|k| k.id),
         authorization_id: if reason.is_none() { auth_id } else { None },
@@ -198,7 +200,11 @@ fn upsert(
         } else {
             place.into()
         },
-        status: if reason.is_none() { "ready" } else { "pending" }.into(),
+        status: if reason.is_none() {
+            iop_domain::billing::ChargeStatus::Ready
+        } else {
+            iop_domain::billing::ChargeStatus::Pending
+        },
         pending_reason: reason,
         claim_id: None,
         created_at: existing.as_ref().map_or(now, |e| e.created_at),
@@ -237,7 +243,7 @@ fn upsert(
 }
 
 fn count(row: &ChargeRow, report: &mut GenerateReport) {
-    if row.status == "ready" {
+    if row.status == iop_domain::billing::ChargeStatus::Ready {
         report.ready += 1;
     } else {
         report.pending += 1;
@@ -283,7 +289,7 @@ fn found_in_program(
             };
             out.push(Found {
                 patient,
-                kind: "session",
+                kind: ChargeSource::Session,
                 source: s.id.to_string(),
                 date: s.local_date,
                 decision,
@@ -316,7 +322,7 @@ fn found_in_program(
         };
         out.push(Found {
             patient,
-            kind: "day",
+            kind: ChargeSource::Day,
             source: date.to_string(),
             date,
             decision,
@@ -362,16 +368,16 @@ impl App {
                 let contracts = store::contracts_of(c, pc.program.id)?;
                 let date = Day(day);
                 let payer = payer_for(&coverages, &contracts, a.patient_id, date);
-                if payer.is_some_and(|(_, k)| k.coding_mode == "per_diem") {
+                if payer.is_some_and(|(_, k)| k.coding_mode == iop_domain::billing::CodingMode::PerDiem) {
                     continue;
                 }
-                let signed = note.as_ref().is_some_and(|n| n.status == "signed");
+                let signed = note.as_ref().is_some_and(|n| n.status == iop_domain::notes::NoteStatus::Signed);
                 let minutes = note.as_ref().map_or(0, |n| u32::try_from(n.minutes).unwrap_or(0));
                 let decision = match note {
                     Some(_) => per_service(Service::Individual { face_to_face_minutes: minutes }, true, signed),
                     None => Decision::Pending(vec![iop_domain::billing::Hold::SessionNoteUnsigned]),
                 };
-                let f = Found { patient: a.patient_id, kind: "appointment", source: a.id.to_string(), date, decision, telehealth: a.mode == "telehealth" };
+                let f = Found { patient: a.patient_id, kind: ChargeSource::Appointment, source: a.id.to_string(), date, decision, telehealth: a.mode == iop_domain::appointments::AppointmentMode::Telehealth };
                 upsert(c, now, &f, payer, &auths, &mut used, &mut report)?;
             }
             record(c, ctx, Event::ok("billing.charges.generate").detail(serde_json::json!({ "from": from.to_string(), "to": to.to_string(), "ready": report.ready, "pending": report.pending, "voided": report.voided })))?;
@@ -406,19 +412,19 @@ crate::view::view!(
 Charge from ChargeRow {
     id: ChargeId,
     patient_id: PatientId,
-    source_kind: String,
+    source_kind: iop_domain::billing::ChargeSource,
     source_id: String,
     service_date: Day,
     code: Option<String>,
     modifiers: String,
     units: i32,
     amount_cents: i64,
-    payer: String,
+    payer: iop_domain::billing::ChargePayer,
     coverage_id: Option<CoverageId>,
     contract_id: Option<ContractId>,
     authorization_id: Option<AuthorizationId>,
     place_of_service: String,
-    status: String,
+    status: iop_domain::billing::ChargeStatus,
     pending_reason: Option<String>,
     claim_id: Option<ClaimId>,
     created_at: Instant,

@@ -301,7 +301,7 @@ impl App {
                         period_from: first.service_date,
                         period_to: last.service_date,
                         total_cents: total,
-                        status: "held".into(),
+                        status: iop_domain::billing::ClaimStatus::Held,
                         problems: None,
                         batch_id: None,
                         payer_claim_number: None,
@@ -321,13 +321,13 @@ impl App {
                     report.created += 1;
                 }
             }
-            for mut claim in store::claims_with(c, &["held", "ready"], None)? {
+            for mut claim in store::claims_with(c, &[iop_domain::billing::ClaimStatus::Held, iop_domain::billing::ClaimStatus::Ready], None)? {
                 let problems = check(c, ctx, &claim)?;
-                claim.status = if problems.is_some() { "held" } else { "ready" }.into();
+                claim.status = if problems.is_some() { iop_domain::billing::ClaimStatus::Held } else { iop_domain::billing::ClaimStatus::Ready };
                 claim.problems = problems;
                 claim.updated_at = now;
                 store::update_claim(c, &claim)?;
-                if claim.status == "ready" {
+                if claim.status == iop_domain::billing::ClaimStatus::Ready {
                     report.ready += 1;
                 } else {
                     report.held += 1;
@@ -338,9 +338,13 @@ impl App {
         })
     }
 
-    pub fn claims(&self, ctx: &Ctx, status: Option<&str>) -> Result<Vec<ClaimView>> {
+    pub fn claims(
+        &self,
+        ctx: &Ctx,
+        status: Option<iop_domain::billing::ClaimStatus>,
+    ) -> Result<Vec<ClaimView>> {
         ctx.require(Action::ViewBilling)?;
-        let statuses: Vec<&str> = status.into_iter().collect();
+        let statuses: Vec<_> = status.into_iter().collect();
         let rows: Vec<ClaimRow> = self.store.write::<_, AppError>(|c| {
             let rows = store::claims_with(c, &statuses, None)?;
             record(
@@ -359,7 +363,7 @@ impl App {
         ctx.require(Action::ManageBilling)?;
         let actor = ctx.actor_ref();
         self.store.write(|c| {
-            let ready = store::claims_with(c, &["ready"], None)?;
+            let ready = store::claims_with(c, &[iop_domain::billing::ClaimStatus::Ready], None)?;
             let Some(first) = ready.first() else {
                 return Ok(None);
             };
@@ -407,13 +411,13 @@ impl App {
                 },
             )?;
             for (mut claim, lines, payer) in sent {
-                claim.status = "submitted".into();
+                claim.status = iop_domain::billing::ClaimStatus::Submitted;
                 claim.batch_id = Some(batch_id);
                 claim.submitted_on = Some(Day(today));
                 claim.updated_at = Instant(ctx.now());
                 store::update_claim(c, &claim)?;
                 for mut l in lines {
-                    l.status = "billed".into();
+                    l.status = iop_domain::billing::ChargeStatus::Billed;
                     store::update_charge(c, &l)?;
                 }
                 let subject = format!("claim:{}", claim.id);
@@ -426,7 +430,7 @@ impl App {
                         recipient_name: &payer.name,
                         kinds: &[InfoKind::Billing],
                         purpose: "payment (claim)",
-                        channel: "claim",
+                        channel: iop_domain::consent::DisclosureChannel::Claim,
                         subject: Some(&subject),
                         as_of: None,
                     },
@@ -492,7 +496,7 @@ ClaimView from ClaimRow {
     period_from: Day,
     period_to: Day,
     total_cents: i64,
-    status: String,
+    status: iop_domain::billing::ClaimStatus,
     problems: Option<String>,
     batch_id: Option<BatchId>,
     payer_claim_number: Option<String>,

@@ -29,7 +29,7 @@ pub struct NewCoverage {
     pub payer_id: PayerId,
     pub member_id: String,
     pub group_number: Option<String>,
-    pub priority: String,
+    pub priority: iop_domain::billing::CoveragePriority,
     pub relationship: String,
     /// The subscriber when not the patient.
     pub subscriber_first: Option<String>,
@@ -116,11 +116,6 @@ impl App {
                 RELATIONSHIPS.join(", ")
             )));
         }
-        if !matches!(n.priority.as_str(), "primary" | "secondary") {
-            return Err(AppError::Invalid(
-                "the priority is primary or secondary".into(),
-            ));
-        }
         let (line, city, st, z) = n.address.check()?;
         let member_id = text(&n.member_id, 80, "the member id")?;
         let group = n
@@ -153,7 +148,7 @@ impl App {
                 payer_id: n.payer_id,
                 member_id: member_id.clone(),
                 group_number: group.clone(),
-                priority: n.priority.clone(),
+                priority: n.priority,
                 relationship: n.relationship.clone(),
                 subscriber_first: if is_self {
                     p.legal_first_name.clone()
@@ -284,7 +279,7 @@ Coverage from CoverageRow {
     payer_id: PayerId,
     member_id: String,
     group_number: Option<String>,
-    priority: String,
+    priority: iop_domain::billing::CoveragePriority,
     relationship: String,
     subscriber_first: String,
     subscriber_last: String,

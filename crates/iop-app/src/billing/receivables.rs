@@ -66,7 +66,7 @@ fn patient_ledger(c: &mut DbConn, patient_id: PatientId) -> Result<Vec<Statement
     }
     for p in store::payments_of_patient(c, patient_id)?
         .into_iter()
-        .filter(|p| p.source == "patient")
+        .filter(|p| p.source == iop_domain::billing::PaymentSource::Patient)
     {
         out.push(StatementLine {
             date: p.received_on,
@@ -193,7 +193,7 @@ impl App {
                     patient_id: Some(patient_id),
                     claim_id: None,
                     remittance_id: None,
-                    source: "patient".into(),
+                    source: iop_domain::billing::PaymentSource::Patient,
                     method: method.into(),
                     reference: reference.map(str::to_string),
                     amount_cents,
@@ -224,7 +224,14 @@ impl App {
                 .map(|p| (p.id, p.name))
                 .collect();
             let mut rows: BTreeMap<String, AgingRow> = BTreeMap::new();
-            let claims = store::claims_with(c, &["submitted", "partial"], None)?;
+            let claims = store::claims_with(
+                c,
+                &[
+                    iop_domain::billing::ClaimStatus::Submitted,
+                    iop_domain::billing::ClaimStatus::Partial,
+                ],
+                None,
+            )?;
             let ids: Vec<_> = claims.iter().map(|k| k.id).collect();
             let adjustments = store::adjustments_of(c, &ids)?;
             let mut patients: Vec<PatientId> = Vec::new();
@@ -262,7 +269,7 @@ impl App {
                 None,
             )?
             .into_iter()
-            .filter(|ch| ch.payer == "self_pay")
+            .filter(|ch| ch.payer == iop_domain::billing::ChargePayer::SelfPay)
             {
                 if !patients.contains(&ch.patient_id) {
                     patients.push(ch.patient_id);

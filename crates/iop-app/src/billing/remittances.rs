@@ -7,6 +7,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
+use iop_domain::billing::ClaimStatus as Standing;
 use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
 use iop_interop::x12::{parse_835, AdjustmentGroup, ClaimPayment, ClaimStatus};
@@ -44,7 +45,7 @@ fn post_claim(
             patient_id: Some(claim.patient_id),
             claim_id: Some(claim.id),
             remittance_id: Some(remittance_id),
-            source: "payer".into(),
+            source: iop_domain::billing::PaymentSource::Payer,
             method: method.into(),
             reference: Some(cp.payer_claim_number.clone()),
             amount_cents: cp.paid.0,
@@ -89,13 +90,12 @@ fn post_claim(
     claim.patient_resp_cents += patient_share;
     claim.payer_claim_number = Some(cp.payer_claim_number.clone());
     claim.status = match cp.status {
-        ClaimStatus::Denied => "denied",
-        ClaimStatus::Reversal => "submitted",
-        _ if claim.paid_cents + adjusted >= claim.total_cents && cp.paid.0 > 0 => "paid",
-        _ if cp.paid.0 == 0 && patient_share == 0 => "denied",
-        _ => "partial",
-    }
-    .into();
+        ClaimStatus::Denied => Standing::Denied,
+        ClaimStatus::Reversal => Standing::Submitted,
+        _ if claim.paid_cents + adjusted >= claim.total_cents && cp.paid.0 > 0 => Standing::Paid,
+        _ if cp.paid.0 == 0 && patient_share == 0 => Standing::Denied,
+        _ => Standing::Partial,
+    };
     claim.updated_at = now;
     store::update_claim(c, &claim)?;
     Ok(true)

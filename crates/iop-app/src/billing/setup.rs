@@ -74,7 +74,7 @@ pub struct NewContract {
     pub program_id: ProgramId,
     /// None: the self-pay rate card.
     pub payer_id: Option<PayerId>,
-    pub coding_mode: String,
+    pub coding_mode: iop_domain::billing::CodingMode,
     pub per_diem_code: String,
     pub minimum_minutes: i32,
     /// Code → cents per unit.
@@ -188,11 +188,6 @@ impl App {
 
     pub fn add_contract(&self, ctx: &Ctx, k: NewContract) -> Result<ContractId> {
         ctx.require(Action::ManageBillingSetup)?;
-        if !matches!(k.coding_mode.as_str(), "per_diem" | "per_service") {
-            return Err(AppError::Invalid(
-                "the coding mode is per_diem or per_service".into(),
-            ));
-        }
         if !matches!(k.per_diem_code.as_str(), "H0015" | "S9480") {
             return Err(AppError::Invalid(
                 "the per-diem code is H0015 or S9480".into(),
@@ -246,7 +241,7 @@ impl App {
                 program_id: k.program_id,
                 payer_id: k.payer_id,
                 claim_form: if k.payer_id.is_some() { "837P" } else { "none" }.into(),
-                coding_mode: k.coding_mode.clone(),
+                coding_mode: k.coding_mode,
                 per_diem_code: k.per_diem_code.clone(),
                 minimum_minutes: k.minimum_minutes,
                 fees: serde_json::to_string(&k.fees)
@@ -318,7 +313,7 @@ Contract from ContractRow {
     program_id: ProgramId,
     payer_id: Option<PayerId>,
     claim_form: String,
-    coding_mode: String,
+    coding_mode: iop_domain::billing::CodingMode,
     per_diem_code: String,
     minimum_minutes: i32,
     fees: String,

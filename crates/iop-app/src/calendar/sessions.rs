@@ -6,6 +6,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
+use iop_domain::calendar::CancelSource;
 use iop_domain::calendar::{
     parse_weekday, parse_weekdays, plan, Closure, ProgramSchedule, TrackPattern,
 };
@@ -144,7 +145,7 @@ pub fn generate_in(
         match existing.get(&key) {
             None => {
                 let (status, source) = match &p.cancelled {
-                    Some(_) => (SessionStatus::Cancelled, Some("closure".to_string())),
+                    Some(_) => (SessionStatus::Cancelled, Some(CancelSource::Closure)),
                     None => (SessionStatus::Scheduled, None),
                 };
                 cal::insert_session(
@@ -180,11 +181,11 @@ pub fn generate_in(
                 match &p.cancelled {
                     Some(reason) if is_open(s) => {
                         row.status = SessionStatus::Cancelled;
-                        row.cancel_source = Some("closure".into());
+                        row.cancel_source = Some(iop_domain::calendar::CancelSource::Closure);
                         row.cancel_reason = Some(reason.clone());
                     }
                     None if s.status == SessionStatus::Cancelled
-                        && s.cancel_source.as_deref() != Some("manual") =>
+                        && s.cancel_source != Some(CancelSource::Manual) =>
                     {
                         row.status = SessionStatus::Scheduled;
                         row.cancel_source = None;
@@ -216,7 +217,7 @@ pub fn generate_in(
         {
             let mut row = s.clone();
             row.status = SessionStatus::Cancelled;
-            row.cancel_source = Some("schedule".into());
+            row.cancel_source = Some(iop_domain::calendar::CancelSource::Schedule);
             row.cancel_reason = Some("no longer on the track's schedule".into());
             row.sequence += 1;
             row.updated_at = at;
@@ -357,7 +358,7 @@ impl App {
                 )));
             }
             s.status = SessionStatus::Cancelled;
-            s.cancel_source = Some("manual".into());
+            s.cancel_source = Some(iop_domain::calendar::CancelSource::Manual);
             s.cancel_reason = Some(reason.into());
             s.sequence += 1;
             s.updated_at = Instant(ctx.now());

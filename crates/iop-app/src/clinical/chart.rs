@@ -109,10 +109,10 @@ fn timeline(c: &Chart) -> Vec<TimelineItem> {
             kind: "individual",
             summary: format!(
                 "Individual session ({}): {}{minutes}",
-                a.row.mode.replace('_', " "),
-                a.row.status.replace('_', " ")
+                a.row.mode.to_string().replace('_', " "),
+                a.row.status.to_string().replace('_', " ")
             ),
-            flag: a.row.status == "no_show",
+            flag: a.row.status == iop_domain::appointments::AppointmentStatus::NoShow,
         });
     }
     for m in &c.measures {

@@ -58,7 +58,11 @@ pub struct Appointment {
 impl Appointment {
     /// Kept, and its note not yet signed: the note can still be written.
     pub fn note_open(&self) -> bool {
-        self.row.status == "kept" && self.note.as_ref().is_none_or(|n| n.status != "signed")
+        self.row.status == iop_domain::appointments::AppointmentStatus::Kept
+            && self
+                .note
+                .as_ref()
+                .is_none_or(|n| n.status != iop_domain::notes::NoteStatus::Signed)
     }
 }
 
@@ -301,9 +305,9 @@ impl App {
                 staff_id: new.staff_id,
                 starts_at: Instant(start),
                 planned_minutes: new.minutes,
-                mode: if link.is_some() { "telehealth" } else { "in_person" }.into(),
+                mode: if link.is_some() { iop_domain::appointments::AppointmentMode::Telehealth } else { iop_domain::appointments::AppointmentMode::InPerson },
                 telehealth_link: link,
-                status: AppointmentStatus::Scheduled.as_str().into(),
+                status: AppointmentStatus::Scheduled,
                 status_reason: None,
                 created_by: actor,
                 created_at: now,
@@ -346,13 +350,12 @@ impl App {
         self.store.write(|c| {
             let mut row = appointment(c, id)?;
             crate::scope::require_patient(c, ctx, row.patient_id)?;
-            let from = AppointmentStatus::parse(&row.status)
-                .ok_or_else(|| AppError::Internal(format!("appointment {id} has a bad status")))?;
+            let from = row.status;
             let starts = row.starts_at.0;
             if let Some(why) = from.refuse_change(to, starts, ctx.now()) {
                 return Err(AppError::Conflict(why));
             }
-            row.status = to.as_str().into();
+            row.status = to;
             row.status_reason = reason.map(str::to_string);
             row.updated_at = Instant(ctx.now());
             store::update_appointment(c, &row)?;
@@ -419,7 +422,7 @@ impl App {
         self.store.write(|c| {
             let appt = appointment(c, appointment_id)?;
             crate::scope::require_patient(c, ctx, appt.patient_id)?;
-            if appt.status != "kept" {
+            if appt.status != iop_domain::appointments::AppointmentStatus::Kept {
                 return Err(AppError::Conflict(
                     "a note is written for a kept appointment; mark it kept first".into(),
                 ));
@@ -451,7 +454,11 @@ impl App {
                 goal,
                 narrative,
                 plan,
-                status: if sign { "signed" } else { "draft" }.into(),
+                status: if sign {
+                    iop_domain::notes::NoteStatus::Signed
+                } else {
+                    iop_domain::notes::NoteStatus::Draft
+                },
                 author_id: actor,
                 signed_by: sign.then_some(actor),
                 signed_at: sign.then_some(now),
@@ -462,7 +469,7 @@ impl App {
                 updated_at: now,
             };
             match store::note_of_appointment(c, appointment_id)? {
-                Some(existing) if existing.status == "signed" => {
+                Some(existing) if existing.status == iop_domain::notes::NoteStatus::Signed => {
                     return Err(AppError::Conflict(
                         "the note is signed and cannot change; add an addendum".into(),
                     ));
@@ -499,9 +506,9 @@ AppointmentRecord from AppointmentRow {
     staff_id: StaffId,
     starts_at: Instant,
     planned_minutes: i32,
-    mode: String,
+    mode: iop_domain::appointments::AppointmentMode,
     telehealth_link: Option<String>,
-    status: String,
+    status: iop_domain::appointments::AppointmentStatus,
     status_reason: Option<String>,
     created_by: ActorRef,
     created_at: Instant,
@@ -519,7 +526,7 @@ IndividualNote from IndividualNoteRow {
     goal: String,
     narrative: String,
     plan: String,
-    status: String,
+    status: iop_domain::notes::NoteStatus,
     author_id: ActorRef,
     signed_by: Option<ActorRef>,
     signed_at: Option<Instant>,

@@ -134,8 +134,8 @@ impl App {
                     .transpose()?
                     .flatten()
                     .and_then(|s| s.user_id);
-                let mut targets: Vec<(Option<UserId>, Option<String>)> =
-                    vec![(None, Some("clinical_director".into()))];
+                let mut targets: Vec<(Option<UserId>, Option<iop_domain::Role>)> =
+                    vec![(None, Some(iop_domain::Role::ClinicalDirector))];
                 if let Some(u) = counselor_user {
                     targets.push((Some(u), None));
                 }
@@ -144,7 +144,7 @@ impl App {
                         c,
                         &AlertRow {
                             id: AlertId::new_v7(),
-                            kind: "phq9_item9".into(),
+                            kind: iop_domain::scoring::AlertKind::Phq9Item9,
                             patient_id,
                             for_user_id: user,
                             for_role: role,
@@ -184,7 +184,7 @@ impl App {
         let Some(a) = ctx.actor() else {
             return Ok(Vec::new());
         };
-        let (uid, role) = (a.user_id, a.role.as_str());
+        let (uid, role) = (a.user_id, a.role);
         let rows = self
             .store
             .read(|c| store::open_alerts_for(c, uid, role).map_err(AppError::from))?;
@@ -362,10 +362,10 @@ crate::view::view!(
 /// A safety alert raised by a measure, for one clinician.
 SafetyAlert from AlertRow {
     id: AlertId,
-    kind: String,
+    kind: iop_domain::scoring::AlertKind,
     patient_id: PatientId,
     for_user_id: Option<UserId>,
-    for_role: Option<String>,
+    for_role: Option<iop_domain::Role>,
     detail: String,
     created_at: Instant,
     acknowledged_at: Option<Instant>,

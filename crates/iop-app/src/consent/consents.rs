@@ -8,6 +8,7 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::consent::{self as gate, Expiry, InfoKind};
+use iop_domain::consent::{ExpiryKind, RecipientKind, SignerKind};
 use iop_domain::ids::PatientId;
 use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
@@ -224,22 +225,24 @@ impl App {
                             .ok_or_else(|| {
                                 AppError::NotFound(format!("related person {pid} of this patient"))
                             })?;
-                        ("person", Some(p.id.to_string()), p.name)
+                        (RecipientKind::Person, Some(p.id.to_string()), p.name)
                     }
                     NewRecipient::Payer(pid) => {
                         // Named as the payer is on file, so the consent and the claim agree.
                         let payer = iop_store::billing::payer(c, *pid)?
                             .ok_or_else(|| AppError::NotFound(format!("payer {pid}")))?;
-                        ("payer", Some(payer.id.to_string()), payer.name)
+                        (RecipientKind::Payer, Some(payer.id.to_string()), payer.name)
                     }
-                    NewRecipient::Class(name) => {
-                        ("class", None, text(name, 200, "the class of recipients")?)
-                    }
+                    NewRecipient::Class(name) => (
+                        RecipientKind::Class,
+                        None,
+                        text(name, 200, "the class of recipients")?,
+                    ),
                 };
                 recipients.push(RecipientRow {
                     id: RecipientId::new_v7(),
                     consent_id: id,
-                    kind: kind.into(),
+                    kind,
                     ref_id,
                     name,
                     revoked_at: None,
@@ -277,21 +280,19 @@ impl App {
                 purpose,
                 tpo: n.tpo,
                 expiry_kind: match expiry {
-                    Expiry::On(_) => "date",
-                    Expiry::EndOfTreatment => "end_of_treatment",
-                    Expiry::Never => "never",
-                }
-                .into(),
+                    Expiry::On(_) => ExpiryKind::Date,
+                    Expiry::EndOfTreatment => ExpiryKind::EndOfTreatment,
+                    Expiry::Never => ExpiryKind::Never,
+                },
                 expiry_date: match expiry {
                     Expiry::On(d) => Some(Day(d)),
                     _ => None,
                 },
                 signer_kind: if representative.is_some() {
-                    "representative"
+                    SignerKind::Representative
                 } else {
-                    "patient"
-                }
-                .into(),
+                    SignerKind::Patient
+                },
                 signature,
                 signer_name: representative.as_ref().map(|r| r.0.clone()),
                 signer_authority: representative.as_ref().map(|r| r.1.clone()),
@@ -452,9 +453,9 @@ ConsentRecord from ConsentRow {
     information: String,
     purpose: String,
     tpo: bool,
-    expiry_kind: String,
+    expiry_kind: iop_domain::consent::ExpiryKind,
     expiry_date: Option<Day>,
-    signer_kind: String,
+    signer_kind: iop_domain::consent::SignerKind,
     signature: String,
     signer_name: Option<String>,
     signer_authority: Option<String>,
@@ -469,7 +470,7 @@ crate::view::view!(
 ConsentRecipient from RecipientRow {
     id: RecipientId,
     consent_id: ConsentId,
-    kind: String,
+    kind: iop_domain::consent::RecipientKind,
     ref_id: Option<String>,
     name: String,
     revoked_at: Option<Instant>,

@@ -11,6 +11,7 @@ use iop_domain::consent::{
     self as gate, Consent, ConsentRecipient, Expiry, Grant, InfoKind, Recipient, Signer,
     NOTICE_VERSION,
 };
+use iop_domain::consent::{DisclosureChannel, ExpiryKind, RecipientKind};
 use iop_domain::ids::PatientId;
 use iop_domain::ids::*;
 use iop_domain::time::Instant;
@@ -36,23 +37,27 @@ pub(crate) fn domain_consents(rows: &[(ConsentRow, Vec<RecipientRow>)]) -> Vec<C
             recipients: rs
                 .iter()
                 .map(|r| ConsentRecipient {
-                    recipient: recipient_of(&r.kind, r.ref_id.as_deref(), &r.name),
+                    recipient: recipient_of(r.kind, r.ref_id.as_deref(), &r.name),
                     name: r.name.clone(),
                     revoked_at: r.revoked_at.map(|t| t.0),
                 })
                 .collect(),
             purpose: c.purpose.clone(),
             tpo: c.tpo,
-            expiry: match (c.expiry_kind.as_str(), c.expiry_date) {
-                ("date", Some(d)) => Expiry::On(d.0),
-                ("never", _) => Expiry::Never,
+            expiry: match (c.expiry_kind, c.expiry_date) {
+                (ExpiryKind::Date, Some(d)) => Expiry::On(d.0),
+                (ExpiryKind::Never, _) => Expiry::Never,
                 _ => Expiry::EndOfTreatment,
             },
             signer: match (&c.signer_name, &c.signer_authority) {
-                (Some(n), Some(a)) if c.signer_kind == "representative" => Signer::Representative {
-                    name: n.clone(),
-                    authority: a.clone(),
-                },
+                (Some(n), Some(a))
+                    if c.signer_kind == iop_domain::consent::SignerKind::Representative =>
+                {
+                    Signer::Representative {
+                        name: n.clone(),
+                        authority: a.clone(),
+                    }
+                }
                 _ => Signer::Patient,
             },
             signed_at: c.signed_at.0,
@@ -64,23 +69,23 @@ pub(crate) fn domain_consents(rows: &[(ConsentRow, Vec<RecipientRow>)]) -> Vec<C
 /// A consent's recipient line as the gate reads it. The stored reference names a
 /// related person or a payer by its kind; one that does not read as such an id is
 /// no recipient the gate can match, so it stands for the class its name describes.
-pub(crate) fn recipient_of(kind: &str, ref_id: Option<&str>, name: &str) -> Recipient {
+pub(crate) fn recipient_of(kind: RecipientKind, ref_id: Option<&str>, name: &str) -> Recipient {
     match (kind, ref_id) {
-        ("person", Some(id)) => id
+        (RecipientKind::Person, Some(id)) => id
             .parse()
             .map_or_else(|_| Recipient::Class(name.into()), Recipient::Person),
-        ("payer", Some(id)) => id
+        (RecipientKind::Payer, Some(id)) => id
             .parse()
             .map_or_else(|_| Recipient::Class(name.into()), Recipient::Payer),
         _ => Recipient::Class(name.into()),
     }
 }
 
-pub(crate) fn recipient_parts(r: &Recipient) -> (&'static str, Option<String>) {
+pub(crate) fn recipient_parts(r: &Recipient) -> (RecipientKind, Option<String>) {
     match r {
-        Recipient::Person(id) => ("person", Some(id.to_string())),
-        Recipient::Payer(id) => ("payer", Some(id.to_string())),
-        Recipient::Class(_) => ("class", None),
+        Recipient::Person(id) => (RecipientKind::Person, Some(id.to_string())),
+        Recipient::Payer(id) => (RecipientKind::Payer, Some(id.to_string())),
+        Recipient::Class(_) => (RecipientKind::Class, None),
     }
 }
 
@@ -159,8 +164,7 @@ pub(crate) struct Outgoing<'a> {
     pub recipient_name: &'a str,
     pub kinds: &'a [InfoKind],
     pub purpose: &'a str,
-    /// family_group, print, export or claim.
-    pub channel: &'a str,
+    pub channel: DisclosureChannel,
     pub subject: Option<&'a str>,
     /// The moment the information went out (a family group's start); now when absent.
     pub as_of: Option<Timestamp>,
@@ -267,12 +271,12 @@ DisclosureListed from DisclosureRow {
     seq: i64,
     at: Instant,
     patient_id: PatientId,
-    recipient_kind: String,
+    recipient_kind: iop_domain::consent::RecipientKind,
     recipient_ref: Option<String>,
     recipient_name: String,
     information: String,
     purpose: String,
-    channel: String,
+    channel: iop_domain::consent::DisclosureChannel,
     consent_id: ConsentId,
     consent_version: i32,
     notice_version: String,

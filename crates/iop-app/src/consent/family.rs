@@ -204,7 +204,7 @@ pub(crate) fn family_attendance_in(
                     recipient_name: &line.name,
                     kinds: &FAMILY_KINDS,
                     purpose: "family involvement in treatment (family group)",
-                    channel: "family_group",
+                    channel: iop_domain::consent::DisclosureChannel::FamilyGroup,
                     subject: Some(&subject),
                     as_of: Some(roster.session.starts_at),
                 },

@@ -23,7 +23,7 @@ pub struct ReleaseRequest {
     pub information: Vec<String>,
     pub purpose: String,
     /// print or export.
-    pub channel: String,
+    pub channel: iop_domain::consent::DisclosureChannel,
 }
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
@@ -145,7 +145,11 @@ impl App {
     ) -> Result<ReleasedDocument> {
         let patient_id = patient;
         ctx.require(Action::DiscloseRecords)?;
-        if !matches!(r.channel.as_str(), "print" | "export") {
+        if !matches!(
+            r.channel,
+            iop_domain::consent::DisclosureChannel::Print
+                | iop_domain::consent::DisclosureChannel::Export
+        ) {
             return Err(AppError::Invalid("the channel is print or export".into()));
         }
         let mut kinds = Vec::new();
@@ -181,7 +185,7 @@ impl App {
                 )));
             }
             let recipient = crate::consent::disclosures::recipient_of(
-                &line.kind,
+                line.kind,
                 line.ref_id.as_deref(),
                 &line.name,
             );
@@ -199,7 +203,7 @@ impl App {
                     recipient_name: &line.name,
                     kinds: &kinds,
                     purpose: &purpose,
-                    channel: &r.channel,
+                    channel: r.channel,
                     subject: Some(&subject),
                     as_of: None,
                 },

@@ -156,12 +156,12 @@ impl App {
                 .collect::<BTreeMap<_, _>>()
         };
         let contract = |payer: Option<PayerId>,
-                        mode: &str,
+                        mode: iop_domain::billing::CodingMode,
                         f: BTreeMap<String, i64>,
                         auth: bool| NewContract {
             program_id,
             payer_id: payer,
-            coding_mode: mode.into(),
+            coding_mode: mode,
             per_diem_code: "H0015".into(),
             minimum_minutes: 180,
             fees: f,
@@ -173,13 +173,18 @@ impl App {
         };
         self.add_contract(
             &ctx,
-            contract(Some(bghp), "per_diem", fees(&[("H0015", 45_000)]), false),
+            contract(
+                Some(bghp),
+                iop_domain::billing::CodingMode::PerDiem,
+                fees(&[("H0015", 45_000)]),
+                false,
+            ),
         )?;
         self.add_contract(
             &ctx,
             contract(
                 Some(cmut),
-                "per_service",
+                iop_domain::billing::CodingMode::PerService,
                 fees(&[
                     ("90853", 12_000),
                     ("90847", 15_000),
@@ -192,7 +197,12 @@ impl App {
         )?;
         self.add_contract(
             &ctx,
-            contract(None, "per_diem", fees(&[("H0015", 25_000)]), false),
+            contract(
+                None,
+                iop_domain::billing::CodingMode::PerDiem,
+                fees(&[("H0015", 25_000)]),
+                false,
+            ),
         )?;
 
         let patients = self
@@ -217,7 +227,7 @@ impl App {
                     payer_id: *payer,
                     member_id: format!("M{:08}", 10_000 + i),
                     group_number: Some("GRP100".into()),
-                    priority: "primary".into(),
+                    priority: iop_domain::billing::CoveragePriority::Primary,
                     relationship: if spouse { "spouse" } else { "self" }.into(),
                     subscriber_first: spouse.then(|| "Jordan".to_string()),
                     subscriber_last: spouse.then(|| p.legal_last_name.clone()),
@@ -267,10 +277,11 @@ impl App {
         if self.create_claim_batch(&ctx)?.is_some() {
             let claims = self.store.read(|c| -> Result<_> {
                 let mut out = Vec::new();
-                for k in store::claims_with(c, &["submitted"], None)?
-                    .into_iter()
-                    .filter(|k| k.payer_id == bghp)
-                    .take(1)
+                for k in
+                    store::claims_with(c, &[iop_domain::billing::ClaimStatus::Submitted], None)?
+                        .into_iter()
+                        .filter(|k| k.payer_id == bghp)
+                        .take(1)
                 {
                     let lines = store::charges_of_claim(c, k.id)?
                         .into_iter()

@@ -178,7 +178,7 @@ pub fn seed(
                 level_of_care: "2.1".into(),
                 diagnoses: DIAGNOSES[i % DIAGNOSES.len()].into(),
                 ratio_override_reason: None,
-                end_reason: ended.map(|_| "completed".to_string()),
+                end_reason: ended.map(|_| iop_domain::admissions::DischargeReason::Completed),
                 end_summary: None,
                 extension_reason: None,
             },

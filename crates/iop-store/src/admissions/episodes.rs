@@ -62,7 +62,7 @@ pub struct EpisodeRow {
     /// Comma-separated ICD-10-CM codes, principal first.
     pub diagnoses: String,
     pub ratio_override_reason: Option<String>,
-    pub end_reason: Option<String>,
+    pub end_reason: Option<iop_domain::admissions::DischargeReason>,
     pub end_summary: Option<String>,
     pub extension_reason: Option<String>,
 }

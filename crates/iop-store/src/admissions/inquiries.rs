@@ -10,7 +10,7 @@ use iop_domain::time::Instant;
 #[diesel(table_name = inquiries, treat_none_as_null = true)]
 pub struct InquiryRow {
     pub id: InquiryId,
-    pub channel: String,
+    pub channel: iop_domain::admissions::InquiryChannel,
     pub referral_source: Option<String>,
     pub first_name: String,
     pub last_name: Option<String>,
@@ -18,14 +18,14 @@ pub struct InquiryRow {
     pub best_time: Option<String>,
     pub may_leave_message: bool,
     pub program_id: Option<ProgramId>,
-    pub status: String,
+    pub status: iop_domain::admissions::InquiryStatus,
     pub status_reason: Option<String>,
     /// JSON of `iop_domain::admissions::Screening`.
     pub screening: Option<String>,
     pub disposition: Option<String>,
     pub insurance_payer: Option<String>,
     pub insurance_member_id: Option<String>,
-    pub insurance_status: String,
+    pub insurance_status: iop_domain::admissions::InsuranceStatus,
     pub intake_at: Option<Instant>,
     pub patient_id: Option<PatientId>,
     pub first_contact_at: Instant,
@@ -40,8 +40,8 @@ pub struct InquiryEventRow {
     pub inquiry_id: InquiryId,
     pub at: Instant,
     pub actor_id: Option<UserId>,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub from_status: Option<iop_domain::admissions::InquiryStatus>,
+    pub to_status: iop_domain::admissions::InquiryStatus,
     pub reason: Option<String>,
 }
 
@@ -70,13 +70,13 @@ pub fn by_id(conn: &mut DbConn, id: InquiryId) -> Result<Option<InquiryRow>> {
 /// Newest first; `status` filters, `q` matches a name or phone number part.
 pub fn search(
     conn: &mut DbConn,
-    status: Option<&str>,
+    status: Option<iop_domain::admissions::InquiryStatus>,
     q: Option<&str>,
     limit: i64,
 ) -> Result<Vec<InquiryRow>> {
     let mut query = inquiries::table.into_boxed();
     if let Some(s) = status {
-        query = query.filter(inquiries::status.eq(s.to_string()));
+        query = query.filter(inquiries::status.eq(s));
     }
     if let Some(q) = q {
         let like = format!(

@@ -8,6 +8,7 @@ use crate::schema::{
     payments, remittance_unmatched, remittances, site_billing,
 };
 use diesel::prelude::*;
+use iop_domain::billing::{ChargePayer, ChargeStatus, ClaimStatus};
 use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
 
@@ -58,14 +59,14 @@ row!(
 
 row!(ContractRow, contracts {
     id: ContractId, program_id: ProgramId, payer_id: Option<PayerId>, claim_form: String,
-    coding_mode: String, per_diem_code: String, minimum_minutes: i32, fees: String,
+    coding_mode: iop_domain::billing::CodingMode, per_diem_code: String, minimum_minutes: i32, fees: String,
     place_of_service: String, modifiers: String, authorization_required: bool,
     effective_from: Day, effective_to: Option<Day>, created_at: Instant,
 });
 
 row!(CoverageRow, coverages {
     id: CoverageId, patient_id: PatientId, payer_id: PayerId, member_id: String,
-    group_number: Option<String>, priority: String, relationship: String,
+    group_number: Option<String>, priority: iop_domain::billing::CoveragePriority, relationship: String,
     subscriber_first: String, subscriber_last: String, subscriber_dob: Day,
     subscriber_sex: String, subscriber_address_line: String, subscriber_city: String,
     subscriber_state: String, subscriber_zip: String, effective_from: Day,
@@ -83,17 +84,17 @@ row!(AuthorizationRow, authorizations {
 row!(ClaimRow, claims {
     id: ClaimId, claim_number: String, patient_id: PatientId, coverage_id: CoverageId,
     payer_id: PayerId, period_from: Day, period_to: Day, total_cents: i64,
-    status: String, problems: Option<String>, batch_id: Option<BatchId>,
+    status: iop_domain::billing::ClaimStatus, problems: Option<String>, batch_id: Option<BatchId>,
     payer_claim_number: Option<String>, paid_cents: i64, patient_resp_cents: i64,
     created_at: Instant, updated_at: Instant, submitted_on: Option<Day>,
 });
 
 row!(ChargeRow, charges {
-    id: ChargeId, patient_id: PatientId, source_kind: String, source_id: String,
+    id: ChargeId, patient_id: PatientId, source_kind: iop_domain::billing::ChargeSource, source_id: String,
     service_date: Day, code: Option<String>, modifiers: String, units: i32,
-    amount_cents: i64, payer: String, coverage_id: Option<CoverageId>,
+    amount_cents: i64, payer: iop_domain::billing::ChargePayer, coverage_id: Option<CoverageId>,
     contract_id: Option<ContractId>, authorization_id: Option<AuthorizationId>,
-    place_of_service: String, status: String, pending_reason: Option<String>,
+    place_of_service: String, status: iop_domain::billing::ChargeStatus, pending_reason: Option<String>,
     claim_id: Option<ClaimId>, created_at: Instant, updated_at: Instant,
     void_reason: Option<String>,
 });
@@ -131,7 +132,7 @@ row!(
 
 row!(PaymentRow, payments {
     id: PaymentId, patient_id: Option<PatientId>, claim_id: Option<ClaimId>,
-    remittance_id: Option<RemittanceId>, source: String, method: String,
+    remittance_id: Option<RemittanceId>, source: iop_domain::billing::PaymentSource, method: String,
     reference: Option<String>, amount_cents: i64, received_on: Day,
     created_by: ActorRef, created_at: Instant, voided_at: Option<Instant>,
     void_reason: Option<String>,
@@ -263,7 +264,7 @@ pub fn units_used(
     use diesel::dsl::sum;
     let rows: Vec<(Option<AuthorizationId>, Option<i64>)> = charges::table
         .filter(charges::authorization_id.eq_any(auth_ids))
-        .filter(charges::status.eq_any(["ready", "billed"]))
+        .filter(charges::status.eq_any([ChargeStatus::Ready, ChargeStatus::Billed]))
         .group_by(charges::authorization_id)
         .select((charges::authorization_id, sum(charges::units)))
         .load(conn)?;
@@ -276,7 +277,7 @@ pub fn units_used(
 pub fn charge_by_source(
     conn: &mut DbConn,
     patient_id: PatientId,
-    kind: &str,
+    kind: iop_domain::billing::ChargeSource,
     source: &str,
 ) -> Result<Option<ChargeRow>> {
     Ok(charges::table
@@ -317,8 +318,8 @@ pub fn charges_between(
 /// Insurance charges ready to bill and on no claim yet.
 pub fn unclaimed_ready(conn: &mut DbConn) -> Result<Vec<ChargeRow>> {
     Ok(charges::table
-        .filter(charges::status.eq("ready"))
-        .filter(charges::payer.eq("insurance"))
+        .filter(charges::status.eq(ChargeStatus::Ready))
+        .filter(charges::payer.eq(ChargePayer::Insurance))
         .filter(charges::claim_id.is_null())
         .order((charges::patient_id, charges::service_date))
         .select(ChargeRow::as_select())
@@ -336,8 +337,8 @@ pub fn charges_of_claim(conn: &mut DbConn, claim_id: ClaimId) -> Result<Vec<Char
 pub fn self_pay_charges(conn: &mut DbConn, patient_id: PatientId) -> Result<Vec<ChargeRow>> {
     Ok(charges::table
         .filter(charges::patient_id.eq(patient_id))
-        .filter(charges::payer.eq("self_pay"))
-        .filter(charges::status.eq_any(["ready", "billed"]))
+        .filter(charges::payer.eq(ChargePayer::SelfPay))
+        .filter(charges::status.eq_any([ChargeStatus::Ready, ChargeStatus::Billed]))
         .order(charges::service_date)
         .select(ChargeRow::as_select())
         .load(conn)?)
@@ -369,14 +370,12 @@ pub fn update_claim(conn: &mut DbConn, row: &ClaimRow) -> Result<()> {
 /// Claims, newest first; of some statuses, or all.
 pub fn claims_with(
     conn: &mut DbConn,
-    statuses: &[&str],
+    statuses: &[ClaimStatus],
     patient: Option<PatientId>,
 ) -> Result<Vec<ClaimRow>> {
     let mut q = claims::table.into_boxed();
     if !statuses.is_empty() {
-        q = q.filter(
-            claims::status.eq_any(statuses.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
-        );
+        q = q.filter(claims::status.eq_any(statuses.to_vec()));
     }
     if let Some(p) = patient {
         q = q.filter(claims::patient_id.eq(p.to_string()));

@@ -3,7 +3,9 @@
 use crate::db::{DbConn, Result};
 use crate::schema::{appointments, individual_notes};
 use diesel::prelude::*;
+use iop_domain::appointments::AppointmentStatus;
 use iop_domain::ids::*;
+use iop_domain::notes::NoteStatus;
 use iop_domain::time::Instant;
 
 #[derive(
@@ -17,9 +19,9 @@ pub struct AppointmentRow {
     /// Stored UTC instant.
     pub starts_at: Instant,
     pub planned_minutes: i32,
-    pub mode: String,
+    pub mode: iop_domain::appointments::AppointmentMode,
     pub telehealth_link: Option<String>,
-    pub status: String,
+    pub status: iop_domain::appointments::AppointmentStatus,
     pub status_reason: Option<String>,
     pub created_by: ActorRef,
     pub created_at: Instant,
@@ -41,7 +43,7 @@ pub struct IndividualNoteRow {
     pub goal: String,
     pub narrative: String,
     pub plan: String,
-    pub status: String,
+    pub status: iop_domain::notes::NoteStatus,
     pub author_id: ActorRef,
     pub signed_by: Option<ActorRef>,
     pub signed_at: Option<Instant>,
@@ -101,7 +103,9 @@ pub fn booked_between(
                 .eq(patient_id)
                 .or(appointments::staff_id.eq(staff_id)),
         )
-        .filter(appointments::status.eq_any(["scheduled", "kept"]))
+        .filter(
+            appointments::status.eq_any([AppointmentStatus::Scheduled, AppointmentStatus::Kept]),
+        )
         .filter(appointments::starts_at.ge(from))
         .filter(appointments::starts_at.lt(to))
         .select(AppointmentRow::as_select())
@@ -131,7 +135,7 @@ pub fn update_draft(conn: &mut DbConn, row: &IndividualNoteRow) -> Result<bool> 
     Ok(diesel::update(
         individual_notes::table
             .find(&row.id)
-            .filter(individual_notes::status.eq("draft")),
+            .filter(individual_notes::status.eq(NoteStatus::Draft)),
     )
     .set(row)
     .execute(conn)?
@@ -155,7 +159,7 @@ pub fn cosign(
     Ok(diesel::update(
         individual_notes::table
             .find(note_id)
-            .filter(individual_notes::status.eq("signed"))
+            .filter(individual_notes::status.eq(NoteStatus::Signed))
             .filter(individual_notes::cosign_required.eq(true))
             .filter(individual_notes::cosigned_at.is_null()),
     )
@@ -199,7 +203,7 @@ pub fn kept_between(
 ) -> Result<Vec<(AppointmentRow, Option<IndividualNoteRow>)>> {
     Ok(appointments::table
         .left_join(individual_notes::table)
-        .filter(appointments::status.eq("kept"))
+        .filter(appointments::status.eq(AppointmentStatus::Kept))
         .filter(appointments::starts_at.ge(from))
         .filter(appointments::starts_at.lt(to))
         .select((

@@ -29,10 +29,10 @@ pub struct MeasureRow {
 #[diesel(table_name = alerts)]
 pub struct AlertRow {
     pub id: AlertId,
-    pub kind: String,
+    pub kind: iop_domain::scoring::AlertKind,
     pub patient_id: PatientId,
     pub for_user_id: Option<UserId>,
-    pub for_role: Option<String>,
+    pub for_role: Option<iop_domain::Role>,
     pub detail: String,
     pub created_at: Instant,
     pub acknowledged_at: Option<Instant>,
@@ -86,7 +86,11 @@ pub fn insert_alert(conn: &mut DbConn, row: &AlertRow) -> Result<()> {
 }
 
 /// Open alerts addressed to this user or to their role, newest first.
-pub fn open_alerts_for(conn: &mut DbConn, user_id: UserId, role: &str) -> Result<Vec<AlertRow>> {
+pub fn open_alerts_for(
+    conn: &mut DbConn,
+    user_id: UserId,
+    role: iop_domain::Role,
+) -> Result<Vec<AlertRow>> {
     Ok(alerts::table
         .filter(alerts::acknowledged_at.is_null())
         .filter(

@@ -4,6 +4,7 @@
 use super::{query, ApiResult, Problem, QueryResult};
 use crate::access::Caller;
 use crate::error::WebError;
+use crate::extract::body_code;
 use crate::extract::body_id;
 use crate::extract::ApiJson;
 use crate::extract::PathId;
@@ -42,7 +43,7 @@ pub async fn create(
     ApiJson(r): ApiJson<NewInquiryRequest>,
 ) -> ApiResult<(StatusCode, Json<crate::api::accounts::users::Created>)> {
     let n = NewInquiry {
-        channel: r.channel,
+        channel: body_code(&r.channel, "channel")?,
         referral_source: r.referral_source,
         first_name: r.first_name,
         last_name: r.last_name,
@@ -218,15 +219,10 @@ pub async fn insurance(
     PathId(id): PathId<iop_domain::ids::InquiryId>,
     ApiJson(r): ApiJson<InsuranceRequest>,
 ) -> ApiResult<StatusCode> {
+    let status = crate::extract::body_code(&r.status, "status")?;
     state
         .run(caller.ctx, move |app, ctx| {
-            app.capture_insurance(
-                ctx,
-                id,
-                r.payer.as_deref(),
-                r.member_id.as_deref(),
-                &r.status,
-            )
+            app.capture_insurance(ctx, id, r.payer.as_deref(), r.member_id.as_deref(), status)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)

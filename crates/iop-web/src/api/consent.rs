@@ -5,6 +5,7 @@ use super::{ApiResult, Problem};
 use crate::access::Caller;
 use crate::api::accounts::users::Created;
 use crate::error::WebError;
+use crate::extract::body_code;
 use crate::extract::body_id;
 use crate::extract::{ApiJson, PathId};
 use crate::AppState;
@@ -255,7 +256,7 @@ pub async fn release(
         recipient_id: body_id(&r.recipient_id, "recipient_id")?,
         information: r.information,
         purpose: r.purpose,
-        channel: r.channel,
+        channel: body_code(&r.channel, "channel")?,
     };
     Ok(Json(
         state

@@ -15,7 +15,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use iop_app::admissions::admit::AdmitInput;
 use iop_app::admissions::census::{Funnel, ProgramCensus};
 use iop_app::admissions::inquiries::{InquiryRowView, InquiryView, NewInquiry};
-use iop_app::admissions::screening::INSURANCE_STATUSES;
 use iop_app::org::read::ProgramOverview;
 use iop_app::org::staffing::StaffView;
 use iop_app::policy::allows;
@@ -120,8 +119,9 @@ pub async fn create(
     caller: Caller,
     PageForm(f): PageForm<NewForm>,
 ) -> Result<Response, PageError> {
+    let channel = crate::extract::form_code(&f.channel, "channel");
     let n = NewInquiry {
-        channel: f.channel,
+        channel: iop_domain::admissions::InquiryChannel::Phone,
         referral_source: opt(f.referral_source),
         first_name: f.first_name,
         last_name: opt(f.last_name),
@@ -132,7 +132,13 @@ pub async fn create(
     };
     match state
         .run(caller.ctx.clone(), move |app, ctx| {
-            app.create_inquiry(ctx, n)
+            app.create_inquiry(
+                ctx,
+                NewInquiry {
+                    channel: channel?,
+                    ..n
+                },
+            )
         })
         .await
     {
@@ -159,7 +165,7 @@ struct InquiryPage {
     programs: Vec<ProgramOverview>,
     staff: Vec<StaffView>,
     risks: Vec<String>,
-    insurance_statuses: &'static [&'static str],
+    insurance_statuses: Vec<iop_domain::admissions::InsuranceStatus>,
     can_admit: bool,
     can_override: bool,
     crisis: bool,
@@ -212,7 +218,7 @@ async fn inquiry_page(
         programs,
         staff,
         risks: WithdrawalRisk::iter().map(|r| r.to_string()).collect(),
-        insurance_statuses: INSURANCE_STATUSES,
+        insurance_statuses: iop_domain::admissions::InsuranceStatus::iter().collect(),
         can_admit: allows(role, Action::AdmitPatient),
         can_override: allows(role, Action::OverrideRatio),
         crisis,
@@ -353,7 +359,7 @@ pub async fn insurance(
             id,
             opt(f.payer).as_deref(),
             opt(f.member_id).as_deref(),
-            &f.status,
+            crate::extract::form_code(&f.status, "verification status")?,
         )
     })
     .await

@@ -298,7 +298,7 @@ pub async fn release(
             .map(|(_, v)| v.clone())
             .collect(),
         purpose: get("purpose"),
-        channel: "print".into(),
+        channel: iop_domain::consent::DisclosureChannel::Print,
     };
     let pid = id.clone();
     match state

@@ -98,11 +98,14 @@ pub async fn claims(
     q: QueryResult<ClaimsQuery>,
 ) -> ApiResult<Json<Vec<iop_app::billing::claims::ClaimView>>> {
     let q = query(q)?;
+    let status = q
+        .status
+        .as_deref()
+        .map(|s| crate::extract::body_code(s, "status"))
+        .transpose()?;
     Ok(Json(
         state
-            .run(caller.ctx, move |app, ctx| {
-                app.claims(ctx, q.status.as_deref())
-            })
+            .run(caller.ctx, move |app, ctx| app.claims(ctx, status))
             .await?,
     ))
 }

@@ -3,6 +3,7 @@
 use crate::access::Caller;
 use crate::api::accounts::users::Created;
 use crate::api::{ApiResult, Problem};
+use crate::extract::body_code;
 use crate::extract::body_id;
 use crate::extract::ApiJson;
 use crate::extract::PathId;
@@ -195,7 +196,7 @@ pub async fn add_contract(
             .as_deref()
             .map(|v| body_id(v, "payer_id"))
             .transpose()?,
-        coding_mode: b.coding_mode,
+        coding_mode: body_code(&b.coding_mode, "coding_mode")?,
         per_diem_code: b.per_diem_code,
         minimum_minutes: b.minimum_minutes,
         fees: b.fees,
@@ -271,7 +272,7 @@ pub async fn add_coverage(
         payer_id: body_id(&b.payer_id, "payer_id")?,
         member_id: b.member_id,
         group_number: b.group_number,
-        priority: b.priority,
+        priority: body_code(&b.priority, "priority")?,
         relationship: b.relationship,
         subscriber_first: b.subscriber_first,
         subscriber_last: b.subscriber_last,

@@ -250,7 +250,7 @@ pub async fn add_coverage(
                 payer_id: form_id(&f.payer_id, "payer_id")?,
                 member_id: f.member_id,
                 group_number: some(f.group_number),
-                priority: "primary".into(),
+                priority: iop_domain::billing::CoveragePriority::Primary,
                 relationship: f.relationship,
                 subscriber_first: some(f.subscriber_first),
                 subscriber_last: some(f.subscriber_last),

@@ -69,10 +69,10 @@ async fn page(
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let (pending, held, recent, auths, unmatched, batches, ar, names) = blocking(move || {
         let mut pending = app.charges(&ctx, from, today, None)?;
-        pending.retain(|c| c.status == "pending");
-        let held = app.claims(&ctx, Some("held"))?;
+        pending.retain(|c| c.status == iop_domain::billing::ChargeStatus::Pending);
+        let held = app.claims(&ctx, Some(iop_domain::billing::ClaimStatus::Held))?;
         let mut recent = app.claims(&ctx, None)?;
-        recent.retain(|k| k.status != "held");
+        recent.retain(|k| k.status != iop_domain::billing::ClaimStatus::Held);
         recent.truncate(30);
         let auths = app.authorization_queue(&ctx)?;
         let ids: Vec<iop_domain::ids::PatientId> = pending
