@@ -56,6 +56,52 @@ impl Cents {
     }
 }
 
+impl std::ops::Add for Cents {
+    type Output = Cents;
+    fn add(self, o: Cents) -> Cents {
+        Cents(self.0 + o.0)
+    }
+}
+
+impl std::ops::Sub for Cents {
+    type Output = Cents;
+    fn sub(self, o: Cents) -> Cents {
+        Cents(self.0 - o.0)
+    }
+}
+
+impl std::ops::Neg for Cents {
+    type Output = Cents;
+    fn neg(self) -> Cents {
+        Cents(-self.0)
+    }
+}
+
+impl std::ops::AddAssign for Cents {
+    fn add_assign(&mut self, o: Cents) {
+        self.0 += o.0;
+    }
+}
+
+impl std::ops::SubAssign for Cents {
+    fn sub_assign(&mut self, o: Cents) {
+        self.0 -= o.0;
+    }
+}
+
+impl std::iter::Sum for Cents {
+    fn sum<I: Iterator<Item = Cents>>(iter: I) -> Cents {
+        Cents(iter.map(|c| c.0).sum())
+    }
+}
+
+impl std::ops::Mul<i64> for Cents {
+    type Output = Cents;
+    fn mul(self, n: i64) -> Cents {
+        Cents(self.0 * n)
+    }
+}
+
 impl fmt::Display for Cents {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.0 < 0 { "-" } else { "" };

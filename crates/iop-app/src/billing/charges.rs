@@ -16,6 +16,7 @@ use iop_domain::calendar::SessionStatus;
 use iop_domain::ids::SessionId;
 use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
+use iop_domain::Cents;
 use iop_store::billing::{self as store, AuthorizationRow, ChargeRow, ContractRow, CoverageRow};
 use iop_store::{clinical::individual, clinical::record as clinical, org, DbConn};
 use jiff::civil::Date;
@@ -37,9 +38,9 @@ pub fn code_of(s: &str) -> Option<Code> {
 }
 
 /// The contract's fee for one unit of a code, from its JSON fee schedule.
-pub fn fee(contract: &ContractRow, code: Code) -> Option<i64> {
+pub fn fee(contract: &ContractRow, code: Code) -> Option<Cents> {
     let fees: HashMap<String, i64> = serde_json::from_str(&contract.fees).ok()?;
-    fees.get(code.as_str()).copied()
+    fees.get(code.as_str()).copied().map(Cents)
 }
 
 fn in_range(from: Day, to: Option<Day>, d: Day) -> bool {
@@ -141,7 +142,7 @@ fn upsert(
             (None, None)
         }
     };
-    let mut amount = 0;
+    let mut amount = Cents(0);
     let mut auth_id = None;
     if let (Some(code), Some(k), None) = (code, contract, &reason) {
         match fee(k, code) {
@@ -186,7 +187,7 @@ fn upsert(
         code: code.map(|c| c.as_str().to_string()),
         modifiers: contract.map(|k| k.modifiers.clone()).unwrap_or_default(),
         units: i32::try_from(units).unwrap_or(0),
-        amount_cents: if reason.is_none() { amount } else { 0 },
+        amount_cents: if reason.is_none() { amount } else { Cents(0) },
         payer: if coverage.is_some() {
             ChargePayer::Insurance
         } else {
@@ -418,7 +419,7 @@ Charge from ChargeRow {
     code: Option<String>,
     modifiers: String,
     units: i32,
-    amount_cents: i64,
+    amount_cents: iop_domain::Cents,
     payer: iop_domain::billing::ChargePayer,
     coverage_id: Option<CoverageId>,
     contract_id: Option<ContractId>,

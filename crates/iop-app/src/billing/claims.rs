@@ -144,7 +144,7 @@ fn claim_for(
                 .filter(|m| !m.is_empty())
                 .map(str::to_string)
                 .collect(),
-            charge: Cents(l.amount_cents),
+            charge: l.amount_cents,
             units: u32::try_from(l.units).unwrap_or(0),
             date: l.service_date.0,
             diagnosis_pointers: (1..=u8::try_from(diagnoses.len().min(4)).unwrap_or(1)).collect(),
@@ -291,7 +291,7 @@ impl App {
                 for chunk in charges.chunks(MAX_LINES) {
                     let (Some(first), Some(last)) = (chunk.first(), chunk.last()) else { continue };
                     n += 1;
-                    let total: i64 = chunk.iter().map(|l| l.amount_cents).sum();
+                    let total: Cents = chunk.iter().map(|l| l.amount_cents).sum();
                     let claim = ClaimRow {
                         id: ClaimId::new_v7(),
                         claim_number: format!("IOP{n:07}"),
@@ -305,8 +305,8 @@ impl App {
                         problems: None,
                         batch_id: None,
                         payer_claim_number: None,
-                        paid_cents: 0,
-                        patient_resp_cents: 0,
+                        paid_cents: Cents(0),
+                        patient_resp_cents: Cents(0),
                         created_at: now,
                         updated_at: now,
                         submitted_on: None,
@@ -397,7 +397,7 @@ impl App {
                 .map_err(|e| AppError::Conflict(format!("the batch cannot be written: {e}")))?;
             let batch_id = BatchId::new_v7();
             let today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
-            let total: i64 = sent.iter().map(|(k, _, _)| k.total_cents).sum();
+            let total: Cents = sent.iter().map(|(k, _, _)| k.total_cents).sum();
             store::insert_batch(
                 c,
                 &BatchRow {
@@ -481,7 +481,7 @@ pub struct ClaimBatch {
     /// ISA13 of the interchange.
     pub interchange_control_number: i32,
     pub claim_count: i32,
-    pub total_cents: i64,
+    pub total_cents: iop_domain::Cents,
     pub created_at: Instant,
 }
 
@@ -495,13 +495,13 @@ ClaimView from ClaimRow {
     payer_id: PayerId,
     period_from: Day,
     period_to: Day,
-    total_cents: i64,
+    total_cents: iop_domain::Cents,
     status: iop_domain::billing::ClaimStatus,
     problems: Option<String>,
     batch_id: Option<BatchId>,
     payer_claim_number: Option<String>,
-    paid_cents: i64,
-    patient_resp_cents: i64,
+    paid_cents: iop_domain::Cents,
+    patient_resp_cents: iop_domain::Cents,
     created_at: Instant,
     updated_at: Instant,
     submitted_on: Option<Day>,

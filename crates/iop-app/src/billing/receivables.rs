@@ -10,6 +10,7 @@ use iop_domain::billing::AgingBucket;
 use iop_domain::ids::PatientId;
 use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
+use iop_domain::Cents;
 use iop_store::billing::{self as store, PaymentRow};
 use iop_store::{admissions::episodes, DbConn};
 use jiff::civil::Date;
@@ -22,7 +23,7 @@ pub struct StatementLine {
     pub date: Day,
     pub description: String,
     /// Positive for what is owed, negative for payments.
-    pub amount_cents: i64,
+    pub amount_cents: iop_domain::Cents,
 }
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
@@ -31,9 +32,9 @@ pub struct Statement {
     pub mrn: String,
     pub from: Day,
     pub to: Day,
-    pub opening_balance_cents: i64,
+    pub opening_balance_cents: iop_domain::Cents,
     pub lines: Vec<StatementLine>,
-    pub closing_balance_cents: i64,
+    pub closing_balance_cents: iop_domain::Cents,
 }
 
 /// Everything the patient owes or paid, dated, oldest first: self-pay charges, their
@@ -53,7 +54,7 @@ fn patient_ledger(c: &mut DbConn, patient_id: PatientId) -> Result<Vec<Statement
         })
         .collect();
     for claim in store::claims_with(c, &[], Some(patient_id))? {
-        if claim.patient_resp_cents != 0 {
+        if claim.patient_resp_cents != Cents(0) {
             out.push(StatementLine {
                 date: Day(claim.updated_at.0.to_zoned(jiff::tz::TimeZone::UTC).date()),
                 description: format!(
@@ -86,8 +87,8 @@ fn patient_ledger(c: &mut DbConn, patient_id: PatientId) -> Result<Vec<Statement
 pub struct AgingRow {
     /// The payer's name, or "Self-pay".
     pub who: String,
-    pub buckets_cents: [i64; 4],
-    pub total_cents: i64,
+    pub buckets_cents: [iop_domain::Cents; 4],
+    pub total_cents: iop_domain::Cents,
 }
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
@@ -95,7 +96,7 @@ pub struct Receivables {
     pub as_of: String,
     pub aging: Vec<AgingRow>,
     /// (YYYY-MM, cents received from payers and patients)
-    pub revenue_by_month: Vec<(String, i64)>,
+    pub revenue_by_month: Vec<(String, Cents)>,
 }
 
 fn bucket_index(b: AgingBucket) -> usize {
@@ -123,7 +124,7 @@ impl App {
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
             let ledger = patient_ledger(c, patient_id)?;
             let (from_s, to_s) = (Day(from), Day(to));
-            let opening: i64 = ledger
+            let opening: Cents = ledger
                 .iter()
                 .filter(|l| l.date < from_s)
                 .map(|l| l.amount_cents)
@@ -132,7 +133,7 @@ impl App {
                 .into_iter()
                 .filter(|l| l.date >= from_s && l.date <= to_s)
                 .collect();
-            let closing = opening + lines.iter().map(|l| l.amount_cents).sum::<i64>();
+            let closing = opening + lines.iter().map(|l| l.amount_cents).sum::<Cents>();
             let mut event = Event::ok("billing.statement.view");
             event.patient_id = Some(patient);
             record(c, ctx, event)?;
@@ -153,14 +154,14 @@ impl App {
         &self,
         ctx: &Ctx,
         patient: PatientId,
-        amount_cents: i64,
+        amount_cents: iop_domain::Cents,
         method: &str,
         reference: Option<&str>,
         received_on: Date,
     ) -> Result<PaymentId> {
         let patient_id = patient;
         ctx.require(Action::ManageBilling)?;
-        if !(1..=10_000_000).contains(&amount_cents) {
+        if !(Cents(1)..=Cents(10_000_000)).contains(&amount_cents) {
             return Err(AppError::Invalid(
                 "the amount must be between $0.01 and $100,000.00".into(),
             ));
@@ -236,13 +237,13 @@ impl App {
             let adjustments = store::adjustments_of(c, &ids)?;
             let mut patients: Vec<PatientId> = Vec::new();
             for k in &claims {
-                let adjusted: i64 = adjustments
+                let adjusted: Cents = adjustments
                     .iter()
                     .filter(|a| a.claim_id == k.id)
                     .map(|a| a.amount_cents)
                     .sum();
                 let open = k.total_cents - k.paid_cents - adjusted;
-                if open <= 0 {
+                if open <= Cents(0) {
                     continue;
                 }
                 let since: Date = k.submitted_on.unwrap_or(k.period_to).0;
@@ -282,15 +283,15 @@ impl App {
             };
             for p in patients {
                 let ledger = patient_ledger(c, p)?;
-                let mut credit: i64 = -ledger
+                let mut credit: Cents = -ledger
                     .iter()
-                    .filter(|l| l.amount_cents < 0)
+                    .filter(|l| l.amount_cents < Cents(0))
                     .map(|l| l.amount_cents)
-                    .sum::<i64>();
-                for l in ledger.iter().filter(|l| l.amount_cents > 0) {
-                    let open = (l.amount_cents - credit).max(0);
-                    credit = (credit - l.amount_cents).max(0);
-                    if open > 0 {
+                    .sum::<Cents>();
+                for l in ledger.iter().filter(|l| l.amount_cents > Cents(0)) {
+                    let open = (l.amount_cents - credit).max(Cents(0));
+                    credit = (credit - l.amount_cents).max(Cents(0));
+                    if open > Cents(0) {
                         let d: Date = l.date.0;
                         self_pay.buckets_cents[bucket_index(AgingBucket::between(d, today))] +=
                             open;
@@ -299,10 +300,10 @@ impl App {
                 }
             }
             let mut aging: Vec<AgingRow> = rows.into_values().collect();
-            if self_pay.total_cents > 0 {
+            if self_pay.total_cents > Cents(0) {
                 aging.push(self_pay);
             }
-            let mut months: BTreeMap<String, i64> = BTreeMap::new();
+            let mut months: BTreeMap<String, Cents> = BTreeMap::new();
             for p in store::all_payments(c)? {
                 *months
                     .entry(p.received_on.0.strftime("%Y-%m").to_string())

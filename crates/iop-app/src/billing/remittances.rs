@@ -10,6 +10,7 @@ use crate::App;
 use iop_domain::billing::ClaimStatus as Standing;
 use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
+use iop_domain::Cents;
 use iop_interop::x12::{parse_835, AdjustmentGroup, ClaimPayment, ClaimStatus};
 use iop_store::billing::posting as remit_store;
 use iop_store::billing::{self as store, AdjustmentRow, PaymentRow, RemittanceRow, UnmatchedRow};
@@ -23,7 +24,7 @@ pub struct ImportReport {
     pub already_imported: bool,
     pub claims_posted: u32,
     pub unmatched: u32,
-    pub paid_cents: i64,
+    pub paid_cents: iop_domain::Cents,
 }
 
 fn post_claim(
@@ -48,7 +49,7 @@ fn post_claim(
             source: iop_domain::billing::PaymentSource::Payer,
             method: method.into(),
             reference: Some(cp.payer_claim_number.clone()),
-            amount_cents: cp.paid.0,
+            amount_cents: cp.paid,
             received_on: date,
             created_by: actor,
             created_at: now,
@@ -56,8 +57,8 @@ fn post_claim(
             void_reason: None,
         },
     )?;
-    let mut patient_share = 0i64;
-    let mut adjusted = 0i64;
+    let mut patient_share = Cents(0);
+    let mut adjusted = Cents(0);
     let all = cp
         .adjustments
         .iter()
@@ -69,9 +70,9 @@ fn post_claim(
         }));
     for (code, a) in all {
         if a.group == AdjustmentGroup::Patient {
-            patient_share += a.amount.0;
+            patient_share += a.amount;
         }
-        adjusted += a.amount.0;
+        adjusted += a.amount;
         store::insert_adjustment(
             c,
             &AdjustmentRow {
@@ -81,19 +82,19 @@ fn post_claim(
                 procedure_code: code,
                 group_code: a.group.as_str().into(),
                 reason_code: a.reason.clone(),
-                amount_cents: a.amount.0,
+                amount_cents: a.amount,
                 created_at: now,
             },
         )?;
     }
-    claim.paid_cents += cp.paid.0;
+    claim.paid_cents += cp.paid;
     claim.patient_resp_cents += patient_share;
     claim.payer_claim_number = Some(cp.payer_claim_number.clone());
     claim.status = match cp.status {
         ClaimStatus::Denied => Standing::Denied,
         ClaimStatus::Reversal => Standing::Submitted,
         _ if claim.paid_cents + adjusted >= claim.total_cents && cp.paid.0 > 0 => Standing::Paid,
-        _ if cp.paid.0 == 0 && patient_share == 0 => Standing::Denied,
+        _ if cp.paid.0 == 0 && patient_share == Cents(0) => Standing::Denied,
         _ => Standing::Partial,
     };
     claim.updated_at = now;
@@ -121,7 +122,7 @@ impl App {
                     already_imported: true,
                     claims_posted: 0,
                     unmatched: 0,
-                    paid_cents: 0,
+                    paid_cents: Cents(0),
                 });
             }
             let now = Instant(ctx.now());
@@ -130,7 +131,7 @@ impl App {
                 .payments
                 .first()
                 .ok_or_else(|| AppError::Invalid("the 835 holds no payment".into()))?;
-            let paid: i64 = remit.payments.iter().map(|p| p.total_paid.0).sum();
+            let paid: Cents = remit.payments.iter().map(|p| p.total_paid).sum();
             store::insert_remittance(
                 c,
                 &RemittanceRow {
@@ -161,7 +162,7 @@ impl App {
                                 id: UnmatchedId::new_v7(),
                                 remittance_id: id,
                                 claim_number: cp.claim_id.clone(),
-                                paid_cents: cp.paid.0,
+                                paid_cents: cp.paid,
                                 detail: format!(
                                     "status {}, charge {}, paid {}, payer claim {}",
                                     cp.status.as_str(),
@@ -243,7 +244,7 @@ UnmatchedRemittance from UnmatchedRow {
     id: UnmatchedId,
     remittance_id: RemittanceId,
     claim_number: String,
-    paid_cents: i64,
+    paid_cents: iop_domain::Cents,
     detail: String,
     resolved_at: Option<Instant>,
     resolved_by: Option<ActorRef>,

@@ -37,17 +37,17 @@ fn address(line: &str, city: &str, zip: &str) -> AddressInput {
 /// An 835 paying 80% of every line of the given claims, with 10% contractual (CO-45) and
 /// 10% coinsurance (PR-2), as a payer would send it.
 /// A claim to pay: its number and its lines as (procedure code, cents, service date).
-pub type ClaimToPay = (String, Vec<(String, i64, Day)>);
+pub type ClaimToPay = (String, Vec<(String, Cents, Day)>);
 
 pub fn remittance_for(claims: &[ClaimToPay], paid_on: Date) -> String {
     let d = paid_on.strftime("%Y%m%d").to_string();
     let mut body: Vec<String> = Vec::new();
     let mut total_paid = 0i64;
     for (i, (number, lines)) in claims.iter().enumerate() {
-        let charge: i64 = lines.iter().map(|l| l.1).sum();
+        let charge: i64 = lines.iter().map(|l| l.1 .0).sum();
         let split = |c: i64| (c * 8 / 10, c / 10, c - c * 8 / 10 - c / 10);
-        let paid: i64 = lines.iter().map(|l| split(l.1).0).sum();
-        let pr: i64 = lines.iter().map(|l| split(l.1).1).sum();
+        let paid: i64 = lines.iter().map(|l| split(l.1 .0).0).sum();
+        let pr: i64 = lines.iter().map(|l| split(l.1 .0).1).sum();
         total_paid += paid;
         body.push(format!("LX*{}", i + 1));
         body.push(format!(
@@ -58,10 +58,10 @@ pub fn remittance_for(claims: &[ClaimToPay], paid_on: Date) -> String {
             i + 1
         ));
         for (code, cents, date) in lines {
-            let (p, r, co) = split(*cents);
+            let (p, r, co) = split(cents.0);
             body.push(format!(
                 "SVC*HC:{code}*{}*{}**1",
-                format_amount(Cents(*cents)),
+                format_amount(*cents),
                 format_amount(Cents(p))
             ));
             body.push(format!("DTM*472*{}", date.0.strftime("%Y%m%d")));

@@ -83,16 +83,16 @@ row!(AuthorizationRow, authorizations {
 
 row!(ClaimRow, claims {
     id: ClaimId, claim_number: String, patient_id: PatientId, coverage_id: CoverageId,
-    payer_id: PayerId, period_from: Day, period_to: Day, total_cents: i64,
+    payer_id: PayerId, period_from: Day, period_to: Day, total_cents: iop_domain::Cents,
     status: iop_domain::billing::ClaimStatus, problems: Option<String>, batch_id: Option<BatchId>,
-    payer_claim_number: Option<String>, paid_cents: i64, patient_resp_cents: i64,
+    payer_claim_number: Option<String>, paid_cents: iop_domain::Cents, patient_resp_cents: iop_domain::Cents,
     created_at: Instant, updated_at: Instant, submitted_on: Option<Day>,
 });
 
 row!(ChargeRow, charges {
     id: ChargeId, patient_id: PatientId, source_kind: iop_domain::billing::ChargeSource, source_id: String,
     service_date: Day, code: Option<String>, modifiers: String, units: i32,
-    amount_cents: i64, payer: iop_domain::billing::ChargePayer, coverage_id: Option<CoverageId>,
+    amount_cents: iop_domain::Cents, payer: iop_domain::billing::ChargePayer, coverage_id: Option<CoverageId>,
     contract_id: Option<ContractId>, authorization_id: Option<AuthorizationId>,
     place_of_service: String, status: iop_domain::billing::ChargeStatus, pending_reason: Option<String>,
     claim_id: Option<ClaimId>, created_at: Instant, updated_at: Instant,
@@ -106,7 +106,7 @@ row!(
         interchange_control_number: i32,
         content: String,
         claim_count: i32,
-        total_cents: i64,
+        total_cents: iop_domain::Cents,
         created_by: ActorRef,
         created_at: Instant,
     }
@@ -119,7 +119,7 @@ row!(
         content_hash: String,
         trace_number: String,
         payer_name: String,
-        paid_cents: i64,
+        paid_cents: iop_domain::Cents,
         payment_date: Day,
         method: String,
         claims_matched: i32,
@@ -133,18 +133,18 @@ row!(
 row!(PaymentRow, payments {
     id: PaymentId, patient_id: Option<PatientId>, claim_id: Option<ClaimId>,
     remittance_id: Option<RemittanceId>, source: iop_domain::billing::PaymentSource, method: String,
-    reference: Option<String>, amount_cents: i64, received_on: Day,
+    reference: Option<String>, amount_cents: iop_domain::Cents, received_on: Day,
     created_by: ActorRef, created_at: Instant, voided_at: Option<Instant>,
     void_reason: Option<String>,
 });
 
 row!(AdjustmentRow, adjustments {
     id: AdjustmentId, claim_id: ClaimId, remittance_id: RemittanceId, procedure_code: Option<String>,
-    group_code: String, reason_code: String, amount_cents: i64, created_at: Instant,
+    group_code: String, reason_code: String, amount_cents: iop_domain::Cents, created_at: Instant,
 });
 
 row!(UnmatchedRow, remittance_unmatched {
-    id: UnmatchedId, remittance_id: RemittanceId, claim_number: String, paid_cents: i64,
+    id: UnmatchedId, remittance_id: RemittanceId, claim_number: String, paid_cents: iop_domain::Cents,
     detail: String, resolved_at: Option<Instant>, resolved_by: Option<ActorRef>,
     resolution: Option<String>,
 });
@@ -404,7 +404,7 @@ pub struct BatchSummary {
     pub id: BatchId,
     pub interchange_control_number: i32,
     pub claim_count: i32,
-    pub total_cents: i64,
+    pub total_cents: iop_domain::Cents,
     pub created_at: Instant,
 }
 

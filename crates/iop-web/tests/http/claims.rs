@@ -67,7 +67,7 @@ async fn claims_go_out_as_an_837p_and_an_835_posts_once_while_a_corrupt_one_chan
         )
         .await
         .json();
-    let lines: Vec<(String, i64, iop_domain::time::Day)> = charges
+    let lines: Vec<(String, iop_domain::Cents, iop_domain::time::Day)> = charges
         .as_array()
         .expect("charges")
         .iter()
@@ -75,7 +75,7 @@ async fn claims_go_out_as_an_837p_and_an_835_posts_once_while_a_corrupt_one_chan
         .map(|c| {
             (
                 c["code"].as_str().expect("code").to_string(),
-                c["amount_cents"].as_i64().expect("cents"),
+                iop_domain::Cents(c["amount_cents"].as_i64().expect("cents")),
                 c["service_date"]
                     .as_str()
                     .and_then(|d| d.parse().ok())
@@ -88,7 +88,11 @@ async fn claims_go_out_as_an_837p_and_an_835_posts_once_while_a_corrupt_one_chan
             (number.clone(), lines),
             (
                 "NOTOURS001".into(),
-                vec![("H0015".into(), 10_000, iop_domain::time::Day(days(-20)))],
+                vec![(
+                    "H0015".into(),
+                    iop_domain::Cents(10_000),
+                    iop_domain::time::Day(days(-20)),
+                )],
             ),
         ],
         days(-1),

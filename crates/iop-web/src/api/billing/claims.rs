@@ -208,7 +208,7 @@ pub async fn add_payment(
             app.record_patient_payment(
                 ctx,
                 crate::extract::form_id(&id, "patient")?,
-                b.amount_cents,
+                iop_domain::Cents(b.amount_cents),
                 &b.method,
                 b.reference.as_deref(),
                 on,

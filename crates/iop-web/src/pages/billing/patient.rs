@@ -138,7 +138,7 @@ pub async fn payment(
             app.record_patient_payment(
                 ctx,
                 crate::extract::form_id(&pid, "patient")?,
-                amount,
+                iop_domain::Cents(amount),
                 &f.method,
                 Some(&f.reference),
                 on,

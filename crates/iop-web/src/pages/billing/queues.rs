@@ -21,8 +21,8 @@ use iop_app::AppError;
 use iop_domain::Cents;
 
 /// Dollars for a page.
-pub fn money(cents: &i64) -> String {
-    Cents(*cents).to_string()
+pub fn money(cents: &Cents) -> String {
+    cents.to_string()
 }
 
 #[derive(Template)]
