@@ -125,7 +125,7 @@ fn seed(
                     inquiry_id: None,
                     primary_counselor_id: None,
                     level_of_care: "2.1".into(),
-                    diagnoses: "F10.20".into(),
+                    diagnoses: "F10.20".parse().unwrap_or_default(),
                     ratio_override_reason: None,
                     end_reason: None,
                     end_summary: None,

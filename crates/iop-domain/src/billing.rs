@@ -28,8 +28,10 @@ impl CodingMode {
     }
 }
 
-/// The procedure codes these rules produce.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// The procedure codes these rules produce (HCPCS and CPT), stored and sent as the code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, strum::EnumIter)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
 pub enum Code {
     H0015,
     S9480,
@@ -68,6 +70,49 @@ impl Code {
         }
     }
 }
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A code this program does not bill.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a code this program bills")]
+pub struct UnknownCode(pub String);
+
+impl std::str::FromStr for Code {
+    type Err = UnknownCode;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        use strum::IntoEnumIterator;
+        Code::iter()
+            .find(|c| c.as_str() == s.trim())
+            .ok_or_else(|| UnknownCode(s.chars().take(12).collect()))
+    }
+}
+
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl utoipa::PartialSchema for Code {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use strum::IntoEnumIterator;
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(Code::iter().map(|c| c.as_str())))
+            .description(Some("a HCPCS or CPT code"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Code {}
+
+#[cfg(feature = "diesel")]
+crate::sql::text_column!(Code);
 
 /// A per-diem contract: its code and the minutes a day must reach (often 180).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -126,3 +126,32 @@ mod tests {
         }
     }
 }
+
+/// An episode's diagnoses in order, stored as the codes joined by commas.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
+#[serde(transparent)]
+#[schema(value_type = Vec<String>)]
+pub struct Diagnoses(pub Vec<Icd10>);
+
+impl fmt::Display for Diagnoses {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let codes: Vec<&str> = self.0.iter().map(Icd10::as_str).collect();
+        f.write_str(&codes.join(","))
+    }
+}
+
+impl std::str::FromStr for Diagnoses {
+    type Err = Icd10Error;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.split(',')
+            .filter(|c| !c.trim().is_empty())
+            .map(Icd10::parse)
+            .collect::<Result<_, _>>()
+            .map(Diagnoses)
+    }
+}
+
+#[cfg(feature = "diesel")]
+crate::sql::text_column!(Diagnoses);

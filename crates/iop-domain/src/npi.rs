@@ -5,7 +5,10 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
 #[serde(try_from = "String", into = "String")]
+#[schema(value_type = String)]
 pub struct Npi(String);
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -71,6 +74,16 @@ impl From<Npi> for String {
         n.0
     }
 }
+
+impl std::str::FromStr for Npi {
+    type Err = NpiError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Npi::parse(s)
+    }
+}
+
+#[cfg(feature = "diesel")]
+crate::sql::text_column!(Npi);
 
 impl fmt::Display for Npi {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -60,7 +60,7 @@ pub struct StaffRow {
     pub user_id: Option<UserId>,
     pub display_name: String,
     pub credentials: String,
-    pub npi: Option<String>,
+    pub npi: Option<iop_domain::npi::Npi>,
     pub active: bool,
     pub created_at: Instant,
     /// Their notes need a clinical director's co-signature (staff under supervision).

@@ -247,7 +247,7 @@ impl App {
                 inquiry_id: Some(inquiry_id),
                 primary_counselor_id: Some(a.primary_counselor_id),
                 level_of_care: "2.1".into(),
-                diagnoses: dx.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(","),
+                diagnoses: iop_domain::icd10::Diagnoses(dx.clone()),
                 ratio_override_reason: override_reason.clone(),
                 end_reason: None,
                 end_summary: None,

@@ -153,7 +153,7 @@ fn upsert(
             let mine = existing.as_ref().and_then(|e| e.authorization_id);
             let auth = auths.iter().find(|a| {
                 Some(a.coverage_id) == coverage.map(|c| c.id)
-                    && a.service_code == code.as_str()
+                    && a.service_code == code
                     && a.start_date <= f.date
                     && f.date <= a.end_date
                     && (mine == Some(a.id)
@@ -184,7 +184,7 @@ fn upsert(
         source_kind: f.kind,
         source_id: f.source.clone(),
         service_date: f.date,
-        code: code.map(|c| c.as_str().to_string()),
+        code,
         modifiers: contract.map(|k| k.modifiers.clone()).unwrap_or_default(),
         units: i32::try_from(units).unwrap_or(0),
         amount_cents: if reason.is_none() { amount } else { Cents(0) },
@@ -310,9 +310,7 @@ fn found_in_program(
     for ((patient, date), (minutes, signed, any)) in days {
         let contract = payer_for(coverages, contracts, patient, date).map(|(_, k)| k);
         let per_diem = PerDiemContract {
-            code: contract
-                .and_then(|k| code_of(&k.per_diem_code))
-                .unwrap_or(Code::H0015),
+            code: contract.map(|k| k.per_diem_code).unwrap_or(Code::H0015),
             minimum_minutes: contract
                 .map_or(180, |k| u32::try_from(k.minimum_minutes).unwrap_or(180)),
         };
@@ -416,7 +414,7 @@ Charge from ChargeRow {
     source_kind: iop_domain::billing::ChargeSource,
     source_id: String,
     service_date: Day,
-    code: Option<String>,
+    code: Option<iop_domain::billing::Code>,
     modifiers: String,
     units: i32,
     amount_cents: iop_domain::Cents,

@@ -12,7 +12,6 @@ use crate::App;
 use iop_domain::consent::{InfoKind, Recipient};
 use iop_domain::icd10::Icd10;
 use iop_domain::ids::*;
-use iop_domain::npi::Npi;
 use iop_domain::time::{Day, Instant};
 use iop_domain::Cents;
 use iop_interop::x12::{
@@ -59,20 +58,11 @@ fn claim_for(
     let ep = episodes::episodes_with_patient_id(c, claim.patient_id)?
         .into_iter()
         .max_by(|a, b| a.admit_date.cmp(&b.admit_date));
-    let mut problems = Vec::new();
-    let mut diagnoses = Vec::new();
-    for code in ep
+    let mut problems: Vec<String> = Vec::new();
+    let diagnoses: Vec<String> = ep
         .as_ref()
-        .map(|e| e.diagnoses.as_str())
-        .unwrap_or("")
-        .split(',')
-        .filter(|s| !s.trim().is_empty())
-    {
-        match Icd10::parse(code) {
-            Ok(d) => diagnoses.push(d.undotted()),
-            Err(_) => problems.push(format!("diagnosis {code:?} is not a valid ICD-10-CM code")),
-        }
-    }
+        .map(|e| e.diagnoses.0.iter().map(Icd10::undotted).collect())
+        .unwrap_or_default();
     if diagnoses.is_empty() {
         problems.push("the episode has no diagnosis".into());
     }
@@ -137,7 +127,7 @@ fn claim_for(
     let mut out_lines = Vec::new();
     for l in lines {
         out_lines.push(Line {
-            procedure_code: l.code.clone().unwrap_or_default(),
+            procedure_code: l.code.map(|c| c.to_string()).unwrap_or_default(),
             modifiers: l
                 .modifiers
                 .split(',')
@@ -206,7 +196,7 @@ fn batch_header(b: &SiteBillingRow, icn: u32, now: jiff::Timestamp, claims: Vec<
         },
         billing_provider: BillingProvider {
             name: b.organisation_name.clone(),
-            npi: b.npi.clone(),
+            npi: b.npi.to_string(),
             tax_id: b.tax_id.clone(),
             address: Address {
                 line: b.address_line.clone(),
@@ -238,9 +228,6 @@ fn check(c: &mut DbConn, ctx: &Ctx, claim: &ClaimRow) -> Result<Option<String>> 
             "the site has no billing identity (NPI, tax id, clearinghouse) yet".into(),
         ));
     };
-    if let Err(e) = Npi::parse(&site.npi) {
-        problems.push(format!("the billing NPI is not valid: {e}"));
-    }
     if let Err(why) = ask_gate(
         c,
         claim.patient_id,

@@ -215,12 +215,9 @@ impl App {
 
     pub fn add_authorization(&self, ctx: &Ctx, a: NewAuthorization) -> Result<AuthorizationId> {
         ctx.require(Action::ManageBilling)?;
-        if code_of(&a.service_code).is_none() {
-            return Err(AppError::Invalid(format!(
-                "unknown service code {:?}",
-                a.service_code
-            )));
-        }
+        let service_code = code_of(&a.service_code).ok_or_else(|| {
+            AppError::Invalid(format!("unknown service code {:?}", a.service_code))
+        })?;
         if !(1..=1000).contains(&a.units) {
             return Err(AppError::Invalid(
                 "an authorization grants 1 to 1,000 units".into(),
@@ -240,7 +237,7 @@ impl App {
                 coverage_id: cov.id,
                 patient_id: cov.patient_id,
                 number,
-                service_code: a.service_code.clone(),
+                service_code,
                 units: a.units,
                 start_date: Day(a.start_date),
                 end_date: Day(a.end_date),
@@ -303,7 +300,7 @@ Authorization from AuthorizationRow {
     coverage_id: CoverageId,
     patient_id: PatientId,
     number: String,
-    service_code: String,
+    service_code: iop_domain::billing::Code,
     units: i32,
     start_date: Day,
     end_date: Day,

@@ -43,9 +43,8 @@ fn patient_ledger(c: &mut DbConn, patient_id: PatientId) -> Result<Vec<Statement
     let mut out: Vec<StatementLine> = store::self_pay_charges(c, patient_id)?
         .into_iter()
         .map(|ch| {
-            let code = ch.code.clone().unwrap_or_default();
-            let what = crate::billing::charges::code_of(&code)
-                .map_or(code.clone(), |k| k.describe().to_string());
+            let code = ch.code.map(|c| c.to_string()).unwrap_or_default();
+            let what = ch.code.map_or(code.clone(), |k| k.describe().to_string());
             StatementLine {
                 date: ch.service_date,
                 description: format!("{what} ({code}), self-pay"),

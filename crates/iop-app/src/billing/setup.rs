@@ -125,7 +125,7 @@ impl App {
         let row = SiteBillingRow {
             site_id,
             organisation_name: text(&b.organisation_name, 60, "the organisation name")?,
-            npi: npi.as_str().into(),
+            npi,
             tax_id: tax,
             address_line: line,
             city,
@@ -188,11 +188,17 @@ impl App {
 
     pub fn add_contract(&self, ctx: &Ctx, k: NewContract) -> Result<ContractId> {
         ctx.require(Action::ManageBillingSetup)?;
-        if !matches!(k.per_diem_code.as_str(), "H0015" | "S9480") {
-            return Err(AppError::Invalid(
-                "the per-diem code is H0015 or S9480".into(),
-            ));
-        }
+        let per_diem_code = k
+            .per_diem_code
+            .parse::<iop_domain::billing::Code>()
+            .ok()
+            .filter(|c| {
+                matches!(
+                    c,
+                    iop_domain::billing::Code::H0015 | iop_domain::billing::Code::S9480
+                )
+            })
+            .ok_or_else(|| AppError::Invalid("the per-diem code is H0015 or S9480".into()))?;
         if !(30..=600).contains(&k.minimum_minutes) {
             return Err(AppError::Invalid(
                 "the minimum minutes of a billable day are 30 to 600".into(),
@@ -242,7 +248,7 @@ impl App {
                 payer_id: k.payer_id,
                 claim_form: if k.payer_id.is_some() { "837P" } else { "none" }.into(),
                 coding_mode: k.coding_mode,
-                per_diem_code: k.per_diem_code.clone(),
+                per_diem_code,
                 minimum_minutes: k.minimum_minutes,
                 fees: serde_json::to_string(&k.fees)
                     .map_err(|e| AppError::Internal(e.to_string()))?,
@@ -314,7 +320,7 @@ Contract from ContractRow {
     payer_id: Option<PayerId>,
     claim_form: String,
     coding_mode: iop_domain::billing::CodingMode,
-    per_diem_code: String,
+    per_diem_code: iop_domain::billing::Code,
     minimum_minutes: i32,
     fees: String,
     place_of_service: String,

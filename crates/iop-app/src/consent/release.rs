@@ -118,7 +118,12 @@ fn section(c: &mut DbConn, patient: PatientId, kind: InfoKind) -> Result<Section
             let eps = episodes::episodes_with_patient_id(c, patient_id)?;
             let lines = eps
                 .iter()
-                .map(|e| format!("Diagnoses (ICD-10-CM): {}", e.diagnoses.replace(',', ", ")))
+                .map(|e| {
+                    format!(
+                        "Diagnoses (ICD-10-CM): {}",
+                        e.diagnoses.to_string().replace(',', ", ")
+                    )
+                })
                 .collect();
             Section {
                 heading: "Diagnoses for payment",

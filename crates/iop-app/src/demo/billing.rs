@@ -285,7 +285,13 @@ impl App {
                 {
                     let lines = store::charges_of_claim(c, k.id)?
                         .into_iter()
-                        .map(|l| (l.code.unwrap_or_default(), l.amount_cents, l.service_date))
+                        .map(|l| {
+                            (
+                                l.code.map(|c| c.to_string()).unwrap_or_default(),
+                                l.amount_cents,
+                                l.service_date,
+                            )
+                        })
                         .collect();
                     out.push((k.claim_number, lines));
                 }

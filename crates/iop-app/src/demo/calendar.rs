@@ -176,7 +176,9 @@ pub fn seed(
                 inquiry_id: None,
                 primary_counselor_id: Some(if track == &mtt { staff[0] } else { staff[2] }),
                 level_of_care: "2.1".into(),
-                diagnoses: DIAGNOSES[i % DIAGNOSES.len()].into(),
+                diagnoses: DIAGNOSES[i % DIAGNOSES.len()].parse().map_err(
+                    |e: iop_domain::icd10::Icd10Error| AppError::Internal(e.to_string()),
+                )?,
                 ratio_override_reason: None,
                 end_reason: ended.map(|_| iop_domain::admissions::DischargeReason::Completed),
                 end_summary: None,

@@ -33,7 +33,7 @@ pub struct StaffView {
     pub id: StaffId,
     pub display_name: String,
     pub credentials: Vec<String>,
-    pub npi: Option<String>,
+    pub npi: Option<iop_domain::npi::Npi>,
     pub user_id: Option<UserId>,
     pub active: bool,
     pub requires_cosign: bool,
@@ -92,11 +92,7 @@ pub fn insert_staff_row(c: &mut DbConn, ctx: &Ctx, new: NewStaff) -> Result<Staf
         }
     }
     let npi = match new.npi.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(raw) => Some(
-            Npi::parse(raw)
-                .map_err(|e| AppError::Invalid(e.to_string()))?
-                .to_string(),
-        ),
+        Some(raw) => Some(Npi::parse(raw).map_err(|e| AppError::Invalid(e.to_string()))?),
         None => None,
     };
     let user_id = match new

@@ -60,7 +60,7 @@ pub struct EpisodeRow {
     pub primary_counselor_id: Option<StaffId>,
     pub level_of_care: String,
     /// Comma-separated ICD-10-CM codes, principal first.
-    pub diagnoses: String,
+    pub diagnoses: iop_domain::icd10::Diagnoses,
     pub ratio_override_reason: Option<String>,
     pub end_reason: Option<iop_domain::admissions::DischargeReason>,
     pub end_summary: Option<String>,

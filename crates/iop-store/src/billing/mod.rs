@@ -27,7 +27,7 @@ row!(
     site_billing {
         site_id: SiteId,
         organisation_name: String,
-        npi: String,
+        npi: iop_domain::npi::Npi,
         tax_id: String,
         address_line: String,
         city: String,
@@ -59,7 +59,7 @@ row!(
 
 row!(ContractRow, contracts {
     id: ContractId, program_id: ProgramId, payer_id: Option<PayerId>, claim_form: String,
-    coding_mode: iop_domain::billing::CodingMode, per_diem_code: String, minimum_minutes: i32, fees: String,
+    coding_mode: iop_domain::billing::CodingMode, per_diem_code: iop_domain::billing::Code, minimum_minutes: i32, fees: String,
     place_of_service: String, modifiers: String, authorization_required: bool,
     effective_from: Day, effective_to: Option<Day>, created_at: Instant,
 });
@@ -76,7 +76,7 @@ row!(CoverageRow, coverages {
 
 row!(AuthorizationRow, authorizations {
     id: AuthorizationId, coverage_id: CoverageId, patient_id: PatientId, number: String,
-    service_code: String, units: i32, start_date: Day, end_date: Day,
+    service_code: iop_domain::billing::Code, units: i32, start_date: Day, end_date: Day,
     next_review_on: Option<Day>, created_at: Instant, voided_at: Option<Instant>,
     void_reason: Option<String>,
 });
@@ -91,7 +91,7 @@ row!(ClaimRow, claims {
 
 row!(ChargeRow, charges {
     id: ChargeId, patient_id: PatientId, source_kind: iop_domain::billing::ChargeSource, source_id: String,
-    service_date: Day, code: Option<String>, modifiers: String, units: i32,
+    service_date: Day, code: Option<iop_domain::billing::Code>, modifiers: String, units: i32,
     amount_cents: iop_domain::Cents, payer: iop_domain::billing::ChargePayer, coverage_id: Option<CoverageId>,
     contract_id: Option<ContractId>, authorization_id: Option<AuthorizationId>,
     place_of_service: String, status: iop_domain::billing::ChargeStatus, pending_reason: Option<String>,

@@ -39,7 +39,7 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Js
                 id: s.id,
                 display_name: s.display_name,
                 credentials: s.credentials,
-                npi: s.npi,
+                npi: s.npi.map(|n| n.to_string()),
                 user_id: s.user_id,
                 active: s.active,
                 requires_cosign: s.requires_cosign,
