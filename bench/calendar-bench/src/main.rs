@@ -103,7 +103,7 @@ fn seed(
                     emergency_contact_name: None,
                     emergency_contact_phone: None,
                     minor_self_consent: false,
-                    sex: "U".into(),
+                    sex: iop_domain::admissions::Sex::Unknown,
                     address_line: None,
                     city: None,
                     state: None,

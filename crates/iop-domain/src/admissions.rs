@@ -229,3 +229,18 @@ impl DischargeReason {
         }
     }
 }
+
+crate::code_enum! {
+    /// Sex as claims carry it (X12 DMG03): male, female or unknown.
+    pub enum Sex {
+        #[serde(rename = "M")]
+        #[strum(serialize = "M")]
+        Male,
+        #[serde(rename = "F")]
+        #[strum(serialize = "F")]
+        Female,
+        #[serde(rename = "U")]
+        #[strum(serialize = "U")]
+        Unknown,
+    }
+}

@@ -543,3 +543,18 @@ crate::code_enum! {
             Secondary,
         }
 }
+
+crate::code_enum! {
+    /// The patient's relationship to the coverage's subscriber.
+    pub enum SubscriberRelationship {
+        /// The patient is the subscriber.
+        #[serde(rename = "self")]
+        #[strum(serialize = "self")]
+        Subscriber,
+        Spouse,
+        Child,
+        LifePartner,
+        Employee,
+        Other,
+    }
+}

@@ -253,3 +253,45 @@ crate::code_enum! {
         Phq9Item9,
     }
 }
+
+crate::code_enum! {
+    /// The instruments the program scores.
+    pub enum Instrument {
+        #[serde(rename = "phq9")]
+        #[strum(serialize = "phq9")]
+        Phq9,
+        #[serde(rename = "gad7")]
+        #[strum(serialize = "gad7")]
+        Gad7,
+        Bam,
+    }
+}
+
+crate::code_enum! {
+    /// When in an episode a measure was taken.
+    pub enum Occasion {
+        Intake,
+        Biweekly,
+        Discharge,
+        Other,
+    }
+}
+
+crate::code_enum! {
+    /// What a drug screen tested.
+    pub enum Specimen {
+        Urine,
+        OralFluid,
+        Breath,
+        Blood,
+        Hair,
+    }
+}
+
+crate::code_enum! {
+    /// How a drug screen was read.
+    pub enum ScreenMethod {
+        PointOfCare,
+        Lab,
+    }
+}

@@ -228,7 +228,7 @@ impl App {
                 emergency_contact_name: Some(ec_name.clone()),
                 emergency_contact_phone: Some(ec_phone.clone()),
                 minor_self_consent: false,
-                sex: "U".into(),
+                sex: iop_domain::admissions::Sex::Unknown,
                 address_line: None,
                 city: None,
                 state: None,

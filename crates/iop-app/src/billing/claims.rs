@@ -27,21 +27,23 @@ use std::collections::BTreeMap;
 /// Lines per claim: the 837P allows 50.
 const MAX_LINES: usize = 50;
 
-fn sex(s: &str) -> Sex {
+fn sex(s: iop_domain::admissions::Sex) -> Sex {
+    use iop_domain::admissions::Sex as Stored;
     match s {
-        "F" => Sex::Female,
-        "M" => Sex::Male,
-        _ => Sex::Unknown,
+        Stored::Female => Sex::Female,
+        Stored::Male => Sex::Male,
+        Stored::Unknown => Sex::Unknown,
     }
 }
 
-fn relationship(s: &str) -> Relationship {
-    match s {
-        "spouse" => Relationship::Spouse,
-        "child" => Relationship::Child,
-        "life_partner" => Relationship::LifePartner,
-        "employee" => Relationship::Employee,
-        _ => Relationship::Other,
+fn relationship(r: iop_domain::billing::SubscriberRelationship) -> Relationship {
+    use iop_domain::billing::SubscriberRelationship as Stored;
+    match r {
+        Stored::Spouse => Relationship::Spouse,
+        Stored::Child => Relationship::Child,
+        Stored::LifePartner => Relationship::LifePartner,
+        Stored::Employee => Relationship::Employee,
+        Stored::Subscriber | Stored::Other => Relationship::Other,
     }
 }
 
@@ -84,35 +86,36 @@ fn claim_for(
         state: cov.subscriber_state.clone(),
         zip: cov.subscriber_zip.clone(),
     };
-    let patient = if cov.relationship == "self" {
+    let patient = if cov.relationship == iop_domain::billing::SubscriberRelationship::Subscriber {
         None
     } else {
         Some(Patient {
-            relationship: relationship(&cov.relationship),
+            relationship: relationship(cov.relationship),
             last: p.legal_last_name.clone(),
             first: p.legal_first_name.clone(),
             address: patient_address
                 .clone()
                 .unwrap_or_else(|| subscriber_address.clone()),
             dob: p.date_of_birth.0,
-            sex: sex(&p.sex),
+            sex: sex(p.sex),
         })
     };
-    let (first, last, dob, subscriber_sex) = if cov.relationship == "self" {
-        (
-            p.legal_first_name.clone(),
-            p.legal_last_name.clone(),
-            p.date_of_birth,
-            p.sex.clone(),
-        )
-    } else {
-        (
-            cov.subscriber_first.clone(),
-            cov.subscriber_last.clone(),
-            cov.subscriber_dob,
-            cov.subscriber_sex.clone(),
-        )
-    };
+    let (first, last, dob, subscriber_sex) =
+        if cov.relationship == iop_domain::billing::SubscriberRelationship::Subscriber {
+            (
+                p.legal_first_name.clone(),
+                p.legal_last_name.clone(),
+                p.date_of_birth,
+                p.sex,
+            )
+        } else {
+            (
+                cov.subscriber_first.clone(),
+                cov.subscriber_last.clone(),
+                cov.subscriber_dob,
+                cov.subscriber_sex,
+            )
+        };
     let auth = lines.iter().find_map(|l| l.authorization_id);
     let prior_authorization = match auth {
         Some(id) => store::authorizations_of(c, Some(claim.patient_id))?
@@ -155,13 +158,14 @@ fn claim_for(
             first,
             member_id: cov.member_id.clone(),
             group_number: cov.group_number.clone(),
-            address: if cov.relationship == "self" {
+            address: if cov.relationship == iop_domain::billing::SubscriberRelationship::Subscriber
+            {
                 patient_address.unwrap_or(subscriber_address)
             } else {
                 subscriber_address
             },
             dob: dob.0,
-            sex: sex(&subscriber_sex),
+            sex: sex(subscriber_sex),
         },
         patient,
         payer: Payer {

@@ -110,12 +110,13 @@ impl App {
     ) -> Result<CoverageId> {
         let patient_id = patient;
         ctx.require(Action::ManageCoverage)?;
-        if !RELATIONSHIPS.contains(&n.relationship.as_str()) {
-            return Err(AppError::Invalid(format!(
-                "the relationship to the subscriber is one of {}",
-                RELATIONSHIPS.join(", ")
-            )));
-        }
+        let relationship: iop_domain::billing::SubscriberRelationship =
+            n.relationship.parse().map_err(|_| {
+                AppError::Invalid(format!(
+                    "the relationship to the subscriber is one of {}",
+                    RELATIONSHIPS.join(", ")
+                ))
+            })?;
         let (line, city, st, z) = n.address.check()?;
         let member_id = text(&n.member_id, 80, "the member id")?;
         let group = n
@@ -149,7 +150,7 @@ impl App {
                 member_id: member_id.clone(),
                 group_number: group.clone(),
                 priority: n.priority,
-                relationship: n.relationship.clone(),
+                relationship,
                 subscriber_first: if is_self {
                     p.legal_first_name.clone()
                 } else {
@@ -170,8 +171,10 @@ impl App {
                     }
                 },
                 subscriber_sex: match n.subscriber_sex.as_deref() {
-                    Some(s @ ("F" | "M" | "U")) => s.into(),
-                    None if is_self => p.sex.clone(),
+                    Some(s) if s.parse::<iop_domain::admissions::Sex>().is_ok() => {
+                        s.parse().unwrap_or(iop_domain::admissions::Sex::Unknown)
+                    }
+                    None if is_self => p.sex,
                     _ => {
                         return Err(AppError::Invalid(
                             "the subscriber's sex is F, M or U".into(),
@@ -277,11 +280,11 @@ Coverage from CoverageRow {
     member_id: String,
     group_number: Option<String>,
     priority: iop_domain::billing::CoveragePriority,
-    relationship: String,
+    relationship: iop_domain::billing::SubscriberRelationship,
     subscriber_first: String,
     subscriber_last: String,
     subscriber_dob: Day,
-    subscriber_sex: String,
+    subscriber_sex: iop_domain::admissions::Sex,
     subscriber_address_line: String,
     subscriber_city: String,
     subscriber_state: String,

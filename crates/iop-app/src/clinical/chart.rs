@@ -142,7 +142,7 @@ fn timeline(c: &Chart) -> Vec<TimelineItem> {
             summary: format!(
                 "Drug screen ({}, {}): {}",
                 s.specimen,
-                s.method.replace('_', " "),
+                s.method.to_string().replace('_', " "),
                 if s.any_positive {
                     "positive"
                 } else {

@@ -40,12 +40,12 @@ impl App {
     ) -> Result<MeasureId> {
         let patient_id = patient;
         ctx.require(Action::RecordAttendance)?;
-        if !OCCASIONS.contains(&m.occasion.as_str()) {
-            return Err(AppError::Invalid(format!(
+        let occasion: iop_domain::scoring::Occasion = m.occasion.parse().map_err(|_| {
+            AppError::Invalid(format!(
                 "the occasion must be one of {}",
                 OCCASIONS.join(", ")
-            )));
-        }
+            ))
+        })?;
         if m.taken_on > ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date() {
             return Err(AppError::Invalid(
                 "a measure cannot be taken in the future".into(),
@@ -101,9 +101,11 @@ impl App {
                 &MeasureRow {
                     id,
                     patient_id,
-                    instrument: m.instrument.clone(),
+                    instrument: m.instrument.parse().map_err(|_| {
+                        AppError::Internal("an instrument scored but not typed".into())
+                    })?,
                     instrument_version: version.into(),
-                    occasion: m.occasion.clone(),
+                    occasion,
                     taken_on: Day(m.taken_on),
                     items: serde_json::to_string(&m.items)
                         .map_err(|e| AppError::Internal(e.to_string()))?,
@@ -262,17 +264,16 @@ impl App {
     ) -> Result<DrugScreenId> {
         let patient_id = patient;
         ctx.require(Action::RecordAttendance)?;
-        if !SPECIMENS.contains(&s.specimen.as_str()) {
-            return Err(AppError::Invalid(format!(
+        let specimen: iop_domain::scoring::Specimen = s.specimen.parse().map_err(|_| {
+            AppError::Invalid(format!(
                 "the specimen must be one of {}",
                 SPECIMENS.join(", ")
-            )));
-        }
-        if !SCREEN_METHODS.contains(&s.method.as_str()) {
-            return Err(AppError::Invalid(
-                "the method must be point_of_care or lab".into(),
-            ));
-        }
+            ))
+        })?;
+        let method: iop_domain::scoring::ScreenMethod = s
+            .method
+            .parse()
+            .map_err(|_| AppError::Invalid("the method must be point_of_care or lab".into()))?;
         if s.results.is_empty() || s.results.len() > 20 {
             return Err(AppError::Invalid(
                 "give a result for 1 to 20 substances".into(),
@@ -309,8 +310,8 @@ impl App {
                     id,
                     patient_id,
                     collected_on: Day(s.collected_on),
-                    specimen: s.specimen.clone(),
-                    method: s.method.clone(),
+                    specimen,
+                    method,
                     results: serde_json::to_string(&s.results)
                         .map_err(|e| AppError::Internal(e.to_string()))?,
                     any_positive,
@@ -346,9 +347,9 @@ crate::view::view!(
 Measure from MeasureRow {
     id: MeasureId,
     patient_id: PatientId,
-    instrument: String,
+    instrument: iop_domain::scoring::Instrument,
     instrument_version: String,
-    occasion: String,
+    occasion: iop_domain::scoring::Occasion,
     taken_on: Day,
     items: String,
     total: Option<i32>,
@@ -378,8 +379,8 @@ DrugScreen from DrugScreenRow {
     id: DrugScreenId,
     patient_id: PatientId,
     collected_on: Day,
-    specimen: String,
-    method: String,
+    specimen: iop_domain::scoring::Specimen,
+    method: iop_domain::scoring::ScreenMethod,
     results: String,
     any_positive: bool,
     recorded_by: ActorRef,

@@ -25,7 +25,7 @@ const REPORTED: [(&str, &str); 3] = [
 ];
 
 fn score(m: &measures::MeasureRow) -> Option<i32> {
-    if m.instrument == "bam" {
+    if m.instrument == iop_domain::scoring::Instrument::Bam {
         let v: serde_json::Value = serde_json::from_str(m.subscales.as_deref()?).ok()?;
         return i32::try_from(v.get("use_score")?.as_i64()?).ok();
     }
@@ -65,7 +65,7 @@ impl App {
                             patient: m.patient_id,
                             taken_on: m.taken_on.0,
                             score: score(m)?,
-                            intake: m.occasion == "intake",
+                            intake: m.occasion == iop_domain::scoring::Occasion::Intake,
                         })
                     })
                     .collect();

@@ -133,7 +133,7 @@ pub fn seed(
                 emergency_contact_name: Some("Emergency Contact".into()),
                 emergency_contact_phone: Some(format!("(502) 555-02{:02}", i)),
                 minor_self_consent: false,
-                sex: "U".into(),
+                sex: iop_domain::admissions::Sex::Unknown,
                 address_line: None,
                 city: None,
                 state: None,

@@ -27,7 +27,7 @@ pub struct PatientRow {
     /// A minor who consented to their own treatment: only they consent to disclosure.
     pub minor_self_consent: bool,
     /// F, M or U (claims need it).
-    pub sex: String,
+    pub sex: iop_domain::admissions::Sex,
     pub address_line: Option<String>,
     pub city: Option<String>,
     pub state: Option<String>,

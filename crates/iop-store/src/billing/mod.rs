@@ -66,9 +66,9 @@ row!(ContractRow, contracts {
 
 row!(CoverageRow, coverages {
     id: CoverageId, patient_id: PatientId, payer_id: PayerId, member_id: String,
-    group_number: Option<String>, priority: iop_domain::billing::CoveragePriority, relationship: String,
+    group_number: Option<String>, priority: iop_domain::billing::CoveragePriority, relationship: iop_domain::billing::SubscriberRelationship,
     subscriber_first: String, subscriber_last: String, subscriber_dob: Day,
-    subscriber_sex: String, subscriber_address_line: String, subscriber_city: String,
+    subscriber_sex: iop_domain::admissions::Sex, subscriber_address_line: String, subscriber_city: String,
     subscriber_state: String, subscriber_zip: String, effective_from: Day,
     effective_to: Option<Day>, created_at: Instant, voided_at: Option<Instant>,
     void_reason: Option<String>,

@@ -11,9 +11,9 @@ use iop_domain::time::{Day, Instant};
 pub struct MeasureRow {
     pub id: MeasureId,
     pub patient_id: PatientId,
-    pub instrument: String,
+    pub instrument: iop_domain::scoring::Instrument,
     pub instrument_version: String,
-    pub occasion: String,
+    pub occasion: iop_domain::scoring::Occasion,
     pub taken_on: Day,
     /// JSON array of item values.
     pub items: String,
@@ -131,8 +131,8 @@ pub struct DrugScreenRow {
     pub id: DrugScreenId,
     pub patient_id: PatientId,
     pub collected_on: Day,
-    pub specimen: String,
-    pub method: String,
+    pub specimen: iop_domain::scoring::Specimen,
+    pub method: iop_domain::scoring::ScreenMethod,
     /// JSON array of {substance, result}.
     pub results: String,
     pub any_positive: bool,

@@ -400,7 +400,10 @@ pub async fn trend_svg(
         Some((d - first?).get_days())
     };
     let mut series = Vec::new();
-    for (code, label, max) in [("phq9", "PHQ-9", 27), ("gad7", "GAD-7", 21)] {
+    for (code, label, max) in [
+        (iop_domain::scoring::Instrument::Phq9, "PHQ-9", 27),
+        (iop_domain::scoring::Instrument::Gad7, "GAD-7", 21),
+    ] {
         let points: Vec<(i32, i32)> = rows
             .iter()
             .filter(|m| m.instrument == code)
@@ -412,7 +415,7 @@ pub async fn trend_svg(
     }
     let bam_use: Vec<(i32, i32)> = rows
         .iter()
-        .filter(|m| m.instrument == "bam")
+        .filter(|m| m.instrument == iop_domain::scoring::Instrument::Bam)
         .filter_map(|m| {
             let v: serde_json::Value = serde_json::from_str(m.subscales.as_deref()?).ok()?;
             Some((day(m)?, i32::try_from(v["use_score"].as_i64()?).ok()?))
