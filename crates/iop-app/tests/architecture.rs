@@ -70,3 +70,145 @@ fn every_file_the_concept_table_names_exists() {
     }
     assert!(checked > 40, "the table names only {checked} files");
 }
+
+/// `Row.field` for every `String` or `Option<String>` field of a row in the store.
+fn text_fields_of_rows() -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut stack = vec![root().join("crates/iop-store/src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("store dir") {
+            let path = entry.expect("entry").path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if !name.ends_with(".rs") || name == "schema.rs" || name == "testing.rs" {
+                continue;
+            }
+            let src = std::fs::read_to_string(&path).expect("source");
+            // Comments may hold braces ("{substance, result}"): leave them out.
+            let src: String = src
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            for (row, body) in row_bodies(&src) {
+                for field in body.split([',', '\n']) {
+                    let field = field.trim().trim_start_matches("pub ").trim();
+                    if let Some((name, ty)) = field.split_once(':') {
+                        let ty = ty.trim();
+                        if ty == "String" || ty == "Option<String>" {
+                            out.insert(format!("{row}.{}", name.trim()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The bodies of `pub struct Name { … }` and `row!(Name, table { … })`.
+fn row_bodies(src: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (marker, name_end) in [("pub struct ", " {"), ("row!(", ",")] {
+        let mut rest = src;
+        while let Some(i) = rest.find(marker) {
+            let after = &rest[i + marker.len()..];
+            let name: String = after
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let Some(open) = after.find('{') else { break };
+            let Some(close) = after[open..].find('}') else {
+                break;
+            };
+            if after[..open].contains(name_end.trim()) || marker == "pub struct " {
+                out.push((name, after[open + 1..open + close].to_string()));
+            }
+            rest = &after[open + close..];
+        }
+    }
+    out
+}
+
+/// `Row.field` named in the list under "Text that stays text" in docs/ARCHITECTURE.md:
+/// lines `Row, Other: field, field` in its fenced block; `#` lines are headings.
+fn listed_text_fields() -> std::collections::BTreeSet<String> {
+    let doc = std::fs::read_to_string(root().join("docs/ARCHITECTURE.md")).expect("doc");
+    let block = doc
+        .split("## Text that stays text")
+        .nth(1)
+        .and_then(|s| s.split("```text").nth(1))
+        .and_then(|s| s.split("```").next())
+        .expect("the list of text fields");
+    let mut out = std::collections::BTreeSet::new();
+    for line in block.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (rows, fields) = line.split_once(':').expect("Row: fields");
+        for row in rows.split(',').map(str::trim) {
+            for field in fields.split(',').map(str::trim) {
+                out.insert(format!("{row}.{field}"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn rows_hold_strings_only_for_the_listed_text() {
+    let found = text_fields_of_rows();
+    let listed = listed_text_fields();
+    let unlisted: Vec<_> = found.difference(&listed).collect();
+    let stale: Vec<_> = listed.difference(&found).collect();
+    assert!(
+        unlisted.is_empty(),
+        "these row fields are text but not listed in docs/ARCHITECTURE.md: {unlisted:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "docs/ARCHITECTURE.md lists text fields that are not text (or not there): {stale:?}"
+    );
+    assert!(found.len() > 100, "only {} text fields found", found.len());
+}
+
+#[test]
+fn no_public_use_case_takes_an_id_as_text() {
+    let mut offenders = Vec::new();
+    let mut stack = vec![root().join("crates/iop-app/src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("app dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let src = std::fs::read_to_string(&path).expect("source");
+            let mut rest = src.as_str();
+            while let Some(i) = rest.find("pub fn ") {
+                let sig = &rest[i..];
+                let end = sig.find('{').unwrap_or(sig.len());
+                let sig = &sig[..end];
+                for param in sig.split([',', '(']) {
+                    let param = param.trim();
+                    let Some((name, ty)) = param.split_once(':') else {
+                        continue;
+                    };
+                    let (name, ty) = (name.trim(), ty.trim());
+                    // The insurer's number for the member is theirs, not one of our ids.
+                    let id_name = (name == "id" || name.ends_with("_id")) && name != "member_id";
+                    let text = matches!(ty, "&str" | "String" | "Option<&str>" | "Option<String>");
+                    if id_name && text {
+                        offenders.push(format!("{}: {param}", path.display()));
+                    }
+                }
+                rest = &rest[i + end.max(7)..];
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "use cases taking ids as text: {offenders:#?}");
+}
