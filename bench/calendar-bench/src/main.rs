@@ -20,6 +20,8 @@ fn id<T: From<uuid::Uuid>>() -> T {
     T::from(uuid::Uuid::now_v7())
 }
 
+// The seed's literals (a zone name, day lists) are valid by construction.
+#[allow(clippy::expect_used)]
 fn seed(
     c: &mut iop_store::DbConn,
     today: jiff::civil::Date,
@@ -30,7 +32,7 @@ fn seed(
         let site = SiteRow {
             id: id(),
             name: format!("Site {s}"),
-            time_zone: "America/New_York".into(),
+            time_zone: "America/New_York".parse().expect("zone"),
             address: "-".into(),
             admissions_phone: "-".into(),
             created_at: now,
@@ -42,16 +44,16 @@ fn seed(
             slug: format!("p{s}"),
             name: format!("Program {s}"),
             level_of_care: "2.1".into(),
-            session_start: "18:00".into(),
+            session_start: iop_domain::time::ClockTime(jiff::civil::time(18, 0, 0, 0)),
             session_minutes: 180,
             min_weeks: 7,
             max_weeks: 9,
             max_patients_per_facilitator: 6,
             family_every_weeks: 2,
             family_minutes: 180,
-            alumni_weekday: "wed".into(),
+            alumni_weekday: iop_domain::calendar::WeekdayCode(jiff::civil::Weekday::Wednesday),
             created_at: now,
-            family_weekday: "thu".into(),
+            family_weekday: iop_domain::calendar::WeekdayCode(jiff::civil::Weekday::Thursday),
             family_anchor: Day(jiff::civil::date(2026, 1, 5)),
             alumni_minutes: 90,
             horizon_weeks: 12,
@@ -66,7 +68,7 @@ fn seed(
                 id: id(),
                 program_id: program.id,
                 name: name.into(),
-                weekdays: days.into(),
+                weekdays: days.parse().expect("weekdays"),
                 created_at: now,
             };
             org::insert_track(c, &t)?;

@@ -210,5 +210,8 @@ fn no_public_use_case_takes_an_id_as_text() {
             }
         }
     }
-    assert!(offenders.is_empty(), "use cases taking ids as text: {offenders:#?}");
+    assert!(
+        offenders.is_empty(),
+        "use cases taking ids as text: {offenders:#?}"
+    );
 }

@@ -266,3 +266,67 @@ crate::code_enum! {
             Schedule,
         }
 }
+
+/// A day of the week as settings hold it: `mon` … `sun`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, utoipa::ToSchema)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
+#[schema(value_type = String, example = "thu")]
+pub struct WeekdayCode(pub Weekday);
+
+/// The days a track meets, in week order: `mon,tue,thu`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, utoipa::ToSchema)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
+#[schema(value_type = String, example = "mon,tue,thu")]
+pub struct Weekdays(pub Vec<Weekday>);
+
+/// Text that names no day of the week (or no days).
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a day of the week like mon or a list like mon,wed,thu")]
+pub struct NotWeekdays(pub String);
+
+impl std::fmt::Display for WeekdayCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(weekday_code(self.0))
+    }
+}
+
+impl std::str::FromStr for WeekdayCode {
+    type Err = NotWeekdays;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_weekday(s.trim())
+            .map(WeekdayCode)
+            .ok_or_else(|| NotWeekdays(s.chars().take(20).collect()))
+    }
+}
+
+impl std::fmt::Display for Weekdays {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&format_weekdays(&self.0))
+    }
+}
+
+impl std::str::FromStr for Weekdays {
+    type Err = NotWeekdays;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_weekdays(s)
+            .map(Weekdays)
+            .ok_or_else(|| NotWeekdays(s.chars().take(40).collect()))
+    }
+}
+
+macro_rules! weekday_serde {
+    ($($t:ty),*) => {$(
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+
+        #[cfg(feature = "diesel")]
+        crate::sql::text_column!($t);
+    )*};
+}
+
+weekday_serde!(WeekdayCode, Weekdays);

@@ -48,7 +48,7 @@ impl ProgramSettings {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValidSettings {
     pub name: String,
-    pub session_start: String,
+    pub session_start: crate::time::ClockTime,
     pub family_weekday: Weekday,
     pub alumni_weekday: Weekday,
 }
@@ -161,7 +161,7 @@ pub fn validate(
         (Some(start), Some(family_weekday), Some(alumni_weekday)) if errors.is_empty() => {
             Ok(ValidSettings {
                 name: name.to_string(),
-                session_start: start.strftime("%H:%M").to_string(),
+                session_start: crate::time::ClockTime(start),
                 family_weekday,
                 alumni_weekday,
             })
@@ -180,7 +180,10 @@ mod tests {
             &ProgramSettings::defaults("Evening IOP"),
             &["mon,tue,thu", "mon,wed,thu"],
         );
-        assert_eq!(v.map(|v| v.session_start), Ok("18:00".to_string()));
+        assert_eq!(
+            v.map(|v| v.session_start.to_string()),
+            Ok("18:00".to_string())
+        );
     }
 
     #[test]

@@ -48,6 +48,67 @@ impl FromStr for Day {
     }
 }
 
+/// A time of day as settings hold it: `HH:MM`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, utoipa::ToSchema)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
+#[schema(value_type = String, example = "18:00")]
+pub struct ClockTime(pub jiff::civil::Time);
+
+impl fmt::Display for ClockTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}:{:02}", self.0.hour(), self.0.minute())
+    }
+}
+
+impl FromStr for ClockTime {
+    type Err = jiff::Error;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.trim().parse().map(ClockTime)
+    }
+}
+
+/// An IANA time zone name (`America/Kentucky/Louisville`) that the bundled database knows.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, utoipa::ToSchema)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
+#[schema(value_type = String, example = "America/New_York")]
+pub struct ZoneName(String);
+
+/// Text that names no time zone we know.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a time zone name like America/New_York")]
+pub struct UnknownZone(pub String);
+
+impl ZoneName {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The zone itself; the name was checked when it was made.
+    pub fn tz(&self) -> jiff::tz::TimeZone {
+        jiff::tz::TimeZone::get(&self.0).unwrap_or(jiff::tz::TimeZone::UTC)
+    }
+}
+
+impl fmt::Display for ZoneName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for ZoneName {
+    type Err = UnknownZone;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if s.contains('/') && jiff::tz::TimeZone::get(s).is_ok() {
+            Ok(ZoneName(s.to_string()))
+        } else {
+            Err(UnknownZone(s.chars().take(60).collect()))
+        }
+    }
+}
+
 impl Instant {
     /// The UTC day, `YYYY-MM-DD`.
     pub fn utc_day(&self) -> Day {
@@ -93,6 +154,21 @@ macro_rules! text_serde {
 }
 
 text_serde!(Instant: crate::sql::types::InstantText, Day: crate::sql::types::DayText);
+
+macro_rules! text_serde_plain {
+    ($($t:ty),*) => {$(
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+
+        #[cfg(feature = "diesel")]
+        crate::sql::text_column!($t);
+    )*};
+}
+
+text_serde_plain!(ClockTime, ZoneName);
 
 /// `2026-11-27T03:26:10.123456Z`: always microseconds, always `Z`.
 pub fn stored(ts: Timestamp) -> String {

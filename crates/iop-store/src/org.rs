@@ -11,7 +11,7 @@ use iop_domain::time::{Day, Instant};
 pub struct SiteRow {
     pub id: SiteId,
     pub name: String,
-    pub time_zone: String,
+    pub time_zone: iop_domain::time::ZoneName,
     pub address: String,
     pub admissions_phone: String,
     pub created_at: Instant,
@@ -25,16 +25,16 @@ pub struct ProgramRow {
     pub slug: String,
     pub name: String,
     pub level_of_care: String,
-    pub session_start: String,
+    pub session_start: iop_domain::time::ClockTime,
     pub session_minutes: i32,
     pub min_weeks: i32,
     pub max_weeks: i32,
     pub max_patients_per_facilitator: i32,
     pub family_every_weeks: i32,
     pub family_minutes: i32,
-    pub alumni_weekday: String,
+    pub alumni_weekday: iop_domain::calendar::WeekdayCode,
     pub created_at: Instant,
-    pub family_weekday: String,
+    pub family_weekday: iop_domain::calendar::WeekdayCode,
     pub family_anchor: Day,
     pub alumni_minutes: i32,
     pub horizon_weeks: i32,
@@ -46,7 +46,7 @@ pub struct TrackRow {
     pub id: TrackId,
     pub program_id: ProgramId,
     pub name: String,
-    pub weekdays: String,
+    pub weekdays: iop_domain::calendar::Weekdays,
     pub created_at: Instant,
 }
 
@@ -101,7 +101,11 @@ pub fn all_tracks(conn: &mut DbConn) -> Result<Vec<TrackRow>> {
         .load(conn)?)
 }
 
-pub fn set_track_weekdays(conn: &mut DbConn, id: TrackId, weekdays: &str) -> Result<bool> {
+pub fn set_track_weekdays(
+    conn: &mut DbConn,
+    id: TrackId,
+    weekdays: &iop_domain::calendar::Weekdays,
+) -> Result<bool> {
     Ok(diesel::update(tracks::table.find(id))
         .set(tracks::weekdays.eq(weekdays))
         .execute(conn)?

@@ -10,7 +10,7 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::admissions::InquiryStatus;
 use iop_domain::calendar::SessionStatus;
-use iop_domain::calendar::{parse_weekdays, plan, planned_end, Closure, SessionKind, TrackPattern};
+use iop_domain::calendar::{plan, planned_end, Closure, SessionKind, TrackPattern};
 use iop_domain::icd10::Icd10;
 use iop_domain::ids::*;
 use iop_domain::ratio::staffing;
@@ -194,14 +194,14 @@ impl App {
                 return Err(AppError::NotFound(format!("staff member {}", a.primary_counselor_id)));
             }
             // Planned end: the minimum length in group nights, counted past closures.
-            let nights = parse_weekdays(&track.weekdays).map(|d| d.len()).unwrap_or(3);
+            let nights = track.weekdays.0.len();
             let required = usize::try_from(pc.program.min_weeks).unwrap_or(7) * nights;
             let horizon = admit.checked_add(jiff::Span::new().weeks(i64::from(pc.program.max_weeks) + 8)).unwrap_or(admit);
             let closures: Vec<Closure> = cal::closures_of_site(c, pc.site.id, Day(admit), Day(horizon))?
                 .into_iter()
                 .map(|r| Closure { date: r.local_date.0, reason: r.reason })
                 .collect();
-            let patterns: Vec<TrackPattern> = pc.tracks.iter().filter_map(|t| parse_weekdays(&t.weekdays).map(|w| TrackPattern { id: t.id, weekdays: w })).collect();
+            let patterns: Vec<TrackPattern> = pc.tracks.iter().map(|t| TrackPattern { id: t.id, weekdays: t.weekdays.0.clone() }).collect();
             let planned = plan(&pc.tz, &pc.schedule, &patterns, &closures, admit, horizon).map_err(|e| AppError::Invalid(e.to_string()))?;
             let end = planned_end(&planned, track.id, admit, required).unwrap_or(horizon);
             let problems = ratio_problems(c, pc.program.id, track.id, admit, end)?;

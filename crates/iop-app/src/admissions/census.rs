@@ -98,7 +98,7 @@ impl App {
             for p in programs {
                 let tz = sites
                     .get(&p.site_id)
-                    .and_then(|s| jiff::tz::TimeZone::get(&s.time_zone).ok())
+                    .map(|s| s.time_zone.tz())
                     .unwrap_or(jiff::tz::TimeZone::UTC);
                 let today = ctx.now().to_zoned(tz).date();
                 let program_tracks: Vec<&iop_store::org::TrackRow> =

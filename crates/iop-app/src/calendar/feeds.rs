@@ -8,8 +8,8 @@ use crate::ctx::{Ctx, RequestMeta};
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
+use iop_domain::calendar::SessionKind;
 use iop_domain::calendar::SessionStatus;
-use iop_domain::calendar::{parse_weekdays, SessionKind};
 use iop_domain::ids::*;
 use iop_domain::time::Instant;
 use iop_interop::ical::{self, FeedEvent, Series};
@@ -184,7 +184,7 @@ impl App {
             let to: Date = today
                 .checked_add(Span::new().weeks(AHEAD_WEEKS))
                 .unwrap_or(today);
-            let tzid = pc.site.time_zone.clone();
+            let tzid = pc.site.time_zone.to_string();
             match (&feed.staff_id, &feed.track_id) {
                 (Some(staff_id), _) => {
                     let events: Vec<FeedEvent> = session_views(c, None, from, to)?
@@ -204,7 +204,7 @@ impl App {
                         .ok_or_else(|| AppError::NotFound("track".into()))?;
                     let core = Series {
                         uid: format!("core-{track_id}"),
-                        byday: parse_weekdays(&track.weekdays).unwrap_or_default(),
+                        byday: track.weekdays.0.clone(),
                         interval_weeks: 1,
                         events: views
                             .iter()

@@ -7,9 +7,7 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::calendar::CancelSource;
-use iop_domain::calendar::{
-    parse_weekday, parse_weekdays, plan, Closure, ProgramSchedule, TrackPattern,
-};
+use iop_domain::calendar::{plan, Closure, ProgramSchedule, TrackPattern};
 use iop_domain::calendar::{SessionKind, SessionStatus};
 use iop_domain::curriculum::{rotate, Slot};
 use iop_domain::ids::SessionId;
@@ -36,10 +34,6 @@ pub struct ProgramCal {
     pub schedule: ProgramSchedule,
 }
 
-fn bad_setting(what: &str, program: ProgramId) -> AppError {
-    AppError::Internal(format!("program {program} has an invalid {what}"))
-}
-
 pub fn parse_date(s: &str, field: &str) -> Result<Date> {
     s.trim()
         .parse()
@@ -51,22 +45,17 @@ pub fn load_program(c: &mut DbConn, program_id: ProgramId) -> Result<ProgramCal>
         .ok_or_else(|| AppError::NotFound(format!("program {program_id}")))?;
     let site = org::site_by_id(c, program.site_id)?
         .ok_or_else(|| AppError::Internal(format!("program {program_id} has no site")))?;
-    let tz = TimeZone::get(&site.time_zone).map_err(|_| bad_setting("time zone", program_id))?;
+    let tz = site.time_zone.tz();
     let tracks = org::tracks_of(c, program_id)?;
-    let start: Time = program
-        .session_start
-        .parse()
-        .map_err(|_| bad_setting("start time", program_id))?;
+    let start: Time = program.session_start.0;
     let schedule = ProgramSchedule {
         start,
         minutes: program.session_minutes,
         family_every_weeks: program.family_every_weeks,
         family_minutes: program.family_minutes,
-        family_weekday: parse_weekday(&program.family_weekday)
-            .ok_or_else(|| bad_setting("family night", program_id))?,
+        family_weekday: program.family_weekday.0,
         family_anchor: program.family_anchor.0,
-        alumni_weekday: parse_weekday(&program.alumni_weekday)
-            .ok_or_else(|| bad_setting("alumni night", program_id))?,
+        alumni_weekday: program.alumni_weekday.0,
         alumni_minutes: program.alumni_minutes,
     };
     Ok(ProgramCal {
@@ -86,11 +75,9 @@ impl ProgramCal {
     fn patterns(&self) -> Vec<TrackPattern> {
         self.tracks
             .iter()
-            .filter_map(|t| {
-                parse_weekdays(&t.weekdays).map(|w| TrackPattern {
-                    id: t.id,
-                    weekdays: w,
-                })
+            .map(|t| TrackPattern {
+                id: t.id,
+                weekdays: t.weekdays.0.clone(),
             })
             .collect()
     }

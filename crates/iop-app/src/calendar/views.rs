@@ -138,9 +138,10 @@ pub fn session_views(
         };
         let tz_name = sites
             .get(&p.site_id)
-            .map(|s| s.time_zone.clone())
-            .unwrap_or_default();
-        let tz = TimeZone::get(&tz_name).unwrap_or(TimeZone::UTC);
+            .map_or_else(|| "UTC".to_string(), |s| s.time_zone.to_string());
+        let tz = sites
+            .get(&p.site_id)
+            .map_or(TimeZone::UTC, |s| s.time_zone.tz());
         let (s, e) = (r.starts_at.0, r.ends_at.0);
         let kind = r.kind;
         let date: Date = r.local_date.0;

@@ -80,7 +80,7 @@ impl App {
             let site = SiteRow {
                 id: SiteId::new_v7(),
                 name: "Riverside Recovery Center".into(),
-                time_zone: DEMO_TZ.into(),
+                time_zone: DEMO_TZ.parse().map_err(|e: iop_domain::time::UnknownZone| AppError::Internal(e.to_string()))?,
                 address: "100 River Road, Louisville, KY 40202".into(),
                 admissions_phone: "(502) 555-0142".into(),
                 created_at: now,
@@ -92,16 +92,16 @@ impl App {
                 slug: "evening-iop".into(),
                 name: "Evening Intensive Outpatient Program".into(),
                 level_of_care: "2.1".into(),
-                session_start: "18:00".into(),
+                session_start: iop_domain::time::ClockTime(jiff::civil::time(18, 0, 0, 0)),
                 session_minutes: 180,
                 min_weeks: 7,
                 max_weeks: 9,
                 max_patients_per_facilitator: 6,
                 family_every_weeks: 2,
                 family_minutes: 180,
-                alumni_weekday: "wed".into(),
+                alumni_weekday: iop_domain::calendar::WeekdayCode(jiff::civil::Weekday::Wednesday),
                 created_at: now,
-                family_weekday: "thu".into(),
+                family_weekday: iop_domain::calendar::WeekdayCode(jiff::civil::Weekday::Thursday),
                 family_anchor: Day(iop_domain::calendar::monday_of(today)),
                 alumni_minutes: 90,
                 horizon_weeks: 12,
@@ -112,7 +112,7 @@ impl App {
                 let id = TrackId::new_v7();
                 org::insert_track(
                     c,
-                    &TrackRow { id, program_id: program.id, name: name.into(), weekdays: days.into(), created_at: now },
+                    &TrackRow { id, program_id: program.id, name: name.into(), weekdays: days.parse().map_err(|e: iop_domain::calendar::NotWeekdays| AppError::Internal(e.to_string()))?, created_at: now },
                 )?;
                 track_ids.push(id);
             }

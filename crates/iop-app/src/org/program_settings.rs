@@ -7,7 +7,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
-use iop_domain::calendar::{format_weekdays, parse_weekdays, weekday_code};
+use iop_domain::calendar::{parse_weekdays, weekday_code};
 use iop_domain::curriculum::max_topics;
 use iop_domain::ids::*;
 use iop_domain::time::Instant;
@@ -37,14 +37,15 @@ impl App {
                     weekday_code(pc.schedule.family_weekday)
                 )));
             }
-            org::set_track_weekdays(c, track_id, &format_weekdays(&days))?;
+            let days = iop_domain::calendar::Weekdays(days);
+            org::set_track_weekdays(c, track_id, &days)?;
             regenerate_future(c, ctx, track.program_id)?;
             let subject = format!("track:{track_id}");
             record(
                 c,
                 ctx,
                 Event::ok("track.set_weekdays").subject(&subject).detail(
-                    serde_json::json!({ "from": track.weekdays, "to": format_weekdays(&days) }),
+                    serde_json::json!({ "from": track.weekdays, "to": days }),
                 ),
             )
         })
@@ -62,7 +63,7 @@ impl App {
         self.store.write(|c| {
             let pc = load_program(c, program_id)?;
             let topics = cal::topics_of(c, program_id)?;
-            let fewest = pc.tracks.iter().filter_map(|t| parse_weekdays(&t.weekdays)).map(|d| d.len()).min().unwrap_or(3);
+            let fewest = pc.tracks.iter().map(|t| t.weekdays.0.len()).min().unwrap_or(3);
             let limit = max_topics(u32::try_from(pc.program.min_weeks).unwrap_or(7), u32::try_from(fewest).unwrap_or(3));
             if topics.iter().filter(|t| t.active).count() as u32 >= limit {
                 return Err(AppError::Invalid(format!(

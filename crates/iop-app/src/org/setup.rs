@@ -7,7 +7,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
-use iop_domain::calendar::{format_weekdays, monday_of, parse_weekdays, weekday_code};
+use iop_domain::calendar::{monday_of, parse_weekdays, weekday_code};
 use iop_domain::curriculum::SEED_TOPICS;
 use iop_domain::ids::*;
 use iop_domain::program::{validate, ProgramSettings};
@@ -26,12 +26,19 @@ pub struct SiteInput {
     pub admissions_phone: String,
 }
 
+/// The site's zone, once `check_site` has accepted its name.
+fn zone_of(s: &SiteInput) -> Result<iop_domain::time::ZoneName> {
+    s.time_zone
+        .parse()
+        .map_err(|e: iop_domain::time::UnknownZone| AppError::Invalid(e.to_string()))
+}
+
 fn check_site(s: &SiteInput) -> Result<()> {
     let mut errors = Vec::new();
     if s.name.trim().is_empty() || s.name.chars().count() > 120 {
         errors.push("the site name must have 1 to 120 characters".to_string());
     }
-    if jiff::tz::TimeZone::get(s.time_zone.trim()).is_err() || !s.time_zone.contains('/') {
+    if s.time_zone.parse::<iop_domain::time::ZoneName>().is_err() {
         errors.push(format!(
             "{:?} is not an IANA time zone such as America/Chicago",
             s.time_zone
@@ -63,6 +70,7 @@ impl App {
     pub fn add_site(&self, ctx: &Ctx, s: SiteInput) -> Result<SiteId> {
         ctx.require(Action::ManageCalendar)?;
         check_site(&s)?;
+        let zone = zone_of(&s)?;
         let id = SiteId::new_v7();
         self.store.write(|c| {
             org::insert_site(
@@ -70,7 +78,7 @@ impl App {
                 &SiteRow {
                     id,
                     name: s.name.trim().into(),
-                    time_zone: s.time_zone.trim().into(),
+                    time_zone: zone.clone(),
                     address: s.address.trim().into(),
                     admissions_phone: s.admissions_phone.trim().into(),
                     created_at: Instant(ctx.now()),
@@ -87,11 +95,12 @@ impl App {
     pub fn update_site(&self, ctx: &Ctx, site_id: SiteId, s: SiteInput) -> Result<()> {
         ctx.require(Action::ManageCalendar)?;
         check_site(&s)?;
+        let zone = zone_of(&s)?;
         self.store.write(|c| {
             let row = SiteRow {
                 id: site_id,
                 name: s.name.trim().into(),
-                time_zone: s.time_zone.trim().into(),
+                time_zone: zone.clone(),
                 address: s.address.trim().into(),
                 admissions_phone: s.admissions_phone.trim().into(),
                 created_at: Instant(ctx.now()),
@@ -147,8 +156,7 @@ impl App {
                     "another program already uses the web address name {slug}"
                 )));
             }
-            let tz = jiff::tz::TimeZone::get(&site.time_zone)
-                .map_err(|_| AppError::Internal("bad site time zone".into()))?;
+            let tz = site.time_zone.tz();
             let today = ctx.now().to_zoned(tz).date();
             let now = Instant(ctx.now());
             org::insert_program(
@@ -159,16 +167,16 @@ impl App {
                     slug: slug.clone(),
                     name: v.name.clone(),
                     level_of_care: "2.1".into(),
-                    session_start: v.session_start.clone(),
+                    session_start: v.session_start,
                     session_minutes: s.session_minutes,
                     min_weeks: s.min_weeks,
                     max_weeks: s.max_weeks,
                     max_patients_per_facilitator: s.max_patients_per_facilitator,
                     family_every_weeks: s.family_every_weeks,
                     family_minutes: s.family_minutes,
-                    alumni_weekday: weekday_code(v.alumni_weekday).into(),
+                    alumni_weekday: iop_domain::calendar::WeekdayCode(v.alumni_weekday),
                     created_at: now,
-                    family_weekday: weekday_code(v.family_weekday).into(),
+                    family_weekday: iop_domain::calendar::WeekdayCode(v.family_weekday),
                     family_anchor: Day(monday_of(today)),
                     alumni_minutes: s.alumni_minutes,
                     horizon_weeks: s.horizon_weeks,
@@ -181,7 +189,11 @@ impl App {
                         id: TrackId::new_v7(),
                         program_id: id,
                         name: name.into(),
-                        weekdays: days.into(),
+                        weekdays: days.parse().map_err(
+                            |e: iop_domain::calendar::NotWeekdays| {
+                                AppError::Internal(e.to_string())
+                            },
+                        )?,
                         created_at: now,
                     },
                 )?;
@@ -216,7 +228,8 @@ impl App {
         ctx.require(Action::ManageCalendar)?;
         self.store.write(|c| {
             let pc = load_program(c, program_id)?;
-            let days: Vec<&str> = pc.tracks.iter().map(|t| t.weekdays.as_str()).collect();
+            let day_text: Vec<String> = pc.tracks.iter().map(|t| t.weekdays.to_string()).collect();
+            let days: Vec<&str> = day_text.iter().map(String::as_str).collect();
             let v = validate(&s, &days).map_err(settings_error)?;
             let mut row = pc.program.clone();
             row.name = v.name;
@@ -227,8 +240,8 @@ impl App {
             row.max_patients_per_facilitator = s.max_patients_per_facilitator;
             row.family_every_weeks = s.family_every_weeks;
             row.family_minutes = s.family_minutes;
-            row.family_weekday = weekday_code(v.family_weekday).into();
-            row.alumni_weekday = weekday_code(v.alumni_weekday).into();
+            row.family_weekday = iop_domain::calendar::WeekdayCode(v.family_weekday);
+            row.alumni_weekday = iop_domain::calendar::WeekdayCode(v.alumni_weekday);
             row.alumni_minutes = s.alumni_minutes;
             row.horizon_weeks = s.horizon_weeks;
             org::update_program(c, &row)?;
@@ -280,7 +293,7 @@ impl App {
                     id,
                     program_id,
                     name: name.into(),
-                    weekdays: format_weekdays(&days),
+                    weekdays: iop_domain::calendar::Weekdays(days),
                     created_at: Instant(ctx.now()),
                 },
             )?;

@@ -33,8 +33,8 @@ fn nights(p: &ProgramOverview) -> Vec<String> {
     p.tracks
         .iter()
         .map(|t| {
-            let days: Vec<String> = t
-                .weekdays
+            let text = t.weekdays.to_string();
+            let days: Vec<String> = text
                 .split(',')
                 .map(|d| {
                     let mut c = d.chars();

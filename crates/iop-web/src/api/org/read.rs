@@ -57,17 +57,17 @@ pub async fn programs(
                 name: o.program.name,
                 site_id: o.site.id,
                 site_name: o.site.name,
-                time_zone: o.site.time_zone,
+                time_zone: o.site.time_zone.to_string(),
                 level_of_care: o.program.level_of_care,
-                session_start: o.program.session_start,
+                session_start: o.program.session_start.to_string(),
                 session_minutes: o.program.session_minutes,
                 min_weeks: o.program.min_weeks,
                 max_weeks: o.program.max_weeks,
                 max_patients_per_facilitator: o.program.max_patients_per_facilitator,
                 family_every_weeks: o.program.family_every_weeks,
                 family_minutes: o.program.family_minutes,
-                family_weekday: o.program.family_weekday,
-                alumni_weekday: o.program.alumni_weekday,
+                family_weekday: o.program.family_weekday.to_string(),
+                alumni_weekday: o.program.alumni_weekday.to_string(),
                 alumni_minutes: o.program.alumni_minutes,
                 horizon_weeks: o.program.horizon_weeks,
                 tracks: o
@@ -76,7 +76,7 @@ pub async fn programs(
                     .map(|t| Track {
                         id: t.id,
                         name: t.name,
-                        weekdays: t.weekdays,
+                        weekdays: t.weekdays.to_string(),
                     })
                     .collect(),
             })
