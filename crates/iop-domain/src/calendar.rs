@@ -316,17 +316,4 @@ impl std::str::FromStr for Weekdays {
     }
 }
 
-macro_rules! weekday_serde {
-    ($($t:ty),*) => {$(
-        impl serde::Serialize for $t {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_str(self)
-            }
-        }
-
-        #[cfg(feature = "diesel")]
-        crate::sql::text_column!($t);
-    )*};
-}
-
-weekday_serde!(WeekdayCode, Weekdays);
+crate::sql::display_text!(WeekdayCode, Weekdays);

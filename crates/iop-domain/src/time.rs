@@ -155,20 +155,7 @@ macro_rules! text_serde {
 
 text_serde!(Instant: crate::sql::types::InstantText, Day: crate::sql::types::DayText);
 
-macro_rules! text_serde_plain {
-    ($($t:ty),*) => {$(
-        impl serde::Serialize for $t {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_str(self)
-            }
-        }
-
-        #[cfg(feature = "diesel")]
-        crate::sql::text_column!($t);
-    )*};
-}
-
-text_serde_plain!(ClockTime, ZoneName);
+crate::sql::display_text!(ClockTime, ZoneName);
 
 /// `2026-11-27T03:26:10.123456Z`: always microseconds, always `Z`.
 pub fn stored(ts: Timestamp) -> String {

@@ -102,6 +102,22 @@ pub fn body_code<T: std::str::FromStr>(raw: &str, field: &str) -> Result<T, WebE
         .map_err(|_| WebError::Unprocessable(format!("unknown {field} {raw:?}")))
 }
 
+/// A time of day typed in a form or request (`14:05`); a refusal naming the field.
+pub fn text_time(raw: &str, what: &str) -> Result<jiff::civil::Time, iop_app::AppError> {
+    raw.trim()
+        .parse()
+        .map_err(|_| iop_app::AppError::Invalid(format!("the {what} time must look like 14:05")))
+}
+
+/// A local date and time typed in a form or request (`2026-12-01T14:00`).
+pub fn text_datetime(raw: &str, what: &str) -> Result<jiff::civil::DateTime, iop_app::AppError> {
+    raw.trim().parse().map_err(|_| {
+        iop_app::AppError::Invalid(format!(
+            "the {what} must be a local date and time like 2026-12-01T14:00"
+        ))
+    })
+}
+
 /// A code from a closed set in a page form, inside a use-case closure: a refusal the
 /// page shows beside the form it keeps.
 pub fn form_code<T: std::str::FromStr>(raw: &str, what: &str) -> Result<T, iop_app::AppError> {

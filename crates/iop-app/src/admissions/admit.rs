@@ -3,7 +3,7 @@
 
 use crate::admissions::inquiries::{check_phone, move_status};
 use crate::audit::{record, Event};
-use crate::calendar::sessions::{load_program, parse_date, session_views, SessionView};
+use crate::calendar::sessions::{load_program, session_views, SessionView};
 use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
@@ -29,7 +29,7 @@ pub struct AdmitInput {
     pub legal_first_name: String,
     pub legal_last_name: String,
     pub preferred_name: Option<String>,
-    pub date_of_birth: String,
+    pub date_of_birth: Date,
     pub phone: String,
     pub email: Option<String>,
     pub address: Option<String>,
@@ -37,7 +37,7 @@ pub struct AdmitInput {
     pub emergency_contact_phone: String,
     pub program_id: ProgramId,
     pub track_id: TrackId,
-    pub admit_date: String,
+    pub admit_date: Date,
     pub primary_counselor_id: StaffId,
     /// ICD-10-CM codes F10–F19, principal first.
     pub diagnoses: Vec<String>,
@@ -135,8 +135,7 @@ impl App {
             .filter(|s| !s.is_empty())
             .map(|s| name(s, "the preferred name"))
             .transpose()?;
-        let dob = parse_date(&a.date_of_birth, "the date of birth")?;
-        let admit = parse_date(&a.admit_date, "the admit date")?;
+        let (dob, admit) = (a.date_of_birth, a.admit_date);
         let phone = check_phone(&a.phone)?;
         let ec_name = name(&a.emergency_contact_name, "the emergency contact's name")?;
         let ec_phone = check_phone(&a.emergency_contact_phone)?;

@@ -28,15 +28,15 @@ pub struct NewAppointment {
     pub patient_id: PatientId,
     pub staff_id: StaffId,
     /// Local date and time at the patient's site, like 2026-12-01T14:00.
-    pub starts: String,
+    pub starts: DateTime,
     pub minutes: i32,
     pub telehealth_link: Option<String>,
 }
 
 pub struct IndividualNoteInput {
     /// Local times of day, like 14:02 and 14:55, on the appointment's date.
-    pub started: String,
-    pub ended: String,
+    pub started: Time,
+    pub ended: Time,
     pub goal: String,
     pub narrative: String,
     pub plan: String,
@@ -264,11 +264,7 @@ impl App {
         ctx.require(Action::RecordAttendance)?;
         check_minutes(new.minutes)?;
         let link = check_link(new.telehealth_link.as_deref())?;
-        let starts: DateTime = new.starts.trim().parse().map_err(|_| {
-            AppError::Invalid(
-                "the start must be a local date and time like 2026-12-01T14:00".into(),
-            )
-        })?;
+        let starts: DateTime = new.starts;
         let actor = ctx.actor_ref();
         self.store.write(|c| {
             crate::scope::require_patient(c, ctx, new.patient_id)?;
@@ -411,13 +407,7 @@ impl App {
         let goal = text(&n.goal, 300, "the treatment-plan goal worked on")?;
         let narrative = text(&n.narrative, 6000, "what happened in the session")?;
         let plan = text(&n.plan, 2000, "the plan until the next session")?;
-        let parse_time = |s: &str, what: &str| -> Result<Time> {
-            s.trim()
-                .parse()
-                .map_err(|_| AppError::Invalid(format!("the {what} time must look like 14:05")))
-        };
-        let started = parse_time(&n.started, "start")?;
-        let ended = parse_time(&n.ended, "stop")?;
+        let (started, ended) = (n.started, n.ended);
         let actor = ctx.actor_ref();
         self.store.write(|c| {
             let appt = appointment(c, appointment_id)?;

@@ -403,7 +403,7 @@ impl App {
             NewAppointment {
                 patient_id: patient,
                 staff_id,
-                starts: format!("{ahead}T{:02}:00", 10 + i),
+                starts: ahead.to_datetime(Time::constant(10 + i as i8, 0, 0, 0)),
                 minutes: 50,
                 telehealth_link: link,
             },

@@ -44,9 +44,9 @@ impl App {
             record(
                 c,
                 ctx,
-                Event::ok("track.set_weekdays").subject(&subject).detail(
-                    serde_json::json!({ "from": track.weekdays, "to": days }),
-                ),
+                Event::ok("track.set_weekdays")
+                    .subject(&subject)
+                    .detail(serde_json::json!({ "from": track.weekdays, "to": days })),
             )
         })
     }

@@ -436,7 +436,10 @@ pub async fn admit(
             legal_first_name: f.legal_first_name,
             legal_last_name: f.legal_last_name,
             preferred_name: opt(f.preferred_name),
-            date_of_birth: f.date_of_birth,
+            date_of_birth: iop_app::calendar::sessions::parse_date(
+                &f.date_of_birth,
+                "the date of birth",
+            )?,
             phone: f.phone,
             email: opt(f.email),
             address: opt(f.address),
@@ -444,7 +447,7 @@ pub async fn admit(
             emergency_contact_phone: f.emergency_contact_phone,
             program_id: form_id(program_id, "program")?,
             track_id: form_id(track_id, "track")?,
-            admit_date: f.admit_date,
+            admit_date: iop_app::calendar::sessions::parse_date(&f.admit_date, "the admit date")?,
             primary_counselor_id: form_id(&f.primary_counselor_id, "primary_counselor_id")?,
             diagnoses: f
                 .diagnoses

@@ -95,7 +95,7 @@ pub async fn book(
     let new = NewAppointment {
         patient_id: body_id(&r.patient_id, "patient_id")?,
         staff_id: body_id(&r.staff_id, "staff_id")?,
-        starts: r.starts,
+        starts: crate::extract::text_datetime(&r.starts, "start")?,
         minutes: r.minutes,
         telehealth_link: r.telehealth_link,
     };
@@ -159,8 +159,8 @@ pub async fn note(
     ApiJson(r): ApiJson<IndividualNoteRequest>,
 ) -> ApiResult<StatusCode> {
     let n = IndividualNoteInput {
-        started: r.started,
-        ended: r.ended,
+        started: crate::extract::text_time(&r.started, "start")?,
+        ended: crate::extract::text_time(&r.ended, "stop")?,
         goal: r.goal,
         narrative: r.narrative,
         plan: r.plan,

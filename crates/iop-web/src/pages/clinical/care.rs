@@ -68,7 +68,7 @@ pub async fn book(
                 NewAppointment {
                     patient_id: form_id(&pid, "patient")?,
                     staff_id: form_id(&f.staff_id, "staff_id")?,
-                    starts: f.starts,
+                    starts: crate::extract::text_datetime(&f.starts, "start")?,
                     minutes,
                     telehealth_link: link,
                 },
@@ -121,15 +121,17 @@ pub async fn note(
     PageForm(f): PageForm<NoteForm>,
 ) -> Result<Response, PageError> {
     let sign = f.action == "sign";
-    let n = IndividualNoteInput {
-        started: f.started,
-        ended: f.ended,
-        goal: f.goal,
-        narrative: f.narrative,
-        plan: f.plan,
-    };
+    let (started, ended) = (f.started, f.ended);
+    let (goal, narrative, plan) = (f.goal, f.narrative, f.plan);
     let r = state
         .run(caller.ctx.clone(), move |app, ctx| {
+            let n = IndividualNoteInput {
+                started: crate::extract::text_time(&started, "start")?,
+                ended: crate::extract::text_time(&ended, "stop")?,
+                goal,
+                narrative,
+                plan,
+            };
             app.save_individual_note(ctx, id, n, sign)
         })
         .await;
