@@ -244,3 +244,18 @@ crate::code_enum! {
         Unknown,
     }
 }
+
+crate::code_enum! {
+    /// An ASAM level of care, stored as its number. This program is 2.1.
+    pub enum LevelOfCare {
+        #[serde(rename = "1")]
+        #[strum(serialize = "1")]
+        Outpatient,
+        #[serde(rename = "2.1")]
+        #[strum(serialize = "2.1")]
+        IntensiveOutpatient,
+        #[serde(rename = "2.5")]
+        #[strum(serialize = "2.5")]
+        PartialHospitalization,
+    }
+}

@@ -558,3 +558,107 @@ crate::code_enum! {
         Other,
     }
 }
+
+crate::code_enum! {
+    /// Whether claims go to the payer's test or production system (X12 ISA15).
+    pub enum ClaimUsage {
+        #[serde(rename = "T")]
+        #[strum(serialize = "T")]
+        Test,
+        #[serde(rename = "P")]
+        #[strum(serialize = "P")]
+        Production,
+    }
+}
+
+crate::code_enum! {
+    /// How a contract is billed: an 837P claim to the payer, or no claim (self-pay).
+    pub enum ClaimForm {
+        #[serde(rename = "837P")]
+        #[strum(serialize = "837P")]
+        Professional837,
+        #[serde(rename = "none")]
+        #[strum(serialize = "none")]
+        NoClaim,
+    }
+}
+
+/// A place-of-service code (CMS POS, two digits: 57 non-residential SUD facility,
+/// 10 telehealth at home).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, utoipa::ToSchema)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
+#[schema(value_type = String, example = "57")]
+pub struct PlaceOfService(String);
+
+/// Up to four two-character procedure modifiers, stored joined by commas.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, utoipa::ToSchema)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
+#[schema(value_type = String, example = "HQ")]
+pub struct Modifiers(Vec<String>);
+
+/// A billing code that is not written as its kind of code is.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct BadBillingCode(pub String);
+
+impl PlaceOfService {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for PlaceOfService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::str::FromStr for PlaceOfService {
+    type Err = BadBillingCode;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(PlaceOfService(s.to_string()))
+        } else {
+            Err(BadBillingCode("a place of service is two digits, such as 57".into()))
+        }
+    }
+}
+
+impl Modifiers {
+    pub fn codes(&self) -> &[String] {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Modifiers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.join(","))
+    }
+}
+
+impl std::str::FromStr for Modifiers {
+    type Err = BadBillingCode;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let codes: Vec<String> = s
+            .split(',')
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .map(str::to_ascii_uppercase)
+            .collect();
+        if codes.len() > 4
+            || codes
+                .iter()
+                .any(|m| m.len() != 2 || !m.bytes().all(|b| b.is_ascii_alphanumeric()))
+        {
+            return Err(BadBillingCode(
+                "at most four modifiers of two letters or digits".into(),
+            ));
+        }
+        Ok(Modifiers(codes))
+    }
+}
+
+crate::display_text!(PlaceOfService, Modifiers);

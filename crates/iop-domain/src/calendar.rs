@@ -316,4 +316,4 @@ impl std::str::FromStr for Weekdays {
     }
 }
 
-crate::sql::display_text!(WeekdayCode, Weekdays);
+crate::display_text!(WeekdayCode, Weekdays);

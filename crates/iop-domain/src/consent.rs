@@ -371,3 +371,37 @@ crate::code_enum! {
             Representative,
         }
 }
+
+/// The kinds of information a consent or a disclosure covers, stored as codes joined by
+/// commas.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, utoipa::ToSchema)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
+#[schema(value_type = String, example = "enrollment,family_participation")]
+pub struct InfoKinds(pub Vec<InfoKind>);
+
+/// A code that names no kind of information.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a kind of information a consent names")]
+pub struct UnknownInfoKind(pub String);
+
+impl std::fmt::Display for InfoKinds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let codes: Vec<&str> = self.0.iter().map(|k| k.as_str()).collect();
+        f.write_str(&codes.join(","))
+    }
+}
+
+impl std::str::FromStr for InfoKinds {
+    type Err = UnknownInfoKind;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(|c| InfoKind::parse(c).ok_or_else(|| UnknownInfoKind(c.chars().take(30).collect())))
+            .collect::<Result<_, _>>()
+            .map(InfoKinds)
+    }
+}
+
+crate::display_text!(InfoKinds);

@@ -32,6 +32,22 @@ pub mod security;
 pub mod sql;
 pub mod time;
 
+/// For a type written as its `Display` text: serde writes that text, and (feature
+/// `diesel`) the column holds it.
+#[macro_export]
+macro_rules! display_text {
+    ($($t:ty),* $(,)?) => {$(
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+
+        #[cfg(feature = "diesel")]
+        $crate::sql::text_column!($t);
+    )*};
+}
+
 /// A closed set of values stored and sent as snake_case codes: the derives every such
 /// enum needs (serde, strum, OpenAPI) and, for the store, its text column.
 #[macro_export]

@@ -62,22 +62,6 @@ macro_rules! text_column {
 
 pub(crate) use text_column;
 
-/// For a type written as its `Display` text: serde writes that text, and (feature
-/// `diesel`) the column holds it.
-macro_rules! display_text {
-    ($($t:ty),* $(,)?) => {$(
-        impl serde::Serialize for $t {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_str(self)
-            }
-        }
-
-        #[cfg(feature = "diesel")]
-        $crate::sql::text_column!($t);
-    )*};
-}
-
-pub(crate) use display_text;
 
 /// Column types of instants and days: text on both backends, but distinct from
 /// `Text` so that a query cannot compare such a column with a bare string.
@@ -156,6 +140,12 @@ macro_rules! with_column_types {
             $crate::calendar::SessionKind,
             $crate::calendar::SessionStatus,
             $crate::roster::EpisodeStatus,
+            $crate::consent::InfoKinds,
+            $crate::billing::Modifiers,
+            $crate::billing::PlaceOfService,
+            $crate::billing::ClaimForm,
+            $crate::billing::ClaimUsage,
+            $crate::admissions::LevelOfCare,
             $crate::calendar::Weekdays,
             $crate::calendar::WeekdayCode,
             $crate::time::ZoneName,

@@ -155,7 +155,7 @@ macro_rules! text_serde {
 
 text_serde!(Instant: crate::sql::types::InstantText, Day: crate::sql::types::DayText);
 
-crate::sql::display_text!(ClockTime, ZoneName);
+crate::display_text!(ClockTime, ZoneName);
 
 /// `2026-11-27T03:26:10.123456Z`: always microseconds, always `Z`.
 pub fn stored(ts: Timestamp) -> String {

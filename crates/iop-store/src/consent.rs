@@ -34,7 +34,7 @@ pub struct ConsentRow {
     pub version: i32,
     pub discloser: String,
     /// Comma-separated information kinds.
-    pub information: String,
+    pub information: iop_domain::consent::InfoKinds,
     pub purpose: String,
     pub tpo: bool,
     pub expiry_kind: iop_domain::consent::ExpiryKind,
@@ -242,7 +242,7 @@ pub struct Disclosure<'a> {
     pub recipient_kind: iop_domain::consent::RecipientKind,
     pub recipient_ref: Option<&'a str>,
     pub recipient_name: &'a str,
-    pub information: &'a str,
+    pub information: &'a iop_domain::consent::InfoKinds,
     pub purpose: &'a str,
     pub channel: iop_domain::consent::DisclosureChannel,
     pub consent_id: ConsentId,
@@ -261,7 +261,7 @@ pub struct DisclosureRow {
     pub recipient_kind: iop_domain::consent::RecipientKind,
     pub recipient_ref: Option<String>,
     pub recipient_name: String,
-    pub information: String,
+    pub information: iop_domain::consent::InfoKinds,
     pub purpose: String,
     pub channel: iop_domain::consent::DisclosureChannel,
     pub consent_id: ConsentId,
@@ -281,6 +281,7 @@ pub fn disclosure_hash(prev: &str, d: &Disclosure<'_>) -> String {
     let patient_id = d.patient_id.to_string();
     let consent_id = d.consent_id.to_string();
     let actor_id = d.actor_id.map(|a| a.to_string());
+    let information = d.information.to_string();
     hash_fields(
         prev,
         &[
@@ -289,7 +290,7 @@ pub fn disclosure_hash(prev: &str, d: &Disclosure<'_>) -> String {
             Some(d.recipient_kind.into()),
             d.recipient_ref,
             Some(d.recipient_name),
-            Some(d.information),
+            Some(&information),
             Some(d.purpose),
             Some(d.channel.into()),
             Some(&consent_id),

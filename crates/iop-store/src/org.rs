@@ -24,7 +24,7 @@ pub struct ProgramRow {
     pub site_id: SiteId,
     pub slug: String,
     pub name: String,
-    pub level_of_care: String,
+    pub level_of_care: iop_domain::admissions::LevelOfCare,
     pub session_start: iop_domain::time::ClockTime,
     pub session_minutes: i32,
     pub min_weeks: i32,

@@ -245,7 +245,7 @@ impl App {
                 created_at: now,
                 inquiry_id: Some(inquiry_id),
                 primary_counselor_id: Some(a.primary_counselor_id),
-                level_of_care: "2.1".into(),
+                level_of_care: iop_domain::admissions::LevelOfCare::IntensiveOutpatient,
                 diagnoses: iop_domain::icd10::Diagnoses(dx.clone()),
                 ratio_override_reason: override_reason.clone(),
                 end_reason: None,

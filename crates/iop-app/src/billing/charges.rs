@@ -80,6 +80,15 @@ pub struct GenerateReport {
     pub voided: u32,
 }
 
+/// CMS place-of-service codes: a non-residential SUD treatment facility, and
+/// telehealth in the patient's home.
+const FACILITY: &str = "57";
+const TELEHEALTH_AT_HOME: &str = "10";
+
+fn bad_code(e: iop_domain::billing::BadBillingCode) -> AppError {
+    AppError::Internal(e.to_string())
+}
+
 /// One billable thing found in the documentation.
 struct Found {
     patient: PatientId,
@@ -177,7 +186,10 @@ fn upsert(
             }
         }
     }
-    let place = contract.map_or("57", |k| k.place_of_service.as_str());
+    let place = match contract {
+        Some(k) => k.place_of_service.clone(),
+        None => FACILITY.parse().map_err(bad_code)?,
+    };
     let row = ChargeRow {
         id: existing.as_ref().map_or_else(ChargeId::new_v7, |e| e.id),
         patient_id: f.patient,
@@ -197,9 +209,9 @@ fn upsert(
         contract_id: contract.map(|k| k.id),
         authorization_id: if reason.is_none() { auth_id } else { None },
         place_of_service: if f.telehealth {
-            "10".into()
+            TELEHEALTH_AT_HOME.parse().map_err(bad_code)?
         } else {
-            place.into()
+            place
         },
         status: if reason.is_none() {
             iop_domain::billing::ChargeStatus::Ready
@@ -415,14 +427,14 @@ Charge from ChargeRow {
     source_id: String,
     service_date: Day,
     code: Option<iop_domain::billing::Code>,
-    modifiers: String,
+    modifiers: iop_domain::billing::Modifiers,
     units: i32,
     amount_cents: iop_domain::Cents,
     payer: iop_domain::billing::ChargePayer,
     coverage_id: Option<CoverageId>,
     contract_id: Option<ContractId>,
     authorization_id: Option<AuthorizationId>,
-    place_of_service: String,
+    place_of_service: iop_domain::billing::PlaceOfService,
     status: iop_domain::billing::ChargeStatus,
     pending_reason: Option<String>,
     claim_id: Option<ClaimId>,

@@ -126,22 +126,18 @@ fn claim_for(
     };
     let claim_pos = lines
         .first()
-        .map_or("57".to_string(), |l| l.place_of_service.clone());
+        .map_or("57".to_string(), |l| l.place_of_service.to_string());
     let mut out_lines = Vec::new();
     for l in lines {
         out_lines.push(Line {
             procedure_code: l.code.map(|c| c.to_string()).unwrap_or_default(),
-            modifiers: l
-                .modifiers
-                .split(',')
-                .filter(|m| !m.is_empty())
-                .map(str::to_string)
-                .collect(),
+            modifiers: l.modifiers.codes().to_vec(),
             charge: l.amount_cents,
             units: u32::try_from(l.units).unwrap_or(0),
             date: l.service_date.0,
             diagnosis_pointers: (1..=u8::try_from(diagnoses.len().min(4)).unwrap_or(1)).collect(),
-            place_of_service: (l.place_of_service != claim_pos).then(|| l.place_of_service.clone()),
+            place_of_service: (l.place_of_service.as_str() != claim_pos)
+                .then(|| l.place_of_service.to_string()),
         });
     }
     if !problems.is_empty() {
@@ -183,7 +179,7 @@ fn batch_header(b: &SiteBillingRow, icn: u32, now: jiff::Timestamp, claims: Vec<
         group_control_number: icn,
         transaction_control_number: icn,
         created: now.to_zoned(jiff::tz::TimeZone::UTC).datetime(),
-        usage: if b.usage == "P" {
+        usage: if b.usage == iop_domain::billing::ClaimUsage::Production {
             Usage::Production
         } else {
             Usage::Test

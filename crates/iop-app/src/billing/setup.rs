@@ -136,7 +136,7 @@ impl App {
             contact_phone: phone,
             receiver_name: text(&b.receiver_name, 60, "the receiver name")?,
             receiver_id: text(&b.receiver_id, 15, "the receiver id")?,
-            usage: if b.production { "P" } else { "T" }.into(),
+            usage: if b.production { iop_domain::billing::ClaimUsage::Production } else { iop_domain::billing::ClaimUsage::Test },
             updated_at: Instant(ctx.now()),
         };
         self.store.write(|c| {
@@ -222,15 +222,15 @@ impl App {
                 PLACES.join(", ")
             )));
         }
-        if k.modifiers.len() > 4
-            || k.modifiers
-                .iter()
-                .any(|m| m.len() != 2 || !m.bytes().all(|b| b.is_ascii_alphanumeric()))
-        {
-            return Err(AppError::Invalid(
-                "at most four modifiers of two letters or digits".into(),
-            ));
-        }
+        let place_of_service: iop_domain::billing::PlaceOfService = k
+            .place_of_service
+            .parse()
+            .map_err(|e: iop_domain::billing::BadBillingCode| AppError::Invalid(e.to_string()))?;
+        let modifiers: iop_domain::billing::Modifiers = k
+            .modifiers
+            .join(",")
+            .parse()
+            .map_err(|e: iop_domain::billing::BadBillingCode| AppError::Invalid(e.to_string()))?;
         if k.effective_to.is_some_and(|t| t < k.effective_from) {
             return Err(AppError::Invalid(
                 "the contract ends before it starts".into(),
@@ -246,14 +246,14 @@ impl App {
                 id: ContractId::new_v7(),
                 program_id: k.program_id,
                 payer_id: k.payer_id,
-                claim_form: if k.payer_id.is_some() { "837P" } else { "none" }.into(),
+                claim_form: if k.payer_id.is_some() { iop_domain::billing::ClaimForm::Professional837 } else { iop_domain::billing::ClaimForm::NoClaim },
                 coding_mode: k.coding_mode,
                 per_diem_code,
                 minimum_minutes: k.minimum_minutes,
                 fees: serde_json::to_string(&k.fees)
                     .map_err(|e| AppError::Internal(e.to_string()))?,
-                place_of_service: k.place_of_service.clone(),
-                modifiers: k.modifiers.join(","),
+                place_of_service,
+                modifiers,
                 authorization_required: k.authorization_required && k.payer_id.is_some(),
                 effective_from: Day(k.effective_from),
                 effective_to: k.effective_to.map(Day),
@@ -318,13 +318,13 @@ Contract from ContractRow {
     id: ContractId,
     program_id: ProgramId,
     payer_id: Option<PayerId>,
-    claim_form: String,
+    claim_form: iop_domain::billing::ClaimForm,
     coding_mode: iop_domain::billing::CodingMode,
     per_diem_code: iop_domain::billing::Code,
     minimum_minutes: i32,
     fees: String,
-    place_of_service: String,
-    modifiers: String,
+    place_of_service: iop_domain::billing::PlaceOfService,
+    modifiers: iop_domain::billing::Modifiers,
     authorization_required: bool,
     effective_from: Day,
     effective_to: Option<Day>,

@@ -272,11 +272,7 @@ impl App {
                 series_id,
                 version,
                 discloser: pc.site.name.clone(),
-                information: information
-                    .iter()
-                    .map(|k| k.as_str())
-                    .collect::<Vec<_>>()
-                    .join(","),
+                information: iop_domain::consent::InfoKinds(information.clone()),
                 purpose,
                 tpo: n.tpo,
                 expiry_kind: match expiry {
@@ -450,7 +446,7 @@ ConsentRecord from ConsentRow {
     series_id: ConsentSeriesId,
     version: i32,
     discloser: String,
-    information: String,
+    information: iop_domain::consent::InfoKinds,
     purpose: String,
     tpo: bool,
     expiry_kind: iop_domain::consent::ExpiryKind,

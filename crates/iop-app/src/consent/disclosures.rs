@@ -29,11 +29,7 @@ pub(crate) fn domain_consents(rows: &[(ConsentRow, Vec<RecipientRow>)]) -> Vec<C
             version: c.version,
             patient_id: c.patient_id,
             discloser: c.discloser.clone(),
-            information: c
-                .information
-                .split(',')
-                .filter_map(InfoKind::parse)
-                .collect(),
+            information: c.information.0.clone(),
             recipients: rs
                 .iter()
                 .map(|r| ConsentRecipient {
@@ -199,7 +195,7 @@ pub(crate) fn disclose(c: &mut DbConn, ctx: &Ctx, o: &Outgoing<'_>) -> Result<Gr
             recipient_kind: kind,
             recipient_ref: ref_id.as_deref(),
             recipient_name: o.recipient_name,
-            information: &information.join(","),
+            information: &iop_domain::consent::InfoKinds(o.kinds.to_vec()),
             purpose: o.purpose,
             channel: o.channel,
             consent_id: grant.consent_id,
@@ -274,7 +270,7 @@ DisclosureListed from DisclosureRow {
     recipient_kind: iop_domain::consent::RecipientKind,
     recipient_ref: Option<String>,
     recipient_name: String,
-    information: String,
+    information: iop_domain::consent::InfoKinds,
     purpose: String,
     channel: iop_domain::consent::DisclosureChannel,
     consent_id: ConsentId,

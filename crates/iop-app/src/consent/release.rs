@@ -217,12 +217,7 @@ impl App {
                 .into_iter()
                 .find(|(k, _)| k.id == grant.consent_id)
                 .ok_or_else(|| AppError::Internal("granting consent vanished".into()))?;
-            let described = row
-                .information
-                .split(',')
-                .filter_map(InfoKind::parse)
-                .map(InfoKind::describe)
-                .collect();
+            let described = row.information.0.iter().map(|k| k.describe()).collect();
             Ok(ReleasedDocument {
                 patient_name: p.shown_name(),
                 date_of_birth: p.date_of_birth,

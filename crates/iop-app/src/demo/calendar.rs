@@ -175,7 +175,7 @@ pub fn seed(
                 created_at: now,
                 inquiry_id: None,
                 primary_counselor_id: Some(if track == &mtt { staff[0] } else { staff[2] }),
-                level_of_care: "2.1".into(),
+                level_of_care: iop_domain::admissions::LevelOfCare::IntensiveOutpatient,
                 diagnoses: DIAGNOSES[i % DIAGNOSES.len()].parse().map_err(
                     |e: iop_domain::icd10::Icd10Error| AppError::Internal(e.to_string()),
                 )?,

@@ -91,7 +91,7 @@ impl App {
                 site_id: site.id,
                 slug: "evening-iop".into(),
                 name: "Evening Intensive Outpatient Program".into(),
-                level_of_care: "2.1".into(),
+                level_of_care: iop_domain::admissions::LevelOfCare::IntensiveOutpatient,
                 session_start: iop_domain::time::ClockTime(jiff::civil::time(18, 0, 0, 0)),
                 session_minutes: 180,
                 min_weeks: 7,

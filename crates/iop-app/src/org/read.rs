@@ -85,7 +85,7 @@ Program from ProgramRow {
     site_id: SiteId,
     slug: String,
     name: String,
-    level_of_care: String,
+    level_of_care: iop_domain::admissions::LevelOfCare,
     session_start: iop_domain::time::ClockTime,
     session_minutes: i32,
     min_weeks: i32,

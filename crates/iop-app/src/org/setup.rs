@@ -166,7 +166,7 @@ impl App {
                     site_id,
                     slug: slug.clone(),
                     name: v.name.clone(),
-                    level_of_care: "2.1".into(),
+                    level_of_care: iop_domain::admissions::LevelOfCare::IntensiveOutpatient,
                     session_start: v.session_start,
                     session_minutes: s.session_minutes,
                     min_weeks: s.min_weeks,

@@ -58,7 +58,7 @@ pub struct EpisodeRow {
     pub created_at: Instant,
     pub inquiry_id: Option<InquiryId>,
     pub primary_counselor_id: Option<StaffId>,
-    pub level_of_care: String,
+    pub level_of_care: iop_domain::admissions::LevelOfCare,
     /// Comma-separated ICD-10-CM codes, principal first.
     pub diagnoses: iop_domain::icd10::Diagnoses,
     pub ratio_override_reason: Option<String>,

@@ -38,7 +38,7 @@ row!(
         contact_phone: String,
         receiver_name: String,
         receiver_id: String,
-        usage: String,
+        usage: iop_domain::billing::ClaimUsage,
         updated_at: Instant,
     }
 );
@@ -58,9 +58,9 @@ row!(
 );
 
 row!(ContractRow, contracts {
-    id: ContractId, program_id: ProgramId, payer_id: Option<PayerId>, claim_form: String,
+    id: ContractId, program_id: ProgramId, payer_id: Option<PayerId>, claim_form: iop_domain::billing::ClaimForm,
     coding_mode: iop_domain::billing::CodingMode, per_diem_code: iop_domain::billing::Code, minimum_minutes: i32, fees: String,
-    place_of_service: String, modifiers: String, authorization_required: bool,
+    place_of_service: iop_domain::billing::PlaceOfService, modifiers: iop_domain::billing::Modifiers, authorization_required: bool,
     effective_from: Day, effective_to: Option<Day>, created_at: Instant,
 });
 
@@ -91,10 +91,10 @@ row!(ClaimRow, claims {
 
 row!(ChargeRow, charges {
     id: ChargeId, patient_id: PatientId, source_kind: iop_domain::billing::ChargeSource, source_id: String,
-    service_date: Day, code: Option<iop_domain::billing::Code>, modifiers: String, units: i32,
+    service_date: Day, code: Option<iop_domain::billing::Code>, modifiers: iop_domain::billing::Modifiers, units: i32,
     amount_cents: iop_domain::Cents, payer: iop_domain::billing::ChargePayer, coverage_id: Option<CoverageId>,
     contract_id: Option<ContractId>, authorization_id: Option<AuthorizationId>,
-    place_of_service: String, status: iop_domain::billing::ChargeStatus, pending_reason: Option<String>,
+    place_of_service: iop_domain::billing::PlaceOfService, status: iop_domain::billing::ChargeStatus, pending_reason: Option<String>,
     claim_id: Option<ClaimId>, created_at: Instant, updated_at: Instant,
     void_reason: Option<String>,
 });

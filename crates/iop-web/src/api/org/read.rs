@@ -58,7 +58,7 @@ pub async fn programs(
                 site_id: o.site.id,
                 site_name: o.site.name,
                 time_zone: o.site.time_zone.to_string(),
-                level_of_care: o.program.level_of_care,
+                level_of_care: o.program.level_of_care.to_string(),
                 session_start: o.program.session_start.to_string(),
                 session_minutes: o.program.session_minutes,
                 min_weeks: o.program.min_weeks,
