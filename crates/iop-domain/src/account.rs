@@ -142,3 +142,73 @@ mod tests {
         }
     }
 }
+
+crate::code_enum! {
+    /// A professional credential a staff member may hold, as it is written.
+    pub enum Credential {
+        #[serde(rename = "LCSW")]
+        #[strum(serialize = "LCSW")]
+        Lcsw,
+        #[serde(rename = "LMSW")]
+        #[strum(serialize = "LMSW")]
+        Lmsw,
+        #[serde(rename = "LADC")]
+        #[strum(serialize = "LADC")]
+        Ladc,
+        #[serde(rename = "CADC")]
+        #[strum(serialize = "CADC")]
+        Cadc,
+        #[serde(rename = "LPC")]
+        #[strum(serialize = "LPC")]
+        Lpc,
+        #[serde(rename = "LMHC")]
+        #[strum(serialize = "LMHC")]
+        Lmhc,
+        #[serde(rename = "LMFT")]
+        #[strum(serialize = "LMFT")]
+        Lmft,
+        #[serde(rename = "PsyD")]
+        #[strum(serialize = "PsyD")]
+        PsyD,
+        #[serde(rename = "PhD")]
+        #[strum(serialize = "PhD")]
+        PhD,
+        #[serde(rename = "MD")]
+        #[strum(serialize = "MD")]
+        Md,
+        #[serde(rename = "RN")]
+        #[strum(serialize = "RN")]
+        Rn,
+        #[serde(rename = "CPRS")]
+        #[strum(serialize = "CPRS")]
+        Cprs,
+    }
+}
+
+/// A staff member's credentials, stored joined by commas.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, utoipa::ToSchema)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
+#[schema(value_type = String, example = "LCSW,LADC")]
+pub struct Credentials(pub Vec<Credential>);
+
+impl fmt::Display for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let codes: Vec<&str> = self.0.iter().map(|c| c.into()).collect();
+        f.write_str(&codes.join(","))
+    }
+}
+
+impl std::str::FromStr for Credentials {
+    type Err = strum::ParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::parse)
+            .collect::<Result<_, _>>()
+            .map(Credentials)
+    }
+}
+
+crate::display_text!(Credentials);

@@ -622,7 +622,9 @@ impl std::str::FromStr for PlaceOfService {
         if s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()) {
             Ok(PlaceOfService(s.to_string()))
         } else {
-            Err(BadBillingCode("a place of service is two digits, such as 57".into()))
+            Err(BadBillingCode(
+                "a place of service is two digits, such as 57".into(),
+            ))
         }
     }
 }
@@ -662,3 +664,20 @@ impl std::str::FromStr for Modifiers {
 }
 
 crate::display_text!(PlaceOfService, Modifiers);
+
+crate::code_enum! {
+    /// How money arrived: at the front desk, or as the 835 reports the payer's payment.
+    pub enum PaymentMethod {
+        Cash,
+        Card,
+        Check,
+        /// Automated clearing house (EFT).
+        Ach,
+        /// Financial institution option.
+        Bop,
+        /// Federal Reserve wire.
+        Wire,
+        /// No money moved: the 835 only reports adjudication.
+        NonPayment,
+    }
+}

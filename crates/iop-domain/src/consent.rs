@@ -398,7 +398,9 @@ impl std::str::FromStr for InfoKinds {
         s.split(',')
             .map(str::trim)
             .filter(|c| !c.is_empty())
-            .map(|c| InfoKind::parse(c).ok_or_else(|| UnknownInfoKind(c.chars().take(30).collect())))
+            .map(|c| {
+                InfoKind::parse(c).ok_or_else(|| UnknownInfoKind(c.chars().take(30).collect()))
+            })
             .collect::<Result<_, _>>()
             .map(InfoKinds)
     }

@@ -62,7 +62,6 @@ macro_rules! text_column {
 
 pub(crate) use text_column;
 
-
 /// Column types of instants and days: text on both backends, but distinct from
 /// `Text` so that a query cannot compare such a column with a bare string.
 pub mod types {
@@ -140,6 +139,9 @@ macro_rules! with_column_types {
             $crate::calendar::SessionKind,
             $crate::calendar::SessionStatus,
             $crate::roster::EpisodeStatus,
+            $crate::billing::PaymentMethod,
+            $crate::account::Credentials,
+            $crate::account::Credential,
             $crate::consent::InfoKinds,
             $crate::billing::Modifiers,
             $crate::billing::PlaceOfService,

@@ -59,7 +59,7 @@ pub struct StaffRow {
     pub id: StaffId,
     pub user_id: Option<UserId>,
     pub display_name: String,
-    pub credentials: String,
+    pub credentials: iop_domain::account::Credentials,
     pub npi: Option<iop_domain::npi::Npi>,
     pub active: bool,
     pub created_at: Instant,

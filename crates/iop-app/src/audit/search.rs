@@ -8,6 +8,7 @@ use iop_domain::audit::{ActorRole, Outcome};
 use iop_domain::time::Instant;
 use iop_domain::{PatientId, UserId};
 use iop_store::audit::{AuditFilter, AuditRow};
+use jiff::civil::Date;
 
 /// The audit filters as a person gives them (a form or query string). Empty means any.
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
@@ -15,7 +16,8 @@ use iop_store::audit::{AuditFilter, AuditRow};
 pub struct AuditQuery {
     /// An account's email or id.
     pub user: Option<String>,
-    pub patient: Option<PatientId>,
+    /// A patient's id.
+    pub patient: Option<String>,
     /// An action or its prefix, such as `auth.` or `user.add`.
     pub action: Option<String>,
     /// First day, `YYYY-MM-DD` (UTC).
@@ -30,41 +32,87 @@ fn non_empty(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn day_start(s: &str, field: &str) -> Result<jiff::Timestamp> {
-    let date: jiff::civil::Date = s
-        .parse()
-        .map_err(|_| AppError::Invalid(format!("{field} must be a date like 2026-11-27")))?;
-    date.to_zoned(jiff::tz::TimeZone::UTC)
+/// Who an audit search asks about: an account by its email (looked up) or its id.
+#[derive(Debug, Clone)]
+pub enum AccountRef {
+    Email(iop_domain::Email),
+    Id(UserId),
+}
+
+/// The audit filters, typed: what `AuditQuery` says once the edge has read it.
+#[derive(Debug, Clone, Default)]
+pub struct AuditSearch {
+    pub actor: Option<AccountRef>,
+    pub patient: Option<PatientId>,
+    pub action_prefix: Option<String>,
+    /// First and last day (UTC), inclusive.
+    pub from: Option<Date>,
+    pub until: Option<Date>,
+    pub before: Option<i64>,
+}
+
+impl AuditQuery {
+    /// Reads the filters as typed, at the edge; a refusal names the filter.
+    pub fn typed(&self) -> Result<AuditSearch> {
+        let day = |v: &Option<String>, field: &str| -> Result<Option<Date>> {
+            non_empty(v)
+                .map(|s| crate::calendar::sessions::parse_date(s, field))
+                .transpose()
+        };
+        let actor = match non_empty(&self.user) {
+            Some(u) if u.contains('@') => Some(AccountRef::Email(iop_domain::Email::parse(u)?)),
+            Some(u) => Some(AccountRef::Id(u.parse().map_err(|_| {
+                AppError::Invalid("the account is an email or an account id".into())
+            })?)),
+            None => None,
+        };
+        let patient = non_empty(&self.patient)
+            .map(|p| {
+                p.parse()
+                    .map_err(|_| AppError::Invalid("the patient is a patient id".into()))
+            })
+            .transpose()?;
+        Ok(AuditSearch {
+            actor,
+            patient,
+            action_prefix: non_empty(&self.action).map(str::to_string),
+            from: day(&self.from, "from")?,
+            until: day(&self.until, "until")?,
+            before: self.before,
+        })
+    }
+}
+
+fn day_start(d: Date) -> Result<jiff::Timestamp> {
+    d.to_zoned(jiff::tz::TimeZone::UTC)
         .map(|z| z.timestamp())
-        .map_err(|_| AppError::Invalid(format!("{field} is out of range")))
+        .map_err(|_| AppError::Invalid(format!("{d} is out of range")))
 }
 
 impl App {
-    pub fn audit_search(&self, ctx: &Ctx, q: &AuditQuery, limit: i64) -> Result<Vec<AuditEntry>> {
+    pub fn audit_search(&self, ctx: &Ctx, q: &AuditSearch, limit: i64) -> Result<Vec<AuditEntry>> {
         ctx.require(Action::ViewAuditLog)?;
         let mut filter = AuditFilter {
             before_seq: q.before,
+            patient_id: q.patient,
+            action_prefix: q.action_prefix.clone(),
             ..AuditFilter::default()
         };
-        if let Some(user) = non_empty(&q.user) {
-            filter.actor_id = Some(if user.contains('@') {
-                match self.user_id_for_email(user) {
-                    Ok(id) => id,
-                    // An unknown email matches nothing rather than everything.
-                    Err(AppError::NotFound(_)) => UserId(uuid::Uuid::nil()),
-                    Err(e) => return Err(e),
-                }
-            } else {
-                user.parse().unwrap_or(UserId(uuid::Uuid::nil()))
-            });
+        filter.actor_id = match &q.actor {
+            Some(AccountRef::Email(email)) => Some(match self.user_id_for_email(email.as_str()) {
+                Ok(id) => id,
+                // An unknown email matches nothing rather than everything.
+                Err(AppError::NotFound(_)) => UserId(uuid::Uuid::nil()),
+                Err(e) => return Err(e),
+            }),
+            Some(AccountRef::Id(id)) => Some(*id),
+            None => None,
+        };
+        if let Some(from) = q.from {
+            filter.from = Some(Instant(day_start(from)?));
         }
-        filter.patient_id = q.patient;
-        filter.action_prefix = non_empty(&q.action).map(str::to_string);
-        if let Some(from) = non_empty(&q.from) {
-            filter.from = Some(Instant(day_start(from, "from")?));
-        }
-        if let Some(until) = non_empty(&q.until) {
-            let end = day_start(until, "until")?
+        if let Some(until) = q.until {
+            let end = day_start(until)?
                 .checked_add(jiff::SignedDuration::from_hours(24))
                 .map_err(|_| AppError::Invalid("until is out of range".into()))?;
             filter.until = Some(Instant(end));

@@ -165,12 +165,16 @@ impl App {
                 "the amount must be between $0.01 and $100,000.00".into(),
             ));
         }
-        if !PAYMENT_METHODS.contains(&method) {
-            return Err(AppError::Invalid(format!(
-                "the method is one of {}",
-                PAYMENT_METHODS.join(", ")
-            )));
-        }
+        let method: iop_domain::billing::PaymentMethod = method
+            .parse()
+            .ok()
+            .filter(|_| PAYMENT_METHODS.contains(&method))
+            .ok_or_else(|| {
+                AppError::Invalid(format!(
+                    "the method is one of {}",
+                    PAYMENT_METHODS.join(", ")
+                ))
+            })?;
         let reference = reference.map(str::trim).filter(|r| !r.is_empty());
         if reference.is_some_and(|r| r.chars().count() > 60) {
             return Err(AppError::Invalid(
@@ -194,7 +198,7 @@ impl App {
                     claim_id: None,
                     remittance_id: None,
                     source: iop_domain::billing::PaymentSource::Patient,
-                    method: method.into(),
+                    method,
                     reference: reference.map(str::to_string),
                     amount_cents,
                     received_on: Day(received_on),

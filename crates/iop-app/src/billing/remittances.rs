@@ -27,13 +27,27 @@ pub struct ImportReport {
     pub paid_cents: iop_domain::Cents,
 }
 
+/// The 835's payment method (BPR04) as the ledger keeps it.
+fn method_of(m: iop_interop::x12::remit::PaymentMethod) -> iop_domain::billing::PaymentMethod {
+    use iop_domain::billing::PaymentMethod as Ledger;
+    use iop_interop::x12::remit::PaymentMethod as Bpr;
+    match m {
+        Bpr::Ach => Ledger::Ach,
+        Bpr::Bop => Ledger::Bop,
+        Bpr::Check => Ledger::Check,
+        Bpr::Wire => Ledger::Wire,
+        Bpr::NonPayment => Ledger::NonPayment,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn post_claim(
     c: &mut DbConn,
     now: Instant,
     actor: ActorRef,
     remittance_id: RemittanceId,
     date: Day,
-    method: &str,
+    method: iop_domain::billing::PaymentMethod,
     cp: &ClaimPayment,
 ) -> Result<bool> {
     let Some(mut claim) = store::claim_by_number(c, &cp.claim_id)? else {
@@ -47,7 +61,7 @@ fn post_claim(
             claim_id: Some(claim.id),
             remittance_id: Some(remittance_id),
             source: iop_domain::billing::PaymentSource::Payer,
-            method: method.into(),
+            method,
             reference: Some(cp.payer_claim_number.clone()),
             amount_cents: cp.paid,
             received_on: date,
@@ -141,7 +155,7 @@ impl App {
                     payer_name: first.payer_name.clone(),
                     paid_cents: paid,
                     payment_date: Day(first.date),
-                    method: first.method.as_str().into(),
+                    method: method_of(first.method),
                     claims_matched: 0,
                     claims_unmatched: 0,
                     content: content.into(),
@@ -152,7 +166,7 @@ impl App {
             let (mut posted, mut unmatched) = (0u32, 0u32);
             for p in &remit.payments {
                 for cp in &p.claims {
-                    if post_claim(c, now, actor, id, Day(p.date), p.method.as_str(), cp)? {
+                    if post_claim(c, now, actor, id, Day(p.date), method_of(p.method), cp)? {
                         posted += 1;
                     } else {
                         unmatched += 1;

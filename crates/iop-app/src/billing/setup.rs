@@ -136,7 +136,11 @@ impl App {
             contact_phone: phone,
             receiver_name: text(&b.receiver_name, 60, "the receiver name")?,
             receiver_id: text(&b.receiver_id, 15, "the receiver id")?,
-            usage: if b.production { iop_domain::billing::ClaimUsage::Production } else { iop_domain::billing::ClaimUsage::Test },
+            usage: if b.production {
+                iop_domain::billing::ClaimUsage::Production
+            } else {
+                iop_domain::billing::ClaimUsage::Test
+            },
             updated_at: Instant(ctx.now()),
         };
         self.store.write(|c| {
@@ -246,7 +250,11 @@ impl App {
                 id: ContractId::new_v7(),
                 program_id: k.program_id,
                 payer_id: k.payer_id,
-                claim_form: if k.payer_id.is_some() { iop_domain::billing::ClaimForm::Professional837 } else { iop_domain::billing::ClaimForm::NoClaim },
+                claim_form: if k.payer_id.is_some() {
+                    iop_domain::billing::ClaimForm::Professional837
+                } else {
+                    iop_domain::billing::ClaimForm::NoClaim
+                },
                 coding_mode: k.coding_mode,
                 per_diem_code,
                 minimum_minutes: k.minimum_minutes,

@@ -184,7 +184,7 @@ pub(crate) fn disclose(c: &mut DbConn, ctx: &Ctx, o: &Outgoing<'_>) -> Result<Gr
     }
     let grant = grant.ok_or_else(|| AppError::Invalid("say what is disclosed".into()))?;
     let (kind, ref_id) = recipient_parts(o.recipient);
-    let information: Vec<&str> = o.kinds.iter().map(|k| k.as_str()).collect();
+    let _information: Vec<&str> = o.kinds.iter().map(|k| k.as_str()).collect();
     let at = Instant(ctx.now());
     let actor = ctx.actor().map(|a| a.user_id);
     store::append_disclosure(

@@ -44,12 +44,7 @@ impl From<StaffRow> for StaffView {
         StaffView {
             id: r.id,
             display_name: r.display_name,
-            credentials: r
-                .credentials
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect(),
+            credentials: r.credentials.0.iter().map(ToString::to_string).collect(),
             npi: r.npi,
             user_id: r.user_id,
             active: r.active,
@@ -83,14 +78,18 @@ pub fn insert_staff_row(c: &mut DbConn, ctx: &Ctx, new: NewStaff) -> Result<Staf
             "give a name of 1 to 120 characters".into(),
         ));
     }
-    for cred in &new.credentials {
-        if !CREDENTIALS.contains(&cred.as_str()) {
-            return Err(AppError::Invalid(format!(
-                "unknown credential {cred:?}; use one of {}",
-                CREDENTIALS.join(", ")
-            )));
-        }
-    }
+    let credentials = new
+        .credentials
+        .iter()
+        .map(|cred| {
+            cred.parse().map_err(|_| {
+                AppError::Invalid(format!(
+                    "unknown credential {cred:?}; use one of {}",
+                    CREDENTIALS.join(", ")
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     let npi = match new.npi.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(raw) => Some(Npi::parse(raw).map_err(|e| AppError::Invalid(e.to_string()))?),
         None => None,
@@ -120,7 +119,7 @@ pub fn insert_staff_row(c: &mut DbConn, ctx: &Ctx, new: NewStaff) -> Result<Staf
             id,
             user_id,
             display_name: name,
-            credentials: new.credentials.join(","),
+            credentials: iop_domain::account::Credentials(credentials),
             npi,
             active: true,
             created_at: Instant(ctx.now()),

@@ -121,7 +121,7 @@ row!(
         payer_name: String,
         paid_cents: iop_domain::Cents,
         payment_date: Day,
-        method: String,
+        method: iop_domain::billing::PaymentMethod,
         claims_matched: i32,
         claims_unmatched: i32,
         content: String,
@@ -132,7 +132,7 @@ row!(
 
 row!(PaymentRow, payments {
     id: PaymentId, patient_id: Option<PatientId>, claim_id: Option<ClaimId>,
-    remittance_id: Option<RemittanceId>, source: iop_domain::billing::PaymentSource, method: String,
+    remittance_id: Option<RemittanceId>, source: iop_domain::billing::PaymentSource, method: iop_domain::billing::PaymentMethod,
     reference: Option<String>, amount_cents: iop_domain::Cents, received_on: Day,
     created_by: ActorRef, created_at: Instant, voided_at: Option<Instant>,
     void_reason: Option<String>,

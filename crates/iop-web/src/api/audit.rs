@@ -41,7 +41,7 @@ pub async fn list(
     let q = query(q)?;
     let rows = state
         .run(caller.ctx, move |app, ctx| {
-            app.audit_search(ctx, &q, crate::pages::audit::PAGE_SIZE)
+            app.audit_search(ctx, &q.typed()?, crate::pages::audit::PAGE_SIZE)
         })
         .await?;
     Ok(Json(

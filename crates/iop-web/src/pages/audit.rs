@@ -35,7 +35,7 @@ pub async fn list(
     let query = q.clone();
     let rows = state
         .run(caller.ctx, move |app, ctx| {
-            app.audit_search(ctx, &query, PAGE_SIZE)
+            app.audit_search(ctx, &query.typed()?, PAGE_SIZE)
         })
         .await?;
     let next_before = (rows.len() as i64 == PAGE_SIZE)
