@@ -215,3 +215,32 @@ fn no_public_use_case_takes_an_id_as_text() {
         "use cases taking ids as text: {offenders:#?}"
     );
 }
+
+#[test]
+fn no_source_file_is_over_500_lines() {
+    let mut long = Vec::new();
+    let mut stack = vec![root().join("crates"), root().join("bench")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("dir") {
+            let path = entry.expect("entry").path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if path.is_dir() {
+                if name != "target" && name != "node_modules" {
+                    stack.push(path);
+                }
+                continue;
+            }
+            // diesel's generated schema is the one exemption.
+            if name.ends_with(".rs") && name != "schema.rs" {
+                let lines = std::fs::read_to_string(&path)
+                    .expect("source")
+                    .lines()
+                    .count();
+                if lines > 500 {
+                    long.push(format!("{} ({lines})", path.display()));
+                }
+            }
+        }
+    }
+    assert!(long.is_empty(), "files over 500 lines: {long:#?}");
+}

@@ -8,6 +8,7 @@ pub mod admissions;
 pub mod appointments;
 pub mod audit;
 pub mod billing;
+pub mod billing_codes;
 pub mod calendar;
 pub mod consent;
 pub mod curriculum;

@@ -1,5 +1,6 @@
 //! The clinical record: roster, attendance and group notes, individual counseling, measures, plans, the chart.
 
+pub mod appointment_times;
 pub mod attendance;
 pub mod chart;
 pub mod cosign;
