@@ -11,8 +11,9 @@ use crate::App;
 use iop_domain::ids::*;
 use iop_domain::roster::EpisodeStatus;
 use iop_domain::time::Day;
-use iop_store::admissions::episodes::{self, EpisodeTrackRow};
+use iop_store::admissions::episodes::{self, EpisodeRow, EpisodeTrackRow};
 use iop_store::calendar as cal;
+use iop_store::DbConn;
 use jiff::civil::Date;
 
 pub const DISCHARGE_REASONS: &[(&str, &str)] = &[
@@ -40,8 +41,7 @@ impl App {
     ) -> Result<()> {
         ctx.require(Action::ManageEpisodes)?;
         self.store.write(|c| {
-            let ep = episodes::episode_by_id(c, episode_id)?
-                .ok_or_else(|| AppError::NotFound(format!("episode {episode_id}")))?;
+            let ep = episode_in_scope(c, ctx, episode_id)?;
             if ep.status != EpisodeStatus::Active {
                 return Err(AppError::Conflict(format!(
                     "episode {episode_id} has ended"
@@ -174,8 +174,7 @@ impl App {
         on: Date,
     ) -> Result<()> {
         self.store.write(|c| {
-            let ep = episodes::episode_by_id(c, episode_id)?
-                .ok_or_else(|| AppError::NotFound(format!("episode {episode_id}")))?;
+            let ep = episode_in_scope(c, ctx, episode_id)?;
             let admit: Date = ep.admit_date.0;
             if on < admit {
                 return Err(AppError::Invalid(
@@ -216,8 +215,7 @@ impl App {
     ) -> Result<iop_domain::graduation::Eligibility> {
         ctx.require(Action::ViewCensus)?;
         self.store.read(|c| {
-            let ep = episodes::episode_by_id(c, episode_id)?
-                .ok_or_else(|| AppError::NotFound(format!("episode {episode_id}")))?;
+            let ep = episode_in_scope(c, ctx, episode_id)?;
             let pc = load_program(c, ep.program_id)?;
             let admit: Date = ep.admit_date.0;
             let rules = iop_domain::graduation::GraduationRules {
@@ -258,8 +256,7 @@ impl App {
             ));
         }
         self.store.write(|c| {
-            let ep = episodes::episode_by_id(c, episode_id)?
-                .ok_or_else(|| AppError::NotFound(format!("episode {episode_id}")))?;
+            let ep = episode_in_scope(c, ctx, episode_id)?;
             let pc = load_program(c, ep.program_id)?;
             let admit: Date = ep.admit_date.0;
             let current: Date = ep.planned_end_date.0;
@@ -289,6 +286,15 @@ impl App {
 
 /// At the maximum length (or past an extension's end) the episode needs a clinical
 /// review: extend with a reason, graduate or discharge.
+/// The episode, if the caller may work with its patient (a counselor: their caseload
+/// and groups); a patient outside it is refused as `scope::require_patient` refuses.
+fn episode_in_scope(c: &mut DbConn, ctx: &Ctx, episode_id: EpisodeId) -> Result<EpisodeRow> {
+    let ep = episodes::episode_by_id(c, episode_id)?
+        .ok_or_else(|| AppError::NotFound(format!("episode {episode_id}")))?;
+    crate::scope::require_patient(c, ctx, ep.patient_id)?;
+    Ok(ep)
+}
+
 pub fn needs_review(
     admit: Date,
     planned_end: Date,

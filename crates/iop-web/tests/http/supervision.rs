@@ -203,11 +203,10 @@ async fn reminders_show_measures_due_and_the_outcome_report_compares_intake_with
     assert!(page.body.contains("Mon/Wed/Thu") && page.body.contains("PHQ-9 total"));
 }
 
-#[tokio::test]
-async fn a_counselor_works_only_with_their_own_patients_and_groups() {
-    let t = TestApp::new().await;
+/// A counselor with an account and a staff profile but no patients and no groups yet:
+/// their token and staff id.
+async fn solo_counselor(t: &TestApp, director: &str) -> (String, String) {
     let admin = t.token("admin@demo.test").await;
-    let director = t.token("director@demo.test").await;
     t.post_json(
         "/api/v1/users",
         Auth::Bearer(&admin),
@@ -217,12 +216,22 @@ async fn a_counselor_works_only_with_their_own_patients_and_groups() {
     let staff = t
         .post_json(
             "/api/v1/staff",
-            Auth::Bearer(&director),
+            Auth::Bearer(director),
             serde_json::json!({ "display_name": "Sol Solo", "credentials": ["LCSW"], "user_email": "solo@demo.test" }),
         )
         .await;
     let staff_id = staff.json()["id"].as_str().expect("staff id").to_string();
-    let solo = t.token_with("solo@demo.test", "solo-password-12").await;
+    (
+        t.token_with("solo@demo.test", "solo-password-12").await,
+        staff_id,
+    )
+}
+
+#[tokio::test]
+async fn a_counselor_works_only_with_their_own_patients_and_groups() {
+    let t = TestApp::new().await;
+    let director = t.token("director@demo.test").await;
+    let (solo, staff_id) = solo_counselor(&t, &director).await;
     let s = past_session(&t, &director).await;
     let sid = s["id"].as_str().expect("id");
     let roster = t
@@ -320,4 +329,74 @@ async fn the_facilitators_dashboard_lists_groups_whose_note_is_not_signed() {
         .await
         .body
         .contains("Group notes to write"));
+}
+
+#[tokio::test]
+async fn a_counselor_changes_no_episode_outside_their_caseload() {
+    let t = TestApp::new().await;
+    let director = t.token("director@demo.test").await;
+    let (solo, _) = solo_counselor(&t, &director).await;
+    let census = t
+        .get("/api/v1/census", Auth::Bearer(&director))
+        .await
+        .json();
+    let patient = &census[0]["patients"][0];
+    let episode = patient["episode_id"].as_str().expect("episode").to_string();
+    let track = patient["track_id"].as_str().expect("track").to_string();
+    let today = jiff::Zoned::now().date().to_string();
+    let later = jiff::Zoned::now()
+        .date()
+        .checked_add(jiff::Span::new().days(90))
+        .expect("date")
+        .to_string();
+    for (action, body) in [
+        (
+            "discharge",
+            serde_json::json!({ "reason": "administrative", "summary": "x", "on": today }),
+        ),
+        (
+            "extend",
+            serde_json::json!({ "until": later, "reason": "clinical review" }),
+        ),
+        (
+            "transfer",
+            serde_json::json!({ "track_id": track, "from": today }),
+        ),
+        ("graduate", serde_json::json!({ "on": today })),
+    ] {
+        let res = t
+            .post_json(
+                &format!("/api/v1/episodes/{episode}/{action}"),
+                Auth::Bearer(&solo),
+                body,
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{action}: {}", res.body);
+    }
+    assert_eq!(
+        t.get(
+            &format!("/api/v1/episodes/{episode}/eligibility"),
+            Auth::Bearer(&solo)
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let still = t
+        .get("/api/v1/census", Auth::Bearer(&director))
+        .await
+        .json();
+    assert_eq!(
+        still[0]["patients"][0]["episode_id"], census[0]["patients"][0]["episode_id"],
+        "the episode is unchanged and still active"
+    );
+    assert_eq!(
+        t.get(
+            &format!("/api/v1/episodes/{episode}/eligibility"),
+            Auth::Bearer(&director)
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
 }
