@@ -47,7 +47,6 @@ pub struct ReleasedDocument {
 }
 
 fn section(c: &mut DbConn, patient: PatientId, kind: InfoKind) -> Result<Section> {
-    // The stores below other than attendance still take the id as text.
     let patient_id = patient;
     Ok(match kind {
         InfoKind::Enrollment => {
