@@ -52,8 +52,15 @@ impl App {
             ));
         }
         let invalid = |e: iop_domain::scoring::ScoringError| AppError::Invalid(e.to_string());
-        let (version, total, band, subscales, safety) = match m.instrument.as_str() {
-            "phq9" => {
+        use iop_domain::scoring::Instrument;
+        let instrument: Instrument = m.instrument.parse().map_err(|_| {
+            AppError::Invalid(format!(
+                "unknown instrument {:?}; use phq9, gad7 or bam",
+                m.instrument
+            ))
+        })?;
+        let (version, total, band, subscales, safety) = match instrument {
+            Instrument::Phq9 => {
                 let s = phq9(&m.items).map_err(invalid)?;
                 (
                     "PHQ-9",
@@ -63,7 +70,7 @@ impl App {
                     s.safety_alert,
                 )
             }
-            "gad7" => {
+            Instrument::Gad7 => {
                 let s = gad7(&m.items).map_err(invalid)?;
                 (
                     "GAD-7",
@@ -73,7 +80,7 @@ impl App {
                     false,
                 )
             }
-            "bam" => {
+            Instrument::Bam => {
                 let s = bam(&m.items).map_err(invalid)?;
                 (
                     "BAM-17 (VA)",
@@ -82,11 +89,6 @@ impl App {
                     Some(serde_json::to_string(&s).map_err(|e| AppError::Internal(e.to_string()))?),
                     false,
                 )
-            }
-            other => {
-                return Err(AppError::Invalid(format!(
-                    "unknown instrument {other:?}; use phq9, gad7 or bam"
-                )))
             }
         };
         let actor = ctx.actor_ref();
@@ -101,9 +103,7 @@ impl App {
                 &MeasureRow {
                     id,
                     patient_id,
-                    instrument: m.instrument.parse().map_err(|_| {
-                        AppError::Internal("an instrument scored but not typed".into())
-                    })?,
+                    instrument,
                     instrument_version: version.into(),
                     occasion,
                     taken_on: Day(m.taken_on),
