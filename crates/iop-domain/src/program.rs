@@ -1,6 +1,6 @@
 //! A program's settings and the rules they must satisfy.
 
-use crate::calendar::{parse_weekday, parse_weekdays, weekday_code};
+use crate::calendar::{parse_weekday, weekday_code, Weekdays};
 use jiff::civil::{Time, Weekday};
 
 /// The settings as a person gives them (text where a form has text).
@@ -63,7 +63,7 @@ fn range(v: i32, lo: i32, hi: i32, what: &str, errors: &mut Vec<String>) {
 /// (`mon,tue,thu`). Every problem is reported, not only the first.
 pub fn validate(
     s: &ProgramSettings,
-    track_weekdays: &[&str],
+    track_weekdays: &[Weekdays],
 ) -> Result<ValidSettings, Vec<String>> {
     let mut errors = Vec::new();
     let name = s.name.trim();
@@ -148,7 +148,7 @@ pub fn validate(
     }
     if let Some(f) = family {
         for t in track_weekdays {
-            if parse_weekdays(t).is_some_and(|days| !days.contains(&f)) {
+            if !t.0.contains(&f) {
                 errors.push(format!(
                     "the family night ({}) must be a night every track meets; a track meets on {t}",
                     weekday_code(f)
@@ -174,12 +174,13 @@ pub fn validate(
 mod tests {
     use super::*;
 
+    fn seed_tracks() -> [Weekdays; 2] {
+        ["mon,tue,thu", "mon,wed,thu"].map(|d| d.parse().unwrap())
+    }
+
     #[test]
     fn the_defaults_are_valid_with_both_seed_tracks() {
-        let v = validate(
-            &ProgramSettings::defaults("Evening IOP"),
-            &["mon,tue,thu", "mon,wed,thu"],
-        );
+        let v = validate(&ProgramSettings::defaults("Evening IOP"), &seed_tracks());
         assert_eq!(
             v.map(|v| v.session_start.to_string()),
             Ok("18:00".to_string())
@@ -201,9 +202,7 @@ mod tests {
     fn the_family_night_must_be_shared_by_every_track() {
         let mut s = ProgramSettings::defaults("X");
         s.family_weekday = "tue".into();
-        let errors = validate(&s, &["mon,tue,thu", "mon,wed,thu"])
-            .err()
-            .unwrap_or_default();
+        let errors = validate(&s, &seed_tracks()).err().unwrap_or_default();
         assert!(
             errors.iter().any(|e| e.contains("every track")),
             "{errors:?}"

@@ -70,10 +70,6 @@ pub fn check_phone(raw: &str) -> Result<String> {
     Ok(p.to_string())
 }
 
-fn status_of(row: &InquiryRow) -> Result<InquiryStatus> {
-    Ok(row.status)
-}
-
 /// Moves an inquiry and keeps the move in its history and the audit trail.
 pub(crate) fn move_status(
     c: &mut DbConn,
@@ -372,7 +368,7 @@ impl App {
         self.store.write(|c| {
             let mut row =
                 store::by_id(c, id)?.ok_or_else(|| AppError::NotFound(format!("inquiry {id}")))?;
-            let status = status_of(&row)?;
+            let status = row.status;
             if status.is_closed() {
                 return Err(AppError::Conflict(format!(
                     "inquiry {id} is closed ({})",

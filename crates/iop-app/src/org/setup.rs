@@ -7,6 +7,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
+use iop_domain::calendar::Weekdays;
 use iop_domain::calendar::{monday_of, parse_weekdays, weekday_code};
 use iop_domain::curriculum::SEED_TOPICS;
 use iop_domain::ids::*;
@@ -140,11 +141,13 @@ impl App {
                 "the web address name must be 1 to 60 letters, digits or hyphens".into(),
             ));
         }
+        use jiff::civil::Weekday::{Monday, Thursday, Tuesday, Wednesday};
         let seed_tracks = [
-            ("Mon/Tue/Thu", "mon,tue,thu"),
-            ("Mon/Wed/Thu", "mon,wed,thu"),
+            ("Mon/Tue/Thu", Weekdays(vec![Monday, Tuesday, Thursday])),
+            ("Mon/Wed/Thu", Weekdays(vec![Monday, Wednesday, Thursday])),
         ];
-        let v = validate(&s, &seed_tracks.map(|(_, d)| d)).map_err(settings_error)?;
+        let days: Vec<Weekdays> = seed_tracks.iter().map(|(_, d)| d.clone()).collect();
+        let v = validate(&s, &days).map_err(settings_error)?;
         let id = ProgramId::new_v7();
         self.store.write(|c| {
             let site = org::sites(c)?
@@ -189,11 +192,7 @@ impl App {
                         id: TrackId::new_v7(),
                         program_id: id,
                         name: name.into(),
-                        weekdays: days.parse().map_err(
-                            |e: iop_domain::calendar::NotWeekdays| {
-                                AppError::Internal(e.to_string())
-                            },
-                        )?,
+                        weekdays: days,
                         created_at: now,
                     },
                 )?;
@@ -228,8 +227,7 @@ impl App {
         ctx.require(Action::ManageCalendar)?;
         self.store.write(|c| {
             let pc = load_program(c, program_id)?;
-            let day_text: Vec<String> = pc.tracks.iter().map(|t| t.weekdays.to_string()).collect();
-            let days: Vec<&str> = day_text.iter().map(String::as_str).collect();
+            let days: Vec<Weekdays> = pc.tracks.iter().map(|t| t.weekdays.clone()).collect();
             let v = validate(&s, &days).map_err(settings_error)?;
             let mut row = pc.program.clone();
             row.name = v.name;

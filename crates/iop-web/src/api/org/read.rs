@@ -13,7 +13,7 @@ pub struct Track {
     id: iop_domain::ids::TrackId,
     name: String,
     /// Weekdays as `mon,tue,thu`.
-    weekdays: String,
+    weekdays: iop_domain::calendar::Weekdays,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -23,17 +23,17 @@ pub struct Program {
     name: String,
     site_id: iop_domain::ids::SiteId,
     site_name: String,
-    time_zone: String,
-    level_of_care: String,
-    session_start: String,
+    time_zone: iop_domain::time::ZoneName,
+    level_of_care: iop_domain::admissions::LevelOfCare,
+    session_start: iop_domain::time::ClockTime,
     session_minutes: i32,
     min_weeks: i32,
     max_weeks: i32,
     max_patients_per_facilitator: i32,
     family_every_weeks: i32,
     family_minutes: i32,
-    family_weekday: String,
-    alumni_weekday: String,
+    family_weekday: iop_domain::calendar::WeekdayCode,
+    alumni_weekday: iop_domain::calendar::WeekdayCode,
     alumni_minutes: i32,
     horizon_weeks: i32,
     tracks: Vec<Track>,
@@ -57,17 +57,17 @@ pub async fn programs(
                 name: o.program.name,
                 site_id: o.site.id,
                 site_name: o.site.name,
-                time_zone: o.site.time_zone.to_string(),
-                level_of_care: o.program.level_of_care.to_string(),
-                session_start: o.program.session_start.to_string(),
+                time_zone: o.site.time_zone,
+                level_of_care: o.program.level_of_care,
+                session_start: o.program.session_start,
                 session_minutes: o.program.session_minutes,
                 min_weeks: o.program.min_weeks,
                 max_weeks: o.program.max_weeks,
                 max_patients_per_facilitator: o.program.max_patients_per_facilitator,
                 family_every_weeks: o.program.family_every_weeks,
                 family_minutes: o.program.family_minutes,
-                family_weekday: o.program.family_weekday.to_string(),
-                alumni_weekday: o.program.alumni_weekday.to_string(),
+                family_weekday: o.program.family_weekday,
+                alumni_weekday: o.program.alumni_weekday,
                 alumni_minutes: o.program.alumni_minutes,
                 horizon_weeks: o.program.horizon_weeks,
                 tracks: o
@@ -76,7 +76,7 @@ pub async fn programs(
                     .map(|t| Track {
                         id: t.id,
                         name: t.name,
-                        weekdays: t.weekdays.to_string(),
+                        weekdays: t.weekdays,
                     })
                     .collect(),
             })
