@@ -14,6 +14,13 @@ pub enum AppError {
     /// 403: signed in, but the role may not do this.
     #[error("your role may not {0}")]
     Forbidden(&'static str),
+    /// 403: the role may do this, but not for this patient or group (outside the
+    /// caller's caseload). Carries the ids the audit row of the refusal records.
+    #[error("you may not {what}")]
+    OutOfScope {
+        what: &'static str,
+        patient_id: Option<iop_domain::PatientId>,
+    },
     /// 404
     #[error("{0} was not found")]
     NotFound(String),

@@ -30,6 +30,7 @@ pub enum Action {
     ViewOutcomes,
     ManageConsents,
     DiscloseRecords,
+    ViewBillingSetup,
     ViewBilling,
     ManageBilling,
     ManageBillingSetup,
@@ -83,7 +84,10 @@ pub const POLICY: &[(Action, &[Role])] = &[
         &[ClinicalDirector, Counselor, Admissions],
     ),
     (Action::DiscloseRecords, &[ClinicalDirector, Counselor]),
-    (Action::ViewBilling, &[Admin, Billing]),
+    (Action::ViewBillingSetup, &[Admin, Billing]),
+    // Claims, statements and 837 files carry diagnoses: the admin runs the
+    // organisation and does not read them (least privilege).
+    (Action::ViewBilling, &[Billing]),
     (Action::ManageBilling, &[Billing]),
     (Action::ManageBillingSetup, &[Admin, Billing]),
     (Action::ManageCoverage, &[Admissions, Billing]),
@@ -132,6 +136,7 @@ impl Action {
                 "manage relatives, consents and the accounting of disclosures"
             }
             Action::DiscloseRecords => "release records to an outside party",
+            Action::ViewBillingSetup => "view payers and contracts",
             Action::ViewBilling => "view charges, claims and payments",
             Action::ManageBilling => "make charges and claims and post payments",
             Action::ManageBillingSetup => "set up payers, contracts and the billing identity",
@@ -159,5 +164,12 @@ mod tests {
             assert_eq!(allows(role, Action::ManageUsers), role == Role::Admin);
         }
         assert!(!allows(Role::Billing, Action::ViewAuditLog));
+    }
+
+    #[test]
+    fn the_admin_reads_no_claims_statements_or_837_files() {
+        assert!(!allows(Role::Admin, Action::ViewBilling));
+        assert!(allows(Role::Admin, Action::ViewBillingSetup));
+        assert!(allows(Role::Billing, Action::ViewBilling));
     }
 }

@@ -1,100 +1,146 @@
-//! Counselors work with their own patients and groups; clinical directors with everyone
-//! (DESIGN §1). A counselor's patients are those they are primary counselor for, those
-//! on the roster of a group they facilitate during the episode (the patient's core track,
-//! or the family group), make-ups in their groups, and those they see individually.
+//! Who a counselor may work with: their **caseload**, defined once here and used by every
+//! use case that touches a patient (chart, episode changes, census, search; the portal and
+//! FHIR are to use it too). Clinical directors, and roles whose actions the policy table
+//! already limits, are not limited by caseload (DESIGN §1).
+//!
+//! A counselor's caseload is every patient who
+//! - has an episode naming them primary counselor,
+//! - has an individual appointment with them, or
+//! - was on the roster of a core group they facilitated that has begun (expected on the
+//!   track that night during the episode, marked in, or made up into it).
+//!
+//! Facilitating a family group gives no chart access: the facilitator works with that
+//! session (roster, attendance, note) from 24 hours before it starts until its note is
+//! signed, and no longer.
 
 use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use iop_domain::calendar::SessionKind;
-use iop_domain::ids::SessionId;
 use iop_domain::ids::*;
+use iop_domain::time::Instant;
 use iop_domain::Role;
-use iop_store::{
-    admissions::episodes, calendar as cal, clinical::individual, clinical::record as clinical,
-    DbConn,
-};
+use iop_store::{calendar as cal, caseload as store, clinical::record as clinical, DbConn};
+use std::collections::BTreeSet;
 
-const OUTSIDE: AppError =
-    AppError::Forbidden("work with patients outside your caseload and groups");
+/// How long before a family group its facilitator may open it.
+pub const FAMILY_GROUP_LEAD: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
+
+/// The patients a caller may work with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Caseload {
+    /// Not limited by caseload (the policy table still limits what the role may do).
+    Everyone,
+    Only(BTreeSet<PatientId>),
+}
+
+impl Caseload {
+    pub fn contains(&self, patient: PatientId) -> bool {
+        match self {
+            Caseload::Everyone => true,
+            Caseload::Only(set) => set.contains(&patient),
+        }
+    }
+}
 
 /// The counselor's staff id, or None when the caller is not a counselor (no limit).
-fn counselor_staff(c: &mut DbConn, ctx: &Ctx) -> Result<Option<StaffId>> {
+/// A counselor without a staff profile has Some(None): an empty caseload.
+fn counselor_staff(c: &mut DbConn, ctx: &Ctx) -> Result<Option<Option<StaffId>>> {
     match ctx.actor() {
-        Some(a) if a.role == Role::Counselor => match cal::staff_by_user(c, a.user_id)? {
-            Some(s) => Ok(Some(s.id)),
-            None => Err(OUTSIDE),
-        },
+        Some(a) if a.role == Role::Counselor => {
+            Ok(Some(cal::staff_by_user(c, a.user_id)?.map(|s| s.id)))
+        }
         _ => Ok(None),
     }
 }
 
-fn is_mine(c: &mut DbConn, staff_id: StaffId, patient_id: PatientId) -> Result<bool> {
-    let eps = episodes::episodes_with_patient_id(c, patient_id)?;
-    if eps.iter().any(|e| e.primary_counselor_id == Some(staff_id)) {
-        return Ok(true);
-    }
-    if individual::appointments_of_patient(c, patient_id)?
-        .iter()
-        .any(|a| a.staff_id == staff_id)
-    {
-        return Ok(true);
-    }
-    let program_ids: Vec<_> = eps.iter().map(|e| e.program_id).collect();
-    let (_, periods) = episodes::episodes_with_tracks(c, &program_ids)?;
-    for e in &eps {
-        let until = e.ended_on.unwrap_or(e.planned_end_date);
-        let tracks: Vec<_> = periods.iter().filter(|p| p.episode_id == e.id).collect();
-        for s in cal::sessions_of_staff(c, staff_id, e.admit_date, until)? {
-            if s.program_id != e.program_id {
-                continue;
-            }
-            let on_track = tracks.iter().any(|p| {
-                Some(&p.track_id) == s.track_id.as_ref()
-                    && p.from_date <= s.local_date
-                    && p.to_date.is_none_or(|t| s.local_date < t)
-            });
-            if s.kind == SessionKind::Family || (s.kind == SessionKind::Core && on_track) {
-                return Ok(true);
-            }
-            if clinical::makeups_of_session(c, s.id)?
-                .iter()
-                .any(|m| m.patient_id == patient_id)
-            {
-                return Ok(true);
-            }
+/// The caseload of one staff member at `now` (see the module comment).
+pub fn caseload_of_staff(
+    c: &mut DbConn,
+    staff: StaffId,
+    now: Instant,
+) -> Result<BTreeSet<PatientId>> {
+    let mut set: BTreeSet<PatientId> = store::primary_patients(c, staff)?.into_iter().collect();
+    set.extend(store::individual_patients(c, staff)?);
+    let groups = store::groups_facilitated(c, staff, now)?;
+    let ids: Vec<SessionId> = groups.iter().map(|g| g.0).collect();
+    set.extend(store::marked_or_made_up(c, &ids)?);
+    let tracks: BTreeSet<TrackId> = groups.iter().filter_map(|g| g.1).collect();
+    let tracks: Vec<TrackId> = tracks.into_iter().collect();
+    for (period, patient, first, last) in store::periods_on_tracks(c, &tracks)? {
+        let expected = groups.iter().any(|(_, track, day)| {
+            *track == Some(period.track_id)
+                && period.from_date <= *day
+                && period.to_date.is_none_or(|to| *day < to)
+                && first <= *day
+                && *day <= last
+        });
+        if expected {
+            set.insert(patient);
         }
     }
-    Ok(false)
+    Ok(set)
 }
 
-/// Refuses a counselor a patient outside their caseload and groups (a patient who does
-/// not exist is not found, for everyone).
+/// The caller's caseload: the one rule for the census, search, charts and episodes.
+pub fn caseload(c: &mut DbConn, ctx: &Ctx) -> Result<Caseload> {
+    Ok(match counselor_staff(c, ctx)? {
+        None => Caseload::Everyone,
+        Some(None) => Caseload::Only(BTreeSet::new()),
+        Some(Some(staff)) => Caseload::Only(caseload_of_staff(c, staff, Instant(ctx.now()))?),
+    })
+}
+
+/// Refuses a counselor a patient outside their caseload (a patient who does not exist
+/// is not found, for everyone). The refusal carries the patient for its audit row.
 pub(crate) fn require_patient(c: &mut DbConn, ctx: &Ctx, patient_id: PatientId) -> Result<()> {
-    episodes::patient_by_id(c, patient_id)?
+    iop_store::admissions::episodes::patient_by_id(c, patient_id)?
         .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
-    match counselor_staff(c, ctx)? {
-        Some(staff) if !is_mine(c, staff, patient_id)? => Err(OUTSIDE),
-        _ => Ok(()),
+    if caseload(c, ctx)?.contains(patient_id) {
+        Ok(())
+    } else {
+        Err(AppError::OutOfScope {
+            what: "work with a patient outside your caseload",
+            patient_id: Some(patient_id),
+        })
     }
 }
 
-/// Refuses a counselor a group they do not facilitate.
+/// Refuses a counselor a group they do not facilitate, and a family group outside its
+/// window (from 24 hours before it starts until its note is signed).
 pub(crate) fn require_session(c: &mut DbConn, ctx: &Ctx, session_id: SessionId) -> Result<()> {
-    cal::session_by_id(c, session_id)?
+    let session = cal::session_by_id(c, session_id)?
         .ok_or_else(|| AppError::NotFound(format!("session {session_id}")))?;
-    match counselor_staff(c, ctx)? {
-        Some(staff) => {
-            let mine = cal::current_assignments(c, &[session_id])?
-                .iter()
-                .any(|a| a.staff_id == staff);
-            if mine {
-                Ok(())
-            } else {
-                Err(AppError::Forbidden(
-                    "work with a group you do not facilitate",
-                ))
-            }
-        }
-        None => Ok(()),
+    let staff = match counselor_staff(c, ctx)? {
+        None => return Ok(()),
+        Some(staff) => staff,
+    };
+    let refused = |what| AppError::OutOfScope {
+        what,
+        patient_id: None,
+    };
+    let mine = match staff {
+        Some(staff) => cal::current_assignments(c, &[session_id])?
+            .iter()
+            .any(|a| a.staff_id == staff),
+        None => false,
+    };
+    if !mine {
+        return Err(refused("work with a group you do not facilitate"));
     }
+    if session.kind == SessionKind::Family {
+        let opens = session.starts_at.0.checked_sub(FAMILY_GROUP_LEAD);
+        if opens.is_ok_and(|opens| ctx.now() < opens) {
+            return Err(refused(
+                "open a family group more than 24 hours before it starts",
+            ));
+        }
+        let signed =
+            clinical::note_of_session(c, session_id)?.is_some_and(|n| n.signed_at.is_some());
+        if signed {
+            return Err(refused(
+                "open a family group after its note is signed (ask the clinical director)",
+            ));
+        }
+    }
+    Ok(())
 }

@@ -244,3 +244,97 @@ fn no_source_file_is_over_500_lines() {
     }
     assert!(long.is_empty(), "files over 500 lines: {long:#?}");
 }
+
+/// Ids that lead to one patient's record.
+const PATIENT_IDS: &[&str] = &[
+    "PatientId",
+    "EpisodeId",
+    "SessionId",
+    "NoteId",
+    "IndividualNoteId",
+    "AppointmentId",
+    "ConsentId",
+    "RelatedPersonId",
+    "AlertId",
+    "CosignNote",
+];
+
+/// The body of the function whose signature starts at `start`, by brace counting.
+fn body_at(src: &str, start: usize) -> &str {
+    let Some(open) = src[start..].find('{').map(|o| start + o) else {
+        return "";
+    };
+    let mut depth = 0;
+    for (i, ch) in src[open..].char_indices() {
+        match ch {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return &src[open..open + i];
+                }
+            }
+            _ => {}
+        }
+    }
+    &src[open..]
+}
+
+/// Scope is hard to forget: a public use case that takes an id leading to a patient,
+/// under an action a counselor may take, must check the caseload (`scope::`, directly
+/// or through `episode_in_scope`) or hand over to a use case that does (`self.…`).
+#[test]
+fn every_use_case_a_counselor_can_reach_with_a_patients_id_checks_scope() {
+    use iop_app::policy::{allows, Action};
+    use strum::IntoEnumIterator;
+    let mut offenders = Vec::new();
+    let mut checked = 0;
+    let mut stack = vec![root().join("crates/iop-app/src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("app dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                // The demo acts as the system and staff it seeds; scope is checked inside.
+                if !path.ends_with("demo") {
+                    stack.push(path);
+                }
+                continue;
+            }
+            let src = std::fs::read_to_string(&path).expect("source");
+            let mut at = 0;
+            while let Some(i) = src[at..].find("    pub fn ").map(|i| at + i) {
+                let sig_end = src[i..].find('{').map_or(src.len(), |e| i + e);
+                let sig = &src[i..sig_end];
+                at = sig_end;
+                let params = sig.split("->").next().unwrap_or(sig);
+                if !params.contains("ctx: &Ctx") || !PATIENT_IDS.iter().any(|t| params.contains(t))
+                {
+                    continue;
+                }
+                let body = body_at(&src, i);
+                let counselor_may = Action::iter().any(|a| {
+                    body.contains(&format!("Action::{a:?})"))
+                        && allows(iop_domain::Role::Counselor, a)
+                });
+                if !counselor_may {
+                    continue;
+                }
+                checked += 1;
+                let hands_over = body
+                    .match_indices("self.")
+                    .any(|(j, _)| !body[j..].starts_with("self.store"));
+                let scoped =
+                    body.contains("scope::") || body.contains("episode_in_scope") || hands_over;
+                if !scoped {
+                    let name = sig.trim_start().split('(').next().unwrap_or(sig);
+                    offenders.push(format!("{}: {name}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(checked > 20, "only {checked} use cases were checked");
+    assert!(
+        offenders.is_empty(),
+        "use cases that take a patient's id without checking scope: {offenders:#?}"
+    );
+}

@@ -8,6 +8,7 @@ pub mod admissions;
 pub mod audit;
 pub mod billing;
 pub mod calendar;
+pub mod caseload;
 pub mod clinical;
 mod columns;
 pub mod consent;

@@ -3,7 +3,7 @@
 //! refuses what the policy table refuses, and enforces CSRF on state-changing
 //! requests made with a cookie. Use cases check the policy again inside.
 
-use crate::error::WebError;
+use crate::error::{current_request_id, WebError};
 use crate::{blocking, AppState};
 use axum::body::{to_bytes, Body};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
@@ -174,10 +174,11 @@ pub async fn guard(
         }
         (Access::Staff(action), Some(a)) => {
             if !allows(a.actor.role, *action) {
-                return refuse(
+                let res = refuse(
                     surface,
                     WebError::App(iop_app::AppError::Forbidden(action.describe())),
                 );
+                return audit_refusal(&state, &parts, a, res).await;
             }
             match (&a.via, changes_state(&parts.method)) {
                 (Via::Cookie { csrf_token, .. }, true) => {
@@ -201,10 +202,33 @@ pub async fn guard(
             }
         }
     };
-    if let Some(a) = authed {
-        parts.extensions.insert(a);
+    let Some(a) = authed else {
+        return next.run(Request::from_parts(parts, body)).await;
+    };
+    parts.extensions.insert(a.clone());
+    let res = next.run(Request::from_parts(parts.clone(), body)).await;
+    audit_refusal(&state, &parts, &a, res).await
+}
+
+/// A refusal by role or caseload is audited before it is answered (in its own
+/// transaction: the refused use case rolled its own back). If the audit row cannot be
+/// written the caller still gets a refusal, never the data.
+async fn audit_refusal(state: &AppState, parts: &Parts, a: &Authed, res: Response) -> Response {
+    let Some(refusal) = res
+        .extensions()
+        .get::<crate::error::ErrorForLog>()
+        .and_then(|e| e.refusal)
+    else {
+        return res;
+    };
+    let ctx = Ctx::staff(a.actor.clone(), request_meta(parts));
+    let (app, path) = (state.app.clone(), parts.uri.path().to_string());
+    let written =
+        blocking(move || app.record_refusal(&ctx, refusal.what, refusal.patient_id, &path)).await;
+    if let Err(e) = written {
+        tracing::error!(request_id = %current_request_id(), error = ?e, "refusal not audited");
     }
-    next.run(Request::from_parts(parts, body)).await
+    res
 }
 
 /// The caller of a staff route, as a use-case context.

@@ -49,7 +49,7 @@ impl WebError {
             WebError::App(e) => match e {
                 AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-                AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+                AppError::Forbidden(_) | AppError::OutOfScope { .. } => StatusCode::FORBIDDEN,
                 AppError::NotFound(_) => StatusCode::NOT_FOUND,
                 AppError::Conflict(_) | AppError::Duplicate { .. } => StatusCode::CONFLICT,
                 AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -90,6 +90,17 @@ impl WebError {
                 WebError::App(AppError::Internal(cause)) => Some(cause.clone()),
                 _ => None,
             },
+            refusal: match self {
+                WebError::App(AppError::Forbidden(what)) => Some(Refusal {
+                    what,
+                    patient_id: None,
+                }),
+                WebError::App(AppError::OutOfScope { what, patient_id }) => Some(Refusal {
+                    what,
+                    patient_id: *patient_id,
+                }),
+                _ => None,
+            },
         }
     }
 
@@ -116,6 +127,14 @@ impl WebError {
 #[derive(Clone, Debug)]
 pub struct ErrorForLog {
     pub internal_cause: Option<String>,
+    /// A refusal by role or caseload, which the access guard audits.
+    pub refusal: Option<Refusal>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Refusal {
+    pub what: &'static str,
+    pub patient_id: Option<iop_domain::PatientId>,
 }
 
 fn capitalise(s: &str) -> String {

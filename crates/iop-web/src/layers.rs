@@ -31,6 +31,7 @@ pub async fn log_errors(req: Request, next: Next) -> Response {
     match res.extensions().get::<ErrorForLog>() {
         Some(ErrorForLog {
             internal_cause: Some(cause),
+            ..
         }) => tracing::error!(%request_id, %status, %cause, "internal error"),
         _ if status.is_server_error() => tracing::error!(%request_id, %status, "server error"),
         _ if status.is_client_error() => tracing::debug!(%request_id, %status, "request refused"),

@@ -77,7 +77,9 @@ impl App {
     pub fn census(&self, ctx: &Ctx) -> Result<Vec<ProgramCensus>> {
         ctx.require(Action::ViewCensus)?;
         let clinical = ctx.require(Action::ManageEpisodes).is_ok();
-        self.store.read(|c| {
+        // A list that shows patients is audited, so this read is a write.
+        self.store.write(|c| {
+            let caseload = crate::scope::caseload(c, ctx)?;
             let programs = org::programs(c)?;
             let ids: Vec<_> = programs.iter().map(|p| p.id).collect();
             // Three queries for every program together, not a few per patient.
@@ -136,6 +138,7 @@ impl App {
                         .remove(&p.id)
                         .unwrap_or_default()
                         .into_iter()
+                        .filter(|(_, pt)| caseload.contains(pt.id))
                         .map(|(ep, pt)| {
                             let admit: Date = ep.admit_date.0;
                             let planned: Date = ep.planned_end_date.0;
@@ -169,6 +172,12 @@ impl App {
                     tracks,
                     patients: list,
                 });
+            }
+            if clinical {
+                let shown = out
+                    .iter()
+                    .flat_map(|p| p.patients.iter().flatten().map(|e| e.patient_id));
+                crate::audit::record_list(c, ctx, "census.read", shown)?;
             }
             Ok::<_, AppError>(out)
         })

@@ -3,6 +3,7 @@
 
 pub mod chain;
 pub mod record;
+pub mod refusals;
 pub mod search;
 
-pub use record::{record, record_as, Event};
+pub use record::{record, record_as, record_list, Event};

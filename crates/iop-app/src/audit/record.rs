@@ -79,3 +79,23 @@ pub fn record_as(
     };
     Ok(store_audit::append(conn, &[fields])?)
 }
+
+/// Most patient ids one list's audit row names; a longer list records its count.
+const LIST_IDS: usize = 500;
+
+/// Appends the audit row of a list that shows patients (census, alerts, reminders,
+/// queues): how many, and which by id.
+pub fn record_list(
+    conn: &mut DbConn,
+    ctx: &Ctx,
+    action: &str,
+    patients: impl IntoIterator<Item = PatientId>,
+) -> Result<()> {
+    let ids: std::collections::BTreeSet<PatientId> = patients.into_iter().collect();
+    let shown: Vec<String> = ids.iter().take(LIST_IDS).map(|p| p.to_string()).collect();
+    let event = Event::ok(action).detail(serde_json::json!({
+        "patients_shown": ids.len(),
+        "patient_ids": shown,
+    }));
+    record(conn, ctx, event)
+}

@@ -174,7 +174,7 @@ impl App {
     }
 
     pub fn payers(&self, ctx: &Ctx) -> Result<Vec<Payer>> {
-        ctx.require(Action::ViewBilling)?;
+        ctx.require(Action::ViewBillingSetup)?;
         let rows: Vec<PayerRow> = self
             .store
             .read::<_, AppError>(|c| Ok(store::all_payers(c)?))?;
@@ -275,7 +275,7 @@ impl App {
     }
 
     pub fn contracts(&self, ctx: &Ctx) -> Result<Vec<Contract>> {
-        ctx.require(Action::ViewBilling)?;
+        ctx.require(Action::ViewBillingSetup)?;
         let rows: Vec<ContractRow> = self
             .store
             .read::<_, AppError>(|c| Ok(store::all_contracts(c)?))?;

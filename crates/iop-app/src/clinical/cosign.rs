@@ -51,7 +51,9 @@ impl App {
     /// Signed notes still waiting for a clinical director's co-signature, oldest first.
     pub fn notes_awaiting_cosign(&self, ctx: &Ctx) -> Result<Vec<AwaitingCosign>> {
         ctx.require(Action::CosignNotes)?;
-        self.store.read(|c| {
+        self.store.write(|c| {
+            let individual_notes = individual::awaiting_cosign(c)?;
+            let patients: Vec<_> = individual_notes.iter().map(|(_, a)| a.patient_id).collect();
             let mut out: Vec<AwaitingCosign> = clinical::notes_awaiting_cosign(c)?
                 .into_iter()
                 .map(|(n, date)| AwaitingCosign {
@@ -63,19 +65,16 @@ impl App {
                     signed_at: n.signed_at,
                 })
                 .collect();
-            out.extend(
-                individual::awaiting_cosign(c)?
-                    .into_iter()
-                    .map(|(n, a)| AwaitingCosign {
-                        kind: "individual",
-                        link: format!("/patients/{}", a.patient_id),
-                        note_id: n.id.to_string(),
-                        date: Day(a.starts_at.0.to_zoned(jiff::tz::TimeZone::UTC).date()),
-                        author_id: n.author_id,
-                        signed_at: n.signed_at,
-                    }),
-            );
+            out.extend(individual_notes.into_iter().map(|(n, a)| AwaitingCosign {
+                kind: "individual",
+                link: format!("/patients/{}", a.patient_id),
+                note_id: n.id.to_string(),
+                date: Day(a.starts_at.0.to_zoned(jiff::tz::TimeZone::UTC).date()),
+                author_id: n.author_id,
+                signed_at: n.signed_at,
+            }));
             out.sort_by_key(|a| a.date);
+            crate::audit::record_list(c, ctx, "cosign.queue.read", patients)?;
             Ok(out)
         })
     }

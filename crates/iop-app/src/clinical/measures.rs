@@ -187,9 +187,11 @@ impl App {
             return Ok(Vec::new());
         };
         let (uid, role) = (a.user_id, a.role);
-        let rows = self
-            .store
-            .read(|c| store::open_alerts_for(c, uid, role).map_err(AppError::from))?;
+        let rows = self.store.write(|c| {
+            let rows = store::open_alerts_for(c, uid, role)?;
+            crate::audit::record_list(c, ctx, "alerts.read", rows.iter().map(|r| r.patient_id))?;
+            Ok::<_, AppError>(rows)
+        })?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
@@ -200,13 +202,14 @@ impl App {
         alerts: &[SafetyAlert],
     ) -> Result<std::collections::HashMap<PatientId, String>> {
         ctx.require(Action::ReadClinical)?;
-        self.store.read(|c| {
+        self.store.write(|c| {
             let mut out = std::collections::HashMap::new();
             for a in alerts {
                 if let Some(p) = episodes::patient_by_id(c, a.patient_id)? {
                     out.insert(a.patient_id, format!("{} ({})", p.shown_name(), p.mrn));
                 }
             }
+            crate::audit::record_list(c, ctx, "alerts.patients.read", out.keys().copied())?;
             Ok(out)
         })
     }

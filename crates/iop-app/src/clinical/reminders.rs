@@ -32,7 +32,7 @@ impl App {
     /// Paperwork due today or overdue, soonest first.
     pub fn clinical_reminders(&self, ctx: &Ctx) -> Result<Vec<Due>> {
         ctx.require(Action::ReadClinical)?;
-        self.store.read(|c| {
+        self.store.write(|c| {
             let own_staff = match ctx.actor() {
                 Some(a) if a.role == Role::Counselor => {
                     // A counselor without a staff profile has no caseload: an id no one has.
@@ -99,6 +99,7 @@ impl App {
                 }
             }
             out.sort_by(|a, b| a.due.cmp(&b.due));
+            crate::audit::record_list(c, ctx, "reminders.read", out.iter().map(|d| d.patient_id))?;
             Ok(out)
         })
     }

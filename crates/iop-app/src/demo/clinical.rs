@@ -68,23 +68,33 @@ impl App {
         today: Date,
     ) -> Result<()> {
         let meta = RequestMeta::cli(system.now());
-        let (casey, staff_id) = self.store.read(|c| -> Result<_> {
+        let (casey, staff_id, director) = self.store.read(|c| -> Result<_> {
             let casey = users::by_email(c, "counselor@demo.test")?
                 .ok_or_else(|| internal("no demo counselor"))?;
             let staff =
                 cal::staff_by_user(c, casey.id)?.ok_or_else(|| internal("no demo staff"))?;
-            Ok((actor_of(&casey)?, staff.id))
+            let director = users::by_email(c, "director@demo.test")?
+                .ok_or_else(|| internal("no demo director"))?;
+            Ok((actor_of(&casey)?, staff.id, actor_of(&director)?))
         })?;
-        let ctx = Ctx::staff(casey, meta);
-        self.seed_demo_family(&ctx, program_id, today)?;
+        let ctx = Ctx::staff(casey, meta.clone());
+        // Casey records for her own patients; the director for the others' (their
+        // counselors have no account in the demo).
+        let director = Ctx::staff(director, meta);
+        self.seed_demo_family(&director, program_id, today)?;
         self.seed_demo_groups(&ctx, program_id, today)?;
         let active = self
             .store
             .read(|c| -> Result<_> { Ok(episodes::active_with_patients(c, &[program_id])?) })?;
         for (i, (e, p)) in active.iter().enumerate() {
             let admitted: Date = e.admit_date.0;
-            self.seed_demo_measures(&ctx, p.id, admitted, today, i)?;
-            self.seed_demo_plans(&ctx, p.id, today, i)?;
+            let ctx = if e.primary_counselor_id == Some(staff_id) {
+                &ctx
+            } else {
+                &director
+            };
+            self.seed_demo_measures(ctx, p.id, admitted, today, i)?;
+            self.seed_demo_plans(ctx, p.id, today, i)?;
             if i % 3 == 0 {
                 let positive = i == 3;
                 let results = ["alcohol", "cocaine", "opioids", "THC"]
@@ -101,7 +111,7 @@ impl App {
                     .collect();
                 let on = days(admitted, 7).min(today);
                 self.record_screen(
-                    &ctx,
+                    ctx,
                     p.id,
                     NewScreen {
                         collected_on: on,
@@ -112,10 +122,10 @@ impl App {
                 )?;
             }
             if i < 4 {
-                self.seed_demo_individual(&ctx, staff_id, p.id, admitted, today, i)?;
+                self.seed_demo_individual(ctx, staff_id, p.id, admitted, today, i)?;
             }
         }
-        self.seed_demo_billing(&ctx, program_id, today)?;
+        self.seed_demo_billing(&director, program_id, today)?;
         Ok(())
     }
 

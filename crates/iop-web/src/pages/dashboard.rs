@@ -21,6 +21,7 @@ struct DashboardPage {
     /// Patient id → "Name (MRN)" for the alerts.
     alert_names: std::collections::HashMap<iop_domain::ids::PatientId, String>,
     cosign: Vec<iop_app::clinical::cosign::AwaitingCosign>,
+    refusals: Vec<iop_app::audit::refusals::RepeatedRefusals>,
 }
 
 pub async fn home() -> Response {
@@ -34,7 +35,8 @@ pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Respo
     let clinical = iop_app::policy::allows(role, iop_app::Action::ReadClinical);
     let cosigner = iop_app::policy::allows(role, iop_app::Action::CosignNotes);
     let writer = iop_app::policy::allows(role, iop_app::Action::RecordAttendance);
-    let (programs, alerts, due, cosign, alert_names, notes_due) = blocking(move || {
+    let auditor = iop_app::policy::allows(role, iop_app::Action::ViewAuditLog);
+    let (programs, alerts, due, cosign, alert_names, notes_due, refusals) = blocking(move || {
         let (alerts, due) = if clinical {
             (
                 app.my_alerts(&caller.ctx)?,
@@ -58,6 +60,11 @@ pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Respo
         } else {
             Vec::new()
         };
+        let refusals = if auditor {
+            app.repeated_refusals(&caller.ctx)?
+        } else {
+            Vec::new()
+        };
         Ok((
             app.organisation(&caller.ctx)?,
             alerts,
@@ -65,6 +72,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Respo
             cosign,
             names,
             notes_due,
+            refusals,
         ))
     })
     .await?;
@@ -76,6 +84,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Respo
         alert_names,
         notes_due,
         cosign,
+        refusals,
     })
 }
 

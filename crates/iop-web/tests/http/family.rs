@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use iop_app::testing::execute_sql;
 
 /// A held family group in the past and a scheduled one ahead (ids and dates).
-async fn family_sessions(t: &TestApp, token: &str) -> ((String, String), (String, String)) {
+pub async fn family_sessions(t: &TestApp, token: &str) -> ((String, String), (String, String)) {
     let today = crate::clinical::today();
     let from = today.checked_sub(jiff::Span::new().days(35)).expect("date");
     let to = today.checked_add(jiff::Span::new().days(42)).expect("date");
@@ -70,7 +70,9 @@ fn line<'a>(lines: &'a [serde_json::Value], id: &str) -> &'a serde_json::Value {
 async fn a_relative_joins_the_family_group_only_under_a_consent_and_a_revocation_removes_them_from_future_rosters_only(
 ) {
     let t = TestApp::new().await;
-    let counselor = t.token("counselor@demo.test").await;
+    // The demo signed these groups' notes, which closes them to their facilitator;
+    // the clinical director works with them still.
+    let counselor = t.token("director@demo.test").await;
     let ((past, past_date), (ahead, _)) = family_sessions(&t, &counselor).await;
     let roster = t
         .get(
@@ -215,7 +217,7 @@ async fn a_relative_joins_the_family_group_only_under_a_consent_and_a_revocation
     );
     assert_eq!(line(&past_lines, &aunt)["present"], true);
 
-    let page = t.login("counselor@demo.test").await;
+    let page = t.login("director@demo.test").await;
     let html = t
         .get(&format!("/sessions/{ahead}"), Auth::Cookie(&page))
         .await
@@ -230,7 +232,8 @@ async fn a_relative_joins_the_family_group_only_under_a_consent_and_a_revocation
 #[tokio::test]
 async fn releases_carry_the_notice_and_every_disclosure_reaches_the_accounting() {
     let t = TestApp::new().await;
-    let counselor = t.token("counselor@demo.test").await;
+    // The demo signed this group's note, which closes it to its facilitator.
+    let counselor = t.token("director@demo.test").await;
     let ((past, past_date), _) = family_sessions(&t, &counselor).await;
     let roster = t
         .get(
@@ -411,7 +414,9 @@ async fn releases_carry_the_notice_and_every_disclosure_reaches_the_accounting()
 #[tokio::test]
 async fn a_consent_missing_an_element_or_mixing_counseling_notes_is_refused() {
     let t = TestApp::new().await;
-    let counselor = t.token("counselor@demo.test").await;
+    // The demo signed these groups' notes, which closes them to their facilitator;
+    // the clinical director works with them still.
+    let counselor = t.token("director@demo.test").await;
     let ((past, _), _) = family_sessions(&t, &counselor).await;
     let roster = t
         .get(

@@ -17,6 +17,7 @@ mod family;
 mod measures;
 mod openapi;
 mod organisation;
+mod privacy;
 mod routes;
 mod session_form;
 mod supervision;

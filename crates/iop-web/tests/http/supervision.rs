@@ -205,7 +205,7 @@ async fn reminders_show_measures_due_and_the_outcome_report_compares_intake_with
 
 /// A counselor with an account and a staff profile but no patients and no groups yet:
 /// their token and staff id.
-async fn solo_counselor(t: &TestApp, director: &str) -> (String, String) {
+pub async fn solo_counselor(t: &TestApp, director: &str) -> (String, String) {
     let admin = t.token("admin@demo.test").await;
     t.post_json(
         "/api/v1/users",
