@@ -305,6 +305,59 @@ async fn pages_carry_the_security_headers() {
     assert!(!h("x-request-id").is_empty());
 }
 
+/// Signs in with the form, asking to go to `next`: the status and `Location` answered.
+async fn sign_in_going_to(t: &TestApp, next: &str) -> (StatusCode, String) {
+    let form = t.get("/login", Auth::None).await;
+    let pre = crate::common::cookie_value(&form.set_cookies(), "iop_login_csrf").expect("cookie");
+    let csrf = crate::common::hidden_field(&form.body, "csrf").expect("csrf");
+    let body = serde_urlencoded::to_string([
+        ("email", "counselor@demo.test"),
+        ("password", crate::common::PASSWORD),
+        ("csrf", &csrf),
+        ("next", next),
+    ])
+    .expect("form");
+    let req = Request::builder()
+        .method("POST")
+        .uri("/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", format!("iop_login_csrf={pre}"))
+        .body(Body::from(body))
+        .expect("request");
+    let res = t.send(req).await;
+    let to = res
+        .headers
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    (res.status, to)
+}
+
+#[tokio::test]
+async fn after_sign_in_only_a_path_of_this_site_is_followed() {
+    let t = TestApp::new().await;
+    for bad in [
+        "/\t/example.com",
+        "//example.com",
+        "/\\example.com",
+        "/x\r\nSet-Cookie: a=b",
+    ] {
+        assert_eq!(
+            sign_in_going_to(&t, bad).await,
+            (StatusCode::SEE_OTHER, "/dashboard".to_string()),
+            "{bad:?}"
+        );
+    }
+    assert_eq!(
+        sign_in_going_to(&t, "/calendar?week=2026-12-07").await,
+        (
+            StatusCode::SEE_OTHER,
+            "/calendar?week=2026-12-07".to_string()
+        )
+    );
+}
+
 #[tokio::test]
 async fn the_login_form_only_sends_people_to_paths_of_this_site() {
     let t = TestApp::new().await;

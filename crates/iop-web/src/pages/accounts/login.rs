@@ -38,12 +38,53 @@ pub struct LoginQuery {
 }
 
 /// Only same-site paths, so the form cannot be used to send someone elsewhere.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
-            n.to_string()
+/// Where to go after signing in: a path of this site, or the dashboard. Browsers drop
+/// tabs and newlines inside a URL and read `\\` as `/` (so `/\t/evil.example` is
+/// `//evil.example`, another host): any control character or backslash is refused, and
+/// what is left must resolve, as a relative URL, to this site. The answer is the
+/// resolved path, percent-encoded, so it is always a valid `Location`.
+pub(crate) fn safe_next(next: Option<&str>) -> String {
+    const HOME: &str = "/dashboard";
+    let Some(n) = next else {
+        return HOME.into();
+    };
+    if !n.starts_with('/') || n.chars().any(|c| c.is_control() || c == '\\') {
+        return HOME.into();
+    }
+    let Ok(base) = url::Url::parse("http://iop.invalid/") else {
+        return HOME.into();
+    };
+    match base.join(n) {
+        Ok(u) if u.origin() == base.origin() => u[url::Position::BeforePath..].to_string(),
+        _ => HOME.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_paths_of_this_site_are_followed_after_sign_in() {
+        for bad in [
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/example.com",
+            "/\n/example.com",
+            "/x\r\nSet-Cookie: a=b",
+            "\t/x",
+            "evil.example",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/dashboard", "{bad:?}");
         }
-        _ => "/dashboard".into(),
+        assert_eq!(safe_next(None), "/dashboard");
+        assert_eq!(
+            safe_next(Some("/patients/1?tab=notes")),
+            "/patients/1?tab=notes"
+        );
+        assert_eq!(safe_next(Some("/a b")), "/a%20b");
     }
 }
 
