@@ -30,9 +30,9 @@ pub enum AppError {
     /// 409: a value that must be unique is taken; `field` names it for the client.
     #[error("a record with this {field} already exists (field `{field}`)")]
     Duplicate { table: String, field: String },
-    /// 429: too many failed logins from this account or address.
-    #[error("too many failed sign-in attempts; try again after {retry_after} (UTC)")]
-    Throttled { retry_after: String },
+    /// 429: too many failed attempts from this account or address; `Retry-After`.
+    #[error("too many failed attempts; try again in {}", wait_text(*retry_after_secs))]
+    Throttled { retry_after_secs: i64 },
     /// 500: a fault of ours; the text is for the log only.
     #[error("internal error")]
     Internal(String),
@@ -52,6 +52,16 @@ impl From<StoreError> for AppError {
 impl From<iop_domain::account::AccountError> for AppError {
     fn from(e: iop_domain::account::AccountError) -> Self {
         AppError::Invalid(e.to_string())
+    }
+}
+
+/// "1 second", "40 seconds", "3 minutes", "1 hour".
+fn wait_text(secs: i64) -> String {
+    let plural = |n: i64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    match secs {
+        s if s >= 3600 => plural((s + 3599) / 3600, "hour"),
+        s if s >= 120 => plural((s + 59) / 60, "minute"),
+        s => plural(s.max(1), "second"),
     }
 }
 

@@ -14,6 +14,10 @@ pub enum AccountError {
     PasswordTooShort { min: usize },
     #[error("the password must have at most {max} characters")]
     PasswordTooLong { max: usize },
+    #[error("this password is one of the 10,000 most common passwords; choose another")]
+    PasswordCommon,
+    #[error("this password is too easy to guess: {why}")]
+    PasswordWeak { why: String },
 }
 
 impl Email {
@@ -56,6 +60,16 @@ impl fmt::Debug for Email {
     }
 }
 
+/// The 10,000 most common passwords, most common first (from the zxcvbn project's
+/// frequency list, MIT licence), one per line.
+const COMMON_PASSWORDS: &str = include_str!("../data/common-passwords.txt");
+
+/// Whether `raw`, ignoring case, is on the shipped list of common passwords.
+pub fn is_common_password(raw: &str) -> bool {
+    let lower = raw.to_lowercase();
+    COMMON_PASSWORDS.lines().any(|w| w == lower)
+}
+
 /// A password that satisfies the policy. `Debug` never shows it.
 #[derive(Clone)]
 pub struct Password(String);
@@ -65,19 +79,49 @@ impl Password {
     /// Bounds the work argon2 does on a request body.
     pub const MAX_CHARS: usize = 256;
 
-    pub fn new(raw: String) -> Result<Self, AccountError> {
+    /// The least zxcvbn score accepted ("safely unguessable": about 10^10 guesses).
+    pub const MIN_SCORE: u8 = 3;
+
+    /// Checks the policy (ASVS 5.0 V6.2.1, V6.2.11–12): 12 to 256 characters, not one
+    /// of the 10,000 most common passwords, and a zxcvbn strength of at least 3 given
+    /// `context` (the account's name and email, the organisation's names), so that
+    /// "Riverside-Recovery-2026" is refused at Riverside Recovery. The error says why.
+    pub fn new(raw: String, context: &[&str]) -> Result<Self, AccountError> {
         let n = raw.chars().count();
         if n < Self::MIN_CHARS {
-            Err(AccountError::PasswordTooShort {
+            return Err(AccountError::PasswordTooShort {
                 min: Self::MIN_CHARS,
-            })
-        } else if n > Self::MAX_CHARS {
-            Err(AccountError::PasswordTooLong {
-                max: Self::MAX_CHARS,
-            })
-        } else {
-            Ok(Self(raw))
+            });
         }
+        if n > Self::MAX_CHARS {
+            return Err(AccountError::PasswordTooLong {
+                max: Self::MAX_CHARS,
+            });
+        }
+        if is_common_password(&raw) {
+            return Err(AccountError::PasswordCommon);
+        }
+        let words: Vec<&str> = context
+            .iter()
+            .flat_map(|c| c.split(|ch: char| !ch.is_alphanumeric()))
+            .chain(context.iter().copied())
+            .filter(|w| w.chars().count() >= 3)
+            .collect();
+        let estimate = zxcvbn::zxcvbn(&raw, &words);
+        if u8::from(estimate.score()) < Self::MIN_SCORE {
+            let why = estimate
+                .feedback()
+                .map(|f| {
+                    let mut parts: Vec<String> =
+                        f.warning().map(|w| w.to_string()).into_iter().collect();
+                    parts.extend(f.suggestions().iter().map(ToString::to_string));
+                    parts.join(" ")
+                })
+                .filter(|w| !w.is_empty())
+                .unwrap_or_else(|| "add more words or characters that are not a pattern".into());
+            return Err(AccountError::PasswordWeak { why });
+        }
+        Ok(Self(raw))
     }
 
     pub fn expose(&self) -> &str {
@@ -122,14 +166,50 @@ mod tests {
 
     #[test]
     fn password_needs_twelve_characters_counted_as_characters_not_bytes() {
-        assert!(Password::new("elevenchars".into()).is_err());
-        assert!(Password::new("twelve chars".into()).is_ok());
-        assert!(Password::new("ééééééééééé".into()).is_err());
+        assert!(matches!(
+            Password::new("quixotic7".into(), &[]),
+            Err(AccountError::PasswordTooShort { .. })
+        ));
+        assert!(matches!(
+            Password::new("ééééééééééé".into(), &[]),
+            Err(AccountError::PasswordTooShort { .. })
+        ));
+        assert!(Password::new("otter lamp violet quarry".into(), &[]).is_ok());
+    }
+
+    #[test]
+    fn a_common_password_is_refused_whatever_its_case() {
+        assert!(is_common_password("Password"));
+        assert!(COMMON_PASSWORDS.lines().count() >= 10_000);
+        let long_common = COMMON_PASSWORDS
+            .lines()
+            .find(|w| w.chars().count() >= Password::MIN_CHARS)
+            .expect("a long common password");
+        assert_eq!(
+            Password::new(long_common.to_uppercase(), &[]).map(|_| ()),
+            Err(AccountError::PasswordCommon)
+        );
+    }
+
+    #[test]
+    fn a_guessable_password_is_refused_with_the_reason_and_context_words_count() {
+        let weak = Password::new("aaaaaaaaaaaaaaaa".into(), &[]);
+        assert!(
+            matches!(&weak, Err(AccountError::PasswordWeak { why }) if !why.is_empty()),
+            "{weak:?}"
+        );
+        // Strong on its own, guessable at the program it names.
+        let p = "riverside recovery 2026";
+        assert!(Password::new(p.into(), &[]).is_ok());
+        assert!(matches!(
+            Password::new(p.into(), &["Riverside Recovery", "casey@riverside.example"]),
+            Err(AccountError::PasswordWeak { .. })
+        ));
     }
 
     #[test]
     fn password_debug_hides_the_secret() {
-        let p = Password::new("demo-password".into()).map(|p| format!("{p:?}"));
+        let p = Password::new("otter lamp violet quarry".into(), &[]).map(|p| format!("{p:?}"));
         assert_eq!(p.as_deref(), Ok("Password(***)"));
     }
 

@@ -1,27 +1,39 @@
-//! Login throttling and idle logoff as pure rules over instants.
+//! Sign-in throttling (exponential backoff) and idle logoff as pure rules over instants.
 
 use jiff::{SignedDuration, Timestamp};
 
-/// Failed logins within the window that lock an account or an address.
-pub const MAX_FAILURES: usize = 5;
-/// How long an account or address waits after `MAX_FAILURES`, and how far back failures count.
-pub const LOCKOUT: SignedDuration = SignedDuration::from_mins(15);
+/// Failures that cost nothing (typos): the wait starts after this many in a row.
+pub const FREE_FAILURES: usize = 3;
+/// The longest wait between attempts.
+pub const MAX_BACKOFF: SignedDuration = SignedDuration::from_mins(15);
+/// How far back failures count.
+pub const FAILURE_WINDOW: SignedDuration = SignedDuration::from_hours(24);
 
-/// Given the failure instants for one key (an email or an address), when may it try again?
-/// `None` means now. The lock runs from the fifth failure inside the window.
-pub fn locked_until(failures: &[Timestamp], now: Timestamp) -> Option<Timestamp> {
-    let since = now.checked_sub(LOCKOUT).ok()?;
-    let mut recent: Vec<Timestamp> = failures
+/// The wait after `n` failures in a row: none for the first [`FREE_FAILURES`], then
+/// 1 s, doubling each time, never more than [`MAX_BACKOFF`]. No account is ever locked
+/// outright, so no one can lock a colleague out by guessing at their address.
+pub fn backoff(n: usize) -> SignedDuration {
+    let Some(over) = n.checked_sub(FREE_FAILURES).filter(|o| *o > 0) else {
+        return SignedDuration::ZERO;
+    };
+    let secs = 1i64
+        .checked_shl(u32::try_from(over - 1).unwrap_or(u32::MAX))
+        .filter(|s| *s > 0)
+        .unwrap_or(i64::MAX);
+    SignedDuration::from_secs(secs).min(MAX_BACKOFF)
+}
+
+/// Given the failure instants for one key (an email or an address) since its last
+/// success, when may it try again? `None` means now.
+pub fn retry_at(failures: &[Timestamp], now: Timestamp) -> Option<Timestamp> {
+    let since = now.checked_sub(FAILURE_WINDOW).ok()?;
+    let recent: Vec<Timestamp> = failures
         .iter()
         .copied()
         .filter(|t| *t > since && *t <= now)
         .collect();
-    if recent.len() < MAX_FAILURES {
-        return None;
-    }
-    recent.sort();
-    let nth = recent[recent.len() - MAX_FAILURES];
-    let until = nth.checked_add(LOCKOUT).ok()?;
+    let last = recent.iter().max()?;
+    let until = last.checked_add(backoff(recent.len())).ok()?;
     (until > now).then_some(until)
 }
 
@@ -40,22 +52,28 @@ mod tests {
     }
 
     #[test]
-    fn four_failures_do_not_lock() {
-        let f: Vec<_> = (0..4).map(at).collect();
-        assert_eq!(locked_until(&f, at(4)), None);
+    fn three_failures_cost_nothing_then_the_wait_doubles_from_one_second() {
+        let waits: Vec<i64> = (0..8).map(|n| backoff(n).as_secs()).collect();
+        assert_eq!(waits, vec![0, 0, 0, 0, 1, 2, 4, 8]);
+        assert_eq!(backoff(14), MAX_BACKOFF);
+        assert_eq!(backoff(10_000), MAX_BACKOFF);
     }
 
     #[test]
-    fn fifth_failure_locks_for_fifteen_minutes_from_the_oldest_of_the_five() {
+    fn the_wait_runs_from_the_last_failure() {
         let f: Vec<_> = (0..5).map(at).collect();
-        assert_eq!(locked_until(&f, at(5)), Some(at(15)));
-        assert_eq!(locked_until(&f, at(15)), None);
+        let last = at(4);
+        assert_eq!(
+            retry_at(&f, last),
+            Some(last + SignedDuration::from_secs(2))
+        );
+        assert_eq!(retry_at(&f, last + SignedDuration::from_secs(2)), None);
     }
 
     #[test]
     fn failures_older_than_the_window_are_forgotten() {
-        let f = vec![at(0), at(1), at(2), at(3), at(20)];
-        assert_eq!(locked_until(&f, at(20)), None);
+        let f: Vec<_> = (0..20).map(at).collect();
+        assert_eq!(retry_at(&f, at(19) + FAILURE_WINDOW), None);
     }
 
     #[test]
@@ -67,12 +85,17 @@ mod tests {
 
     proptest! {
         #[test]
-        fn a_lock_never_outlasts_the_window(mins in proptest::collection::vec(0i64..60, 0..20), now in 0i64..80) {
+        fn a_wait_is_in_the_future_and_never_longer_than_fifteen_minutes(mins in proptest::collection::vec(0i64..60, 0..40), now in 0i64..80) {
             let f: Vec<_> = mins.into_iter().map(at).collect();
-            if let Some(until) = locked_until(&f, at(now)) {
+            if let Some(until) = retry_at(&f, at(now)) {
                 prop_assert!(until > at(now));
-                prop_assert!(until <= at(now) + LOCKOUT);
+                prop_assert!(until <= at(now) + MAX_BACKOFF);
             }
+        }
+
+        #[test]
+        fn one_more_failure_never_shortens_the_wait(n in 0usize..100) {
+            prop_assert!(backoff(n + 1) >= backoff(n));
         }
     }
 }

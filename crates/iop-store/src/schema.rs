@@ -23,6 +23,7 @@ diesel::table! {
         totp_secret -> Nullable<Text>,
         disabled_at -> Nullable<InstantText>,
         created_at -> InstantText,
+        totp_last_step -> Nullable<BigInt>,
     }
 }
 

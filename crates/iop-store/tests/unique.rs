@@ -16,6 +16,7 @@ fn user(id: &str) -> UserRow {
         totp_secret: None,
         disabled_at: None,
         created_at: "2026-12-02T00:00:00Z".parse().unwrap(),
+        totp_last_step: None,
     }
 }
 

@@ -112,13 +112,24 @@ impl WebError {
             _ => None,
         };
         let mut res = problem_with(self.status(), &self.detail(), extra);
-        res.extensions_mut().insert(self.for_log());
+        self.finish(&mut res);
         res
+    }
+
+    /// What every error response carries besides its body: the log's facts, and
+    /// `Retry-After` on a 429.
+    fn finish(&self, res: &mut Response) {
+        res.extensions_mut().insert(self.for_log());
+        if let WebError::App(AppError::Throttled { retry_after_secs }) = self {
+            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.max(&1).to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
     }
 
     pub fn into_page(self) -> Response {
         let mut res = error_page(self.status(), &self.detail());
-        res.extensions_mut().insert(self.for_log());
+        self.finish(&mut res);
         res
     }
 }
@@ -247,7 +258,7 @@ mod tests {
             ),
             (
                 WebError::App(AppError::Throttled {
-                    retry_after: "x".into(),
+                    retry_after_secs: 1,
                 }),
                 429,
             ),

@@ -9,7 +9,7 @@ use crate::App;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use iop_domain::audit::{ActorRole, Outcome};
-use iop_domain::security::{is_idle_expired, locked_until, LOCKOUT};
+use iop_domain::security::{is_idle_expired, retry_at, FAILURE_WINDOW};
 use iop_domain::time::Instant;
 use iop_domain::{Email, Role, TokenId, UserId};
 use iop_store::accounts::sessions::{self, WebSessionRow};
@@ -85,23 +85,27 @@ pub struct SessionInfo {
     pub csrf_token: String,
 }
 
-fn totp_matches(secret_b32: &str, code: &str, now: Timestamp) -> bool {
-    let Ok(secret) = totp_rs::Secret::Encoded(secret_b32.to_string()).to_bytes() else {
-        return false;
-    };
-    let Ok(totp) = totp_rs::TOTP::new(
+/// The time step of `code` if it is the code of the current or the previous 30-second
+/// step (one step of clock drift), else `None`.
+fn totp_step(secret_b32: &str, code: &str, now: Timestamp) -> Option<i64> {
+    let secret = totp_rs::Secret::Encoded(secret_b32.to_string())
+        .to_bytes()
+        .ok()?;
+    let totp = totp_rs::TOTP::new(
         totp_rs::Algorithm::SHA1,
         6,
-        1,
+        0,
         30,
         secret,
         None,
         "iop".into(),
-    ) else {
-        return false;
-    };
-    let t = u64::try_from(now.as_second()).unwrap_or(0);
-    totp.check(code.trim(), t)
+    )
+    .ok()?;
+    let step_now = now.as_second().div_euclid(30);
+    [step_now, step_now - 1].into_iter().find(|step| {
+        let at = u64::try_from(step * 30).unwrap_or(0);
+        totp_rs::TOTP::check(&totp, code.trim(), at)
+    })
 }
 
 impl App {
@@ -109,7 +113,7 @@ impl App {
     fn check_credentials(&self, meta: &RequestMeta, creds: &Credentials) -> Result<UserRow> {
         let email_key = format!("email:{}", creds.email.trim().to_lowercase());
         let ip_key = meta.ip.as_ref().map(|ip| format!("ip:{ip}"));
-        let since = Instant(meta.now.checked_sub(LOCKOUT).unwrap_or(meta.now));
+        let since = Instant(meta.now.checked_sub(FAILURE_WINDOW).unwrap_or(meta.now));
 
         // Throttle first: a locked account or address gets no password check at all.
         let keys: Vec<&str> = std::iter::once(email_key.as_str())
@@ -122,7 +126,7 @@ impl App {
                     .iter()
                     .map(|s| s.0)
                     .collect();
-                until = until.max(locked_until(&times, meta.now));
+                until = until.max(retry_at(&times, meta.now));
             }
             Ok::<_, AppError>(until)
         })?;
@@ -136,8 +140,10 @@ impl App {
                     Event::ok("auth.login").outcome(Outcome::Throttled),
                 )
             })?;
+            let wait = until.duration_since(meta.now);
             return Err(AppError::Throttled {
-                retry_after: until.strftime("%Y-%m-%d %H:%M").to_string(),
+                // Whole seconds, rounded up: a client that waits this long gets in.
+                retry_after_secs: wait.as_secs() + i64::from(wait.subsec_nanos() > 0),
             });
         }
 
@@ -147,25 +153,41 @@ impl App {
             })?,
             Err(_) => None,
         };
-        let ok = match &user {
+        // (password right, the TOTP step to spend if the account has a second factor)
+        let checked = match &user {
             Some(u) => {
                 let pw_ok = verify_password(&creds.password, &u.password_hash);
-                let code_ok = match &u.totp_secret {
-                    None => true,
+                let step = match &u.totp_secret {
+                    None => Some(None),
                     Some(secret) => creds
                         .totp_code
                         .as_deref()
-                        .is_some_and(|code| totp_matches(secret, code, meta.now)),
+                        .and_then(|code| totp_step(secret, code, meta.now))
+                        .map(Some),
                 };
-                pw_ok && code_ok && u.disabled_at.is_none()
+                step.filter(|_| pw_ok && u.disabled_at.is_none())
             }
             None => {
                 burn_password_check(&creds.password);
-                false
+                None
             }
         };
         let actor_id = user.as_ref().map(|u| u.id);
         let actor_role = user.as_ref().map(|u| ActorRole::Staff(u.role));
+        // A code is good once: spending its step fails if it (or a later one) was used.
+        let ok = match (checked, actor_id) {
+            (Some(step), Some(id)) => self.store.write(|c| {
+                let fresh = match step {
+                    Some(step) => iop_store::accounts::users::spend_totp_step(c, id, step)?,
+                    None => true,
+                };
+                if fresh {
+                    sessions::clear_failures(c, &email_key)?;
+                }
+                Ok::<_, AppError>(fresh)
+            })?,
+            _ => false,
+        };
         if !ok {
             self.store.write(|c| {
                 let at = Instant(meta.now);

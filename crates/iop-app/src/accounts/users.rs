@@ -58,8 +58,8 @@ impl App {
     pub fn add_user(&self, ctx: &Ctx, new: NewUser) -> Result<UserId> {
         ctx.require(Action::ManageUsers)?;
         let email = Email::parse(&new.email)?;
-        let password = Password::new(new.password)?;
         let display_name = clean_name(&new.display_name)?;
+        let password = self.checked_password(new.password, &email, &display_name)?;
         let id = UserId::new_v7();
         let row = UserRow {
             id,
@@ -70,6 +70,7 @@ impl App {
             totp_secret: None,
             disabled_at: None,
             created_at: Instant(ctx.now()),
+            totp_last_step: None,
         };
         self.store.write(|c| {
             if users::by_email(c, email.as_str())?.is_some() {
@@ -91,6 +92,30 @@ impl App {
         Ok(id)
     }
 
+    /// Ends every web session and revokes every API token of the account: a change to
+    /// how it signs in, or to what it may do, takes effect now, not at the next sign-in.
+    fn sign_out_everywhere(c: &mut iop_store::DbConn, user: UserId, at: Instant) -> Result<()> {
+        sessions::end_all_for_user(c, user, at)?;
+        iop_store::accounts::tokens::revoke_all_for_user(c, user, at)?;
+        Ok(())
+    }
+
+    /// The password, if it passes the policy given the words an attacker would try first:
+    /// the account's name and email and the organisation's site and program names.
+    fn checked_password(&self, raw: String, email: &Email, name: &str) -> Result<Password> {
+        let org: Vec<String> = self.store.read(|c| {
+            let mut names: Vec<String> = iop_store::org::sites(c)?
+                .into_iter()
+                .map(|s| s.name)
+                .collect();
+            names.extend(iop_store::org::programs(c)?.into_iter().map(|p| p.name));
+            Ok::<_, AppError>(names)
+        })?;
+        let mut context: Vec<&str> = vec![email.as_str(), name];
+        context.extend(org.iter().map(String::as_str));
+        Ok(Password::new(raw, &context)?)
+    }
+
     fn find_user(c: &mut iop_store::DbConn, email: &Email) -> Result<UserRow> {
         users::by_email(c, email.as_str())?
             .ok_or_else(|| AppError::NotFound(format!("an account with the email {email}")))
@@ -102,8 +127,7 @@ impl App {
         self.store.write(|c| {
             let user = Self::find_user(c, &email)?;
             users::set_role(c, user.id, role)?;
-            // A new role must take effect now, not at the next sign-in.
-            sessions::end_all_for_user(c, user.id, Instant(ctx.now()))?;
+            Self::sign_out_everywhere(c, user.id, Instant(ctx.now()))?;
             let subject = format!("user:{}", user.id);
             record(
                 c,
@@ -128,7 +152,7 @@ impl App {
             let at = Instant(ctx.now());
             users::set_disabled(c, user.id, disabled.then_some(at))?;
             if disabled {
-                sessions::end_all_for_user(c, user.id, at)?;
+                Self::sign_out_everywhere(c, user.id, at)?;
             }
             let subject = format!("user:{}", user.id);
             let action = if disabled {
@@ -143,12 +167,16 @@ impl App {
     pub fn set_user_password(&self, ctx: &Ctx, email: &str, password: String) -> Result<()> {
         ctx.require(Action::ManageUsers)?;
         let email = Email::parse(email)?;
-        let password = Password::new(password)?;
+        let name = self
+            .store
+            .read(|c| Self::find_user(c, &email))?
+            .display_name;
+        let password = self.checked_password(password, &email, &name)?;
         let hash = hash_password(password.expose())?;
         self.store.write(|c| {
             let user = Self::find_user(c, &email)?;
             users::set_password_hash(c, user.id, &hash)?;
-            sessions::end_all_for_user(c, user.id, Instant(ctx.now()))?;
+            Self::sign_out_everywhere(c, user.id, Instant(ctx.now()))?;
             let subject = format!("user:{}", user.id);
             record(c, ctx, Event::ok("user.set_password").subject(&subject))
         })
@@ -177,6 +205,7 @@ impl App {
         self.store.write(|c| {
             let user = Self::find_user(c, &email)?;
             users::set_totp_secret(c, user.id, Some(&encoded))?;
+            Self::sign_out_everywhere(c, user.id, Instant(ctx.now()))?;
             let subject = format!("user:{}", user.id);
             record(c, ctx, Event::ok("user.totp_enable").subject(&subject))
         })?;
@@ -189,6 +218,7 @@ impl App {
         self.store.write(|c| {
             let user = Self::find_user(c, &email)?;
             users::set_totp_secret(c, user.id, None)?;
+            Self::sign_out_everywhere(c, user.id, Instant(ctx.now()))?;
             let subject = format!("user:{}", user.id);
             record(c, ctx, Event::ok("user.totp_disable").subject(&subject))
         })

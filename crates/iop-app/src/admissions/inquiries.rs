@@ -254,7 +254,7 @@ impl App {
                 .ok_or_else(|| AppError::NotFound("that program".into()))?;
             if sessions::failures_since(c, &key, since)?.len() >= CALLBACKS_PER_HOUR {
                 return Err(AppError::Throttled {
-                    retry_after: "an hour".into(),
+                    retry_after_secs: 3600,
                 });
             }
             sessions::record_failure(c, &key, Instant(meta.now))?;

@@ -74,6 +74,7 @@ impl App {
                         totp_secret: None,
                         disabled_at: None,
                         created_at: now,
+                        totp_last_step: None,
                     },
                 )?;
             }

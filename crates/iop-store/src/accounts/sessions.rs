@@ -86,3 +86,10 @@ pub fn failures_since(conn: &mut DbConn, key: &str, since: Instant) -> Result<Ve
         .select(login_failures::at)
         .load(conn)?)
 }
+
+/// Forgets the failures of `key` (an account, after it signs in).
+pub fn clear_failures(conn: &mut DbConn, key: &str) -> Result<()> {
+    diesel::delete(login_failures::table.filter(login_failures::throttle_key.eq(key)))
+        .execute(conn)?;
+    Ok(())
+}

@@ -61,3 +61,14 @@ pub fn revoke(conn: &mut DbConn, id: TokenId, at: Instant) -> Result<bool> {
     .execute(conn)?
         == 1)
 }
+
+/// Revokes every live token of a user (password, second factor or role changed).
+pub fn revoke_all_for_user(conn: &mut DbConn, user_id: UserId, at: Instant) -> Result<usize> {
+    Ok(diesel::update(
+        api_tokens::table
+            .filter(api_tokens::user_id.eq(user_id))
+            .filter(api_tokens::revoked_at.is_null()),
+    )
+    .set(api_tokens::revoked_at.eq(at))
+    .execute(conn)?)
+}

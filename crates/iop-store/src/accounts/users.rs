@@ -17,6 +17,8 @@ pub struct UserRow {
     pub totp_secret: Option<String>,
     pub disabled_at: Option<Instant>,
     pub created_at: Instant,
+    /// The TOTP time step of the last code accepted.
+    pub totp_last_step: Option<i64>,
 }
 
 pub fn insert(conn: &mut DbConn, row: &UserRow) -> Result<()> {
@@ -78,5 +80,20 @@ pub fn set_totp_secret(conn: &mut DbConn, id: UserId, secret: Option<&str>) -> R
     Ok(diesel::update(users::table.find(id))
         .set(users::totp_secret.eq(secret))
         .execute(conn)?
+        == 1)
+}
+
+/// Spends a TOTP time step: true only if it is later than every step spent before, so a
+/// code is accepted once, even by two sign-ins racing each other.
+pub fn spend_totp_step(conn: &mut DbConn, id: UserId, step: i64) -> Result<bool> {
+    Ok(diesel::update(
+        users::table.filter(users::id.eq(id)).filter(
+            users::totp_last_step
+                .is_null()
+                .or(users::totp_last_step.lt(step)),
+        ),
+    )
+    .set(users::totp_last_step.eq(step))
+    .execute(conn)?
         == 1)
 }

@@ -112,9 +112,7 @@ pub async fn callback(
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(res)
         }
-        Err(AppError::Throttled { .. }) => Err(PageError(WebError::App(AppError::Throttled {
-            retry_after: "an hour".into(),
-        }))),
+        Err(e @ AppError::Throttled { .. }) => Err(PageError(WebError::App(e))),
         Err(e) => Err(e.into()),
     }
 }

@@ -1,6 +1,6 @@
 //! Signing in and out, throttling, idle logoff, the second factor and API tokens.
 
-use crate::common::{Auth, TestApp};
+use crate::common::{Auth, TestApp, PASSWORD};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use iop_app::{AppSettings, Ctx, RequestMeta};
@@ -100,77 +100,97 @@ async fn a_wrong_email_and_a_wrong_password_get_the_same_answer() {
     assert_eq!(api_pw.json()["detail"], api_email.json()["detail"]);
 }
 
-#[tokio::test]
-async fn five_failed_logins_lock_the_account_for_fifteen_minutes() {
-    let t = TestApp::new().await;
-    for _ in 0..5 {
-        let res = t
-            .try_login("counselor@demo.test", "wrong password!", "")
-            .await
-            .expect_err("refused");
-        assert_eq!(res.status, StatusCode::UNAUTHORIZED);
-    }
-    let locked = t
-        .try_login("counselor@demo.test", "demo-password", "")
-        .await
-        .expect_err("locked");
-    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(locked.body.contains("15 minutes"));
-    // Another account from another address is unaffected.
-    let mut other = Request::builder()
+/// `POST /api/v1/auth/token` from the address `ip`.
+async fn token_from(
+    t: &TestApp,
+    email: &str,
+    password: &str,
+    ip: [u8; 4],
+) -> crate::common::Response {
+    let mut req = Request::builder()
         .method("POST")
         .uri("/api/v1/auth/token")
         .header("content-type", "application/json")
         .body(Body::from(
-            serde_json::json!({ "email": "director@demo.test", "password": "demo-password" })
-                .to_string(),
+            serde_json::json!({ "email": email, "password": password }).to_string(),
         ))
         .expect("req");
-    other
-        .extensions_mut()
-        .insert(axum::extract::ConnectInfo(SocketAddr::from((
-            [192, 0, 2, 10],
-            5555,
-        ))));
-    assert_eq!(t.send(other).await.status, StatusCode::CREATED);
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(SocketAddr::from((ip, 5555))));
+    t.send(req).await
 }
 
 #[tokio::test]
-async fn five_failures_from_one_address_lock_that_address_for_every_account() {
+async fn failed_sign_ins_back_off_exponentially_per_account_with_retry_after() {
     let t = TestApp::new().await;
-    let from = |n: u8| {
-        let mut req = Request::builder()
-            .method("POST")
-            .uri("/api/v1/auth/token")
-            .header("content-type", "application/json")
-            .body(Body::from(serde_json::json!({ "email": format!("guess{n}@demo.test"), "password": "guessing wrong" }).to_string()))
-            .expect("req");
-        req.extensions_mut()
-            .insert(axum::extract::ConnectInfo(SocketAddr::from((
-                [10, 9, 8, 7],
-                5555,
-            ))));
-        req
-    };
-    for n in 0..5 {
-        assert_eq!(t.send(from(n)).await.status, StatusCode::UNAUTHORIZED);
+    // Each guess from its own address, so only the account's own count grows.
+    for n in 0..4u8 {
+        let res = token_from(&t, "counselor@demo.test", "wrong password!", [192, 0, 2, n]).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "guess {n}");
     }
-    let mut right = Request::builder()
-        .method("POST")
-        .uri("/api/v1/auth/token")
-        .header("content-type", "application/json")
-        .body(Body::from(
-            serde_json::json!({ "email": "billing@demo.test", "password": "demo-password" })
-                .to_string(),
-        ))
-        .expect("req");
-    right
-        .extensions_mut()
-        .insert(axum::extract::ConnectInfo(SocketAddr::from((
+    let waiting = token_from(&t, "counselor@demo.test", PASSWORD, [192, 0, 2, 9]).await;
+    assert_eq!(waiting.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        waiting
+            .headers
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()),
+        Some("1")
+    );
+    assert!(waiting.json()["detail"]
+        .as_str()
+        .is_some_and(|d| d.contains("1 second")));
+    // Another account is unaffected: no one can lock a colleague out by guessing.
+    assert_eq!(
+        token_from(&t, "director@demo.test", PASSWORD, [192, 0, 2, 10])
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+
+    // Two seconds on, the right password gets in and the count starts again.
+    let app = t.app.clone();
+    let later = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(2);
+    tokio::task::spawn_blocking(move || {
+        let meta = RequestMeta {
+            request_id: "test".into(),
+            now: later,
+            ip: Some("192.0.2.11".into()),
+        };
+        let creds = iop_app::accounts::auth::Credentials {
+            email: "counselor@demo.test".into(),
+            password: PASSWORD.into(),
+            totp_code: None,
+        };
+        app.login(&meta, &creds)
+    })
+    .await
+    .expect("join")
+    .expect("signed in after the wait");
+    assert_eq!(
+        token_from(&t, "counselor@demo.test", PASSWORD, [192, 0, 2, 12])
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+}
+
+#[tokio::test]
+async fn failed_sign_ins_from_one_address_back_off_for_every_account() {
+    let t = TestApp::new().await;
+    for n in 0..4 {
+        let res = token_from(
+            &t,
+            &format!("guess{n}@demo.test"),
+            "guessing wrong",
             [10, 9, 8, 7],
-            5556,
-        ))));
-    assert_eq!(t.send(right).await.status, StatusCode::TOO_MANY_REQUESTS);
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    }
+    let res = token_from(&t, "billing@demo.test", PASSWORD, [10, 9, 8, 7]).await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers.contains_key("retry-after"));
 }
 
 #[tokio::test]
@@ -239,6 +259,101 @@ async fn an_account_with_a_second_factor_needs_the_current_code() {
         .try_login("counselor@demo.test", "demo-password", &code)
         .await
         .is_ok());
+}
+
+#[tokio::test]
+async fn a_second_factor_code_is_accepted_once_only() {
+    let t = TestApp::new().await;
+    let app = t.app.clone();
+    let url = tokio::task::spawn_blocking(move || {
+        app.enable_totp(
+            &Ctx::system(RequestMeta::cli(jiff::Timestamp::now())),
+            "counselor@demo.test",
+        )
+    })
+    .await
+    .expect("join")
+    .expect("enable");
+    let totp = totp_rs::TOTP::from_url(&url).expect("otpauth url");
+    let now = u64::try_from(jiff::Timestamp::now().as_second()).expect("time");
+    let code = totp.generate(now);
+    assert!(t
+        .try_login("counselor@demo.test", PASSWORD, &code)
+        .await
+        .is_ok());
+    let replay = t
+        .try_login("counselor@demo.test", PASSWORD, &code)
+        .await
+        .expect_err("the same code again");
+    assert_eq!(replay.status, StatusCode::UNAUTHORIZED);
+    // The previous window's code is no good either once a later one was spent.
+    let previous = totp.generate(now - 30);
+    if previous != code {
+        let old = t
+            .try_login("counselor@demo.test", PASSWORD, &previous)
+            .await
+            .expect_err("an older code");
+        assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+    }
+}
+
+/// A change an administrator makes to an account.
+type AccountChange = Box<dyn FnOnce(&iop_app::App) -> Result<(), iop_app::AppError> + Send>;
+
+#[tokio::test]
+async fn api_tokens_stop_working_when_the_password_second_factor_or_role_changes() {
+    let t = TestApp::new().await;
+    let system = || Ctx::system(RequestMeta::cli(jiff::Timestamp::now()));
+    let changes: Vec<(&str, AccountChange)> = vec![
+        (
+            "password",
+            Box::new(move |app: &iop_app::App| {
+                app.set_user_password(
+                    &system(),
+                    "billing@demo.test",
+                    "a brand new passphrase 42".into(),
+                )
+            }),
+        ),
+        (
+            "second factor",
+            Box::new(move |app: &iop_app::App| {
+                app.enable_totp(&system(), "admissions@demo.test")
+                    .map(|_| ())
+            }),
+        ),
+        (
+            "role",
+            Box::new(move |app: &iop_app::App| {
+                app.set_user_role(
+                    &system(),
+                    "counselor@demo.test",
+                    iop_domain::Role::ClinicalDirector,
+                )
+            }),
+        ),
+    ];
+    for ((what, change), email) in changes.into_iter().zip([
+        "billing@demo.test",
+        "admissions@demo.test",
+        "counselor@demo.test",
+    ]) {
+        let token = t.token(email).await;
+        assert_eq!(
+            t.get("/api/v1/me", Auth::Bearer(&token)).await.status,
+            StatusCode::OK
+        );
+        let app = t.app.clone();
+        tokio::task::spawn_blocking(move || change(&app))
+            .await
+            .expect("join")
+            .expect("change");
+        assert_eq!(
+            t.get("/api/v1/me", Auth::Bearer(&token)).await.status,
+            StatusCode::UNAUTHORIZED,
+            "after a {what} change"
+        );
+    }
 }
 
 #[tokio::test]
@@ -366,5 +481,47 @@ async fn the_login_form_only_sends_people_to_paths_of_this_site() {
         form.body.contains("name=\"next\" value=\"/dashboard\""),
         "{}",
         form.body
+    );
+}
+
+#[tokio::test]
+async fn a_common_or_guessable_password_is_refused_saying_why() {
+    let t = TestApp::new().await;
+    let admin = t.token("admin@demo.test").await;
+    let add = |password: &str| {
+        let body = serde_json::json!({ "email": "new@demo.test", "display_name": "Nora Newhire", "role": "counselor", "password": password });
+        let (t, admin) = (&t, admin.clone());
+        async move {
+            t.post_json("/api/v1/users", Auth::Bearer(&admin), body)
+                .await
+        }
+    };
+    let common = add("1qaz2wsx3edc").await;
+    assert_eq!(
+        common.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        common.body
+    );
+    assert!(
+        common.body.contains("most common passwords"),
+        "{}",
+        common.body
+    );
+    let own_name = add("nora newhire nora").await;
+    assert_eq!(
+        own_name.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        own_name.body
+    );
+    assert!(
+        own_name.body.contains("too easy to guess"),
+        "{}",
+        own_name.body
+    );
+    assert_eq!(
+        add("otter lamp violet quarry").await.status,
+        StatusCode::CREATED
     );
 }
