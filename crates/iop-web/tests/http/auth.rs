@@ -228,20 +228,25 @@ async fn an_idle_session_is_signed_out_after_the_configured_minutes() {
     );
 }
 
-#[tokio::test]
-async fn an_account_with_a_second_factor_needs_the_current_code() {
-    let t = TestApp::new().await;
+/// Turns on the second factor for `email`, as the operator does, and returns its generator.
+async fn second_factor_for(t: &TestApp, email: &'static str) -> totp_rs::TOTP {
     let app = t.app.clone();
     let url = tokio::task::spawn_blocking(move || {
         app.enable_totp(
             &Ctx::system(RequestMeta::cli(jiff::Timestamp::now())),
-            "counselor@demo.test",
+            email,
         )
     })
     .await
     .expect("join")
     .expect("enable");
-    let totp = totp_rs::TOTP::from_url(&url).expect("otpauth url");
+    totp_rs::TOTP::from_url(&url).expect("otpauth url")
+}
+
+#[tokio::test]
+async fn an_account_with_a_second_factor_needs_the_current_code() {
+    let t = TestApp::new().await;
+    let totp = second_factor_for(&t, "counselor@demo.test").await;
     let no_code = t
         .try_login("counselor@demo.test", "demo-password", "")
         .await
@@ -264,17 +269,7 @@ async fn an_account_with_a_second_factor_needs_the_current_code() {
 #[tokio::test]
 async fn a_second_factor_code_is_accepted_once_only() {
     let t = TestApp::new().await;
-    let app = t.app.clone();
-    let url = tokio::task::spawn_blocking(move || {
-        app.enable_totp(
-            &Ctx::system(RequestMeta::cli(jiff::Timestamp::now())),
-            "counselor@demo.test",
-        )
-    })
-    .await
-    .expect("join")
-    .expect("enable");
-    let totp = totp_rs::TOTP::from_url(&url).expect("otpauth url");
+    let totp = second_factor_for(&t, "counselor@demo.test").await;
     let now = u64::try_from(jiff::Timestamp::now().as_second()).expect("time");
     let code = totp.generate(now);
     assert!(t
