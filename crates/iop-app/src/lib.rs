@@ -12,6 +12,7 @@ pub mod consent;
 pub mod ctx;
 pub mod demo;
 pub mod error;
+pub mod keys;
 pub mod org;
 pub mod policy;
 mod scope;
@@ -34,13 +35,17 @@ pub struct AppSettings {
     pub idle_timeout: SignedDuration,
     /// Lifetime of a token from `POST /api/v1/auth/token`.
     pub api_token_ttl: SignedDuration,
+    /// The keys outside the database (see `keys`).
+    pub keys: keys::Keys,
 }
 
 impl Default for AppSettings {
+    /// Defaults with a fresh set of keys (tests; the server reads its keys.json).
     fn default() -> Self {
         Self {
             idle_timeout: SignedDuration::from_mins(15),
             api_token_ttl: SignedDuration::from_hours(12),
+            keys: keys::Keys::generate(jiff::Zoned::now().date()),
         }
     }
 }

@@ -76,8 +76,14 @@ fn open(cfg: &Config) -> Result<App> {
     let settings = AppSettings {
         idle_timeout: jiff::SignedDuration::from_mins(i64::from(cfg.idle_timeout_minutes)),
         api_token_ttl: jiff::SignedDuration::from_hours(i64::from(cfg.api_token_ttl_hours)),
+        keys: crate::files::keys(&cfg.data_dir).map_err(CliError::Failed)?,
     };
-    Ok(App::new(store, settings))
+    let app = App::new(store, settings);
+    let sealed = app.seal_plain_totp_secrets(&system())?;
+    if sealed > 0 {
+        tracing::info!(sealed, "sealed second-factor seeds stored in plain text");
+    }
+    Ok(app)
 }
 
 fn system() -> Ctx {
@@ -260,6 +266,8 @@ fn backup(cfg: &Config, out: &std::path::Path) -> Result<()> {
         )));
     }
     let app = open(cfg)?;
+    // Made private first: VACUUM INTO fills an empty file and keeps its mode.
+    crate::files::private_file(out).map_err(CliError::Failed)?;
     let pb = spinner("copying the database");
     app.store
         .backup_sqlite(out)
@@ -276,6 +284,7 @@ fn serve(cfg: &Config, demo: bool) -> Result<()> {
             cfg.addr
         ))
     })?;
+    crate::files::refuse_if_exposed(&cfg.data_dir).map_err(CliError::Usage)?;
     let app = open(cfg)?;
     if demo {
         let pb = spinner("preparing the demo organisation");

@@ -120,15 +120,10 @@ impl Config {
         match &self.database_url {
             Some(u) if !u.0.trim().is_empty() => Ok(u.0.clone()),
             _ => {
-                std::fs::create_dir_all(&self.data_dir).map_err(|e| {
-                    format!(
-                        "cannot create the data directory {}: {e}",
-                        self.data_dir.display()
-                    )
-                })?;
-                Ok(iop_store::Store::sqlite_path(&self.data_dir)
-                    .to_string_lossy()
-                    .into_owned())
+                crate::files::private_dir(&self.data_dir)?;
+                let db = iop_store::Store::sqlite_path(&self.data_dir);
+                crate::files::private_file(&db)?;
+                Ok(db.to_string_lossy().into_owned())
             }
         }
     }

@@ -382,3 +382,78 @@ fn configuration_file_and_environment_choose_the_data_directory() {
         text(&bad.stderr)
     );
 }
+
+fn mode(p: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).expect("meta").permissions().mode() & 0o777
+}
+
+#[test]
+fn the_data_directory_database_keys_and_backups_are_private_and_serve_refuses_exposed_ones() {
+    let iop = Iop::new();
+    if iop.db.is_postgres() {
+        return;
+    }
+    let data = iop.db.dir.join("fresh");
+    let run = |args: &[&str], stdin: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_iop"));
+        cmd.current_dir(&iop.db.dir)
+            .env_remove("IOP_DATABASE_URL")
+            .env("IOP_LOG", "warn")
+            .args(["--data-dir", &data.to_string_lossy()])
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn");
+        if let Some(s) = stdin {
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(s.as_bytes())
+                .expect("write");
+        }
+        drop(child.stdin.take());
+        child.wait_with_output().expect("wait")
+    };
+    let out = run(
+        &[
+            "user",
+            "add",
+            "pat@clinic.test",
+            "--name",
+            "Pat",
+            "--role",
+            "admin",
+        ],
+        Some("otter lamp violet quarry\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(mode(&data), 0o700);
+    for f in ["iop.sqlite3", "keys.json"] {
+        assert_eq!(mode(&data.join(f)), 0o600, "{f}");
+    }
+    let wal = data.join("iop.sqlite3-wal");
+    if wal.exists() {
+        assert_eq!(mode(&wal), 0o600);
+    }
+    let backup = iop.db.dir.join("backup.sqlite3");
+    let out = run(&["backup", "--out", &backup.to_string_lossy()], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(mode(&backup), 0o600);
+
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        data.join("iop.sqlite3"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .expect("chmod");
+    let refused = run(&["serve", "--addr", "127.0.0.1:0"], None);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text(&refused.stderr).contains("chmod 600"),
+        "{}",
+        text(&refused.stderr)
+    );
+}

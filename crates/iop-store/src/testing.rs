@@ -36,7 +36,9 @@ impl TestDb {
     pub fn new() -> Result<Self> {
         let id = uuid::Uuid::new_v4().simple().to_string();
         let dir = std::env::temp_dir().join(format!("iop-test-{id}"));
-        std::fs::create_dir_all(&dir)
+        // Private, as `iop serve` expects of a data directory.
+        std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
+            .create(&dir)
             .map_err(|e| StoreError::Migration(format!("temp dir: {e}")))?;
         let guard = TempDirGuard(dir.clone());
         match std::env::var(TEST_DATABASE_URL_VAR) {

@@ -159,11 +159,14 @@ impl App {
                 let pw_ok = verify_password(&creds.password, &u.password_hash);
                 let step = match &u.totp_secret {
                     None => Some(None),
-                    Some(secret) => creds
-                        .totp_code
-                        .as_deref()
-                        .and_then(|code| totp_step(secret, code, meta.now))
-                        .map(Some),
+                    Some(sealed) => {
+                        let secret = self.settings.keys.open(sealed)?;
+                        creds
+                            .totp_code
+                            .as_deref()
+                            .and_then(|code| totp_step(&secret, code, meta.now))
+                            .map(Some)
+                    }
                 };
                 step.filter(|_| pw_ok && u.disabled_at.is_none())
             }

@@ -202,9 +202,11 @@ impl App {
             email.to_string(),
         )
         .map_err(|e| AppError::Internal(format!("totp: {e}")))?;
+        // Stored sealed with the secrets key, never as the base32 seed itself.
+        let sealed = self.settings.keys.seal(&encoded)?;
         self.store.write(|c| {
             let user = Self::find_user(c, &email)?;
-            users::set_totp_secret(c, user.id, Some(&encoded))?;
+            users::set_totp_secret(c, user.id, Some(&sealed))?;
             Self::sign_out_everywhere(c, user.id, Instant(ctx.now()))?;
             let subject = format!("user:{}", user.id);
             record(c, ctx, Event::ok("user.totp_enable").subject(&subject))
@@ -221,6 +223,29 @@ impl App {
             Self::sign_out_everywhere(c, user.id, Instant(ctx.now()))?;
             let subject = format!("user:{}", user.id);
             record(c, ctx, Event::ok("user.totp_disable").subject(&subject))
+        })
+    }
+
+    /// Seals TOTP seeds stored in plain text by versions before the keys file, once, at
+    /// start-up: afterwards the column holds no seed anyone could use. Returns how many.
+    pub fn seal_plain_totp_secrets(&self, ctx: &Ctx) -> Result<usize> {
+        self.store.write(|c| {
+            let mut sealed = 0;
+            for u in users::list(c)? {
+                if let Some(plain) = u.totp_secret.filter(|s| !crate::keys::Keys::is_sealed(s)) {
+                    let s = self.settings.keys.seal(&plain)?;
+                    users::set_totp_secret(c, u.id, Some(&s))?;
+                    sealed += 1;
+                }
+            }
+            if sealed > 0 {
+                record(
+                    c,
+                    ctx,
+                    Event::ok("user.totp_seal").detail(serde_json::json!({ "sealed": sealed })),
+                )?;
+            }
+            Ok(sealed)
         })
     }
 

@@ -12,6 +12,7 @@ mod care;
 mod claims;
 mod clinical;
 mod common;
+mod credentials;
 mod episodes;
 mod family;
 mod measures;
