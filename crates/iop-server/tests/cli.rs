@@ -20,18 +20,27 @@ impl Iop {
     }
 
     fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        if self.db.is_postgres() {
+            self.spawn(&["--database-url", &self.db.url], args, stdin)
+        } else {
+            self.run_on(&self.db.dir, args, stdin)
+        }
+    }
+
+    /// Runs with `dir` as the SQLite data directory.
+    fn run_on(&self, dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Output {
+        self.spawn(&["--data-dir", &dir.to_string_lossy()], args, stdin)
+    }
+
+    fn spawn(&self, db_args: &[&str], args: &[&str], stdin: Option<&str>) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_iop"));
         // Run where no iop.toml lies around, with only the test's database.
         cmd.current_dir(&self.db.dir)
             .env_remove("IOP_DATABASE_URL")
             .env_remove("IOP_DATA_DIR")
-            .env("IOP_LOG", "warn");
-        if self.db.is_postgres() {
-            cmd.args(["--database-url", &self.db.url]);
-        } else {
-            cmd.args(["--data-dir", &self.db.dir.to_string_lossy()]);
-        }
-        cmd.args(args)
+            .env("IOP_LOG", "warn")
+            .args(db_args)
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -395,28 +404,7 @@ fn the_data_directory_database_keys_and_backups_are_private_and_serve_refuses_ex
         return;
     }
     let data = iop.db.dir.join("fresh");
-    let run = |args: &[&str], stdin: Option<&str>| {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_iop"));
-        cmd.current_dir(&iop.db.dir)
-            .env_remove("IOP_DATABASE_URL")
-            .env("IOP_LOG", "warn")
-            .args(["--data-dir", &data.to_string_lossy()])
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("spawn");
-        if let Some(s) = stdin {
-            child
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(s.as_bytes())
-                .expect("write");
-        }
-        drop(child.stdin.take());
-        child.wait_with_output().expect("wait")
-    };
+    let run = |args: &[&str], stdin: Option<&str>| iop.run_on(&data, args, stdin);
     let out = run(
         &[
             "user",
