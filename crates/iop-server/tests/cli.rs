@@ -68,6 +68,18 @@ impl Iop {
     }
 }
 
+/// `iop user add` of an administrator, and the password it reads.
+const ADD_PAT: &[&str] = &[
+    "user",
+    "add",
+    "pat@clinic.test",
+    "--name",
+    "Pat",
+    "--role",
+    "admin",
+];
+const PAT_PASSWORD: &str = "otter lamp violet quarry\n";
+
 fn text(o: &[u8]) -> String {
     String::from_utf8_lossy(o).into_owned()
 }
@@ -405,18 +417,7 @@ fn the_data_directory_database_keys_and_backups_are_private_and_serve_refuses_ex
     }
     let data = iop.db.dir.join("fresh");
     let run = |args: &[&str], stdin: Option<&str>| iop.run_on(&data, args, stdin);
-    let out = run(
-        &[
-            "user",
-            "add",
-            "pat@clinic.test",
-            "--name",
-            "Pat",
-            "--role",
-            "admin",
-        ],
-        Some("otter lamp violet quarry\n"),
-    );
+    let out = run(ADD_PAT, Some(PAT_PASSWORD));
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(mode(&data), 0o700);
     for f in ["iop.sqlite3", "keys.json"] {
@@ -444,4 +445,44 @@ fn the_data_directory_database_keys_and_backups_are_private_and_serve_refuses_ex
         "{}",
         text(&refused.stderr)
     );
+}
+
+#[test]
+fn user_add_during_the_first_start_of_serve_succeeds() {
+    for _ in 0..3 {
+        let iop = Iop::new();
+        let db_args: Vec<String> = if iop.db.is_postgres() {
+            vec!["--database-url".into(), iop.db.url.clone()]
+        } else {
+            vec![
+                "--data-dir".into(),
+                iop.db.dir.join("new").to_string_lossy().into_owned(),
+            ]
+        };
+        let mut serve = Command::new(env!("CARGO_BIN_EXE_iop"))
+            .current_dir(&iop.db.dir)
+            .env("IOP_LOG", "warn")
+            .args(&db_args)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn serve");
+        let db: Vec<&str> = db_args.iter().map(String::as_str).collect();
+        let added = iop.spawn(&db, ADD_PAT, Some(PAT_PASSWORD));
+        // Give serve time to finish starting, then stop it; it must not have failed.
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        let early_exit = serve.try_wait().expect("poll serve");
+        let _ = serve.kill();
+        let served = serve.wait_with_output().expect("serve output");
+        assert!(added.status.success(), "user add: {}", text(&added.stderr));
+        assert!(
+            early_exit.is_none(),
+            "serve stopped: {}",
+            text(&served.stderr)
+        );
+        let listed = iop.spawn(&db, &["user", "list"], None);
+        assert!(text(&listed.stdout).contains("pat@clinic.test"));
+        assert!(iop.spawn(&db, &["audit", "verify"], None).status.success());
+    }
 }

@@ -106,6 +106,18 @@ pub struct Store {
     backend: Backend,
 }
 
+/// The PostgreSQL advisory lock key migrations hold ("iop" and a version, as a number).
+const MIGRATION_LOCK: i64 = 0x696f_7000_0001;
+
+/// A migration's failure, carried out of the locking transaction.
+struct MigrationFailed(String);
+
+impl From<diesel::result::Error> for MigrationFailed {
+    fn from(e: diesel::result::Error) -> Self {
+        MigrationFailed(e.to_string())
+    }
+}
+
 impl Store {
     /// `url` is `postgres://…`/`postgresql://…`, or a SQLite file path (optionally `sqlite://`).
     pub fn open(url: &str, max_connections: u32) -> Result<Self> {
@@ -144,14 +156,27 @@ impl Store {
         Ok(self.pool.get()?)
     }
 
+    /// Applies pending migrations under a lock held across processes (SQLite `BEGIN
+    /// EXCLUSIVE`, a PostgreSQL advisory lock), so `iop user add` run while `iop serve`
+    /// starts on a new database waits for the other's migrations instead of failing
+    /// half-way or with "database is locked". Each migration runs in a savepoint.
     pub fn migrate(&self) -> Result<Vec<String>> {
         let mut conn = self.conn()?;
         let applied = match &mut *conn {
-            DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
-            DbConn::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
-        }
-        .map_err(|e| StoreError::Migration(e.to_string()))?;
-        Ok(applied.iter().map(|v| v.to_string()).collect())
+            DbConn::Sqlite(c) => c.exclusive_transaction(|c| {
+                c.run_pending_migrations(SQLITE_MIGRATIONS)
+                    .map(|v| v.iter().map(ToString::to_string).collect())
+                    .map_err(|e| MigrationFailed(e.to_string()))
+            }),
+            DbConn::Pg(c) => c.transaction(|c| {
+                diesel::sql_query(format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+                    .execute(c)?;
+                c.run_pending_migrations(POSTGRES_MIGRATIONS)
+                    .map(|v| v.iter().map(ToString::to_string).collect())
+                    .map_err(|e| MigrationFailed(e.to_string()))
+            }),
+        };
+        applied.map_err(|e| StoreError::Migration(e.0))
     }
 
     /// Runs `f` without a write transaction (each statement is its own snapshot).
