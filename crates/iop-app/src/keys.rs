@@ -11,10 +11,19 @@ use rand::RngCore;
 /// Marks a sealed value in a text column: `sealed1:<key id>:<hex nonce>:<hex ciphertext>`.
 const SEALED: &str = "sealed1";
 
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Clone)]
 pub struct Keys {
     /// Names this set of keys on every row it signs or seals.
     pub id: String,
+    audit_mac: [u8; 32],
+    secrets: [u8; 32],
+}
+
+/// `keys.json` as it is written: the keys in hex.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeysFile {
+    id: String,
     audit_mac: String,
     secrets: String,
 }
@@ -46,30 +55,67 @@ impl Keys {
         let suffix = hex::encode(&random32()[..4]);
         Self {
             id: format!("k{}-{suffix}", today.strftime("%Y%m%d")),
-            audit_mac: hex::encode(random32()),
-            secrets: hex::encode(random32()),
+            audit_mac: random32(),
+            secrets: random32(),
         }
     }
 
     /// Reads `keys.json` and checks both keys are well formed.
     pub fn from_json(text: &str) -> Result<Self> {
-        let keys: Keys = serde_json::from_str(text)
+        let file: KeysFile = serde_json::from_str(text)
             .map_err(|e| AppError::Invalid(format!("keys.json cannot be read: {e}")))?;
-        key32(&keys.audit_mac, "audit")?;
-        key32(&keys.secrets, "secrets")?;
-        if keys.id.is_empty() || keys.id.contains(':') {
+        if file.id.is_empty() || file.id.contains(':') {
             return Err(AppError::Invalid("keys.json has no usable id".into()));
         }
-        Ok(keys)
+        Ok(Keys {
+            audit_mac: key32(&file.audit_mac, "audit")?,
+            secrets: key32(&file.secrets, "secrets")?,
+            id: file.id,
+        })
     }
 
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        let file = KeysFile {
+            id: self.id.clone(),
+            audit_mac: hex::encode(self.audit_mac),
+            secrets: hex::encode(self.secrets),
+        };
+        serde_json::to_string_pretty(&file).unwrap_or_default()
     }
 
-    fn cipher(&self) -> Result<XChaCha20Poly1305> {
-        XChaCha20Poly1305::new_from_slice(&key32(&self.secrets, "secrets")?)
-            .map_err(|_| AppError::Internal("secrets key length".into()))
+    /// The key that seals the audit and disclosure chains.
+    pub fn chain_key(&self) -> iop_store::audit::ChainKey {
+        iop_store::audit::ChainKey {
+            id: self.id.clone(),
+            key: self.audit_mac,
+        }
+    }
+
+    /// Checks a chain row's seal against its (verified) hash.
+    pub fn check_seal(
+        &self,
+        hash: &str,
+        key_id: &Option<String>,
+        mac: &Option<String>,
+    ) -> crate::audit::chain::Seal {
+        use crate::audit::chain::Seal;
+        match (key_id, mac) {
+            (None, None) => Seal::None,
+            (Some(id), Some(mac)) if *id == self.id => {
+                let expected = iop_domain::audit::chain_mac(&self.audit_mac, hash);
+                if crate::accounts::secret::constant_time_eq(&expected, mac) {
+                    Seal::Good
+                } else {
+                    Seal::Bad
+                }
+            }
+            (Some(id), Some(_)) if *id != self.id => Seal::OtherKeys,
+            _ => Seal::Bad,
+        }
+    }
+
+    fn cipher(&self) -> XChaCha20Poly1305 {
+        XChaCha20Poly1305::new(&self.secrets.into())
     }
 
     /// Encrypts a secret for a text column.
@@ -77,7 +123,7 @@ impl Keys {
         let mut nonce = [0u8; 24];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let ct = self
-            .cipher()?
+            .cipher()
             .encrypt(XNonce::from_slice(&nonce), plain.as_bytes())
             .map_err(|_| AppError::Internal("sealing a secret failed".into()))?;
         Ok(format!(
@@ -111,7 +157,7 @@ impl Keys {
             return Err(AppError::Internal("a stored secret is malformed".into()));
         };
         let plain = self
-            .cipher()?
+            .cipher()
             .decrypt(XNonce::from_slice(&nonce), ct.as_slice())
             .map_err(|_| {
                 AppError::Internal("a stored secret does not open with these keys".into())
@@ -152,7 +198,8 @@ mod tests {
         let k = keys();
         let back = Keys::from_json(&k.to_json()).expect("read back");
         assert_eq!(back.id, k.id);
-        assert!(!format!("{k:?}").contains(&k.secrets));
+        assert!(!format!("{k:?}").contains(&hex::encode(k.secrets)));
+        assert_eq!(back.to_json(), k.to_json());
         assert!(Keys::from_json("{\"id\":\"x\",\"audit_mac\":\"00\",\"secrets\":\"00\"}").is_err());
     }
 }

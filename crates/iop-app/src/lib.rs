@@ -58,6 +58,7 @@ pub struct App {
 
 impl App {
     pub fn new(store: Store, settings: AppSettings) -> Self {
+        let store = store.with_chain_key(settings.keys.chain_key());
         Self { store, settings }
     }
 

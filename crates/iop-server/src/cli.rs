@@ -104,6 +104,13 @@ pub enum TokenCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
-    /// Verify the hash chain: exit 0 when intact, 1 naming the first bad row.
-    Verify,
+    /// Verify the keyed hash chains: exit 0 when intact, 1 naming the first bad row.
+    Verify {
+        /// A checkpoint printed earlier by `iop audit checkpoint` (SEQ:SEAL): also
+        /// report when the trail was cut off after it.
+        #[arg(long, value_name = "CHECKPOINT")]
+        against: Option<String>,
+    },
+    /// Print the head of the audit trail (SEQ:SEAL) to keep somewhere else.
+    Checkpoint,
 }

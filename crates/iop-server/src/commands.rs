@@ -5,6 +5,7 @@ use crate::cli::{AuditCommand, Cli, Command, TokenCommand, UserCommand};
 use crate::config::Config;
 use iop_app::accounts::users::NewUser;
 use iop_app::audit::chain::VerifyOutcome;
+use iop_app::audit::checkpoint::Checkpoint;
 use iop_app::demo::DemoOutcome;
 use iop_app::{App, AppError, AppSettings, Ctx, RequestMeta, Store};
 use iop_domain::Role;
@@ -79,6 +80,9 @@ fn open(cfg: &Config) -> Result<App> {
         keys: crate::files::keys(&cfg.data_dir).map_err(CliError::Failed)?,
     };
     let app = App::new(store, settings);
+    if app.seal_audit_head(&system())? {
+        tracing::info!("sealed the audit trail's head with the keys in keys.json");
+    }
     let sealed = app.seal_plain_totp_secrets(&system())?;
     if sealed > 0 {
         tracing::info!(sealed, "sealed second-factor seeds stored in plain text");
@@ -134,7 +138,16 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::User(cmd) => user(&open(&cfg)?, cmd),
         Command::Token(cmd) => token(&open(&cfg)?, cmd),
-        Command::Audit(AuditCommand::Verify) => verify(&open(&cfg)?),
+        Command::Audit(AuditCommand::Verify { against }) => {
+            let against = against.map(|a| a.parse::<Checkpoint>()).transpose()?;
+            verify(&open(&cfg)?, against.as_ref())
+        }
+        Command::Audit(AuditCommand::Checkpoint) => {
+            let cp = open(&cfg)?.audit_checkpoint(&system())?;
+            eprintln!("Keep this checkpoint away from the server; `iop audit verify --against` checks it:");
+            println!("{cp}");
+            Ok(())
+        }
         Command::Backup { out } => backup(&cfg, &out),
     }
 }
@@ -216,7 +229,7 @@ fn token(app: &App, cmd: TokenCommand) -> Result<()> {
     Ok(())
 }
 
-fn verify(app: &App) -> Result<()> {
+fn verify(app: &App, against: Option<&Checkpoint>) -> Result<()> {
     let pb = if std::io::stderr().is_terminal() {
         indicatif::ProgressBar::new(0)
     } else {
@@ -235,6 +248,13 @@ fn verify(app: &App) -> Result<()> {
             )))
         }
     };
+    if let Some(cp) = against {
+        if let Some(reason) = app.check_audit_checkpoint(cp)? {
+            return Err(CliError::Failed(format!(
+                "the audit trail is broken: {reason}."
+            )));
+        }
+    }
     println!("The audit trail is intact: {audit} entries verified.");
     match app.verify_disclosure_log(|_, _| {})? {
         VerifyOutcome::Intact { rows } => {

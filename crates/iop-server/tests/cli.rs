@@ -1,89 +1,12 @@
-//! The `iop` binary as an operator uses it: exit codes, the demo guard, audit
-//! verification after tampering, backups. On SQLite, or PostgreSQL when
+//! The `iop` binary as an operator uses it: exit codes, the demo guard, data-directory
+//! permissions, backups, migrations across processes. On SQLite, or PostgreSQL when
 //! IOP_TEST_DATABASE_URL is set.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use diesel::RunQueryDsl;
-use iop_store::testing::TestDb;
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-struct Iop {
-    db: TestDb,
-}
-
-impl Iop {
-    fn new() -> Self {
-        Iop {
-            db: TestDb::new().expect("test db"),
-        }
-    }
-
-    fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
-        if self.db.is_postgres() {
-            self.spawn(&["--database-url", &self.db.url], args, stdin)
-        } else {
-            self.run_on(&self.db.dir, args, stdin)
-        }
-    }
-
-    /// Runs with `dir` as the SQLite data directory.
-    fn run_on(&self, dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Output {
-        self.spawn(&["--data-dir", &dir.to_string_lossy()], args, stdin)
-    }
-
-    fn spawn(&self, db_args: &[&str], args: &[&str], stdin: Option<&str>) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_iop"));
-        // Run where no iop.toml lies around, with only the test's database.
-        cmd.current_dir(&self.db.dir)
-            .env_remove("IOP_DATABASE_URL")
-            .env_remove("IOP_DATA_DIR")
-            .env("IOP_LOG", "warn")
-            .args(db_args)
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("spawn iop");
-        if let Some(input) = stdin {
-            child
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(input.as_bytes())
-                .expect("write stdin");
-        }
-        drop(child.stdin.take());
-        child.wait_with_output().expect("wait")
-    }
-
-    fn sql(&self, statements: &[&str]) {
-        let store = iop_store::Store::open(&self.db.url, 1).expect("open");
-        let mut conn = store.conn().expect("conn");
-        for s in statements {
-            diesel::sql_query(*s)
-                .execute(&mut *conn)
-                .unwrap_or_else(|e| panic!("{s}: {e}"));
-        }
-    }
-}
-
-/// `iop user add` of an administrator, and the password it reads.
-const ADD_PAT: &[&str] = &[
-    "user",
-    "add",
-    "pat@clinic.test",
-    "--name",
-    "Pat",
-    "--role",
-    "admin",
-];
-const PAT_PASSWORD: &str = "otter lamp violet quarry\n";
-
-fn text(o: &[u8]) -> String {
-    String::from_utf8_lossy(o).into_owned()
-}
-
+use common::{text, Iop, ADD_PAT, PAT_PASSWORD};
+use std::process::{Command, Stdio};
 #[test]
 fn version_prints_and_exits_zero() {
     let out = Command::new(env!("CARGO_BIN_EXE_iop"))
@@ -217,79 +140,6 @@ fn token_create_prints_a_token_once_and_revoke_works() {
         Some(2)
     );
 }
-
-#[test]
-fn audit_verify_passes_then_names_the_row_edited_with_sql() {
-    let iop = Iop::new();
-    for who in ["a", "b", "c"] {
-        let email = format!("{who}@clinic.test");
-        let out = iop.run(
-            &["user", "add", &email, "--name", who, "--role", "billing"],
-            Some("a long enough password\n"),
-        );
-        assert!(out.status.success());
-    }
-    let ok = iop.run(&["audit", "verify"], None);
-    assert!(ok.status.success(), "{}", text(&ok.stderr));
-    assert!(
-        text(&ok.stdout).contains("3 entries verified"),
-        "{}",
-        text(&ok.stdout)
-    );
-
-    // The application's own guard: the trigger refuses an UPDATE.
-    let store = iop_store::Store::open(&iop.db.url, 1).expect("open");
-    let blocked = diesel::sql_query("UPDATE audit_log SET action = 'user.nothing' WHERE seq = 2")
-        .execute(&mut *store.conn().expect("conn"));
-    assert!(
-        blocked.is_err(),
-        "the append-only trigger must refuse updates"
-    );
-
-    // Behind the application's back: drop the trigger, then edit row 2.
-    if iop.db.is_postgres() {
-        iop.sql(&[
-            "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update",
-            "UPDATE audit_log SET detail = '{\"role\":\"admin\"}' WHERE seq = 2",
-        ]);
-    } else {
-        iop.sql(&[
-            "DROP TRIGGER audit_log_no_update",
-            "UPDATE audit_log SET detail = '{\"role\":\"admin\"}' WHERE seq = 2",
-        ]);
-    }
-    let bad = iop.run(&["audit", "verify"], None);
-    assert_eq!(bad.status.code(), Some(1));
-    let err = text(&bad.stderr);
-    assert!(err.contains("seq=2") && err.contains("edited"), "{err}");
-}
-
-#[test]
-fn audit_verify_notices_a_deleted_row() {
-    let iop = Iop::new();
-    for who in ["a", "b", "c"] {
-        let email = format!("{who}@clinic.test");
-        iop.run(
-            &["user", "add", &email, "--name", who, "--role", "billing"],
-            Some("a long enough password\n"),
-        );
-    }
-    if iop.db.is_postgres() {
-        iop.sql(&[
-            "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update",
-            "DELETE FROM audit_log WHERE seq = 2",
-        ]);
-    } else {
-        iop.sql(&[
-            "DROP TRIGGER audit_log_no_delete",
-            "DELETE FROM audit_log WHERE seq = 2",
-        ]);
-    }
-    let bad = iop.run(&["audit", "verify"], None);
-    assert_eq!(bad.status.code(), Some(1));
-    assert!(text(&bad.stderr).contains("seq=3"), "{}", text(&bad.stderr));
-}
-
 #[test]
 fn demo_refuses_a_database_with_other_data_and_changes_nothing() {
     let iop = Iop::new();
@@ -349,6 +199,22 @@ fn backup_copies_the_sqlite_database_and_the_copy_verifies() {
         Some(2),
         "an existing file is never overwritten"
     );
+    // Without the keys.json that belongs with it, the copy does not verify.
+    let run_verify = || {
+        Command::new(env!("CARGO_BIN_EXE_iop"))
+            .args(["--data-dir", &copy_dir.to_string_lossy(), "audit", "verify"])
+            .current_dir(&iop.db.dir)
+            .output()
+            .expect("run")
+    };
+    let keyless = run_verify();
+    assert_eq!(keyless.status.code(), Some(1));
+    assert!(
+        text(&keyless.stderr).contains("other keys"),
+        "{}",
+        text(&keyless.stderr)
+    );
+    std::fs::copy(iop.db.dir.join("keys.json"), copy_dir.join("keys.json")).expect("keys");
     let verify = Command::new(env!("CARGO_BIN_EXE_iop"))
         .args(["--data-dir", &copy_dir.to_string_lossy(), "audit", "verify"])
         .current_dir(&iop.db.dir)

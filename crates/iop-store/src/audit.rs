@@ -4,7 +4,7 @@ use crate::db::{DbConn, Result};
 use crate::dialect::{lock_chain, ChainLock};
 use crate::schema::audit_log;
 use diesel::prelude::*;
-use iop_domain::audit::{chain_hash, ActorRole, AuditFields, Outcome, GENESIS};
+use iop_domain::audit::{chain_hash, chain_mac, ActorRole, AuditFields, Outcome, GENESIS};
 use iop_domain::time::Instant;
 use iop_domain::{PatientId, UserId};
 
@@ -23,6 +23,37 @@ pub struct AuditRow {
     pub detail: String,
     pub prev_hash: String,
     pub hash: String,
+    pub key_id: Option<String>,
+    pub mac: Option<String>,
+}
+
+/// The key that seals chain rows, with the id recorded beside each seal.
+#[derive(Clone)]
+pub struct ChainKey {
+    pub id: String,
+    pub key: [u8; 32],
+}
+
+thread_local! {
+    /// The key of the store whose transaction runs on this thread (set by `Store::read`
+    /// and `Store::write` around their closure), so every append in it is sealed.
+    static CHAIN_KEY: std::cell::RefCell<Option<ChainKey>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with `key` as the sealing key of this thread's appends.
+pub(crate) fn with_chain_key<T>(key: Option<&ChainKey>, f: impl FnOnce() -> T) -> T {
+    let before = CHAIN_KEY.with(|k| k.replace(key.cloned()));
+    let out = f();
+    CHAIN_KEY.with(|k| k.replace(before));
+    out
+}
+
+/// (key id, seal) of a chain hash under the key in scope, if any.
+pub(crate) fn seal(hash: &str) -> (Option<String>, Option<String>) {
+    CHAIN_KEY.with(|k| match &*k.borrow() {
+        Some(k) => (Some(k.id.clone()), Some(chain_mac(&k.key, hash))),
+        None => (None, None),
+    })
 }
 
 impl AuditRow {
@@ -56,6 +87,7 @@ pub fn append(conn: &mut DbConn, entries: &[AuditFields<'_>]) -> Result<()> {
         .unwrap_or_else(|| GENESIS.to_string());
     for f in entries {
         let hash = chain_hash(&prev, f);
+        let (key_id, mac) = seal(&hash);
         diesel::insert_into(audit_log::table)
             .values((
                 audit_log::at.eq(f.at),
@@ -69,6 +101,8 @@ pub fn append(conn: &mut DbConn, entries: &[AuditFields<'_>]) -> Result<()> {
                 audit_log::detail.eq(f.detail),
                 audit_log::prev_hash.eq(&prev),
                 audit_log::hash.eq(&hash),
+                audit_log::key_id.eq(key_id),
+                audit_log::mac.eq(mac),
             ))
             .execute(conn)?;
         prev = hash;
@@ -84,6 +118,24 @@ pub fn chunk_after(conn: &mut DbConn, after_seq: i64, limit: i64) -> Result<Vec<
         .limit(limit)
         .select(AuditRow::as_select())
         .load(conn)?)
+}
+
+/// The newest row (the head of the chain).
+pub fn head(conn: &mut DbConn) -> Result<Option<AuditRow>> {
+    Ok(audit_log::table
+        .order(audit_log::seq.desc())
+        .select(AuditRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The row numbered `seq`, if it is still there.
+pub fn by_seq(conn: &mut DbConn, seq: i64) -> Result<Option<AuditRow>> {
+    Ok(audit_log::table
+        .find(seq)
+        .select(AuditRow::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 pub fn count(conn: &mut DbConn) -> Result<i64> {

@@ -271,6 +271,8 @@ pub struct DisclosureRow {
     pub subject: Option<String>,
     pub prev_hash: String,
     pub hash: String,
+    pub key_id: Option<String>,
+    pub mac: Option<String>,
 }
 
 /// The hash of a disclosure row over the previous row's hash.
@@ -332,6 +334,7 @@ pub fn append_disclosure(conn: &mut DbConn, d: &Disclosure<'_>) -> Result<()> {
         .optional()?
         .unwrap_or_else(|| GENESIS.to_string());
     let hash = disclosure_hash(&prev, d);
+    let (key_id, mac) = crate::audit::seal(&hash);
     diesel::insert_into(disclosure_log::table)
         .values((
             disclosure_log::at.eq(d.at),
@@ -349,6 +352,8 @@ pub fn append_disclosure(conn: &mut DbConn, d: &Disclosure<'_>) -> Result<()> {
             disclosure_log::subject.eq(d.subject),
             disclosure_log::prev_hash.eq(&prev),
             disclosure_log::hash.eq(&hash),
+            disclosure_log::key_id.eq(key_id),
+            disclosure_log::mac.eq(mac),
         ))
         .execute(conn)?;
     Ok(())

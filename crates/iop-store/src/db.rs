@@ -104,6 +104,8 @@ impl CustomizeConnection<DbConn, diesel::r2d2::Error> for SqlitePragmas {
 pub struct Store {
     pool: Pool<ConnectionManager<DbConn>>,
     backend: Backend,
+    /// Seals the chains' rows appended through this store.
+    chain_key: Option<crate::audit::ChainKey>,
 }
 
 /// The PostgreSQL advisory lock key migrations hold ("iop" and a version, as a number).
@@ -140,7 +142,11 @@ impl Store {
             .test_on_check_out(false)
             .connection_customizer(Box::new(SqlitePragmas))
             .build(manager)?;
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            chain_key: None,
+        })
     }
 
     /// The SQLite file of a data directory.
@@ -185,7 +191,13 @@ impl Store {
         f: impl FnOnce(&mut DbConn) -> Result<T, E>,
     ) -> Result<T, E> {
         let mut conn = self.conn()?;
-        f(&mut conn)
+        crate::audit::with_chain_key(self.chain_key.as_ref(), || f(&mut conn))
+    }
+
+    /// The key that seals chain rows appended through this store from now on.
+    pub fn with_chain_key(mut self, key: crate::audit::ChainKey) -> Self {
+        self.chain_key = Some(key);
+        self
     }
 
     /// Runs `f` in one write transaction: everything it did commits together or not at all.
@@ -194,7 +206,9 @@ impl Store {
         f: impl FnOnce(&mut DbConn) -> Result<T, E>,
     ) -> Result<T, E> {
         let mut conn = self.conn()?;
-        dialect::write_transaction(&mut conn, f)
+        crate::audit::with_chain_key(self.chain_key.as_ref(), || {
+            dialect::write_transaction(&mut conn, f)
+        })
     }
 
     /// Copies the SQLite database into `out` while it is in use (`VACUUM INTO`).

@@ -84,6 +84,8 @@ diesel::table! {
         detail -> Text,
         prev_hash -> Text,
         hash -> Text,
+        key_id -> Nullable<Text>,
+        mac -> Nullable<Text>,
     }
 }
 
@@ -659,6 +661,8 @@ diesel::table! {
         subject -> Nullable<Text>,
         prev_hash -> Text,
         hash -> Text,
+        key_id -> Nullable<Text>,
+        mac -> Nullable<Text>,
     }
 }
 

@@ -27,6 +27,19 @@ pub(crate) struct Link {
     pub hash: String,
     /// The hash recomputed from the row's fields and its stored `prev_hash`.
     pub recomputed: String,
+    pub seal: Seal,
+}
+
+/// What a row's keyed seal says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seal {
+    /// Written before the keys existed.
+    None,
+    Good,
+    /// Not the seal of its hash under our key.
+    Bad,
+    /// Sealed under keys other than the ones in use.
+    OtherKeys,
 }
 
 /// Walks a hash chain from its first row, `next(after_seq)` giving the rows after a
@@ -38,6 +51,7 @@ pub(crate) fn walk_chain(
 ) -> Result<VerifyOutcome> {
     let mut expected_prev = GENESIS.to_string();
     let (mut last_seq, mut checked) = (0i64, 0u64);
+    let mut sealed_before = false;
     loop {
         let rows = next(last_seq)?;
         if rows.is_empty() {
@@ -48,6 +62,12 @@ pub(crate) fn walk_chain(
                 Some("its prev_hash does not match the row before it (a row was removed, inserted or reordered)")
             } else if row.recomputed != row.hash {
                 Some("its contents do not match its hash (the row was edited)")
+            } else if row.seal == Seal::Bad {
+                Some("its seal does not match (the row was rewritten and the hashes after it recomputed, without the key)")
+            } else if row.seal == Seal::OtherKeys {
+                Some("it was sealed with other keys than this keys.json (restore the keys.json that belongs with this database)")
+            } else if row.seal == Seal::None && sealed_before {
+                Some("it has no seal although rows before it have (it was written behind the application's back)")
             } else {
                 None
             };
@@ -58,6 +78,7 @@ pub(crate) fn walk_chain(
                     reason,
                 });
             }
+            sealed_before |= row.seal == Seal::Good;
             expected_prev.clone_from(&row.hash);
             last_seq = row.seq;
             checked += 1;
@@ -84,6 +105,7 @@ impl App {
                     .map(|r| Link {
                         seq: r.seq,
                         recomputed: chain_hash(&r.prev_hash, &r.fields()),
+                        seal: self.settings.keys.check_seal(&r.hash, &r.key_id, &r.mac),
                         prev_hash: r.prev_hash,
                         hash: r.hash,
                     })

@@ -2,6 +2,7 @@
 //! hash chain, and searching it.
 
 pub mod chain;
+pub mod checkpoint;
 pub mod record;
 pub mod refusals;
 pub mod search;

@@ -253,6 +253,7 @@ impl App {
                         recomputed: store::disclosure_hash(&r.prev_hash, &r.fields()),
                         prev_hash: r.prev_hash.clone(),
                         hash: r.hash.clone(),
+                        seal: self.settings.keys.check_seal(&r.hash, &r.key_id, &r.mac),
                     })
                     .collect())
             },
