@@ -1,6 +1,8 @@
 // A relative joins the family group only under a consent naming them: added without one,
 // the family group's page says why they are not on the roster; once a consent is recorded
 // they can be marked present; once it is revoked for them they are off the roster again.
+// The clinical director does it: a family group opens to its own facilitator only from
+// 24 hours before it starts, and this one is days ahead.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser } from './harness.mjs';
@@ -12,7 +14,7 @@ after(async () => { await browser?.close(); await server?.stop(); });
 test('a relative reaches the family-group roster through a consent and leaves it when it is revoked', async () => {
   const auth = await (await fetch(`${server.base}/api/v1/auth/token`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'counselor@demo.test', password: 'demo-password' }),
+    body: JSON.stringify({ email: 'director@demo.test', password: 'demo-password' }),
   })).json();
   const bearer = { headers: { authorization: `Bearer ${auth.token}` } };
   const day = (n) => new Date(Date.now() + n * 86400e3).toISOString().slice(0, 10);
@@ -24,7 +26,7 @@ test('a relative reaches the family-group roster through a consent and leaves it
 
   const page = await browser.newPage();
   await page.goto(`${server.base}/login`);
-  await page.getByLabel('Email').fill('counselor@demo.test');
+  await page.getByLabel('Email').fill('director@demo.test');
   await page.getByLabel('Password', { exact: true }).fill('demo-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
 
