@@ -31,6 +31,7 @@ pub mod scoring;
 pub mod security;
 #[cfg(feature = "diesel")]
 pub mod sql;
+pub mod text;
 pub mod time;
 
 /// For a type written as its `Display` text: serde writes that text, and (feature

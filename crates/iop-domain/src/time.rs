@@ -188,3 +188,39 @@ mod tests {
         }
     }
 }
+
+/// The first and last dates any field accepts: before 1900 or after 2199 a date is a
+/// typing slip (`0026-12-02`, `20266-01-01`), never a date of care.
+pub const FIRST_DATE: Date = jiff::civil::date(1900, 1, 1);
+pub const LAST_DATE: Date = jiff::civil::date(2199, 12, 31);
+
+/// Whether `d` is in the window every date field accepts.
+pub fn is_sane_date(d: Date) -> bool {
+    (FIRST_DATE..=LAST_DATE).contains(&d)
+}
+
+/// Whether `d` is at most `years` after `today` (plans such as closures).
+pub fn within_years_ahead(d: Date, today: Date, years: i16) -> bool {
+    today
+        .checked_add(jiff::Span::new().years(years))
+        .is_ok_and(|limit| d <= limit)
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::*;
+
+    #[test]
+    fn dates_before_1900_or_after_2199_are_slips_and_plans_stop_years_ahead() {
+        assert!(!is_sane_date(jiff::civil::date(1899, 12, 31)));
+        assert!(is_sane_date(jiff::civil::date(1900, 1, 1)));
+        assert!(!is_sane_date(jiff::civil::date(2200, 1, 1)));
+        let today = jiff::civil::date(2026, 12, 2);
+        assert!(within_years_ahead(jiff::civil::date(2031, 12, 2), today, 5));
+        assert!(!within_years_ahead(
+            jiff::civil::date(2031, 12, 3),
+            today,
+            5
+        ));
+    }
+}

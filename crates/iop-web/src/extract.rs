@@ -28,10 +28,66 @@ fn json_error(r: JsonRejection) -> WebError {
     }
 }
 
+/// The body's bytes, given back as a request, once every text in it has passed
+/// `iop_domain::text::check` (so no field anywhere takes a direction override or a
+/// control character); `texts` lists (field, value) of the body.
+async fn screened(
+    req: Request,
+    texts: impl FnOnce(&[u8]) -> Vec<(String, String)>,
+) -> Result<Request, WebError> {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, crate::access::MAX_BODY)
+        .await
+        .map_err(|_| WebError::PayloadTooLarge)?;
+    for (field, value) in texts(&bytes) {
+        if let Err(bad) = iop_domain::text::check(&value) {
+            return Err(WebError::Unprocessable(format!("`{field}` {bad}")));
+        }
+    }
+    Ok(Request::from_parts(parts, axum::body::Body::from(bytes)))
+}
+
+/// Every string in a JSON document, with the path of its field (`entries[2].progress`).
+fn json_texts(bytes: &[u8]) -> Vec<(String, String)> {
+    fn walk(v: &serde_json::Value, path: String, out: &mut Vec<(String, String)>) {
+        match v {
+            serde_json::Value::String(s) => out.push((path, s.clone())),
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, format!("{path}[{i}]"), out);
+                }
+            }
+            serde_json::Value::Object(map) => {
+                for (k, item) in map {
+                    out.push((path.clone(), k.clone()));
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    walk(item, p, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    // Not JSON at all: the JSON extractor says so with its own message.
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes) {
+        walk(&v, String::new(), &mut out);
+    }
+    out
+}
+
+fn form_texts(bytes: &[u8]) -> Vec<(String, String)> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes).unwrap_or_default()
+}
+
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let req = screened(req, json_texts).await.map_err(ApiError)?;
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
             Err(r) => Err(ApiError(json_error(r))),
@@ -46,6 +102,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for PageForm<T> {
     type Rejection = PageError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let req = screened(req, form_texts).await.map_err(PageError)?;
         match axum::Form::<T>::from_request(req, state).await {
             Ok(axum::Form(v)) => Ok(PageForm(v)),
             Err(FormRejection::BytesRejection(e))

@@ -23,6 +23,9 @@ fn regenerate_site_day(c: &mut DbConn, ctx: &Ctx, site_id: SiteId, date: Date) -
     Ok(())
 }
 
+/// How far ahead a closure may be planned.
+pub const MAX_YEARS_AHEAD: i16 = 5;
+
 impl App {
     pub fn closures(
         &self,
@@ -46,6 +49,14 @@ impl App {
         reason: &str,
     ) -> Result<ClosureId> {
         ctx.require(Action::ManageCalendar)?;
+        let today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+        if !iop_domain::time::is_sane_date(date)
+            || !iop_domain::time::within_years_ahead(date, today, MAX_YEARS_AHEAD)
+        {
+            return Err(AppError::Invalid(format!(
+                "a closure is planned at most {MAX_YEARS_AHEAD} years ahead; {date} is not"
+            )));
+        }
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > 200 {
             return Err(AppError::Invalid(

@@ -35,9 +35,16 @@ pub struct ProgramCal {
 }
 
 pub fn parse_date(s: &str, field: &str) -> Result<Date> {
-    s.trim()
+    let d: Date = s
+        .trim()
         .parse()
-        .map_err(|_| AppError::Invalid(format!("{field} must be a date like 2026-11-27")))
+        .map_err(|_| AppError::Invalid(format!("{field} must be a date like 2026-11-27")))?;
+    if !iop_domain::time::is_sane_date(d) {
+        return Err(AppError::Invalid(format!(
+            "{field} must be a date between 1900 and 2199; {d} looks like a typing slip"
+        )));
+    }
+    Ok(d)
 }
 
 pub fn load_program(c: &mut DbConn, program_id: ProgramId) -> Result<ProgramCal> {

@@ -277,3 +277,58 @@ async fn bad_audit_filters_are_refused_with_the_reason() {
         StatusCode::BAD_REQUEST,
     );
 }
+
+#[tokio::test]
+async fn direction_overrides_control_characters_and_dates_out_of_window_are_422_saying_so() {
+    let t = TestApp::new().await;
+    let admin = t.token("admin@demo.test").await;
+    let director = t.token("director@demo.test").await;
+    let staff = |name: &str| serde_json::json!({ "display_name": name, "credentials": ["LCSW"] });
+    for (name, says) in [
+        ("Ana \u{202E}zeleznoG", "reverses the direction"),
+        ("Ana\u{2066} Lopez", "reverses the direction"),
+        ("Ana\u{7} Lopez", "control character"),
+    ] {
+        let res = t
+            .post_json("/api/v1/staff", Auth::Bearer(&director), staff(name))
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{name:?}: {}",
+            res.body
+        );
+        let detail = res.json()["detail"].as_str().unwrap_or("").to_string();
+        assert!(
+            detail.contains(says) && detail.contains("display_name"),
+            "{detail}"
+        );
+    }
+    let ok = t
+        .post_json(
+            "/api/v1/staff",
+            Auth::Bearer(&director),
+            staff("José Ñúñez"),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
+
+    let programs = t.get("/api/v1/programs", Auth::Bearer(&admin)).await.json();
+    let site = programs[0]["site_id"].as_str().expect("site").to_string();
+    let far = (jiff::Zoned::now().date() + jiff::Span::new().years(6)).to_string();
+    for date in ["1850-01-01", far.as_str()] {
+        let res = t
+            .post_json(
+                &format!("/api/v1/sites/{site}/closures"),
+                Auth::Bearer(&admin),
+                serde_json::json!({ "date": date, "reason": "Far away" }),
+            )
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{date}: {}",
+            res.body
+        );
+    }
+}
