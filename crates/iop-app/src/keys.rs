@@ -74,13 +74,14 @@ impl Keys {
         })
     }
 
-    pub fn to_json(&self) -> String {
+    pub fn to_json(&self) -> Result<String> {
         let file = KeysFile {
             id: self.id.clone(),
             audit_mac: hex::encode(self.audit_mac),
             secrets: hex::encode(self.secrets),
         };
-        serde_json::to_string_pretty(&file).unwrap_or_default()
+        serde_json::to_string_pretty(&file)
+            .map_err(|e| AppError::Internal(format!("keys.json cannot be written: {e}")))
     }
 
     /// The key that seals the audit and disclosure chains.
@@ -196,10 +197,11 @@ mod tests {
     #[test]
     fn keys_round_trip_through_their_file_and_debug_hides_them() {
         let k = keys();
-        let back = Keys::from_json(&k.to_json()).expect("read back");
+        let json = k.to_json().expect("json");
+        let back = Keys::from_json(&json).expect("read back");
         assert_eq!(back.id, k.id);
         assert!(!format!("{k:?}").contains(&hex::encode(k.secrets)));
-        assert_eq!(back.to_json(), k.to_json());
+        assert_eq!(back.to_json().expect("json"), json);
         assert!(Keys::from_json("{\"id\":\"x\",\"audit_mac\":\"00\",\"secrets\":\"00\"}").is_err());
     }
 }

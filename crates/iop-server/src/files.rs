@@ -43,6 +43,7 @@ pub fn keys(dir: &Path) -> Result<Keys, String> {
     private_dir(dir)?;
     let path = dir.join(KEYS_FILE);
     let new = Keys::generate(jiff::Zoned::now().date());
+    let json = new.to_json().map_err(|e| e.to_string())?;
     match std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -50,7 +51,7 @@ pub fn keys(dir: &Path) -> Result<Keys, String> {
         .open(&path)
     {
         Ok(mut f) => {
-            f.write_all(new.to_json().as_bytes())
+            f.write_all(json.as_bytes())
                 .and_then(|()| f.sync_all())
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             tracing::info!(key_id = %new.id, "created {}; back it up apart from the database", path.display());

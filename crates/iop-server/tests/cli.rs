@@ -143,18 +143,7 @@ fn token_create_prints_a_token_once_and_revoke_works() {
 #[test]
 fn demo_refuses_a_database_with_other_data_and_changes_nothing() {
     let iop = Iop::new();
-    iop.run(
-        &[
-            "user",
-            "add",
-            "pat@clinic.test",
-            "--name",
-            "Pat",
-            "--role",
-            "admin",
-        ],
-        Some("a long enough password\n"),
-    );
+    iop.run(ADD_PAT, Some(PAT_PASSWORD));
     let out = iop.run(&["serve", "--demo", "--addr", "127.0.0.1:0"], None);
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -176,18 +165,7 @@ fn backup_copies_the_sqlite_database_and_the_copy_verifies() {
         assert!(text(&out.stderr).contains("pg_dump"));
         return;
     }
-    iop.run(
-        &[
-            "user",
-            "add",
-            "pat@clinic.test",
-            "--name",
-            "Pat",
-            "--role",
-            "admin",
-        ],
-        Some("a long enough password\n"),
-    );
+    iop.run(ADD_PAT, Some(PAT_PASSWORD));
     let copy_dir = iop.db.dir.join("copy");
     std::fs::create_dir_all(&copy_dir).expect("dir");
     let out_file = copy_dir.join("iop.sqlite3");
