@@ -57,6 +57,9 @@ fn seed(
             family_anchor: Day(jiff::civil::date(2026, 1, 5)),
             alumni_minutes: 90,
             horizon_weeks: 12,
+            minors_need_parent_consent: false,
+            age_of_majority: iop_domain::consent::DEFAULT_AGE_OF_MAJORITY,
+            privacy_notice_version: iop_domain::consent::DEFAULT_PRIVACY_NOTICE_VERSION.into(),
         };
         org::insert_program(c, &program)?;
         let mut tracks = Vec::new();

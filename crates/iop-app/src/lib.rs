@@ -12,6 +12,7 @@ pub mod consent;
 pub mod ctx;
 pub mod demo;
 pub mod error;
+mod input;
 pub mod keys;
 pub mod org;
 pub mod policy;

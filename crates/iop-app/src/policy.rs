@@ -16,6 +16,7 @@ pub enum Action {
     ViewAuditLog,
     ViewCalendar,
     ManageCalendar,
+    ManageProgramPrivacy,
     ViewStaffing,
     ManageStaffing,
     ManageCalendarFeeds,
@@ -61,6 +62,7 @@ pub const POLICY: &[(Action, &[Role])] = &[
         &[Admin, ClinicalDirector, Counselor, Admissions, Billing],
     ),
     (Action::ManageCalendar, &[Admin, ClinicalDirector]),
+    (Action::ManageProgramPrivacy, &[Admin, ClinicalDirector]),
     (Action::ViewStaffing, &[Admin, ClinicalDirector, Counselor]),
     (Action::ManageStaffing, &[Admin, ClinicalDirector]),
     (
@@ -120,6 +122,7 @@ impl Action {
             Action::ViewAuditLog => "view the audit log",
             Action::ViewCalendar => "view the program calendar",
             Action::ManageCalendar => "change the program calendar",
+            Action::ManageProgramPrivacy => "change the program's Part 2 privacy settings",
             Action::ViewStaffing => "view staffing",
             Action::ManageStaffing => "change staff and facilitator assignments",
             Action::ManageCalendarFeeds => "manage calendar feeds",

@@ -66,13 +66,44 @@ impl InfoKind {
     }
 }
 
-/// Who receives: a related person by id, a payer by id, or a class named in words
-/// ("my treating providers"), which only a TPO consent may use.
+/// Who receives. On a consent: a related person or a payer by id, or a class of
+/// recipients (§2.31(a)(4)(i): "my treating providers, health plans, third-party payers,
+/// and people helping to operate this program"), which only a TPO consent may use.
+/// Asked of the gate: the party that actually receives, named, so the accounting of
+/// disclosures always says who received the record.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Recipient {
     Person(crate::ids::RelatedPersonId),
     Payer(crate::ids::PayerId),
-    Class(String),
+    Class(RecipientClass),
+    /// An outside party of a class (a hospital that treats the patient, a billing
+    /// service), named when a record is released to it; never a line of a consent.
+    Outside {
+        class: RecipientClass,
+        name: String,
+    },
+}
+
+impl Recipient {
+    /// The class this actual recipient belongs to: a payer is a health plan or
+    /// third-party payer; a relative belongs to none.
+    pub fn class(&self) -> Option<RecipientClass> {
+        match self {
+            Self::Person(_) => None,
+            Self::Payer(_) => Some(RecipientClass::Payers),
+            Self::Class(k) | Self::Outside { class: k, .. } => Some(*k),
+        }
+    }
+
+    /// Whether a consent's recipient line names `who`: the same person or payer, or
+    /// (on a TPO consent only) the class `who` belongs to.
+    fn names(&self, who: &Recipient, tpo: bool) -> bool {
+        match self {
+            Self::Class(k) => tpo && !matches!(who, Self::Class(_)) && who.class() == Some(*k),
+            Self::Outside { .. } => false,
+            line => line == who,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -99,6 +130,41 @@ pub enum Signer {
     Representative {
         name: String,
         authority: String,
+    },
+    /// A minor and their parent or guardian, both (§2.14(b)(1)).
+    PatientAndRepresentative {
+        name: String,
+        authority: String,
+    },
+}
+
+impl Signer {
+    pub fn patient_signed(&self) -> bool {
+        !matches!(self, Self::Representative { .. })
+    }
+
+    /// The representative who signed, with their authority.
+    pub fn representative(&self) -> Option<(&str, &str)> {
+        match self {
+            Self::Patient => None,
+            Self::Representative { name, authority }
+            | Self::PatientAndRepresentative { name, authority } => Some((name, authority)),
+        }
+    }
+}
+
+/// Who must sign a consent to disclosure for a minor (§2.14), from the law of the
+/// program's state and how the minor came into treatment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MinorRule {
+    /// The minor had the capacity under state law to obtain treatment alone: only the
+    /// minor may consent to disclosure, to their parents too (§2.14(a)).
+    MinorAlone,
+    /// State law required a parent's or guardian's consent to the minor's treatment:
+    /// a consent signed while the patient is a minor needs both signatures (§2.14(b)(1)).
+    MinorAndParent {
+        /// The moment the patient comes of age in the program's state.
+        adult_at: Timestamp,
     },
 }
 
@@ -132,8 +198,8 @@ pub struct Request<'a> {
     pub on: Date,
     /// The day the patient's treatment ended, if it has.
     pub treatment_ended_on: Option<Date>,
-    /// A minor who consented to their own treatment: only they may consent to disclosure.
-    pub minor_self_consented: bool,
+    /// The §2.14 signing rule when the patient is or was a minor in treatment.
+    pub minor: Option<MinorRule>,
 }
 
 /// Why a disclosure is refused, most specific first.
@@ -151,6 +217,8 @@ pub enum Refusal {
     NotCovered(InfoKind),
     /// Only a minor who consented to their own treatment can consent for them.
     SignedByRepresentative,
+    /// Signed while the patient was a minor, by only one of the minor and a parent.
+    NeedsMinorAndParent,
     Expired(Date),
     EndedWithTreatment(Date),
     Revoked(Timestamp),
@@ -167,6 +235,10 @@ impl fmt::Display for Refusal {
             Self::SignedByRepresentative => write!(
                 f,
                 "the patient consented to their own treatment as a minor, so only the patient can consent to disclosure"
+            ),
+            Self::NeedsMinorAndParent => write!(
+                f,
+                "the consent was signed while the patient was a minor and state law needs both the minor's and a parent's or guardian's signature"
             ),
             Self::Expired(d) => write!(f, "the consent naming them expired on {d}"),
             Self::EndedWithTreatment(d) => {
@@ -185,7 +257,11 @@ pub struct Grant {
 }
 
 fn judge(c: &Consent, r: &Request<'_>) -> Result<(), Refusal> {
-    let named = c.recipients.iter().find(|x| x.recipient == *r.recipient);
+    let named = c
+        .recipients
+        .iter()
+        .filter(|x| x.recipient.names(r.recipient, c.tpo))
+        .min_by_key(|x| x.revoked_at.filter(|t| *t <= r.at).is_some());
     let Some(named) = named else {
         return Err(Refusal::NoConsent);
     };
@@ -201,8 +277,17 @@ fn judge(c: &Consent, r: &Request<'_>) -> Result<(), Refusal> {
     if !c.information.contains(&r.kind) {
         return Err(Refusal::NotCovered(r.kind));
     }
-    if r.minor_self_consented && c.signer != Signer::Patient {
-        return Err(Refusal::SignedByRepresentative);
+    match r.minor {
+        Some(MinorRule::MinorAlone) if !c.signer.patient_signed() => {
+            return Err(Refusal::SignedByRepresentative)
+        }
+        Some(MinorRule::MinorAndParent { adult_at })
+            if c.signed_at < adult_at
+                && !matches!(c.signer, Signer::PatientAndRepresentative { .. }) =>
+        {
+            return Err(Refusal::NeedsMinorAndParent)
+        }
+        _ => {}
     }
     match c.expiry {
         Expiry::On(d) if r.on > d => return Err(Refusal::Expired(d)),
@@ -252,6 +337,10 @@ pub enum Invalid {
     NeverOutsideTpo,
     ExpiresBeforeSigned,
     NoRepresentativeName,
+    /// A minor who consented to their own treatment signs their consents themselves.
+    MinorMustSign,
+    /// State law needs the minor's and a parent's or guardian's signature.
+    NeedsMinorAndParent,
     RecipientWithoutName,
 }
 
@@ -273,14 +362,21 @@ impl fmt::Display for Invalid {
             }
             Self::ExpiresBeforeSigned => "the expiry date is before the date signed",
             Self::NoRepresentativeName => "name the representative who signs and their authority",
+            Self::MinorMustSign => {
+                "the patient consented to their own treatment as a minor, so they must sign this consent themselves"
+            }
+            Self::NeedsMinorAndParent => {
+                "the patient is a minor and state law needs both the minor's and a parent's or guardian's signature"
+            }
             Self::RecipientWithoutName => "every recipient needs a name",
         })
     }
 }
 
 /// Checks the §2.31(a) elements a record can hold: patient and date signed are the
-/// record's own; the right to revoke is printed on every consent.
-pub fn validate(c: &Consent, signed_on: Date) -> Result<(), Invalid> {
+/// record's own; the right to revoke is printed on every consent. `minor` is the §2.14
+/// rule for the patient at the moment of signing.
+pub fn validate(c: &Consent, signed_on: Date, minor: Option<MinorRule>) -> Result<(), Invalid> {
     if c.discloser.trim().is_empty() {
         return Err(Invalid::NoDiscloser);
     }
@@ -311,99 +407,30 @@ pub fn validate(c: &Consent, signed_on: Date) -> Result<(), Invalid> {
         Expiry::On(d) if d < signed_on => return Err(Invalid::ExpiresBeforeSigned),
         _ => {}
     }
-    if let Signer::Representative { name, authority } = &c.signer {
+    if let Some((name, authority)) = c.signer.representative() {
         if name.trim().is_empty() || authority.trim().is_empty() {
             return Err(Invalid::NoRepresentativeName);
         }
     }
-    Ok(())
+    match minor {
+        Some(MinorRule::MinorAlone) if !c.signer.patient_signed() => Err(Invalid::MinorMustSign),
+        Some(MinorRule::MinorAndParent { adult_at })
+            if c.signed_at < adult_at
+                && !matches!(c.signer, Signer::PatientAndRepresentative { .. }) =>
+        {
+            Err(Invalid::NeedsMinorAndParent)
+        }
+        _ => Ok(()),
+    }
 }
 
-/// The §2.32 notice that goes with every disclosed document, in our own words from the
-/// regulation's requirements.
-pub const NOTICE_VERSION: &str = "2032-2024-v1";
-pub const NOTICE: &str = "NOTICE AND COPY OF CONSENT TO ACCOMPANY DISCLOSURE. \
-This information comes from records protected by federal confidentiality rules for \
-substance use disorder treatment (42 CFR part 2). Those rules forbid you to use or \
-disclose it further except as the patient's written consent expressly allows or as the \
-rules otherwise permit. A general authorization to release medical information is not \
-enough for this purpose. The information may not be used against the patient in any \
-civil, criminal, administrative or legislative investigation or proceeding unless the \
-patient consents or a court order meeting the rules' requirements allows it. A copy of \
-the consent under which this disclosure is made accompanies it.";
+pub use crate::consent_codes::*;
+pub use crate::consent_notice::*;
 
 #[cfg(test)]
 #[path = "consent_tests.rs"]
 mod tests;
 
-crate::code_enum! {
-        /// What a consent's recipient line names: a related person, a payer, or a class.
-        pub enum RecipientKind {
-            Person,
-            Payer,
-            Class,
-        }
-}
-
-crate::code_enum! {
-        /// How a disclosure left the program.
-        pub enum DisclosureChannel {
-            FamilyGroup,
-            Print,
-            Export,
-            Claim,
-        }
-}
-
-crate::code_enum! {
-        /// How a consent's expiry is stored: a date, the end of treatment, or never.
-        pub enum ExpiryKind {
-            Date,
-            EndOfTreatment,
-            Never,
-        }
-}
-
-crate::code_enum! {
-        /// Who signed a consent.
-        pub enum SignerKind {
-            Patient,
-            Representative,
-        }
-}
-
-/// The kinds of information a consent or a disclosure covers, stored as codes joined by
-/// commas.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, utoipa::ToSchema)]
-#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
-#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
-#[schema(value_type = String, example = "enrollment,family_participation")]
-pub struct InfoKinds(pub Vec<InfoKind>);
-
-/// A code that names no kind of information.
-#[derive(Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{0:?} is not a kind of information a consent names")]
-pub struct UnknownInfoKind(pub String);
-
-impl std::fmt::Display for InfoKinds {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let codes: Vec<&str> = self.0.iter().map(|k| k.as_str()).collect();
-        f.write_str(&codes.join(","))
-    }
-}
-
-impl std::str::FromStr for InfoKinds {
-    type Err = UnknownInfoKind;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        s.split(',')
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .map(|c| {
-                InfoKind::parse(c).ok_or_else(|| UnknownInfoKind(c.chars().take(30).collect()))
-            })
-            .collect::<Result<_, _>>()
-            .map(InfoKinds)
-    }
-}
-
-crate::display_text!(InfoKinds);
+#[cfg(test)]
+#[path = "consent_2024_tests.rs"]
+mod tests_2024;

@@ -3,29 +3,29 @@ use jiff::civil::date;
 use jiff::SignedDuration;
 use proptest::prelude::*;
 
-fn t(day: i64) -> Timestamp {
+pub(super) fn t(day: i64) -> Timestamp {
     // Day 0 is 2026-11-01 at noon UTC.
     Timestamp::from_second(1_793_534_400).unwrap() + SignedDuration::from_hours(24 * day)
 }
 
-fn d(day: i64) -> Date {
+pub(super) fn d(day: i64) -> Date {
     date(2026, 11, 1)
         .checked_add(jiff::Span::new().days(day))
         .unwrap()
 }
 
 /// A stable id from a short name, so the tests read with names.
-fn id_of(name: &str) -> uuid::Uuid {
+pub(super) fn id_of(name: &str) -> uuid::Uuid {
     uuid::Uuid::from_u128(name.bytes().fold(0u128, |a, b| {
         a.wrapping_mul(131).wrapping_add(u128::from(b))
     }))
 }
 
-fn person(id: &str) -> Recipient {
+pub(super) fn person(id: &str) -> Recipient {
     Recipient::Person(crate::ids::RelatedPersonId(id_of(id)))
 }
 
-fn consent(recipients: &[&str], info: &[InfoKind]) -> Consent {
+pub(super) fn consent(recipients: &[&str], info: &[InfoKind]) -> Consent {
     Consent {
         id: crate::ids::ConsentId(id_of("c1")),
         version: 1,
@@ -49,18 +49,18 @@ fn consent(recipients: &[&str], info: &[InfoKind]) -> Consent {
     }
 }
 
-fn ask(recipient: &Recipient, kind: InfoKind, day: i64) -> Request<'_> {
+pub(super) fn ask(recipient: &Recipient, kind: InfoKind, day: i64) -> Request<'_> {
     Request {
         recipient,
         kind,
         at: t(day),
         on: d(day),
         treatment_ended_on: None,
-        minor_self_consented: false,
+        minor: None,
     }
 }
 
-const FAMILY: [InfoKind; 2] = [InfoKind::Enrollment, InfoKind::FamilyParticipation];
+pub(super) const FAMILY: [InfoKind; 2] = [InfoKind::Enrollment, InfoKind::FamilyParticipation];
 
 #[test]
 fn a_named_relative_is_allowed_while_the_consent_is_in_force() {
@@ -164,7 +164,7 @@ fn a_minor_who_consented_to_treatment_alone_can_consent_to_disclosure() {
         may_disclose(&c, &r).is_ok(),
         "a parent's consent works for an adult-consented treatment"
     );
-    r.minor_self_consented = true;
+    r.minor = Some(MinorRule::MinorAlone);
     assert_eq!(may_disclose(&c, &r), Err(Refusal::SignedByRepresentative));
 }
 
@@ -190,39 +190,42 @@ fn a_superseded_version_stops_at_the_new_versions_signature() {
 #[test]
 fn validation_asks_for_every_element_a_record_holds() {
     let ok = consent(&["mom"], &FAMILY);
-    assert_eq!(validate(&ok, d(1)), Ok(()));
+    assert_eq!(validate(&ok, d(1), None), Ok(()));
     let mut c = ok.clone();
     c.discloser = " ".into();
-    assert_eq!(validate(&c, d(1)), Err(Invalid::NoDiscloser));
+    assert_eq!(validate(&c, d(1), None), Err(Invalid::NoDiscloser));
     let mut c = ok.clone();
     c.information.clear();
-    assert_eq!(validate(&c, d(1)), Err(Invalid::NoInformation));
+    assert_eq!(validate(&c, d(1), None), Err(Invalid::NoInformation));
     let mut c = ok.clone();
     c.recipients.clear();
-    assert_eq!(validate(&c, d(1)), Err(Invalid::NoRecipients));
+    assert_eq!(validate(&c, d(1), None), Err(Invalid::NoRecipients));
     let mut c = ok.clone();
     c.purpose.clear();
-    assert_eq!(validate(&c, d(1)), Err(Invalid::NoPurpose));
+    assert_eq!(validate(&c, d(1), None), Err(Invalid::NoPurpose));
     let mut c = ok.clone();
     c.information.push(InfoKind::CounselingNotes);
-    assert_eq!(validate(&c, d(1)), Err(Invalid::CounselingNotesNotSeparate));
+    assert_eq!(
+        validate(&c, d(1), None),
+        Err(Invalid::CounselingNotesNotSeparate)
+    );
     let mut c = ok.clone();
     c.expiry = Expiry::Never;
-    assert_eq!(validate(&c, d(1)), Err(Invalid::NeverOutsideTpo));
+    assert_eq!(validate(&c, d(1), None), Err(Invalid::NeverOutsideTpo));
     c.tpo = true;
-    assert_eq!(validate(&c, d(1)), Ok(()));
+    assert_eq!(validate(&c, d(1), None), Ok(()));
     let mut c = ok.clone();
-    c.recipients[0].recipient = Recipient::Class("my treating providers".into());
-    assert_eq!(validate(&c, d(1)), Err(Invalid::ClassOutsideTpo));
+    c.recipients[0].recipient = Recipient::Class(RecipientClass::TreatingProviders);
+    assert_eq!(validate(&c, d(1), None), Err(Invalid::ClassOutsideTpo));
     let mut c = ok.clone();
     c.expiry = Expiry::On(d(0));
-    assert_eq!(validate(&c, d(1)), Err(Invalid::ExpiresBeforeSigned));
+    assert_eq!(validate(&c, d(1), None), Err(Invalid::ExpiresBeforeSigned));
     let mut c = ok;
     c.signer = Signer::Representative {
         name: "".into(),
         authority: "guardian".into(),
     };
-    assert_eq!(validate(&c, d(1)), Err(Invalid::NoRepresentativeName));
+    assert_eq!(validate(&c, d(1), None), Err(Invalid::NoRepresentativeName));
 }
 
 #[test]
@@ -234,6 +237,7 @@ fn every_refusal_reads_as_a_sentence_without_patient_details() {
         Refusal::NotSeparate,
         Refusal::NotCovered(InfoKind::Billing),
         Refusal::SignedByRepresentative,
+        Refusal::NeedsMinorAndParent,
         Refusal::Expired(d(3)),
         Refusal::EndedWithTreatment(d(3)),
         Refusal::Revoked(t(3)),
@@ -243,33 +247,67 @@ fn every_refusal_reads_as_a_sentence_without_patient_details() {
     }
 }
 
-fn kind() -> impl Strategy<Value = InfoKind> {
+pub(super) fn kind() -> impl Strategy<Value = InfoKind> {
     prop::sample::select(InfoKind::ALL.to_vec())
 }
 
 prop_compose! {
-    fn arb_consent()(
-        recipients in prop::collection::btree_set(0u8..4, 1..4),
+    pub(super) fn arb_consent()(
+        recipients in prop::collection::btree_set(0u8..8, 1..4),
         revoked in prop::collection::vec(prop::option::of(0i64..80), 4),
         info in prop::collection::btree_set(kind(), 1..4),
         signed in 0i64..40,
         expiry in prop_oneof![ (0i64..90).prop_map(Some), Just(None) ],
         superseded in prop::option::of(0i64..90),
-        representative in any::<bool>(),
+        signer in 0u8..3,
+        tpo in any::<bool>(),
     ) -> Consent {
         let mut c = consent(&[], &info.into_iter().collect::<Vec<_>>());
+        c.tpo = tpo;
         c.recipients = recipients.into_iter().map(|r| ConsentRecipient {
-            recipient: person(&format!("r{r}")),
+            recipient: line(r),
             name: format!("r{r}"),
-            revoked_at: revoked[usize::from(r)].map(t),
+            revoked_at: revoked[usize::from(r) % 4].map(t),
         }).collect();
         c.signed_at = t(signed);
         c.expiry = expiry.map_or(Expiry::EndOfTreatment, |e| Expiry::On(d(e)));
         c.superseded_at = superseded.map(t);
-        if representative {
-            c.signer = Signer::Representative { name: "Rep".into(), authority: "guardian".into() };
-        }
+        let (name, authority) = ("Rep".to_string(), "guardian".to_string());
+        c.signer = match signer {
+            0 => Signer::Patient,
+            1 => Signer::Representative { name, authority },
+            _ => Signer::PatientAndRepresentative { name, authority },
+        };
         c
+    }
+}
+
+/// Recipient lines 0–3 are relatives, 4 a payer, 5–7 the three classes.
+pub(super) fn line(n: u8) -> Recipient {
+    match n {
+        0..=3 => person(&format!("r{n}")),
+        4 => payer("p4"),
+        _ => Recipient::Class(class(n)),
+    }
+}
+
+pub(super) fn class(n: u8) -> RecipientClass {
+    [
+        RecipientClass::TreatingProviders,
+        RecipientClass::Payers,
+        RecipientClass::ProgramOperations,
+    ][usize::from(n % 3)]
+}
+
+/// Who asks, 0–3 relatives, 4–5 payers, 6–8 an outside party of each class.
+pub(super) fn receiver(n: u8) -> Recipient {
+    match n {
+        0..=3 => person(&format!("r{n}")),
+        4 | 5 => payer(&format!("p{n}")),
+        _ => Recipient::Outside {
+            class: class(n),
+            name: "Mercy Hospital".into(),
+        },
     }
 }
 
@@ -279,20 +317,24 @@ proptest! {
     #[test]
     fn every_grant_is_backed_by_a_consent_in_force_at_that_moment(
         consents in prop::collection::vec(arb_consent(), 0..4),
-        who in 0u8..5,
+        who in 0u8..9,
         k in kind(),
         day in 0i64..100,
         ended in prop::option::of(0i64..100),
         minor in any::<bool>(),
     ) {
         let consents: Vec<Consent> = consents.into_iter().enumerate().map(|(i, mut c)| { c.id = crate::ids::ConsentId(id_of(&format!("c{i}"))); c }).collect();
-        let recipient = person(&format!("r{who}"));
+        let recipient = receiver(who);
         let mut r = ask(&recipient, k, day);
         r.treatment_ended_on = ended.map(d);
-        r.minor_self_consented = minor;
+        r.minor = minor.then_some(MinorRule::MinorAlone);
         if let Ok(g) = may_disclose(&consents, &r) {
             let c = consents.iter().find(|c| c.id == g.consent_id).unwrap();
-            let named = c.recipients.iter().find(|x| x.recipient == recipient).unwrap();
+            let named = c.recipients.iter().find(|x| {
+                x.recipient == recipient || (c.tpo && Some(&x.recipient) == recipient.class().map(Recipient::Class).as_ref())
+            });
+            prop_assert!(named.is_some(), "granted to a recipient no line names");
+            let named = c.recipients.iter().filter(|x| named.is_some_and(|n| n.recipient == x.recipient) || x.recipient == recipient).find(|x| x.revoked_at.is_none_or(|v| v > r.at)).unwrap();
             prop_assert!(c.signed_at <= r.at);
             prop_assert!(c.superseded_at.is_none_or(|s| s > r.at));
             prop_assert!(named.revoked_at.is_none_or(|v| v > r.at));
@@ -300,11 +342,12 @@ proptest! {
             if let Expiry::On(e) = c.expiry { prop_assert!(r.on <= e); }
             if let (Expiry::EndOfTreatment, Some(end)) = (&c.expiry, ended) { prop_assert!(day <= end); }
             if k == InfoKind::CounselingNotes { prop_assert_eq!(c.information.len(), 1); }
-            if minor { prop_assert_eq!(&c.signer, &Signer::Patient); }
+            if minor { prop_assert!(c.signer.patient_signed()); }
         }
     }
 
-    /// Revoking for one recipient never changes the answer for any other recipient.
+    /// Revoking one recipient line never changes the answer for anyone that line does
+    /// not name (a class line names every member of its class).
     #[test]
     fn revoking_for_one_recipient_changes_nothing_for_the_others(
         c in arb_consent(),
@@ -317,7 +360,8 @@ proptest! {
         let Some(victim) = revoked.recipients.get_mut(target % c.recipients.len()) else { return Ok(()); };
         victim.revoked_at = Some(t(at_revoke));
         let victim = victim.recipient.clone();
-        for other in c.recipients.iter().map(|x| x.recipient.clone()).filter(|x| *x != victim) {
+        let others = (0..9).map(receiver).filter(|x| *x != victim && !victim.names(x, c.tpo));
+        for other in others {
             let r = ask(&other, k, day);
             prop_assert_eq!(may_disclose(std::slice::from_ref(&c), &r), may_disclose(std::slice::from_ref(&revoked), &r));
         }
@@ -344,4 +388,8 @@ proptest! {
             prop_assert!(after.is_err());
         }
     }
+}
+
+pub(super) fn payer(id: &str) -> Recipient {
+    Recipient::Payer(crate::ids::PayerId(id_of(id)))
 }

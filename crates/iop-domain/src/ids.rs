@@ -90,6 +90,7 @@ typed_id!(
     PaymentId,
     AdjustmentId,
     UnmatchedId,
+    PrivacyNoticeId,
 );
 
 /// Who did something recorded in a row: a staff account, or the system itself (the

@@ -11,6 +11,8 @@ pub mod billing;
 pub mod billing_codes;
 pub mod calendar;
 pub mod consent;
+mod consent_codes;
+mod consent_notice;
 pub mod curriculum;
 pub mod graduation;
 pub mod holidays;

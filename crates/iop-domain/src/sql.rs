@@ -133,6 +133,7 @@ macro_rules! with_column_types {
             $crate::ids::PaymentId,
             $crate::ids::AdjustmentId,
             $crate::ids::UnmatchedId,
+            $crate::ids::PrivacyNoticeId,
             $crate::ids::ActorRef,
             $crate::hours::Mark,
             $crate::notes::NoteStatus,

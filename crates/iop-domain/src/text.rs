@@ -29,10 +29,81 @@ pub fn check(text: &str) -> Result<(), BadText> {
     Ok(())
 }
 
+/// Whether a field holds one line (a name, a reason, a goal) or several (a note's
+/// narrative). Only several lines take newlines and tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Line,
+    Lines,
+}
+
+/// Why a field's text is refused; shown after the field's name ("the reason must be on
+/// one line").
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BadField {
+    #[error("is required")]
+    Empty,
+    #[error("must have at most {max} characters (it has {len})")]
+    TooLong { max: usize, len: usize },
+    #[error("must be on one line: it contains a line break or a tab")]
+    Break,
+    #[error("{0}")]
+    Text(#[from] BadText),
+}
+
+/// A field's text, trimmed: refused when empty, longer than `max` characters, holding a
+/// character no field accepts, or (for a one-line field) a newline or tab.
+pub fn field(raw: &str, shape: Shape, max: usize) -> Result<&str, BadField> {
+    let v = raw.trim();
+    check(v)?;
+    if shape == Shape::Line && v.contains(['\n', '\r', '\t']) {
+        return Err(BadField::Break);
+    }
+    if v.is_empty() {
+        return Err(BadField::Empty);
+    }
+    let len = v.chars().count();
+    if len > max {
+        return Err(BadField::TooLong { max, len });
+    }
+    Ok(v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_one_line_field_refuses_a_line_break_or_tab_and_says_so() {
+        assert_eq!(field("Ana\nLópez", Shape::Line, 60), Err(BadField::Break));
+        assert_eq!(field("a\tb", Shape::Line, 60), Err(BadField::Break));
+        assert_eq!(
+            field("first\n\nsecond", Shape::Lines, 60),
+            Ok("first\n\nsecond")
+        );
+        assert_eq!(field("  Ana  ", Shape::Line, 60), Ok("Ana"), "trimmed");
+        assert!(BadField::Break.to_string().contains("one line"));
+    }
+
+    #[test]
+    fn a_field_names_its_length_limit_and_what_it_holds() {
+        assert_eq!(field("   ", Shape::Line, 5), Err(BadField::Empty));
+        assert_eq!(
+            field("abcdef", Shape::Line, 5),
+            Err(BadField::TooLong { max: 5, len: 6 })
+        );
+        assert_eq!(
+            field("ñññññ", Shape::Line, 5),
+            Ok("ñññññ"),
+            "characters, not bytes"
+        );
+        assert_eq!(
+            field("x\u{202E}", Shape::Lines, 50),
+            Err(BadField::Text(BadText::Bidi(0x202E))),
+            "a direction override is named before the length"
+        );
+    }
 
     #[test]
     fn direction_overrides_and_control_characters_are_refused_with_their_code() {
@@ -53,6 +124,15 @@ mod tests {
         fn accepted_text_holds_no_refused_character(s in "\\PC*") {
             if check(&s).is_ok() {
                 prop_assert!(!s.chars().any(|c| is_bidi_control(c) || (c.is_control() && !"\n\r\t".contains(c))));
+            }
+        }
+
+        #[test]
+        fn an_accepted_one_line_field_is_trimmed_within_its_limit_and_unbroken(s in "\\PC{0,80}", max in 1usize..60) {
+            if let Ok(v) = field(&s, Shape::Line, max) {
+                prop_assert!(!v.is_empty() && v.chars().count() <= max);
+                prop_assert!(!v.contains(['\n', '\r', '\t']));
+                prop_assert_eq!(v, v.trim());
             }
         }
     }

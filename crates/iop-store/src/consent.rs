@@ -48,6 +48,8 @@ pub struct ConsentRow {
     pub recorded_by: ActorRef,
     pub recorded_at: Instant,
     pub superseded_at: Option<Instant>,
+    /// The patient signed (alone, or with the representative named above).
+    pub patient_signed: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]

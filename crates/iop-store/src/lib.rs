@@ -15,6 +15,7 @@ pub mod consent;
 pub mod db;
 pub mod dialect;
 pub mod meta;
+pub mod notices;
 pub mod org;
 pub mod schema;
 pub mod testing;

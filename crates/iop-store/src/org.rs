@@ -38,6 +38,11 @@ pub struct ProgramRow {
     pub family_anchor: Day,
     pub alumni_minutes: i32,
     pub horizon_weeks: i32,
+    /// The state requires a parent's consent to a minor's SUD treatment (§2.14(b)).
+    pub minors_need_parent_consent: bool,
+    pub age_of_majority: i32,
+    /// The program's current notice of privacy practices (§2.22), by its version.
+    pub privacy_notice_version: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -126,6 +126,9 @@ diesel::table! {
         family_anchor -> DayText,
         alumni_minutes -> Integer,
         horizon_weeks -> Integer,
+        minors_need_parent_consent -> Bool,
+        age_of_majority -> Integer,
+        privacy_notice_version -> Text,
     }
 }
 
@@ -605,6 +608,7 @@ diesel::table! {
         recorded_by -> Text,
         recorded_at -> InstantText,
         superseded_at -> Nullable<InstantText>,
+        patient_signed -> Bool,
     }
 }
 
@@ -926,8 +930,26 @@ diesel::joinable!(episodes -> patients (patient_id));
 diesel::joinable!(individual_notes -> appointments (appointment_id));
 diesel::joinable!(consent_recipients -> consents (consent_id));
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
+    privacy_notices (id) {
+        id -> Text,
+        patient_id -> Text,
+        episode_id -> Nullable<Text>,
+        version -> Text,
+        given_at -> InstantText,
+        given_by -> Text,
+        recorded_at -> InstantText,
+    }
+}
+
+diesel::joinable!(privacy_notices -> patients (patient_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     meta,
+    privacy_notices,
     users,
     web_sessions,
     api_tokens,

@@ -45,13 +45,7 @@ impl From<&UserRow> for UserView {
 }
 
 fn clean_name(raw: &str) -> Result<String> {
-    let name = raw.trim();
-    if name.is_empty() || name.chars().count() > 120 || name.chars().any(char::is_control) {
-        return Err(AppError::Invalid(
-            "give a display name of 1 to 120 characters".into(),
-        ));
-    }
-    Ok(name.to_string())
+    crate::input::line(raw, 120, "the display name")
 }
 
 impl App {

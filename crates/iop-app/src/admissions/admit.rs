@@ -43,6 +43,9 @@ pub struct AdmitInput {
     pub diagnoses: Vec<String>,
     /// A clinical director may admit past the ratio, with a reason.
     pub ratio_override_reason: Option<String>,
+    /// The patient was given the notice of privacy practices now (§2.22); left out
+    /// when they cannot take it in yet, and recorded later from the chart.
+    pub privacy_notice_given: bool,
 }
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
@@ -54,13 +57,7 @@ pub struct Admitted {
 }
 
 fn name(v: &str, what: &str) -> Result<String> {
-    let v = v.trim();
-    if v.is_empty() || v.chars().count() > 60 || v.chars().any(char::is_control) {
-        return Err(AppError::Invalid(format!(
-            "{what} must have 1 to 60 characters"
-        )));
-    }
-    Ok(v.to_string())
+    crate::input::line(v, 60, what)
 }
 
 /// The sessions from `from` to `to` that one more patient on `track` would push past
@@ -259,6 +256,9 @@ impl App {
                 from_date: Day(admit),
                 to_date: None,
             })?;
+            if a.privacy_notice_given {
+                crate::consent::notices::give_notice(c, ctx, patient_id, Some(episode_id), &pc.program.privacy_notice_version)?;
+            }
             row.patient_id = Some(patient_id);
             row.program_id = Some(pc.program.id);
             move_status(c, ctx, &mut row, InquiryStatus::Admitted, None)?;

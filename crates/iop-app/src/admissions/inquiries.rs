@@ -47,13 +47,7 @@ pub struct CallbackRequest {
 pub const CALLBACKS_PER_HOUR: usize = 5;
 
 pub(crate) fn text(v: Option<&str>, max: usize, what: &str) -> Result<Option<String>> {
-    match v.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) if s.chars().count() > max || s.chars().any(char::is_control) => Err(
-            AppError::Invalid(format!("{what} must have at most {max} characters")),
-        ),
-        Some(s) => Ok(Some(s.to_string())),
-    }
+    crate::input::optional_line(v, max, what)
 }
 
 pub fn check_phone(raw: &str) -> Result<String> {

@@ -52,10 +52,12 @@ fn patient_ledger(c: &mut DbConn, patient_id: PatientId) -> Result<Vec<Statement
             }
         })
         .collect();
+    // A share is dated by the program's calendar, as the statement's range is.
+    let (_, pc) = crate::clinical::individual::patient_program(c, patient_id)?;
     for claim in store::claims_with(c, &[], Some(patient_id))? {
         if claim.patient_resp_cents != Cents(0) {
             out.push(StatementLine {
-                date: Day(claim.updated_at.0.to_zoned(jiff::tz::TimeZone::UTC).date()),
+                date: Day(pc.today(claim.updated_at.0)),
                 description: format!(
                     "your share after insurance, services {} to {} (claim {})",
                     claim.period_from, claim.period_to, claim.claim_number
@@ -181,14 +183,15 @@ impl App {
                 "the reference has at most 60 characters".into(),
             ));
         }
-        if received_on > ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date() {
-            return Err(AppError::Invalid(
-                "a payment cannot be received in the future".into(),
-            ));
-        }
         self.store.write(|c| {
             episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
+            let (_, pc) = crate::clinical::individual::patient_program(c, patient_id)?;
+            if received_on > pc.today(ctx.now()) {
+                return Err(AppError::Invalid(
+                    "a payment cannot be received in the future".into(),
+                ));
+            }
             let id = PaymentId::new_v7();
             store::insert_payment(
                 c,

@@ -19,13 +19,12 @@ use std::collections::BTreeMap;
 /// Places of service a contract may name (two digits; see DOMAIN.md).
 pub const PLACES: [&str; 6] = ["57", "11", "02", "10", "58", "53"];
 pub(crate) fn text(v: &str, max: usize, what: &str) -> Result<String> {
-    let v = v.trim();
-    if v.is_empty() || v.chars().count() > max || v.contains(['~', '*', ':', '^']) {
-        return Err(AppError::Invalid(format!(
-            "{what} needs 1 to {max} characters, without ~ * : ^"
-        )));
+    let v = crate::input::line(v, max, what)?;
+    // The X12 separators of our envelopes.
+    if v.contains(['~', '*', ':', '^']) {
+        return Err(AppError::Invalid(format!("{what} cannot contain ~ * : ^")));
     }
-    Ok(v.to_string())
+    Ok(v)
 }
 
 fn state(v: &str) -> Result<String> {

@@ -1,12 +1,12 @@
 //! Attendance: a mark and the minutes attended for each patient on the roster, and
 //! make-ups from other tracks. Attendance a signed note documents never changes.
 
-use super::notes::text;
 use super::roster::load_roster;
 use crate::audit::{record, Event};
 use crate::calendar::sessions::load_program;
 use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
+use crate::input::line;
 use crate::policy::Action;
 use crate::App;
 use iop_domain::calendar::SessionKind;
@@ -147,12 +147,7 @@ impl App {
         reason: &str,
     ) -> Result<()> {
         ctx.require(Action::RecordAttendance)?;
-        let reason = text(reason, 300, "the reason")?;
-        if reason.is_empty() {
-            return Err(AppError::Invalid(
-                "say which missed group this makes up".into(),
-            ));
-        }
+        let reason = line(reason, 300, "the reason (which missed group this makes up)")?;
         let actor = ctx.actor_ref();
         self.store.write(|c| {
             crate::scope::require_session(c, ctx, session_id)?;

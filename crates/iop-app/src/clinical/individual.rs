@@ -5,6 +5,7 @@
 use crate::audit::{record, Event};
 use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
+use crate::input::{line, lines};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::appointments::{face_to_face_minutes, free_starts, AppointmentStatus};
@@ -84,16 +85,6 @@ fn check_link(link: Option<&str>) -> Result<Option<String>> {
             "the telehealth link must be an https:// address without spaces".into(),
         )),
     }
-}
-
-fn text(v: &str, max: usize, what: &str) -> Result<String> {
-    let v = v.trim();
-    if v.is_empty() || v.chars().count() > max {
-        return Err(AppError::Invalid(format!(
-            "write {what} (at most {max} characters)"
-        )));
-    }
-    Ok(v.to_string())
 }
 
 fn appointment(c: &mut DbConn, id: AppointmentId) -> Result<AppointmentRow> {
@@ -304,9 +295,9 @@ impl App {
         sign: bool,
     ) -> Result<()> {
         ctx.require(Action::RecordAttendance)?;
-        let goal = text(&n.goal, 300, "the treatment-plan goal worked on")?;
-        let narrative = text(&n.narrative, 6000, "what happened in the session")?;
-        let plan = text(&n.plan, 2000, "the plan until the next session")?;
+        let goal = line(&n.goal, 300, "the treatment-plan goal worked on")?;
+        let narrative = lines(&n.narrative, 6000, "what happened in the session")?;
+        let plan = lines(&n.plan, 2000, "the plan until the next session")?;
         let (started, ended) = (n.started, n.ended);
         let actor = ctx.actor_ref();
         self.store.write(|c| {

@@ -5,6 +5,7 @@ use super::roster::{load_roster, RosterLine};
 use crate::audit::{record, Event};
 use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
+use crate::input::{draft_line, draft_lines, lines};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::ids::{ActorRef, AddendumId, NoteEntryId, NoteId, PatientId, SessionId, UserId};
@@ -21,23 +22,13 @@ pub struct NoteInput {
     pub entries: Vec<(PatientId, String, String)>,
 }
 
-pub(crate) fn text(v: &str, max: usize, what: &str) -> Result<String> {
-    let v = v.trim();
-    if v.chars().count() > max {
-        return Err(AppError::Invalid(format!(
-            "{what} must have at most {max} characters"
-        )));
-    }
-    Ok(v.to_string())
-}
-
 impl NoteInput {
     /// The note with its texts trimmed and their lengths checked.
     pub(crate) fn checked(self) -> Result<NoteInput> {
         Ok(NoteInput {
-            topic: text(&self.topic, 200, "the topic")?,
-            interventions: text(&self.interventions, 4000, "the interventions")?,
-            group_process: text(&self.group_process, 4000, "the group process")?,
+            topic: draft_line(&self.topic, 200, "the topic")?,
+            interventions: draft_lines(&self.interventions, 4000, "the interventions")?,
+            group_process: draft_lines(&self.group_process, 4000, "the group process")?,
             entries: self.entries,
         })
     }
@@ -112,8 +103,8 @@ pub(crate) fn save_note_in(
             id: NoteEntryId::new_v7(),
             note_id: note.id,
             patient_id: *patient,
-            participation: text(participation, 2000, "participation")?,
-            progress: text(progress, 2000, "progress")?,
+            participation: draft_lines(participation, 2000, "participation")?,
+            progress: draft_lines(progress, 2000, "progress")?,
         });
     }
     store::replace_entries(c, note.id, &rows)?;
@@ -229,10 +220,7 @@ impl App {
     /// A correction or late entry on a signed note: shown with its author and time.
     pub fn add_addendum(&self, ctx: &Ctx, note_id: NoteId, body: &str) -> Result<()> {
         ctx.require(Action::RecordAttendance)?;
-        let body = text(body, 4000, "the addendum")?;
-        if body.is_empty() {
-            return Err(AppError::Invalid("write the addendum".into()));
-        }
+        let body = lines(body, 4000, "the addendum")?;
         let actor = ctx
             .actor()
             .ok_or(AppError::Forbidden("add an addendum without an account"))?

@@ -58,12 +58,7 @@ pub struct TreatmentPlanContent {
 }
 
 fn line(v: &str, what: &str) -> Result<()> {
-    if v.trim().is_empty() || v.chars().count() > 500 {
-        return Err(AppError::Invalid(format!(
-            "each {what} needs text of at most 500 characters"
-        )));
-    }
-    Ok(())
+    crate::input::line(v, 500, &format!("each {what}")).map(drop)
 }
 
 impl TreatmentPlanContent {

@@ -2,12 +2,14 @@
 //! recipient. Disclosing goes through `consent::disclosures::disclose`.
 
 use super::disclosures::{domain_consents, patient_facts};
+pub use super::overview::{ConsentOverview, ConsentView, NoticeGiven};
 use crate::audit::{record, Event};
 use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
+use crate::input::line;
 use crate::policy::Action;
 use crate::App;
-use iop_domain::consent::{self as gate, Expiry, InfoKind};
+use iop_domain::consent::{self as gate, Expiry, InfoKind, RecipientClass};
 use iop_domain::consent::{ExpiryKind, RecipientKind, SignerKind};
 use iop_domain::ids::PatientId;
 use iop_domain::ids::*;
@@ -38,11 +40,11 @@ pub fn parse_expiry(raw: &str) -> Result<Expiry> {
 }
 
 /// Who a new consent names: a related person or a payer (named from their record), or
-/// a class of recipients by its description.
+/// (on a TPO consent) a class of recipients.
 pub enum NewRecipient {
     Person(RelatedPersonId),
     Payer(PayerId),
-    Class(String),
+    Class(RecipientClass),
 }
 
 pub struct NewConsent {
@@ -58,38 +60,10 @@ pub struct NewConsent {
     pub signature: String,
     /// Set when a representative signs: their name and authority.
     pub representative: Option<(String, String)>,
+    /// With a representative: the patient signed too (a minor with a parent, §2.14(b)).
+    pub patient_signed_too: bool,
     /// The date on the signed form; today when left out.
     pub signed_on: Option<Date>,
-}
-
-#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct ConsentView {
-    #[serde(flatten)]
-    pub row: ConsentRecord,
-    pub recipients: Vec<ConsentRecipient>,
-    /// The specific description of each kind of information, as printed.
-    pub described: Vec<&'static str>,
-    pub in_force: bool,
-}
-
-#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct ConsentOverview {
-    pub name: String,
-    pub mrn: String,
-    pub date_of_birth: Day,
-    pub minor_self_consent: bool,
-    pub relatives: Vec<RelatedPerson>,
-    pub consents: Vec<ConsentView>,
-}
-
-fn text(v: &str, max: usize, what: &str) -> Result<String> {
-    let v = v.trim();
-    if v.is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
-        return Err(AppError::Invalid(format!(
-            "{what} needs 1 to {max} characters"
-        )));
-    }
-    Ok(v.to_string())
 }
 
 impl App {
@@ -101,8 +75,8 @@ impl App {
     ) -> Result<RelatedPersonId> {
         let patient_id = patient;
         ctx.require(Action::ManageConsents)?;
-        let name = text(&n.name, 120, "the name")?;
-        let relationship = text(&n.relationship, 60, "the relationship")?;
+        let name = line(&n.name, 120, "the name")?;
+        let relationship = line(&n.relationship, 60, "the relationship")?;
         let phone = n
             .phone
             .filter(|p| !p.trim().is_empty())
@@ -182,23 +156,23 @@ impl App {
                 information.push(k);
             }
         }
-        let purpose = text(&n.purpose, 300, "the purpose")?;
-        let signature = text(
+        let purpose = line(&n.purpose, 300, "the purpose")?;
+        let signature = line(
             &n.signature,
             120,
             "the signature (typed name, or \"signed on paper\")",
         )?;
         let representative = match &n.representative {
             Some((name, authority)) => Some((
-                text(name, 120, "the representative's name")?,
-                text(authority, 120, "the representative's authority")?,
+                line(name, 120, "the representative's name")?,
+                line(authority, 120, "the representative's authority")?,
             )),
             None => None,
         };
         let actor = ctx.actor_ref();
         self.store.write(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
-            let (today, _, _) = patient_facts(c, patient_id, ctx.now())?;
+            let (today, _, minor) = patient_facts(c, patient_id, ctx.now())?;
             let (_, pc) = crate::clinical::individual::patient_program(c, patient_id)?;
             let signed_on = n.signed_on.unwrap_or(today);
             if signed_on > today {
@@ -233,10 +207,10 @@ impl App {
                             .ok_or_else(|| AppError::NotFound(format!("payer {pid}")))?;
                         (RecipientKind::Payer, Some(payer.id.to_string()), payer.name)
                     }
-                    NewRecipient::Class(name) => (
+                    NewRecipient::Class(class) => (
                         RecipientKind::Class,
-                        None,
-                        text(name, 200, "the class of recipients")?,
+                        Some(class.to_string()),
+                        class.describe().to_string(),
                     ),
                 };
                 recipients.push(RecipientRow {
@@ -296,12 +270,14 @@ impl App {
                 recorded_by: actor,
                 recorded_at: Instant(ctx.now()),
                 superseded_at: None,
+                patient_signed: representative.is_none() || n.patient_signed_too,
             };
             let check = domain_consents(&[(row.clone(), recipients.clone())]);
             let parsed = check
                 .first()
                 .ok_or_else(|| AppError::Internal("consent did not read back".into()))?;
-            gate::validate(parsed, signed_on).map_err(|e| AppError::Invalid(e.to_string()))?;
+            gate::validate(parsed, signed_on, minor)
+                .map_err(|e| AppError::Invalid(e.to_string()))?;
             store::insert_consent(c, &row, &recipients)?;
             let subject = format!("consent:{id}");
             let mut event = Event::ok("consent.record")
@@ -317,7 +293,7 @@ impl App {
     /// rest of the consent stays in effect.
     pub fn revoke_consent(&self, ctx: &Ctx, recipient_id: RecipientId, note: &str) -> Result<()> {
         ctx.require(Action::ManageConsents)?;
-        let note = text(
+        let note = line(
             note,
             300,
             "how the patient revoked (for example \"in writing, letter of 2026-11-20\")",
@@ -340,58 +316,6 @@ impl App {
                 .detail(serde_json::json!({ "recipient": recipient_id }));
             event.patient_id = Some(consent.patient_id);
             record(c, ctx, event)
-        })
-    }
-
-    pub fn consents(&self, ctx: &Ctx, patient: PatientId) -> Result<Vec<ConsentView>> {
-        Ok(self.consent_overview(ctx, patient)?.consents)
-    }
-
-    /// The patient's relatives and consents, with who the patient is (the consent page).
-    pub fn consent_overview(&self, ctx: &Ctx, patient: PatientId) -> Result<ConsentOverview> {
-        let patient_id = patient;
-        ctx.require(Action::ManageConsents)?;
-        self.store.write(|c| {
-            crate::scope::require_patient(c, ctx, patient_id)?;
-            let p = episodes::patient_by_id(c, patient_id)?
-                .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
-            let (today, ended, _) = patient_facts(c, patient_id, ctx.now())?;
-            let rows = store::consents_of(c, &[patient_id])?;
-            let domain = domain_consents(&rows);
-            let consents = rows
-                .into_iter()
-                .map(|(row, recipients)| {
-                    let d = domain.iter().find(|d| d.id == row.id);
-                    let in_force = d.is_some_and(|d| {
-                        d.superseded_at.is_none()
-                            && match d.expiry {
-                                Expiry::On(e) => today <= e,
-                                Expiry::EndOfTreatment => ended.is_none_or(|end| today <= end),
-                                Expiry::Never => true,
-                            }
-                    });
-                    ConsentView {
-                        described: d
-                            .map(|d| d.information.iter().map(|k| k.describe()).collect())
-                            .unwrap_or_default(),
-                        row: row.into(),
-                        recipients: recipients.into_iter().map(Into::into).collect(),
-                        in_force,
-                    }
-                })
-                .collect();
-            let relatives = store::persons_of(c, &[patient_id])?;
-            let mut event = Event::ok("consent.view");
-            event.patient_id = Some(patient);
-            record(c, ctx, event)?;
-            Ok(ConsentOverview {
-                name: p.shown_name(),
-                mrn: p.mrn,
-                date_of_birth: p.date_of_birth,
-                minor_self_consent: p.minor_self_consent,
-                relatives: relatives.into_iter().map(Into::into).collect(),
-                consents,
-            })
         })
     }
 
@@ -459,6 +383,7 @@ ConsentRecord from ConsentRow {
     recorded_by: ActorRef,
     recorded_at: Instant,
     superseded_at: Option<Instant>,
+    patient_signed: bool,
 });
 
 crate::view::view!(

@@ -8,7 +8,7 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::consent::{
-    self as gate, Consent, ConsentRecipient, Expiry, Grant, InfoKind, Recipient, Signer,
+    self as gate, Consent, ConsentRecipient, Expiry, Grant, InfoKind, MinorRule, Recipient, Signer,
     NOTICE_VERSION,
 };
 use iop_domain::consent::{DisclosureChannel, ExpiryKind, RecipientKind};
@@ -32,10 +32,12 @@ pub(crate) fn domain_consents(rows: &[(ConsentRow, Vec<RecipientRow>)]) -> Vec<C
             information: c.information.0.clone(),
             recipients: rs
                 .iter()
-                .map(|r| ConsentRecipient {
-                    recipient: recipient_of(r.kind, r.ref_id.as_deref(), &r.name),
-                    name: r.name.clone(),
-                    revoked_at: r.revoked_at.map(|t| t.0),
+                .filter_map(|r| {
+                    Some(ConsentRecipient {
+                        recipient: recipient_of(r.kind, r.ref_id.as_deref())?,
+                        name: r.name.clone(),
+                        revoked_at: r.revoked_at.map(|t| t.0),
+                    })
                 })
                 .collect(),
             purpose: c.purpose.clone(),
@@ -49,9 +51,11 @@ pub(crate) fn domain_consents(rows: &[(ConsentRow, Vec<RecipientRow>)]) -> Vec<C
                 (Some(n), Some(a))
                     if c.signer_kind == iop_domain::consent::SignerKind::Representative =>
                 {
-                    Signer::Representative {
-                        name: n.clone(),
-                        authority: a.clone(),
+                    let (name, authority) = (n.clone(), a.clone());
+                    if c.patient_signed {
+                        Signer::PatientAndRepresentative { name, authority }
+                    } else {
+                        Signer::Representative { name, authority }
                     }
                 }
                 _ => Signer::Patient,
@@ -62,41 +66,65 @@ pub(crate) fn domain_consents(rows: &[(ConsentRow, Vec<RecipientRow>)]) -> Vec<C
         .collect()
 }
 
-/// A consent's recipient line as the gate reads it. The stored reference names a
-/// related person or a payer by its kind; one that does not read as such an id is
-/// no recipient the gate can match, so it stands for the class its name describes.
-pub(crate) fn recipient_of(kind: RecipientKind, ref_id: Option<&str>, name: &str) -> Recipient {
-    match (kind, ref_id) {
-        (RecipientKind::Person, Some(id)) => id
-            .parse()
-            .map_or_else(|_| Recipient::Class(name.into()), Recipient::Person),
-        (RecipientKind::Payer, Some(id)) => id
-            .parse()
-            .map_or_else(|_| Recipient::Class(name.into()), Recipient::Payer),
-        _ => Recipient::Class(name.into()),
+/// A consent's recipient line as the gate reads it: the stored reference is the related
+/// person's or payer's id, or the class's code. A line whose reference does not read
+/// (a class described only in words) names no one the gate can match.
+pub(crate) fn recipient_of(kind: RecipientKind, ref_id: Option<&str>) -> Option<Recipient> {
+    let id = ref_id?;
+    match kind {
+        RecipientKind::Person => id.parse().ok().map(Recipient::Person),
+        RecipientKind::Payer => id.parse().ok().map(Recipient::Payer),
+        RecipientKind::Class => id.parse().ok().map(Recipient::Class),
+        RecipientKind::Outside => None,
     }
 }
 
+/// How a recipient is stored: its kind and the id or class code it refers to.
 pub(crate) fn recipient_parts(r: &Recipient) -> (RecipientKind, Option<String>) {
     match r {
         Recipient::Person(id) => (RecipientKind::Person, Some(id.to_string())),
         Recipient::Payer(id) => (RecipientKind::Payer, Some(id.to_string())),
-        Recipient::Class(_) => (RecipientKind::Class, None),
+        Recipient::Class(k) => (RecipientKind::Class, Some(k.to_string())),
+        Recipient::Outside { class, .. } => (RecipientKind::Outside, Some(class.to_string())),
     }
 }
 
 /// The facts about the patient the gate needs at a moment: their program's local date,
-/// the day their treatment ended (if it has), and the minor-self-consent flag.
+/// the day their treatment ended (if it has), and the §2.14 rule for a minor.
 pub(crate) fn patient_facts(
     c: &mut DbConn,
     patient_id: PatientId,
     at: Timestamp,
-) -> Result<(Date, Option<Date>, bool)> {
+) -> Result<(Date, Option<Date>, Option<MinorRule>)> {
     let p = episodes::patient_by_id(c, patient_id)?
         .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
     let (ep, pc) = crate::clinical::individual::patient_program(c, patient_id)?;
     let ended = ep.ended_on.map(|d| d.0);
-    Ok((pc.today(at), ended, p.minor_self_consent))
+    Ok((pc.today(at), ended, minor_rule(&p, &pc)?))
+}
+
+/// The §2.14 rule for a patient: a minor who consented to their own treatment signs
+/// alone; where the program's state requires a parent's consent to treatment, consents
+/// signed before the patient comes of age need both signatures.
+pub(crate) fn minor_rule(
+    p: &iop_store::admissions::episodes::PatientRow,
+    pc: &crate::calendar::sessions::ProgramCal,
+) -> Result<Option<MinorRule>> {
+    if p.minor_self_consent {
+        return Ok(Some(MinorRule::MinorAlone));
+    }
+    if !pc.program.minors_need_parent_consent {
+        return Ok(None);
+    }
+    let years = i16::try_from(pc.program.age_of_majority).unwrap_or(18);
+    let adult_at = p
+        .date_of_birth
+        .0
+        .checked_add(jiff::Span::new().years(years))
+        .and_then(|d| d.to_zoned(pc.tz.clone()))
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .timestamp();
+    Ok(Some(MinorRule::MinorAndParent { adult_at }))
 }
 
 /// One patient's consents and the facts the gate needs at a moment, read once for all
@@ -106,19 +134,19 @@ pub(crate) struct PatientGate {
     at: Timestamp,
     on: Date,
     treatment_ended_on: Option<Date>,
-    minor_self_consented: bool,
+    minor: Option<MinorRule>,
 }
 
 impl PatientGate {
     pub(crate) fn load(c: &mut DbConn, patient_id: PatientId, at: Timestamp) -> Result<Self> {
-        let (on, treatment_ended_on, minor_self_consented) = patient_facts(c, patient_id, at)?;
+        let (on, treatment_ended_on, minor) = patient_facts(c, patient_id, at)?;
         let consents = domain_consents(&store::consents_of(c, &[patient_id])?);
         Ok(PatientGate {
             consents,
             at,
             on,
             treatment_ended_on,
-            minor_self_consented,
+            minor,
         })
     }
 
@@ -136,7 +164,7 @@ impl PatientGate {
                 at: self.at,
                 on: self.on,
                 treatment_ended_on: self.treatment_ended_on,
-                minor_self_consented: self.minor_self_consented,
+                minor: self.minor,
             },
         )
     }

@@ -3,4 +3,6 @@
 pub mod consents;
 pub mod disclosures;
 pub mod family;
+pub mod notices;
+pub mod overview;
 pub mod release;

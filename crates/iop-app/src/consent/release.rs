@@ -8,7 +8,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
-use iop_domain::consent::{InfoKind, NOTICE, NOTICE_VERSION};
+use iop_domain::consent::{InfoKind, Recipient, NOTICE, NOTICE_VERSION};
 use iop_domain::ids::PatientId;
 use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
@@ -20,6 +20,9 @@ use iop_store::{
 pub struct ReleaseRequest {
     /// A recipient line of one of the patient's consents.
     pub recipient_id: RecipientId,
+    /// Who receives, when the line names a class ("my treating providers"): the
+    /// accounting of disclosures names the actual recipient.
+    pub recipient_name: Option<String>,
     pub information: Vec<String>,
     pub purpose: String,
     /// print or export.
@@ -188,11 +191,24 @@ impl App {
                     r.recipient_id
                 )));
             }
-            let recipient = crate::consent::disclosures::recipient_of(
-                line.kind,
-                line.ref_id.as_deref(),
-                &line.name,
-            );
+            let Some(named) =
+                crate::consent::disclosures::recipient_of(line.kind, line.ref_id.as_deref())
+            else {
+                return Err(AppError::Conflict(
+                    "this consent describes its recipient only in words the program cannot match; record a new version naming the class or the recipient".into(),
+                ));
+            };
+            let (recipient, recipient_name) = match named {
+                Recipient::Class(class) => {
+                    let name = crate::input::line(
+                        r.recipient_name.as_deref().unwrap_or(""),
+                        120,
+                        "the name of who receives the records (the consent names a class)",
+                    )?;
+                    (Recipient::Outside { class, name: name.clone() }, name)
+                }
+                other => (other, line.name.clone()),
+            };
             let sections = kinds
                 .iter()
                 .map(|k| section(c, patient, *k))
@@ -204,7 +220,7 @@ impl App {
                 &Outgoing {
                     patient_id,
                     recipient: &recipient,
-                    recipient_name: &line.name,
+                    recipient_name: &recipient_name,
                     kinds: &kinds,
                     purpose: &purpose,
                     channel: r.channel,
@@ -216,22 +232,17 @@ impl App {
                 .into_iter()
                 .find(|(k, _)| k.id == grant.consent_id)
                 .ok_or_else(|| AppError::Internal("granting consent vanished".into()))?;
-            let described = row.information.0.iter().map(|k| k.describe()).collect();
+            let parsed = crate::consent::disclosures::domain_consents(&[(row.clone(), recipients.clone())]);
             Ok(ReleasedDocument {
                 patient_name: p.shown_name(),
                 date_of_birth: p.date_of_birth,
-                recipient_name: line.name,
+                recipient_name,
                 purpose,
                 released_at: Instant(ctx.now()),
                 sections,
                 notice: NOTICE,
                 notice_version: NOTICE_VERSION,
-                consent: ConsentView {
-                    row: row.into(),
-                    recipients: recipients.into_iter().map(Into::into).collect(),
-                    described,
-                    in_force: true,
-                },
+                consent: ConsentView::new(row, recipients, parsed.first(), true),
             })
         })
     }

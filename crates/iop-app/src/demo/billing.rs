@@ -10,7 +10,7 @@ use crate::consent::consents::{NewConsent, NewRecipient};
 use crate::ctx::{Ctx, RequestMeta};
 use crate::error::{AppError, Result};
 use crate::App;
-use iop_domain::consent::Expiry;
+use iop_domain::consent::{Expiry, RecipientClass};
 use iop_domain::ids::*;
 use iop_domain::time::Day;
 use iop_domain::Cents;
@@ -20,6 +20,7 @@ use iop_store::{accounts::users, admissions::episodes, org};
 use jiff::civil::Date;
 use jiff::Span;
 use std::collections::BTreeMap;
+use strum::IntoEnumIterator;
 
 fn days(d: Date, n: i64) -> Date {
     d.checked_add(Span::new().days(n)).unwrap_or(d)
@@ -257,15 +258,22 @@ impl App {
             self.record_consent(
                 counselor,
                 p.id,
+                // Half name their payer; half sign the single TPO consent that names
+                // its recipients by class, as the 2024 rule allows.
                 NewConsent {
                     replaces: None,
                     information: vec!["billing".into()],
-                    recipients: vec![NewRecipient::Payer(*payer)],
-                    purpose: "Payment and health-care operations".into(),
+                    recipients: if i % 2 == 0 {
+                        vec![NewRecipient::Payer(*payer)]
+                    } else {
+                        RecipientClass::iter().map(NewRecipient::Class).collect()
+                    },
+                    purpose: iop_domain::consent::TPO_PURPOSE.into(),
                     tpo: true,
                     expiry: Expiry::Never,
                     signature: "signed on paper".into(),
                     representative: None,
+                    patient_signed_too: false,
                     signed_on: Some(admitted.min(today)),
                 },
             )?;

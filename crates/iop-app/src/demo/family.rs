@@ -75,6 +75,7 @@ impl App {
                     expiry,
                     signature: "signed on paper".into(),
                     representative: None,
+                    patient_signed_too: false,
                     signed_on: Some(admitted),
                 },
             )?;

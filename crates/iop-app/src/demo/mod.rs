@@ -106,6 +106,9 @@ impl App {
                 family_anchor: Day(iop_domain::calendar::monday_of(today)),
                 alumni_minutes: 90,
                 horizon_weeks: 12,
+                minors_need_parent_consent: false,
+                age_of_majority: iop_domain::consent::DEFAULT_AGE_OF_MAJORITY,
+                privacy_notice_version: iop_domain::consent::DEFAULT_PRIVACY_NOTICE_VERSION.into(),
             };
             org::insert_program(c, &program)?;
             let mut track_ids = Vec::new();

@@ -99,6 +99,9 @@ Program from ProgramRow {
     family_anchor: Day,
     alumni_minutes: i32,
     horizon_weeks: i32,
+    minors_need_parent_consent: bool,
+    age_of_majority: i32,
+    privacy_notice_version: String,
 });
 
 crate::view::view!(

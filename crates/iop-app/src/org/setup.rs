@@ -183,6 +183,10 @@ impl App {
                     family_anchor: Day(monday_of(today)),
                     alumni_minutes: s.alumni_minutes,
                     horizon_weeks: s.horizon_weeks,
+                    minors_need_parent_consent: false,
+                    age_of_majority: iop_domain::consent::DEFAULT_AGE_OF_MAJORITY,
+                    privacy_notice_version: iop_domain::consent::DEFAULT_PRIVACY_NOTICE_VERSION
+                        .into(),
                 },
             )?;
             for (name, days) in seed_tracks {

@@ -273,6 +273,10 @@ pub struct AdmitRequest {
     diagnoses: Vec<String>,
     /// Clinical directors only: admit past the staff ratio, with a reason.
     ratio_override_reason: Option<String>,
+    /// The patient was given the program's notice of privacy practices now (42 CFR
+    /// §2.22); leave out when they cannot take it in yet, and record it later.
+    #[serde(default)]
+    privacy_notice_given: bool,
 }
 
 /// Admit: creates the patient and the episode. Refused (409, naming the sessions) when the ratio would break.
@@ -300,6 +304,7 @@ pub async fn admit(
         primary_counselor_id: body_id(&r.primary_counselor_id, "primary_counselor_id")?,
         diagnoses: r.diagnoses,
         ratio_override_reason: r.ratio_override_reason,
+        privacy_notice_given: r.privacy_notice_given,
     };
     let done = state
         .run(caller.ctx, move |app, ctx| app.admit(ctx, id, a))

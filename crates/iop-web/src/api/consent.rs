@@ -70,12 +70,13 @@ pub async fn add_related(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecipientRequest {
-    /// person, payer or class.
+    /// person, payer or class (a TPO consent only).
     kind: String,
     /// The related person's or payer's id.
     ref_id: Option<String>,
-    /// A class's description ("my treating providers"), or the payer's name.
-    name: Option<String>,
+    /// With kind class: treating_providers, payers or program_operations
+    /// (42 CFR §2.31(a)(4)(i)).
+    class: Option<iop_domain::consent::RecipientClass>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -97,6 +98,9 @@ pub struct ConsentRequest {
     /// When a representative signs.
     representative_name: Option<String>,
     representative_authority: Option<String>,
+    /// With a representative: the patient signed too (a minor and a parent, §2.14(b)).
+    #[serde(default)]
+    patient_signed_too: bool,
     /// The date on the signed form (default today).
     signed_on: Option<String>,
 }
@@ -145,9 +149,13 @@ pub async fn record(
             .map(|x| match (x.kind.as_str(), x.ref_id.as_deref()) {
                 ("person", Some(id)) => Ok(NewRecipient::Person(body_id(id, "ref_id")?)),
                 ("payer", Some(id)) => Ok(NewRecipient::Payer(body_id(id, "ref_id")?)),
-                ("class", _) => Ok(NewRecipient::Class(x.name.unwrap_or_default())),
+                ("class", _) => x.class.map(NewRecipient::Class).ok_or_else(|| {
+                    WebError::Unprocessable(
+                        "a class recipient names its class: treating_providers, payers or program_operations".into(),
+                    )
+                }),
                 _ => Err(WebError::Unprocessable(
-                    "each recipient is a person or a payer (with its ref_id) or a class (with its name)".into(),
+                    "each recipient is a person or a payer (with its ref_id) or a class (with its class)".into(),
                 )),
             })
             .collect::<Result<_, WebError>>()?,
@@ -156,6 +164,7 @@ pub async fn record(
         expiry: iop_app::consent::consents::parse_expiry(&r.expiry)?,
         signature: r.signature,
         representative,
+        patient_signed_too: r.patient_signed_too,
         signed_on,
     };
     let id = state
@@ -214,6 +223,20 @@ pub async fn minor(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Record that the patient was given the program's notice of privacy practices now (42 CFR §2.22).
+#[utoipa::path(post, path = "/api/v1/patients/{id}/privacy-notices", tag = "consent", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 201, body = Created), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn give_privacy_notice(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId<iop_domain::ids::PatientId>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    let notice = state
+        .run(caller.ctx, move |app, ctx| app.give_privacy_notice(ctx, id))
+        .await?;
+    Ok((StatusCode::CREATED, Json(Created::new(notice))))
+}
+
 /// The accounting of disclosures under consent for the last three years.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/disclosures", tag = "consent", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, description = "disclosures, newest first", body = Vec<iop_app::consent::disclosures::DisclosureListed>), (status = 403, body = Problem), (status = 404, body = Problem)))]
@@ -236,6 +259,9 @@ pub async fn disclosures(
 pub struct ReleaseBody {
     /// A recipient line of one of the patient's consents.
     recipient_id: String,
+    /// Who receives, when the line names a class (for example "Mercy Hospital,
+    /// emergency department"); the accounting of disclosures names them.
+    recipient_name: Option<String>,
     /// enrollment, treatment_progress, billing.
     information: Vec<String>,
     purpose: String,
@@ -254,6 +280,7 @@ pub async fn release(
 ) -> ApiResult<Json<iop_app::consent::release::ReleasedDocument>> {
     let req = ReleaseRequest {
         recipient_id: body_id(&r.recipient_id, "recipient_id")?,
+        recipient_name: r.recipient_name,
         information: r.information,
         purpose: r.purpose,
         channel: body_code(&r.channel, "channel")?,

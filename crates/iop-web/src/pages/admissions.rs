@@ -419,6 +419,9 @@ pub struct AdmitForm {
     diagnoses: String,
     #[serde(default)]
     ratio_override_reason: String,
+    /// A ticked box: the notice of privacy practices was given now.
+    #[serde(default)]
+    privacy_notice_given: String,
 }
 
 pub async fn admit(
@@ -457,6 +460,7 @@ pub async fn admit(
                 .map(str::to_string)
                 .collect(),
             ratio_override_reason: opt(f.ratio_override_reason),
+            privacy_notice_given: !f.privacy_notice_given.is_empty(),
         };
         app.admit(&ctx, id, a).map(|_| ())
     })

@@ -17,7 +17,8 @@ use iop_app::consent::consents::{
 };
 use iop_app::consent::release::{ReleaseRequest, ReleasedDocument};
 use iop_app::AppError;
-use iop_domain::consent::{InfoKind, NOTICE};
+use iop_domain::consent::{InfoKind, RecipientClass, NOTICE};
+use strum::IntoEnumIterator;
 
 #[derive(Template)]
 #[template(path = "consents.html")]
@@ -26,6 +27,8 @@ struct ConsentsPage {
     patient_id: String,
     o: ConsentOverview,
     kinds: Vec<(&'static str, &'static str)>,
+    classes: Vec<(&'static str, &'static str)>,
+    tpo_recipients: &'static str,
     can_release: bool,
     error: Option<String>,
     notice: Option<String>,
@@ -61,6 +64,10 @@ async fn page(
         patient_id: id,
         o,
         kinds,
+        classes: RecipientClass::iter()
+            .map(|k| (k.into(), k.describe()))
+            .collect(),
+        tpo_recipients: iop_domain::consent::TPO_RECIPIENTS,
         can_release,
         error,
         notice,
@@ -151,7 +158,7 @@ pub async fn record(
             .collect::<Vec<_>>()
     };
     let people = all("recipient");
-    let class = get("class");
+    let classes = all("class");
     let expiry = match get("expiry_kind").as_str() {
         "date" => get("expiry_date"),
         other => other.to_string(),
@@ -163,6 +170,7 @@ pub async fn record(
     let tpo = !get("tpo").is_empty();
     let signature = get("signature");
     let authority = get("representative_authority");
+    let patient_signed_too = !get("patient_signed_too").is_empty();
     let pid = id.clone();
     let r = state
         .run(caller.ctx.clone(), move |app, ctx| {
@@ -170,7 +178,12 @@ pub async fn record(
                 .iter()
                 .map(|p| crate::extract::form_id(p, "related person").map(NewRecipient::Person))
                 .collect::<Result<Vec<_>, _>>()?;
-            if !class.is_empty() {
+            for class in &classes {
+                let class = class.parse().map_err(|_| {
+                    iop_app::error::AppError::Invalid(format!(
+                        "{class:?} is no class of recipients"
+                    ))
+                })?;
                 recipients.push(NewRecipient::Class(class));
             }
             let expiry = iop_app::consent::consents::parse_expiry(&expiry)?;
@@ -183,11 +196,29 @@ pub async fn record(
                 expiry,
                 signature,
                 representative: (!rep.is_empty()).then_some((rep, authority)),
+                patient_signed_too,
                 signed_on: (!signed_on.is_empty())
                     .then(|| iop_app::calendar::sessions::parse_date(&signed_on, "the date signed"))
                     .transpose()?,
             };
             app.record_consent(ctx, crate::extract::form_id(&pid, "patient")?, n)
+                .map(|_| ())
+        })
+        .await;
+    back(&state, caller, id, r).await
+}
+
+/// Records that the patient was given the notice of privacy practices now.
+pub async fn give_privacy_notice(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(_): PageForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let pid = id.clone();
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.give_privacy_notice(ctx, crate::extract::form_id(&pid, "patient")?)
                 .map(|_| ())
         })
         .await;
@@ -292,6 +323,7 @@ pub async fn release(
     let recipient_id = get("recipient_id");
     let req = ReleaseRequest {
         recipient_id: crate::extract::body_id(&recipient_id, "recipient_id")?,
+        recipient_name: Some(get("recipient_name")).filter(|n| !n.is_empty()),
         information: fields
             .iter()
             .filter(|(n, _)| n == "information")

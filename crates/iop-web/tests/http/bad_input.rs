@@ -332,3 +332,51 @@ async fn direction_overrides_control_characters_and_dates_out_of_window_are_422_
         );
     }
 }
+
+#[tokio::test]
+async fn a_line_break_is_refused_in_a_one_line_field_and_kept_in_a_note() {
+    let t = TestApp::new().await;
+    let counselor = t.token("counselor@demo.test").await;
+    let admissions = t.token("admissions@demo.test").await;
+    let res = t
+        .post_json(
+            "/api/v1/inquiries",
+            Auth::Bearer(&admissions),
+            serde_json::json!({ "channel": "phone", "first_name": "Ana\nLopez", "phone": "(502) 555-0199" }),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    let detail = res.json()["detail"].as_str().unwrap_or("").to_string();
+    assert!(
+        detail
+            .to_lowercase()
+            .contains("the first name must be on one line"),
+        "{detail}"
+    );
+
+    let s = crate::clinical::past_session(&t, &counselor).await;
+    let sid = s["id"].as_str().expect("id");
+    let res = t
+        .put_json(
+            &format!("/api/v1/sessions/{sid}/note"),
+            &counselor,
+            serde_json::json!({ "topic": "Relapse triggers", "interventions": "Role play.\n\tThen a check-in round.", "group_process": "Focused.", "entries": [] }),
+        )
+        .await;
+    assert!(res.status.is_success(), "{}", res.body);
+    let res = t
+        .put_json(
+            &format!("/api/v1/sessions/{sid}/note"),
+            &counselor,
+            serde_json::json!({ "topic": "Relapse\ntriggers", "interventions": "", "group_process": "", "entries": [] }),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(
+        res.body
+            .to_lowercase()
+            .contains("the topic must be on one line"),
+        "{}",
+        res.body
+    );
+}

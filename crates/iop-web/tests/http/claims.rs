@@ -286,18 +286,20 @@ async fn claims_go_out_as_an_837p_and_an_835_posts_once_while_a_corrupt_one_chan
     );
 }
 
-#[tokio::test]
-async fn a_claim_without_consent_to_disclose_to_the_payer_is_held_with_the_reason() {
-    let t = TestApp::new().await;
-    let billing = t.token("billing@demo.test").await;
-    let counselor = t.token("counselor@demo.test").await;
-    let s = past_session(&t, &counselor).await;
-    let sid = s["id"].as_str().expect("id");
-    let date = s["local_date"].as_str().expect("date");
+/// A past core session whose roster holds a patient of the per-diem payer whose consent
+/// names that payer; the patient revokes it. (session id, date, roster, patient)
+pub(crate) async fn per_diem_patient_revoking_the_payer(
+    t: &TestApp,
+    billing: &str,
+    counselor: &str,
+) -> (String, String, Vec<String>, String) {
+    let s = past_session(t, counselor).await;
+    let sid = s["id"].as_str().expect("id").to_string();
+    let date = s["local_date"].as_str().expect("date").to_string();
     let roster = t
         .get(
             &format!("/api/v1/sessions/{sid}/roster"),
-            Auth::Bearer(&counselor),
+            Auth::Bearer(counselor),
         )
         .await
         .json();
@@ -307,76 +309,93 @@ async fn a_claim_without_consent_to_disclose_to_the_payer_is_held_with_the_reaso
         .iter()
         .map(|l| l["patient_id"].as_str().expect("id").to_string())
         .collect();
-    let per_diem = payer_named(&t, &billing, "Bluegrass Health Plan").await;
-    let mut patient = None;
+    let per_diem = payer_named(t, billing, "Bluegrass Health Plan").await;
     for p in &ids {
-        if payer_of(&t, &billing, p).await.as_deref() == Some(per_diem.as_str()) {
-            patient = Some(p.clone());
-            break;
+        if payer_of(t, billing, p).await.as_deref() != Some(per_diem.as_str()) {
+            continue;
         }
+        let consents = t
+            .get(
+                &format!("/api/v1/patients/{p}/consents"),
+                Auth::Bearer(counselor),
+            )
+            .await
+            .json();
+        let Some(line) = consents
+            .as_array()
+            .expect("consents")
+            .iter()
+            .flat_map(|c| c["recipients"].as_array().cloned().unwrap_or_default())
+            .find(|r| r["kind"] == "payer")
+        else {
+            continue;
+        };
+        let line = line["id"].as_str().expect("id");
+        assert_eq!(
+            t.post_json(
+                &format!("/api/v1/consent-recipients/{line}/revoke"),
+                Auth::Bearer(counselor),
+                serde_json::json!({ "note": "in writing" })
+            )
+            .await
+            .status,
+            StatusCode::NO_CONTENT
+        );
+        let p = p.clone();
+        return (sid, date, ids, p);
     }
-    let patient = patient.expect("a per-diem patient");
-    // The patient revokes the consent naming the payer.
-    let consents = t
-        .get(
-            &format!("/api/v1/patients/{patient}/consents"),
-            Auth::Bearer(&counselor),
-        )
-        .await
-        .json();
-    let line = consents
-        .as_array()
-        .expect("consents")
-        .iter()
-        .flat_map(|c| c["recipients"].as_array().cloned().unwrap_or_default())
-        .find(|r| r["kind"] == "payer")
-        .expect("payer consent")["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
-    assert_eq!(
-        t.post_json(
-            &format!("/api/v1/consent-recipients/{line}/revoke"),
-            Auth::Bearer(&counselor),
-            serde_json::json!({ "note": "in writing" })
-        )
-        .await
-        .status,
-        StatusCode::NO_CONTENT
-    );
+    panic!("no per-diem patient whose consent names the payer");
+}
 
+/// Marks everyone present, writes and signs the note, charges the day and builds claims.
+pub(crate) async fn document_and_build(
+    t: &TestApp,
+    billing: &str,
+    counselor: &str,
+    (sid, date, ids): (&str, &str, &[String]),
+) {
     let marks: Vec<serde_json::Value> = ids
         .iter()
         .map(|p| serde_json::json!({ "patient_id": p, "mark": "present" }))
         .collect();
     t.put_json(
         &format!("/api/v1/sessions/{sid}/attendance"),
-        &counselor,
+        counselor,
         serde_json::Value::Array(marks),
     )
     .await;
     let entries: Vec<serde_json::Value> = ids.iter().enumerate().map(|(i, p)| serde_json::json!({ "patient_id": p, "participation": format!("Person {i} spoke about item {i} at length."), "progress": format!("Goal {i}, step {i}.") })).collect();
-    t.put_json(&format!("/api/v1/sessions/{sid}/note"), &counselor, serde_json::json!({ "topic": "Crisis management", "interventions": "Role play.", "group_process": "Focused.", "entries": entries })).await;
+    t.put_json(&format!("/api/v1/sessions/{sid}/note"), counselor, serde_json::json!({ "topic": "Crisis management", "interventions": "Role play.", "group_process": "Focused.", "entries": entries })).await;
     t.post_json(
         &format!("/api/v1/sessions/{sid}/note/sign"),
-        Auth::Bearer(&counselor),
+        Auth::Bearer(counselor),
         serde_json::json!({ "accept_similar": true }),
     )
     .await;
     t.post_json(
         "/api/v1/charges/generate",
-        Auth::Bearer(&billing),
+        Auth::Bearer(billing),
         serde_json::json!({ "from": date, "to": date }),
     )
     .await;
     let built = t
         .post_json(
             "/api/v1/claims/build",
-            Auth::Bearer(&billing),
+            Auth::Bearer(billing),
             serde_json::json!({}),
         )
         .await;
     assert_eq!(built.status, StatusCode::OK, "{}", built.body);
+}
+
+#[tokio::test]
+async fn a_claim_without_consent_to_disclose_to_the_payer_is_held_with_the_reason() {
+    let t = TestApp::new().await;
+    let billing = t.token("billing@demo.test").await;
+    let counselor = t.token("counselor@demo.test").await;
+    let (sid, date, ids, patient) =
+        per_diem_patient_revoking_the_payer(&t, &billing, &counselor).await;
+    document_and_build(&t, &billing, &counselor, (&sid, &date, &ids)).await;
     let held = t
         .get("/api/v1/claims?status=held", Auth::Bearer(&billing))
         .await

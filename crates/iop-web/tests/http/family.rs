@@ -461,7 +461,7 @@ async fn a_consent_missing_an_element_or_mixing_counseling_notes_is_refused() {
         (
             with(
                 "recipients",
-                serde_json::json!([{ "kind": "class", "name": "my providers" }]),
+                serde_json::json!([{ "kind": "class", "class": "treating_providers" }]),
             ),
             "class",
         ),

@@ -18,6 +18,7 @@ mod family;
 mod measures;
 mod openapi;
 mod organisation;
+mod part2;
 mod privacy;
 mod routes;
 mod session_form;

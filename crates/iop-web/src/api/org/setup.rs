@@ -117,6 +117,23 @@ impl From<Settings> for ProgramSettings {
     }
 }
 
+/// Set a program's 42 CFR Part 2 settings: the state's rule for minors' consents and the notice of privacy practices' version.
+#[utoipa::path(put, path = "/api/v1/programs/{id}/privacy", tag = "organisation", params(("id" = String, Path)), request_body = iop_app::consent::notices::PrivacySettings, security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_privacy(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId<iop_domain::ids::ProgramId>,
+    ApiJson(s): ApiJson<iop_app::consent::notices::PrivacySettings>,
+) -> ApiResult<StatusCode> {
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.set_privacy_settings(ctx, id, s)
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewProgram {

@@ -196,6 +196,31 @@ pub async fn update_program(
 }
 
 #[derive(Deserialize)]
+pub struct PrivacyForm {
+    #[serde(default)]
+    minors_need_parent_consent: String,
+    age_of_majority: String,
+    privacy_notice_version: String,
+}
+
+pub async fn update_privacy(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId<iop_domain::ids::ProgramId>,
+    PageForm(f): PageForm<PrivacyForm>,
+) -> Result<Response, PageError> {
+    change(state, caller, move |app, ctx| {
+        let s = iop_app::consent::notices::PrivacySettings {
+            minors_need_parent_consent: !f.minors_need_parent_consent.is_empty(),
+            age_of_majority: number(&f.age_of_majority, "the age of majority")?,
+            privacy_notice_version: f.privacy_notice_version,
+        };
+        app.set_privacy_settings(&ctx, id, s)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
 pub struct NewProgramForm {
     site_id: String,
     slug: String,
