@@ -34,6 +34,8 @@ use jiff::SignedDuration;
 pub struct AppSettings {
     /// A web session ends after this long without a request.
     pub idle_timeout: SignedDuration,
+    /// A web session ends this long after sign-in, however busy.
+    pub session_lifetime: SignedDuration,
     /// Lifetime of a token from `POST /api/v1/auth/token`.
     pub api_token_ttl: SignedDuration,
     /// The keys outside the database (see `keys`).
@@ -45,6 +47,7 @@ impl Default for AppSettings {
     fn default() -> Self {
         Self {
             idle_timeout: SignedDuration::from_mins(15),
+            session_lifetime: SignedDuration::from_hours(12),
             api_token_ttl: SignedDuration::from_hours(12),
             keys: keys::Keys::generate(jiff::Zoned::now().date()),
         }

@@ -1,4 +1,5 @@
-//! Sign-in throttling (exponential backoff) and idle logoff as pure rules over instants.
+//! Sign-in throttling (exponential backoff), idle logoff and the session lifetime as
+//! pure rules over instants.
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -40,6 +41,33 @@ pub fn retry_at(failures: &[Timestamp], now: Timestamp) -> Option<Timestamp> {
 /// A session is over once it has been idle for longer than `idle`.
 pub fn is_idle_expired(last_seen: Timestamp, now: Timestamp, idle: SignedDuration) -> bool {
     now.duration_since(last_seen) > idle
+}
+
+/// Why a web session ends on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionEnd {
+    /// No request for longer than the idle timeout (HIPAA automatic logoff).
+    Idle,
+    /// Older than the absolute lifetime, however busy (ASVS V7.3.2): a session
+    /// left signed in on a shared workstation does not outlive the working day.
+    Lifetime,
+}
+
+/// Whether a session begun at `created` and last used at `last_seen` is over at `now`.
+pub fn session_end(
+    created: Timestamp,
+    last_seen: Timestamp,
+    now: Timestamp,
+    idle: SignedDuration,
+    lifetime: SignedDuration,
+) -> Option<SessionEnd> {
+    if now.duration_since(created) > lifetime {
+        Some(SessionEnd::Lifetime)
+    } else if is_idle_expired(last_seen, now, idle) {
+        Some(SessionEnd::Idle)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -97,5 +125,24 @@ mod tests {
         fn one_more_failure_never_shortens_the_wait(n in 0usize..100) {
             prop_assert!(backoff(n + 1) >= backoff(n));
         }
+    }
+
+    #[test]
+    fn a_busy_session_still_ends_at_its_lifetime_and_a_quiet_one_when_idle() {
+        let (idle, life) = (
+            SignedDuration::from_mins(15),
+            SignedDuration::from_hours(12),
+        );
+        let start = at(0);
+        assert_eq!(session_end(start, at(5), at(10), idle, life), None);
+        assert_eq!(
+            session_end(start, at(5), at(21), idle, life),
+            Some(SessionEnd::Idle)
+        );
+        assert_eq!(
+            session_end(start, at(12 * 60), at(12 * 60 + 1), idle, life),
+            Some(SessionEnd::Lifetime),
+            "used a minute ago, but begun twelve hours ago"
+        );
     }
 }

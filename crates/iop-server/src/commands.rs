@@ -76,6 +76,7 @@ fn open(cfg: &Config) -> Result<App> {
     }
     let settings = AppSettings {
         idle_timeout: jiff::SignedDuration::from_mins(i64::from(cfg.idle_timeout_minutes)),
+        session_lifetime: jiff::SignedDuration::from_hours(i64::from(cfg.session_lifetime_hours)),
         api_token_ttl: jiff::SignedDuration::from_hours(i64::from(cfg.api_token_ttl_hours)),
         keys: crate::files::keys(&cfg.data_dir).map_err(CliError::Failed)?,
     };

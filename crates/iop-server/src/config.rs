@@ -48,6 +48,8 @@ pub struct Config {
     pub idle_timeout_minutes: u32,
     /// Hours a token from `POST /api/v1/auth/token` lasts.
     pub api_token_ttl_hours: u32,
+    /// Hours after sign-in a web session ends, however busy.
+    pub session_lifetime_hours: u32,
     /// Force the `Secure` cookie flag on or off; by default on unless the address is loopback.
     pub secure_cookies: Option<bool>,
     pub max_connections: u32,
@@ -61,6 +63,7 @@ impl Default for Config {
             database_url: None,
             idle_timeout_minutes: 15,
             api_token_ttl_hours: 12,
+            session_lifetime_hours: 12,
             secure_cookies: None,
             max_connections: 16,
         }
@@ -77,12 +80,13 @@ struct Overrides {
     addr: Option<String>,
 }
 
-const KEYS: [&str; 7] = [
+const KEYS: [&str; 8] = [
     "addr",
     "data_dir",
     "database_url",
     "idle_timeout_minutes",
     "api_token_ttl_hours",
+    "session_lifetime_hours",
     "secure_cookies",
     "max_connections",
 ];
@@ -108,9 +112,12 @@ impl Config {
             addr,
         }));
         let cfg: Config = fig.extract().map_err(|e| format!("configuration: {e}"))?;
-        if cfg.idle_timeout_minutes == 0 || cfg.api_token_ttl_hours == 0 || cfg.max_connections == 0
+        if cfg.idle_timeout_minutes == 0
+            || cfg.api_token_ttl_hours == 0
+            || cfg.session_lifetime_hours == 0
+            || cfg.max_connections == 0
         {
-            return Err("configuration: idle_timeout_minutes, api_token_ttl_hours and max_connections must be above 0".into());
+            return Err("configuration: idle_timeout_minutes, api_token_ttl_hours, session_lifetime_hours and max_connections must be above 0".into());
         }
         Ok(cfg)
     }

@@ -9,7 +9,7 @@ use crate::App;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use iop_domain::audit::{ActorRole, Outcome};
-use iop_domain::security::{is_idle_expired, retry_at, FAILURE_WINDOW};
+use iop_domain::security::{retry_at, session_end, SessionEnd, FAILURE_WINDOW};
 use iop_domain::time::Instant;
 use iop_domain::{Email, Role, TokenId, UserId};
 use iop_store::accounts::sessions::{self, WebSessionRow};
@@ -33,7 +33,7 @@ pub fn hash_password(password: &str) -> Result<String> {
         .map_err(|e| AppError::Internal(format!("argon2: {e}")))
 }
 
-fn verify_password(password: &str, stored_hash: &str) -> bool {
+pub(crate) fn verify_password(password: &str, stored_hash: &str) -> bool {
     PasswordHash::new(stored_hash)
         .map(|h| {
             Argon2::default()
@@ -243,7 +243,8 @@ impl App {
     }
 
     /// The session behind a cookie value, or `None` when it is unknown, ended, idle too
-    /// long or its account is disabled. An idle session is ended here (automatic logoff).
+    /// long, past its lifetime or its account is disabled. Such a session is ended here
+    /// (automatic logoff).
     pub fn session(&self, meta: &RequestMeta, cookie_value: &str) -> Result<Option<SessionInfo>> {
         let id_hash = token_hash(cookie_value);
         let Some((sess, user)) = self
@@ -253,15 +254,20 @@ impl App {
             return Ok(None);
         };
         let last_seen = sess.last_seen_at.0;
-        if user.disabled_at.is_some()
-            || is_idle_expired(last_seen, meta.now, self.settings.idle_timeout)
-        {
+        let over = session_end(
+            sess.created_at.0,
+            last_seen,
+            meta.now,
+            self.settings.idle_timeout,
+            self.settings.session_lifetime,
+        );
+        if user.disabled_at.is_some() || over.is_some() {
             self.store.write(|c| {
                 if sessions::end(c, &id_hash, Instant(meta.now))? {
-                    let why = if user.disabled_at.is_some() {
-                        "account_disabled"
-                    } else {
-                        "idle_timeout"
+                    let why = match (user.disabled_at, over) {
+                        (Some(_), _) => "account_disabled",
+                        (None, Some(SessionEnd::Lifetime)) => "session_lifetime",
+                        (None, _) => "idle_timeout",
                     };
                     record_as(
                         c,

@@ -1,5 +1,6 @@
 //! Staff accounts, signing in, sessions, tokens and the second factor.
 
 pub mod auth;
+pub mod own;
 pub mod secret;
 pub mod users;

@@ -88,7 +88,11 @@ impl App {
 
     /// Ends every web session and revokes every API token of the account: a change to
     /// how it signs in, or to what it may do, takes effect now, not at the next sign-in.
-    fn sign_out_everywhere(c: &mut iop_store::DbConn, user: UserId, at: Instant) -> Result<()> {
+    pub(crate) fn sign_out_everywhere(
+        c: &mut iop_store::DbConn,
+        user: UserId,
+        at: Instant,
+    ) -> Result<()> {
         sessions::end_all_for_user(c, user, at)?;
         iop_store::accounts::tokens::revoke_all_for_user(c, user, at)?;
         Ok(())
@@ -96,7 +100,12 @@ impl App {
 
     /// The password, if it passes the policy given the words an attacker would try first:
     /// the account's name and email and the organisation's site and program names.
-    fn checked_password(&self, raw: String, email: &Email, name: &str) -> Result<Password> {
+    pub(crate) fn checked_password(
+        &self,
+        raw: String,
+        email: &Email,
+        name: &str,
+    ) -> Result<Password> {
         let org: Vec<String> = self.store.read(|c| {
             let mut names: Vec<String> = iop_store::org::sites(c)?
                 .into_iter()

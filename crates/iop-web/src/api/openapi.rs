@@ -91,6 +91,7 @@ use utoipa::{Modify, OpenApi};
         crate::api::consent::record,
         crate::api::consent::revoke,
         crate::api::consent::minor,
+        crate::api::accounts::me::change_password,
         crate::api::consent::give_privacy_notice,
         crate::api::consent::disclosures,
         crate::api::consent::release,

@@ -229,6 +229,52 @@ async fn an_idle_session_is_signed_out_after_the_configured_minutes() {
 }
 
 #[tokio::test]
+async fn a_busy_session_ends_at_its_lifetime_and_the_logout_says_why() {
+    let t = TestApp::with_settings(AppSettings {
+        idle_timeout: jiff::SignedDuration::from_mins(15),
+        session_lifetime: jiff::SignedDuration::from_hours(1),
+        ..AppSettings::default()
+    })
+    .await;
+    let b = t.login("counselor@demo.test").await;
+    let app = t.app.clone();
+    let cookie = b.cookie.clone();
+    // A request every ten minutes keeps the session from idling, not from ending.
+    let open: Vec<bool> = tokio::task::spawn_blocking(move || {
+        let now = jiff::Timestamp::now();
+        (1..=7)
+            .map(|i| {
+                let meta = RequestMeta {
+                    request_id: "t".into(),
+                    now: now + jiff::SignedDuration::from_mins(10 * i - 5),
+                    ip: None,
+                };
+                app.session(&meta, &cookie).expect("lookup").is_some()
+            })
+            .collect()
+    })
+    .await
+    .expect("join");
+    assert_eq!(
+        open,
+        [true, true, true, true, true, true, false],
+        "open at 55 minutes, ended at 65"
+    );
+    let admin = t.token("admin@demo.test").await;
+    let events = t
+        .get(
+            "/api/v1/audit-events?action=auth.logout",
+            Auth::Bearer(&admin),
+        )
+        .await
+        .json();
+    assert!(
+        events.to_string().contains("session_lifetime"),
+        "the logout is audited with its reason: {events}"
+    );
+}
+
+#[tokio::test]
 async fn api_token_from_credentials_works_as_a_bearer_token() {
     let t = TestApp::new().await;
     let res = t

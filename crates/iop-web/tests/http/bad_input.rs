@@ -380,3 +380,38 @@ async fn a_line_break_is_refused_in_a_one_line_field_and_kept_in_a_note() {
         res.body
     );
 }
+
+#[tokio::test]
+async fn markup_typed_into_a_name_is_shown_as_text_never_run() {
+    let t = TestApp::new().await;
+    let director = t.token("director@demo.test").await;
+    let census = t
+        .get("/api/v1/census", Auth::Bearer(&director))
+        .await
+        .json();
+    let patient = census[0]["patients"][0]["patient_id"]
+        .as_str()
+        .expect("patient")
+        .to_string();
+    let res = t
+        .post_json(
+            &format!("/api/v1/patients/{patient}/related-persons"),
+            Auth::Bearer(&director),
+            serde_json::json!({ "name": "<script>alert(1)</script> \"Mom\"", "relationship": "mother" }),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let page = t.login("director@demo.test").await;
+    let html = t
+        .get(
+            &format!("/patients/{patient}/consents"),
+            Auth::Cookie(&page),
+        )
+        .await
+        .body;
+    assert!(!html.contains("<script>alert(1)"), "markup is escaped");
+    assert!(
+        html.contains("&#60;script&#62;alert(1)&#60;/script&#62; &#34;Mom&#34;"),
+        "{html}"
+    );
+}

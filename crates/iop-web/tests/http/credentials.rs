@@ -216,3 +216,68 @@ async fn a_common_or_guessable_password_is_refused_saying_why() {
         StatusCode::CREATED
     );
 }
+
+#[tokio::test]
+async fn a_person_changes_their_own_password_given_the_current_one_and_is_signed_out_everywhere() {
+    let t = TestApp::new().await;
+    let email = "counselor@demo.test";
+    let token = t.token(email).await;
+    let browser = t.login(email).await;
+    let change = |current: &str, new: &str| {
+        let body = serde_json::json!({ "current_password": current, "new_password": new });
+        let (t, token) = (&t, token.clone());
+        async move { t.put_json("/api/v1/me/password", &token, body).await }
+    };
+    let new = "copper kettle under the porch light";
+    let wrong = change("not my password at all", new).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong.body.contains("current password is not right"),
+        "{}",
+        wrong.body
+    );
+    let weak = change(PASSWORD, "password1234").await;
+    assert_eq!(
+        weak.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        weak.body
+    );
+
+    let page = t.get("/account", Auth::Cookie(&browser)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Change your password")
+            && page.body.contains("autocomplete=\"new-password\"")
+    );
+    let typo = t
+        .post_form(
+            "/account/password",
+            Auth::Cookie(&browser),
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", new),
+                ("new_password_again", "copper kettle"),
+            ],
+        )
+        .await;
+    assert_eq!(typo.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(typo.body.contains("two new passwords differ"));
+
+    assert_eq!(change(PASSWORD, new).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        t.get("/api/v1/me", Auth::Bearer(&token)).await.status,
+        StatusCode::UNAUTHORIZED,
+        "the token ends with the change"
+    );
+    assert_eq!(
+        t.get("/dashboard", Auth::Cookie(&browser)).await.status,
+        StatusCode::SEE_OTHER,
+        "and so does every web session"
+    );
+    let fresh = t.token_with(email, new).await;
+    assert_eq!(
+        t.get("/api/v1/me", Auth::Bearer(&fresh)).await.status,
+        StatusCode::OK
+    );
+}

@@ -198,14 +198,10 @@ async fn where_the_state_requires_a_parents_consent_a_minors_consent_needs_both_
     let (program, track, staff) = placement(&t, &director).await;
     let settings = serde_json::json!({ "minors_need_parent_consent": true, "age_of_majority": 18, "privacy_notice_version": "2026-03 rev. B" });
     let res = t
-        .send(
-            axum::http::Request::builder()
-                .method("PUT")
-                .uri(format!("/api/v1/programs/{program}/privacy"))
-                .header("authorization", format!("Bearer {admin}"))
-                .header("content-type", "application/json")
-                .body(axum::body::Body::from(settings.to_string()))
-                .expect("request"),
+        .put_json(
+            &format!("/api/v1/programs/{program}/privacy"),
+            &admin,
+            settings,
         )
         .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.body);

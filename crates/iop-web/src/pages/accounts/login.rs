@@ -35,6 +35,7 @@ struct LoginPage {
 pub struct LoginQuery {
     next: Option<String>,
     signed_out: Option<String>,
+    password_changed: Option<String>,
 }
 
 /// Only same-site paths, so the form cannot be used to send someone elsewhere.
@@ -88,7 +89,13 @@ mod tests {
     }
 }
 
-fn cookie_header(state: &AppState, name: &str, value: &str, path: &str, clear: bool) -> String {
+pub(crate) fn cookie_header(
+    state: &AppState,
+    name: &str,
+    value: &str,
+    path: &str,
+    clear: bool,
+) -> String {
     let secure = if state.web.secure_cookies {
         "; Secure"
     } else {
@@ -121,7 +128,13 @@ pub async fn form(
     if caller.is_some() {
         return Ok(Redirect::to(&next).into_response());
     }
-    let notice = q.signed_out.is_some().then_some("You are signed out.");
+    let notice = if q.password_changed.is_some() {
+        Some(
+            "Your password is changed and you are signed out everywhere. Sign in with the new one.",
+        )
+    } else {
+        q.signed_out.is_some().then_some("You are signed out.")
+    };
     login_page(
         &state,
         StatusCode::OK,

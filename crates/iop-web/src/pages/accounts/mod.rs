@@ -1,4 +1,5 @@
 //! Signing in and staff accounts.
 
 pub mod login;
+pub mod own;
 pub mod users;
