@@ -16,6 +16,18 @@ use iop_app::{Action, Actor, Ctx, RequestMeta};
 use std::net::SocketAddr;
 
 pub const SESSION_COOKIE: &str = "iop_session";
+
+/// The name a cookie goes by. With `Secure`, `__Host-` for a cookie of the whole site
+/// (the browser then takes it only from this host, over TLS, for path `/`) and
+/// `__Secure-` for one of a narrower path (ASVS V3.3.1, V3.3.3); browsers refuse
+/// prefixed names without `Secure`, so plain HTTP on loopback keeps the bare name.
+pub fn cookie_name(base: &str, path: &str, secure: bool) -> String {
+    match (secure, path) {
+        (false, _) => base.to_string(),
+        (true, "/") => format!("__Host-{base}"),
+        (true, _) => format!("__Secure-{base}"),
+    }
+}
 pub const CSRF_FIELD: &str = "csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// Largest body the guard buffers to read a form's CSRF field (same as the body limit).
@@ -102,7 +114,8 @@ async fn resolve(state: &AppState, parts: &Parts) -> Result<Option<Authed>, WebE
             })
             .ok_or(WebError::SignInRequired);
     }
-    if let Some(value) = cookie(parts, SESSION_COOKIE) {
+    let name = cookie_name(SESSION_COOKIE, "/", state.web.secure_cookies);
+    if let Some(value) = cookie(parts, &name) {
         let (app, v) = (state.app.clone(), value.to_string());
         let info = blocking(move || app.session(&meta, &v)).await?;
         return Ok(info.map(|s| Authed {

@@ -28,23 +28,27 @@ async fn counselor_signs_in_sees_the_dashboard_and_signs_out() {
     );
 }
 
-#[tokio::test]
-async fn session_cookie_is_httponly_samesite_strict_and_not_secure_on_loopback() {
-    let t = TestApp::new().await;
+/// Signs in as the counselor through the form, sending back its CSRF cookie by name.
+async fn sign_in_with_the_form(t: &TestApp, csrf_cookie: &str) -> crate::common::Response {
     let form = t.get("/login", Auth::None).await;
-    let pre =
-        crate::common::cookie_value(&form.set_cookies(), "iop_login_csrf").expect("pre cookie");
+    let pre = crate::common::cookie_value(&form.set_cookies(), csrf_cookie).expect("pre cookie");
     let csrf = crate::common::hidden_field(&form.body, "csrf").expect("csrf");
     let req = Request::builder()
         .method("POST")
         .uri("/login")
         .header("content-type", "application/x-www-form-urlencoded")
-        .header("cookie", format!("iop_login_csrf={pre}"))
+        .header("cookie", format!("{csrf_cookie}={pre}"))
         .body(Body::from(format!(
             "email=counselor%40demo.test&password=demo-password&csrf={csrf}"
         )))
         .expect("req");
-    let res = t.send(req).await;
+    t.send(req).await
+}
+
+#[tokio::test]
+async fn session_cookie_is_httponly_samesite_strict_and_not_secure_on_loopback() {
+    let t = TestApp::new().await;
+    let res = sign_in_with_the_form(&t, "iop_login_csrf").await;
     let session = res
         .set_cookies()
         .into_iter()
@@ -318,6 +322,38 @@ async fn a_disabled_account_cannot_sign_in_and_its_sessions_end() {
         .try_login("billing@demo.test", "demo-password", "")
         .await
         .is_err());
+}
+
+#[tokio::test]
+async fn behind_tls_the_session_cookie_is_secure_and_host_prefixed_and_only_that_name_signs_in() {
+    let t = TestApp::with_secure_cookies().await;
+    let res = sign_in_with_the_form(&t, "__Secure-iop_login_csrf").await;
+    let session = res
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("__Host-iop_session="))
+        .expect("a __Host- cookie");
+    assert!(
+        session.contains("; Secure") && session.contains("Path=/;") && !session.contains("Domain"),
+        "{session}"
+    );
+    let value = crate::common::cookie_value(&[session], "__Host-iop_session").expect("value");
+    let with = |name: &str| {
+        Request::builder()
+            .uri("/dashboard")
+            .header("cookie", format!("{name}={value}"))
+            .body(Body::empty())
+            .expect("req")
+    };
+    assert_eq!(
+        t.send(with("__Host-iop_session")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        t.send(with("iop_session")).await.status,
+        StatusCode::SEE_OTHER,
+        "the bare name, which any subdomain could set, is not read"
+    );
 }
 
 #[tokio::test]

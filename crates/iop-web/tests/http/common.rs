@@ -76,6 +76,15 @@ impl TestApp {
     }
 
     pub async fn with_settings(settings: AppSettings) -> Self {
+        Self::build(settings, false).await
+    }
+
+    /// As served behind TLS: cookies are `Secure` and carry the `__Host-` prefix.
+    pub async fn with_secure_cookies() -> Self {
+        Self::build(AppSettings::default(), true).await
+    }
+
+    async fn build(settings: AppSettings, secure_cookies: bool) -> Self {
         let (app, db) = fresh_app(settings).expect("test database");
         let seed = app.clone();
         tokio::task::spawn_blocking(move || {
@@ -86,9 +95,7 @@ impl TestApp {
         .expect("demo");
         let router = iop_web::router(AppState {
             app: app.clone(),
-            web: WebSettings {
-                secure_cookies: false,
-            },
+            web: WebSettings { secure_cookies },
         });
         TestApp {
             router,

@@ -102,6 +102,7 @@ pub(crate) fn cookie_header(
         ""
     };
     let age = if clear { "; Max-Age=0" } else { "" };
+    let name = crate::access::cookie_name(name, path, state.web.secure_cookies);
     format!("{name}={value}; Path={path}; HttpOnly; SameSite=Strict{secure}{age}")
 }
 
@@ -221,7 +222,10 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for LoginCookies {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(LoginCookies {
-            login_csrf: cookie(parts, LOGIN_CSRF_COOKIE).map(str::to_string),
+            // The extractor does not see the settings: either name, the prefixed first.
+            login_csrf: cookie(parts, &format!("__Secure-{LOGIN_CSRF_COOKIE}"))
+                .or_else(|| cookie(parts, LOGIN_CSRF_COOKIE))
+                .map(str::to_string),
         })
     }
 }
