@@ -257,11 +257,18 @@ pub struct Grant {
 }
 
 fn judge(c: &Consent, r: &Request<'_>) -> Result<(), Refusal> {
-    let named = c
+    let revoked = |x: &&ConsentRecipient| x.revoked_at.is_some_and(|t| t <= r.at);
+    let lines: Vec<&ConsentRecipient> = c
         .recipients
         .iter()
         .filter(|x| x.recipient.names(r.recipient, c.tpo))
-        .min_by_key(|x| x.revoked_at.filter(|t| *t <= r.at).is_some());
+        .collect();
+    // Revoked for them by name, they receive nothing under this consent, whatever
+    // class line would otherwise cover them; else any line still in force will do.
+    let named = lines
+        .iter()
+        .find(|x| x.recipient == *r.recipient && revoked(x))
+        .or_else(|| lines.iter().min_by_key(|x| revoked(x)));
     let Some(named) = named else {
         return Err(Refusal::NoConsent);
     };

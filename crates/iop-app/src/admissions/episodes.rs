@@ -114,12 +114,8 @@ impl App {
                 codes.join(", ")
             )));
         }
-        let summary = summary.trim();
-        if summary.is_empty() || summary.chars().count() > 2000 {
-            return Err(AppError::Invalid(
-                "write a discharge summary of 1 to 2,000 characters".into(),
-            ));
-        }
+        let summary = crate::input::lines(summary, 2000, "the discharge summary")?;
+        let summary = summary.as_str();
         self.end_episode(
             ctx,
             episode_id,
@@ -249,12 +245,8 @@ impl App {
         reason: &str,
     ) -> Result<()> {
         ctx.require(Action::ManageEpisodes)?;
-        let reason = reason.trim();
-        if reason.is_empty() || reason.chars().count() > 500 {
-            return Err(AppError::Invalid(
-                "give a reason of 1 to 500 characters for the extension".into(),
-            ));
-        }
+        let reason = crate::input::line(reason, 500, "the reason for the extension")?;
+        let reason = reason.as_str();
         self.store.write(|c| {
             let ep = episode_in_scope(c, ctx, episode_id)?;
             let pc = load_program(c, ep.program_id)?;

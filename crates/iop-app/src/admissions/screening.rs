@@ -18,16 +18,13 @@ impl App {
     /// (screened), refer to detox or follow the crisis protocol (both close the inquiry
     /// as referred out, with the reason). No patient is created either way.
     pub fn record_screening(&self, ctx: &Ctx, id: InquiryId, s: Screening) -> Result<Disposition> {
-        if s.substances.iter().any(|x| x.chars().count() > 60) || s.substances.len() > 12 {
-            return Err(AppError::Invalid(
-                "list at most 12 substances of at most 60 characters".into(),
-            ));
+        if s.substances.len() > 12 {
+            return Err(AppError::Invalid("list at most 12 substances".into()));
         }
-        if s.last_use.as_ref().is_some_and(|x| x.chars().count() > 60) {
-            return Err(AppError::Invalid(
-                "the last use must have at most 60 characters".into(),
-            ));
+        for x in &s.substances {
+            crate::input::optional_line(Some(x), 60, "each substance")?;
         }
+        crate::input::optional_line(s.last_use.as_deref(), 60, "the last use")?;
         let d = disposition(&s);
         self.with_open_inquiry(ctx, id, |c, row, from| {
             if !matches!(

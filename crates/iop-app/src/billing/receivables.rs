@@ -177,12 +177,8 @@ impl App {
                     PAYMENT_METHODS.join(", ")
                 ))
             })?;
-        let reference = reference.map(str::trim).filter(|r| !r.is_empty());
-        if reference.is_some_and(|r| r.chars().count() > 60) {
-            return Err(AppError::Invalid(
-                "the reference has at most 60 characters".into(),
-            ));
-        }
+        let reference = crate::input::optional_line(reference, 60, "the reference")?;
+        let reference = reference.as_deref();
         self.store.write(|c| {
             episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;

@@ -229,12 +229,8 @@ impl App {
     /// "payer error, asked for a corrected 835" or "posted by hand to claim IOP0000012").
     pub fn resolve_unmatched(&self, ctx: &Ctx, id: UnmatchedId, resolution: &str) -> Result<()> {
         ctx.require(Action::ManageBilling)?;
-        let resolution = resolution.trim();
-        if resolution.is_empty() || resolution.chars().count() > 300 {
-            return Err(AppError::Invalid(
-                "say what was done about it (at most 300 characters)".into(),
-            ));
-        }
+        let resolution = crate::input::line(resolution, 300, "what was done about it")?;
+        let resolution = resolution.as_str();
         let actor = ctx.actor_ref();
         self.store.write(|c| {
             if !remit_store::resolve_unmatched(c, id, actor, Instant(ctx.now()), resolution)? {

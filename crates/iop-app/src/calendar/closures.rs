@@ -57,12 +57,8 @@ impl App {
                 "a closure is planned at most {MAX_YEARS_AHEAD} years ahead; {date} is not"
             )));
         }
-        let reason = reason.trim();
-        if reason.is_empty() || reason.chars().count() > 200 {
-            return Err(AppError::Invalid(
-                "give a reason of 1 to 200 characters".into(),
-            ));
-        }
+        let reason = crate::input::line(reason, 200, "the reason")?;
+        let reason = reason.as_str();
         self.store.write(|c| {
             if !org::sites(c)?.iter().any(|s| s.id == site_id) {
                 return Err(AppError::NotFound(format!("site {site_id}")));

@@ -336,12 +336,8 @@ impl App {
     /// Cancels one session, keeping it (and its history) with the reason.
     pub fn cancel_session(&self, ctx: &Ctx, session_id: SessionId, reason: &str) -> Result<()> {
         ctx.require(Action::ManageCalendar)?;
-        let reason = reason.trim();
-        if reason.is_empty() || reason.chars().count() > 200 {
-            return Err(AppError::Invalid(
-                "give a reason of 1 to 200 characters".into(),
-            ));
-        }
+        let reason = crate::input::line(reason, 200, "the reason")?;
+        let reason = reason.as_str();
         self.store.write(|c| {
             let mut s = cal::session_by_id(c, session_id)?
                 .ok_or_else(|| AppError::NotFound(format!("session {session_id}")))?;

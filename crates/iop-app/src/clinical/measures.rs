@@ -283,11 +283,7 @@ impl App {
             ));
         }
         for r in &s.results {
-            if r.substance.trim().is_empty() || r.substance.chars().count() > 60 {
-                return Err(AppError::Invalid(
-                    "each substance needs a name of 1 to 60 characters".into(),
-                ));
-            }
+            crate::input::line(&r.substance, 60, "each substance's name")?;
             if !SCREEN_RESULTS.contains(&r.result.as_str()) {
                 return Err(AppError::Invalid(format!(
                     "the result for {} must be negative, positive or invalid",

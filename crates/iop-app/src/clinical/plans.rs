@@ -53,10 +53,11 @@ impl PlanContent {
                     "the plan needs at least one entry under {what}"
                 )));
             }
-            if list.len() > 20 || list.iter().any(|s| s.chars().count() > 300) {
-                return Err(AppError::Invalid(format!(
-                    "{what}: at most 20 entries of at most 300 characters"
-                )));
+            if list.len() > 20 {
+                return Err(AppError::Invalid(format!("{what}: at most 20 entries")));
+            }
+            for entry in list.iter().filter(|s| !s.trim().is_empty()) {
+                crate::input::line(entry, 300, &format!("each entry under {what}"))?;
             }
         }
         if self.supports.is_empty() || self.supports.len() > 10 {
@@ -65,16 +66,10 @@ impl PlanContent {
             ));
         }
         for s in &self.supports {
-            if s.name.trim().is_empty() || s.name.chars().count() > 80 {
-                return Err(AppError::Invalid("each support person needs a name".into()));
-            }
+            crate::input::line(&s.name, 80, "each support person's name")?;
             crate::admissions::inquiries::check_phone(&s.phone)?;
         }
-        if self.lapse_plan.trim().is_empty() || self.lapse_plan.chars().count() > 2000 {
-            return Err(AppError::Invalid(
-                "write the lapse and emergency plan (at most 2,000 characters)".into(),
-            ));
-        }
+        crate::input::lines(&self.lapse_plan, 2000, "the lapse and emergency plan")?;
         Ok(())
     }
 }

@@ -170,12 +170,7 @@ impl App {
         if kinds.is_empty() {
             return Err(AppError::Invalid("say what is released".into()));
         }
-        let purpose = r.purpose.trim().to_string();
-        if purpose.is_empty() || purpose.chars().count() > 300 {
-            return Err(AppError::Invalid(
-                "state the purpose of the release (at most 300 characters)".into(),
-            ));
-        }
+        let purpose = crate::input::line(&r.purpose, 300, "the purpose of the release")?;
         self.store.write(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             let p = episodes::patient_by_id(c, patient_id)?

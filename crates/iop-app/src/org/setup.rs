@@ -36,8 +36,8 @@ fn zone_of(s: &SiteInput) -> Result<iop_domain::time::ZoneName> {
 
 fn check_site(s: &SiteInput) -> Result<()> {
     let mut errors = Vec::new();
-    if s.name.trim().is_empty() || s.name.chars().count() > 120 {
-        errors.push("the site name must have 1 to 120 characters".to_string());
+    if let Err(e) = crate::input::line(&s.name, 120, "the site name") {
+        errors.push(e.to_string());
     }
     if s.time_zone.parse::<iop_domain::time::ZoneName>().is_err() {
         errors.push(format!(
@@ -45,8 +45,8 @@ fn check_site(s: &SiteInput) -> Result<()> {
             s.time_zone
         ));
     }
-    if s.address.chars().count() > 300 {
-        errors.push("the address must have at most 300 characters".into());
+    if let Err(e) = crate::input::optional_line(Some(&s.address), 300, "the address") {
+        errors.push(e.to_string());
     }
     let digits = s
         .admissions_phone
@@ -262,12 +262,8 @@ impl App {
         weekdays: &str,
     ) -> Result<TrackId> {
         ctx.require(Action::ManageCalendar)?;
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 60 {
-            return Err(AppError::Invalid(
-                "the track name must have 1 to 60 characters".into(),
-            ));
-        }
+        let name = crate::input::line(name, 60, "the track name")?;
+        let name = name.as_str();
         let days = parse_weekdays(weekdays)
             .ok_or_else(|| AppError::Invalid("give weekdays like mon,tue,thu".into()))?;
         if days.len() < 3 {

@@ -72,12 +72,7 @@ fn describe(s: &SessionView) -> String {
 }
 
 pub fn insert_staff_row(c: &mut DbConn, ctx: &Ctx, new: NewStaff) -> Result<StaffId> {
-    let name = new.display_name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 120 {
-        return Err(AppError::Invalid(
-            "give a name of 1 to 120 characters".into(),
-        ));
-    }
+    let name = crate::input::line(&new.display_name, 120, "the name")?;
     let credentials = new
         .credentials
         .iter()

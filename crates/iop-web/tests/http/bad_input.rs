@@ -379,6 +379,26 @@ async fn a_line_break_is_refused_in_a_one_line_field_and_kept_in_a_note() {
         "{}",
         res.body
     );
+
+    let admin = t.token("admin@demo.test").await;
+    let programs = t.get("/api/v1/programs", Auth::Bearer(&admin)).await.json();
+    let site = programs[0]["site_id"].as_str().expect("site").to_string();
+    let soon = (jiff::Zoned::now().date() + jiff::Span::new().days(20)).to_string();
+    let res = t
+        .post_json(
+            &format!("/api/v1/sites/{site}/closures"),
+            Auth::Bearer(&admin),
+            serde_json::json!({ "date": soon, "reason": "Snow\nday" }),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(
+        res.body
+            .to_lowercase()
+            .contains("the reason must be on one line"),
+        "{}",
+        res.body
+    );
 }
 
 #[tokio::test]
