@@ -38,6 +38,17 @@ pub enum AppError {
     Internal(String),
 }
 
+impl AppError {
+    /// Refused until `until`: the wait in whole seconds, rounded up, so a client that
+    /// waits this long gets in.
+    pub fn throttled_until(until: jiff::Timestamp, now: jiff::Timestamp) -> Self {
+        let wait = until.duration_since(now);
+        AppError::Throttled {
+            retry_after_secs: wait.as_secs() + i64::from(wait.subsec_nanos() > 0),
+        }
+    }
+}
+
 impl From<StoreError> for AppError {
     /// A unique-constraint violation is the caller's conflict, named by its field; any
     /// other store error is ours.

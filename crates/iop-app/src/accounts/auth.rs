@@ -140,11 +140,7 @@ impl App {
                     Event::ok("auth.login").outcome(Outcome::Throttled),
                 )
             })?;
-            let wait = until.duration_since(meta.now);
-            return Err(AppError::Throttled {
-                // Whole seconds, rounded up: a client that waits this long gets in.
-                retry_after_secs: wait.as_secs() + i64::from(wait.subsec_nanos() > 0),
-            });
+            return Err(AppError::throttled_until(until, meta.now));
         }
 
         let user = match Email::parse(&creds.email) {

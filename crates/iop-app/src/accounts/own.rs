@@ -39,10 +39,7 @@ impl App {
             )
         })?;
         if let Some(until) = retry_at(&failures, ctx.now()) {
-            let wait = until.duration_since(ctx.now());
-            return Err(AppError::Throttled {
-                retry_after_secs: wait.as_secs() + i64::from(wait.subsec_nanos() > 0),
-            });
+            return Err(AppError::throttled_until(until, ctx.now()));
         }
         if !verify_password(current, &user.password_hash) {
             self.store.write(|c| {
