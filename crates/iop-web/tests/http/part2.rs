@@ -54,6 +54,32 @@ async fn record_tpo(
     (consent, view)
 }
 
+/// Screens and admits a new patient as the clinical director (past the ratio, so the
+/// demo's full tracks do not matter), with `extra` fields in the admission: the patient id.
+async fn admit(
+    t: &TestApp,
+    director: &str,
+    (program, track, staff): (&str, &str, &str),
+    last: &str,
+    extra: serde_json::Value,
+) -> String {
+    let inquiry = screened(t, director, last).await;
+    let mut body = admission(program, track, staff, last);
+    body["ratio_override_reason"] = "a test admission".into();
+    for (k, v) in extra.as_object().expect("object") {
+        body[k] = v.clone();
+    }
+    let res = t
+        .post_json(
+            &format!("/api/v1/inquiries/{inquiry}/admit"),
+            Auth::Bearer(director),
+            body,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    res.json()["patient_id"].as_str().expect("id").to_string()
+}
+
 async fn disclosures(t: &TestApp, token: &str, patient: &str) -> Vec<serde_json::Value> {
     let res = t
         .get(
@@ -207,23 +233,17 @@ async fn where_the_state_requires_a_parents_consent_a_minors_consent_needs_both_
     assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.body);
 
     // A 16-year-old is admitted and given the notice of privacy practices.
-    let inquiry = screened(&t, &director, "Minor").await;
-    let mut body = admission(&program, &track, &staff, "Minor");
     let sixteen = crate::admissions::today()
         .checked_sub(jiff::Span::new().years(16))
         .expect("date");
-    body["date_of_birth"] = sixteen.to_string().into();
-    body["privacy_notice_given"] = true.into();
-    body["ratio_override_reason"] = "test of consent signatures".into();
-    let res = t
-        .post_json(
-            &format!("/api/v1/inquiries/{inquiry}/admit"),
-            Auth::Bearer(&director),
-            body,
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let patient = res.json()["patient_id"].as_str().expect("id").to_string();
+    let patient = admit(
+        &t,
+        &director,
+        (&program, &track, &staff),
+        "Minor",
+        serde_json::json!({ "date_of_birth": sixteen.to_string(), "privacy_notice_given": true }),
+    )
+    .await;
     let relative = t
         .post_json(
             &format!("/api/v1/patients/{patient}/related-persons"),
@@ -295,18 +315,14 @@ async fn a_notice_not_given_at_admission_is_shown_as_missing_until_recorded() {
     let t = TestApp::new().await;
     let director = t.token("director@demo.test").await;
     let (program, track, staff) = placement(&t, &director).await;
-    let inquiry = screened(&t, &director, "Later").await;
-    let mut body = admission(&program, &track, &staff, "Later");
-    body["ratio_override_reason"] = "test of the notice".into();
-    let res = t
-        .post_json(
-            &format!("/api/v1/inquiries/{inquiry}/admit"),
-            Auth::Bearer(&director),
-            body,
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let patient = res.json()["patient_id"].as_str().expect("id").to_string();
+    let patient = admit(
+        &t,
+        &director,
+        (&program, &track, &staff),
+        "Later",
+        serde_json::json!({}),
+    )
+    .await;
     let page = t.login("director@demo.test").await;
     let consents = format!("/patients/{patient}/consents");
     let html = t.get(&consents, Auth::Cookie(&page)).await;
