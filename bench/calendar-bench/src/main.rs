@@ -60,6 +60,7 @@ fn seed(
             minors_need_parent_consent: false,
             age_of_majority: iop_domain::consent::DEFAULT_AGE_OF_MAJORITY,
             privacy_notice_version: iop_domain::consent::DEFAULT_PRIVACY_NOTICE_VERSION.into(),
+            rules: org::ProgramRules::default(),
         };
         org::insert_program(c, &program)?;
         let mut tracks = Vec::new();

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod billing;
 pub mod calendar;
 pub mod clinical;
+pub mod clock;
 pub mod consent;
 pub mod ctx;
 pub mod demo;

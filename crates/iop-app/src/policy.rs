@@ -17,6 +17,7 @@ pub enum Action {
     ViewCalendar,
     ManageCalendar,
     ManageProgramPrivacy,
+    ManageProgramRules,
     ViewStaffing,
     ManageStaffing,
     ManageCalendarFeeds,
@@ -63,6 +64,7 @@ pub const POLICY: &[(Action, &[Role])] = &[
     ),
     (Action::ManageCalendar, &[Admin, ClinicalDirector]),
     (Action::ManageProgramPrivacy, &[Admin, ClinicalDirector]),
+    (Action::ManageProgramRules, &[Admin, ClinicalDirector]),
     (Action::ViewStaffing, &[Admin, ClinicalDirector, Counselor]),
     (Action::ManageStaffing, &[Admin, ClinicalDirector]),
     (
@@ -123,6 +125,7 @@ impl Action {
             Action::ViewCalendar => "view the program calendar",
             Action::ManageCalendar => "change the program calendar",
             Action::ManageProgramPrivacy => "change the program's Part 2 privacy settings",
+            Action::ManageProgramRules => "change the program's clinical and billing rules",
             Action::ViewStaffing => "view staffing",
             Action::ManageStaffing => "change staff and facilitator assignments",
             Action::ManageCalendarFeeds => "manage calendar feeds",

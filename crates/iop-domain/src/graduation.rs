@@ -1,7 +1,13 @@
-//! Graduation eligibility as a pure function. A rule whose data does not exist yet is
-//! reported as "not yet recorded", never as met.
+//! Graduation eligibility as a pure function of the record: length in group nights
+//! (the rule that sets the planned end, so closures push both alike), attendance of
+//! the sessions the patient was expected at, curriculum topics covered by attending,
+//! and the relapse prevention plan signed by patient and counselor.
 
+use crate::hours::Mark;
+use crate::ids::TopicId;
+use jiff::civil::Date;
 use serde::Serialize;
+use std::collections::BTreeSet;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
@@ -17,26 +23,57 @@ pub struct Rule {
     pub result: RuleResult,
 }
 
+crate::code_enum! {
+    /// How an excused absence counts toward the attendance share.
+    pub enum ExcusedAbsences {
+        /// As if attended.
+        CountAsAttended,
+        /// Left out of both attended and expected (the default).
+        LeaveDenominator,
+        /// As a missed session.
+        CountAsAbsent,
+    }
+}
+
 /// The program's graduation rules.
 #[derive(Clone, Debug)]
 pub struct GraduationRules {
-    pub min_weeks: i32,
-    pub max_weeks: i32,
-    /// Share of scheduled sessions attended, in percent.
+    /// Group nights (the track's core groups and family groups) an episode needs.
+    pub nights_required: u32,
+    /// Share of expected sessions attended, in percent.
     pub min_attendance_percent: u32,
-    pub topics_required: usize,
+    pub excused: ExcusedAbsences,
+    /// The program's active curriculum topics.
+    pub topics_required: BTreeSet<TopicId>,
 }
 
-/// What is known about one episode.
-#[derive(Clone, Debug, Default)]
+/// One session the patient was expected at that has ended.
+#[derive(Clone, Debug)]
+pub struct ExpectedSession {
+    pub date: Date,
+    /// A core group of their track or a family group; a make-up does not lengthen treatment.
+    pub group_night: bool,
+    pub topic: Option<TopicId>,
+    /// `None`: nobody marked attendance.
+    pub mark: Option<Mark>,
+}
+
+/// The relapse prevention plan's latest version, as far as signatures go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlanSignatures {
+    NoPlan,
+    Signed { patient: bool, counselor: bool },
+}
+
+/// What the record holds for one episode.
+#[derive(Clone, Debug)]
 pub struct EpisodeProgress {
-    pub weeks_in_treatment: i32,
-    /// (attended, expected) sessions; `None` until attendance is recorded.
-    pub attendance: Option<(u32, u32)>,
-    /// Topics covered; `None` until attendance is recorded.
-    pub topics_covered: Option<usize>,
-    /// `None` until relapse prevention plans exist for the program.
-    pub relapse_plan_signed: Option<bool>,
+    pub sessions: Vec<ExpectedSession>,
+    /// The date the required nights are reached (closures pushed out).
+    pub planned_end: Date,
+    pub plan: PlanSignatures,
+    /// At the maximum length, or past an extension's end.
+    pub review_due: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -47,46 +84,129 @@ pub struct Eligibility {
     pub rules: Vec<Rule>,
 }
 
+/// (attended, expected, not marked) under the program's rule for excused absences;
+/// sessions nobody marked count as missed.
+pub fn attendance_share(sessions: &[ExpectedSession], excused: ExcusedAbsences) -> (u32, u32, u32) {
+    let (mut attended, mut expected, mut unmarked) = (0u32, 0u32, 0u32);
+    for s in sessions {
+        match s.mark {
+            Some(Mark::AbsentExcused) => match excused {
+                ExcusedAbsences::CountAsAttended => {
+                    attended += 1;
+                    expected += 1;
+                }
+                ExcusedAbsences::LeaveDenominator => {}
+                ExcusedAbsences::CountAsAbsent => expected += 1,
+            },
+            Some(Mark::AbsentUnexcused) => expected += 1,
+            Some(_) => {
+                attended += 1;
+                expected += 1;
+            }
+            None => {
+                unmarked += 1;
+                expected += 1;
+            }
+        }
+    }
+    (attended, expected, unmarked)
+}
+
+/// Topics of the sessions attended (not absent).
+pub fn topics_covered(sessions: &[ExpectedSession]) -> BTreeSet<TopicId> {
+    sessions
+        .iter()
+        .filter(|s| s.mark.is_some_and(|m| !m.is_absent()))
+        .filter_map(|s| s.topic)
+        .collect()
+}
+
+/// Whether review falls due: at the program's maximum length from admission, or at
+/// the end of an extension when one was granted past it.
+pub fn review_due(
+    admit: Date,
+    planned_end: Date,
+    extended: bool,
+    max_weeks: i32,
+    today: Date,
+) -> bool {
+    let max_end = admit
+        .checked_add(jiff::Span::new().weeks(i64::from(max_weeks)))
+        .unwrap_or(admit);
+    let due = if extended {
+        planned_end.max(max_end)
+    } else {
+        max_end
+    };
+    today >= due
+}
+
 pub fn eligibility(r: &GraduationRules, p: &EpisodeProgress) -> Eligibility {
-    let weeks = if p.weeks_in_treatment >= r.min_weeks {
+    let nights =
+        u32::try_from(p.sessions.iter().filter(|s| s.group_night).count()).unwrap_or(u32::MAX);
+    let length = if nights >= r.nights_required {
         RuleResult::Met
     } else {
         RuleResult::NotMet {
-            detail: format!("{} of {} weeks", p.weeks_in_treatment, r.min_weeks),
+            detail: format!(
+                "{nights} of {} group nights; the planned end is {}",
+                r.nights_required, p.planned_end
+            ),
         }
     };
-    let attendance = match p.attendance {
-        None | Some((_, 0)) => RuleResult::NotYetRecorded,
-        Some((a, e))
-            if u64::from(a) * 100 >= u64::from(r.min_attendance_percent) * u64::from(e) =>
-        {
+    let attendance = match attendance_share(&p.sessions, r.excused) {
+        (_, 0, _) => RuleResult::NotYetRecorded,
+        (a, e, _) if u64::from(a) * 100 >= u64::from(r.min_attendance_percent) * u64::from(e) => {
             RuleResult::Met
         }
-        Some((a, e)) => RuleResult::NotMet {
+        (a, e, unmarked) => RuleResult::NotMet {
             detail: format!(
-                "attended {a} of {e} sessions; {}% needed",
+                "attended {a} of {e} sessions{}; {}% needed",
+                if unmarked > 0 {
+                    format!(" ({unmarked} not marked)")
+                } else {
+                    String::new()
+                },
                 r.min_attendance_percent
             ),
         },
     };
-    let topics = match p.topics_covered {
-        None => RuleResult::NotYetRecorded,
-        Some(n) if n >= r.topics_required => RuleResult::Met,
-        Some(n) => RuleResult::NotMet {
-            detail: format!("{n} of {} curriculum topics", r.topics_required),
-        },
+    let covered = topics_covered(&p.sessions);
+    let missing = r.topics_required.difference(&covered).count();
+    let topics = if missing == 0 {
+        RuleResult::Met
+    } else {
+        RuleResult::NotMet {
+            detail: format!(
+                "{} of {} curriculum topics attended",
+                r.topics_required.len() - missing,
+                r.topics_required.len()
+            ),
+        }
     };
-    let plan = match p.relapse_plan_signed {
-        None => RuleResult::NotYetRecorded,
-        Some(true) => RuleResult::Met,
-        Some(false) => RuleResult::NotMet {
-            detail: "the relapse prevention plan is not signed".into(),
+    let plan = match p.plan {
+        PlanSignatures::NoPlan => RuleResult::NotMet {
+            detail: "there is no relapse prevention plan".into(),
+        },
+        PlanSignatures::Signed {
+            patient: true,
+            counselor: true,
+        } => RuleResult::Met,
+        PlanSignatures::Signed { patient, counselor } => RuleResult::NotMet {
+            detail: match (patient, counselor) {
+                (false, false) => {
+                    "the relapse prevention plan is signed by neither patient nor counselor"
+                }
+                (false, _) => "the patient has not signed the relapse prevention plan",
+                _ => "the counselor has not signed the relapse prevention plan",
+            }
+            .into(),
         },
     };
     let rules = vec![
         Rule {
-            name: "minimum weeks",
-            result: weeks,
+            name: "minimum length",
+            result: length,
         },
         Rule {
             name: "attendance",
@@ -104,154 +224,11 @@ pub fn eligibility(r: &GraduationRules, p: &EpisodeProgress) -> Eligibility {
     let eligible = rules.iter().all(|r| r.result == RuleResult::Met);
     Eligibility {
         eligible,
-        needs_review: !eligible && p.weeks_in_treatment >= r.max_weeks,
+        needs_review: !eligible && p.review_due,
         rules,
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn rules() -> GraduationRules {
-        GraduationRules {
-            min_weeks: 7,
-            max_weeks: 9,
-            min_attendance_percent: 80,
-            topics_required: 6,
-        }
-    }
-
-    fn all_met() -> EpisodeProgress {
-        EpisodeProgress {
-            weeks_in_treatment: 7,
-            attendance: Some((17, 20)),
-            topics_covered: Some(6),
-            relapse_plan_signed: Some(true),
-        }
-    }
-
-    fn result(p: &EpisodeProgress, name: &str) -> RuleResult {
-        eligibility(&rules(), p)
-            .rules
-            .into_iter()
-            .find(|r| r.name == name)
-            .map(|r| r.result)
-            .unwrap_or(RuleResult::NotYetRecorded)
-    }
-
-    #[test]
-    fn everything_met_is_eligible() {
-        assert!(eligibility(&rules(), &all_met()).eligible);
-    }
-
-    #[test]
-    fn minimum_weeks_rule() {
-        let p = EpisodeProgress {
-            weeks_in_treatment: 6,
-            ..all_met()
-        };
-        assert!(matches!(
-            result(&p, "minimum weeks"),
-            RuleResult::NotMet { .. }
-        ));
-        assert!(!eligibility(&rules(), &p).eligible);
-    }
-
-    #[test]
-    fn attendance_rule_counts_exactly_eighty_percent_as_met() {
-        assert_eq!(
-            result(
-                &EpisodeProgress {
-                    attendance: Some((16, 20)),
-                    ..all_met()
-                },
-                "attendance"
-            ),
-            RuleResult::Met
-        );
-        assert!(matches!(
-            result(
-                &EpisodeProgress {
-                    attendance: Some((15, 20)),
-                    ..all_met()
-                },
-                "attendance"
-            ),
-            RuleResult::NotMet { .. }
-        ));
-        assert_eq!(
-            result(
-                &EpisodeProgress {
-                    attendance: None,
-                    ..all_met()
-                },
-                "attendance"
-            ),
-            RuleResult::NotYetRecorded
-        );
-    }
-
-    #[test]
-    fn curriculum_rule() {
-        assert!(matches!(
-            result(
-                &EpisodeProgress {
-                    topics_covered: Some(5),
-                    ..all_met()
-                },
-                "curriculum complete"
-            ),
-            RuleResult::NotMet { .. }
-        ));
-        assert_eq!(
-            result(
-                &EpisodeProgress {
-                    topics_covered: None,
-                    ..all_met()
-                },
-                "curriculum complete"
-            ),
-            RuleResult::NotYetRecorded
-        );
-    }
-
-    #[test]
-    fn relapse_plan_rule_and_unrecorded_data_never_count_as_met() {
-        assert!(matches!(
-            result(
-                &EpisodeProgress {
-                    relapse_plan_signed: Some(false),
-                    ..all_met()
-                },
-                "relapse prevention plan signed"
-            ),
-            RuleResult::NotMet { .. }
-        ));
-        let p = EpisodeProgress {
-            relapse_plan_signed: None,
-            ..all_met()
-        };
-        assert!(!eligibility(&rules(), &p).eligible);
-    }
-
-    #[test]
-    fn at_the_maximum_without_eligibility_the_episode_needs_review() {
-        let p = EpisodeProgress {
-            weeks_in_treatment: 9,
-            topics_covered: Some(4),
-            ..all_met()
-        };
-        assert!(eligibility(&rules(), &p).needs_review);
-        assert!(
-            !eligibility(
-                &rules(),
-                &EpisodeProgress {
-                    weeks_in_treatment: 9,
-                    ..all_met()
-                }
-            )
-            .needs_review
-        );
-    }
-}
+#[path = "graduation_tests.rs"]
+mod tests;

@@ -1,8 +1,11 @@
-//! Attended hours per week against the level 2.1 floor, and the alerts that follow.
+//! Skilled treatment hours per week against the program's floor (ASAM level 2.1: 9 or
+//! more hours a week for adults), and the absence alert. A week is Monday–Sunday at the
+//! site. Group, family and individual minutes count, less the program's break in each
+//! group; alumni groups are not treatment and never count.
 
 use jiff::civil::Date;
 
-/// ASAM level 2.1: at least 9 hours a week for adults.
+/// The default floor: ASAM level 2.1, at least 9 hours a week for adults.
 pub const WEEKLY_FLOOR_MINUTES: u32 = 9 * 60;
 
 crate::code_enum! {
@@ -38,90 +41,118 @@ impl Mark {
     }
 }
 
-/// One recorded session for one patient.
+/// Where treatment minutes come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Service {
+    Group,
+    Family,
+    Individual,
+    /// Not skilled treatment: never counted.
+    Alumni,
+}
+
+/// One service a patient received (or was marked absent from), on its local date.
 #[derive(Clone, Debug)]
-pub struct Attended {
+pub struct Treated {
     pub date: Date,
-    pub mark: Mark,
+    pub service: Service,
+    /// The facilitator's mark for a group; `None` for an individual session.
+    pub mark: Option<Mark>,
     pub minutes: u32,
 }
 
-/// (week's Monday, minutes attended) for every week in the records, in order.
-pub fn weekly_minutes(records: &[Attended]) -> Vec<(Date, u32)> {
-    let mut by_week: std::collections::BTreeMap<Date, u32> = std::collections::BTreeMap::new();
-    for r in records {
-        let m = if r.mark.is_absent() { 0 } else { r.minutes };
-        *by_week
-            .entry(crate::calendar::monday_of(r.date))
-            .or_default() += m;
-    }
-    by_week.into_iter().collect()
+#[derive(Clone, Copy, Debug)]
+pub struct HoursRules {
+    pub floor_minutes: u32,
+    /// Break minutes inside each group or family session.
+    pub break_minutes: u32,
 }
 
-/// Weeks (their Mondays) under the floor, among complete weeks.
-pub fn weeks_under_floor(records: &[Attended], floor_minutes: u32) -> Vec<Date> {
-    weekly_minutes(records)
-        .into_iter()
-        .filter(|(_, m)| *m < floor_minutes)
-        .map(|(w, _)| w)
+/// One week of an episode's schedule.
+#[derive(Clone, Debug)]
+pub struct WeekSchedule {
+    pub monday: Date,
+    /// The patient's core group nights that week (cancelled ones included).
+    pub nights_scheduled: u32,
+    /// Of those, the nights inside the episode (from admission, before it ended).
+    pub nights_in_episode: u32,
+    /// Treatment minutes of those in-episode nights that a closure cancelled.
+    pub closed_minutes: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct WeekHours {
+    #[schema(value_type = String)]
+    pub week_of: Date,
+    pub minutes: u32,
+    /// The week's floor: pro rata in the admission and discharge weeks, less closures.
+    pub floor: u32,
+    /// A finished week below its floor.
+    pub under_floor: bool,
+}
+
+/// The minutes a service adds to its week.
+pub fn credited(t: &Treated, break_minutes: u32) -> u32 {
+    match t.service {
+        Service::Alumni => 0,
+        Service::Individual => t.minutes,
+        Service::Group | Service::Family => match t.mark {
+            Some(m) if !m.is_absent() => t.minutes.saturating_sub(break_minutes),
+            _ => 0,
+        },
+    }
+}
+
+/// The floor of one week: the whole floor for a full week inside the episode, pro rata
+/// to the in-episode nights in the admission and discharge weeks, less closed nights.
+pub fn week_floor(floor_minutes: u32, w: &WeekSchedule) -> u32 {
+    if w.nights_scheduled == 0 {
+        return 0;
+    }
+    let share = u64::from(floor_minutes) * u64::from(w.nights_in_episode.min(w.nights_scheduled))
+        / u64::from(w.nights_scheduled);
+    u32::try_from(share)
+        .unwrap_or(u32::MAX)
+        .saturating_sub(w.closed_minutes)
+}
+
+/// Each week's credited minutes against its floor; a week is judged once `today` is past
+/// its Sunday.
+pub fn weekly_hours(
+    rules: HoursRules,
+    weeks: &[WeekSchedule],
+    treated: &[Treated],
+    today: Date,
+) -> Vec<WeekHours> {
+    let this_monday = crate::calendar::monday_of(today);
+    weeks
+        .iter()
+        .map(|w| {
+            let minutes = treated
+                .iter()
+                .filter(|t| crate::calendar::monday_of(t.date) == w.monday)
+                .map(|t| credited(t, rules.break_minutes))
+                .sum();
+            let floor = week_floor(rules.floor_minutes, w);
+            WeekHours {
+                week_of: w.monday,
+                minutes,
+                floor,
+                under_floor: w.monday < this_monday && minutes < floor,
+            }
+        })
         .collect()
 }
 
-/// Two absences in a row (excused or not), by session date.
-pub fn two_absences_in_a_row(records: &[Attended]) -> bool {
-    let mut sorted: Vec<&Attended> = records.iter().collect();
-    sorted.sort_by_key(|r| r.date);
+/// The two latest marks of the patient's groups are both unexcused absences.
+pub fn two_unexcused_in_a_row(marks: &[(Date, Mark)]) -> bool {
+    let mut sorted: Vec<&(Date, Mark)> = marks.iter().collect();
+    sorted.sort_by_key(|(d, _)| *d);
     sorted
         .windows(2)
-        .any(|w| w[0].mark.is_absent() && w[1].mark.is_absent())
+        .any(|w| w[0].1 == Mark::AbsentUnexcused && w[1].1 == Mark::AbsentUnexcused)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use jiff::civil::date;
-
-    fn rec(d: Date, mark: Mark, minutes: u32) -> Attended {
-        Attended {
-            date: d,
-            mark,
-            minutes,
-        }
-    }
-
-    #[test]
-    fn a_week_of_three_full_groups_meets_the_floor_and_one_late_arrival_does_not() {
-        let full = [
-            rec(date(2026, 3, 2), Mark::Present, 180),
-            rec(date(2026, 3, 3), Mark::Present, 180),
-            rec(date(2026, 3, 5), Mark::Present, 180),
-        ];
-        assert!(weeks_under_floor(&full, WEEKLY_FLOOR_MINUTES).is_empty());
-        let late = [
-            rec(date(2026, 3, 2), Mark::Present, 180),
-            rec(date(2026, 3, 3), Mark::Late, 150),
-            rec(date(2026, 3, 5), Mark::Present, 180),
-        ];
-        assert_eq!(
-            weeks_under_floor(&late, WEEKLY_FLOOR_MINUTES),
-            vec![date(2026, 3, 2)]
-        );
-    }
-
-    #[test]
-    fn absences_count_no_minutes_and_two_in_a_row_raise_the_alert() {
-        let r = [
-            rec(date(2026, 3, 2), Mark::Present, 180),
-            rec(date(2026, 3, 3), Mark::AbsentExcused, 180),
-            rec(date(2026, 3, 5), Mark::AbsentUnexcused, 0),
-        ];
-        assert_eq!(weekly_minutes(&r), vec![(date(2026, 3, 2), 180)]);
-        assert!(two_absences_in_a_row(&r));
-        let apart = [
-            rec(date(2026, 3, 2), Mark::AbsentExcused, 0),
-            rec(date(2026, 3, 3), Mark::Present, 180),
-            rec(date(2026, 3, 5), Mark::AbsentUnexcused, 0),
-        ];
-        assert!(!two_absences_in_a_row(&apart));
-    }
-}
+#[path = "hours_tests.rs"]
+mod tests;

@@ -7,6 +7,7 @@ pub mod account;
 pub mod admissions;
 pub mod appointments;
 pub mod audit;
+pub mod bam;
 pub mod billing;
 pub mod billing_codes;
 pub mod calendar;

@@ -94,37 +94,7 @@ pub fn gad7(items: &[u8]) -> Result<Gad7, ScoringError> {
     })
 }
 
-/// The BAM's 17 scored-or-not items: item 7 is stored as 7A–G elsewhere; here the 17
-/// item values in order 1..=17 (item 7 as its summary value, unscored).
-pub const BAM_USE: [usize; 3] = [4, 5, 6];
-pub const BAM_RISK: [usize; 6] = [1, 2, 3, 8, 11, 15];
-pub const BAM_PROTECTIVE: [usize; 6] = [9, 10, 12, 13, 14, 16];
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct Bam {
-    /// Items 4 + 5 + 6.
-    pub use_score: u16,
-    /// Items 1, 2, 3, 8, 11, 15.
-    pub risk: u16,
-    /// Items 9, 10, 12, 13, 14, 16.
-    pub protective: u16,
-}
-
-/// BAM (VA, 17 items, past 30 days): three subscales and deliberately no total —
-/// there is no validated one. Items take 0–30 (days) or 0–4 (ratings); 7 and 17 are not scored.
-pub fn bam(items: &[u8]) -> Result<Bam, ScoringError> {
-    check("BAM", items, 17, 30)?;
-    let sum = |idx: &[usize]| {
-        idx.iter()
-            .map(|i| u16::from(items.get(i - 1).copied().unwrap_or(0)))
-            .sum()
-    };
-    Ok(Bam {
-        use_score: sum(&BAM_USE),
-        risk: sum(&BAM_RISK),
-        protective: sum(&BAM_PROTECTIVE),
-    })
-}
+pub use crate::bam::{bam, Bam, BAM_PROTECTIVE, BAM_RISK, BAM_USE};
 
 #[cfg(test)]
 mod tests {
@@ -211,36 +181,6 @@ mod tests {
                 max: 3
             })
         );
-        assert!(bam(&[0; 16]).is_err());
-    }
-
-    #[test]
-    fn bam_subscales_use_exactly_their_items_and_there_is_no_total() {
-        for (list, pick) in [
-            (&BAM_USE[..], 0usize),
-            (&BAM_RISK[..], 1),
-            (&BAM_PROTECTIVE[..], 2),
-        ] {
-            for item in 1..=17usize {
-                let mut items = [0u8; 17];
-                items[item - 1] = 1;
-                let r = bam(&items).unwrap();
-                let got = [r.use_score, r.risk, r.protective][pick];
-                assert_eq!(got == 1, list.contains(&item), "item {item}");
-            }
-        }
-        // Items 7 and 17 count nowhere.
-        let mut items = [0u8; 17];
-        items[6] = 4;
-        items[16] = 4;
-        assert_eq!(
-            bam(&items).unwrap(),
-            Bam {
-                use_score: 0,
-                risk: 0,
-                protective: 0
-            }
-        );
     }
 }
 
@@ -251,6 +191,10 @@ crate::code_enum! {
         #[serde(rename = "phq9_item9")]
         #[strum(serialize = "phq9_item9")]
         Phq9Item9,
+        /// The patient's two latest groups were unexcused absences.
+        TwoUnexcusedAbsences,
+        /// Checking the patient in put the group over the staff-to-patient ratio.
+        RatioAtCheckIn,
     }
 }
 

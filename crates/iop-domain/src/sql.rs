@@ -149,6 +149,7 @@ macro_rules! with_column_types {
             $crate::billing::ClaimForm,
             $crate::billing::ClaimUsage,
             $crate::admissions::LevelOfCare,
+            $crate::graduation::ExcusedAbsences,
             $crate::calendar::Weekdays,
             $crate::calendar::WeekdayCode,
             $crate::time::ZoneName,

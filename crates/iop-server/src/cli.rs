@@ -52,6 +52,9 @@ pub enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Keep the program calendars generated.
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
     /// Copy the database to a file while the server runs (SQLite).
     Backup {
         #[arg(long, value_name = "FILE")]
@@ -84,6 +87,13 @@ pub enum UserCommand {
     TotpDisable { email: String },
     /// List accounts.
     List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CalendarCommand {
+    /// Generate every program's sessions from today to its planning horizon (what
+    /// `serve` does every night; for cron when the server is not left running).
+    Generate,
 }
 
 #[derive(Subcommand, Debug)]

@@ -1,7 +1,7 @@
 //! What each subcommand does. Everything goes through the use cases in `iop-app`
 //! as the system principal, so the CLI is audited like the web.
 
-use crate::cli::{AuditCommand, Cli, Command, TokenCommand, UserCommand};
+use crate::cli::{AuditCommand, CalendarCommand, Cli, Command, TokenCommand, UserCommand};
 use crate::config::Config;
 use iop_app::accounts::users::NewUser;
 use iop_app::audit::chain::VerifyOutcome;
@@ -150,6 +150,43 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Backup { out } => backup(&cfg, &out),
+        Command::Calendar(CalendarCommand::Generate) => {
+            let report = open(&cfg)?.roll_calendar(&system())?;
+            if !report.ran {
+                println!("another process is generating the calendar; nothing done");
+            }
+            for (program, through, created) in report.programs {
+                println!("program {program}: generated through {through}, {created} new sessions");
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Keeps the calendars generated: once at start, then every night at the site.
+async fn roll_calendar_nightly(app: App) {
+    loop {
+        let run = app.clone();
+        let outcome = tokio::task::spawn_blocking(move || run.roll_calendar(&system())).await;
+        match outcome {
+            Ok(Ok(r)) if r.ran => {
+                let created: usize = r.programs.iter().map(|p| p.2).sum();
+                tracing::info!(
+                    programs = r.programs.len(),
+                    created,
+                    "calendar generated to the horizon"
+                );
+            }
+            Ok(Ok(_)) => tracing::info!("calendar generation left to another process"),
+            Ok(Err(e)) => tracing::error!(error = %e, "calendar generation failed"),
+            Err(e) => tracing::error!(error = %e, "calendar generation stopped"),
+        }
+        let now = jiff::Timestamp::now();
+        let next = app
+            .next_calendar_roll(now)
+            .unwrap_or(now + jiff::SignedDuration::from_hours(24));
+        let wait = now.duration_until(next).unsigned_abs();
+        tokio::time::sleep(wait.max(std::time::Duration::from_secs(60))).await;
     }
 }
 
@@ -320,7 +357,7 @@ fn serve(cfg: &Config, demo: bool) -> Result<()> {
     }
     let secure_cookies = cfg.secure_cookies.unwrap_or(!addr.ip().is_loopback());
     let state = iop_web::AppState {
-        app,
+        app: app.clone(),
         web: iop_web::WebSettings { secure_cookies },
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -332,6 +369,7 @@ fn serve(cfg: &Config, demo: bool) -> Result<()> {
             .await
             .map_err(|e| CliError::Failed(format!("cannot listen on {addr}: {e}")))?;
         tracing::info!(%addr, "serving; open http://{addr}");
+        tokio::spawn(roll_calendar_nightly(app));
         let router = iop_web::router(state);
         axum::serve(
             listener,

@@ -63,3 +63,23 @@ pub enum ChainLock {
     Audit = 7_001,
     Disclosures = 7_002,
 }
+
+#[derive(QueryableByName)]
+struct Locked {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    locked: bool,
+}
+
+/// Takes a lock for a scheduled job until the transaction ends, or answers false when
+/// another process holds it: several servers over one PostgreSQL run a job once.
+/// SQLite: the write transaction (`BEGIN IMMEDIATE`) already serialises the job.
+pub fn try_job_lock(conn: &mut DbConn, key: i64) -> Result<bool, StoreError> {
+    match conn {
+        DbConn::Pg(_) => Ok(diesel::sql_query(format!(
+            "SELECT pg_try_advisory_xact_lock({key}) AS locked"
+        ))
+        .get_result::<Locked>(conn)?
+        .locked),
+        DbConn::Sqlite(_) => Ok(true),
+    }
+}

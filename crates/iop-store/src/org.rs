@@ -43,6 +43,54 @@ pub struct ProgramRow {
     pub age_of_majority: i32,
     /// The program's current notice of privacy practices (§2.22), by its version.
     pub privacy_notice_version: String,
+    #[diesel(embed)]
+    pub rules: ProgramRules,
+}
+
+/// The program's clinical and billing rules that are settings, with the values a
+/// level 2.1 program starts from.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = programs)]
+pub struct ProgramRules {
+    /// Graduation: share of expected sessions attended, in percent.
+    pub min_attendance_percent: i32,
+    pub excused_absences: iop_domain::graduation::ExcusedAbsences,
+    /// Skilled treatment minutes a week (ASAM 2.1: 540).
+    pub weekly_floor_minutes: i32,
+    /// Break inside each group or family session, not treatment time.
+    pub break_minutes: i32,
+    /// When individual sessions are offered: days, first and last start.
+    pub individual_weekdays: iop_domain::calendar::Weekdays,
+    pub individual_first_start: iop_domain::time::ClockTime,
+    pub individual_last_start: iop_domain::time::ClockTime,
+    /// A per-diem day needs this many minutes when no contract says otherwise.
+    pub per_diem_minimum_minutes: i32,
+}
+
+impl Default for ProgramRules {
+    fn default() -> Self {
+        use jiff::civil::Weekday::*;
+        Self {
+            min_attendance_percent: 80,
+            excused_absences: iop_domain::graduation::ExcusedAbsences::LeaveDenominator,
+            weekly_floor_minutes: 540,
+            break_minutes: 0,
+            individual_weekdays: iop_domain::calendar::Weekdays(vec![
+                Monday, Tuesday, Wednesday, Thursday, Friday,
+            ]),
+            individual_first_start: iop_domain::time::ClockTime(jiff::civil::time(9, 0, 0, 0)),
+            individual_last_start: iop_domain::time::ClockTime(jiff::civil::time(16, 0, 0, 0)),
+            per_diem_minimum_minutes: 180,
+        }
+    }
+}
+
+/// Changes a program's rules.
+pub fn update_rules(conn: &mut DbConn, id: ProgramId, rules: &ProgramRules) -> Result<bool> {
+    Ok(diesel::update(programs::table.find(id))
+        .set(rules)
+        .execute(conn)?
+        == 1)
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -163,4 +211,15 @@ pub fn site_by_id(conn: &mut DbConn, id: SiteId) -> Result<Option<SiteRow>> {
         .select(SiteRow::as_select())
         .first(conn)
         .optional()?)
+}
+
+pub fn set_level_of_care(
+    conn: &mut DbConn,
+    id: ProgramId,
+    level: iop_domain::admissions::LevelOfCare,
+) -> Result<()> {
+    diesel::update(programs::table.find(id))
+        .set(programs::level_of_care.eq(level))
+        .execute(conn)?;
+    Ok(())
 }

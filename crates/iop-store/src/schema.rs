@@ -129,6 +129,14 @@ diesel::table! {
         minors_need_parent_consent -> Bool,
         age_of_majority -> Integer,
         privacy_notice_version -> Text,
+        min_attendance_percent -> Integer,
+        excused_absences -> Text,
+        weekly_floor_minutes -> Integer,
+        break_minutes -> Integer,
+        individual_weekdays -> Text,
+        individual_first_start -> Text,
+        individual_last_start -> Text,
+        per_diem_minimum_minutes -> Integer,
     }
 }
 
@@ -337,6 +345,7 @@ diesel::table! {
         first_contact_at -> InstantText,
         created_at -> InstantText,
         updated_at -> InstantText,
+        payer_id -> Nullable<Text>,
     }
 }
 

@@ -139,6 +139,8 @@ pub fn registry() -> Vec<Route> {
         route!(POST "/api/v1/programs", Staff(Action::ManageCalendar), Api, api::org::setup::add_program),
         route!(PUT "/api/v1/programs/{id}", Staff(Action::ManageCalendar), Api, api::org::setup::update_program),
         route!(PUT "/api/v1/programs/{id}/privacy", Staff(Action::ManageProgramPrivacy), Api, api::org::setup::update_privacy),
+        route!(GET "/api/v1/programs/{id}/rules", Staff(Action::ViewCalendar), Api, api::org::setup::rules),
+        route!(PUT "/api/v1/programs/{id}/rules", Staff(Action::ManageProgramRules), Api, api::org::setup::update_rules),
         route!(POST "/api/v1/programs/{id}/tracks", Staff(Action::ManageCalendar), Api, api::org::setup::add_track),
         route!(POST "/api/v1/sites", Staff(Action::ManageCalendar), Api, api::org::setup::add_site),
         route!(PUT "/api/v1/sites/{id}", Staff(Action::ManageCalendar), Api, api::org::setup::update_site),

@@ -9,8 +9,8 @@ use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::admissions::InquiryStatus;
+use iop_domain::calendar::SessionKind;
 use iop_domain::calendar::SessionStatus;
-use iop_domain::calendar::{plan, planned_end, Closure, SessionKind, TrackPattern};
 use iop_domain::icd10::Icd10;
 use iop_domain::ids::*;
 use iop_domain::ratio::staffing;
@@ -190,16 +190,8 @@ impl App {
                 return Err(AppError::NotFound(format!("staff member {}", a.primary_counselor_id)));
             }
             // Planned end: the minimum length in group nights, counted past closures.
-            let nights = track.weekdays.0.len();
-            let required = usize::try_from(pc.program.min_weeks).unwrap_or(7) * nights;
-            let horizon = admit.checked_add(jiff::Span::new().weeks(i64::from(pc.program.max_weeks) + 8)).unwrap_or(admit);
-            let closures: Vec<Closure> = cal::closures_of_site(c, pc.site.id, Day(admit), Day(horizon))?
-                .into_iter()
-                .map(|r| Closure { date: r.local_date.0, reason: r.reason })
-                .collect();
-            let patterns: Vec<TrackPattern> = pc.tracks.iter().map(|t| TrackPattern { id: t.id, weekdays: t.weekdays.0.clone() }).collect();
-            let planned = plan(&pc.tz, &pc.schedule, &patterns, &closures, admit, horizon).map_err(|e| AppError::Invalid(e.to_string()))?;
-            let end = planned_end(&planned, track.id, admit, required).unwrap_or(horizon);
+            let end = crate::admissions::eligibility::planned_end_of(c, &pc, track.id, admit)?;
+            crate::calendar::rolling::ensure_generated(c, ctx.now(), pc.program.id, end)?;
             let problems = ratio_problems(c, pc.program.id, track.id, admit, end)?;
             if !problems.is_empty() && override_reason.is_none() {
                 return Err(AppError::Conflict(format!(
@@ -242,7 +234,7 @@ impl App {
                 created_at: now,
                 inquiry_id: Some(inquiry_id),
                 primary_counselor_id: Some(a.primary_counselor_id),
-                level_of_care: iop_domain::admissions::LevelOfCare::IntensiveOutpatient,
+                level_of_care: pc.program.level_of_care,
                 diagnoses: iop_domain::icd10::Diagnoses(dx.clone()),
                 ratio_override_reason: override_reason.clone(),
                 end_reason: None,

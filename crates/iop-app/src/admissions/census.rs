@@ -144,7 +144,7 @@ impl App {
                             let planned: Date = ep.planned_end_date.0;
                             let name = pt.shown_name();
                             CensusEntry {
-                                needs_review: crate::admissions::episodes::needs_review(
+                                needs_review: iop_domain::graduation::review_due(
                                     admit,
                                     planned,
                                     ep.extension_reason.is_some(),

@@ -12,7 +12,6 @@ use iop_domain::ids::*;
 use iop_domain::roster::EpisodeStatus;
 use iop_domain::time::Day;
 use iop_store::admissions::episodes::{self, EpisodeRow, EpisodeTrackRow};
-use iop_store::calendar as cal;
 use iop_store::DbConn;
 use jiff::civil::Date;
 
@@ -64,7 +63,9 @@ impl App {
                     "the patient is already on that track".into(),
                 ));
             }
-            let to = from.checked_add(jiff::Span::new().weeks(4)).unwrap_or(from);
+            // To the planned end, as at admission, on sessions that exist by then.
+            let to = ep.planned_end_date.0.max(from);
+            crate::calendar::rolling::ensure_generated(c, ctx.now(), ep.program_id, to)?;
             let problems = ratio_problems(c, ep.program_id, track_id, from, to)?
                 .into_iter()
                 .filter(|p| !p.contains(" family group "))
@@ -136,7 +137,7 @@ impl App {
         confirm_reason: Option<&str>,
     ) -> Result<()> {
         ctx.require(Action::ManageEpisodes)?;
-        let eligibility = self.eligibility(ctx, episode_id, on)?;
+        let eligibility = self.eligibility(ctx, episode_id)?;
         let confirm = confirm_reason.map(str::trim).filter(|s| !s.is_empty());
         if !eligibility.eligible {
             if confirm.is_none() {
@@ -199,39 +200,6 @@ impl App {
             record(c, ctx, event)
         })
     }
-
-    /// Graduation eligibility of an episode on a date. Attendance, curriculum and the
-    /// relapse prevention plan are reported as not yet recorded until the clinical
-    /// record holds them.
-    pub fn eligibility(
-        &self,
-        ctx: &Ctx,
-        episode_id: EpisodeId,
-        on: Date,
-    ) -> Result<iop_domain::graduation::Eligibility> {
-        ctx.require(Action::ViewCensus)?;
-        self.store.read(|c| {
-            let ep = episode_in_scope(c, ctx, episode_id)?;
-            let pc = load_program(c, ep.program_id)?;
-            let admit: Date = ep.admit_date.0;
-            let rules = iop_domain::graduation::GraduationRules {
-                min_weeks: pc.program.min_weeks,
-                max_weeks: pc.program.max_weeks,
-                min_attendance_percent: 80,
-                topics_required: cal::topics_of(c, pc.program.id)?
-                    .iter()
-                    .filter(|t| t.active)
-                    .count(),
-            };
-            let progress = iop_domain::graduation::EpisodeProgress {
-                weeks_in_treatment: (on - admit).get_days().max(0) / 7,
-                attendance: None,
-                topics_covered: None,
-                relapse_plan_signed: None,
-            };
-            Ok(iop_domain::graduation::eligibility(&rules, &progress))
-        })
-    }
 }
 
 impl App {
@@ -276,56 +244,15 @@ impl App {
     }
 }
 
-/// At the maximum length (or past an extension's end) the episode needs a clinical
-/// review: extend with a reason, graduate or discharge.
 /// The episode, if the caller may work with its patient (a counselor: their caseload
 /// and groups); a patient outside it is refused as `scope::require_patient` refuses.
-fn episode_in_scope(c: &mut DbConn, ctx: &Ctx, episode_id: EpisodeId) -> Result<EpisodeRow> {
+pub(crate) fn episode_in_scope(
+    c: &mut DbConn,
+    ctx: &Ctx,
+    episode_id: EpisodeId,
+) -> Result<EpisodeRow> {
     let ep = episodes::episode_by_id(c, episode_id)?
         .ok_or_else(|| AppError::NotFound(format!("episode {episode_id}")))?;
     crate::scope::require_patient(c, ctx, ep.patient_id)?;
     Ok(ep)
-}
-
-pub fn needs_review(
-    admit: Date,
-    planned_end: Date,
-    extended: bool,
-    max_weeks: i32,
-    today: Date,
-) -> bool {
-    let max_end = admit
-        .checked_add(jiff::Span::new().weeks(i64::from(max_weeks)))
-        .unwrap_or(admit);
-    let due = if extended {
-        planned_end.max(max_end)
-    } else {
-        max_end
-    };
-    today >= due
-}
-
-#[cfg(test)]
-mod tests {
-    use super::needs_review;
-    use jiff::civil::date;
-
-    #[test]
-    fn review_falls_due_at_the_maximum_length_or_at_the_end_of_an_extension() {
-        let admit = date(2026, 1, 5);
-        let planned = date(2026, 2, 23);
-        assert!(!needs_review(admit, planned, false, 9, date(2026, 3, 8)));
-        assert!(needs_review(admit, planned, false, 9, date(2026, 3, 9)));
-        assert!(
-            !needs_review(admit, date(2026, 3, 30), true, 9, date(2026, 3, 9)),
-            "extended: not yet"
-        );
-        assert!(needs_review(
-            admit,
-            date(2026, 3, 30),
-            true,
-            9,
-            date(2026, 3, 30)
-        ));
-    }
 }

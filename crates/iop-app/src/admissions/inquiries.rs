@@ -128,6 +128,7 @@ fn new_row(
         first_contact_at: at,
         created_at: at,
         updated_at: at,
+        payer_id: None,
     }
 }
 

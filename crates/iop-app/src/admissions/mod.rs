@@ -2,6 +2,7 @@
 
 pub mod admit;
 pub mod census;
+pub mod eligibility;
 pub mod episodes;
 pub mod inquiries;
 pub mod screening;

@@ -5,6 +5,7 @@ use super::inquiries::{move_status, text};
 use crate::audit::{record, Event};
 use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
+use crate::policy::Action;
 use crate::App;
 use iop_domain::admissions::InsuranceStatus;
 use iop_domain::admissions::{disposition, Disposition, InquiryStatus, Screening};
@@ -101,6 +102,28 @@ impl App {
     }
 
     /// Books the intake appointment (local date and time at the program's site).
+    /// Books the intake at a wall-clock time of the site the inquiry is for (the
+    /// organisation's first site while no program is chosen).
+    pub fn schedule_intake_local(
+        &self,
+        ctx: &Ctx,
+        id: InquiryId,
+        at: jiff::civil::DateTime,
+    ) -> Result<()> {
+        ctx.require(Action::ManageInquiries)?;
+        let tz = self.store.read(|c| {
+            let program = store::by_id(c, id)?.and_then(|row| row.program_id);
+            match program {
+                Some(p) => crate::clock::program_zone(c, p),
+                None => crate::clock::organisation_zone(c),
+            }
+        })?;
+        let at = at
+            .to_zoned(tz)
+            .map_err(|_| AppError::Invalid("that local time does not exist".into()))?;
+        self.schedule_intake(ctx, id, at.timestamp())
+    }
+
     pub fn schedule_intake(&self, ctx: &Ctx, id: InquiryId, at: Timestamp) -> Result<()> {
         if at
             < ctx

@@ -83,8 +83,9 @@ impl AuditQuery {
     }
 }
 
-fn day_start(d: Date) -> Result<jiff::Timestamp> {
-    d.to_zoned(jiff::tz::TimeZone::UTC)
+/// Midnight of a date at the organisation's site: "from 3 December" means that night too.
+fn day_start(d: Date, tz: &jiff::tz::TimeZone) -> Result<jiff::Timestamp> {
+    d.to_zoned(tz.clone())
         .map(|z| z.timestamp())
         .map_err(|_| AppError::Invalid(format!("{d} is out of range")))
 }
@@ -108,13 +109,15 @@ impl App {
             Some(AccountRef::Id(id)) => Some(*id),
             None => None,
         };
+        let tz = self.store.read(crate::clock::organisation_zone)?;
         if let Some(from) = q.from {
-            filter.from = Some(Instant(day_start(from)?));
+            filter.from = Some(Instant(day_start(from, &tz)?));
         }
         if let Some(until) = q.until {
-            let end = day_start(until)?
-                .checked_add(jiff::SignedDuration::from_hours(24))
+            let next = until
+                .tomorrow()
                 .map_err(|_| AppError::Invalid("until is out of range".into()))?;
+            let end = day_start(next, &tz)?;
             filter.until = Some(Instant(end));
         }
         self.audit_events(ctx, &filter, limit)

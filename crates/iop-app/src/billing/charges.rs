@@ -273,6 +273,9 @@ fn found_in_program(
     to: Date,
 ) -> Result<Vec<Found>> {
     let rows = clinical::attendance_between(c, program_id, Day(from), Day(to))?;
+    let program_minimum = iop_store::org::program_by_id(c, program_id)?.map_or(180, |p| {
+        u32::try_from(p.rules.per_diem_minimum_minutes).unwrap_or(180)
+    });
     let ids: Vec<SessionId> = rows.iter().map(|(a, _)| a.session_id).collect();
     let signed: Vec<SessionId> = clinical::signed_sessions(c, &ids)?;
     let mut out = Vec::new();
@@ -323,8 +326,9 @@ fn found_in_program(
         let contract = payer_for(coverages, contracts, patient, date).map(|(_, k)| k);
         let per_diem = PerDiemContract {
             code: contract.map(|k| k.per_diem_code).unwrap_or(Code::H0015),
-            minimum_minutes: contract
-                .map_or(180, |k| u32::try_from(k.minimum_minutes).unwrap_or(180)),
+            minimum_minutes: contract.map_or(program_minimum, |k| {
+                u32::try_from(k.minimum_minutes).unwrap_or(program_minimum)
+            }),
         };
         let decision = if any {
             per_diem_day(SessionKind::Core, Some(minutes), signed, &per_diem)

@@ -173,12 +173,13 @@ fn claim_for(
     }))
 }
 
-fn batch_header(b: &SiteBillingRow, icn: u32, now: jiff::Timestamp, claims: Vec<Claim>) -> Batch {
+/// `now` is read at the billing site: the interchange date is the sender's date.
+fn batch_header(b: &SiteBillingRow, icn: u32, now: jiff::Zoned, claims: Vec<Claim>) -> Batch {
     Batch {
         interchange_control_number: icn,
         group_control_number: icn,
         transaction_control_number: icn,
-        created: now.to_zoned(jiff::tz::TimeZone::UTC).datetime(),
+        created: now.datetime(),
         usage: if b.usage == iop_domain::billing::ClaimUsage::Production {
             Usage::Production
         } else {
@@ -243,7 +244,13 @@ fn check(c: &mut DbConn, ctx: &Ctx, claim: &ClaimRow) -> Result<Option<String>> 
     match claim_for(c, claim, &lines, &cov, &payer)? {
         Err(p) => problems.push(p),
         Ok(one) => {
-            if let Err(e) = x12::write_837p(&batch_header(&site, 1, ctx.now(), vec![one])) {
+            if let Err(e) = x12::write_837p(&batch_header(
+                &site,
+                1,
+                ctx.now()
+                    .to_zoned(crate::clock::site_zone(c, site.site_id)?),
+                vec![one],
+            )) {
                 problems.push(format!("the 837P cannot be written: {e}"));
             }
         }
@@ -380,10 +387,13 @@ impl App {
             if claims.is_empty() {
                 return Ok(None);
             }
-            let content = x12::write_837p(&batch_header(&site, icn, ctx.now(), claims))
+            let site_now = ctx
+                .now()
+                .to_zoned(crate::clock::site_zone(c, site.site_id)?);
+            let today = site_now.date();
+            let content = x12::write_837p(&batch_header(&site, icn, site_now, claims))
                 .map_err(|e| AppError::Conflict(format!("the batch cannot be written: {e}")))?;
             let batch_id = BatchId::new_v7();
-            let today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
             let total: Cents = sent.iter().map(|(k, _, _)| k.total_cents).sum();
             store::insert_batch(
                 c,

@@ -261,8 +261,8 @@ impl App {
     /// Every authorization with units used and left; those that need a call first.
     pub fn authorization_queue(&self, ctx: &Ctx) -> Result<Vec<AuthorizationView>> {
         ctx.require(Action::ViewBilling)?;
-        let today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
         self.store.read(|c| {
+            let today = crate::clock::date_in(&crate::clock::organisation_zone(c)?, ctx.now());
             let rows = store::authorizations_of(c, None)?;
             let mut v = authorization_views(c, rows, today)?;
             v.sort_by_key(|a| (!a.needs_attention, a.row.end_date));

@@ -220,8 +220,8 @@ impl App {
     /// Aging by payer and self-pay, and money received by month.
     pub fn receivables(&self, ctx: &Ctx) -> Result<Receivables> {
         ctx.require(Action::ViewBilling)?;
-        let today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
         self.store.write(|c| {
+            let today = crate::clock::date_in(&crate::clock::organisation_zone(c)?, ctx.now());
             let payers: BTreeMap<PayerId, String> = store::all_payers(c)?
                 .into_iter()
                 .map(|p| (p.id, p.name))

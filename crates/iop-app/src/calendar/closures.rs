@@ -49,7 +49,10 @@ impl App {
         reason: &str,
     ) -> Result<ClosureId> {
         ctx.require(Action::ManageCalendar)?;
-        let today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+        let today = self
+            .store
+            .read(|c| crate::clock::site_zone(c, site_id))
+            .map(|tz| crate::clock::date_in(&tz, ctx.now()))?;
         if !iop_domain::time::is_sane_date(date)
             || !iop_domain::time::within_years_ahead(date, today, MAX_YEARS_AHEAD)
         {
@@ -81,6 +84,7 @@ impl App {
             };
             cal::insert_closure(c, &row)?;
             regenerate_site_day(c, ctx, site_id, date)?;
+            crate::admissions::eligibility::recompute_planned_ends(c, ctx, site_id)?;
             let subject = format!("closure:{id}");
             record(
                 c,
@@ -128,6 +132,7 @@ impl App {
             }
             let date: Date = row.local_date.0;
             regenerate_site_day(c, ctx, row.site_id, date)?;
+            crate::admissions::eligibility::recompute_planned_ends(c, ctx, row.site_id)?;
             let subject = format!("closure:{closure_id}");
             record(c, ctx, Event::ok("closure.void").subject(&subject))
         })

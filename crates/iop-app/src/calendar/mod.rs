@@ -2,5 +2,6 @@
 
 pub mod closures;
 pub mod feeds;
+pub mod rolling;
 pub mod sessions;
 pub mod views;

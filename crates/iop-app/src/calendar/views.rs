@@ -129,6 +129,7 @@ pub fn session_views(
             });
     }
     let spans = episode_spans(c, &ids)?;
+    let makeups = iop_store::clinical::record::makeup_counts(c, &row_ids)?;
     let program_by_id: HashMap<ProgramId, &ProgramRow> =
         programs.iter().map(|p| (p.id, p)).collect();
     let mut out = Vec::with_capacity(rows.len());
@@ -145,12 +146,13 @@ pub fn session_views(
         let (s, e) = (r.starts_at.0, r.ends_at.0);
         let kind = r.kind;
         let date: Date = r.local_date.0;
+        // Make-ups join the roster, so they count toward the ratio too.
         let exp = expected(
             kind,
             r.track_id,
             date,
             spans.get(&r.program_id).map(Vec::as_slice).unwrap_or(&[]),
-        );
+        ) + makeups.get(&r.id).copied().unwrap_or(0);
         let facilitators = assigned.remove(&r.id).unwrap_or_default();
         let st = if r.status == SessionStatus::Cancelled {
             Staffing::Ok

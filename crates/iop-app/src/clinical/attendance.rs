@@ -101,6 +101,7 @@ pub(crate) fn attendance_in(
             minutes,
         });
     }
+    check_in_alerts(c, ctx, &roster, &done)?;
     if let Some(mut row) = cal::session_by_id(c, session_id)? {
         if row.status == SessionStatus::Scheduled {
             row.status = SessionStatus::Held;
@@ -109,6 +110,91 @@ pub(crate) fn attendance_in(
         }
     }
     Ok(done)
+}
+
+/// A check-in that puts the room over the ratio is kept (the patient is there) and
+/// tells the clinical directors, once, when the count first goes over; a second
+/// unexcused absence in a row tells the patient's primary counselor.
+fn check_in_alerts(
+    c: &mut DbConn,
+    ctx: &Ctx,
+    roster: &super::roster::Roster,
+    done: &[MarkDone],
+) -> Result<()> {
+    use crate::clinical::alerts::{raise, Addressees};
+    use iop_domain::scoring::AlertKind;
+    let present = |m: Option<Mark>| m.is_some_and(|m| !m.is_absent());
+    let before = roster.lines.iter().filter(|l| present(l.mark)).count();
+    let after = roster
+        .lines
+        .iter()
+        .filter(
+            |l| match done.iter().find(|d| d.patient_id == l.patient_id) {
+                Some(d) => !d.mark.is_absent(),
+                None => present(l.mark),
+            },
+        )
+        .count();
+    let max = load_program(c, roster.session.program_id)?
+        .program
+        .max_patients_per_facilitator;
+    let limit = usize::try_from(max).unwrap_or(6) * roster.session.facilitators.len();
+    let newly_present = done.iter().rev().find(|d| !d.mark.is_absent());
+    if let (true, Some(last)) = (before <= limit && after > limit, newly_present) {
+        let detail = format!(
+            "session {} on {}: {after} patients checked in with {} facilitator(s), over 1:{max}",
+            roster.session.id,
+            roster.session.local_date,
+            roster.session.facilitators.len()
+        );
+        raise(
+            c,
+            ctx,
+            last.patient_id,
+            AlertKind::RatioAtCheckIn,
+            &detail,
+            Addressees {
+                directors: true,
+                primary_counselor: false,
+            },
+        )?;
+    }
+    for d in done.iter().filter(|d| d.mark == Mark::AbsentUnexcused) {
+        let marks: Vec<(Date, Mark)> = store::attendance_of_patient(c, d.patient_id)?
+            .into_iter()
+            .map(|(a, day)| (day.0, a.mark))
+            .collect();
+        let latest_two: Vec<&(Date, Mark)> = {
+            let mut m: Vec<&(Date, Mark)> = marks.iter().collect();
+            m.sort_by_key(|(day, _)| *day);
+            m.into_iter().rev().take(2).collect()
+        };
+        let this_one_is_latest = latest_two
+            .first()
+            .is_some_and(|(day, _)| *day == roster.session.local_date.0);
+        if this_one_is_latest
+            && iop_domain::hours::two_unexcused_in_a_row(
+                &latest_two.into_iter().copied().collect::<Vec<_>>(),
+            )
+        {
+            let detail = format!(
+                "two unexcused absences in a row, the latest on {}: reach out",
+                roster.session.local_date
+            );
+            raise(
+                c,
+                ctx,
+                d.patient_id,
+                AlertKind::TwoUnexcusedAbsences,
+                &detail,
+                Addressees {
+                    directors: false,
+                    primary_counselor: true,
+                },
+            )?;
+        }
+    }
+    Ok(())
 }
 
 impl App {
@@ -139,15 +225,24 @@ impl App {
 impl App {
     /// Adds a patient in treatment to a core session that is not on their track, to make
     /// up a missed group. They then appear on the roster for attendance and the note.
+    /// Refused when it would break the staff-to-patient ratio unless a clinical
+    /// director overrides with a reason (audited).
     pub fn add_makeup(
         &self,
         ctx: &Ctx,
         session_id: SessionId,
         patient_id: PatientId,
         reason: &str,
+        ratio_override_reason: Option<&str>,
     ) -> Result<()> {
         ctx.require(Action::RecordAttendance)?;
         let reason = line(reason, 300, "the reason (which missed group this makes up)")?;
+        let ratio_override = ratio_override_reason
+            .map(|r| line(r, 300, "the reason for overriding the ratio"))
+            .transpose()?;
+        if ratio_override.is_some() {
+            ctx.require(Action::OverrideRatio)?;
+        }
         let actor = ctx.actor_ref();
         self.store.write(|c| {
             crate::scope::require_session(c, ctx, session_id)?;
@@ -183,6 +278,16 @@ impl App {
                     "patient {patient_id} is not in treatment in this program on {date}"
                 )));
             }
+            let max = load_program(c, roster.session.program_id)?.program.max_patients_per_facilitator;
+            let max = u32::try_from(max).unwrap_or(6);
+            let facilitators = u32::try_from(roster.session.facilitators.len()).unwrap_or(0);
+            let patients = u32::try_from(roster.lines.len()).unwrap_or(u32::MAX) + 1;
+            let more = iop_domain::ratio::staffing(patients, facilitators, max).more();
+            if more > 0 && ratio_override.is_none() {
+                return Err(AppError::Conflict(format!(
+                    "adding a make-up would put {patients} patients with {facilitators} facilitator(s), over 1:{max}; assign {more} more facilitator(s), or a clinical director may override with a reason"
+                )));
+            }
             store::insert_makeup(
                 c,
                 &store::MakeupRow {
@@ -196,6 +301,9 @@ impl App {
             )?;
             let subject = format!("session:{session_id}");
             let mut event = Event::ok("clinical.roster.makeup").subject(&subject);
+            if let Some(why) = ratio_override.filter(|_| more > 0) {
+                event = event.detail(serde_json::json!({ "ratio_override": why }));
+            }
             let patient = patient_id;
             event.patient_id = Some(patient);
             record(c, ctx, event)

@@ -11,9 +11,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
-use iop_domain::hours::{
-    two_absences_in_a_row, weekly_minutes, Attended, Mark, WEEKLY_FLOOR_MINUTES,
-};
+use iop_domain::hours::{two_unexcused_in_a_row, Mark, WeekHours};
 use iop_domain::ids::{NoteId, PatientId};
 use iop_domain::roster::EpisodeStatus;
 use iop_domain::time::{Day, Instant};
@@ -35,13 +33,6 @@ pub struct ChartNote {
     pub addenda: Vec<crate::clinical::notes::Addendum>,
 }
 
-#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct WeekHours {
-    pub week_of: Day,
-    pub minutes: u32,
-    pub under_floor: bool,
-}
-
 /// One dated line of the chart timeline.
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct TimelineItem {
@@ -59,9 +50,13 @@ pub struct Chart {
     pub mrn: String,
     pub name: String,
     pub date_of_birth: Day,
+    /// Today where the patient is treated: the default date of the chart's forms.
+    pub today: Day,
     /// In an active episode (individual sessions can be booked).
     pub treatment_active: bool,
+    /// Skilled treatment hours per week of the latest episode against each week's floor.
     pub weeks: Vec<WeekHours>,
+    /// The two latest group marks in a row are unexcused absences.
     pub two_absences_in_a_row: bool,
     /// (local date, mark, minutes attended), oldest first.
     pub attendance: Vec<(Day, Mark, i32)>,
@@ -75,12 +70,8 @@ pub struct Chart {
     pub timeline: Vec<TimelineItem>,
 }
 
-/// The UTC day of an instant, as the timeline has always shown it.
-fn date_of(at: Instant) -> Day {
-    Day(at.0.to_zoned(jiff::tz::TimeZone::UTC).date())
-}
-
-fn timeline(c: &Chart) -> Vec<TimelineItem> {
+fn timeline(c: &Chart, tz: &jiff::tz::TimeZone) -> Vec<TimelineItem> {
+    let date_of = |at: Instant| Day(crate::clock::date_in(tz, at.0));
     let mut t = Vec::new();
     for (date, mark, minutes) in &c.attendance {
         t.push(TimelineItem {
@@ -184,24 +175,11 @@ impl App {
             let p = episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
             let att = store::attendance_of_patient(c, patient)?;
-            let records: Vec<Attended> = att
-                .iter()
-                .map(|(a, d)| Attended {
-                    date: d.0,
-                    mark: a.mark,
-                    minutes: u32::try_from(a.minutes).unwrap_or(0),
-                })
-                .collect();
-            let today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
-            let this_week = iop_domain::calendar::monday_of(today);
-            let weeks = weekly_minutes(&records)
-                .into_iter()
-                .map(|(w, m)| WeekHours {
-                    week_of: Day(w),
-                    minutes: m,
-                    under_floor: m < WEEKLY_FLOOR_MINUTES && w < this_week,
-                })
-                .collect();
+            let marks: Vec<(jiff::civil::Date, Mark)> =
+                att.iter().map(|(a, d)| (d.0, a.mark)).collect();
+            let tz = crate::clock::patient_zone(c, patient_id)?;
+            let today = crate::clock::date_in(&tz, ctx.now());
+            let weeks = crate::clinical::hours::weeks_of_patient(c, patient_id, ctx.now())?;
             let mut notes = Vec::new();
             for (n, e, date) in store::signed_notes_of_patient(c, patient)? {
                 let addenda = store::addenda(c, n.id)?;
@@ -249,9 +227,10 @@ impl App {
                 name,
                 mrn: p.mrn,
                 date_of_birth: p.date_of_birth,
+                today: Day(today),
                 treatment_active,
                 weeks,
-                two_absences_in_a_row: two_absences_in_a_row(&records),
+                two_absences_in_a_row: two_unexcused_in_a_row(&marks),
                 attendance: att
                     .into_iter()
                     .map(|(a, d)| (d, a.mark, a.minutes))
@@ -276,7 +255,7 @@ impl App {
                     .collect(),
                 timeline: Vec::new(),
             };
-            chart.timeline = timeline(&chart);
+            chart.timeline = timeline(&chart, &tz);
             Ok(chart)
         })
     }

@@ -65,14 +65,17 @@ impl App {
                     signed_at: n.signed_at,
                 })
                 .collect();
-            out.extend(individual_notes.into_iter().map(|(n, a)| AwaitingCosign {
-                kind: "individual",
-                link: format!("/patients/{}", a.patient_id),
-                note_id: n.id.to_string(),
-                date: Day(a.starts_at.0.to_zoned(jiff::tz::TimeZone::UTC).date()),
-                author_id: n.author_id,
-                signed_at: n.signed_at,
-            }));
+            for (n, a) in individual_notes {
+                let tz = crate::clock::patient_zone(c, a.patient_id)?;
+                out.push(AwaitingCosign {
+                    kind: "individual",
+                    link: format!("/patients/{}", a.patient_id),
+                    note_id: n.id.to_string(),
+                    date: Day(crate::clock::date_in(&tz, a.starts_at.0)),
+                    author_id: n.author_id,
+                    signed_at: n.signed_at,
+                });
+            }
             out.sort_by_key(|a| a.date);
             crate::audit::record_list(c, ctx, "cosign.queue.read", patients)?;
             Ok(out)

@@ -92,8 +92,9 @@ fn appointment(c: &mut DbConn, id: AppointmentId) -> Result<AppointmentRow> {
 }
 
 impl App {
-    /// Free start times for an individual session in the next `days` days: weekdays on
-    /// the hour from 9:00 to 16:00 at the site, not on a closure, clashing neither with
+    /// Free start times for an individual session in the next `days` days: on the hour
+    /// within the program's individual-session days and hours (weekdays 9:00 to 16:00 by
+    /// default) at the site, not on a closure, clashing neither with
     /// the patient's group nights nor with the counselor's sessions and appointments.
     pub fn propose_appointment_times(
         &self,
@@ -123,13 +124,22 @@ impl App {
                 .into_iter()
                 .map(|c| c.local_date)
                 .collect();
+            let rules = &pc.program.rules;
+            let (first, last) = (
+                rules.individual_first_start.0,
+                rules.individual_last_start.0,
+            );
             let mut candidates = Vec::new();
             let mut d = from;
             while d <= to {
-                let weekday = d.weekday().to_monday_one_offset();
-                if weekday <= 5 && !closed.contains(&Day(d)) {
-                    for hour in 9..=16 {
-                        candidates.push(local(&pc, d.to_datetime(Time::constant(hour, 0, 0, 0)))?);
+                if rules.individual_weekdays.0.contains(&d.weekday()) && !closed.contains(&Day(d)) {
+                    let mut at = first;
+                    while at <= last {
+                        candidates.push(local(&pc, d.to_datetime(at))?);
+                        at = match at.checked_add(jiff::SignedDuration::from_hours(1)) {
+                            Ok(next) if next > at => next,
+                            _ => break,
+                        };
                     }
                 }
                 d = d

@@ -9,12 +9,11 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::ids::PatientId;
 use iop_domain::ids::*;
-use iop_domain::roster::EpisodeStatus;
 use iop_domain::scoring::{bam, gad7, phq9};
 use iop_domain::time::{Day, Instant};
+use iop_store::admissions::episodes;
 use iop_store::clinical::measures::DrugScreenRow;
 use iop_store::clinical::measures::{self as store, AlertRow, MeasureRow};
-use iop_store::{admissions::episodes, calendar as cal};
 use jiff::civil::Date;
 
 pub const INSTRUMENTS: &[(&str, &str, usize)] = &[
@@ -46,7 +45,7 @@ impl App {
                 OCCASIONS.join(", ")
             ))
         })?;
-        if m.taken_on > ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date() {
+        if m.taken_on > self.patient_today(ctx, patient_id)? {
             return Err(AppError::Invalid(
                 "a measure cannot be taken in the future".into(),
             ));
@@ -83,7 +82,7 @@ impl App {
             Instrument::Bam => {
                 let s = bam(&m.items).map_err(invalid)?;
                 (
-                    "BAM-17 (VA)",
+                    iop_domain::bam::VERSION,
                     None,
                     None,
                     Some(serde_json::to_string(&s).map_err(|e| AppError::Internal(e.to_string()))?),
@@ -127,40 +126,17 @@ impl App {
                     "PHQ-9 item 9 above 0 on {}: safety follow-up due",
                     m.taken_on
                 );
-                let counselor_user = episodes::episodes_with_patient_id(c, patient_id)?
-                    .into_iter()
-                    .filter(|e| e.status == EpisodeStatus::Active)
-                    .filter_map(|e| e.primary_counselor_id)
-                    .next()
-                    .map(|staff| cal::staff_by_id(c, staff))
-                    .transpose()?
-                    .flatten()
-                    .and_then(|s| s.user_id);
-                let mut targets: Vec<(Option<UserId>, Option<iop_domain::Role>)> =
-                    vec![(None, Some(iop_domain::Role::ClinicalDirector))];
-                if let Some(u) = counselor_user {
-                    targets.push((Some(u), None));
-                }
-                for (user, role) in targets {
-                    store::insert_alert(
-                        c,
-                        &AlertRow {
-                            id: AlertId::new_v7(),
-                            kind: iop_domain::scoring::AlertKind::Phq9Item9,
-                            patient_id,
-                            for_user_id: user,
-                            for_role: role,
-                            detail: detail.clone(),
-                            created_at: now,
-                            acknowledged_at: None,
-                            acknowledged_by: None,
-                        },
-                    )?;
-                }
-                let mut event = Event::ok("clinical.alert.raise")
-                    .detail(serde_json::json!({ "kind": "phq9_item9" }));
-                event.patient_id = Some(patient_id);
-                record(c, ctx, event)?;
+                crate::clinical::alerts::raise(
+                    c,
+                    ctx,
+                    patient_id,
+                    iop_domain::scoring::AlertKind::Phq9Item9,
+                    &detail,
+                    crate::clinical::alerts::Addressees {
+                        directors: true,
+                        primary_counselor: true,
+                    },
+                )?;
             }
             Ok(id)
         })
@@ -291,7 +267,7 @@ impl App {
                 )));
             }
         }
-        if s.collected_on > ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date() {
+        if s.collected_on > self.patient_today(ctx, patient_id)? {
             return Err(AppError::Invalid(
                 "a specimen cannot be collected in the future".into(),
             ));

@@ -1,9 +1,11 @@
 //! The clinical record: roster, attendance and group notes, individual counseling, measures, plans, the chart.
 
+pub(crate) mod alerts;
 pub mod appointment_times;
 pub mod attendance;
 pub mod chart;
 pub mod cosign;
+pub mod hours;
 pub mod individual;
 pub mod measures;
 pub mod notes;

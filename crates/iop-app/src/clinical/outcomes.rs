@@ -21,11 +21,14 @@ pub struct InstrumentOutcome {
 const REPORTED: [(&str, &str); 3] = [
     ("phq9", "PHQ-9 total"),
     ("gad7", "GAD-7 total"),
-    ("bam", "BAM use (items 4–6)"),
+    ("bam", "BAM use (items 4–6, 0–12)"),
 ];
 
 fn score(m: &measures::MeasureRow) -> Option<i32> {
     if m.instrument == iop_domain::scoring::Instrument::Bam {
+        if m.instrument_version != iop_domain::bam::VERSION {
+            return None;
+        }
         let v: serde_json::Value = serde_json::from_str(m.subscales.as_deref()?).ok()?;
         return i32::try_from(v.get("use_score")?.as_i64()?).ok();
     }

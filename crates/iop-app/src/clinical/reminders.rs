@@ -116,7 +116,7 @@ impl App {
             let Some(staff) = cal::staff_by_user(c, uid)? else {
                 return Ok(Vec::new());
             };
-            let today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+            let today = crate::clock::date_in(&crate::clock::organisation_zone(c)?, ctx.now());
             let from = today
                 .checked_sub(jiff::Span::new().days(14))
                 .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;

@@ -251,24 +251,25 @@ impl App {
                 1,
                 0,
             ];
+            // Raw answers: ratings 0–4, day counts 0–30, item 14 yes (1).
             let bam = vec![
                 1,
+                level * 4,
+                level * 3,
+                level,
+                level / 2,
                 level.min(3),
-                1,
-                level.min(4),
-                level.min(4),
                 level.min(3),
-                1,
                 2,
                 3,
+                8,
                 2,
-                1,
                 2,
-                3,
-                3,
+                12,
                 1,
-                4,
-                0,
+                1,
+                20,
+                3,
             ];
             let occasion = if k == 0 { "intake" } else { "biweekly" };
             for (instrument, items) in [("phq9", phq), ("gad7", gad), ("bam", bam)] {

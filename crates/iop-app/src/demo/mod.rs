@@ -109,6 +109,7 @@ impl App {
                 minors_need_parent_consent: false,
                 age_of_majority: iop_domain::consent::DEFAULT_AGE_OF_MAJORITY,
                 privacy_notice_version: iop_domain::consent::DEFAULT_PRIVACY_NOTICE_VERSION.into(),
+                rules: iop_store::org::ProgramRules::default(),
             };
             org::insert_program(c, &program)?;
             let mut track_ids = Vec::new();

@@ -187,6 +187,7 @@ impl App {
                     age_of_majority: iop_domain::consent::DEFAULT_AGE_OF_MAJORITY,
                     privacy_notice_version: iop_domain::consent::DEFAULT_PRIVACY_NOTICE_VERSION
                         .into(),
+                    rules: iop_store::org::ProgramRules::default(),
                 },
             )?;
             for (name, days) in seed_tracks {

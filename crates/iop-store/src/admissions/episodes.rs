@@ -288,3 +288,24 @@ pub fn set_patient_address(
         .execute(conn)?;
     Ok(())
 }
+
+/// Every track period of an episode, first to last.
+pub fn tracks_of_episode(conn: &mut DbConn, episode_id: EpisodeId) -> Result<Vec<EpisodeTrackRow>> {
+    Ok(episode_tracks::table
+        .filter(episode_tracks::episode_id.eq(episode_id))
+        .order(episode_tracks::from_date.asc())
+        .select(EpisodeTrackRow::as_select())
+        .load(conn)?)
+}
+
+/// Moves an active episode's planned end (closures moved it).
+pub fn set_planned_end(conn: &mut DbConn, id: EpisodeId, planned_end: Day) -> Result<bool> {
+    Ok(diesel::update(
+        episodes::table
+            .find(id)
+            .filter(episodes::status.eq(EpisodeStatus::Active)),
+    )
+    .set(episodes::planned_end_date.eq(planned_end))
+    .execute(conn)?
+        == 1)
+}

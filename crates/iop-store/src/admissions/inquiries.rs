@@ -31,6 +31,8 @@ pub struct InquiryRow {
     pub first_contact_at: Instant,
     pub created_at: Instant,
     pub updated_at: Instant,
+    /// The payer chosen at screening; admission starts the coverage from it.
+    pub payer_id: Option<PayerId>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

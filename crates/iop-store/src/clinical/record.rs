@@ -330,3 +330,34 @@ pub fn signed_sessions(conn: &mut DbConn, ids: &[SessionId]) -> Result<Vec<Sessi
         .select(group_notes::session_id)
         .load(conn)?)
 }
+
+/// The sessions a patient was added to as a make-up.
+pub fn makeups_of_patient(
+    conn: &mut DbConn,
+    patient_id: PatientId,
+) -> Result<std::collections::HashSet<SessionId>> {
+    Ok(session_makeups::table
+        .filter(session_makeups::patient_id.eq(patient_id))
+        .select(session_makeups::session_id)
+        .load::<SessionId>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// How many make-ups each session has.
+pub fn makeup_counts(
+    conn: &mut DbConn,
+    session_ids: &[SessionId],
+) -> Result<std::collections::HashMap<SessionId, u32>> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in session_ids.chunks(500) {
+        let rows: Vec<SessionId> = session_makeups::table
+            .filter(session_makeups::session_id.eq_any(chunk))
+            .select(session_makeups::session_id)
+            .load(conn)?;
+        for s in rows {
+            *out.entry(s).or_insert(0) += 1;
+        }
+    }
+    Ok(out)
+}

@@ -418,7 +418,9 @@ pub async fn extend(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Graduation eligibility, rule by rule ("not yet recorded" where data does not exist yet).
+/// Graduation eligibility today at the program's site, rule by rule: minimum length in
+/// group nights, attendance share, curriculum topics attended, relapse prevention plan
+/// signed by patient and counselor; each rule not met says what is missing.
 #[utoipa::path(get, path = "/api/v1/episodes/{id}/eligibility", tag = "admissions", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, description = "eligible, needs_review and each rule", body = iop_domain::graduation::Eligibility), (status = 404, body = Problem)))]
 pub async fn eligibility(
@@ -426,9 +428,8 @@ pub async fn eligibility(
     caller: Caller,
     PathId(id): PathId<iop_domain::ids::EpisodeId>,
 ) -> ApiResult<Json<iop_domain::graduation::Eligibility>> {
-    let today = caller.ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
     let e = state
-        .run(caller.ctx, move |app, ctx| app.eligibility(ctx, id, today))
+        .run(caller.ctx, move |app, ctx| app.eligibility(ctx, id))
         .await?;
     Ok(Json(e))
 }

@@ -132,7 +132,11 @@ pub async fn staffing(
     let q = query(q)?;
     let from = match q.from.as_deref() {
         Some(f) => parse_date(f, "from")?,
-        None => caller.ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date(),
+        None => {
+            state
+                .run(caller.ctx.clone(), |app, ctx| app.organisation_today(ctx))
+                .await?
+        }
     };
     let to = match q.to.as_deref() {
         Some(t) => parse_date(t, "to")?,

@@ -19,6 +19,8 @@ use utoipa::{Modify, OpenApi};
         crate::api::org::setup::add_program,
         crate::api::org::setup::update_program,
         crate::api::org::setup::update_privacy,
+        crate::api::org::setup::rules,
+        crate::api::org::setup::update_rules,
         crate::api::org::setup::add_track,
         super::audit::list,
         super::calendar::sessions,

@@ -190,23 +190,21 @@ async fn inquiry_page(
     let role = caller.authed.actor.role;
     let app = state.app.clone();
     let ctx = caller.ctx.clone();
-    let (i, programs, staff) = blocking(move || {
+    let (i, programs, staff, today) = blocking(move || {
+        let i = app.inquiry(&ctx, form_id(&id, "inquiry")?)?;
+        let today = match i.row.program_id {
+            Some(p) => app.program_today(&ctx, p)?,
+            None => app.organisation_today(&ctx)?,
+        };
         Ok((
-            app.inquiry(&ctx, form_id(&id, "inquiry")?)?,
+            i,
             app.organisation(&ctx)?,
             app.staff_for_admission(&ctx)?,
+            today.to_string(),
         ))
     })
     .await?;
     let crisis = i.row.disposition.as_deref() == Some("crisis_protocol");
-    let today = caller
-        .ctx
-        .now()
-        .to_zoned(
-            jiff::tz::TimeZone::get(iop_app::demo::DEMO_TZ).unwrap_or(jiff::tz::TimeZone::UTC),
-        )
-        .date()
-        .to_string();
     let code = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -388,12 +386,7 @@ pub async fn intake(
             .trim()
             .parse()
             .map_err(|_| AppError::Invalid("the intake time must be like 15:00".into()))?;
-        let tz = jiff::tz::TimeZone::get(iop_app::demo::DEMO_TZ).unwrap_or(jiff::tz::TimeZone::UTC);
-        let at = date
-            .to_datetime(time)
-            .to_zoned(tz)
-            .map_err(|_| AppError::Invalid("that local time does not exist".into()))?;
-        app.schedule_intake(&ctx, id, at.timestamp())
+        app.schedule_intake_local(&ctx, id, date.to_datetime(time))
     })
     .await
 }

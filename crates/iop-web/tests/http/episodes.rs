@@ -32,13 +32,19 @@ async fn discharge_drops_the_patient_from_future_rosters_and_graduation_needs_co
         .await
         .json();
     assert_eq!(eligibility["eligible"], false);
-    assert!(
+    let rule = |name: &str| {
         eligibility["rules"]
             .as_array()
             .expect("rules")
             .iter()
-            .any(|r| r["result"]["status"] == "not_yet_recorded"),
-        "{eligibility}"
+            .find(|r| r["name"] == name)
+            .map(|r| r["result"].clone())
+            .expect("rule")
+    };
+    assert_eq!(rule("minimum length")["status"], "not_met", "{eligibility}");
+    assert_eq!(
+        rule("relapse prevention plan signed")["detail"],
+        "there is no relapse prevention plan"
     );
     let counselor_token = t.token("counselor@demo.test").await;
     let refused = t

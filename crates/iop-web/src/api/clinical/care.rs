@@ -303,9 +303,12 @@ pub struct MakeupRequest {
     patient_id: String,
     /// Which missed group this makes up.
     reason: String,
+    /// A clinical director's reason to add the make-up although it breaks the ratio.
+    #[serde(default)]
+    ratio_override_reason: Option<String>,
 }
 
-/// Add a patient from another track to a core session to make up a missed group.
+/// Add a patient from another track to a core session to make up a missed group; refused (409) when it would break the staff-to-patient ratio, unless a clinical director gives a reason to override.
 #[utoipa::path(post, path = "/api/v1/sessions/{id}/makeups", tag = "clinical", params(("id" = String, Path)), request_body = MakeupRequest, security(("bearer" = [])),
     responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn add_makeup(
@@ -317,7 +320,13 @@ pub async fn add_makeup(
     let patient = crate::extract::body_id(&r.patient_id, "patient_id")?;
     state
         .run(caller.ctx, move |app, ctx| {
-            app.add_makeup(ctx, id, patient, &r.reason)
+            app.add_makeup(
+                ctx,
+                id,
+                patient,
+                &r.reason,
+                r.ratio_override_reason.as_deref(),
+            )
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)

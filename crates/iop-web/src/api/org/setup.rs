@@ -134,6 +134,37 @@ pub async fn update_privacy(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// A program's rules: level of care, graduation threshold and excused absences, weekly hours floor and group break, individual-session hours, per-diem minimum.
+#[utoipa::path(get, path = "/api/v1/programs/{id}/rules", tag = "organisation", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = iop_app::org::program_rules::RulesInput), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn rules(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId<iop_domain::ids::ProgramId>,
+) -> ApiResult<Json<iop_app::org::program_rules::RulesInput>> {
+    let r = state
+        .run(caller.ctx, move |app, ctx| app.program_rules(ctx, id))
+        .await?;
+    Ok(Json(r))
+}
+
+/// Change a program's rules; they apply from now on.
+#[utoipa::path(put, path = "/api/v1/programs/{id}/rules", tag = "organisation", params(("id" = String, Path)), request_body = iop_app::org::program_rules::RulesInput, security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_rules(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId<iop_domain::ids::ProgramId>,
+    ApiJson(r): ApiJson<iop_app::org::program_rules::RulesInput>,
+) -> ApiResult<StatusCode> {
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.set_program_rules(ctx, id, r)
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewProgram {

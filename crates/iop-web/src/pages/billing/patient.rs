@@ -49,9 +49,10 @@ async fn statement_page(
         iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::ManageBilling);
     let app = state.app.clone();
     let ctx = caller.ctx.clone();
-    let today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
     let pid = id.clone();
-    let s = blocking(move || {
+    let (s, today) = blocking(move || {
+        let patient = crate::extract::form_id(&pid, "patient")?;
+        let today = app.patient_today(&ctx, patient)?;
         let to =
             q.to.as_deref()
                 .map(|d| parse_date(d, "to"))
@@ -63,7 +64,7 @@ async fn statement_page(
                 .checked_sub(jiff::Span::new().days(90))
                 .map_err(|e| AppError::Internal(e.to_string()))?,
         };
-        app.statement(&ctx, crate::extract::form_id(&pid, "patient")?, from, to)
+        Ok((app.statement(&ctx, patient, from, to)?, today))
     })
     .await?;
     let code = if error.is_some() {

@@ -63,7 +63,9 @@ async fn page(
     let shell = Shell::new(&caller, "/billing");
     let app = state.app.clone();
     let ctx = caller.ctx.clone();
-    let today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    let today = state
+        .run(caller.ctx.clone(), |app, ctx| app.organisation_today(ctx))
+        .await?;
     let from = today
         .checked_sub(jiff::Span::new().days(60))
         .map_err(|e| AppError::Internal(e.to_string()))?;

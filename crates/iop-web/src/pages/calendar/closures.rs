@@ -46,7 +46,9 @@ async fn page(
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/closures");
     let can_manage = allows(caller.authed.actor.role, Action::ManageCalendar);
-    let today = caller.ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    let today = state
+        .run(caller.ctx.clone(), |app, ctx| app.organisation_today(ctx))
+        .await?;
     let until = today
         .checked_add(jiff::Span::new().days(366))
         .unwrap_or(today);

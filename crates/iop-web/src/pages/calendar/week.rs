@@ -46,14 +46,11 @@ pub fn time_of(rfc3339: &str) -> &str {
     rfc3339.get(11..16).unwrap_or("")
 }
 
-fn today(caller: &Caller) -> Date {
-    caller
-        .ctx
-        .now()
-        .to_zoned(
-            jiff::tz::TimeZone::get(iop_app::demo::DEMO_TZ).unwrap_or(jiff::tz::TimeZone::UTC),
-        )
-        .date()
+/// Today at the organisation's site: the week and the nights these pages open on.
+async fn today(state: &AppState, caller: &Caller) -> Result<Date, PageError> {
+    Ok(state
+        .run(caller.ctx.clone(), |app, ctx| app.organisation_today(ctx))
+        .await?)
 }
 
 pub async fn week(
@@ -65,7 +62,7 @@ pub async fn week(
     let caller_role = caller.authed.actor.role;
     let day = match q.week.as_deref().filter(|s| !s.is_empty()) {
         Some(w) => parse_date(w, "week")?,
-        None => today(&caller),
+        None => today(&state, &caller).await?,
     };
     let monday = iop_domain::calendar::monday_of(day);
     let sunday = monday
@@ -177,7 +174,7 @@ struct TonightPage {
 
 pub async fn tonight(State(state): State<AppState>, caller: Caller) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/tonight");
-    let date = today(&caller);
+    let date = today(&state, &caller).await?;
     let (has_profile, sessions) = state
         .run(caller.ctx.clone(), move |app, ctx| {
             match app.my_staff_id(ctx)? {
@@ -223,7 +220,7 @@ pub async fn staffing_page(
     let shell = Shell::new(&caller, "/staffing");
     let can_manage =
         iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::ManageStaffing);
-    let from = today(&caller);
+    let from = today(state, &caller).await?;
     let to = from
         .checked_add(Span::new().days(13))
         .map_err(|_| WebError::Unprocessable("date out of range".into()))?;

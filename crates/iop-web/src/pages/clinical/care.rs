@@ -235,6 +235,8 @@ pub async fn sign_plan(
 pub struct MakeupForm {
     patient_id: String,
     reason: String,
+    #[serde(default)]
+    ratio_override_reason: Option<String>,
 }
 
 pub async fn add_makeup(
@@ -248,7 +250,11 @@ pub async fn add_makeup(
     };
     match state
         .run(caller.ctx.clone(), move |app, ctx| {
-            app.add_makeup(ctx, sid, patient, &f.reason)
+            let why = f
+                .ratio_override_reason
+                .as_deref()
+                .filter(|s| !s.trim().is_empty());
+            app.add_makeup(ctx, sid, patient, &f.reason, why)
         })
         .await
     {

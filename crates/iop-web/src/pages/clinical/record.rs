@@ -293,12 +293,7 @@ pub(crate) async fn chart_page(
             (s, results)
         })
         .collect();
-    let today = caller
-        .ctx
-        .now()
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .date()
-        .to_string();
+    let today = c.today.to_string();
     let code = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -416,6 +411,7 @@ pub async fn trend_svg(
     let bam_use: Vec<(i32, i32)> = rows
         .iter()
         .filter(|m| m.instrument == iop_domain::scoring::Instrument::Bam)
+        .filter(|m| m.instrument_version == iop_domain::bam::VERSION)
         .filter_map(|m| {
             let v: serde_json::Value = serde_json::from_str(m.subscales.as_deref()?).ok()?;
             Some((day(m)?, i32::try_from(v["use_score"].as_i64()?).ok()?))
@@ -423,8 +419,8 @@ pub async fn trend_svg(
         .collect();
     if !bam_use.is_empty() {
         series.push(crate::pages::clinical::trend::Series {
-            label: "BAM use (days)",
-            max: 90,
+            label: "BAM use (0–12)",
+            max: 12,
             points: bam_use,
         });
     }

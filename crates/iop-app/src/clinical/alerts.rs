@@ -1,0 +1,75 @@
+//! Raising an alert: to the clinical directors, to the patient's primary counselor, or
+//! both, with its audit entry. The detail names dates and ids, never clinical text.
+
+use crate::audit::{record, Event};
+use crate::ctx::Ctx;
+use crate::error::Result;
+use iop_domain::ids::{AlertId, PatientId, UserId};
+use iop_domain::roster::EpisodeStatus;
+use iop_domain::scoring::AlertKind;
+use iop_domain::time::Instant;
+use iop_domain::Role;
+use iop_store::admissions::episodes;
+use iop_store::calendar as cal;
+use iop_store::clinical::measures::{self as store, AlertRow};
+use iop_store::DbConn;
+
+/// Who an alert goes to.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Addressees {
+    pub directors: bool,
+    pub primary_counselor: bool,
+}
+
+/// The account of the patient's primary counselor in their active episode, if any.
+fn primary_counselor_user(c: &mut DbConn, patient: PatientId) -> Result<Option<UserId>> {
+    let staff = episodes::episodes_with_patient_id(c, patient)?
+        .into_iter()
+        .filter(|e| e.status == EpisodeStatus::Active)
+        .find_map(|e| e.primary_counselor_id);
+    Ok(match staff {
+        Some(s) => cal::staff_by_id(c, s)?.and_then(|s| s.user_id),
+        None => None,
+    })
+}
+
+pub(crate) fn raise(
+    c: &mut DbConn,
+    ctx: &Ctx,
+    patient: PatientId,
+    kind: AlertKind,
+    detail: &str,
+    to: Addressees,
+) -> Result<()> {
+    let mut targets: Vec<(Option<UserId>, Option<Role>)> = Vec::new();
+    if to.directors {
+        targets.push((None, Some(Role::ClinicalDirector)));
+    }
+    if to.primary_counselor {
+        match primary_counselor_user(c, patient)? {
+            Some(u) => targets.push((Some(u), None)),
+            // Nobody to tell by name: the directors hear of it instead.
+            None if !to.directors => targets.push((None, Some(Role::ClinicalDirector))),
+            None => {}
+        }
+    }
+    for (user, role) in targets {
+        store::insert_alert(
+            c,
+            &AlertRow {
+                id: AlertId::new_v7(),
+                kind,
+                patient_id: patient,
+                for_user_id: user,
+                for_role: role,
+                detail: detail.into(),
+                created_at: Instant(ctx.now()),
+                acknowledged_at: None,
+                acknowledged_by: None,
+            },
+        )?;
+    }
+    let mut event = Event::ok("clinical.alert.raise").detail(serde_json::json!({ "kind": kind }));
+    event.patient_id = Some(patient);
+    record(c, ctx, event)
+}

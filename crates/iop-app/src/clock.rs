@@ -1,0 +1,67 @@
+//! "Today" where the work happens. The evening group runs past midnight UTC in every US
+//! zone, so a business date is never the UTC date: it is the date at the program's site,
+//! and for lists that span every site, at the organisation's first site.
+
+use iop_domain::ids::{PatientId, ProgramId, SiteId};
+use iop_store::{admissions::episodes, org, DbConn};
+use jiff::{civil::Date, tz::TimeZone, Timestamp};
+
+use crate::{error::Result, App, Ctx};
+
+/// The zone of a program's site.
+pub fn program_zone(c: &mut DbConn, program: ProgramId) -> Result<TimeZone> {
+    let Some(p) = org::program_by_id(c, program)? else {
+        return organisation_zone(c);
+    };
+    site_zone(c, p.site_id)
+}
+
+pub fn site_zone(c: &mut DbConn, site: SiteId) -> Result<TimeZone> {
+    match org::site_by_id(c, site)? {
+        Some(s) => Ok(s.time_zone.tz()),
+        None => organisation_zone(c),
+    }
+}
+
+/// The zone of the site the organisation was set up with (the first by name), for
+/// dates that belong to no one site: the billing queues, the audit search.
+pub fn organisation_zone(c: &mut DbConn) -> Result<TimeZone> {
+    Ok(org::sites(c)?
+        .first()
+        .map_or(TimeZone::UTC, |s| s.time_zone.tz()))
+}
+
+/// The zone of the program of the patient's latest episode (the one treating them now).
+pub fn patient_zone(c: &mut DbConn, patient: PatientId) -> Result<TimeZone> {
+    let latest = episodes::episodes_with_patient_id(c, patient)?
+        .into_iter()
+        .max_by_key(|e| e.admit_date);
+    match latest {
+        Some(e) => program_zone(c, e.program_id),
+        None => organisation_zone(c),
+    }
+}
+
+pub fn date_in(tz: &TimeZone, at: Timestamp) -> Date {
+    at.to_zoned(tz.clone()).date()
+}
+
+impl App {
+    /// Today at the program's site, by the request's clock.
+    pub fn program_today(&self, ctx: &Ctx, program: ProgramId) -> Result<Date> {
+        let tz = self.store.read(|c| program_zone(c, program))?;
+        Ok(date_in(&tz, ctx.now()))
+    }
+
+    /// Today where the patient is treated.
+    pub fn patient_today(&self, ctx: &Ctx, patient: PatientId) -> Result<Date> {
+        let tz = self.store.read(|c| patient_zone(c, patient))?;
+        Ok(date_in(&tz, ctx.now()))
+    }
+
+    /// Today at the organisation's first site, for lists across every site.
+    pub fn organisation_today(&self, ctx: &Ctx) -> Result<Date> {
+        let tz = self.store.read(organisation_zone)?;
+        Ok(date_in(&tz, ctx.now()))
+    }
+}

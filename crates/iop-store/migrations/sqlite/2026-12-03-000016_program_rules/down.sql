@@ -1,0 +1,9 @@
+ALTER TABLE inquiries DROP COLUMN payer_id;
+ALTER TABLE programs DROP COLUMN per_diem_minimum_minutes;
+ALTER TABLE programs DROP COLUMN individual_last_start;
+ALTER TABLE programs DROP COLUMN individual_first_start;
+ALTER TABLE programs DROP COLUMN individual_weekdays;
+ALTER TABLE programs DROP COLUMN break_minutes;
+ALTER TABLE programs DROP COLUMN weekly_floor_minutes;
+ALTER TABLE programs DROP COLUMN excused_absences;
+ALTER TABLE programs DROP COLUMN min_attendance_percent;
