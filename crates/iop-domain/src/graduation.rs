@@ -54,8 +54,12 @@ pub struct ExpectedSession {
     /// A core group of their track or a family group; a make-up does not lengthen treatment.
     pub group_night: bool,
     pub topic: Option<TopicId>,
-    /// `None`: nobody marked attendance.
+    /// The patient's mark; `None` when they were not marked.
     pub mark: Option<Mark>,
+    /// Attendance was taken for someone at this session. A session nobody has marked
+    /// yet is pending (left out); one where others were marked but not this patient
+    /// counts as missed.
+    pub attendance_taken: bool,
 }
 
 /// The relapse prevention plan's latest version, as far as signatures go.
@@ -84,8 +88,9 @@ pub struct Eligibility {
     pub rules: Vec<Rule>,
 }
 
-/// (attended, expected, not marked) under the program's rule for excused absences;
-/// sessions nobody marked count as missed.
+/// (attended, expected, not marked) under the program's rule for excused absences: a
+/// patient left unmarked where attendance was taken counts as missed; sessions whose
+/// attendance is not taken yet are left out.
 pub fn attendance_share(sessions: &[ExpectedSession], excused: ExcusedAbsences) -> (u32, u32, u32) {
     let (mut attended, mut expected, mut unmarked) = (0u32, 0u32, 0u32);
     for s in sessions {
@@ -103,10 +108,11 @@ pub fn attendance_share(sessions: &[ExpectedSession], excused: ExcusedAbsences) 
                 attended += 1;
                 expected += 1;
             }
-            None => {
+            None if s.attendance_taken => {
                 unmarked += 1;
                 expected += 1;
             }
+            None => {}
         }
     }
     (attended, expected, unmarked)

@@ -27,6 +27,7 @@ fn nights(marks: &[Option<Mark>]) -> Vec<ExpectedSession> {
             group_night: true,
             topic: Some(topic(i as u128 % 3 + 1)),
             mark: *m,
+            attendance_taken: true,
         })
         .collect()
 }
@@ -90,6 +91,16 @@ fn attendance_at_exactly_the_threshold_is_met_and_below_it_is_named() {
         RuleResult::NotMet {
             detail: "attended 7 of 10 sessions (1 not marked); 80% needed".into()
         }
+    );
+}
+
+#[test]
+fn a_session_whose_attendance_is_not_taken_yet_is_left_out() {
+    let mut s = nights(&[Some(Mark::Present), None, None]);
+    s[2].attendance_taken = false;
+    assert_eq!(
+        attendance_share(&s, ExcusedAbsences::LeaveDenominator),
+        (1, 2, 1)
     );
 }
 

@@ -78,6 +78,9 @@ pub struct WeekSchedule {
     pub nights_in_episode: u32,
     /// Treatment minutes of those in-episode nights that a closure cancelled.
     pub closed_minutes: u32,
+    /// In-episode nights whose attendance nobody has taken yet: the week is not
+    /// judged until it is documented.
+    pub nights_pending: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -87,8 +90,10 @@ pub struct WeekHours {
     pub minutes: u32,
     /// The week's floor: pro rata in the admission and discharge weeks, less closures.
     pub floor: u32,
-    /// A finished week below its floor.
+    /// A finished, documented week below its floor.
     pub under_floor: bool,
+    /// Attendance is not taken yet for some of the week's nights.
+    pub pending: bool,
 }
 
 /// The minutes a service adds to its week.
@@ -117,7 +122,7 @@ pub fn week_floor(floor_minutes: u32, w: &WeekSchedule) -> u32 {
 }
 
 /// Each week's credited minutes against its floor; a week is judged once `today` is past
-/// its Sunday.
+/// its Sunday and its attendance is taken.
 pub fn weekly_hours(
     rules: HoursRules,
     weeks: &[WeekSchedule],
@@ -134,11 +139,13 @@ pub fn weekly_hours(
                 .map(|t| credited(t, rules.break_minutes))
                 .sum();
             let floor = week_floor(rules.floor_minutes, w);
+            let pending = w.nights_pending > 0;
             WeekHours {
                 week_of: w.monday,
                 minutes,
                 floor,
-                under_floor: w.monday < this_monday && minutes < floor,
+                under_floor: w.monday < this_monday && !pending && minutes < floor,
+                pending,
             }
         })
         .collect()

@@ -22,6 +22,7 @@ fn full_week(monday: Date) -> WeekSchedule {
         nights_scheduled: 3,
         nights_in_episode: 3,
         closed_minutes: 0,
+        nights_pending: 0,
     }
 }
 
@@ -110,6 +111,16 @@ fn break_minutes_come_off_each_group_and_the_floor_is_a_setting() {
 }
 
 #[test]
+fn a_week_whose_attendance_is_not_taken_is_not_judged() {
+    let w = [WeekSchedule {
+        nights_pending: 1,
+        ..full_week(date(2026, 3, 2))
+    }];
+    let h = &weekly_hours(RULES, &w, &[], LATER)[0];
+    assert!(h.pending && !h.under_floor);
+}
+
+#[test]
 fn the_current_week_is_not_judged_yet() {
     let w = [full_week(date(2026, 3, 2))];
     assert!(!weekly_hours(RULES, &w, &[], date(2026, 3, 8))[0].under_floor);
@@ -138,7 +149,7 @@ fn only_two_unexcused_absences_in_a_row_raise_the_alert() {
 proptest! {
     #[test]
     fn a_weeks_floor_never_exceeds_the_programs(floor in 0u32..2000, scheduled in 0u32..7, inside in 0u32..7, closed in 0u32..1000) {
-        let w = WeekSchedule { monday: date(2026, 3, 2), nights_scheduled: scheduled, nights_in_episode: inside, closed_minutes: closed };
+        let w = WeekSchedule { monday: date(2026, 3, 2), nights_scheduled: scheduled, nights_in_episode: inside, closed_minutes: closed, nights_pending: 0 };
         prop_assert!(week_floor(floor, &w) <= floor);
     }
 }

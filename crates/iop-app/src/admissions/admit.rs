@@ -32,7 +32,10 @@ pub struct AdmitInput {
     pub date_of_birth: Date,
     pub phone: String,
     pub email: Option<String>,
-    pub address: Option<String>,
+    /// Street, city, state and ZIP, as claims and statements need them.
+    pub address: Option<crate::billing::setup::AddressInput>,
+    /// Administrative sex as claims carry it; unknown is allowed and held before billing.
+    pub sex: iop_domain::admissions::Sex,
     pub emergency_contact_name: String,
     pub emergency_contact_phone: String,
     pub program_id: ProgramId,
@@ -54,6 +57,8 @@ pub struct Admitted {
     pub episode_id: EpisodeId,
     pub mrn: String,
     pub planned_end_date: Day,
+    /// The primary coverage made from the inquiry's payer and member id, if any.
+    pub coverage_id: Option<iop_domain::ids::CoverageId>,
 }
 
 fn name(v: &str, what: &str) -> Result<String> {
@@ -143,12 +148,10 @@ impl App {
             .filter(|s| !s.is_empty())
             .map(|e| iop_domain::Email::parse(e).map(|e| e.to_string()))
             .transpose()?;
-        let address = a
-            .address
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| s.chars().take(300).collect::<String>());
+        let parts = a.address.as_ref().map(|ad| ad.check()).transpose()?;
+        let address = parts
+            .as_ref()
+            .map(|(line, city, st, zip)| format!("{line}, {city}, {st} {zip}"));
         if a.diagnoses.is_empty() {
             return Err(AppError::Invalid(
                 "give at least one diagnosis (ICD-10-CM F10–F19)".into(),
@@ -216,11 +219,11 @@ impl App {
                 emergency_contact_name: Some(ec_name.clone()),
                 emergency_contact_phone: Some(ec_phone.clone()),
                 minor_self_consent: false,
-                sex: iop_domain::admissions::Sex::Unknown,
-                address_line: None,
-                city: None,
-                state: None,
-                zip: None,
+                sex: a.sex,
+                address_line: parts.as_ref().map(|p| p.0.clone()),
+                city: parts.as_ref().map(|p| p.1.clone()),
+                state: parts.as_ref().map(|p| p.2.clone()),
+                zip: parts.as_ref().map(|p| p.3.clone()),
             })?;
             let episode_id = EpisodeId::new_v7();
             episodes::insert_episode(c, &EpisodeRow {
@@ -251,6 +254,9 @@ impl App {
             if a.privacy_notice_given {
                 crate::consent::notices::give_notice(c, ctx, patient_id, Some(episode_id), &pc.program.privacy_notice_version)?;
             }
+            let patient_row = episodes::patient_by_id(c, patient_id)?
+                .ok_or_else(|| AppError::Internal("the patient just written is gone".into()))?;
+            let coverage_id = super::carry_forward::coverage_from_inquiry(c, ctx, &row, &patient_row, admit)?;
             row.patient_id = Some(patient_id);
             row.program_id = Some(pc.program.id);
             move_status(c, ctx, &mut row, InquiryStatus::Admitted, None)?;
@@ -261,7 +267,7 @@ impl App {
             let patient = patient_id;
             event.patient_id = Some(patient);
             record(c, ctx, event)?;
-            Ok(Admitted { patient_id, episode_id, mrn: mrn.clone(), planned_end_date: Day(end) })
+            Ok(Admitted { patient_id, episode_id, mrn: mrn.clone(), planned_end_date: Day(end), coverage_id })
         })
     }
 }

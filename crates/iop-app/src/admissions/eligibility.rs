@@ -80,6 +80,8 @@ pub(crate) fn expected_sessions(
         .into_iter()
         .map(|(a, _)| (a.session_id, a.mark))
         .collect();
+    let ids: Vec<SessionId> = sessions.iter().map(|s| s.id).collect();
+    let taken = rec::sessions_with_attendance(c, &ids)?;
     let makeups = rec::makeups_of_patient(c, ep.patient_id)?;
     let track_on = |d: Date| {
         periods
@@ -110,6 +112,7 @@ pub(crate) fn expected_sessions(
             group_night,
             topic: s.topic_id,
             mark: marks.get(&s.id).copied(),
+            attendance_taken: taken.contains(&s.id),
         });
     }
     Ok(out)

@@ -1,6 +1,7 @@
 //! From the first call to the episode: inquiries, admission, the episode lifecycle, census.
 
 pub mod admit;
+pub mod carry_forward;
 pub mod census;
 pub mod eligibility;
 pub mod episodes;

@@ -1,6 +1,7 @@
 //! Billing: payers and contracts, charges, claims, remittances, receivables.
 
 pub mod charges;
+mod claim_form;
 pub mod claims;
 pub mod coverage;
 pub mod receivables;

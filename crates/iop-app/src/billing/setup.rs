@@ -45,6 +45,9 @@ fn zip(v: &str) -> Result<String> {
     Ok(digits)
 }
 
+/// A US postal address in the parts X12 and statements print.
+#[derive(Clone, Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AddressInput {
     pub line: String,
     pub city: String,

@@ -187,11 +187,36 @@ impl App {
             let tzid = pc.site.time_zone.to_string();
             match (&feed.staff_id, &feed.track_id) {
                 (Some(staff_id), _) => {
-                    let events: Vec<FeedEvent> = session_views(c, None, from, to)?
+                    let mut events: Vec<FeedEvent> = session_views(c, None, from, to)?
                         .iter()
                         .filter(|s| s.facilitators.iter().any(|f| &f.staff_id == staff_id))
                         .map(event_of)
                         .collect();
+                    // Individual sessions too, as neutral as the groups: a time, no name.
+                    let window = |d: Date| {
+                        d.to_zoned(pc.tz.clone())
+                            .map(|z| iop_domain::time::Instant(z.timestamp()))
+                    };
+                    if let (Ok(lo), Ok(hi)) = (window(from), window(to)) {
+                        for a in iop_store::clinical::individual::appointments_of_staff(
+                            c,
+                            Some(*staff_id),
+                            lo,
+                            hi,
+                        )? {
+                            events.push(FeedEvent {
+                                session_id: a.id.to_string(),
+                                series: format!("individual-{}", a.id),
+                                start: a.starts_at.0,
+                                end: a.starts_at.0
+                                    + jiff::SignedDuration::from_mins(i64::from(a.planned_minutes)),
+                                original_start: None,
+                                cancelled: false,
+                                sequence: 0,
+                            });
+                        }
+                    }
+                    events.sort_by_key(|e| e.start);
                     Ok::<_, AppError>(ical::single_events(
                         &name, &tzid, &pc.tz, &events, meta.now, domain,
                     ))

@@ -71,6 +71,7 @@ pub(crate) fn weeks_of_patient(
                 nights_scheduled: 0,
                 nights_in_episode: 0,
                 closed_minutes: 0,
+                nights_pending: 0,
             },
         );
         w = match w.checked_add(jiff::Span::new().weeks(1)) {
@@ -79,6 +80,8 @@ pub(crate) fn weeks_of_patient(
         };
     }
     let sessions = cal::sessions_between(c, Some(&[ep.program_id]), Day(first_week), Day(sunday))?;
+    let ids: Vec<_> = sessions.iter().map(|s| s.id).collect();
+    let taken = rec::sessions_with_attendance(c, &ids)?;
     let mut kinds = std::collections::HashMap::new();
     for s in &sessions {
         kinds.insert(s.id, (s.kind, s.local_date.0));
@@ -92,11 +95,14 @@ pub(crate) fn weeks_of_patient(
         week.nights_scheduled += 1;
         if in_episode(d) {
             week.nights_in_episode += 1;
+            if s.status != SessionStatus::Cancelled && !taken.contains(&s.id) {
+                week.nights_pending += 1;
+            }
             if s.status == SessionStatus::Cancelled
                 && s.cancel_source == Some(CancelSource::Closure)
             {
                 let minutes =
-                    u32::try_from((s.ends_at.0 - s.starts_at.0).get_minutes()).unwrap_or(0);
+                    u32::try_from(s.starts_at.0.duration_until(s.ends_at.0).as_mins()).unwrap_or(0);
                 week.closed_minutes += minutes.saturating_sub(rules.break_minutes);
             }
         }

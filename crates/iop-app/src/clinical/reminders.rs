@@ -12,6 +12,14 @@ use iop_domain::calendar::SessionStatus;
 use iop_domain::ids::*;
 use iop_domain::ids::{PatientId, SessionId};
 use iop_domain::reminders::{measure_due, plan_due};
+
+/// A note the signed-in clinician still owes: where to write it, for which day.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct NoteToWrite {
+    pub link: String,
+    pub date: Day,
+    pub what: &'static str,
+}
 use iop_domain::time::Day;
 use iop_domain::Role;
 use iop_store::{admissions::episodes, calendar as cal, clinical::measures, clinical::plans, org};
@@ -104,9 +112,10 @@ impl App {
         })
     }
 
-    /// Groups the signed-in clinician facilitated in the last 14 days whose note is not
-    /// signed yet, oldest first: (session id, local date, what kind of group).
-    pub fn notes_to_write(&self, ctx: &Ctx) -> Result<Vec<(SessionId, Day, String)>> {
+    /// Groups the signed-in clinician facilitated and individual sessions they held in
+    /// the last 14 days whose note is not signed yet (charges wait for them), oldest
+    /// first.
+    pub fn notes_to_write(&self, ctx: &Ctx) -> Result<Vec<NoteToWrite>> {
         ctx.require(Action::RecordAttendance)?;
         let Some(a) = ctx.actor() else {
             return Ok(Vec::new());
@@ -127,18 +136,45 @@ impl App {
                 .collect();
             let ids: Vec<SessionId> = mine.iter().map(|s| s.id).collect();
             let signed = iop_store::clinical::record::signed_sessions(c, &ids)?;
-            Ok(mine
+            let mut due: Vec<NoteToWrite> = mine
                 .into_iter()
                 .filter(|s| !signed.contains(&s.id))
-                .map(|s| {
-                    let what = if s.kind == SessionKind::Family {
+                .map(|s| NoteToWrite {
+                    link: format!("/sessions/{}", s.id),
+                    date: s.local_date,
+                    what: if s.kind == SessionKind::Family {
                         "family group"
                     } else {
                         "core group"
-                    };
-                    (s.id, s.local_date, what.to_string())
+                    },
                 })
-                .collect())
+                .collect();
+            let tz = crate::clock::organisation_zone(c)?;
+            let lo = Day(from)
+                .0
+                .to_zoned(tz)
+                .map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
+            let held = iop_store::clinical::individual::appointments_of_staff(
+                c,
+                Some(staff.id),
+                iop_domain::time::Instant(lo.timestamp()),
+                iop_domain::time::Instant(ctx.now()),
+            )?;
+            for a in held {
+                let signed = iop_store::clinical::individual::note_of_appointment(c, a.id)?
+                    .is_some_and(|n| n.signed_at.is_some());
+                if signed {
+                    continue;
+                }
+                let tz = crate::clock::patient_zone(c, a.patient_id)?;
+                due.push(NoteToWrite {
+                    link: format!("/patients/{}#individual", a.patient_id),
+                    date: Day(crate::clock::date_in(&tz, a.starts_at.0)),
+                    what: "individual session",
+                });
+            }
+            due.sort_by_key(|n| n.date);
+            Ok(due)
         })
     }
 }

@@ -1,6 +1,9 @@
-//! The demo's calendar: curriculum, four counselors, patients on both tracks and two
-//! alumni, federal holiday closures (Thanksgiving among them), sessions from five weeks
-//! back to eight weeks ahead, and one upcoming session short of staff.
+//! The demo's calendar: curriculum, four counselors (each with an account; one
+//! supervised), patients in weeks 1 to 9 of treatment on both tracks (one eligible to
+//! graduate, one past the maximum awaiting review), two alumni, one discharged, one
+//! admitted to start in eight days, federal holiday closures (Thanksgiving among them), sessions
+//! from before the earliest admission to the horizon, and one upcoming session short
+//! of staff.
 
 use crate::calendar::sessions::generate_in;
 use crate::ctx::Ctx;
@@ -18,19 +21,26 @@ use iop_store::DbConn;
 use jiff::civil::Date;
 use jiff::Span;
 
-const COUNSELORS: [(&str, &str, Option<&str>, Option<&str>); 4] = [
+/// (name, credential, NPI, account, notes need a clinical director's co-signature).
+const COUNSELORS: [(&str, &str, Option<&str>, &str, bool); 4] = [
     (
         "Casey Counselor",
         "LADC",
         Some("1234567893"),
-        Some("counselor@demo.test"),
+        "counselor@demo.test",
+        false,
     ),
-    ("Morgan Lee", "LCSW", None, None),
-    ("Jordan Reyes", "CADC", None, None),
-    ("Riley Chen", "LPC", None, None),
+    ("Morgan Lee", "LCSW", None, "morgan@demo.test", false),
+    ("Jordan Reyes", "CADC", None, "jordan@demo.test", true),
+    ("Riley Chen", "LPC", None, "riley@demo.test", false),
 ];
 
-const PATIENTS: [(&str, &str); 14] = [
+/// Admitted 52 days ago with every group attended and a signed relapse plan.
+pub(crate) const ELIGIBLE_MRN: &str = "DEMO-0006";
+/// Admitted 66 days ago, past the 9-week maximum, without a relapse plan.
+pub(crate) const REVIEW_MRN: &str = "DEMO-0007";
+
+const PATIENTS: [(&str, &str); 16] = [
     ("Avery", "Stone"),
     ("Blake", "Rivera"),
     ("Cameron", "Brooks"),
@@ -45,12 +55,66 @@ const PATIENTS: [(&str, &str); 14] = [
     ("Logan", "Price"),
     ("Morgan", "Bell"),
     ("Noel", "Hayes"),
+    ("Oakley", "Reed"),
+    ("Parker", "Quinn"),
 ];
 
 const DIAGNOSES: [&str; 4] = ["F10.20", "F11.20,F17.210", "F14.20", "F12.20"];
 
 fn days(d: Date, n: i64) -> Date {
     d.checked_add(Span::new().days(n)).unwrap_or(d)
+}
+
+/// The inquiry a demo patient came through: first contact one to four days before
+/// admission (so the funnel's days to first group have figures), now admitted.
+fn admitted_inquiry(
+    c: &mut DbConn,
+    i: usize,
+    patient: PatientId,
+    program: ProgramId,
+    admit: Date,
+    tz: &jiff::tz::TimeZone,
+) -> Result<InquiryId> {
+    use iop_domain::admissions::{InquiryChannel, InquiryStatus, InsuranceStatus};
+    let contact = days(admit, -1 - i64::try_from(i % 4).unwrap_or(0))
+        .to_datetime(jiff::civil::time(10, 0, 0, 0))
+        .to_zoned(tz.clone())
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let at = Instant(contact.timestamp());
+    let (first, last) = PATIENTS[i];
+    let id = InquiryId::new_v7();
+    iop_store::admissions::inquiries::insert(
+        c,
+        &iop_store::admissions::inquiries::InquiryRow {
+            id,
+            channel: [
+                InquiryChannel::Phone,
+                InquiryChannel::Referral,
+                InquiryChannel::Web,
+            ][i % 3],
+            referral_source: (i % 3 == 1).then(|| "Primary care".into()),
+            first_name: first.into(),
+            last_name: Some(last.into()),
+            phone: format!("(502) 555-01{i:02}"),
+            best_time: None,
+            may_leave_message: false,
+            program_id: Some(program),
+            status: InquiryStatus::Admitted,
+            status_reason: None,
+            screening: None,
+            disposition: Some("proceed".into()),
+            insurance_payer: None,
+            insurance_member_id: None,
+            insurance_status: InsuranceStatus::NotCaptured,
+            intake_at: None,
+            patient_id: Some(patient),
+            first_contact_at: at,
+            created_at: at,
+            updated_at: at,
+            payer_id: None,
+        },
+    )?;
+    Ok(id)
 }
 
 pub fn seed(
@@ -76,7 +140,7 @@ pub fn seed(
         )?;
     }
     let mut staff = Vec::new();
-    for (name, cred, npi, email) in COUNSELORS {
+    for (name, cred, npi, email, supervised) in COUNSELORS {
         staff.push(insert_staff_row(
             c,
             ctx,
@@ -84,8 +148,8 @@ pub fn seed(
                 display_name: name.into(),
                 credentials: vec![cred.into()],
                 npi: npi.map(str::to_string),
-                user_email: email.map(str::to_string),
-                requires_cosign: false,
+                user_email: Some(email.into()),
+                requires_cosign: supervised,
             },
         )?);
     }
@@ -105,7 +169,9 @@ pub fn seed(
             )?;
         }
     }
-    // Seven patients on the first track, five on the second, two alumni.
+    // Seven patients on the first track, five on the second, two alumni, one
+    // discharged, one starting in eight days; planned ends from the real rule.
+    let pc = crate::calendar::sessions::load_program(c, program_id)?;
     let (mtt, mwt) = match tracks {
         [a, b, ..] => (*a, *b),
         _ => return Err(AppError::Internal("the demo needs two tracks".into())),
@@ -133,7 +199,11 @@ pub fn seed(
                 emergency_contact_name: Some("Emergency Contact".into()),
                 emergency_contact_phone: Some(format!("(502) 555-02{:02}", i)),
                 minor_self_consent: false,
-                sex: iop_domain::admissions::Sex::Unknown,
+                sex: if i % 2 == 0 {
+                    iop_domain::admissions::Sex::Female
+                } else {
+                    iop_domain::admissions::Sex::Male
+                },
                 address_line: None,
                 city: None,
                 state: None,
@@ -141,26 +211,36 @@ pub fn seed(
             },
         )?;
         let (track, admit, status, ended) = match i {
-            // Admitted 3 to 45 days ago: last week's groups had six of them, this week's seven.
+            // Weeks 1 to 10 of treatment: 5 is eligible to graduate, 6 is past the maximum.
             0..=6 => (
                 &mtt,
-                days(today, -[3, 10, 17, 24, 31, 10, 45][i]),
+                days(today, -[3, 10, 17, 24, 31, 52, 66][i]),
                 EpisodeStatus::Active,
                 None,
             ),
             7..=11 => (
                 &mwt,
-                days(today, -7 * (n % 4) - 2),
+                days(today, -[2, 9, 38, 45, 59][i - 7]),
                 EpisodeStatus::Active,
                 None,
             ),
-            _ => (
+            12 | 13 => (
                 &mtt,
                 days(today, -80 - n),
                 EpisodeStatus::Graduated,
                 Some(days(today, -20 - n)),
             ),
+            14 => (
+                &mwt,
+                days(today, -30),
+                EpisodeStatus::Discharged,
+                Some(days(today, -9)),
+            ),
+            // Starts after the short-staffed session below, so that one stays at seven.
+            _ => (&mtt, days(today, 8), EpisodeStatus::Active, None),
         };
+        let planned_end = crate::admissions::eligibility::planned_end_of(c, &pc, *track, admit)?;
+        let inquiry_id = admitted_inquiry(c, i, pid, program_id, admit, &pc.tz)?;
         let eid = EpisodeId::new_v7();
         episodes::insert_episode(
             c,
@@ -169,18 +249,21 @@ pub fn seed(
                 patient_id: pid,
                 program_id,
                 admit_date: Day(admit),
-                planned_end_date: Day(days(admit, 56)),
+                planned_end_date: Day(planned_end),
                 status,
                 ended_on: ended.map(Day),
                 created_at: now,
-                inquiry_id: None,
+                inquiry_id: Some(inquiry_id),
                 primary_counselor_id: Some(if track == &mtt { staff[0] } else { staff[2] }),
                 level_of_care: iop_domain::admissions::LevelOfCare::IntensiveOutpatient,
                 diagnoses: DIAGNOSES[i % DIAGNOSES.len()].parse().map_err(
                     |e: iop_domain::icd10::Icd10Error| AppError::Internal(e.to_string()),
                 )?,
                 ratio_override_reason: None,
-                end_reason: ended.map(|_| iop_domain::admissions::DischargeReason::Completed),
+                end_reason: ended.map(|_| match status {
+                    EpisodeStatus::Discharged => iop_domain::admissions::DischargeReason::Ama,
+                    _ => iop_domain::admissions::DischargeReason::Completed,
+                }),
                 end_summary: None,
                 extension_reason: None,
             },
@@ -196,8 +279,9 @@ pub fn seed(
             },
         )?;
     }
-    let from = days(today, -35);
-    let to = days(today, 56);
+    // From before the earliest admission (the alumni's) to the program's horizon.
+    let from = days(today, -100);
+    let to = days(today, 7 * i64::from(pc.program.horizon_weeks));
     generate_in(c, ctx.now(), program_id, from, to)?;
     // Two facilitators on the seven-patient track, one on the five-patient track, one
     // on the family and alumni groups; past sessions were held.

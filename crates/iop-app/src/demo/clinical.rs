@@ -6,27 +6,22 @@
 
 use crate::accounts::auth::actor_of;
 use crate::audit::{record, Event};
-use crate::clinical::attendance::MarkInput;
 use crate::clinical::individual::NewAppointment;
 use crate::clinical::measures::{NewMeasure, NewScreen, SubstanceResult};
-use crate::clinical::notes::NoteInput;
 use crate::clinical::plans::{PlanContent, Support};
 use crate::clinical::treatment::{Goal, Objective, Problem, TreatmentPlanContent};
 use crate::ctx::{Ctx, RequestMeta};
 use crate::error::{AppError, Result};
 use crate::App;
-use iop_domain::calendar::SessionKind;
-use iop_domain::calendar::SessionStatus;
-use iop_domain::hours::Mark;
 use iop_domain::ids::PatientId;
 use iop_domain::ids::*;
-use iop_domain::time::{Day, Instant};
+use iop_domain::time::Instant;
 use iop_store::clinical::individual::{self as ind, AppointmentRow, IndividualNoteRow};
 use iop_store::{accounts::users, admissions::episodes, calendar as cal};
 use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Span};
 
-const PARTICIPATION: [&str; 10] = [
+pub(super) const PARTICIPATION: [&str; 10] = [
     "Opened the check-in and named a craving at work on Tuesday.",
     "Listened closely and gave a peer feedback about boundaries with a roommate.",
     "Practiced urge surfing and rated a craving from 7 down to 3.",
@@ -39,7 +34,7 @@ const PARTICIPATION: [&str; 10] = [
     "Brought a list of people to call and practiced asking one of them for help.",
 ];
 
-const PROGRESS: [&str; 10] = [
+pub(super) const PROGRESS: [&str; 10] = [
     "Goal 1 (abstinence): reports 12 days without use; urges lower than last week.",
     "Goal 2 (triggers): named two new triggers and one plan for each.",
     "Goal 1: one lapse disclosed honestly; reviewed what the plan says to do next.",
@@ -52,11 +47,11 @@ const PROGRESS: [&str; 10] = [
     "Goal 4: walked three evenings this week as planned.",
 ];
 
-fn days(d: Date, n: i64) -> Date {
+pub(super) fn days(d: Date, n: i64) -> Date {
     d.checked_add(Span::new().days(n)).unwrap_or(d)
 }
 
-fn internal(e: impl std::fmt::Display) -> AppError {
+pub(super) fn internal(e: impl std::fmt::Display) -> AppError {
     AppError::Internal(e.to_string())
 }
 
@@ -88,13 +83,18 @@ impl App {
             .read(|c| -> Result<_> { Ok(episodes::active_with_patients(c, &[program_id])?) })?;
         for (i, (e, p)) in active.iter().enumerate() {
             let admitted: Date = e.admit_date.0;
+            if admitted > today {
+                continue; // Starts in a few days: nothing happened yet.
+            }
+            use super::calendar::{ELIGIBLE_MRN, REVIEW_MRN};
+            let relapse_plan = (i < 4 && p.mrn != REVIEW_MRN) || p.mrn == ELIGIBLE_MRN;
             let ctx = if e.primary_counselor_id == Some(staff_id) {
                 &ctx
             } else {
                 &director
             };
             self.seed_demo_measures(ctx, p.id, admitted, today, i)?;
-            self.seed_demo_plans(ctx, p.id, today, i)?;
+            self.seed_demo_plans(ctx, p.id, today, i, relapse_plan)?;
             if i % 3 == 0 {
                 let positive = i == 3;
                 let results = ["alcohol", "cocaine", "opioids", "THC"]
@@ -126,86 +126,7 @@ impl App {
             }
         }
         self.seed_demo_billing(&director, program_id, today)?;
-        Ok(())
-    }
-
-    /// Attendance and a signed note for every held core and family group before last week.
-    /// Groups Casey facilitates are documented by Casey; the others (their facilitators
-    /// have no account in the demo) by the clinical director.
-    fn seed_demo_groups(&self, casey: &Ctx, program_id: ProgramId, today: Date) -> Result<()> {
-        let director = self.store.read(|c| -> Result<_> {
-            let u = users::by_email(c, "director@demo.test")?
-                .ok_or_else(|| internal("no demo director"))?;
-            actor_of(&u)
-        })?;
-        let director = Ctx::staff(director, RequestMeta::cli(casey.now()));
-        let casey_staff = self.my_staff_id(casey)?;
-        let until = days(iop_domain::calendar::monday_of(today), -8);
-        let sessions = self.store.read(|c| -> Result<_> {
-            Ok(cal::sessions_between(
-                c,
-                Some(&[program_id]),
-                Day(days(today, -60)),
-                Day(until),
-            )?)
-        })?;
-        for (si, s) in sessions.iter().enumerate() {
-            if s.status != SessionStatus::Held || s.kind == SessionKind::Alumni {
-                continue;
-            }
-            let theirs = self.store.read(|c| -> Result<_> {
-                Ok(cal::current_assignments(c, std::slice::from_ref(&s.id))?
-                    .iter()
-                    .any(|a| Some(a.staff_id) == casey_staff))
-            })?;
-            let ctx = if theirs { casey } else { &director };
-            let sid = s.id;
-            let roster = self.roster(ctx, sid)?;
-            if roster.lines.is_empty() {
-                continue;
-            }
-            let mut marks = Vec::new();
-            let mut entries = Vec::new();
-            for (li, l) in roster.lines.iter().enumerate() {
-                let n = si * 7 + li * 3;
-                let (mark, minutes) = match n % 17 {
-                    0 => (Mark::AbsentExcused, None),
-                    5 => (Mark::AbsentUnexcused, None),
-                    9 => (Mark::Late, Some(roster.session_minutes - 20)),
-                    13 => (Mark::LeftEarly, Some(roster.session_minutes - 45)),
-                    _ => (Mark::Present, None),
-                };
-                marks.push(MarkInput {
-                    patient_id: l.patient_id,
-                    mark,
-                    minutes,
-                });
-                if !mark.is_absent() {
-                    entries.push((
-                        l.patient_id,
-                        PARTICIPATION[(si + li) % 10].into(),
-                        PROGRESS[(si + 3 * li) % 10].into(),
-                    ));
-                }
-            }
-            self.record_attendance(ctx, sid, marks)?;
-            let topic = roster
-                .session
-                .topic
-                .clone()
-                .unwrap_or_else(|| "Relapse prevention".into());
-            self.save_group_note(
-                ctx,
-                sid,
-                NoteInput {
-                    topic,
-                    interventions: "Psychoeducation on the topic, guided discussion, skills practice in pairs, and a check-out with one commitment each.".into(),
-                    group_process: "Members engaged after a slow start; peers offered each other concrete feedback and the group stayed on task.".into(),
-                    entries,
-                },
-            )?;
-            self.sign_group_note(ctx, sid, true)?;
-        }
+        self.seed_demo_inquiries(system, program_id, today)?;
         Ok(())
     }
 
@@ -290,7 +211,14 @@ impl App {
         Ok(())
     }
 
-    fn seed_demo_plans(&self, ctx: &Ctx, patient: PatientId, today: Date, i: usize) -> Result<()> {
+    fn seed_demo_plans(
+        &self,
+        ctx: &Ctx,
+        patient: PatientId,
+        today: Date,
+        i: usize,
+        relapse_plan: bool,
+    ) -> Result<()> {
         let goal = |g: &str, o: &str, d: i64, iv: &str| Goal {
             goal: g.into(),
             objectives: vec![Objective {
@@ -326,7 +254,7 @@ impl App {
             self.sign_treatment_plan(ctx, patient, version, Some("signed on paper"))?;
             self.sign_treatment_plan(ctx, patient, version, None)?;
         }
-        if i < 4 {
+        if relapse_plan {
             let content = PlanContent {
                 reasons_for_recovery: vec!["My kids".into(), "Keeping my job".into()],
                 external_triggers: vec!["Payday Fridays".into(), "Old friends from the bar".into()],

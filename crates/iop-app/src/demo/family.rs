@@ -43,6 +43,9 @@ impl App {
                 continue; // Not every patient brings someone.
             }
             let admitted: Date = e.admit_date.0;
+            if admitted > today {
+                continue; // Starts in a few days: no consent signed yet.
+            }
             let mut ids = Vec::new();
             for k in 0..(1 + i % 2) {
                 let (first, rel) = RELATIVES[(i + k) % RELATIVES.len()];

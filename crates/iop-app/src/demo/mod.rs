@@ -1,9 +1,11 @@
 //! The demo organisation behind `iop serve --demo`.
 
+mod admissions;
 mod billing;
 mod calendar;
 mod clinical;
 mod family;
+mod groups;
 
 use crate::accounts::auth::hash_password;
 use crate::audit::{record, Event};
@@ -33,6 +35,9 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, Role)] = &[
         Role::ClinicalDirector,
     ),
     ("counselor@demo.test", "Casey Counselor", Role::Counselor),
+    ("morgan@demo.test", "Morgan Lee", Role::Counselor),
+    ("jordan@demo.test", "Jordan Reyes", Role::Counselor),
+    ("riley@demo.test", "Riley Chen", Role::Counselor),
     ("admissions@demo.test", "Alex Admissions", Role::Admissions),
     ("billing@demo.test", "Blair Billing", Role::Billing),
 ];

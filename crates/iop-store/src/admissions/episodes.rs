@@ -309,3 +309,22 @@ pub fn set_planned_end(conn: &mut DbConn, id: EpisodeId, planned_end: Day) -> Re
     .execute(conn)?
         == 1)
 }
+
+pub fn set_patient_sex(
+    conn: &mut DbConn,
+    patient_id: PatientId,
+    sex: iop_domain::admissions::Sex,
+) -> Result<()> {
+    diesel::update(patients::table.find(patient_id))
+        .set(patients::sex.eq(sex))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn patient_by_mrn(conn: &mut DbConn, mrn: &str) -> Result<Option<PatientRow>> {
+    Ok(patients::table
+        .filter(patients::mrn.eq(mrn))
+        .select(PatientRow::as_select())
+        .first(conn)
+        .optional()?)
+}

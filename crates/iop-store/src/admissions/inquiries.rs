@@ -122,3 +122,14 @@ pub fn events(conn: &mut DbConn, inquiry_id: InquiryId) -> Result<Vec<InquiryEve
         .select(InquiryEventRow::as_select())
         .load(conn)?)
 }
+
+/// Inquiries with an intake booked in [from, to), soonest first.
+pub fn intakes_between(conn: &mut DbConn, from: Instant, to: Instant) -> Result<Vec<InquiryRow>> {
+    Ok(inquiries::table
+        .filter(inquiries::status.eq(iop_domain::admissions::InquiryStatus::Scheduled))
+        .filter(inquiries::intake_at.ge(from))
+        .filter(inquiries::intake_at.lt(to))
+        .order(inquiries::intake_at.asc())
+        .select(InquiryRow::as_select())
+        .load(conn)?)
+}

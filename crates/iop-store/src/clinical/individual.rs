@@ -212,3 +212,25 @@ pub fn kept_between(
         ))
         .load(conn)?)
 }
+
+/// A counselor's appointments on the books (scheduled or kept) starting in [from, to).
+pub fn appointments_of_staff(
+    conn: &mut DbConn,
+    staff_id: Option<StaffId>,
+    from: Instant,
+    to: Instant,
+) -> Result<Vec<AppointmentRow>> {
+    let mut q = appointments::table
+        .filter(
+            appointments::status.eq_any([AppointmentStatus::Scheduled, AppointmentStatus::Kept]),
+        )
+        .filter(appointments::starts_at.ge(from))
+        .filter(appointments::starts_at.lt(to))
+        .into_boxed();
+    if let Some(s) = staff_id {
+        q = q.filter(appointments::staff_id.eq(s));
+    }
+    Ok(q.order(appointments::starts_at.asc())
+        .select(AppointmentRow::as_select())
+        .load(conn)?)
+}

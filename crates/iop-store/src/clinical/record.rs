@@ -361,3 +361,20 @@ pub fn makeup_counts(
     }
     Ok(out)
 }
+
+/// Of these sessions, those where attendance was taken for anyone.
+pub fn sessions_with_attendance(
+    conn: &mut DbConn,
+    session_ids: &[SessionId],
+) -> Result<std::collections::HashSet<SessionId>> {
+    let mut out = std::collections::HashSet::new();
+    for chunk in session_ids.chunks(500) {
+        let rows: Vec<SessionId> = attendance::table
+            .filter(attendance::session_id.eq_any(chunk))
+            .select(attendance::session_id)
+            .distinct()
+            .load(conn)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}

@@ -262,7 +262,12 @@ pub struct AdmitRequest {
     date_of_birth: String,
     phone: String,
     email: Option<String>,
-    address: Option<String>,
+    /// Street, city, state (two letters) and ZIP, as claims and statements print them.
+    address: Option<iop_app::billing::setup::AddressInput>,
+    /// Administrative sex as claims carry it: F, M or U (unknown; claims are held until it is known).
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "F")]
+    sex: Option<iop_domain::admissions::Sex>,
     emergency_contact_name: String,
     emergency_contact_phone: String,
     program_id: String,
@@ -296,6 +301,7 @@ pub async fn admit(
         phone: r.phone,
         email: r.email,
         address: r.address,
+        sex: r.sex.unwrap_or(iop_domain::admissions::Sex::Unknown),
         emergency_contact_name: r.emergency_contact_name,
         emergency_contact_phone: r.emergency_contact_phone,
         program_id: body_id(&r.program_id, "program_id")?,

@@ -99,6 +99,7 @@ use utoipa::{Modify, OpenApi};
         crate::api::consent::release,
         crate::api::consent::family_attendance,
         super::billing::setup::site_billing,
+        super::billing::setup::demographics,
         super::billing::setup::payers,
         super::billing::setup::add_payer,
         super::billing::setup::contracts,

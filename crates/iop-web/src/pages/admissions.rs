@@ -1,5 +1,5 @@
 //! Admissions pages: the inquiry list and search, one inquiry with every step
-//! (contact, screening, insurance, intake, admission or closing), and the census.
+//! (contact, screening, insurance, intake, admission or closing).
 
 use crate::access::Caller;
 use crate::error::{PageError, WebError};
@@ -12,8 +12,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use iop_app::admissions::admit::AdmitInput;
-use iop_app::admissions::census::{Funnel, ProgramCensus};
 use iop_app::admissions::inquiries::{InquiryRowView, InquiryView, NewInquiry};
 use iop_app::org::read::ProgramOverview;
 use iop_app::org::staffing::StaffView;
@@ -32,6 +30,8 @@ struct ListPage {
     status: String,
     q: String,
     error: Option<String>,
+    /// (id, name) of every program, for the new inquiry's program.
+    programs: Vec<(String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -56,9 +56,14 @@ async fn list_page(
         ),
     };
     let query = q.clone();
-    let rows = state
+    let (rows, programs) = state
         .run(caller.ctx.clone(), move |app, ctx| {
-            app.search_inquiries(ctx, parsed, Some(&query))
+            let programs = app
+                .organisation(ctx)?
+                .into_iter()
+                .map(|p| (p.program.id.to_string(), p.program.name))
+                .collect::<Vec<_>>();
+            Ok((app.search_inquiries(ctx, parsed, Some(&query))?, programs))
         })
         .await?;
     let statuses = InquiryStatus::iter()
@@ -76,6 +81,7 @@ async fn list_page(
         status,
         q,
         error,
+        programs,
     })?;
     *res.status_mut() = code;
     Ok(res)
@@ -108,9 +114,11 @@ pub struct NewForm {
     #[serde(default)]
     best_time: String,
     may_leave_message: Option<String>,
+    #[serde(default)]
+    program_id: String,
 }
 
-fn opt(s: String) -> Option<String> {
+pub(super) fn opt(s: String) -> Option<String> {
     Some(s).filter(|s| !s.trim().is_empty())
 }
 
@@ -128,7 +136,7 @@ pub async fn create(
         phone: f.phone,
         best_time: opt(f.best_time),
         may_leave_message: f.may_leave_message.is_some(),
-        program_id: None,
+        program_id: f.program_id.trim().parse().ok(),
     };
     match state
         .run(caller.ctx.clone(), move |app, ctx| {
@@ -245,7 +253,7 @@ pub async fn show(
 }
 
 /// Runs a step and answers: back to the inquiry, or the inquiry again with the reason.
-async fn step(
+pub(super) async fn step(
     state: AppState,
     caller: Caller,
     id: iop_domain::ids::InquiryId,
@@ -389,95 +397,4 @@ pub async fn intake(
         app.schedule_intake_local(&ctx, id, date.to_datetime(time))
     })
     .await
-}
-
-#[derive(Deserialize)]
-pub struct AdmitForm {
-    legal_first_name: String,
-    legal_last_name: String,
-    #[serde(default)]
-    preferred_name: String,
-    date_of_birth: String,
-    phone: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    address: String,
-    emergency_contact_name: String,
-    emergency_contact_phone: String,
-    /// `program_id/track_id`.
-    placement: String,
-    admit_date: String,
-    primary_counselor_id: String,
-    diagnoses: String,
-    #[serde(default)]
-    ratio_override_reason: String,
-    /// A ticked box: the notice of privacy practices was given now.
-    #[serde(default)]
-    privacy_notice_given: String,
-}
-
-pub async fn admit(
-    State(state): State<AppState>,
-    caller: Caller,
-    PathId(id): PathId<iop_domain::ids::InquiryId>,
-    PageForm(f): PageForm<AdmitForm>,
-) -> Result<Response, PageError> {
-    step(state, caller, id, "admitted", move |app, ctx, id| {
-        let (program_id, track_id) = f
-            .placement
-            .split_once('/')
-            .ok_or_else(|| AppError::Invalid("choose a program and track".into()))?;
-        let a = AdmitInput {
-            legal_first_name: f.legal_first_name,
-            legal_last_name: f.legal_last_name,
-            preferred_name: opt(f.preferred_name),
-            date_of_birth: iop_app::calendar::sessions::parse_date(
-                &f.date_of_birth,
-                "the date of birth",
-            )?,
-            phone: f.phone,
-            email: opt(f.email),
-            address: opt(f.address),
-            emergency_contact_name: f.emergency_contact_name,
-            emergency_contact_phone: f.emergency_contact_phone,
-            program_id: form_id(program_id, "program")?,
-            track_id: form_id(track_id, "track")?,
-            admit_date: iop_app::calendar::sessions::parse_date(&f.admit_date, "the admit date")?,
-            primary_counselor_id: form_id(&f.primary_counselor_id, "primary_counselor_id")?,
-            diagnoses: f
-                .diagnoses
-                .split([',', ' '])
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect(),
-            ratio_override_reason: opt(f.ratio_override_reason),
-            privacy_notice_given: !f.privacy_notice_given.is_empty(),
-        };
-        app.admit(&ctx, id, a).map(|_| ())
-    })
-    .await
-}
-
-#[derive(Template)]
-#[template(path = "census.html")]
-struct CensusPage {
-    shell: Shell,
-    programs: Vec<ProgramCensus>,
-    funnel: Funnel,
-}
-
-pub async fn census(State(state): State<AppState>, caller: Caller) -> Result<Response, PageError> {
-    let shell = Shell::new(&caller, "/census");
-    let (programs, funnel) = state
-        .run(caller.ctx.clone(), move |app, ctx| {
-            Ok((app.census(ctx)?, app.funnel(ctx)?))
-        })
-        .await?;
-    render(&CensusPage {
-        shell,
-        programs,
-        funnel,
-    })
 }

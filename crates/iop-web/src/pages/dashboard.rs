@@ -17,7 +17,7 @@ struct DashboardPage {
     alerts: Vec<iop_app::clinical::measures::SafetyAlert>,
     due: Vec<iop_app::clinical::reminders::Due>,
     /// (session id, date, kind) of groups the clinician led whose note is unsigned.
-    notes_due: Vec<(iop_domain::ids::SessionId, iop_domain::time::Day, String)>,
+    notes_due: Vec<iop_app::clinical::reminders::NoteToWrite>,
     /// Patient id → "Name (MRN)" for the alerts.
     alert_names: std::collections::HashMap<iop_domain::ids::PatientId, String>,
     cosign: Vec<iop_app::clinical::cosign::AwaitingCosign>,

@@ -2,10 +2,12 @@
 
 pub mod accounts;
 pub mod admissions;
+pub mod admit;
 pub mod assets;
 pub mod audit;
 pub mod billing;
 pub mod calendar;
+pub mod census;
 pub mod clinical;
 pub mod consent;
 pub mod dashboard;

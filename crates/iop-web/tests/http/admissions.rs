@@ -50,6 +50,22 @@ pub(crate) async fn placement(t: &TestApp, token: &str) -> (String, String, Stri
     )
 }
 
+/// Screens and admits a new patient onto the Mon/Wed/Thu track today: (track id, the
+/// admission's answer).
+pub(crate) async fn admit_new(t: &TestApp, adm: &str, last: &str) -> (String, serde_json::Value) {
+    let (program, track, counselor) = placement(t, adm).await;
+    let id = screened(t, adm, last).await;
+    let res = t
+        .post_json(
+            &format!("/api/v1/inquiries/{id}/admit"),
+            Auth::Bearer(adm),
+            admission(&program, &track, &counselor, last),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    (track, res.json())
+}
+
 pub(crate) fn admission(
     program: &str,
     track: &str,
@@ -59,7 +75,7 @@ pub(crate) fn admission(
     serde_json::json!({
         "legal_first_name": "Test", "legal_last_name": last, "date_of_birth": "1988-04-02", "phone": "(502) 555-0101",
         "emergency_contact_name": "A Friend", "emergency_contact_phone": "(502) 555-0102", "program_id": program, "track_id": track,
-        "admit_date": today().to_string(), "primary_counselor_id": counselor, "diagnoses": ["F10.20"]
+        "admit_date": today().to_string(), "primary_counselor_id": counselor, "diagnoses": ["F10.20"], "sex": "F"
     })
 }
 

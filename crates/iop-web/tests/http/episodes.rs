@@ -198,9 +198,11 @@ async fn days_from_first_contact_to_the_first_attended_session_reach_the_funnel(
     tokio::task::spawn_blocking(move || {
         execute_sql(
             &app,
-            &[&format!(
-                "UPDATE inquiries SET first_contact_at = '{at}' WHERE id = '{iid}'"
-            )],
+            &[
+                // Only this admission is measured: the demo's own cases are unlinked.
+                &format!("UPDATE episodes SET inquiry_id = NULL WHERE inquiry_id <> '{iid}'"),
+                &format!("UPDATE inquiries SET first_contact_at = '{at}' WHERE id = '{iid}'"),
+            ],
         )
     })
     .await

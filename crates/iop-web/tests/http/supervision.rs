@@ -320,7 +320,7 @@ async fn the_facilitators_dashboard_lists_groups_whose_note_is_not_signed() {
     let b = t.login("counselor@demo.test").await;
     let page = t.get("/dashboard", Auth::Cookie(&b)).await.body;
     assert!(
-        page.contains("Group notes to write") && page.contains(&format!("/sessions/{sid}")),
+        page.contains("Notes to write") && page.contains(&format!("/sessions/{sid}")),
         "{page}"
     );
     let billing = t.login("billing@demo.test").await;
@@ -328,7 +328,7 @@ async fn the_facilitators_dashboard_lists_groups_whose_note_is_not_signed() {
         .get("/dashboard", Auth::Cookie(&billing))
         .await
         .body
-        .contains("Group notes to write"));
+        .contains("Notes to write"));
 }
 
 #[tokio::test]

@@ -349,3 +349,18 @@ pub async fn authorizations(
             .await?,
     ))
 }
+
+/// Record the patient's sex for claims (F, M or U) and their address in parts, when intake missed them.
+#[utoipa::path(put, path = "/api/v1/patients/{id}/demographics", tag = "billing", params(("id" = String, Path)), request_body = iop_app::admissions::carry_forward::Demographics, security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn demographics(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId<iop_domain::ids::PatientId>,
+    ApiJson(d): ApiJson<iop_app::admissions::carry_forward::Demographics>,
+) -> ApiResult<StatusCode> {
+    state
+        .run(caller.ctx, move |app, ctx| app.set_demographics(ctx, id, d))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -18,6 +18,7 @@ pub struct Day {
     pub date: Date,
     pub label: String,
     pub sessions: Vec<SessionView>,
+    pub appointments: Vec<iop_app::calendar::appointments::CalendarAppointment>,
 }
 
 #[derive(Template)]
@@ -70,7 +71,7 @@ pub async fn week(
         .map_err(|_| WebError::Unprocessable("week is out of range".into()))?;
     let manager =
         iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::ManageCalendar);
-    let (sessions, org, topics) = state
+    let (sessions, org, topics, appointments) = state
         .run(caller.ctx.clone(), move |app, ctx| {
             let org = app.organisation(ctx)?;
             let mut topics = Vec::new();
@@ -84,7 +85,12 @@ pub async fn week(
                     );
                 }
             }
-            Ok((app.sessions(ctx, monday, sunday, None)?, org, topics))
+            Ok((
+                app.sessions(ctx, monday, sunday, None)?,
+                org,
+                topics,
+                app.calendar_appointments(ctx, monday, sunday)?,
+            ))
         })
         .await?;
     let track = q.track.unwrap_or_default();
@@ -110,6 +116,11 @@ pub async fn week(
             date: d,
             label: d.strftime("%A %B %-d").to_string(),
             sessions: list,
+            appointments: appointments
+                .iter()
+                .filter(|a| a.date == ds)
+                .cloned()
+                .collect(),
         });
         d = d
             .tomorrow()
@@ -170,16 +181,24 @@ struct TonightPage {
     date: String,
     has_profile: bool,
     sessions: Vec<SessionView>,
+    appointments: Vec<iop_app::calendar::appointments::CalendarAppointment>,
 }
 
 pub async fn tonight(State(state): State<AppState>, caller: Caller) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/tonight");
     let date = today(&state, &caller).await?;
-    let (has_profile, sessions) = state
+    let (has_profile, sessions, appointments) = state
         .run(caller.ctx.clone(), move |app, ctx| {
             match app.my_staff_id(ctx)? {
-                Some(id) => Ok((true, app.sessions_of_staff_on(ctx, id, date)?)),
-                None => Ok((false, Vec::new())),
+                Some(id) => {
+                    let mine: Vec<_> = app
+                        .calendar_appointments(ctx, date, date)?
+                        .into_iter()
+                        .filter(|a| a.staff_id.is_none_or(|s| s == id))
+                        .collect();
+                    Ok((true, app.sessions_of_staff_on(ctx, id, date)?, mine))
+                }
+                None => Ok((false, Vec::new(), Vec::new())),
             }
         })
         .await?;
@@ -188,6 +207,7 @@ pub async fn tonight(State(state): State<AppState>, caller: Caller) -> Result<Re
         date: date.strftime("%A %B %-d, %Y").to_string(),
         has_profile,
         sessions,
+        appointments,
     })
 }
 
