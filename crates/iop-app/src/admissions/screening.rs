@@ -85,6 +85,15 @@ impl App {
             ));
         }
         self.with_open_inquiry(ctx, id, |c, row, _| {
+            // A payer the program bills (by name or X12 payer id) lets admission start
+            // the coverage; any other name is kept as the caller gave it.
+            row.payer_id = match payer.as_deref() {
+                Some(named) => iop_store::billing::all_payers(c)?
+                    .into_iter()
+                    .find(|p| p.name.eq_ignore_ascii_case(named) || p.payer_id == named)
+                    .map(|p| p.id),
+                None => None,
+            };
             row.insurance_payer = payer;
             row.insurance_member_id = member;
             row.insurance_status = status;

@@ -20,6 +20,7 @@ mod openapi;
 mod organisation;
 mod part2;
 mod privacy;
+mod program_flows;
 mod program_rules;
 mod program_settings;
 mod routes;

@@ -107,6 +107,21 @@ async fn the_demo_has_a_patient_eligible_to_graduate_and_one_past_the_maximum_wh
             .clone();
         assert_eq!(n, 1, "{status}: {funnel}");
     }
+    // Sessions exist to the program's twelve-week horizon.
+    let last_week = today()
+        .checked_add(jiff::Span::new().weeks(11))
+        .expect("date");
+    let horizon = today()
+        .checked_add(jiff::Span::new().weeks(12))
+        .expect("date");
+    let far = t
+        .get(
+            &format!("/api/v1/sessions?from={last_week}&to={horizon}"),
+            Auth::Bearer(&director),
+        )
+        .await
+        .json();
+    assert!(far.as_array().is_some_and(|a| a.len() >= 3), "{far}");
     let queue = t.get("/api/v1/cosign-queue", Auth::Bearer(&director)).await;
     assert_eq!(queue.status, StatusCode::OK, "{}", queue.body);
     assert!(!queue.json().as_array().expect("queue").is_empty());
