@@ -147,7 +147,13 @@ fn upsert(
     let (coverage, contract) = match payer {
         Some((cov, k)) => (cov, Some(k)),
         None => {
-            reason = Some("no coverage in force and no self-pay rate card for this program".into());
+            // Keep what else holds the day (short minutes by the program's minimum, an
+            // unsigned note) so the biller sees everything to fix at once.
+            let none = "no coverage in force and no self-pay rate card for this program";
+            reason = Some(match reason {
+                Some(r) => format!("{r}; {none}"),
+                None => none.into(),
+            });
             (None, None)
         }
     };

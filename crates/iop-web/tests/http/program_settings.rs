@@ -140,3 +140,71 @@ async fn a_new_episode_takes_the_programs_level_of_care() {
     .expect("query");
     assert_eq!(level, vec!["2.5".to_string()]);
 }
+
+#[tokio::test]
+async fn without_a_contract_a_per_diem_day_needs_the_programs_minimum_minutes() {
+    let t = TestApp::new().await;
+    let counselor = t.token("counselor@demo.test").await;
+    let billing = t.token("billing@demo.test").await;
+    let director = t.token("director@demo.test").await;
+    // The self-pay patient's rate card ended long ago: no contract covers the day.
+    let app = t.app.clone();
+    tokio::task::spawn_blocking(move || {
+        iop_app::testing::execute_sql(
+            &app,
+            &["UPDATE contracts SET effective_to = '2000-01-31' WHERE payer_id IS NULL"],
+        )
+    })
+    .await
+    .expect("join")
+    .expect("update");
+    let patient = episode_of(&t, &director, "DEMO-0005").await["patient_id"]
+        .as_str()
+        .expect("patient")
+        .to_string();
+    let s = crate::clinical::past_session(&t, &counselor).await;
+    let (sid, date) = (
+        s["id"].as_str().expect("id"),
+        s["local_date"].as_str().expect("date"),
+    );
+    let marks = serde_json::json!([{ "patient_id": patient, "mark": "late", "minutes": 150 }]);
+    assert_eq!(
+        t.put_json(
+            &format!("/api/v1/sessions/{sid}/attendance"),
+            &counselor,
+            marks
+        )
+        .await
+        .status,
+        StatusCode::NO_CONTENT
+    );
+    let short = charge_of(&t, &billing, date, &patient).await;
+    assert!(
+        short["pending_reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("attended 150 of the 180 minutes")),
+        "{short}"
+    );
+    set_rules(&t, &director, |r| {
+        r["per_diem_minimum_minutes"] = 150.into()
+    })
+    .await;
+    let enough = charge_of(&t, &billing, date, &patient).await;
+    assert!(
+        !enough["pending_reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("minutes")),
+        "{enough}"
+    );
+}
+
+/// Generates the day's charges and answers the patient's charge of that day.
+async fn charge_of(t: &TestApp, billing: &str, date: &str, patient: &str) -> serde_json::Value {
+    let gen = serde_json::json!({ "from": date, "to": date });
+    let res = t
+        .post_json("/api/v1/charges/generate", Auth::Bearer(billing), gen)
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let url = format!("/api/v1/charges?from={date}&to={date}&patient_id={patient}");
+    t.get(&url, Auth::Bearer(billing)).await.json()[0].clone()
+}
