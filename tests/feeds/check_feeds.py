@@ -1,6 +1,7 @@
 """Checks every calendar feed the demo can produce with Python's icalendar and
 recurring_ical_events: no parse errors, UID and DTSTAMP on every VEVENT, a VTIMEZONE for
-every TZID, and expanded occurrences equal to the sessions the API reports.
+every TZID, and expanded occurrences equal to the sessions (and, in a staff feed, the
+individual appointments) the API reports.
 
 usage: check_feeds.py BASE_URL
 """
@@ -8,6 +9,7 @@ import datetime as dt
 import json
 import sys
 import urllib.request
+from zoneinfo import ZoneInfo
 
 import icalendar
 import recurring_ical_events
@@ -92,10 +94,23 @@ def check(name, ics, want):
     print(f"ok - {name}: {len(got)} occurrences match the database" if got == want else f"not ok - {name}")
 
 
+# Individual appointments still on the books, by counselor, from every patient's list.
+appointments = {}
+for prog in call("GET", "/api/v1/census", token):
+    for p in prog.get("patients") or []:
+        for a in call("GET", f"/api/v1/patients/{p['patient_id']}/appointments", token):
+            if a["status"] not in ("scheduled", "kept"):
+                continue
+            start = dt.datetime.fromisoformat(a["starts_at"].replace("Z", "+00:00")).astimezone(ZoneInfo(tz_name))
+            if lo <= start.date() <= hi:
+                end = start + dt.timedelta(minutes=a["planned_minutes"])
+                appointments.setdefault(a["staff_id"], []).append((start, end))
+
 for s in staff:
     feed = call("POST", "/api/v1/calendar-feeds", token, {"staff_id": s["id"]})
     ics = call("GET", feed["url_path"])
-    check(f"staff feed of {s['id']}", ics, expected(lambda x, sid=s["id"]: any(f["staff_id"] == sid for f in x["facilitators"])))
+    want = expected(lambda x, sid=s["id"]: any(f["staff_id"] == sid for f in x["facilitators"]))
+    check(f"staff feed of {s['id']}", ics, sorted(want + appointments.get(s["id"], [])))
 
 for p in programs:
     for t in p["tracks"]:
