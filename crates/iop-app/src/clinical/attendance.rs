@@ -50,12 +50,12 @@ pub(crate) fn attendance_in(
             "session {session_id} is cancelled"
         )));
     }
-    let date: Date = roster.session.local_date.0;
-    let today = load_program(c, roster.session.program_id)?.today(ctx.now());
-    if date > today {
-        return Err(AppError::Invalid(
-            "attendance is taken on the day of the session or later".into(),
-        ));
+    // Nothing is documented before it happened: a mark needs the group to have begun.
+    if ctx.now() < roster.session.starts_at {
+        return Err(AppError::Invalid(format!(
+            "attendance is taken once the group has started, at {}",
+            super::when::wall_time(&roster.session.time_zone, roster.session.starts_at)
+        )));
     }
     if roster
         .note

@@ -329,6 +329,21 @@ impl App {
                     "the stop time must come after the start time, within the day".into(),
                 )
             })?;
+            let existing = store::note_of_appointment(c, appointment_id)?;
+            if existing
+                .as_ref()
+                .is_some_and(|e| e.status == iop_domain::notes::NoteStatus::Signed)
+            {
+                return Err(AppError::Conflict(
+                    "the note is signed and cannot change; add an addendum".into(),
+                ));
+            }
+            if sign && ctx.now() < stop {
+                return Err(AppError::Invalid(format!(
+                    "the note is signed once the session is over; its stop time is {}",
+                    stop.to_zoned(pc.tz.clone()).strftime("%-I:%M %p")
+                )));
+            }
             let now = Instant(ctx.now());
             let cosign_required = match ctx.actor() {
                 Some(a) if sign => {
@@ -359,12 +374,7 @@ impl App {
                 created_at: now,
                 updated_at: now,
             };
-            match store::note_of_appointment(c, appointment_id)? {
-                Some(existing) if existing.status == iop_domain::notes::NoteStatus::Signed => {
-                    return Err(AppError::Conflict(
-                        "the note is signed and cannot change; add an addendum".into(),
-                    ));
-                }
+            match existing {
                 Some(existing) => {
                     row.id = existing.id;
                     row.created_at = existing.created_at;

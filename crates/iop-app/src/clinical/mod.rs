@@ -15,3 +15,4 @@ pub mod reminders;
 pub mod roster;
 pub mod session_form;
 pub mod treatment;
+mod when;

@@ -134,6 +134,12 @@ pub(crate) fn sign_in(
             "the group note is already signed".into(),
         ));
     }
+    if ctx.now() < roster.session.ends_at {
+        return Err(AppError::Invalid(format!(
+            "a group note is signed after the group ends, at {}",
+            super::when::wall_time(&roster.session.time_zone, roster.session.ends_at)
+        )));
+    }
     if note.topic.is_empty() || note.interventions.is_empty() || note.group_process.is_empty() {
         return Err(AppError::Invalid(
             "the shared narrative needs a topic, the interventions and the group process".into(),

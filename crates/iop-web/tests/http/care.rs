@@ -138,7 +138,35 @@ async fn individual_sessions_avoid_group_nights_and_their_note_records_face_to_f
             serde_json::json!({ "started": format!("{hh}:02"), "ended": format!("{hh}:55"), "goal": "Stop using", "narrative": "Reviewed cravings.", "plan": "Call sponsor daily.", "sign": true }),
         )
         .await;
-    assert_eq!(signed.status, StatusCode::NO_CONTENT, "{}", signed.body);
+    // Not before the recorded stop: the session is still to come by today's clock.
+    assert_eq!(
+        signed.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        signed.body
+    );
+    assert!(
+        signed.body.contains("once the session is over"),
+        "{}",
+        signed.body
+    );
+    let time = |s: String| s.parse::<jiff::civil::Time>().expect("time");
+    let input = iop_app::clinical::individual::IndividualNoteInput {
+        started: time(format!("{hh}:02")),
+        ended: time(format!("{hh}:55")),
+        goal: "Stop using".into(),
+        narrative: "Reviewed cravings.".into(),
+        plan: "Call sponsor daily.".into(),
+    };
+    let director = t.app.clone();
+    let at_later = Ctx::system(RequestMeta::cli(later));
+    let appt_id: iop_domain::ids::AppointmentId = appt.parse().expect("appointment id");
+    tokio::task::spawn_blocking(move || {
+        director.save_individual_note(&at_later, appt_id, input, true)
+    })
+    .await
+    .expect("join")
+    .expect("signed after the stop time");
     let locked = t
         .put_json(
             &format!("/api/v1/appointments/{appt}/note"),

@@ -134,3 +134,85 @@ async fn a_refused_signature_keeps_the_saved_draft_and_says_why() {
     assert_eq!(after["note"]["topic"], "Problem solving");
     assert_eq!(after["lines"][0]["mark"], "present");
 }
+
+/// Nothing is documented before it happened: before the group starts no mark is taken,
+/// before it ends the note is not signed (the clock is the request's).
+#[tokio::test]
+async fn a_group_is_not_marked_before_it_starts_nor_its_note_signed_before_it_ends() {
+    use iop_app::clinical::attendance::MarkInput;
+    use iop_app::clinical::notes::NoteInput;
+    use iop_app::{Ctx, RequestMeta};
+    let t = TestApp::new().await;
+    let counselor = t.token("counselor@demo.test").await;
+    let s = past_session(&t, &counselor).await;
+    let sid: iop_domain::ids::SessionId = s["id"].as_str().expect("id").parse().expect("id");
+    let start: jiff::Timestamp =
+        jiff::Zoned::strptime("%Y-%m-%dT%H:%M:%S%:z", s["start"].as_str().expect("start"))
+            .map(|z| z.timestamp())
+            .or_else(|_| {
+                s["start"]
+                    .as_str()
+                    .expect("start")
+                    .parse::<jiff::Timestamp>()
+            })
+            .expect("start");
+    let roster = t
+        .get(
+            &format!("/api/v1/sessions/{sid}/roster"),
+            Auth::Bearer(&counselor),
+        )
+        .await
+        .json();
+    let patient: iop_domain::ids::PatientId = roster["lines"][0]["patient_id"]
+        .as_str()
+        .expect("patient")
+        .parse()
+        .expect("id");
+    let at = move |offset_mins: i64| {
+        Ctx::system(RequestMeta::cli(
+            start + jiff::SignedDuration::from_mins(offset_mins),
+        ))
+    };
+    let app = t.app.clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        let mark = || {
+            vec![MarkInput {
+                patient_id: patient,
+                mark: iop_domain::hours::Mark::Present,
+                minutes: None,
+            }]
+        };
+        let early = app.record_attendance(&at(-30), sid, mark());
+        let during = app.record_attendance(&at(60), sid, mark());
+        let note = NoteInput {
+            topic: "Problem solving".into(),
+            interventions: "Skills practice.".into(),
+            group_process: "Engaged.".into(),
+            entries: vec![(
+                patient,
+                "Spoke about the week's plan.".into(),
+                "Goal 1: on track.".into(),
+            )],
+        };
+        app.save_group_note(&at(90), sid, note).expect("draft");
+        let sign_during = app.sign_group_note(&at(120), sid, true);
+        let sign_after = app.sign_group_note(&at(181), sid, true);
+        (early, during, sign_during, sign_after)
+    })
+    .await
+    .expect("join");
+    match outcome.0 {
+        Err(iop_app::AppError::Invalid(m)) => {
+            assert!(m.contains("once the group has started, at 6:00 PM"), "{m}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(outcome.1.is_ok(), "{:?}", outcome.1);
+    match outcome.2 {
+        Err(iop_app::AppError::Invalid(m)) => {
+            assert!(m.contains("after the group ends, at 9:00 PM"), "{m}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(outcome.3.is_ok(), "{:?}", outcome.3);
+}
