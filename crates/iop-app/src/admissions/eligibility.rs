@@ -73,7 +73,7 @@ pub(crate) fn expected_sessions(
     today: Date,
     now: Timestamp,
 ) -> Result<Vec<ExpectedSession>> {
-    let periods = episodes::tracks_of_episode(c, ep.id)?;
+    let span = crate::calendar::views::span_of(ep, &episodes::tracks_of_episode(c, ep.id)?);
     let last = ep.ended_on.unwrap_or(Day(today));
     let sessions = cal::sessions_between(c, Some(&[ep.program_id]), ep.admit_date, last)?;
     let marks: HashMap<SessionId, Mark> = rec::attendance_of_patient(c, ep.patient_id)?
@@ -83,25 +83,18 @@ pub(crate) fn expected_sessions(
     let ids: Vec<SessionId> = sessions.iter().map(|s| s.id).collect();
     let taken = rec::sessions_with_attendance(c, &ids)?;
     let makeups = rec::makeups_of_patient(c, ep.patient_id)?;
-    let track_on = |d: Date| {
-        periods
-            .iter()
-            .find(|p| p.from_date.0 <= d && p.to_date.is_none_or(|t| d < t.0))
-            .map(|p| p.track_id)
-    };
-    let in_episode = |d: Date| ep.admit_date.0 <= d && ep.ended_on.is_none_or(|e| d < e.0);
     let mut out = Vec::new();
     for s in sessions
         .into_iter()
         .filter(|s: &SessionRow| s.status != SessionStatus::Cancelled && s.ends_at.0 <= now)
     {
         let d = s.local_date.0;
-        if !in_episode(d) {
+        if !span.in_treatment_on(d) {
             continue;
         }
         let group_night = match s.kind {
             SessionKind::Family => true,
-            SessionKind::Core => s.track_id.is_some() && s.track_id == track_on(d),
+            SessionKind::Core => s.track_id.is_some() && s.track_id == span.track_on(d),
             SessionKind::Alumni => false,
         };
         if !group_night && !makeups.contains(&s.id) {

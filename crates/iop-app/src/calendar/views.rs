@@ -57,6 +57,24 @@ pub struct FacilitatorRef {
     pub name: String,
 }
 
+/// One episode with its track periods as a roster span (who is in treatment, on which
+/// track, on a date).
+pub(crate) fn span_of(
+    ep: &episodes::EpisodeRow,
+    periods: &[episodes::EpisodeTrackRow],
+) -> EpisodeSpan {
+    EpisodeSpan {
+        admit: ep.admit_date.0,
+        ended: ep.ended_on.map(|d| d.0),
+        status: ep.status,
+        tracks: periods
+            .iter()
+            .filter(|p| p.episode_id == ep.id)
+            .map(|p| (p.track_id, p.from_date.0, p.to_date.map(|d| d.0)))
+            .collect(),
+    }
+}
+
 pub fn episode_spans(
     c: &mut DbConn,
     program_ids: &[ProgramId],
@@ -213,24 +231,10 @@ pub fn episode_spans_by_patient(
             .collect();
     let mut out = Vec::new();
     for e in eps {
-        let (admit, status) = (e.admit_date.0, e.status);
-        let tracks = periods
-            .iter()
-            .filter(|p| p.episode_id == e.id)
-            .map(|p| (p.track_id, p.from_date.0, p.to_date.map(|d| d.0)))
-            .collect();
         let Some(patient) = patients.get(&e.patient_id).cloned() else {
             continue;
         };
-        out.push((
-            patient,
-            EpisodeSpan {
-                admit,
-                ended: e.ended_on.map(|d| d.0),
-                status,
-                tracks,
-            },
-        ));
+        out.push((patient, span_of(&e, &periods)));
     }
     Ok(out)
 }

@@ -42,21 +42,19 @@ pub(crate) fn weeks_of_patient(
     let sunday = last_week
         .checked_add(jiff::Span::new().days(6))
         .unwrap_or(last_week);
-    let periods = episodes::tracks_of_episode(c, ep.id)?;
+    let span = crate::calendar::views::span_of(&ep, &episodes::tracks_of_episode(c, ep.id)?);
+    // Outside the episode the admission and discharge weeks follow its first and last track.
     let track_on = |d: jiff::civil::Date| {
-        periods
-            .iter()
-            .find(|p| p.from_date.0 <= d && p.to_date.is_none_or(|t| d < t.0))
-            .or_else(|| {
-                if d < admit {
-                    periods.first()
-                } else {
-                    periods.last()
-                }
-            })
-            .map(|p| p.track_id)
+        span.track_on(d).or_else(|| {
+            let edge = if d < admit {
+                span.tracks.first()
+            } else {
+                span.tracks.last()
+            };
+            edge.map(|(t, _, _)| *t)
+        })
     };
-    let in_episode = |d: jiff::civil::Date| admit <= d && ep.ended_on.is_none_or(|e| d < e.0);
+    let in_episode = |d: jiff::civil::Date| span.in_treatment_on(d);
     let rules = HoursRules {
         floor_minutes: u32::try_from(pc.program.rules.weekly_floor_minutes).unwrap_or(0),
         break_minutes: u32::try_from(pc.program.rules.break_minutes).unwrap_or(0),
