@@ -43,6 +43,7 @@ fn document(
                 authorization_required: false,
                 effective_from: today,
                 effective_to: None,
+                telehealth_modifier_95: false,
             },
         )
         .map_err(|e| format!("{e:?}"))?;

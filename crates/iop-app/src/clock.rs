@@ -46,6 +46,14 @@ pub fn date_in(tz: &TimeZone, at: Timestamp) -> Date {
     at.to_zoned(tz.clone()).date()
 }
 
+/// Midnight UTC at the start of a date: a bound to widen by a day when the zone that
+/// decides a row's local date is only known row by row.
+pub fn utc_start(d: Date) -> Result<Timestamp> {
+    d.to_zoned(TimeZone::UTC)
+        .map(|z| z.timestamp())
+        .map_err(|e| crate::error::AppError::Internal(e.to_string()))
+}
+
 impl App {
     /// Today at the program's site, by the request's clock.
     pub fn program_today(&self, ctx: &Ctx, program: ProgramId) -> Result<Date> {

@@ -173,6 +173,35 @@ mod tests {
 }
 
 crate::code_enum! {
+    /// What an appointment is: psychotherapy with the patient alone, or a conjoint
+    /// session with one family, with the patient (90847) or without (90846).
+    pub enum AppointmentKind {
+        Individual,
+        Family,
+        FamilyWithoutPatient,
+    }
+}
+
+impl AppointmentKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            AppointmentKind::Individual => "Individual session",
+            AppointmentKind::Family => "Family session with the patient",
+            AppointmentKind::FamilyWithoutPatient => "Family session without the patient",
+        }
+    }
+}
+
+crate::code_enum! {
+    /// Where a patient seen by telehealth was: at home (place of service 10) or
+    /// somewhere else (02).
+    pub enum PatientLocation {
+        Home,
+        Elsewhere,
+    }
+}
+
+crate::code_enum! {
         /// Where an individual session happens.
         pub enum AppointmentMode {
             InPerson,

@@ -39,6 +39,7 @@ pub enum Code {
     Cpt90853,
     Cpt90847,
     Cpt90846,
+    Cpt90849,
     Cpt90832,
     Cpt90834,
     Cpt90837,
@@ -52,6 +53,7 @@ impl Code {
             Code::Cpt90853 => "90853",
             Code::Cpt90847 => "90847",
             Code::Cpt90846 => "90846",
+            Code::Cpt90849 => "90849",
             Code::Cpt90832 => "90832",
             Code::Cpt90834 => "90834",
             Code::Cpt90837 => "90837",
@@ -65,6 +67,7 @@ impl Code {
             Code::Cpt90853 => "group psychotherapy",
             Code::Cpt90847 => "family psychotherapy with the patient present",
             Code::Cpt90846 => "family psychotherapy without the patient",
+            Code::Cpt90849 => "multiple-family group psychotherapy",
             Code::Cpt90832 => "individual psychotherapy, 30 minutes",
             Code::Cpt90834 => "individual psychotherapy, 45 minutes",
             Code::Cpt90837 => "individual psychotherapy, 60 minutes",
@@ -122,20 +125,57 @@ pub struct PerDiemContract {
     pub minimum_minutes: u32,
 }
 
+/// How far the documentation of a service has got. Ordered: a day of several sessions
+/// is only as far along as its least documented one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Documentation {
+    Unsigned,
+    /// Signed by a clinician whose notes a clinical director must co-sign, not yet co-signed.
+    AwaitingCosign,
+    Complete,
+}
+
+impl Documentation {
+    pub fn of(signed: bool, cosign_required: bool, cosigned: bool) -> Self {
+        match (signed, cosign_required && !cosigned) {
+            (false, _) => Documentation::Unsigned,
+            (true, true) => Documentation::AwaitingCosign,
+            (true, false) => Documentation::Complete,
+        }
+    }
+}
+
+/// Which note documents a service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoteOf {
+    Group,
+    Session,
+}
+
+impl NoteOf {
+    fn noun(self) -> &'static str {
+        match self {
+            NoteOf::Group => "the group note",
+            NoteOf::Session => "the session note",
+        }
+    }
+}
+
 /// Why a charge waits: something a person can still put right.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Hold {
     ShortOfMinimum { attended: u32, required: u32 },
-    GroupNoteUnsigned,
-    SessionNoteUnsigned,
+    Unsigned(NoteOf),
+    AwaitingCosign(NoteOf),
 }
 
 impl Hold {
     pub fn as_str(self) -> &'static str {
         match self {
             Hold::ShortOfMinimum { .. } => "short_of_minimum",
-            Hold::GroupNoteUnsigned => "group_note_unsigned",
-            Hold::SessionNoteUnsigned => "session_note_unsigned",
+            Hold::Unsigned(NoteOf::Group) => "group_note_unsigned",
+            Hold::Unsigned(NoteOf::Session) => "session_note_unsigned",
+            Hold::AwaitingCosign(_) => "awaiting_cosign",
         }
     }
 
@@ -144,8 +184,20 @@ impl Hold {
             Hold::ShortOfMinimum { attended, required } => {
                 format!("attended {attended} of the {required} minutes the contract requires")
             }
-            Hold::GroupNoteUnsigned => "the group note is not signed yet".into(),
-            Hold::SessionNoteUnsigned => "the session note is not signed yet".into(),
+            Hold::Unsigned(note) => format!("{} is not signed yet", note.noun()),
+            Hold::AwaitingCosign(note) => format!(
+                "{} awaits the clinical director's co-signature",
+                note.noun()
+            ),
+        }
+    }
+
+    /// The hold a note in this state puts on its charge, if any.
+    pub fn of_note(note: NoteOf, doc: Documentation) -> Option<Hold> {
+        match doc {
+            Documentation::Unsigned => Some(Hold::Unsigned(note)),
+            Documentation::AwaitingCosign => Some(Hold::AwaitingCosign(note)),
+            Documentation::Complete => None,
         }
     }
 }
@@ -157,6 +209,10 @@ pub enum NotBillable {
     Alumni,
     /// Individual psychotherapy needs 16 face-to-face minutes for the shortest code.
     TooShort { minutes: u32 },
+    /// A conjoint family session needs 26 minutes (more than half of 50).
+    FamilyTooShort { minutes: u32 },
+    /// The multi-family group is billed per family: none of this patient's came.
+    NoRelativePresent,
 }
 
 impl NotBillable {
@@ -164,6 +220,8 @@ impl NotBillable {
         match self {
             NotBillable::Alumni => "alumni",
             NotBillable::TooShort { .. } => "too_short",
+            NotBillable::FamilyTooShort { .. } => "family_too_short",
+            NotBillable::NoRelativePresent => "no_relative_present",
         }
     }
 
@@ -173,6 +231,12 @@ impl NotBillable {
             NotBillable::TooShort { minutes } => format!(
                 "{minutes} face-to-face minutes; individual psychotherapy needs at least 16"
             ),
+            NotBillable::FamilyTooShort { minutes } => {
+                format!("{minutes} face-to-face minutes; family psychotherapy needs at least 26")
+            }
+            NotBillable::NoRelativePresent => {
+                "none of the patient's relatives attended the family group".into()
+            }
         }
     }
 }
@@ -199,12 +263,19 @@ fn charge_or_hold(code: Code, holds: Vec<Hold>) -> Decision {
     }
 }
 
-/// A program day under a per-diem contract. `attended_minutes` is None when absent; it
-/// counts time in session only, breaks excluded, as payers audit it.
+/// The minutes of one attended group session a payer counts: time in session, the
+/// program's scheduled break excluded.
+pub fn minutes_in_session(attended: u32, break_minutes: u32) -> u32 {
+    attended.saturating_sub(break_minutes)
+}
+
+/// A program day under a per-diem contract: the core group or, on a family night, the
+/// family group in its place. `attended_minutes` is None when absent and otherwise counts
+/// time in session only (see [`minutes_in_session`]), as payers audit it.
 pub fn per_diem_day(
     kind: SessionKind,
     attended_minutes: Option<u32>,
-    note_signed: bool,
+    doc: Documentation,
     contract: &PerDiemContract,
 ) -> Decision {
     if kind == SessionKind::Alumni {
@@ -220,9 +291,7 @@ pub fn per_diem_day(
             required: contract.minimum_minutes,
         });
     }
-    if !note_signed {
-        holds.push(Hold::GroupNoteUnsigned);
-    }
+    holds.extend(Hold::of_note(NoteOf::Group, doc));
     charge_or_hold(contract.code, holds)
 }
 
@@ -230,9 +299,20 @@ pub fn per_diem_day(
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Service {
     CoreGroup,
-    Family { patient_present: bool },
+    /// The every-other-week group of several families: 90849 for each patient with at
+    /// least one relative present under consent, whether or not the patient came.
+    MultiFamilyGroup {
+        relatives_present: u32,
+    },
+    /// A conjoint session with one family: 90847 with the patient, 90846 without.
+    Conjoint {
+        patient_present: bool,
+        face_to_face_minutes: u32,
+    },
     Alumni,
-    Individual { face_to_face_minutes: u32 },
+    Individual {
+        face_to_face_minutes: u32,
+    },
 }
 
 /// The time-based individual code: 16–37 minutes 90832, 38–52 90834, 53 and up 90837.
@@ -245,30 +325,45 @@ pub fn individual_code(face_to_face_minutes: u32) -> Option<Code> {
     }
 }
 
-/// `held` is false when the session did not take place for this patient (absent).
-pub fn per_service(service: Service, held: bool, note_signed: bool) -> Decision {
+/// `held` is false when the session did not take place for this patient (absent; for
+/// the multi-family group, when neither the patient nor a relative came).
+pub fn per_service(service: Service, held: bool, doc: Documentation) -> Decision {
     if service == Service::Alumni {
         return Decision::NotBillable(NotBillable::Alumni);
     }
     if !held {
         return Decision::Nothing;
     }
-    let (code, unsigned) = match service {
-        Service::CoreGroup | Service::Alumni => (Code::Cpt90853, Hold::GroupNoteUnsigned),
-        Service::Family {
-            patient_present: true,
-        } => (Code::Cpt90847, Hold::GroupNoteUnsigned),
-        Service::Family {
-            patient_present: false,
-        } => (Code::Cpt90846, Hold::GroupNoteUnsigned),
+    let (code, note) = match service {
+        Service::CoreGroup | Service::Alumni => (Code::Cpt90853, NoteOf::Group),
+        Service::MultiFamilyGroup { relatives_present } => {
+            if relatives_present == 0 {
+                return Decision::NotBillable(NotBillable::NoRelativePresent);
+            }
+            (Code::Cpt90849, NoteOf::Group)
+        }
+        Service::Conjoint {
+            patient_present,
+            face_to_face_minutes: m,
+        } => {
+            if m < 26 {
+                return Decision::NotBillable(NotBillable::FamilyTooShort { minutes: m });
+            }
+            let code = if patient_present {
+                Code::Cpt90847
+            } else {
+                Code::Cpt90846
+            };
+            (code, NoteOf::Session)
+        }
         Service::Individual {
             face_to_face_minutes: m,
         } => match individual_code(m) {
-            Some(code) => (code, Hold::SessionNoteUnsigned),
+            Some(code) => (code, NoteOf::Session),
             None => return Decision::NotBillable(NotBillable::TooShort { minutes: m }),
         },
     };
-    charge_or_hold(code, if note_signed { vec![] } else { vec![unsigned] })
+    charge_or_hold(code, Hold::of_note(note, doc).into_iter().collect())
 }
 
 /// Accounts-receivable aging: how long a claim has waited for payment.
@@ -315,171 +410,5 @@ impl AgingBucket {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use jiff::civil::date;
-    use proptest::prelude::*;
-
-    const H0015_180: PerDiemContract = PerDiemContract {
-        code: Code::H0015,
-        minimum_minutes: 180,
-    };
-
-    #[test]
-    fn a_full_signed_day_is_one_unit_of_the_contract_code() {
-        assert_eq!(
-            per_diem_day(SessionKind::Core, Some(180), true, &H0015_180),
-            Decision::Charge {
-                code: Code::H0015,
-                units: 1
-            }
-        );
-    }
-
-    #[test]
-    fn a_short_or_unsigned_day_waits_and_says_why() {
-        let d = per_diem_day(SessionKind::Core, Some(150), false, &H0015_180);
-        let Decision::Pending(holds) = d else {
-            panic!("{d:?}")
-        };
-        let why: Vec<String> = holds.iter().map(|h| h.describe()).collect();
-        assert_eq!(
-            why,
-            [
-                "attended 150 of the 180 minutes the contract requires",
-                "the group note is not signed yet"
-            ]
-        );
-    }
-
-    #[test]
-    fn absence_is_nothing_and_alumni_is_never_a_charge() {
-        assert_eq!(
-            per_diem_day(SessionKind::Core, None, true, &H0015_180),
-            Decision::Nothing
-        );
-        assert_eq!(
-            per_diem_day(SessionKind::Alumni, Some(180), true, &H0015_180),
-            Decision::NotBillable(NotBillable::Alumni)
-        );
-        assert_eq!(
-            per_service(Service::Alumni, true, true),
-            Decision::NotBillable(NotBillable::Alumni)
-        );
-        assert_eq!(
-            per_service(Service::CoreGroup, false, true),
-            Decision::Nothing
-        );
-    }
-
-    #[test]
-    fn sessions_map_to_their_codes() {
-        let code = |s| match per_service(s, true, true) {
-            Decision::Charge { code, units: 1 } => Some(code),
-            _ => None,
-        };
-        assert_eq!(code(Service::CoreGroup), Some(Code::Cpt90853));
-        assert_eq!(
-            code(Service::Family {
-                patient_present: true
-            }),
-            Some(Code::Cpt90847)
-        );
-        assert_eq!(
-            code(Service::Family {
-                patient_present: false
-            }),
-            Some(Code::Cpt90846)
-        );
-    }
-
-    #[test]
-    fn individual_psychotherapy_is_coded_by_face_to_face_minutes() {
-        let cases = [
-            (15, None),
-            (16, Some(Code::Cpt90832)),
-            (37, Some(Code::Cpt90832)),
-            (38, Some(Code::Cpt90834)),
-            (52, Some(Code::Cpt90834)),
-            (53, Some(Code::Cpt90837)),
-            (90, Some(Code::Cpt90837)),
-        ];
-        for (minutes, code) in cases {
-            assert_eq!(individual_code(minutes), code, "{minutes}");
-        }
-        let short = per_service(
-            Service::Individual {
-                face_to_face_minutes: 12,
-            },
-            true,
-            false,
-        );
-        assert_eq!(
-            short,
-            Decision::NotBillable(NotBillable::TooShort { minutes: 12 })
-        );
-        let unsigned = per_service(
-            Service::Individual {
-                face_to_face_minutes: 45,
-            },
-            true,
-            false,
-        );
-        assert_eq!(unsigned, Decision::Pending(vec![Hold::SessionNoteUnsigned]));
-    }
-
-    #[test]
-    fn claims_age_into_thirty_day_buckets() {
-        let cases = [
-            (-3, "0-30"),
-            (0, "0-30"),
-            (30, "0-30"),
-            (31, "31-60"),
-            (60, "31-60"),
-            (61, "61-90"),
-            (90, "61-90"),
-            (91, "90+"),
-        ];
-        for (days, bucket) in cases {
-            assert_eq!(AgingBucket::for_age(days).as_str(), bucket, "{days}");
-        }
-        assert_eq!(
-            AgingBucket::between(date(2026, 1, 1), date(2026, 3, 2)),
-            AgingBucket::From31To60
-        );
-    }
-
-    proptest! {
-        #[test]
-        fn a_per_diem_day_charges_exactly_when_minutes_and_signature_are_there(
-            minutes in prop::option::of(0u32..600),
-            signed: bool,
-            minimum in 60u32..400,
-            kind in prop::sample::select(vec![SessionKind::Core, SessionKind::Family, SessionKind::Alumni]),
-        ) {
-            let contract = PerDiemContract { code: Code::S9480, minimum_minutes: minimum };
-            let d = per_diem_day(kind, minutes, signed, &contract);
-            let billable = kind != SessionKind::Alumni && minutes.is_some_and(|m| m >= minimum) && signed;
-            prop_assert_eq!(
-                matches!(d, Decision::Charge { code: Code::S9480, units: 1 }),
-                billable
-            );
-            if let Decision::Pending(holds) = &d {
-                prop_assert!(!holds.is_empty());
-                prop_assert!(holds.iter().all(|h| !h.describe().is_empty()));
-            }
-        }
-
-        #[test]
-        fn longer_sessions_never_get_a_shorter_code(a in 0u32..200, b in 0u32..200) {
-            let (short, long) = (a.min(b), a.max(b));
-            let rank = |m| individual_code(m).map(|c| c.as_str().to_string());
-            prop_assert!(rank(short) <= rank(long));
-        }
-
-        #[test]
-        fn older_claims_never_land_in_a_younger_bucket(a in -1000i64..1000, b in -1000i64..1000) {
-            prop_assert!(AgingBucket::for_age(a.min(b)) <= AgingBucket::for_age(a.max(b)));
-        }
-    }
-}
+#[path = "billing_tests.rs"]
+mod tests;

@@ -11,7 +11,70 @@ crate::code_enum! {
             Partial,
             Paid,
             Denied,
+            /// A replacement claim (frequency 7) took its place; kept on record.
+            Replaced,
+            /// A void claim (frequency 8) withdrew it; kept on record.
+            Voided,
         }
+}
+
+crate::code_enum! {
+    /// CLM05-3: an original claim, or a correction of one the payer already has.
+    pub enum ClaimFrequency {
+        Original,
+        Replacement,
+        Void,
+    }
+}
+
+crate::code_enum! {
+    /// SBR09, the claim filing indicator: what kind of plan the payer runs (X12 code
+    /// list 1032), taken from the payer's record.
+    pub enum ClaimFilingIndicator {
+        #[serde(rename = "CI")]
+        #[strum(serialize = "CI")]
+        Commercial,
+        #[serde(rename = "BL")]
+        #[strum(serialize = "BL")]
+        BlueCrossBlueShield,
+        #[serde(rename = "HM")]
+        #[strum(serialize = "HM")]
+        Hmo,
+        #[serde(rename = "12")]
+        #[strum(serialize = "12")]
+        Ppo,
+        #[serde(rename = "13")]
+        #[strum(serialize = "13")]
+        PointOfService,
+        #[serde(rename = "14")]
+        #[strum(serialize = "14")]
+        Epo,
+        #[serde(rename = "15")]
+        #[strum(serialize = "15")]
+        Indemnity,
+        #[serde(rename = "FI")]
+        #[strum(serialize = "FI")]
+        FederalEmployees,
+        #[serde(rename = "11")]
+        #[strum(serialize = "11")]
+        OtherNonFederal,
+    }
+}
+
+impl ClaimFilingIndicator {
+    pub fn label(self) -> &'static str {
+        match self {
+            ClaimFilingIndicator::Commercial => "Commercial insurance",
+            ClaimFilingIndicator::BlueCrossBlueShield => "Blue Cross Blue Shield",
+            ClaimFilingIndicator::Hmo => "HMO",
+            ClaimFilingIndicator::Ppo => "PPO",
+            ClaimFilingIndicator::PointOfService => "Point of service plan",
+            ClaimFilingIndicator::Epo => "EPO",
+            ClaimFilingIndicator::Indemnity => "Indemnity insurance",
+            ClaimFilingIndicator::FederalEmployees => "Federal Employees Program",
+            ClaimFilingIndicator::OtherNonFederal => "Other non-federal program",
+        }
+    }
 }
 
 crate::code_enum! {
@@ -150,6 +213,14 @@ impl std::str::FromStr for PlaceOfService {
 impl Modifiers {
     pub fn codes(&self) -> &[String] {
         &self.0
+    }
+
+    /// These modifiers and one more (once: a modifier already there is not repeated).
+    pub fn with(&self, modifier: &str) -> Result<Modifiers, BadBillingCode> {
+        if self.0.iter().any(|m| m.eq_ignore_ascii_case(modifier)) {
+            return Ok(self.clone());
+        }
+        format!("{},{modifier}", self).parse()
     }
 }
 

@@ -90,6 +90,7 @@ typed_id!(
     PaymentId,
     AdjustmentId,
     UnmatchedId,
+    ProviderLedgerId,
     PrivacyNoticeId,
 );
 

@@ -91,9 +91,37 @@ impl fmt::Display for Npi {
     }
 }
 
+/// A provider taxonomy code (NUCC): ten characters, three digits, six letters or digits
+/// and a final X, such as 101YA0400X (addiction counselor). Loop 2310B PRV03.
+pub fn taxonomy(raw: &str) -> Result<String, TaxonomyError> {
+    let s = raw.trim().to_ascii_uppercase();
+    let b = s.as_bytes();
+    let shaped = b.len() == 10
+        && b[..3].iter().all(u8::is_ascii_digit)
+        && b[3..9].iter().all(u8::is_ascii_alphanumeric)
+        && b[9] == b'X';
+    if shaped {
+        Ok(s)
+    } else {
+        Err(TaxonomyError)
+    }
+}
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("a taxonomy code has ten characters ending in X, such as 101YA0400X")]
+pub struct TaxonomyError;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn taxonomy_codes_are_ten_characters_ending_in_x() {
+        assert_eq!(taxonomy(" 101ya0400x "), Ok("101YA0400X".into()));
+        assert_eq!(taxonomy("1041C0700X"), Ok("1041C0700X".into()));
+        assert_eq!(taxonomy("101YA0400"), Err(TaxonomyError));
+        assert_eq!(taxonomy("A01YA0400X"), Err(TaxonomyError));
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -65,6 +65,8 @@ pub struct StaffRow {
     pub created_at: Instant,
     /// Their notes need a clinical director's co-signature (staff under supervision).
     pub requires_cosign: bool,
+    /// Their provider taxonomy code (loop 2310B PRV03), such as 101YA0400X.
+    pub taxonomy: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -223,6 +225,18 @@ pub fn staff_by_id(conn: &mut DbConn, id: StaffId) -> Result<Option<StaffRow>> {
         .select(StaffRow::as_select())
         .first(conn)
         .optional()?)
+}
+
+pub fn set_staff_billing_identity(
+    conn: &mut DbConn,
+    id: StaffId,
+    npi: Option<&iop_domain::npi::Npi>,
+    taxonomy: Option<&str>,
+) -> Result<()> {
+    diesel::update(staff::table.find(id))
+        .set((staff::npi.eq(npi), staff::taxonomy.eq(taxonomy)))
+        .execute(conn)?;
+    Ok(())
 }
 
 pub fn staff_by_user(conn: &mut DbConn, user_id: UserId) -> Result<Option<StaffRow>> {

@@ -204,6 +204,19 @@ pub fn family_attendance_of(
         .load(conn)?)
 }
 
+/// (session, patient) for every relative marked present at these sessions: a patient
+/// appears once per relative who came.
+pub fn relatives_present(
+    conn: &mut DbConn,
+    session_ids: &[SessionId],
+) -> Result<Vec<(SessionId, PatientId)>> {
+    Ok(family_attendance::table
+        .filter(family_attendance::session_id.eq_any(session_ids))
+        .filter(family_attendance::present.eq(true))
+        .select((family_attendance::session_id, family_attendance::patient_id))
+        .load(conn)?)
+}
+
 /// Records a relative's attendance; returns whether they were already marked present.
 pub fn upsert_family_attendance(conn: &mut DbConn, row: &FamilyAttendanceRow) -> Result<bool> {
     let before: Option<bool> = family_attendance::table

@@ -153,6 +153,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
+    provider_ledger (id) {
+        id -> Text,
+        remittance_id -> Text,
+        provider_id -> Text,
+        fiscal_period_end -> DayText,
+        reason_code -> Text,
+        reference -> Nullable<Text>,
+        amount_cents -> BigInt,
+        created_at -> InstantText,
+    }
+}
+
 diesel::joinable!(web_sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(programs -> sites (site_id));
@@ -225,6 +241,7 @@ diesel::table! {
         active -> Bool,
         created_at -> InstantText,
         requires_cosign -> Bool,
+        taxonomy -> Nullable<Text>,
     }
 }
 
@@ -517,6 +534,7 @@ diesel::table! {
         created_by -> Text,
         created_at -> InstantText,
         updated_at -> InstantText,
+        kind -> Text,
     }
 }
 
@@ -542,6 +560,7 @@ diesel::table! {
         cosigned_at -> Nullable<InstantText>,
         created_at -> InstantText,
         updated_at -> InstantText,
+        patient_location -> Nullable<Text>,
     }
 }
 
@@ -715,6 +734,7 @@ diesel::table! {
         state -> Text,
         zip -> Text,
         created_at -> InstantText,
+        claim_filing_indicator -> Text,
     }
 }
 
@@ -737,6 +757,7 @@ diesel::table! {
         effective_from -> DayText,
         effective_to -> Nullable<DayText>,
         created_at -> InstantText,
+        telehealth_modifier_95 -> Bool,
     }
 }
 
@@ -810,6 +831,9 @@ diesel::table! {
         created_at -> InstantText,
         updated_at -> InstantText,
         submitted_on -> Nullable<DayText>,
+        frequency -> Text,
+        corrects_claim_id -> Nullable<Text>,
+        correction_reason -> Nullable<Text>,
     }
 }
 
@@ -838,6 +862,9 @@ diesel::table! {
         created_at -> InstantText,
         updated_at -> InstantText,
         void_reason -> Nullable<Text>,
+        rendering_staff_id -> Nullable<Text>,
+        paid_cents -> BigInt,
+        patient_resp_cents -> BigInt,
     }
 }
 
@@ -894,6 +921,7 @@ diesel::table! {
         created_at -> InstantText,
         voided_at -> Nullable<InstantText>,
         void_reason -> Nullable<Text>,
+        as_credit -> Bool,
     }
 }
 
@@ -910,6 +938,7 @@ diesel::table! {
         reason_code -> Text,
         amount_cents -> BigInt,
         created_at -> InstantText,
+        charge_id -> Nullable<Text>,
     }
 }
 
@@ -994,6 +1023,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     consents,
     consent_recipients,
     family_attendance,
+    provider_ledger,
     disclosure_log,
     site_billing,
     payers,

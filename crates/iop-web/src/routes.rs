@@ -236,6 +236,7 @@ pub fn registry() -> Vec<Route> {
         route!(GET "/api/v1/funnel", Staff(Action::ViewCensus), Api, api::admissions::funnel),
         route!(GET "/api/v1/staff", Staff(Action::ViewStaffing), Api, api::org::staffing::list),
         route!(POST "/api/v1/staff", Staff(Action::ManageStaffing), Api, api::org::staffing::add),
+        route!(PUT "/api/v1/staff/{id}/billing-identity", Staff(Action::ManageStaffing), Api, api::org::staffing::set_billing_identity),
         route!(POST "/api/v1/sessions/{id}/facilitators", Staff(Action::ManageStaffing), Api, api::org::staffing::assign),
         route!(DELETE "/api/v1/sessions/{id}/facilitators/{staff_id}", Staff(Action::ManageStaffing), Api, api::org::staffing::unassign),
         route!(POST "/api/v1/staffing/bulk", Staff(Action::ManageStaffing), Api, api::org::staffing::bulk),

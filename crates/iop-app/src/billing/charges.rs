@@ -4,37 +4,24 @@
 //! yet is kept as pending with the reason; alumni sessions never become charges.
 //! Generation is idempotent: running it again changes only what changed.
 
+use super::found::{self, Found};
 use crate::audit::{record, Event};
 use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
-use iop_domain::billing::{per_diem_day, per_service, Code, Decision, PerDiemContract, Service};
-use iop_domain::billing::{ChargePayer, ChargeSource};
-use iop_domain::calendar::SessionKind;
-use iop_domain::calendar::SessionStatus;
-use iop_domain::ids::SessionId;
+use iop_domain::appointments::PatientLocation;
+use iop_domain::billing::{ChargePayer, ChargeStatus, Code, Decision};
 use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
 use iop_domain::Cents;
 use iop_store::billing::{self as store, AuthorizationRow, ChargeRow, ContractRow, CoverageRow};
-use iop_store::{clinical::individual, clinical::record as clinical, org, DbConn};
+use iop_store::{org, DbConn};
 use jiff::civil::Date;
-use std::collections::{BTreeMap, HashMap};
-
-pub const CODES: [Code; 8] = [
-    Code::H0015,
-    Code::S9480,
-    Code::Cpt90853,
-    Code::Cpt90847,
-    Code::Cpt90846,
-    Code::Cpt90832,
-    Code::Cpt90834,
-    Code::Cpt90837,
-];
+use std::collections::HashMap;
 
 pub fn code_of(s: &str) -> Option<Code> {
-    CODES.into_iter().find(|c| c.as_str() == s)
+    s.parse().ok()
 }
 
 /// The contract's fee for one unit of a code, from its JSON fee schedule.
@@ -81,22 +68,13 @@ pub struct GenerateReport {
 }
 
 /// CMS place-of-service codes: a non-residential SUD treatment facility, and
-/// telehealth in the patient's home.
+/// telehealth with the patient at home (10) or elsewhere (02).
 const FACILITY: &str = "57";
 const TELEHEALTH_AT_HOME: &str = "10";
+const TELEHEALTH_ELSEWHERE: &str = "02";
 
 fn bad_code(e: iop_domain::billing::BadBillingCode) -> AppError {
     AppError::Internal(e.to_string())
-}
-
-/// One billable thing found in the documentation.
-struct Found {
-    patient: PatientId,
-    kind: ChargeSource,
-    source: String,
-    date: Day,
-    decision: Decision,
-    telehealth: bool,
 }
 
 /// Writes `f` as a charge, or updates the charge already made from the same source.
@@ -111,19 +89,17 @@ fn upsert(
     report: &mut GenerateReport,
 ) -> Result<()> {
     let existing = store::charge_by_source(c, f.patient, f.kind, &f.source)?;
-    if existing.as_ref().is_some_and(|e| {
-        e.status == iop_domain::billing::ChargeStatus::Billed
-            || e.status == iop_domain::billing::ChargeStatus::Void
-    }) {
+    if existing
+        .as_ref()
+        .is_some_and(|e| e.status == ChargeStatus::Billed || e.status == ChargeStatus::Void)
+    {
         report.unchanged += 1;
         return Ok(());
     }
     let (code, units, mut reason) = match &f.decision {
         Decision::Nothing | Decision::NotBillable(_) => {
-            if let Some(mut e) =
-                existing.filter(|e| e.status != iop_domain::billing::ChargeStatus::Void)
-            {
-                e.status = iop_domain::billing::ChargeStatus::Void;
+            if let Some(mut e) = existing.filter(|e| e.status != ChargeStatus::Void) {
+                e.status = ChargeStatus::Void;
                 e.void_reason = Some("no longer billable: the documentation changed".into());
                 e.updated_at = now;
                 store::update_charge(c, &e)?;
@@ -192,10 +168,16 @@ fn upsert(
             }
         }
     }
-    let place = match contract {
-        Some(k) => k.place_of_service.clone(),
-        None => FACILITY.parse().map_err(bad_code)?,
+    let place = match (f.telehealth, contract) {
+        (Some(PatientLocation::Home), _) => TELEHEALTH_AT_HOME.parse().map_err(bad_code)?,
+        (Some(PatientLocation::Elsewhere), _) => TELEHEALTH_ELSEWHERE.parse().map_err(bad_code)?,
+        (None, Some(k)) => k.place_of_service.clone(),
+        (None, None) => FACILITY.parse().map_err(bad_code)?,
     };
+    let mut modifiers = contract.map(|k| k.modifiers.clone()).unwrap_or_default();
+    if f.telehealth.is_some() && contract.is_some_and(|k| k.telehealth_modifier_95) {
+        modifiers = modifiers.with("95").map_err(bad_code)?;
+    }
     let row = ChargeRow {
         id: existing.as_ref().map_or_else(ChargeId::new_v7, |e| e.id),
         patient_id: f.patient,
@@ -203,7 +185,7 @@ fn upsert(
         source_id: f.source.clone(),
         service_date: f.date,
         code,
-        modifiers: contract.map(|k| k.modifiers.clone()).unwrap_or_default(),
+        modifiers,
         units: i32::try_from(units).unwrap_or(0),
         amount_cents: if reason.is_none() { amount } else { Cents(0) },
         payer: if coverage.is_some() {
@@ -214,21 +196,20 @@ fn upsert(
         coverage_id: coverage.map(|c| c.id),
         contract_id: contract.map(|k| k.id),
         authorization_id: if reason.is_none() { auth_id } else { None },
-        place_of_service: if f.telehealth {
-            TELEHEALTH_AT_HOME.parse().map_err(bad_code)?
-        } else {
-            place
-        },
+        place_of_service: place,
         status: if reason.is_none() {
-            iop_domain::billing::ChargeStatus::Ready
+            ChargeStatus::Ready
         } else {
-            iop_domain::billing::ChargeStatus::Pending
+            ChargeStatus::Pending
         },
         pending_reason: reason,
         claim_id: None,
         created_at: existing.as_ref().map_or(now, |e| e.created_at),
         updated_at: now,
         void_reason: None,
+        rendering_staff_id: f.rendering,
+        paid_cents: Cents(0),
+        patient_resp_cents: Cents(0),
     };
     let same = existing.as_ref().is_some_and(|e| {
         (
@@ -238,6 +219,7 @@ fn upsert(
             &e.pending_reason,
             &e.coverage_id,
             &e.authorization_id,
+            (&e.rendering_staff_id, &e.place_of_service, &e.modifiers),
         ) == (
             &row.status,
             &row.code,
@@ -245,6 +227,11 @@ fn upsert(
             &row.pending_reason,
             &row.coverage_id,
             &row.authorization_id,
+            (
+                &row.rendering_staff_id,
+                &row.place_of_service,
+                &row.modifiers,
+            ),
         )
     });
     match (&existing, same) {
@@ -262,95 +249,11 @@ fn upsert(
 }
 
 fn count(row: &ChargeRow, report: &mut GenerateReport) {
-    if row.status == iop_domain::billing::ChargeStatus::Ready {
+    if row.status == ChargeStatus::Ready {
         report.ready += 1;
     } else {
         report.pending += 1;
     }
-}
-
-/// Everything billable in one program's documentation between two dates.
-fn found_in_program(
-    c: &mut DbConn,
-    program_id: ProgramId,
-    contracts: &[ContractRow],
-    coverages: &[CoverageRow],
-    from: Date,
-    to: Date,
-) -> Result<Vec<Found>> {
-    let rows = clinical::attendance_between(c, program_id, Day(from), Day(to))?;
-    let program_minimum = iop_store::org::program_by_id(c, program_id)?.map_or(180, |p| {
-        u32::try_from(p.rules.per_diem_minimum_minutes).unwrap_or(180)
-    });
-    let ids: Vec<SessionId> = rows.iter().map(|(a, _)| a.session_id).collect();
-    let signed: Vec<SessionId> = clinical::signed_sessions(c, &ids)?;
-    let mut out = Vec::new();
-    // Per-diem days gather a patient's core and family minutes of one date.
-    let mut days: BTreeMap<(PatientId, Day), (u32, bool, bool)> = BTreeMap::new();
-    for (a, s) in &rows {
-        if s.kind == SessionKind::Alumni || s.status == SessionStatus::Cancelled {
-            continue; // Alumni groups are free; nothing is ever charged for them.
-        }
-        let attended = !a.mark.is_absent();
-        let note_signed = signed.contains(&s.id);
-        let patient = a.patient_id;
-        let mode = payer_for(coverages, contracts, patient, s.local_date)
-            .map(|(_, k)| k.coding_mode.as_str());
-        if mode == Some("per_service") {
-            let service = if s.kind == SessionKind::Family {
-                Service::Family {
-                    patient_present: attended,
-                }
-            } else {
-                Service::CoreGroup
-            };
-            let decision = if attended {
-                per_service(service, s.status == SessionStatus::Held, note_signed)
-            } else {
-                Decision::Nothing
-            };
-            out.push(Found {
-                patient,
-                kind: ChargeSource::Session,
-                source: s.id.to_string(),
-                date: s.local_date,
-                decision,
-                telehealth: false,
-            });
-        } else {
-            let d = days
-                .entry((patient, s.local_date))
-                .or_insert((0, true, false));
-            if attended {
-                d.0 += u32::try_from(a.minutes).unwrap_or(0);
-                d.1 &= note_signed;
-                d.2 = true;
-            }
-        }
-    }
-    for ((patient, date), (minutes, signed, any)) in days {
-        let contract = payer_for(coverages, contracts, patient, date).map(|(_, k)| k);
-        let per_diem = PerDiemContract {
-            code: contract.map(|k| k.per_diem_code).unwrap_or(Code::H0015),
-            minimum_minutes: contract.map_or(program_minimum, |k| {
-                u32::try_from(k.minimum_minutes).unwrap_or(program_minimum)
-            }),
-        };
-        let decision = if any {
-            per_diem_day(SessionKind::Core, Some(minutes), signed, &per_diem)
-        } else {
-            Decision::Nothing
-        };
-        out.push(Found {
-            patient,
-            kind: ChargeSource::Day,
-            source: date.to_string(),
-            date,
-            decision,
-            telehealth: false,
-        });
-    }
-    Ok(out)
 }
 
 impl App {
@@ -367,38 +270,14 @@ impl App {
             let mut used: HashMap<AuthorizationId, i64> = store::units_used(c, &ids)?.into_iter().collect();
             for program in org::programs(c)? {
                 let contracts = store::contracts_of(c, program.id)?;
-                for f in found_in_program(c, program.id, &contracts, &coverages, from, to)? {
+                for f in found::in_program(c, program.id, &contracts, &coverages, from, to)? {
                     let payer = payer_for(&coverages, &contracts, f.patient, f.date);
                     upsert(c, now, &f, payer, &auths, &mut used, &mut report)?;
                 }
             }
-            // Individual sessions: billed by face-to-face minutes under a per-service
-            // contract; a per-diem rate already includes them.
-            let pc_tz = |c: &mut DbConn, patient: PatientId| -> Result<Option<crate::calendar::sessions::ProgramCal>> {
-                Ok(crate::clinical::individual::patient_program(c, patient).ok().map(|(_, pc)| pc))
-            };
-            let wide_from = Instant(from.to_zoned(jiff::tz::TimeZone::UTC).map_err(|e| AppError::Internal(e.to_string()))?.timestamp() - jiff::SignedDuration::from_hours(24));
-            let wide_to = Instant(to.to_zoned(jiff::tz::TimeZone::UTC).map_err(|e| AppError::Internal(e.to_string()))?.timestamp() + jiff::SignedDuration::from_hours(48));
-            for (a, note) in individual::kept_between(c, wide_from, wide_to)? {
-                let Some(pc) = pc_tz(c, a.patient_id)? else { continue };
-                let start = a.starts_at.0;
-                let day = start.to_zoned(pc.tz.clone()).date();
-                if day < from || day > to {
-                    continue;
-                }
-                let contracts = store::contracts_of(c, pc.program.id)?;
-                let date = Day(day);
-                let payer = payer_for(&coverages, &contracts, a.patient_id, date);
-                if payer.is_some_and(|(_, k)| k.coding_mode == iop_domain::billing::CodingMode::PerDiem) {
-                    continue;
-                }
-                let signed = note.as_ref().is_some_and(|n| n.status == iop_domain::notes::NoteStatus::Signed);
-                let minutes = note.as_ref().map_or(0, |n| u32::try_from(n.minutes).unwrap_or(0));
-                let decision = match note {
-                    Some(_) => per_service(Service::Individual { face_to_face_minutes: minutes }, true, signed),
-                    None => Decision::Pending(vec![iop_domain::billing::Hold::SessionNoteUnsigned]),
-                };
-                let f = Found { patient: a.patient_id, kind: ChargeSource::Appointment, source: a.id.to_string(), date, decision, telehealth: a.mode == iop_domain::appointments::AppointmentMode::Telehealth };
+            for (f, program) in found::in_appointments(c, &coverages, from, to)? {
+                let contracts = store::contracts_of(c, program)?;
+                let payer = payer_for(&coverages, &contracts, f.patient, f.date);
                 upsert(c, now, &f, payer, &auths, &mut used, &mut report)?;
             }
             record(c, ctx, Event::ok("billing.charges.generate").detail(serde_json::json!({ "from": from.to_string(), "to": to.to_string(), "ready": report.ready, "pending": report.pending, "voided": report.voided })))?;

@@ -153,6 +153,9 @@ impl App {
                         created_at: now,
                         updated_at: now,
                         submitted_on: None,
+                        frequency: iop_domain::billing::ClaimFrequency::Original,
+                        corrects_claim_id: None,
+                        correction_reason: None,
                     };
                     store::insert_claim(c, &claim)?;
                     for l in chunk {

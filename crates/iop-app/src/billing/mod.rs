@@ -4,6 +4,7 @@ pub mod charges;
 mod claim_form;
 pub mod claims;
 pub mod coverage;
+mod found;
 pub mod receivables;
 pub mod remittances;
 pub mod setup;

@@ -205,6 +205,7 @@ impl App {
                     created_at: Instant(ctx.now()),
                     voided_at: None,
                     void_reason: None,
+                    as_credit: false,
                 },
             )?;
             let subject = format!("payment:{id}");

@@ -69,6 +69,7 @@ fn post_claim(
             created_at: now,
             voided_at: None,
             void_reason: None,
+            as_credit: false,
         },
     )?;
     let mut patient_share = Cents(0);
@@ -98,6 +99,7 @@ fn post_claim(
                 reason_code: a.reason.clone(),
                 amount_cents: a.amount,
                 created_at: now,
+                charge_id: None,
             },
         )?;
     }

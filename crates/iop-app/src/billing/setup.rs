@@ -70,6 +70,8 @@ pub struct NewPayer {
     pub name: String,
     pub payer_id: String,
     pub address: AddressInput,
+    /// SBR09 on this payer's claims.
+    pub claim_filing_indicator: iop_domain::billing::ClaimFilingIndicator,
 }
 
 pub struct NewContract {
@@ -86,6 +88,8 @@ pub struct NewContract {
     pub authorization_required: bool,
     pub effective_from: Date,
     pub effective_to: Option<Date>,
+    /// Add modifier 95 to services delivered by telehealth.
+    pub telehealth_modifier_95: bool,
 }
 
 pub struct SiteBillingInput {
@@ -166,6 +170,7 @@ impl App {
             state: st,
             zip: z,
             created_at: Instant(ctx.now()),
+            claim_filing_indicator: p.claim_filing_indicator,
         };
         self.store.write(|c| {
             store::insert_payer(c, &row)?;
@@ -268,6 +273,7 @@ impl App {
                 effective_from: Day(k.effective_from),
                 effective_to: k.effective_to.map(Day),
                 created_at: Instant(ctx.now()),
+                telehealth_modifier_95: k.telehealth_modifier_95,
             };
             store::insert_contract(c, &row)?;
             let subject = format!("contract:{}", row.id);

@@ -72,15 +72,30 @@ pub(crate) fn attendance_in(
                 m.patient_id
             )));
         }
-        let minutes = if m.mark.is_absent() {
-            0
-        } else {
-            m.minutes.unwrap_or(roster.session_minutes)
+        let full = roster.session_minutes;
+        let minutes = match (m.mark, m.minutes) {
+            (mark, _) if mark.is_absent() => 0,
+            (Mark::Present, given) => given.unwrap_or(full),
+            // Late and left early are billed and counted by the minutes really attended:
+            // never guess them as the whole session.
+            (_, None) => {
+                return Err(AppError::Invalid(format!(
+                    "say how many minutes patient {} attended: marked {}, fewer than the session's {full}",
+                    m.patient_id,
+                    m.mark.label().to_lowercase()
+                )))
+            }
+            (_, Some(given)) if given >= full => {
+                return Err(AppError::Invalid(format!(
+                    "a patient marked {} attended fewer than the session's {full} minutes; {given} is not",
+                    m.mark.label().to_lowercase()
+                )))
+            }
+            (_, Some(given)) => given,
         };
-        if !(0..=roster.session_minutes).contains(&minutes) {
+        if !(0..=full).contains(&minutes) {
             return Err(AppError::Invalid(format!(
-                "minutes attended must be between 0 and {}",
-                roster.session_minutes
+                "minutes attended must be between 0 and {full}"
             )));
         }
         store::upsert_attendance(

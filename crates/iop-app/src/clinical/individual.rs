@@ -26,6 +26,8 @@ pub struct NewAppointment {
     pub starts: DateTime,
     pub minutes: i32,
     pub telehealth_link: Option<String>,
+    /// Individual psychotherapy, or a conjoint family session with or without the patient.
+    pub kind: iop_domain::appointments::AppointmentKind,
 }
 
 pub struct IndividualNoteInput {
@@ -35,6 +37,8 @@ pub struct IndividualNoteInput {
     pub goal: String,
     pub narrative: String,
     pub plan: String,
+    /// Where a patient seen by telehealth was; required to sign a telehealth note.
+    pub patient_location: Option<iop_domain::appointments::PatientLocation>,
 }
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
@@ -209,6 +213,7 @@ impl App {
                 created_by: actor,
                 created_at: now,
                 updated_at: now,
+                kind: new.kind,
             };
             store::insert_appointment(c, &row)?;
             let subject = format!("appointment:{}", row.id);
@@ -338,6 +343,12 @@ impl App {
                     "the note is signed and cannot change; add an addendum".into(),
                 ));
             }
+            let telehealth = appt.mode == iop_domain::appointments::AppointmentMode::Telehealth;
+            if sign && telehealth && n.patient_location.is_none() {
+                return Err(AppError::Invalid(
+                    "say where the patient was during the telehealth session (at home or elsewhere); the claim's place of service depends on it".into(),
+                ));
+            }
             if sign && ctx.now() < stop {
                 return Err(AppError::Invalid(format!(
                     "the note is signed once the session is over; its stop time is {}",
@@ -373,6 +384,7 @@ impl App {
                 cosigned_at: None,
                 created_at: now,
                 updated_at: now,
+                patient_location: if telehealth { n.patient_location } else { None },
             };
             match existing {
                 Some(existing) => {
@@ -414,6 +426,7 @@ AppointmentRecord from AppointmentRow {
     created_by: ActorRef,
     created_at: Instant,
     updated_at: Instant,
+    kind: iop_domain::appointments::AppointmentKind,
 });
 
 crate::view::view!(
@@ -436,4 +449,5 @@ IndividualNote from IndividualNoteRow {
     cosigned_at: Option<Instant>,
     created_at: Instant,
     updated_at: Instant,
+    patient_location: Option<iop_domain::appointments::PatientLocation>,
 });

@@ -140,6 +140,7 @@ impl App {
                 name: "Bluegrass Health Plan".into(),
                 payer_id: "60054".into(),
                 address: address("1 Payer Way", "Louisville", "40202"),
+                claim_filing_indicator: iop_domain::billing::ClaimFilingIndicator::Hmo,
             },
         )?;
         let cmut = self.add_payer(
@@ -148,6 +149,7 @@ impl App {
                 name: "Commonwealth Mutual".into(),
                 payer_id: "87726".into(),
                 address: address("500 Insurance Ave", "Lexington", "40507"),
+                claim_filing_indicator: iop_domain::billing::ClaimFilingIndicator::Commercial,
             },
         )?;
         let fees = |pairs: &[(&str, i64)]| {
@@ -171,6 +173,7 @@ impl App {
             authorization_required: auth,
             effective_from: year_ago,
             effective_to: None,
+            telehealth_modifier_95: payer.is_some(),
         };
         self.add_contract(
             &ctx,
@@ -188,7 +191,9 @@ impl App {
                 iop_domain::billing::CodingMode::PerService,
                 fees(&[
                     ("90853", 12_000),
+                    ("90849", 9_500),
                     ("90847", 15_000),
+                    ("90846", 14_000),
                     ("90832", 9_000),
                     ("90834", 12_000),
                     ("90837", 16_000),

@@ -22,17 +22,49 @@ use jiff::civil::Date;
 use jiff::Span;
 
 /// (name, credential, NPI, account, notes need a clinical director's co-signature).
-const COUNSELORS: [(&str, &str, Option<&str>, &str, bool); 4] = [
+/// Name, credential, individual NPI, taxonomy (NUCC), account, notes need co-signature.
+type Counselor = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+);
+
+const COUNSELORS: [Counselor; 4] = [
     (
         "Casey Counselor",
         "LADC",
-        Some("1234567893"),
+        "1234567893",
+        "101YA0400X",
         "counselor@demo.test",
         false,
     ),
-    ("Morgan Lee", "LCSW", None, "morgan@demo.test", false),
-    ("Jordan Reyes", "CADC", None, "jordan@demo.test", true),
-    ("Riley Chen", "LPC", None, "riley@demo.test", false),
+    (
+        "Morgan Lee",
+        "LCSW",
+        "1987654328",
+        "1041C0700X",
+        "morgan@demo.test",
+        false,
+    ),
+    (
+        "Jordan Reyes",
+        "CADC",
+        "1456789019",
+        "101YA0400X",
+        "jordan@demo.test",
+        true,
+    ),
+    (
+        "Riley Chen",
+        "LPC",
+        "1765432103",
+        "101YP2500X",
+        "riley@demo.test",
+        false,
+    ),
 ];
 
 /// Admitted 52 days ago with every group attended and a signed relapse plan.
@@ -140,14 +172,15 @@ pub fn seed(
         )?;
     }
     let mut staff = Vec::new();
-    for (name, cred, npi, email, supervised) in COUNSELORS {
+    for (name, cred, npi, taxonomy, email, supervised) in COUNSELORS {
         staff.push(insert_staff_row(
             c,
             ctx,
             NewStaff {
                 display_name: name.into(),
                 credentials: vec![cred.into()],
-                npi: npi.map(str::to_string),
+                npi: Some(npi.into()),
+                taxonomy: Some(taxonomy.into()),
                 user_email: Some(email.into()),
                 requires_cosign: supervised,
             },

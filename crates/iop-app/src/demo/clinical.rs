@@ -302,6 +302,7 @@ impl App {
                     created_by: author,
                     created_at: now,
                     updated_at: now,
+                    kind: iop_domain::appointments::AppointmentKind::Individual,
                 };
                 ind::insert_appointment(c, &appt)?;
                 ind::insert_note(c, &IndividualNoteRow {
@@ -322,6 +323,7 @@ impl App {
                     cosigned_at: None,
                     created_at: now,
                     updated_at: now,
+                    patient_location: None,
                 })?;
                 let subject = format!("appointment:{}", appt.id);
                 let mut event = Event::ok("demo.seed.individual").subject(&subject);
@@ -345,6 +347,7 @@ impl App {
                 starts: ahead.to_datetime(Time::constant(10 + i as i8, 0, 0, 0)),
                 minutes: 50,
                 telehealth_link: link,
+                kind: iop_domain::appointments::AppointmentKind::Individual,
             },
         )?;
         Ok(())

@@ -24,6 +24,8 @@ pub struct NewStaff {
     pub display_name: String,
     pub credentials: Vec<String>,
     pub npi: Option<String>,
+    /// The provider taxonomy code claims name the clinician with.
+    pub taxonomy: Option<String>,
     pub user_email: Option<String>,
     pub requires_cosign: bool,
 }
@@ -34,6 +36,7 @@ pub struct StaffView {
     pub display_name: String,
     pub credentials: Vec<String>,
     pub npi: Option<iop_domain::npi::Npi>,
+    pub taxonomy: Option<String>,
     pub user_id: Option<UserId>,
     pub active: bool,
     pub requires_cosign: bool,
@@ -46,6 +49,7 @@ impl From<StaffRow> for StaffView {
             display_name: r.display_name,
             credentials: r.credentials.0.iter().map(ToString::to_string).collect(),
             npi: r.npi,
+            taxonomy: r.taxonomy,
             user_id: r.user_id,
             active: r.active,
             requires_cosign: r.requires_cosign,
@@ -71,6 +75,53 @@ fn describe(s: &SessionView) -> String {
     format!("the {what} on {} (session {})", s.local_date, s.id)
 }
 
+/// A clinician's individual NPI (Luhn-checked with the 80840 prefix) and taxonomy
+/// code, each optional; blank means none.
+fn billing_identity(
+    npi: Option<&str>,
+    taxonomy: Option<&str>,
+) -> Result<(Option<Npi>, Option<String>)> {
+    let npi = match npi.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(raw) => Some(Npi::parse(raw).map_err(|e| AppError::Invalid(e.to_string()))?),
+        None => None,
+    };
+    let taxonomy = match taxonomy.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(raw) => {
+            Some(iop_domain::npi::taxonomy(raw).map_err(|e| AppError::Invalid(e.to_string()))?)
+        }
+        None => None,
+    };
+    Ok((npi, taxonomy))
+}
+
+impl App {
+    /// Sets the NPI and taxonomy claims name a clinician with (loop 2310B).
+    pub fn set_staff_billing_identity(
+        &self,
+        ctx: &Ctx,
+        staff_id: StaffId,
+        npi: Option<&str>,
+        taxonomy: Option<&str>,
+    ) -> Result<StaffView> {
+        ctx.require(Action::ManageStaffing)?;
+        let (npi, taxonomy) = billing_identity(npi, taxonomy)?;
+        self.store.write(|c| {
+            let mut row = cal::staff_by_id(c, staff_id)?
+                .ok_or_else(|| AppError::NotFound(format!("staff member {staff_id}")))?;
+            row.npi = npi.clone();
+            row.taxonomy = taxonomy.clone();
+            cal::set_staff_billing_identity(c, staff_id, npi.as_ref(), taxonomy.as_deref())?;
+            let subject = format!("staff:{staff_id}");
+            record(
+                c,
+                ctx,
+                Event::ok("staff.billing_identity").subject(&subject),
+            )?;
+            Ok(row.into())
+        })
+    }
+}
+
 pub fn insert_staff_row(c: &mut DbConn, ctx: &Ctx, new: NewStaff) -> Result<StaffId> {
     let name = crate::input::line(&new.display_name, 120, "the name")?;
     let credentials = new
@@ -85,10 +136,7 @@ pub fn insert_staff_row(c: &mut DbConn, ctx: &Ctx, new: NewStaff) -> Result<Staf
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let npi = match new.npi.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(raw) => Some(Npi::parse(raw).map_err(|e| AppError::Invalid(e.to_string()))?),
-        None => None,
-    };
+    let (npi, taxonomy) = billing_identity(new.npi.as_deref(), new.taxonomy.as_deref())?;
     let user_id = match new
         .user_email
         .as_deref()
@@ -119,6 +167,7 @@ pub fn insert_staff_row(c: &mut DbConn, ctx: &Ctx, new: NewStaff) -> Result<Staf
             active: true,
             created_at: Instant(ctx.now()),
             requires_cosign: new.requires_cosign,
+            taxonomy,
         },
     )?;
     let subject = format!("staff:{id}");

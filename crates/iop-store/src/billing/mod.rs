@@ -5,7 +5,7 @@
 use crate::db::{DbConn, Result};
 use crate::schema::{
     adjustments, authorizations, charges, claim_batches, claims, contracts, coverages, payers,
-    payments, remittance_unmatched, remittances, site_billing,
+    payments, provider_ledger, remittance_unmatched, remittances, site_billing,
 };
 use diesel::prelude::*;
 use iop_domain::billing::{ChargePayer, ChargeStatus, ClaimStatus};
@@ -54,6 +54,7 @@ row!(
         state: String,
         zip: String,
         created_at: Instant,
+        claim_filing_indicator: iop_domain::billing::ClaimFilingIndicator,
     }
 );
 
@@ -61,7 +62,7 @@ row!(ContractRow, contracts {
     id: ContractId, program_id: ProgramId, payer_id: Option<PayerId>, claim_form: iop_domain::billing::ClaimForm,
     coding_mode: iop_domain::billing::CodingMode, per_diem_code: iop_domain::billing::Code, minimum_minutes: i32, fees: String,
     place_of_service: iop_domain::billing::PlaceOfService, modifiers: iop_domain::billing::Modifiers, authorization_required: bool,
-    effective_from: Day, effective_to: Option<Day>, created_at: Instant,
+    effective_from: Day, effective_to: Option<Day>, created_at: Instant, telehealth_modifier_95: bool,
 });
 
 row!(CoverageRow, coverages {
@@ -87,6 +88,7 @@ row!(ClaimRow, claims {
     status: iop_domain::billing::ClaimStatus, problems: Option<String>, batch_id: Option<BatchId>,
     payer_claim_number: Option<String>, paid_cents: iop_domain::Cents, patient_resp_cents: iop_domain::Cents,
     created_at: Instant, updated_at: Instant, submitted_on: Option<Day>,
+    frequency: iop_domain::billing::ClaimFrequency, corrects_claim_id: Option<ClaimId>, correction_reason: Option<String>,
 });
 
 row!(ChargeRow, charges {
@@ -96,7 +98,8 @@ row!(ChargeRow, charges {
     contract_id: Option<ContractId>, authorization_id: Option<AuthorizationId>,
     place_of_service: iop_domain::billing::PlaceOfService, status: iop_domain::billing::ChargeStatus, pending_reason: Option<String>,
     claim_id: Option<ClaimId>, created_at: Instant, updated_at: Instant,
-    void_reason: Option<String>,
+    void_reason: Option<String>, rendering_staff_id: Option<StaffId>,
+    paid_cents: iop_domain::Cents, patient_resp_cents: iop_domain::Cents,
 });
 
 row!(
@@ -135,12 +138,18 @@ row!(PaymentRow, payments {
     remittance_id: Option<RemittanceId>, source: iop_domain::billing::PaymentSource, method: iop_domain::billing::PaymentMethod,
     reference: Option<String>, amount_cents: iop_domain::Cents, received_on: Day,
     created_by: ActorRef, created_at: Instant, voided_at: Option<Instant>,
-    void_reason: Option<String>,
+    void_reason: Option<String>, as_credit: bool,
 });
 
 row!(AdjustmentRow, adjustments {
     id: AdjustmentId, claim_id: ClaimId, remittance_id: RemittanceId, procedure_code: Option<String>,
     group_code: String, reason_code: String, amount_cents: iop_domain::Cents, created_at: Instant,
+    charge_id: Option<ChargeId>,
+});
+
+row!(ProviderLedgerRow, provider_ledger {
+    id: ProviderLedgerId, remittance_id: RemittanceId, provider_id: String, fiscal_period_end: Day,
+    reason_code: String, reference: Option<String>, amount_cents: iop_domain::Cents, created_at: Instant,
 });
 
 row!(UnmatchedRow, remittance_unmatched {
@@ -170,6 +179,7 @@ insert_fn!(insert_batch, BatchRow, claim_batches);
 insert_fn!(insert_remittance, RemittanceRow, remittances);
 insert_fn!(insert_payment, PaymentRow, payments);
 insert_fn!(insert_adjustment, AdjustmentRow, adjustments);
+insert_fn!(insert_provider_ledger, ProviderLedgerRow, provider_ledger);
 insert_fn!(insert_unmatched, UnmatchedRow, remittance_unmatched);
 
 pub fn site_billing_of(conn: &mut DbConn, site_id: SiteId) -> Result<Option<SiteBillingRow>> {

@@ -26,6 +26,7 @@ pub struct AppointmentRow {
     pub created_by: ActorRef,
     pub created_at: Instant,
     pub updated_at: Instant,
+    pub kind: iop_domain::appointments::AppointmentKind,
 }
 
 #[derive(
@@ -52,6 +53,8 @@ pub struct IndividualNoteRow {
     pub cosigned_at: Option<Instant>,
     pub created_at: Instant,
     pub updated_at: Instant,
+    /// Where a patient seen by telehealth was (None in person).
+    pub patient_location: Option<iop_domain::appointments::PatientLocation>,
 }
 
 pub fn insert_appointment(conn: &mut DbConn, row: &AppointmentRow) -> Result<()> {

@@ -323,6 +323,14 @@ pub fn attendance_between(
 }
 
 /// The sessions among `ids` whose group note is signed.
+/// The group notes of these sessions (billing reads their signatures).
+pub fn notes_of_sessions(conn: &mut DbConn, ids: &[SessionId]) -> Result<Vec<GroupNoteRow>> {
+    Ok(group_notes::table
+        .filter(group_notes::session_id.eq_any(ids))
+        .select(GroupNoteRow::as_select())
+        .load(conn)?)
+}
+
 pub fn signed_sessions(conn: &mut DbConn, ids: &[SessionId]) -> Result<Vec<SessionId>> {
     Ok(group_notes::table
         .filter(group_notes::session_id.eq_any(ids))

@@ -38,6 +38,7 @@ use utoipa::{Modify, OpenApi};
         super::calendar::add_topic,
         crate::api::org::staffing::list,
         crate::api::org::staffing::add,
+        crate::api::org::staffing::set_billing_identity,
         crate::api::org::staffing::assign,
         crate::api::org::staffing::unassign,
         crate::api::org::staffing::bulk,

@@ -135,7 +135,7 @@ async fn individual_sessions_avoid_group_nights_and_their_note_records_face_to_f
         .put_json(
             &format!("/api/v1/appointments/{appt}/note"),
             &counselor,
-            serde_json::json!({ "started": format!("{hh}:02"), "ended": format!("{hh}:55"), "goal": "Stop using", "narrative": "Reviewed cravings.", "plan": "Call sponsor daily.", "sign": true }),
+            serde_json::json!({ "started": format!("{hh}:02"), "ended": format!("{hh}:55"), "goal": "Stop using", "narrative": "Reviewed cravings.", "plan": "Call sponsor daily.", "patient_location": "home", "sign": true }),
         )
         .await;
     // Not before the recorded stop: the session is still to come by today's clock.
@@ -157,6 +157,7 @@ async fn individual_sessions_avoid_group_nights_and_their_note_records_face_to_f
         goal: "Stop using".into(),
         narrative: "Reviewed cravings.".into(),
         plan: "Call sponsor daily.".into(),
+        patient_location: Some(iop_domain::appointments::PatientLocation::Home),
     };
     let director = t.app.clone();
     let at_later = Ctx::system(RequestMeta::cli(later));

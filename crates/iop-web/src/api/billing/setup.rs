@@ -97,6 +97,8 @@ pub struct PayerBody {
     /// The payer id the clearinghouse routes on.
     payer_id: String,
     address: AddressBody,
+    /// SBR09, the claim filing indicator: CI (commercial, the default), BL, HM, 12 (PPO), 13, 14 (EPO), 15, FI or 11.
+    claim_filing_indicator: Option<String>,
 }
 
 /// Payers.
@@ -124,6 +126,10 @@ pub async fn add_payer(
         name: b.name,
         payer_id: b.payer_id,
         address: b.address.into(),
+        claim_filing_indicator: match b.claim_filing_indicator.as_deref() {
+            None | Some("") => iop_domain::billing::ClaimFilingIndicator::Commercial,
+            Some(raw) => body_code(raw.trim(), "claim_filing_indicator")?,
+        },
     };
     let id = state
         .run(caller.ctx, move |app, ctx| app.add_payer(ctx, p))
@@ -154,6 +160,9 @@ pub struct ContractBody {
     modifiers: Vec<String>,
     #[serde(default)]
     authorization_required: bool,
+    /// Add modifier 95 to services delivered by telehealth.
+    #[serde(default)]
+    telehealth_modifier_95: bool,
     effective_from: String,
     effective_to: Option<String>,
 }
@@ -203,6 +212,7 @@ pub async fn add_contract(
         place_of_service: b.place_of_service,
         modifiers: b.modifiers,
         authorization_required: b.authorization_required,
+        telehealth_modifier_95: b.telehealth_modifier_95,
         effective_from: parse_date(&b.effective_from, "effective_from")?,
         effective_to: b
             .effective_to

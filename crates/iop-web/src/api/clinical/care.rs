@@ -82,6 +82,8 @@ pub struct AppointmentRequest {
     minutes: i32,
     /// An https:// link makes it a telehealth appointment.
     telehealth_link: Option<String>,
+    /// individual (the default), family (conjoint, with the patient) or family_without_patient.
+    kind: Option<String>,
 }
 
 /// Book an individual session (409 naming the clash when it overlaps a group night or another appointment).
@@ -98,6 +100,10 @@ pub async fn book(
         starts: crate::extract::text_datetime(&r.starts, "start")?,
         minutes: r.minutes,
         telehealth_link: r.telehealth_link,
+        kind: match r.kind.as_deref() {
+            None | Some("") => iop_domain::appointments::AppointmentKind::Individual,
+            Some(raw) => crate::extract::body_code(raw, "kind")?,
+        },
     };
     let id = state
         .run(caller.ctx, move |app, ctx| {
@@ -144,6 +150,8 @@ pub struct IndividualNoteRequest {
     goal: String,
     narrative: String,
     plan: String,
+    /// For a telehealth session, where the patient was: home or elsewhere (required to sign).
+    patient_location: Option<String>,
     /// Sign it now: it cannot change afterwards.
     #[serde(default)]
     sign: bool,
@@ -164,6 +172,10 @@ pub async fn note(
         goal: r.goal,
         narrative: r.narrative,
         plan: r.plan,
+        patient_location: match r.patient_location.as_deref() {
+            None | Some("") => None,
+            Some(raw) => Some(crate::extract::body_code(raw, "patient_location")?),
+        },
     };
     state
         .run(caller.ctx, move |app, ctx| {

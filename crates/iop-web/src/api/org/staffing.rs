@@ -22,6 +22,8 @@ pub struct Staff {
     display_name: String,
     credentials: Vec<String>,
     npi: Option<iop_domain::npi::Npi>,
+    /// Provider taxonomy code (NUCC), such as 101YA0400X.
+    taxonomy: Option<String>,
     user_id: Option<iop_domain::ids::UserId>,
     active: bool,
     requires_cosign: bool,
@@ -40,6 +42,7 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Js
                 display_name: s.display_name,
                 credentials: s.credentials,
                 npi: s.npi,
+                taxonomy: s.taxonomy,
                 user_id: s.user_id,
                 active: s.active,
                 requires_cosign: s.requires_cosign,
@@ -57,6 +60,8 @@ pub struct NewStaffRequest {
     credentials: Vec<String>,
     /// Ten digits with a valid check digit.
     npi: Option<String>,
+    /// Provider taxonomy code (NUCC), such as 101YA0400X.
+    taxonomy: Option<String>,
     /// The staff member's sign-in account, if they have one.
     user_email: Option<String>,
     /// Their notes need a clinical director's co-signature (staff under supervision).
@@ -76,6 +81,7 @@ pub async fn add(
         display_name: r.display_name,
         credentials: r.credentials,
         npi: r.npi,
+        taxonomy: r.taxonomy,
         user_email: r.user_email,
         requires_cosign: r.requires_cosign,
     };
@@ -86,6 +92,32 @@ pub async fn add(
         StatusCode::CREATED,
         Json(crate::api::accounts::users::Created::new(id)),
     ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BillingIdentityRequest {
+    /// The clinician's individual NPI (ten digits, valid check digit); null or blank for none.
+    npi: Option<String>,
+    /// Provider taxonomy code (NUCC), such as 101YA0400X; null or blank for none.
+    taxonomy: Option<String>,
+}
+
+/// Set the NPI and taxonomy claims name a clinician with (loop 2310B).
+#[utoipa::path(put, path = "/api/v1/staff/{id}/billing-identity", tag = "staffing", params(("id" = String, Path)), request_body = BillingIdentityRequest,
+    security(("bearer" = [])), responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_billing_identity(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId<iop_domain::ids::StaffId>,
+    ApiJson(r): ApiJson<BillingIdentityRequest>,
+) -> ApiResult<StatusCode> {
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.set_staff_billing_identity(ctx, id, r.npi.as_deref(), r.taxonomy.as_deref())
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -46,6 +46,8 @@ pub struct BookForm {
     minutes: String,
     #[serde(default)]
     telehealth_link: String,
+    #[serde(default)]
+    kind: String,
 }
 
 pub async fn book(
@@ -71,6 +73,12 @@ pub async fn book(
                     starts: crate::extract::text_datetime(&f.starts, "start")?,
                     minutes,
                     telehealth_link: link,
+                    kind: match f.kind.trim() {
+                        "" => iop_domain::appointments::AppointmentKind::Individual,
+                        k => k.parse().map_err(|_| {
+                            AppError::Invalid(format!("unknown kind of appointment {k:?}"))
+                        })?,
+                    },
                 },
             )
             .map(|_| ())
@@ -111,6 +119,8 @@ pub struct NoteForm {
     narrative: String,
     plan: String,
     #[serde(default)]
+    patient_location: String,
+    #[serde(default)]
     action: String,
 }
 
@@ -123,6 +133,7 @@ pub async fn note(
     let sign = f.action == "sign";
     let (started, ended) = (f.started, f.ended);
     let (goal, narrative, plan) = (f.goal, f.narrative, f.plan);
+    let location = f.patient_location;
     let r = state
         .run(caller.ctx.clone(), move |app, ctx| {
             let n = IndividualNoteInput {
@@ -131,6 +142,13 @@ pub async fn note(
                 goal,
                 narrative,
                 plan,
+                patient_location: match location.trim() {
+                    "" => None,
+                    l => Some(
+                        l.parse()
+                            .map_err(|_| AppError::Invalid(format!("unknown place {l:?}")))?,
+                    ),
+                },
             };
             app.save_individual_note(ctx, id, n, sign)
         })

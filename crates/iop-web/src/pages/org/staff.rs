@@ -90,6 +90,8 @@ pub struct AddForm {
     #[serde(default)]
     npi: String,
     #[serde(default)]
+    taxonomy: String,
+    #[serde(default)]
     user_email: String,
     /// A checkbox: present when ticked.
     requires_cosign: Option<String>,
@@ -107,6 +109,7 @@ pub async fn add(
             .into_iter()
             .collect(),
         npi: Some(f.npi).filter(|n| !n.trim().is_empty()),
+        taxonomy: Some(f.taxonomy).filter(|n| !n.trim().is_empty()),
         user_email: Some(f.user_email).filter(|e| !e.trim().is_empty()),
         requires_cosign: f.requires_cosign.is_some(),
     };

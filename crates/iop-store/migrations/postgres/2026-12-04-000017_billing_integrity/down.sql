@@ -1,0 +1,14 @@
+DROP TABLE provider_ledger;
+ALTER TABLE payments DROP COLUMN as_credit;
+ALTER TABLE claims DROP COLUMN correction_reason;
+ALTER TABLE claims DROP COLUMN corrects_claim_id;
+ALTER TABLE claims DROP COLUMN frequency;
+ALTER TABLE adjustments DROP COLUMN charge_id;
+ALTER TABLE charges DROP COLUMN patient_resp_cents;
+ALTER TABLE charges DROP COLUMN paid_cents;
+ALTER TABLE charges DROP COLUMN rendering_staff_id;
+ALTER TABLE individual_notes DROP COLUMN patient_location;
+ALTER TABLE appointments DROP COLUMN kind;
+ALTER TABLE contracts DROP COLUMN telehealth_modifier_95;
+ALTER TABLE payers DROP COLUMN claim_filing_indicator;
+ALTER TABLE staff DROP COLUMN taxonomy;
