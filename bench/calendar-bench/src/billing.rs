@@ -144,6 +144,7 @@ fn claims(n: usize) -> Res<Batch> {
             payer: Payer {
                 name: "BLUEGRASS HEALTH PLAN".into(),
                 payer_id: "60054".into(),
+                filing_indicator: "CI".into(),
             },
             rendering_provider: None,
             lines: (0..12)
@@ -155,6 +156,8 @@ fn claims(n: usize) -> Res<Batch> {
                     date: day.checked_add(jiff::Span::new().days(k)).unwrap_or(day),
                     diagnosis_pointers: vec![1],
                     place_of_service: None,
+                    prior_authorization: None,
+                    line_control: Some(format!("L{i}X{k}")),
                 })
                 .collect(),
         })

@@ -1,9 +1,11 @@
-//! ICD-10-CM diagnoses of substance use (F10–F19), checked against the list shipped in
-//! `data/icd10_f10_f19.tsv`.
+//! ICD-10-CM diagnosis codes. A code read back from the record is checked for its shape
+//! only; a code entered, or put on a claim, must be billable in the code set in force on
+//! the date it is for (see [`crate::icd10_code_set`]). An IOP's first diagnosis is the
+//! substance use disorder it treats (F10–F19); co-occurring codes from any chapter follow.
 
+use crate::icd10_code_set::{fiscal_year, in_force};
+use jiff::civil::Date;
 use std::fmt;
-
-const LIST: &str = include_str!("../data/icd10_f10_f19.tsv");
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
 #[serde(into = "String")]
@@ -13,26 +15,26 @@ pub struct Icd10(String);
 pub enum Icd10Error {
     #[error("{0:?} is not written like an ICD-10-CM code (such as F10.20)")]
     Shape(String),
-    #[error("{0} is not a substance use diagnosis this program accepts (ICD-10-CM F10–F19)")]
-    NotListed(String),
-}
-
-/// (code, description) of every accepted code.
-pub fn all() -> impl Iterator<Item = (&'static str, &'static str)> {
-    LIST.lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|l| l.split_once('\t'))
+    #[error("{code} is not a billable ICD-10-CM code on {date} (checked against the FY{fiscal_year} code set); a category needs its full code, such as F10.20")]
+    NotBillable {
+        code: String,
+        date: Date,
+        /// The code set it was checked against.
+        fiscal_year: i16,
+    },
+    #[error("the first diagnosis is the substance use disorder the program treats (ICD-10-CM F10–F19); {0} is not one")]
+    PrimaryNotSud(String),
 }
 
 impl Icd10 {
-    /// Accepts `F10.20`, `f10.20` or `F1020`.
+    /// Accepts `F10.20`, `f10.20` or `F1020`; checks the shape only.
     pub fn parse(raw: &str) -> Result<Self, Icd10Error> {
         let s = raw.trim().to_ascii_uppercase().replace('.', "");
         let shaped = s.len() >= 3
             && s.len() <= 7
             && s.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-            && s.chars().skip(1).take(2).all(|c| c.is_ascii_digit())
-            && s.chars().skip(3).all(|c| c.is_ascii_alphanumeric());
+            && s.chars().nth(1).is_some_and(|c| c.is_ascii_digit())
+            && s.chars().skip(2).all(|c| c.is_ascii_alphanumeric());
         if !shaped {
             return Err(Icd10Error::Shape(raw.trim().chars().take(20).collect()));
         }
@@ -41,11 +43,33 @@ impl Icd10 {
         } else {
             s.clone()
         };
-        if all().any(|(c, _)| c == dotted) {
-            Ok(Icd10(dotted))
-        } else {
-            Err(Icd10Error::NotListed(dotted))
+        Ok(Icd10(dotted))
+    }
+
+    /// A code billable on `date` in the code set in force that day.
+    pub fn billable_on(raw: &str, date: Date) -> Result<Self, Icd10Error> {
+        let code = Icd10::parse(raw)?;
+        code.check_on(date)?;
+        Ok(code)
+    }
+
+    /// Whether this code is billable on `date`.
+    pub fn check_on(&self, date: Date) -> Result<(), Icd10Error> {
+        let set = in_force(date);
+        if set.as_ref().is_some_and(|f| f.set.describe(&self.undotted()).is_some()) {
+            return Ok(());
         }
+        Err(Icd10Error::NotBillable {
+            code: self.0.clone(),
+            date,
+            fiscal_year: set.map_or(fiscal_year(date), |f| f.set.fiscal_year),
+        })
+    }
+
+    /// A substance use disorder: mental and behavioural disorders due to psychoactive
+    /// substance use, F10–F19.
+    pub fn is_substance_use(&self) -> bool {
+        self.0.len() >= 3 && ("F10".."F20").contains(&&self.0[..3])
     }
 
     pub fn as_str(&self) -> &str {
@@ -57,11 +81,27 @@ impl Icd10 {
         self.0.replace('.', "")
     }
 
+    /// Its title in the newest code set ("" when that set no longer has it).
     pub fn description(&self) -> &'static str {
-        all()
-            .find(|(c, _)| *c == self.0)
-            .map(|(_, d)| d)
+        crate::icd10_code_set::newest()
+            .and_then(|s| s.describe(&self.undotted()))
             .unwrap_or("")
+    }
+}
+
+/// An episode's diagnoses as entered on `date`: each billable that day, the first a
+/// substance use disorder.
+pub fn diagnoses_on(raw: &[String], date: Date) -> Result<Vec<Icd10>, Icd10Error> {
+    let codes: Vec<Icd10> = raw
+        .iter()
+        .filter(|r| !r.trim().is_empty())
+        .map(|r| Icd10::billable_on(r, date))
+        .collect::<Result<_, _>>()?;
+    match codes.first() {
+        Some(first) if !first.is_substance_use() => {
+            Err(Icd10Error::PrimaryNotSud(first.to_string()))
+        }
+        _ => Ok(codes),
     }
 }
 
@@ -80,10 +120,11 @@ impl fmt::Display for Icd10 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::civil::date;
     use proptest::prelude::*;
 
     #[test]
-    fn listed_codes_parse_in_any_common_writing() {
+    fn codes_parse_in_any_common_writing() {
         for raw in ["F10.20", "f10.20", "F1020", " F10.20 "] {
             assert_eq!(
                 Icd10::parse(raw).map(|c| c.to_string()),
@@ -91,32 +132,44 @@ mod tests {
                 "{raw}"
             );
         }
-        assert_eq!(
-            Icd10::parse("F11.23").map(|c| c.undotted()),
-            Ok("F1123".into())
-        );
+        assert_eq!(Icd10::parse("F32.A").map(|c| c.undotted()), Ok("F32A".into()));
         assert_eq!(
             Icd10::parse("F17.210").map(|c| c.description()),
             Ok("Nicotine dependence, cigarettes, uncomplicated")
-        );
-    }
-
-    #[test]
-    fn other_chapters_and_malformed_codes_are_refused() {
-        assert_eq!(
-            Icd10::parse("F32.9"),
-            Err(Icd10Error::NotListed("F32.9".into()))
         );
         assert!(matches!(Icd10::parse("10.20"), Err(Icd10Error::Shape(_))));
         assert!(matches!(Icd10::parse(""), Err(Icd10Error::Shape(_))));
     }
 
     #[test]
-    fn every_listed_code_is_in_f10_to_f19() {
-        let n = all()
-            .inspect(|(c, _)| assert!(("F10".."F20").contains(&&c[..3]), "{c}"))
-            .count();
-        assert!(n > 100);
+    fn co_occurring_codes_of_any_chapter_follow_a_primary_substance_use_disorder() {
+        let on = date(2026, 3, 2);
+        let dx: Vec<String> = ["F10.20", "F32.A", "F41.1", "F43.10", "Z59.01"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(diagnoses_on(&dx, on).map(|d| d.len()), Ok(5));
+        let depression_first: Vec<String> = vec!["F32.9".into(), "F10.20".into()];
+        assert_eq!(
+            diagnoses_on(&depression_first, on),
+            Err(Icd10Error::PrimaryNotSud("F32.9".into()))
+        );
+    }
+
+    #[test]
+    fn a_code_not_valid_on_the_date_of_service_is_refused() {
+        // G35 (multiple sclerosis) was split into G35A–G35D on 1 October 2025.
+        assert!(Icd10::billable_on("G35", date(2025, 9, 30)).is_ok());
+        assert_eq!(
+            Icd10::billable_on("G35", date(2025, 10, 1)),
+            Err(Icd10Error::NotBillable {
+                code: "G35".into(),
+                date: date(2025, 10, 1),
+                fiscal_year: 2026
+            })
+        );
+        // A category is never billable; its full code is.
+        assert!(Icd10::billable_on("F10.2", date(2026, 3, 2)).is_err());
+        assert!(Icd10::billable_on("F99.9", date(2026, 3, 2)).is_err());
     }
 
     proptest! {

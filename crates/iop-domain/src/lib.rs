@@ -19,6 +19,7 @@ pub mod graduation;
 pub mod holidays;
 pub mod hours;
 pub mod icd10;
+pub mod icd10_code_set;
 pub mod ids;
 pub mod metrics;
 pub mod money;

@@ -17,7 +17,12 @@ fn ids(x12: &str) -> Vec<String> {
 
 #[test]
 fn the_fixture_claim_is_reproduced_segment_for_segment() {
-    let written = write_837p(&fixture_batch()).unwrap();
+    // The fixture predates line item control numbers.
+    let mut b = fixture_batch();
+    for l in &mut b.claims[0].lines {
+        l.line_control = None;
+    }
+    let written = write_837p(&b).unwrap();
     // BHT03 is the writer's own reference (the control number); the fixture has BATCH0001.
     let mask = |s: &String| {
         if s.starts_with("BHT*") {
@@ -102,7 +107,9 @@ fn a_replacement_names_the_payers_claim_and_the_total_is_the_sum_of_lines() {
         last: "SMITH".into(),
         first: "ANA".into(),
         npi: "1234567893".into(),
+        taxonomy: Some("101YA0400X".into()),
     });
+    b.claims[0].lines[1].prior_authorization = Some("AUTH456".into());
     let segs = segments(&write_837p(&b).unwrap());
     for expected in [
         "CLM*PCN0001*623.45***57:B:7*Y*A*Y*Y",
@@ -111,6 +118,10 @@ fn a_replacement_names_the_payers_claim_and_the_total_is_the_sum_of_lines() {
         "SV1*HC:H0015:95:HF*250*UN*1*10**1",
         "SV1*HC:H0015*123.45*UN*1***1",
         "NM1*82*1*SMITH*ANA****XX*1234567893",
+        "PRV*PE*PXC*101YA0400X",
+        "REF*G1*AUTH456",
+        "REF*6R*H001520250107",
+        "SBR*P*18*GRP12345******CI",
     ] {
         assert!(
             segs.contains(&expected.to_string()),
@@ -256,6 +267,8 @@ fn claim_strategy() -> impl Strategy<Value = Claim> {
                         date: date(2025, 1, 1) + jiff::Span::new().days(i64::from(day)),
                         diagnosis_pointers: p,
                         place_of_service: pos.map(String::from),
+                        prior_authorization: (day % 3 == 0).then(|| format!("AUTH{day}")),
+                        line_control: Some(format!("L{code}X{day}")),
                     }
                 })
                 .collect();

@@ -72,8 +72,11 @@ fn authorized_with_modifier() -> Batch {
         last: "SMITH".into(),
         first: "ANA".into(),
         npi: "1234567893".into(),
+        taxonomy: Some("101YA0400X".into()),
     });
     c.lines[0].modifiers = vec!["HF".into()];
+    // The last line falls under a second authorization: it names its own in 2400.
+    c.lines[2].prior_authorization = Some("AUTH-2025-0077".into());
     c.lines[1] = Line {
         modifiers: vec!["HQ".into(), "HF".into()],
         charge: Cents(12_050),

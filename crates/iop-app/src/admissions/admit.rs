@@ -157,11 +157,10 @@ impl App {
                 "give at least one diagnosis (ICD-10-CM F10–F19)".into(),
             ));
         }
-        let dx: Vec<Icd10> = a
-            .diagnoses
-            .iter()
-            .map(|d| Icd10::parse(d).map_err(|e| AppError::Invalid(e.to_string())))
-            .collect::<Result<_>>()?;
+        // Checked against the code set in force on the admit date: that is the first
+        // date of service the diagnoses will be billed for.
+        let dx: Vec<Icd10> = iop_domain::icd10::diagnoses_on(&a.diagnoses, admit)
+            .map_err(|e| AppError::Invalid(e.to_string()))?;
         let override_reason = a
             .ratio_override_reason
             .as_deref()

@@ -5,7 +5,8 @@
 use crate::error::{AppError, Result};
 use iop_domain::icd10::Icd10;
 use iop_interop::x12::{
-    Address, Claim, Frequency, Line, Patient, Payer, Relationship, Sex, Subscriber,
+    Address, Claim, Frequency, Line, Patient, Payer, Relationship, RenderingProvider, Sex,
+    Subscriber,
 };
 use iop_store::billing::{self as store, ChargeRow, ClaimRow, CoverageRow, PayerRow};
 use iop_store::{admissions::episodes, DbConn};
@@ -30,6 +31,101 @@ fn relationship(r: iop_domain::billing::SubscriberRelationship) -> Relationship 
     }
 }
 
+/// REF*6R: the charge's id without dashes (32 characters, under the guide's 50), which
+/// the 835 returns so each payment posts to its line.
+pub(super) fn line_control(id: iop_domain::ids::ChargeId) -> String {
+    id.to_string().replace('-', "")
+}
+
+/// The episode whose dates cover every line: its diagnoses are the claim's.
+fn episode_of_service(
+    c: &mut DbConn,
+    patient: iop_domain::ids::PatientId,
+    lines: &[ChargeRow],
+) -> Result<Option<iop_store::admissions::episodes::EpisodeRow>> {
+    let covers = |e: &iop_store::admissions::episodes::EpisodeRow, d: iop_domain::time::Day| {
+        e.admit_date <= d && e.ended_on.is_none_or(|end| d <= end)
+    };
+    Ok(episodes::episodes_with_patient_id(c, patient)?
+        .into_iter()
+        .filter(|e| lines.iter().all(|l| covers(e, l.service_date)))
+        .max_by_key(|e| e.admit_date))
+}
+
+/// Codes a clinician renders in person, which payers match to the clinician's own NPI
+/// (loop 2310B): psychotherapy, family and group psychotherapy. Per-diem program days
+/// are the facility's.
+pub(super) fn is_professional(code: iop_domain::billing::Code) -> bool {
+    use iop_domain::billing::Code;
+    !matches!(code, Code::H0015 | Code::S9480)
+}
+
+/// Loop 2310B from the lines' clinician (claims are built one clinician per claim for
+/// professional codes); a clinician without an NPI or taxonomy holds the claim.
+fn rendering(
+    c: &mut DbConn,
+    lines: &[ChargeRow],
+    problems: &mut Vec<String>,
+) -> Result<Option<RenderingProvider>> {
+    let professional: Vec<&ChargeRow> = lines
+        .iter()
+        .filter(|l| l.code.is_some_and(is_professional))
+        .collect();
+    let Some(first) = professional.first() else {
+        return Ok(None);
+    };
+    let Some(staff_id) = first.rendering_staff_id else {
+        problems.push("the service has no rendering clinician on record (an unsigned note?)".into());
+        return Ok(None);
+    };
+    if professional.iter().any(|l| l.rendering_staff_id != Some(staff_id)) {
+        problems.push("the lines have different rendering clinicians; rebuild the claims".into());
+    }
+    let staff = iop_store::calendar::staff_by_id(c, staff_id)?
+        .ok_or_else(|| AppError::Internal(format!("staff {staff_id}")))?;
+    let (Some(npi), Some(taxonomy)) = (staff.npi, staff.taxonomy) else {
+        problems.push(format!(
+            "the rendering clinician (staff {staff_id}) has no individual NPI and taxonomy code on their profile"
+        ));
+        return Ok(None);
+    };
+    let mut words = staff.display_name.split_whitespace();
+    let first_name = words.next().unwrap_or_default().to_string();
+    let last: Vec<&str> = words.collect();
+    let (first, last) = if last.is_empty() {
+        (String::new(), first_name)
+    } else {
+        (first_name, last.join(" "))
+    };
+    Ok(Some(RenderingProvider {
+        last,
+        first,
+        npi: npi.to_string(),
+        taxonomy: Some(taxonomy),
+    }))
+}
+
+/// CLM05-3 and REF*F8: an original, or the correction of a claim the payer numbered.
+fn frequency(c: &mut DbConn, claim: &ClaimRow) -> Result<Frequency> {
+    use iop_domain::billing::ClaimFrequency as F;
+    let original = match claim.corrects_claim_id {
+        Some(id) => store::claim(c, id)?,
+        None => None,
+    };
+    let number = original
+        .and_then(|o| o.payer_claim_number)
+        .unwrap_or_default();
+    Ok(match claim.frequency {
+        F::Original => Frequency::Original,
+        F::Replacement => Frequency::Replacement {
+            payer_claim_number: number,
+        },
+        F::Void => Frequency::Void {
+            payer_claim_number: number,
+        },
+    })
+}
+
 /// The claim as the 837P writer takes it, from what is stored.
 pub(super) fn claim_for(
     c: &mut DbConn,
@@ -40,17 +136,21 @@ pub(super) fn claim_for(
 ) -> Result<std::result::Result<Claim, String>> {
     let p = episodes::patient_by_id(c, claim.patient_id)?
         .ok_or_else(|| AppError::NotFound(format!("patient {}", claim.patient_id)))?;
-    let ep = episodes::episodes_with_patient_id(c, claim.patient_id)?
-        .into_iter()
-        .max_by(|a, b| a.admit_date.cmp(&b.admit_date));
     let mut problems: Vec<String> = Vec::new();
-    let diagnoses: Vec<String> = ep
-        .as_ref()
-        .map(|e| e.diagnoses.0.iter().map(Icd10::undotted).collect())
-        .unwrap_or_default();
+    let ep = episode_of_service(c, claim.patient_id, lines)?;
+    let diagnoses: Vec<Icd10> = ep.map(|e| e.diagnoses.0).unwrap_or_default();
     if diagnoses.is_empty() {
-        problems.push("the episode has no diagnosis".into());
+        problems.push("no episode with a diagnosis covers the service dates".into());
     }
+    // Each code must be billable in the code set in force on each date of service.
+    let mut dates: Vec<_> = lines.iter().map(|l| l.service_date.0).collect();
+    dates.dedup();
+    for d in &diagnoses {
+        if let Some(e) = dates.iter().find_map(|day| d.check_on(*day).err()) {
+            problems.push(e.to_string());
+        }
+    }
+    let diagnoses: Vec<String> = diagnoses.iter().map(Icd10::undotted).collect();
     if cov.member_id.trim().is_empty() {
         problems.push("the coverage has no member id".into());
     }
@@ -107,14 +207,15 @@ pub(super) fn claim_for(
                 cov.subscriber_sex,
             )
         };
-    let auth = lines.iter().find_map(|l| l.authorization_id);
-    let prior_authorization = match auth {
-        Some(id) => store::authorizations_of(c, Some(claim.patient_id))?
+    let numbers: std::collections::HashMap<_, _> =
+        store::authorizations_of(c, Some(claim.patient_id))?
             .into_iter()
-            .find(|a| a.id == id)
-            .map(|a| a.number),
-        None => None,
-    };
+            .map(|a| (a.id, a.number))
+            .collect();
+    let auth_of = |l: &ChargeRow| l.authorization_id.and_then(|id| numbers.get(&id).cloned());
+    // The claim names the first line's authorization; a line under another names its own.
+    let prior_authorization = lines.iter().find_map(auth_of);
+    let rendering_provider = rendering(c, lines, &mut problems)?;
     let claim_pos = lines
         .first()
         .map_or("57".to_string(), |l| l.place_of_service.to_string());
@@ -129,6 +230,8 @@ pub(super) fn claim_for(
             diagnosis_pointers: (1..=u8::try_from(diagnoses.len().min(4)).unwrap_or(1)).collect(),
             place_of_service: (l.place_of_service.as_str() != claim_pos)
                 .then(|| l.place_of_service.to_string()),
+            prior_authorization: auth_of(l).filter(|a| Some(a) != prior_authorization.as_ref()),
+            line_control: Some(line_control(l.id)),
         });
     }
     if !problems.is_empty() {
@@ -137,7 +240,7 @@ pub(super) fn claim_for(
     Ok(Ok(Claim {
         claim_id: claim.claim_number.clone(),
         place_of_service: claim_pos,
-        frequency: Frequency::Original,
+        frequency: frequency(c, claim)?,
         prior_authorization,
         diagnoses,
         subscriber: Subscriber {
@@ -158,8 +261,9 @@ pub(super) fn claim_for(
         payer: Payer {
             name: payer.name.clone(),
             payer_id: payer.payer_id.clone(),
+            filing_indicator: payer.claim_filing_indicator.to_string(),
         },
-        rendering_provider: None,
+        rendering_provider,
         lines: out_lines,
     }))
 }

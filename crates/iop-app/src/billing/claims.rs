@@ -107,6 +107,42 @@ fn check(c: &mut DbConn, ctx: &Ctx, claim: &ClaimRow) -> Result<Option<String>> 
     Ok((!problems.is_empty()).then(|| problems.join("; ")))
 }
 
+/// What one claim holds: a patient's lines under one coverage, in one month, in one
+/// episode (its diagnoses are the claim's), and for professional codes one rendering
+/// clinician (loop 2310B names one).
+type ClaimKey = (PatientId, CoverageId, (i16, i8), Option<EpisodeId>, Option<StaffId>);
+
+fn claim_groups(c: &mut DbConn, ready: Vec<ChargeRow>) -> Result<BTreeMap<ClaimKey, Vec<ChargeRow>>> {
+    let mut episodes: std::collections::HashMap<PatientId, Vec<iop_store::admissions::episodes::EpisodeRow>> =
+        Default::default();
+    let mut groups: BTreeMap<ClaimKey, Vec<ChargeRow>> = BTreeMap::new();
+    for ch in ready {
+        let Some(cov) = ch.coverage_id else { continue };
+        if let std::collections::hash_map::Entry::Vacant(e) = episodes.entry(ch.patient_id) {
+            e.insert(iop_store::admissions::episodes::episodes_with_patient_id(c, ch.patient_id)?);
+        }
+        let d = ch.service_date;
+        let episode = episodes
+            .get(&ch.patient_id)
+            .and_then(|all| {
+                all.iter()
+                    .filter(|e| e.admit_date <= d && e.ended_on.is_none_or(|end| d <= end))
+                    .max_by_key(|e| e.admit_date)
+            })
+            .map(|e| e.id);
+        let rendering = ch
+            .code
+            .filter(|code| super::claim_form::is_professional(*code))
+            .and(ch.rendering_staff_id);
+        let month = (d.0.year(), d.0.month());
+        groups
+            .entry((ch.patient_id, cov, month, episode, rendering))
+            .or_default()
+            .push(ch);
+    }
+    Ok(groups)
+}
+
 #[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
 pub struct ClaimsReport {
     pub created: u32,
@@ -122,14 +158,9 @@ impl App {
         self.store.write(|c| {
             let now = Instant(ctx.now());
             let mut report = ClaimsReport::default();
-            let mut groups: BTreeMap<(PatientId, CoverageId, (i16, i8)), Vec<ChargeRow>> = BTreeMap::new();
-            for ch in store::unclaimed_ready(c)? {
-                let Some(cov) = ch.coverage_id else { continue };
-                let month = (ch.service_date.0.year(), ch.service_date.0.month());
-                groups.entry((ch.patient_id, cov, month)).or_default().push(ch);
-            }
             let mut n = store::claims_count(c)?;
-            for ((patient, coverage, _), charges) in groups {
+            let ready = store::unclaimed_ready(c)?;
+            for ((patient, coverage, ..), charges) in claim_groups(c, ready)? {
                 let cov = store::coverage(c, coverage)?.ok_or_else(|| AppError::Internal("charge without coverage".into()))?;
                 for chunk in charges.chunks(MAX_LINES) {
                     let (Some(first), Some(last)) = (chunk.first(), chunk.last()) else { continue };

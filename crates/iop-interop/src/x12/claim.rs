@@ -163,6 +163,8 @@ pub struct Patient {
 pub struct Payer {
     pub name: String,
     pub payer_id: String,
+    /// SBR09, the claim filing indicator from the payer's record: CI, BL, HM, 12 …
+    pub filing_indicator: String,
 }
 
 /// Loop 2310B: the clinician, when not the billing organisation.
@@ -171,6 +173,8 @@ pub struct RenderingProvider {
     pub last: String,
     pub first: String,
     pub npi: String,
+    /// PRV03, the clinician's provider taxonomy code (NUCC), such as 101YA0400X.
+    pub taxonomy: Option<String>,
 }
 
 /// Loop 2300.
@@ -207,4 +211,10 @@ pub struct Line {
     /// SV105, written only when it differs from the claim's (a telehealth day in an
     /// otherwise in-person week).
     pub place_of_service: Option<String>,
+    /// REF*G1 in loop 2400: this line's prior authorization when it differs from the
+    /// claim's (lines under different authorizations).
+    pub prior_authorization: Option<String>,
+    /// REF*6R, the line item control number the 835 returns under SVC, so a payment is
+    /// posted to its line.
+    pub line_control: Option<String>,
 }

@@ -120,6 +120,22 @@ pub fn npi(raw: &str) -> Result<String, Problem> {
         .map_err(|e| Problem::BadNpi(e.to_string()))
 }
 
+/// PRV03: a NUCC taxonomy code, ten characters ending in X.
+pub fn taxonomy(raw: &str) -> Result<String, Problem> {
+    iop_domain::npi::taxonomy(raw).map_err(|_| Problem::Shape {
+        expected: "a taxonomy code of ten characters ending in X, such as 101YA0400X",
+    })
+}
+
+/// SBR09: a claim filing indicator of one or two letters or digits (CI, BL, HM, 12 …).
+pub fn filing_indicator(raw: &str) -> Result<String, Problem> {
+    shaped(
+        raw,
+        |s| (1..=2).contains(&s.len()) && alnum(s),
+        "a claim filing indicator such as CI, BL or HM",
+    )
+}
+
 fn shaped(raw: &str, ok: impl Fn(&str) -> bool, expected: &'static str) -> Result<String, Problem> {
     let s = raw.trim().to_ascii_uppercase();
     if s.is_empty() {

@@ -259,7 +259,9 @@ fn subscriber(
         Some(g) if !g.trim().is_empty() => v::id(g, 50).map_err(sc.at("group_number"))?,
         _ => String::new(),
     };
-    // SBR01 P and SBR09 CI: primary commercial coverage, the only kind this writer bills.
+    // SBR01 P: primary coverage, the only kind this writer bills; SBR09 is the payer's.
+    let pc = ctx.sub("payer");
+    let filing = v::filing_indicator(&payer.filing_indicator).map_err(pc.at("filing_indicator"))?;
     out.seg(&[
         "SBR",
         "P",
@@ -270,7 +272,7 @@ fn subscriber(
         "",
         "",
         "",
-        "CI",
+        &filing,
     ]);
     let last = text(&s.last, 60).map_err(sc.at("last"))?;
     let first = v::optional_text(&s.first, 35).map_err(sc.at("first"))?;
@@ -279,7 +281,6 @@ fn subscriber(
     address(out, &s.address, &sc.sub("address"), &[5, 9])?;
     let dob = v::date(s.dob).map_err(sc.at("dob"))?;
     out.seg(&["DMG", "D8", &dob, s.sex.as_str()]);
-    let pc = ctx.sub("payer");
     let name = text(&payer.name, 60).map_err(pc.at("name"))?;
     let id = v::id(&payer.payer_id, 80).map_err(pc.at("payer_id"))?;
     out.seg(&["NM1", "PR", "2", &name, "", "", "", "", "PI", &id]);

@@ -65,6 +65,10 @@ pub(super) fn claim(out: &mut Out, i: usize, c: &Claim) -> Result<(), X12Error> 
         let first = v::optional_text(&r.first, 35).map_err(rc.at("first"))?;
         let npi = v::npi(&r.npi).map_err(rc.at("npi"))?;
         out.seg(&["NM1", "82", "1", &last, &first, "", "", "", "XX", &npi]);
+        if let Some(t) = &r.taxonomy {
+            let t = v::taxonomy(t).map_err(rc.at("taxonomy"))?;
+            out.seg(&["PRV", "PE", "PXC", &t]);
+        }
     }
     for (n, l) in c.lines.iter().enumerate() {
         line(
@@ -149,5 +153,13 @@ fn line(
         &composite(&pointers),
     ]);
     out.seg(&["DTP", "472", "D8", &date]);
+    if let Some(auth) = &l.prior_authorization {
+        let auth = v::id(auth, 50).map_err(ctx.at("prior_authorization"))?;
+        out.seg(&["REF", "G1", &auth]);
+    }
+    if let Some(n) = &l.line_control {
+        let n = v::id(n, 50).map_err(ctx.at("line_control"))?;
+        out.seg(&["REF", "6R", &n]);
+    }
     Ok(())
 }

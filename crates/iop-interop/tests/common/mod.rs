@@ -26,6 +26,8 @@ pub fn line(code: &str, dollars: i64, day: Date, pointers: &[u8]) -> Line {
         date: day,
         diagnosis_pointers: pointers.to_vec(),
         place_of_service: None,
+        prior_authorization: None,
+        line_control: Some(format!("{code}{}", day.strftime("%Y%m%d"))),
     }
 }
 
@@ -45,6 +47,7 @@ pub fn payer() -> Payer {
     Payer {
         name: "EXAMPLE PAYER".into(),
         payer_id: "PAYER01".into(),
+        filing_indicator: "CI".into(),
     }
 }
 
