@@ -56,7 +56,10 @@ impl Icd10 {
     /// Whether this code is billable on `date`.
     pub fn check_on(&self, date: Date) -> Result<(), Icd10Error> {
         let set = in_force(date);
-        if set.as_ref().is_some_and(|f| f.set.describe(&self.undotted()).is_some()) {
+        if set
+            .as_ref()
+            .is_some_and(|f| f.set.describe(&self.undotted()).is_some())
+        {
             return Ok(());
         }
         Err(Icd10Error::NotBillable {
@@ -132,7 +135,10 @@ mod tests {
                 "{raw}"
             );
         }
-        assert_eq!(Icd10::parse("F32.A").map(|c| c.undotted()), Ok("F32A".into()));
+        assert_eq!(
+            Icd10::parse("F32.A").map(|c| c.undotted()),
+            Ok("F32A".into())
+        );
         assert_eq!(
             Icd10::parse("F17.210").map(|c| c.description()),
             Ok("Nicotine dependence, cigarettes, uncomplicated")

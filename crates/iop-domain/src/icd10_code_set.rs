@@ -84,7 +84,10 @@ impl CodeSet {
     }
 
     /// Every (code, description) whose code starts with `prefix`, in code order.
-    pub fn starting_with<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> {
+    pub fn starting_with<'a>(
+        &'a self,
+        prefix: &'a str,
+    ) -> impl Iterator<Item = (&'a str, &'a str)> {
         let from = self.lines.partition_point(|&off| {
             let code = self.text[off as usize..].split('\t').next().unwrap_or("");
             code < prefix
@@ -144,7 +147,11 @@ mod tests {
         for set in loaded() {
             assert!(set.len() > 70_000, "FY{}: {}", set.fiscal_year, set.len());
             let codes: Vec<&str> = (0..set.len()).map(|i| set.line(i).0).collect();
-            assert!(codes.windows(2).all(|w| w[0] < w[1]), "FY{}", set.fiscal_year);
+            assert!(
+                codes.windows(2).all(|w| w[0] < w[1]),
+                "FY{}",
+                set.fiscal_year
+            );
         }
     }
 
@@ -153,7 +160,10 @@ mod tests {
         let fy25 = in_force(date(2025, 3, 1)).expect("FY2025");
         let fy26 = in_force(date(2025, 10, 1)).expect("FY2026");
         assert!(fy25.exact && fy26.exact);
-        assert_eq!(fy25.set.describe("F1020"), Some("Alcohol dependence, uncomplicated"));
+        assert_eq!(
+            fy25.set.describe("F1020"),
+            Some("Alcohol dependence, uncomplicated")
+        );
         assert!(fy26.set.describe("F32A").is_some());
         // G35 (multiple sclerosis) was split into G35A–G35D on 1 October 2025.
         assert!(fy25.set.describe("G35").is_some());

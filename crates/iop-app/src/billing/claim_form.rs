@@ -75,10 +75,14 @@ fn rendering(
         return Ok(None);
     };
     let Some(staff_id) = first.rendering_staff_id else {
-        problems.push("the service has no rendering clinician on record (an unsigned note?)".into());
+        problems
+            .push("the service has no rendering clinician on record (an unsigned note?)".into());
         return Ok(None);
     };
-    if professional.iter().any(|l| l.rendering_staff_id != Some(staff_id)) {
+    if professional
+        .iter()
+        .any(|l| l.rendering_staff_id != Some(staff_id))
+    {
         problems.push("the lines have different rendering clinicians; rebuild the claims".into());
     }
     let staff = iop_store::calendar::staff_by_id(c, staff_id)?

@@ -110,16 +110,30 @@ fn check(c: &mut DbConn, ctx: &Ctx, claim: &ClaimRow) -> Result<Option<String>> 
 /// What one claim holds: a patient's lines under one coverage, in one month, in one
 /// episode (its diagnoses are the claim's), and for professional codes one rendering
 /// clinician (loop 2310B names one).
-type ClaimKey = (PatientId, CoverageId, (i16, i8), Option<EpisodeId>, Option<StaffId>);
+type ClaimKey = (
+    PatientId,
+    CoverageId,
+    (i16, i8),
+    Option<EpisodeId>,
+    Option<StaffId>,
+);
 
-fn claim_groups(c: &mut DbConn, ready: Vec<ChargeRow>) -> Result<BTreeMap<ClaimKey, Vec<ChargeRow>>> {
-    let mut episodes: std::collections::HashMap<PatientId, Vec<iop_store::admissions::episodes::EpisodeRow>> =
-        Default::default();
+fn claim_groups(
+    c: &mut DbConn,
+    ready: Vec<ChargeRow>,
+) -> Result<BTreeMap<ClaimKey, Vec<ChargeRow>>> {
+    let mut episodes: std::collections::HashMap<
+        PatientId,
+        Vec<iop_store::admissions::episodes::EpisodeRow>,
+    > = Default::default();
     let mut groups: BTreeMap<ClaimKey, Vec<ChargeRow>> = BTreeMap::new();
     for ch in ready {
         let Some(cov) = ch.coverage_id else { continue };
         if let std::collections::hash_map::Entry::Vacant(e) = episodes.entry(ch.patient_id) {
-            e.insert(iop_store::admissions::episodes::episodes_with_patient_id(c, ch.patient_id)?);
+            e.insert(iop_store::admissions::episodes::episodes_with_patient_id(
+                c,
+                ch.patient_id,
+            )?);
         }
         let d = ch.service_date;
         let episode = episodes

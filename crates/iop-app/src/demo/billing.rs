@@ -245,7 +245,18 @@ impl App {
                 },
             )?;
             if payer == &cmut {
-                for (k, (code, units)) in [("90853", 24), ("90847", 4)].into_iter().enumerate() {
+                // Group nights are authorized four weeks at a time (so a month's claim
+                // can name two authorizations, each on its own lines); the family group,
+                // 90849, and individual sessions for the whole stay.
+                let auths = [
+                    ("90853", 12, 0, 27),
+                    ("90853", 12, 28, 63),
+                    ("90849", 5, 0, 63),
+                    ("90832", 8, 0, 63),
+                    ("90834", 8, 0, 63),
+                    ("90837", 8, 0, 63),
+                ];
+                for (k, (code, units, from, to)) in auths.into_iter().enumerate() {
                     self.add_authorization(
                         &ctx,
                         NewAuthorization {
@@ -253,9 +264,9 @@ impl App {
                             number: format!("AUTH-{:04}-{k}", 500 + i),
                             service_code: code.into(),
                             units,
-                            start_date: admitted,
-                            end_date: days(admitted, 63),
-                            next_review_on: Some(days(admitted, 21)),
+                            start_date: days(admitted, from),
+                            end_date: days(admitted, to),
+                            next_review_on: Some(days(admitted, to - 6)),
                         },
                     )?;
                 }

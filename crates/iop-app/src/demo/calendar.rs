@@ -91,7 +91,12 @@ const PATIENTS: [(&str, &str); 16] = [
     ("Parker", "Quinn"),
 ];
 
-const DIAGNOSES: [&str; 4] = ["F10.20,F32.A", "F11.20,F17.210", "F14.20,F43.10", "F12.20,F41.1"];
+const DIAGNOSES: [&str; 4] = [
+    "F10.20,F32.A",
+    "F11.20,F17.210",
+    "F14.20,F43.10",
+    "F12.20,F41.1",
+];
 
 fn days(d: Date, n: i64) -> Date {
     d.checked_add(Span::new().days(n)).unwrap_or(d)

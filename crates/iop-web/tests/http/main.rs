@@ -6,6 +6,7 @@ mod admissions;
 mod auth;
 mod bad_input;
 mod billing;
+mod billing_claims;
 mod billing_integrity;
 mod calendar;
 mod calendar_changes;
