@@ -366,6 +366,44 @@ pub fn per_service(service: Service, held: bool, doc: Documentation) -> Decision
     charge_or_hold(code, Hold::of_note(note, doc).into_iter().collect())
 }
 
+/// What a payer said about a claim in an 835, in the terms its standing needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Adjudication {
+    /// CLP02 4: denied (the payer could not find the patient).
+    pub denied: bool,
+    /// CLP02 22: the payer takes back an earlier payment.
+    pub reversal: bool,
+    pub total: crate::Cents,
+    /// Paid on the claim so far, this remittance included.
+    pub paid: crate::Cents,
+    /// PR adjustments of this remittance: the patient's share.
+    pub patient_share: crate::Cents,
+    /// Every adjustment of this remittance (CO, PR, OA, PI).
+    pub adjusted: crate::Cents,
+    /// Paid by this remittance.
+    pub paid_now: crate::Cents,
+}
+
+/// A claim's standing after a remittance. A claim paid nothing because all of it went
+/// to the deductible (PR 1) is processed: the balance is the patient's, not "partial".
+pub fn standing_after(a: Adjudication) -> ClaimStatus {
+    let zero = crate::Cents(0);
+    if a.denied {
+        return ClaimStatus::Denied;
+    }
+    if a.reversal {
+        return ClaimStatus::Submitted;
+    }
+    let settled = a.paid + a.adjusted >= a.total;
+    match (settled, a.paid_now > zero, a.patient_share > zero) {
+        (true, true, _) => ClaimStatus::Paid,
+        (true, false, true) => ClaimStatus::PatientResponsibility,
+        (true, false, false) if a.paid > zero => ClaimStatus::Paid,
+        (true, false, false) => ClaimStatus::Denied,
+        (false, _, _) => ClaimStatus::Partial,
+    }
+}
+
 /// Accounts-receivable aging: how long a claim has waited for payment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum AgingBucket {

@@ -10,6 +10,8 @@ crate::code_enum! {
             Submitted,
             Partial,
             Paid,
+            /// Processed, nothing paid: all of it is the patient's (a deductible).
+            PatientResponsibility,
             Denied,
             /// A replacement claim (frequency 7) took its place; kept on record.
             Replaced,

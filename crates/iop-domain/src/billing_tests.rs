@@ -288,3 +288,53 @@ proptest! {
         prop_assert!(AgingBucket::for_age(a.min(b)) <= AgingBucket::for_age(a.max(b)));
     }
 }
+
+#[test]
+fn a_claim_paid_entirely_to_the_deductible_is_the_patients_not_partial() {
+    let c = crate::Cents;
+    let base = Adjudication {
+        denied: false,
+        reversal: false,
+        total: c(45_000),
+        paid: c(0),
+        patient_share: c(45_000),
+        adjusted: c(45_000),
+        paid_now: c(0),
+    };
+    assert_eq!(standing_after(base), ClaimStatus::PatientResponsibility);
+    let paid = Adjudication {
+        paid: c(36_000),
+        paid_now: c(36_000),
+        patient_share: c(4_500),
+        adjusted: c(9_000),
+        ..base
+    };
+    assert_eq!(standing_after(paid), ClaimStatus::Paid);
+    let short = Adjudication {
+        paid: c(10_000),
+        paid_now: c(10_000),
+        patient_share: c(0),
+        adjusted: c(0),
+        ..base
+    };
+    assert_eq!(standing_after(short), ClaimStatus::Partial);
+    let all_contractual = Adjudication {
+        patient_share: c(0),
+        ..base
+    };
+    assert_eq!(standing_after(all_contractual), ClaimStatus::Denied);
+    assert_eq!(
+        standing_after(Adjudication {
+            denied: true,
+            ..paid
+        }),
+        ClaimStatus::Denied
+    );
+    assert_eq!(
+        standing_after(Adjudication {
+            reversal: true,
+            ..paid
+        }),
+        ClaimStatus::Submitted
+    );
+}

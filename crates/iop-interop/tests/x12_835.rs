@@ -247,3 +247,24 @@ proptest! {
         prop_assert!(e.segment >= 1 && e.line >= 1);
     }
 }
+
+#[test]
+fn a_4010_remittance_is_refused_naming_its_version() {
+    let old = with("*005010X221A1~", "*004010X091A1~");
+    let (segment, _, message) = error_of(&old);
+    assert!(segment > 0, "{message}");
+    assert!(message.contains("004010X091A1"), "{message}");
+}
+
+#[test]
+fn a_line_names_the_line_item_control_number_it_pays() {
+    let text = with(
+        "SVC*HC:H0015*250*200**1~",
+        "SVC*HC:H0015*250*200**1~REF*6R*0193ab00cd~",
+    );
+    let text = text.replacen("SE*23*", "SE*24*", 1);
+    let r = parse_835(&text).unwrap();
+    let lines = &r.payments[0].claims[0].services;
+    assert_eq!(lines[0].line_control.as_deref(), Some("0193ab00cd"));
+    assert_eq!(lines[1].line_control, None);
+}

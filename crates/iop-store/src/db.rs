@@ -111,6 +111,13 @@ pub struct Store {
 /// The PostgreSQL advisory lock key migrations hold ("iop" and a version, as a number).
 const MIGRATION_LOCK: i64 = 0x696f_7000_0001;
 
+/// A row of `PRAGMA foreign_key_check`: a reference to a row that does not exist.
+#[derive(diesel::QueryableByName)]
+struct ForeignKeyProblem {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    table: String,
+}
+
 /// A migration's failure, carried out of the locking transaction.
 struct MigrationFailed(String);
 
@@ -169,11 +176,30 @@ impl Store {
     pub fn migrate(&self) -> Result<Vec<String>> {
         let mut conn = self.conn()?;
         let applied = match &mut *conn {
-            DbConn::Sqlite(c) => c.exclusive_transaction(|c| {
-                c.run_pending_migrations(SQLITE_MIGRATIONS)
-                    .map(|v| v.iter().map(ToString::to_string).collect())
-                    .map_err(|e| MigrationFailed(e.to_string()))
-            }),
+            DbConn::Sqlite(c) => {
+                // A table rebuild (the only way SQLite changes a CHECK) drops a parent
+                // table; foreign keys are off for it, which PRAGMA can only do outside a
+                // transaction, and every reference is checked before the commit.
+                c.batch_execute("PRAGMA foreign_keys = OFF")?;
+                let applied = c.exclusive_transaction(|c| {
+                    let applied: Vec<String> = c
+                        .run_pending_migrations(SQLITE_MIGRATIONS)
+                        .map(|v| v.iter().map(ToString::to_string).collect())
+                        .map_err(|e| MigrationFailed(e.to_string()))?;
+                    let broken = diesel::sql_query("PRAGMA foreign_key_check")
+                        .load::<ForeignKeyProblem>(c)?;
+                    if let Some(p) = broken.first() {
+                        return Err(MigrationFailed(format!(
+                            "{} broken references after the migrations, the first in table {}",
+                            broken.len(),
+                            p.table
+                        )));
+                    }
+                    Ok(applied)
+                });
+                c.batch_execute("PRAGMA foreign_keys = ON")?;
+                applied
+            }
             DbConn::Pg(c) => c.transaction(|c| {
                 diesel::sql_query(format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
                     .execute(c)?;

@@ -330,4 +330,7 @@ Charge from ChargeRow {
     created_at: Instant,
     updated_at: Instant,
     void_reason: Option<String>,
+    rendering_staff_id: Option<StaffId>,
+    paid_cents: iop_domain::Cents,
+    patient_resp_cents: iop_domain::Cents,
 });

@@ -5,6 +5,7 @@ mod claim_form;
 pub mod claims;
 pub mod coverage;
 mod found;
+mod posting;
 pub mod receivables;
 pub mod remittances;
 pub mod setup;

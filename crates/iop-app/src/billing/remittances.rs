@@ -2,19 +2,18 @@
 //! one transaction (payments, CAS adjustments, claim statuses, patient responsibility);
 //! claims it names that we never sent go to a work queue. The same file twice is a no-op.
 
+use super::posting::{post_claim, Source};
 use crate::audit::{record, Event};
 use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
-use iop_domain::billing::ClaimStatus as Standing;
 use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
 use iop_domain::Cents;
-use iop_interop::x12::{parse_835, AdjustmentGroup, ClaimPayment, ClaimStatus};
+use iop_interop::x12::{parse_835, ClaimPayment};
 use iop_store::billing::posting as remit_store;
-use iop_store::billing::{self as store, AdjustmentRow, PaymentRow, RemittanceRow, UnmatchedRow};
-use iop_store::DbConn;
+use iop_store::billing::{self as store, ProviderLedgerRow, RemittanceRow, UnmatchedRow};
 use sha2::{Digest, Sha256};
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
@@ -25,6 +24,21 @@ pub struct ImportReport {
     pub claims_posted: u32,
     pub unmatched: u32,
     pub paid_cents: iop_domain::Cents,
+    /// Provider-level adjustments (PLB) put on the provider ledger.
+    pub provider_adjustments: u32,
+    /// What happened, for a person: "2 of 3 claims matched; 1 waits in the unmatched queue".
+    pub summary: String,
+}
+
+fn summary(posted: u32, unmatched: u32) -> String {
+    let of = posted + unmatched;
+    match unmatched {
+        0 => format!("{posted} of {of} claims matched and posted"),
+        n => format!(
+            "{posted} of {of} claims matched; {n} wait{} in the unmatched queue to be matched by hand",
+            if n == 1 { "s" } else { "" }
+        ),
+    }
 }
 
 /// The 835's payment method (BPR04) as the ledger keeps it.
@@ -38,84 +52,6 @@ fn method_of(m: iop_interop::x12::remit::PaymentMethod) -> iop_domain::billing::
         Bpr::Wire => Ledger::Wire,
         Bpr::NonPayment => Ledger::NonPayment,
     }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn post_claim(
-    c: &mut DbConn,
-    now: Instant,
-    actor: ActorRef,
-    remittance_id: RemittanceId,
-    date: Day,
-    method: iop_domain::billing::PaymentMethod,
-    cp: &ClaimPayment,
-) -> Result<bool> {
-    let Some(mut claim) = store::claim_by_number(c, &cp.claim_id)? else {
-        return Ok(false);
-    };
-    store::insert_payment(
-        c,
-        &PaymentRow {
-            id: PaymentId::new_v7(),
-            patient_id: Some(claim.patient_id),
-            claim_id: Some(claim.id),
-            remittance_id: Some(remittance_id),
-            source: iop_domain::billing::PaymentSource::Payer,
-            method,
-            reference: Some(cp.payer_claim_number.clone()),
-            amount_cents: cp.paid,
-            received_on: date,
-            created_by: actor,
-            created_at: now,
-            voided_at: None,
-            void_reason: None,
-            as_credit: false,
-        },
-    )?;
-    let mut patient_share = Cents(0);
-    let mut adjusted = Cents(0);
-    let all = cp
-        .adjustments
-        .iter()
-        .map(|a| (None, a))
-        .chain(cp.services.iter().flat_map(|s| {
-            s.adjustments
-                .iter()
-                .map(move |a| (Some(s.procedure_code.clone()), a))
-        }));
-    for (code, a) in all {
-        if a.group == AdjustmentGroup::Patient {
-            patient_share += a.amount;
-        }
-        adjusted += a.amount;
-        store::insert_adjustment(
-            c,
-            &AdjustmentRow {
-                id: AdjustmentId::new_v7(),
-                claim_id: claim.id,
-                remittance_id,
-                procedure_code: code,
-                group_code: a.group.as_str().into(),
-                reason_code: a.reason.clone(),
-                amount_cents: a.amount,
-                created_at: now,
-                charge_id: None,
-            },
-        )?;
-    }
-    claim.paid_cents += cp.paid;
-    claim.patient_resp_cents += patient_share;
-    claim.payer_claim_number = Some(cp.payer_claim_number.clone());
-    claim.status = match cp.status {
-        ClaimStatus::Denied => Standing::Denied,
-        ClaimStatus::Reversal => Standing::Submitted,
-        _ if claim.paid_cents + adjusted >= claim.total_cents && cp.paid.0 > 0 => Standing::Paid,
-        _ if cp.paid.0 == 0 && patient_share == Cents(0) => Standing::Denied,
-        _ => Standing::Partial,
-    };
-    claim.updated_at = now;
-    store::update_claim(c, &claim)?;
-    Ok(true)
 }
 
 impl App {
@@ -139,6 +75,8 @@ impl App {
                     claims_posted: 0,
                     unmatched: 0,
                     paid_cents: Cents(0),
+                    provider_adjustments: 0,
+                    summary: "imported before; nothing changed".into(),
                 });
             }
             let now = Instant(ctx.now());
@@ -165,10 +103,34 @@ impl App {
                     imported_at: now,
                 },
             )?;
-            let (mut posted, mut unmatched) = (0u32, 0u32);
+            let (mut posted, mut unmatched, mut ledger) = (0u32, 0u32, 0u32);
             for p in &remit.payments {
+                let src = Source {
+                    now,
+                    actor,
+                    remittance_id: id,
+                    date: Day(p.date),
+                    method: method_of(p.method),
+                };
+                for a in &p.provider_adjustments {
+                    store::insert_provider_ledger(
+                        c,
+                        &ProviderLedgerRow {
+                            id: ProviderLedgerId::new_v7(),
+                            remittance_id: id,
+                            provider_id: a.provider_id.clone(),
+                            fiscal_period_end: Day(a.fiscal_period_end),
+                            reason_code: a.reason.clone(),
+                            reference: a.reference.clone(),
+                            amount_cents: a.amount,
+                            created_at: now,
+                        },
+                    )?;
+                    ledger += 1;
+                }
                 for cp in &p.claims {
-                    if post_claim(c, now, actor, id, Day(p.date), method_of(p.method), cp)? {
+                    if let Some(claim) = store::claim_by_number(c, &cp.claim_id)? {
+                        post_claim(c, &src, cp, claim)?;
                         posted += 1;
                     } else {
                         unmatched += 1;
@@ -206,7 +168,7 @@ impl App {
                 ctx,
                 Event::ok("billing.remittance.import")
                     .subject(&subject)
-                    .detail(serde_json::json!({ "posted": posted, "unmatched": unmatched })),
+                    .detail(serde_json::json!({ "posted": posted, "unmatched": unmatched, "provider_adjustments": ledger })),
             )?;
             Ok(ImportReport {
                 remittance_id: id,
@@ -214,8 +176,20 @@ impl App {
                 claims_posted: posted,
                 unmatched,
                 paid_cents: paid,
+                provider_adjustments: ledger,
+                summary: summary(posted, unmatched),
             })
         })
+    }
+
+    /// What payers adjusted at the provider level (PLB), newest first: interest paid,
+    /// overpayments recovered, balances forwarded.
+    pub fn provider_ledger(&self, ctx: &Ctx) -> Result<Vec<ProviderLedgerEntry>> {
+        ctx.require(Action::ViewBilling)?;
+        let rows = self
+            .store
+            .read::<_, AppError>(|c| Ok(remit_store::provider_ledger(c)?))?;
+        Ok(rows.into_iter().map(Into::into).collect())
     }
 
     /// Remittance items that matched no claim we sent: billing's work queue.
@@ -225,6 +199,56 @@ impl App {
             .store
             .read::<_, AppError>(|c| Ok(remit_store::open_unmatched(c)?))?;
         Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    /// Posts an unmatched remittance item to the claim billing found for it (a payer
+    /// that misquoted our claim number), then closes the item saying so.
+    pub fn match_unmatched(&self, ctx: &Ctx, id: UnmatchedId, claim_number: &str) -> Result<()> {
+        ctx.require(Action::ManageBilling)?;
+        let number = crate::input::line(claim_number, 20, "the claim number")?;
+        let actor = ctx.actor_ref();
+        self.store.write(|c| {
+            let item = remit_store::open_unmatched(c)?
+                .into_iter()
+                .find(|u| u.id == id)
+                .ok_or_else(|| {
+                    AppError::Conflict(format!(
+                        "work-queue item {id} is not open (unknown or already resolved)"
+                    ))
+                })?;
+            let claim = store::claim_by_number(c, &number)?
+                .ok_or_else(|| AppError::NotFound(format!("claim {number}")))?;
+            let remittance =
+                remit_store::remittance_by_id(c, item.remittance_id)?.ok_or_else(|| {
+                    AppError::Internal("unmatched item without its remittance".into())
+                })?;
+            let parsed = parse_835(&remittance.content).map_err(|e| {
+                AppError::Internal(format!("a stored 835 no longer reads: {}", e.message))
+            })?;
+            let (payment, cp): (_, &ClaimPayment) = parsed
+                .payments
+                .iter()
+                .flat_map(|p| p.claims.iter().map(move |cp| (p, cp)))
+                .find(|(_, cp)| cp.claim_id == item.claim_number && cp.paid == item.paid_cents)
+                .ok_or_else(|| AppError::Internal("the item is not in its remittance".into()))?;
+            let now = Instant(ctx.now());
+            let src = Source {
+                now,
+                actor,
+                remittance_id: remittance.id,
+                date: Day(payment.date),
+                method: method_of(payment.method),
+            };
+            post_claim(c, &src, cp, claim)?;
+            let resolution = format!("posted by hand to claim {number}");
+            remit_store::resolve_unmatched(c, id, actor, now, &resolution)?;
+            let subject = format!("remittance_unmatched:{id}");
+            record(
+                c,
+                ctx,
+                Event::ok("billing.remittance.match").subject(&subject),
+            )
+        })
     }
 
     /// Closes an unmatched remittance item with what billing did about it (for example
@@ -249,6 +273,20 @@ impl App {
         })
     }
 }
+
+crate::view::view!(
+/// A provider-level adjustment from an 835 (PLB): a negative amount was added to the
+/// payment (interest), a positive one taken from it (a recoupment).
+ProviderLedgerEntry from ProviderLedgerRow {
+    id: ProviderLedgerId,
+    remittance_id: RemittanceId,
+    provider_id: String,
+    fiscal_period_end: Day,
+    reason_code: String,
+    reference: Option<String>,
+    amount_cents: iop_domain::Cents,
+    created_at: Instant,
+});
 
 crate::view::view!(
 /// A remittance item that matched no claim, until it is resolved.

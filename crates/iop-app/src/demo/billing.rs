@@ -8,13 +8,11 @@ use crate::billing::coverage::{NewAuthorization, NewCoverage};
 use crate::billing::setup::{AddressInput, NewContract, NewPayer, SiteBillingInput};
 use crate::consent::consents::{NewConsent, NewRecipient};
 use crate::ctx::{Ctx, RequestMeta};
+use crate::demo::remit::{claim_to_pay, remittance_for, Outcome, ProviderAdjustment};
 use crate::error::{AppError, Result};
 use crate::App;
 use iop_domain::consent::{Expiry, RecipientClass};
 use iop_domain::ids::*;
-use iop_domain::time::Day;
-use iop_domain::Cents;
-use iop_interop::x12::amount::format_amount;
 use iop_store::billing as store;
 use iop_store::{accounts::users, admissions::episodes, org};
 use jiff::civil::Date;
@@ -33,70 +31,6 @@ fn address(line: &str, city: &str, zip: &str) -> AddressInput {
         state: "KY".into(),
         zip: zip.into(),
     }
-}
-
-/// An 835 paying 80% of every line of the given claims, with 10% contractual (CO-45) and
-/// 10% coinsurance (PR-2), as a payer would send it.
-/// A claim to pay: its number and its lines as (procedure code, cents, service date).
-pub type ClaimToPay = (String, Vec<(String, Cents, Day)>);
-
-pub fn remittance_for(claims: &[ClaimToPay], paid_on: Date) -> String {
-    let d = paid_on.strftime("%Y%m%d").to_string();
-    let mut body: Vec<String> = Vec::new();
-    let mut total_paid = 0i64;
-    for (i, (number, lines)) in claims.iter().enumerate() {
-        let charge: i64 = lines.iter().map(|l| l.1 .0).sum();
-        let split = |c: i64| (c * 8 / 10, c / 10, c - c * 8 / 10 - c / 10);
-        let paid: i64 = lines.iter().map(|l| split(l.1 .0).0).sum();
-        let pr: i64 = lines.iter().map(|l| split(l.1 .0).1).sum();
-        total_paid += paid;
-        body.push(format!("LX*{}", i + 1));
-        body.push(format!(
-            "CLP*{number}*1*{}*{}*{}*12*PAYER{:06}",
-            format_amount(Cents(charge)),
-            format_amount(Cents(paid)),
-            format_amount(Cents(pr)),
-            i + 1
-        ));
-        for (code, cents, date) in lines {
-            let (p, r, co) = split(cents.0);
-            body.push(format!(
-                "SVC*HC:{code}*{}*{}**1",
-                format_amount(*cents),
-                format_amount(Cents(p))
-            ));
-            body.push(format!("DTM*472*{}", date.0.strftime("%Y%m%d")));
-            body.push(format!("CAS*CO*45*{}", format_amount(Cents(co))));
-            body.push(format!("CAS*PR*2*{}", format_amount(Cents(r))));
-        }
-    }
-    let mut st = vec![
-        "ST*835*0001".to_string(),
-        format!(
-            "BPR*I*{}*C*ACH*CCP*01*999999999*DA*123456*1234567890**01*888888888*DA*654321*{d}",
-            format_amount(Cents(total_paid))
-        ),
-        "TRN*1*EFT0001*1234567890".into(),
-        format!("DTM*405*{d}"),
-        "N1*PR*BLUEGRASS HEALTH PLAN".into(),
-        "N3*1 PAYER WAY".into(),
-        "N4*LOUISVILLE*KY*402020000".into(),
-        "PER*BL*EDI SUPPORT*TE*5025550199".into(),
-        "N1*PE*RIVERSIDE RECOVERY CENTER*XX*1543219871".into(),
-        "REF*TJ*611234567".into(),
-    ];
-    st.extend(body);
-    let count = st.len() + 1;
-    st.push(format!("SE*{count}*0001"));
-    let isa = format!("ISA*00*          *00*          *ZZ*60054          *ZZ*RIVERSIDE01    *{}*0900*^*00501*000000007*0*T*:", paid_on.strftime("%y%m%d"));
-    let mut all = vec![
-        isa,
-        format!("GS*HP*60054*RIVERSIDE01*{d}*0900*7*X*005010X221A1"),
-    ];
-    all.extend(st);
-    all.push("GE*1*7".into());
-    all.push("IEA*1*000000007".into());
-    all.join("~\n") + "~\n"
 }
 
 impl App {
@@ -299,30 +233,36 @@ impl App {
         self.generate_charges(&ctx, days(today, -60), until)?;
         self.build_claims(&ctx)?;
         if self.create_claim_batch(&ctx)?.is_some() {
-            let claims = self.store.read(|c| -> Result<_> {
-                let mut out = Vec::new();
-                for k in
+            // The first claim of the per-diem payer paid, the next one all to the
+            // deductible, and a little interest on top (PLB L6) for the provider ledger.
+            let (claims, first) = self.store.read(|c| -> Result<_> {
+                let submitted: Vec<_> =
                     store::claims_with(c, &[iop_domain::billing::ClaimStatus::Submitted], None)?
                         .into_iter()
                         .filter(|k| k.payer_id == bghp)
-                        .take(1)
-                {
-                    let lines = store::charges_of_claim(c, k.id)?
-                        .into_iter()
-                        .map(|l| {
-                            (
-                                l.code.map(|c| c.to_string()).unwrap_or_default(),
-                                l.amount_cents,
-                                l.service_date,
-                            )
-                        })
+                        .take(2)
                         .collect();
-                    out.push((k.claim_number, lines));
+                let mut out = Vec::new();
+                for (k, claim) in submitted.iter().enumerate() {
+                    let outcome = if k == 0 {
+                        Outcome::Paid
+                    } else {
+                        Outcome::Deductible
+                    };
+                    out.push(claim_to_pay(c, claim, outcome)?);
                 }
-                Ok(out)
+                Ok((out, submitted.first().map(|k| k.claim_number.clone())))
             })?;
-            if !claims.is_empty() {
-                self.import_remittance(&ctx, &remittance_for(&claims, days(today, -3)))?;
+            if let Some(first) = first {
+                let interest = ProviderAdjustment {
+                    reason: "L6",
+                    reference: first,
+                    amount: iop_domain::Cents(-215),
+                };
+                self.import_remittance(
+                    &ctx,
+                    &remittance_for(&claims, &[interest], days(today, -3)),
+                )?;
             }
         }
         Ok(())

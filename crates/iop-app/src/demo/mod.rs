@@ -6,6 +6,7 @@ mod calendar;
 mod clinical;
 mod family;
 mod groups;
+pub mod remit;
 
 use crate::accounts::auth::hash_password;
 use crate::audit::{record, Event};
@@ -19,7 +20,7 @@ use iop_store::meta;
 use iop_store::org::{self, ProgramRow, SiteRow, TrackRow};
 
 /// An 835 as a payer would send it for demo claims (the demo and the tests post it).
-pub use crate::demo::billing::remittance_for;
+pub use crate::demo::remit::{remittance_for, ClaimToPay, LineToPay, Outcome, ProviderAdjustment};
 
 pub const DEMO_PASSWORD: &str = "demo-password";
 pub const DEMO_TZ: &str = "America/Kentucky/Louisville";

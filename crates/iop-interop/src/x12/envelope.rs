@@ -11,6 +11,8 @@ pub struct Transaction<'t, 'a> {
     pub set_id: &'a str,
     /// GS01 of the enclosing group, such as "HC" or "HP".
     pub functional_id: &'a str,
+    /// GS08 of the enclosing group: the implementation guide, such as 005010X221A1.
+    pub version: &'a str,
     /// ST through SE inclusive.
     pub segments: &'t [Segment<'a>],
 }
@@ -111,6 +113,7 @@ fn group<'t, 'a>(
                 out.push(Transaction {
                     set_id: seg.element(1),
                     functional_id: gs.element(1),
+                    version: gs.element(8),
                     segments: &segs[i..=end],
                 });
                 i = end + 1;

@@ -10,6 +10,9 @@ use super::tokenizer::{tokenize, Segment};
 use iop_domain::Cents;
 use jiff::civil::Date;
 
+/// The implementation guide this reader follows (GS08).
+pub const VERSION: &str = "005010X221A1";
+
 /// Reads every 835 transaction set in `input`, or says where the first problem is.
 pub fn parse_835(input: &str) -> Result<Remittance, ParseError> {
     let tokens = tokenize(input)?;
@@ -168,6 +171,7 @@ fn service(seg: &Segment<'_>) -> Result<ServicePayment, ParseError> {
         units: whole(seg, 5, "units")?.unwrap_or(1),
         service_date: None,
         adjustments: Vec::new(),
+        line_control: None,
     })
 }
 
@@ -221,6 +225,14 @@ fn payment(t: &Transaction<'_, '_>) -> Result<Payment, ParseError> {
         return Err(st.error(format!(
             "ST01 is {:?}; this reader takes 835 remittances",
             t.set_id
+        )));
+    }
+    // Another guide's 835 (a 4010 file, say) means other segments and rules: reading it as
+    // 5010 would post wrong money, so it is refused by name.
+    if t.version != VERSION {
+        return Err(st.error(format!(
+            "this 835 is version {:?}; only {VERSION} (the HIPAA 5010 remittance) is read",
+            t.version
         )));
     }
     if t.functional_id != "HP" {
@@ -288,6 +300,12 @@ fn payment(t: &Transaction<'_, '_>) -> Result<Payment, ParseError> {
                 match d.claim.services.last_mut() {
                     Some(s) if in_service => s.adjustments.extend(adj),
                     _ => d.claim.adjustments.extend(adj),
+                }
+            }
+            "REF" if in_service && seg.element(1) == "6R" => {
+                if let Some(s) = drafts.last_mut().and_then(|d| d.claim.services.last_mut()) {
+                    s.line_control =
+                        Some(required(seg, 2, "line item control number")?.to_string());
                 }
             }
             "DTM" => {

@@ -150,6 +150,8 @@ pub struct ServicePayment {
     /// DTM*472 (or the start of DTM*150), else the claim's DTM*232.
     pub service_date: Option<Date>,
     pub adjustments: Vec<Adjustment>,
+    /// REF*6R: the line item control number our 837 sent, naming the line paid.
+    pub line_control: Option<String>,
 }
 
 /// One CAS reason: who bears the amount and why.

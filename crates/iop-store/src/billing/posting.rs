@@ -16,6 +16,21 @@ pub fn remittance_by_hash(conn: &mut DbConn, hash: &str) -> Result<Option<Remitt
         .optional()?)
 }
 
+pub fn remittance_by_id(conn: &mut DbConn, id: RemittanceId) -> Result<Option<RemittanceRow>> {
+    Ok(remittances::table
+        .find(id)
+        .select(RemittanceRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn provider_ledger(conn: &mut DbConn) -> Result<Vec<super::ProviderLedgerRow>> {
+    Ok(crate::schema::provider_ledger::table
+        .order(crate::schema::provider_ledger::created_at.desc())
+        .select(super::ProviderLedgerRow::as_select())
+        .load(conn)?)
+}
+
 pub fn remittances_list(conn: &mut DbConn) -> Result<Vec<RemittanceRow>> {
     Ok(remittances::table
         .order(remittances::imported_at.desc())

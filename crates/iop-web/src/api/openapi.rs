@@ -119,6 +119,8 @@ use utoipa::{Modify, OpenApi};
         super::billing::claims::import_835,
         super::billing::claims::unmatched,
         super::billing::claims::resolve,
+        super::billing::claims::match_unmatched,
+        super::billing::claims::provider_ledger,
         super::billing::claims::add_payment,
         super::billing::claims::statement,
         super::billing::claims::receivables,

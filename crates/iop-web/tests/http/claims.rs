@@ -67,34 +67,40 @@ async fn claims_go_out_as_an_837p_and_an_835_posts_once_while_a_corrupt_one_chan
         )
         .await
         .json();
-    let lines: Vec<(String, iop_domain::Cents, iop_domain::time::Day)> = charges
+    let lines: Vec<iop_app::demo::LineToPay> = charges
         .as_array()
         .expect("charges")
         .iter()
         .filter(|c| c["claim_id"] == claim["id"])
-        .map(|c| {
-            (
-                c["code"].as_str().expect("code").to_string(),
-                iop_domain::Cents(c["amount_cents"].as_i64().expect("cents")),
-                c["service_date"]
-                    .as_str()
-                    .and_then(|d| d.parse().ok())
-                    .expect("date"),
-            )
+        .map(|c| iop_app::demo::LineToPay {
+            code: c["code"].as_str().expect("code").to_string(),
+            charge: iop_domain::Cents(c["amount_cents"].as_i64().expect("cents")),
+            date: c["service_date"]
+                .as_str()
+                .and_then(|d| d.parse().ok())
+                .expect("date"),
+            control: Some(c["id"].as_str().expect("id").replace('-', "")),
         })
         .collect();
     let era = iop_app::demo::remittance_for(
         &[
-            (number.clone(), lines),
-            (
-                "NOTOURS001".into(),
-                vec![(
-                    "H0015".into(),
-                    iop_domain::Cents(10_000),
-                    iop_domain::time::Day(days(-20)),
-                )],
-            ),
+            iop_app::demo::ClaimToPay {
+                claim_number: number.clone(),
+                outcome: iop_app::demo::Outcome::Paid,
+                lines,
+            },
+            iop_app::demo::ClaimToPay {
+                claim_number: "NOTOURS001".into(),
+                outcome: iop_app::demo::Outcome::Paid,
+                lines: vec![iop_app::demo::LineToPay {
+                    code: "H0015".into(),
+                    charge: iop_domain::Cents(10_000),
+                    date: iop_domain::time::Day(days(-20)),
+                    control: None,
+                }],
+            },
         ],
+        &[],
         days(-1),
     );
 

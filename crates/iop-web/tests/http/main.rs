@@ -8,6 +8,7 @@ mod bad_input;
 mod billing;
 mod billing_claims;
 mod billing_integrity;
+mod billing_remittance;
 mod calendar;
 mod calendar_changes;
 mod care;

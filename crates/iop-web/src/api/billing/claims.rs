@@ -155,7 +155,7 @@ pub async fn batch_file(
 /// Import an 835 remittance: the body is the X12 text (sent as text/plain or
 /// application/edi-x12). The same file twice changes nothing.
 #[utoipa::path(post, path = "/api/v1/remittances", tag = "billing", request_body(content = String, content_type = "text/plain"), security(("bearer" = [])),
-    responses((status = 200, description = "remittance_id, already_imported, claims_posted, unmatched", body = iop_app::billing::remittances::ImportReport), (status = 413, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, description = "what was posted, with a summary such as \"0 of 1 claims matched\"", body = iop_app::billing::remittances::ImportReport), (status = 413, body = Problem), (status = 422, body = Problem)))]
 pub async fn import_835(
     State(state): State<AppState>,
     caller: Caller,
@@ -281,4 +281,41 @@ pub async fn resolve(
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MatchBody {
+    /// Our claim number (CLM01) the item pays, such as IOP0000012.
+    claim_number: String,
+}
+
+/// Post an unmatched remittance item to the claim it pays and close the item.
+#[utoipa::path(post, path = "/api/v1/remittances/unmatched/{id}/match", tag = "billing", params(("id" = String, Path)), request_body = MatchBody, security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn match_unmatched(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId<iop_domain::ids::UnmatchedId>,
+    ApiJson(b): ApiJson<MatchBody>,
+) -> ApiResult<StatusCode> {
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.match_unmatched(ctx, id, &b.claim_number)
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Provider-level adjustments (PLB) from posted remittances, newest first.
+#[utoipa::path(get, path = "/api/v1/provider-ledger", tag = "billing", security(("bearer" = [])), responses((status = 200, description = "ledger entries", body = Vec<iop_app::billing::remittances::ProviderLedgerEntry>), (status = 403, body = Problem)))]
+pub async fn provider_ledger(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<Vec<iop_app::billing::remittances::ProviderLedgerEntry>>> {
+    Ok(Json(
+        state
+            .run(caller.ctx, move |app, ctx| app.provider_ledger(ctx))
+            .await?,
+    ))
 }

@@ -34,6 +34,7 @@ struct BillingPage {
     recent: Vec<ClaimView>,
     auths: Vec<AuthorizationView>,
     unmatched: Vec<UnmatchedRemittance>,
+    ledger: Vec<iop_app::billing::remittances::ProviderLedgerEntry>,
     batches: Vec<iop_app::billing::claims::ClaimBatch>,
     ar: Receivables,
     from: String,
@@ -52,6 +53,8 @@ impl BillingPage {
 #[derive(serde::Deserialize)]
 pub struct Flash {
     done: Option<String>,
+    matched: Option<u32>,
+    of: Option<u32>,
 }
 
 async fn page(
@@ -69,33 +72,34 @@ async fn page(
     let from = today
         .checked_sub(jiff::Span::new().days(60))
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let (pending, held, recent, auths, unmatched, batches, ar, names) = blocking(move || {
-        let mut pending = app.charges(&ctx, from, today, None)?;
-        pending.retain(|c| c.status == iop_domain::billing::ChargeStatus::Pending);
-        let held = app.claims(&ctx, Some(iop_domain::billing::ClaimStatus::Held))?;
-        let mut recent = app.claims(&ctx, None)?;
-        recent.retain(|k| k.status != iop_domain::billing::ClaimStatus::Held);
-        recent.truncate(30);
-        let auths = app.authorization_queue(&ctx)?;
-        let ids: Vec<iop_domain::ids::PatientId> = pending
-            .iter()
-            .map(|c| c.patient_id)
-            .chain(held.iter().chain(recent.iter()).map(|k| k.patient_id))
-            .chain(auths.iter().map(|a| a.row.patient_id))
-            .collect();
-        let names = app.patient_labels(&ctx, &ids)?;
-        Ok((
-            pending,
-            held,
-            recent,
-            auths,
-            app.unmatched_remittances(&ctx)?,
-            app.claim_batches(&ctx)?,
-            app.receivables(&ctx)?,
-            names,
-        ))
-    })
-    .await?;
+    let (pending, held, recent, auths, (unmatched, ledger), batches, ar, names) =
+        blocking(move || {
+            let mut pending = app.charges(&ctx, from, today, None)?;
+            pending.retain(|c| c.status == iop_domain::billing::ChargeStatus::Pending);
+            let held = app.claims(&ctx, Some(iop_domain::billing::ClaimStatus::Held))?;
+            let mut recent = app.claims(&ctx, None)?;
+            recent.retain(|k| k.status != iop_domain::billing::ClaimStatus::Held);
+            recent.truncate(30);
+            let auths = app.authorization_queue(&ctx)?;
+            let ids: Vec<iop_domain::ids::PatientId> = pending
+                .iter()
+                .map(|c| c.patient_id)
+                .chain(held.iter().chain(recent.iter()).map(|k| k.patient_id))
+                .chain(auths.iter().map(|a| a.row.patient_id))
+                .collect();
+            let names = app.patient_labels(&ctx, &ids)?;
+            Ok((
+                pending,
+                held,
+                recent,
+                auths,
+                (app.unmatched_remittances(&ctx)?, app.provider_ledger(&ctx)?),
+                app.claim_batches(&ctx)?,
+                app.receivables(&ctx)?,
+                names,
+            ))
+        })
+        .await?;
     let code = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -108,6 +112,7 @@ async fn page(
         recent,
         auths,
         unmatched,
+        ledger,
         batches,
         ar,
         from: from.to_string(),
@@ -130,7 +135,13 @@ pub async fn show(
         "claims" => "Claims are built and checked.".to_string(),
         "batch" => "The batch is written; download its 837P below.".to_string(),
         "nobatch" => "No claim was ready to send.".to_string(),
-        "835" => "The remittance is posted.".to_string(),
+        "835" => match (f.matched, f.of) {
+            (Some(0), Some(of)) => format!("0 of {of} claims matched: nothing was posted to a claim. Match each item below by hand."),
+            (Some(m), Some(of)) if m < of => format!("{m} of {of} claims matched and posted; the rest wait below to be matched by hand."),
+            (Some(m), Some(_)) => format!("The remittance is posted: all {m} claims matched."),
+            _ => "The remittance is posted.".to_string(),
+        },
+        "matched" => "The item is posted to the claim and closed.".to_string(),
         "835again" => "That remittance was imported before; nothing changed.".to_string(),
         "resolved" => "The item is closed.".to_string(),
         _ => "Done.".to_string(),
@@ -209,13 +220,36 @@ pub async fn import(
 ) -> Result<Response, PageError> {
     let r = state
         .run(caller.ctx.clone(), move |app, ctx| {
-            app.import_remittance(ctx, &f.content).map(|r| {
-                if r.already_imported {
-                    "835again"
-                } else {
-                    "835"
-                }
-            })
+            app.import_remittance(ctx, &f.content)
+        })
+        .await;
+    match r {
+        Ok(r) if r.already_imported => Ok(Redirect::to("/billing?done=835again").into_response()),
+        Ok(r) => Ok(Redirect::to(&format!(
+            "/billing?done=835&matched={}&of={}",
+            r.claims_posted,
+            r.claims_posted + r.unmatched
+        ))
+        .into_response()),
+        Err(e) => after(&state, caller, Err(e)).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct MatchForm {
+    claim_number: String,
+}
+
+pub async fn match_item(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId<iop_domain::ids::UnmatchedId>,
+    PageForm(f): PageForm<MatchForm>,
+) -> Result<Response, PageError> {
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.match_unmatched(ctx, id, &f.claim_number)
+                .map(|_| "matched")
         })
         .await;
     after(&state, caller, r).await
@@ -239,6 +273,35 @@ pub async fn resolve(
         })
         .await;
     after(&state, caller, r).await
+}
+
+/// A sample 835 for the submitted claims (test mode only), as a download.
+pub async fn sample_835(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Response, PageError> {
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.sample_remittance(ctx)
+        })
+        .await;
+    match r {
+        Ok(file) => Ok((
+            [
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    "text/plain; charset=utf-8",
+                ),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"sample-835.x12\"",
+                ),
+            ],
+            file,
+        )
+            .into_response()),
+        Err(e) => after(&state, caller, Err(e)).await,
+    }
 }
 
 pub async fn batch_file(
