@@ -24,6 +24,20 @@ pub struct StatementLine {
     pub description: String,
     /// Positive for what is owed, negative for payments.
     pub amount_cents: iop_domain::Cents,
+    /// The payment a payment line records (it can be voided while this is set).
+    pub payment_id: Option<PaymentId>,
+}
+
+/// Where a patient sends money: the billing organisation of their program's site.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct RemitTo {
+    pub name: String,
+    pub address_line: String,
+    pub city: String,
+    pub state: String,
+    pub zip: String,
+    /// Ten digits.
+    pub phone: String,
 }
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
@@ -35,6 +49,8 @@ pub struct Statement {
     pub opening_balance_cents: iop_domain::Cents,
     pub lines: Vec<StatementLine>,
     pub closing_balance_cents: iop_domain::Cents,
+    /// None until the site's billing identity is set up.
+    pub remit_to: Option<RemitTo>,
 }
 
 /// Everything the patient owes or paid, dated, oldest first: self-pay charges, their
@@ -49,6 +65,7 @@ fn patient_ledger(c: &mut DbConn, patient_id: PatientId) -> Result<Vec<Statement
                 date: ch.service_date,
                 description: format!("{what} ({code}), self-pay"),
                 amount_cents: ch.amount_cents,
+                payment_id: None,
             }
         })
         .collect();
@@ -63,25 +80,75 @@ fn patient_ledger(c: &mut DbConn, patient_id: PatientId) -> Result<Vec<Statement
                     claim.period_from, claim.period_to, claim.claim_number
                 ),
                 amount_cents: claim.patient_resp_cents,
+                payment_id: None,
             });
         }
     }
-    for p in store::payments_of_patient(c, patient_id)?
+    for p in store::payments_of_patient_with_voided(c, patient_id)?
         .into_iter()
         .filter(|p| p.source == iop_domain::billing::PaymentSource::Patient)
     {
+        let credit = if p.as_credit {
+            ", kept as a credit"
+        } else {
+            ""
+        };
         out.push(StatementLine {
             date: p.received_on,
             description: format!(
-                "payment, {}{}",
+                "payment, {}{}{credit}",
                 p.method,
-                p.reference.map(|r| format!(" {r}")).unwrap_or_default()
+                p.reference
+                    .clone()
+                    .map(|r| format!(" {r}"))
+                    .unwrap_or_default()
             ),
             amount_cents: -p.amount_cents,
+            payment_id: p.voided_at.is_none().then_some(p.id),
         });
+        // A voided payment stays on the statement with its reversal beside it.
+        if let Some(at) = p.voided_at {
+            out.push(StatementLine {
+                date: Day(pc.today(at.0)),
+                description: format!(
+                    "payment of {} voided: {}",
+                    p.received_on,
+                    p.void_reason.unwrap_or_default()
+                ),
+                amount_cents: p.amount_cents,
+                payment_id: None,
+            });
+        }
     }
     out.sort_by_key(|a| a.date);
     Ok(out)
+}
+
+/// Dollars as a person reads them: $1,234.50, -$12.00.
+fn money(c: Cents) -> String {
+    let sign = if c.0 < 0 { "-" } else { "" };
+    let abs = c.0.unsigned_abs();
+    let dollars = (abs / 100).to_string();
+    let mut grouped = String::new();
+    for (i, ch) in dollars.chars().enumerate() {
+        if i > 0 && (dollars.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    format!("{sign}${grouped}.{:02}", abs % 100)
+}
+
+fn remit_to(c: &mut DbConn, patient_id: PatientId) -> Result<Option<RemitTo>> {
+    let (_, pc) = crate::clinical::individual::patient_program(c, patient_id)?;
+    Ok(store::site_billing_of(c, pc.site.id)?.map(|b| RemitTo {
+        name: b.organisation_name,
+        address_line: b.address_line,
+        city: b.city,
+        state: b.state,
+        zip: b.zip,
+        phone: b.contact_phone,
+    }))
 }
 
 #[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
@@ -135,6 +202,7 @@ impl App {
                 .filter(|l| l.date >= from_s && l.date <= to_s)
                 .collect();
             let closing = opening + lines.iter().map(|l| l.amount_cents).sum::<Cents>();
+            let remit_to = remit_to(c, patient_id)?;
             let mut event = Event::ok("billing.statement.view");
             event.patient_id = Some(patient);
             record(c, ctx, event)?;
@@ -146,11 +214,15 @@ impl App {
                 opening_balance_cents: opening,
                 lines,
                 closing_balance_cents: closing,
+                remit_to,
             })
         })
     }
 
-    /// Records a payment from the patient (cash, card or check, with a reference).
+    /// Records a payment from the patient (cash, card or check, with a reference). More
+    /// than the balance is refused unless `as_credit` says the excess is kept as a
+    /// credit on the account on purpose.
+    #[allow(clippy::too_many_arguments)]
     pub fn record_patient_payment(
         &self,
         ctx: &Ctx,
@@ -159,6 +231,7 @@ impl App {
         method: &str,
         reference: Option<&str>,
         received_on: Date,
+        as_credit: bool,
     ) -> Result<PaymentId> {
         let patient_id = patient;
         ctx.require(Action::ManageBilling)?;
@@ -188,6 +261,20 @@ impl App {
                     "a payment cannot be received in the future".into(),
                 ));
             }
+            let balance: Cents = patient_ledger(c, patient_id)?
+                .iter()
+                .map(|l| l.amount_cents)
+                .sum();
+            if amount_cents > balance && !as_credit {
+                let over = amount_cents - balance.max(Cents(0));
+                return Err(AppError::Conflict(format!(
+                    "{} is more than the balance of {}; confirm that the {} over is kept as a credit on the account, or record {}",
+                    money(amount_cents),
+                    money(balance),
+                    money(over),
+                    money(balance.max(Cents(0)))
+                )));
+            }
             let id = PaymentId::new_v7();
             store::insert_payment(
                 c,
@@ -205,7 +292,7 @@ impl App {
                     created_at: Instant(ctx.now()),
                     voided_at: None,
                     void_reason: None,
-                    as_credit: false,
+                    as_credit: as_credit && amount_cents > balance,
                 },
             )?;
             let subject = format!("payment:{id}");
@@ -215,6 +302,27 @@ impl App {
             event.patient_id = Some(patient);
             record(c, ctx, event)?;
             Ok(id)
+        })
+    }
+
+    /// Voids a patient's payment (entered twice, a bounced check) with the reason; the
+    /// payment stays on record and the statement shows its reversal.
+    pub fn void_patient_payment(&self, ctx: &Ctx, id: PaymentId, reason: &str) -> Result<()> {
+        ctx.require(Action::ManageBilling)?;
+        let reason = crate::input::line(reason, 300, "the reason for voiding")?;
+        self.store.write(|c| {
+            let p = store::payment(c, id)?
+                .filter(|p| p.source == iop_domain::billing::PaymentSource::Patient)
+                .ok_or_else(|| AppError::NotFound(format!("patient payment {id}")))?;
+            if !store::void_payment(c, id, Instant(ctx.now()), &reason)? {
+                return Err(AppError::Conflict(format!(
+                    "payment {id} is already voided"
+                )));
+            }
+            let subject = format!("payment:{id}");
+            let mut event = Event::ok("billing.payment.void").subject(&subject);
+            event.patient_id = p.patient_id;
+            record(c, ctx, event)
         })
     }
 

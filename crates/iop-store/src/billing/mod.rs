@@ -443,6 +443,38 @@ pub fn payments_of_patient(conn: &mut DbConn, patient_id: PatientId) -> Result<V
         .load(conn)?)
 }
 
+/// A patient's payments, voided ones included (the statement shows their reversal).
+pub fn payments_of_patient_with_voided(
+    conn: &mut DbConn,
+    patient_id: PatientId,
+) -> Result<Vec<PaymentRow>> {
+    Ok(payments::table
+        .filter(payments::patient_id.eq(patient_id))
+        .order(payments::received_on)
+        .select(PaymentRow::as_select())
+        .load(conn)?)
+}
+
+pub fn payment(conn: &mut DbConn, id: PaymentId) -> Result<Option<PaymentRow>> {
+    Ok(payments::table
+        .find(id)
+        .select(PaymentRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Voids a payment not voided yet; false when it already was.
+pub fn void_payment(conn: &mut DbConn, id: PaymentId, at: Instant, reason: &str) -> Result<bool> {
+    Ok(diesel::update(
+        payments::table
+            .find(id)
+            .filter(payments::voided_at.is_null()),
+    )
+    .set((payments::voided_at.eq(at), payments::void_reason.eq(reason)))
+    .execute(conn)?
+        == 1)
+}
+
 pub fn all_payments(conn: &mut DbConn) -> Result<Vec<PaymentRow>> {
     Ok(payments::table
         .filter(payments::voided_at.is_null())

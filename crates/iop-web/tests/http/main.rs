@@ -9,6 +9,7 @@ mod billing;
 mod billing_claims;
 mod billing_integrity;
 mod billing_remittance;
+mod billing_self_pay;
 mod calendar;
 mod calendar_changes;
 mod care;

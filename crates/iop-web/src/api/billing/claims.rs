@@ -191,11 +191,15 @@ pub struct PaymentBody {
     method: String,
     reference: Option<String>,
     received_on: String,
+    /// Confirms that what is over the balance is kept as a credit on the account; without
+    /// it a payment above the balance is refused (409).
+    #[serde(default)]
+    as_credit: bool,
 }
 
 /// Record a payment from the patient.
 #[utoipa::path(post, path = "/api/v1/patients/{id}/payments", tag = "billing", params(("id" = String, Path)), request_body = PaymentBody, security(("bearer" = [])),
-    responses((status = 201, body = Created), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = Created), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn add_payment(
     State(state): State<AppState>,
     caller: Caller,
@@ -212,10 +216,35 @@ pub async fn add_payment(
                 &b.method,
                 b.reference.as_deref(),
                 on,
+                b.as_credit,
             )
         })
         .await?;
     Ok((StatusCode::CREATED, Json(Created::new(pid))))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VoidBody {
+    /// Why, such as "entered twice" or "check returned unpaid".
+    reason: String,
+}
+
+/// Void a patient's payment with the reason; it stays on record and the statement shows its reversal.
+#[utoipa::path(post, path = "/api/v1/payments/{id}/void", tag = "billing", params(("id" = String, Path)), request_body = VoidBody, security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn void_payment(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId<iop_domain::ids::PaymentId>,
+    ApiJson(b): ApiJson<VoidBody>,
+) -> ApiResult<StatusCode> {
+    state
+        .run(caller.ctx, move |app, ctx| {
+            app.void_patient_payment(ctx, id, &b.reason)
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, IntoParams)]

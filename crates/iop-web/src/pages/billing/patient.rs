@@ -29,6 +29,10 @@ struct StatementPage {
     today: String,
     can_record: bool,
     error: Option<String>,
+    /// What was typed in a refused payment form, shown again.
+    typed: Option<PaymentForm>,
+    /// The refusal was a payment above the balance: offer the credit confirmation.
+    offer_credit: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -43,8 +47,12 @@ async fn statement_page(
     id: String,
     q: StatementQuery,
     error: Option<String>,
+    typed: Option<PaymentForm>,
 ) -> Result<Response, PageError> {
     let csrf = Shell::new(&caller, "/billing").csrf;
+    let offer_credit = error
+        .as_deref()
+        .is_some_and(|e| e.contains("kept as a credit"));
     let can_record =
         iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::ManageBilling);
     let app = state.app.clone();
@@ -80,6 +88,8 @@ async fn statement_page(
         today: today.to_string(),
         can_record,
         error,
+        typed,
+        offer_credit,
     })?;
     *res.status_mut() = code;
     Ok(res)
@@ -91,16 +101,42 @@ pub async fn statement(
     Path(id): Path<String>,
     Query(q): Query<StatementQuery>,
 ) -> Result<Response, PageError> {
-    statement_page(&state, caller, id, q, None).await
+    statement_page(&state, caller, id, q, None, None).await
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, Clone, Default)]
 pub struct PaymentForm {
     amount: String,
     method: String,
     #[serde(default)]
     reference: String,
     received_on: String,
+    /// A checkbox: keep what is over the balance as a credit.
+    as_credit: Option<String>,
+}
+
+impl PaymentForm {
+    fn amount(&self) -> &str {
+        &self.amount
+    }
+    fn method(&self) -> &str {
+        &self.method
+    }
+    fn reference(&self) -> &str {
+        &self.reference
+    }
+    fn received_on(&self) -> &str {
+        &self.received_on
+    }
+}
+
+/// Ten digits as a US number: (502) 555-0142.
+pub fn phone(digits: &str) -> String {
+    if digits.len() == 10 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        format!("({}) {}-{}", &digits[..3], &digits[3..6], &digits[6..])
+    } else {
+        digits.to_string()
+    }
 }
 
 /// "12.50" or "12" dollars to cents, refusing anything else.
@@ -132,6 +168,7 @@ pub async fn payment(
     PageForm(f): PageForm<PaymentForm>,
 ) -> Result<Response, PageError> {
     let pid = id.clone();
+    let typed = f.clone();
     let r = state
         .run(caller.ctx.clone(), move |app, ctx| {
             let amount = cents(&f.amount)?;
@@ -143,6 +180,7 @@ pub async fn payment(
                 &f.method,
                 Some(&f.reference),
                 on,
+                f.as_credit.is_some(),
             )
         })
         .await;
@@ -158,8 +196,41 @@ pub async fn payment(
                     to: None,
                 },
                 Some(e.to_string()),
+                Some(typed),
             )
             .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct VoidForm {
+    patient_id: String,
+    reason: String,
+}
+
+pub async fn void_payment(
+    State(state): State<AppState>,
+    caller: Caller,
+    crate::extract::PathId(payment): crate::extract::PathId<iop_domain::ids::PaymentId>,
+    PageForm(f): PageForm<VoidForm>,
+) -> Result<Response, PageError> {
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.void_patient_payment(ctx, payment, &f.reason)
+        })
+        .await;
+    match r {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/patients/{}/statement", f.patient_id)).into_response())
+        }
+        Err(e) if refusal(&e) => {
+            let q = StatementQuery {
+                from: None,
+                to: None,
+            };
+            statement_page(&state, caller, f.patient_id, q, Some(e.to_string()), None).await
         }
         Err(e) => Err(e.into()),
     }
