@@ -124,21 +124,6 @@ fn patient_ledger(c: &mut DbConn, patient_id: PatientId) -> Result<Vec<Statement
     Ok(out)
 }
 
-/// Dollars as a person reads them: $1,234.50, -$12.00.
-fn money(c: Cents) -> String {
-    let sign = if c.0 < 0 { "-" } else { "" };
-    let abs = c.0.unsigned_abs();
-    let dollars = (abs / 100).to_string();
-    let mut grouped = String::new();
-    for (i, ch) in dollars.chars().enumerate() {
-        if i > 0 && (dollars.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    format!("{sign}${grouped}.{:02}", abs % 100)
-}
-
 fn remit_to(c: &mut DbConn, patient_id: PatientId) -> Result<Option<RemitTo>> {
     let (_, pc) = crate::clinical::individual::patient_program(c, patient_id)?;
     Ok(store::site_billing_of(c, pc.site.id)?.map(|b| RemitTo {
@@ -268,11 +253,8 @@ impl App {
             if amount_cents > balance && !as_credit {
                 let over = amount_cents - balance.max(Cents(0));
                 return Err(AppError::Conflict(format!(
-                    "{} is more than the balance of {}; confirm that the {} over is kept as a credit on the account, or record {}",
-                    money(amount_cents),
-                    money(balance),
-                    money(over),
-                    money(balance.max(Cents(0)))
+                    "{amount_cents} is more than the balance of {balance}; confirm that the {over} over is kept as a credit on the account, or record {}",
+                    balance.max(Cents(0))
                 )));
             }
             let id = PaymentId::new_v7();
