@@ -20,6 +20,21 @@ crate::code_enum! {
         }
 }
 
+impl ClaimStatus {
+    /// The payer has the claim (sent, answered or not): only such a claim can be
+    /// replaced or voided.
+    pub fn with_payer(self) -> bool {
+        matches!(
+            self,
+            ClaimStatus::Submitted
+                | ClaimStatus::Partial
+                | ClaimStatus::Paid
+                | ClaimStatus::PatientResponsibility
+                | ClaimStatus::Denied
+        )
+    }
+}
+
 crate::code_enum! {
     /// CLM05-3: an original claim, or a correction of one the payer already has.
     pub enum ClaimFrequency {

@@ -67,7 +67,7 @@ fn billing_of(c: &mut DbConn, patient_id: PatientId) -> Result<Option<SiteBillin
 
 /// Runs every check on one claim; the problems, or None when it can go out.
 fn check(c: &mut DbConn, ctx: &Ctx, claim: &ClaimRow) -> Result<Option<String>> {
-    let lines = store::charges_of_claim(c, claim.id)?;
+    let lines = super::corrections::lines_of(c, claim)?;
     let cov = store::coverage(c, claim.coverage_id)?
         .ok_or_else(|| AppError::Internal("claim without coverage".into()))?;
     let payer = store::payer(c, claim.payer_id)?
@@ -271,7 +271,7 @@ impl App {
                 if check(c, ctx, &claim)?.is_some() {
                     continue; // Something changed since it was checked: it waits.
                 }
-                let lines = store::charges_of_claim(c, claim.id)?;
+                let lines = super::corrections::lines_of(c, &claim)?;
                 let cov = store::coverage(c, claim.coverage_id)?
                     .ok_or_else(|| AppError::Internal("claim without coverage".into()))?;
                 let payer = store::payer(c, claim.payer_id)?
@@ -399,4 +399,7 @@ ClaimView from ClaimRow {
     created_at: Instant,
     updated_at: Instant,
     submitted_on: Option<Day>,
+    frequency: iop_domain::billing::ClaimFrequency,
+    corrects_claim_id: Option<ClaimId>,
+    correction_reason: Option<String>,
 });

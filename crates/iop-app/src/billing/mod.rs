@@ -3,6 +3,7 @@
 pub mod charges;
 mod claim_form;
 pub mod claims;
+pub mod corrections;
 pub mod coverage;
 mod found;
 mod posting;

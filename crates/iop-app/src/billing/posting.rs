@@ -69,7 +69,7 @@ pub(super) fn post_claim(
             as_credit: false,
         },
     )?;
-    let mut charges = store::charges_of_claim(c, claim.id)?;
+    let mut charges = super::corrections::lines_of(c, &claim)?;
     let mut taken: Vec<ChargeId> = Vec::new();
     let mut patient_share = Cents(0);
     let mut adjusted = Cents(0);

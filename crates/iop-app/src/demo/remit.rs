@@ -139,7 +139,7 @@ pub(crate) fn claim_to_pay(
     claim: &iop_store::billing::ClaimRow,
     outcome: Outcome,
 ) -> crate::error::Result<ClaimToPay> {
-    let lines = iop_store::billing::charges_of_claim(c, claim.id)?
+    let lines = crate::billing::corrections::lines_of(c, claim)?
         .into_iter()
         .map(|l| LineToPay {
             code: l.code.map(|c| c.to_string()).unwrap_or_default(),

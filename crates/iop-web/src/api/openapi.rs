@@ -122,6 +122,7 @@ use utoipa::{Modify, OpenApi};
         super::billing::claims::match_unmatched,
         super::billing::claims::provider_ledger,
         super::billing::claims::void_payment,
+        super::billing::claims::correct,
         super::billing::claims::add_payment,
         super::billing::claims::statement,
         super::billing::claims::receivables,

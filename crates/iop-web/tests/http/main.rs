@@ -7,6 +7,7 @@ mod auth;
 mod bad_input;
 mod billing;
 mod billing_claims;
+mod billing_corrections;
 mod billing_integrity;
 mod billing_remittance;
 mod billing_self_pay;

@@ -348,3 +348,30 @@ pub async fn provider_ledger(
             .await?,
     ))
 }
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectBody {
+    /// replacement (frequency 7) or void (8).
+    kind: String,
+    /// Why, such as "wrong units on the 12th" or "billed to the wrong payer".
+    reason: String,
+}
+
+/// Replace or void a claim the payer has; the correction names it by the payer's claim number (REF*F8) and goes out in the next batch. The original stays on record.
+#[utoipa::path(post, path = "/api/v1/claims/{id}/correct", tag = "billing", params(("id" = String, Path)), request_body = CorrectBody, security(("bearer" = [])),
+    responses((status = 201, body = Created), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn correct(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId<iop_domain::ids::ClaimId>,
+    ApiJson(b): ApiJson<CorrectBody>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    let kind = crate::extract::body_code(b.kind.trim(), "kind")?;
+    let new = state
+        .run(caller.ctx, move |app, ctx| {
+            app.correct_claim(ctx, id, kind, &b.reason)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(Created::new(new))))
+}

@@ -48,6 +48,11 @@ impl BillingPage {
     fn who(&self, patient_id: &iop_domain::ids::PatientId) -> &str {
         self.names.get(patient_id).map_or("", String::as_str)
     }
+
+    /// The payer has it: a replacement or void may follow.
+    fn correctable(&self, k: &ClaimView) -> bool {
+        k.status.with_payer()
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -142,6 +147,7 @@ pub async fn show(
             _ => "The remittance is posted.".to_string(),
         },
         "matched" => "The item is posted to the claim and closed.".to_string(),
+        "corrected" => "The correction is made; build and check claims, then write the batch.".to_string(),
         "835again" => "That remittance was imported before; nothing changed.".to_string(),
         "resolved" => "The item is closed.".to_string(),
         _ => "Done.".to_string(),
@@ -233,6 +239,31 @@ pub async fn import(
         .into_response()),
         Err(e) => after(&state, caller, Err(e)).await,
     }
+}
+
+#[derive(serde::Deserialize)]
+pub struct CorrectForm {
+    kind: String,
+    reason: String,
+}
+
+pub async fn correct(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId<iop_domain::ids::ClaimId>,
+    PageForm(f): PageForm<CorrectForm>,
+) -> Result<Response, PageError> {
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            let kind = f
+                .kind
+                .parse()
+                .map_err(|_| AppError::Invalid("choose a replacement or a void".into()))?;
+            app.correct_claim(ctx, id, kind, &f.reason)
+                .map(|_| "corrected")
+        })
+        .await;
+    after(&state, caller, r).await
 }
 
 #[derive(serde::Deserialize)]
