@@ -308,4 +308,14 @@ async fn each_payers_claims_carry_its_claim_filing_indicator() {
         seen.insert(expected);
     }
     assert_eq!(seen.len(), 2, "both demo payers were billed: {seen:?}");
+    // Group nights are authorized four weeks at a time: a month's claim spanning two
+    // authorizations names the second on its own lines (REF*G1 after the line's SV1).
+    let two = claims_in(&file).into_iter().any(|(_, segs)| {
+        let first_line = segs.iter().position(|s| s.starts_with("LX*"));
+        first_line.is_some_and(|i| {
+            segs[..i].iter().any(|s| s.starts_with("REF*G1*"))
+                && segs[i..].iter().any(|s| s.starts_with("REF*G1*"))
+        })
+    });
+    assert!(two, "a demo claim under two authorizations");
 }

@@ -255,3 +255,64 @@ async fn a_multi_family_group_bills_90849_once_per_family_present_and_never_9084
         "a per-service patient whose relatives did not come"
     );
 }
+
+#[tokio::test]
+async fn admission_takes_co_occurring_diagnoses_but_refuses_a_code_not_valid_on_the_admit_date() {
+    use crate::admissions::{admission, placement, screened};
+    let t = TestApp::new().await;
+    let adm = t.token("admissions@demo.test").await;
+    let (program, track, counselor) = placement(&t, &adm).await;
+    let admit = |dx: serde_json::Value, last: &'static str| {
+        let (t, adm, program, track, counselor) = (
+            &t,
+            adm.clone(),
+            program.clone(),
+            track.clone(),
+            counselor.clone(),
+        );
+        async move {
+            let id = screened(t, &adm, last).await;
+            let mut body = admission(&program, &track, &counselor, last);
+            body["diagnoses"] = dx;
+            t.post_json(
+                &format!("/api/v1/inquiries/{id}/admit"),
+                Auth::Bearer(&adm),
+                body,
+            )
+            .await
+        }
+    };
+    // G35 (multiple sclerosis) left the code set on 1 October 2025 for G35A–G35D.
+    let retired = admit(serde_json::json!(["F10.20", "G35"]), "Retired").await;
+    assert_eq!(
+        retired.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        retired.body
+    );
+    assert!(
+        retired
+            .body
+            .contains("G35 is not a billable ICD-10-CM code"),
+        "{}",
+        retired.body
+    );
+    let depression_first = admit(serde_json::json!(["F32.A", "F10.20"]), "Order").await;
+    assert_eq!(
+        depression_first.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        depression_first.body
+    );
+    assert!(
+        depression_first.body.contains("substance use disorder"),
+        "{}",
+        depression_first.body
+    );
+    let ok = admit(
+        serde_json::json!(["F10.20", "F32.A", "F41.1", "F43.10"]),
+        "Cooccur",
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
+}

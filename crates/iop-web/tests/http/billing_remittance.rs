@@ -17,6 +17,17 @@ async fn post_835(t: &TestApp, token: &str, body: String) -> crate::common::Resp
     t.send(req).await
 }
 
+/// An 835 paying the submitted claims of one payer (the demo bills in test mode).
+async fn sample_835(t: &TestApp) -> String {
+    let app = t.app.clone();
+    tokio::task::spawn_blocking(move || {
+        app.sample_remittance(&Ctx::system(RequestMeta::cli(jiff::Timestamp::now())))
+    })
+    .await
+    .expect("join")
+    .expect("a sample 835 while the demo bills in test mode")
+}
+
 async fn claims(t: &TestApp, token: &str) -> Vec<serde_json::Value> {
     t.get("/api/v1/claims", Auth::Bearer(token))
         .await
@@ -91,13 +102,7 @@ async fn the_demo_835_posts_each_line_a_deductible_claim_to_the_patient_and_inte
 async fn an_835_that_does_not_balance_is_of_4010_or_matches_nothing_posts_nothing_and_says_so() {
     let t = TestApp::new().await;
     let billing = t.token("billing@demo.test").await;
-    let app = t.app.clone();
-    let era = tokio::task::spawn_blocking(move || {
-        app.sample_remittance(&Ctx::system(RequestMeta::cli(jiff::Timestamp::now())))
-    })
-    .await
-    .expect("join")
-    .expect("a sample 835 while the demo bills in test mode");
+    let era = sample_835(&t).await;
     let before = claims(&t, &billing).await;
 
     let bpr = era
@@ -202,4 +207,42 @@ async fn an_835_that_does_not_balance_is_of_4010_or_matches_nothing_posts_nothin
         )
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+}
+
+#[tokio::test]
+async fn a_line_the_payer_recoded_is_still_posted_to_its_charge_by_its_control_number() {
+    let t = TestApp::new().await;
+    let billing = t.token("billing@demo.test").await;
+    let era = sample_835(&t).await;
+    let svc = era
+        .split('~')
+        .map(str::trim)
+        .find(|s| s.starts_with("SVC*HC:"))
+        .expect("a line")
+        .to_string();
+    let code = svc["SVC*HC:".len()..]
+        .split(['*', ':'])
+        .next()
+        .expect("code")
+        .to_string();
+    let recoded = svc.replacen(&format!("HC:{code}"), "HC:S9480", 1);
+    let claim_number = era
+        .split('~')
+        .map(str::trim)
+        .find(|s| s.starts_with("CLP*"))
+        .and_then(|s| s.split('*').nth(1))
+        .expect("claim")
+        .to_string();
+    let r = post_835(&t, &billing, era.replacen(&svc, &recoded, 1)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let claim = claims(&t, &billing)
+        .await
+        .into_iter()
+        .find(|k| k["claim_number"] == claim_number.as_str())
+        .expect("claim");
+    let lines = lines_of(&t, &billing, &claim).await;
+    assert!(
+        lines.iter().all(|l| l["paid_cents"].as_i64() > Some(0)),
+        "every line, the recoded one too, is paid: {lines:?}"
+    );
 }
