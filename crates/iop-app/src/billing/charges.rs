@@ -203,7 +203,9 @@ fn upsert(
             ChargeStatus::Pending
         },
         pending_reason: reason,
-        claim_id: None,
+        // A charge already on a claim not sent yet stays on it; building claims re-checks
+        // the claim against its lines as they now are.
+        claim_id: existing.as_ref().and_then(|e| e.claim_id),
         created_at: existing.as_ref().map_or(now, |e| e.created_at),
         updated_at: now,
         void_reason: None,

@@ -65,6 +65,25 @@ fn billing_of(c: &mut DbConn, patient_id: PatientId) -> Result<Option<SiteBillin
     Ok(store::site_billing_of(c, pc.site.id)?)
 }
 
+/// A claim not sent yet follows its documentation: a line no longer billable (void) or
+/// no longer under the claim's coverage leaves it, and its total is the sum of the rest.
+fn refresh_lines(c: &mut DbConn, claim: &ClaimRow, now: Instant) -> Result<Cents> {
+    let mut total = Cents(0);
+    for mut l in store::charges_of_claim(c, claim.id)? {
+        // Void, or now under another coverage (or self-pay): it is not this claim's.
+        if l.status == iop_domain::billing::ChargeStatus::Void
+            || l.coverage_id != Some(claim.coverage_id)
+        {
+            l.claim_id = None;
+            l.updated_at = now;
+            store::update_charge(c, &l)?;
+        } else {
+            total += l.amount_cents;
+        }
+    }
+    Ok(total)
+}
+
 /// Runs every check on one claim; the problems, or None when it can go out.
 fn check(c: &mut DbConn, ctx: &Ctx, claim: &ClaimRow) -> Result<Option<String>> {
     let lines = super::corrections::lines_of(c, claim)?;
@@ -73,6 +92,27 @@ fn check(c: &mut DbConn, ctx: &Ctx, claim: &ClaimRow) -> Result<Option<String>> 
     let payer = store::payer(c, claim.payer_id)?
         .ok_or_else(|| AppError::Internal("claim without payer".into()))?;
     let mut problems = Vec::new();
+    if lines.is_empty() {
+        return Ok(Some(
+            "no billable line is left on this claim; it will not be sent".into(),
+        ));
+    }
+    for l in &lines {
+        let sendable = matches!(
+            l.status,
+            iop_domain::billing::ChargeStatus::Ready | iop_domain::billing::ChargeStatus::Billed
+        );
+        if !sendable {
+            problems.push(format!(
+                "the {} line is {}: {}",
+                l.service_date,
+                l.status,
+                l.pending_reason
+                    .as_deref()
+                    .unwrap_or("its documentation changed")
+            ));
+        }
+    }
     let Some(site) = billing_of(c, claim.patient_id)? else {
         return Ok(Some(
             "the site has no billing identity (NPI, tax id, clearinghouse) yet".into(),
@@ -213,6 +253,9 @@ impl App {
                 }
             }
             for mut claim in store::claims_with(c, &[iop_domain::billing::ClaimStatus::Held, iop_domain::billing::ClaimStatus::Ready], None)? {
+                if claim.corrects_claim_id.is_none() {
+                    claim.total_cents = refresh_lines(c, &claim, now)?;
+                }
                 let problems = check(c, ctx, &claim)?;
                 claim.status = if problems.is_some() { iop_domain::billing::ClaimStatus::Held } else { iop_domain::billing::ClaimStatus::Ready };
                 claim.problems = problems;
