@@ -32,13 +32,14 @@ pub(super) struct Found {
     pub rendering: Option<StaffId>,
 }
 
+/// How far a note (group or individual) has got, from its stored signature fields.
+fn signatures(status: NoteStatus, cosign_required: bool, cosigned: bool) -> Documentation {
+    Documentation::of(status == NoteStatus::Signed, cosign_required, cosigned)
+}
+
 fn documentation(note: Option<&GroupNoteRow>) -> Documentation {
     note.map_or(Documentation::Unsigned, |n| {
-        Documentation::of(
-            n.status == NoteStatus::Signed,
-            n.cosign_required,
-            n.cosigned_at.is_some(),
-        )
+        signatures(n.status, n.cosign_required, n.cosigned_at.is_some())
     })
 }
 
@@ -197,11 +198,7 @@ pub(super) fn in_appointments(
             continue;
         }
         let doc = note.as_ref().map_or(Documentation::Unsigned, |n| {
-            Documentation::of(
-                n.status == NoteStatus::Signed,
-                n.cosign_required,
-                n.cosigned_at.is_some(),
-            )
+            signatures(n.status, n.cosign_required, n.cosigned_at.is_some())
         });
         let minutes = note
             .as_ref()

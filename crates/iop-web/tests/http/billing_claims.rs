@@ -35,19 +35,6 @@ pub(crate) fn claims_in(x12: &str) -> Vec<(String, Vec<String>)> {
     out
 }
 
-async fn staff_id(t: &TestApp, token: &str, name: &str) -> String {
-    let staff = t.get("/api/v1/staff", Auth::Bearer(token)).await.json();
-    staff
-        .as_array()
-        .expect("staff")
-        .iter()
-        .find(|s| s["display_name"] == name)
-        .expect("staff member")["id"]
-        .as_str()
-        .expect("id")
-        .to_string()
-}
-
 async fn post(t: &TestApp, token: &str, path: &str, body: serde_json::Value) -> serde_json::Value {
     let r = t.post_json(path, Auth::Bearer(token), body).await;
     assert!(r.status.is_success(), "{path}: {}", r.body);
@@ -61,7 +48,7 @@ async fn a_90834_telehealth_line_is_claimed_with_its_clinicians_npi_and_the_epis
     let director = t.token("director@demo.test").await;
     let billing = t.token("billing@demo.test").await;
     let per_service = payer_named(&t, &billing, "Commonwealth Mutual").await;
-    let casey = staff_id(&t, &director, "Casey Counselor").await;
+    let casey = crate::care::my_staff_id(&t, &director, "Casey Counselor").await;
     let s = past_session(&t, &director).await;
     let roster = t
         .get(

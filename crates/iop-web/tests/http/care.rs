@@ -6,7 +6,7 @@ use crate::common::{Auth, TestApp};
 use axum::http::StatusCode;
 use iop_app::{Ctx, RequestMeta};
 
-async fn my_staff_id(t: &TestApp, token: &str, name: &str) -> String {
+pub(crate) async fn my_staff_id(t: &TestApp, token: &str, name: &str) -> String {
     let staff = t.get("/api/v1/staff", Auth::Bearer(token)).await.json();
     staff
         .as_array()
