@@ -37,15 +37,20 @@ pub(super) fn line_control(id: iop_domain::ids::ChargeId) -> String {
     id.to_string().replace('-', "")
 }
 
+/// Whether a service date falls in an episode (from admission to its end, if ended).
+pub(super) fn covers(
+    e: &iop_store::admissions::episodes::EpisodeRow,
+    d: iop_domain::time::Day,
+) -> bool {
+    e.admit_date <= d && e.ended_on.is_none_or(|end| d <= end)
+}
+
 /// The episode whose dates cover every line: its diagnoses are the claim's.
 fn episode_of_service(
     c: &mut DbConn,
     patient: iop_domain::ids::PatientId,
     lines: &[ChargeRow],
 ) -> Result<Option<iop_store::admissions::episodes::EpisodeRow>> {
-    let covers = |e: &iop_store::admissions::episodes::EpisodeRow, d: iop_domain::time::Day| {
-        e.admit_date <= d && e.ended_on.is_none_or(|end| d <= end)
-    };
     Ok(episodes::episodes_with_patient_id(c, patient)?
         .into_iter()
         .filter(|e| lines.iter().all(|l| covers(e, l.service_date)))

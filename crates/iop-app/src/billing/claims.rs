@@ -180,7 +180,7 @@ fn claim_groups(
             .get(&ch.patient_id)
             .and_then(|all| {
                 all.iter()
-                    .filter(|e| e.admit_date <= d && e.ended_on.is_none_or(|end| d <= end))
+                    .filter(|e| super::claim_form::covers(e, d))
                     .max_by_key(|e| e.admit_date)
             })
             .map(|e| e.id);
