@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Page benchmark: wrk against /healthz, an authenticated page and the bare axum ceiling,
-# all in one run on this machine. Prints a markdown table for docs/benchmarks.md.
+# Page and write benchmark, all in one run on this machine: wrk against the bare axum
+# ceiling (one SQLite row), /healthz, the staff pages as their roles, and durable
+# attendance writes. Prints markdown for docs/benchmarks.md.
 #   bench/run.sh [DURATION_SECONDS=15] [CONNECTIONS=64]
+# With BENCH_PG_URL=postgres://user@host:port/db (an empty database it may fill), the
+# iop figures are taken a second time on PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dur=${1:-15}
@@ -11,42 +14,93 @@ cargo build --release --quiet -p iop-server -p bare-axum
 dir=$(mktemp -d /tmp/iop-bench.XXXXXX)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$dir"' EXIT
+base=http://127.0.0.1:18181
 
-IOP_LOG=warn target/release/iop serve --demo --data-dir "$dir" --addr 127.0.0.1:18181 & pids+=($!)
-for _ in $(seq 100); do curl -fs http://127.0.0.1:18181/healthz >/dev/null && break; sleep 0.1; done
-target/release/bare-axum "$dir/iop.sqlite3" 127.0.0.1:18182 & pids+=($!)
-sleep 0.5
+wait_up() { for _ in $(seq 300); do curl -fs "$1" >/dev/null && return 0; sleep 0.2; done; echo "$1 did not start" >&2; exit 1; }
 
-# Sign in as the counselor the way a browser does, to get a session cookie.
-jar="$dir/jar"
-form=$(curl -fs -c "$jar" http://127.0.0.1:18181/login)
-csrf=$(grep -o 'name="csrf" value="[^"]*"' <<<"$form" | head -1 | sed 's/.*value="//; s/"$//')
-curl -fs -b "$jar" -c "$jar" -o /dev/null --data-urlencode "email=counselor@demo.test" \
-  --data-urlencode "password=demo-password" --data-urlencode "csrf=$csrf" http://127.0.0.1:18181/login
-session=$(awk '$6=="iop_session"{print $7}' "$jar")
-[ -n "$session" ] || { echo "sign-in failed" >&2; exit 1; }
-curl -fs -H "Cookie: iop_session=$session" http://127.0.0.1:18181/dashboard | grep -q 'Dashboard' || { echo "dashboard not served" >&2; exit 1; }
+# Signs in the way a browser does; prints the session cookie.
+cookie_of() {
+  local jar="$dir/jar-$1" form csrf
+  form=$(curl -fs -c "$jar" "$base/login")
+  csrf=$(grep -o 'name="csrf" value="[^"]*"' <<<"$form" | head -1 | sed 's/.*value="//; s/"$//')
+  curl -fs -b "$jar" -c "$jar" -o /dev/null --data-urlencode "email=$1@demo.test" \
+    --data-urlencode "password=demo-password" --data-urlencode "csrf=$csrf" "$base/login"
+  awk '$6=="iop_session"{print "iop_session=" $7}' "$jar"
+}
 
-run() { # name url [header]
-  local out
-  if [ -n "${3:-}" ]; then out=$(wrk -t2 -c"$conns" -d"${dur}s" --latency -H "$3" "$2"); else out=$(wrk -t2 -c"$conns" -d"${dur}s" --latency "$2"); fi
-  local rps p50 p99 non2xx
+api() { curl -fs -H "Authorization: Bearer $token" "$base$1"; }
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+run() { # name url header [script]
+  local out rps p50 p99 non2xx
+  out=$(wrk -t2 -c"${conc:-$conns}" -d"${dur}s" --latency -H "$3" ${4:+-s "$4"} "$2")
   rps=$(awk '/^Requests\/sec/{print $2}' <<<"$out")
   p50=$(awk '$1=="50%"{print $2}' <<<"$out")
   p99=$(awk '$1=="99%"{print $2}' <<<"$out")
   non2xx=$(awk '/Non-2xx/{print $NF}' <<<"$out"); non2xx=${non2xx:-0}
-  printf '| %s | %s | %s | %s | %s |\n' "$1" "$rps" "$p50" "$p99" "$non2xx"
-  echo "$rps" > "$dir/rps-$1"
+  local pct=""
+  [ -n "${ceiling:-}" ] && pct=$(awk -v a="$rps" -v b="$ceiling" 'BEGIN{printf "%.0f %%", 100*a/b}')
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$1" "$rps" "$pct" "$p50" "$p99" "$non2xx"
+  last_rps=$rps
 }
 
-echo "wrk -t2 -c$conns -d${dur}s on $(nproc) cores, $(date -u +%F)"
-echo
-echo "| target | requests/s | p50 | p99 | non-2xx |"
-echo "|---|---|---|---|---|"
-run bare-axum-one-row http://127.0.0.1:18182/
-run healthz http://127.0.0.1:18181/healthz
-run dashboard-authenticated http://127.0.0.1:18181/dashboard "Cookie: iop_session=$session"
-echo
-ratio=$(awk -v a="$(cat "$dir/rps-dashboard-authenticated")" -v b="$(cat "$dir/rps-bare-axum-one-row")" 'BEGIN{printf "%.0f", 100*a/b}')
-echo "authenticated page / bare handler: ${ratio} %"
-echo "peak RSS of iop: $(awk '/VmHWM/{print $2, $3}' /proc/"${pids[0]}"/status)"
+bench_iop() { # label db-args...
+  local label=$1; shift
+  IOP_LOG=warn target/release/iop "$@" serve --demo --addr 127.0.0.1:18181 & local pid=$!
+  pids+=("$pid")
+  wait_up "$base/healthz"
+  sleep 1
+  local idle; idle=$(awk '/VmRSS/{print $2, $3}' /proc/"$pid"/status)
+  local counselor director billing
+  counselor=$(cookie_of counselor); director=$(cookie_of director); billing=$(cookie_of billing)
+  token=$(curl -fs -H 'Content-Type: application/json' \
+    -d '{"email":"director@demo.test","password":"demo-password"}' "$base/api/v1/auth/token" | json 'd["token"]')
+  local patient session from to
+  patient=$(api /api/v1/census | json '[e["patient_id"] for p in d for e in (p["patients"] or [])][0]')
+  from=$(date -u -d '-8 days' +%F); to=$(date -u -d '-1 days' +%F)
+  session=$(api "/api/v1/sessions?from=$from&to=$to" | json '[s["id"] for s in d if s["kind"]=="core"][-1]')
+  api "/api/v1/sessions/$session/roster" | json 'json.dumps([{"patient_id": l["patient_id"], "mark": "present"} for l in d["lines"]])' > "$dir/marks.json"
+  cat > "$dir/attendance.lua" <<LUA
+wrk.method = "PUT"
+wrk.body = io.open("$dir/marks.json"):read("*a")
+wrk.headers["Content-Type"] = "application/json"
+LUA
+
+  if [ -z "$ceiling" ]; then
+    # The ceiling reads the same database file, in the same run.
+    target/release/bare-axum "$2"/iop.sqlite3 127.0.0.1:18182 & local bare=$!
+    wait_up http://127.0.0.1:18182/
+    echo
+    echo "| target | requests/s | of ceiling | p50 | p99 | non-2xx |"
+    echo "|---|---|---|---|---|---|"
+    run "bare axum, one SQLite row (ceiling)" http://127.0.0.1:18182/ "Accept: */*"
+    ceiling=$last_rps
+    kill "$bare"; wait "$bare" 2>/dev/null || true
+  fi
+  echo
+  echo "### $label"
+  echo
+  echo "Idle RSS after start: $idle."
+  echo
+  echo "| target | requests/s | of ceiling | p50 | p99 | non-2xx |"
+  echo "|---|---|---|---|---|---|"
+  run healthz "$base/healthz" "Accept: */*"
+  run "dashboard (counselor)" "$base/dashboard" "Cookie: $counselor"
+  run "tonight (counselor)" "$base/tonight" "Cookie: $counselor"
+  run "session roster page (director)" "$base/sessions/$session" "Cookie: $director"
+  run "chart page (director)" "$base/patients/$patient" "Cookie: $director"
+  run "billing page (billing)" "$base/billing" "Cookie: $billing"
+  run "roster API (director)" "$base/api/v1/sessions/$session/roster" "Authorization: Bearer $token"
+  conc=16 ceiling='' run "attendance write, $(python3 -c "import json;print(len(json.load(open('$dir/marks.json'))))") marks + audit row, 16 writers" \
+    "$base/api/v1/sessions/$session/attendance" "Authorization: Bearer $token" "$dir/attendance.lua"
+  echo
+  echo "Peak RSS under load: $(awk '/VmHWM/{print $2, $3}' /proc/"$pid"/status)."
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+echo "wrk -t2 -c$conns -d${dur}s --latency on $(nproc) cores, $(date -u +%F), commit $(git rev-parse --short HEAD)"
+ceiling=''
+bench_iop "SQLite (synchronous=FULL, WAL)" --data-dir "$dir/sqlite"
+if [ -n "${BENCH_PG_URL:-}" ]; then
+  bench_iop "PostgreSQL ($BENCH_PG_URL)" --database-url "$BENCH_PG_URL"
+fi

@@ -67,6 +67,13 @@ impl App {
         Self { store, settings }
     }
 
+    /// Commits the audit rows of reads in groups (one transaction for the reads of many
+    /// concurrent requests) instead of one transaction each.
+    pub fn with_group_commit(mut self) -> error::Result<Self> {
+        self.store = self.store.with_group_commit()?;
+        Ok(self)
+    }
+
     /// Readiness: the database answers a query.
     pub fn ping(&self) -> error::Result<()> {
         self.store.read(|c| {

@@ -27,7 +27,8 @@ pub fn fresh_app(settings: AppSettings) -> Result<(App, TestDatabase), AppError>
     let db = TestDb::new()?;
     let store = Store::open(&db.url, 4)?;
     store.migrate()?;
-    Ok((App::new(store, settings), TestDatabase { db }))
+    let app = App::new(store, settings).with_group_commit()?;
+    Ok((app, TestDatabase { db }))
 }
 
 /// Runs statements one by one, each in its own transaction; the first refusal is

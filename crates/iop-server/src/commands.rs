@@ -80,7 +80,7 @@ fn open(cfg: &Config) -> Result<App> {
         api_token_ttl: jiff::SignedDuration::from_hours(i64::from(cfg.api_token_ttl_hours)),
         keys: crate::files::keys(&cfg.data_dir).map_err(CliError::Failed)?,
     };
-    let app = App::new(store, settings);
+    let app = App::new(store, settings).with_group_commit()?;
     if app.seal_audit_head(&system())? {
         tracing::info!("sealed the audit trail's head with the keys in keys.json");
     }

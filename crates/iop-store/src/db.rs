@@ -34,6 +34,8 @@ pub enum StoreError {
     Pool(#[from] diesel::r2d2::PoolError),
     #[error("migration: {0}")]
     Migration(String),
+    #[error("audit writer: {0}")]
+    AuditWriter(String),
     #[error("unsupported database URL (use a file path, sqlite://PATH or postgres://…)")]
     BadUrl,
 }
@@ -100,12 +102,31 @@ impl CustomizeConnection<DbConn, diesel::r2d2::Error> for SqlitePragmas {
     }
 }
 
+/// With `IOP_LOG=iop_store::sql=trace`, each statement's SQL (never its bound values,
+/// which may be personal) goes to the log as it starts: how a developer counts the
+/// queries of a page.
+fn sql_trace() -> Option<Box<dyn diesel::connection::Instrumentation>> {
+    use diesel::connection::InstrumentationEvent;
+    if !tracing::enabled!(target: "iop_store::sql", tracing::Level::TRACE) {
+        return None;
+    }
+    Some(Box::new(|event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { query, .. } = event {
+            let text = query.to_string();
+            let sql = text.split(" -- binds:").next().unwrap_or_default();
+            tracing::trace!(target: "iop_store::sql", "{sql}");
+        }
+    }))
+}
+
 #[derive(Clone)]
 pub struct Store {
     pool: Pool<ConnectionManager<DbConn>>,
     backend: Backend,
     /// Seals the chains' rows appended through this store.
     chain_key: Option<crate::audit::ChainKey>,
+    /// Commits the audit rows of reads in groups (see `audit_writer`).
+    audit_writer: Option<std::sync::Arc<crate::audit_writer::GroupWriter>>,
 }
 
 /// The PostgreSQL advisory lock key migrations hold ("iop" and a version, as a number).
@@ -140,6 +161,8 @@ impl Store {
             } else {
                 (Backend::Sqlite, url.to_string())
             };
+        // Only fails if another thread panicked while setting it; tracing then stays off.
+        let _ = diesel::connection::set_default_instrumentation(sql_trace);
         let manager = ConnectionManager::<DbConn>::new(conn_url);
         let pool = Pool::builder()
             .max_size(max_connections)
@@ -153,6 +176,7 @@ impl Store {
             pool,
             backend,
             chain_key: None,
+            audit_writer: None,
         })
     }
 
@@ -224,6 +248,40 @@ impl Store {
     pub fn with_chain_key(mut self, key: crate::audit::ChainKey) -> Self {
         self.chain_key = Some(key);
         self
+    }
+
+    /// Starts the thread that commits the audit rows of [`Store::read_audited`] in
+    /// groups; without it each audited read commits its rows alone. Call after
+    /// [`Store::with_chain_key`]: the writer seals with the key the store has then.
+    pub fn with_group_commit(mut self) -> Result<Self> {
+        let writer = crate::audit_writer::GroupWriter::start(Store {
+            audit_writer: None,
+            ..self.clone()
+        })?;
+        self.audit_writer = Some(std::sync::Arc::new(writer));
+        Ok(self)
+    }
+
+    /// The group writer's counts (commits, entries), if it runs.
+    pub fn audit_group_stats(&self) -> Option<(u64, u64)> {
+        self.audit_writer.as_ref().map(|w| w.stats().snapshot())
+    }
+
+    /// Runs `f` in a read-only transaction (one snapshot for the whole page) and answers
+    /// only once the audit entries `f` appended are committed: handed to the group
+    /// writer after the connection is back in the pool, so a request waiting for the
+    /// disk holds no connection.
+    pub fn read_audited<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut DbConn) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let (value, entries) = {
+            let mut conn = self.conn()?;
+            crate::audit_writer::deferring(|| dialect::read_transaction(&mut conn, f))
+        };
+        let value = value?;
+        crate::audit_writer::commit(self, self.audit_writer.as_ref(), entries)?;
+        Ok(value)
     }
 
     /// Runs `f` in one write transaction: everything it did commits together or not at all.

@@ -15,16 +15,7 @@ pub fn write_transaction<T, E: From<StoreError>>(
     f: impl FnOnce(&mut DbConn) -> Result<T, E>,
 ) -> Result<T, E> {
     match conn {
-        DbConn::Pg(_) => {
-            let mut failure: Option<E> = None;
-            let res = conn.transaction(|c| {
-                f(c).map_err(|e| {
-                    failure = Some(e);
-                    diesel::result::Error::RollbackTransaction
-                })
-            });
-            res.map_err(|e| failure.unwrap_or_else(|| StoreError::Db(e).into()))
-        }
+        DbConn::Pg(_) => pg_transaction(conn, None, f),
         DbConn::Sqlite(_) => {
             conn.batch_execute("BEGIN IMMEDIATE")
                 .map_err(StoreError::from)?;
@@ -42,6 +33,47 @@ pub fn write_transaction<T, E: From<StoreError>>(
                     Err(e)
                 }
             }
+        }
+    }
+}
+
+/// A PostgreSQL transaction that starts with `first` and keeps `f`'s own error.
+fn pg_transaction<T, E: From<StoreError>>(
+    conn: &mut DbConn,
+    first: Option<&str>,
+    f: impl FnOnce(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E> {
+    let mut failure: Option<E> = None;
+    let res = conn.transaction(|c| {
+        if let Some(sql) = first {
+            c.batch_execute(sql)?;
+        }
+        f(c).map_err(|e| {
+            failure = Some(e);
+            diesel::result::Error::RollbackTransaction
+        })
+    });
+    res.map_err(|e| failure.unwrap_or_else(|| StoreError::Db(e).into()))
+}
+
+/// Runs `f` in a read-only transaction: one snapshot for everything it reads.
+///
+/// PostgreSQL: `SET TRANSACTION READ ONLY`, so a write slipped into a read use case
+/// fails instead of committing without its own audit transaction. SQLite: a deferred
+/// transaction, which in WAL mode reads one snapshot and never blocks the writer.
+pub fn read_transaction<T, E: From<StoreError>>(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E> {
+    match conn {
+        DbConn::Pg(_) => pg_transaction(conn, Some("SET TRANSACTION READ ONLY"), f),
+        DbConn::Sqlite(_) => {
+            conn.batch_execute("BEGIN DEFERRED")
+                .map_err(StoreError::from)?;
+            let out = f(conn);
+            // Nothing was written: ending the snapshot cannot lose anything.
+            let _ = conn.batch_execute(if out.is_ok() { "COMMIT" } else { "ROLLBACK" });
+            out
         }
     }
 }

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod admissions;
 pub mod audit;
+mod audit_writer;
 pub mod billing;
 pub mod calendar;
 pub mod caseload;

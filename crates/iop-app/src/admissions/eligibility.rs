@@ -204,7 +204,7 @@ impl App {
     /// Graduation eligibility of an episode today at its site, rule by rule.
     pub fn eligibility(&self, ctx: &Ctx, episode_id: EpisodeId) -> Result<graduation::Eligibility> {
         ctx.require(Action::ViewCensus)?;
-        self.store.write(|c| {
+        self.store.read_audited(|c| {
             let ep = super::episodes::episode_in_scope(c, ctx, episode_id)?;
             let e = eligibility_at(c, &ep, ctx.now())?;
             let subject = format!("episode:{episode_id}");

@@ -318,7 +318,7 @@ impl App {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(|s| s.chars().take(60).collect::<String>());
-        self.store.write(|c| {
+        self.store.read_audited(|c| {
             let rows = store::search(c, status, q.as_deref(), 200)?;
             record(
                 c,
@@ -331,7 +331,7 @@ impl App {
 
     pub fn inquiry(&self, ctx: &Ctx, id: InquiryId) -> Result<InquiryView> {
         ctx.require(Action::ManageInquiries)?;
-        self.store.write(|c| {
+        self.store.read_audited(|c| {
             let row =
                 store::by_id(c, id)?.ok_or_else(|| AppError::NotFound(format!("inquiry {id}")))?;
             let history = store::events(c, id)?

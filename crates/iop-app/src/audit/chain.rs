@@ -124,7 +124,7 @@ impl App {
     ) -> Result<Vec<crate::audit::search::AuditEntry>> {
         ctx.require(Action::ViewAuditLog)?;
         let limit = limit.clamp(1, 500);
-        let rows = self.store.write(|c| {
+        let rows = self.store.read_audited(|c| {
             let rows = store_audit::search(c, filter, limit)?;
             let detail = serde_json::json!({ "rows": rows.len() });
             record(c, ctx, Event::ok("audit.view").detail(detail))?;

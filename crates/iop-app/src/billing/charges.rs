@@ -297,7 +297,7 @@ impl App {
     ) -> Result<Vec<Charge>> {
         ctx.require(Action::ViewBilling)?;
         crate::calendar::sessions::check_range(from, to)?;
-        let rows: Vec<ChargeRow> = self.store.write::<_, AppError>(|c| {
+        let rows: Vec<ChargeRow> = self.store.read_audited::<_, AppError>(|c| {
             let rows = store::charges_between(c, Day(from), Day(to), patient)?;
             let mut event =
                 Event::ok("billing.charges.view").detail(serde_json::json!({ "rows": rows.len() }));

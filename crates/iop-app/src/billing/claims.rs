@@ -279,7 +279,7 @@ impl App {
     ) -> Result<Vec<ClaimView>> {
         ctx.require(Action::ViewBilling)?;
         let statuses: Vec<_> = status.into_iter().collect();
-        let rows: Vec<ClaimRow> = self.store.write::<_, AppError>(|c| {
+        let rows: Vec<ClaimRow> = self.store.read_audited::<_, AppError>(|c| {
             let rows = store::claims_with(c, &statuses, None)?;
             record(
                 c,

@@ -206,7 +206,7 @@ impl App {
     pub fn coverages(&self, ctx: &Ctx, patient: PatientId) -> Result<Vec<Coverage>> {
         let patient_id = patient;
         ctx.require(Action::ManageCoverage)?;
-        let rows: Vec<CoverageRow> = self.store.write::<_, AppError>(|c| {
+        let rows: Vec<CoverageRow> = self.store.read_audited::<_, AppError>(|c| {
             let rows = store::coverages_of(c, &[patient_id])?;
             let mut event = Event::ok("billing.coverage.view");
             event.patient_id = Some(patient);

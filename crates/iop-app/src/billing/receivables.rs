@@ -172,7 +172,7 @@ impl App {
         let patient_id = patient;
         ctx.require(Action::ViewBilling)?;
         crate::calendar::sessions::check_range(from, to)?;
-        self.store.write(|c| {
+        self.store.read_audited(|c| {
             let p = episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
             let ledger = patient_ledger(c, patient_id)?;
@@ -311,7 +311,7 @@ impl App {
     /// Aging by payer and self-pay, and money received by month.
     pub fn receivables(&self, ctx: &Ctx) -> Result<Receivables> {
         ctx.require(Action::ViewBilling)?;
-        self.store.write(|c| {
+        self.store.read_audited(|c| {
             let today = crate::clock::date_in(&crate::clock::organisation_zone(c)?, ctx.now());
             let payers: BTreeMap<PayerId, String> = store::all_payers(c)?
                 .into_iter()

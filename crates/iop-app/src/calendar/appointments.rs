@@ -62,7 +62,7 @@ impl App {
         let clinical = role.is_some_and(|r| allows(r, Action::ReadClinical));
         let intakes = role.is_some_and(|r| allows(r, Action::ManageInquiries));
         let everyone = role.is_some_and(|r| allows(r, Action::OverrideRatio));
-        self.store.write(|c| {
+        self.store.read_audited(|c| {
             let tz = crate::clock::organisation_zone(c)?;
             let start = |d: Date| -> Result<Instant> {
                 Ok(Instant(

@@ -261,7 +261,7 @@ impl App {
                 (None, None) => Err(AppError::Internal("feed without a target".into())),
             }
         })?;
-        self.store.write(|c| {
+        self.store.read_audited(|c| {
             let subject = format!("feed:{}", feed.id);
             record_as(
                 c,

@@ -170,7 +170,7 @@ impl App {
     pub fn chart(&self, ctx: &Ctx, patient: PatientId) -> Result<Chart> {
         ctx.require(Action::ReadClinical)?;
         let patient_id = patient;
-        self.store.write(|c| {
+        self.store.read_audited(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             let p = episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;

@@ -51,7 +51,7 @@ impl App {
     /// Signed notes still waiting for a clinical director's co-signature, oldest first.
     pub fn notes_awaiting_cosign(&self, ctx: &Ctx) -> Result<Vec<AwaitingCosign>> {
         ctx.require(Action::CosignNotes)?;
-        self.store.write(|c| {
+        self.store.read_audited(|c| {
             let individual_notes = individual::awaiting_cosign(c)?;
             let patients: Vec<_> = individual_notes.iter().map(|(_, a)| a.patient_id).collect();
             let mut out: Vec<AwaitingCosign> = clinical::notes_awaiting_cosign(c)?

@@ -274,7 +274,7 @@ impl App {
     pub fn appointments(&self, ctx: &Ctx, patient: PatientId) -> Result<Vec<Appointment>> {
         let patient_id = patient;
         ctx.require(Action::ReadClinical)?;
-        self.store.write(|c| {
+        self.store.read_audited(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             let rows = store::appointments_of_patient(c, patient_id)?;
             let mut out = Vec::with_capacity(rows.len());

@@ -145,7 +145,7 @@ impl App {
     pub fn measures(&self, ctx: &Ctx, patient: PatientId) -> Result<Vec<Measure>> {
         let patient_id = patient;
         ctx.require(Action::ReadClinical)?;
-        let rows: Vec<MeasureRow> = self.store.write::<_, AppError>(|c| {
+        let rows: Vec<MeasureRow> = self.store.read_audited::<_, AppError>(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             let rows = store::measures_of(c, patient_id)?;
             let mut event = Event::ok("clinical.measures.view");
@@ -163,7 +163,7 @@ impl App {
             return Ok(Vec::new());
         };
         let (uid, role) = (a.user_id, a.role);
-        let rows = self.store.write(|c| {
+        let rows = self.store.read_audited(|c| {
             let rows = store::open_alerts_for(c, uid, role)?;
             crate::audit::record_list(c, ctx, "alerts.read", rows.iter().map(|r| r.patient_id))?;
             Ok::<_, AppError>(rows)
@@ -178,7 +178,7 @@ impl App {
         alerts: &[SafetyAlert],
     ) -> Result<std::collections::HashMap<PatientId, String>> {
         ctx.require(Action::ReadClinical)?;
-        self.store.write(|c| {
+        self.store.read_audited(|c| {
             let mut out = std::collections::HashMap::new();
             for a in alerts {
                 if let Some(p) = episodes::patient_by_id(c, a.patient_id)? {
@@ -305,7 +305,7 @@ impl App {
     pub fn screens(&self, ctx: &Ctx, patient: PatientId) -> Result<Vec<DrugScreen>> {
         let patient_id = patient;
         ctx.require(Action::ReadClinical)?;
-        let rows: Vec<store::DrugScreenRow> = self.store.write::<_, AppError>(|c| {
+        let rows: Vec<store::DrugScreenRow> = self.store.read_audited::<_, AppError>(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             let rows = store::screens_of(c, patient_id)?;
             let mut event = Event::ok("clinical.drug_screens.view");

@@ -40,7 +40,7 @@ impl App {
     /// treatment they started in works.
     pub fn outcome_report(&self, ctx: &Ctx) -> Result<Vec<InstrumentOutcome>> {
         ctx.require(Action::ViewOutcomes)?;
-        self.store.write(|c| {
+        self.store.read_audited(|c| {
             let track_names: HashMap<TrackId, String> = org::all_tracks(c)?
                 .into_iter()
                 .map(|t| (t.id, t.name))

@@ -158,7 +158,7 @@ impl App {
     pub fn relapse_plans(&self, ctx: &Ctx, patient: PatientId) -> Result<Vec<PlanVersion>> {
         let patient_id = patient;
         ctx.require(Action::ReadClinical)?;
-        self.store.write(|c| {
+        self.store.read_audited(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             let rows = store::versions(c, patient_id)?;
             let mut event = Event::ok("clinical.relapse_plan.view");

@@ -40,7 +40,7 @@ impl App {
     /// Paperwork due today or overdue, soonest first.
     pub fn clinical_reminders(&self, ctx: &Ctx) -> Result<Vec<Due>> {
         ctx.require(Action::ReadClinical)?;
-        self.store.write(|c| {
+        self.store.read_audited(|c| {
             let own_staff = match ctx.actor() {
                 Some(a) if a.role == Role::Counselor => {
                     // A counselor without a staff profile has no caseload: an id no one has.

@@ -148,7 +148,7 @@ impl App {
     /// The roster of one session with attendance and the note; reading it is audited.
     pub fn roster(&self, ctx: &Ctx, session_id: SessionId) -> Result<Roster> {
         ctx.require(Action::ReadClinical)?;
-        self.store.write(|c| {
+        self.store.read_audited(|c| {
             crate::scope::require_session(c, ctx, session_id)?;
             let r = load_roster(c, session_id)?;
             let subject = format!("session:{session_id}");

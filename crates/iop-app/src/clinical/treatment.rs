@@ -186,7 +186,7 @@ impl App {
     ) -> Result<Vec<TreatmentPlanVersion>> {
         let patient_id = patient;
         ctx.require(Action::ReadClinical)?;
-        self.store.write(|c| {
+        self.store.read_audited(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;

@@ -123,7 +123,7 @@ impl App {
     pub fn related_persons(&self, ctx: &Ctx, patient: PatientId) -> Result<Vec<RelatedPerson>> {
         let patient_id = patient;
         ctx.require(Action::ManageConsents)?;
-        let rows: Vec<RelatedPersonRow> = self.store.write::<_, AppError>(|c| {
+        let rows: Vec<RelatedPersonRow> = self.store.read_audited::<_, AppError>(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             let rows = store::persons_of(c, &[patient_id])?;
             let mut event = Event::ok("consent.related_person.view");

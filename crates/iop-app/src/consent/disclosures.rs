@@ -253,7 +253,7 @@ impl App {
             .now()
             .checked_sub(jiff::SignedDuration::from_hours(24 * (3 * 365 + 1)))
             .map_err(|e| AppError::Internal(e.to_string()))?;
-        let rows: Vec<store::DisclosureRow> = self.store.write::<_, AppError>(|c| {
+        let rows: Vec<store::DisclosureRow> = self.store.read_audited::<_, AppError>(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;

@@ -79,7 +79,7 @@ impl App {
     pub fn consent_overview(&self, ctx: &Ctx, patient: PatientId) -> Result<ConsentOverview> {
         let patient_id = patient;
         ctx.require(Action::ManageConsents)?;
-        self.store.write(|c| {
+        self.store.read_audited(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             let p = episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
