@@ -53,12 +53,13 @@ fn document(
         let mut n = 0;
         let sessions =
             iop_store::calendar::sessions_between(c, Some(programs), Day(today), Day(to))?;
-        let (_, periods) = iop_store::admissions::episodes::episodes_with_tracks(c, programs)?;
+        let (_, periods) =
+            iop_store::admissions::episodes::episodes_with_tracks(c, programs, None)?;
         let eps: Vec<(
             iop_domain::ids::PatientId,
             iop_domain::ids::ProgramId,
             iop_domain::ids::TrackId,
-        )> = iop_store::admissions::episodes::episodes_with_tracks(c, programs)?
+        )> = iop_store::admissions::episodes::episodes_with_tracks(c, programs, None)?
             .0
             .into_iter()
             .filter_map(|e| {

@@ -83,7 +83,7 @@ impl App {
             let programs = org::programs(c)?;
             let ids: Vec<_> = programs.iter().map(|p| p.id).collect();
             // Three queries for every program together, not a few per patient.
-            let mut spans = crate::calendar::sessions::episode_spans(c, &ids)?;
+            let mut spans = crate::calendar::sessions::episode_spans(c, &ids, None)?;
             let mut patients: std::collections::HashMap<_, Vec<_>> =
                 std::collections::HashMap::new();
             let mut open: std::collections::HashMap<_, TrackId> = std::collections::HashMap::new();

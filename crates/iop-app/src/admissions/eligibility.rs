@@ -171,7 +171,7 @@ pub(crate) fn recompute_planned_ends(c: &mut DbConn, ctx: &Ctx, site: SiteId) ->
     let mut moved = 0;
     for program in programs {
         let pc = load_program(c, program)?;
-        let (eps, periods) = episodes::episodes_with_tracks(c, &[program])?;
+        let (eps, periods) = episodes::episodes_with_tracks(c, &[program], None)?;
         for ep in eps
             .into_iter()
             .filter(|e| e.status == EpisodeStatus::Active && e.extension_reason.is_none())

@@ -78,8 +78,9 @@ pub(crate) fn span_of(
 pub fn episode_spans(
     c: &mut DbConn,
     program_ids: &[ProgramId],
+    window: Option<episodes::Window>,
 ) -> Result<HashMap<ProgramId, Vec<EpisodeSpan>>> {
-    let (eps, periods) = episodes::episodes_with_tracks(c, program_ids)?;
+    let (eps, periods) = episodes::episodes_with_tracks(c, program_ids, window)?;
     let mut by_episode: HashMap<EpisodeId, Vec<(TrackId, Date, Option<Date>)>> = HashMap::new();
     for p in periods {
         let (a, to) = (p.from_date.0, p.to_date.map(|d| d.0));
@@ -146,7 +147,13 @@ pub fn session_views(
                 name,
             });
     }
-    let spans = episode_spans(c, &ids)?;
+    // Only the episodes these dates can show: cost follows the range, not the history.
+    let window = episodes::Window {
+        from: Day(from),
+        to: Day(to),
+        alumni: rows.iter().any(|r| r.kind == SessionKind::Alumni),
+    };
+    let spans = episode_spans(c, &ids, Some(window))?;
     let makeups = iop_store::clinical::record::makeup_counts(c, &row_ids)?;
     let program_by_id: HashMap<ProgramId, &ProgramRow> =
         programs.iter().map(|p| (p.id, p)).collect();
@@ -218,16 +225,18 @@ pub fn session_views(
     Ok(out)
 }
 
-/// Every episode of a program as a roster span, with its patient.
+/// The episodes of a program that `window` can show, as roster spans with their patients.
 pub fn episode_spans_by_patient(
     c: &mut DbConn,
     program_id: ProgramId,
+    window: episodes::Window,
 ) -> Result<Vec<(iop_store::admissions::episodes::PatientRow, EpisodeSpan)>> {
-    let (eps, periods) = episodes::episodes_with_tracks(c, &[program_id])?;
+    let (eps, periods) = episodes::episodes_with_tracks(c, &[program_id], Some(window))?;
+    let ids: Vec<PatientId> = eps.iter().map(|e| e.patient_id).collect();
     let patients: HashMap<PatientId, iop_store::admissions::episodes::PatientRow> =
-        episodes::episodes_with_patients(c, program_id)?
+        episodes::patients_by_ids(c, &ids)?
             .into_iter()
-            .map(|(_, p)| (p.id, p))
+            .map(|p| (p.id, p))
             .collect();
     let mut out = Vec::new();
     for e in eps {

@@ -62,7 +62,12 @@ pub(crate) fn busy(
     from: Date,
     to: Date,
 ) -> Result<Vec<Busy>> {
-    let span = episode_spans_by_patient(c, pc.program.id)?
+    let window = iop_store::admissions::episodes::Window {
+        from: Day(from),
+        to: Day(to),
+        alumni: false,
+    };
+    let span = episode_spans_by_patient(c, pc.program.id, window)?
         .into_iter()
         .find(|(p, _)| p.id == patient_id)
         .map(|(_, s)| s);

@@ -285,7 +285,7 @@ impl App {
             }
             let date: Date = roster.session.local_date.0;
             let in_treatment =
-                crate::calendar::sessions::episode_spans_by_patient(c, roster.session.program_id)?
+                crate::calendar::sessions::episode_spans_by_patient(c, roster.session.program_id, on_day(date))?
                     .into_iter()
                     .any(|(p, span)| p.id == patient_id && span.in_treatment_on(date));
             if !in_treatment {
@@ -343,9 +343,11 @@ impl App {
             }
             let date: Date = roster.session.local_date.0;
             let mut out: Vec<(PatientId, String)> = Vec::new();
-            for (p, span) in
-                crate::calendar::sessions::episode_spans_by_patient(c, roster.session.program_id)?
-            {
+            for (p, span) in crate::calendar::sessions::episode_spans_by_patient(
+                c,
+                roster.session.program_id,
+                on_day(date),
+            )? {
                 let id: PatientId = p.id;
                 if span.in_treatment_on(date) && !roster.lines.iter().any(|l| l.patient_id == id) {
                     out.push((id, format!("{} ({})", p.shown_name(), p.mrn)));
@@ -355,5 +357,14 @@ impl App {
             out.dedup_by(|a, b| a.0 == b.0);
             Ok(out)
         })
+    }
+}
+
+/// The episodes that can be in treatment on `date`.
+fn on_day(date: Date) -> iop_store::admissions::episodes::Window {
+    iop_store::admissions::episodes::Window {
+        from: iop_domain::time::Day(date),
+        to: iop_domain::time::Day(date),
+        alumni: false,
     }
 }

@@ -46,7 +46,7 @@ impl App {
                 .map(|t| (t.id, t.name))
                 .collect();
             let program_ids: Vec<_> = org::programs(c)?.into_iter().map(|p| p.id).collect();
-            let (eps, periods) = episodes::episodes_with_tracks(c, &program_ids)?;
+            let (eps, periods) = episodes::episodes_with_tracks(c, &program_ids, None)?;
             let mut group_of: HashMap<PatientId, String> = HashMap::new();
             for e in &eps {
                 let first = periods

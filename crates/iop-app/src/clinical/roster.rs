@@ -48,7 +48,12 @@ pub struct Roster {
 /// patient in treatment (family), graduates (alumni).
 fn expected_patients(c: &mut DbConn, s: &SessionView) -> Result<Vec<PatientRow>> {
     let date: Date = s.local_date.0;
-    let spans = crate::calendar::sessions::episode_spans_by_patient(c, s.program_id)?;
+    let window = iop_store::admissions::episodes::Window {
+        from: s.local_date,
+        to: s.local_date,
+        alumni: s.kind == SessionKind::Alumni,
+    };
+    let spans = crate::calendar::sessions::episode_spans_by_patient(c, s.program_id, window)?;
     let mut out = Vec::new();
     for (patient, span) in spans {
         let expected = match s.kind {

@@ -99,20 +99,62 @@ pub fn insert_episode_track(conn: &mut DbConn, row: &EpisodeTrackRow) -> Result<
 }
 
 /// Episodes of the given programs with their track periods: everything a roster count needs.
+/// The dates a roster looks at: episodes that ended before `from` or start after `to`
+/// cannot be on it, except graduates when the window has an alumni group.
+#[derive(Clone, Copy, Debug)]
+pub struct Window {
+    pub from: Day,
+    pub to: Day,
+    pub alumni: bool,
+}
+
+/// Episodes of the programs (within `window` when given) and their track periods.
 pub fn episodes_with_tracks(
     conn: &mut DbConn,
     program_ids: &[ProgramId],
+    window: Option<Window>,
 ) -> Result<(Vec<EpisodeRow>, Vec<EpisodeTrackRow>)> {
-    let eps: Vec<EpisodeRow> = episodes::table
+    let mut q = episodes::table
         .filter(episodes::program_id.eq_any(program_ids.to_vec()))
-        .select(EpisodeRow::as_select())
-        .load(conn)?;
-    let tracks: Vec<EpisodeTrackRow> = episode_tracks::table
-        .inner_join(episodes::table)
-        .filter(episodes::program_id.eq_any(program_ids.to_vec()))
-        .select(EpisodeTrackRow::as_select())
-        .load(conn)?;
+        .into_boxed();
+    if let Some(w) = window {
+        q = q.filter(episodes::admit_date.le(w.to));
+        let open = episodes::ended_on
+            .is_null()
+            .or(episodes::ended_on.ge(w.from));
+        q = if w.alumni {
+            q.filter(open.or(episodes::status.eq(EpisodeStatus::Graduated)))
+        } else {
+            q.filter(open)
+        };
+    }
+    let eps: Vec<EpisodeRow> = q.select(EpisodeRow::as_select()).load(conn)?;
+    let ids: Vec<EpisodeId> = eps.iter().map(|e| e.id).collect();
+    let mut tracks = Vec::new();
+    // Bound parameters stay well under SQLite's limit.
+    for chunk in ids.chunks(5_000) {
+        tracks.extend(
+            episode_tracks::table
+                .filter(episode_tracks::episode_id.eq_any(chunk.to_vec()))
+                .select(EpisodeTrackRow::as_select())
+                .load::<EpisodeTrackRow>(conn)?,
+        );
+    }
     Ok((eps, tracks))
+}
+
+/// Patients by id.
+pub fn patients_by_ids(conn: &mut DbConn, ids: &[PatientId]) -> Result<Vec<PatientRow>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(5_000) {
+        out.extend(
+            patients::table
+                .filter(patients::id.eq_any(chunk.to_vec()))
+                .select(PatientRow::as_select())
+                .load::<PatientRow>(conn)?,
+        );
+    }
+    Ok(out)
 }
 
 pub fn episode_by_id(conn: &mut DbConn, id: EpisodeId) -> Result<Option<EpisodeRow>> {
