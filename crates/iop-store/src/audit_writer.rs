@@ -87,10 +87,23 @@ pub(crate) fn defer(entries: &[AuditFields<'_>]) -> bool {
     })
 }
 
+/// Puts back what this thread deferred before, even if the use case panics: a pooled
+/// thread left deferring would silently hold back the audit rows of its next writes.
+struct Restore(Option<Option<Vec<OwnedEntry>>>);
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        if let Some(before) = self.0.take() {
+            DEFERRED.with(|d| d.replace(before));
+        }
+    }
+}
+
 /// Runs `f` with this thread's appends kept aside; gives back what `f` appended.
 pub(crate) fn deferring<T>(f: impl FnOnce() -> T) -> (T, Vec<OwnedEntry>) {
-    let before = DEFERRED.with(|d| d.replace(Some(Vec::new())));
+    let mut restore = Restore(Some(DEFERRED.with(|d| d.replace(Some(Vec::new())))));
     let out = f();
+    let before = restore.0.take().unwrap_or_default();
     let kept = DEFERRED.with(|d| d.replace(before)).unwrap_or_default();
     (out, kept)
 }
@@ -213,5 +226,33 @@ pub(crate) fn commit(
             let fields: Vec<AuditFields<'_>> = entries.iter().map(OwnedEntry::fields).collect();
             append(c, &fields)
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_read_leaves_the_thread_writing_its_audit_rows_again() {
+        let panicked = std::panic::catch_unwind(|| {
+            deferring(|| -> () { std::panic::panic_any("use case failed") })
+        });
+        assert!(panicked.is_err());
+        let fields = AuditFields {
+            at: Instant(jiff::Timestamp::UNIX_EPOCH),
+            actor_id: None,
+            actor_role: None,
+            action: "test",
+            outcome: Outcome::Ok,
+            patient_id: None,
+            subject: None,
+            request_id: None,
+            detail: "{}",
+        };
+        assert!(
+            !defer(&[fields]),
+            "appends after the panic must not be held back"
+        );
     }
 }
