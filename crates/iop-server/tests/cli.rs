@@ -295,14 +295,7 @@ fn the_data_directory_database_keys_and_backups_are_private_and_serve_refuses_ex
 fn user_add_during_the_first_start_of_serve_succeeds() {
     for _ in 0..3 {
         let iop = Iop::new();
-        let db_args: Vec<String> = if iop.db.is_postgres() {
-            vec!["--database-url".into(), iop.db.url.clone()]
-        } else {
-            vec![
-                "--data-dir".into(),
-                iop.db.dir.join("new").to_string_lossy().into_owned(),
-            ]
-        };
+        let db_args = iop.db_args_in(&iop.db.dir.join("new"));
         let mut serve = Command::new(env!("CARGO_BIN_EXE_iop"))
             .current_dir(&iop.db.dir)
             .env("IOP_LOG", "warn")

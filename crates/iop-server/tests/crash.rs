@@ -85,14 +85,7 @@ fn json_strings(body: &str, key: &str) -> Vec<String> {
 #[test]
 fn every_read_answered_before_a_kill_9_has_its_audit_row_and_reads_commit_in_groups() {
     let iop = Iop::new();
-    let db_args: Vec<String> = if iop.db.is_postgres() {
-        vec!["--database-url".into(), iop.db.url.clone()]
-    } else {
-        vec![
-            "--data-dir".into(),
-            iop.db.dir.to_string_lossy().into_owned(),
-        ]
-    };
+    let db_args = iop.db_args_in(&iop.db.dir);
     let port = free_port();
     let log = iop.db.dir.join("serve.log");
     let mut serve = Command::new(env!("CARGO_BIN_EXE_iop"))

@@ -26,6 +26,16 @@ impl Iop {
         }
     }
 
+    /// The arguments that name the test's database: its PostgreSQL URL, or `dir` as the
+    /// SQLite data directory.
+    pub fn db_args_in(&self, dir: &std::path::Path) -> Vec<String> {
+        if self.db.is_postgres() {
+            vec!["--database-url".into(), self.db.url.clone()]
+        } else {
+            vec!["--data-dir".into(), dir.to_string_lossy().into_owned()]
+        }
+    }
+
     /// Runs with `dir` as the SQLite data directory.
     pub fn run_on(&self, dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Output {
         self.spawn(&["--data-dir", &dir.to_string_lossy()], args, stdin)
