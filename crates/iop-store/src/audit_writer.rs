@@ -15,7 +15,6 @@ use iop_domain::audit::{ActorRole, AuditFields, Outcome};
 use iop_domain::time::Instant;
 use iop_domain::{PatientId, UserId};
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc};
 
 /// Most entries one commit takes (a few hundred rows make one short transaction).
@@ -108,23 +107,6 @@ pub(crate) fn deferring<T>(f: impl FnOnce() -> T) -> (T, Vec<OwnedEntry>) {
     (out, kept)
 }
 
-/// Counts of the writer's work since it started.
-#[derive(Debug, Default)]
-pub struct GroupStats {
-    commits: AtomicU64,
-    entries: AtomicU64,
-}
-
-impl GroupStats {
-    /// (transactions committed, audit entries they carried).
-    pub fn snapshot(&self) -> (u64, u64) {
-        (
-            self.commits.load(Ordering::Relaxed),
-            self.entries.load(Ordering::Relaxed),
-        )
-    }
-}
-
 struct Job {
     entries: Vec<OwnedEntry>,
     done: mpsc::SyncSender<Result<(), String>>,
@@ -133,24 +115,17 @@ struct Job {
 /// The handle requests send their entries through; the thread ends when it is dropped.
 pub struct GroupWriter {
     jobs: mpsc::Sender<Job>,
-    stats: Arc<GroupStats>,
 }
 
 impl GroupWriter {
     /// Starts the writer thread over `store` (its own connections from the same pool).
     pub(crate) fn start(store: Store) -> Result<Self> {
         let (jobs, rx) = mpsc::channel::<Job>();
-        let stats = Arc::new(GroupStats::default());
-        let counts = stats.clone();
         std::thread::Builder::new()
             .name("audit-writer".into())
-            .spawn(move || run(&store, &rx, &counts))
+            .spawn(move || run(&store, &rx))
             .map_err(|e| StoreError::AuditWriter(e.to_string()))?;
-        Ok(Self { jobs, stats })
-    }
-
-    pub fn stats(&self) -> &GroupStats {
-        &self.stats
+        Ok(Self { jobs })
     }
 
     /// Hands `entries` to the writer and waits until they are committed.
@@ -169,7 +144,7 @@ impl GroupWriter {
     }
 }
 
-fn run(store: &Store, rx: &mpsc::Receiver<Job>, stats: &GroupStats) {
+fn run(store: &Store, rx: &mpsc::Receiver<Job>) {
     let mut last_commit: Option<std::time::Instant> = None;
     while let Ok(first) = rx.recv() {
         if let Some(wait) = last_commit.and_then(|t| COMMIT_EVERY.checked_sub(t.elapsed())) {
@@ -195,10 +170,6 @@ fn run(store: &Store, rx: &mpsc::Receiver<Job>, stats: &GroupStats) {
             .write(|c| append(c, &fields))
             .map_err(|e| e.to_string());
         if outcome.is_ok() {
-            stats.commits.fetch_add(1, Ordering::Relaxed);
-            stats
-                .entries
-                .fetch_add(fields.len() as u64, Ordering::Relaxed);
             tracing::debug!(entries = fields.len(), "audit batch committed");
         } else {
             tracing::error!(entries = fields.len(), "audit batch failed");

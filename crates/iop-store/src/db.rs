@@ -262,11 +262,6 @@ impl Store {
         Ok(self)
     }
 
-    /// The group writer's counts (commits, entries), if it runs.
-    pub fn audit_group_stats(&self) -> Option<(u64, u64)> {
-        self.audit_writer.as_ref().map(|w| w.stats().snapshot())
-    }
-
     /// Runs `f` in a read-only transaction (one snapshot for the whole page) and answers
     /// only once the audit entries `f` appended are committed: handed to the group
     /// writer after the connection is back in the pool, so a request waiting for the
