@@ -213,6 +213,13 @@ pub fn insert_staff(conn: &mut DbConn, row: &StaffRow) -> Result<()> {
 }
 
 pub fn all_staff(conn: &mut DbConn) -> Result<Vec<StaffRow>> {
+    match crate::org_cache::snapshot(conn)? {
+        Some(org) => Ok(org.staff.clone()),
+        None => load_staff(conn),
+    }
+}
+
+pub(crate) fn load_staff(conn: &mut DbConn) -> Result<Vec<StaffRow>> {
     Ok(staff::table
         .order(staff::display_name.asc())
         .select(StaffRow::as_select())
@@ -220,6 +227,9 @@ pub fn all_staff(conn: &mut DbConn) -> Result<Vec<StaffRow>> {
 }
 
 pub fn staff_by_id(conn: &mut DbConn, id: StaffId) -> Result<Option<StaffRow>> {
+    if let Some(org) = crate::org_cache::snapshot(conn)? {
+        return Ok(org.staff.iter().find(|s| s.id == id).cloned());
+    }
     Ok(staff::table
         .find(id)
         .select(StaffRow::as_select())
@@ -240,6 +250,13 @@ pub fn set_staff_billing_identity(
 }
 
 pub fn staff_by_user(conn: &mut DbConn, user_id: UserId) -> Result<Option<StaffRow>> {
+    if let Some(org) = crate::org_cache::snapshot(conn)? {
+        return Ok(org
+            .staff
+            .iter()
+            .find(|s| s.user_id == Some(user_id))
+            .cloned());
+    }
     Ok(staff::table
         .filter(staff::user_id.eq(user_id))
         .select(StaffRow::as_select())

@@ -127,7 +127,10 @@ pub struct Store {
     chain_key: Option<crate::audit::ChainKey>,
     /// Commits the audit rows of reads in groups (see `audit_writer`).
     audit_writer: Option<std::sync::Arc<crate::audit_writer::GroupWriter>>,
+    /// Sites, programs, tracks and staff, shared by the clones (see `org_cache`).
+    org: std::sync::Arc<crate::org_cache::OrgCache>,
 }
+
 
 /// The PostgreSQL advisory lock key migrations hold ("iop" and a version, as a number).
 const MIGRATION_LOCK: i64 = 0x696f_7000_0001;
@@ -177,6 +180,7 @@ impl Store {
             backend,
             chain_key: None,
             audit_writer: None,
+            org: Default::default(),
         })
     }
 
@@ -241,7 +245,9 @@ impl Store {
         f: impl FnOnce(&mut DbConn) -> Result<T, E>,
     ) -> Result<T, E> {
         let mut conn = self.conn()?;
-        crate::audit::with_chain_key(self.chain_key.as_ref(), || f(&mut conn))
+        crate::org_cache::with_cache(&self.org, true, || {
+            crate::audit::with_chain_key(self.chain_key.as_ref(), || f(&mut conn))
+        })
     }
 
     /// The key that seals chain rows appended through this store from now on.
@@ -272,7 +278,9 @@ impl Store {
     ) -> Result<T, E> {
         let (value, entries) = {
             let mut conn = self.conn()?;
-            crate::audit_writer::deferring(|| dialect::read_transaction(&mut conn, f))
+            crate::org_cache::with_cache(&self.org, true, || {
+                crate::audit_writer::deferring(|| dialect::read_transaction(&mut conn, f))
+            })
         };
         let value = value?;
         crate::audit_writer::commit(self, self.audit_writer.as_ref(), entries)?;
@@ -285,8 +293,10 @@ impl Store {
         f: impl FnOnce(&mut DbConn) -> Result<T, E>,
     ) -> Result<T, E> {
         let mut conn = self.conn()?;
-        crate::audit::with_chain_key(self.chain_key.as_ref(), || {
-            dialect::write_transaction(&mut conn, f)
+        crate::org_cache::with_cache(&self.org, false, || {
+            crate::audit::with_chain_key(self.chain_key.as_ref(), || {
+                dialect::write_transaction(&mut conn, f)
+            })
         })
     }
 

@@ -18,6 +18,7 @@ pub mod dialect;
 pub mod meta;
 pub mod notices;
 pub mod org;
+mod org_cache;
 pub mod schema;
 pub mod testing;
 

@@ -1,6 +1,7 @@
 //! Sites, programs and tracks: the organisation a clinic runs.
 
 use crate::db::{DbConn, Result};
+use crate::org_cache;
 use crate::schema::{programs, sites, tracks};
 use diesel::prelude::*;
 use iop_domain::ids::*;
@@ -125,6 +126,13 @@ pub fn insert_track(conn: &mut DbConn, row: &TrackRow) -> Result<()> {
 }
 
 pub fn sites(conn: &mut DbConn) -> Result<Vec<SiteRow>> {
+    match org_cache::snapshot(conn)? {
+        Some(org) => Ok(org.sites.clone()),
+        None => load_sites(conn),
+    }
+}
+
+pub(crate) fn load_sites(conn: &mut DbConn) -> Result<Vec<SiteRow>> {
     Ok(sites::table
         .order(sites::name.asc())
         .select(SiteRow::as_select())
@@ -132,6 +140,13 @@ pub fn sites(conn: &mut DbConn) -> Result<Vec<SiteRow>> {
 }
 
 pub fn programs(conn: &mut DbConn) -> Result<Vec<ProgramRow>> {
+    match org_cache::snapshot(conn)? {
+        Some(org) => Ok(org.programs.clone()),
+        None => load_programs(conn),
+    }
+}
+
+pub(crate) fn load_programs(conn: &mut DbConn) -> Result<Vec<ProgramRow>> {
     Ok(programs::table
         .order(programs::name.asc())
         .select(ProgramRow::as_select())
@@ -139,6 +154,10 @@ pub fn programs(conn: &mut DbConn) -> Result<Vec<ProgramRow>> {
 }
 
 pub fn tracks_of(conn: &mut DbConn, program_id: ProgramId) -> Result<Vec<TrackRow>> {
+    if let Some(org) = org_cache::snapshot(conn)? {
+        let of_program = org.tracks.iter().filter(|t| t.program_id == program_id);
+        return Ok(of_program.cloned().collect());
+    }
     Ok(tracks::table
         .filter(tracks::program_id.eq(program_id))
         .order(tracks::name.asc())
@@ -148,6 +167,13 @@ pub fn tracks_of(conn: &mut DbConn, program_id: ProgramId) -> Result<Vec<TrackRo
 
 /// Every track of every program, in one query.
 pub fn all_tracks(conn: &mut DbConn) -> Result<Vec<TrackRow>> {
+    match org_cache::snapshot(conn)? {
+        Some(org) => Ok(org.tracks.clone()),
+        None => load_tracks(conn),
+    }
+}
+
+pub(crate) fn load_tracks(conn: &mut DbConn) -> Result<Vec<TrackRow>> {
     Ok(tracks::table
         .order((tracks::program_id.asc(), tracks::name.asc()))
         .select(TrackRow::as_select())
@@ -198,6 +224,9 @@ pub fn update_program(conn: &mut DbConn, row: &ProgramRow) -> Result<bool> {
 }
 
 pub fn program_by_id(conn: &mut DbConn, id: ProgramId) -> Result<Option<ProgramRow>> {
+    if let Some(org) = org_cache::snapshot(conn)? {
+        return Ok(org.programs.iter().find(|p| p.id == id).cloned());
+    }
     Ok(programs::table
         .find(id)
         .select(ProgramRow::as_select())
@@ -206,6 +235,9 @@ pub fn program_by_id(conn: &mut DbConn, id: ProgramId) -> Result<Option<ProgramR
 }
 
 pub fn site_by_id(conn: &mut DbConn, id: SiteId) -> Result<Option<SiteRow>> {
+    if let Some(org) = org_cache::snapshot(conn)? {
+        return Ok(org.sites.iter().find(|s| s.id == id).cloned());
+    }
     Ok(sites::table
         .find(id)
         .select(SiteRow::as_select())

@@ -11,6 +11,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Bumped by triggers on every change to sites, programs, tracks and staff.
+    org_version (id) {
+        id -> Integer,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
     use diesel::sql_types::*;
     use iop_domain::sql::types::*;
 

@@ -1,0 +1,13 @@
+DROP TRIGGER sites_insert_bumps_org_version;
+DROP TRIGGER sites_update_bumps_org_version;
+DROP TRIGGER sites_delete_bumps_org_version;
+DROP TRIGGER programs_insert_bumps_org_version;
+DROP TRIGGER programs_update_bumps_org_version;
+DROP TRIGGER programs_delete_bumps_org_version;
+DROP TRIGGER tracks_insert_bumps_org_version;
+DROP TRIGGER tracks_update_bumps_org_version;
+DROP TRIGGER tracks_delete_bumps_org_version;
+DROP TRIGGER staff_insert_bumps_org_version;
+DROP TRIGGER staff_update_bumps_org_version;
+DROP TRIGGER staff_delete_bumps_org_version;
+DROP TABLE org_version;
