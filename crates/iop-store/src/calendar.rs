@@ -276,18 +276,13 @@ pub fn current_assignments(
     conn: &mut DbConn,
     session_ids: &[SessionId],
 ) -> Result<Vec<AssignmentRow>> {
-    let mut out = Vec::new();
-    // Chunked: SQLite limits the number of bound parameters in one statement.
-    for chunk in session_ids.chunks(500) {
-        out.extend(
-            session_facilitators::table
-                .filter(session_facilitators::session_id.eq_any(chunk.to_vec()))
-                .filter(session_facilitators::unassigned_at.is_null())
-                .select(AssignmentRow::as_select())
-                .load(conn)?,
-        );
-    }
-    Ok(out)
+    crate::dialect::load_in_chunks(session_ids, |chunk| {
+        session_facilitators::table
+            .filter(session_facilitators::session_id.eq_any(chunk))
+            .filter(session_facilitators::unassigned_at.is_null())
+            .select(AssignmentRow::as_select())
+            .load(conn)
+    })
 }
 
 /// Current assignments of one staff member with session dates in `[from, to]`.

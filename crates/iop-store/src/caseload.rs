@@ -45,22 +45,18 @@ pub fn groups_facilitated(
 
 /// Patients marked in, or made up into, any of `sessions`.
 pub fn marked_or_made_up(conn: &mut DbConn, ids: &[SessionId]) -> Result<Vec<PatientId>> {
-    let mut out = Vec::new();
-    // Chunked: SQLite limits the number of bound parameters in one statement.
-    for chunk in ids.chunks(500) {
-        out.extend(
-            attendance::table
-                .filter(attendance::session_id.eq_any(chunk.to_vec()))
-                .select(attendance::patient_id)
-                .load::<PatientId>(conn)?,
-        );
-        out.extend(
-            session_makeups::table
-                .filter(session_makeups::session_id.eq_any(chunk.to_vec()))
-                .select(session_makeups::patient_id)
-                .load::<PatientId>(conn)?,
-        );
-    }
+    let mut out = crate::dialect::load_in_chunks(ids, |chunk| {
+        attendance::table
+            .filter(attendance::session_id.eq_any(chunk))
+            .select(attendance::patient_id)
+            .load::<PatientId>(conn)
+    })?;
+    out.extend(crate::dialect::load_in_chunks(ids, |chunk| {
+        session_makeups::table
+            .filter(session_makeups::session_id.eq_any(chunk))
+            .select(session_makeups::patient_id)
+            .load::<PatientId>(conn)
+    })?);
     Ok(out)
 }
 

@@ -115,3 +115,19 @@ pub fn try_job_lock(conn: &mut DbConn, key: i64) -> Result<bool, StoreError> {
         DbConn::Sqlite(_) => Ok(true),
     }
 }
+
+/// Most ids one `IN (…)` list binds: well under SQLite's 32,766 bound parameters and
+/// PostgreSQL's 65,535, with room for the statement's other binds.
+const IN_LIST_MAX: usize = 5_000;
+
+/// Rows for `ids`, loaded by `load` one slice of at most [`IN_LIST_MAX`] ids at a time.
+pub(crate) fn load_in_chunks<I, R>(
+    ids: &[I],
+    mut load: impl FnMut(&[I]) -> QueryResult<Vec<R>>,
+) -> Result<Vec<R>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(IN_LIST_MAX) {
+        out.extend(load(chunk)?);
+    }
+    Ok(out)
+}

@@ -130,31 +130,23 @@ pub fn episodes_with_tracks(
     }
     let eps: Vec<EpisodeRow> = q.select(EpisodeRow::as_select()).load(conn)?;
     let ids: Vec<EpisodeId> = eps.iter().map(|e| e.id).collect();
-    let mut tracks = Vec::new();
-    // Bound parameters stay well under SQLite's limit.
-    for chunk in ids.chunks(5_000) {
-        tracks.extend(
-            episode_tracks::table
-                .filter(episode_tracks::episode_id.eq_any(chunk.to_vec()))
-                .select(EpisodeTrackRow::as_select())
-                .load::<EpisodeTrackRow>(conn)?,
-        );
-    }
+    let tracks = crate::dialect::load_in_chunks(&ids, |chunk| {
+        episode_tracks::table
+            .filter(episode_tracks::episode_id.eq_any(chunk))
+            .select(EpisodeTrackRow::as_select())
+            .load(conn)
+    })?;
     Ok((eps, tracks))
 }
 
 /// Patients by id.
 pub fn patients_by_ids(conn: &mut DbConn, ids: &[PatientId]) -> Result<Vec<PatientRow>> {
-    let mut out = Vec::new();
-    for chunk in ids.chunks(5_000) {
-        out.extend(
-            patients::table
-                .filter(patients::id.eq_any(chunk.to_vec()))
-                .select(PatientRow::as_select())
-                .load::<PatientRow>(conn)?,
-        );
-    }
-    Ok(out)
+    crate::dialect::load_in_chunks(ids, |chunk| {
+        patients::table
+            .filter(patients::id.eq_any(chunk))
+            .select(PatientRow::as_select())
+            .load(conn)
+    })
 }
 
 pub fn episode_by_id(conn: &mut DbConn, id: EpisodeId) -> Result<Option<EpisodeRow>> {

@@ -357,15 +357,15 @@ pub fn makeup_counts(
     conn: &mut DbConn,
     session_ids: &[SessionId],
 ) -> Result<std::collections::HashMap<SessionId, u32>> {
-    let mut out = std::collections::HashMap::new();
-    for chunk in session_ids.chunks(500) {
-        let rows: Vec<SessionId> = session_makeups::table
+    let rows = crate::dialect::load_in_chunks(session_ids, |chunk| {
+        session_makeups::table
             .filter(session_makeups::session_id.eq_any(chunk))
             .select(session_makeups::session_id)
-            .load(conn)?;
-        for s in rows {
-            *out.entry(s).or_insert(0) += 1;
-        }
+            .load::<SessionId>(conn)
+    })?;
+    let mut out = std::collections::HashMap::new();
+    for s in rows {
+        *out.entry(s).or_insert(0) += 1;
     }
     Ok(out)
 }
@@ -375,14 +375,12 @@ pub fn sessions_with_attendance(
     conn: &mut DbConn,
     session_ids: &[SessionId],
 ) -> Result<std::collections::HashSet<SessionId>> {
-    let mut out = std::collections::HashSet::new();
-    for chunk in session_ids.chunks(500) {
-        let rows: Vec<SessionId> = attendance::table
+    let rows = crate::dialect::load_in_chunks(session_ids, |chunk| {
+        attendance::table
             .filter(attendance::session_id.eq_any(chunk))
             .select(attendance::session_id)
             .distinct()
-            .load(conn)?;
-        out.extend(rows);
-    }
-    Ok(out)
+            .load::<SessionId>(conn)
+    })?;
+    Ok(rows.into_iter().collect())
 }
