@@ -60,6 +60,25 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Developer tools (not in the help: nothing a clinic runs).
+    #[command(subcommand, hide = true)]
+    Dev(DevCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DevCommand {
+    /// Fill an empty database with synthetic sites and years of history, to measure
+    /// what a large organisation costs. Logins: admin@scale.test, director@scale.test,
+    /// counselor-001-1@scale.test …, password demo-password.
+    Seed {
+        #[arg(long, default_value_t = 100)]
+        sites: u32,
+        #[arg(long, default_value_t = 5)]
+        years: u32,
+        /// The same seed gives the same history.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand, Debug)]

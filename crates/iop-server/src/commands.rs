@@ -1,7 +1,9 @@
 //! What each subcommand does. Everything goes through the use cases in `iop-app`
 //! as the system principal, so the CLI is audited like the web.
 
-use crate::cli::{AuditCommand, CalendarCommand, Cli, Command, TokenCommand, UserCommand};
+use crate::cli::{
+    AuditCommand, CalendarCommand, Cli, Command, DevCommand, TokenCommand, UserCommand,
+};
 use crate::config::Config;
 use iop_app::accounts::users::NewUser;
 use iop_app::audit::chain::VerifyOutcome;
@@ -60,7 +62,7 @@ fn spinner(msg: &str) -> indicatif::ProgressBar {
     pb
 }
 
-fn open(cfg: &Config) -> Result<App> {
+pub(crate) fn open(cfg: &Config) -> Result<App> {
     let url = cfg.store_url().map_err(CliError::Usage)?;
     let store = Store::open(&url, cfg.max_connections).map_err(|e| match e {
         iop_store::StoreError::BadUrl => CliError::Usage(e.to_string()),
@@ -91,7 +93,7 @@ fn open(cfg: &Config) -> Result<App> {
     Ok(app)
 }
 
-fn system() -> Ctx {
+pub(crate) fn system() -> Ctx {
     Ctx::system(RequestMeta::cli(jiff::Timestamp::now()))
 }
 
@@ -150,6 +152,9 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Backup { out } => backup(&cfg, &out),
+        Command::Dev(DevCommand::Seed { sites, years, seed }) => {
+            crate::seed::run(&open(&cfg)?, sites, years, seed)
+        }
         Command::Calendar(CalendarCommand::Generate) => {
             let report = open(&cfg)?.roll_calendar(&system())?;
             if !report.ran {

@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod config;
 mod files;
+mod seed;
 
 use clap::Parser;
 use std::process::ExitCode;

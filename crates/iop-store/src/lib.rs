@@ -8,6 +8,7 @@ pub mod admissions;
 pub mod audit;
 mod audit_writer;
 pub mod billing;
+pub mod bulk;
 pub mod calendar;
 pub mod caseload;
 pub mod clinical;

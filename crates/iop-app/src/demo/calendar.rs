@@ -154,6 +154,32 @@ fn admitted_inquiry(
     Ok(id)
 }
 
+/// The site closed on every US federal holiday of `years`.
+pub(crate) fn federal_holidays(
+    c: &mut DbConn,
+    site_id: SiteId,
+    years: std::ops::RangeInclusive<i16>,
+    now: Instant,
+) -> Result<()> {
+    for year in years {
+        for (date, name) in iop_domain::holidays::us_federal(year) {
+            cal::insert_closure(
+                c,
+                &ClosureRow {
+                    id: ClosureId::new_v7(),
+                    site_id,
+                    local_date: Day(date),
+                    reason: name.into(),
+                    created_at: now,
+                    voided_at: None,
+                    void_reason: None,
+                },
+            )?;
+        }
+    }
+    Ok(())
+}
+
 pub fn seed(
     c: &mut DbConn,
     ctx: &Ctx,
@@ -191,22 +217,7 @@ pub fn seed(
             },
         )?);
     }
-    for year in [today.year(), today.year() + 1] {
-        for (date, name) in iop_domain::holidays::us_federal(year) {
-            cal::insert_closure(
-                c,
-                &ClosureRow {
-                    id: ClosureId::new_v7(),
-                    site_id,
-                    local_date: Day(date),
-                    reason: name.into(),
-                    created_at: now,
-                    voided_at: None,
-                    void_reason: None,
-                },
-            )?;
-        }
-    }
+    federal_holidays(c, site_id, today.year()..=today.year() + 1, now)?;
     // Seven patients on the first track, five on the second, two alumni, one
     // discharged, one starting in eight days; planned ends from the real rule.
     let pc = crate::calendar::sessions::load_program(c, program_id)?;

@@ -7,6 +7,7 @@ mod clinical;
 mod family;
 mod groups;
 pub mod remit;
+pub mod scale;
 
 use crate::accounts::auth::hash_password;
 use crate::audit::{record, Event};
@@ -42,6 +43,40 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, Role)] = &[
     ("admissions@demo.test", "Alex Admissions", Role::Admissions),
     ("billing@demo.test", "Blair Billing", Role::Billing),
 ];
+
+/// The program every demo site runs: the defaults of the program this software was
+/// built for (evening groups 6–9 PM, 7 to 9 weeks, 1:6, family every other week).
+pub(crate) fn evening_program(
+    site_id: SiteId,
+    slug: &str,
+    family_anchor: jiff::civil::Date,
+    now: Instant,
+) -> ProgramRow {
+    ProgramRow {
+        id: ProgramId::new_v7(),
+        site_id,
+        slug: slug.into(),
+        name: "Evening Intensive Outpatient Program".into(),
+        level_of_care: iop_domain::admissions::LevelOfCare::IntensiveOutpatient,
+        session_start: iop_domain::time::ClockTime(jiff::civil::time(18, 0, 0, 0)),
+        session_minutes: 180,
+        min_weeks: 7,
+        max_weeks: 9,
+        max_patients_per_facilitator: 6,
+        family_every_weeks: 2,
+        family_minutes: 180,
+        alumni_weekday: iop_domain::calendar::WeekdayCode(jiff::civil::Weekday::Wednesday),
+        created_at: now,
+        family_weekday: iop_domain::calendar::WeekdayCode(jiff::civil::Weekday::Thursday),
+        family_anchor: Day(iop_domain::calendar::monday_of(family_anchor)),
+        alumni_minutes: 90,
+        horizon_weeks: 12,
+        minors_need_parent_consent: false,
+        age_of_majority: iop_domain::consent::DEFAULT_AGE_OF_MAJORITY,
+        privacy_notice_version: iop_domain::consent::DEFAULT_PRIVACY_NOTICE_VERSION.into(),
+        rules: iop_store::org::ProgramRules::default(),
+    }
+}
 
 /// What `--demo` found and did.
 #[derive(Debug, PartialEq, Eq)]
@@ -93,30 +128,7 @@ impl App {
                 created_at: now,
             };
             org::insert_site(c, &site)?;
-            let program = ProgramRow {
-                id: ProgramId::new_v7(),
-                site_id: site.id,
-                slug: "evening-iop".into(),
-                name: "Evening Intensive Outpatient Program".into(),
-                level_of_care: iop_domain::admissions::LevelOfCare::IntensiveOutpatient,
-                session_start: iop_domain::time::ClockTime(jiff::civil::time(18, 0, 0, 0)),
-                session_minutes: 180,
-                min_weeks: 7,
-                max_weeks: 9,
-                max_patients_per_facilitator: 6,
-                family_every_weeks: 2,
-                family_minutes: 180,
-                alumni_weekday: iop_domain::calendar::WeekdayCode(jiff::civil::Weekday::Wednesday),
-                created_at: now,
-                family_weekday: iop_domain::calendar::WeekdayCode(jiff::civil::Weekday::Thursday),
-                family_anchor: Day(iop_domain::calendar::monday_of(today)),
-                alumni_minutes: 90,
-                horizon_weeks: 12,
-                minors_need_parent_consent: false,
-                age_of_majority: iop_domain::consent::DEFAULT_AGE_OF_MAJORITY,
-                privacy_notice_version: iop_domain::consent::DEFAULT_PRIVACY_NOTICE_VERSION.into(),
-                rules: iop_store::org::ProgramRules::default(),
-            };
+            let program = evening_program(site.id, "evening-iop", today, now);
             org::insert_program(c, &program)?;
             let mut track_ids = Vec::new();
             for (name, days) in [("Mon/Tue/Thu", "mon,tue,thu"), ("Mon/Wed/Thu", "mon,wed,thu")] {

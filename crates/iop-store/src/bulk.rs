@@ -1,0 +1,210 @@
+//! Many rows per statement, for loading years of history at once (the scale seed).
+//! Use cases write one record at a time through their own modules; nothing here checks
+//! anything the use cases check.
+
+use crate::accounts::users::UserRow;
+use crate::admissions::episodes::{EpisodeRow, EpisodeTrackRow, PatientRow};
+use crate::calendar::AssignmentRow;
+use crate::clinical::measures::MeasureRow;
+use crate::clinical::record::{AttendanceRow, GroupNoteRow, NoteEntryRow};
+use crate::db::{DbConn, Result};
+use crate::schema::{
+    attendance, episode_tracks, episodes, group_notes, measures, note_entries, patients,
+    session_facilitators, sessions, users,
+};
+use diesel::prelude::*;
+use iop_domain::calendar::SessionStatus;
+use iop_domain::ids::ProgramId;
+use iop_domain::time::{Day, Instant};
+
+/// Bound parameters per statement: below SQLite's 32,766 and PostgreSQL's 65,535.
+const PARAMS_PER_STATEMENT: usize = 30_000;
+
+/// diesel's multi-row insert is per backend, not over the two-backend connection, so
+/// each function matches on the backend once per slice. Rows go in as tuples of
+/// `column = value`: a derived `Insertable` turns `None` into `DEFAULT`, which SQLite
+/// cannot take in a multi-row `VALUES`, and diesel then opens a transaction of its own
+/// per row (refused inside ours).
+macro_rules! insert_many {
+    ($fn:ident, $row:ty, $table:ident, [$($field:ident),+ $(,)?]) => {
+        pub fn $fn(conn: &mut DbConn, rows: &[$row]) -> Result<()> {
+            const COLUMNS: usize = [$(stringify!($field)),+].len();
+            for chunk in rows.chunks(PARAMS_PER_STATEMENT / COLUMNS) {
+                let values: Vec<_> = chunk
+                    .iter()
+                    .map(|r| ($($table::$field.eq(&r.$field)),+))
+                    .collect();
+                let insert = diesel::insert_into($table::table).values(values);
+                match conn {
+                    DbConn::Sqlite(c) => insert.execute(c)?,
+                    DbConn::Pg(c) => insert.execute(c)?,
+                };
+            }
+            Ok(())
+        }
+    };
+}
+
+insert_many!(
+    insert_users,
+    UserRow,
+    users,
+    [
+        id,
+        email,
+        display_name,
+        role,
+        password_hash,
+        totp_secret,
+        disabled_at,
+        created_at,
+        totp_last_step,
+    ]
+);
+insert_many!(
+    insert_patients,
+    PatientRow,
+    patients,
+    [
+        id,
+        mrn,
+        legal_first_name,
+        legal_last_name,
+        preferred_name,
+        date_of_birth,
+        created_at,
+        phone,
+        email,
+        address,
+        emergency_contact_name,
+        emergency_contact_phone,
+        minor_self_consent,
+        sex,
+        address_line,
+        city,
+        state,
+        zip,
+    ]
+);
+insert_many!(
+    insert_episodes,
+    EpisodeRow,
+    episodes,
+    [
+        id,
+        patient_id,
+        program_id,
+        admit_date,
+        planned_end_date,
+        status,
+        ended_on,
+        created_at,
+        inquiry_id,
+        primary_counselor_id,
+        level_of_care,
+        diagnoses,
+        ratio_override_reason,
+        end_reason,
+        end_summary,
+        extension_reason,
+    ]
+);
+insert_many!(
+    insert_episode_tracks,
+    EpisodeTrackRow,
+    episode_tracks,
+    [id, episode_id, track_id, from_date, to_date,]
+);
+insert_many!(
+    insert_assignments,
+    AssignmentRow,
+    session_facilitators,
+    [
+        id,
+        session_id,
+        staff_id,
+        assigned_at,
+        unassigned_at,
+        unassigned_reason,
+    ]
+);
+insert_many!(
+    insert_attendance,
+    AttendanceRow,
+    attendance,
+    [
+        id,
+        session_id,
+        patient_id,
+        mark,
+        minutes,
+        recorded_by,
+        recorded_at,
+    ]
+);
+insert_many!(
+    insert_notes,
+    GroupNoteRow,
+    group_notes,
+    [
+        id,
+        session_id,
+        topic,
+        interventions,
+        group_process,
+        status,
+        author_id,
+        signed_by,
+        signed_at,
+        created_at,
+        updated_at,
+        cosign_required,
+        cosigned_by,
+        cosigned_at,
+    ]
+);
+insert_many!(
+    insert_note_entries,
+    NoteEntryRow,
+    note_entries,
+    [id, note_id, patient_id, participation, progress,]
+);
+insert_many!(
+    insert_measures,
+    MeasureRow,
+    measures,
+    [
+        id,
+        patient_id,
+        instrument,
+        instrument_version,
+        occasion,
+        taken_on,
+        items,
+        total,
+        band,
+        subscales,
+        recorded_by,
+        recorded_at,
+    ]
+);
+
+/// Marks a program's scheduled sessions before `day` as held; returns how many.
+pub fn mark_held_before(
+    conn: &mut DbConn,
+    program: ProgramId,
+    day: Day,
+    at: Instant,
+) -> Result<usize> {
+    Ok(diesel::update(
+        sessions::table
+            .filter(sessions::program_id.eq(program))
+            .filter(sessions::local_date.lt(day))
+            .filter(sessions::status.eq(SessionStatus::Scheduled)),
+    )
+    .set((
+        sessions::status.eq(SessionStatus::Held),
+        sessions::updated_at.eq(at),
+    ))
+    .execute(conn)?)
+}
