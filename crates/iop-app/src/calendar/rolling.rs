@@ -5,7 +5,7 @@
 use crate::audit::{record, Event};
 use crate::calendar::sessions::{generate_in, load_program};
 use crate::ctx::Ctx;
-use crate::error::Result;
+use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
 use iop_domain::ids::ProgramId;
@@ -31,33 +31,42 @@ impl App {
     /// Generates every program from today (at its site) to its horizon.
     pub fn roll_calendar(&self, ctx: &Ctx) -> Result<RollReport> {
         ctx.require(Action::ManageCalendar)?;
-        self.store.write(|c| {
-            if !iop_store::dialect::try_job_lock(c, CALENDAR_JOB_LOCK)? {
-                return Ok(RollReport::default());
-            }
-            let mut report = RollReport {
-                ran: true,
-                programs: Vec::new(),
-            };
-            for p in org::programs(c)? {
+        let programs = self.store.read(|c| Ok::<_, AppError>(org::programs(c)?))?;
+        let mut report = RollReport::default();
+        // One transaction per program: one for them all held the writer for seconds at a
+        // hundred programs, and every other write waited (or timed out) behind it. The
+        // lock keeps two processes off the same program at once; each run is idempotent.
+        for p in programs {
+            let done = self.store.write(|c| {
+                if !iop_store::dialect::try_job_lock(c, CALENDAR_JOB_LOCK)? {
+                    return Ok(None);
+                }
                 let pc = load_program(c, p.id)?;
                 let today = pc.today(ctx.now());
                 let to = today
                     .checked_add(jiff::Span::new().weeks(i64::from(pc.program.horizon_weeks)))
                     .unwrap_or(today);
                 let done = generate_in(c, ctx.now(), p.id, today, to)?;
-                report.programs.push((p.id, to, done.created));
+                Ok::<_, AppError>(Some((p.id, to, done.created)))
+            })?;
+            if let Some(line) = done {
+                report.ran = true;
+                report.programs.push(line);
             }
+        }
+        if report.ran {
             let created: usize = report.programs.iter().map(|p| p.2).sum();
-            record(
-                c,
-                ctx,
-                Event::ok("calendar.roll").detail(serde_json::json!({
-                    "programs": report.programs.len(), "created": created
-                })),
-            )?;
-            Ok(report)
-        })
+            self.store.write(|c| {
+                record(
+                    c,
+                    ctx,
+                    Event::ok("calendar.roll").detail(serde_json::json!({
+                        "programs": report.programs.len(), "created": created
+                    })),
+                )
+            })?;
+        }
+        Ok(report)
     }
 
     /// The next nightly run after `now`, at [`NIGHTLY_AT`] in the organisation's zone.
