@@ -55,7 +55,7 @@ pub struct Receiver {
     pub id: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Address {
     pub line: String,
     pub city: String,
@@ -111,7 +111,7 @@ impl Frequency {
 }
 
 /// Loop 2010BA: the insured person.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Subscriber {
     pub last: String,
     /// May be empty for a person with one name.
@@ -148,7 +148,7 @@ impl Relationship {
 }
 
 /// Loop 2000C/2010CA: a patient who is not the subscriber.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Patient {
     pub relationship: Relationship,
     pub last: String,
@@ -159,7 +159,7 @@ pub struct Patient {
 }
 
 /// Loop 2010BB.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Payer {
     pub name: String,
     pub payer_id: String,
