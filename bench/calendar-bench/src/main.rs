@@ -193,7 +193,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for _ in 0..7 {
         let t = Instant::now();
         rows = app
-            .staffing_view(&ctx, today, to)
+            .staffing_view(&ctx, today, to, None)
             .map_err(|e| format!("{e:?}"))?
             .len();
         runs.push(t.elapsed());

@@ -1,5 +1,6 @@
 //! Who is expected at a session: patients in an active episode on its track (core),
-//! every active patient of the program (family), graduates (alumni).
+//! every active patient of the program (family), graduates of the last
+//! [`ALUMNI_EXPECTED_WEEKS`] weeks (alumni).
 
 use crate::calendar::SessionKind;
 use jiff::civil::Date;
@@ -42,9 +43,31 @@ impl EpisodeSpan {
             .map(|(t, _, _)| *t)
     }
 
+    /// Expected at the alumni group on `d`: graduated in the [`ALUMNI_EXPECTED_WEEKS`]
+    /// weeks before. Anyone who graduated may still come and is marked when they do;
+    /// planning staff for every graduate of five years would ask for hundreds.
     pub fn alumnus_on(&self, d: Date) -> bool {
-        self.status == EpisodeStatus::Graduated && self.ended.is_some_and(|e| e <= d)
+        self.status == EpisodeStatus::Graduated
+            && self
+                .ended
+                .is_some_and(|e| e <= d && d < alumni_expected_until(e))
     }
+}
+
+/// How long after graduating a patient counts as expected at the alumni group.
+pub const ALUMNI_EXPECTED_WEEKS: i64 = 26;
+
+/// The first day a graduate of `ended` is no longer expected at the alumni group.
+pub fn alumni_expected_until(ended: Date) -> Date {
+    ended
+        .checked_add(jiff::Span::new().weeks(ALUMNI_EXPECTED_WEEKS))
+        .unwrap_or(Date::MAX)
+}
+
+/// The earliest graduation day still expected at an alumni group on `d`.
+pub fn alumni_graduated_since(d: Date) -> Date {
+    d.checked_sub(jiff::Span::new().weeks(ALUMNI_EXPECTED_WEEKS))
+        .unwrap_or(Date::MIN)
 }
 
 pub fn expected(
@@ -123,6 +146,25 @@ mod tests {
         assert_eq!(
             expected(SessionKind::Family, None, date(2026, 3, 19), &eps),
             1
+        );
+    }
+
+    #[test]
+    fn graduates_are_expected_at_the_alumni_group_for_twenty_six_weeks() {
+        let g = ep(
+            date(2026, 1, 5),
+            Some(date(2026, 3, 2)),
+            EpisodeStatus::Graduated,
+            vec![("a", date(2026, 1, 5), Some(date(2026, 3, 2)))],
+        );
+        let last = date(2026, 8, 30);
+        assert_eq!(alumni_expected_until(date(2026, 3, 2)), date(2026, 8, 31));
+        assert!(g.alumnus_on(last));
+        assert!(!g.alumnus_on(date(2026, 8, 31)));
+        assert_eq!(alumni_graduated_since(last), date(2026, 3, 1));
+        assert_eq!(
+            expected(SessionKind::Alumni, None, date(2027, 1, 6), &[g]),
+            0
         );
     }
 

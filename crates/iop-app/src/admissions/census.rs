@@ -43,6 +43,7 @@ pub struct ProgramCensus {
     pub program_name: String,
     pub active: usize,
     pub starting_soon: usize,
+    /// Graduates still expected at the alumni group (the last 26 weeks' graduates).
     pub alumni: usize,
     pub tracks: Vec<TrackCensus>,
     /// Only for roles that work with episodes.
@@ -82,8 +83,22 @@ impl App {
             let caseload = crate::scope::caseload(c, ctx)?;
             let programs = org::programs(c)?;
             let ids: Vec<_> = programs.iter().map(|p| p.id).collect();
-            // Three queries for every program together, not a few per patient.
-            let mut spans = crate::calendar::sessions::episode_spans(c, &ids, None)?;
+            // Three queries for every program together, not a few per patient; only the
+            // episodes today can show (in treatment, starting, recent graduates), so the
+            // cost follows the census, not the years of history. A day either side covers
+            // every site's zone.
+            let utc_today = ctx.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+            let shift = |n: i64| {
+                Day(utc_today
+                    .checked_add(jiff::Span::new().days(n))
+                    .unwrap_or(utc_today))
+            };
+            let window = episodes::Window {
+                from: shift(-1),
+                to: shift(3660),
+                alumni: true,
+            };
+            let mut spans = crate::calendar::sessions::episode_spans(c, &ids, Some(window))?;
             let mut patients: std::collections::HashMap<_, Vec<_>> =
                 std::collections::HashMap::new();
             let mut open: std::collections::HashMap<_, TrackId> = std::collections::HashMap::new();

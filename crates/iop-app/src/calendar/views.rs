@@ -118,6 +118,29 @@ pub fn session_views(
             return Err(AppError::NotFound(format!("program {id}")));
         }
     }
+    views_of_programs(c, programs, from, to)
+}
+
+/// The sessions of `[from, to]` at one site's programs (all sites when none).
+pub fn session_views_at(
+    c: &mut DbConn,
+    site: Option<SiteId>,
+    from: Date,
+    to: Date,
+) -> Result<Vec<SessionView>> {
+    let programs: Vec<ProgramRow> = org::programs(c)?
+        .into_iter()
+        .filter(|p| site.is_none_or(|id| p.site_id == id))
+        .collect();
+    views_of_programs(c, programs, from, to)
+}
+
+fn views_of_programs(
+    c: &mut DbConn,
+    programs: Vec<ProgramRow>,
+    from: Date,
+    to: Date,
+) -> Result<Vec<SessionView>> {
     let ids: Vec<_> = programs.iter().map(|p| p.id).collect();
     let sites: HashMap<SiteId, SiteRow> = org::sites(c)?.into_iter().map(|s| (s.id, s)).collect();
     let tracks: HashMap<TrackId, TrackRow> =

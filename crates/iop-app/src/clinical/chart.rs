@@ -68,6 +68,35 @@ pub struct Chart {
     pub relapse_plans: Vec<PlanVersion>,
     /// Newest first.
     pub timeline: Vec<TimelineItem>,
+    /// The first day this page shows: dated records before it are on older pages.
+    pub shown_from: Day,
+    /// The day this page stops before; none for the latest page (through today and what
+    /// is booked after).
+    pub shown_before: Option<Day>,
+    /// `before` of the page of older records, when there are any.
+    pub older_before: Option<Day>,
+    /// `before` of the page of newer records when that is not the latest page.
+    pub newer_before: Option<Day>,
+}
+
+/// Days of history one page of the chart shows (the latest page also shows the whole
+/// current episode): a chart costs what it shows, not the years behind it.
+pub const CHART_PAGE_DAYS: i64 = 90;
+
+fn days_before(d: jiff::civil::Date, n: i64) -> jiff::civil::Date {
+    d.checked_sub(jiff::Span::new().days(n)).unwrap_or(d)
+}
+
+/// The latest page: the current episode (or one that ended within the page) and the
+/// [`CHART_PAGE_DAYS`] before today.
+fn latest_page_from(eps: &[episodes::EpisodeRow], today: jiff::civil::Date) -> Day {
+    let recent = days_before(today, CHART_PAGE_DAYS);
+    let current = eps
+        .iter()
+        .filter(|e| e.status == EpisodeStatus::Active || e.ended_on.is_some_and(|d| d.0 >= recent))
+        .map(|e| e.admit_date.0)
+        .min();
+    Day(current.map_or(recent, |admit| admit.min(recent)))
 }
 
 fn timeline(c: &Chart, tz: &jiff::tz::TimeZone) -> Vec<TimelineItem> {
@@ -167,22 +196,50 @@ fn timeline(c: &Chart, tz: &jiff::tz::TimeZone) -> Vec<TimelineItem> {
 }
 
 impl App {
-    pub fn chart(&self, ctx: &Ctx, patient: PatientId) -> Result<Chart> {
+    /// One page of a patient's chart: the latest (`before` none) or the
+    /// [`CHART_PAGE_DAYS`] before `before`.
+    pub fn chart(&self, ctx: &Ctx, patient: PatientId, before: Option<Day>) -> Result<Chart> {
         ctx.require(Action::ReadClinical)?;
         let patient_id = patient;
         self.store.read_audited(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             let p = episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
-            let att = store::attendance_of_patient(c, patient)?;
-            let marks: Vec<(jiff::civil::Date, Mark)> =
-                att.iter().map(|(a, d)| (d.0, a.mark)).collect();
             let tz = crate::clock::patient_zone(c, patient_id)?;
             let today = crate::clock::date_in(&tz, ctx.now());
+            let eps = episodes::episodes_with_patient_id(c, patient_id)?;
+            let from = match before {
+                None => latest_page_from(&eps, today),
+                Some(b) => Day(days_before(b.0, CHART_PAGE_DAYS)),
+            };
+            let in_page = |d: Day| d >= from && before.is_none_or(|b| d < b);
+            let first = [
+                store::first_marked_day(c, patient_id)?,
+                measures::first_measure_day(c, patient_id)?,
+            ]
+            .into_iter()
+            .flatten()
+            .min();
+            let older_before = first.filter(|f| *f < from).map(|_| from);
+            let newer_before = before
+                .map(|b| Day(days_before(b.0, -CHART_PAGE_DAYS)))
+                .filter(|n| n.0 <= today);
+            let att = store::attendance_of_patient_in(c, patient, from, before)?;
+            let mut latest = store::latest_marks(c, patient, 2)?;
+            latest.reverse();
+            let marks: Vec<(jiff::civil::Date, Mark)> =
+                latest.iter().map(|(m, d)| (d.0, *m)).collect();
             let weeks = crate::clinical::hours::weeks_of_patient(c, patient_id, ctx.now())?;
+            let signed = store::signed_notes_of_patient_in(c, patient, from, before)?;
+            let ids: Vec<NoteId> = signed.iter().map(|(n, _, _)| n.id).collect();
+            let mut addenda_of: std::collections::HashMap<NoteId, Vec<_>> =
+                std::collections::HashMap::new();
+            for a in store::addenda_of_notes(c, &ids)? {
+                addenda_of.entry(a.note_id).or_default().push(a);
+            }
             let mut notes = Vec::new();
-            for (n, e, date) in store::signed_notes_of_patient(c, patient)? {
-                let addenda = store::addenda(c, n.id)?;
+            for (n, e, date) in signed {
+                let addenda = addenda_of.remove(&n.id).unwrap_or_default();
                 notes.push(ChartNote {
                     note_id: n.id,
                     date,
@@ -197,14 +254,16 @@ impl App {
                     addenda: addenda.into_iter().map(Into::into).collect(),
                 });
             }
-            let eps = episodes::episodes_with_patient_id(c, patient_id)?;
             let treatment_active = eps.iter().any(|e| e.status == EpisodeStatus::Active);
             let mut appointments = Vec::new();
             let rows = individual::appointments_of_patient(c, patient_id)?;
             if !rows.is_empty() {
                 let (_, pc) = crate::clinical::individual::patient_program(c, patient_id)?;
                 let mut written: Vec<_> = individual::notes_of_patient(c, patient_id)?;
-                for row in rows {
+                for row in rows
+                    .into_iter()
+                    .filter(|r| in_page(crate::clinical::individual::local_date(r, &pc.tz)))
+                {
                     let note = written
                         .iter()
                         .position(|(n, _)| n.appointment_id == row.id)
@@ -237,12 +296,13 @@ impl App {
                     .collect(),
                 notes,
                 appointments,
-                measures: measures::measures_of(c, patient_id)?
+                measures: measures::measures_of_in(c, patient_id, from, before)?
                     .into_iter()
                     .map(Into::into)
                     .collect(),
                 drug_screens: measures::screens_of(c, patient_id)?
                     .into_iter()
+                    .filter(|s| in_page(s.collected_on))
                     .map(Into::into)
                     .collect(),
                 treatment_plans: plans::treatment_versions(c, patient_id)?
@@ -254,6 +314,10 @@ impl App {
                     .map(PlanVersion::from)
                     .collect(),
                 timeline: Vec::new(),
+                shown_from: from,
+                shown_before: before,
+                older_before,
+                newer_before,
             };
             chart.timeline = timeline(&chart, &tz);
             Ok(chart)

@@ -8,6 +8,7 @@ use crate::policy::Action;
 use crate::App;
 use iop_domain::ids::*;
 use iop_domain::outcomes::{intake_vs_latest, GroupOutcome, Observation};
+use iop_domain::time::Day;
 use iop_store::{admissions::episodes, clinical::measures, org};
 use std::collections::HashMap;
 
@@ -18,57 +19,85 @@ pub struct InstrumentOutcome {
     pub by_track: Vec<GroupOutcome>,
 }
 
+/// The default period: patients admitted in the last year.
+pub const DEFAULT_DAYS: i64 = 365;
+
 const REPORTED: [(&str, &str); 3] = [
     ("phq9", "PHQ-9 total"),
     ("gad7", "GAD-7 total"),
     ("bam", "BAM use (items 4–6, 0–12)"),
 ];
 
-fn score(m: &measures::MeasureRow) -> Option<i32> {
-    if m.instrument == iop_domain::scoring::Instrument::Bam {
-        if m.instrument_version != iop_domain::bam::VERSION {
+fn score(instrument: &str, m: &measures::Score) -> Option<i32> {
+    let (_, _, _, total, version, subscales) = m;
+    if instrument == "bam" {
+        if version != iop_domain::bam::VERSION {
             return None;
         }
-        let v: serde_json::Value = serde_json::from_str(m.subscales.as_deref()?).ok()?;
+        let v: serde_json::Value = serde_json::from_str(subscales.as_deref()?).ok()?;
         return i32::try_from(v.get("use_score")?.as_i64()?).ok();
     }
-    m.total
+    *total
 }
 
 impl App {
     /// Each patient's first track decides their group: the report asks whether the
     /// treatment they started in works.
-    pub fn outcome_report(&self, ctx: &Ctx) -> Result<Vec<InstrumentOutcome>> {
+    ///
+    /// Patients admitted on or after `since` (default: 365 days before the organisation's
+    /// today), with their measures from then on.
+    pub fn outcome_report(&self, ctx: &Ctx, since: Option<Day>) -> Result<Vec<InstrumentOutcome>> {
         ctx.require(Action::ViewOutcomes)?;
         self.store.read_audited(|c| {
+            let since = match since {
+                Some(d) => d,
+                None => {
+                    let today =
+                        crate::clock::date_in(&crate::clock::organisation_zone(c)?, ctx.now());
+                    Day(today
+                        .checked_sub(jiff::Span::new().days(DEFAULT_DAYS))
+                        .unwrap_or(today))
+                }
+            };
+            let programs = org::programs(c)?;
+            let first_site = programs.first().map(|p| p.site_id);
+            let several_sites = programs.iter().any(|p| Some(p.site_id) != first_site);
+            let sites: HashMap<SiteId, String> =
+                org::sites(c)?.into_iter().map(|s| (s.id, s.name)).collect();
+            let site_of: HashMap<ProgramId, SiteId> =
+                programs.iter().map(|p| (p.id, p.site_id)).collect();
+            // Track names repeat from site to site: with several, the site names the group.
             let track_names: HashMap<TrackId, String> = org::all_tracks(c)?
                 .into_iter()
-                .map(|t| (t.id, t.name))
+                .map(|t| {
+                    let site = site_of.get(&t.program_id).and_then(|s| sites.get(s));
+                    let name = match site {
+                        Some(site) if several_sites => format!("{site} · {}", t.name),
+                        _ => t.name,
+                    };
+                    (t.id, name)
+                })
                 .collect();
-            let program_ids: Vec<_> = org::programs(c)?.into_iter().map(|p| p.id).collect();
-            let (eps, periods) = episodes::episodes_with_tracks(c, &program_ids, None)?;
-            let mut group_of: HashMap<PatientId, String> = HashMap::new();
-            for e in &eps {
-                let first = periods
-                    .iter()
-                    .filter(|p| p.episode_id == e.id)
-                    .min_by(|a, b| a.from_date.cmp(&b.from_date));
-                if let Some(name) = first.and_then(|p| track_names.get(&p.track_id)) {
-                    group_of.entry(e.patient_id).or_insert_with(|| name.clone());
+            let program_ids: Vec<_> = programs.iter().map(|p| p.id).collect();
+            let mut group_of: HashMap<PatientId, &str> = HashMap::new();
+            for (patient, track, _) in episodes::track_periods_of_programs(c, &program_ids, since)?
+            {
+                if let Some(name) = track_names.get(&track) {
+                    group_of.entry(patient).or_insert(name);
                 }
             }
             let mut out = Vec::new();
             for (instrument, label) in REPORTED {
-                let rows = measures::measures_of_instrument(c, instrument)?;
+                let rows = measures::scores_of_instrument(c, instrument, since)?;
                 let obs: Vec<Observation> = rows
                     .iter()
                     .filter_map(|m| {
                         Some(Observation {
-                            group: group_of.get(&m.patient_id)?,
-                            patient: m.patient_id,
-                            taken_on: m.taken_on.0,
-                            score: score(m)?,
-                            intake: m.occasion == iop_domain::scoring::Occasion::Intake,
+                            group: group_of.get(&m.0)?,
+                            patient: m.0,
+                            taken_on: m.1 .0,
+                            score: score(instrument, m)?,
+                            intake: m.2 == iop_domain::scoring::Occasion::Intake,
                         })
                     })
                     .collect();
@@ -78,7 +107,12 @@ impl App {
                     by_track: intake_vs_latest(&obs),
                 });
             }
-            record(c, ctx, Event::ok("report.outcomes.view"))?;
+            record(
+                c,
+                ctx,
+                Event::ok("report.outcomes.view")
+                    .detail(serde_json::json!({ "since": since.to_string() })),
+            )?;
             Ok(out)
         })
     }

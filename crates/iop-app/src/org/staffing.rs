@@ -322,10 +322,32 @@ impl App {
     }
 
     /// Every session of the range with roster, facilitators and how many more it needs.
-    pub fn staffing_view(&self, ctx: &Ctx, from: Date, to: Date) -> Result<Vec<SessionView>> {
+    /// The sites the staffing view can show, by name: (id, name).
+    pub fn staffing_sites(&self, ctx: &Ctx) -> Result<Vec<(SiteId, String)>> {
+        ctx.require(Action::ViewStaffing)?;
+        let rows = self
+            .store
+            .read(|c| iop_store::org::sites(c).map_err(AppError::from))?;
+        Ok(rows.into_iter().map(|s| (s.id, s.name)).collect())
+    }
+
+    /// Sessions of `[from, to]` with their staffing, at one site or all of them.
+    pub fn staffing_view(
+        &self,
+        ctx: &Ctx,
+        from: Date,
+        to: Date,
+        site: Option<SiteId>,
+    ) -> Result<Vec<SessionView>> {
         ctx.require(Action::ViewStaffing)?;
         check_range(from, to)?;
-        self.store.read(|c| session_views(c, None, from, to))
+        self.store.read(|c| {
+            if let Some(id) = site {
+                iop_store::org::site_by_id(c, id)?
+                    .ok_or_else(|| AppError::NotFound(format!("site {id}")))?;
+            }
+            crate::calendar::views::session_views_at(c, site, from, to)
+        })
     }
 
     /// The staff profile of the signed-in account, if any.

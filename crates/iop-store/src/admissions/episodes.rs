@@ -100,7 +100,7 @@ pub fn insert_episode_track(conn: &mut DbConn, row: &EpisodeTrackRow) -> Result<
 
 /// Episodes of the given programs with their track periods: everything a roster count needs.
 /// The dates a roster looks at: episodes that ended before `from` or start after `to`
-/// cannot be on it, except graduates when the window has an alumni group.
+/// cannot be on it, except recent graduates when the window has an alumni group.
 #[derive(Clone, Copy, Debug)]
 pub struct Window {
     pub from: Day,
@@ -123,7 +123,12 @@ pub fn episodes_with_tracks(
             .is_null()
             .or(episodes::ended_on.ge(w.from));
         q = if w.alumni {
-            q.filter(open.or(episodes::status.eq(EpisodeStatus::Graduated)))
+            let since = Day(iop_domain::roster::alumni_graduated_since(w.from.0));
+            q.filter(
+                open.or(episodes::status
+                    .eq(EpisodeStatus::Graduated)
+                    .and(episodes::ended_on.ge(since))),
+            )
         } else {
             q.filter(open)
         };
@@ -137,6 +142,26 @@ pub fn episodes_with_tracks(
             .load(conn)
     })?;
     Ok((eps, tracks))
+}
+
+/// (patient, track, first day) of every track period of the programs' episodes admitted
+/// on or after a day, oldest first: one join instead of every episode and its periods.
+pub fn track_periods_of_programs(
+    conn: &mut DbConn,
+    program_ids: &[ProgramId],
+    admitted_since: Day,
+) -> Result<Vec<(PatientId, TrackId, Day)>> {
+    Ok(episode_tracks::table
+        .inner_join(episodes::table)
+        .filter(episodes::program_id.eq_any(program_ids.to_vec()))
+        .filter(episodes::admit_date.ge(admitted_since))
+        .order(episode_tracks::from_date.asc())
+        .select((
+            episodes::patient_id,
+            episode_tracks::track_id,
+            episode_tracks::from_date,
+        ))
+        .load(conn)?)
 }
 
 /// Patients by id.

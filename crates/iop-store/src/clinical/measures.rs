@@ -54,12 +54,62 @@ pub fn measures_of(conn: &mut DbConn, patient_id: PatientId) -> Result<Vec<Measu
         .load(conn)?)
 }
 
-/// Every measure of one instrument, oldest first (the outcome report reads them all).
-pub fn measures_of_instrument(conn: &mut DbConn, instrument: &str) -> Result<Vec<MeasureRow>> {
+/// A patient's measures taken `from` up to (not including) `to`, oldest first.
+pub fn measures_of_in(
+    conn: &mut DbConn,
+    patient_id: PatientId,
+    from: Day,
+    to: Option<Day>,
+) -> Result<Vec<MeasureRow>> {
+    let mut q = measures::table
+        .filter(measures::patient_id.eq(patient_id))
+        .filter(measures::taken_on.ge(from))
+        .into_boxed();
+    if let Some(to) = to {
+        q = q.filter(measures::taken_on.lt(to));
+    }
+    Ok(
+        q.order((measures::taken_on.asc(), measures::recorded_at.asc()))
+            .select(MeasureRow::as_select())
+            .load(conn)?,
+    )
+}
+
+/// The date of a patient's first measure.
+pub fn first_measure_day(conn: &mut DbConn, patient_id: PatientId) -> Result<Option<Day>> {
+    Ok(measures::table
+        .filter(measures::patient_id.eq(patient_id))
+        .order(measures::taken_on.asc())
+        .select(measures::taken_on)
+        .first(conn)
+        .optional()?)
+}
+
+/// What the outcome report needs of a measure: patient, date, occasion, total, and the
+/// BAM's version and subscales.
+pub type Score = (
+    PatientId,
+    Day,
+    iop_domain::scoring::Occasion,
+    Option<i32>,
+    String,
+    Option<String>,
+);
+
+/// The measures of one instrument taken on or after a day, only the columns a score
+/// needs (the outcome report reads a year's: 136,000 of each at 100 sites).
+pub fn scores_of_instrument(conn: &mut DbConn, instrument: &str, since: Day) -> Result<Vec<Score>> {
     Ok(measures::table
         .filter(measures::instrument.eq(instrument))
-        .order((measures::taken_on.asc(), measures::recorded_at.asc()))
-        .select(MeasureRow::as_select())
+        .filter(measures::taken_on.ge(since))
+        .select((
+            measures::patient_id,
+            measures::taken_on,
+            measures::occasion,
+            measures::total,
+            measures::instrument_version,
+            measures::subscales,
+        ))
         .load(conn)?)
 }
 

@@ -112,6 +112,48 @@ pub fn attendance_of_patient(
         .load(conn)?)
 }
 
+/// A patient's marks on sessions dated `from` up to (not including) `to`, oldest first.
+pub fn attendance_of_patient_in(
+    conn: &mut DbConn,
+    patient_id: PatientId,
+    from: Day,
+    to: Option<Day>,
+) -> Result<Vec<(AttendanceRow, Day)>> {
+    let mut q = attendance::table
+        .inner_join(sessions::table)
+        .filter(attendance::patient_id.eq(patient_id))
+        .filter(sessions::local_date.ge(from))
+        .into_boxed();
+    if let Some(to) = to {
+        q = q.filter(sessions::local_date.lt(to));
+    }
+    Ok(q.order(sessions::local_date.asc())
+        .select((AttendanceRow::as_select(), sessions::local_date))
+        .load(conn)?)
+}
+
+/// A patient's latest `n` marks, newest first.
+pub fn latest_marks(conn: &mut DbConn, patient_id: PatientId, n: i64) -> Result<Vec<(Mark, Day)>> {
+    Ok(attendance::table
+        .inner_join(sessions::table)
+        .filter(attendance::patient_id.eq(patient_id))
+        .order(sessions::starts_at.desc())
+        .limit(n)
+        .select((attendance::mark, sessions::local_date))
+        .load(conn)?)
+}
+
+/// The date of a patient's first group mark.
+pub fn first_marked_day(conn: &mut DbConn, patient_id: PatientId) -> Result<Option<Day>> {
+    Ok(attendance::table
+        .inner_join(sessions::table)
+        .filter(attendance::patient_id.eq(patient_id))
+        .order(sessions::local_date.asc())
+        .select(sessions::local_date)
+        .first(conn)
+        .optional()?)
+}
+
 pub fn note_of_session(conn: &mut DbConn, session_id: SessionId) -> Result<Option<GroupNoteRow>> {
     Ok(group_notes::table
         .filter(group_notes::session_id.eq(session_id))
@@ -200,6 +242,44 @@ pub fn addenda(conn: &mut DbConn, note_id: NoteId) -> Result<Vec<AddendumRow>> {
         .filter(note_addenda::note_id.eq(note_id))
         .order(note_addenda::created_at.asc())
         .select(AddendumRow::as_select())
+        .load(conn)?)
+}
+
+/// The addenda of several notes, oldest first.
+pub fn addenda_of_notes(conn: &mut DbConn, note_ids: &[NoteId]) -> Result<Vec<AddendumRow>> {
+    crate::dialect::load_in_chunks(note_ids, |chunk| {
+        note_addenda::table
+            .filter(note_addenda::note_id.eq_any(chunk))
+            .order(note_addenda::created_at.asc())
+            .select(AddendumRow::as_select())
+            .load(conn)
+    })
+}
+
+/// Signed notes with this patient's entry on sessions dated `from` up to (not
+/// including) `to`, with the session's local date, newest first.
+pub fn signed_notes_of_patient_in(
+    conn: &mut DbConn,
+    patient_id: PatientId,
+    from: Day,
+    to: Option<Day>,
+) -> Result<Vec<(GroupNoteRow, NoteEntryRow, Day)>> {
+    let mut q = group_notes::table
+        .inner_join(note_entries::table)
+        .inner_join(sessions::table)
+        .filter(note_entries::patient_id.eq(patient_id))
+        .filter(group_notes::status.eq(NoteStatus::Signed))
+        .filter(sessions::local_date.ge(from))
+        .into_boxed();
+    if let Some(to) = to {
+        q = q.filter(sessions::local_date.lt(to));
+    }
+    Ok(q.order(sessions::local_date.desc())
+        .select((
+            GroupNoteRow::as_select(),
+            NoteEntryRow::as_select(),
+            sessions::local_date,
+        ))
         .load(conn)?)
 }
 

@@ -119,11 +119,13 @@ pub struct StaffingQuery {
     from: Option<String>,
     /// Last local date (default 13 days after `from`).
     to: Option<String>,
+    /// Only this site's programs (default: every site).
+    site: Option<String>,
 }
 
 /// Every session of the range with its expected roster, facilitators and how many more it needs.
 #[utoipa::path(get, path = "/api/v1/staffing", tag = "calendar", params(StaffingQuery), security(("bearer" = [])),
-    responses((status = 200, body = [Session]), (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = [Session]), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn staffing(
     State(state): State<AppState>,
     caller: Caller,
@@ -144,8 +146,15 @@ pub async fn staffing(
             .checked_add(jiff::Span::new().days(13))
             .map_err(|_| WebError::Unprocessable("from is out of range".into()))?,
     };
+    let site = q
+        .site
+        .as_deref()
+        .map(|v| crate::extract::body_id(v, "site"))
+        .transpose()?;
     let v = state
-        .run(caller.ctx, move |app, ctx| app.staffing_view(ctx, from, to))
+        .run(caller.ctx, move |app, ctx| {
+            app.staffing_view(ctx, from, to, site)
+        })
         .await?;
     Ok(Json(v.into_iter().map(Session::from).collect()))
 }

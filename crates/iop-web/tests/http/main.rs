@@ -20,6 +20,7 @@ mod common;
 mod credentials;
 mod episodes;
 mod family;
+mod history_pages;
 mod measures;
 mod openapi;
 mod organisation;

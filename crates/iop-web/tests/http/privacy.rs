@@ -227,7 +227,7 @@ async fn a_family_group_facilitator_sees_the_session_only_in_its_window_and_neve
     assert!(
         matches!(
             at(&t, &solo, hours(-23), move |app, ctx| app
-                .chart(ctx, patient))
+                .chart(ctx, patient, None))
             .await,
             Err(AppError::OutOfScope { .. })
         ),

@@ -155,7 +155,7 @@ async fn the_measure_forms_default_date_at_eight_in_the_evening_in_louisville_is
     let app = t.app.clone();
     // 20:00 EST on 3 December is 01:00 UTC on the 4th.
     let chart =
-        tokio::task::spawn_blocking(move || app.chart(&at("2026-12-04T01:00:00Z"), patient))
+        tokio::task::spawn_blocking(move || app.chart(&at("2026-12-04T01:00:00Z"), patient, None))
             .await
             .expect("join")
             .expect("chart");

@@ -406,16 +406,31 @@ pub async fn reminders(
     ))
 }
 
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomesQuery {
+    /// Patients admitted on or after this local date, YYYY-MM-DD (default: the last 365 days).
+    since: Option<String>,
+}
+
 /// The program outcome report: intake against latest score by track (aggregates only).
-#[utoipa::path(get, path = "/api/v1/reports/outcomes", tag = "reports", security(("bearer" = [])),
-    responses((status = 200, description = "per instrument, per track: patients, mean_intake, mean_latest, improved", body = Vec<iop_app::clinical::outcomes::InstrumentOutcome>), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/reports/outcomes", tag = "reports", params(OutcomesQuery), security(("bearer" = [])),
+    responses((status = 200, description = "per instrument, per track: patients, mean_intake, mean_latest, improved", body = Vec<iop_app::clinical::outcomes::InstrumentOutcome>), (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn outcomes(
     State(state): State<AppState>,
     caller: Caller,
+    q: QueryResult<OutcomesQuery>,
 ) -> ApiResult<Json<Vec<iop_app::clinical::outcomes::InstrumentOutcome>>> {
+    let q = query(q)?;
+    let since = q
+        .since
+        .as_deref()
+        .map(|d| parse_date(d, "since").map(iop_domain::time::Day))
+        .transpose()?;
     Ok(Json(
         state
-            .run(caller.ctx, move |app, ctx| app.outcome_report(ctx))
+            .run(caller.ctx, move |app, ctx| app.outcome_report(ctx, since))
             .await?,
     ))
 }

@@ -158,16 +158,34 @@ pub async fn addendum(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A patient's chart: weekly hours, attendance and signed group notes.
-#[utoipa::path(get, path = "/api/v1/patients/{id}/chart", tag = "clinical", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, description = "the chart", body = iop_app::clinical::chart::Chart), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ChartQuery {
+    /// An older page: the 90 days before this local date, YYYY-MM-DD (the chart's
+    /// `older_before` and `newer_before` name the next ones). Without it, the latest page:
+    /// the current episode and the 90 days before today.
+    before: Option<String>,
+}
+
+/// One page of a patient's chart: weekly hours, attendance, signed group notes, measures
+/// and a timeline of the page's dates.
+#[utoipa::path(get, path = "/api/v1/patients/{id}/chart", tag = "clinical", params(("id" = String, Path), ChartQuery), security(("bearer" = [])),
+    responses((status = 200, description = "the chart", body = iop_app::clinical::chart::Chart), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn chart(
     State(state): State<AppState>,
     caller: Caller,
     PathId(id): PathId<PatientId>,
+    q: crate::api::QueryResult<ChartQuery>,
 ) -> ApiResult<Json<iop_app::clinical::chart::Chart>> {
+    let q = crate::api::query(q)?;
+    let before = q
+        .before
+        .as_deref()
+        .map(|b| iop_app::calendar::sessions::parse_date(b, "before").map(iop_domain::time::Day))
+        .transpose()?;
     let c = state
-        .run(caller.ctx, move |app, ctx| app.chart(ctx, id))
+        .run(caller.ctx, move |app, ctx| app.chart(ctx, id, before))
         .await?;
     Ok(Json(c))
 }

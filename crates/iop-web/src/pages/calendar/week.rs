@@ -10,6 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use iop_app::calendar::sessions::{parse_date, SessionView};
+use iop_domain::ids::SiteId;
 use jiff::civil::Date;
 use jiff::Span;
 use serde::Deserialize;
@@ -222,13 +223,27 @@ struct StaffingPage {
     staff: Vec<iop_app::org::staffing::StaffView>,
     can_manage: bool,
     error: Option<String>,
+    /// With several sites the view shows one: (id, name, shown).
+    sites: Vec<(String, String, bool)>,
+}
+
+#[derive(Deserialize)]
+pub struct StaffingSite {
+    site: Option<String>,
 }
 
 pub async fn staffing(
     State(state): State<AppState>,
     caller: Caller,
+    Query(q): Query<StaffingSite>,
 ) -> Result<Response, PageError> {
-    staffing_page(&state, caller, None).await
+    let site = q
+        .site
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| crate::extract::form_id(s, "site"))
+        .transpose()?;
+    staffing_page(&state, caller, None, site).await
 }
 
 /// The staffing view; `error` is a refused change to show above it.
@@ -236,6 +251,7 @@ pub async fn staffing_page(
     state: &AppState,
     caller: Caller,
     error: Option<String>,
+    site: Option<SiteId>,
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/staffing");
     let can_manage =
@@ -244,11 +260,28 @@ pub async fn staffing_page(
     let to = from
         .checked_add(Span::new().days(13))
         .map_err(|_| WebError::Unprocessable("date out of range".into()))?;
-    let (sessions, staff) = state
+    // A hundred sites' fortnight is thousands of sessions: one site at a time, the
+    // first by name unless one is chosen.
+    let (sessions, staff, sites, shown) = state
         .run(caller.ctx.clone(), move |app, ctx| {
-            Ok((app.staffing_view(ctx, from, to)?, app.staff(ctx)?))
+            let sites = app.staffing_sites(ctx)?;
+            let shown = site.or_else(|| sites.first().map(|s| s.0).filter(|_| sites.len() > 1));
+            Ok((
+                app.staffing_view(ctx, from, to, shown)?,
+                app.staff(ctx)?,
+                sites,
+                shown,
+            ))
         })
         .await?;
+    let sites = if sites.len() > 1 {
+        sites
+            .into_iter()
+            .map(|(id, name)| (id.to_string(), name, Some(id) == shown))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let sessions: Vec<SessionView> = sessions
         .into_iter()
         .filter(|s| s.status != iop_domain::calendar::SessionStatus::Cancelled)
@@ -271,6 +304,7 @@ pub async fn staffing_page(
         staff,
         can_manage,
         error,
+        sites,
     })?;
     *res.status_mut() = status;
     Ok(res)

@@ -33,7 +33,7 @@ async fn to_chart(
             Ok(Redirect::to(&format!("/patients/{patient}?done=saved#{anchor}")).into_response())
         }
         Err(e) if refusal(&e) => {
-            chart_page(state, caller, patient, Some(e.to_string()), None).await
+            chart_page(state, caller, patient, Some(e.to_string()), None, None).await
         }
         Err(e) => Err(e.into()),
     }
@@ -325,15 +325,45 @@ pub async fn cosign(
 struct OutcomesPage {
     shell: Shell,
     report: Vec<InstrumentOutcome>,
+    since: String,
+}
+
+#[derive(Deserialize)]
+pub struct OutcomesQuery {
+    since: Option<String>,
 }
 
 pub async fn outcomes(
     State(state): State<AppState>,
     caller: Caller,
+    axum::extract::Query(q): axum::extract::Query<OutcomesQuery>,
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/reports/outcomes");
-    let report = state
-        .run(caller.ctx, move |app, ctx| app.outcome_report(ctx))
+    let since = q
+        .since
+        .as_deref()
+        .filter(|d| !d.is_empty())
+        .map(|d| iop_app::calendar::sessions::parse_date(d, "since").map(iop_domain::time::Day))
+        .transpose()
+        .map_err(PageError::from)?;
+    let (report, since) = state
+        .run(caller.ctx, move |app, ctx| {
+            let since = match since {
+                Some(d) => d,
+                None => iop_domain::time::Day(
+                    app.organisation_today(ctx)?
+                        .checked_sub(
+                            jiff::Span::new().days(iop_app::clinical::outcomes::DEFAULT_DAYS),
+                        )
+                        .map_err(|e| AppError::Internal(e.to_string()))?,
+                ),
+            };
+            Ok((app.outcome_report(ctx, Some(since))?, since))
+        })
         .await?;
-    render(&OutcomesPage { shell, report })
+    render(&OutcomesPage {
+        shell,
+        report,
+        since: since.to_string(),
+    })
 }

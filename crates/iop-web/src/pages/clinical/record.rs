@@ -42,6 +42,13 @@ pub struct Flash {
     done: Option<String>,
 }
 
+/// The chart's query: a flash after a saved form, and which page of the record.
+#[derive(Deserialize)]
+pub struct ChartQuery {
+    done: Option<String>,
+    before: Option<String>,
+}
+
 pub(crate) async fn session_page(
     state: &AppState,
     caller: Caller,
@@ -257,6 +264,7 @@ pub(crate) async fn chart_page(
     id: String,
     error: Option<String>,
     notice: Option<String>,
+    before: Option<iop_domain::time::Day>,
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/census");
     let app = state.app.clone();
@@ -265,7 +273,7 @@ pub(crate) async fn chart_page(
         iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::RecordAttendance);
     let patient: PatientId = parse_path(&id)?;
     let (c, my_staff, proposals, staff) = blocking(move || {
-        let c = app.chart(&ctx, patient)?;
+        let c = app.chart(&ctx, patient, before)?;
         if !writer {
             return Ok((c, None, Vec::new(), Vec::new()));
         }
@@ -323,10 +331,17 @@ pub async fn chart(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(f): Query<Flash>,
+    Query(f): Query<ChartQuery>,
 ) -> Result<Response, PageError> {
     let notice = f.done.map(|_| "Saved.".to_string());
-    chart_page(&state, caller, id, None, notice).await
+    let before = f
+        .before
+        .as_deref()
+        .filter(|b| !b.is_empty())
+        .map(|b| iop_app::calendar::sessions::parse_date(b, "before").map(iop_domain::time::Day))
+        .transpose()
+        .map_err(PageError::from)?;
+    chart_page(&state, caller, id, None, notice, before).await
 }
 
 #[derive(Deserialize)]
@@ -372,7 +387,7 @@ pub async fn add_measure(
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/patients/{id}")).into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::NotFound(_))) => {
-            chart_page(&state, caller, id, Some(e.to_string()), None).await
+            chart_page(&state, caller, id, Some(e.to_string()), None, None).await
         }
         Err(e) => Err(e.into()),
     }
@@ -425,6 +440,9 @@ pub async fn trend_svg(
         });
     }
     let days = rows.iter().filter_map(day).max().unwrap_or(1);
+    for s in &mut series {
+        s.points = crate::pages::clinical::trend::aggregate(std::mem::take(&mut s.points), days);
+    }
     let svg = crate::pages::clinical::trend::svg(&series, days)
         .map_err(|e| PageError::from(AppError::Internal(format!("chart: {e}"))))?;
     Ok(([(axum::http::header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
@@ -446,7 +464,10 @@ pub async fn plan_print(
 ) -> Result<Response, PageError> {
     let (chart, plans) = state
         .run(caller.ctx.clone(), move |app, ctx| {
-            Ok((app.chart(ctx, patient)?, app.relapse_plans(ctx, patient)?))
+            Ok((
+                app.chart(ctx, patient, None)?,
+                app.relapse_plans(ctx, patient)?,
+            ))
         })
         .await?;
     render(&PlanPage {

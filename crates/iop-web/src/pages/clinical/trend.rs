@@ -15,6 +15,32 @@ const COLOURS: [RGBColor; 3] = [
     RGBColor(30, 107, 30),
 ];
 
+/// Spans longer than this many days are drawn as monthly means, not every score: a
+/// years-long alumnus's weekly check-ins would otherwise be hundreds of points.
+const DAILY_UP_TO: i32 = 180;
+const BUCKET_DAYS: i32 = 30;
+
+/// The points to draw: as they are over a short span, else the mean of each 30 days,
+/// placed mid-period.
+pub fn aggregate(points: Vec<(i32, i32)>, span_days: i32) -> Vec<(i32, i32)> {
+    if span_days <= DAILY_UP_TO {
+        return points;
+    }
+    let mut buckets: std::collections::BTreeMap<i32, (i64, i64)> = Default::default();
+    for (d, v) in points {
+        let b = buckets.entry(d.div_euclid(BUCKET_DAYS)).or_default();
+        b.0 += i64::from(v);
+        b.1 += 1;
+    }
+    buckets
+        .into_iter()
+        .map(|(b, (sum, n))| {
+            let mean = i32::try_from(sum / n.max(1)).unwrap_or(i32::MAX);
+            (b * BUCKET_DAYS + BUCKET_DAYS / 2, mean)
+        })
+        .collect()
+}
+
 /// Scores as a share of each instrument's maximum (0–100 %) over days since the first
 /// measure, one line per instrument. Returns the SVG text.
 pub fn svg(series: &[Series], days: i32) -> Result<String, String> {
@@ -64,6 +90,19 @@ pub fn svg(series: &[Series], days: i32) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_short_span_keeps_every_score_and_a_long_one_draws_monthly_means() {
+        let short = vec![(0, 10), (14, 8), (28, 6)];
+        assert_eq!(aggregate(short.clone(), 28), short);
+        let weekly: Vec<(i32, i32)> = (0..260)
+            .map(|w| (w * 7, if w < 130 { 12 } else { 4 }))
+            .collect();
+        let drawn = aggregate(weekly, 259 * 7);
+        assert!(drawn.len() <= 61, "{} points", drawn.len());
+        assert_eq!(drawn.first(), Some(&(15, 12)));
+        assert_eq!(drawn.last().map(|p| p.1), Some(4));
+    }
 
     #[test]
     fn the_trend_chart_is_an_svg_with_one_line_per_instrument() {

@@ -195,7 +195,8 @@ pub async fn assign_one(
     {
         Ok(_) => Ok(Redirect::to("/staffing?done=assigned").into_response()),
         Err(e) if refusal(&e) => {
-            crate::pages::calendar::week::staffing_page(&state, caller, Some(e.to_string())).await
+            crate::pages::calendar::week::staffing_page(&state, caller, Some(e.to_string()), None)
+                .await
         }
         Err(e) => Err(e.into()),
     }
@@ -223,7 +224,8 @@ pub async fn unassign_one(
     {
         Ok(()) => Ok(Redirect::to("/staffing?done=unassigned").into_response()),
         Err(e) if refusal(&e) => {
-            crate::pages::calendar::week::staffing_page(&state, caller, Some(e.to_string())).await
+            crate::pages::calendar::week::staffing_page(&state, caller, Some(e.to_string()), None)
+                .await
         }
         Err(e) => Err(e.into()),
     }
