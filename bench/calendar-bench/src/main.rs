@@ -202,7 +202,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut census_runs = Vec::new();
     for _ in 0..7 {
         let t = Instant::now();
-        let c = app.census(&ctx).map_err(|e| format!("{e:?}"))?;
+        let c = app.census(&ctx, None).map_err(|e| format!("{e:?}"))?;
         census_runs.push(t.elapsed());
         if c.iter().map(|p| p.active).sum::<usize>() != SITES * PATIENTS {
             return Err("the census does not count every patient".into());

@@ -75,13 +75,20 @@ fn reason_head(r: &Option<String>) -> String {
 }
 
 impl App {
-    pub fn census(&self, ctx: &Ctx) -> Result<Vec<ProgramCensus>> {
+    /// The live census of one site's programs, or of every site.
+    pub fn census(&self, ctx: &Ctx, site: Option<SiteId>) -> Result<Vec<ProgramCensus>> {
         ctx.require(Action::ViewCensus)?;
         let clinical = ctx.require(Action::ManageEpisodes).is_ok();
         // A list that shows patients is audited: its row commits with the group writer.
         self.store.read_audited(|c| {
             let caseload = crate::scope::caseload(c, ctx)?;
-            let programs = org::programs(c)?;
+            if let Some(id) = site {
+                org::site_by_id(c, id)?.ok_or_else(|| AppError::NotFound(format!("site {id}")))?;
+            }
+            let programs: Vec<_> = org::programs(c)?
+                .into_iter()
+                .filter(|p| site.is_none_or(|s| p.site_id == s))
+                .collect();
             let ids: Vec<_> = programs.iter().map(|p| p.id).collect();
             // Three queries for every program together, not a few per patient; only the
             // episodes today can show (in treatment, starting, recent graduates), so the
@@ -221,24 +228,20 @@ impl App {
                 }
             }
             // Days from first contact to the first session the patient attended.
+            // Only episodes that came through an inquiry: at five years the program's
+            // whole history is a quarter of a million episodes.
+            let by_id: std::collections::HashMap<_, _> = rows.iter().map(|r| (r.id, r)).collect();
             let mut cases: Vec<(Date, Option<Date>)> = Vec::new();
             for p in org::programs(c)? {
                 let pc = load_program(c, p.id)?;
-                for (e, _) in episodes::episodes_with_patients(c, p.id)?
-                    .into_iter()
-                    .filter(|(e, _)| e.inquiry_id.is_some())
-                {
-                    let Some(row) = rows.iter().find(|r| Some(&r.id) == e.inquiry_id.as_ref())
-                    else {
+                for (inquiry, patient, admit) in episodes::admitted_from_inquiries(c, p.id)? {
+                    let Some(row) = by_id.get(&inquiry) else {
                         continue;
                     };
                     let contact = row.first_contact_at.0.to_zoned(pc.tz.clone()).date();
-                    let first = iop_store::clinical::record::first_attended_on_or_after(
-                        c,
-                        e.patient_id,
-                        e.admit_date,
-                    )?
-                    .map(|d| d.0);
+                    let first =
+                        iop_store::clinical::record::first_attended_on_or_after(c, patient, admit)?
+                            .map(|d| d.0);
                     cases.push((contact, first));
                 }
             }

@@ -38,6 +38,14 @@ impl App {
 }
 
 impl App {
+    /// The sites a per-site view (census, staffing) can show, by name: (id, name), for
+    /// a caller allowed that view.
+    pub fn site_choices(&self, ctx: &Ctx, view: Action) -> Result<Vec<(SiteId, String)>> {
+        ctx.require(view)?;
+        let rows = self.store.read(|c| org::sites(c).map_err(AppError::from))?;
+        Ok(rows.into_iter().map(|s| (s.id, s.name)).collect())
+    }
+
     pub fn sites(&self, ctx: &Ctx) -> Result<Vec<Site>> {
         ctx.require(Action::ViewOrganisation)?;
         let rows = self.store.read(|c| org::sites(c).map_err(AppError::from))?;

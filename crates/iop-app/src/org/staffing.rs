@@ -322,15 +322,6 @@ impl App {
     }
 
     /// Every session of the range with roster, facilitators and how many more it needs.
-    /// The sites the staffing view can show, by name: (id, name).
-    pub fn staffing_sites(&self, ctx: &Ctx) -> Result<Vec<(SiteId, String)>> {
-        ctx.require(Action::ViewStaffing)?;
-        let rows = self
-            .store
-            .read(|c| iop_store::org::sites(c).map_err(AppError::from))?;
-        Ok(rows.into_iter().map(|s| (s.id, s.name)).collect())
-    }
-
     /// Sessions of `[from, to]` with their staffing, at one site or all of them.
     pub fn staffing_view(
         &self,

@@ -251,6 +251,26 @@ pub fn episodes_with_patients(
         .load(conn)?)
 }
 
+/// (inquiry, patient, admit day) of a program's episodes that came through an inquiry.
+pub fn admitted_from_inquiries(
+    conn: &mut DbConn,
+    program_id: ProgramId,
+) -> Result<Vec<(InquiryId, PatientId, Day)>> {
+    let rows: Vec<(Option<InquiryId>, PatientId, Day)> = episodes::table
+        .filter(episodes::program_id.eq(program_id))
+        .filter(episodes::inquiry_id.is_not_null())
+        .select((
+            episodes::inquiry_id,
+            episodes::patient_id,
+            episodes::admit_date,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(i, p, d)| Some((i?, p, d)))
+        .collect())
+}
+
 /// The track an episode started on.
 pub fn first_track(conn: &mut DbConn, episode_id: EpisodeId) -> Result<Option<TrackId>> {
     Ok(episode_tracks::table

@@ -440,15 +440,30 @@ pub async fn eligibility(
     Ok(Json(e))
 }
 
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct CensusQuery {
+    /// Only this site's programs (default: every site).
+    site: Option<String>,
+}
+
 /// Live census per program and track (active, starting soon, alumni).
-#[utoipa::path(get, path = "/api/v1/census", tag = "admissions", security(("bearer" = [])),
-    responses((status = 200, description = "one entry per program", body = Vec<iop_app::admissions::census::ProgramCensus>), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/census", tag = "admissions", params(CensusQuery), security(("bearer" = [])),
+    responses((status = 200, description = "one entry per program", body = Vec<iop_app::admissions::census::ProgramCensus>), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn census(
     State(state): State<AppState>,
     caller: Caller,
+    q: QueryResult<CensusQuery>,
 ) -> ApiResult<Json<Vec<iop_app::admissions::census::ProgramCensus>>> {
+    let q = query(q)?;
+    let site = q
+        .site
+        .as_deref()
+        .map(|v| crate::extract::body_id(v, "site"))
+        .transpose()?;
     let v = state
-        .run(caller.ctx, move |app, ctx| app.census(ctx))
+        .run(caller.ctx, move |app, ctx| app.census(ctx, site))
         .await?;
     Ok(Json(v))
 }

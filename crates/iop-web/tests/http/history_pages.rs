@@ -83,7 +83,7 @@ async fn the_chart_shows_one_page_of_dates_and_links_the_older_and_newer_pages()
 }
 
 #[tokio::test]
-async fn the_staffing_view_shows_one_site_when_asked_and_refuses_an_unknown_one() {
+async fn the_staffing_view_and_census_show_one_site_when_asked_and_refuse_an_unknown_one() {
     let t = TestApp::new().await;
     let director = t.token("director@demo.test").await;
     let all = t
@@ -108,6 +108,27 @@ async fn the_staffing_view_shows_one_site_when_asked_and_refuses_an_unknown_one(
         )
         .await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.body);
+
+    // The census the same way.
+    let census = t
+        .get("/api/v1/census", Auth::Bearer(&director))
+        .await
+        .json();
+    let at_site = t
+        .get(
+            &format!("/api/v1/census?site={site}"),
+            Auth::Bearer(&director),
+        )
+        .await
+        .json();
+    assert_eq!(at_site, census);
+    let nowhere = t
+        .get(
+            "/api/v1/census?site=01900000-0000-7000-8000-000000000000",
+            Auth::Bearer(&director),
+        )
+        .await;
+    assert_eq!(nowhere.status, StatusCode::NOT_FOUND, "{}", nowhere.body);
 }
 
 #[tokio::test]

@@ -264,7 +264,7 @@ pub async fn staffing_page(
     // first by name unless one is chosen.
     let (sessions, staff, sites, shown) = state
         .run(caller.ctx.clone(), move |app, ctx| {
-            let sites = app.staffing_sites(ctx)?;
+            let sites = app.site_choices(ctx, iop_app::Action::ViewStaffing)?;
             let shown = site.or_else(|| sites.first().map(|s| s.0).filter(|_| sites.len() > 1));
             Ok((
                 app.staffing_view(ctx, from, to, shown)?,
