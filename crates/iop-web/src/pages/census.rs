@@ -3,13 +3,12 @@
 use crate::access::Caller;
 use crate::error::PageError;
 use crate::pages::shell::{render, Shell};
+use crate::pages::sites::{pick, SiteQuery};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use iop_app::admissions::census::{Funnel, ProgramCensus};
-use iop_domain::ids::SiteId;
-use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "census.html")]
@@ -21,44 +20,23 @@ struct CensusPage {
     sites: Vec<(String, String, bool)>,
 }
 
-#[derive(Deserialize)]
-pub struct CensusSite {
-    site: Option<String>,
-}
-
 pub async fn census(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<CensusSite>,
+    Query(q): Query<SiteQuery>,
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/census");
-    let site: Option<SiteId> = q
-        .site
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(|s| crate::extract::form_id(s, "site"))
-        .transpose()?;
-    // A hundred sites' patients are thousands of rows: one site at a time, the first by
-    // name unless one is chosen.
-    let (programs, funnel, sites, shown) = state
+    let site = q.site()?;
+    let (programs, funnel, picker) = state
         .run(caller.ctx.clone(), move |app, ctx| {
-            let sites = app.site_choices(ctx, iop_app::Action::ViewCensus)?;
-            let shown = site.or_else(|| sites.first().map(|s| s.0).filter(|_| sites.len() > 1));
-            Ok((app.census(ctx, shown)?, app.funnel(ctx)?, sites, shown))
+            let picker = pick(app.site_choices(ctx, iop_app::Action::ViewCensus)?, site);
+            Ok((app.census(ctx, picker.shown)?, app.funnel(ctx)?, picker))
         })
         .await?;
-    let sites = if sites.len() > 1 {
-        sites
-            .into_iter()
-            .map(|(id, name)| (id.to_string(), name, Some(id) == shown))
-            .collect()
-    } else {
-        Vec::new()
-    };
     render(&CensusPage {
         shell,
         programs,
         funnel,
-        sites,
+        sites: picker.options,
     })
 }

@@ -15,6 +15,7 @@ pub mod health;
 pub mod org;
 pub mod public;
 pub mod shell;
+pub mod sites;
 
 /// Errors a page shows again with the reason, instead of an error page.
 pub(crate) fn refusal(e: &iop_app::AppError) -> bool {

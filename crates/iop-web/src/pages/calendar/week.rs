@@ -227,22 +227,12 @@ struct StaffingPage {
     sites: Vec<(String, String, bool)>,
 }
 
-#[derive(Deserialize)]
-pub struct StaffingSite {
-    site: Option<String>,
-}
-
 pub async fn staffing(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<StaffingSite>,
+    Query(q): Query<crate::pages::sites::SiteQuery>,
 ) -> Result<Response, PageError> {
-    let site = q
-        .site
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(|s| crate::extract::form_id(s, "site"))
-        .transpose()?;
+    let site = q.site()?;
     staffing_page(&state, caller, None, site).await
 }
 
@@ -260,28 +250,17 @@ pub async fn staffing_page(
     let to = from
         .checked_add(Span::new().days(13))
         .map_err(|_| WebError::Unprocessable("date out of range".into()))?;
-    // A hundred sites' fortnight is thousands of sessions: one site at a time, the
-    // first by name unless one is chosen.
-    let (sessions, staff, sites, shown) = state
+    let (sessions, staff, picker) = state
         .run(caller.ctx.clone(), move |app, ctx| {
             let sites = app.site_choices(ctx, iop_app::Action::ViewStaffing)?;
-            let shown = site.or_else(|| sites.first().map(|s| s.0).filter(|_| sites.len() > 1));
+            let picker = crate::pages::sites::pick(sites, site);
             Ok((
-                app.staffing_view(ctx, from, to, shown)?,
+                app.staffing_view(ctx, from, to, picker.shown)?,
                 app.staff(ctx)?,
-                sites,
-                shown,
+                picker,
             ))
         })
         .await?;
-    let sites = if sites.len() > 1 {
-        sites
-            .into_iter()
-            .map(|(id, name)| (id.to_string(), name, Some(id) == shown))
-            .collect()
-    } else {
-        Vec::new()
-    };
     let sessions: Vec<SessionView> = sessions
         .into_iter()
         .filter(|s| s.status != iop_domain::calendar::SessionStatus::Cancelled)
@@ -304,7 +283,7 @@ pub async fn staffing_page(
         staff,
         can_manage,
         error,
-        sites,
+        sites: picker.options,
     })?;
     *res.status_mut() = status;
     Ok(res)
