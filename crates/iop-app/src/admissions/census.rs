@@ -1,6 +1,5 @@
 //! The live census (per program and track) and the admissions funnel.
 
-use crate::calendar::sessions::load_program;
 use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
@@ -8,10 +7,10 @@ use crate::App;
 use iop_domain::admissions::InquiryStatus;
 use iop_domain::ids::*;
 use iop_domain::metrics::{days_to_first_session, percentile};
-use iop_domain::time::Day;
+use iop_domain::time::{Day, Instant};
 use iop_store::{admissions::episodes, admissions::inquiries as inq, org};
 use jiff::civil::Date;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use strum::IntoEnumIterator;
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
@@ -59,6 +58,8 @@ pub struct StatusCount {
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Funnel {
+    /// The period's first day: inquiries first contacted on or after it.
+    pub since: Day,
     pub inquiries: usize,
     pub by_status: Vec<StatusCount>,
     pub referred_out_by_reason: Vec<(String, usize)>,
@@ -68,6 +69,9 @@ pub struct Funnel {
     pub days_to_first_session_p90: Option<i32>,
     pub measured: usize,
 }
+
+/// The funnel's default period: a quarter of inquiries, not the line's whole history.
+pub const FUNNEL_DEFAULT_DAYS: i64 = 90;
 
 fn reason_head(r: &Option<String>) -> String {
     let r = r.as_deref().unwrap_or("no reason given");
@@ -106,16 +110,15 @@ impl App {
                 alumni: true,
             };
             let mut spans = crate::calendar::sessions::episode_spans(c, &ids, Some(window))?;
-            let mut patients: std::collections::HashMap<_, Vec<_>> =
-                std::collections::HashMap::new();
-            let mut open: std::collections::HashMap<_, TrackId> = std::collections::HashMap::new();
+            let mut patients: HashMap<_, Vec<_>> = HashMap::new();
+            let mut open: HashMap<_, TrackId> = HashMap::new();
             if clinical {
                 for (ep, pt) in episodes::active_with_patients(c, &ids)? {
                     patients.entry(ep.program_id).or_default().push((ep, pt));
                 }
                 open = episodes::open_tracks(c, &ids)?.into_iter().collect();
             }
-            let sites: std::collections::HashMap<_, iop_store::org::SiteRow> =
+            let sites: HashMap<_, iop_store::org::SiteRow> =
                 org::sites(c)?.into_iter().map(|s| (s.id, s)).collect();
             let all_tracks = org::all_tracks(c)?;
             let mut out = Vec::new();
@@ -205,10 +208,27 @@ impl App {
         })
     }
 
-    pub fn funnel(&self, ctx: &Ctx) -> Result<Funnel> {
+    /// Inquiries first contacted on or after `since` (default: [`FUNNEL_DEFAULT_DAYS`]
+    /// before the organisation's today), and the admissions that came from them.
+    pub fn funnel(&self, ctx: &Ctx, since: Option<Day>) -> Result<Funnel> {
         ctx.require(Action::ViewCensus)?;
         self.store.read(|c| {
-            let rows = inq::all(c)?;
+            let org_tz = crate::clock::organisation_zone(c)?;
+            let since = match since {
+                Some(d) => d,
+                None => {
+                    let today = crate::clock::date_in(&org_tz, ctx.now());
+                    Day(today
+                        .checked_sub(jiff::Span::new().days(FUNNEL_DEFAULT_DAYS))
+                        .unwrap_or(today))
+                }
+            };
+            let from = since
+                .0
+                .to_zoned(org_tz)
+                .map_err(|e| AppError::Internal(e.to_string()))?
+                .timestamp();
+            let rows = inq::contacted_since(c, Instant(from))?;
             let by_status = InquiryStatus::iter()
                 .map(|s| StatusCount {
                     status: s,
@@ -227,26 +247,33 @@ impl App {
                         .or_default() += 1;
                 }
             }
-            // Days from first contact to the first session the patient attended.
-            // Only episodes that came through an inquiry: at five years the program's
-            // whole history is a quarter of a million episodes.
-            let by_id: std::collections::HashMap<_, _> = rows.iter().map(|r| (r.id, r)).collect();
+            // Days from first contact (at the admitting program's site) to the first
+            // session the patient attended, for the period's inquiries only.
+            let by_id: HashMap<_, _> = rows.iter().map(|r| (r.id, r)).collect();
+            let ids: Vec<InquiryId> = by_id.keys().copied().collect();
+            let mut zones: HashMap<ProgramId, jiff::tz::TimeZone> = HashMap::new();
             let mut cases: Vec<(Date, Option<Date>)> = Vec::new();
-            for p in org::programs(c)? {
-                let pc = load_program(c, p.id)?;
-                for (inquiry, patient, admit) in episodes::admitted_from_inquiries(c, p.id)? {
-                    let Some(row) = by_id.get(&inquiry) else {
-                        continue;
-                    };
-                    let contact = row.first_contact_at.0.to_zoned(pc.tz.clone()).date();
-                    let first =
-                        iop_store::clinical::record::first_attended_on_or_after(c, patient, admit)?
-                            .map(|d| d.0);
-                    cases.push((contact, first));
-                }
+            for (inquiry, patient, admit, program) in episodes::admitted_from_inquiries(c, &ids)? {
+                let Some(row) = by_id.get(&inquiry) else {
+                    continue;
+                };
+                let tz = match zones.get(&program) {
+                    Some(tz) => tz.clone(),
+                    None => {
+                        let tz = crate::clock::program_zone(c, program)?;
+                        zones.insert(program, tz.clone());
+                        tz
+                    }
+                };
+                let contact = row.first_contact_at.0.to_zoned(tz).date();
+                let first =
+                    iop_store::clinical::record::first_attended_on_or_after(c, patient, admit)?
+                        .map(|d| d.0);
+                cases.push((contact, first));
             }
             let days = days_to_first_session(&cases);
             Ok::<_, AppError>(Funnel {
+                since,
                 inquiries: rows.len(),
                 by_status,
                 referred_out_by_reason: referred.into_iter().collect(),

@@ -47,6 +47,13 @@ pub fn parse_date(s: &str, field: &str) -> Result<Date> {
     Ok(d)
 }
 
+/// An optional date from a query (absent or empty: none).
+pub fn parse_optional_day(s: Option<&str>, field: &str) -> Result<Option<Day>> {
+    s.filter(|d| !d.trim().is_empty())
+        .map(|d| parse_date(d, field).map(Day))
+        .transpose()
+}
+
 pub fn load_program(c: &mut DbConn, program_id: ProgramId) -> Result<ProgramCal> {
     let program = org::program_by_id(c, program_id)?
         .ok_or_else(|| AppError::NotFound(format!("program {program_id}")))?;

@@ -88,7 +88,8 @@ impl App {
             }
             let mut out = Vec::new();
             for (instrument, label) in REPORTED {
-                let rows = measures::scores_of_instrument(c, instrument, since)?;
+                let rows =
+                    measures::scores_of_instrument(c, instrument, since, instrument == "bam")?;
                 let obs: Vec<Observation> = rows
                     .iter()
                     .filter_map(|m| {

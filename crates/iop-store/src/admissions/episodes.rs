@@ -251,23 +251,26 @@ pub fn episodes_with_patients(
         .load(conn)?)
 }
 
-/// (inquiry, patient, admit day) of a program's episodes that came through an inquiry.
+/// (inquiry, patient, admit day, program) of the episodes that came from these inquiries.
 pub fn admitted_from_inquiries(
     conn: &mut DbConn,
-    program_id: ProgramId,
-) -> Result<Vec<(InquiryId, PatientId, Day)>> {
-    let rows: Vec<(Option<InquiryId>, PatientId, Day)> = episodes::table
-        .filter(episodes::program_id.eq(program_id))
-        .filter(episodes::inquiry_id.is_not_null())
-        .select((
-            episodes::inquiry_id,
-            episodes::patient_id,
-            episodes::admit_date,
-        ))
-        .load(conn)?;
+    inquiry_ids: &[InquiryId],
+) -> Result<Vec<(InquiryId, PatientId, Day, ProgramId)>> {
+    let rows: Vec<(Option<InquiryId>, PatientId, Day, ProgramId)> =
+        crate::dialect::load_in_chunks(inquiry_ids, |chunk| {
+            episodes::table
+                .filter(episodes::inquiry_id.eq_any(chunk))
+                .select((
+                    episodes::inquiry_id,
+                    episodes::patient_id,
+                    episodes::admit_date,
+                    episodes::program_id,
+                ))
+                .load(conn)
+        })?;
     Ok(rows
         .into_iter()
-        .filter_map(|(i, p, d)| Some((i?, p, d)))
+        .filter_map(|(i, p, d, g)| Some((i?, p, d, g)))
         .collect())
 }
 

@@ -102,8 +102,10 @@ pub fn search(
         .load(conn)?)
 }
 
-pub fn all(conn: &mut DbConn) -> Result<Vec<InquiryRow>> {
+/// Inquiries first contacted at or after `from`.
+pub fn contacted_since(conn: &mut DbConn, from: Instant) -> Result<Vec<InquiryRow>> {
     Ok(inquiries::table
+        .filter(inquiries::first_contact_at.ge(from))
         .select(InquiryRow::as_select())
         .load(conn)?)
 }

@@ -98,19 +98,45 @@ pub type Score = (
 
 /// The measures of one instrument taken on or after a day, only the columns a score
 /// needs (the outcome report reads a year's: 136,000 of each at 100 sites).
-pub fn scores_of_instrument(conn: &mut DbConn, instrument: &str, since: Day) -> Result<Vec<Score>> {
-    Ok(measures::table
+///
+/// Only the BAM's scores need `subscales`; without it the others are read from the
+/// `measures_outcome` index alone, never from the table.
+pub fn scores_of_instrument(
+    conn: &mut DbConn,
+    instrument: &str,
+    since: Day,
+    with_subscales: bool,
+) -> Result<Vec<Score>> {
+    let period = measures::table
         .filter(measures::instrument.eq(instrument))
-        .filter(measures::taken_on.ge(since))
-        .select((
-            measures::patient_id,
-            measures::taken_on,
-            measures::occasion,
-            measures::total,
-            measures::instrument_version,
-            measures::subscales,
-        ))
-        .load(conn)?)
+        .filter(measures::taken_on.ge(since));
+    let columns = (
+        measures::patient_id,
+        measures::taken_on,
+        measures::occasion,
+        measures::total,
+        measures::instrument_version,
+    );
+    if with_subscales {
+        return Ok(period
+            .select((columns, measures::subscales))
+            .load::<(_, _)>(conn)?
+            .into_iter()
+            .map(|((p, d, o, t, v), s)| (p, d, o, t, v, s))
+            .collect());
+    }
+    Ok(period
+        .select(columns)
+        .load::<(
+            PatientId,
+            Day,
+            iop_domain::scoring::Occasion,
+            Option<i32>,
+            String,
+        )>(conn)?
+        .into_iter()
+        .map(|(p, d, o, t, v)| (p, d, o, t, v, None))
+        .collect())
 }
 
 /// The date of each listed patient's latest measure of one instrument.

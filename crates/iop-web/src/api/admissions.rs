@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use iop_app::admissions::admit::AdmitInput;
 use iop_app::admissions::inquiries::NewInquiry;
-use iop_app::calendar::sessions::parse_date;
+use iop_app::calendar::sessions::{parse_date, parse_optional_day};
 use iop_domain::admissions::{InquiryStatus, Screening, WithdrawalRisk};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -468,15 +468,27 @@ pub async fn census(
     Ok(Json(v))
 }
 
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct FunnelQuery {
+    /// Inquiries first contacted on or after this date in the organisation's zone,
+    /// YYYY-MM-DD (default: the last 90 days).
+    since: Option<String>,
+}
+
 /// The admissions funnel, referrals out by reason, and days from first contact to first group.
-#[utoipa::path(get, path = "/api/v1/funnel", tag = "admissions", security(("bearer" = [])),
-    responses((status = 200, description = "counts and days", body = iop_app::admissions::census::Funnel), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/funnel", tag = "admissions", params(FunnelQuery), security(("bearer" = [])),
+    responses((status = 200, description = "counts and days", body = iop_app::admissions::census::Funnel), (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn funnel(
     State(state): State<AppState>,
     caller: Caller,
+    q: QueryResult<FunnelQuery>,
 ) -> ApiResult<Json<iop_app::admissions::census::Funnel>> {
+    let q = query(q)?;
+    let since = parse_optional_day(q.since.as_deref(), "since")?;
     let v = state
-        .run(caller.ctx, move |app, ctx| app.funnel(ctx))
+        .run(caller.ctx, move |app, ctx| app.funnel(ctx, since))
         .await?;
     Ok(Json(v))
 }

@@ -30,7 +30,11 @@ pub async fn census(
     let (programs, funnel, picker) = state
         .run(caller.ctx.clone(), move |app, ctx| {
             let picker = pick(app.site_choices(ctx, iop_app::Action::ViewCensus)?, site);
-            Ok((app.census(ctx, picker.shown)?, app.funnel(ctx)?, picker))
+            Ok((
+                app.census(ctx, picker.shown)?,
+                app.funnel(ctx, None)?,
+                picker,
+            ))
         })
         .await?;
     render(&CensusPage {

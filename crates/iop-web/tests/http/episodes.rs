@@ -254,3 +254,47 @@ async fn days_from_first_contact_to_the_first_attended_session_reach_the_funnel(
         "{funnel}"
     );
 }
+
+#[tokio::test]
+async fn the_funnel_counts_only_the_inquiries_first_contacted_in_its_period() {
+    let t = TestApp::new().await;
+    let adm = t.token("admissions@demo.test").await;
+    let id = screened(&t, &adm, "Earlier").await;
+    // First contact 120 days ago: outside the default 90 days, inside a wider period.
+    let contact = today()
+        .checked_sub(jiff::Span::new().days(120))
+        .expect("date");
+    let wider = contact
+        .checked_sub(jiff::Span::new().days(1))
+        .expect("date");
+    let wide = format!("/api/v1/funnel?since={wider}");
+    let before = t.get("/api/v1/funnel", Auth::Bearer(&adm)).await.json();
+    let before_wide = t.get(&wide, Auth::Bearer(&adm)).await.json();
+    let app = t.app.clone();
+    let sql = format!(
+        "UPDATE inquiries SET first_contact_at = '{contact}T15:00:00.000000Z' WHERE id = '{id}'"
+    );
+    tokio::task::spawn_blocking(move || execute_sql(&app, &[&sql]))
+        .await
+        .expect("join")
+        .expect("update");
+    let default = t.get("/api/v1/funnel", Auth::Bearer(&adm)).await.json();
+    assert_eq!(
+        default["inquiries"].as_u64(),
+        before["inquiries"].as_u64().map(|n| n - 1),
+        "{default}"
+    );
+    let since: jiff::civil::Date = default["since"]
+        .as_str()
+        .expect("since")
+        .parse()
+        .expect("day");
+    let days = (today() - since).get_days();
+    assert!((89..=91).contains(&days), "default period {days} days");
+    let all = t.get(&wide, Auth::Bearer(&adm)).await.json();
+    assert_eq!(all["inquiries"], before_wide["inquiries"], "{all}");
+    let bad = t
+        .get("/api/v1/funnel?since=last-spring", Auth::Bearer(&adm))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+}

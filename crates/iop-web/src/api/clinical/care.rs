@@ -11,7 +11,7 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use iop_app::calendar::sessions::parse_date;
+use iop_app::calendar::sessions::{parse_date, parse_optional_day};
 use iop_app::clinical::cosign::CosignNote;
 use iop_app::clinical::individual::{IndividualNoteInput, NewAppointment};
 use iop_app::clinical::treatment::{Goal, Objective, Problem as PlanProblem, TreatmentPlanContent};
@@ -423,11 +423,7 @@ pub async fn outcomes(
     q: QueryResult<OutcomesQuery>,
 ) -> ApiResult<Json<Vec<iop_app::clinical::outcomes::InstrumentOutcome>>> {
     let q = query(q)?;
-    let since = q
-        .since
-        .as_deref()
-        .map(|d| parse_date(d, "since").map(iop_domain::time::Day))
-        .transpose()?;
+    let since = parse_optional_day(q.since.as_deref(), "since")?;
     Ok(Json(
         state
             .run(caller.ctx, move |app, ctx| app.outcome_report(ctx, since))

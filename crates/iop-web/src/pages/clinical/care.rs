@@ -339,12 +339,7 @@ pub async fn outcomes(
     axum::extract::Query(q): axum::extract::Query<OutcomesQuery>,
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/reports/outcomes");
-    let since = q
-        .since
-        .as_deref()
-        .filter(|d| !d.is_empty())
-        .map(|d| iop_app::calendar::sessions::parse_date(d, "since").map(iop_domain::time::Day))
-        .transpose()
+    let since = iop_app::calendar::sessions::parse_optional_day(q.since.as_deref(), "since")
         .map_err(PageError::from)?;
     let (report, since) = state
         .run(caller.ctx, move |app, ctx| {
