@@ -1,6 +1,5 @@
-//! Many rows per statement, for loading years of history at once (the scale seed).
-//! Use cases write one record at a time through their own modules; nothing here checks
-//! anything the use cases check.
+//! Many rows per statement: for loading years of history at once (the scale seed), the
+//! calendar's new sessions and a charge run's new charges. Nothing here checks anything the use cases check.
 
 use crate::accounts::users::UserRow;
 use crate::admissions::episodes::{EpisodeRow, EpisodeTrackRow, PatientRow};
@@ -9,7 +8,7 @@ use crate::clinical::measures::MeasureRow;
 use crate::clinical::record::{AttendanceRow, GroupNoteRow, NoteEntryRow};
 use crate::db::{DbConn, Result};
 use crate::schema::{
-    attendance, episode_tracks, episodes, group_notes, measures, note_entries, patients,
+    attendance, charges, episode_tracks, episodes, group_notes, measures, note_entries, patients,
     session_facilitators, sessions, users,
 };
 use diesel::prelude::*;
@@ -45,6 +44,60 @@ macro_rules! insert_many {
     };
 }
 
+insert_many!(
+    insert_sessions,
+    crate::calendar::SessionRow,
+    sessions,
+    [
+        id,
+        program_id,
+        track_id,
+        kind,
+        gen_key,
+        local_date,
+        starts_at,
+        ends_at,
+        status,
+        cancel_source,
+        cancel_reason,
+        topic_id,
+        topic_locked,
+        original_starts_at,
+        sequence,
+        created_at,
+        updated_at,
+    ]
+);
+insert_many!(
+    insert_charges,
+    crate::billing::ChargeRow,
+    charges,
+    [
+        id,
+        patient_id,
+        source_kind,
+        source_id,
+        service_date,
+        code,
+        modifiers,
+        units,
+        amount_cents,
+        payer,
+        coverage_id,
+        contract_id,
+        authorization_id,
+        place_of_service,
+        status,
+        pending_reason,
+        claim_id,
+        created_at,
+        updated_at,
+        void_reason,
+        rendering_staff_id,
+        paid_cents,
+        patient_resp_cents,
+    ]
+);
 insert_many!(
     insert_users,
     UserRow,

@@ -77,24 +77,23 @@ fn bad_code(e: iop_domain::billing::BadBillingCode) -> AppError {
     AppError::Internal(e.to_string())
 }
 
-/// Writes `f` as a charge, or updates the charge already made from the same source.
-#[allow(clippy::too_many_arguments)]
+/// The charge `f` should be now, when it differs from `existing` (the charge already
+/// made from the same source): `None` when nothing is to be written.
 fn upsert(
-    c: &mut DbConn,
     now: Instant,
     f: &Found,
+    existing: Option<ChargeRow>,
     payer: Option<(Option<&CoverageRow>, &ContractRow)>,
     auths: &[AuthorizationRow],
     used: &mut HashMap<AuthorizationId, i64>,
     report: &mut GenerateReport,
-) -> Result<()> {
-    let existing = store::charge_by_source(c, f.patient, f.kind, &f.source)?;
+) -> Result<Option<ChargeRow>> {
     if existing
         .as_ref()
         .is_some_and(|e| e.status == ChargeStatus::Billed || e.status == ChargeStatus::Void)
     {
         report.unchanged += 1;
-        return Ok(());
+        return Ok(None);
     }
     let (code, units, mut reason) = match &f.decision {
         Decision::Nothing | Decision::NotBillable(_) => {
@@ -102,10 +101,10 @@ fn upsert(
                 e.status = ChargeStatus::Void;
                 e.void_reason = Some("no longer billable: the documentation changed".into());
                 e.updated_at = now;
-                store::update_charge(c, &e)?;
                 report.voided += 1;
+                return Ok(Some(e));
             }
-            return Ok(());
+            return Ok(None);
         }
         Decision::Charge { code, units } => (Some(*code), *units, None),
         Decision::Pending(holds) => (
@@ -236,18 +235,72 @@ fn upsert(
             ),
         )
     });
-    match (&existing, same) {
-        (Some(_), true) => report.unchanged += 1,
-        (Some(_), false) => {
-            store::update_charge(c, &row)?;
-            count(&row, report);
-        }
-        (None, _) => {
-            store::insert_charge(c, &row)?;
-            count(&row, report);
-        }
+    if same {
+        report.unchanged += 1;
+        return Ok(None);
     }
-    Ok(())
+    count(&row, report);
+    Ok(Some(row))
+}
+
+type SourceKey = (PatientId, iop_domain::billing::ChargeSource, String);
+
+/// The charges a run may touch, read once per patient: stored ones are updated as they
+/// change, new ones go in together at the end (one statement per few thousand rows,
+/// not a lookup and an insert per charge).
+#[derive(Default)]
+struct Run {
+    /// The charge of each source, and whether it is stored yet.
+    known: HashMap<SourceKey, (ChargeRow, bool)>,
+    read: std::collections::HashSet<PatientId>,
+}
+
+impl Run {
+    fn read_patients<'a>(
+        &mut self,
+        c: &mut DbConn,
+        found: impl Iterator<Item = &'a Found>,
+    ) -> Result<()> {
+        let mut ids: Vec<PatientId> = found
+            .map(|f| f.patient)
+            .filter(|p| !self.read.contains(p))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        for row in store::charges_of_patients(c, &ids)? {
+            let key = (row.patient_id, row.source_kind, row.source_id.clone());
+            self.known.entry(key).or_insert((row, true));
+        }
+        self.read.extend(ids);
+        Ok(())
+    }
+
+    fn existing(&self, f: &Found) -> Option<ChargeRow> {
+        self.known
+            .get(&(f.patient, f.kind, f.source.clone()))
+            .map(|(row, _)| row.clone())
+    }
+
+    fn write(&mut self, c: &mut DbConn, row: ChargeRow) -> Result<()> {
+        let key = (row.patient_id, row.source_kind, row.source_id.clone());
+        let stored = self.known.get(&key).is_some_and(|(_, stored)| *stored);
+        if stored {
+            store::update_charge(c, &row)?;
+        }
+        self.known.insert(key, (row, stored));
+        Ok(())
+    }
+
+    fn insert_new(self, c: &mut DbConn) -> Result<()> {
+        let new: Vec<ChargeRow> = self
+            .known
+            .into_values()
+            .filter(|(_, stored)| !stored)
+            .map(|(row, _)| row)
+            .collect();
+        iop_store::bulk::insert_charges(c, &new)?;
+        Ok(())
+    }
 }
 
 fn count(row: &ChargeRow, report: &mut GenerateReport) {
@@ -270,18 +323,30 @@ impl App {
             let auths = store::authorizations_of(c, None)?;
             let ids: Vec<_> = auths.iter().map(|a| a.id).collect();
             let mut used: HashMap<AuthorizationId, i64> = store::units_used(c, &ids)?.into_iter().collect();
+            let mut run = Run::default();
             for program in org::programs(c)? {
                 let contracts = store::contracts_of(c, program.id)?;
-                for f in found::in_program(c, program.id, &contracts, &coverages, from, to)? {
+                let found = found::in_program(c, program.id, &contracts, &coverages, from, to)?;
+                run.read_patients(c, found.iter())?;
+                for f in found {
                     let payer = payer_for(&coverages, &contracts, f.patient, f.date);
-                    upsert(c, now, &f, payer, &auths, &mut used, &mut report)?;
+                    let existing = run.existing(&f);
+                    if let Some(row) = upsert(now, &f, existing, payer, &auths, &mut used, &mut report)? {
+                        run.write(c, row)?;
+                    }
                 }
             }
-            for (f, program) in found::in_appointments(c, &coverages, from, to)? {
+            let appointments = found::in_appointments(c, &coverages, from, to)?;
+            run.read_patients(c, appointments.iter().map(|(f, _)| f))?;
+            for (f, program) in appointments {
                 let contracts = store::contracts_of(c, program)?;
                 let payer = payer_for(&coverages, &contracts, f.patient, f.date);
-                upsert(c, now, &f, payer, &auths, &mut used, &mut report)?;
+                let existing = run.existing(&f);
+                if let Some(row) = upsert(now, &f, existing, payer, &auths, &mut used, &mut report)? {
+                    run.write(c, row)?;
+                }
             }
+            run.insert_new(c)?;
             record(c, ctx, Event::ok("billing.charges.generate").detail(serde_json::json!({ "from": from.to_string(), "to": to.to_string(), "ready": report.ready, "pending": report.pending, "voided": report.voided })))?;
             Ok(report)
         })

@@ -138,6 +138,9 @@ pub fn generate_in(
     let at = Instant(now);
     let mut report = GenerateReport::default();
     let mut seen = std::collections::HashSet::new();
+    // New sessions get their topics in memory and go in together: one statement, not one
+    // per session and another per topic (each a network round trip on PostgreSQL).
+    let mut new_rows: Vec<SessionRow> = Vec::new();
     for p in &planned {
         // Family and alumni keys name no track: the program id makes them unique across programs.
         let key = format!("{}/{}", pc.program.id, p.key);
@@ -149,28 +152,25 @@ pub fn generate_in(
                     Some(_) => (SessionStatus::Cancelled, Some(CancelSource::Closure)),
                     None => (SessionStatus::Scheduled, None),
                 };
-                cal::insert_session(
-                    c,
-                    &SessionRow {
-                        id: iop_domain::SessionId::new_v7(),
-                        program_id: pc.program.id,
-                        track_id: p.track_id,
-                        kind: p.kind,
-                        gen_key: key.clone(),
-                        local_date: Day(p.date),
-                        starts_at: starts,
-                        ends_at: ends,
-                        status,
-                        cancel_source: source,
-                        cancel_reason: p.cancelled.clone(),
-                        topic_id: None,
-                        topic_locked: false,
-                        original_starts_at: None,
-                        sequence: 0,
-                        created_at: at,
-                        updated_at: at,
-                    },
-                )?;
+                new_rows.push(SessionRow {
+                    id: iop_domain::SessionId::new_v7(),
+                    program_id: pc.program.id,
+                    track_id: p.track_id,
+                    kind: p.kind,
+                    gen_key: key.clone(),
+                    local_date: Day(p.date),
+                    starts_at: starts,
+                    ends_at: ends,
+                    status,
+                    cancel_source: source,
+                    cancel_reason: p.cancelled.clone(),
+                    topic_id: None,
+                    topic_locked: false,
+                    original_starts_at: None,
+                    sequence: 0,
+                    created_at: at,
+                    updated_at: at,
+                });
                 report.created += 1;
             }
             Some(s)
@@ -226,7 +226,8 @@ pub fn generate_in(
             report.cancelled += 1;
         }
     }
-    assign_topics(c, &pc, from, to, today)?;
+    assign_topics(c, &pc, from, to, today, &mut new_rows)?;
+    iop_store::bulk::insert_sessions(c, &new_rows)?;
     Ok(report)
 }
 
@@ -243,7 +244,15 @@ pub fn regenerate_future(c: &mut DbConn, ctx: &Ctx, program_id: ProgramId) -> Re
 
 /// Rotates the curriculum over each track's core sessions from `from`, continuing the
 /// rotation from the sessions before it; one-off topic choices and held sessions stay.
-fn assign_topics(c: &mut DbConn, pc: &ProgramCal, from: Date, to: Date, today: Date) -> Result<()> {
+/// `new_rows` (not yet stored) get their topics in place; stored sessions are updated.
+fn assign_topics(
+    c: &mut DbConn,
+    pc: &ProgramCal,
+    from: Date,
+    to: Date,
+    today: Date,
+    new_rows: &mut [SessionRow],
+) -> Result<()> {
     let topics: Vec<_> = cal::topics_of(c, pc.program.id)?
         .into_iter()
         .filter(|t| t.active)
@@ -251,29 +260,54 @@ fn assign_topics(c: &mut DbConn, pc: &ProgramCal, from: Date, to: Date, today: D
     if topics.is_empty() {
         return Ok(());
     }
-    let sessions = cal::sessions_between(
+    let mut stored = cal::sessions_between(
         c,
         Some(std::slice::from_ref(&pc.program.id)),
         Day(from),
         Day(to),
     )?;
     for track in &pc.tracks {
-        let mut core: Vec<&SessionRow> = sessions
+        // (stored?, index) of the track's core sessions, in date order.
+        let mut core: Vec<(bool, usize)> = stored
             .iter()
-            .filter(|s| s.kind == SessionKind::Core && s.track_id == Some(track.id))
+            .enumerate()
+            .filter(|(_, s)| s.kind == SessionKind::Core && s.track_id == Some(track.id))
+            .map(|(i, _)| (true, i))
+            .chain(
+                new_rows
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.kind == SessionKind::Core && s.track_id == Some(track.id))
+                    .map(|(i, _)| (false, i)),
+            )
             .collect();
-        core.sort_by_key(|a| a.local_date);
+        let row = |(is_stored, i): (bool, usize)| -> &SessionRow {
+            if is_stored {
+                &stored[i]
+            } else {
+                &new_rows[i]
+            }
+        };
+        core.sort_by_key(|k| row(*k).local_date);
         let before = cal::count_core_held_or_scheduled_before(c, track.id, Day(from))?;
         let slots: Vec<Slot> = core
             .iter()
-            .map(|s| Slot {
-                date: s.local_date.0,
-                cancelled: s.status == SessionStatus::Cancelled,
+            .map(|k| {
+                let s = row(*k);
+                Slot {
+                    date: s.local_date.0,
+                    cancelled: s.status == SessionStatus::Cancelled,
+                }
             })
             .collect();
         let picks = rotate(&slots, topics.len(), u64::try_from(before).unwrap_or(0));
-        for (s, pick) in core.iter().zip(picks) {
+        for ((is_stored, i), pick) in core.into_iter().zip(picks) {
             let want = pick.and_then(|i| topics.get(i)).map(|t| t.id);
+            let s = if is_stored {
+                &mut stored[i]
+            } else {
+                &mut new_rows[i]
+            };
             let date: Date = s.local_date.0;
             // The past keeps its topics; a past session that never had one (just created) gets one.
             if s.topic_locked
@@ -283,9 +317,10 @@ fn assign_topics(c: &mut DbConn, pc: &ProgramCal, from: Date, to: Date, today: D
             {
                 continue;
             }
-            let mut row = (*s).clone();
-            row.topic_id = want;
-            cal::update_session(c, &row)?;
+            s.topic_id = want;
+            if is_stored {
+                cal::update_session(c, s)?;
+            }
         }
     }
     Ok(())

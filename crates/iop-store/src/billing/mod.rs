@@ -174,7 +174,6 @@ insert_fn!(insert_contract, ContractRow, contracts);
 insert_fn!(insert_coverage, CoverageRow, coverages);
 insert_fn!(insert_authorization, AuthorizationRow, authorizations);
 insert_fn!(insert_claim, ClaimRow, claims);
-insert_fn!(insert_charge, ChargeRow, charges);
 insert_fn!(insert_batch, BatchRow, claim_batches);
 insert_fn!(insert_remittance, RemittanceRow, remittances);
 insert_fn!(insert_payment, PaymentRow, payments);
@@ -284,19 +283,15 @@ pub fn units_used(
         .collect())
 }
 
-pub fn charge_by_source(
-    conn: &mut DbConn,
-    patient_id: PatientId,
-    kind: iop_domain::billing::ChargeSource,
-    source: &str,
-) -> Result<Option<ChargeRow>> {
-    Ok(charges::table
-        .filter(charges::patient_id.eq(patient_id))
-        .filter(charges::source_kind.eq(kind))
-        .filter(charges::source_id.eq(source))
-        .select(ChargeRow::as_select())
-        .first(conn)
-        .optional()?)
+/// Every charge of these patients (a charge run reads them once, then matches sources
+/// in memory).
+pub fn charges_of_patients(conn: &mut DbConn, patient_ids: &[PatientId]) -> Result<Vec<ChargeRow>> {
+    crate::dialect::load_in_chunks(patient_ids, |chunk| {
+        charges::table
+            .filter(charges::patient_id.eq_any(chunk))
+            .select(ChargeRow::as_select())
+            .load(conn)
+    })
 }
 
 pub fn update_charge(conn: &mut DbConn, row: &ChargeRow) -> Result<()> {
