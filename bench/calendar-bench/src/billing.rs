@@ -217,6 +217,7 @@ pub fn run(
         again.unchanged,
         regen
     );
+    crate::remit::run(app, store, Day(today), Day(to))?;
     let batch = claims(10_000)?;
     let t = Instant::now();
     let file = x12::write_837p(&batch).map_err(|e| format!("{e}"))?;

@@ -5,6 +5,7 @@
 //! 10,000 claims. SQLite in a temporary directory unless a PostgreSQL URL is given.
 
 mod billing;
+mod remit;
 
 use iop_app::{App, AppSettings, Ctx, RequestMeta, Store};
 use iop_domain::time::{Day, Instant as At};
