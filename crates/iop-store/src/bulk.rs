@@ -1,5 +1,5 @@
 //! Many rows per statement: for loading years of history at once (the scale seed), the
-//! calendar's new sessions and a charge run's new charges. Nothing here checks anything the use cases check.
+//! calendar's new sessions, a charge run's new charges and an 835's postings. Nothing here checks anything the use cases check.
 
 use crate::accounts::users::UserRow;
 use crate::admissions::episodes::{EpisodeRow, EpisodeTrackRow, PatientRow};
@@ -8,8 +8,8 @@ use crate::clinical::measures::MeasureRow;
 use crate::clinical::record::{AttendanceRow, GroupNoteRow, NoteEntryRow};
 use crate::db::{DbConn, Result};
 use crate::schema::{
-    attendance, charges, episode_tracks, episodes, group_notes, measures, note_entries, patients,
-    session_facilitators, sessions, users,
+    adjustments, attendance, charges, claims, episode_tracks, episodes, group_notes, measures,
+    note_entries, patients, payments, session_facilitators, sessions, users,
 };
 use diesel::prelude::*;
 use iop_domain::calendar::SessionStatus;
@@ -68,35 +68,138 @@ insert_many!(
         updated_at,
     ]
 );
+/// Stored rows changed in a few columns, many per statement on both backends: written as
+/// an insert that meets the key and updates the `set` columns (`ON CONFLICT (id) DO
+/// UPDATE`) instead of one UPDATE per row. Only for rows read from the table: a row that
+/// is not there would be inserted.
+macro_rules! update_many {
+    ($fn:ident, $row:ty, $table:ident, [$($field:ident),+ $(,)?], set [$($set:ident),+ $(,)?]) => {
+        pub fn $fn(conn: &mut DbConn, rows: &[$row]) -> Result<()> {
+            use diesel::upsert::excluded;
+            const COLUMNS: usize = [$(stringify!($field)),+].len();
+            for chunk in rows.chunks(PARAMS_PER_STATEMENT / COLUMNS) {
+                let values: Vec<_> = chunk
+                    .iter()
+                    .map(|r| ($($table::$field.eq(&r.$field)),+))
+                    .collect();
+                let update = diesel::insert_into($table::table)
+                    .values(values)
+                    .on_conflict($table::id)
+                    .do_update()
+                    .set(($($table::$set.eq(excluded($table::$set))),+,));
+                match conn {
+                    DbConn::Sqlite(c) => update.execute(c)?,
+                    DbConn::Pg(c) => update.execute(c)?,
+                };
+            }
+            Ok(())
+        }
+    };
+}
+
+update_many!(
+    update_claims_posted,
+    crate::billing::ClaimRow,
+    claims,
+    [
+        id,
+        claim_number,
+        patient_id,
+        coverage_id,
+        payer_id,
+        period_from,
+        period_to,
+        total_cents,
+        status,
+        problems,
+        batch_id,
+        payer_claim_number,
+        paid_cents,
+        patient_resp_cents,
+        created_at,
+        updated_at,
+        submitted_on,
+        frequency,
+        corrects_claim_id,
+        correction_reason,
+    ],
+    set [status, payer_claim_number, paid_cents, patient_resp_cents, updated_at]
+);
 insert_many!(
-    insert_charges,
-    crate::billing::ChargeRow,
-    charges,
+    insert_payments,
+    crate::billing::PaymentRow,
+    payments,
     [
         id,
         patient_id,
-        source_kind,
-        source_id,
-        service_date,
-        code,
-        modifiers,
-        units,
-        amount_cents,
-        payer,
-        coverage_id,
-        contract_id,
-        authorization_id,
-        place_of_service,
-        status,
-        pending_reason,
         claim_id,
+        remittance_id,
+        source,
+        method,
+        reference,
+        amount_cents,
+        received_on,
+        created_by,
         created_at,
-        updated_at,
+        voided_at,
         void_reason,
-        rendering_staff_id,
-        paid_cents,
-        patient_resp_cents,
+        as_credit,
     ]
+);
+insert_many!(
+    insert_adjustments,
+    crate::billing::AdjustmentRow,
+    adjustments,
+    [
+        id,
+        claim_id,
+        remittance_id,
+        procedure_code,
+        group_code,
+        reason_code,
+        amount_cents,
+        created_at,
+        charge_id,
+    ]
+);
+/// A charge run inserts whole charges; an 835 updates what it paid on them.
+macro_rules! charge_rows {
+    ($($field:ident),+ $(,)?) => {
+        insert_many!(insert_charges, crate::billing::ChargeRow, charges, [$($field),+]);
+        update_many!(
+            update_charges_paid,
+            crate::billing::ChargeRow,
+            charges,
+            [$($field),+],
+            set [paid_cents, patient_resp_cents, updated_at]
+        );
+    };
+}
+
+charge_rows!(
+    id,
+    patient_id,
+    source_kind,
+    source_id,
+    service_date,
+    code,
+    modifiers,
+    units,
+    amount_cents,
+    payer,
+    coverage_id,
+    contract_id,
+    authorization_id,
+    place_of_service,
+    status,
+    pending_reason,
+    claim_id,
+    created_at,
+    updated_at,
+    void_reason,
+    rendering_staff_id,
+    paid_cents,
+    patient_resp_cents,
 );
 insert_many!(
     insert_users,

@@ -15,9 +15,9 @@ use iop_domain::Cents;
 use iop_store::billing::{self as store, ChargeRow, ClaimRow};
 use iop_store::DbConn;
 
-/// The service lines of a claim: its own charges, or for a correction those of the
+/// The claim whose charges are a claim's service lines: itself, or for a correction the
 /// original claim it corrects (followed back through corrections of corrections).
-pub(crate) fn lines_of(c: &mut DbConn, claim: &ClaimRow) -> Result<Vec<ChargeRow>> {
+pub(crate) fn original_of(c: &mut DbConn, claim: &ClaimRow) -> Result<ClaimId> {
     let mut id = claim.id;
     let mut next = claim.corrects_claim_id;
     // A chain longer than this is a data error, not a real history of corrections.
@@ -26,6 +26,12 @@ pub(crate) fn lines_of(c: &mut DbConn, claim: &ClaimRow) -> Result<Vec<ChargeRow
         id = original;
         next = store::claim(c, original)?.and_then(|k| k.corrects_claim_id);
     }
+    Ok(id)
+}
+
+/// The service lines of a claim (see [`original_of`]).
+pub(crate) fn lines_of(c: &mut DbConn, claim: &ClaimRow) -> Result<Vec<ChargeRow>> {
+    let id = original_of(c, claim)?;
     Ok(store::charges_of_claim(c, id)?)
 }
 

@@ -2,7 +2,7 @@
 //! one transaction (payments, CAS adjustments, claim statuses, patient responsibility);
 //! claims it names that we never sent go to a work queue. The same file twice is a no-op.
 
-use super::posting::{post_claim, Source};
+use super::posting::{Posting, Source};
 use crate::audit::{record, Event};
 use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
@@ -103,6 +103,12 @@ impl App {
                     imported_at: now,
                 },
             )?;
+            let numbers: Vec<String> = remit
+                .payments
+                .iter()
+                .flat_map(|p| p.claims.iter().map(|cp| cp.claim_id.clone()))
+                .collect();
+            let mut posting = Posting::load(c, &numbers)?;
             let (mut posted, mut unmatched, mut ledger) = (0u32, 0u32, 0u32);
             for p in &remit.payments {
                 let src = Source {
@@ -129,8 +135,7 @@ impl App {
                     ledger += 1;
                 }
                 for cp in &p.claims {
-                    if let Some(claim) = store::claim_by_number(c, &cp.claim_id)? {
-                        post_claim(c, &src, cp, claim)?;
+                    if posting.post(&src, cp) {
                         posted += 1;
                     } else {
                         unmatched += 1;
@@ -156,6 +161,7 @@ impl App {
                     }
                 }
             }
+            posting.write(c)?;
             remit_store::set_remittance_counts(
                 c,
                 id,
@@ -216,8 +222,7 @@ impl App {
                         "work-queue item {id} is not open (unknown or already resolved)"
                     ))
                 })?;
-            let claim = store::claim_by_number(c, &number)?
-                .ok_or_else(|| AppError::NotFound(format!("claim {number}")))?;
+            let mut posting = Posting::load(c, std::slice::from_ref(&number))?;
             let remittance =
                 remit_store::remittance_by_id(c, item.remittance_id)?.ok_or_else(|| {
                     AppError::Internal("unmatched item without its remittance".into())
@@ -239,7 +244,13 @@ impl App {
                 date: Day(payment.date),
                 method: method_of(payment.method),
             };
-            post_claim(c, &src, cp, claim)?;
+            // The payer misquoted the number: the item posts as the claim billing named.
+            let mut cp = cp.clone();
+            cp.claim_id.clone_from(&number);
+            if !posting.post(&src, &cp) {
+                return Err(AppError::NotFound(format!("claim {number}")));
+            }
+            posting.write(c)?;
             let resolution = format!("posted by hand to claim {number}");
             remit_store::resolve_unmatched(c, id, actor, now, &resolution)?;
             let subject = format!("remittance_unmatched:{id}");

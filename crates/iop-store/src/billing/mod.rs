@@ -177,7 +177,6 @@ insert_fn!(insert_claim, ClaimRow, claims);
 insert_fn!(insert_batch, BatchRow, claim_batches);
 insert_fn!(insert_remittance, RemittanceRow, remittances);
 insert_fn!(insert_payment, PaymentRow, payments);
-insert_fn!(insert_adjustment, AdjustmentRow, adjustments);
 insert_fn!(insert_provider_ledger, ProviderLedgerRow, provider_ledger);
 insert_fn!(insert_unmatched, UnmatchedRow, remittance_unmatched);
 
@@ -363,6 +362,26 @@ pub fn claim_by_number(conn: &mut DbConn, number: &str) -> Result<Option<ClaimRo
         .select(ClaimRow::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// The claims with these numbers (an 835 names them).
+pub fn claims_by_numbers(conn: &mut DbConn, numbers: &[String]) -> Result<Vec<ClaimRow>> {
+    crate::dialect::load_in_chunks(numbers, |chunk| {
+        claims::table
+            .filter(claims::claim_number.eq_any(chunk))
+            .select(ClaimRow::as_select())
+            .load(conn)
+    })
+}
+
+/// The charges on these claims.
+pub fn charges_of_claims(conn: &mut DbConn, claim_ids: &[ClaimId]) -> Result<Vec<ChargeRow>> {
+    crate::dialect::load_in_chunks(claim_ids, |chunk| {
+        charges::table
+            .filter(charges::claim_id.eq_any(chunk))
+            .select(ChargeRow::as_select())
+            .load(conn)
+    })
 }
 
 pub fn update_claim(conn: &mut DbConn, row: &ClaimRow) -> Result<()> {

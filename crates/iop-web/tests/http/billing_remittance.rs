@@ -246,3 +246,54 @@ async fn a_line_the_payer_recoded_is_still_posted_to_its_charge_by_its_control_n
         "every line, the recoded one too, is paid: {lines:?}"
     );
 }
+
+#[tokio::test]
+async fn a_claim_paid_in_two_loops_of_one_835_keeps_both_payments_on_the_claim_and_its_lines() {
+    use iop_app::demo::remit::{remittance_for, ClaimToPay, LineToPay, Outcome};
+    let t = TestApp::new().await;
+    let billing = t.token("billing@demo.test").await;
+    let claim = claims(&t, &billing)
+        .await
+        .into_iter()
+        .find(|k| k["status"] == "submitted")
+        .expect("a submitted claim");
+    let lines = lines_of(&t, &billing, &claim).await;
+    let pay = ClaimToPay {
+        claim_number: claim["claim_number"].as_str().expect("number").into(),
+        outcome: Outcome::Paid,
+        lines: lines
+            .iter()
+            .map(|l| LineToPay {
+                code: l["code"].as_str().expect("code").into(),
+                charge: iop_domain::Cents(l["amount_cents"].as_i64().expect("amount")),
+                date: l["service_date"]
+                    .as_str()
+                    .expect("date")
+                    .parse()
+                    .expect("day"),
+                control: Some(l["id"].as_str().expect("id").replace('-', "")),
+            })
+            .collect(),
+    };
+    // The payer split its payment in two claim loops (two CLPs for one claim).
+    let era = remittance_for(&[pay.clone(), pay], &[], jiff::Zoned::now().date());
+    let r = post_835(&t, &billing, era).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["claims_posted"], 2, "{}", r.body);
+    let after = claims(&t, &billing)
+        .await
+        .into_iter()
+        .find(|k| k["id"] == claim["id"])
+        .expect("claim");
+    let mut expected = 0;
+    for line in lines_of(&t, &billing, &after).await {
+        let charge = line["amount_cents"].as_i64().expect("amount");
+        assert_eq!(
+            line["paid_cents"].as_i64(),
+            Some(2 * (charge * 8 / 10)),
+            "{line}"
+        );
+        expected += 2 * (charge * 8 / 10);
+    }
+    assert_eq!(after["paid_cents"].as_i64(), Some(expected), "{after}");
+}
