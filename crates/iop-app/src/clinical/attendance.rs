@@ -327,20 +327,20 @@ impl App {
 }
 
 impl App {
-    /// Patients in treatment on the session's date who are not on its roster: those who
-    /// could join it as a make-up, as (patient id, name).
+    /// Patients in treatment on the session's date who are not on its roster (as
+    /// [`App::roster`] read it): those who could join it as a make-up, as (patient id,
+    /// name).
     pub fn makeup_candidates(
         &self,
         ctx: &Ctx,
-        session_id: SessionId,
+        roster: &crate::clinical::roster::Roster,
     ) -> Result<Vec<(PatientId, String)>> {
         ctx.require(Action::RecordAttendance)?;
+        if roster.session.kind != SessionKind::Core {
+            return Ok(Vec::new());
+        }
         self.store.read(|c| {
-            crate::scope::require_session(c, ctx, session_id)?;
-            let roster = load_roster(c, session_id)?;
-            if roster.session.kind != SessionKind::Core {
-                return Ok(Vec::new());
-            }
+            crate::scope::require_session(c, ctx, roster.session.id)?;
             let date: Date = roster.session.local_date.0;
             let mut out: Vec<(PatientId, String)> = Vec::new();
             for (p, span) in crate::calendar::sessions::episode_spans_by_patient(

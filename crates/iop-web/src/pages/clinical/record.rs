@@ -68,7 +68,7 @@ pub(crate) async fn session_page(
                 .as_ref()
                 .is_none_or(|n| n.status != NoteStatus::Signed);
             let candidates = if writer && open {
-                app.makeup_candidates(ctx, id)?
+                app.makeup_candidates(ctx, &r)?
             } else {
                 Vec::new()
             };
