@@ -326,40 +326,6 @@ impl App {
     }
 }
 
-impl App {
-    /// Patients in treatment on the session's date who are not on its roster (as
-    /// [`App::roster`] read it): those who could join it as a make-up, as (patient id,
-    /// name).
-    pub fn makeup_candidates(
-        &self,
-        ctx: &Ctx,
-        roster: &crate::clinical::roster::Roster,
-    ) -> Result<Vec<(PatientId, String)>> {
-        ctx.require(Action::RecordAttendance)?;
-        if roster.session.kind != SessionKind::Core {
-            return Ok(Vec::new());
-        }
-        self.store.read(|c| {
-            crate::scope::require_session(c, ctx, roster.session.id)?;
-            let date: Date = roster.session.local_date.0;
-            let mut out: Vec<(PatientId, String)> = Vec::new();
-            for (p, span) in crate::calendar::sessions::episode_spans_by_patient(
-                c,
-                roster.session.program_id,
-                on_day(date),
-            )? {
-                let id: PatientId = p.id;
-                if span.in_treatment_on(date) && !roster.lines.iter().any(|l| l.patient_id == id) {
-                    out.push((id, format!("{} ({})", p.shown_name(), p.mrn)));
-                }
-            }
-            out.sort_by(|a, b| a.1.cmp(&b.1));
-            out.dedup_by(|a, b| a.0 == b.0);
-            Ok(out)
-        })
-    }
-}
-
 /// The episodes that can be in treatment on `date`.
 fn on_day(date: Date) -> iop_store::admissions::episodes::Window {
     iop_store::admissions::episodes::Window {

@@ -42,11 +42,27 @@ pub struct Roster {
     pub similar_entries: Vec<(PatientId, PatientId)>,
     /// Family group only: the patients' relatives, and whether a consent lets them attend.
     pub relatives: Vec<crate::consent::family::FamilyLine>,
+    /// Core groups: patients of the program in treatment that day who are not on the
+    /// roster, as (id, "name (MRN)"); read with the roster, shown only to those who mark
+    /// attendance.
+    #[serde(skip)]
+    makeup_pool: Vec<(PatientId, String)>,
+}
+
+impl Roster {
+    /// Who could join this session as a make-up (see `makeup_pool`).
+    pub fn makeup_candidates(&self) -> &[(PatientId, String)] {
+        &self.makeup_pool
+    }
 }
 
 /// The patients a session expects, with names: its track's patients (core), every
-/// patient in treatment (family), graduates (alumni).
-fn expected_patients(c: &mut DbConn, s: &SessionView) -> Result<Vec<PatientRow>> {
+/// patient in treatment (family), graduates (alumni); and for a core group the program's
+/// other patients in treatment that day (who could make it up).
+fn expected_patients(
+    c: &mut DbConn,
+    s: &SessionView,
+) -> Result<(Vec<PatientRow>, Vec<PatientRow>)> {
     let date: Date = s.local_date.0;
     let window = iop_store::admissions::episodes::Window {
         from: s.local_date,
@@ -55,6 +71,7 @@ fn expected_patients(c: &mut DbConn, s: &SessionView) -> Result<Vec<PatientRow>>
     };
     let spans = crate::calendar::sessions::episode_spans_by_patient(c, s.program_id, window)?;
     let mut out = Vec::new();
+    let mut others = Vec::new();
     for (patient, span) in spans {
         let expected = match s.kind {
             SessionKind::Core => span.in_treatment_on(date) && span.track_on(date) == s.track_id,
@@ -63,13 +80,15 @@ fn expected_patients(c: &mut DbConn, s: &SessionView) -> Result<Vec<PatientRow>>
         };
         if expected {
             out.push(patient);
+        } else if s.kind == SessionKind::Core && span.in_treatment_on(date) {
+            others.push(patient);
         }
     }
     out.sort_by(|a, b| {
         (&a.legal_last_name, &a.legal_first_name).cmp(&(&b.legal_last_name, &b.legal_first_name))
     });
     out.dedup_by(|a, b| a.id == b.id);
-    Ok(out)
+    Ok((out, others))
 }
 
 fn session(c: &mut DbConn, id: SessionId) -> Result<SessionView> {
@@ -95,7 +114,8 @@ pub(crate) fn load_roster(c: &mut DbConn, session_id: SessionId) -> Result<Roste
     let s = session(c, session_id)?;
     let minutes = session_minutes(c, &s)?;
     let mut patients: Vec<(PatientId, PatientRow, bool)> = Vec::new();
-    for p in expected_patients(c, &s)? {
+    let (expected, others) = expected_patients(c, &s)?;
+    for p in expected {
         patients.push((p.id, p, false));
     }
     for m in store::makeups_of_session(c, session_id)? {
@@ -136,6 +156,13 @@ pub(crate) fn load_roster(c: &mut DbConn, session_id: SessionId) -> Result<Roste
         .into_iter()
         .filter_map(|(i, j)| Some((entries.get(i)?.patient_id, entries.get(j)?.patient_id)))
         .collect();
+    let mut makeup_pool: Vec<(PatientId, String)> = others
+        .into_iter()
+        .filter(|p| !lines.iter().any(|l| l.patient_id == p.id))
+        .map(|p| (p.id, format!("{} ({})", p.shown_name(), p.mrn)))
+        .collect();
+    makeup_pool.sort_by(|a, b| a.1.cmp(&b.1));
+    makeup_pool.dedup_by(|a, b| a.0 == b.0);
     let mut roster = Roster {
         session: s,
         session_minutes: minutes,
@@ -144,6 +171,7 @@ pub(crate) fn load_roster(c: &mut DbConn, session_id: SessionId) -> Result<Roste
         addenda: addenda.into_iter().map(Into::into).collect(),
         similar_entries,
         relatives: Vec::new(),
+        makeup_pool,
     };
     roster.relatives = crate::consent::family::family_lines(c, &roster)?;
     Ok(roster)

@@ -395,6 +395,15 @@ async fn a_patient_from_the_other_track_joins_as_a_make_up_and_can_be_marked_pre
         .as_str()
         .expect("id")
         .to_string();
+    // The session page offers the other track's patient as a make-up, and never a
+    // patient already on the roster.
+    let cookie = t.login("counselor@demo.test").await;
+    let option = |id: &str| format!("<option value=\"{id}\">");
+    let page = t
+        .get(&format!("/sessions/{sid}"), Auth::Cookie(&cookie))
+        .await;
+    assert!(page.body.contains(&option(&other)), "offered as a make-up");
+    assert!(on_roster.iter().all(|id| !page.body.contains(&option(id))));
     let path = format!("/api/v1/sessions/{sid}/makeups");
     let body = serde_json::json!({ "patient_id": other, "reason": "missed Wednesday's group" });
     let added = t
@@ -431,6 +440,13 @@ async fn a_patient_from_the_other_track_joins_as_a_make_up_and_can_be_marked_pre
         .expect("on the roster")
         .clone();
     assert_eq!(line["makeup"], true);
+    let page = t
+        .get(&format!("/sessions/{sid}"), Auth::Cookie(&cookie))
+        .await;
+    assert!(
+        !page.body.contains(&option(&other)),
+        "on the roster now, not offered"
+    );
     let marked = t
         .put_json(
             &format!("/api/v1/sessions/{sid}/attendance"),

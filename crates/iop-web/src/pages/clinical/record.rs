@@ -60,21 +60,18 @@ pub(crate) async fn session_page(
     let id: SessionId = parse_path(&id)?;
     let writer =
         iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::RecordAttendance);
-    let (r, candidates) = state
-        .run(caller.ctx.clone(), move |app, ctx| {
-            let r = app.roster(ctx, id)?;
-            let open = r
-                .note
-                .as_ref()
-                .is_none_or(|n| n.status != NoteStatus::Signed);
-            let candidates = if writer && open {
-                app.makeup_candidates(ctx, &r)?
-            } else {
-                Vec::new()
-            };
-            Ok((r, candidates))
-        })
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| app.roster(ctx, id))
         .await?;
+    let open = r
+        .note
+        .as_ref()
+        .is_none_or(|n| n.status != NoteStatus::Signed);
+    let candidates = if writer && open {
+        r.makeup_candidates().to_vec()
+    } else {
+        Vec::new()
+    };
     let signed = r
         .note
         .as_ref()
