@@ -8,7 +8,7 @@ use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
 use iop_domain::Cents;
 use iop_interop::x12::{AdjustmentGroup, ClaimPayment, ClaimStatus};
-use iop_store::billing::{self as store, AdjustmentRow, ChargeRow, ClaimRow, PaymentRow};
+use iop_store::billing::{posting as remit_store, AdjustmentRow, ChargeRow, ClaimRow, PaymentRow};
 use iop_store::DbConn;
 use std::collections::{HashMap, HashSet};
 
@@ -61,7 +61,7 @@ pub(super) struct Posting {
 
 impl Posting {
     pub fn load(c: &mut DbConn, numbers: &[String]) -> Result<Self> {
-        let claims: HashMap<String, ClaimRow> = store::claims_by_numbers(c, numbers)?
+        let claims: HashMap<String, ClaimRow> = remit_store::claims_by_numbers(c, numbers)?
             .into_iter()
             .map(|k| (k.claim_number.clone(), k))
             .collect();
@@ -77,7 +77,7 @@ impl Posting {
         roots.sort_unstable();
         roots.dedup();
         let mut lines: HashMap<ClaimId, Vec<ChargeRow>> = HashMap::new();
-        for ch in store::charges_of_claims(c, &roots)? {
+        for ch in remit_store::charges_of_claims(c, &roots)? {
             if let Some(k) = ch.claim_id {
                 lines.entry(k).or_default().push(ch);
             }

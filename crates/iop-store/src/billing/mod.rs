@@ -364,26 +364,6 @@ pub fn claim_by_number(conn: &mut DbConn, number: &str) -> Result<Option<ClaimRo
         .optional()?)
 }
 
-/// The claims with these numbers (an 835 names them).
-pub fn claims_by_numbers(conn: &mut DbConn, numbers: &[String]) -> Result<Vec<ClaimRow>> {
-    crate::dialect::load_in_chunks(numbers, |chunk| {
-        claims::table
-            .filter(claims::claim_number.eq_any(chunk))
-            .select(ClaimRow::as_select())
-            .load(conn)
-    })
-}
-
-/// The charges on these claims.
-pub fn charges_of_claims(conn: &mut DbConn, claim_ids: &[ClaimId]) -> Result<Vec<ChargeRow>> {
-    crate::dialect::load_in_chunks(claim_ids, |chunk| {
-        charges::table
-            .filter(charges::claim_id.eq_any(chunk))
-            .select(ChargeRow::as_select())
-            .load(conn)
-    })
-}
-
 pub fn update_claim(conn: &mut DbConn, row: &ClaimRow) -> Result<()> {
     diesel::update(claims::table.find(&row.id))
         .set(row)

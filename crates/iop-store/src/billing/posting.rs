@@ -1,9 +1,9 @@
 //! 835 remittances as stored: the files posted (by content hash) and the items that
-//! matched no claim, the work queue until resolved.
+//! matched no claim, the work queue until resolved; the claims and lines an 835 names.
 
-use super::{RemittanceRow, UnmatchedRow};
+use super::{ChargeRow, ClaimRow, RemittanceRow, UnmatchedRow};
 use crate::db::{DbConn, Result};
-use crate::schema::{remittance_unmatched, remittances};
+use crate::schema::{charges, claims, remittance_unmatched, remittances};
 use diesel::prelude::*;
 use iop_domain::ids::*;
 use iop_domain::time::Instant;
@@ -80,4 +80,24 @@ pub fn resolve_unmatched(
     ))
     .execute(conn)?
         == 1)
+}
+
+/// The claims with these numbers (an 835 names them).
+pub fn claims_by_numbers(conn: &mut DbConn, numbers: &[String]) -> Result<Vec<ClaimRow>> {
+    crate::dialect::load_in_chunks(numbers, |chunk| {
+        claims::table
+            .filter(claims::claim_number.eq_any(chunk))
+            .select(ClaimRow::as_select())
+            .load(conn)
+    })
+}
+
+/// The charges on these claims.
+pub fn charges_of_claims(conn: &mut DbConn, claim_ids: &[ClaimId]) -> Result<Vec<ChargeRow>> {
+    crate::dialect::load_in_chunks(claim_ids, |chunk| {
+        charges::table
+            .filter(charges::claim_id.eq_any(chunk))
+            .select(ChargeRow::as_select())
+            .load(conn)
+    })
 }
