@@ -139,6 +139,7 @@ impl App {
             report.add(&site);
             done(n + 1);
         }
+        self.store.refresh_statistics()?;
         Ok(report)
     }
 }
