@@ -3,6 +3,7 @@
 //! and for lists that span every site, at the organisation's first site.
 
 use iop_domain::ids::{PatientId, ProgramId, SiteId};
+use iop_domain::time::Day;
 use iop_store::{admissions::episodes, org, DbConn};
 use jiff::{civil::Date, tz::TimeZone, Timestamp};
 
@@ -40,6 +41,14 @@ pub fn patient_zone(c: &mut DbConn, patient: PatientId) -> Result<TimeZone> {
         Some(e) => program_zone(c, e.program_id),
         None => organisation_zone(c),
     }
+}
+
+/// The organisation's today less `days`: where a report's default period starts.
+pub fn organisation_days_ago(c: &mut DbConn, now: Timestamp, days: i64) -> Result<Day> {
+    let today = date_in(&organisation_zone(c)?, now);
+    Ok(Day(today
+        .checked_sub(jiff::Span::new().days(days))
+        .unwrap_or(today)))
 }
 
 pub fn date_in(tz: &TimeZone, at: Timestamp) -> Date {

@@ -149,13 +149,6 @@ pub fn topics_of(conn: &mut DbConn, program_id: ProgramId) -> Result<Vec<TopicRo
         .load(conn)?)
 }
 
-pub fn insert_session(conn: &mut DbConn, row: &SessionRow) -> Result<()> {
-    diesel::insert_into(sessions::table)
-        .values(row)
-        .execute(conn)?;
-    Ok(())
-}
-
 pub fn update_session(conn: &mut DbConn, row: &SessionRow) -> Result<()> {
     diesel::update(sessions::table.find(&row.id))
         .set(row)

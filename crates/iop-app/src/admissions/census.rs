@@ -216,12 +216,7 @@ impl App {
             let org_tz = crate::clock::organisation_zone(c)?;
             let since = match since {
                 Some(d) => d,
-                None => {
-                    let today = crate::clock::date_in(&org_tz, ctx.now());
-                    Day(today
-                        .checked_sub(jiff::Span::new().days(FUNNEL_DEFAULT_DAYS))
-                        .unwrap_or(today))
-                }
+                None => crate::clock::organisation_days_ago(c, ctx.now(), FUNNEL_DEFAULT_DAYS)?,
             };
             let from = since
                 .0

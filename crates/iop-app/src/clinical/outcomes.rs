@@ -51,13 +51,7 @@ impl App {
         self.store.read_audited(|c| {
             let since = match since {
                 Some(d) => d,
-                None => {
-                    let today =
-                        crate::clock::date_in(&crate::clock::organisation_zone(c)?, ctx.now());
-                    Day(today
-                        .checked_sub(jiff::Span::new().days(DEFAULT_DAYS))
-                        .unwrap_or(today))
-                }
+                None => crate::clock::organisation_days_ago(c, ctx.now(), DEFAULT_DAYS)?,
             };
             let programs = org::programs(c)?;
             let first_site = programs.first().map(|p| p.site_id);
