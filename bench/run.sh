@@ -40,7 +40,9 @@ run() { # name url header [script]
   non2xx=$(awk '/Non-2xx/{print $NF}' <<<"$out"); non2xx=${non2xx:-0}
   local pct=""
   [ -n "${ceiling:-}" ] && pct=$(awk -v a="$rps" -v b="$ceiling" 'BEGIN{printf "%.0f %%", 100*a/b}')
-  printf '| %s | %s | %s | %s | %s | %s |\n' "$1" "$rps" "$pct" "$p50" "$p99" "$non2xx"
+  local rss=""
+  [ -n "${rss_of:-}" ] && rss="$(awk '/VmRSS/{printf "%.0f MB", $2/1024}' /proc/"$rss_of"/status)"
+  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$rps" "$pct" "$p50" "$p99" "$non2xx" "$rss"
   last_rps=$rps
 }
 
@@ -74,8 +76,8 @@ LUA
     target/release/bare-axum "$2"/iop.sqlite3 127.0.0.1:18182 & local bare=$!
     wait_up http://127.0.0.1:18182/
     echo
-    echo "| target | requests/s | of ceiling | p50 | p99 | non-2xx |"
-    echo "|---|---|---|---|---|---|"
+    echo "| target | requests/s | of ceiling | p50 | p99 | non-2xx | RSS after |"
+    echo "|---|---|---|---|---|---|---|"
     run "bare axum, one SQLite row (ceiling)" http://127.0.0.1:18182/ "Accept: */*"
     ceiling=$last_rps
     kill "$bare"; wait "$bare" 2>/dev/null || true
@@ -85,8 +87,9 @@ LUA
   echo
   echo "Idle RSS after start: $idle."
   echo
-  echo "| target | requests/s | of ceiling | p50 | p99 | non-2xx |"
-  echo "|---|---|---|---|---|---|"
+  echo "| target | requests/s | of ceiling | p50 | p99 | non-2xx | RSS after |"
+  echo "|---|---|---|---|---|---|---|"
+  local rss_of=$pid
   run healthz "$base/healthz" "Accept: */*"
   run "dashboard (counselor)" "$base/dashboard" "Cookie: $counselor"
   run "tonight (counselor)" "$base/tonight" "Cookie: $counselor"

@@ -195,6 +195,26 @@ pub fn search(conn: &mut DbConn, f: &AuditFilter, limit: i64) -> Result<Vec<Audi
         .load(conn)?)
 }
 
+/// Each account with at least `min` rows of `action` at or after `from`, with its count:
+/// counted in the database over the `(action, at)` index, so the cost follows those rows,
+/// not the whole day's log.
+pub fn counts_by_actor(
+    conn: &mut DbConn,
+    action: &str,
+    from: Instant,
+    min: i64,
+) -> Result<Vec<(UserId, i64)>> {
+    use diesel::dsl::count_star;
+    Ok(audit_log::table
+        .filter(audit_log::action.eq(action))
+        .filter(audit_log::at.ge(from))
+        .filter(audit_log::actor_id.is_not_null())
+        .group_by(audit_log::actor_id)
+        .having(count_star().ge(min))
+        .select((audit_log::actor_id.assume_not_null(), count_star()))
+        .load(conn)?)
+}
+
 /// Request ids of the rows of `action` whose request id starts with `prefix` (tests and
 /// drills: which answered requests left a row).
 pub fn request_ids_of(conn: &mut DbConn, action: &str, prefix: &str) -> Result<Vec<String>> {

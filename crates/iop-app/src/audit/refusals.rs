@@ -10,7 +10,10 @@ use crate::App;
 use iop_domain::audit::Outcome;
 use iop_domain::time::Instant;
 use iop_domain::{PatientId, UserId};
-use iop_store::audit::{self as store, AuditFilter};
+use iop_store::audit as store;
+
+/// The audit action of a refusal.
+pub const DENIED: &str = "access.denied";
 
 /// How many refusals in a day make an account worth a look.
 pub const REPEATED: usize = 3;
@@ -34,7 +37,7 @@ impl App {
         path: &str,
     ) -> Result<()> {
         self.store.write(|c| {
-            let mut event = Event::ok("access.denied")
+            let mut event = Event::ok(DENIED)
                 .outcome(Outcome::Denied)
                 .subject(path)
                 .detail(serde_json::json!({ "refused": what }));
@@ -51,25 +54,15 @@ impl App {
             .checked_sub(jiff::SignedDuration::from_hours(24))
             .unwrap_or(ctx.now());
         self.store.read(|c| {
-            let filter = AuditFilter {
-                action_prefix: Some("access.denied".into()),
-                from: Some(Instant(since)),
-                ..AuditFilter::default()
-            };
-            let mut counts = std::collections::BTreeMap::<UserId, usize>::new();
-            for row in store::search(c, &filter, 10_000)? {
-                if let Some(user) = row.actor_id {
-                    *counts.entry(user).or_default() += 1;
-                }
-            }
+            let min = i64::try_from(REPEATED).unwrap_or(i64::MAX);
             let mut out = Vec::new();
-            for (user_id, count) in counts.into_iter().filter(|(_, n)| *n >= REPEATED) {
+            for (user_id, count) in store::counts_by_actor(c, DENIED, Instant(since), min)? {
                 let name = iop_store::accounts::users::by_id(c, user_id)?
                     .map_or_else(|| user_id.to_string(), |u| u.display_name);
                 out.push(RepeatedRefusals {
                     user_id,
                     name,
-                    count,
+                    count: usize::try_from(count).unwrap_or(usize::MAX),
                 });
             }
             out.sort_by_key(|r| std::cmp::Reverse(r.count));

@@ -85,7 +85,8 @@ async fn an_unassigned_counselors_discharge_is_refused_and_audited_as_denied() {
     let admin = t.login("admin@demo.test").await;
     let page = t.get("/dashboard", Auth::Cookie(&admin)).await.body;
     assert!(
-        page.contains("Refused access in the last 24 hours") && page.contains("Sol Solo"),
+        page.contains("Refused access in the last 24 hours")
+            && page.contains("Sol Solo</a>: refused 3 times"),
         "{page}"
     );
 }
