@@ -22,7 +22,8 @@ use jiff::Timestamp;
 use std::collections::HashMap;
 
 pub use crate::calendar::views::{
-    episode_spans, episode_spans_by_patient, session_views, FacilitatorRef, SessionView,
+    episode_spans, episode_spans_by_patient, session_view, session_views, FacilitatorRef,
+    SessionView,
 };
 
 /// A program with everything its calendar depends on.

@@ -142,6 +142,44 @@ fn views_of_programs(
     to: Date,
 ) -> Result<Vec<SessionView>> {
     let ids: Vec<_> = programs.iter().map(|p| p.id).collect();
+    let rows = cal::sessions_between(c, Some(&ids), Day(from), Day(to))?;
+    // Only the episodes these dates can show: cost follows the range, not the history.
+    let window = episodes::Window {
+        from: Day(from),
+        to: Day(to),
+        alumni: rows.iter().any(|r| r.kind == SessionKind::Alumni),
+    };
+    let spans = episode_spans(c, &ids, Some(window))?;
+    build_views(c, &programs, rows, &spans)
+}
+
+/// The view of one session, its expected roster counted from `spans`: the episodes of its
+/// program that its date can show, which the caller has read (a roster reads them once for
+/// the count and the names).
+pub fn session_view(
+    c: &mut DbConn,
+    row: cal::SessionRow,
+    spans: Vec<EpisodeSpan>,
+) -> Result<SessionView> {
+    let programs: Vec<ProgramRow> = org::programs(c)?
+        .into_iter()
+        .filter(|p| p.id == row.program_id)
+        .collect();
+    let (id, program) = (row.id, row.program_id);
+    build_views(c, &programs, vec![row], &HashMap::from([(program, spans)]))?
+        .pop()
+        .ok_or_else(|| AppError::NotFound(format!("session {id}")))
+}
+
+/// Views of `rows` (sessions of `programs`), names and assignments read here; `spans` are
+/// each program's episodes over the rows' dates.
+fn build_views(
+    c: &mut DbConn,
+    programs: &[ProgramRow],
+    rows: Vec<cal::SessionRow>,
+    spans: &HashMap<ProgramId, Vec<EpisodeSpan>>,
+) -> Result<Vec<SessionView>> {
+    let ids: Vec<_> = programs.iter().map(|p| p.id).collect();
     let sites: HashMap<SiteId, SiteRow> = org::sites(c)?.into_iter().map(|s| (s.id, s)).collect();
     let tracks: HashMap<TrackId, TrackRow> =
         org::all_tracks(c)?.into_iter().map(|t| (t.id, t)).collect();
@@ -157,7 +195,6 @@ fn views_of_programs(
         .into_iter()
         .map(|s| (s.id, s.display_name))
         .collect();
-    let rows = cal::sessions_between(c, Some(&ids), Day(from), Day(to))?;
     let row_ids: Vec<SessionId> = rows.iter().map(|r| r.id).collect();
     let mut assigned: BTreeMap<SessionId, Vec<FacilitatorRef>> = BTreeMap::new();
     for a in cal::current_assignments(c, &row_ids)? {
@@ -170,13 +207,6 @@ fn views_of_programs(
                 name,
             });
     }
-    // Only the episodes these dates can show: cost follows the range, not the history.
-    let window = episodes::Window {
-        from: Day(from),
-        to: Day(to),
-        alumni: rows.iter().any(|r| r.kind == SessionKind::Alumni),
-    };
-    let spans = episode_spans(c, &ids, Some(window))?;
     let makeups = iop_store::clinical::record::makeup_counts(c, &row_ids)?;
     let program_by_id: HashMap<ProgramId, &ProgramRow> =
         programs.iter().map(|p| (p.id, p)).collect();
@@ -261,12 +291,17 @@ pub fn episode_spans_by_patient(
             .into_iter()
             .map(|p| (p.id, p))
             .collect();
+    let mut periods_of: HashMap<EpisodeId, Vec<episodes::EpisodeTrackRow>> = HashMap::new();
+    for p in periods {
+        periods_of.entry(p.episode_id).or_default().push(p);
+    }
     let mut out = Vec::new();
     for e in eps {
         let Some(patient) = patients.get(&e.patient_id).cloned() else {
             continue;
         };
-        out.push((patient, span_of(&e, &periods)));
+        let periods = periods_of.get(&e.id).map(Vec::as_slice).unwrap_or(&[]);
+        out.push((patient, span_of(&e, periods)));
     }
     Ok(out)
 }

@@ -2,7 +2,7 @@
 //! make-ups), their marks and note entries, and the relatives at a family group.
 
 use crate::audit::{record, Event};
-use crate::calendar::sessions::{load_program, session_views, SessionView};
+use crate::calendar::sessions::{load_program, session_view, SessionView};
 use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
@@ -56,20 +56,24 @@ impl Roster {
     }
 }
 
-/// The patients a session expects, with names: its track's patients (core), every
+/// The session with the patients it expects, by name: its track's patients (core), every
 /// patient in treatment (family), graduates (alumni); and for a core group the program's
-/// other patients in treatment that day (who could make it up).
-fn expected_patients(
+/// other patients in treatment that day (who could make it up). The program's episodes of
+/// that date are read once, for the view's expected count and for the names.
+fn session_and_patients(
     c: &mut DbConn,
-    s: &SessionView,
-) -> Result<(Vec<PatientRow>, Vec<PatientRow>)> {
-    let date: Date = s.local_date.0;
+    id: SessionId,
+) -> Result<(SessionView, Vec<PatientRow>, Vec<PatientRow>)> {
+    let row =
+        cal::session_by_id(c, id)?.ok_or_else(|| AppError::NotFound(format!("session {id}")))?;
     let window = iop_store::admissions::episodes::Window {
-        from: s.local_date,
-        to: s.local_date,
-        alumni: s.kind == SessionKind::Alumni,
+        from: row.local_date,
+        to: row.local_date,
+        alumni: row.kind == SessionKind::Alumni,
     };
-    let spans = crate::calendar::sessions::episode_spans_by_patient(c, s.program_id, window)?;
+    let spans = crate::calendar::sessions::episode_spans_by_patient(c, row.program_id, window)?;
+    let s = session_view(c, row, spans.iter().map(|(_, span)| span.clone()).collect())?;
+    let date: Date = s.local_date.0;
     let mut out = Vec::new();
     let mut others = Vec::new();
     for (patient, span) in spans {
@@ -88,17 +92,7 @@ fn expected_patients(
         (&a.legal_last_name, &a.legal_first_name).cmp(&(&b.legal_last_name, &b.legal_first_name))
     });
     out.dedup_by(|a, b| a.id == b.id);
-    Ok((out, others))
-}
-
-fn session(c: &mut DbConn, id: SessionId) -> Result<SessionView> {
-    let row =
-        cal::session_by_id(c, id)?.ok_or_else(|| AppError::NotFound(format!("session {id}")))?;
-    let date: Date = row.local_date.0;
-    session_views(c, Some(row.program_id), date, date)?
-        .into_iter()
-        .find(|v| v.id == id)
-        .ok_or_else(|| AppError::NotFound(format!("session {id}")))
+    Ok((s, out, others))
 }
 
 fn session_minutes(c: &mut DbConn, s: &SessionView) -> Result<i32> {
@@ -111,10 +105,9 @@ fn session_minutes(c: &mut DbConn, s: &SessionView) -> Result<i32> {
 }
 
 pub(crate) fn load_roster(c: &mut DbConn, session_id: SessionId) -> Result<Roster> {
-    let s = session(c, session_id)?;
+    let (s, expected, others) = session_and_patients(c, session_id)?;
     let minutes = session_minutes(c, &s)?;
     let mut patients: Vec<(PatientId, PatientRow, bool)> = Vec::new();
-    let (expected, others) = expected_patients(c, &s)?;
     for p in expected {
         patients.push((p.id, p, false));
     }
