@@ -148,6 +148,7 @@ pub fn run(app: &App, store: &Store, from: Day, to: Day) -> Res<()> {
     let claims = submitted_claims(store, from, to)?;
     let file = remittance_for(&claims, &[], to.0);
     let ctx = Ctx::system(RequestMeta::cli(jiff::Timestamp::now()));
+    store.refresh_statistics()?;
     let t = Instant::now();
     let report = app
         .import_remittance(&ctx, &file)

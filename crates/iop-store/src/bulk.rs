@@ -19,25 +19,51 @@ use iop_domain::time::{Day, Instant};
 /// Bound parameters per statement: below SQLite's 32,766 and PostgreSQL's 65,535.
 const PARAMS_PER_STATEMENT: usize = 30_000;
 
+/// Rows per PostgreSQL statement, whose parameters are one array per column: large enough
+/// that round trips do not count, small enough that one statement's arrays stay a few MB.
+const PG_ROWS_PER_STATEMENT: usize = 20_000;
+
 /// diesel's multi-row insert is per backend, not over the two-backend connection, so
 /// each function matches on the backend once per slice. Rows go in as tuples of
 /// `column = value`: a derived `Insertable` turns `None` into `DEFAULT`, which SQLite
 /// cannot take in a multi-row `VALUES`, and diesel then opens a transaction of its own
 /// per row (refused inside ours).
+/// On PostgreSQL the rows go in as `INSERT … SELECT * FROM unnest(…)`, one array per
+/// column, for the reason `update_many` gives.
 macro_rules! insert_many {
     ($fn:ident, $row:ty, $table:ident, [$($field:ident),+ $(,)?]) => {
         pub fn $fn(conn: &mut DbConn, rows: &[$row]) -> Result<()> {
+            let c = match conn {
+                DbConn::Pg(c) => {
+                    for chunk in rows.chunks(PG_ROWS_PER_STATEMENT) {
+                        use diesel::sql_types::Array;
+                        use diesel::Expression;
+                        let names = [$(stringify!($field)),+];
+                        let params: Vec<String> =
+                            (1..=names.len()).map(|i| format!("${i}")).collect();
+                        let sql = format!(
+                            "INSERT INTO {} ({}) SELECT * FROM unnest({})",
+                            stringify!($table),
+                            names.join(", "),
+                            params.join(", "),
+                        );
+                        diesel::sql_query(sql)
+                            $(.bind::<Array<<$table::$field as Expression>::SqlType>, _>(
+                                chunk.iter().map(|r| &r.$field).collect::<Vec<_>>(),
+                            ))+
+                            .execute(c)?;
+                    }
+                    return Ok(());
+                }
+                DbConn::Sqlite(c) => c,
+            };
             const COLUMNS: usize = [$(stringify!($field)),+].len();
             for chunk in rows.chunks(PARAMS_PER_STATEMENT / COLUMNS) {
                 let values: Vec<_> = chunk
                     .iter()
                     .map(|r| ($($table::$field.eq(&r.$field)),+))
                     .collect();
-                let insert = diesel::insert_into($table::table).values(values);
-                match conn {
-                    DbConn::Sqlite(c) => insert.execute(c)?,
-                    DbConn::Pg(c) => insert.execute(c)?,
-                };
+                diesel::insert_into($table::table).values(values).execute(c)?;
             }
             Ok(())
         }
@@ -68,33 +94,68 @@ insert_many!(
         updated_at,
     ]
 );
-/// Stored rows changed in a few columns, many per statement on both backends: written as
-/// an insert that meets the key and updates the `set` columns (`ON CONFLICT (id) DO
-/// UPDATE`) instead of one UPDATE per row. Only for rows read from the table: a row that
-/// is not there would be inserted.
+/// Stored rows changed in a few columns, many per statement, instead of one UPDATE per
+/// row. On SQLite an insert that meets the key and updates the `set` columns (`ON CONFLICT
+/// (id) DO UPDATE`); only for rows read from the table, since a row that is not there would
+/// be inserted. On PostgreSQL one `UPDATE … FROM unnest(…)` with one array per column:
+/// the upsert sent every column of every row as its own parameter, and parsing them was
+/// most of the server's time posting a large 835 (docs/benchmarks.md).
 macro_rules! update_many {
     ($fn:ident, $row:ty, $table:ident, [$($field:ident),+ $(,)?], set [$($set:ident),+ $(,)?]) => {
         pub fn $fn(conn: &mut DbConn, rows: &[$row]) -> Result<()> {
             use diesel::upsert::excluded;
+            let c = match conn {
+                DbConn::Pg(c) => {
+                    if !rows.is_empty() {
+                        pg_update_from_arrays!(c, rows, $table, [$($set),+]);
+                    }
+                    return Ok(());
+                }
+                DbConn::Sqlite(c) => c,
+            };
             const COLUMNS: usize = [$(stringify!($field)),+].len();
             for chunk in rows.chunks(PARAMS_PER_STATEMENT / COLUMNS) {
                 let values: Vec<_> = chunk
                     .iter()
                     .map(|r| ($($table::$field.eq(&r.$field)),+))
                     .collect();
-                let update = diesel::insert_into($table::table)
+                diesel::insert_into($table::table)
                     .values(values)
                     .on_conflict($table::id)
                     .do_update()
-                    .set(($($table::$set.eq(excluded($table::$set))),+,));
-                match conn {
-                    DbConn::Sqlite(c) => update.execute(c)?,
-                    DbConn::Pg(c) => update.execute(c)?,
-                };
+                    .set(($($table::$set.eq(excluded($table::$set))),+,))
+                    .execute(c)?;
             }
             Ok(())
         }
     };
+}
+
+/// `UPDATE table SET col = v.col, … FROM unnest($1, $2, …) AS v(id, col, …) WHERE
+/// table.id = v.id`, the ids and each column bound as one array.
+macro_rules! pg_update_from_arrays {
+    ($c:expr, $rows:expr, $table:ident, [$($set:ident),+]) => {{
+        use diesel::sql_types::Array;
+        use diesel::Expression;
+        let names = [$(stringify!($set)),+];
+        let sets: Vec<String> = names.iter().map(|n| format!("{n} = v.{n}")).collect();
+        let params: Vec<String> = (1..=names.len() + 1).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "UPDATE {table} SET {sets} FROM unnest({params}) AS v(id, {names}) WHERE {table}.id = v.id",
+            table = stringify!($table),
+            sets = sets.join(", "),
+            params = params.join(", "),
+            names = names.join(", "),
+        );
+        diesel::sql_query(sql)
+            .bind::<Array<<$table::id as Expression>::SqlType>, _>(
+                $rows.iter().map(|r| &r.id).collect::<Vec<_>>(),
+            )
+            $(.bind::<Array<<$table::$set as Expression>::SqlType>, _>(
+                $rows.iter().map(|r| &r.$set).collect::<Vec<_>>(),
+            ))+
+            .execute($c)?;
+    }};
 }
 
 update_many!(

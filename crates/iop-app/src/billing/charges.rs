@@ -34,17 +34,37 @@ fn in_range(from: Day, to: Option<Day>, d: Day) -> bool {
     from <= d && to.is_none_or(|t| d <= t)
 }
 
+/// The coverages a charge run may bill, by patient: who pays is looked up for every
+/// service, and scanning every coverage of the organisation for each made a run's cost
+/// grow with patients × services.
+#[derive(Default)]
+pub(crate) struct Coverages(HashMap<PatientId, Vec<CoverageRow>>);
+
+impl Coverages {
+    /// The coverages in force on some day of [from, to].
+    pub(crate) fn in_force(c: &mut DbConn, from: Date, to: Date) -> Result<Self> {
+        let mut by_patient: HashMap<PatientId, Vec<CoverageRow>> = HashMap::new();
+        for row in store::coverages_in_force(c, Day(from), Day(to))? {
+            by_patient.entry(row.patient_id).or_default().push(row);
+        }
+        Ok(Self(by_patient))
+    }
+
+    fn of(&self, patient: PatientId) -> &[CoverageRow] {
+        self.0.get(&patient).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// Who pays for a patient's service on a day: the primary coverage in force with a
 /// contract for this program, or the program's self-pay rate card.
 pub(crate) fn payer_for<'a>(
-    coverages: &'a [CoverageRow],
+    coverages: &'a Coverages,
     contracts: &'a [ContractRow],
     patient: PatientId,
     day: Day,
 ) -> Option<(Option<&'a CoverageRow>, &'a ContractRow)> {
-    let coverage = coverages.iter().find(|c| {
-        c.patient_id == patient
-            && c.priority == iop_domain::billing::CoveragePriority::Primary
+    let coverage = coverages.of(patient).iter().find(|c| {
+        c.priority == iop_domain::billing::CoveragePriority::Primary
             && in_range(c.effective_from, c.effective_to, day)
     });
     if let Some(cov) = coverage {
@@ -319,7 +339,7 @@ impl App {
         self.store.write(|c| {
             let now = Instant(ctx.now());
             let mut report = GenerateReport::default();
-            let coverages = store::coverages_of_all(c)?;
+            let coverages = Coverages::in_force(c, from, to)?;
             let auths = store::authorizations_of(c, None)?;
             let ids: Vec<_> = auths.iter().map(|a| a.id).collect();
             let mut used: HashMap<AuthorizationId, i64> = store::units_used(c, &ids)?.into_iter().collect();

@@ -2,7 +2,7 @@
 //! day or session a patient attended, each kept individual or family appointment, with
 //! how far its note has got, who rendered it and where the patient was.
 
-use super::charges::payer_for;
+use super::charges::{payer_for, Coverages};
 use crate::error::Result;
 use iop_domain::appointments::{AppointmentKind, AppointmentMode, PatientLocation};
 use iop_domain::billing::{
@@ -13,7 +13,7 @@ use iop_domain::calendar::{SessionKind, SessionStatus};
 use iop_domain::ids::*;
 use iop_domain::notes::NoteStatus;
 use iop_domain::time::{Day, Instant};
-use iop_store::billing::{ContractRow, CoverageRow};
+use iop_store::billing::ContractRow;
 use iop_store::clinical::record::GroupNoteRow;
 use iop_store::{calendar as cal, clinical::individual, clinical::record as clinical, DbConn};
 use jiff::civil::Date;
@@ -73,7 +73,7 @@ pub(super) fn in_program(
     c: &mut DbConn,
     program_id: ProgramId,
     contracts: &[ContractRow],
-    coverages: &[CoverageRow],
+    coverages: &Coverages,
     from: Date,
     to: Date,
 ) -> Result<Vec<Found>> {
@@ -175,7 +175,7 @@ pub(super) fn in_program(
 /// a per-service contract (or the self-pay card) are returned.
 pub(super) fn in_appointments(
     c: &mut DbConn,
-    coverages: &[CoverageRow],
+    coverages: &Coverages,
     from: Date,
     to: Date,
 ) -> Result<Vec<(Found, ProgramId)>> {

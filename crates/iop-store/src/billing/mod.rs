@@ -484,9 +484,16 @@ pub fn adjustments_of(conn: &mut DbConn, claim_ids: &[ClaimId]) -> Result<Vec<Ad
 }
 
 /// Every coverage not voided (charge generation reads them once).
-pub fn coverages_of_all(conn: &mut DbConn) -> Result<Vec<CoverageRow>> {
+/// Coverages not voided that are in force on some day of [from, to], in stored order.
+pub fn coverages_in_force(conn: &mut DbConn, from: Day, to: Day) -> Result<Vec<CoverageRow>> {
     Ok(coverages::table
         .filter(coverages::voided_at.is_null())
+        .filter(coverages::effective_from.le(to))
+        .filter(
+            coverages::effective_to
+                .is_null()
+                .or(coverages::effective_to.ge(from)),
+        )
         .select(CoverageRow::as_select())
         .load(conn)?)
 }
