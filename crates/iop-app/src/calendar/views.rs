@@ -4,8 +4,8 @@
 use crate::error::{AppError, Result};
 use iop_domain::calendar::SessionKind;
 use iop_domain::calendar::SessionStatus;
+use iop_domain::ids::SessionId;
 use iop_domain::ids::*;
-use iop_domain::ids::{PatientId, SessionId};
 use iop_domain::ratio::{staffing, Staffing};
 use iop_domain::roster::{expected, EpisodeSpan};
 use iop_domain::time::Day;
@@ -284,22 +284,13 @@ pub fn episode_spans_by_patient(
     program_id: ProgramId,
     window: episodes::Window,
 ) -> Result<Vec<(iop_store::admissions::episodes::PatientRow, EpisodeSpan)>> {
-    let (eps, periods) = episodes::episodes_with_tracks(c, &[program_id], Some(window))?;
-    let ids: Vec<PatientId> = eps.iter().map(|e| e.patient_id).collect();
-    let patients: HashMap<PatientId, iop_store::admissions::episodes::PatientRow> =
-        episodes::patients_by_ids(c, &ids)?
-            .into_iter()
-            .map(|p| (p.id, p))
-            .collect();
+    let (eps, periods) = episodes::roster_episodes(c, program_id, window)?;
     let mut periods_of: HashMap<EpisodeId, Vec<episodes::EpisodeTrackRow>> = HashMap::new();
     for p in periods {
         periods_of.entry(p.episode_id).or_default().push(p);
     }
     let mut out = Vec::new();
-    for e in eps {
-        let Some(patient) = patients.get(&e.patient_id).cloned() else {
-            continue;
-        };
+    for (e, patient) in eps {
         let periods = periods_of.get(&e.id).map(Vec::as_slice).unwrap_or(&[]);
         out.push((patient, span_of(&e, periods)));
     }

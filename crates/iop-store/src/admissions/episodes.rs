@@ -144,6 +144,53 @@ pub fn episodes_with_tracks(
     Ok((eps, tracks))
 }
 
+/// An episode with its patient.
+pub type EpisodeOfPatient = (EpisodeRow, PatientRow);
+
+/// The episodes of one program that `w` can show, as `episodes_with_tracks` reads them,
+/// with each episode's patient. Two statements whose text does not depend on the window
+/// or the number of rows, so each connection prepares them once: the IN lists of the
+/// general reader were parsed again on every roster.
+pub fn roster_episodes(
+    conn: &mut DbConn,
+    program_id: ProgramId,
+    w: Window,
+) -> Result<(Vec<EpisodeOfPatient>, Vec<EpisodeTrackRow>)> {
+    // Without an alumni group, graduates ended before `from` are out like any ended
+    // episode: the same condition with `since = from` adds nothing to `open`.
+    let since = if w.alumni {
+        Day(iop_domain::roster::alumni_graduated_since(w.from.0))
+    } else {
+        w.from
+    };
+    macro_rules! shown {
+        () => {
+            episodes::program_id
+                .eq(program_id)
+                .and(episodes::admit_date.le(w.to))
+                .and(
+                    episodes::ended_on
+                        .is_null()
+                        .or(episodes::ended_on.ge(w.from))
+                        .or(episodes::status
+                            .eq(EpisodeStatus::Graduated)
+                            .and(episodes::ended_on.ge(since))),
+                )
+        };
+    }
+    let eps = episodes::table
+        .inner_join(patients::table)
+        .filter(shown!())
+        .select((EpisodeRow::as_select(), PatientRow::as_select()))
+        .load(conn)?;
+    let tracks = episode_tracks::table
+        .inner_join(episodes::table)
+        .filter(shown!())
+        .select(EpisodeTrackRow::as_select())
+        .load(conn)?;
+    Ok((eps, tracks))
+}
+
 /// (patient, track, first day) of every track period of the programs' episodes admitted
 /// on or after a day, oldest first: one join instead of every episode and its periods.
 pub fn track_periods_of_programs(
