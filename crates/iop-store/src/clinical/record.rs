@@ -77,25 +77,24 @@ pub fn attendance_of_session(
         .load(conn)?)
 }
 
-/// Replaces one patient's mark for a session (the audit trail keeps what it was).
+/// Replaces one patient's mark for a session (the audit trail keeps what it was). One
+/// statement on the `(session_id, patient_id)` key: an update-then-insert let two staff
+/// marking the same patient at once on PostgreSQL both insert, and one got a conflict.
 pub fn upsert_attendance(conn: &mut DbConn, row: &AttendanceRow) -> Result<()> {
-    let updated = diesel::update(
-        attendance::table
-            .filter(attendance::session_id.eq(&row.session_id))
-            .filter(attendance::patient_id.eq(&row.patient_id)),
-    )
-    .set((
-        attendance::mark.eq(&row.mark),
-        attendance::minutes.eq(row.minutes),
-        attendance::recorded_by.eq(&row.recorded_by),
-        attendance::recorded_at.eq(&row.recorded_at),
-    ))
-    .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(attendance::table)
-            .values(row)
-            .execute(conn)?;
-    }
+    let upsert = diesel::insert_into(attendance::table)
+        .values(row)
+        .on_conflict((attendance::session_id, attendance::patient_id))
+        .do_update()
+        .set((
+            attendance::mark.eq(&row.mark),
+            attendance::minutes.eq(row.minutes),
+            attendance::recorded_by.eq(&row.recorded_by),
+            attendance::recorded_at.eq(&row.recorded_at),
+        ));
+    match conn {
+        DbConn::Sqlite(c) => upsert.execute(c)?,
+        DbConn::Pg(c) => upsert.execute(c)?,
+    };
     Ok(())
 }
 

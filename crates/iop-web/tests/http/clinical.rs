@@ -354,3 +354,54 @@ async fn near_identical_entries_are_flagged_before_signing() {
         .await;
     assert_eq!(ok.status, StatusCode::NO_CONTENT);
 }
+
+#[tokio::test]
+async fn staff_marking_the_same_unmarked_patient_at_once_all_succeed_and_leave_one_mark() {
+    let t = TestApp::new().await;
+    let counselor = t.token("counselor@demo.test").await;
+    let s = past_session(&t, &counselor).await;
+    let sid = s["id"].as_str().expect("id");
+    let roster_path = format!("/api/v1/sessions/{sid}/roster");
+    let roster = t.get(&roster_path, Auth::Bearer(&counselor)).await.json();
+    let line = roster["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .find(|l| l["mark"].is_null())
+        .expect("an unmarked patient, so every request races to write the first mark")
+        .clone();
+    let patient = line["patient_id"].as_str().expect("id");
+    let path = format!("/api/v1/sessions/{sid}/attendance");
+    let put = |mark: &'static str| {
+        t.put_json(
+            &path,
+            &counselor,
+            serde_json::json!([{ "patient_id": patient, "mark": mark }]),
+        )
+    };
+    let answers = tokio::join!(
+        put("present"),
+        put("absent_excused"),
+        put("present"),
+        put("absent_excused"),
+        put("present"),
+        put("absent_excused"),
+    );
+    for res in [
+        answers.0, answers.1, answers.2, answers.3, answers.4, answers.5,
+    ] {
+        assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.body);
+    }
+    let roster = t.get(&roster_path, Auth::Bearer(&counselor)).await.json();
+    let lines: Vec<&serde_json::Value> = roster["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .filter(|l| l["patient_id"] == patient)
+        .collect();
+    assert_eq!(lines.len(), 1, "{roster}");
+    assert!(
+        lines[0]["mark"] == "present" || lines[0]["mark"] == "absent_excused",
+        "{roster}"
+    );
+}
