@@ -157,17 +157,36 @@ fn form_urlencoded_field(bytes: &[u8], name: &str) -> Option<String> {
         .map(|(_, v)| v)
 }
 
-/// The door of every route. See the module comment.
+/// The door of every route. See the module comment. The signed-in account's id goes on
+/// the response for the request log.
 pub async fn guard(
     State((state, access, surface)): State<(AppState, Access, Surface)>,
     req: Request,
     next: Next,
 ) -> Response {
-    let (mut parts, body) = req.into_parts();
+    let (parts, body) = req.into_parts();
     let authed = match resolve(&state, &parts).await {
         Ok(a) => a,
         Err(e) => return refuse(surface, e),
     };
+    let account = authed.as_ref().map(|a| a.actor.user_id);
+    let mut res = admit(&state, access, surface, parts, body, authed, next).await;
+    if let Some(id) = account {
+        res.extensions_mut()
+            .insert(crate::layers::AccountForLog(id));
+    }
+    res
+}
+
+async fn admit(
+    state: &AppState,
+    access: Access,
+    surface: Surface,
+    mut parts: Parts,
+    body: Body,
+    authed: Option<Authed>,
+    next: Next,
+) -> Response {
     let body = match (&access, &authed) {
         (Access::Public, _) => body,
         (Access::Staff(_), None) => {
@@ -191,7 +210,7 @@ pub async fn guard(
                     surface,
                     WebError::App(iop_app::AppError::Forbidden(action.describe())),
                 );
-                return audit_refusal(&state, &parts, a, res).await;
+                return audit_refusal(state, &parts, a, res).await;
             }
             match (&a.via, changes_state(&parts.method)) {
                 (Via::Cookie { csrf_token, .. }, true) => {
@@ -220,7 +239,7 @@ pub async fn guard(
     };
     parts.extensions.insert(a.clone());
     let res = next.run(Request::from_parts(parts.clone(), body)).await;
-    audit_refusal(&state, &parts, &a, res).await
+    audit_refusal(state, &parts, &a, res).await
 }
 
 /// A refusal by role or caseload is audited before it is answered (in its own

@@ -2,7 +2,7 @@
 //! headers, and a last safety net that turns bare error responses into proper ones.
 
 use crate::error::{current_request_id, error_page, problem, ErrorForLog, REQUEST_ID};
-use axum::extract::Request;
+use axum::extract::{MatchedPath, Request};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -22,20 +22,44 @@ pub async fn request_scope(req: Request, next: Next) -> Response {
     REQUEST_ID.scope(id, next.run(req)).await
 }
 
-/// Errors are logged here, once, with the request id: handlers only build responses.
-/// Internal causes go to the log at `error`; refusals at `debug` (ids only, never names).
-pub async fn log_errors(req: Request, next: Next) -> Response {
+/// The signed-in account of a request, put on its response by the access guard for the
+/// request log.
+#[derive(Clone, Copy, Debug)]
+pub struct AccountForLog(pub iop_domain::UserId);
+
+/// One log line per request, written here and nowhere else: method, route template
+/// (`/api/v1/patients/{id}/chart`: never the path's ids or the query string, which can
+/// carry personal data), status, latency, request id and the account's id. An internal
+/// error's cause goes on its request's line, at `error`; handlers only build responses.
+pub async fn log_requests(req: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned());
     let res = next.run(req).await;
-    let status = res.status();
+    // Microseconds are as fine as a latency in a log needs to be.
+    let latency_ms = (started.elapsed().as_secs_f64() * 1e6).round() / 1e3;
+    let status = res.status().as_u16();
     let request_id = current_request_id();
-    match res.extensions().get::<ErrorForLog>() {
-        Some(ErrorForLog {
-            internal_cause: Some(cause),
-            ..
-        }) => tracing::error!(%request_id, %status, %cause, "internal error"),
-        _ if status.is_server_error() => tracing::error!(%request_id, %status, "server error"),
-        _ if status.is_client_error() => tracing::debug!(%request_id, %status, "request refused"),
-        _ => {}
+    let route = route.as_deref().unwrap_or("(no route)");
+    let account = res
+        .extensions()
+        .get::<AccountForLog>()
+        .map_or_else(|| "-".to_string(), |a| a.0.to_string());
+    let cause = res
+        .extensions()
+        .get::<ErrorForLog>()
+        .and_then(|e| e.internal_cause.as_deref());
+    match cause {
+        Some(cause) => {
+            tracing::error!(%method, route, status, latency_ms, %request_id, account, cause, "request failed")
+        }
+        None if res.status().is_server_error() => {
+            tracing::error!(%method, route, status, latency_ms, %request_id, account, "request failed")
+        }
+        None => tracing::info!(%method, route, status, latency_ms, %request_id, account, "request"),
     }
     res
 }

@@ -3,7 +3,7 @@
 //! cannot exist without a declared policy action.
 
 use crate::access::{guard, Access, Surface};
-use crate::layers::{error_bodies, log_errors, request_scope, security_headers};
+use crate::layers::{error_bodies, log_requests, request_scope, security_headers};
 use crate::{api, pages, AppState};
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Method};
@@ -266,7 +266,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         .layer(DefaultBodyLimit::max(crate::access::MAX_BODY))
         .layer(from_fn(error_bodies))
-        .layer(from_fn(log_errors))
+        .layer(from_fn(log_requests))
         .layer(from_fn(security_headers))
         .layer(from_fn(request_scope))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))

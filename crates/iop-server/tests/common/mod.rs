@@ -2,6 +2,8 @@
 //! PostgreSQL when IOP_TEST_DATABASE_URL is set).
 #![allow(dead_code)]
 
+pub mod http;
+
 use diesel::RunQueryDsl;
 use iop_store::testing::TestDb;
 use std::io::Write;
