@@ -5,10 +5,9 @@
 
 mod common;
 
-use common::http::{free_port, http, json_strings};
+use common::http::{http, json_strings, serve_demo};
 use common::Iop;
 use std::collections::BTreeSet;
-use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -18,27 +17,12 @@ const READERS: usize = 64;
 #[test]
 fn every_read_answered_before_a_kill_9_has_its_audit_row_and_reads_commit_in_groups() {
     let iop = Iop::new();
-    let db_args = iop.db_args_in(&iop.db.dir);
-    let port = free_port();
     let log = iop.db.dir.join("serve.log");
-    let mut serve = Command::new(env!("CARGO_BIN_EXE_iop"))
-        .current_dir(&iop.db.dir)
-        .env("IOP_LOG", "warn,iop_store::audit_writer=debug")
-        .args(&db_args)
-        .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).expect("log file"))
-        .spawn()
-        .expect("spawn serve");
-    let started = Instant::now();
-    while http(port, "GET", "/healthz", &[], "").is_none_or(|(s, _)| s != 200) {
-        assert!(
-            started.elapsed() < Duration::from_secs(120),
-            "serve did not start"
-        );
-        assert!(serve.try_wait().expect("poll").is_none(), "serve stopped");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let (mut serve, port) = serve_demo(
+        &iop,
+        &[("IOP_LOG", "warn,iop_store::audit_writer=debug")],
+        &log,
+    );
 
     let creds = r#"{"email":"director@demo.test","password":"demo-password"}"#;
     let json = [("Content-Type", "application/json")];

@@ -4,35 +4,16 @@
 
 mod common;
 
-use common::http::{free_port, http, json_strings};
+use common::http::{http, json_strings, serve_demo};
 use common::Iop;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 #[test]
 fn a_chart_read_leaves_one_json_log_line_with_its_route_template_and_no_patient_name() {
     let iop = Iop::new();
-    let port = free_port();
     let log = iop.db.dir.join("serve.log");
-    let mut serve = Command::new(env!("CARGO_BIN_EXE_iop"))
-        .current_dir(&iop.db.dir)
-        .env("IOP_LOG", "info")
-        .env("IOP_LOG_FORMAT", "json")
-        .args(iop.db_args_in(&iop.db.dir))
-        .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).expect("log file"))
-        .spawn()
-        .expect("spawn serve");
-    let started = Instant::now();
-    while http(port, "GET", "/healthz", &[], "").is_none_or(|(s, _)| s != 200) {
-        assert!(
-            started.elapsed() < Duration::from_secs(120),
-            "serve did not start"
-        );
-        assert!(serve.try_wait().expect("poll").is_none(), "serve stopped");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let env = [("IOP_LOG", "info"), ("IOP_LOG_FORMAT", "json")];
+    let (mut serve, port) = serve_demo(&iop, &env, &log);
     let creds = r#"{"email":"director@demo.test","password":"demo-password"}"#;
     let json = [("Content-Type", "application/json")];
     let (_, body) = http(port, "POST", "/api/v1/auth/token", &json, creds).expect("token");

@@ -69,3 +69,32 @@ pub fn json_strings(body: &str, key: &str) -> Vec<String> {
     walk(&v, key, &mut out);
     out
 }
+
+/// `iop serve --demo` on the test's database and a free port, its stderr in `log`, with
+/// `env` set; returns once `/healthz` answers 200.
+pub fn serve_demo(
+    iop: &super::Iop,
+    env: &[(&str, &str)],
+    log: &std::path::Path,
+) -> (std::process::Child, u16) {
+    let port = free_port();
+    let mut serve = std::process::Command::new(env!("CARGO_BIN_EXE_iop"))
+        .current_dir(&iop.db.dir)
+        .envs(env.iter().copied())
+        .args(iop.db_args_in(&iop.db.dir))
+        .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(log).expect("log file"))
+        .spawn()
+        .expect("spawn serve");
+    let started = std::time::Instant::now();
+    while http(port, "GET", "/healthz", &[], "").is_none_or(|(s, _)| s != 200) {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "serve did not start"
+        );
+        assert!(serve.try_wait().expect("poll").is_none(), "serve stopped");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    (serve, port)
+}
