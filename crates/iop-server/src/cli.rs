@@ -42,7 +42,11 @@ pub enum Command {
         demo: bool,
     },
     /// Apply pending database migrations.
-    Migrate,
+    Migrate {
+        /// Only list the pending migrations; exit 1 if there are any (for deploy scripts).
+        #[arg(long)]
+        check: bool,
+    },
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),

@@ -62,12 +62,17 @@ fn spinner(msg: &str) -> indicatif::ProgressBar {
     pb
 }
 
-pub(crate) fn open(cfg: &Config) -> Result<App> {
+/// The configured database, as it is: nothing migrated.
+fn open_store(cfg: &Config) -> Result<Store> {
     let url = cfg.store_url().map_err(CliError::Usage)?;
-    let store = Store::open(&url, cfg.max_connections).map_err(|e| match e {
+    Store::open(&url, cfg.max_connections).map_err(|e| match e {
         iop_store::StoreError::BadUrl => CliError::Usage(e.to_string()),
         other => CliError::Failed(format!("cannot open the database: {other}")),
-    })?;
+    })
+}
+
+pub(crate) fn open(cfg: &Config) -> Result<App> {
+    let store = open_store(cfg)?;
     let pb = spinner("migrating the database");
     let applied = store
         .migrate()
@@ -134,7 +139,23 @@ pub fn run(cli: Cli) -> Result<()> {
     let cfg = Config::load(&cli.global, addr_flag).map_err(CliError::Usage)?;
     match cli.command {
         Command::Serve { demo, .. } => serve(&cfg, demo),
-        Command::Migrate => {
+        Command::Migrate { check: true } => {
+            let pending = open_store(&cfg)?
+                .pending_migrations()
+                .map_err(|e| CliError::Failed(e.to_string()))?;
+            if pending.is_empty() {
+                println!("The database is up to date.");
+                return Ok(());
+            }
+            for name in &pending {
+                println!("{name}");
+            }
+            Err(CliError::Failed(format!(
+                "{} migration(s) pending: `iop migrate` applies them",
+                pending.len()
+            )))
+        }
+        Command::Migrate { check: false } => {
             open(&cfg)?;
             println!("The database is up to date.");
             Ok(())

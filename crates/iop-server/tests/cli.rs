@@ -18,6 +18,27 @@ fn version_prints_and_exits_zero() {
 }
 
 #[test]
+fn migrate_check_lists_pending_migrations_with_exit_one_and_applies_none() {
+    let iop = Iop::new();
+    for _ in 0..2 {
+        let out = iop.run(&["migrate", "--check"], None);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        let listed = text(&out.stdout);
+        assert!(listed.lines().count() >= 20, "{listed}");
+        assert!(listed.contains("foundation"), "{listed}");
+        assert!(
+            text(&out.stderr).contains("pending"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    assert!(iop.run(&["migrate"], None).status.success());
+    let out = iop.run(&["migrate", "--check"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("up to date"));
+}
+
+#[test]
 fn bad_usage_exits_two() {
     let out = Command::new(env!("CARGO_BIN_EXE_iop"))
         .arg("frobnicate")

@@ -266,6 +266,21 @@ impl Store {
         applied.map_err(|e| StoreError::Migration(e.0))
     }
 
+    /// The names of the migrations this build knows that the database has not applied,
+    /// oldest first. Changes nothing but diesel's bookkeeping table, created if missing.
+    pub fn pending_migrations(&self) -> Result<Vec<String>> {
+        let mut conn = self.conn()?;
+        let pending = match &mut *conn {
+            DbConn::Sqlite(c) => c
+                .pending_migrations(SQLITE_MIGRATIONS)
+                .map(|v| v.iter().map(|m| m.name().to_string()).collect()),
+            DbConn::Pg(c) => c
+                .pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.iter().map(|m| m.name().to_string()).collect()),
+        };
+        pending.map_err(|e| StoreError::Migration(e.to_string()))
+    }
+
     /// Runs `f` without a write transaction (each statement is its own snapshot).
     pub fn read<T, E: From<StoreError>>(
         &self,
