@@ -53,6 +53,8 @@ pub struct Config {
     /// Force the `Secure` cookie flag on or off; by default on unless the address is loopback.
     pub secure_cookies: Option<bool>,
     pub max_connections: u32,
+    /// Seconds `serve` lets requests in flight finish after SIGTERM or Ctrl-C.
+    pub shutdown_grace_seconds: u32,
 }
 
 impl Default for Config {
@@ -66,6 +68,7 @@ impl Default for Config {
             session_lifetime_hours: 12,
             secure_cookies: None,
             max_connections: 16,
+            shutdown_grace_seconds: 30,
         }
     }
 }
@@ -80,7 +83,7 @@ struct Overrides {
     addr: Option<String>,
 }
 
-const KEYS: [&str; 8] = [
+const KEYS: [&str; 9] = [
     "addr",
     "data_dir",
     "database_url",
@@ -89,6 +92,7 @@ const KEYS: [&str; 8] = [
     "session_lifetime_hours",
     "secure_cookies",
     "max_connections",
+    "shutdown_grace_seconds",
 ];
 
 impl Config {

@@ -98,3 +98,77 @@ pub fn serve_demo(
     }
     (serve, port)
 }
+
+/// Clients reading patients' measures over and over, each request with its own id
+/// (`{prefix}-{reader}-{n}`), until `stop` is set or the server stops answering.
+pub struct Readers {
+    pub stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// The id of every request answered 200, with when its answer arrived.
+    pub answered: std::sync::Arc<std::sync::Mutex<Vec<(String, std::time::Instant)>>>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Readers {
+    pub fn start(port: u16, token: &str, patients: &[String], prefix: &str, n: usize) -> Self {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::{Arc, Mutex};
+        let stop = Arc::new(AtomicBool::new(false));
+        let answered = Arc::new(Mutex::new(Vec::new()));
+        let threads = (0..n)
+            .map(|r| {
+                let (stop, answered) = (stop.clone(), answered.clone());
+                let (token, prefix) = (token.to_string(), prefix.to_string());
+                let path = format!("/api/v1/patients/{}/measures", patients[r % patients.len()]);
+                std::thread::spawn(move || {
+                    for i in 0.. {
+                        if stop.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        let id = format!("{prefix}-{r}-{i}");
+                        let headers = [
+                            ("Authorization", token.as_str()),
+                            ("x-request-id", id.as_str()),
+                        ];
+                        match http(port, "GET", &path, &headers, "") {
+                            Some((200, _)) => answered
+                                .lock()
+                                .expect("lock")
+                                .push((id, std::time::Instant::now())),
+                            Some((status, body)) => panic!("{status}: {body}"),
+                            None => break,
+                        }
+                    }
+                })
+            })
+            .collect();
+        Readers {
+            stop,
+            answered,
+            threads,
+        }
+    }
+
+    /// Stops the readers and returns what was answered.
+    pub fn finish(self) -> Vec<(String, std::time::Instant)> {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        for t in self.threads {
+            t.join().expect("reader");
+        }
+        let answered = self.answered.lock().expect("lock").clone();
+        answered
+    }
+}
+
+/// The demo director's bearer token ("Bearer …") and the census's patient ids.
+pub fn director_and_patients(port: u16) -> (String, Vec<String>) {
+    let creds = r#"{"email":"director@demo.test","password":"demo-password"}"#;
+    let json = [("Content-Type", "application/json")];
+    let (status, body) = http(port, "POST", "/api/v1/auth/token", &json, creds).expect("token");
+    assert_eq!(status, 201, "{body}");
+    let token = format!("Bearer {}", json_strings(&body, "token")[0]);
+    let auth = [("Authorization", token.as_str())];
+    let (_, census) = http(port, "GET", "/api/v1/census", &auth, "").expect("census");
+    let patients = json_strings(&census, "patient_id");
+    assert!(patients.len() >= 4, "{census}");
+    (token, patients)
+}

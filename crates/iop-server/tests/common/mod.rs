@@ -94,3 +94,25 @@ pub const PAT_PASSWORD: &str = "otter lamp violet quarry\n";
 pub fn text(o: &[u8]) -> String {
     String::from_utf8_lossy(o).into_owned()
 }
+
+/// `iop audit verify` passes on the test's database (starting again also recovers it), and
+/// every id in `answered` (request ids beginning with `prefix`) has its measures-read row.
+/// Returns how many such rows there are.
+pub fn assert_chain_whole_and_reads_audited(iop: &Iop, prefix: &str, answered: &[String]) -> usize {
+    let verified = iop.run(&["audit", "verify"], None);
+    assert!(verified.status.success(), "{}", text(&verified.stderr));
+    let store = iop_store::Store::open(&iop.db.url, 1).expect("open");
+    let logged: std::collections::BTreeSet<String> = store
+        .read(|c| iop_store::audit::request_ids_of(c, "clinical.measures.view", prefix))
+        .expect("audit rows")
+        .into_iter()
+        .collect();
+    let missing: Vec<&String> = answered.iter().filter(|id| !logged.contains(*id)).collect();
+    assert!(
+        missing.is_empty(),
+        "{} answered reads have no audit row, e.g. {:?}",
+        missing.len(),
+        missing.first()
+    );
+    logged.len()
+}
