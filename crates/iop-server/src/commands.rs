@@ -387,10 +387,10 @@ fn serve(cfg: &Config, demo: bool) -> Result<()> {
         app: app.clone(),
         web: iop_web::WebSettings { secure_cookies },
     };
+    let grace = std::time::Duration::from_secs(cfg.shutdown_grace_seconds.into());
     // A page's database work runs on a blocking thread and waits for one of the pool's
     // connections; threads beyond a few per connection only wait, and each keeps a malloc
     // arena and a stack (64 connections to `/healthz` took the server from 42 to 108 MB).
-    let grace = std::time::Duration::from_secs(cfg.shutdown_grace_seconds.into());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .max_blocking_threads(blocking_threads(cfg.max_connections))
         .enable_all()

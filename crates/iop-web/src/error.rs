@@ -82,7 +82,7 @@ impl WebError {
         }
     }
 
-    /// What the log middleware (`layers::log_errors`) needs to know of this error: the
+    /// What the log middleware (`layers::log_requests`) needs to know of this error: the
     /// cause of an internal one, which no response body shows.
     fn for_log(&self) -> ErrorForLog {
         ErrorForLog {

@@ -1,5 +1,6 @@
-//! Middleware around every route: request scope (id for error bodies), security
-//! headers, and a last safety net that turns bare error responses into proper ones.
+//! Middleware around every route: request scope (id for error bodies), the request log,
+//! security headers, and a last safety net that turns bare error responses into proper
+//! ones.
 
 use crate::error::{current_request_id, error_page, problem, ErrorForLog, REQUEST_ID};
 use axum::extract::{MatchedPath, Request};
