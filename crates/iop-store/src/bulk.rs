@@ -16,6 +16,14 @@ use iop_domain::calendar::SessionStatus;
 use iop_domain::ids::ProgramId;
 use iop_domain::time::{Day, Instant};
 
+/// `$1, $2, …, $n`: PostgreSQL's placeholders for `n` bound arrays.
+fn pg_params(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Bound parameters per statement: below SQLite's 32,766 and PostgreSQL's 65,535.
 const PARAMS_PER_STATEMENT: usize = 30_000;
 
@@ -39,13 +47,11 @@ macro_rules! insert_many {
                         use diesel::sql_types::Array;
                         use diesel::Expression;
                         let names = [$(stringify!($field)),+];
-                        let params: Vec<String> =
-                            (1..=names.len()).map(|i| format!("${i}")).collect();
                         let sql = format!(
                             "INSERT INTO {} ({}) SELECT * FROM unnest({})",
                             stringify!($table),
                             names.join(", "),
-                            params.join(", "),
+                            pg_params(names.len()),
                         );
                         diesel::sql_query(sql)
                             $(.bind::<Array<<$table::$field as Expression>::SqlType>, _>(
@@ -139,12 +145,11 @@ macro_rules! pg_update_from_arrays {
         use diesel::Expression;
         let names = [$(stringify!($set)),+];
         let sets: Vec<String> = names.iter().map(|n| format!("{n} = v.{n}")).collect();
-        let params: Vec<String> = (1..=names.len() + 1).map(|i| format!("${i}")).collect();
         let sql = format!(
             "UPDATE {table} SET {sets} FROM unnest({params}) AS v(id, {names}) WHERE {table}.id = v.id",
             table = stringify!($table),
             sets = sets.join(", "),
-            params = params.join(", "),
+            params = pg_params(names.len() + 1),
             names = names.join(", "),
         );
         diesel::sql_query(sql)

@@ -9,6 +9,16 @@ pub fn today() -> jiff::civil::Date {
         .date()
 }
 
+/// A session's roster as the API gives it.
+pub async fn roster_of(t: &TestApp, token: &str, sid: &str) -> serde_json::Value {
+    t.get(
+        &format!("/api/v1/sessions/{sid}/roster"),
+        Auth::Bearer(token),
+    )
+    .await
+    .json()
+}
+
 /// The latest core session of the seven-patient Mon/Tue/Thu track in an earlier week
 /// (a week's hours are judged once the week is over).
 pub async fn past_session(t: &TestApp, token: &str) -> serde_json::Value {
@@ -361,8 +371,7 @@ async fn staff_marking_the_same_unmarked_patient_at_once_all_succeed_and_leave_o
     let counselor = t.token("counselor@demo.test").await;
     let s = past_session(&t, &counselor).await;
     let sid = s["id"].as_str().expect("id");
-    let roster_path = format!("/api/v1/sessions/{sid}/roster");
-    let roster = t.get(&roster_path, Auth::Bearer(&counselor)).await.json();
+    let roster = roster_of(&t, &counselor, sid).await;
     let line = roster["lines"]
         .as_array()
         .expect("lines")
@@ -392,7 +401,7 @@ async fn staff_marking_the_same_unmarked_patient_at_once_all_succeed_and_leave_o
     ] {
         assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.body);
     }
-    let roster = t.get(&roster_path, Auth::Bearer(&counselor)).await.json();
+    let roster = roster_of(&t, &counselor, sid).await;
     let lines: Vec<&serde_json::Value> = roster["lines"]
         .as_array()
         .expect("lines")

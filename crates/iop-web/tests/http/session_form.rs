@@ -1,6 +1,6 @@
 //! The facilitator's session form is one use case: one transaction, one audit entry.
 
-use crate::clinical::past_session;
+use crate::clinical::{past_session, roster_of};
 use crate::common::{Auth, TestApp};
 use axum::http::StatusCode;
 
@@ -32,15 +32,6 @@ async fn past_roster(t: &TestApp, token: &str) -> (String, serde_json::Value) {
     let s = past_session(t, token).await;
     let sid = s["id"].as_str().expect("id").to_string();
     (sid.clone(), roster_of(t, token, &sid).await)
-}
-
-async fn roster_of(t: &TestApp, token: &str, sid: &str) -> serde_json::Value {
-    t.get(
-        &format!("/api/v1/sessions/{sid}/roster"),
-        Auth::Bearer(token),
-    )
-    .await
-    .json()
 }
 
 #[tokio::test]
