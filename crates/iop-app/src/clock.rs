@@ -5,9 +5,36 @@
 use iop_domain::ids::{PatientId, ProgramId, SiteId};
 use iop_domain::time::Day;
 use iop_store::{admissions::episodes, org, DbConn};
-use jiff::{civil::Date, tz::TimeZone, Timestamp};
+use jiff::{civil::Date, tz::TimeZone, SignedDuration, Timestamp};
 
 use crate::{error::Result, App, Ctx};
+
+/// Where a request's "now" comes from: the system clock, or the system clock moved by a
+/// fixed amount so that tests of a dated record run on the same day whatever the date
+/// of the run (the demo's history is dated from "today").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Clock {
+    offset: SignedDuration,
+}
+
+impl Clock {
+    pub const SYSTEM: Clock = Clock {
+        offset: SignedDuration::ZERO,
+    };
+
+    /// A clock that reads `start` now and runs on from there at the system's pace.
+    pub fn starting_at(start: Timestamp) -> Clock {
+        Clock {
+            offset: start.duration_since(Timestamp::now()),
+        }
+    }
+
+    pub fn now(&self) -> Timestamp {
+        Timestamp::now()
+            .checked_add(self.offset)
+            .unwrap_or_else(|_| Timestamp::now())
+    }
+}
 
 /// The zone of a program's site.
 pub fn program_zone(c: &mut DbConn, program: ProgramId) -> Result<TimeZone> {
@@ -80,5 +107,24 @@ impl App {
     pub fn organisation_today(&self, ctx: &Ctx) -> Result<Date> {
         let tz = self.store.read(organisation_zone)?;
         Ok(date_in(&tz, ctx.now()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clock_started_at_an_instant_reads_it_and_runs_on_at_the_system_pace() {
+        let start: Timestamp = "2026-12-02T15:00:00Z".parse().unwrap_or_default();
+        let clock = Clock::starting_at(start);
+        let first = clock.now();
+        assert!(first.duration_since(start).abs() < SignedDuration::from_secs(5));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert!(clock.now() > first);
+        assert!(
+            Clock::SYSTEM.now().duration_since(Timestamp::now()).abs()
+                < SignedDuration::from_secs(5)
+        );
     }
 }

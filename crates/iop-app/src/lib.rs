@@ -41,6 +41,8 @@ pub struct AppSettings {
     pub api_token_ttl: SignedDuration,
     /// The keys outside the database (see `keys`).
     pub keys: keys::Keys,
+    /// The clock requests read "now" from (the system's, except in tests).
+    pub clock: clock::Clock,
 }
 
 impl Default for AppSettings {
@@ -51,6 +53,7 @@ impl Default for AppSettings {
             session_lifetime: SignedDuration::from_hours(12),
             api_token_ttl: SignedDuration::from_hours(12),
             keys: keys::Keys::generate(jiff::Zoned::now().date()),
+            clock: clock::Clock::SYSTEM,
         }
     }
 }

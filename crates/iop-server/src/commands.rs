@@ -87,6 +87,7 @@ pub(crate) fn open(cfg: &Config) -> Result<App> {
         session_lifetime: jiff::SignedDuration::from_hours(i64::from(cfg.session_lifetime_hours)),
         api_token_ttl: jiff::SignedDuration::from_hours(i64::from(cfg.api_token_ttl_hours)),
         keys: crate::files::keys(&cfg.data_dir).map_err(CliError::Failed)?,
+        clock: iop_app::clock::Clock::SYSTEM,
     };
     let app = App::new(store, settings).with_group_commit()?;
     if app.seal_audit_head(&system())? {

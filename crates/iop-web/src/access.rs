@@ -11,6 +11,7 @@ use axum::http::request::Parts;
 use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use iop_app::clock::Clock;
 use iop_app::policy::allows;
 use iop_app::{Action, Actor, Ctx, RequestMeta};
 use std::net::SocketAddr;
@@ -76,7 +77,10 @@ pub fn request_meta(parts: &Parts) -> RequestMeta {
         .map(|ci| ci.0.ip().to_string());
     RequestMeta {
         request_id,
-        now: jiff::Timestamp::now(),
+        now: parts
+            .extensions
+            .get::<Clock>()
+            .map_or_else(jiff::Timestamp::now, Clock::now),
         ip,
     }
 }

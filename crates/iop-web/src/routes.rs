@@ -9,7 +9,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Method};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{on, MethodFilter, MethodRouter};
-use axum::Router;
+use axum::{Extension, Router};
 use iop_app::Action;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
@@ -261,10 +261,12 @@ pub fn router(state: AppState) -> Router {
         router = router.route(r.path, r.handler.route_layer(door));
     }
     let request_id = HeaderName::from_static("x-request-id");
+    let clock = state.app.settings.clock;
     router
         .fallback(pages::health::not_found)
         .with_state(state)
         .layer(DefaultBodyLimit::max(crate::access::MAX_BODY))
+        .layer(Extension(clock))
         .layer(from_fn(error_bodies))
         .layer(from_fn(log_requests))
         .layer(from_fn(security_headers))

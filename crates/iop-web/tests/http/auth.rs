@@ -154,7 +154,7 @@ async fn failed_sign_ins_back_off_exponentially_per_account_with_retry_after() {
 
     // Two seconds on, the right password gets in and the count starts again.
     let app = t.app.clone();
-    let later = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(2);
+    let later = crate::common::now() + jiff::SignedDuration::from_secs(2);
     tokio::task::spawn_blocking(move || {
         let meta = RequestMeta {
             request_id: "test".into(),
@@ -208,7 +208,7 @@ async fn an_idle_session_is_signed_out_after_the_configured_minutes() {
     let app = t.app.clone();
     let cookie = b.cookie.clone();
     let (at_14, at_30) = tokio::task::spawn_blocking(move || {
-        let now = jiff::Timestamp::now();
+        let now = crate::common::now();
         let meta = |mins| RequestMeta {
             request_id: "t".into(),
             now: now + jiff::SignedDuration::from_mins(mins),
@@ -245,7 +245,7 @@ async fn a_busy_session_ends_at_its_lifetime_and_the_logout_says_why() {
     let cookie = b.cookie.clone();
     // A request every ten minutes keeps the session from idling, not from ending.
     let open: Vec<bool> = tokio::task::spawn_blocking(move || {
-        let now = jiff::Timestamp::now();
+        let now = crate::common::now();
         (1..=7)
             .map(|i| {
                 let meta = RequestMeta {

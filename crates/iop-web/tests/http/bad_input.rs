@@ -181,7 +181,7 @@ async fn expired_revoked_and_unknown_tokens_are_401() {
     let t = TestApp::new().await;
     let app = t.app.clone();
     let expired = tokio::task::spawn_blocking(move || {
-        let past = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(48);
+        let past = crate::common::now() - jiff::SignedDuration::from_hours(48);
         let ctx = Ctx::system(RequestMeta::cli(past));
         let uid = app.user_id_for_email("counselor@demo.test").expect("user");
         app.create_token_for(&ctx, uid, "old", jiff::SignedDuration::from_hours(24))
@@ -315,7 +315,7 @@ async fn direction_overrides_control_characters_and_dates_out_of_window_are_422_
 
     let programs = t.get("/api/v1/programs", Auth::Bearer(&admin)).await.json();
     let site = programs[0]["site_id"].as_str().expect("site").to_string();
-    let far = (jiff::Zoned::now().date() + jiff::Span::new().years(6)).to_string();
+    let far = (crate::common::now_zoned().date() + jiff::Span::new().years(6)).to_string();
     for date in ["1850-01-01", far.as_str()] {
         let res = t
             .post_json(
@@ -383,7 +383,7 @@ async fn a_line_break_is_refused_in_a_one_line_field_and_kept_in_a_note() {
     let admin = t.token("admin@demo.test").await;
     let programs = t.get("/api/v1/programs", Auth::Bearer(&admin)).await.json();
     let site = programs[0]["site_id"].as_str().expect("site").to_string();
-    let soon = (jiff::Zoned::now().date() + jiff::Span::new().days(20)).to_string();
+    let soon = (crate::common::now_zoned().date() + jiff::Span::new().days(20)).to_string();
     let res = t
         .post_json(
             &format!("/api/v1/sites/{site}/closures"),

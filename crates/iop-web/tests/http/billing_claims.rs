@@ -86,7 +86,7 @@ async fn a_90834_telehealth_line_is_claimed_with_its_clinicians_npi_and_the_epis
     let appt: iop_domain::ids::AppointmentId =
         booked["id"].as_str().expect("id").parse().expect("id");
     let later = Ctx::system(RequestMeta::cli(
-        jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 30),
+        crate::common::now() + jiff::SignedDuration::from_hours(24 * 30),
     ));
     let hh = &first[11..13];
     let app = t.app.clone();

@@ -21,7 +21,7 @@ async fn post_835(t: &TestApp, token: &str, body: String) -> crate::common::Resp
 async fn sample_835(t: &TestApp) -> String {
     let app = t.app.clone();
     tokio::task::spawn_blocking(move || {
-        app.sample_remittance(&Ctx::system(RequestMeta::cli(jiff::Timestamp::now())))
+        app.sample_remittance(&Ctx::system(RequestMeta::cli(crate::common::now())))
     })
     .await
     .expect("join")
@@ -276,7 +276,7 @@ async fn a_claim_paid_in_two_loops_of_one_835_keeps_both_payments_on_the_claim_a
             .collect(),
     };
     // The payer split its payment in two claim loops (two CLPs for one claim).
-    let era = remittance_for(&[pay.clone(), pay], &[], jiff::Zoned::now().date());
+    let era = remittance_for(&[pay.clone(), pay], &[], crate::common::now_zoned().date());
     let r = post_835(&t, &billing, era).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["claims_posted"], 2, "{}", r.body);

@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 
 pub(crate) fn range() -> (String, String) {
-    let today = jiff::Timestamp::now()
+    let today = crate::common::now()
         .to_zoned(jiff::tz::TimeZone::get("America/Kentucky/Louisville").expect("tz"))
         .date();
     let to = today.checked_add(jiff::Span::new().days(13)).expect("date");
@@ -60,7 +60,7 @@ async fn seven_patients_and_one_facilitator_show_needs_one_more_in_the_api_and_t
 async fn sessions_api_gives_local_times_with_offsets_and_the_thanksgiving_closure() {
     let t = TestApp::new().await;
     let token = t.token("counselor@demo.test").await;
-    let year = jiff::Timestamp::now()
+    let year = crate::common::now()
         .to_zoned(jiff::tz::TimeZone::UTC)
         .year();
     let thanksgiving = iop_domain::holidays::us_federal(year)

@@ -81,7 +81,7 @@ async fn changing_a_tracks_nights_moves_future_sessions_only_and_keeps_the_famil
         "dropping the family night is refused: {}",
         bad.body
     );
-    let today = jiff::Timestamp::now()
+    let today = crate::common::now()
         .to_zoned(jiff::tz::TimeZone::get("America/Kentucky/Louisville").expect("tz"))
         .date();
     let past_from = today.checked_sub(jiff::Span::new().days(30)).expect("date");
@@ -182,7 +182,7 @@ async fn a_director_closes_a_day_in_the_page_and_bad_dates_are_explained() {
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("must be a date like"), "{}", bad.body);
-    let day = jiff::Timestamp::now()
+    let day = crate::common::now()
         .to_zoned(jiff::tz::TimeZone::UTC)
         .date()
         .checked_add(jiff::Span::new().days(40))

@@ -108,7 +108,7 @@ async fn individual_sessions_avoid_group_nights_and_their_note_records_face_to_f
     assert_eq!(too_soon.status, StatusCode::CONFLICT, "{}", too_soon.body);
 
     // The appointment's time comes: the counselor marks it kept.
-    let later = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 30);
+    let later = crate::common::now() + jiff::SignedDuration::from_hours(24 * 30);
     t.app
         .set_appointment_status(
             &Ctx::system(RequestMeta::cli(later)),

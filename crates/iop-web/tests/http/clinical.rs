@@ -4,7 +4,7 @@ use crate::common::{Auth, TestApp};
 use axum::http::StatusCode;
 
 pub fn today() -> jiff::civil::Date {
-    jiff::Timestamp::now()
+    crate::common::now()
         .to_zoned(jiff::tz::TimeZone::get("America/Kentucky/Louisville").expect("tz"))
         .date()
 }

@@ -4,11 +4,39 @@ use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
+use iop_app::clock::Clock;
 use iop_app::testing::{fresh_app, TestDatabase};
 use iop_app::{App, AppSettings, Ctx, RequestMeta};
 use iop_web::{AppState, WebSettings};
 use std::net::SocketAddr;
+use std::sync::OnceLock;
 use tower::ServiceExt;
+
+/// Where every test's clock starts: a Wednesday, 10:00 AM at the demo site. The demo's
+/// history is dated from "today" (admissions days ago, federal holiday closures, this
+/// week's groups), so a fixed start makes each run see the same record whatever the
+/// date of the run.
+const TEST_START: &str = "2026-12-02T15:00:00Z";
+
+/// The test process's clock, shared by the app under test and the test's own dates.
+pub fn clock() -> Clock {
+    static CLOCK: OnceLock<Clock> = OnceLock::new();
+    *CLOCK.get_or_init(|| Clock::starting_at(TEST_START.parse().expect("start instant")))
+}
+
+pub fn now() -> jiff::Timestamp {
+    clock().now()
+}
+
+/// `now` in the machine's zone, where a test wants a plain "today".
+pub fn now_zoned() -> jiff::Zoned {
+    now().to_zoned(jiff::tz::TimeZone::system())
+}
+
+/// Seconds since the epoch by the test clock, for second-factor codes.
+pub fn now_secs() -> u64 {
+    u64::try_from(now().as_second()).expect("time after 1970")
+}
 
 pub struct TestApp {
     pub router: Router,
@@ -85,10 +113,14 @@ impl TestApp {
     }
 
     async fn build(settings: AppSettings, secure_cookies: bool) -> Self {
+        let settings = AppSettings {
+            clock: clock(),
+            ..settings
+        };
         let (app, db) = fresh_app(settings).expect("test database");
         let seed = app.clone();
         tokio::task::spawn_blocking(move || {
-            seed.ensure_demo(&Ctx::system(RequestMeta::cli(jiff::Timestamp::now())))
+            seed.ensure_demo(&Ctx::system(RequestMeta::cli(now())))
         })
         .await
         .expect("join")

@@ -50,7 +50,7 @@ async fn a_new_site_and_program_get_their_calendar_and_bad_settings_are_explaine
     let dup = t.post_json("/api/v1/programs", Auth::Bearer(&admin), serde_json::json!({ "site_id": site_id, "slug": "east", "settings": settings("17:00") })).await;
     assert_eq!(dup.status, StatusCode::CONFLICT);
 
-    let today = jiff::Timestamp::now()
+    let today = crate::common::now()
         .to_zoned(jiff::tz::TimeZone::get("America/New_York").expect("tz"))
         .date();
     let to = today.checked_add(jiff::Span::new().days(13)).expect("date");
@@ -105,7 +105,7 @@ async fn changing_the_start_time_moves_future_sessions_and_keeps_held_ones() {
         .expect("id")
         .to_string();
     let tz = jiff::tz::TimeZone::get("America/Kentucky/Louisville").expect("tz");
-    let today = jiff::Timestamp::now().to_zoned(tz).date();
+    let today = crate::common::now().to_zoned(tz).date();
     let past = today.checked_sub(jiff::Span::new().days(20)).expect("date");
     let yesterday = today.checked_sub(jiff::Span::new().days(1)).expect("date");
     let future_from = today.checked_add(jiff::Span::new().days(1)).expect("date");

@@ -42,7 +42,7 @@ async fn an_unassigned_counselors_discharge_is_refused_and_audited_as_denied() {
     let patient = &census[0]["patients"][0];
     let episode = patient["episode_id"].as_str().expect("episode");
     let patient_id = patient["patient_id"].as_str().expect("patient");
-    let today = jiff::Zoned::now().date().to_string();
+    let today = crate::common::now_zoned().date().to_string();
     let path = format!("/api/v1/episodes/{episode}/discharge");
     for _ in 0..3 {
         let res = t
@@ -189,7 +189,7 @@ async fn at<T: Send + 'static>(
     let (app, token) = (t.app.clone(), token.to_string());
     tokio::task::spawn_blocking(move || {
         let actor = app
-            .token_actor(&RequestMeta::cli(jiff::Timestamp::now()), &token)?
+            .token_actor(&RequestMeta::cli(crate::common::now()), &token)?
             .expect("a valid token");
         f(&app, &Ctx::staff(actor, RequestMeta::cli(now)))
     })

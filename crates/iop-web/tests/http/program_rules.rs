@@ -243,7 +243,7 @@ async fn the_horizon_is_generated_again_after_a_day_passes() {
         .await
         .json(),
     );
-    let tomorrow = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 8);
+    let tomorrow = crate::common::now() + jiff::SignedDuration::from_hours(24 * 8);
     let app = t.app.clone();
     let report = tokio::task::spawn_blocking(move || {
         app.roll_calendar(&Ctx::system(RequestMeta::cli(tomorrow)))

@@ -105,7 +105,7 @@ async fn an_intake_booked_for_three_in_the_afternoon_in_los_angeles_is_three_in_
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let app = t.app.clone();
-    let tomorrow = jiff::Timestamp::now()
+    let tomorrow = crate::common::now()
         .to_zoned(jiff::tz::TimeZone::get("America/Los_Angeles").expect("zone"))
         .date()
         .tomorrow()
@@ -113,7 +113,7 @@ async fn an_intake_booked_for_three_in_the_afternoon_in_los_angeles_is_three_in_
     let local = tomorrow.to_datetime(jiff::civil::time(15, 0, 0, 0));
     tokio::task::spawn_blocking(move || {
         app.schedule_intake_local(
-            &Ctx::system(RequestMeta::cli(jiff::Timestamp::now())),
+            &Ctx::system(RequestMeta::cli(crate::common::now())),
             id,
             local,
         )

@@ -343,8 +343,8 @@ async fn a_counselor_changes_no_episode_outside_their_caseload() {
     let patient = &census[0]["patients"][0];
     let episode = patient["episode_id"].as_str().expect("episode").to_string();
     let track = patient["track_id"].as_str().expect("track").to_string();
-    let today = jiff::Zoned::now().date().to_string();
-    let later = jiff::Zoned::now()
+    let today = crate::common::now_zoned().date().to_string();
+    let later = crate::common::now_zoned()
         .date()
         .checked_add(jiff::Span::new().days(90))
         .expect("date")
