@@ -83,6 +83,8 @@ pub enum DevCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Print the configuration reference table of docs/operations.md.
+    ConfigReference,
 }
 
 #[derive(Subcommand, Debug)]

@@ -8,13 +8,10 @@ use crate::config::Config;
 use iop_app::accounts::users::NewUser;
 use iop_app::audit::chain::VerifyOutcome;
 use iop_app::audit::checkpoint::Checkpoint;
-use iop_app::demo::DemoOutcome;
 use iop_app::{App, AppError, AppSettings, Ctx, RequestMeta, Store};
 use iop_domain::Role;
 use std::fmt;
-use std::future::IntoFuture;
 use std::io::{BufRead, IsTerminal};
-use std::net::SocketAddr;
 
 #[derive(Debug)]
 pub enum CliError {
@@ -50,9 +47,9 @@ impl From<AppError> for CliError {
     }
 }
 
-type Result<T> = std::result::Result<T, CliError>;
+pub(crate) type Result<T> = std::result::Result<T, CliError>;
 
-fn spinner(msg: &str) -> indicatif::ProgressBar {
+pub(crate) fn spinner(msg: &str) -> indicatif::ProgressBar {
     let pb = if std::io::stderr().is_terminal() {
         indicatif::ProgressBar::new_spinner()
     } else {
@@ -140,7 +137,7 @@ pub fn run(cli: Cli) -> Result<()> {
     };
     let cfg = Config::load(&cli.global, addr_flag).map_err(CliError::Usage)?;
     match cli.command {
-        Command::Serve { demo, .. } => serve(&cfg, demo),
+        Command::Serve { demo, .. } => crate::serve::serve(&cfg, demo),
         Command::Migrate { check: true } => {
             let pending = open_store(&cfg)?
                 .pending_migrations()
@@ -178,6 +175,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Dev(DevCommand::Seed { sites, years, seed }) => {
             crate::seed::run(&open(&cfg)?, sites, years, seed)
         }
+        Command::Dev(DevCommand::ConfigReference) => {
+            print!("{}", crate::config::reference_markdown());
+            Ok(())
+        }
         Command::Calendar(CalendarCommand::Generate) => {
             let report = open(&cfg)?.roll_calendar(&system())?;
             if !report.ran {
@@ -188,33 +189,6 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-    }
-}
-
-/// Keeps the calendars generated: once at start, then every night at the site.
-async fn roll_calendar_nightly(app: App) {
-    loop {
-        let run = app.clone();
-        let outcome = tokio::task::spawn_blocking(move || run.roll_calendar(&system())).await;
-        match outcome {
-            Ok(Ok(r)) if r.ran => {
-                let created: usize = r.programs.iter().map(|p| p.2).sum();
-                tracing::info!(
-                    programs = r.programs.len(),
-                    created,
-                    "calendar generated to the horizon"
-                );
-            }
-            Ok(Ok(_)) => tracing::info!("calendar generation left to another process"),
-            Ok(Err(e)) => tracing::error!(error = %e, "calendar generation failed"),
-            Err(e) => tracing::error!(error = %e, "calendar generation stopped"),
-        }
-        let now = jiff::Timestamp::now();
-        let next = app
-            .next_calendar_roll(now)
-            .unwrap_or(now + jiff::SignedDuration::from_hours(24));
-        let wait = now.duration_until(next).unsigned_abs();
-        tokio::time::sleep(wait.max(std::time::Duration::from_secs(60))).await;
     }
 }
 
@@ -361,104 +335,4 @@ fn backup(cfg: &Config, out: &std::path::Path) -> Result<()> {
     pb.finish_and_clear();
     println!("Backed up to {}.", out.display());
     Ok(())
-}
-
-fn serve(cfg: &Config, demo: bool) -> Result<()> {
-    let addr: SocketAddr = cfg.addr.parse().map_err(|_| {
-        CliError::Usage(format!(
-            "--addr {:?} is not an address like 127.0.0.1:8080",
-            cfg.addr
-        ))
-    })?;
-    crate::files::refuse_if_exposed(&cfg.data_dir).map_err(CliError::Usage)?;
-    let app = open(cfg)?;
-    if demo {
-        let pb = spinner("preparing the demo organisation");
-        let outcome = app.ensure_demo(&system())?;
-        pb.finish_and_clear();
-        match outcome {
-            DemoOutcome::Seeded => {
-                tracing::info!("filled the empty database with the demo organisation")
-            }
-            DemoOutcome::AlreadyDemo => tracing::info!("serving the existing demo database"),
-        }
-    }
-    let secure_cookies = cfg.secure_cookies.unwrap_or(!addr.ip().is_loopback());
-    let state = iop_web::AppState {
-        app: app.clone(),
-        web: iop_web::WebSettings { secure_cookies },
-    };
-    let grace = std::time::Duration::from_secs(cfg.shutdown_grace_seconds.into());
-    // A page's database work runs on a blocking thread and waits for one of the pool's
-    // connections; threads beyond a few per connection only wait, and each keeps a malloc
-    // arena and a stack (64 connections to `/healthz` took the server from 42 to 108 MB).
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .max_blocking_threads(blocking_threads(cfg.max_connections))
-        .enable_all()
-        .build()
-        .map_err(|e| CliError::Failed(format!("cannot start the runtime: {e}")))?;
-    rt.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .map_err(|e| CliError::Failed(format!("cannot listen on {addr}: {e}")))?;
-        tracing::info!(%addr, "serving; open http://{addr}");
-        tokio::spawn(roll_calendar_nightly(app));
-        let router = iop_web::router(state);
-        // On SIGTERM or Ctrl-C the listener closes and requests in flight finish (an
-        // audited read answers only once its audit row is committed), for at most the
-        // grace period.
-        let (stopping, mut stopped) = tokio::sync::watch::channel(false);
-        let server = axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            shutdown().await;
-            let _ = stopping.send(true);
-        });
-        let deadline = async move {
-            if stopped.wait_for(|s| *s).await.is_err() {
-                std::future::pending::<()>().await;
-            }
-            tokio::time::sleep(grace).await;
-        };
-        tokio::select! {
-            served = server.into_future() => served
-                .map_err(|e| CliError::Failed(format!("server stopped: {e}")))?,
-            () = deadline => tracing::warn!(
-                grace_seconds = grace.as_secs(),
-                "requests still running at the end of the grace period were cut off"
-            ),
-        }
-        tracing::info!("stopped");
-        Ok(())
-    })
-}
-
-/// Blocking threads for `connections` pooled connections: two per connection, so one can
-/// wait for its audit row's commit while another uses the connection.
-fn blocking_threads(connections: u32) -> usize {
-    usize::try_from(connections)
-        .unwrap_or(16)
-        .saturating_mul(2)
-        .max(4)
-}
-
-async fn shutdown() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-    tracing::info!("shutting down");
 }

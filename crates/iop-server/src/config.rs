@@ -38,23 +38,33 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// A secret setting whose `Debug` never shows it.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// The settings; what each one does is in [`SETTINGS`], which the configuration
+/// reference in docs/operations.md is generated from.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub addr: String,
     pub data_dir: PathBuf,
     pub database_url: Option<DatabaseUrl>,
-    /// Minutes without a request before a web session ends.
     pub idle_timeout_minutes: u32,
-    /// Hours a token from `POST /api/v1/auth/token` lasts.
     pub api_token_ttl_hours: u32,
-    /// Hours after sign-in a web session ends, however busy.
     pub session_lifetime_hours: u32,
-    /// Force the `Secure` cookie flag on or off; by default on unless the address is loopback.
     pub secure_cookies: Option<bool>,
     pub max_connections: u32,
-    /// Seconds `serve` lets requests in flight finish after SIGTERM or Ctrl-C.
     pub shutdown_grace_seconds: u32,
+    pub metrics_addr: Option<String>,
+    pub metrics_token: Option<Secret>,
 }
 
 impl Default for Config {
@@ -69,6 +79,8 @@ impl Default for Config {
             secure_cookies: None,
             max_connections: 16,
             shutdown_grace_seconds: 30,
+            metrics_addr: None,
+            metrics_token: None,
         }
     }
 }
@@ -83,17 +95,64 @@ struct Overrides {
     addr: Option<String>,
 }
 
-const KEYS: [&str; 9] = [
-    "addr",
-    "data_dir",
-    "database_url",
-    "idle_timeout_minutes",
-    "api_token_ttl_hours",
-    "session_lifetime_hours",
-    "secure_cookies",
-    "max_connections",
-    "shutdown_grace_seconds",
+/// A setting of `iop.toml`, also read from `IOP_` and its name in capitals.
+pub struct Setting {
+    pub key: &'static str,
+    pub about: &'static str,
+}
+
+pub const SETTINGS: &[Setting] = &[
+    Setting { key: "addr", about: "Address `serve` listens on (`--addr`)." },
+    Setting { key: "data_dir", about: "Directory of the SQLite database and of `keys.json` (also with PostgreSQL); mode 0700 (`--data-dir`)." },
+    Setting { key: "database_url", about: "PostgreSQL URL (`postgres://…`); without it, SQLite in `data_dir` (`--database-url`)." },
+    Setting { key: "idle_timeout_minutes", about: "Minutes without a request before a web session ends." },
+    Setting { key: "api_token_ttl_hours", about: "Hours a token from `POST /api/v1/auth/token` lasts." },
+    Setting { key: "session_lifetime_hours", about: "Hours after sign-in a web session ends, however busy." },
+    Setting { key: "secure_cookies", about: "Force the `Secure` cookie flag on or off; by default on unless `addr` is loopback." },
+    Setting { key: "max_connections", about: "Database connections in the pool." },
+    Setting { key: "shutdown_grace_seconds", about: "Seconds `serve` lets requests in flight finish after SIGTERM or Ctrl-C." },
+    Setting { key: "metrics_addr", about: "Address of a second listener that serves only `/metrics` (Prometheus text); off when unset. Bind it to loopback or a private network." },
+    Setting { key: "metrics_token", about: "Bearer token that opens `/metrics` on the main listener; without it `/metrics` there is not found." },
 ];
+
+/// Variables read from the environment only (not settings of `iop.toml`).
+pub const ENVIRONMENT_ONLY: &[(&str, &str, &str)] = &[
+    (
+        "IOP_LOG",
+        "info",
+        "Log filter, as `RUST_LOG` (`warn`, `info,iop_store=debug`).",
+    ),
+    (
+        "IOP_LOG_FORMAT",
+        "text",
+        "`json`: one JSON object per log line, for log shippers.",
+    ),
+];
+
+/// The configuration reference of docs/operations.md, generated from [`SETTINGS`] and
+/// the defaults so that it cannot drift from what the code reads.
+pub fn reference_markdown() -> String {
+    let defaults = serde_json::to_value(Config::default()).unwrap_or_default();
+    let mut out = String::from(
+        "| Setting (`iop.toml`) | Environment | Default | What it does |\n|---|---|---|---|\n",
+    );
+    for s in SETTINGS {
+        let default = match defaults.get(s.key) {
+            None | Some(serde_json::Value::Null) => "(none)".to_string(),
+            Some(v) => format!("`{v}`"),
+        };
+        out.push_str(&format!(
+            "| `{}` | `IOP_{}` | {default} | {} |\n",
+            s.key,
+            s.key.to_uppercase(),
+            s.about
+        ));
+    }
+    for (var, default, about) in ENVIRONMENT_ONLY {
+        out.push_str(&format!("| — | `{var}` | `{default}` | {about} |\n"));
+    }
+    out
+}
 
 impl Config {
     pub fn load(global: &GlobalArgs, addr: Option<String>) -> Result<Self, String> {
@@ -109,7 +168,8 @@ impl Config {
             None => fig = fig.merge(Toml::file("iop.toml")),
         }
         // Only our own keys: other IOP_* variables (IOP_LOG, test settings) are not config.
-        fig = fig.merge(Env::prefixed("IOP_").only(&KEYS));
+        let keys: Vec<&str> = SETTINGS.iter().map(|s| s.key).collect();
+        fig = fig.merge(Env::prefixed("IOP_").only(&keys));
         fig = fig.merge(Serialized::defaults(Overrides {
             data_dir: global.data_dir.clone(),
             database_url: global.database_url.clone(),
@@ -150,5 +210,39 @@ mod tests {
         assert_eq!(format!("{u:?}"), "postgres://iop:***@db.example/iop");
         assert!(!u.to_string().contains("s3cret"));
         assert_eq!(redact("postgres://iop@db/iop"), "postgres://iop@db/iop");
+        let t = Secret("scrape-me".into());
+        assert_eq!(format!("{t:?}"), "***");
+    }
+
+    #[test]
+    fn every_field_of_the_configuration_is_described_once_in_settings() {
+        let value = serde_json::to_value(Config::default()).unwrap_or_default();
+        let mut fields: Vec<&str> = value
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        let mut described: Vec<&str> = SETTINGS.iter().map(|s| s.key).collect();
+        fields.sort_unstable();
+        described.sort_unstable();
+        assert_eq!(fields, described);
+    }
+
+    #[test]
+    fn the_configuration_reference_in_the_operations_guide_is_the_generated_one() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/operations.md");
+        let doc = std::fs::read_to_string(path).unwrap_or_default();
+        let (start, end) = (
+            "<!-- config-reference:start -->\n",
+            "<!-- config-reference:end -->",
+        );
+        let block = doc
+            .split_once(start)
+            .and_then(|(_, rest)| rest.split_once(end))
+            .map(|(block, _)| block);
+        assert_eq!(
+            block,
+            Some(reference_markdown().as_str()),
+            "docs/operations.md is out of date; `iop dev config-reference` prints the table"
+        );
     }
 }

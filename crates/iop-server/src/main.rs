@@ -5,6 +5,7 @@ mod commands;
 mod config;
 mod files;
 mod seed;
+mod serve;
 
 use clap::Parser;
 use std::process::ExitCode;

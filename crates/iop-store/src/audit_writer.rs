@@ -170,8 +170,12 @@ fn run(store: &Store, rx: &mpsc::Receiver<Job>) {
             .write(|c| append(c, &fields))
             .map_err(|e| e.to_string());
         if outcome.is_ok() {
+            metrics::counter!("iop_audit_batches_total").increment(1);
+            #[allow(clippy::cast_precision_loss)] // a batch holds far fewer than 2^52 rows
+            metrics::histogram!("iop_audit_batch_entries").record(fields.len() as f64);
             tracing::debug!(entries = fields.len(), "audit batch committed");
         } else {
+            metrics::counter!("iop_audit_batch_failures_total").increment(1);
             tracing::error!(entries = fields.len(), "audit batch failed");
         }
         drop(fields);

@@ -215,7 +215,16 @@ impl Store {
     }
 
     pub fn conn(&self) -> Result<PooledConnection<ConnectionManager<DbConn>>> {
-        Ok(self.pool.get()?)
+        let asked = std::time::Instant::now();
+        let conn = self.pool.get();
+        metrics::histogram!("iop_db_pool_wait_seconds").record(asked.elapsed().as_secs_f64());
+        Ok(conn?)
+    }
+
+    /// Connections open in the pool and how many of them are idle.
+    pub fn pool_state(&self) -> (u32, u32) {
+        let s = self.pool.state();
+        (s.connections, s.idle_connections)
     }
 
     /// Applies pending migrations under a lock held across processes (SQLite `BEGIN

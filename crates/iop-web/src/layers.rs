@@ -45,6 +45,15 @@ pub async fn log_requests(req: Request, next: Next) -> Response {
     let status = res.status().as_u16();
     let request_id = current_request_id();
     let route = route.as_deref().unwrap_or("(no route)");
+    let labels = [("method", method.to_string()), ("route", route.to_owned())];
+    metrics::histogram!(crate::metrics::REQUEST_SECONDS, &labels)
+        .record(started.elapsed().as_secs_f64());
+    let [m, r] = labels;
+    metrics::counter!(
+        crate::metrics::REQUESTS,
+        &[m, r, ("status", status.to_string())]
+    )
+    .increment(1);
     let account = res
         .extensions()
         .get::<AccountForLog>()

@@ -7,6 +7,7 @@ pub mod api;
 pub mod error;
 pub mod extract;
 pub mod layers;
+pub mod metrics;
 pub mod pages;
 pub mod routes;
 
@@ -17,6 +18,8 @@ use iop_app::App;
 pub struct WebSettings {
     /// Mark cookies `Secure`. Off only when serving plain HTTP on loopback.
     pub secure_cookies: bool,
+    /// The process's metrics, when the server records them.
+    pub metrics: Option<metrics::Metrics>,
 }
 
 #[derive(Clone)]

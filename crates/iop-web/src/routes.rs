@@ -263,6 +263,10 @@ pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     let clock = state.app.settings.clock;
     router
+        .route(
+            "/metrics",
+            axum::routing::get(crate::metrics::on_main_listener),
+        )
         .fallback(pages::health::not_found)
         .with_state(state)
         .layer(DefaultBodyLimit::max(crate::access::MAX_BODY))

@@ -127,7 +127,10 @@ impl TestApp {
         .expect("demo");
         let router = iop_web::router(AppState {
             app: app.clone(),
-            web: WebSettings { secure_cookies },
+            web: WebSettings {
+                secure_cookies,
+                metrics: None,
+            },
         });
         TestApp {
             router,
