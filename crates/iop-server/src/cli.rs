@@ -59,10 +59,24 @@ pub enum Command {
     /// Keep the program calendars generated.
     #[command(subcommand)]
     Calendar(CalendarCommand),
-    /// Copy the database to a file while the server runs (SQLite).
+    /// Back the database up to one file while the server runs (SQLite's copy, or
+    /// pg_dump from the PATH), optionally encrypted with age.
     Backup {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// Encrypt to this age recipient (age1…); repeat for several.
+        #[arg(long, value_name = "RECIPIENT")]
+        encrypt_to: Vec<String>,
+        /// Put keys.json in the backup too (only with --encrypt-to).
+        #[arg(long)]
+        include_keys: bool,
+    },
+    /// Restore a backup into an empty data directory or database, then check it.
+    Restore {
+        file: PathBuf,
+        /// The age identity file that opens an encrypted backup.
+        #[arg(long, value_name = "FILE")]
+        identity: Option<PathBuf>,
     },
     /// Developer tools (not in the help: nothing a clinic runs).
     #[command(subcommand, hide = true)]

@@ -38,6 +38,12 @@ impl fmt::Display for CliError {
     }
 }
 
+impl From<iop_store::StoreError> for CliError {
+    fn from(e: iop_store::StoreError) -> Self {
+        CliError::Failed(e.to_string())
+    }
+}
+
 impl From<AppError> for CliError {
     fn from(e: AppError) -> Self {
         match e {
@@ -61,7 +67,7 @@ pub(crate) fn spinner(msg: &str) -> indicatif::ProgressBar {
 }
 
 /// The configured database, as it is: nothing migrated.
-fn open_store(cfg: &Config) -> Result<Store> {
+pub(crate) fn open_store(cfg: &Config) -> Result<Store> {
     let url = cfg.store_url().map_err(CliError::Usage)?;
     Store::open(&url, cfg.max_connections).map_err(|e| match e {
         iop_store::StoreError::BadUrl => CliError::Usage(e.to_string()),
@@ -171,7 +177,14 @@ pub fn run(cli: Cli) -> Result<()> {
             println!("{cp}");
             Ok(())
         }
-        Command::Backup { out } => backup(&cfg, &out),
+        Command::Backup {
+            out,
+            encrypt_to,
+            include_keys,
+        } => crate::backup::run(&cfg, &out, &encrypt_to, include_keys),
+        Command::Restore { file, identity } => {
+            crate::restore::run(&cfg, &file, identity.as_deref())
+        }
         Command::Dev(DevCommand::Seed { sites, years, seed }) => {
             crate::seed::run(&open(&cfg)?, sites, years, seed)
         }
@@ -269,7 +282,7 @@ fn token(app: &App, cmd: TokenCommand) -> Result<()> {
     Ok(())
 }
 
-fn verify(app: &App, against: Option<&Checkpoint>) -> Result<()> {
+pub(crate) fn verify(app: &App, against: Option<&Checkpoint>) -> Result<()> {
     let pb = if std::io::stderr().is_terminal() {
         indicatif::ProgressBar::new(0)
     } else {
@@ -305,34 +318,4 @@ fn verify(app: &App, against: Option<&Checkpoint>) -> Result<()> {
             "the disclosure log is broken at entry seq={seq}: {reason}. {rows_checked} entries before it verified."
         ))),
     }
-}
-
-fn backup(cfg: &Config, out: &std::path::Path) -> Result<()> {
-    if cfg
-        .database_url
-        .as_ref()
-        .is_some_and(|u| !u.0.trim().is_empty())
-    {
-        return Err(CliError::Usage(
-            "backups of PostgreSQL are made with pg_dump: pg_dump --format=custom --file=iop.dump \"$DATABASE_URL\" \
-             (see the README, Backups)"
-                .into(),
-        ));
-    }
-    if out.exists() {
-        return Err(CliError::Usage(format!(
-            "{} already exists; choose a new file",
-            out.display()
-        )));
-    }
-    let app = open(cfg)?;
-    // Made private first: VACUUM INTO fills an empty file and keeps its mode.
-    crate::files::private_file(out).map_err(CliError::Failed)?;
-    let pb = spinner("copying the database");
-    app.store
-        .backup_sqlite(out)
-        .map_err(|e| CliError::Failed(format!("backup failed: {e}")))?;
-    pb.finish_and_clear();
-    println!("Backed up to {}.", out.display());
-    Ok(())
 }

@@ -62,6 +62,17 @@ pub fn keys(dir: &Path) -> Result<Keys, String> {
     }
 }
 
+/// The keys of `dir/keys.json` if it exists; never makes new ones (a restore must not
+/// pair a database with keys it was not sealed with).
+pub fn existing_keys(dir: &Path) -> Result<Option<Keys>, String> {
+    let path = dir.join(KEYS_FILE);
+    if path.exists() {
+        read_keys(&path).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
 fn read_keys(path: &Path) -> Result<Keys, String> {
     // The other process may be writing it this very moment.
     for _ in 0..50 {

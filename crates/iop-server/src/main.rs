@@ -1,9 +1,11 @@
 //! The `iop` binary. Exit codes: 0 ok, 1 failure, 2 bad usage or input.
 
+mod backup;
 mod cli;
 mod commands;
 mod config;
 mod files;
+mod restore;
 mod seed;
 mod serve;
 

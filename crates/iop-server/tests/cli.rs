@@ -178,52 +178,6 @@ fn demo_refuses_a_database_with_other_data_and_changes_nothing() {
 }
 
 #[test]
-fn backup_copies_the_sqlite_database_and_the_copy_verifies() {
-    let iop = Iop::new();
-    if iop.db.is_postgres() {
-        let out = iop.run(&["backup", "--out", "x.dump"], None);
-        assert_eq!(out.status.code(), Some(2));
-        assert!(text(&out.stderr).contains("pg_dump"));
-        return;
-    }
-    iop.run(ADD_PAT, Some(PAT_PASSWORD));
-    let copy_dir = iop.db.dir.join("copy");
-    std::fs::create_dir_all(&copy_dir).expect("dir");
-    let out_file = copy_dir.join("iop.sqlite3");
-    let out = iop.run(&["backup", "--out", &out_file.to_string_lossy()], None);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let again = iop.run(&["backup", "--out", &out_file.to_string_lossy()], None);
-    assert_eq!(
-        again.status.code(),
-        Some(2),
-        "an existing file is never overwritten"
-    );
-    // Without the keys.json that belongs with it, the copy does not verify.
-    let run_verify = || {
-        Command::new(env!("CARGO_BIN_EXE_iop"))
-            .args(["--data-dir", &copy_dir.to_string_lossy(), "audit", "verify"])
-            .current_dir(&iop.db.dir)
-            .output()
-            .expect("run")
-    };
-    let keyless = run_verify();
-    assert_eq!(keyless.status.code(), Some(1));
-    assert!(
-        text(&keyless.stderr).contains("other keys"),
-        "{}",
-        text(&keyless.stderr)
-    );
-    std::fs::copy(iop.db.dir.join("keys.json"), copy_dir.join("keys.json")).expect("keys");
-    let verify = Command::new(env!("CARGO_BIN_EXE_iop"))
-        .args(["--data-dir", &copy_dir.to_string_lossy(), "audit", "verify"])
-        .current_dir(&iop.db.dir)
-        .output()
-        .expect("run");
-    assert!(verify.status.success(), "{}", text(&verify.stderr));
-    assert!(text(&verify.stdout).contains("1 entries verified"));
-}
-
-#[test]
 fn configuration_file_and_environment_choose_the_data_directory() {
     let iop = Iop::new();
     if iop.db.is_postgres() {

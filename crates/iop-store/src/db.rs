@@ -146,9 +146,9 @@ const MIGRATION_LOCK: i64 = 0x696f_7000_0001;
 
 /// A row of `PRAGMA foreign_key_check`: a reference to a row that does not exist.
 #[derive(diesel::QueryableByName)]
-struct ForeignKeyProblem {
+pub(crate) struct ForeignKeyProblem {
     #[diesel(sql_type = diesel::sql_types::Text)]
-    table: String,
+    pub(crate) table: String,
 }
 
 /// A migration's failure, carried out of the locking transaction.

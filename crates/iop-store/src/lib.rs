@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod admissions;
 pub mod audit;
 mod audit_writer;
+pub mod backup;
 pub mod billing;
 pub mod bulk;
 pub mod calendar;
