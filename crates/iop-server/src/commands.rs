@@ -77,6 +77,7 @@ pub(crate) fn open_store(cfg: &Config) -> Result<Store> {
 
 pub(crate) fn open(cfg: &Config) -> Result<App> {
     let store = open_store(cfg)?;
+    refuse_newer_schema(&store)?;
     let pb = spinner("migrating the database");
     let applied = store
         .migrate()
@@ -101,6 +102,26 @@ pub(crate) fn open(cfg: &Config) -> Result<App> {
         tracing::info!(sealed, "sealed second-factor seeds stored in plain text");
     }
     Ok(app)
+}
+
+/// Exit 2 on a database that a newer release migrated in ways this one does not know:
+/// it would misread or damage what that release wrote. Expand-only migrations (they only
+/// add) are let through, so an older process keeps serving during a rolling upgrade.
+fn refuse_newer_schema(store: &Store) -> Result<()> {
+    let unknown = store.unknown_migrations()?;
+    let (tolerated, blocking): (Vec<_>, Vec<_>) = unknown.into_iter().partition(|m| m.expand_only);
+    if !blocking.is_empty() {
+        let versions: Vec<&str> = blocking.iter().map(|m| m.version.as_str()).collect();
+        return Err(CliError::Usage(format!(
+            "the database carries migrations this iop ({}) does not know: {}. A newer release upgraded it;              run that release or a later one (see docs/operations.md, Upgrades). Nothing was changed.",
+            env!("CARGO_PKG_VERSION"),
+            versions.join(", ")
+        )));
+    }
+    for m in tolerated {
+        tracing::warn!(migration = %m.version, "running on a database migrated by a newer release (expand-only)");
+    }
+    Ok(())
 }
 
 pub(crate) fn system() -> Ctx {
@@ -145,7 +166,9 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve { demo, .. } => crate::serve::serve(&cfg, demo),
         Command::Migrate { check: true } => {
-            let pending = open_store(&cfg)?
+            let store = open_store(&cfg)?;
+            refuse_newer_schema(&store)?;
+            let pending = store
                 .pending_migrations()
                 .map_err(|e| CliError::Failed(e.to_string()))?;
             if pending.is_empty() {

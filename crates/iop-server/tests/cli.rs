@@ -298,3 +298,23 @@ fn user_add_during_the_first_start_of_serve_succeeds() {
         assert!(iop.spawn(&db, &["audit", "verify"], None).status.success());
     }
 }
+
+#[test]
+fn a_database_migrated_by_a_newer_release_is_refused_unless_its_changes_were_expand_only() {
+    let iop = Iop::new();
+    assert!(iop.run(&["migrate"], None).status.success());
+    iop.sql(&["INSERT INTO __diesel_schema_migrations (version) VALUES ('29991231000001')"]);
+    for args in [&["migrate"][..], &["migrate", "--check"], &["user", "list"]] {
+        let out = iop.run(args, None);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("does not know: 29991231000001") && err.contains("Nothing was changed"),
+            "{err}"
+        );
+    }
+    // The newer release marked it expand-only: an older process may run on.
+    iop.sql(&["INSERT INTO expand_only_migrations (version) VALUES ('29991231000001')"]);
+    let out = iop.run(&["migrate"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}

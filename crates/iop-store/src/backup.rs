@@ -36,7 +36,7 @@ struct Count {
     n: i64,
 }
 
-fn table_names(c: &mut DbConn) -> Result<Vec<String>> {
+pub(crate) fn table_names(c: &mut DbConn) -> Result<Vec<String>> {
     let sql = match c {
         DbConn::Sqlite(_) => {
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"

@@ -23,5 +23,6 @@ pub mod org;
 mod org_cache;
 pub mod schema;
 pub mod testing;
+pub mod upgrade;
 
 pub use db::{Backend, DbConn, Store, StoreError};

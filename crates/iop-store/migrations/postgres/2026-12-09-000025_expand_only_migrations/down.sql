@@ -1,0 +1,1 @@
+DROP TABLE expand_only_migrations;
