@@ -90,7 +90,8 @@ pub(crate) fn open(cfg: &Config) -> Result<App> {
         idle_timeout: jiff::SignedDuration::from_mins(i64::from(cfg.idle_timeout_minutes)),
         session_lifetime: jiff::SignedDuration::from_hours(i64::from(cfg.session_lifetime_hours)),
         api_token_ttl: jiff::SignedDuration::from_hours(i64::from(cfg.api_token_ttl_hours)),
-        keys: crate::files::keys(&cfg.data_dir).map_err(CliError::Failed)?,
+        // After the migrations: the audit head is read with today's columns.
+        keys: keys_for(cfg, &store)?,
         clock: iop_app::clock::Clock::SYSTEM,
     };
     let app = App::new(store, settings).with_group_commit()?;
@@ -102,6 +103,29 @@ pub(crate) fn open(cfg: &Config) -> Result<App> {
         tracing::info!(sealed, "sealed second-factor seeds stored in plain text");
     }
     Ok(app)
+}
+
+/// The data directory's keys, made on first use, but never beside a database whose audit
+/// trail was sealed with other keys: new keys there would seal rows that no one can verify
+/// together with the old ones (a lost keys.json, or a second host without its copy).
+fn keys_for(cfg: &Config, store: &Store) -> Result<iop_app::keys::Keys> {
+    if let Some(keys) = crate::files::existing_keys(&cfg.data_dir).map_err(CliError::Failed)? {
+        return Ok(keys);
+    }
+    let sealed_with = store
+        .read(iop_store::audit::head)?
+        .and_then(|head| head.key_id);
+    match sealed_with {
+        Some(id) if std::env::var("IOP_ACCEPT_NEW_KEYS").as_deref() != Ok("1") => {
+            Err(CliError::Usage(format!(
+                "{} has no keys.json, but this database's audit trail is sealed with the keys {id}: put that \
+                 keys.json back (docs/operations.md, Key files). Only if it is lost for good, run once with \
+                 IOP_ACCEPT_NEW_KEYS=1 to start new keys.",
+                cfg.data_dir.display()
+            )))
+        }
+        _ => crate::files::keys(&cfg.data_dir).map_err(CliError::Failed),
+    }
 }
 
 /// Exit 2 on a database that a newer release migrated in ways this one does not know:

@@ -107,6 +107,7 @@ pub(crate) fn serve(cfg: &Config, demo: bool) -> Result<()> {
                 }
             });
         }
+        let flushing = app.clone();
         tokio::spawn(roll_calendar_nightly(app));
         let router = iop_web::router(state);
         // On SIGTERM or Ctrl-C the listener closes and requests in flight finish (an
@@ -135,7 +136,14 @@ pub(crate) fn serve(cfg: &Config, demo: bool) -> Result<()> {
                 "requests still running at the end of the grace period were cut off"
             ),
         }
-        tracing::info!("stopped");
+        let flushed = tokio::task::spawn_blocking(move || flushing.store.flush_audit()).await;
+        match flushed {
+            Ok(Ok(())) => tracing::info!("stopped; every audit entry committed"),
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "stopped; pending audit entries not committed")
+            }
+            Err(e) => tracing::error!(error = %e, "stopped; the audit flush did not run"),
+        }
         Ok(())
     })
 }

@@ -318,3 +318,29 @@ fn a_database_migrated_by_a_newer_release_is_refused_unless_its_changes_were_exp
     let out = iop.run(&["migrate"], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
+
+#[test]
+fn a_database_sealed_with_keys_is_not_given_new_ones_when_its_keys_json_is_missing() {
+    let iop = Iop::new();
+    let added = iop.run(ADD_PAT, Some(PAT_PASSWORD));
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    let dir = if iop.db.is_postgres() {
+        iop.db.dir.join("iop-data")
+    } else {
+        iop.db.dir.clone()
+    };
+    let keys = dir.join("keys.json");
+    let kept = iop.db.dir.join("keys.json.kept");
+    std::fs::rename(&keys, &kept).expect("move the keys away");
+    let refused = iop.run(&["user", "list"], None);
+    assert_eq!(refused.status.code(), Some(2));
+    let err = text(&refused.stderr);
+    assert!(
+        err.contains("has no keys.json") && err.contains("sealed with the keys k"),
+        "{err}"
+    );
+    assert!(!keys.exists(), "no new keys were made");
+    std::fs::rename(&kept, &keys).expect("put the keys back");
+    let back = iop.run(&["audit", "verify"], None);
+    assert!(back.status.success(), "{}", text(&back.stderr));
+}

@@ -166,9 +166,14 @@ fn run(store: &Store, rx: &mpsc::Receiver<Job>) {
             .iter()
             .flat_map(|j| j.entries.iter().map(OwnedEntry::fields))
             .collect();
-        let outcome = store
-            .write(|c| append(c, &fields))
-            .map_err(|e| e.to_string());
+        // A batch of flush markers alone has nothing to write.
+        let outcome = if fields.is_empty() {
+            Ok(())
+        } else {
+            store
+                .write(|c| append(c, &fields))
+                .map_err(|e| e.to_string())
+        };
         if outcome.is_ok() {
             metrics::counter!("iop_audit_batches_total").increment(1);
             #[allow(clippy::cast_precision_loss)] // a batch holds far fewer than 2^52 rows

@@ -319,6 +319,15 @@ impl Store {
         Ok(self)
     }
 
+    /// Returns once every audit entry handed to the group writer before the call is
+    /// committed (the writer takes jobs in order): the last step of a graceful stop.
+    pub fn flush_audit(&self) -> Result<()> {
+        match &self.audit_writer {
+            Some(w) => w.commit(Vec::new()),
+            None => Ok(()),
+        }
+    }
+
     /// Runs `f` in a read-only transaction (one snapshot for the whole page) and answers
     /// only once the audit entries `f` appended are committed: handed to the group
     /// writer after the connection is back in the pool, so a request waiting for the

@@ -74,6 +74,29 @@ pub async fn log_requests(req: Request, next: Next) -> Response {
     res
 }
 
+/// A request id from outside (the proxy's) is kept only if it looks like one: at most 64
+/// letters, digits and `-_.:`. It goes into every log line and audit row of the request,
+/// so anything else is replaced by an id made here.
+pub async fn drop_odd_request_ids(mut req: Request, next: Next) -> Response {
+    let odd = req
+        .headers()
+        .get_all("x-request-id")
+        .iter()
+        .any(|v| !is_plain_id(v.as_bytes()));
+    if odd {
+        req.headers_mut().remove("x-request-id");
+    }
+    next.run(req).await
+}
+
+fn is_plain_id(id: &[u8]) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || b"-_.:".contains(c))
+}
+
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();

@@ -3,7 +3,9 @@
 //! cannot exist without a declared policy action.
 
 use crate::access::{guard, Access, Surface};
-use crate::layers::{error_bodies, log_requests, request_scope, security_headers};
+use crate::layers::{
+    drop_odd_request_ids, error_bodies, log_requests, request_scope, security_headers,
+};
 use crate::{api, pages, AppState};
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Method};
@@ -277,4 +279,5 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(request_scope))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(from_fn(drop_odd_request_ids))
 }

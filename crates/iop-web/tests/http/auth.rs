@@ -374,6 +374,36 @@ async fn pages_carry_the_security_headers() {
     assert!(!h("x-request-id").is_empty());
 }
 
+#[tokio::test]
+async fn a_request_id_from_outside_is_kept_only_when_it_looks_like_one() {
+    let t = TestApp::new().await;
+    let with_id = |id: &str| {
+        Request::builder()
+            .uri("/login")
+            .header("x-request-id", id)
+            .body(Body::empty())
+            .expect("request")
+    };
+    let echoed = |res: &crate::common::Response| {
+        res.headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    let proxy_id = "4f1c2a9e0b7d4c3a8e6f5d2b1a0c9e8d";
+    assert_eq!(echoed(&t.send(with_id(proxy_id)).await), proxy_id);
+    for odd in [
+        "x".repeat(65),
+        "Jane Doe's chart".to_string(),
+        "a\"b".to_string(),
+    ] {
+        let answered = echoed(&t.send(with_id(&odd)).await);
+        assert_ne!(answered, odd);
+        assert_eq!(answered.len(), 36, "an id made here instead: {answered}");
+    }
+}
+
 /// Signs in with the form, asking to go to `next`: the status and `Location` answered.
 async fn sign_in_going_to(t: &TestApp, next: &str) -> (StatusCode, String) {
     let form = t.get("/login", Auth::None).await;
