@@ -16,20 +16,8 @@ pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$dir"' EXIT
 base=http://127.0.0.1:18181
 
-wait_up() { for _ in $(seq 300); do curl -fs "$1" >/dev/null && return 0; sleep 0.2; done; echo "$1 did not start" >&2; exit 1; }
-
-# Signs in the way a browser does; prints the session cookie.
-cookie_of() {
-  local jar="$dir/jar-$1" form csrf
-  form=$(curl -fs -c "$jar" "$base/login")
-  csrf=$(grep -o 'name="csrf" value="[^"]*"' <<<"$form" | head -1 | sed 's/.*value="//; s/"$//')
-  curl -fs -b "$jar" -c "$jar" -o /dev/null --data-urlencode "email=$1@demo.test" \
-    --data-urlencode "password=demo-password" --data-urlencode "csrf=$csrf" "$base/login"
-  awk '$6=="iop_session"{print "iop_session=" $7}' "$jar"
-}
-
-api() { curl -fs -H "Authorization: Bearer $token" "$base$1"; }
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 run() { # name url header [script]
   local out rps p50 p99 non2xx
