@@ -2,7 +2,7 @@
 // pages; the new patient is then on the track's next session roster.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser } from './harness.mjs';
+import { startServer, launchBrowser, assertAccessible } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
@@ -38,6 +38,7 @@ test('a new inquiry is screened and admitted in the pages and joins the next ses
   await page.getByRole('button', { name: 'Record inquiry' }).click();
   await page.waitForURL(/\/admissions\/[0-9a-f-]+$/);
   assert.match(await page.locator('#status').textContent(), /New/);
+  await assertAccessible(page);
 
   await page.getByLabel('Substances (comma-separated)').fill('alcohol');
   await page.getByLabel('Withdrawal risk').selectOption('low');
@@ -65,4 +66,5 @@ test('a new inquiry is screened and admitted in the pages and joins the next ses
   await director.getByRole('button', { name: 'Sign in' }).click();
   await director.goto(`${server.base}/census`);
   assert.match(await director.textContent('body'), /Quinn Harper/);
+  await assertAccessible(director);
 });

@@ -5,7 +5,7 @@
 // 24 hours before it starts, and this one is days ahead.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser } from './harness.mjs';
+import { startServer, launchBrowser, assertAccessible } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
@@ -36,6 +36,7 @@ test('a relative reaches the family-group roster through a consent and leaves it
   };
 
   await page.goto(`${server.base}/patients/${patient}/consents`);
+  await assertAccessible(page);
   const add = page.getByRole('form', { name: 'Add a relative' });
   await add.getByLabel('Name', { exact: true }).fill('Robin Example');
   await add.getByLabel('Relationship').fill('aunt');
@@ -60,6 +61,7 @@ test('a relative reaches the family-group roster through a consent and leaves it
 
   row = await relativeRow();
   assert.equal(await row.getByLabel('Attendance of Robin Example').count(), 1, 'on the roster under the consent');
+  await assertAccessible(page);
 
   await page.goto(`${server.base}/patients/${patient}/consents`);
   const revoke = page.getByRole('form', { name: 'Revoke for Robin Example' });

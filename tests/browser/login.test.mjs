@@ -1,7 +1,7 @@
 // A counselor signs in with a real browser, sees the dashboard, and signs out.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser } from './harness.mjs';
+import { startServer, launchBrowser, assertAccessible } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
@@ -10,13 +10,18 @@ after(async () => { await browser?.close(); await server?.stop(); });
 test('counselor signs in, sees the dashboard and signs out', async () => {
   const page = await browser.newPage();
   await page.goto(`${server.base}/`);
-  assert.match(page.url(), /\/login/);
+  assert.match(await page.getByRole('heading', { level: 1 }).textContent(), /Our programs/);
+  await assertAccessible(page);
+  await page.getByRole('link', { name: 'Staff sign-in' }).click();
+  await page.waitForURL(/\/login/);
+  await assertAccessible(page);
   await page.getByLabel('Email').fill('counselor@demo.test');
   await page.getByLabel('Password', { exact: true }).fill('demo-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/dashboard$/);
   assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Dashboard');
   assert.match(await page.textContent('body'), /Casey Counselor/);
+  await assertAccessible(page);
   assert.equal(await page.getByRole('link', { name: 'Audit log' }).count(), 0, 'counselors have no audit log link');
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL(/\/login\?signed_out=1$/);

@@ -2,7 +2,7 @@
 // six individual entries on one screen; each patient's chart then shows it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser } from './harness.mjs';
+import { startServer, launchBrowser, assertAccessible } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
@@ -31,6 +31,7 @@ test('attendance and a signed group note with six entries, then each chart shows
 
   const rows = page.locator('tbody tr');
   assert.equal(await rows.count(), 6);
+  await assertAccessible(page);
   const said = [
     'named a craving at work and practiced urge surfing',
     'gave a peer feedback about boundaries with family',
@@ -55,11 +56,13 @@ test('attendance and a signed group note with six entries, then each chart shows
   await page.getByRole('button', { name: 'Save and sign' }).click();
   assert.match(await page.getByRole('status').first().textContent(), /signed/);
   assert.equal(await page.getByRole('button', { name: 'Save and sign' }).count(), 0, 'a signed note has no edit control');
+  await assertAccessible(page);
 
   for (const p of patients) {
     await page.goto(`${server.base}${p.href}`);
     const body = await page.textContent('body');
     assert.match(body, /Psychoeducation on relapse triggers/);
+    if (p === patients[0]) await assertAccessible(page);
     assert.ok(body.includes(p.said), `the chart of ${p.name} shows their entry`);
     for (const other of patients.filter((o) => o !== p)) {
       assert.ok(!body.includes(other.said), 'and nobody else\'s');

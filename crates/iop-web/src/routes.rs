@@ -51,6 +51,8 @@ pub fn registry() -> Vec<Route> {
     vec![
         route!(GET "/healthz", Public, Api, pages::health::healthz),
         route!(GET "/static/app.css", Public, Page, pages::assets::css),
+        route!(GET "/favicon.svg", Public, Page, pages::assets::favicon),
+        route!(GET "/favicon.ico", Public, Page, pages::assets::favicon),
         route!(GET "/login", Public, Page, pages::accounts::login::form),
         route!(GET "/programs/{slug}", Public, Page, pages::public::show),
         route!(POST "/programs/{slug}/callback", Public, Page, pages::public::callback),
@@ -58,7 +60,7 @@ pub fn registry() -> Vec<Route> {
         route!(POST "/logout", Staff(Action::ViewDashboard), Page, pages::accounts::login::logout),
         route!(GET "/account", Staff(Action::ViewDashboard), Page, pages::accounts::own::show),
         route!(POST "/account/password", Staff(Action::ViewDashboard), Page, pages::accounts::own::change_password),
-        route!(GET "/", Staff(Action::ViewDashboard), Page, pages::dashboard::home),
+        route!(GET "/", Public, Page, pages::public::home),
         route!(GET "/dashboard", Staff(Action::ViewDashboard), Page, pages::dashboard::show),
         route!(GET "/organisation", Staff(Action::ViewOrganisation), Page, pages::org::setup::show),
         route!(POST "/organisation/sites", Staff(Action::ManageCalendar), Page, pages::org::setup::add_site),

@@ -204,6 +204,12 @@ pub struct ClaimsReport {
     pub held: u32,
 }
 
+/// An 837P file as it is downloaded: `batch-<interchange number>-<date>.x12`.
+pub struct BatchFile {
+    pub name: String,
+    pub content: String,
+}
+
 impl App {
     /// Groups ready insurance charges into claims (per patient, coverage and month, 50
     /// lines at most) and checks every claim not yet sent, old ones included.
@@ -380,7 +386,7 @@ impl App {
     }
 
     /// The 837P file of a batch.
-    pub fn claim_batch_file(&self, ctx: &Ctx, id: BatchId) -> Result<String> {
+    pub fn claim_batch_file(&self, ctx: &Ctx, id: BatchId) -> Result<BatchFile> {
         ctx.require(Action::ViewBilling)?;
         self.store.write(|c| {
             let b = store::batch(c, id)?
@@ -391,7 +397,11 @@ impl App {
                 ctx,
                 Event::ok("billing.batch.download").subject(&subject),
             )?;
-            Ok(b.content)
+            let day = crate::clock::date_in(&crate::clock::organisation_zone(c)?, b.created_at.0);
+            Ok(BatchFile {
+                name: format!("batch-{}-{day}.x12", b.interchange_control_number),
+                content: b.content,
+            })
         })
     }
 

@@ -54,6 +54,29 @@ impl App {
 }
 
 impl App {
+    /// Every program as the public front page lists it, by site then program name.
+    pub fn public_programs(&self) -> Result<Vec<ProgramOverview>> {
+        self.store.read(|c| {
+            let sites = org::sites(c)?;
+            let mut out = Vec::new();
+            for program in org::programs(c)? {
+                let Some(site) = sites.iter().find(|s| s.id == program.site_id) else {
+                    continue;
+                };
+                let tracks = org::tracks_of(c, program.id)?;
+                out.push(ProgramOverview {
+                    site: site.clone().into(),
+                    program: program.into(),
+                    tracks: tracks.into_iter().map(Into::into).collect(),
+                });
+            }
+            out.sort_by(|a, b| {
+                (&a.site.name, &a.program.name).cmp(&(&b.site.name, &b.program.name))
+            });
+            Ok(out)
+        })
+    }
+
     /// A program as its public page shows it: settings and tracks, nothing about anyone.
     pub fn public_program(&self, slug: &str) -> Result<ProgramOverview> {
         self.store.read(|c| {

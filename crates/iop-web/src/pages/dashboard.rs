@@ -6,7 +6,7 @@ use crate::pages::shell::{render, Shell};
 use crate::{blocking, AppState};
 use askama::Template;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use iop_app::org::read::ProgramOverview;
 
 #[derive(Template)]
@@ -22,10 +22,6 @@ struct DashboardPage {
     alert_names: std::collections::HashMap<iop_domain::ids::PatientId, String>,
     cosign: Vec<iop_app::clinical::cosign::AwaitingCosign>,
     refusals: Vec<iop_app::audit::refusals::RepeatedRefusals>,
-}
-
-pub async fn home() -> Response {
-    Redirect::to("/dashboard").into_response()
 }
 
 pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Response, PageError> {

@@ -1,7 +1,7 @@
 //! The public program page and its confidential call-back form. No sign-in, nothing
 //! clinical asked, and the confirmation reveals nothing.
 
-use crate::access::Meta;
+use crate::access::{MaybeCaller, Meta};
 use crate::error::{PageError, WebError};
 use crate::extract::PageForm;
 use crate::pages::shell::render;
@@ -9,7 +9,7 @@ use crate::{blocking, AppState};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use iop_app::admissions::inquiries::CallbackRequest;
 use iop_app::org::read::ProgramOverview;
 use iop_app::AppError;
@@ -21,6 +21,12 @@ struct ProgramPage {
     p: ProgramOverview,
     nights: Vec<String>,
     error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "public_home.html")]
+struct HomePage {
+    programs: Vec<ProgramOverview>,
 }
 
 #[derive(Template)]
@@ -51,6 +57,20 @@ fn nights(p: &ProgramOverview) -> Vec<String> {
 async fn load(state: &AppState, slug: String) -> Result<ProgramOverview, PageError> {
     let app = state.app.clone();
     Ok(blocking(move || app.public_program(&slug)).await?)
+}
+
+/// `/`: signed-in staff go to their dashboard; anyone else sees the programs, each
+/// linking to its page with the confidential line.
+pub async fn home(
+    State(state): State<AppState>,
+    MaybeCaller(caller): MaybeCaller,
+) -> Result<Response, PageError> {
+    if caller.is_some() {
+        return Ok(Redirect::to("/dashboard").into_response());
+    }
+    let app = state.app.clone();
+    let programs = blocking(move || app.public_programs()).await?;
+    render(&HomePage { programs })
 }
 
 pub async fn show(

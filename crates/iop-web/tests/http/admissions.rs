@@ -304,6 +304,34 @@ async fn bad_admission_input_is_refused_with_reasons_and_stores_nothing() {
 }
 
 #[tokio::test]
+async fn the_front_page_lists_the_programs_for_visitors_and_sends_staff_to_their_dashboard() {
+    let t = TestApp::new().await;
+    let home = t.get("/", Auth::None).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(
+        home.body.contains("href=\"/programs/evening-iop\"")
+            && home.body.contains("Evening Intensive Outpatient Program")
+            && home.body.contains("Riverside Recovery Center"),
+        "{}",
+        home.body
+    );
+    assert!(home.body.contains("rel=\"icon\""));
+    let icon = t.get("/favicon.ico", Auth::None).await;
+    assert_eq!(icon.status, StatusCode::OK);
+    assert_eq!(icon.content_type(), "image/svg+xml");
+    let staff = t.login("counselor@demo.test").await;
+    let signed_in = t.get("/", Auth::Cookie(&staff)).await;
+    assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        signed_in
+            .headers
+            .get("location")
+            .and_then(|v| v.to_str().ok()),
+        Some("/dashboard")
+    );
+}
+
+#[tokio::test]
 async fn the_public_page_shows_the_program_and_the_call_back_form_reveals_nothing() {
     let t = TestApp::new().await;
     let page = t.get("/programs/evening-iop", Auth::None).await;

@@ -25,6 +25,19 @@ async fn claims_go_out_as_an_837p_and_an_835_posts_once_while_a_corrupt_one_chan
         .await;
     assert_eq!(file.status, StatusCode::OK);
     assert!(file.content_type().starts_with("application/edi-x12"));
+    let icn = batches[0]["interchange_control_number"]
+        .as_i64()
+        .expect("number");
+    let disposition = file
+        .headers
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert!(
+        disposition.starts_with(&format!("attachment; filename=\"batch-{icn}-20"))
+            && disposition.ends_with(".x12\""),
+        "named for its batch and day: {disposition}"
+    );
     let tokens = iop_interop::x12::tokenize(&file.body).expect("the 837 tokenizes");
     let sets = iop_interop::x12::transactions(&tokens).expect("envelopes and counts are right");
     assert_eq!(sets.len(), 1);

@@ -8,7 +8,7 @@ use crate::extract::ApiJson;
 use crate::extract::PathId;
 use crate::AppState;
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use iop_app::calendar::sessions::parse_date;
@@ -149,7 +149,7 @@ pub async fn batch_file(
     let file = state
         .run(caller.ctx, move |app, ctx| app.claim_batch_file(ctx, id))
         .await?;
-    Ok(([(header::CONTENT_TYPE, "application/edi-x12")], file).into_response())
+    Ok(crate::pages::billing::queues::x12_download(file))
 }
 
 /// Import an 835 remittance: the body is the X12 text (sent as text/plain or

@@ -343,9 +343,21 @@ pub async fn batch_file(
     let file = state
         .run(caller.ctx, move |app, ctx| app.claim_batch_file(ctx, id))
         .await?;
-    Ok((
-        [(axum::http::header::CONTENT_TYPE, "application/edi-x12")],
-        file,
+    Ok(crate::pages::billing::queues::x12_download(file))
+}
+
+/// The 837P as a download named for its batch and day.
+pub fn x12_download(file: iop_app::billing::claims::BatchFile) -> Response {
+    let disposition = format!("attachment; filename=\"{}\"", file.name);
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/edi-x12".to_string(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        file.content,
     )
-        .into_response())
+        .into_response()
 }
