@@ -67,4 +67,13 @@ test('a new inquiry is screened and admitted in the pages and joins the next ses
   await director.goto(`${server.base}/census`);
   assert.match(await director.textContent('body'), /Quinn Harper/);
   await assertAccessible(director);
+
+  // And finds them from the menu's patient search, typed any which way.
+  await director.getByRole('link', { name: 'Patients' }).click();
+  await director.getByLabel('Name, MRN, date of birth or phone').fill('HARPER qui');
+  await director.getByRole('button', { name: 'Search' }).click();
+  await assertAccessible(director);
+  await director.getByRole('link', { name: 'Quinn Harper' }).click();
+  await director.waitForURL(/\/patients\/[0-9a-f-]+$/);
+  assert.match(await director.getByRole('heading', { level: 1 }).textContent(), /Quinn Harper/);
 });

@@ -115,6 +115,7 @@ fn seed(
                     city: None,
                     state: None,
                     zip: None,
+                    search_text: String::new(),
                 },
             )?;
             let eid: iop_domain::ids::EpisodeId = id();

@@ -32,6 +32,7 @@ pub mod reminders;
 pub mod role;
 pub mod roster;
 pub mod scoring;
+pub mod search;
 pub mod security;
 #[cfg(feature = "diesel")]
 pub mod sql;

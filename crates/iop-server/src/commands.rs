@@ -98,6 +98,13 @@ pub(crate) fn open(cfg: &Config) -> Result<App> {
     if app.seal_audit_head(&system())? {
         tracing::info!("sealed the audit trail's head with the keys in keys.json");
     }
+    let filled = app.fill_patient_search_text()?;
+    if filled > 0 {
+        tracing::info!(
+            filled,
+            "filled the search text of patients stored before it existed"
+        );
+    }
     let sealed = app.seal_plain_totp_secrets(&system())?;
     if sealed > 0 {
         tracing::info!(sealed, "sealed second-factor seeds stored in plain text");

@@ -306,6 +306,7 @@ insert_many!(
         city,
         state,
         zip,
+        search_text,
     ]
 );
 insert_many!(

@@ -304,6 +304,7 @@ diesel::table! {
         city -> Nullable<Text>,
         state -> Nullable<Text>,
         zip -> Nullable<Text>,
+        search_text -> Text,
     }
 }
 

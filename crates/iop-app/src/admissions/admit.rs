@@ -223,6 +223,7 @@ impl App {
                 city: parts.as_ref().map(|p| p.1.clone()),
                 state: parts.as_ref().map(|p| p.2.clone()),
                 zip: parts.as_ref().map(|p| p.3.clone()),
+                search_text: String::new(),
             })?;
             let episode_id = EpisodeId::new_v7();
             episodes::insert_episode(c, &EpisodeRow {

@@ -7,3 +7,4 @@ pub mod eligibility;
 pub mod episodes;
 pub mod inquiries;
 pub mod screening;
+pub mod search;

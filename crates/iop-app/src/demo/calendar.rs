@@ -257,6 +257,7 @@ pub fn seed(
                 city: None,
                 state: None,
                 zip: None,
+                search_text: String::new(),
             },
         )?;
         let (track, admit, status, ended) = match i {

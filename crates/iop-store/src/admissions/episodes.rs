@@ -32,9 +32,23 @@ pub struct PatientRow {
     pub city: Option<String>,
     pub state: Option<String>,
     pub zip: Option<String>,
+    /// What search matches (`iop_domain::search::patient_text`).
+    pub search_text: String,
 }
 
 impl PatientRow {
+    /// The search text of this row's names, MRN, phone and date of birth.
+    pub fn folded_search_text(&self) -> String {
+        iop_domain::search::patient_text(
+            &self.legal_first_name,
+            &self.legal_last_name,
+            self.preferred_name.as_deref(),
+            &self.mrn,
+            self.phone.as_deref(),
+            self.date_of_birth.0,
+        )
+    }
+
     /// The name staff use: the preferred first name when there is one, and the last name.
     pub fn shown_name(&self) -> String {
         let first = self
@@ -77,9 +91,15 @@ pub struct EpisodeTrackRow {
     pub to_date: Option<Day>,
 }
 
+/// Inserts the patient with the search text derived from the row (whatever the caller
+/// put in that field), so the two cannot disagree.
 pub fn insert_patient(conn: &mut DbConn, row: &PatientRow) -> Result<()> {
+    let row = PatientRow {
+        search_text: row.folded_search_text(),
+        ..row.clone()
+    };
     diesel::insert_into(patients::table)
-        .values(row)
+        .values(&row)
         .execute(conn)?;
     Ok(())
 }

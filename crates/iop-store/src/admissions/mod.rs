@@ -2,3 +2,4 @@
 
 pub mod episodes;
 pub mod inquiries;
+pub mod search;

@@ -47,6 +47,7 @@ use utoipa::{Modify, OpenApi};
         crate::api::org::staffing::revoke_feed,
         super::admissions::create,
         super::admissions::search,
+        crate::api::clinical::search::search,
         super::admissions::show,
         super::admissions::set_status,
         super::admissions::screening,

@@ -26,6 +26,7 @@ const NAV: &[(&str, &str, Action)] = &[
     ("/tonight", "Tonight", Action::ViewCalendar),
     ("/admissions", "Admissions", Action::ManageInquiries),
     ("/census", "Census", Action::ViewCensus),
+    ("/patients", "Patients", Action::ReadClinical),
     ("/billing", "Billing", Action::ViewBilling),
     ("/calendar", "Calendar", Action::ViewCalendar),
     ("/staffing", "Staffing", Action::ViewStaffing),

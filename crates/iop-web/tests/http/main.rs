@@ -30,6 +30,7 @@ mod program_flows;
 mod program_rules;
 mod program_settings;
 mod routes;
+mod search;
 mod session_form;
 mod site_time;
 mod supervision;

@@ -228,6 +228,7 @@ impl Builder<'_> {
             city: None,
             state: None,
             zip: None,
+            search_text: String::new(),
         });
         Ok(id)
     }

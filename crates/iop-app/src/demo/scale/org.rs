@@ -189,7 +189,16 @@ pub(super) fn seed_site(
         },
         rng,
     )?;
-    bulk::insert_patients(c, &h.patients)?;
+    // Bulk inserts take rows as they are: the search text is derived here.
+    let patients: Vec<_> = h
+        .patients
+        .iter()
+        .map(|p| iop_store::admissions::episodes::PatientRow {
+            search_text: p.folded_search_text(),
+            ..p.clone()
+        })
+        .collect();
+    bulk::insert_patients(c, &patients)?;
     bulk::insert_episodes(c, &h.episodes)?;
     bulk::insert_episode_tracks(c, &h.episode_tracks)?;
     bulk::insert_assignments(c, &h.assignments)?;

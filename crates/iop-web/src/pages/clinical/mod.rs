@@ -2,4 +2,5 @@
 
 pub mod care;
 pub mod record;
+pub mod search;
 pub mod trend;

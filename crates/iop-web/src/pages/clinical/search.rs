@@ -1,0 +1,57 @@
+//! `/patients?q=`: find a patient in one's caseload. A refused query keeps what was typed.
+
+use crate::access::Caller;
+use crate::error::PageError;
+use crate::pages::shell::{render, Shell};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use iop_app::admissions::search::{PatientHit, SEARCH_LIMIT};
+use iop_app::AppError;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct SearchForm {
+    #[serde(default)]
+    q: String,
+}
+
+#[derive(Template)]
+#[template(path = "patient_search.html")]
+struct SearchPage {
+    shell: Shell,
+    q: String,
+    hits: Option<Vec<PatientHit>>,
+    error: Option<String>,
+    limit: usize,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(f): Query<SearchForm>,
+) -> Result<Response, PageError> {
+    let shell = Shell::new(&caller, "/patients");
+    let q = f.q.trim().to_string();
+    let (hits, error) = if q.is_empty() {
+        (None, None)
+    } else {
+        let query = q.clone();
+        match state
+            .run(caller.ctx, move |app, ctx| app.search_patients(ctx, &query))
+            .await
+        {
+            Ok(h) => (Some(h), None),
+            Err(AppError::Invalid(m)) => (None, Some(m)),
+            Err(e) => return Err(e.into()),
+        }
+    };
+    render(&SearchPage {
+        shell,
+        q,
+        hits,
+        error,
+        limit: usize::try_from(SEARCH_LIMIT).unwrap_or(50),
+    })
+}

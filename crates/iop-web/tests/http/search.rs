@@ -1,0 +1,122 @@
+//! Patient search: any case, accents optional, alike on SQLite and PostgreSQL; by MRN,
+//! date of birth or phone; within the caller's caseload; audited without the query.
+
+use crate::admissions::admit_new;
+use crate::common::{Auth, TestApp};
+use axum::http::StatusCode;
+
+fn ids(hits: &serde_json::Value) -> Vec<String> {
+    hits.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|h| h["patient_id"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn find(t: &TestApp, token: &str, q: &str) -> serde_json::Value {
+    let q = url::form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>();
+    let res = t
+        .get(&format!("/api/v1/patients?q={q}"), Auth::Bearer(token))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{q}: {}", res.body);
+    res.json()
+}
+
+#[tokio::test]
+async fn staff_find_a_patient_by_name_without_accents_mrn_birth_date_or_phone_in_their_caseload() {
+    let t = TestApp::new().await;
+    let adm = t.token("admissions@demo.test").await;
+    let (_, admitted) = admit_new(&t, &adm, "Núñez-Ortiz").await;
+    let patient = admitted["patient_id"].as_str().expect("id").to_string();
+    let mrn = admitted["mrn"].as_str().expect("mrn").to_string();
+    let director = t.token("director@demo.test").await;
+    for q in [
+        "nunez",
+        "NÚÑEZ test",
+        "test ortiz",
+        "Nunez-Ortiz",
+        mrn.as_str(),
+        "1988-04-02",
+        "04/02/1988",
+        "555-0101",
+    ] {
+        let hits = find(&t, &director, q).await;
+        assert!(
+            ids(&hits).contains(&patient),
+            "{q} finds the patient: {hits}"
+        );
+    }
+    let hit = find(&t, &director, "nunez").await[0].clone();
+    assert_eq!(hit["name"], "Test Núñez-Ortiz");
+    assert_eq!(hit["date_of_birth"], "1988-04-02");
+    for q in ["unez", "nunez smith", "1988-04-03"] {
+        assert!(
+            !ids(&find(&t, &director, q).await).contains(&patient),
+            "{q}"
+        );
+    }
+
+    // A counselor with no caseload finds nobody, not even by the exact MRN.
+    let riley = t.token("riley@demo.test").await;
+    let census = t.get("/api/v1/census", Auth::Bearer(&riley)).await.json();
+    if census.to_string().contains(&patient) {
+        panic!("riley unexpectedly has the new patient in caseload");
+    }
+    assert!(!ids(&find(&t, &riley, &mrn).await).contains(&patient));
+
+    let billing = t.token("billing@demo.test").await;
+    let refused = t
+        .get("/api/v1/patients?q=nunez", Auth::Bearer(&billing))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let empty = t
+        .get("/api/v1/patients?q=--", Auth::Bearer(&director))
+        .await;
+    assert_eq!(
+        empty.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        empty.body
+    );
+    let missing = t.get("/api/v1/patients", Auth::Bearer(&director)).await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST, "{}", missing.body);
+
+    // The search is audited with the patients it showed, never with what was typed.
+    let admin = t.token("admin@demo.test").await;
+    let rows = t
+        .get(
+            "/api/v1/audit-events?action=patient.search",
+            Auth::Bearer(&admin),
+        )
+        .await
+        .json();
+    let text = rows.to_string();
+    assert!(text.contains(&patient), "{text}");
+    assert!(
+        !text.to_lowercase().contains("nunez") && !text.contains("Núñez"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn the_search_page_lists_matches_and_keeps_a_refused_query() {
+    let t = TestApp::new().await;
+    let adm = t.token("admissions@demo.test").await;
+    let (_, admitted) = admit_new(&t, &adm, "Zoë").await;
+    let patient = admitted["patient_id"].as_str().expect("id").to_string();
+    let director = t.login("director@demo.test").await;
+    let page = t.get("/patients?q=ZOE", Auth::Cookie(&director)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains(&format!("href=\"/patients/{patient}\""))
+            && page.body.contains("Test Zoë")
+            && page.body.contains("Apr 2, 1988"),
+        "{}",
+        page.body
+    );
+    let refused = t.get("/patients?q=%2A%2A", Auth::Cookie(&director)).await;
+    assert_eq!(refused.status, StatusCode::OK);
+    assert!(refused.body.contains("value=\"**\"") && refused.body.contains("role=\"alert\""));
+}
