@@ -225,3 +225,28 @@ pub fn request_ids_of(conn: &mut DbConn, action: &str, prefix: &str) -> Result<V
         .load(conn)?;
     Ok(ids.into_iter().flatten().collect())
 }
+
+/// The patients whose `action` rows (a chart opened) `actor` left most recently, newest
+/// first, from at most `scan` rows: walked backwards over the `(actor_id, seq)` index.
+pub fn recent_patients_of(
+    conn: &mut DbConn,
+    actor: UserId,
+    action: &str,
+    scan: i64,
+) -> Result<Vec<PatientId>> {
+    let rows: Vec<Option<PatientId>> = audit_log::table
+        .filter(audit_log::actor_id.eq(actor))
+        .filter(audit_log::action.eq(action))
+        .filter(audit_log::outcome.eq(Outcome::Ok))
+        .order(audit_log::seq.desc())
+        .limit(scan)
+        .select(audit_log::patient_id)
+        .load(conn)?;
+    let mut out: Vec<PatientId> = Vec::new();
+    for p in rows.into_iter().flatten() {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    Ok(out)
+}

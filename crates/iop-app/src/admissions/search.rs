@@ -2,6 +2,7 @@
 //! phone, within the caller's caseload. Audited like any list of patients; the query
 //! itself is not kept (it may be a name).
 
+use crate::clinical::chart::CHART_VIEW;
 use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
@@ -13,6 +14,8 @@ use iop_store::admissions::search as store;
 
 /// At most this many patients are shown; a longer list means the query needs a word more.
 pub const SEARCH_LIMIT: i64 = 50;
+/// Patients in the dashboard's recent list.
+const RECENT: usize = 8;
 
 /// A patient found: enough to tell two people with one name apart.
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
@@ -47,6 +50,36 @@ impl App {
                     name: r.shown_name(),
                     patient_id: r.id,
                     mrn: r.mrn,
+                    date_of_birth: r.date_of_birth,
+                })
+                .collect())
+        })
+    }
+
+    /// The patients whose charts the caller opened last (at most eight, newest first),
+    /// still within their caseload: the dashboard's way back to them.
+    pub fn recent_patients(&self, ctx: &Ctx) -> Result<Vec<PatientHit>> {
+        ctx.require(Action::ReadClinical)?;
+        let Some(actor) = ctx.actor().map(|a| a.user_id) else {
+            return Ok(Vec::new());
+        };
+        self.store.read_audited(|c| {
+            let caseload = crate::scope::caseload(c, ctx)?;
+            let recent: Vec<PatientId> =
+                iop_store::audit::recent_patients_of(c, actor, CHART_VIEW, 200)?
+                    .into_iter()
+                    .filter(|p| caseload.contains(*p))
+                    .take(RECENT)
+                    .collect();
+            let rows = iop_store::admissions::episodes::patients_by_ids(c, &recent)?;
+            crate::audit::record_list(c, ctx, "patient.recent", recent.iter().copied())?;
+            Ok(recent
+                .iter()
+                .filter_map(|id| rows.iter().find(|r| r.id == *id))
+                .map(|r| PatientHit {
+                    name: r.shown_name(),
+                    patient_id: r.id,
+                    mrn: r.mrn.clone(),
                     date_of_birth: r.date_of_birth,
                 })
                 .collect())

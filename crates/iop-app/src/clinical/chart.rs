@@ -195,6 +195,9 @@ fn timeline(c: &Chart, tz: &jiff::tz::TimeZone) -> Vec<TimelineItem> {
     t
 }
 
+/// The audit action of opening a chart (the dashboard's recent patients are read from it).
+pub const CHART_VIEW: &str = "clinical.chart.view";
+
 impl App {
     /// One page of a patient's chart: the latest (`before` none) or the
     /// [`CHART_PAGE_DAYS`] before `before`.
@@ -277,7 +280,7 @@ impl App {
                     });
                 }
             }
-            let mut event = Event::ok("clinical.chart.view");
+            let mut event = Event::ok(CHART_VIEW);
             event.patient_id = Some(patient);
             record(c, ctx, event)?;
             let name = p.shown_name();

@@ -22,6 +22,7 @@ struct DashboardPage {
     alert_names: std::collections::HashMap<iop_domain::ids::PatientId, String>,
     cosign: Vec<iop_app::clinical::cosign::AwaitingCosign>,
     refusals: Vec<iop_app::audit::refusals::RepeatedRefusals>,
+    recent: Vec<iop_app::admissions::search::PatientHit>,
 }
 
 pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Response, PageError> {
@@ -32,46 +33,49 @@ pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Respo
     let cosigner = iop_app::policy::allows(role, iop_app::Action::CosignNotes);
     let writer = iop_app::policy::allows(role, iop_app::Action::RecordAttendance);
     let auditor = iop_app::policy::allows(role, iop_app::Action::ViewAuditLog);
-    let (programs, alerts, due, cosign, alert_names, notes_due, refusals) = blocking(move || {
-        let (alerts, due) = if clinical {
-            (
-                app.my_alerts(&caller.ctx)?,
-                app.clinical_reminders(&caller.ctx)?,
-            )
-        } else {
-            (Vec::new(), Vec::new())
-        };
-        let cosign = if cosigner {
-            app.notes_awaiting_cosign(&caller.ctx)?
-        } else {
-            Vec::new()
-        };
-        let names = if clinical {
-            app.alert_patients(&caller.ctx, &alerts)?
-        } else {
-            Default::default()
-        };
-        let notes_due = if writer {
-            app.notes_to_write(&caller.ctx)?
-        } else {
-            Vec::new()
-        };
-        let refusals = if auditor {
-            app.repeated_refusals(&caller.ctx)?
-        } else {
-            Vec::new()
-        };
-        Ok((
-            app.organisation(&caller.ctx)?,
-            alerts,
-            due,
-            cosign,
-            names,
-            notes_due,
-            refusals,
-        ))
-    })
-    .await?;
+    let (programs, alerts, due, cosign, alert_names, notes_due, refusals, recent) =
+        blocking(move || {
+            let (alerts, due, recent) = if clinical {
+                (
+                    app.my_alerts(&caller.ctx)?,
+                    app.clinical_reminders(&caller.ctx)?,
+                    app.recent_patients(&caller.ctx)?,
+                )
+            } else {
+                (Vec::new(), Vec::new(), Vec::new())
+            };
+            let cosign = if cosigner {
+                app.notes_awaiting_cosign(&caller.ctx)?
+            } else {
+                Vec::new()
+            };
+            let names = if clinical {
+                app.alert_patients(&caller.ctx, &alerts)?
+            } else {
+                Default::default()
+            };
+            let notes_due = if writer {
+                app.notes_to_write(&caller.ctx)?
+            } else {
+                Vec::new()
+            };
+            let refusals = if auditor {
+                app.repeated_refusals(&caller.ctx)?
+            } else {
+                Vec::new()
+            };
+            Ok((
+                app.organisation(&caller.ctx)?,
+                alerts,
+                due,
+                cosign,
+                names,
+                notes_due,
+                refusals,
+                recent,
+            ))
+        })
+        .await?;
     render(&DashboardPage {
         shell,
         programs,
@@ -81,6 +85,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Respo
         notes_due,
         cosign,
         refusals,
+        recent,
     })
 }
 

@@ -120,3 +120,51 @@ async fn the_search_page_lists_matches_and_keeps_a_refused_query() {
     assert_eq!(refused.status, StatusCode::OK);
     assert!(refused.body.contains("value=\"**\"") && refused.body.contains("role=\"alert\""));
 }
+
+#[tokio::test]
+async fn the_dashboard_lists_the_charts_one_opened_last_newest_first() {
+    let t = TestApp::new().await;
+    let token = t.token("director@demo.test").await;
+    let census = t.get("/api/v1/census", Auth::Bearer(&token)).await.json();
+    let in_treatment: Vec<(String, String)> = census[0]["patients"]
+        .as_array()
+        .expect("patients")
+        .iter()
+        .take(2)
+        .map(|p| {
+            (
+                p["patient_id"].as_str().expect("id").to_string(),
+                p["name"].as_str().expect("name").to_string(),
+            )
+        })
+        .collect();
+    let [(first, first_name), (second, second_name)] = &in_treatment[..] else {
+        panic!("two patients in treatment");
+    };
+    let director = t.login("director@demo.test").await;
+    let before = t.get("/dashboard", Auth::Cookie(&director)).await;
+    assert!(!before.body.contains("Patients you opened recently"));
+    for id in [first, second, first, second] {
+        let chart = t
+            .get(&format!("/patients/{id}"), Auth::Cookie(&director))
+            .await;
+        assert_eq!(chart.status, StatusCode::OK);
+    }
+    let page = t.get("/dashboard", Auth::Cookie(&director)).await.body;
+    let list = page
+        .split("Patients you opened recently")
+        .nth(1)
+        .expect("the recent list")
+        .split("</section>")
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let at = |id: &str| list.find(&format!("/patients/{id}\"")).expect("listed");
+    assert!(at(second) < at(first), "newest first: {list}");
+    assert_eq!(
+        list.matches(&format!("/patients/{first}\"")).count(),
+        1,
+        "each once"
+    );
+    assert!(list.contains(first_name.as_str()) && list.contains(second_name.as_str()));
+}
