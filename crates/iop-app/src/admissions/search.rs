@@ -98,7 +98,8 @@ impl App {
                 Ok::<_, AppError>(rows.len())
             })?;
             filled += done;
-            if done == 0 {
+            // A short batch was the last: rows are never selected twice in one run.
+            if done < 1000 {
                 return Ok(filled);
             }
         }

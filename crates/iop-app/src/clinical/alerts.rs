@@ -53,7 +53,15 @@ pub(crate) fn raise(
             None => {}
         }
     }
+    let mut added_to = Vec::new();
     for (user, role) in targets {
+        // A repeat while the first is still open adds to it: one alert to act on, with
+        // every occasion in its detail, not a pile of duplicates.
+        if let Some(open) = store::open_alert_like(c, patient, kind, user, role)? {
+            store::set_alert_detail(c, open.id, &format!("{}; again: {detail}", open.detail))?;
+            added_to.push(open.id.to_string());
+            continue;
+        }
         store::insert_alert(
             c,
             &AlertRow {
@@ -69,7 +77,8 @@ pub(crate) fn raise(
             },
         )?;
     }
-    let mut event = Event::ok("clinical.alert.raise").detail(serde_json::json!({ "kind": kind }));
+    let mut event = Event::ok("clinical.alert.raise")
+        .detail(serde_json::json!({ "kind": kind, "added_to": added_to }));
     event.patient_id = Some(patient);
     record(c, ctx, event)
 }

@@ -161,6 +161,38 @@ pub fn insert_alert(conn: &mut DbConn, row: &AlertRow) -> Result<()> {
     Ok(())
 }
 
+/// The open alert of this kind about this patient for exactly this addressee, if any.
+pub fn open_alert_like(
+    conn: &mut DbConn,
+    patient: PatientId,
+    kind: iop_domain::scoring::AlertKind,
+    user: Option<UserId>,
+    role: Option<iop_domain::Role>,
+) -> Result<Option<AlertRow>> {
+    let mut q = alerts::table
+        .filter(alerts::acknowledged_at.is_null())
+        .filter(alerts::patient_id.eq(patient))
+        .filter(alerts::kind.eq(kind))
+        .into_boxed();
+    q = match user {
+        Some(u) => q.filter(alerts::for_user_id.eq(u)),
+        None => q.filter(alerts::for_user_id.is_null()),
+    };
+    q = match role {
+        Some(r) => q.filter(alerts::for_role.eq(r)),
+        None => q.filter(alerts::for_role.is_null()),
+    };
+    Ok(q.select(AlertRow::as_select()).first(conn).optional()?)
+}
+
+/// Adds a repeat's detail to an open alert.
+pub fn set_alert_detail(conn: &mut DbConn, id: AlertId, detail: &str) -> Result<()> {
+    diesel::update(alerts::table.find(id))
+        .set(alerts::detail.eq(detail))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Open alerts addressed to this user or to their role, newest first.
 pub fn open_alerts_for(
     conn: &mut DbConn,

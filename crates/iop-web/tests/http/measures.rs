@@ -268,3 +268,41 @@ async fn the_relapse_prevention_plan_is_versioned_signed_and_printable_with_988(
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn a_repeat_positive_item_nine_while_the_alert_is_open_adds_to_it_instead_of_raising_another()
+{
+    let t = TestApp::new().await;
+    let counselor = t.token("counselor@demo.test").await;
+    let patient = patient_of_last_week(&t, &counselor).await;
+    let alerts_about = |token: String| {
+        let (t, patient) = (&t, patient.clone());
+        async move {
+            let v = t.get("/api/v1/alerts", Auth::Bearer(&token)).await.json();
+            v.as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|a| a["patient_id"] == patient.as_str() && a["kind"] == "phq9_item9")
+                .collect::<Vec<_>>()
+        }
+    };
+    let before = alerts_about(counselor.clone()).await.len();
+    let days_ago = |n: i64| {
+        today()
+            .checked_sub(jiff::Span::new().days(n))
+            .expect("date")
+            .to_string()
+    };
+    for taken_on in [days_ago(7), days_ago(0)] {
+        let res = t.post_json(&format!("/api/v1/patients/{patient}/measures"), Auth::Bearer(&counselor), serde_json::json!({ "instrument": "phq9", "occasion": "biweekly", "taken_on": taken_on, "items": [1, 1, 0, 0, 0, 0, 0, 0, 2] })).await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    }
+    let open = alerts_about(counselor.clone()).await;
+    assert_eq!(open.len(), before.max(1), "one open alert: {open:?}");
+    let detail = open[0]["detail"].as_str().unwrap_or("");
+    assert!(
+        detail.contains(&days_ago(7)) && detail.contains(&days_ago(0)) && detail.contains("again"),
+        "{detail}"
+    );
+}
