@@ -72,6 +72,7 @@ test('a new inquiry is screened and admitted in the pages and joins the next ses
   await director.getByRole('link', { name: 'Patients' }).click();
   await director.getByLabel('Name, MRN, date of birth or phone').fill('HARPER qui');
   await director.getByRole('button', { name: 'Search' }).click();
+  await director.getByRole('status').filter({ hasText: 'found' }).waitFor();
   await assertAccessible(director);
   await director.getByRole('link', { name: 'Quinn Harper' }).click();
   await director.waitForURL(/\/patients\/[0-9a-f-]+$/);

@@ -82,6 +82,17 @@ pub fn run(cfg: &Config, out: &Path, encrypt_to: &[String], include_keys: bool) 
     } else {
         None
     };
+    let postgres = cfg
+        .database_url
+        .as_ref()
+        .is_some_and(|u| !u.0.trim().is_empty());
+    let sqlite = iop_store::Store::sqlite_path(&cfg.data_dir);
+    if !postgres && !sqlite.exists() {
+        return Err(CliError::Usage(format!(
+            "there is no database in {} to back up (check --data-dir)",
+            cfg.data_dir.display()
+        )));
+    }
     // Not `open`: a backup copies the database as it is, before any migration.
     let store = open_store(cfg)?;
     let parent = match out.parent() {
@@ -134,7 +145,8 @@ pub fn run(cfg: &Config, out: &Path, encrypt_to: &[String], include_keys: bool) 
         entry,
         &copy,
     )?;
-    std::fs::rename(&partial, out)
+    // A link, not a rename: a file that appeared at `out` meanwhile is never replaced.
+    std::fs::hard_link(&partial, out)
         .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", out.display())))?;
     pb.finish_and_clear();
     let how = match (recipients.len(), keys.is_some()) {
@@ -153,7 +165,7 @@ pub fn run(cfg: &Config, out: &Path, encrypt_to: &[String], include_keys: bool) 
 /// `pg_dump` of the exported snapshot; the password goes through the environment, not
 /// the command line other users of the machine can read.
 fn pg_dump(url: &str, snapshot: &str, file: &Path) -> Result<()> {
-    let (url, password) = without_password(url);
+    let (url, password) = without_password(url)?;
     let mut cmd = Command::new("pg_dump");
     cmd.args(["--format=custom", "--no-owner", "--no-privileges"])
         .arg(format!("--snapshot={snapshot}"))
@@ -182,10 +194,21 @@ pub fn run_tool(cmd: &mut Command, tool: &str) -> Result<()> {
     )))
 }
 
-/// The URL without its password, and the password.
-pub fn without_password(url: &str) -> (String, Option<String>) {
-    match url::Url::parse(url) {
-        Ok(mut u) if u.password().is_some() => {
+/// The URL without its password, and the password. A URL this cannot read is refused
+/// rather than passed on whole: its password would be on a command line.
+pub fn without_password(url: &str) -> Result<(String, Option<String>)> {
+    let parsed = url::Url::parse(url).map_err(|e| {
+        CliError::Usage(format!(
+            "the database URL cannot be read ({e}); give one like postgres://user:password@host:5432/db for backups and restores"
+        ))
+    })?;
+    if parsed.query_pairs().any(|(k, _)| k == "password") {
+        return Err(CliError::Usage(
+            "put the database password before the @ of the URL, not in its query, for backups and restores".into(),
+        ));
+    }
+    Ok(match parsed {
+        mut u if u.password().is_some() => {
             let password = u.password().map(|p| {
                 percent_encoding::percent_decode_str(p)
                     .decode_utf8_lossy()
@@ -194,8 +217,8 @@ pub fn without_password(url: &str) -> (String, Option<String>) {
             let _ = u.set_password(None);
             (u.to_string(), password)
         }
-        _ => (url.to_string(), None),
-    }
+        u => (u.to_string(), None),
+    })
 }
 
 fn write_file(

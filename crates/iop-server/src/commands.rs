@@ -144,7 +144,7 @@ fn refuse_newer_schema(store: &Store) -> Result<()> {
     if !blocking.is_empty() {
         let versions: Vec<&str> = blocking.iter().map(|m| m.version.as_str()).collect();
         return Err(CliError::Usage(format!(
-            "the database carries migrations this iop ({}) does not know: {}. A newer release upgraded it;              run that release or a later one (see docs/operations.md, Upgrades). Nothing was changed.",
+            "the database carries migrations this iop ({}) does not know: {}. A newer release upgraded it; run that release or a later one (see docs/operations.md, Upgrades). Nothing was changed.",
             env!("CARGO_PKG_VERSION"),
             versions.join(", ")
         )));

@@ -85,7 +85,7 @@ pub fn run(cfg: &Config, file: &Path, identity: Option<&Path>) -> Result<()> {
                 database = true;
             }
             POSTGRES_ENTRY if postgres => {
-                restore_postgres(cfg, &mut entry)?;
+                restore_postgres(cfg, file, &mut entry)?;
                 database = true;
             }
             other => {
@@ -116,7 +116,8 @@ fn refuse_unless_empty(cfg: &Config, postgres: bool) -> Result<()> {
         return Ok(());
     }
     let db = Store::sqlite_path(&cfg.data_dir);
-    if db.exists() || db.with_extension("sqlite3-wal").exists() {
+    let companions = ["sqlite3-wal", "sqlite3-shm", "sqlite3-journal"];
+    if db.exists() || companions.iter().any(|c| db.with_extension(c).exists()) {
         return Err(CliError::Usage(format!(
             "{} already holds a database; restore goes only into an empty data directory",
             cfg.data_dir.display()
@@ -193,20 +194,27 @@ fn restore_sqlite(cfg: &Config, entry: &mut impl Read) -> Result<()> {
     let partial = db.with_extension("sqlite3.restoring");
     let _ = std::fs::remove_file(&partial);
     write_private(&partial, entry)?;
-    std::fs::rename(&partial, &db)
-        .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", db.display())))
+    // A link fails where a database appeared meanwhile (a server started): never replaced.
+    let linked = std::fs::hard_link(&partial, &db);
+    let _ = std::fs::remove_file(&partial);
+    linked.map_err(|e| CliError::Usage(format!("cannot put the database at {}: {e}", db.display())))
 }
 
 /// `pg_restore` in one transaction: all of the dump or nothing.
-fn restore_postgres(cfg: &Config, entry: &mut impl Read) -> Result<()> {
+fn restore_postgres(cfg: &Config, file: &Path, entry: &mut impl Read) -> Result<()> {
+    // Beside the backup (not a small, shared /tmp); 0700, removed when done.
+    let beside = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
     let work = tempfile::Builder::new()
-        .prefix("iop-restore-")
-        .tempdir()
+        .prefix(".iop-restore-")
+        .tempdir_in(beside)
         .map_err(|e| CliError::Failed(format!("cannot make a work directory: {e}")))?;
     let dump = work.path().join(POSTGRES_ENTRY);
     write_private(&dump, entry)?;
     let url = cfg.store_url().map_err(CliError::Usage)?;
-    let (url, password) = backup::without_password(&url);
+    let (url, password) = backup::without_password(&url)?;
     let mut cmd = Command::new("pg_restore");
     cmd.args([
         "--no-owner",

@@ -66,6 +66,11 @@ pub(crate) fn serve(cfg: &Config, demo: bool) -> Result<()> {
     let secure_cookies = cfg.secure_cookies.unwrap_or(!addr.ip().is_loopback());
     let metrics_addr = metrics_addr(cfg)?;
     let token = cfg.metrics_token.as_ref().map(|t| t.0.as_str());
+    if token.is_some_and(|t| t.trim().len() < 16) {
+        return Err(CliError::Usage(
+            "metrics_token must be at least 16 characters (openssl rand -hex 32 makes one)".into(),
+        ));
+    }
     let metrics = if metrics_addr.is_some() || token.is_some() {
         Some(
             iop_web::metrics::Metrics::install(token)

@@ -135,6 +135,12 @@ fn keys_are_never_put_in_a_plain_backup_and_a_wrong_identity_opens_nothing() {
     );
 
     let recipient = age::x25519::Identity::generate().to_public().to_string();
+    if !source.db.is_postgres() {
+        let nothing = source.run(&["backup", "--out", &file_arg], None);
+        assert_eq!(nothing.status.code(), Some(2), "{}", text(&nothing));
+        assert!(text(&nothing).contains("no database"), "{}", text(&nothing));
+    }
+    assert!(source.run(&["migrate"], None).status.success());
     let ok = source.run(
         &["backup", "--out", &file_arg, "--encrypt-to", &recipient],
         None,

@@ -129,8 +129,11 @@ impl Store {
         f: impl FnOnce(&str, &Contents) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
         let mut conn = self.conn()?;
-        conn.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            .map_err(StoreError::from)?;
+        // Idle while pg_dump runs: a server-wide idle-in-transaction timeout must not end it.
+        conn.batch_execute(
+            "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL idle_in_transaction_session_timeout = 0",
+        )
+        .map_err(StoreError::from)?;
         let inside = (|| {
             let name = diesel::sql_query("SELECT pg_export_snapshot() AS name")
                 .get_result::<Name>(&mut *conn)

@@ -45,7 +45,16 @@ pub async fn log_requests(req: Request, next: Next) -> Response {
     let status = res.status().as_u16();
     let request_id = current_request_id();
     let route = route.as_deref().unwrap_or("(no route)");
-    let labels = [("method", method.to_string()), ("route", route.to_owned())];
+    // Methods from a fixed set: any other token a client sends would be a new series
+    // kept for the life of the process.
+    let method_label = match method.as_str() {
+        m @ ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS") => m,
+        _ => "other",
+    };
+    let labels = [
+        ("method", method_label.to_owned()),
+        ("route", route.to_owned()),
+    ];
     metrics::histogram!(crate::metrics::REQUEST_SECONDS, &labels)
         .record(started.elapsed().as_secs_f64());
     let [m, r] = labels;

@@ -16,12 +16,14 @@ fn ids(hits: &serde_json::Value) -> Vec<String> {
 }
 
 async fn find(t: &TestApp, token: &str, q: &str) -> serde_json::Value {
-    let q = url::form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>();
-    let res = t
-        .get(&format!("/api/v1/patients?q={q}"), Auth::Bearer(token))
-        .await;
+    let res = search(t, token, serde_json::json!({ "q": q })).await;
     assert_eq!(res.status, StatusCode::OK, "{q}: {}", res.body);
     res.json()
+}
+
+async fn search(t: &TestApp, token: &str, body: serde_json::Value) -> crate::common::Response {
+    t.post_json("/api/v1/patients/search", Auth::Bearer(token), body)
+        .await
 }
 
 #[tokio::test]
@@ -67,21 +69,18 @@ async fn staff_find_a_patient_by_name_without_accents_mrn_birth_date_or_phone_in
     assert!(!ids(&find(&t, &riley, &mrn).await).contains(&patient));
 
     let billing = t.token("billing@demo.test").await;
-    let refused = t
-        .get("/api/v1/patients?q=nunez", Auth::Bearer(&billing))
-        .await;
+    let nunez = serde_json::json!({ "q": "nunez" });
+    let refused = search(&t, &billing, nunez).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    let empty = t
-        .get("/api/v1/patients?q=--", Auth::Bearer(&director))
-        .await;
+    let empty = search(&t, &director, serde_json::json!({ "q": "--" })).await;
     assert_eq!(
         empty.status,
         StatusCode::UNPROCESSABLE_ENTITY,
         "{}",
         empty.body
     );
-    let missing = t.get("/api/v1/patients", Auth::Bearer(&director)).await;
-    assert_eq!(missing.status, StatusCode::BAD_REQUEST, "{}", missing.body);
+    let missing = search(&t, &director, serde_json::json!({})).await;
+    assert!(missing.status.is_client_error(), "{}", missing.body);
 
     // The search is audited with the patients it showed, never with what was typed.
     let admin = t.token("admin@demo.test").await;
@@ -107,7 +106,23 @@ async fn the_search_page_lists_matches_and_keeps_a_refused_query() {
     let (_, admitted) = admit_new(&t, &adm, "Zoë").await;
     let patient = admitted["patient_id"].as_str().expect("id").to_string();
     let director = t.login("director@demo.test").await;
-    let page = t.get("/patients?q=ZOE", Auth::Cookie(&director)).await;
+    let form = t.get("/patients", Auth::Cookie(&director)).await;
+    assert!(
+        form.body.contains("method=\"post\""),
+        "the query never goes in the URL"
+    );
+    let ask = |q: &'static str| {
+        let (t, director) = (&t, &director);
+        async move {
+            t.post_form(
+                "/patients",
+                Auth::Cookie(director),
+                &[("csrf", director.csrf.as_str()), ("q", q)],
+            )
+            .await
+        }
+    };
+    let page = ask("ZOE").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
         page.body.contains(&format!("href=\"/patients/{patient}\""))
@@ -116,7 +131,7 @@ async fn the_search_page_lists_matches_and_keeps_a_refused_query() {
         "{}",
         page.body
     );
-    let refused = t.get("/patients?q=%2A%2A", Auth::Cookie(&director)).await;
+    let refused = ask("**").await;
     assert_eq!(refused.status, StatusCode::OK);
     assert!(refused.body.contains("value=\"**\"") && refused.body.contains("role=\"alert\""));
 }

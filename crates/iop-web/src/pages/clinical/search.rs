@@ -1,11 +1,14 @@
-//! `/patients?q=`: find a patient in one's caseload. A refused query keeps what was typed.
+//! `/patients`: find a patient in one's caseload. The query is posted, never put in the
+//! URL (a name in a URL ends up in proxy logs and browser history); a refused query keeps
+//! what was typed.
 
 use crate::access::Caller;
 use crate::error::PageError;
+use crate::extract::PageForm;
 use crate::pages::shell::{render, Shell};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use iop_app::admissions::search::{PatientHit, SEARCH_LIMIT};
 use iop_app::AppError;
@@ -27,13 +30,20 @@ struct SearchPage {
     limit: usize,
 }
 
-pub async fn show(
+pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Response, PageError> {
+    answer(state, caller, String::new()).await
+}
+
+pub async fn search(
     State(state): State<AppState>,
     caller: Caller,
-    Query(f): Query<SearchForm>,
+    PageForm(f): PageForm<SearchForm>,
 ) -> Result<Response, PageError> {
+    answer(state, caller, f.q.trim().to_string()).await
+}
+
+async fn answer(state: AppState, caller: Caller, q: String) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/patients");
-    let q = f.q.trim().to_string();
     let (hits, error) = if q.is_empty() {
         (None, None)
     } else {
