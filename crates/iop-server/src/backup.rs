@@ -82,12 +82,8 @@ pub fn run(cfg: &Config, out: &Path, encrypt_to: &[String], include_keys: bool) 
     } else {
         None
     };
-    let postgres = cfg
-        .database_url
-        .as_ref()
-        .is_some_and(|u| !u.0.trim().is_empty());
     let sqlite = iop_store::Store::sqlite_path(&cfg.data_dir);
-    if !postgres && !sqlite.exists() {
+    if cfg.postgres_url().is_none() && !sqlite.exists() {
         return Err(CliError::Usage(format!(
             "there is no database in {} to back up (check --data-dir)",
             cfg.data_dir.display()
@@ -95,15 +91,7 @@ pub fn run(cfg: &Config, out: &Path, encrypt_to: &[String], include_keys: bool) 
     }
     // Not `open`: a backup copies the database as it is, before any migration.
     let store = open_store(cfg)?;
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    // Next to the output, on its file system (not a small /tmp); 0700 like a data directory.
-    let work = tempfile::Builder::new()
-        .prefix(".iop-backup-")
-        .tempdir_in(&parent)
-        .map_err(|e| CliError::Failed(format!("cannot write in {}: {e}", parent.display())))?;
+    let work = work_dir_beside(out, ".iop-backup-")?;
     let pb = spinner("copying the database");
     let (entry, copy, contents) = match store.backend() {
         Backend::Sqlite => {
@@ -160,6 +148,19 @@ pub fn run(cfg: &Config, out: &Path, encrypt_to: &[String], include_keys: bool) 
         out.display()
     );
     Ok(())
+}
+
+/// A private (0700) work directory next to `file`, on its file system rather than a
+/// small, shared /tmp; removed when dropped.
+pub fn work_dir_beside(file: &Path, prefix: &str) -> Result<tempfile::TempDir> {
+    let dir = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir_in(&dir)
+        .map_err(|e| CliError::Failed(format!("cannot write in {}: {e}", dir.display())))
 }
 
 /// `pg_dump` of the exported snapshot; the password goes through the environment, not

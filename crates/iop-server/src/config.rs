@@ -186,11 +186,19 @@ impl Config {
         Ok(cfg)
     }
 
+    /// The PostgreSQL URL, when one is given (an empty one means SQLite).
+    pub fn postgres_url(&self) -> Option<&str> {
+        self.database_url
+            .as_ref()
+            .map(|u| u.0.as_str())
+            .filter(|u| !u.trim().is_empty())
+    }
+
     /// The URL the store opens: PostgreSQL when given, else the SQLite file in `data_dir`.
     pub fn store_url(&self) -> Result<String, String> {
-        match &self.database_url {
-            Some(u) if !u.0.trim().is_empty() => Ok(u.0.clone()),
-            _ => {
+        match self.postgres_url() {
+            Some(u) => Ok(u.to_string()),
+            None => {
                 crate::files::private_dir(&self.data_dir)?;
                 let db = iop_store::Store::sqlite_path(&self.data_dir);
                 crate::files::private_file(&db)?;

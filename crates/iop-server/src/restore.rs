@@ -12,10 +12,7 @@ use std::path::Path;
 use std::process::Command;
 
 pub fn run(cfg: &Config, file: &Path, identity: Option<&Path>) -> Result<()> {
-    let postgres = cfg
-        .database_url
-        .as_ref()
-        .is_some_and(|u| !u.0.trim().is_empty());
+    let postgres = cfg.postgres_url().is_some();
     refuse_unless_empty(cfg, postgres)?;
     let input = std::fs::File::open(file)
         .map_err(|e| CliError::Usage(format!("cannot open {}: {e}", file.display())))?;
@@ -202,15 +199,7 @@ fn restore_sqlite(cfg: &Config, entry: &mut impl Read) -> Result<()> {
 
 /// `pg_restore` in one transaction: all of the dump or nothing.
 fn restore_postgres(cfg: &Config, file: &Path, entry: &mut impl Read) -> Result<()> {
-    // Beside the backup (not a small, shared /tmp); 0700, removed when done.
-    let beside = match file.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let work = tempfile::Builder::new()
-        .prefix(".iop-restore-")
-        .tempdir_in(beside)
-        .map_err(|e| CliError::Failed(format!("cannot make a work directory: {e}")))?;
+    let work = backup::work_dir_beside(file, ".iop-restore-")?;
     let dump = work.path().join(POSTGRES_ENTRY);
     write_private(&dump, entry)?;
     let url = cfg.store_url().map_err(CliError::Usage)?;

@@ -153,20 +153,14 @@ impl Store {
     /// own lock for each statement, so call it when nothing writes).
     pub fn contents(&self) -> Result<Contents> {
         let mut conn = self.conn()?;
-        match &mut *conn {
-            DbConn::Pg(_) => {
-                conn.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
-                let held = contents(&mut conn);
-                conn.batch_execute("COMMIT")?;
-                held
-            }
-            DbConn::Sqlite(_) => {
-                conn.batch_execute("BEGIN")?;
-                let held = contents(&mut conn);
-                conn.batch_execute("COMMIT")?;
-                held
-            }
-        }
+        let begin = match &*conn {
+            DbConn::Pg(_) => "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+            DbConn::Sqlite(_) => "BEGIN",
+        };
+        conn.batch_execute(begin)?;
+        let held = contents(&mut conn);
+        conn.batch_execute("COMMIT")?;
+        held
     }
 
     pub fn integrity_problems(&self) -> Result<Vec<String>> {

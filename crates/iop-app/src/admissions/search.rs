@@ -28,6 +28,17 @@ pub struct PatientHit {
     pub date_of_birth: Day,
 }
 
+impl From<&iop_store::admissions::episodes::PatientRow> for PatientHit {
+    fn from(r: &iop_store::admissions::episodes::PatientRow) -> Self {
+        PatientHit {
+            patient_id: r.id,
+            name: r.shown_name(),
+            mrn: r.mrn.clone(),
+            date_of_birth: r.date_of_birth,
+        }
+    }
+}
+
 impl App {
     pub fn search_patients(&self, ctx: &Ctx, query: &str) -> Result<Vec<PatientHit>> {
         ctx.require(Action::ReadClinical)?;
@@ -44,15 +55,7 @@ impl App {
             };
             let rows = store::search(c, &terms, only.as_deref(), SEARCH_LIMIT)?;
             crate::audit::record_list(c, ctx, "patient.search", rows.iter().map(|r| r.id))?;
-            Ok(rows
-                .into_iter()
-                .map(|r| PatientHit {
-                    name: r.shown_name(),
-                    patient_id: r.id,
-                    mrn: r.mrn,
-                    date_of_birth: r.date_of_birth,
-                })
-                .collect())
+            Ok(rows.iter().map(PatientHit::from).collect())
         })
     }
 
@@ -76,12 +79,7 @@ impl App {
             Ok(recent
                 .iter()
                 .filter_map(|id| rows.iter().find(|r| r.id == *id))
-                .map(|r| PatientHit {
-                    name: r.shown_name(),
-                    patient_id: r.id,
-                    mrn: r.mrn.clone(),
-                    date_of_birth: r.date_of_birth,
-                })
+                .map(PatientHit::from)
                 .collect())
         })
     }
