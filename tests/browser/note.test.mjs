@@ -69,3 +69,43 @@ test('attendance and a signed group note with six entries, then each chart shows
     }
   }
 });
+
+test('on a tablet a facilitator marks all present, makes one late, and a refused signing keeps the text', async () => {
+  const context = await browser.newContext({ viewport: { width: 768, height: 1024 } });
+  const page = await context.newPage();
+  await page.goto(`${server.base}/login`);
+  await page.getByLabel('Email').fill('counselor@demo.test');
+  await page.getByLabel('Password', { exact: true }).fill('demo-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  // A group of theirs whose note is still to write, as the dashboard lists it.
+  const open = page.getByRole('region', { name: 'Notes to write' }).getByRole('link').first();
+  await page.goto(`${server.base}${await open.getAttribute('href')}`);
+  await page.getByRole('button', { name: 'Mark all present' }).click();
+  assert.match(await page.getByRole('status').first().textContent(), /present/);
+  const rows = page.locator('tbody tr');
+  const n = await rows.count();
+  assert.ok(n > 0);
+  const first = (await rows.nth(0).locator('th a').textContent()).trim();
+  await page.getByLabel(`Attendance of ${first}`).selectOption('late');
+  await page.getByLabel(`Minutes attended by ${first}`).fill('150');
+  await page.getByLabel('Interventions').fill('Relapse-trigger mapping in pairs.');
+  await page.getByLabel('Group process').fill('Engaged; two members challenged each other kindly.');
+  // Signing without each attendee's entry is refused, and nothing typed is lost.
+  await page.getByRole('button', { name: 'Save and sign' }).click();
+  assert.equal(await page.getByLabel('Interventions').inputValue(), 'Relapse-trigger mapping in pairs.');
+  assert.equal(await page.getByLabel(`Attendance of ${first}`).inputValue(), 'late');
+  assert.equal(await page.getByLabel(`Minutes attended by ${first}`).inputValue(), '150');
+  assert.ok(await page.getByRole('alert').count() > 0, 'the refusal says why');
+  await assertAccessible(page);
+  for (let i = 0; i < n; i++) {
+    const name = (await rows.nth(i).locator('th a').textContent()).trim();
+    const mark = await page.getByLabel(`Attendance of ${name}`).inputValue();
+    if (mark.startsWith('absent')) continue;
+    await page.getByLabel(`Participation of ${name}`).fill(`${name.split(' ')[0]} named one trigger of their own (${i}).`);
+    await page.getByLabel(`Progress of ${name}`).fill(`Goal ${i + 1}: practiced a refusal skill.`);
+  }
+  await page.getByRole('button', { name: 'Save and sign' }).click();
+  assert.match(await page.getByRole('status').first().textContent(), /signed/);
+  assert.match(await page.textContent('main'), new RegExp(`${first}[\\s\\S]*Late`));
+  await context.close();
+});

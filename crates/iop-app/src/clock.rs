@@ -2,6 +2,7 @@
 //! zone, so a business date is never the UTC date: it is the date at the program's site,
 //! and for lists that span every site, at the organisation's first site.
 
+use iop_domain::display::Style;
 use iop_domain::ids::{PatientId, ProgramId, SiteId};
 use iop_domain::time::Day;
 use iop_store::{admissions::episodes, org, DbConn};
@@ -101,6 +102,36 @@ impl App {
     pub fn patient_today(&self, ctx: &Ctx, patient: PatientId) -> Result<Date> {
         let tz = self.store.read(|c| patient_zone(c, patient))?;
         Ok(date_in(&tz, ctx.now()))
+    }
+
+    /// How a page about one site writes its dates and times.
+    pub fn site_style(&self, ctx: &Ctx, site: SiteId) -> Result<Style> {
+        let tz = self.store.read(|c| site_zone(c, site))?;
+        Ok(self.style_in(ctx, tz))
+    }
+
+    pub fn program_style(&self, ctx: &Ctx, program: ProgramId) -> Result<Style> {
+        let tz = self.store.read(|c| program_zone(c, program))?;
+        Ok(self.style_in(ctx, tz))
+    }
+
+    /// A chart's style: the zone of the program treating the patient.
+    pub fn patient_style(&self, ctx: &Ctx, patient: PatientId) -> Result<Style> {
+        let tz = self.store.read(|c| patient_zone(c, patient))?;
+        Ok(self.style_in(ctx, tz))
+    }
+
+    /// Pages that span sites: the organisation's zone setting, else its first site's.
+    pub fn organisation_style(&self, ctx: &Ctx) -> Result<Style> {
+        let tz = match &self.settings.organisation_zone {
+            Some(z) => z.tz(),
+            None => self.store.read(organisation_zone)?,
+        };
+        Ok(self.style_in(ctx, tz))
+    }
+
+    pub fn style_in(&self, ctx: &Ctx, tz: TimeZone) -> Style {
+        Style::new(tz, self.settings.locale, ctx.now())
     }
 
     /// Today at the organisation's first site, for lists across every site.

@@ -43,6 +43,11 @@ pub struct AppSettings {
     pub keys: keys::Keys,
     /// The clock requests read "now" from (the system's, except in tests).
     pub clock: clock::Clock,
+    /// How pages write dates and times (`locale`, default en-US).
+    pub locale: iop_domain::display::Locale,
+    /// The zone of pages that span sites (the audit log, billing); without it, the
+    /// zone of the organisation's first site.
+    pub organisation_zone: Option<iop_domain::time::ZoneName>,
 }
 
 impl Default for AppSettings {
@@ -54,6 +59,8 @@ impl Default for AppSettings {
             api_token_ttl: SignedDuration::from_hours(12),
             keys: keys::Keys::generate(jiff::Zoned::now().date()),
             clock: clock::Clock::SYSTEM,
+            locale: iop_domain::display::Locale::EnUs,
+            organisation_zone: None,
         }
     }
 }

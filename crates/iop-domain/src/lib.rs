@@ -15,6 +15,7 @@ pub mod consent;
 mod consent_codes;
 mod consent_notice;
 pub mod curriculum;
+pub mod display;
 pub mod graduation;
 pub mod holidays;
 pub mod hours;

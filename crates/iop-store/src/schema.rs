@@ -488,6 +488,7 @@ diesel::table! {
         created_at -> InstantText,
         acknowledged_at -> Nullable<InstantText>,
         acknowledged_by -> Nullable<Text>,
+        action_taken -> Nullable<Text>,
     }
 }
 

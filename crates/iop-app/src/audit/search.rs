@@ -122,6 +122,54 @@ impl App {
         }
         self.audit_events(ctx, &filter, limit)
     }
+
+    /// The names behind the accounts and patients of listed entries, for the page: an
+    /// auditor reads "Casey Counselor" and "Parker Quinn (DEMO-0004)", not ids. Naming
+    /// patients is a read of their records, so it is audited like one.
+    pub fn audit_names(&self, ctx: &Ctx, rows: &[AuditEntry]) -> Result<AuditNames> {
+        ctx.require(Action::ViewAuditLog)?;
+        let users: std::collections::BTreeSet<UserId> =
+            rows.iter().filter_map(|r| r.actor_id).collect();
+        let patients: std::collections::BTreeSet<PatientId> =
+            rows.iter().filter_map(|r| r.patient_id).collect();
+        self.store.read_audited(|c| {
+            let mut names = AuditNames::default();
+            for u in users {
+                if let Some(row) = iop_store::accounts::users::by_id(c, u)? {
+                    names.users.insert(u, row.display_name);
+                }
+            }
+            for p in &patients {
+                if let Some(row) = iop_store::admissions::episodes::patient_by_id(c, *p)? {
+                    let shown = row.shown_name();
+                    names.patients.insert(*p, format!("{shown} ({})", row.mrn));
+                }
+            }
+            crate::audit::record_list(c, ctx, "audit.patients.named", patients)?;
+            Ok(names)
+        })
+    }
+}
+
+/// Account and patient names of a page of audit entries.
+#[derive(Default)]
+pub struct AuditNames {
+    pub users: std::collections::HashMap<UserId, String>,
+    pub patients: std::collections::HashMap<PatientId, String>,
+}
+
+impl AuditNames {
+    pub fn user(&self, id: &UserId) -> &str {
+        self.users
+            .get(id)
+            .map_or("a removed account", String::as_str)
+    }
+
+    pub fn patient(&self, id: &PatientId) -> &str {
+        self.patients
+            .get(id)
+            .map_or("a patient not on file", String::as_str)
+    }
 }
 
 crate::view::view!(

@@ -146,7 +146,7 @@ pub struct AgingRow {
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Receivables {
-    pub as_of: String,
+    pub as_of: Day,
     pub aging: Vec<AgingRow>,
     /// (YYYY-MM, cents received from payers and patients)
     pub revenue_by_month: Vec<(String, Cents)>,
@@ -404,7 +404,7 @@ impl App {
             }
             record(c, ctx, Event::ok("billing.receivables.view"))?;
             Ok(Receivables {
-                as_of: today.to_string(),
+                as_of: Day(today),
                 aging,
                 revenue_by_month: months.into_iter().collect(),
             })

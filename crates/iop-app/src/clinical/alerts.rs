@@ -74,6 +74,7 @@ pub(crate) fn raise(
                 created_at: Instant(ctx.now()),
                 acknowledged_at: None,
                 acknowledged_by: None,
+                action_taken: None,
             },
         )?;
     }

@@ -99,8 +99,8 @@ fn latest_page_from(eps: &[episodes::EpisodeRow], today: jiff::civil::Date) -> D
     Day(current.map_or(recent, |admit| admit.min(recent)))
 }
 
-fn timeline(c: &Chart, tz: &jiff::tz::TimeZone) -> Vec<TimelineItem> {
-    let date_of = |at: Instant| Day(crate::clock::date_in(tz, at.0));
+fn timeline(c: &Chart, style: &iop_domain::display::Style) -> Vec<TimelineItem> {
+    let date_of = |at: Instant| Day(crate::clock::date_in(&style.tz, at.0));
     let mut t = Vec::new();
     for (date, mark, minutes) in &c.attendance {
         t.push(TimelineItem {
@@ -151,7 +151,11 @@ fn timeline(c: &Chart, tz: &jiff::tz::TimeZone) -> Vec<TimelineItem> {
         t.push(TimelineItem {
             date: m.taken_on,
             kind: "measure",
-            summary: format!("{} at {}: {score}", m.instrument_version, m.occasion),
+            summary: format!(
+                "{} at {}: {score}",
+                m.instrument_version,
+                style.words(m.occasion)
+            ),
             flag: false,
         });
     }
@@ -161,8 +165,8 @@ fn timeline(c: &Chart, tz: &jiff::tz::TimeZone) -> Vec<TimelineItem> {
             kind: "drug_screen",
             summary: format!(
                 "Drug screen ({}, {}): {}",
-                s.specimen,
-                s.method.to_string().replace('_', " "),
+                style.words(s.specimen),
+                style.words(s.method),
                 if s.any_positive {
                     "positive"
                 } else {
@@ -178,7 +182,8 @@ fn timeline(c: &Chart, tz: &jiff::tz::TimeZone) -> Vec<TimelineItem> {
             kind: "treatment_plan",
             summary: format!(
                 "Treatment plan version {} (review due {})",
-                p.version, p.review_due
+                p.version,
+                style.date(p.review_due)
             ),
             flag: false,
         });
@@ -322,7 +327,9 @@ impl App {
                 older_before,
                 newer_before,
             };
-            chart.timeline = timeline(&chart, &tz);
+            let style =
+                iop_domain::display::Style::new(tz.clone(), self.settings.locale, ctx.now());
+            chart.timeline = timeline(&chart, &style);
             Ok(chart)
         })
     }

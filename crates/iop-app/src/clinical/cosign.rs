@@ -9,7 +9,10 @@ use crate::App;
 use iop_domain::ids::*;
 use iop_domain::ids::{ActorRef, NoteId};
 use iop_domain::time::{Day, Instant};
-use iop_store::{calendar as cal, clinical::individual, clinical::record as clinical, DbConn};
+use iop_store::{
+    admissions::episodes, calendar as cal, clinical::individual, clinical::record as clinical,
+    DbConn,
+};
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct AwaitingCosign {
@@ -18,6 +21,12 @@ pub struct AwaitingCosign {
     pub note_id: String,
     pub date: Day,
     pub author_id: ActorRef,
+    /// The author's name, as their account has it.
+    pub author: String,
+    /// The group ("Core group, Mon/Tue/Thu") or, for an individual note, "Individual session".
+    pub about: String,
+    /// The patient of an individual note ("Name (MRN)"); a group note has a roster.
+    pub patient: Option<String>,
     pub signed_at: Option<Instant>,
     /// Where the note is read: the session or the patient's chart.
     pub link: String,
@@ -47,6 +56,35 @@ pub(crate) fn author_needs_cosign(c: &mut DbConn, ctx: &Ctx) -> Result<bool> {
     }
 }
 
+/// Who wrote a note, by name.
+pub(crate) fn author_name(c: &mut DbConn, who: ActorRef) -> Result<String> {
+    Ok(match who {
+        ActorRef::User(id) => iop_store::accounts::users::by_id(c, id)?
+            .map_or_else(|| "a former account".into(), |u| u.display_name),
+        ActorRef::System => "the system".into(),
+    })
+}
+
+/// "Core group, Mon/Tue/Thu": a group as staff name it.
+pub(crate) fn group_name(c: &mut DbConn, session: SessionId) -> Result<String> {
+    let Some(s) = cal::session_by_id(c, session)? else {
+        return Ok("A group".into());
+    };
+    let kind = match s.kind {
+        iop_domain::calendar::SessionKind::Core => "Core group",
+        iop_domain::calendar::SessionKind::Family => "Family group",
+        iop_domain::calendar::SessionKind::Alumni => "Alumni group",
+    };
+    let track = match s.track_id {
+        Some(t) => iop_store::org::tracks_of(c, s.program_id)?
+            .into_iter()
+            .find(|r| r.id == t)
+            .map(|r| format!(", {}", r.name)),
+        None => None,
+    };
+    Ok(format!("{kind}{}", track.unwrap_or_default()))
+}
+
 impl App {
     /// Signed notes still waiting for a clinical director's co-signature, oldest first.
     pub fn notes_awaiting_cosign(&self, ctx: &Ctx) -> Result<Vec<AwaitingCosign>> {
@@ -54,24 +92,32 @@ impl App {
         self.store.read_audited(|c| {
             let individual_notes = individual::awaiting_cosign(c)?;
             let patients: Vec<_> = individual_notes.iter().map(|(_, a)| a.patient_id).collect();
-            let mut out: Vec<AwaitingCosign> = clinical::notes_awaiting_cosign(c)?
-                .into_iter()
-                .map(|(n, date)| AwaitingCosign {
+            let mut out = Vec::new();
+            for (n, date) in clinical::notes_awaiting_cosign(c)? {
+                out.push(AwaitingCosign {
                     kind: "group",
                     link: format!("/sessions/{}", n.session_id),
                     note_id: n.id.to_string(),
                     date,
+                    author: author_name(c, n.author_id)?,
+                    about: group_name(c, n.session_id)?,
+                    patient: None,
                     author_id: n.author_id,
                     signed_at: n.signed_at,
-                })
-                .collect();
+                });
+            }
             for (n, a) in individual_notes {
                 let tz = crate::clock::patient_zone(c, a.patient_id)?;
+                let patient = episodes::patient_by_id(c, a.patient_id)?
+                    .map(|p| format!("{} {} ({})", p.legal_first_name, p.legal_last_name, p.mrn));
                 out.push(AwaitingCosign {
                     kind: "individual",
                     link: format!("/patients/{}", a.patient_id),
                     note_id: n.id.to_string(),
                     date: Day(crate::clock::date_in(&tz, a.starts_at.0)),
+                    author: author_name(c, n.author_id)?,
+                    about: "Individual session".into(),
+                    patient,
                     author_id: n.author_id,
                     signed_at: n.signed_at,
                 });

@@ -190,19 +190,27 @@ impl App {
         })
     }
 
-    pub fn acknowledge_alert(&self, ctx: &Ctx, alert_id: AlertId) -> Result<()> {
+    /// The addressee acknowledges an alert, saying what they did about it (called the
+    /// patient, safety plan reviewed, referred for evaluation …).
+    pub fn acknowledge_alert(
+        &self,
+        ctx: &Ctx,
+        alert_id: AlertId,
+        action_taken: &str,
+    ) -> Result<()> {
         ctx.require(Action::ReadClinical)?;
         let mine = self.my_alerts(ctx)?.into_iter().any(|a| a.id == alert_id);
         if !mine {
             return Err(AppError::NotFound(format!("open alert {alert_id}")));
         }
+        let action_taken = crate::input::lines(action_taken, 2000, "the action taken")?;
         let by = ctx.actor().map(|a| a.user_id).ok_or(AppError::Forbidden(
             "acknowledge an alert without an account",
         ))?;
         self.store.write(|c| {
             let alert = store::alert_by_id(c, alert_id)?
                 .ok_or_else(|| AppError::NotFound(format!("alert {alert_id}")))?;
-            if !store::acknowledge(c, alert_id, by, Instant(ctx.now()))? {
+            if !store::acknowledge(c, alert_id, by, Instant(ctx.now()), &action_taken)? {
                 return Err(AppError::Conflict(format!(
                     "alert {alert_id} was already acknowledged"
                 )));
@@ -346,6 +354,7 @@ SafetyAlert from AlertRow {
     created_at: Instant,
     acknowledged_at: Option<Instant>,
     acknowledged_by: Option<UserId>,
+    action_taken: Option<String>,
 });
 
 crate::view::view!(

@@ -33,7 +33,7 @@ pub struct Due {
     pub name: String,
     /// "PHQ-9, GAD-7 and BAM" or "treatment plan" or "treatment plan review".
     pub what: &'static str,
-    pub due: String,
+    pub due: Day,
 }
 
 impl App {
@@ -87,7 +87,7 @@ impl App {
                         mrn: p.mrn.clone(),
                         name: name.clone(),
                         what: "PHQ-9, GAD-7 and BAM",
-                        due: m.to_string(),
+                        due: Day(m),
                     });
                 }
                 let t = plan_due(admitted, review);
@@ -102,11 +102,11 @@ impl App {
                         mrn: p.mrn,
                         name,
                         what,
-                        due: t.to_string(),
+                        due: Day(t),
                     });
                 }
             }
-            out.sort_by(|a, b| a.due.cmp(&b.due));
+            out.sort_by_key(|a| a.due);
             crate::audit::record_list(c, ctx, "reminders.read", out.iter().map(|d| d.patient_id))?;
             Ok(out)
         })

@@ -368,6 +368,28 @@ impl App {
                 .collect())
         })
     }
+
+    /// The next group the staff member leads after `date`, within four weeks.
+    pub fn next_session_of_staff(
+        &self,
+        ctx: &Ctx,
+        staff_id: StaffId,
+        date: Date,
+    ) -> Result<Option<SessionView>> {
+        ctx.require(Action::ViewCalendar)?;
+        let (Ok(from), Ok(to)) = (
+            date.tomorrow(),
+            date.checked_add(jiff::Span::new().days(28)),
+        ) else {
+            return Ok(None);
+        };
+        self.store.read(|c| {
+            Ok(session_views(c, None, from, to)?.into_iter().find(|s| {
+                s.status != iop_domain::calendar::SessionStatus::Cancelled
+                    && s.facilitators.iter().any(|f| f.staff_id == staff_id)
+            }))
+        })
+    }
 }
 
 impl App {

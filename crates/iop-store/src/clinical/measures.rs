@@ -37,6 +37,7 @@ pub struct AlertRow {
     pub created_at: Instant,
     pub acknowledged_at: Option<Instant>,
     pub acknowledged_by: Option<UserId>,
+    pub action_taken: Option<String>,
 }
 
 pub fn insert_measure(conn: &mut DbConn, row: &MeasureRow) -> Result<()> {
@@ -219,7 +220,13 @@ pub fn alert_by_id(conn: &mut DbConn, id: AlertId) -> Result<Option<AlertRow>> {
         .optional()?)
 }
 
-pub fn acknowledge(conn: &mut DbConn, id: AlertId, by: UserId, at: Instant) -> Result<bool> {
+pub fn acknowledge(
+    conn: &mut DbConn,
+    id: AlertId,
+    by: UserId,
+    at: Instant,
+    action_taken: &str,
+) -> Result<bool> {
     Ok(diesel::update(
         alerts::table
             .find(id)
@@ -228,6 +235,7 @@ pub fn acknowledge(conn: &mut DbConn, id: AlertId, by: UserId, at: Instant) -> R
     .set((
         alerts::acknowledged_at.eq(at),
         alerts::acknowledged_by.eq(by),
+        alerts::action_taken.eq(action_taken),
     ))
     .execute(conn)?
         == 1)

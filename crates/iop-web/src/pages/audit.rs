@@ -16,6 +16,8 @@ struct AuditPage {
     q: AuditQuery,
     rows: Vec<iop_app::audit::search::AuditEntry>,
     next_before: Option<i64>,
+    names: iop_app::audit::search::AuditNames,
+    fmt: iop_domain::display::Style,
 }
 
 pub const PAGE_SIZE: i64 = 100;
@@ -33,9 +35,11 @@ pub async fn list(
     })?;
     let shell = Shell::new(&caller, "/admin/audit");
     let query = q.clone();
-    let rows = state
+    let (rows, names, fmt) = state
         .run(caller.ctx, move |app, ctx| {
-            app.audit_search(ctx, &query.typed()?, PAGE_SIZE)
+            let rows = app.audit_search(ctx, &query.typed()?, PAGE_SIZE)?;
+            let names = app.audit_names(ctx, &rows)?;
+            Ok((rows, names, app.organisation_style(ctx)?))
         })
         .await?;
     let next_before = (rows.len() as i64 == PAGE_SIZE)
@@ -46,5 +50,7 @@ pub async fn list(
         q,
         rows,
         next_before,
+        names,
+        fmt,
     })
 }

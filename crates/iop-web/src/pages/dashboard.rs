@@ -5,7 +5,7 @@ use crate::error::PageError;
 use crate::pages::shell::{render, Shell};
 use crate::{blocking, AppState};
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use iop_app::org::read::ProgramOverview;
 
@@ -23,9 +23,28 @@ struct DashboardPage {
     cosign: Vec<iop_app::clinical::cosign::AwaitingCosign>,
     refusals: Vec<iop_app::audit::refusals::RepeatedRefusals>,
     recent: Vec<iop_app::admissions::search::PatientHit>,
+    /// Dates and times in the organisation's zone.
+    fmt: iop_domain::display::Style,
+    /// Whether the reader co-signs notes (the queue, even empty, is theirs).
+    cosigner: bool,
+    notice: Option<&'static str>,
 }
 
-pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Response, PageError> {
+#[derive(serde::Deserialize)]
+pub struct DashboardQuery {
+    done: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<DashboardQuery>,
+) -> Result<Response, PageError> {
+    let notice = match q.done.as_deref() {
+        Some("cosigned") => Some("The note is co-signed."),
+        Some("acknowledged") => Some("The alert is acknowledged, with the action taken."),
+        _ => None,
+    };
     let shell = Shell::new(&caller, "/dashboard");
     let app = state.app.clone();
     let role = caller.authed.actor.role;
@@ -33,7 +52,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Respo
     let cosigner = iop_app::policy::allows(role, iop_app::Action::CosignNotes);
     let writer = iop_app::policy::allows(role, iop_app::Action::RecordAttendance);
     let auditor = iop_app::policy::allows(role, iop_app::Action::ViewAuditLog);
-    let (programs, alerts, due, cosign, alert_names, notes_due, refusals, recent) =
+    let (programs, alerts, due, cosign, alert_names, notes_due, refusals, recent, fmt) =
         blocking(move || {
             let (alerts, due, recent) = if clinical {
                 (
@@ -73,6 +92,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Respo
                 notes_due,
                 refusals,
                 recent,
+                app.organisation_style(&caller.ctx)?,
             ))
         })
         .await?;
@@ -86,6 +106,9 @@ pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Respo
         cosign,
         refusals,
         recent,
+        fmt,
+        cosigner,
+        notice,
     })
 }
 

@@ -21,6 +21,18 @@ struct ProgramPage {
     p: ProgramOverview,
     nights: Vec<String>,
     error: Option<String>,
+    /// The groups' start as the organisation writes times ("6:00 PM").
+    start: String,
+}
+
+fn start_of(state: &AppState, p: &ProgramOverview) -> String {
+    // A wall-clock setting: only the locale matters, not the zone or today.
+    iop_domain::display::Style::new(
+        p.site.time_zone.tz(),
+        state.app.settings.locale,
+        jiff::Timestamp::UNIX_EPOCH,
+    )
+    .clock(p.program.session_start)
 }
 
 #[derive(Template)]
@@ -80,6 +92,7 @@ pub async fn show(
     let p = load(&state, slug).await?;
     let nights = nights(&p);
     render(&ProgramPage {
+        start: start_of(&state, &p),
         p,
         nights,
         error: None,
@@ -125,6 +138,7 @@ pub async fn callback(
             let p = load(&state, slug).await?;
             let nights = nights(&p);
             let mut res = render(&ProgramPage {
+                start: start_of(&state, &p),
                 p,
                 nights,
                 error: Some(e.to_string()),

@@ -337,7 +337,7 @@ async fn the_public_page_shows_the_program_and_the_call_back_form_reveals_nothin
     let page = t.get("/programs/evening-iop", Auth::None).await;
     assert_eq!(page.status, StatusCode::OK);
     for fact in [
-        "18:00",
+        "6:00 PM",
         "7 to 9 weeks",
         "alumni group at no cost",
         "commercial insurance and self-pay",

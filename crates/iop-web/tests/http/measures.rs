@@ -62,7 +62,18 @@ async fn phq9_item_nine_alerts_the_primary_counselor_and_the_director_and_measur
         t.post_json(
             &format!("/api/v1/alerts/{id}/acknowledge"),
             Auth::Bearer(&director),
-            serde_json::json!({})
+            serde_json::json!({ "action_taken": "  " })
+        )
+        .await
+        .status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an acknowledgement says what was done"
+    );
+    assert_eq!(
+        t.post_json(
+            &format!("/api/v1/alerts/{id}/acknowledge"),
+            Auth::Bearer(&director),
+            serde_json::json!({ "action_taken": "Called the patient; safety plan reviewed." })
         )
         .await
         .status,

@@ -258,16 +258,28 @@ pub async fn alerts(
     Ok(Json(a))
 }
 
-/// Acknowledge an alert (it leaves the list; the audit trail keeps who and when).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcknowledgeRequest {
+    /// What was done about it: "called the patient; safety plan reviewed; no intent".
+    action_taken: String,
+}
+
+/// Acknowledge an alert with the action taken (it leaves the list; the alert keeps who,
+/// when and what was done).
 #[utoipa::path(post, path = "/api/v1/alerts/{id}/acknowledge", tag = "clinical", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    request_body = AcknowledgeRequest,
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn acknowledge(
     State(state): State<AppState>,
     caller: Caller,
     PathId(id): PathId<iop_domain::ids::AlertId>,
+    ApiJson(body): ApiJson<AcknowledgeRequest>,
 ) -> ApiResult<StatusCode> {
     state
-        .run(caller.ctx, move |app, ctx| app.acknowledge_alert(ctx, id))
+        .run(caller.ctx, move |app, ctx| {
+            app.acknowledge_alert(ctx, id, &body.action_taken)
+        })
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

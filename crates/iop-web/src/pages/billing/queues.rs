@@ -42,6 +42,7 @@ struct BillingPage {
     names: std::collections::HashMap<iop_domain::ids::PatientId, String>,
     notice: Option<String>,
     error: Option<String>,
+    fmt: iop_domain::display::Style,
 }
 
 impl BillingPage {
@@ -71,8 +72,10 @@ async fn page(
     let shell = Shell::new(&caller, "/billing");
     let app = state.app.clone();
     let ctx = caller.ctx.clone();
-    let today = state
-        .run(caller.ctx.clone(), |app, ctx| app.organisation_today(ctx))
+    let (today, fmt) = state
+        .run(caller.ctx.clone(), |app, ctx| {
+            Ok((app.organisation_today(ctx)?, app.organisation_style(ctx)?))
+        })
         .await?;
     let from = today
         .checked_sub(jiff::Span::new().days(60))
@@ -125,6 +128,7 @@ async fn page(
         names,
         notice,
         error,
+        fmt,
     })?;
     *res.status_mut() = code;
     Ok(res)

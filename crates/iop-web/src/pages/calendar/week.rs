@@ -183,13 +183,17 @@ struct TonightPage {
     has_profile: bool,
     sessions: Vec<SessionView>,
     appointments: Vec<iop_app::calendar::appointments::CalendarAppointment>,
+    /// The next group the reader leads, when there is none tonight.
+    next: Option<SessionView>,
+    fmt: iop_domain::display::Style,
 }
 
 pub async fn tonight(State(state): State<AppState>, caller: Caller) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/tonight");
     let date = today(&state, &caller).await?;
-    let (has_profile, sessions, appointments) = state
+    let (has_profile, sessions, appointments, next, fmt) = state
         .run(caller.ctx.clone(), move |app, ctx| {
+            let fmt = app.organisation_style(ctx)?;
             match app.my_staff_id(ctx)? {
                 Some(id) => {
                     let mine: Vec<_> = app
@@ -197,18 +201,26 @@ pub async fn tonight(State(state): State<AppState>, caller: Caller) -> Result<Re
                         .into_iter()
                         .filter(|a| a.staff_id.is_none_or(|s| s == id))
                         .collect();
-                    Ok((true, app.sessions_of_staff_on(ctx, id, date)?, mine))
+                    let tonight = app.sessions_of_staff_on(ctx, id, date)?;
+                    let next = if tonight.is_empty() {
+                        app.next_session_of_staff(ctx, id, date)?
+                    } else {
+                        None
+                    };
+                    Ok((true, tonight, mine, next, fmt))
                 }
-                None => Ok((false, Vec::new(), Vec::new())),
+                None => Ok((false, Vec::new(), Vec::new(), None, fmt)),
             }
         })
         .await?;
     render(&TonightPage {
         shell,
-        date: date.strftime("%A %B %-d, %Y").to_string(),
+        date: fmt.day(date),
         has_profile,
         sessions,
         appointments,
+        next,
+        fmt,
     })
 }
 

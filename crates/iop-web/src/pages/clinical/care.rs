@@ -6,7 +6,7 @@ use crate::error::PageError;
 use crate::extract::form_id;
 use crate::extract::PageForm;
 use crate::extract::PathId;
-use crate::pages::clinical::record::chart_page;
+use crate::pages::clinical::chart::chart_page;
 use crate::pages::refusal;
 use crate::pages::shell::{render, Shell};
 use crate::AppState;
@@ -294,6 +294,8 @@ pub async fn add_makeup(
 #[derive(Deserialize)]
 pub struct CosignForm {
     kind: String,
+    /// The page the button was on (the note's own page or the dashboard).
+    back: Option<String>,
 }
 
 pub async fn cosign(
@@ -317,7 +319,8 @@ pub async fn cosign(
             app.cosign_note(ctx, note)
         })
         .await?;
-    Ok(Redirect::to("/dashboard").into_response())
+    let back = crate::pages::clinical::alerts::back_to(f.back.as_deref());
+    Ok(Redirect::to(&format!("{back}?done=cosigned")).into_response())
 }
 
 #[derive(Template)]

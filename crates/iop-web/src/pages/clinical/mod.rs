@@ -1,6 +1,8 @@
 //! The clinical pages: the session screen and the chart (`record`), individual counseling and plans (`care`), the measures trend.
 
+pub mod alerts;
 pub mod care;
+pub mod chart;
 pub mod record;
 pub mod search;
 pub mod trend;

@@ -1,17 +1,16 @@
-//! The facilitator's screen: roster, attendance and the group note on one page; and the
-//! patient's chart.
+//! The facilitator's screen: roster, attendance and the group note on one page; the
+//! printable relapse prevention plan.
 
 use crate::access::Caller;
 use crate::error::PageError;
 use crate::extract::PageForm;
 use crate::pages::shell::{render, Shell};
-use crate::{blocking, AppState};
+use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use iop_app::clinical::attendance::MarkInput;
-use iop_app::clinical::chart::Chart;
 use iop_app::clinical::notes::NoteInput;
 use iop_app::clinical::roster::Roster;
 use iop_app::clinical::session_form::SessionForm;
@@ -20,6 +19,7 @@ use iop_domain::hours::Mark;
 use iop_domain::ids::{NoteId, PatientId, SessionId};
 use iop_domain::notes::NoteStatus;
 use serde::Deserialize;
+use std::collections::HashMap;
 use strum::IntoEnumIterator;
 
 #[derive(Template)]
@@ -35,18 +35,38 @@ struct SessionPage {
     candidates: Vec<(PatientId, String)>,
     error: Option<String>,
     notice: Option<String>,
+    /// What a refused form held, field by field, shown again instead of what is stored.
+    typed: Option<HashMap<String, String>>,
+    /// The reader may co-sign this note (a clinical director who did not write it).
+    can_cosign: bool,
+    fmt: iop_domain::display::Style,
+}
+
+impl SessionPage {
+    /// A field as typed into a refused form, else as stored.
+    fn text(&self, key: &str, stored: &str) -> String {
+        match &self.typed {
+            Some(t) => t.get(key).cloned().unwrap_or_default(),
+            None => stored.to_string(),
+        }
+    }
+
+    fn field(&self, prefix: &str, pid: &PatientId, stored: &str) -> String {
+        self.text(&format!("{prefix}_{pid}"), stored)
+    }
+
+    /// Whether `m` is the patient's mark, as typed or as stored.
+    fn marked(&self, pid: &PatientId, m: &Mark, stored: &Option<Mark>) -> bool {
+        match &self.typed {
+            Some(t) => t.get(&format!("mark_{pid}")).map(String::as_str) == Some(m.into()),
+            None => stored.as_ref() == Some(m),
+        }
+    }
 }
 
 #[derive(Deserialize)]
 pub struct Flash {
     done: Option<String>,
-}
-
-/// The chart's query: a flash after a saved form, and which page of the record.
-#[derive(Deserialize)]
-pub struct ChartQuery {
-    done: Option<String>,
-    before: Option<String>,
 }
 
 pub(crate) async fn session_page(
@@ -55,6 +75,17 @@ pub(crate) async fn session_page(
     id: String,
     error: Option<String>,
     notice: Option<String>,
+) -> Result<Response, PageError> {
+    session_page_typed(state, caller, id, error, notice, None).await
+}
+
+async fn session_page_typed(
+    state: &AppState,
+    caller: Caller,
+    id: String,
+    error: Option<String>,
+    notice: Option<String>,
+    typed: Option<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/tonight");
     let id: SessionId = parse_path(&id)?;
@@ -81,6 +112,21 @@ pub(crate) async fn session_page(
     } else {
         StatusCode::OK
     };
+    let me = caller.authed.actor.user_id;
+    let can_cosign =
+        iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::CosignNotes)
+            && r.note.as_ref().is_some_and(|n| {
+                n.cosign_required
+                    && n.cosigned_at.is_none()
+                    && n.author_id != iop_domain::ids::ActorRef::User(me)
+            });
+    let zone = r
+        .session
+        .time_zone
+        .parse::<iop_domain::time::ZoneName>()
+        .map(|z| z.tz())
+        .unwrap_or(jiff::tz::TimeZone::UTC);
+    let fmt = state.app.style_in(&caller.ctx, zone);
     let note_topic = r
         .note
         .as_ref()
@@ -96,6 +142,9 @@ pub(crate) async fn session_page(
         candidates,
         error,
         notice,
+        typed,
+        can_cosign,
+        fmt,
     })?;
     *res.status_mut() = code;
     Ok(res)
@@ -110,6 +159,10 @@ pub async fn show(
     let notice = f.done.map(|d| {
         if d == "signed" {
             "The group note is signed.".to_string()
+        } else if d == "marked" {
+            "Everyone not yet marked is present and saved. Change anyone late or gone early, then save.".to_string()
+        } else if d == "cosigned" {
+            "The group note is co-signed.".to_string()
         } else if d == "makeup" {
             "The make-up patient is on the roster.".to_string()
         } else {
@@ -125,8 +178,20 @@ pub async fn save(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    PageForm(fields): PageForm<Vec<(String, String)>>,
+    PageForm(mut fields): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
+    let all_present = fields
+        .iter()
+        .any(|(k, v)| k == "action" && v == "all_present");
+    if all_present {
+        // Everyone not yet marked is present; marks already chosen stay.
+        for (k, v) in fields.iter_mut() {
+            if k.starts_with("mark_") && v.is_empty() {
+                *v = Mark::Present.to_string();
+            }
+        }
+    }
+    let typed: HashMap<String, String> = fields.iter().cloned().collect();
     let get = |k: &str| {
         fields
             .iter()
@@ -191,15 +256,21 @@ pub async fn save(
         .await;
     match result {
         Ok(saved) => match saved.sign_refused {
-            Some(why) => session_page(&state, caller, id, Some(why), None).await,
+            Some(why) => session_page_typed(&state, caller, id, Some(why), None, Some(typed)).await,
             None => Ok(Redirect::to(&format!(
                 "/sessions/{id}?done={}",
-                if saved.signed { "signed" } else { "saved" }
+                if saved.signed {
+                    "signed"
+                } else if all_present {
+                    "marked"
+                } else {
+                    "saved"
+                }
             ))
             .into_response()),
         },
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            session_page(&state, caller, id, Some(e.to_string()), None).await
+            session_page_typed(&state, caller, id, Some(e.to_string()), None, Some(typed)).await
         }
         Err(e) => Err(e.into()),
     }
@@ -228,163 +299,6 @@ pub async fn addendum(
         Ok(()) => Ok(Redirect::to(&format!("/sessions/{sid}?done=addendum")).into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             session_page(&state, caller, sid, Some(e.to_string()), None).await
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "chart.html")]
-struct ChartPage {
-    shell: Shell,
-    c: Chart,
-    measures: Vec<iop_app::clinical::measures::Measure>,
-    screens: Vec<(
-        iop_app::clinical::measures::DrugScreen,
-        Vec<iop_app::clinical::measures::SubstanceResult>,
-    )>,
-    instruments: &'static [(&'static str, &'static str, usize)],
-    occasions: &'static [&'static str],
-    today: String,
-    /// The signed-in clinician's staff profile, and free times for an individual session with them.
-    writer: bool,
-    notice: Option<String>,
-    my_staff: Option<iop_domain::ids::StaffId>,
-    proposals: Vec<String>,
-    staff: Vec<iop_app::org::staffing::StaffView>,
-    error: Option<String>,
-}
-
-pub(crate) async fn chart_page(
-    state: &AppState,
-    caller: Caller,
-    id: String,
-    error: Option<String>,
-    notice: Option<String>,
-    before: Option<iop_domain::time::Day>,
-) -> Result<Response, PageError> {
-    let shell = Shell::new(&caller, "/census");
-    let app = state.app.clone();
-    let ctx = caller.ctx.clone();
-    let writer =
-        iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::RecordAttendance);
-    let patient: PatientId = parse_path(&id)?;
-    let (c, my_staff, proposals, staff) = blocking(move || {
-        let c = app.chart(&ctx, patient, before)?;
-        if !writer {
-            return Ok((c, None, Vec::new(), Vec::new()));
-        }
-        let me = app.my_staff_id(&ctx)?;
-        let proposals = match &me {
-            Some(s) if c.treatment_active => app.propose_appointment_times(
-                &ctx,
-                crate::extract::form_id(&id, "patient")?,
-                *s,
-                50,
-                14,
-            )?,
-            _ => Vec::new(),
-        };
-        Ok((c, me, proposals, app.staff(&ctx)?))
-    })
-    .await?;
-    let measures = c.measures.clone();
-    let screens = c
-        .drug_screens
-        .iter()
-        .cloned()
-        .map(|s| {
-            let results = serde_json::from_str(&s.results).unwrap_or_default();
-            (s, results)
-        })
-        .collect();
-    let today = c.today.to_string();
-    let code = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let page = ChartPage {
-        shell,
-        c,
-        measures,
-        screens,
-        instruments: iop_app::clinical::measures::INSTRUMENTS,
-        occasions: iop_app::clinical::measures::OCCASIONS,
-        today,
-        writer,
-        notice,
-        my_staff,
-        proposals,
-        staff,
-        error,
-    };
-    let mut res = render(&page)?;
-    *res.status_mut() = code;
-    Ok(res)
-}
-
-pub async fn chart(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    Query(f): Query<ChartQuery>,
-) -> Result<Response, PageError> {
-    let notice = f.done.map(|_| "Saved.".to_string());
-    let before = f
-        .before
-        .as_deref()
-        .filter(|b| !b.is_empty())
-        .map(|b| iop_app::calendar::sessions::parse_date(b, "before").map(iop_domain::time::Day))
-        .transpose()
-        .map_err(PageError::from)?;
-    chart_page(&state, caller, id, None, notice, before).await
-}
-
-#[derive(Deserialize)]
-pub struct MeasureForm {
-    instrument: String,
-    occasion: String,
-    taken_on: String,
-    items: String,
-}
-
-pub async fn add_measure(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    PageForm(f): PageForm<MeasureForm>,
-) -> Result<Response, PageError> {
-    let pid = id.clone();
-    let result = state
-        .run(caller.ctx.clone(), move |app, ctx| {
-            let taken_on = iop_app::calendar::sessions::parse_date(&f.taken_on, "the date")?;
-            let items = f
-                .items
-                .split([',', ' '])
-                .filter(|s| !s.trim().is_empty())
-                .map(|s| {
-                    s.trim().parse::<u8>().map_err(|_| {
-                        AppError::Invalid(format!("item value {s:?} is not a whole number"))
-                    })
-                })
-                .collect::<Result<Vec<u8>, _>>()?;
-            app.record_measure(
-                ctx,
-                crate::extract::form_id(&pid, "patient")?,
-                iop_app::clinical::measures::NewMeasure {
-                    instrument: f.instrument,
-                    occasion: f.occasion,
-                    taken_on,
-                    items,
-                },
-            )
-        })
-        .await;
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/patients/{id}")).into_response()),
-        Err(e @ (AppError::Invalid(_) | AppError::NotFound(_))) => {
-            chart_page(&state, caller, id, Some(e.to_string()), None, None).await
         }
         Err(e) => Err(e.into()),
     }
@@ -488,7 +402,7 @@ pub fn subscales(json: &Option<String>) -> String {
 }
 
 /// The id in a page's path; text that is no id is a page not found.
-fn parse_path<T: std::str::FromStr>(raw: &str) -> Result<T, PageError> {
+pub(crate) fn parse_path<T: std::str::FromStr>(raw: &str) -> Result<T, PageError> {
     raw.parse()
         .map_err(|_| PageError(crate::error::WebError::NotFound))
 }

@@ -1,0 +1,192 @@
+//! The patient's chart page, with its safety alerts, and the measure form on it.
+
+use crate::access::Caller;
+use crate::error::PageError;
+use crate::extract::PageForm;
+use crate::pages::clinical::record::parse_path;
+use crate::pages::shell::{render, Shell};
+use crate::{blocking, AppState};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use iop_app::clinical::chart::Chart;
+use iop_app::AppError;
+use iop_domain::ids::PatientId;
+use serde::Deserialize;
+
+/// The chart's query: a flash after a saved form, and which page of the record.
+#[derive(Deserialize)]
+pub struct ChartQuery {
+    done: Option<String>,
+    before: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "chart.html")]
+struct ChartPage {
+    shell: Shell,
+    /// Dates and times at the patient's program's site.
+    fmt: iop_domain::display::Style,
+    /// Open safety alerts about this patient addressed to the reader.
+    alerts: Vec<iop_app::clinical::measures::SafetyAlert>,
+    c: Chart,
+    measures: Vec<iop_app::clinical::measures::Measure>,
+    screens: Vec<(
+        iop_app::clinical::measures::DrugScreen,
+        Vec<iop_app::clinical::measures::SubstanceResult>,
+    )>,
+    instruments: &'static [(&'static str, &'static str, usize)],
+    occasions: &'static [&'static str],
+    today: String,
+    /// The signed-in clinician's staff profile, and free times for an individual session with them.
+    writer: bool,
+    notice: Option<String>,
+    my_staff: Option<iop_domain::ids::StaffId>,
+    proposals: Vec<String>,
+    staff: Vec<iop_app::org::staffing::StaffView>,
+    error: Option<String>,
+}
+
+pub(crate) async fn chart_page(
+    state: &AppState,
+    caller: Caller,
+    id: String,
+    error: Option<String>,
+    notice: Option<String>,
+    before: Option<iop_domain::time::Day>,
+) -> Result<Response, PageError> {
+    let shell = Shell::new(&caller, "/census");
+    let app = state.app.clone();
+    let ctx = caller.ctx.clone();
+    let writer =
+        iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::RecordAttendance);
+    let patient: PatientId = parse_path(&id)?;
+    let (c, my_staff, proposals, staff, fmt, alerts) = blocking(move || {
+        let c = app.chart(&ctx, patient, before)?;
+        let fmt = app.patient_style(&ctx, patient)?;
+        let alerts: Vec<_> = app
+            .my_alerts(&ctx)?
+            .into_iter()
+            .filter(|a| a.patient_id == patient)
+            .collect();
+        if !writer {
+            return Ok((c, None, Vec::new(), Vec::new(), fmt, alerts));
+        }
+        let me = app.my_staff_id(&ctx)?;
+        let proposals = match &me {
+            Some(s) if c.treatment_active => app.propose_appointment_times(
+                &ctx,
+                crate::extract::form_id(&id, "patient")?,
+                *s,
+                50,
+                14,
+            )?,
+            _ => Vec::new(),
+        };
+        Ok((c, me, proposals, app.staff(&ctx)?, fmt, alerts))
+    })
+    .await?;
+    let measures = c.measures.clone();
+    let screens = c
+        .drug_screens
+        .iter()
+        .cloned()
+        .map(|s| {
+            let results = serde_json::from_str(&s.results).unwrap_or_default();
+            (s, results)
+        })
+        .collect();
+    let today = c.today.to_string();
+    let code = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = ChartPage {
+        shell,
+        fmt,
+        alerts,
+        c,
+        measures,
+        screens,
+        instruments: iop_app::clinical::measures::INSTRUMENTS,
+        occasions: iop_app::clinical::measures::OCCASIONS,
+        today,
+        writer,
+        notice,
+        my_staff,
+        proposals,
+        staff,
+        error,
+    };
+    let mut res = render(&page)?;
+    *res.status_mut() = code;
+    Ok(res)
+}
+
+pub async fn chart(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(f): Query<ChartQuery>,
+) -> Result<Response, PageError> {
+    let notice = f.done.map(|_| "Saved.".to_string());
+    let before = f
+        .before
+        .as_deref()
+        .filter(|b| !b.is_empty())
+        .map(|b| iop_app::calendar::sessions::parse_date(b, "before").map(iop_domain::time::Day))
+        .transpose()
+        .map_err(PageError::from)?;
+    chart_page(&state, caller, id, None, notice, before).await
+}
+
+#[derive(Deserialize)]
+pub struct MeasureForm {
+    instrument: String,
+    occasion: String,
+    taken_on: String,
+    items: String,
+}
+
+pub async fn add_measure(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<MeasureForm>,
+) -> Result<Response, PageError> {
+    let pid = id.clone();
+    let result = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            let taken_on = iop_app::calendar::sessions::parse_date(&f.taken_on, "the date")?;
+            let items = f
+                .items
+                .split([',', ' '])
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| {
+                    s.trim().parse::<u8>().map_err(|_| {
+                        AppError::Invalid(format!("item value {s:?} is not a whole number"))
+                    })
+                })
+                .collect::<Result<Vec<u8>, _>>()?;
+            app.record_measure(
+                ctx,
+                crate::extract::form_id(&pid, "patient")?,
+                iop_app::clinical::measures::NewMeasure {
+                    instrument: f.instrument,
+                    occasion: f.occasion,
+                    taken_on,
+                    items,
+                },
+            )
+        })
+        .await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/patients/{id}")).into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::NotFound(_))) => {
+            chart_page(&state, caller, id, Some(e.to_string()), None, None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
