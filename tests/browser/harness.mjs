@@ -57,3 +57,12 @@ export async function assertAccessible(page) {
   });
   assert.deepEqual(found, [], `axe-core on ${page.url()}`);
 }
+
+// Signs in through the login form as one of the demo accounts and waits for the dashboard.
+export async function signIn(page, base, who) {
+  await page.goto(`${base}/login`);
+  await page.getByLabel('Email').fill(`${who}@demo.test`);
+  await page.getByLabel('Password', { exact: true }).fill('demo-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/dashboard/);
+}

@@ -3,7 +3,7 @@
 // links and buttons, and times written at the site ("6:00 PM" in Los Angeles).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, assertAccessible } from './harness.mjs';
+import { startServer, launchBrowser, assertAccessible, signIn as signInAs } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launchBrowser(); });
@@ -12,13 +12,7 @@ after(async () => { await browser?.close(); await server?.stop(); });
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const ISO_TIMESTAMP = /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/;
 
-async function signIn(page, who) {
-  await page.goto(`${server.base}/login`);
-  await page.getByLabel('Email').fill(`${who}@demo.test`);
-  await page.getByLabel('Password', { exact: true }).fill('demo-password');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/dashboard/);
-}
+const signIn = (page, who) => signInAs(page, server.base, who);
 
 async function token(who) {
   const r = await fetch(`${server.base}/api/v1/auth/token`, {

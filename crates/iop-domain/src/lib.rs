@@ -22,6 +22,7 @@ pub mod hours;
 pub mod icd10;
 pub mod icd10_code_set;
 pub mod ids;
+pub mod instruments;
 pub mod metrics;
 pub mod money;
 pub mod notes;

@@ -31,6 +31,22 @@ pub struct NewMeasure {
 }
 
 impl App {
+    /// What a measure form shows about the patient it is for: "Name (MRN)" and today
+    /// where they are treated (the form's default date). Scoped and audited as a read.
+    pub fn measure_form_patient(&self, ctx: &Ctx, patient: PatientId) -> Result<(String, Date)> {
+        ctx.require(Action::RecordAttendance)?;
+        let label = self.store.read_audited(|c| {
+            crate::scope::require_patient(c, ctx, patient)?;
+            let p = iop_store::admissions::episodes::patient_by_id(c, patient)?
+                .ok_or_else(|| AppError::NotFound(format!("patient {patient}")))?;
+            let mut event = crate::audit::Event::ok("clinical.measure.form");
+            event.patient_id = Some(patient);
+            crate::audit::record(c, ctx, event)?;
+            Ok::<_, AppError>(format!("{} ({})", p.shown_name(), p.mrn))
+        })?;
+        Ok((label, self.patient_today(ctx, patient)?))
+    }
+
     pub fn record_measure(
         &self,
         ctx: &Ctx,

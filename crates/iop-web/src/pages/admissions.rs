@@ -32,6 +32,7 @@ struct ListPage {
     error: Option<String>,
     /// (id, name) of every program, for the new inquiry's program.
     programs: Vec<(String, String)>,
+    fmt: iop_domain::display::Style,
 }
 
 #[derive(Deserialize)]
@@ -74,7 +75,9 @@ async fn list_page(
     } else {
         StatusCode::OK
     };
+    let fmt = crate::pages::shell::organisation_style(state, &caller).await?;
     let mut res = render(&ListPage {
+        fmt,
         shell,
         rows,
         statuses,
@@ -180,6 +183,7 @@ struct InquiryPage {
     today: String,
     error: Option<String>,
     notice: Option<String>,
+    fmt: iop_domain::display::Style,
 }
 
 #[derive(Deserialize)]
@@ -198,7 +202,7 @@ async fn inquiry_page(
     let role = caller.authed.actor.role;
     let app = state.app.clone();
     let ctx = caller.ctx.clone();
-    let (i, programs, staff, today) = blocking(move || {
+    let (i, programs, staff, today, fmt) = blocking(move || {
         let i = app.inquiry(&ctx, form_id(&id, "inquiry")?)?;
         let today = match i.row.program_id {
             Some(p) => app.program_today(&ctx, p)?,
@@ -209,6 +213,7 @@ async fn inquiry_page(
             app.organisation(&ctx)?,
             app.staff_for_admission(&ctx)?,
             today.to_string(),
+            app.organisation_style(&ctx)?,
         ))
     })
     .await?;
@@ -231,6 +236,7 @@ async fn inquiry_page(
         today,
         error,
         notice,
+        fmt,
     };
     let mut res = render(&page)?;
     *res.status_mut() = code;

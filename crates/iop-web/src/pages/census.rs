@@ -18,6 +18,7 @@ struct CensusPage {
     funnel: Funnel,
     /// With several sites the census shows one: (id, name, shown).
     sites: Vec<(String, String, bool)>,
+    fmt: iop_domain::display::Style,
 }
 
 pub async fn census(
@@ -27,13 +28,14 @@ pub async fn census(
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/census");
     let site = q.site()?;
-    let (programs, funnel, picker) = state
+    let (programs, funnel, picker, fmt) = state
         .run(caller.ctx.clone(), move |app, ctx| {
             let picker = pick(app.site_choices(ctx, iop_app::Action::ViewCensus)?, site);
             Ok((
                 app.census(ctx, picker.shown)?,
                 app.funnel(ctx, None)?,
                 picker,
+                app.organisation_style(ctx)?,
             ))
         })
         .await?;
@@ -42,5 +44,6 @@ pub async fn census(
         programs,
         funnel,
         sites: picker.options,
+        fmt,
     })
 }

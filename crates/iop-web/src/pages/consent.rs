@@ -23,6 +23,7 @@ use strum::IntoEnumIterator;
 #[derive(Template)]
 #[template(path = "consents.html")]
 struct ConsentsPage {
+    fmt: iop_domain::display::Style,
     shell: Shell,
     patient_id: String,
     o: ConsentOverview,
@@ -59,7 +60,9 @@ async fn page(
         .iter()
         .map(|k| (k.as_str(), k.describe()))
         .collect();
+    let fmt = crate::pages::shell::organisation_style(state, &caller).await?;
     let mut res = render(&ConsentsPage {
+        fmt,
         shell,
         patient_id: id,
         o,
@@ -272,6 +275,7 @@ pub async fn minor(
 #[derive(Template)]
 #[template(path = "consent_print.html")]
 struct ConsentPrint {
+    fmt: iop_domain::display::Style,
     name: String,
     mrn: String,
     date_of_birth: String,
@@ -283,6 +287,7 @@ pub async fn print(
     caller: Caller,
     Path((id, consent)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
+    let fmt = crate::pages::shell::organisation_style(&state, &caller).await?;
     let o = state
         .run(caller.ctx, move |app, ctx| {
             app.consent_overview(ctx, crate::extract::form_id(&id, "patient")?)
@@ -294,6 +299,7 @@ pub async fn print(
         .find(|c| c.row.id.to_string() == consent)
         .ok_or_else(|| PageError::from(AppError::NotFound(format!("consent {consent}"))))?;
     render(&ConsentPrint {
+        fmt,
         name: o.name,
         mrn: o.mrn,
         date_of_birth: o.date_of_birth.to_string(),

@@ -72,3 +72,13 @@ pub fn render(t: &impl Template) -> Result<Response, PageError> {
             ))))
         })
 }
+
+/// How a page that spans sites writes dates and times (the organisation's zone and locale).
+pub async fn organisation_style(
+    state: &crate::AppState,
+    caller: &Caller,
+) -> Result<iop_domain::display::Style, PageError> {
+    Ok(state
+        .run(caller.ctx.clone(), |app, ctx| app.organisation_style(ctx))
+        .await?)
+}

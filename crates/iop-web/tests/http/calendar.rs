@@ -351,7 +351,7 @@ async fn the_week_and_tonight_pages_render_for_a_counselor() {
     let week = t.get("/calendar", Auth::Cookie(&b)).await;
     assert_eq!(week.status, StatusCode::OK);
     assert!(
-        week.body.contains("Mon/Tue/Thu") && week.body.contains("18:00"),
+        week.body.contains("Mon/Tue/Thu") && week.body.contains("6:00 PM"),
         "{}",
         week.body
     );

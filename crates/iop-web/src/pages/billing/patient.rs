@@ -22,6 +22,7 @@ use iop_app::AppError;
 #[derive(Template)]
 #[template(path = "statement.html")]
 struct StatementPage {
+    fmt: iop_domain::display::Style,
     s: Statement,
     patient_id: String,
     csrf: String,
@@ -80,7 +81,9 @@ async fn statement_page(
     } else {
         StatusCode::OK
     };
+    let fmt = crate::pages::shell::organisation_style(state, &caller).await?;
     let mut res = render(&StatementPage {
+        fmt,
         s,
         patient_id: id,
         csrf,
@@ -239,6 +242,7 @@ pub async fn void_payment(
 #[derive(Template)]
 #[template(path = "coverage.html")]
 struct CoveragePage {
+    fmt: iop_domain::display::Style,
     shell: Shell,
     patient_id: String,
     coverages: Vec<Coverage>,
@@ -267,7 +271,9 @@ async fn coverage_page(
     } else {
         StatusCode::OK
     };
+    let fmt = crate::pages::shell::organisation_style(state, &caller).await?;
     let mut res = render(&CoveragePage {
+        fmt,
         shell,
         patient_id: id,
         coverages,

@@ -31,6 +31,7 @@ struct ClosuresPage {
     year: i16,
     error: Option<String>,
     notice: Option<String>,
+    fmt: iop_domain::display::Style,
 }
 
 #[derive(Deserialize)]
@@ -74,7 +75,9 @@ async fn page(
     } else {
         StatusCode::OK
     };
+    let fmt = crate::pages::shell::organisation_style(state, &caller).await?;
     let mut res = render(&ClosuresPage {
+        fmt,
         shell,
         sites,
         can_manage,

@@ -36,16 +36,14 @@ struct WeekPage {
     topics: Vec<(iop_domain::ids::ProgramId, iop_domain::ids::TopicId, String)>,
     /// Clinicians get a link to each session's roster and note.
     clinical: bool,
+    today: Date,
+    fmt: iop_domain::display::Style,
 }
 
 #[derive(Deserialize)]
 pub struct WeekQuery {
     week: Option<String>,
     track: Option<String>,
-}
-
-pub fn time_of(rfc3339: &str) -> &str {
-    rfc3339.get(11..16).unwrap_or("")
 }
 
 /// Today at the organisation's site: the week and the nights these pages open on.
@@ -62,9 +60,10 @@ pub async fn week(
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/calendar");
     let caller_role = caller.authed.actor.role;
+    let today = today(&state, &caller).await?;
     let day = match q.week.as_deref().filter(|s| !s.is_empty()) {
         Some(w) => parse_date(w, "week")?,
-        None => today(&state, &caller).await?,
+        None => today,
     };
     let monday = iop_domain::calendar::monday_of(day);
     let sunday = monday
@@ -72,7 +71,7 @@ pub async fn week(
         .map_err(|_| WebError::Unprocessable("week is out of range".into()))?;
     let manager =
         iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::ManageCalendar);
-    let (sessions, org, topics, appointments) = state
+    let (sessions, org, topics, appointments, fmt) = state
         .run(caller.ctx.clone(), move |app, ctx| {
             let org = app.organisation(ctx)?;
             let mut topics = Vec::new();
@@ -91,6 +90,7 @@ pub async fn week(
                 org,
                 topics,
                 app.calendar_appointments(ctx, monday, sunday)?,
+                app.organisation_style(ctx)?,
             ))
         })
         .await?;
@@ -115,7 +115,7 @@ pub async fn week(
             .collect();
         days.push(Day {
             date: d,
-            label: d.strftime("%A %B %-d").to_string(),
+            label: fmt.day(d),
             sessions: list,
             appointments: appointments
                 .iter()
@@ -135,6 +135,8 @@ pub async fn week(
     };
     let clinical = iop_app::policy::allows(caller_role, iop_app::Action::ReadClinical);
     render(&WeekPage {
+        today,
+        fmt,
         clinical,
         shell,
         days,
@@ -237,6 +239,7 @@ struct StaffingPage {
     error: Option<String>,
     /// With several sites the view shows one: (id, name, shown).
     sites: Vec<(String, String, bool)>,
+    fmt: iop_domain::display::Style,
 }
 
 pub async fn staffing(
@@ -286,10 +289,12 @@ pub async fn staffing_page(
     } else {
         axum::http::StatusCode::OK
     };
+    let fmt = crate::pages::shell::organisation_style(state, &caller).await?;
     let mut res = render(&StaffingPage {
         shell,
-        from: from.to_string(),
-        to: to.to_string(),
+        from: fmt.day(from),
+        to: fmt.day(to),
+        fmt,
         sessions,
         short,
         staff,

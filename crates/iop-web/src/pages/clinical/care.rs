@@ -328,7 +328,8 @@ pub async fn cosign(
 struct OutcomesPage {
     shell: Shell,
     report: Vec<InstrumentOutcome>,
-    since: String,
+    since: iop_domain::time::Day,
+    fmt: iop_domain::display::Style,
 }
 
 #[derive(Deserialize)]
@@ -344,7 +345,7 @@ pub async fn outcomes(
     let shell = Shell::new(&caller, "/reports/outcomes");
     let since = iop_app::calendar::sessions::parse_optional_day(q.since.as_deref(), "since")
         .map_err(PageError::from)?;
-    let (report, since) = state
+    let (report, since, fmt) = state
         .run(caller.ctx, move |app, ctx| {
             let since = match since {
                 Some(d) => d,
@@ -356,12 +357,17 @@ pub async fn outcomes(
                         .map_err(|e| AppError::Internal(e.to_string()))?,
                 ),
             };
-            Ok((app.outcome_report(ctx, Some(since))?, since))
+            Ok((
+                app.outcome_report(ctx, Some(since))?,
+                since,
+                app.organisation_style(ctx)?,
+            ))
         })
         .await?;
     render(&OutcomesPage {
         shell,
         report,
-        since: since.to_string(),
+        since,
+        fmt,
     })
 }

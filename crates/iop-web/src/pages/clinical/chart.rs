@@ -2,16 +2,14 @@
 
 use crate::access::Caller;
 use crate::error::PageError;
-use crate::extract::PageForm;
 use crate::pages::clinical::record::parse_path;
 use crate::pages::shell::{render, Shell};
 use crate::{blocking, AppState};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use iop_app::clinical::chart::Chart;
-use iop_app::AppError;
 use iop_domain::ids::PatientId;
 use serde::Deserialize;
 
@@ -36,8 +34,6 @@ struct ChartPage {
         iop_app::clinical::measures::DrugScreen,
         Vec<iop_app::clinical::measures::SubstanceResult>,
     )>,
-    instruments: &'static [(&'static str, &'static str, usize)],
-    occasions: &'static [&'static str],
     today: String,
     /// The signed-in clinician's staff profile, and free times for an individual session with them.
     writer: bool,
@@ -110,8 +106,6 @@ pub(crate) async fn chart_page(
         c,
         measures,
         screens,
-        instruments: iop_app::clinical::measures::INSTRUMENTS,
-        occasions: iop_app::clinical::measures::OCCASIONS,
         today,
         writer,
         notice,
@@ -140,53 +134,4 @@ pub async fn chart(
         .transpose()
         .map_err(PageError::from)?;
     chart_page(&state, caller, id, None, notice, before).await
-}
-
-#[derive(Deserialize)]
-pub struct MeasureForm {
-    instrument: String,
-    occasion: String,
-    taken_on: String,
-    items: String,
-}
-
-pub async fn add_measure(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    PageForm(f): PageForm<MeasureForm>,
-) -> Result<Response, PageError> {
-    let pid = id.clone();
-    let result = state
-        .run(caller.ctx.clone(), move |app, ctx| {
-            let taken_on = iop_app::calendar::sessions::parse_date(&f.taken_on, "the date")?;
-            let items = f
-                .items
-                .split([',', ' '])
-                .filter(|s| !s.trim().is_empty())
-                .map(|s| {
-                    s.trim().parse::<u8>().map_err(|_| {
-                        AppError::Invalid(format!("item value {s:?} is not a whole number"))
-                    })
-                })
-                .collect::<Result<Vec<u8>, _>>()?;
-            app.record_measure(
-                ctx,
-                crate::extract::form_id(&pid, "patient")?,
-                iop_app::clinical::measures::NewMeasure {
-                    instrument: f.instrument,
-                    occasion: f.occasion,
-                    taken_on,
-                    items,
-                },
-            )
-        })
-        .await;
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/patients/{id}")).into_response()),
-        Err(e @ (AppError::Invalid(_) | AppError::NotFound(_))) => {
-            chart_page(&state, caller, id, Some(e.to_string()), None, None).await
-        }
-        Err(e) => Err(e.into()),
-    }
 }

@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod care;
 pub mod chart;
+pub mod measure_form;
 pub mod record;
 pub mod search;
 pub mod trend;

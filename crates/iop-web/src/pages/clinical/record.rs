@@ -362,6 +362,7 @@ pub async fn trend_svg(
 #[derive(Template)]
 #[template(path = "relapse_plan.html")]
 struct PlanPage {
+    fmt: iop_domain::display::Style,
     name: String,
     mrn: String,
     plan: Option<iop_app::clinical::plans::PlanVersion>,
@@ -381,7 +382,9 @@ pub async fn plan_print(
             ))
         })
         .await?;
+    let fmt = crate::pages::shell::organisation_style(&state, &caller).await?;
     render(&PlanPage {
+        fmt,
         name: chart.name,
         mrn: chart.mrn,
         plan: plans.into_iter().next(),

@@ -23,6 +23,7 @@ pub struct SearchForm {
 #[derive(Template)]
 #[template(path = "patient_search.html")]
 struct SearchPage {
+    fmt: iop_domain::display::Style,
     shell: Shell,
     q: String,
     hits: Option<Vec<PatientHit>>,
@@ -44,6 +45,7 @@ pub async fn search(
 
 async fn answer(state: AppState, caller: Caller, q: String) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/patients");
+    let fmt = crate::pages::shell::organisation_style(&state, &caller).await?;
     let (hits, error) = if q.is_empty() {
         (None, None)
     } else {
@@ -58,6 +60,7 @@ async fn answer(state: AppState, caller: Caller, q: String) -> Result<Response, 
         }
     };
     render(&SearchPage {
+        fmt,
         shell,
         q,
         hits,

@@ -21,6 +21,7 @@ use serde::Deserialize;
 #[derive(Template)]
 #[template(path = "organisation.html")]
 struct OrgPage {
+    fmt: iop_domain::display::Style,
     shell: Shell,
     programs: Vec<ProgramOverview>,
     sites: Vec<(iop_domain::ids::SiteId, String)>,
@@ -53,7 +54,9 @@ async fn page(
     } else {
         StatusCode::OK
     };
+    let fmt = crate::pages::shell::organisation_style(state, &caller).await?;
     let mut res = render(&OrgPage {
+        fmt,
         shell,
         programs,
         sites,
