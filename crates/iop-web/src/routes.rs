@@ -135,6 +135,8 @@ pub fn registry() -> Vec<Route> {
         route!(GET "/patients/{id}/coverage", Staff(Action::ManageCoverage), Page, pages::billing::patient::coverage),
         route!(POST "/patients/{id}/coverage", Staff(Action::ManageCoverage), Page, pages::billing::patient::add_coverage),
         route!(GET "/census", Staff(Action::ViewCensus), Page, pages::census::census),
+        route!(GET "/episodes/{id}", Staff(Action::ViewCensus), Page, pages::episode::show),
+        route!(POST "/episodes/{id}/{action}", Staff(Action::ManageEpisodes), Page, pages::episode::act),
         route!(GET "/closures", Staff(Action::ViewCalendar), Page, pages::calendar::closures::list),
         route!(POST "/closures", Staff(Action::ManageCalendar), Page, pages::calendar::closures::add),
         route!(POST "/closures/void", Staff(Action::ManageCalendar), Page, pages::calendar::closures::void),

@@ -4,6 +4,7 @@ pub mod admit;
 pub mod carry_forward;
 pub mod census;
 pub mod eligibility;
+pub mod episode_view;
 pub mod episodes;
 pub mod inquiries;
 pub mod screening;

@@ -54,6 +54,8 @@ pub struct Chart {
     pub today: Day,
     /// In an active episode (individual sessions can be booked).
     pub treatment_active: bool,
+    /// The latest episode (its page graduates, discharges, extends or moves it).
+    pub latest_episode: Option<iop_domain::ids::EpisodeId>,
     /// Skilled treatment hours per week of the latest episode against each week's floor.
     pub weeks: Vec<WeekHours>,
     /// The two latest group marks in a row are unexcused absences.
@@ -296,6 +298,7 @@ impl App {
                 date_of_birth: p.date_of_birth,
                 today: Day(today),
                 treatment_active,
+                latest_episode: eps.iter().max_by_key(|e| e.admit_date).map(|e| e.id),
                 weeks,
                 two_absences_in_a_row: two_unexcused_in_a_row(&marks),
                 attendance: att

@@ -11,6 +11,7 @@ pub mod census;
 pub mod clinical;
 pub mod consent;
 pub mod dashboard;
+pub mod episode;
 pub mod health;
 pub mod org;
 pub mod public;
