@@ -6,7 +6,7 @@ use crate::error::{PageError, WebError};
 use crate::extract::form_id;
 use crate::extract::PageForm;
 use crate::extract::PathId;
-use crate::pages::shell::{render, Shell};
+use crate::pages::shell::{render, Flash, Shell};
 use crate::{blocking, AppState};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -184,11 +184,6 @@ struct InquiryPage {
     error: Option<String>,
     notice: Option<String>,
     fmt: iop_domain::display::Style,
-}
-
-#[derive(Deserialize)]
-pub struct Flash {
-    done: Option<String>,
 }
 
 async fn inquiry_page(

@@ -4,11 +4,10 @@
 use crate::access::Caller;
 use crate::error::PageError;
 use crate::extract::{form_id, PageForm};
-use crate::pages::shell::{render, Shell};
+use crate::pages::shell::{render_refusable, Flash, Shell};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use iop_app::admissions::episode_view::EpisodeOverview;
 use iop_app::admissions::episodes::DISCHARGE_REASONS;
@@ -16,7 +15,6 @@ use iop_app::calendar::sessions::parse_date;
 use iop_app::AppError;
 use iop_domain::graduation::RuleResult;
 use iop_domain::ids::EpisodeId;
-use serde::Deserialize;
 use std::collections::HashMap;
 
 #[derive(Template)]
@@ -58,11 +56,6 @@ impl EpisodePage {
     }
 }
 
-#[derive(Deserialize)]
-pub struct Flash {
-    done: Option<String>,
-}
-
 async fn page(
     state: &AppState,
     caller: Caller,
@@ -82,24 +75,21 @@ async fn page(
         })
         .await?;
     let (form, typed, error) = refused;
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let mut res = render(&EpisodePage {
-        shell,
-        e,
-        reasons: DISCHARGE_REASONS,
-        refused: form.to_string(),
-        typed,
-        error,
-        notice,
-        can_confirm,
-        fmt,
-    })?;
-    *res.status_mut() = status;
-    Ok(res)
+    let refusal = error.is_some();
+    render_refusable(
+        &EpisodePage {
+            shell,
+            e,
+            reasons: DISCHARGE_REASONS,
+            refused: form.to_string(),
+            typed,
+            error,
+            notice,
+            can_confirm,
+            fmt,
+        },
+        refusal,
+    )
 }
 
 pub async fn show(

@@ -82,3 +82,40 @@ pub async fn organisation_style(
         .run(caller.ctx.clone(), |app, ctx| app.organisation_style(ctx))
         .await?)
 }
+
+/// A page that may carry a refusal: 422 when it does, so that a client (and a test)
+/// knows nothing was saved, with the form shown again as it was sent.
+pub fn render_refusable(t: &impl Template, refused: bool) -> Result<Response, PageError> {
+    let mut res = render(t)?;
+    if refused {
+        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+/// `?done=…`: what the page confirms after a saved form redirected to it.
+#[derive(serde::Deserialize)]
+pub struct Flash {
+    pub done: Option<String>,
+}
+
+/// The one question a destructive or money action asks before it is done, as a page of
+/// its own so that it works without JavaScript: the form is sent again with
+/// `confirmed=yes`.
+#[derive(Template)]
+#[template(path = "confirm.html")]
+pub struct Confirm {
+    pub shell: Shell,
+    pub title: String,
+    pub message: String,
+    pub action: String,
+    /// The fields of the original form, sent again.
+    pub fields: Vec<(String, String)>,
+    pub button: String,
+    pub cancel: String,
+}
+
+/// Whether a form carries the answer of its confirmation page.
+pub fn confirmed(fields: &[(String, String)]) -> bool {
+    fields.iter().any(|(k, v)| k == "confirmed" && v == "yes")
+}

@@ -302,16 +302,28 @@ async fn a_disabled_account_cannot_sign_in_and_its_sessions_end() {
     let t = TestApp::new().await;
     let b = t.login("billing@demo.test").await;
     let admin = t.login("admin@demo.test").await;
+    let form = [
+        ("csrf", admin.csrf.as_str()),
+        ("email", "billing@demo.test"),
+        ("disabled", "true"),
+    ];
+    let asked = t
+        .post_form("/admin/users/status", Auth::Cookie(&admin), &form)
+        .await;
+    assert_eq!(asked.status, StatusCode::OK);
+    assert!(
+        asked.body.contains("Disable this account?"),
+        "disabling asks once"
+    );
+    assert_eq!(
+        t.get("/dashboard", Auth::Cookie(&b)).await.status,
+        StatusCode::OK,
+        "nothing happens before the answer"
+    );
+    let mut confirmed = form.to_vec();
+    confirmed.push(("confirmed", "yes"));
     let res = t
-        .post_form(
-            "/admin/users/status",
-            Auth::Cookie(&admin),
-            &[
-                ("csrf", &admin.csrf),
-                ("email", "billing@demo.test"),
-                ("disabled", "true"),
-            ],
-        )
+        .post_form("/admin/users/status", Auth::Cookie(&admin), &confirmed)
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert_eq!(

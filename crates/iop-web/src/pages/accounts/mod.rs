@@ -1,5 +1,6 @@
 //! Signing in and staff accounts.
 
 pub mod login;
+pub mod manage;
 pub mod own;
 pub mod users;

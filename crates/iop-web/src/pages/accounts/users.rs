@@ -3,7 +3,7 @@
 use crate::access::Caller;
 use crate::error::{PageError, WebError};
 use crate::extract::PageForm;
-use crate::pages::shell::{render, Shell};
+use crate::pages::shell::{render, Confirm, Flash, Shell};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -27,11 +27,6 @@ struct UsersPage {
     notice: Option<String>,
     form_email: String,
     form_name: String,
-}
-
-#[derive(Deserialize)]
-pub struct Flash {
-    done: Option<String>,
 }
 
 async fn page(
@@ -74,6 +69,9 @@ pub async fn list(
     let notice = match f.done.as_deref() {
         Some("added") => Some("The account was added.".to_string()),
         Some("status") => Some("The account was updated.".to_string()),
+        Some("role") => Some("The role is changed; the person is signed out everywhere.".to_string()),
+        Some("password") => Some("The password is set; the person is signed out everywhere.".to_string()),
+        Some("totp_off") => Some("The second factor is off; the person signs in with their password and sets it up again.".to_string()),
         _ => None,
     };
     page(&state, caller, None, notice, Default::default()).await
@@ -126,6 +124,7 @@ pub async fn add(
 pub struct StatusForm {
     email: String,
     disabled: bool,
+    confirmed: Option<String>,
 }
 
 pub async fn set_status(
@@ -133,6 +132,24 @@ pub async fn set_status(
     caller: Caller,
     PageForm(f): PageForm<StatusForm>,
 ) -> Result<Response, PageError> {
+    if f.disabled && f.confirmed.as_deref() != Some("yes") {
+        // Disabling signs the person out everywhere: asked once, on a page of its own.
+        return render(&Confirm {
+            shell: Shell::new(&caller, "/admin/users"),
+            title: "Disable this account?".into(),
+            message: format!(
+                "{} will be signed out everywhere and cannot sign in until the account is enabled again. Their records stay as they are.",
+                f.email
+            ),
+            action: "/admin/users/status".into(),
+            fields: vec![
+                ("email".into(), f.email.clone()),
+                ("disabled".into(), "true".into()),
+            ],
+            button: "Disable the account".into(),
+            cancel: "/admin/users".into(),
+        });
+    }
     match state
         .run(caller.ctx.clone(), move |app, ctx| {
             app.set_user_disabled(ctx, &f.email, f.disabled)

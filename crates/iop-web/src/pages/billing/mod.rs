@@ -2,3 +2,4 @@
 
 pub mod patient;
 pub mod queues;
+pub mod setup;

@@ -143,7 +143,7 @@ pub fn phone(digits: &str) -> String {
 }
 
 /// "12.50" or "12" dollars to cents, refusing anything else.
-fn cents(s: &str) -> Result<i64, AppError> {
+pub(crate) fn cents(s: &str) -> Result<i64, AppError> {
     let s = s.trim().trim_start_matches('$');
     let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
     let bad = || AppError::Invalid("the amount is in dollars, like 25 or 25.50".into());
@@ -211,6 +211,7 @@ pub async fn payment(
 pub struct VoidForm {
     patient_id: String,
     reason: String,
+    confirmed: Option<String>,
 }
 
 pub async fn void_payment(
@@ -219,6 +220,24 @@ pub async fn void_payment(
     crate::extract::PathId(payment): crate::extract::PathId<iop_domain::ids::PaymentId>,
     PageForm(f): PageForm<VoidForm>,
 ) -> Result<Response, PageError> {
+    if f.confirmed.as_deref() != Some("yes") && !f.reason.trim().is_empty() {
+        // Money leaves the ledger: asked once, on a page of its own.
+        return render(&crate::pages::shell::Confirm {
+            shell: Shell::new(&caller, "/billing"),
+            title: "Void this payment?".into(),
+            message: format!(
+                "The payment stays on the statement marked void with the reason \"{}\", and the balance goes back up by its amount.",
+                f.reason.trim()
+            ),
+            action: format!("/payments/{payment}/void"),
+            fields: vec![
+                ("patient_id".into(), f.patient_id.clone()),
+                ("reason".into(), f.reason.clone()),
+            ],
+            button: "Void the payment".into(),
+            cancel: format!("/patients/{}/statement", f.patient_id),
+        });
+    }
     let r = state
         .run(caller.ctx.clone(), move |app, ctx| {
             app.void_patient_payment(ctx, payment, &f.reason)
@@ -248,14 +267,29 @@ struct CoveragePage {
     coverages: Vec<Coverage>,
     payers: Vec<Payer>,
     error: Option<String>,
+    notice: Option<&'static str>,
+    /// Billing staff record authorizations against a coverage here.
+    can_authorize: bool,
 }
 
-async fn coverage_page(
+pub(crate) async fn coverage_page(
     state: &AppState,
     caller: Caller,
     id: String,
     error: Option<String>,
 ) -> Result<Response, PageError> {
+    coverage_page_with(state, caller, id, error, None).await
+}
+
+async fn coverage_page_with(
+    state: &AppState,
+    caller: Caller,
+    id: String,
+    error: Option<String>,
+    notice: Option<&'static str>,
+) -> Result<Response, PageError> {
+    let can_authorize =
+        iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::ManageBilling);
     let shell = Shell::new(&caller, "/census");
     let pid = id.clone();
     let (coverages, payers) = state
@@ -266,30 +300,34 @@ async fn coverage_page(
             ))
         })
         .await?;
-    let code = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
     let fmt = crate::pages::shell::organisation_style(state, &caller).await?;
-    let mut res = render(&CoveragePage {
-        fmt,
-        shell,
-        patient_id: id,
-        coverages,
-        payers,
-        error,
-    })?;
-    *res.status_mut() = code;
-    Ok(res)
+    let refusal = error.is_some();
+    crate::pages::shell::render_refusable(
+        &CoveragePage {
+            fmt,
+            shell,
+            patient_id: id,
+            coverages,
+            payers,
+            error,
+            notice,
+            can_authorize,
+        },
+        refusal,
+    )
 }
 
 pub async fn coverage(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    axum::extract::Query(f): axum::extract::Query<crate::pages::shell::Flash>,
 ) -> Result<Response, PageError> {
-    coverage_page(&state, caller, id, None).await
+    let notice = match f.done.as_deref() {
+        Some("authorization") => Some("The authorization is recorded."),
+        _ => None,
+    };
+    coverage_page_with(&state, caller, id, None, notice).await
 }
 
 #[derive(serde::Deserialize)]

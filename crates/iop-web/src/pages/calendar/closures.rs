@@ -5,7 +5,7 @@ use crate::access::Caller;
 use crate::error::PageError;
 use crate::extract::form_id;
 use crate::extract::PageForm;
-use crate::pages::shell::{render, Shell};
+use crate::pages::shell::{render, Flash, Shell};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -32,11 +32,6 @@ struct ClosuresPage {
     error: Option<String>,
     notice: Option<String>,
     fmt: iop_domain::display::Style,
-}
-
-#[derive(Deserialize)]
-pub struct Flash {
-    done: Option<String>,
 }
 
 async fn page(

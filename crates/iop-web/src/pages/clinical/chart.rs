@@ -3,11 +3,10 @@
 use crate::access::Caller;
 use crate::error::PageError;
 use crate::pages::clinical::record::parse_path;
-use crate::pages::shell::{render, Shell};
+use crate::pages::shell::{render_refusable, Shell};
 use crate::{blocking, AppState};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use iop_app::clinical::chart::Chart;
 use iop_domain::ids::PatientId;
@@ -94,11 +93,7 @@ pub(crate) async fn chart_page(
         })
         .collect();
     let today = c.today.to_string();
-    let code = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let refusal = error.is_some();
     let page = ChartPage {
         shell,
         fmt,
@@ -114,9 +109,7 @@ pub(crate) async fn chart_page(
         staff,
         error,
     };
-    let mut res = render(&page)?;
-    *res.status_mut() = code;
-    Ok(res)
+    render_refusable(&page, refusal)
 }
 
 pub async fn chart(

@@ -6,11 +6,10 @@ use crate::access::Caller;
 use crate::error::PageError;
 use crate::extract::{form_id, PageForm};
 use crate::pages::clinical::chart::chart_page;
-use crate::pages::shell::{render, Shell};
+use crate::pages::shell::{render_refusable, Shell};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use iop_app::clinical::measures::{NewMeasure, OCCASIONS};
 use iop_app::AppError;
@@ -93,24 +92,21 @@ async fn page(
         Some((at, e)) => (at, Some(e)),
         None => (String::new(), None),
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let mut res = render(&MeasurePage {
-        shell,
-        patient_id,
-        patient,
-        form,
-        occasions: OCCASIONS,
-        typed,
-        error_at,
-        error,
-        fmt,
-    })?;
-    *res.status_mut() = status;
-    Ok(res)
+    let refusal = error.is_some();
+    render_refusable(
+        &MeasurePage {
+            shell,
+            patient_id,
+            patient,
+            form,
+            occasions: OCCASIONS,
+            typed,
+            error_at,
+            error,
+            fmt,
+        },
+        refusal,
+    )
 }
 
 pub async fn new(

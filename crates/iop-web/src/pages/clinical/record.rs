@@ -4,11 +4,10 @@
 use crate::access::Caller;
 use crate::error::PageError;
 use crate::extract::PageForm;
-use crate::pages::shell::{render, Shell};
+use crate::pages::shell::{render, render_refusable, Flash, Shell};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use iop_app::clinical::attendance::MarkInput;
 use iop_app::clinical::notes::NoteInput;
@@ -64,11 +63,6 @@ impl SessionPage {
     }
 }
 
-#[derive(Deserialize)]
-pub struct Flash {
-    done: Option<String>,
-}
-
 pub(crate) async fn session_page(
     state: &AppState,
     caller: Caller,
@@ -107,11 +101,7 @@ async fn session_page_typed(
         .note
         .as_ref()
         .is_some_and(|n| n.status == NoteStatus::Signed);
-    let code = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let refusal = error.is_some();
     let me = caller.authed.actor.user_id;
     let can_cosign =
         iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::CosignNotes)
@@ -133,21 +123,22 @@ async fn session_page_typed(
         .map(|n| n.topic.clone())
         .or_else(|| r.session.topic.clone())
         .unwrap_or_default();
-    let mut res = render(&SessionPage {
-        shell,
-        r,
-        marks: Mark::iter().collect(),
-        signed,
-        note_topic,
-        candidates,
-        error,
-        notice,
-        typed,
-        can_cosign,
-        fmt,
-    })?;
-    *res.status_mut() = code;
-    Ok(res)
+    render_refusable(
+        &SessionPage {
+            shell,
+            r,
+            marks: Mark::iter().collect(),
+            signed,
+            note_topic,
+            candidates,
+            error,
+            notice,
+            typed,
+            can_cosign,
+            fmt,
+        },
+        refusal,
+    )
 }
 
 pub async fn show(

@@ -5,7 +5,7 @@ use crate::access::Caller;
 use crate::error::PageError;
 use crate::extract::PageForm;
 use crate::extract::PathId;
-use crate::pages::shell::{render, Shell};
+use crate::pages::shell::{render, Flash, Shell};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -28,11 +28,6 @@ struct OrgPage {
     can_manage: bool,
     error: Option<String>,
     notice: Option<&'static str>,
-}
-
-#[derive(Deserialize)]
-pub struct Flash {
-    done: Option<String>,
 }
 
 async fn page(
