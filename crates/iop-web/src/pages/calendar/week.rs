@@ -38,12 +38,18 @@ struct WeekPage {
     clinical: bool,
     today: Date,
     fmt: iop_domain::display::Style,
+    /// Managers cancel and move sessions from the page.
+    manager: bool,
+    /// The reader's own calendar feeds (live ones), when they may have one.
+    feeds: Option<Vec<iop_app::calendar::feeds::FeedView>>,
+    notice: Option<&'static str>,
 }
 
 #[derive(Deserialize)]
 pub struct WeekQuery {
     week: Option<String>,
     track: Option<String>,
+    done: Option<String>,
 }
 
 /// Today at the organisation's site: the week and the nights these pages open on.
@@ -71,7 +77,9 @@ pub async fn week(
         .map_err(|_| WebError::Unprocessable("week is out of range".into()))?;
     let manager =
         iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::ManageCalendar);
-    let (sessions, org, topics, appointments, fmt) = state
+    let feeds_allowed =
+        iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::ManageCalendarFeeds);
+    let (sessions, org, topics, appointments, fmt, feeds) = state
         .run(caller.ctx.clone(), move |app, ctx| {
             let org = app.organisation(ctx)?;
             let mut topics = Vec::new();
@@ -91,6 +99,17 @@ pub async fn week(
                 topics,
                 app.calendar_appointments(ctx, monday, sunday)?,
                 app.organisation_style(ctx)?,
+                if feeds_allowed {
+                    let mine = app.my_staff_id(ctx)?;
+                    Some(
+                        app.feeds(ctx)?
+                            .into_iter()
+                            .filter(|f| !f.revoked && f.staff_id.is_some() && f.staff_id == mine)
+                            .collect(),
+                    )
+                } else {
+                    None
+                },
             ))
         })
         .await?;
@@ -134,9 +153,18 @@ pub async fn week(
             .unwrap_or_default()
     };
     let clinical = iop_app::policy::allows(caller_role, iop_app::Action::ReadClinical);
+    let notice = match q.done.as_deref() {
+        Some("cancelled") => Some("The session is cancelled; its patients and facilitators see it so."),
+        Some("moved") => Some("The session is moved; the calendar keeps where it was."),
+        Some("feed_revoked") => Some("The feed is stopped; calendar apps following it get nothing more."),
+        _ => None,
+    };
     render(&WeekPage {
         today,
         fmt,
+        manager,
+        feeds,
+        notice,
         clinical,
         shell,
         days,
