@@ -19,6 +19,7 @@ use iop_app::policy::allows;
 use iop_app::{Action, AppError};
 use iop_domain::admissions::{InquiryStatus, Screening, WithdrawalRisk};
 use serde::Deserialize;
+use std::collections::HashMap;
 use strum::IntoEnumIterator;
 
 #[derive(Template)]
@@ -184,6 +185,18 @@ struct InquiryPage {
     error: Option<String>,
     notice: Option<String>,
     fmt: iop_domain::display::Style,
+    /// The admission form as sent, when it was refused.
+    typed: Option<HashMap<String, String>>,
+}
+
+impl InquiryPage {
+    /// A field of the admission form: as typed when refused, else `default`.
+    fn typed(&self, key: &str, default: &str) -> String {
+        match &self.typed {
+            Some(t) => t.get(key).cloned().unwrap_or_default(),
+            None => default.to_string(),
+        }
+    }
 }
 
 async fn inquiry_page(
@@ -192,6 +205,18 @@ async fn inquiry_page(
     id: String,
     error: Option<String>,
     notice: Option<String>,
+) -> Result<Response, PageError> {
+    inquiry_page_typed(state, caller, id, error, notice, None).await
+}
+
+/// The inquiry page; after a refused admission, its form as it was sent.
+pub(super) async fn inquiry_page_typed(
+    state: &AppState,
+    caller: Caller,
+    id: String,
+    error: Option<String>,
+    notice: Option<String>,
+    typed: Option<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/admissions");
     let role = caller.authed.actor.role;
@@ -232,6 +257,7 @@ async fn inquiry_page(
         error,
         notice,
         fmt,
+        typed,
     };
     let mut res = render(&page)?;
     *res.status_mut() = code;
@@ -263,6 +289,20 @@ pub(super) async fn step(
         + Send
         + 'static,
 ) -> Result<Response, PageError> {
+    step_typed(state, caller, id, done, None, f).await
+}
+
+/// A step whose refusal shows its form again as `typed`.
+pub(super) async fn step_typed(
+    state: AppState,
+    caller: Caller,
+    id: iop_domain::ids::InquiryId,
+    done: &str,
+    typed: Option<HashMap<String, String>>,
+    f: impl FnOnce(iop_app::App, iop_app::Ctx, iop_domain::ids::InquiryId) -> Result<(), AppError>
+        + Send
+        + 'static,
+) -> Result<Response, PageError> {
     match state
         .run(caller.ctx.clone(), move |app, ctx| {
             f(app.clone(), ctx.clone(), id)
@@ -271,7 +311,15 @@ pub(super) async fn step(
     {
         Ok(()) => Ok(Redirect::to(&format!("/admissions/{id}?done={done}")).into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::NotFound(_))) => {
-            inquiry_page(&state, caller, id.to_string(), Some(e.to_string()), None).await
+            inquiry_page_typed(
+                &state,
+                caller,
+                id.to_string(),
+                Some(e.to_string()),
+                None,
+                typed,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

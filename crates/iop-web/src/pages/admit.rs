@@ -4,7 +4,7 @@
 use crate::access::Caller;
 use crate::error::PageError;
 use crate::extract::{form_id, PageForm, PathId};
-use crate::pages::admissions::{opt, step};
+use crate::pages::admissions::{opt, step_typed};
 use crate::AppState;
 use axum::extract::State;
 use axum::response::Response;
@@ -12,7 +12,7 @@ use iop_app::admissions::admit::AdmitInput;
 use iop_app::AppError;
 use serde::Deserialize;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, serde::Serialize)]
 pub struct AdmitForm {
     legal_first_name: String,
     legal_last_name: String,
@@ -81,40 +81,58 @@ pub async fn admit(
     PathId(id): PathId<iop_domain::ids::InquiryId>,
     PageForm(f): PageForm<AdmitForm>,
 ) -> Result<Response, PageError> {
-    step(state, caller, id, "admitted", move |app, ctx, id| {
-        let (program_id, track_id) = f
-            .placement
-            .split_once('/')
-            .ok_or_else(|| AppError::Invalid("choose a program and track".into()))?;
-        let a = AdmitInput {
-            legal_first_name: f.legal_first_name,
-            legal_last_name: f.legal_last_name,
-            preferred_name: opt(f.preferred_name),
-            date_of_birth: iop_app::calendar::sessions::parse_date(
-                &f.date_of_birth,
-                "the date of birth",
-            )?,
-            phone: f.phone,
-            email: opt(f.email),
-            address: address_of(&f.address_line, &f.city, &f.state, &f.zip),
-            sex: sex_of(&f.sex)?,
-            emergency_contact_name: f.emergency_contact_name,
-            emergency_contact_phone: f.emergency_contact_phone,
-            program_id: form_id(program_id, "program")?,
-            track_id: form_id(track_id, "track")?,
-            admit_date: iop_app::calendar::sessions::parse_date(&f.admit_date, "the admit date")?,
-            primary_counselor_id: form_id(&f.primary_counselor_id, "primary_counselor_id")?,
-            diagnoses: f
-                .diagnoses
-                .split([',', ' '])
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect(),
-            ratio_override_reason: opt(f.ratio_override_reason),
-            privacy_notice_given: !f.privacy_notice_given.is_empty(),
-        };
-        app.admit(&ctx, id, a).map(|_| ())
-    })
+    // Kept to show the form again, as typed, if the admission is refused.
+    let typed: std::collections::HashMap<String, String> = serde_json::to_value(&f)
+        .ok()
+        .and_then(|v| v.as_object().cloned())
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
+        .collect();
+    step_typed(
+        state,
+        caller,
+        id,
+        "admitted",
+        Some(typed),
+        move |app, ctx, id| {
+            let (program_id, track_id) = f
+                .placement
+                .split_once('/')
+                .ok_or_else(|| AppError::Invalid("choose a program and track".into()))?;
+            let a = AdmitInput {
+                legal_first_name: f.legal_first_name,
+                legal_last_name: f.legal_last_name,
+                preferred_name: opt(f.preferred_name),
+                date_of_birth: iop_app::calendar::sessions::parse_date(
+                    &f.date_of_birth,
+                    "the date of birth",
+                )?,
+                phone: f.phone,
+                email: opt(f.email),
+                address: address_of(&f.address_line, &f.city, &f.state, &f.zip),
+                sex: sex_of(&f.sex)?,
+                emergency_contact_name: f.emergency_contact_name,
+                emergency_contact_phone: f.emergency_contact_phone,
+                program_id: form_id(program_id, "program")?,
+                track_id: form_id(track_id, "track")?,
+                admit_date: iop_app::calendar::sessions::parse_date(
+                    &f.admit_date,
+                    "the admit date",
+                )?,
+                primary_counselor_id: form_id(&f.primary_counselor_id, "primary_counselor_id")?,
+                diagnoses: f
+                    .diagnoses
+                    .split([',', ' '])
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                ratio_override_reason: opt(f.ratio_override_reason),
+                privacy_notice_given: !f.privacy_notice_given.is_empty(),
+            };
+            app.admit(&ctx, id, a).map(|_| ())
+        },
+    )
     .await
 }

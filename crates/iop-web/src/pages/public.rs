@@ -23,6 +23,8 @@ struct ProgramPage {
     error: Option<String>,
     /// The groups' start as the organisation writes times ("6:00 PM").
     start: String,
+    /// What a refused call-back request held (first name, phone, best time, message).
+    typed: (String, String, String, bool),
 }
 
 fn start_of(state: &AppState, p: &ProgramOverview) -> String {
@@ -96,6 +98,7 @@ pub async fn show(
         p,
         nights,
         error: None,
+        typed: Default::default(),
     })
 }
 
@@ -120,6 +123,12 @@ pub async fn callback(
 ) -> Result<Response, PageError> {
     let app = state.app.clone();
     let s = slug.clone();
+    let typed = (
+        f.first_name.clone(),
+        f.phone.clone(),
+        f.best_time.clone(),
+        f.may_leave_message.is_some(),
+    );
     let req = CallbackRequest {
         first_name: f.first_name,
         phone: f.phone,
@@ -142,6 +151,7 @@ pub async fn callback(
                 p,
                 nights,
                 error: Some(e.to_string()),
+                typed,
             })?;
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(res)

@@ -410,3 +410,41 @@ async fn the_public_page_shows_the_program_and_the_call_back_form_reveals_nothin
     }
     assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
 }
+
+#[tokio::test]
+async fn a_refused_admission_form_comes_back_with_everything_typed() {
+    let t = TestApp::new().await;
+    let adm = t.token("admissions@demo.test").await;
+    let (program, track, counselor) = placement(&t, &adm).await;
+    let id = screened(&t, &adm, "Typed").await;
+    let b = t.login("admissions@demo.test").await;
+    let placement = format!("{program}/{track}");
+    let today = today().to_string();
+    let form = [
+        ("csrf", b.csrf.as_str()),
+        ("legal_first_name", "Robin"),
+        ("legal_last_name", "Typed"),
+        ("preferred_name", "Rob"),
+        ("date_of_birth", "1990-05-06"),
+        ("phone", "(502) 555-0101"),
+        ("emergency_contact_name", "Sam Typed-Contact"),
+        ("emergency_contact_phone", "(502) 555-0102"),
+        ("placement", placement.as_str()),
+        ("admit_date", today.as_str()),
+        ("primary_counselor_id", counselor.as_str()),
+        ("diagnoses", "Z99.89"),
+    ];
+    let res = t
+        .post_form(&format!("/admissions/{id}/admit"), Auth::Cookie(&b), &form)
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    for typed in [
+        "Sam Typed-Contact",
+        "1990-05-06",
+        "Rob",
+        "Z99.89",
+        "(502) 555-0102",
+    ] {
+        assert!(res.body.contains(typed), "the form keeps {typed:?}");
+    }
+}

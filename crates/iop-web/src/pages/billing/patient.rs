@@ -34,12 +34,14 @@ struct StatementPage {
     typed: Option<PaymentForm>,
     /// The refusal was a payment above the balance: offer the credit confirmation.
     offer_credit: bool,
+    notice: Option<&'static str>,
 }
 
 #[derive(serde::Deserialize)]
 pub struct StatementQuery {
     from: Option<String>,
     to: Option<String>,
+    done: Option<String>,
 }
 
 async fn statement_page(
@@ -50,6 +52,11 @@ async fn statement_page(
     error: Option<String>,
     typed: Option<PaymentForm>,
 ) -> Result<Response, PageError> {
+    let notice = match q.done.as_deref() {
+        Some("payment") => Some("The payment is recorded."),
+        Some("void") => Some("The payment is void; it stays on the statement with the reason."),
+        _ => None,
+    };
     let csrf = Shell::new(&caller, "/billing").csrf;
     let offer_credit = error
         .as_deref()
@@ -93,6 +100,7 @@ async fn statement_page(
         error,
         typed,
         offer_credit,
+        notice,
     })?;
     *res.status_mut() = code;
     Ok(res)
@@ -188,7 +196,9 @@ pub async fn payment(
         })
         .await;
     match r {
-        Ok(_) => Ok(Redirect::to(&format!("/patients/{id}/statement")).into_response()),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/patients/{id}/statement?done=payment")).into_response())
+        }
         Err(e) if refusal(&e) => {
             statement_page(
                 &state,
@@ -197,6 +207,7 @@ pub async fn payment(
                 StatementQuery {
                     from: None,
                     to: None,
+                    done: None,
                 },
                 Some(e.to_string()),
                 Some(typed),
@@ -244,13 +255,15 @@ pub async fn void_payment(
         })
         .await;
     match r {
-        Ok(()) => {
-            Ok(Redirect::to(&format!("/patients/{}/statement", f.patient_id)).into_response())
-        }
+        Ok(()) => Ok(
+            Redirect::to(&format!("/patients/{}/statement?done=void", f.patient_id))
+                .into_response(),
+        ),
         Err(e) if refusal(&e) => {
             let q = StatementQuery {
                 from: None,
                 to: None,
+                done: None,
             };
             statement_page(&state, caller, f.patient_id, q, Some(e.to_string()), None).await
         }

@@ -60,7 +60,11 @@ pub async fn change(
             _ => Err(AppError::NotFound(format!("session change {what}"))),
         })
         .await?;
-    let done = if change == "cancel" { "cancelled" } else { "moved" };
+    let done = if change == "cancel" {
+        "cancelled"
+    } else {
+        "moved"
+    };
     Ok(Redirect::to(&back(f.week.as_deref(), done)).into_response())
 }
 
@@ -93,13 +97,17 @@ pub async fn create_feed(
     let host = headers
         .get(axum::http::header::HOST)
         .and_then(|h| h.to_str().ok())
-        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
         .unwrap_or("localhost");
-    let scheme = if host.starts_with("127.") || host.starts_with("localhost") || host.starts_with("[::1]") {
-        "http"
-    } else {
-        "https"
-    };
+    let scheme =
+        if host.starts_with("127.") || host.starts_with("localhost") || host.starts_with("[::1]") {
+            "http"
+        } else {
+            "https"
+        };
     render(&FeedCreated {
         shell: Shell::new(&caller, "/calendar"),
         url: format!("{scheme}://{host}{}", feed.path),
@@ -115,7 +123,9 @@ pub async fn revoke_feed(
 ) -> Result<Response, PageError> {
     let feed = form_id(&id, "feed")?;
     state
-        .run(caller.ctx.clone(), move |app, ctx| app.revoke_feed(ctx, feed))
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.revoke_feed(ctx, feed)
+        })
         .await?;
     Ok(Redirect::to("/calendar?done=feed_revoked").into_response())
 }

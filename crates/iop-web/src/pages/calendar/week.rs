@@ -77,8 +77,10 @@ pub async fn week(
         .map_err(|_| WebError::Unprocessable("week is out of range".into()))?;
     let manager =
         iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::ManageCalendar);
-    let feeds_allowed =
-        iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::ManageCalendarFeeds);
+    let feeds_allowed = iop_app::policy::allows(
+        caller.authed.actor.role,
+        iop_app::Action::ManageCalendarFeeds,
+    );
     let (sessions, org, topics, appointments, fmt, feeds) = state
         .run(caller.ctx.clone(), move |app, ctx| {
             let org = app.organisation(ctx)?;
@@ -154,9 +156,13 @@ pub async fn week(
     };
     let clinical = iop_app::policy::allows(caller_role, iop_app::Action::ReadClinical);
     let notice = match q.done.as_deref() {
-        Some("cancelled") => Some("The session is cancelled; its patients and facilitators see it so."),
+        Some("cancelled") => {
+            Some("The session is cancelled; its patients and facilitators see it so.")
+        }
         Some("moved") => Some("The session is moved; the calendar keeps where it was."),
-        Some("feed_revoked") => Some("The feed is stopped; calendar apps following it get nothing more."),
+        Some("feed_revoked") => {
+            Some("The feed is stopped; calendar apps following it get nothing more.")
+        }
         _ => None,
     };
     render(&WeekPage {

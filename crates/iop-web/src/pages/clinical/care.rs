@@ -26,11 +26,12 @@ async fn to_chart(
     caller: Caller,
     patient: String,
     anchor: &str,
+    done: &str,
     r: Result<(), AppError>,
 ) -> Result<Response, PageError> {
     match r {
         Ok(()) => {
-            Ok(Redirect::to(&format!("/patients/{patient}?done=saved#{anchor}")).into_response())
+            Ok(Redirect::to(&format!("/patients/{patient}?done={done}#{anchor}")).into_response())
         }
         Err(e) if refusal(&e) => {
             chart_page(state, caller, patient, Some(e.to_string()), None, None).await
@@ -84,7 +85,7 @@ pub async fn book(
             .map(|_| ())
         })
         .await;
-    to_chart(&state, caller, id, "individual", r).await
+    to_chart(&state, caller, id, "individual", "booked", r).await
 }
 
 #[derive(Deserialize)]
@@ -107,7 +108,7 @@ pub async fn set_status(
             app.set_appointment_status(ctx, id, &f.status, reason.as_deref())
         })
         .await;
-    to_chart(&state, caller, f.patient_id, "individual", r).await
+    to_chart(&state, caller, f.patient_id, "individual", "outcome", r).await
 }
 
 #[derive(Deserialize)]
@@ -153,7 +154,7 @@ pub async fn note(
             app.save_individual_note(ctx, id, n, sign)
         })
         .await;
-    to_chart(&state, caller, f.patient_id, "individual", r).await
+    to_chart(&state, caller, f.patient_id, "individual", "note", r).await
 }
 
 #[derive(Deserialize)]
@@ -218,7 +219,7 @@ pub async fn save_plan(
                 .map(|_| ())
         })
         .await;
-    to_chart(&state, caller, id, "treatment-plan", r).await
+    to_chart(&state, caller, id, "treatment-plan", "plan", r).await
 }
 
 #[derive(Deserialize)]
@@ -246,7 +247,7 @@ pub async fn sign_plan(
             )
         })
         .await;
-    to_chart(&state, caller, id, "treatment-plan", r).await
+    to_chart(&state, caller, id, "treatment-plan", "plan_signed", r).await
 }
 
 #[derive(Deserialize)]

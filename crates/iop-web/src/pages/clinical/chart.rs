@@ -118,7 +118,17 @@ pub async fn chart(
     Path(id): Path<String>,
     Query(f): Query<ChartQuery>,
 ) -> Result<Response, PageError> {
-    let notice = f.done.map(|_| "Saved.".to_string());
+    let notice = f.done.map(|d| {
+        match d.as_str() {
+            "booked" => "The individual session is booked.",
+            "outcome" => "The appointment's outcome is recorded.",
+            "note" => "The session note is saved.",
+            "plan" => "The new version of the treatment plan is saved.",
+            "plan_signed" => "The signature is recorded on the treatment plan.",
+            _ => "Saved.",
+        }
+        .to_string()
+    });
     let before = f
         .before
         .as_deref()
