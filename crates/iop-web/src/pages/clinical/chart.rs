@@ -125,6 +125,8 @@ pub async fn chart(
             "note" => "The session note is saved.",
             "plan" => "The new version of the treatment plan is saved.",
             "plan_signed" => "The signature is recorded on the treatment plan.",
+            "relapse_plan" => "The new version of the relapse prevention plan is saved.",
+            "screen" => "The drug screen is recorded.",
             _ => "Saved.",
         }
         .to_string()

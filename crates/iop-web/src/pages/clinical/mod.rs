@@ -5,5 +5,6 @@ pub mod care;
 pub mod chart;
 pub mod measure_form;
 pub mod record;
+pub mod records;
 pub mod search;
 pub mod trend;
