@@ -105,3 +105,35 @@ test('at a Los Angeles site the program page and tonight say 6:00 PM', async () 
     await context.close();
   }
 });
+
+test('every other staff page fits a phone and reads without ids or stored timestamps', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  try {
+    const page = await context.newPage();
+    const visit = async (who, paths) => {
+      await context.clearCookies();
+      await signIn(page, who);
+      for (const p of paths) {
+        await page.goto(`${server.base}${p}`);
+        await check(page, 390, p);
+      }
+    };
+    await visit('counselor', ['/calendar', '/patients', '/census', '/staffing', '/closures']);
+    await page.goto(`${server.base}/census`);
+    const episode = await page.locator('main a[href^="/episodes/"]').first().getAttribute('href');
+    const chart = await page.locator('main a[href^="/patients/0"]').first().getAttribute('href');
+    await page.goto(`${server.base}${episode}`);
+    await check(page, 390, 'an episode');
+    await page.goto(`${server.base}${chart}/measures/new?instrument=bam`);
+    await check(page, 390, 'the BAM form');
+    await visit('director', ['/reports/outcomes', `${chart}/consents`]);
+    await visit('admissions', ['/admissions']);
+    const inquiry = await page.locator('main a[href^="/admissions/0"]').first().getAttribute('href');
+    await page.goto(`${server.base}${inquiry}`);
+    await check(page, 390, 'an inquiry');
+    await visit('billing', ['/billing/setup', `${chart}/statement`, `${chart}/coverage`]);
+    await visit('admin', ['/admin/users', '/organisation', '/staff']);
+  } finally {
+    await context.close();
+  }
+});
