@@ -242,6 +242,24 @@ pub fn set_staff_billing_identity(
     Ok(())
 }
 
+/// Credentials, supervision and whether the person still works here.
+pub fn set_staff_profile(
+    conn: &mut DbConn,
+    id: StaffId,
+    credentials: &iop_domain::account::Credentials,
+    requires_cosign: bool,
+    active: bool,
+) -> Result<bool> {
+    Ok(diesel::update(staff::table.find(id))
+        .set((
+            staff::credentials.eq(credentials),
+            staff::requires_cosign.eq(requires_cosign),
+            staff::active.eq(active),
+        ))
+        .execute(conn)?
+        == 1)
+}
+
 pub fn staff_by_user(conn: &mut DbConn, user_id: UserId) -> Result<Option<StaffRow>> {
     if let Some(org) = crate::org_cache::snapshot(conn)? {
         return Ok(org

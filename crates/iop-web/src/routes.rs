@@ -88,6 +88,7 @@ pub fn registry() -> Vec<Route> {
         route!(GET "/staff", Staff(Action::ViewStaffing), Page, pages::org::staff::list),
         route!(POST "/staff", Staff(Action::ManageStaffing), Page, pages::org::staff::add),
         route!(POST "/staff/bulk", Staff(Action::ManageStaffing), Page, pages::org::staff::bulk),
+        route!(POST "/staff/{id}", Staff(Action::ManageStaffing), Page, pages::org::staff::update),
         route!(GET "/admissions", Staff(Action::ManageInquiries), Page, pages::admissions::list),
         route!(POST "/admissions", Staff(Action::ManageInquiries), Page, pages::admissions::create),
         route!(GET "/admissions/{id}", Staff(Action::ManageInquiries), Page, pages::admissions::show),

@@ -73,6 +73,7 @@ pub(crate) fn ratio_problems(
     track_id: TrackId,
     from: Date,
     to: Date,
+    locale: iop_domain::display::Locale,
 ) -> Result<Vec<String>> {
     let max = iop_store::org::programs(c)?
         .iter()
@@ -96,14 +97,9 @@ pub(crate) fn ratio_problems(
             )
             .more();
             (more > 0).then(|| {
-                let group = s
-                    .track_name
-                    .as_ref()
-                    .map(|t| format!("{t} {} group", s.kind))
-                    .unwrap_or_else(|| format!("{} group", s.kind));
                 format!(
-                    "the {group} on {} (session {}) would need {more} more facilitator(s)",
-                    s.local_date, s.id
+                    "{} would need {more} more facilitator(s)",
+                    crate::calendar::views::describe_session(s, locale)
                 )
             })
         })
@@ -194,7 +190,7 @@ impl App {
             // Planned end: the minimum length in group nights, counted past closures.
             let end = crate::admissions::eligibility::planned_end_of(c, &pc, track.id, admit)?;
             crate::calendar::rolling::ensure_generated(c, ctx.now(), pc.program.id, end)?;
-            let problems = ratio_problems(c, pc.program.id, track.id, admit, end)?;
+            let problems = ratio_problems(c, pc.program.id, track.id, admit, end, self.settings.locale)?;
             if !problems.is_empty() && override_reason.is_none() {
                 return Err(AppError::Conflict(format!(
                     "admitting onto {} would break the 1:{} ratio: {}. Assign facilitators first, or a clinical director may override with a reason.",

@@ -66,10 +66,11 @@ impl App {
             // To the planned end, as at admission, on sessions that exist by then.
             let to = ep.planned_end_date.0.max(from);
             crate::calendar::rolling::ensure_generated(c, ctx.now(), ep.program_id, to)?;
-            let problems = ratio_problems(c, ep.program_id, track_id, from, to)?
-                .into_iter()
-                .filter(|p| !p.contains(" family group "))
-                .collect::<Vec<_>>();
+            let problems =
+                ratio_problems(c, ep.program_id, track_id, from, to, self.settings.locale)?
+                    .into_iter()
+                    .filter(|p| !p.contains(" family group "))
+                    .collect::<Vec<_>>();
             if !problems.is_empty() {
                 return Err(AppError::Conflict(format!(
                     "moving onto {} would break the ratio: {}",

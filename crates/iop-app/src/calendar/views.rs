@@ -296,3 +296,19 @@ pub fn episode_spans_by_patient(
     }
     Ok(out)
 }
+
+/// A session as staff name it in a message: "the Mon/Wed/Thu core group on Wed, Dec 9 at
+/// 6:00 PM", in the site's zone and the organisation's locale; never its id.
+pub(crate) fn describe_session(s: &SessionView, locale: iop_domain::display::Locale) -> String {
+    let what = match &s.track_name {
+        Some(t) => format!("{t} {} group", s.kind),
+        None => format!("{} group", s.kind),
+    };
+    let tz = jiff::tz::TimeZone::get(&s.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let style = iop_domain::display::Style::new(tz, locale, s.starts_at);
+    format!(
+        "the {what} on {} at {}",
+        style.day(s.local_date),
+        style.time(s.starts_at)
+    )
+}

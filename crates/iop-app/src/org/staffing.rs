@@ -67,14 +67,6 @@ pub struct BulkAssign {
     pub to: Date,
 }
 
-fn describe(s: &SessionView) -> String {
-    let what = match &s.track_name {
-        Some(t) => format!("{} {} group", t, s.kind),
-        None => format!("{} group", s.kind),
-    };
-    format!("the {what} on {} (session {})", s.local_date, s.id)
-}
-
 /// A clinician's individual NPI (Luhn-checked with the 80840 prefix) and taxonomy
 /// code, each optional; blank means none.
 fn billing_identity(
@@ -122,11 +114,20 @@ impl App {
     }
 }
 
-pub fn insert_staff_row(c: &mut DbConn, ctx: &Ctx, new: NewStaff) -> Result<StaffId> {
-    let name = crate::input::line(&new.display_name, 120, "the name")?;
-    let credentials = new
-        .credentials
-        .iter()
+/// A staff profile as its edit form sends it.
+pub struct StaffProfile {
+    pub credentials: Vec<String>,
+    pub npi: Option<String>,
+    pub taxonomy: Option<String>,
+    /// Their notes need a clinical director's co-signature.
+    pub requires_cosign: bool,
+    /// Still works here (an inactive profile is offered for no new group).
+    pub active: bool,
+}
+
+fn credentials_of(list: &[String]) -> Result<iop_domain::account::Credentials> {
+    list.iter()
+        .filter(|c| !c.trim().is_empty())
         .map(|cred| {
             cred.parse().map_err(|_| {
                 AppError::Invalid(format!(
@@ -135,7 +136,44 @@ pub fn insert_staff_row(c: &mut DbConn, ctx: &Ctx, new: NewStaff) -> Result<Staf
                 ))
             })
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<Result<Vec<_>>>()
+        .map(iop_domain::account::Credentials)
+}
+
+impl App {
+    /// Changes a profile's credentials, billing identity, supervision and status.
+    pub fn update_staff_profile(
+        &self,
+        ctx: &Ctx,
+        staff_id: StaffId,
+        p: StaffProfile,
+    ) -> Result<()> {
+        ctx.require(Action::ManageStaffing)?;
+        let credentials = credentials_of(&p.credentials)?;
+        let (npi, taxonomy) = billing_identity(p.npi.as_deref(), p.taxonomy.as_deref())?;
+        self.store.write(|c| {
+            if !cal::set_staff_profile(c, staff_id, &credentials, p.requires_cosign, p.active)? {
+                return Err(AppError::NotFound(format!("staff member {staff_id}")));
+            }
+            cal::set_staff_billing_identity(c, staff_id, npi.as_ref(), taxonomy.as_deref())?;
+            let subject = format!("staff:{staff_id}");
+            record(
+                c,
+                ctx,
+                Event::ok("staff.profile")
+                    .subject(&subject)
+                    .detail(serde_json::json!({
+                        "requires_cosign": p.requires_cosign,
+                        "active": p.active,
+                    })),
+            )
+        })
+    }
+}
+
+pub fn insert_staff_row(c: &mut DbConn, ctx: &Ctx, new: NewStaff) -> Result<StaffId> {
+    let name = crate::input::line(&new.display_name, 120, "the name")?;
+    let credentials = credentials_of(&new.credentials)?;
     let (npi, taxonomy) = billing_identity(new.npi.as_deref(), new.taxonomy.as_deref())?;
     let user_id = match new
         .user_email
@@ -162,7 +200,7 @@ pub fn insert_staff_row(c: &mut DbConn, ctx: &Ctx, new: NewStaff) -> Result<Staf
             id,
             user_id,
             display_name: name,
-            credentials: iop_domain::account::Credentials(credentials),
+            credentials,
             npi,
             active: true,
             created_at: Instant(ctx.now()),
@@ -307,7 +345,7 @@ impl App {
             if row.status == SessionStatus::Scheduled && after.more() > 0 {
                 return Err(AppError::Conflict(format!(
                     "{} expects {} patients and would need {} more facilitator(s) at 1:{max}; name a replacement to unassign",
-                    describe(&view),
+                    crate::calendar::views::describe_session(&view, self.settings.locale),
                     view.expected_roster,
                     after.more()
                 )));

@@ -114,7 +114,8 @@ async fn a_seventh_patient_on_a_one_facilitator_track_is_refused_naming_the_sess
         .to_string();
     assert!(
         detail.contains("Mon/Wed/Thu core group on")
-            && detail.contains("(session ")
+            && detail.contains(" at 6:00 PM")
+            && !detail.contains("(session ")
             && detail.contains("1 more facilitator"),
         "{detail}"
     );

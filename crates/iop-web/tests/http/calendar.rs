@@ -238,8 +238,8 @@ async fn unassigning_the_facilitator_a_session_needs_is_refused_naming_it_unless
         .unwrap_or_default()
         .to_string();
     assert!(
-        detail.contains(sid) && detail.contains("replacement"),
-        "{detail}"
+        detail.contains("group on") && detail.contains(" at ") && detail.contains("replacement"),
+        "the refusal names the session by its day and time: {detail}"
     );
 
     let all_staff = t.get("/api/v1/staff", Auth::Bearer(&director)).await.json();

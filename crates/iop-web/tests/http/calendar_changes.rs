@@ -246,7 +246,16 @@ async fn a_director_staffs_the_short_session_and_assigns_in_bulk_from_the_pages(
         )
         .await;
     assert_eq!(refused.status, StatusCode::CONFLICT);
-    assert!(refused.body.contains(sid), "{}", refused.body);
+    let alert = refused
+        .body
+        .split("role=\"alert\">")
+        .nth(1)
+        .and_then(|a| a.split("</p>").next())
+        .unwrap_or_default();
+    assert!(
+        alert.contains("core group on") && !alert.contains(sid),
+        "the refusal names the session by day and time, not by id: {alert}"
+    );
     let staff = t.get("/api/v1/staff", Auth::Bearer(&director)).await.json();
     let other = staff
         .as_array()
@@ -433,4 +442,50 @@ async fn a_director_changes_one_sessions_topic_and_withdraws_a_closure_in_the_pa
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let after = t.get("/closures", Auth::Cookie(&b)).await;
     assert!(!after.body.contains(&closure));
+}
+
+#[tokio::test]
+async fn a_director_changes_a_staff_profile_in_the_page_and_a_bad_npi_is_refused() {
+    let t = TestApp::new().await;
+    let b = t.login("director@demo.test").await;
+    let director = t.token("director@demo.test").await;
+    let staff = t.get("/api/v1/staff", Auth::Bearer(&director)).await.json();
+    let id = staff[0]["id"].as_str().expect("id").to_string();
+    let path = format!("/staff/{id}");
+    let bad = t
+        .post_form(
+            &path,
+            Auth::Cookie(&b),
+            &[
+                ("csrf", &b.csrf),
+                ("credential", "LCSW"),
+                ("npi", "123"),
+                ("active", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    let ok = t
+        .post_form(
+            &path,
+            Auth::Cookie(&b),
+            &[
+                ("csrf", &b.csrf),
+                ("credential", "LCSW"),
+                ("credential", "LADC"),
+                ("requires_cosign", "1"),
+                ("active", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let after = t.get("/api/v1/staff", Auth::Bearer(&director)).await.json();
+    let me = after
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|s| s["id"] == id.as_str())
+        .expect("profile");
+    assert_eq!(me["credentials"], serde_json::json!(["LCSW", "LADC"]));
+    assert_eq!(me["requires_cosign"], true);
 }

@@ -10,12 +10,12 @@ use crate::pages::refusal;
 use crate::pages::shell::{render, Shell};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use iop_app::calendar::sessions::parse_date;
 use iop_app::org::read::ProgramOverview;
-use iop_app::org::staffing::{BulkAssign, NewStaff, StaffView, CREDENTIALS};
+use iop_app::org::staffing::{BulkAssign, NewStaff, StaffProfile, StaffView, CREDENTIALS};
 use iop_app::policy::allows;
 use iop_app::{Action, AppError};
 use serde::Deserialize;
@@ -36,6 +36,7 @@ struct StaffPage {
 pub struct Flash {
     assigned: Option<usize>,
     added: Option<String>,
+    changed: Option<String>,
 }
 
 async fn page(
@@ -74,9 +75,10 @@ pub async fn list(
     caller: Caller,
     Query(f): Query<Flash>,
 ) -> Result<Response, PageError> {
-    let notice = match (f.assigned, f.added) {
-        (Some(n), _) => Some(format!("Assigned to {n} session(s).")),
-        (_, Some(_)) => Some("The staff profile was added.".to_string()),
+    let notice = match (f.assigned, f.added, f.changed) {
+        (Some(n), _, _) => Some(format!("Assigned to {n} session(s).")),
+        (_, Some(_), _) => Some("The staff profile was added.".to_string()),
+        (_, _, Some(_)) => Some("The staff profile was changed.".to_string()),
         _ => None,
     };
     page(&state, caller, None, notice).await
@@ -118,6 +120,42 @@ pub async fn add(
         .await
     {
         Ok(_) => Ok(Redirect::to("/staff?added=1").into_response()),
+        Err(e) if refusal(&e) => page(&state, caller, Some(e.to_string()), None).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /staff/{id}`: the profile's edit form (credentials are every ticked box).
+pub async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let get = |k: &str| {
+        f.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let profile = StaffProfile {
+        credentials: f
+            .iter()
+            .filter(|(k, _)| k == "credential")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        npi: get("npi"),
+        taxonomy: get("taxonomy"),
+        requires_cosign: get("requires_cosign").is_some(),
+        active: get("active").is_some(),
+    };
+    let result = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.update_staff_profile(ctx, form_id(&id, "staff")?, profile)
+        })
+        .await;
+    match result {
+        Ok(()) => Ok(Redirect::to("/staff?changed=1").into_response()),
         Err(e) if refusal(&e) => page(&state, caller, Some(e.to_string()), None).await,
         Err(e) => Err(e.into()),
     }
