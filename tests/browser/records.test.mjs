@@ -40,3 +40,35 @@ test('a relapse prevention plan version and a drug screen are entered from the c
   await assertAccessible(page);
   await context.close();
 });
+
+test('a treatment plan with several problems and goals is written in the page', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await signIn(page, server.base, 'counselor');
+  await page.goto(`${server.base}/census`);
+  const chart = await page.locator('main a[href^="/patients/0"]').first().getAttribute('href');
+  await page.goto(`${server.base}${chart}`);
+  await page.getByRole('link', { name: 'Write a new version of the treatment plan' }).click();
+  await assertAccessible(page);
+  const boxes = page.locator('fieldset.card');
+  const before = await boxes.count();
+  const last = boxes.nth(before - 1);
+  await last.getByLabel('Problem').fill('Sleep disturbance');
+  await last.getByLabel('Goal').fill('Sleeps seven hours on most nights');
+  await last.getByLabel(/^Measurable objectives/).fill('Keeps a sleep diary five nights a week by 2027-01-15');
+  await last.getByLabel(/^Interventions/).fill('Sleep hygiene psychoeducation');
+  await page.getByRole('button', { name: 'Add another goal' }).click();
+  assert.equal(await boxes.count(), before + 1, 'one more empty box, nothing lost');
+  assert.equal(await boxes.nth(before - 1).getByLabel('Goal').inputValue(), 'Sleeps seven hours on most nights');
+  const added = boxes.nth(before);
+  await added.getByLabel('Problem').fill('Sleep disturbance');
+  await added.getByLabel('Goal').fill('No screens after 10 PM');
+  await added.getByLabel(/^Measurable objectives/).fill('Screens off by 10 PM five nights a week by 2027-01-31');
+  await added.getByLabel(/^Interventions/).fill('Behavioral activation');
+  await page.getByRole('button', { name: 'Save new version' }).click();
+  assert.match(await page.getByRole('status').first().textContent(), /treatment plan is saved/);
+  const plan = await page.locator('#treatment-plan').textContent();
+  assert.match(plan, /Problem: Sleep disturbance/);
+  assert.match(plan, /No screens after 10 PM/);
+  await context.close();
+});

@@ -16,12 +16,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use iop_app::clinical::cosign::CosignNote;
 use iop_app::clinical::individual::{IndividualNoteInput, NewAppointment};
 use iop_app::clinical::outcomes::InstrumentOutcome;
-use iop_app::clinical::treatment::{Goal, Objective, Problem, TreatmentPlanContent};
 use iop_app::AppError;
 use serde::Deserialize;
 
 /// Back to the chart on success; the chart again with the reason on a refusal.
-async fn to_chart(
+pub(crate) async fn to_chart(
     state: &AppState,
     caller: Caller,
     patient: String,
@@ -155,71 +154,6 @@ pub async fn note(
         })
         .await;
     to_chart(&state, caller, f.patient_id, "individual", "note", r).await
-}
-
-#[derive(Deserialize)]
-pub struct PlanForm {
-    problem: String,
-    goal: String,
-    /// One per line: the objective, then " by " and the target date.
-    objectives: String,
-    /// One per line.
-    interventions: String,
-}
-
-fn objectives(text: &str) -> Result<Vec<Objective>, AppError> {
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let (what, date) = l.rsplit_once(" by ").ok_or_else(|| {
-                AppError::Invalid(format!(
-                    "write each objective as \"… by YYYY-MM-DD\" (line {:?})",
-                    l.trim()
-                ))
-            })?;
-            Ok(Objective {
-                objective: what.trim().to_string(),
-                target_date: iop_app::calendar::sessions::parse_date(
-                    date,
-                    "an objective's target date",
-                )?,
-            })
-        })
-        .collect()
-}
-
-/// The page form writes one problem with one goal; the API takes any number.
-pub async fn save_plan(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    PageForm(f): PageForm<PlanForm>,
-) -> Result<Response, PageError> {
-    let pid = id.clone();
-    let r = state
-        .run(caller.ctx.clone(), move |app, ctx| {
-            let goal = Goal {
-                goal: f.goal,
-                objectives: objectives(&f.objectives)?,
-                interventions: f
-                    .interventions
-                    .lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty())
-                    .map(str::to_string)
-                    .collect(),
-            };
-            let content = TreatmentPlanContent {
-                problems: vec![Problem {
-                    problem: f.problem,
-                    goals: vec![goal],
-                }],
-            };
-            app.save_treatment_plan(ctx, crate::extract::form_id(&pid, "patient")?, content)
-                .map(|_| ())
-        })
-        .await;
-    to_chart(&state, caller, id, "treatment-plan", "plan", r).await
 }
 
 #[derive(Deserialize)]

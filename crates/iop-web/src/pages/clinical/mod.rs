@@ -4,6 +4,7 @@ pub mod alerts;
 pub mod care;
 pub mod chart;
 pub mod measure_form;
+pub mod plan_editor;
 pub mod record;
 pub mod records;
 pub mod search;
