@@ -174,6 +174,7 @@ pub async fn record(
     let signature = get("signature");
     let authority = get("representative_authority");
     let patient_signed_too = !get("patient_signed_too").is_empty();
+    let replaces = get("replaces");
     let pid = id.clone();
     let r = state
         .run(caller.ctx.clone(), move |app, ctx| {
@@ -191,7 +192,10 @@ pub async fn record(
             }
             let expiry = iop_app::consent::consents::parse_expiry(&expiry)?;
             let n = NewConsent {
-                replaces: None,
+                // A new version of a consent in force replaces it from its signing.
+                replaces: (!replaces.is_empty())
+                    .then(|| crate::extract::form_id(&replaces, "consent"))
+                    .transpose()?,
                 information,
                 recipients,
                 purpose,

@@ -17,6 +17,7 @@ mod care;
 mod claims;
 mod clinical;
 mod common;
+mod consent_versions;
 mod credentials;
 mod episodes;
 mod family;
