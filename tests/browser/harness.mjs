@@ -36,11 +36,66 @@ export async function startServer() {
 }
 
 export async function launchBrowser() {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  // Every page any test loads is checked with axe-core as it loads; closing the browser
+  // fails the file when one had a critical or serious violation.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.on('page', watchAccessibility);
+    return context;
+  };
+  const newPage = browser.newPage.bind(browser);
+  browser.newPage = async (options) => {
+    const page = await newPage(options);
+    watchAccessibility(page);
+    return page;
+  };
+  const close = browser.close.bind(browser);
+  browser.close = async () => {
+    await Promise.all(pending);
+    await close();
+    const found = [...new Set(violations)];
+    violations.length = 0;
+    assert.deepEqual(found, [], 'axe-core on the pages the tests loaded');
+  };
+  return browser;
+}
+
+const pending = [];
+const violations = [];
+
+function watchAccessibility(page) {
+  page.on('load', () => {
+    const url = page.url();
+    pending.push(
+      axeViolations(page)
+        .then((found) => violations.push(...found.map((v) => `${new URL(url).pathname}: ${v}`)))
+        // A page that navigates on while it is checked is checked at its next load.
+        .catch(() => {}),
+    );
+  });
+}
+
+// One axe run at a time on a page (axe refuses a second while one runs).
+const queues = new WeakMap();
+
+function axeViolations(page) {
+  const run = (queues.get(page) ?? Promise.resolve()).catch(() => {}).then(async () => {
+    await page.evaluate(axeSource);
+    return page.evaluate(async () => {
+      const r = await globalThis.axe.run(document, { resultTypes: ['violations'] });
+      return r.violations
+        .filter((v) => v.impact === 'critical' || v.impact === 'serious')
+        .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    });
+  });
+  queues.set(page, run);
+  return run;
 }
 
 const axeSource = readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
@@ -48,14 +103,7 @@ const axeSource = readFileSync(new URL('./node_modules/axe-core/axe.min.js', imp
 // axe-core on the page as it is now (run through the debugging protocol, which the
 // page's Content-Security-Policy does not govern): no critical or serious violation.
 export async function assertAccessible(page) {
-  await page.evaluate(axeSource);
-  const found = await page.evaluate(async () => {
-    const r = await globalThis.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations
-      .filter((v) => v.impact === 'critical' || v.impact === 'serious')
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  assert.deepEqual(found, [], `axe-core on ${page.url()}`);
+  assert.deepEqual(await axeViolations(page), [], `axe-core on ${page.url()}`);
 }
 
 // Signs in through the login form as one of the demo accounts and waits for the dashboard.
