@@ -303,10 +303,10 @@ pub async fn print(
         .find(|c| c.row.id.to_string() == consent)
         .ok_or_else(|| PageError::from(AppError::NotFound(format!("consent {consent}"))))?;
     render(&ConsentPrint {
+        date_of_birth: fmt.date(o.date_of_birth),
         fmt,
         name: o.name,
         mrn: o.mrn,
-        date_of_birth: o.date_of_birth.to_string(),
         c,
     })
 }
@@ -315,6 +315,7 @@ pub async fn print(
 #[template(path = "release.html")]
 struct ReleasePage {
     d: ReleasedDocument,
+    fmt: iop_domain::display::Style,
 }
 
 pub async fn release(
@@ -343,13 +344,14 @@ pub async fn release(
         channel: iop_domain::consent::DisclosureChannel::Print,
     };
     let pid = id.clone();
+    let fmt = crate::pages::shell::organisation_style(&state, &caller).await?;
     match state
         .run(caller.ctx.clone(), move |app, ctx| {
             app.release_records(ctx, crate::extract::form_id(&pid, "patient")?, req)
         })
         .await
     {
-        Ok(d) => render(&ReleasePage { d }),
+        Ok(d) => render(&ReleasePage { d, fmt }),
         Err(e) if refusal(&e) => page(&state, caller, id, Some(e.to_string()), None).await,
         Err(e) => Err(e.into()),
     }
@@ -363,6 +365,7 @@ struct AccountingPage {
     mrn: String,
     rows: Vec<iop_app::consent::disclosures::DisclosureListed>,
     notice: &'static str,
+    fmt: iop_domain::display::Style,
 }
 
 pub async fn accounting(
@@ -370,6 +373,7 @@ pub async fn accounting(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
+    let fmt = crate::pages::shell::organisation_style(&state, &caller).await?;
     let app = state.app.clone();
     let pid = id.clone();
     let (o, rows) = blocking(move || {
@@ -385,5 +389,6 @@ pub async fn accounting(
         mrn: o.mrn,
         rows,
         notice: NOTICE,
+        fmt,
     })
 }
