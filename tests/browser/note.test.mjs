@@ -54,6 +54,8 @@ test('attendance and a signed group note with six entries, then each chart shows
   await page.getByLabel('Interventions').fill('Psychoeducation on relapse triggers; urge-surfing practice.');
   await page.getByLabel('Group process').fill('Cohesive; members gave each other specific feedback.');
   await page.getByRole('button', { name: 'Save and sign' }).click();
+  // Signing asks once.
+  await page.getByRole('button', { name: 'Sign now' }).click();
   assert.match(await page.getByRole('status').first().textContent(), /signed/);
   assert.equal(await page.getByRole('button', { name: 'Save and sign' }).count(), 0, 'a signed note has no edit control');
   await assertAccessible(page);
@@ -92,6 +94,8 @@ test('on a tablet a facilitator marks all present, makes one late, and a refused
   await page.getByLabel('Group process').fill('Engaged; two members challenged each other kindly.');
   // Signing without each attendee's entry is refused, and nothing typed is lost.
   await page.getByRole('button', { name: 'Save and sign' }).click();
+  // Signing asks once.
+  await page.getByRole('button', { name: 'Sign now' }).click();
   assert.equal(await page.getByLabel('Interventions').inputValue(), 'Relapse-trigger mapping in pairs.');
   assert.equal(await page.getByLabel(`Attendance of ${first}`).inputValue(), 'late');
   assert.equal(await page.getByLabel(`Minutes attended by ${first}`).inputValue(), '150');
@@ -105,6 +109,8 @@ test('on a tablet a facilitator marks all present, makes one late, and a refused
     await page.getByLabel(`Progress of ${name}`).fill(`Goal ${i + 1}: practiced a refusal skill.`);
   }
   await page.getByRole('button', { name: 'Save and sign' }).click();
+  // Signing asks once.
+  await page.getByRole('button', { name: 'Sign now' }).click();
   assert.match(await page.getByRole('status').first().textContent(), /signed/);
   assert.match(await page.textContent('main'), new RegExp(`${first}[\\s\\S]*Late`));
   await context.close();

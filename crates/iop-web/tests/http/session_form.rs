@@ -58,6 +58,8 @@ async fn saving_and_signing_the_session_form_writes_one_audit_entry() {
             "Engaged; members gave each other feedback.".into(),
         ),
         ("action".into(), "sign".into()),
+        // The answer to the page's "Sign this note now?".
+        ("confirmed".into(), "yes".into()),
         // The entries below are alike on purpose; the signer confirms them.
         ("accept_similar".into(), "1".into()),
     ];
@@ -111,7 +113,25 @@ async fn a_refused_signature_keeps_the_saved_draft_and_says_why() {
         ("group_process", "Focused."),
         (mark.as_str(), "present"),
         ("action", "sign"),
+        ("confirmed", "yes"),
     ];
+    // "Save and sign" asks once, saving nothing until the answer.
+    let asked = t
+        .post_form(
+            &format!("/sessions/{sid}"),
+            Auth::Cookie(&browser),
+            &form[..5],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::OK);
+    assert!(
+        asked.body.contains("Sign this note now?")
+            && asked.body.contains("Steps of a problem-solving plan.")
+    );
+    assert!(
+        roster_of(&t, &counselor, &sid).await["note"].is_null(),
+        "nothing saved before the answer"
+    );
     let res = t
         .post_form(&format!("/sessions/{sid}"), Auth::Cookie(&browser), &form)
         .await;

@@ -38,6 +38,8 @@ struct SessionPage {
     typed: Option<HashMap<String, String>>,
     /// The reader may co-sign this note (a clinical director who did not write it).
     can_cosign: bool,
+    /// "Save and sign" was pressed: the page asks once before the note is locked.
+    confirm_sign: bool,
     fmt: iop_domain::display::Style,
 }
 
@@ -70,7 +72,7 @@ pub(crate) async fn session_page(
     error: Option<String>,
     notice: Option<String>,
 ) -> Result<Response, PageError> {
-    session_page_typed(state, caller, id, error, notice, None).await
+    session_page_typed(state, caller, id, error, notice, None, false).await
 }
 
 async fn session_page_typed(
@@ -80,6 +82,7 @@ async fn session_page_typed(
     error: Option<String>,
     notice: Option<String>,
     typed: Option<HashMap<String, String>>,
+    confirm_sign: bool,
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/tonight");
     let id: SessionId = parse_path(&id)?;
@@ -135,6 +138,7 @@ async fn session_page_typed(
             notice,
             typed,
             can_cosign,
+            confirm_sign,
             fmt,
         },
         refusal,
@@ -183,6 +187,15 @@ pub async fn save(
         }
     }
     let typed: HashMap<String, String> = fields.iter().cloned().collect();
+    // Signing locks the note: "Save and sign" asks once (the form comes back as typed
+    // with a "Sign now" button); `sign_confirmed`, or `confirmed=yes`, is the answer.
+    let action = typed.get("action").map_or("", String::as_str);
+    let confirmed = action == "sign_confirmed"
+        || (action == "sign" && typed.get("confirmed").map(String::as_str) == Some("yes"));
+    if action == "sign" && !confirmed {
+        return session_page_typed(&state, caller, id, None, None, Some(typed), true).await;
+    }
+    let sign_now = confirmed;
     let get = |k: &str| {
         fields
             .iter()
@@ -236,7 +249,7 @@ pub async fn save(
         marks,
         family,
         note,
-        sign: get("action") == "sign",
+        sign: sign_now,
         accept_similar: !get("accept_similar").is_empty(),
     };
     let sid: SessionId = parse_path(&id)?;
@@ -247,7 +260,9 @@ pub async fn save(
         .await;
     match result {
         Ok(saved) => match saved.sign_refused {
-            Some(why) => session_page_typed(&state, caller, id, Some(why), None, Some(typed)).await,
+            Some(why) => {
+                session_page_typed(&state, caller, id, Some(why), None, Some(typed), false).await
+            }
             None => Ok(Redirect::to(&format!(
                 "/sessions/{id}?done={}",
                 if saved.signed {
@@ -261,7 +276,16 @@ pub async fn save(
             .into_response()),
         },
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            session_page_typed(&state, caller, id, Some(e.to_string()), None, Some(typed)).await
+            session_page_typed(
+                &state,
+                caller,
+                id,
+                Some(e.to_string()),
+                None,
+                Some(typed),
+                false,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
