@@ -51,5 +51,14 @@ test('a payer, a contract and an authorization are added in the page', async () 
   assert.match(await page.getByRole('status').textContent(), /authorization is recorded/);
   await page.goto(`${server.base}/billing`);
   assert.match(await page.textContent('main'), /AUTH-77120/);
+
+  // The payer's concurrent review grants more units and names the next review.
+  await page.getByText("Record the payer's review of AUTH-77120").click();
+  const review = page.locator('details', { hasText: "Record the payer's review of AUTH-77120" });
+  await review.getByLabel('Units granted in all').fill('30');
+  await review.getByLabel('Next review (optional)').fill('2026-12-20');
+  await review.getByRole('button', { name: 'Save the new terms' }).click();
+  assert.match(await page.getByRole('status').textContent(), /new terms are recorded/);
+  assert.match(await page.locator('tr', { hasText: 'AUTH-77120' }).first().textContent(), /\/ 30/);
   await context.close();
 });

@@ -146,6 +146,7 @@ pub fn registry() -> Vec<Route> {
         route!(POST "/billing/setup/payers", Staff(Action::ManageBillingSetup), Page, pages::billing::setup::add_payer),
         route!(POST "/billing/setup/contracts", Staff(Action::ManageBillingSetup), Page, pages::billing::setup::add_contract),
         route!(POST "/patients/{id}/authorizations", Staff(Action::ManageBilling), Page, pages::billing::setup::add_authorization),
+        route!(POST "/billing/authorizations/{id}", Staff(Action::ManageBilling), Page, pages::billing::setup::change_authorization),
         route!(GET "/patients/{id}/coverage", Staff(Action::ManageCoverage), Page, pages::billing::patient::coverage),
         route!(POST "/patients/{id}/coverage", Staff(Action::ManageCoverage), Page, pages::billing::patient::add_coverage),
         route!(GET "/census", Staff(Action::ViewCensus), Page, pages::census::census),

@@ -258,6 +258,53 @@ impl App {
         })
     }
 
+    /// The payer's answer to a review: the units granted in all, the last day, and the
+    /// next review (none when the payer asks for none). The earlier terms stay in the
+    /// audit entry; an authorization is never shortened below the units already used.
+    pub fn change_authorization(
+        &self,
+        ctx: &Ctx,
+        id: AuthorizationId,
+        units: i32,
+        end_date: Date,
+        next_review_on: Option<Date>,
+    ) -> Result<()> {
+        ctx.require(Action::ManageBilling)?;
+        if !(1..=1000).contains(&units) {
+            return Err(AppError::Invalid(
+                "an authorization grants 1 to 1,000 units".into(),
+            ));
+        }
+        self.store.write(|c| {
+            let old = store::authorization_terms::authorization_by_id(c, id)?
+                .ok_or_else(|| AppError::NotFound(format!("authorization {id}")))?;
+            if end_date < old.start_date.0 {
+                return Err(AppError::Invalid(
+                    "the authorization would end before it starts".into(),
+                ));
+            }
+            let used = store::units_used(c, &[id])?
+                .into_iter()
+                .map(|(_, n)| n)
+                .sum::<i64>();
+            if i64::from(units) < used {
+                return Err(AppError::Conflict(format!(
+                    "{used} units are already charged against it; grant at least that many"
+                )));
+            }
+            store::authorization_terms::set_terms(c, id, units, Day(end_date), next_review_on.map(Day))?;
+            let subject = format!("authorization:{id}");
+            let mut event = Event::ok("billing.authorization.change")
+                .subject(&subject)
+                .detail(serde_json::json!({
+                    "from": { "units": old.units, "end_date": old.end_date, "next_review_on": old.next_review_on },
+                    "to": { "units": units, "end_date": end_date.to_string(), "next_review_on": next_review_on.map(|d| d.to_string()) },
+                }));
+            event.patient_id = Some(old.patient_id);
+            record(c, ctx, event)
+        })
+    }
+
     /// Every authorization with units used and left; those that need a call first.
     pub fn authorization_queue(&self, ctx: &Ctx) -> Result<Vec<AuthorizationView>> {
         ctx.require(Action::ViewBilling)?;

@@ -12,6 +12,7 @@ use iop_domain::billing::{ChargePayer, ChargeStatus, ClaimStatus};
 use iop_domain::ids::*;
 use iop_domain::time::{Day, Instant};
 
+pub mod authorization_terms;
 pub mod posting;
 
 macro_rules! row {

@@ -154,6 +154,7 @@ pub async fn show(
         "corrected" => "The correction is made; build and check claims, then write the batch.".to_string(),
         "835again" => "That remittance was imported before; nothing changed.".to_string(),
         "resolved" => "The item is closed.".to_string(),
+        "authorization" => "The authorization's new terms are recorded.".to_string(),
         _ => "Done.".to_string(),
     });
     page(&state, caller, notice, None).await

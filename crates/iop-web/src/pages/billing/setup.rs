@@ -295,6 +295,34 @@ pub async fn add_authorization(
     }
 }
 
+/// `POST /billing/authorizations/{id}`: the payer's answer to a review.
+pub async fn change_authorization(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let t = fields(f);
+    state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            let review = get(&t, "next_review_on");
+            app.change_authorization(
+                ctx,
+                form_id(&id, "authorization")?,
+                get(&t, "units")
+                    .trim()
+                    .parse()
+                    .map_err(|_| AppError::Invalid("the units are a whole number".into()))?,
+                parse_date(&get(&t, "end_date"), "the last day")?,
+                (!review.is_empty())
+                    .then(|| parse_date(&review, "the review date"))
+                    .transpose()?,
+            )
+        })
+        .await?;
+    Ok(Redirect::to("/billing?done=authorization").into_response())
+}
+
 #[cfg(test)]
 mod tests {
     use super::fee_lines;
