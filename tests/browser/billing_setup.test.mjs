@@ -46,6 +46,10 @@ test('a payer, a contract and an authorization are added in the page', async () 
   await page.getByLabel('Authorization number').fill('AUTH-77120');
   await page.getByLabel('Units authorized').fill('20');
   await page.getByLabel('First day').fill('2026-12-01');
+  await page.getByLabel('Last day').fill('2026-11-30');
+  await page.getByRole('button', { name: 'Record authorization' }).click();
+  assert.match(await page.getByRole('alert').textContent(), /ends before it starts/);
+  assert.equal(await page.getByLabel('Authorization number').inputValue(), 'AUTH-77120', 'what was typed stays');
   await page.getByLabel('Last day').fill('2026-12-31');
   await page.getByRole('button', { name: 'Record authorization' }).click();
   assert.match(await page.getByRole('status').textContent(), /authorization is recorded/);

@@ -163,6 +163,14 @@ impl Style {
         self.clock(at.timestamp().to_zoned(tz).time())
     }
 
+    /// A wall-clock time already at its site ("18:30", as a calendar row holds it).
+    pub fn wall_clock(&self, hhmm: &str) -> String {
+        match hhmm.parse::<ClockTime>() {
+            Ok(t) => self.clock(t),
+            Err(_) => hhmm.to_string(),
+        }
+    }
+
     /// The local date of an instant, as `day` writes it.
     pub fn day_of(&self, at: impl AnInstant) -> String {
         self.day(at.timestamp().to_zoned(self.tz.clone()).date())
@@ -294,6 +302,7 @@ mod tests {
         let s = style("America/New_York", Locale::EnUs);
         assert_eq!(s.local("2026-12-05T15:00"), "Sat, Dec 5, 3:00 PM");
         assert_eq!(s.words("late_cancelled"), "late cancelled");
+        assert_eq!(s.wall_clock("18:30"), "6:30 PM");
     }
 
     #[test]

@@ -283,6 +283,17 @@ struct CoveragePage {
     notice: Option<&'static str>,
     /// Billing staff record authorizations against a coverage here.
     can_authorize: bool,
+    /// The authorization form as sent, when it was refused.
+    typed: std::collections::HashMap<String, String>,
+}
+
+impl CoveragePage {
+    fn auth(&self, key: &str, default: &str) -> String {
+        self.typed
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| default.to_string())
+    }
 }
 
 pub(crate) async fn coverage_page(
@@ -291,7 +302,18 @@ pub(crate) async fn coverage_page(
     id: String,
     error: Option<String>,
 ) -> Result<Response, PageError> {
-    coverage_page_with(state, caller, id, error, None).await
+    coverage_page_with(state, caller, id, error, None, Default::default()).await
+}
+
+/// The coverage page after a refused authorization, with what was typed.
+pub(crate) async fn coverage_page_typed(
+    state: &AppState,
+    caller: Caller,
+    id: String,
+    error: String,
+    typed: std::collections::HashMap<String, String>,
+) -> Result<Response, PageError> {
+    coverage_page_with(state, caller, id, Some(error), None, typed).await
 }
 
 async fn coverage_page_with(
@@ -300,6 +322,7 @@ async fn coverage_page_with(
     id: String,
     error: Option<String>,
     notice: Option<&'static str>,
+    typed: std::collections::HashMap<String, String>,
 ) -> Result<Response, PageError> {
     let can_authorize =
         iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::ManageBilling);
@@ -325,6 +348,7 @@ async fn coverage_page_with(
             error,
             notice,
             can_authorize,
+            typed,
         },
         refusal,
     )
@@ -340,7 +364,7 @@ pub async fn coverage(
         Some("authorization") => Some("The authorization is recorded."),
         _ => None,
     };
-    coverage_page_with(&state, caller, id, None, notice).await
+    coverage_page_with(&state, caller, id, None, notice, Default::default()).await
 }
 
 #[derive(serde::Deserialize)]

@@ -261,6 +261,7 @@ pub async fn add_authorization(
     PageForm(f): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let t = fields(f);
+    let typed = t.clone();
     let review = get(&t, "next_review_on");
     let result = state
         .run(caller.ctx.clone(), move |app, ctx| {
@@ -288,8 +289,14 @@ pub async fn add_authorization(
             Redirect::to(&format!("/patients/{id}/coverage?done=authorization")).into_response(),
         ),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::NotFound(_))) => {
-            crate::pages::billing::patient::coverage_page(&state, caller, id, Some(e.to_string()))
-                .await
+            crate::pages::billing::patient::coverage_page_typed(
+                &state,
+                caller,
+                id,
+                e.to_string(),
+                typed,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
