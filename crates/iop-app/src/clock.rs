@@ -52,13 +52,21 @@ pub fn site_zone(c: &mut DbConn, site: SiteId) -> Result<TimeZone> {
     }
 }
 
-/// The zone of the site the organisation was set up with (the first by name), for
-/// dates that belong to no one site: the billing queues, the audit search.
+/// The organisation's zone, for dates and pages that belong to no one site (the billing
+/// queues, the audit log): its own setting, else the zone of the first site by name.
 pub fn organisation_zone(c: &mut DbConn) -> Result<TimeZone> {
+    if let Some(z) = iop_store::meta::get(c, ORGANISATION_ZONE)?
+        .and_then(|z| z.parse::<iop_domain::time::ZoneName>().ok())
+    {
+        return Ok(z.tz());
+    }
     Ok(org::sites(c)?
         .first()
         .map_or(TimeZone::UTC, |s| s.time_zone.tz()))
 }
+
+/// The `meta` key of the organisation's zone setting.
+pub const ORGANISATION_ZONE: &str = "organisation_time_zone";
 
 /// The zone of the program of the patient's latest episode (the one treating them now).
 pub fn patient_zone(c: &mut DbConn, patient: PatientId) -> Result<TimeZone> {
@@ -123,11 +131,37 @@ impl App {
 
     /// Pages that span sites: the organisation's zone setting, else its first site's.
     pub fn organisation_style(&self, ctx: &Ctx) -> Result<Style> {
-        let tz = match &self.settings.organisation_zone {
-            Some(z) => z.tz(),
-            None => self.store.read(organisation_zone)?,
-        };
+        let tz = self.store.read(organisation_zone)?;
         Ok(self.style_in(ctx, tz))
+    }
+
+    /// The organisation's zone as set, if it is (an administrator's choice).
+    pub fn organisation_zone_setting(&self, ctx: &Ctx) -> Result<Option<String>> {
+        ctx.require(crate::policy::Action::ViewOrganisation)?;
+        self.store
+            .read(|c| iop_store::meta::get(c, ORGANISATION_ZONE).map_err(Into::into))
+    }
+
+    /// Sets the zone of pages that span sites (empty: the first site's).
+    pub fn set_organisation_zone(&self, ctx: &Ctx, zone: &str) -> Result<()> {
+        ctx.require(crate::policy::Action::ManageCalendar)?;
+        let zone = zone.trim();
+        let value = if zone.is_empty() {
+            String::new()
+        } else {
+            zone.parse::<iop_domain::time::ZoneName>()
+                .map_err(|e| crate::error::AppError::Invalid(e.to_string()))?
+                .to_string()
+        };
+        self.store.write(|c| {
+            iop_store::meta::set(c, ORGANISATION_ZONE, &value)?;
+            crate::audit::record(
+                c,
+                ctx,
+                crate::audit::Event::ok("organisation.time_zone")
+                    .detail(serde_json::json!({ "to": value })),
+            )
+        })
     }
 
     pub fn style_in(&self, ctx: &Ctx, tz: TimeZone) -> Style {

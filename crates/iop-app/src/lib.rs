@@ -45,9 +45,6 @@ pub struct AppSettings {
     pub clock: clock::Clock,
     /// How pages write dates and times (`locale`, default en-US).
     pub locale: iop_domain::display::Locale,
-    /// The zone of pages that span sites (the audit log, billing); without it, the
-    /// zone of the organisation's first site.
-    pub organisation_zone: Option<iop_domain::time::ZoneName>,
 }
 
 impl Default for AppSettings {
@@ -60,7 +57,6 @@ impl Default for AppSettings {
             keys: keys::Keys::generate(jiff::Zoned::now().date()),
             clock: clock::Clock::SYSTEM,
             locale: iop_domain::display::Locale::EnUs,
-            organisation_zone: None,
         }
     }
 }

@@ -94,7 +94,6 @@ pub(crate) fn open(cfg: &Config) -> Result<App> {
         keys: keys_for(cfg, &store)?,
         clock: iop_app::clock::Clock::SYSTEM,
         locale: cfg.display_locale().map_err(CliError::Usage)?,
-        organisation_zone: cfg.organisation_zone().map_err(CliError::Usage)?,
     };
     let app = App::new(store, settings).with_group_commit()?;
     if app.seal_audit_head(&system())? {

@@ -66,7 +66,6 @@ pub struct Config {
     pub metrics_addr: Option<String>,
     pub metrics_token: Option<Secret>,
     pub locale: String,
-    pub time_zone: Option<String>,
 }
 
 impl Default for Config {
@@ -84,7 +83,6 @@ impl Default for Config {
             metrics_addr: None,
             metrics_token: None,
             locale: "en-US".into(),
-            time_zone: None,
         }
     }
 }
@@ -117,8 +115,7 @@ pub const SETTINGS: &[Setting] = &[
     Setting { key: "shutdown_grace_seconds", about: "Seconds `serve` lets requests in flight finish after SIGTERM or Ctrl-C." },
     Setting { key: "metrics_addr", about: "Address of a second listener that serves only `/metrics` (Prometheus text); off when unset. Bind it to loopback or a private network." },
     Setting { key: "metrics_token", about: "Bearer token that opens `/metrics` on the main listener; without it `/metrics` there is not found." },
-    Setting { key: "locale", about: "How pages write dates and times: `en-US` (\"Wed, Dec 2\", \"6:00 PM\") or `en-GB` (\"Wed 2 Dec\", \"18:00\"). Each site's own time zone is set on the Programs page." },
-    Setting { key: "time_zone", about: "Time zone of pages that span sites (audit log, billing), such as `America/Chicago`; without it, the zone of the first site." },
+    Setting { key: "locale", about: "How pages write dates and times: `en-US` (\"Wed, Dec 2\", \"6:00 PM\") or `en-GB` (\"Wed 2 Dec\", \"18:00\"). Each site's zone, and the organisation's zone for pages that span sites, are set on the Programs page." },
 ];
 
 /// Variables read from the environment only (not settings of `iop.toml`).
@@ -190,7 +187,6 @@ impl Config {
             return Err("configuration: idle_timeout_minutes, api_token_ttl_hours, session_lifetime_hours and max_connections must be above 0".into());
         }
         cfg.display_locale()?;
-        cfg.organisation_zone()?;
         Ok(cfg)
     }
 
@@ -198,17 +194,6 @@ impl Config {
         self.locale
             .parse()
             .map_err(|e| format!("configuration: locale: {e}"))
-    }
-
-    pub fn organisation_zone(&self) -> Result<Option<iop_domain::time::ZoneName>, String> {
-        self.time_zone
-            .as_deref()
-            .filter(|z| !z.trim().is_empty())
-            .map(|z| {
-                z.parse()
-                    .map_err(|e| format!("configuration: time_zone: {e}"))
-            })
-            .transpose()
     }
 
     /// The PostgreSQL URL, when one is given (an empty one means SQLite).

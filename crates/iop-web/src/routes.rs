@@ -64,6 +64,7 @@ pub fn registry() -> Vec<Route> {
         route!(GET "/dashboard", Staff(Action::ViewDashboard), Page, pages::dashboard::show),
         route!(GET "/organisation", Staff(Action::ViewOrganisation), Page, pages::org::setup::show),
         route!(POST "/organisation/sites", Staff(Action::ManageCalendar), Page, pages::org::setup::add_site),
+        route!(POST "/organisation/time-zone", Staff(Action::ManageCalendar), Page, pages::org::setup::set_zone),
         route!(POST "/organisation/sites/{id}", Staff(Action::ManageCalendar), Page, pages::org::setup::update_site),
         route!(POST "/organisation/programs", Staff(Action::ManageCalendar), Page, pages::org::setup::add_program),
         route!(POST "/organisation/programs/{id}", Staff(Action::ManageCalendar), Page, pages::org::setup::update_program),

@@ -223,3 +223,31 @@ async fn a_director_edits_settings_in_the_page_and_a_counselor_only_reads_them()
     assert_eq!(read.status, StatusCode::OK);
     assert!(!read.body.contains("Save settings"));
 }
+
+#[tokio::test]
+async fn the_organisations_time_zone_is_set_in_the_page_and_a_made_up_one_is_refused() {
+    let t = TestApp::new().await;
+    let admin = t.login("admin@demo.test").await;
+    let bad = t
+        .post_form(
+            "/organisation/time-zone",
+            Auth::Cookie(&admin),
+            &[("csrf", &admin.csrf), ("time_zone", "Mars/Olympus_Mons")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    let ok = t
+        .post_form(
+            "/organisation/time-zone",
+            Auth::Cookie(&admin),
+            &[("csrf", &admin.csrf), ("time_zone", "America/Los_Angeles")],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let page = t.get("/organisation", Auth::Cookie(&admin)).await;
+    assert!(
+        page.body.contains("show times in America/Los_Angeles"),
+        "{}",
+        page.body
+    );
+}

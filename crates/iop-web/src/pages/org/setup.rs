@@ -28,6 +28,8 @@ struct OrgPage {
     can_manage: bool,
     error: Option<String>,
     notice: Option<&'static str>,
+    /// The organisation's zone as set (empty: the first site's).
+    org_zone: String,
 }
 
 async fn page(
@@ -38,9 +40,13 @@ async fn page(
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/organisation");
     let can_manage = allows(caller.authed.actor.role, Action::ManageCalendar);
-    let (programs, sites) = state
+    let (programs, sites, org_zone) = state
         .run(caller.ctx.clone(), move |app, ctx| {
-            Ok((app.organisation(ctx)?, app.sites(ctx)?))
+            Ok((
+                app.organisation(ctx)?,
+                app.sites(ctx)?,
+                app.organisation_zone_setting(ctx)?.unwrap_or_default(),
+            ))
         })
         .await?;
     let sites = sites.into_iter().map(|s| (s.id, s.name)).collect();
@@ -58,6 +64,7 @@ async fn page(
         can_manage,
         error,
         notice,
+        org_zone,
     })?;
     *res.status_mut() = status;
     Ok(res)
@@ -93,6 +100,23 @@ async fn change(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Deserialize)]
+pub struct ZoneForm {
+    time_zone: String,
+}
+
+/// `POST /organisation/time-zone`: the zone of pages that span sites.
+pub async fn set_zone(
+    State(state): State<AppState>,
+    caller: Caller,
+    PageForm(f): PageForm<ZoneForm>,
+) -> Result<Response, PageError> {
+    change(state, caller, move |app, ctx| {
+        app.set_organisation_zone(&ctx, &f.time_zone)
+    })
+    .await
 }
 
 #[derive(Deserialize)]
