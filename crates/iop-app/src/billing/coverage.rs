@@ -283,6 +283,11 @@ impl App {
                     "the authorization would end before it starts".into(),
                 ));
             }
+            if next_review_on.is_some_and(|r| r < old.start_date.0 || r > end_date) {
+                return Err(AppError::Invalid(
+                    "the next review falls between the first and the last day".into(),
+                ));
+            }
             let used = store::units_used(c, &[id])?
                 .into_iter()
                 .map(|(_, n)| n)

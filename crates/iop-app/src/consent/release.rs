@@ -49,7 +49,14 @@ pub struct ReleasedDocument {
     pub consent: ConsentView,
 }
 
-fn section(c: &mut DbConn, patient: PatientId, kind: InfoKind) -> Result<Section> {
+/// One section of the released document, its dates written as the organisation writes
+/// them (`style`), since the document is read by people outside the program.
+fn section(
+    c: &mut DbConn,
+    patient: PatientId,
+    kind: InfoKind,
+    style: &iop_domain::display::Style,
+) -> Result<Section> {
     let patient_id = patient;
     Ok(match kind {
         InfoKind::Enrollment => {
@@ -61,9 +68,15 @@ fn section(c: &mut DbConn, patient: PatientId, kind: InfoKind) -> Result<Section
                 .map(|e| match &e.ended_on {
                     Some(end) => format!(
                         "In the program from {} to {} ({}).",
-                        e.admit_date, end, e.status
+                        style.date(e.admit_date),
+                        style.date(end),
+                        style.words(e.status)
                     ),
-                    None => format!("In the program since {} ({}).", e.admit_date, e.status),
+                    None => format!(
+                        "In the program since {} ({}).",
+                        style.date(e.admit_date),
+                        style.words(e.status)
+                    ),
                 })
                 .collect();
             lines.push(format!(
@@ -95,7 +108,7 @@ fn section(c: &mut DbConn, patient: PatientId, kind: InfoKind) -> Result<Section
                 lines.push(format!(
                     "{} on {}: {} ({})",
                     m.instrument_version,
-                    m.taken_on,
+                    style.date(m.taken_on),
                     m.total.unwrap_or_default(),
                     m.band.as_deref().unwrap_or("")
                 ));
@@ -103,7 +116,7 @@ fn section(c: &mut DbConn, patient: PatientId, kind: InfoKind) -> Result<Section
             for s in measures::screens_of(c, patient_id)?.iter().take(5) {
                 lines.push(format!(
                     "Drug screen on {}: {}",
-                    s.collected_on,
+                    style.date(s.collected_on),
                     if s.any_positive {
                         "positive"
                     } else {
@@ -204,9 +217,14 @@ impl App {
                 }
                 other => (other, line.name.clone()),
             };
+            let style = iop_domain::display::Style::new(
+                crate::clock::patient_zone(c, patient)?,
+                self.settings.locale,
+                ctx.now(),
+            );
             let sections = kinds
                 .iter()
-                .map(|k| section(c, patient, *k))
+                .map(|k| section(c, patient, *k, &style))
                 .collect::<Result<Vec<_>>>()?;
             let subject = format!("release:{}", r.channel);
             let grant = disclose(

@@ -30,6 +30,8 @@ struct EpisodePage {
     notice: Option<&'static str>,
     /// A clinical director may confirm a graduation the checklist does not support.
     can_confirm: bool,
+    /// The reader may graduate, discharge, extend or move (others see the checklist).
+    can_manage: bool,
     fmt: iop_domain::display::Style,
 }
 
@@ -67,6 +69,8 @@ async fn page(
     let episode: EpisodeId = form_id(id, "episode")?;
     let can_confirm =
         iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::OverrideRatio);
+    let can_manage =
+        iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::ManageEpisodes);
     let (e, fmt) = state
         .run(caller.ctx.clone(), move |app, ctx| {
             let e = app.episode_overview(ctx, episode)?;
@@ -86,6 +90,7 @@ async fn page(
             error,
             notice,
             can_confirm,
+            can_manage,
             fmt,
         },
         refusal,

@@ -298,3 +298,31 @@ async fn the_funnel_counts_only_the_inquiries_first_contacted_in_its_period() {
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
 }
+
+#[tokio::test]
+async fn the_episode_page_offers_its_actions_only_to_who_may_take_them() {
+    let t = TestApp::new().await;
+    let director = t.token("director@demo.test").await;
+    let census = t
+        .get("/api/v1/census", Auth::Bearer(&director))
+        .await
+        .json();
+    let episode = census[0]["patients"][0]["episode_id"]
+        .as_str()
+        .expect("episode")
+        .to_string();
+    let path = format!("/episodes/{episode}");
+    let as_director = t.login("director@demo.test").await;
+    let page = t.get(&path, Auth::Cookie(&as_director)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Graduation checklist") && page.body.contains(">Discharge</button>")
+    );
+    let as_admissions = t.login("admissions@demo.test").await;
+    let page = t.get(&path, Auth::Cookie(&as_admissions)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Graduation checklist") && !page.body.contains(">Discharge</button>"),
+        "admissions reads the checklist but is offered no action it may not take"
+    );
+}

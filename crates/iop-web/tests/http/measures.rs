@@ -317,3 +317,37 @@ async fn a_repeat_positive_item_nine_while_the_alert_is_open_adds_to_it_instead_
         "{detail}"
     );
 }
+
+#[tokio::test]
+async fn a_measure_saved_in_the_page_redirects_so_a_reload_cannot_record_it_twice() {
+    let t = TestApp::new().await;
+    let director = t.token("director@demo.test").await;
+    let census = t
+        .get("/api/v1/census", Auth::Bearer(&director))
+        .await
+        .json();
+    let patient = census[0]["patients"][0]["patient_id"]
+        .as_str()
+        .expect("patient")
+        .to_string();
+    let b = t.login("counselor@demo.test").await;
+    let today = crate::admissions::today().to_string();
+    let mut form: Vec<(String, String)> = vec![
+        ("csrf".into(), b.csrf.clone()),
+        ("instrument".into(), "gad7".into()),
+        ("occasion".into(), "biweekly".into()),
+        ("taken_on".into(), today),
+    ];
+    for i in 1..=7 {
+        form.push((format!("item_{i}"), "1".into()));
+    }
+    let refs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = t
+        .post_form(
+            &format!("/patients/{patient}/measures"),
+            Auth::Cookie(&b),
+            &refs,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+}

@@ -63,7 +63,7 @@ pub struct Flash {
     of: Option<u32>,
 }
 
-async fn page(
+pub(crate) async fn page(
     state: &AppState,
     caller: Caller,
     notice: Option<String>,

@@ -310,7 +310,7 @@ pub async fn change_authorization(
     PageForm(f): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let t = fields(f);
-    state
+    let result = state
         .run(caller.ctx.clone(), move |app, ctx| {
             let review = get(&t, "next_review_on");
             app.change_authorization(
@@ -326,8 +326,14 @@ pub async fn change_authorization(
                     .transpose()?,
             )
         })
-        .await?;
-    Ok(Redirect::to("/billing?done=authorization").into_response())
+        .await;
+    match result {
+        Ok(()) => Ok(Redirect::to("/billing?done=authorization").into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            crate::pages::billing::queues::page(&state, caller, None, Some(e.to_string())).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[cfg(test)]

@@ -127,6 +127,9 @@ pub async fn chart(
             "plan_signed" => "The signature is recorded on the treatment plan.",
             "relapse_plan" => "The new version of the relapse prevention plan is saved.",
             "screen" => "The drug screen is recorded.",
+            "measure_phq9" => "The PHQ-9 is recorded; its score is in the measures below.",
+            "measure_gad7" => "The GAD-7 is recorded; its score is in the measures below.",
+            "measure_bam" => "The BAM is recorded; its scores are in the measures below.",
             _ => "Saved.",
         }
         .to_string()

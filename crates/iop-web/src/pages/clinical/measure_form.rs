@@ -5,12 +5,11 @@
 use crate::access::Caller;
 use crate::error::PageError;
 use crate::extract::{form_id, PageForm};
-use crate::pages::clinical::chart::chart_page;
 use crate::pages::shell::{render_refusable, Shell};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use iop_app::clinical::measures::{NewMeasure, OCCASIONS};
 use iop_app::AppError;
 use iop_domain::ids::PatientId;
@@ -179,13 +178,12 @@ pub async fn save(
         })
         .await;
     match result {
-        Ok(_) => {
-            let notice = format!(
-                "{} recorded; the result is in the measures below.",
-                form.title
-            );
-            chart_page(&state, caller, id, None, Some(notice), None).await
-        }
+        // Redirected, so a reload cannot record the measure (and raise its alert) twice.
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/patients/{id}?done=measure_{}#measures-h",
+            form.code
+        ))
+        .into_response()),
         Err(e @ AppError::Invalid(_)) => {
             page(
                 &state,

@@ -56,6 +56,16 @@ impl SessionPage {
         self.text(&format!("{prefix}_{pid}"), stored)
     }
 
+    /// A relative's attendance as typed ("present", "absent", "") or as stored.
+    fn family(&self, id: &iop_domain::ids::RelatedPersonId, stored: &Option<bool>) -> String {
+        let stored = match stored {
+            Some(true) => "present",
+            Some(false) => "absent",
+            None => "",
+        };
+        self.text(&format!("family_{id}"), stored)
+    }
+
     /// Whether `m` is the patient's mark, as typed or as stored.
     fn marked(&self, pid: &PatientId, m: &Mark, stored: &Option<Mark>) -> bool {
         match &self.typed {
