@@ -321,3 +321,19 @@ pub fn email_of(role: iop_domain::Role) -> &'static str {
         .map(|(e, _, _)| *e)
         .expect("demo account per role")
 }
+
+impl TestApp {
+    /// The first patient of the director's census: (patient id, episode id).
+    pub async fn first_census_patient(&self) -> (String, String) {
+        let director = self.token("director@demo.test").await;
+        let census = self
+            .get("/api/v1/census", Auth::Bearer(&director))
+            .await
+            .json();
+        let first = &census[0]["patients"][0];
+        (
+            first["patient_id"].as_str().expect("patient").to_string(),
+            first["episode_id"].as_str().expect("episode").to_string(),
+        )
+    }
+}

@@ -7,14 +7,7 @@ use axum::http::StatusCode;
 async fn a_consent_recorded_in_the_page_as_a_new_version_replaces_the_old_one() {
     let t = TestApp::new().await;
     let director = t.token("director@demo.test").await;
-    let census = t
-        .get("/api/v1/census", Auth::Bearer(&director))
-        .await
-        .json();
-    let patient = census[0]["patients"][0]["patient_id"]
-        .as_str()
-        .expect("patient")
-        .to_string();
+    let (patient, _) = t.first_census_patient().await;
     let person = t
         .post_json(
             &format!("/api/v1/patients/{patient}/related-persons"),

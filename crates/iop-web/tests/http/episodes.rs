@@ -302,15 +302,7 @@ async fn the_funnel_counts_only_the_inquiries_first_contacted_in_its_period() {
 #[tokio::test]
 async fn the_episode_page_offers_its_actions_only_to_who_may_take_them() {
     let t = TestApp::new().await;
-    let director = t.token("director@demo.test").await;
-    let census = t
-        .get("/api/v1/census", Auth::Bearer(&director))
-        .await
-        .json();
-    let episode = census[0]["patients"][0]["episode_id"]
-        .as_str()
-        .expect("episode")
-        .to_string();
+    let (_, episode) = t.first_census_patient().await;
     let path = format!("/episodes/{episode}");
     let as_director = t.login("director@demo.test").await;
     let page = t.get(&path, Auth::Cookie(&as_director)).await;

@@ -321,15 +321,7 @@ async fn a_repeat_positive_item_nine_while_the_alert_is_open_adds_to_it_instead_
 #[tokio::test]
 async fn a_measure_saved_in_the_page_redirects_so_a_reload_cannot_record_it_twice() {
     let t = TestApp::new().await;
-    let director = t.token("director@demo.test").await;
-    let census = t
-        .get("/api/v1/census", Auth::Bearer(&director))
-        .await
-        .json();
-    let patient = census[0]["patients"][0]["patient_id"]
-        .as_str()
-        .expect("patient")
-        .to_string();
+    let (patient, _) = t.first_census_patient().await;
     let b = t.login("counselor@demo.test").await;
     let today = crate::admissions::today().to_string();
     let mut form: Vec<(String, String)> = vec![
