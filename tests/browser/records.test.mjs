@@ -32,8 +32,16 @@ test('a relapse prevention plan version and a drug screen are entered from the c
   assert.match(await page.getByRole('status').first().textContent(), /relapse prevention plan is saved/);
 
   await page.getByText('Record a drug screen').click();
+  const today = await page.getByLabel('Collected on').inputValue();
   await page.getByLabel('fentanyl').selectOption('negative');
   await page.getByLabel('cocaine').selectOption('positive');
+  // A screen collected in the future is refused and the panel stays as chosen.
+  await page.getByLabel('Collected on').fill('2030-01-02');
+  await page.getByRole('button', { name: 'Record drug screen' }).click();
+  assert.ok(await page.getByRole('alert').count() > 0, 'a future collection is refused');
+  assert.equal(await page.getByLabel('cocaine').inputValue(), 'positive');
+  assert.equal(await page.getByLabel('fentanyl').inputValue(), 'negative');
+  await page.getByLabel('Collected on').fill(today);
   await page.getByRole('button', { name: 'Record drug screen' }).click();
   assert.match(await page.getByRole('status').first().textContent(), /drug screen is recorded/);
   assert.match(await page.textContent('main'), /cocaine: positive/);

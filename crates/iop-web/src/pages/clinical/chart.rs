@@ -11,6 +11,7 @@ use axum::response::Response;
 use iop_app::clinical::chart::Chart;
 use iop_domain::ids::PatientId;
 use serde::Deserialize;
+use std::collections::HashMap;
 
 /// The chart's query: a flash after a saved form, and which page of the record.
 #[derive(Deserialize)]
@@ -41,6 +42,18 @@ struct ChartPage {
     proposals: Vec<String>,
     staff: Vec<iop_app::org::staffing::StaffView>,
     error: Option<String>,
+    /// A refused drug screen's form as it was sent (empty otherwise).
+    screen_typed: HashMap<String, String>,
+}
+
+impl ChartPage {
+    /// A drug screen field as chosen in a refused form, else `default`.
+    fn screen(&self, key: &str, default: &str) -> String {
+        self.screen_typed
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| default.to_string())
+    }
 }
 
 pub(crate) async fn chart_page(
@@ -50,6 +63,19 @@ pub(crate) async fn chart_page(
     error: Option<String>,
     notice: Option<String>,
     before: Option<iop_domain::time::Day>,
+) -> Result<Response, PageError> {
+    chart_page_with_screen(state, caller, id, error, notice, before, HashMap::new()).await
+}
+
+/// The chart after a refused drug screen, its form open with what was chosen.
+pub(crate) async fn chart_page_with_screen(
+    state: &AppState,
+    caller: Caller,
+    id: String,
+    error: Option<String>,
+    notice: Option<String>,
+    before: Option<iop_domain::time::Day>,
+    screen_typed: HashMap<String, String>,
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/census");
     let app = state.app.clone();
@@ -108,6 +134,7 @@ pub(crate) async fn chart_page(
         proposals,
         staff,
         error,
+        screen_typed,
     };
     render_refusable(&page, refusal)
 }

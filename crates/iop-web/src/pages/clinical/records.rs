@@ -4,7 +4,7 @@
 use crate::access::Caller;
 use crate::error::PageError;
 use crate::extract::{form_id, PageForm};
-use crate::pages::clinical::chart::chart_page;
+use crate::pages::clinical::chart::chart_page_with_screen;
 use crate::pages::shell::{render_refusable, Shell};
 use crate::AppState;
 use askama::Template;
@@ -196,6 +196,7 @@ pub async fn add_screen(
     PageForm(f): PageForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let t: HashMap<String, String> = f.into_iter().collect();
+    let typed = t.clone();
     let get = |k: &str| t.get(k).cloned().unwrap_or_default();
     let results: Vec<SubstanceResult> = PANEL
         .iter()
@@ -228,7 +229,7 @@ pub async fn add_screen(
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/patients/{id}?done=screen#screens-h")).into_response()),
         Err(e @ AppError::Invalid(_)) => {
-            chart_page(&state, caller, id, Some(e.to_string()), None, None).await
+            chart_page_with_screen(&state, caller, id, Some(e.to_string()), None, None, typed).await
         }
         Err(e) => Err(e.into()),
     }
