@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use iop_app::billing::coverage::NewAuthorization;
 use iop_app::billing::setup::{AddressInput, Contract, NewContract, NewPayer, Payer};
-use iop_app::calendar::sessions::parse_date;
+use iop_app::calendar::sessions::{parse_date, parse_optional_day};
 use iop_app::AppError;
 use iop_domain::billing::CodingMode;
 use iop_domain::billing_codes::ClaimFilingIndicator;
@@ -140,6 +140,23 @@ fn get(t: &HashMap<String, String>, k: &str) -> String {
     t.get(k).cloned().unwrap_or_default()
 }
 
+/// An optional date field: blank is none.
+fn optional_date(
+    t: &HashMap<String, String>,
+    k: &str,
+    what: &str,
+) -> Result<Option<jiff::civil::Date>, AppError> {
+    Ok(parse_optional_day(t.get(k).map(String::as_str), what)?.map(|d| d.0))
+}
+
+/// An authorization's units, a whole number.
+fn units(t: &HashMap<String, String>) -> Result<i32, AppError> {
+    get(t, "units")
+        .trim()
+        .parse()
+        .map_err(|_| AppError::Invalid("the units are a whole number".into()))
+}
+
 pub async fn add_payer(
     State(state): State<AppState>,
     caller: Caller,
@@ -206,7 +223,6 @@ pub async fn add_contract(
         .run(caller.ctx.clone(), move |app, ctx| {
             let payer = get(&t, "payer_id");
             let minutes = get(&t, "minimum_minutes");
-            let to = get(&t, "effective_to");
             app.add_contract(
                 ctx,
                 NewContract {
@@ -231,9 +247,7 @@ pub async fn add_contract(
                     authorization_required: t.contains_key("authorization_required"),
                     telehealth_modifier_95: t.contains_key("telehealth_modifier_95"),
                     effective_from: parse_date(&get(&t, "effective_from"), "the first day")?,
-                    effective_to: (!to.is_empty())
-                        .then(|| parse_date(&to, "the last day"))
-                        .transpose()?,
+                    effective_to: optional_date(&t, "effective_to", "the last day")?,
                 },
             )
         })
@@ -262,7 +276,6 @@ pub async fn add_authorization(
 ) -> Result<Response, PageError> {
     let t = fields(f);
     let typed = t.clone();
-    let review = get(&t, "next_review_on");
     let result = state
         .run(caller.ctx.clone(), move |app, ctx| {
             app.add_authorization(
@@ -271,15 +284,10 @@ pub async fn add_authorization(
                     coverage_id: form_id(&get(&t, "coverage_id"), "coverage")?,
                     number: get(&t, "number"),
                     service_code: get(&t, "service_code"),
-                    units: get(&t, "units")
-                        .trim()
-                        .parse()
-                        .map_err(|_| AppError::Invalid("the units are a whole number".into()))?,
+                    units: units(&t)?,
                     start_date: parse_date(&get(&t, "start_date"), "the first day")?,
                     end_date: parse_date(&get(&t, "end_date"), "the last day")?,
-                    next_review_on: (!review.is_empty())
-                        .then(|| parse_date(&review, "the review date"))
-                        .transpose()?,
+                    next_review_on: optional_date(&t, "next_review_on", "the review date")?,
                 },
             )
         })
@@ -312,18 +320,12 @@ pub async fn change_authorization(
     let t = fields(f);
     let result = state
         .run(caller.ctx.clone(), move |app, ctx| {
-            let review = get(&t, "next_review_on");
             app.change_authorization(
                 ctx,
                 form_id(&id, "authorization")?,
-                get(&t, "units")
-                    .trim()
-                    .parse()
-                    .map_err(|_| AppError::Invalid("the units are a whole number".into()))?,
+                units(&t)?,
                 parse_date(&get(&t, "end_date"), "the last day")?,
-                (!review.is_empty())
-                    .then(|| parse_date(&review, "the review date"))
-                    .transpose()?,
+                optional_date(&t, "next_review_on", "the review date")?,
             )
         })
         .await;
