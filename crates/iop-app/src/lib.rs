@@ -15,8 +15,10 @@ pub mod demo;
 pub mod error;
 mod input;
 pub mod keys;
+pub mod mail;
 pub mod org;
 pub mod policy;
+pub mod portal;
 mod scope;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -45,6 +47,8 @@ pub struct AppSettings {
     pub clock: clock::Clock,
     /// How pages write dates and times (`locale`, default en-US).
     pub locale: iop_domain::display::Locale,
+    /// Who mail comes from and where its links lead.
+    pub mail: mail::MailSettings,
 }
 
 impl Default for AppSettings {
@@ -57,6 +61,7 @@ impl Default for AppSettings {
             keys: keys::Keys::generate(jiff::Zoned::now().date()),
             clock: clock::Clock::SYSTEM,
             locale: iop_domain::display::Locale::EnUs,
+            mail: mail::MailSettings::default(),
         }
     }
 }

@@ -23,6 +23,8 @@ pub enum Action {
     ManageCalendarFeeds,
     ManageInquiries,
     AdmitPatient,
+    InviteToPortal,
+    ViewMailQueue,
     OverrideRatio,
     ManageEpisodes,
     ViewCensus,
@@ -73,6 +75,11 @@ pub const POLICY: &[(Action, &[Role])] = &[
     ),
     (Action::ManageInquiries, &[ClinicalDirector, Admissions]),
     (Action::AdmitPatient, &[ClinicalDirector, Admissions]),
+    (
+        Action::InviteToPortal,
+        &[ClinicalDirector, Counselor, Admissions],
+    ),
+    (Action::ViewMailQueue, &[Admin]),
     (Action::OverrideRatio, &[ClinicalDirector]),
     (Action::ManageEpisodes, &[ClinicalDirector, Counselor]),
     (
@@ -131,6 +138,8 @@ impl Action {
             Action::ManageCalendarFeeds => "manage calendar feeds",
             Action::ManageInquiries => "work with admissions inquiries",
             Action::AdmitPatient => "admit patients",
+            Action::InviteToPortal => "invite patients and relatives to the portal",
+            Action::ViewMailQueue => "see and retry outgoing email",
             Action::OverrideRatio => "override the staff ratio",
             Action::ManageEpisodes => "transfer, graduate or discharge patients",
             Action::ViewCensus => "view the census",
@@ -147,6 +156,56 @@ impl Action {
             Action::ManageBilling => "make charges and claims and post payments",
             Action::ManageBillingSetup => "set up payers, contracts and the billing identity",
             Action::ManageCoverage => "record insurance coverage",
+        }
+    }
+}
+
+/// What a patient or relative may do in the portal: the portal roles' own policy rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum PortalAction {
+    /// Their own schedule (a relative: the family group dates).
+    ViewSchedule,
+    /// Their own account: password, second factor, mail preferences.
+    ManageAccount,
+    AnswerQuestionnaires,
+    /// Read and sign their relapse prevention and treatment plans.
+    SignPlans,
+    /// Read, sign and revoke their consents; read the accounting of disclosures.
+    ManageConsents,
+    ViewStatement,
+    /// What the patient's consent lets a relative see of the family group.
+    ViewFamilyAttendance,
+}
+
+use iop_domain::portal::PortalRole::{Family, Patient};
+
+const PORTAL_POLICY: &[(PortalAction, &[iop_domain::portal::PortalRole])] = &[
+    (PortalAction::ViewSchedule, &[Patient, Family]),
+    (PortalAction::ManageAccount, &[Patient, Family]),
+    (PortalAction::AnswerQuestionnaires, &[Patient]),
+    (PortalAction::SignPlans, &[Patient]),
+    (PortalAction::ManageConsents, &[Patient]),
+    (PortalAction::ViewStatement, &[Patient]),
+    (PortalAction::ViewFamilyAttendance, &[Family]),
+];
+
+pub fn portal_allows(role: iop_domain::portal::PortalRole, action: PortalAction) -> bool {
+    PORTAL_POLICY
+        .iter()
+        .any(|(a, roles)| *a == action && roles.contains(&role))
+}
+
+impl PortalAction {
+    pub fn describe(self) -> &'static str {
+        match self {
+            PortalAction::ViewSchedule => "see this schedule",
+            PortalAction::ManageAccount => "change this account",
+            PortalAction::AnswerQuestionnaires => "answer questionnaires",
+            PortalAction::SignPlans => "read and sign plans",
+            PortalAction::ManageConsents => "manage consents",
+            PortalAction::ViewStatement => "see the statement",
+            PortalAction::ViewFamilyAttendance => "see family group attendance",
         }
     }
 }
@@ -170,6 +229,25 @@ mod tests {
             assert_eq!(allows(role, Action::ManageUsers), role == Role::Admin);
         }
         assert!(!allows(Role::Billing, Action::ViewAuditLog));
+    }
+
+    #[test]
+    fn every_portal_action_has_exactly_one_row_and_a_relative_only_sees_schedule_and_family() {
+        for action in PortalAction::iter() {
+            let rows = PORTAL_POLICY.iter().filter(|(a, _)| *a == action).count();
+            assert_eq!(rows, 1, "{action:?} has {rows} portal policy rows");
+        }
+        let family: Vec<_> = PortalAction::iter()
+            .filter(|a| portal_allows(Family, *a))
+            .collect();
+        assert_eq!(
+            family,
+            [
+                PortalAction::ViewSchedule,
+                PortalAction::ManageAccount,
+                PortalAction::ViewFamilyAttendance
+            ]
+        );
     }
 
     #[test]

@@ -83,6 +83,10 @@ pub fn caseload_of_staff(
 
 /// The caller's caseload: the one rule for the census, search, charts and episodes.
 pub fn caseload(c: &mut DbConn, ctx: &Ctx) -> Result<Caseload> {
+    // A portal account reaches its own patient and no one else, wherever it asks from.
+    if let Some(p) = ctx.portal_actor() {
+        return Ok(Caseload::Only(BTreeSet::from([p.patient_id])));
+    }
     Ok(match counselor_staff(c, ctx)? {
         None => Caseload::Everyone,
         Some(None) => Caseload::Only(BTreeSet::new()),
@@ -93,6 +97,13 @@ pub fn caseload(c: &mut DbConn, ctx: &Ctx) -> Result<Caseload> {
 /// Refuses a counselor a patient outside their caseload (a patient who does not exist
 /// is not found, for everyone). The refusal carries the patient for its audit row.
 pub(crate) fn require_patient(c: &mut DbConn, ctx: &Ctx, patient_id: PatientId) -> Result<()> {
+    // In the portal another patient does not exist: the same answer as an unknown id.
+    if ctx
+        .portal_actor()
+        .is_some_and(|p| p.patient_id != patient_id)
+    {
+        return Err(crate::portal::not_found());
+    }
     iop_store::admissions::episodes::patient_by_id(c, patient_id)?
         .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
     if caseload(c, ctx)?.contains(patient_id) {
@@ -110,6 +121,9 @@ pub(crate) fn require_patient(c: &mut DbConn, ctx: &Ctx, patient_id: PatientId) 
 pub(crate) fn require_session(c: &mut DbConn, ctx: &Ctx, session_id: SessionId) -> Result<()> {
     let session = cal::session_by_id(c, session_id)?
         .ok_or_else(|| AppError::NotFound(format!("session {session_id}")))?;
+    if ctx.portal_actor().is_some() {
+        return Err(AppError::NotFound(format!("session {session_id}")));
+    }
     let staff = match counselor_staff(c, ctx)? {
         None => return Ok(()),
         Some(staff) => staff,

@@ -30,6 +30,8 @@ pub enum ActorRole {
     System,
     /// Someone without an account: the public call-back form.
     Public,
+    /// A patient or relative signed in to the portal.
+    Portal(crate::portal::PortalRole),
 }
 
 impl fmt::Display for ActorRole {
@@ -38,6 +40,7 @@ impl fmt::Display for ActorRole {
             ActorRole::Staff(r) => r.fmt(f),
             ActorRole::System => f.write_str("system"),
             ActorRole::Public => f.write_str("public"),
+            ActorRole::Portal(r) => r.fmt(f),
         }
     }
 }
@@ -48,7 +51,10 @@ impl FromStr for ActorRole {
         match s {
             "system" => Ok(ActorRole::System),
             "public" => Ok(ActorRole::Public),
-            _ => s.parse().map(ActorRole::Staff),
+            _ => s
+                .parse()
+                .map(ActorRole::Staff)
+                .or_else(|_| s.parse().map(ActorRole::Portal)),
         }
     }
 }
@@ -57,7 +63,9 @@ impl utoipa::PartialSchema for ActorRole {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         utoipa::openapi::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
-            .description(Some("a staff role's code, system or public"))
+            .description(Some(
+                "a staff role's code, a portal role (patient, family), system or public",
+            ))
             .into()
     }
 }

@@ -43,6 +43,8 @@ crate::code_enum! {
             Print,
             Export,
             Claim,
+            /// A relative's portal account, from the moment they sign in.
+            Portal,
         }
 }
 

@@ -47,6 +47,7 @@ macro_rules! typed_id {
 
 typed_id!(
     UserId,
+    MailId,
     SiteId,
     ProgramId,
     TrackId,

@@ -28,6 +28,7 @@ pub mod money;
 pub mod notes;
 pub mod npi;
 pub mod outcomes;
+pub mod portal;
 pub mod program;
 pub mod ratio;
 pub mod reminders;

@@ -190,6 +190,10 @@ macro_rules! with_column_types {
             $crate::audit::Outcome,
             $crate::audit::ActorRole,
             $crate::role::Role,
+            $crate::ids::MailId,
+            $crate::portal::PortalRole,
+            $crate::portal::MailKind,
+            $crate::portal::MailStatus,
         );
     };
 }

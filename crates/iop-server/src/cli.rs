@@ -78,9 +78,18 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         identity: Option<PathBuf>,
     },
+    /// Outgoing email.
+    #[command(subcommand)]
+    Mail(MailCommand),
     /// Developer tools (not in the help: nothing a clinic runs).
     #[command(subcommand, hide = true)]
     Dev(DevCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MailCommand {
+    /// Send a test message through `smtp_url` now, and say what the relay answered.
+    Test { address: String },
 }
 
 #[derive(Subcommand, Debug)]

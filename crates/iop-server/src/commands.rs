@@ -94,6 +94,7 @@ pub(crate) fn open(cfg: &Config) -> Result<App> {
         keys: keys_for(cfg, &store)?,
         clock: iop_app::clock::Clock::SYSTEM,
         locale: cfg.display_locale().map_err(CliError::Usage)?,
+        mail: cfg.mail_settings().map_err(CliError::Usage)?,
     };
     let app = App::new(store, settings).with_group_commit()?;
     if app.seal_audit_head(&system())? {
@@ -239,6 +240,9 @@ pub fn run(cli: Cli) -> Result<()> {
         } => crate::backup::run(&cfg, &out, &encrypt_to, include_keys),
         Command::Restore { file, identity } => {
             crate::restore::run(&cfg, &file, identity.as_deref())
+        }
+        Command::Mail(crate::cli::MailCommand::Test { address }) => {
+            crate::mail::test(&cfg, &address)
         }
         Command::Dev(DevCommand::Seed { sites, years, seed }) => {
             crate::seed::run(&open(&cfg)?, sites, years, seed)

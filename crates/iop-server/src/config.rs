@@ -66,6 +66,10 @@ pub struct Config {
     pub metrics_addr: Option<String>,
     pub metrics_token: Option<Secret>,
     pub locale: String,
+    pub smtp_url: Option<Secret>,
+    pub mail_from_address: String,
+    pub mail_from_name: String,
+    pub public_url: Option<String>,
 }
 
 impl Default for Config {
@@ -83,6 +87,10 @@ impl Default for Config {
             metrics_addr: None,
             metrics_token: None,
             locale: "en-US".into(),
+            smtp_url: None,
+            mail_from_address: "no-reply@localhost.localdomain".into(),
+            mail_from_name: iop_domain::portal::DEFAULT_SENDER_NAME.into(),
+            public_url: None,
         }
     }
 }
@@ -116,6 +124,10 @@ pub const SETTINGS: &[Setting] = &[
     Setting { key: "metrics_addr", about: "Address of a second listener that serves only `/metrics` (Prometheus text); off when unset. Bind it to loopback or a private network." },
     Setting { key: "metrics_token", about: "Bearer token that opens `/metrics` on the main listener; without it `/metrics` there is not found." },
     Setting { key: "locale", about: "How pages write dates and times: `en-US` (\"Wed, Dec 2\", \"6:00 PM\") or `en-GB` (\"Wed 2 Dec\", \"18:00\"). Each site's zone, and the organisation's zone for pages that span sites, are set on the Programs page." },
+    Setting { key: "smtp_url", about: "Mail relay for invitations and reminders: `smtp://host:25` (plain, a local relay), `smtp://user:pass@host:587?tls=required` (STARTTLS) or `smtps://user:pass@host` (TLS). Unset: mail waits in the outbox (with `--demo`, it goes to the log)." },
+    Setting { key: "mail_from_address", about: "The sender address of every message." },
+    Setting { key: "mail_from_name", about: "The sender's display name; refused if it names the organisation or reveals treatment (42 CFR 2.13)." },
+    Setting { key: "public_url", about: "The address people reach this server at, for links in email (`https://portal.example.org`); by default `http://` and `addr`." },
 ];
 
 /// Variables read from the environment only (not settings of `iop.toml`).
@@ -187,6 +199,7 @@ impl Config {
             return Err("configuration: idle_timeout_minutes, api_token_ttl_hours, session_lifetime_hours and max_connections must be above 0".into());
         }
         cfg.display_locale()?;
+        cfg.mail_settings()?;
         Ok(cfg)
     }
 
@@ -194,6 +207,41 @@ impl Config {
         self.locale
             .parse()
             .map_err(|e| format!("configuration: locale: {e}"))
+    }
+
+    /// Who mail comes from and where its links lead; a display name that would reveal
+    /// treatment is refused here, before anything is sent.
+    pub fn mail_settings(&self) -> Result<iop_app::mail::MailSettings, String> {
+        for (key, value) in [
+            ("mail_from_name", &self.mail_from_name),
+            ("mail_from_address", &self.mail_from_address),
+        ] {
+            if let Some(word) = iop_domain::portal::revealing_word(value, &[]) {
+                return Err(format!(
+                    "configuration: {key} must not say {word:?}: a sender alone can tell who is in treatment"
+                ));
+            }
+        }
+        iop_domain::Email::parse(&self.mail_from_address)
+            .map_err(|e| format!("configuration: mail_from_address: {e}"))?;
+        let public_url = match &self.public_url {
+            Some(u) if !u.trim().is_empty() => {
+                let parsed = url::Url::parse(u.trim())
+                    .map_err(|e| format!("configuration: public_url: {e}"))?;
+                if !matches!(parsed.scheme(), "http" | "https") {
+                    return Err(
+                        "configuration: public_url must start with https:// (or http://)".into(),
+                    );
+                }
+                u.trim().trim_end_matches('/').to_string()
+            }
+            _ => format!("http://{}", self.addr),
+        };
+        Ok(iop_app::mail::MailSettings {
+            sender_name: self.mail_from_name.clone(),
+            sender_address: self.mail_from_address.clone(),
+            public_url,
+        })
     }
 
     /// The PostgreSQL URL, when one is given (an empty one means SQLite).

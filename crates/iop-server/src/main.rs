@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod config;
 mod files;
+mod mail;
 mod restore;
 mod seed;
 mod serve;

@@ -52,6 +52,7 @@ pub(crate) fn serve(cfg: &Config, demo: bool) -> Result<()> {
     })?;
     crate::files::refuse_if_exposed(&cfg.data_dir).map_err(CliError::Usage)?;
     let app = open(cfg)?;
+    let mail = crate::mail::transport(cfg, demo)?;
     if demo {
         let pb = spinner("preparing the demo organisation");
         let outcome = app.ensure_demo(&system())?;
@@ -113,6 +114,7 @@ pub(crate) fn serve(cfg: &Config, demo: bool) -> Result<()> {
             });
         }
         let flushing = app.clone();
+        tokio::spawn(crate::mail::run(app.clone(), mail));
         tokio::spawn(roll_calendar_nightly(app));
         let router = iop_web::router(state);
         // On SIGTERM or Ctrl-C the listener closes and requests in flight finish (an

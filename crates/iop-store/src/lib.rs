@@ -21,6 +21,7 @@ pub mod meta;
 pub mod notices;
 pub mod org;
 mod org_cache;
+pub mod portal;
 pub mod schema;
 pub mod testing;
 pub mod upgrade;

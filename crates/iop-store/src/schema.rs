@@ -995,6 +995,90 @@ diesel::table! {
 
 diesel::joinable!(privacy_notices -> patients (patient_id));
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
+    portal_accounts (id) {
+        id -> Text,
+        email -> Text,
+        role -> Text,
+        patient_id -> Text,
+        related_person_id -> Nullable<Text>,
+        password_hash -> Nullable<Text>,
+        totp_secret -> Nullable<Text>,
+        totp_last_step -> Nullable<BigInt>,
+        disabled_at -> Nullable<InstantText>,
+        quiet_from -> Nullable<Text>,
+        quiet_until -> Nullable<Text>,
+        bounced_at -> Nullable<InstantText>,
+        invited_by -> Text,
+        created_at -> InstantText,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
+    portal_sessions (id_hash) {
+        id_hash -> Text,
+        account_id -> Text,
+        csrf_token -> Text,
+        created_at -> InstantText,
+        last_seen_at -> InstantText,
+        ended_at -> Nullable<InstantText>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
+    portal_tokens (token_hash) {
+        token_hash -> Text,
+        account_id -> Text,
+        purpose -> Text,
+        expires_at -> InstantText,
+        used_at -> Nullable<InstantText>,
+        created_at -> InstantText,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
+    portal_mail_preferences (account_id, kind) {
+        account_id -> Text,
+        kind -> Text,
+        wanted -> Bool,
+        updated_at -> InstantText,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
+    mail_outbox (id) {
+        id -> Text,
+        kind -> Text,
+        to_address -> Text,
+        account_id -> Nullable<Text>,
+        link_sealed -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> InstantText,
+        last_error -> Nullable<Text>,
+        dedupe_key -> Nullable<Text>,
+        created_at -> InstantText,
+        sent_at -> Nullable<InstantText>,
+    }
+}
+
+diesel::joinable!(portal_sessions -> portal_accounts (account_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     meta,
     privacy_notices,
@@ -1047,4 +1131,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     payments,
     adjustments,
     remittance_unmatched,
+    portal_accounts,
+    portal_sessions,
 );

@@ -40,6 +40,9 @@ pub enum Access {
     Public,
     /// A signed-in staff member whose role the policy allows this action.
     Staff(Action),
+    /// A patient or relative signed in to the portal whose role the portal policy
+    /// allows this (see `portal_access`).
+    Portal(iop_app::policy::PortalAction),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -173,6 +176,9 @@ pub async fn guard(
     req: Request,
     next: Next,
 ) -> Response {
+    if let Access::Portal(action) = access {
+        return crate::portal_access::portal_guard(&state, action, req, next).await;
+    }
     let (parts, body) = req.into_parts();
     let authed = match resolve(&state, &parts).await {
         Ok(a) => a,
@@ -197,7 +203,7 @@ async fn admit(
     next: Next,
 ) -> Response {
     let body = match (&access, &authed) {
-        (Access::Public, _) => body,
+        (Access::Public | Access::Portal(_), _) => body,
         (Access::Staff(_), None) => {
             return match surface {
                 Surface::Api => WebError::SignInRequired.into_problem(),

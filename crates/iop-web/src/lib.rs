@@ -9,6 +9,7 @@ pub mod extract;
 pub mod layers;
 pub mod metrics;
 pub mod pages;
+pub mod portal_access;
 pub mod routes;
 
 use iop_app::App;

@@ -45,7 +45,8 @@ macro_rules! route {
     };
 }
 
-use Access::{Public, Staff};
+use iop_app::policy::PortalAction;
+use Access::{Portal, Public, Staff};
 
 pub fn registry() -> Vec<Route> {
     vec![
@@ -61,6 +62,32 @@ pub fn registry() -> Vec<Route> {
         route!(GET "/account", Staff(Action::ViewDashboard), Page, pages::accounts::own::show),
         route!(POST "/account/password", Staff(Action::ViewDashboard), Page, pages::accounts::own::change_password),
         route!(GET "/", Public, Page, pages::public::home),
+        route!(GET "/portal/login", Public, Page, pages::portal::auth::login_form),
+        route!(POST "/portal/login", Public, Page, pages::portal::auth::login_submit),
+        route!(GET "/portal/welcome/{token}", Public, Page, pages::portal::auth::welcome_form),
+        route!(POST "/portal/welcome/{token}", Public, Page, pages::portal::auth::welcome_submit),
+        route!(GET "/portal/reset", Public, Page, pages::portal::auth::reset_request_form),
+        route!(POST "/portal/reset", Public, Page, pages::portal::auth::reset_request),
+        route!(GET "/portal/reset/{token}", Public, Page, pages::portal::auth::reset_form),
+        route!(POST "/portal/reset/{token}", Public, Page, pages::portal::auth::reset_submit),
+        route!(POST "/portal/logout", Portal(PortalAction::ManageAccount), Page, pages::portal::auth::logout),
+        route!(GET "/portal", Portal(PortalAction::ViewSchedule), Page, pages::portal::home::show),
+        route!(GET "/portal/forms", Portal(PortalAction::AnswerQuestionnaires), Page, pages::portal::forms::list),
+        route!(GET "/portal/forms/{instrument}", Portal(PortalAction::AnswerQuestionnaires), Page, pages::portal::forms::show),
+        route!(POST "/portal/forms/{instrument}", Portal(PortalAction::AnswerQuestionnaires), Page, pages::portal::forms::answer),
+        route!(GET "/portal/plans", Portal(PortalAction::SignPlans), Page, pages::portal::records::plans),
+        route!(GET "/portal/plans/{kind}/{id}", Portal(PortalAction::SignPlans), Page, pages::portal::records::plan),
+        route!(POST "/portal/plans/{kind}/{id}/sign", Portal(PortalAction::SignPlans), Page, pages::portal::records::sign),
+        route!(GET "/portal/consents", Portal(PortalAction::ManageConsents), Page, pages::portal::records::consents),
+        route!(POST "/portal/consents/{id}/recipients/{recipient}/withdraw", Portal(PortalAction::ManageConsents), Page, pages::portal::records::withdraw),
+        route!(GET "/portal/disclosures", Portal(PortalAction::ManageConsents), Page, pages::portal::records::disclosures),
+        route!(GET "/portal/statement", Portal(PortalAction::ViewStatement), Page, pages::portal::records::statement),
+        route!(GET "/portal/settings", Portal(PortalAction::ManageAccount), Page, pages::portal::settings::show),
+        route!(POST "/portal/settings", Portal(PortalAction::ManageAccount), Page, pages::portal::settings::save),
+        route!(GET "/patients/{id}/portal", Staff(Action::InviteToPortal), Page, pages::portal_staff::show),
+        route!(POST "/patients/{id}/portal", Staff(Action::InviteToPortal), Page, pages::portal_staff::invite),
+        route!(GET "/admin/mail", Staff(Action::ViewMailQueue), Page, pages::portal_staff::mail),
+        route!(POST "/admin/mail/{id}/retry", Staff(Action::ViewMailQueue), Page, pages::portal_staff::retry),
         route!(GET "/dashboard", Staff(Action::ViewDashboard), Page, pages::dashboard::show),
         route!(GET "/organisation", Staff(Action::ViewOrganisation), Page, pages::org::setup::show),
         route!(POST "/organisation/sites", Staff(Action::ManageCalendar), Page, pages::org::setup::add_site),

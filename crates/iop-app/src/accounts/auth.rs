@@ -44,7 +44,7 @@ pub(crate) fn verify_password(password: &str, stored_hash: &str) -> bool {
 }
 
 /// Spends the same argon2 work as a real check, so an unknown email takes as long as a known one.
-fn burn_password_check(password: &str) {
+pub(crate) fn burn_password_check(password: &str) {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let dummy =
         DUMMY.get_or_init(|| hash_password("dummy password for timing").unwrap_or_default());
@@ -87,7 +87,7 @@ pub struct SessionInfo {
 
 /// The time step of `code` if it is the code of the current or the previous 30-second
 /// step (one step of clock drift), else `None`.
-fn totp_step(secret_b32: &str, code: &str, now: Timestamp) -> Option<i64> {
+pub(crate) fn totp_step(secret_b32: &str, code: &str, now: Timestamp) -> Option<i64> {
     let secret = totp_rs::Secret::Encoded(secret_b32.to_string())
         .to_bytes()
         .ok()?;
@@ -108,20 +108,27 @@ fn totp_step(secret_b32: &str, code: &str, now: Timestamp) -> Option<i64> {
     })
 }
 
-impl App {
-    /// Checks credentials with throttling. Every outcome is audited.
-    fn check_credentials(&self, meta: &RequestMeta, creds: &Credentials) -> Result<UserRow> {
-        let email_key = format!("email:{}", creds.email.trim().to_lowercase());
-        let ip_key = meta.ip.as_ref().map(|ip| format!("ip:{ip}"));
-        let since = Instant(meta.now.checked_sub(FAILURE_WINDOW).unwrap_or(meta.now));
+/// The throttle keys of a sign-in: the address signed in to, and the caller's network
+/// address (shared by staff and portal sign-ins, so one address cannot try both).
+pub(crate) fn throttle_keys(account_key: &str, meta: &RequestMeta) -> Vec<String> {
+    std::iter::once(account_key.to_string())
+        .chain(meta.ip.as_ref().map(|ip| format!("ip:{ip}")))
+        .collect()
+}
 
-        // Throttle first: a locked account or address gets no password check at all.
-        let keys: Vec<&str> = std::iter::once(email_key.as_str())
-            .chain(ip_key.as_deref())
-            .collect();
+impl App {
+    /// Throttle first: a locked account or address gets no password check at all. The
+    /// refusal is audited under `action`.
+    pub(crate) fn refuse_if_locked(
+        &self,
+        meta: &RequestMeta,
+        keys: &[String],
+        action: &str,
+    ) -> Result<()> {
+        let since = Instant(meta.now.checked_sub(FAILURE_WINDOW).unwrap_or(meta.now));
         let lock = self.store.read(|c| {
             let mut until: Option<Timestamp> = None;
-            for key in &keys {
+            for key in keys {
                 let times: Vec<Timestamp> = sessions::failures_since(c, key, since)?
                     .iter()
                     .map(|s| s.0)
@@ -130,18 +137,24 @@ impl App {
             }
             Ok::<_, AppError>(until)
         })?;
-        if let Some(until) = lock {
-            self.store.write(|c| {
-                record_as(
-                    c,
-                    meta,
-                    None,
-                    None,
-                    Event::ok("auth.login").outcome(Outcome::Throttled),
-                )
-            })?;
-            return Err(AppError::throttled_until(until, meta.now));
-        }
+        let Some(until) = lock else { return Ok(()) };
+        self.store.write(|c| {
+            record_as(
+                c,
+                meta,
+                None,
+                None,
+                Event::ok(action).outcome(Outcome::Throttled),
+            )
+        })?;
+        Err(AppError::throttled_until(until, meta.now))
+    }
+
+    /// Checks credentials with throttling. Every outcome is audited.
+    fn check_credentials(&self, meta: &RequestMeta, creds: &Credentials) -> Result<UserRow> {
+        let email_key = format!("email:{}", creds.email.trim().to_lowercase());
+        let keys = throttle_keys(&email_key, meta);
+        self.refuse_if_locked(meta, &keys, "auth.login")?;
 
         let user = match Email::parse(&creds.email) {
             Ok(email) => self.store.read(|c| {

@@ -50,7 +50,7 @@ pub fn record(conn: &mut DbConn, ctx: &Ctx, event: Event<'_>) -> Result<()> {
     record_as(
         conn,
         &ctx.meta,
-        ctx.actor().map(|a| a.user_id),
+        ctx.account_id(),
         Some(ctx.actor_role()),
         event,
     )

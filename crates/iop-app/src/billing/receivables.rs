@@ -170,9 +170,14 @@ impl App {
         to: Date,
     ) -> Result<Statement> {
         let patient_id = patient;
-        ctx.require(Action::ViewBilling)?;
+        crate::portal::require_either(
+            ctx,
+            Action::ViewBilling,
+            crate::policy::PortalAction::ViewStatement,
+        )?;
         crate::calendar::sessions::check_range(from, to)?;
         self.store.read_audited(|c| {
+            crate::scope::require_patient(c, ctx, patient_id)?;
             let p = episodes::patient_by_id(c, patient_id)?
                 .ok_or_else(|| AppError::NotFound(format!("patient {patient_id}")))?;
             let ledger = patient_ledger(c, patient_id)?;

@@ -53,8 +53,19 @@ impl App {
         patient: PatientId,
         m: NewMeasure,
     ) -> Result<MeasureId> {
-        let patient_id = patient;
         ctx.require(Action::RecordAttendance)?;
+        self.save_measure(ctx, patient, m)
+    }
+
+    /// Scores and stores a measure (and raises the item-9 alert) for a caller already
+    /// allowed to record it: staff by the policy, a patient for themself in the portal.
+    pub(crate) fn save_measure(
+        &self,
+        ctx: &Ctx,
+        patient: PatientId,
+        m: NewMeasure,
+    ) -> Result<MeasureId> {
+        let patient_id = patient;
         let occasion: iop_domain::scoring::Occasion = m.occasion.parse().map_err(|_| {
             AppError::Invalid(format!(
                 "the occasion must be one of {}",

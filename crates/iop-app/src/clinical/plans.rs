@@ -157,7 +157,11 @@ impl App {
 
     pub fn relapse_plans(&self, ctx: &Ctx, patient: PatientId) -> Result<Vec<PlanVersion>> {
         let patient_id = patient;
-        ctx.require(Action::ReadClinical)?;
+        crate::portal::require_either(
+            ctx,
+            Action::ReadClinical,
+            crate::policy::PortalAction::SignPlans,
+        )?;
         self.store.read_audited(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             let rows = store::versions(c, patient_id)?;
@@ -177,8 +181,15 @@ impl App {
         patient_signature: Option<&str>,
     ) -> Result<()> {
         let patient_id = patient;
-        ctx.require(Action::RecordAttendance)?;
+        crate::portal::require_either(
+            ctx,
+            Action::RecordAttendance,
+            crate::policy::PortalAction::SignPlans,
+        )?;
         let patient_signature = self::patient_signature(patient_signature)?;
+        if ctx.portal_actor().is_some() && patient_signature.is_none() {
+            return Err(AppError::Invalid("type your name to sign".into()));
+        }
         let actor = ctx.actor_ref();
         self.store.write(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;

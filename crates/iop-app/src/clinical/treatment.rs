@@ -185,7 +185,11 @@ impl App {
         patient: PatientId,
     ) -> Result<Vec<TreatmentPlanVersion>> {
         let patient_id = patient;
-        ctx.require(Action::ReadClinical)?;
+        crate::portal::require_either(
+            ctx,
+            Action::ReadClinical,
+            crate::policy::PortalAction::SignPlans,
+        )?;
         self.store.read_audited(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             episodes::patient_by_id(c, patient_id)?
@@ -207,8 +211,15 @@ impl App {
         signature: Option<&str>,
     ) -> Result<()> {
         let patient_id = patient;
-        ctx.require(Action::RecordAttendance)?;
+        crate::portal::require_either(
+            ctx,
+            Action::RecordAttendance,
+            crate::policy::PortalAction::SignPlans,
+        )?;
         let signature = patient_signature(signature)?;
+        if ctx.portal_actor().is_some() && signature.is_none() {
+            return Err(AppError::Invalid("type your name to sign".into()));
+        }
         let actor = ctx.actor_ref();
         self.store.write(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;

@@ -292,7 +292,11 @@ impl App {
     /// Revokes a consent for one recipient, effective at once for new disclosures; the
     /// rest of the consent stays in effect.
     pub fn revoke_consent(&self, ctx: &Ctx, recipient_id: RecipientId, note: &str) -> Result<()> {
-        ctx.require(Action::ManageConsents)?;
+        crate::portal::require_either(
+            ctx,
+            Action::ManageConsents,
+            crate::policy::PortalAction::ManageConsents,
+        )?;
         let note = line(
             note,
             300,

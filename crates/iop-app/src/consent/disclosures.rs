@@ -214,7 +214,7 @@ pub(crate) fn disclose(c: &mut DbConn, ctx: &Ctx, o: &Outgoing<'_>) -> Result<Gr
     let (kind, ref_id) = recipient_parts(o.recipient);
     let _information: Vec<&str> = o.kinds.iter().map(|k| k.as_str()).collect();
     let at = Instant(ctx.now());
-    let actor = ctx.actor().map(|a| a.user_id);
+    let actor = ctx.account_id();
     store::append_disclosure(
         c,
         &Disclosure {
@@ -248,7 +248,11 @@ impl App {
         patient: PatientId,
     ) -> Result<Vec<DisclosureListed>> {
         let patient_id = patient;
-        ctx.require(Action::ManageConsents)?;
+        crate::portal::require_either(
+            ctx,
+            Action::ManageConsents,
+            crate::policy::PortalAction::ManageConsents,
+        )?;
         let from = ctx
             .now()
             .checked_sub(jiff::SignedDuration::from_hours(24 * (3 * 365 + 1)))

@@ -78,7 +78,11 @@ impl App {
     /// The patient's relatives and consents, with who the patient is (the consent page).
     pub fn consent_overview(&self, ctx: &Ctx, patient: PatientId) -> Result<ConsentOverview> {
         let patient_id = patient;
-        ctx.require(Action::ManageConsents)?;
+        crate::portal::require_either(
+            ctx,
+            Action::ManageConsents,
+            crate::policy::PortalAction::ManageConsents,
+        )?;
         self.store.read_audited(|c| {
             crate::scope::require_patient(c, ctx, patient_id)?;
             let p = episodes::patient_by_id(c, patient_id)?

@@ -6,6 +6,7 @@ mod calendar;
 mod clinical;
 mod family;
 mod groups;
+pub mod portal;
 pub mod remit;
 pub mod scale;
 
@@ -150,6 +151,7 @@ impl App {
             Err(e) => return Err(e),
         };
         self.seed_demo_clinical(ctx, program_id, today)?;
+        self.seed_demo_portal(ctx, program_id, today)?;
         Ok(DemoOutcome::Seeded)
     }
 }

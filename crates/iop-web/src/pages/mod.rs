@@ -14,6 +14,8 @@ pub mod dashboard;
 pub mod episode;
 pub mod health;
 pub mod org;
+pub mod portal;
+pub mod portal_staff;
 pub mod public;
 pub mod shell;
 pub mod sites;

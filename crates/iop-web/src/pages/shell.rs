@@ -36,6 +36,7 @@ const NAV: &[(&str, &str, Action)] = &[
     ("/organisation", "Programs", Action::ViewOrganisation),
     ("/admin/users", "Staff accounts", Action::ViewUsers),
     ("/admin/audit", "Audit log", Action::ViewAuditLog),
+    ("/admin/mail", "Outgoing email", Action::ViewMailQueue),
 ];
 
 impl Shell {

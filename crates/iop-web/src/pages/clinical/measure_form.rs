@@ -17,40 +17,63 @@ use iop_domain::instruments::{Answers, Form};
 use serde::Deserialize;
 use std::collections::HashMap;
 
+/// A measure's items with the answers typed so far and the error beside its item; the
+/// staff form and the portal's both show it (`measure_items.html`).
+pub struct MeasureItems {
+    pub form: &'static Form,
+    pub typed: HashMap<String, String>,
+    /// The item the error is about ("item_9"), or "" for the form as a whole.
+    pub error_at: String,
+    pub error: Option<String>,
+}
+
+impl MeasureItems {
+    pub fn new(
+        form: &'static Form,
+        typed: HashMap<String, String>,
+        error: Option<(String, String)>,
+    ) -> Self {
+        let (error_at, error) = match error {
+            Some((at, e)) => (at, Some(e)),
+            None => (String::new(), None),
+        };
+        MeasureItems {
+            form,
+            typed,
+            error_at,
+            error,
+        }
+    }
+
+    pub fn value(&self, key: &str) -> &str {
+        self.typed.get(key).map_or("", String::as_str)
+    }
+
+    pub fn checked(&self, number: &str, option: &usize) -> bool {
+        self.value(&format!("item_{number}")) == option.to_string()
+    }
+
+    pub fn is_days(&self, answers: &Answers) -> bool {
+        *answers == Answers::Days
+    }
+
+    pub fn options(&self, answers: &Answers) -> &'static [&'static str] {
+        match answers {
+            Answers::Options(o) => o,
+            Answers::Days => &[],
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "measure_form.html")]
 struct MeasurePage {
     shell: Shell,
     patient_id: PatientId,
     patient: String,
-    form: &'static Form,
     occasions: &'static [&'static str],
-    typed: HashMap<String, String>,
-    /// The item the error is about ("item_9"), or "" for the form as a whole.
-    error_at: String,
-    error: Option<String>,
+    items: MeasureItems,
     fmt: iop_domain::display::Style,
-}
-
-impl MeasurePage {
-    fn value(&self, key: &str) -> &str {
-        self.typed.get(key).map_or("", String::as_str)
-    }
-
-    fn checked(&self, number: &str, option: &usize) -> bool {
-        self.value(&format!("item_{number}")) == option.to_string()
-    }
-
-    fn is_days(&self, answers: &Answers) -> bool {
-        *answers == Answers::Days
-    }
-
-    fn options(&self, answers: &Answers) -> &'static [&'static str] {
-        match answers {
-            Answers::Options(o) => o,
-            Answers::Days => &[],
-        }
-    }
 }
 
 #[derive(Deserialize)]
@@ -87,21 +110,14 @@ async fn page(
     typed
         .entry("taken_on".into())
         .or_insert_with(|| today.to_string());
-    let (error_at, error) = match error {
-        Some((at, e)) => (at, Some(e)),
-        None => (String::new(), None),
-    };
     let refusal = error.is_some();
     render_refusable(
         &MeasurePage {
             shell,
             patient_id,
             patient,
-            form,
             occasions: OCCASIONS,
-            typed,
-            error_at,
-            error,
+            items: MeasureItems::new(form, typed, error),
             fmt,
         },
         refusal,
@@ -120,7 +136,10 @@ pub async fn new(
 
 /// The answers in the order the instrument scores them, or the first item left out or
 /// out of range.
-fn answers(form: &Form, typed: &HashMap<String, String>) -> Result<Vec<u8>, (String, String)> {
+pub(crate) fn answers(
+    form: &Form,
+    typed: &HashMap<String, String>,
+) -> Result<Vec<u8>, (String, String)> {
     let mut out = Vec::with_capacity(form.items.len());
     for item in form.items {
         let key = format!("item_{}", item.number);

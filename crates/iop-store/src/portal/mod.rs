@@ -1,0 +1,5 @@
+//! The patient and family portal: accounts, their sessions and one-time links, mail
+//! preferences, and the mail outbox.
+
+pub mod accounts;
+pub mod outbox;

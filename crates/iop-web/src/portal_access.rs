@@ -1,0 +1,216 @@
+//! The portal's door: a patient's or relative's session cookie (its own, scoped to
+//! `/portal`, never a staff session), the portal policy row, CSRF on every change, and
+//! one answer for anything the caller may not see — the same 404 page whether the id
+//! belongs to someone else or to no one, each refusal audited.
+
+use crate::access::{cookie, cookie_name, request_meta, CSRF_FIELD, CSRF_HEADER, MAX_BODY};
+use crate::{blocking, AppState};
+use askama::Template;
+use axum::body::{to_bytes, Body};
+use axum::extract::{FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use iop_app::ctx::PortalActor;
+use iop_app::policy::{portal_allows, PortalAction};
+use iop_app::{AppError, Ctx};
+
+pub const PORTAL_COOKIE: &str = "iop_portal";
+pub const PORTAL_PATH: &str = "/portal";
+
+/// The signed-in patient or relative, put in the request by [`portal_guard`].
+#[derive(Clone, Debug)]
+pub struct PortalAuthed {
+    pub actor: PortalActor,
+    pub cookie_value: String,
+    pub csrf_token: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal/message.html")]
+pub struct MessagePage {
+    pub title: &'static str,
+    pub message: &'static str,
+    pub link: Option<(&'static str, &'static str)>,
+}
+
+/// The page for anything a portal caller may not see. It carries no request id, so
+/// the body is the same byte for byte whatever was asked for.
+pub fn not_found_page() -> Response {
+    message(
+        StatusCode::NOT_FOUND,
+        MessagePage {
+            title: "Page not found",
+            message: "There is no page here for your account.",
+            link: Some(("/portal", "Back to your page")),
+        },
+    )
+}
+
+pub fn message(status: StatusCode, page: MessagePage) -> Response {
+    let html = page.render().unwrap_or_else(|_| page.message.to_string());
+    let mut res = (status, Html(html)).into_response();
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    res
+}
+
+fn ended_page(state: &AppState) -> Response {
+    let mut res = message(
+        StatusCode::FORBIDDEN,
+        MessagePage {
+            title: "Access has ended",
+            message: iop_app::portal::ACCESS_ENDED,
+            link: None,
+        },
+    );
+    let clear =
+        crate::pages::accounts::login::cookie_header(state, PORTAL_COOKIE, "", PORTAL_PATH, true);
+    if let Ok(v) = clear.parse() {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+fn changes_state(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+async fn submitted_csrf(parts: &Parts, body: Body) -> Option<(String, Body)> {
+    if let Some(h) = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        return Some((h.to_string(), body));
+    }
+    let bytes = to_bytes(body, MAX_BODY).await.ok()?;
+    let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == CSRF_FIELD)
+        .map(|(_, v)| v)?;
+    Some((token, Body::from(bytes)))
+}
+
+/// See the module comment.
+pub async fn portal_guard(
+    state: &AppState,
+    action: PortalAction,
+    req: Request,
+    next: Next,
+) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let meta = request_meta(&parts);
+    let name = cookie_name(PORTAL_COOKIE, PORTAL_PATH, state.web.secure_cookies);
+    let Some(value) = cookie(&parts, &name).map(str::to_string) else {
+        return to_login(&parts);
+    };
+    let (app, v, m) = (state.app.clone(), value.clone(), meta.clone());
+    let info = match blocking(move || app.portal_session(&m, &v)).await {
+        Ok(Some(info)) => info,
+        Ok(None) => return to_login(&parts),
+        Err(AppError::Conflict(msg)) if msg == iop_app::portal::ACCESS_ENDED => {
+            return ended_page(state)
+        }
+        Err(e) => return crate::error::WebError::App(e).into_page(),
+    };
+    let ctx = Ctx::portal(info.actor.clone(), meta);
+    let path = parts.uri.path().to_string();
+    if !portal_allows(info.actor.role, action) {
+        audit_refusal(state, ctx, path).await;
+        return not_found_page();
+    }
+    let body = if changes_state(&parts.method) {
+        match submitted_csrf(&parts, body).await {
+            Some((token, body))
+                if iop_app::accounts::secret::constant_time_eq(&info.csrf_token, &token) =>
+            {
+                body
+            }
+            _ => {
+                return message(
+                    StatusCode::FORBIDDEN,
+                    MessagePage {
+                        title: "Form expired",
+                        message:
+                            "This form has expired. Go back, reload the page and send it again.",
+                        link: Some(("/portal", "Back to your page")),
+                    },
+                )
+            }
+        }
+    } else {
+        body
+    };
+    parts.extensions.insert(PortalAuthed {
+        actor: info.actor,
+        cookie_value: value,
+        csrf_token: info.csrf_token,
+    });
+    let res = next.run(Request::from_parts(parts, body)).await;
+    if res.status() == StatusCode::NOT_FOUND {
+        audit_refusal(state, ctx, path).await;
+    }
+    res
+}
+
+async fn audit_refusal(state: &AppState, ctx: Ctx, path: String) {
+    let app = state.app.clone();
+    if let Err(e) = blocking(move || app.record_portal_refusal(&ctx, &path)).await {
+        tracing::error!(error = ?e, "portal refusal not audited");
+    }
+}
+
+fn to_login(parts: &Parts) -> Response {
+    if parts.method != Method::GET {
+        return Redirect::to("/portal/login").into_response();
+    }
+    let next = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/portal");
+    let q = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
+    Redirect::to(&format!("/portal/login?{q}")).into_response()
+}
+
+/// The caller of a portal route, as a use-case context.
+pub struct PortalCaller {
+    pub ctx: Ctx,
+    pub authed: PortalAuthed,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PortalCaller {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let authed = parts
+            .extensions
+            .get::<PortalAuthed>()
+            .cloned()
+            .ok_or_else(|| Redirect::to("/portal/login").into_response())?;
+        let ctx = Ctx::portal(authed.actor.clone(), request_meta(parts));
+        Ok(PortalCaller { ctx, authed })
+    }
+}
+
+/// A portal page's error: anything not visible to the caller is the one 404 page; a
+/// refused input is the caller's to fix; the rest as any page.
+pub struct PortalError(pub AppError);
+
+impl From<AppError> for PortalError {
+    fn from(e: AppError) -> Self {
+        PortalError(e)
+    }
+}
+
+impl IntoResponse for PortalError {
+    fn into_response(self) -> Response {
+        match self.0 {
+            AppError::NotFound(_) | AppError::OutOfScope { .. } | AppError::Forbidden(_) => {
+                not_found_page()
+            }
+            e => crate::error::WebError::App(e).into_page(),
+        }
+    }
+}
