@@ -9,7 +9,7 @@ import { chromium } from 'playwright-core';
 
 const bin = process.env.IOP_BIN ?? new URL('../../target/debug/iop', import.meta.url).pathname;
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
@@ -17,13 +17,14 @@ function freePort() {
   });
 }
 
-export async function startServer() {
+// Options: `env`, extra environment for the server (IOP_SMTP_URL …).
+export async function startServer({ env = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'iop-browser-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const proc = spawn(bin, ['serve', '--demo', '--data-dir', dir, '--addr', `127.0.0.1:${port}`], {
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, IOP_LOG: 'warn' },
+    env: { ...process.env, IOP_LOG: 'warn', ...env },
   });
   for (let i = 0; i < 200; i++) {
     try { if ((await fetch(`${base}/healthz`)).ok) break; } catch { /* not up yet */ }
@@ -31,6 +32,7 @@ export async function startServer() {
   }
   return {
     base,
+    dir,
     async stop() { proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); rmSync(dir, { recursive: true, force: true }); },
   };
 }

@@ -106,6 +106,12 @@ pub enum DevCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Write the reminders due at an instant and send them through `smtp_url`, as the
+    /// server's reminder pass would then (end-to-end tests of mail).
+    Remind {
+        #[arg(long)]
+        at: String,
+    },
     /// Print the configuration reference table of docs/operations.md.
     ConfigReference,
 }

@@ -247,6 +247,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Dev(DevCommand::Seed { sites, years, seed }) => {
             crate::seed::run(&open(&cfg)?, sites, years, seed)
         }
+        Command::Dev(DevCommand::Remind { at }) => crate::mail::remind_at(&cfg, &at),
         Command::Dev(DevCommand::ConfigReference) => {
             print!("{}", crate::config::reference_markdown());
             Ok(())

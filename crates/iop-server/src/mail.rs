@@ -105,3 +105,23 @@ pub(crate) fn test(cfg: &Config, address: &str) -> Result<()> {
         "the relay did not take the message: {why}"
     )))
 }
+
+/// `iop dev remind --at T`: the reminder pass and the outbox pass as of `T`.
+pub(crate) fn remind_at(cfg: &Config, at: &str) -> Result<()> {
+    let at: jiff::Timestamp = at.parse().map_err(|e| {
+        CliError::Usage(format!(
+            "--at {at:?} is not an instant like 2026-12-07T15:30:00Z: {e}"
+        ))
+    })?;
+    let Some(transport) = transport(cfg, false)? else {
+        return Err(CliError::Usage("smtp_url is not set".into()));
+    };
+    let app = open(cfg)?;
+    let written = app.queue_reminders(at)?;
+    let r = app.send_due_mail(transport.as_ref(), at)?;
+    println!(
+        "reminders written: {written}; sent: {}, to retry: {}, failed: {}",
+        r.sent, r.retried, r.failed
+    );
+    Ok(())
+}

@@ -84,6 +84,7 @@ pub fn registry() -> Vec<Route> {
         route!(GET "/portal/statement", Portal(PortalAction::ViewStatement), Page, pages::portal::records::statement),
         route!(GET "/portal/settings", Portal(PortalAction::ManageAccount), Page, pages::portal::settings::show),
         route!(POST "/portal/settings", Portal(PortalAction::ManageAccount), Page, pages::portal::settings::save),
+        route!(POST "/portal/settings/second-factor", Portal(PortalAction::ManageAccount), Page, pages::portal::settings::second_factor),
         route!(GET "/patients/{id}/portal", Staff(Action::InviteToPortal), Page, pages::portal_staff::show),
         route!(POST "/patients/{id}/portal", Staff(Action::InviteToPortal), Page, pages::portal_staff::invite),
         route!(GET "/admin/mail", Staff(Action::ViewMailQueue), Page, pages::portal_staff::mail),

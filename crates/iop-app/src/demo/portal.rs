@@ -65,7 +65,12 @@ impl App {
         let Some(&(first, relative, _, _)) = candidates.first() else {
             return Ok(());
         };
-        let second = candidates.iter().map(|c| c.0).find(|p| *p != first);
+        // Another counselor's patient: Casey's others are left for staff to invite.
+        let second = candidates
+            .iter()
+            .filter(|c| c.0 != first)
+            .min_by_key(|c| c.3)
+            .map(|c| c.0);
         let inviter = self.store.read(|c| -> Result<_> {
             Ok(iop_store::accounts::users::by_email(c, "director@demo.test")?.map(|u| u.id))
         })?;

@@ -39,6 +39,9 @@ pub struct PortalAccountView {
     pub wants: Vec<(MailKind, bool)>,
 }
 
+/// Reset links sent to one address in an hour, at most.
+const RESETS_PER_HOUR: usize = 3;
+
 /// A relative as the invitation form lists them.
 #[derive(Clone, Debug)]
 pub struct RelativeAccess {
@@ -277,7 +280,25 @@ impl App {
             return Ok(());
         };
         let now = meta.now;
+        let key = format!("portal-reset:{}", email.as_str());
         self.store.write(|c| {
+            // A few links an hour per address: the form cannot flood a mailbox.
+            let hour_ago = Instant(
+                now.checked_sub(jiff::SignedDuration::from_hours(1))
+                    .unwrap_or(now),
+            );
+            let recent = iop_store::accounts::sessions::failures_since(c, &key, hour_ago)?.len();
+            iop_store::accounts::sessions::record_failure(c, &key, Instant(now))?;
+            if recent >= RESETS_PER_HOUR {
+                return record_as(
+                    c,
+                    meta,
+                    None,
+                    None,
+                    Event::ok("portal.reset.request")
+                        .outcome(iop_domain::audit::Outcome::Throttled),
+                );
+            }
             let Some(a) = store::by_email(c, email.as_str())? else {
                 return record_as(c, meta, None, None, Event::ok("portal.reset.request"));
             };

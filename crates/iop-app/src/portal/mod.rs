@@ -12,7 +12,7 @@ pub(crate) mod schedule;
 pub use access::{NewPortalSession, PortalSessionInfo, ACCESS_ENDED};
 pub use forms::{DueForm, FormAnswer};
 pub use invite::{Invite, PortalAccess, PortalAccountView, RelativeAccess};
-pub use prefs::{MailPreference, Preferences};
+pub use prefs::{MailPreference, NewSecondFactor, Preferences};
 pub use records::{PortalConsent, PortalDisclosure, PortalPlan, PortalStatement};
 pub use schedule::{FamilyLine, PortalHome, ScheduleItem};
 

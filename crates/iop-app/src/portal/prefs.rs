@@ -108,3 +108,81 @@ impl App {
         })
     }
 }
+
+/// A second factor being turned on: the seed to put in an authenticator app.
+#[derive(Clone, Debug)]
+pub struct NewSecondFactor {
+    pub secret: String,
+    pub otpauth_url: String,
+}
+
+impl App {
+    /// A fresh seed for the person's authenticator app; nothing is stored until a code
+    /// from it is confirmed.
+    pub fn portal_second_factor_seed(&self, ctx: &Ctx) -> Result<NewSecondFactor> {
+        let me = ctx.require_portal(PortalAction::ManageAccount)?;
+        let email = self
+            .store
+            .read(|c| Ok::<_, AppError>(store::by_id(c, me.account_id)?))?
+            .map(|a| a.email)
+            .ok_or_else(super::not_found)?;
+        let secret = totp_rs::Secret::generate_secret();
+        let encoded = secret.to_encoded().to_string();
+        let bytes = secret
+            .to_bytes()
+            .map_err(|e| AppError::Internal(format!("totp: {e}")))?;
+        // The issuer an authenticator app shows: neutral, like every message.
+        let totp = totp_rs::TOTP::new(
+            totp_rs::Algorithm::SHA1,
+            6,
+            1,
+            30,
+            bytes,
+            Some(iop_domain::portal::DEFAULT_SENDER_NAME.into()),
+            email,
+        )
+        .map_err(|e| AppError::Internal(format!("totp: {e}")))?;
+        Ok(NewSecondFactor {
+            secret: encoded,
+            otpauth_url: totp.get_url(),
+        })
+    }
+
+    /// Turns the second factor on once a code from the app matches the seed.
+    pub fn portal_second_factor_on(&self, ctx: &Ctx, secret: &str, code: &str) -> Result<()> {
+        let me = ctx.require_portal(PortalAction::ManageAccount)?;
+        let id = me.account_id;
+        let Some(step) = crate::accounts::auth::totp_step(secret, code, ctx.now()) else {
+            return Err(AppError::Invalid(
+                "that code does not match; type the six digits the app shows now".into(),
+            ));
+        };
+        let sealed = self.settings.keys.seal(secret)?;
+        self.store.write(|c| {
+            store::set_totp(c, id, Some(&sealed))?;
+            store::spend_totp_step(c, id, step)?;
+            record(c, ctx, Event::ok("portal.second_factor.on"))
+        })
+    }
+
+    /// Turns the second factor off, with the account's password.
+    pub fn portal_second_factor_off(&self, ctx: &Ctx, password: &str) -> Result<()> {
+        let me = ctx.require_portal(PortalAction::ManageAccount)?;
+        let id = me.account_id;
+        let account = self
+            .store
+            .read(|c| Ok::<_, AppError>(store::by_id(c, id)?))?
+            .ok_or_else(super::not_found)?;
+        let ok = account
+            .password_hash
+            .as_deref()
+            .is_some_and(|h| crate::accounts::auth::verify_password(password, h));
+        if !ok {
+            return Err(AppError::Invalid("that password is not right".into()));
+        }
+        self.store.write(|c| {
+            store::set_totp(c, id, None)?;
+            record(c, ctx, Event::ok("portal.second_factor.off"))
+        })
+    }
+}

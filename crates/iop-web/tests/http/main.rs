@@ -27,6 +27,7 @@ mod openapi;
 mod organisation;
 mod part2;
 mod portal;
+mod portal_account;
 mod portal_common;
 mod portal_mail;
 mod privacy;

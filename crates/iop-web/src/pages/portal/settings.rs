@@ -7,7 +7,7 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect};
-use iop_app::portal::Preferences;
+use iop_app::portal::{NewSecondFactor, Preferences};
 use iop_app::AppError;
 use iop_domain::portal::MailKind;
 use iop_domain::time::ClockTime;
@@ -22,6 +22,8 @@ struct SettingsPage {
     quiet_until: String,
     done: Option<&'static str>,
     error: Option<String>,
+    seed: Option<NewSecondFactor>,
+    factor_error: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -49,6 +51,8 @@ fn page(
         quiet_until,
         done,
         error,
+        seed: None,
+        factor_error: None,
     }
 }
 
@@ -58,7 +62,12 @@ pub async fn show(
     Query(q): Query<DoneQuery>,
 ) -> PortalResult {
     let prefs = run(&state, &caller, |app, ctx| app.portal_preferences(ctx)).await?;
-    let done = q.done.is_some().then_some("Your settings are saved.");
+    let done = match q.done.as_deref() {
+        Some("factor_on") => Some("The second factor is on."),
+        Some("factor_off") => Some("The second factor is off."),
+        Some(_) => Some("Your settings are saved."),
+        None => None,
+    };
     render(&page(&caller, prefs, done, None, None), false)
 }
 
@@ -119,5 +128,79 @@ pub async fn save(
             )
         }
         Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct FactorForm {
+    step: String,
+    #[serde(default)]
+    secret: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// Setting the second factor up (a seed, then a code that proves the app has it), or
+/// turning it off with the password.
+pub async fn second_factor(
+    State(state): State<AppState>,
+    caller: PortalCaller,
+    PageForm(f): PageForm<FactorForm>,
+) -> PortalResult {
+    let prefs = run(&state, &caller, |app, ctx| app.portal_preferences(ctx)).await?;
+    let mut p = page(&caller, prefs, None, None, None);
+    match f.step.as_str() {
+        "begin" => {
+            p.seed = Some(
+                run(&state, &caller, |app, ctx| {
+                    app.portal_second_factor_seed(ctx)
+                })
+                .await?,
+            );
+            render(&p, false)
+        }
+        "confirm" => {
+            let (secret, code) = (f.secret.clone(), f.code);
+            let s = secret.clone();
+            match run(&state, &caller, move |app, ctx| {
+                app.portal_second_factor_on(ctx, &s, &code)
+            })
+            .await
+            {
+                Ok(()) => Ok(Redirect::to("/portal/settings?done=factor_on").into_response()),
+                Err(PortalError(AppError::Invalid(m))) => {
+                    let seed = run(&state, &caller, |app, ctx| {
+                        app.portal_second_factor_seed(ctx)
+                    })
+                    .await?;
+                    // The same key again, so the app the person already set up still works.
+                    p.seed = Some(NewSecondFactor {
+                        otpauth_url: seed.otpauth_url.replace(&seed.secret, &secret),
+                        secret,
+                    });
+                    p.factor_error = Some(m);
+                    render(&p, true)
+                }
+                Err(e) => Err(e),
+            }
+        }
+        "off" => {
+            let password = f.password;
+            match run(&state, &caller, move |app, ctx| {
+                app.portal_second_factor_off(ctx, &password)
+            })
+            .await
+            {
+                Ok(()) => Ok(Redirect::to("/portal/settings?done=factor_off").into_response()),
+                Err(PortalError(AppError::Invalid(m))) => {
+                    p.factor_error = Some(m);
+                    render(&p, true)
+                }
+                Err(e) => Err(e),
+            }
+        }
+        _ => Err(PortalError(AppError::Invalid("unknown step".into()))),
     }
 }
