@@ -119,6 +119,48 @@ for p in programs:
         want = expected(lambda x, tid=t["id"]: (x["kind"] == "core" and x["track_id"] == tid) or x["kind"] == "family")
         check(f"track feed {t['name']}", ics, want)
 
+
+
+def portal_feed(email):
+    """A patient's (or relative's) own calendar link, made in the portal as they would."""
+    import http.cookiejar
+    import re
+    import urllib.parse
+
+    jar = http.cookiejar.CookieJar()
+    web = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+    def csrf(html):
+        return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+    def post(path, fields):
+        body = urllib.parse.urlencode(fields).encode()
+        return web.open(BASE + path, body).read().decode()
+
+    login = web.open(BASE + "/portal/login").read().decode()
+    home = post("/portal/login", {"email": email, "password": "demo-password", "csrf": csrf(login), "next": "/portal"})
+    page = post("/portal/settings/calendar", {"step": "make", "csrf": csrf(home)})
+    path = re.search(r"(/portal/calendar/[A-Za-z0-9_-]+\.ics)", page).group(1)
+    return web.open(BASE + path).read()
+
+
+for who in ("patient@demo.test", "family@demo.test"):
+    name = f"portal feed of {who}"
+    cal = icalendar.Calendar.from_ical(portal_feed(who))
+    events = list(cal.walk("VEVENT"))
+    problems = [c.errors for c in cal.walk() if getattr(c, "errors", None)]
+    problems += [f"a VEVENT without {p}" for ev in events for p in ("UID", "DTSTAMP") if p not in ev]
+    problems += [f"summary {ev.get('SUMMARY')!r}" for ev in events if str(ev.get("SUMMARY")) != "Appointment"]
+    problems += [f"{p} on an event" for ev in events for p in ("LOCATION", "DESCRIPTION") if p in ev]
+    if cal.get_missing_tzids():
+        problems.append(f"TZIDs without VTIMEZONE: {cal.get_missing_tzids()}")
+    if not events:
+        problems.append("no events")
+    checked += 1
+    if problems:
+        failures.append(f"{name}: {problems[:3]}")
+    print(("not ok - " if problems else "ok - ") + f"{name}: {len(events)} events, each titled Appointment only")
+
 for f in failures:
     print("FAIL", f)
 print(f"{checked - len(set(f.split(':')[0] for f in failures))} passed, {len(set(f.split(':')[0] for f in failures))} failed")

@@ -115,7 +115,8 @@ pub struct ConsentRecipient {
     pub revoked_at: Option<Timestamp>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Expiry {
     On(Date),
     EndOfTreatment,

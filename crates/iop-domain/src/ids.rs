@@ -48,6 +48,7 @@ macro_rules! typed_id {
 typed_id!(
     UserId,
     MailId,
+    ConsentDraftId,
     SiteId,
     ProgramId,
     TrackId,

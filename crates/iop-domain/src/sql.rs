@@ -191,6 +191,7 @@ macro_rules! with_column_types {
             $crate::audit::ActorRole,
             $crate::role::Role,
             $crate::ids::MailId,
+            $crate::ids::ConsentDraftId,
             $crate::portal::PortalRole,
             $crate::portal::MailKind,
             $crate::portal::MailStatus,

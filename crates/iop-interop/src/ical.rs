@@ -159,7 +159,8 @@ struct Header<'a> {
 fn begin(out: &mut String, h: &Header<'_>) {
     push_line(out, "BEGIN:VCALENDAR");
     push_line(out, "VERSION:2.0");
-    push_line(out, "PRODID:-//iop//calendar feed//EN");
+    // Neutral: a patient's calendar app shows this, and the product's name says what it is for.
+    push_line(out, "PRODID:-//Schedule//Calendar feed//EN");
     push_line(out, "CALSCALE:GREGORIAN");
     push_line(out, "METHOD:PUBLISH");
     push_line(out, &format!("X-WR-CALNAME:{}", escape(h.name)));

@@ -1012,6 +1012,7 @@ diesel::table! {
         quiet_from -> Nullable<Text>,
         quiet_until -> Nullable<Text>,
         bounced_at -> Nullable<InstantText>,
+        feed_token_hash -> Nullable<Text>,
         invited_by -> Text,
         created_at -> InstantText,
     }
@@ -1074,6 +1075,21 @@ diesel::table! {
         dedupe_key -> Nullable<Text>,
         created_at -> InstantText,
         sent_at -> Nullable<InstantText>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
+    consent_drafts (id) {
+        id -> Text,
+        patient_id -> Text,
+        body -> Text,
+        created_by -> Text,
+        created_at -> InstantText,
+        signed_consent_id -> Nullable<Text>,
+        withdrawn_at -> Nullable<InstantText>,
     }
 }
 

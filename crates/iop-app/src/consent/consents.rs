@@ -41,12 +41,21 @@ pub fn parse_expiry(raw: &str) -> Result<Expiry> {
 
 /// Who a new consent names: a related person or a payer (named from their record), or
 /// (on a TPO consent) a class of recipients.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub enum NewRecipient {
     Person(RelatedPersonId),
     Payer(PayerId),
     Class(RecipientClass),
 }
 
+/// Whether `consent_in` records the consent or only checks it (a draft).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Checked {
+    Record,
+    Only,
+}
+
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct NewConsent {
     /// The consent this new version replaces, if any.
     pub replaces: Option<ConsentId>,
@@ -142,8 +151,23 @@ impl App {
         patient: PatientId,
         n: NewConsent,
     ) -> Result<ConsentId> {
-        let patient_id = patient;
         ctx.require(Action::ManageConsents)?;
+        self.store
+            .write(|c| self.consent_in(c, ctx, patient, &n, Checked::Record))
+    }
+
+    /// Builds the consent `n` for `patient` as of now, checks every §2.31 element, and
+    /// records it (`Checked::Record`) or only answers whether it would be valid
+    /// (`Checked::Only`), in the caller's transaction.
+    pub(crate) fn consent_in(
+        &self,
+        c: &mut iop_store::DbConn,
+        ctx: &Ctx,
+        patient: PatientId,
+        n: &NewConsent,
+        mode: Checked,
+    ) -> Result<ConsentId> {
+        let patient_id = patient;
         let mut information = Vec::new();
         for i in &n.information {
             let k = InfoKind::parse(i).ok_or_else(|| {
@@ -170,7 +194,7 @@ impl App {
             None => None,
         };
         let actor = ctx.actor_ref();
-        self.store.write(|c| {
+        {
             crate::scope::require_patient(c, ctx, patient_id)?;
             let (today, _, minor) = patient_facts(c, patient_id, ctx.now())?;
             let (_, pc) = crate::clinical::individual::patient_program(c, patient_id)?;
@@ -278,6 +302,9 @@ impl App {
                 .ok_or_else(|| AppError::Internal("consent did not read back".into()))?;
             gate::validate(parsed, signed_on, minor)
                 .map_err(|e| AppError::Invalid(e.to_string()))?;
+            if mode == Checked::Only {
+                return Ok(id);
+            }
             store::insert_consent(c, &row, &recipients)?;
             let subject = format!("consent:{id}");
             let mut event = Event::ok("consent.record")
@@ -286,7 +313,7 @@ impl App {
             event.patient_id = Some(patient_id);
             record(c, ctx, event)?;
             Ok(id)
-        })
+        }
     }
 
     /// Revokes a consent for one recipient, effective at once for new disclosures; the

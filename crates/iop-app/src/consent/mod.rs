@@ -2,6 +2,7 @@
 
 pub mod consents;
 pub mod disclosures;
+pub mod drafts;
 pub mod family;
 pub mod notices;
 pub mod overview;

@@ -59,6 +59,8 @@ pub struct ConsentOverview {
     pub privacy_notices: Vec<NoticeGiven>,
     /// The version of the notice the program gives now.
     pub current_notice_version: String,
+    /// Consents drafted for the patient to sign in the portal, not yet signed.
+    pub drafts_waiting: usize,
 }
 
 /// A notice of privacy practices given to the patient (§2.22).
@@ -132,6 +134,7 @@ impl App {
                 consents,
                 privacy_notices,
                 current_notice_version: pc.program.privacy_notice_version,
+                drafts_waiting: iop_store::portal::drafts::waiting(c, patient_id)?.len(),
             })
         })
     }

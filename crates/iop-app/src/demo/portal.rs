@@ -103,6 +103,7 @@ impl App {
                         quiet_from: None,
                         quiet_until: None,
                         bounced_at: None,
+                        feed_token_hash: None,
                         invited_by: inviter,
                         created_at: Instant(now),
                     },

@@ -130,6 +130,14 @@ fn plan_for(c: &mut DbConn, a: &PortalAccountRow, now: Timestamp) -> Result<Vec<
                 not_before: after_quiet(quiet, &tz, now),
             });
         }
+        for d in iop_store::portal::drafts::waiting(c, a.patient_id)? {
+            out.push(Planned {
+                kind: MailKind::SignatureWaiting,
+                key: format!("sign:{}:{}", d.id, a.id),
+                path: "/portal/consents",
+                not_before: after_quiet(quiet, &tz, now),
+            });
+        }
     }
     Ok(out)
 }

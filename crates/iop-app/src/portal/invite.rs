@@ -127,6 +127,7 @@ impl App {
                         quiet_from: None,
                         quiet_until: None,
                         bounced_at: None,
+                        feed_token_hash: None,
                         invited_by: ctx
                             .account_id()
                             .ok_or_else(|| AppError::Internal("no inviter".into()))?,

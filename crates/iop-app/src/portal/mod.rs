@@ -3,6 +3,7 @@
 //! a URL that is not the caller's own answers exactly as an id that does not exist.
 
 pub(crate) mod access;
+mod calendar;
 pub(crate) mod forms;
 pub(crate) mod invite;
 pub(crate) mod prefs;
@@ -29,6 +30,16 @@ pub(crate) fn require_either(
         Some(_) => ctx.require_portal(portal).map(|_| ()),
         None => ctx.require(staff),
     }
+}
+
+/// The patient's signature in the portal: their own typed name (not "signed on paper",
+/// which only staff record from a paper form).
+pub(crate) fn typed_signature(typed: &str) -> crate::error::Result<String> {
+    let t = typed.trim();
+    if t.is_empty() || t.chars().count() > 120 || t.eq_ignore_ascii_case("signed on paper") {
+        return Err(AppError::Invalid("type your full name to sign".into()));
+    }
+    Ok(t.to_string())
 }
 
 /// The one answer to an id the caller may not see: the same as for one that does not

@@ -25,6 +25,8 @@ pub struct Preferences {
     pub quiet_until: Option<ClockTime>,
     pub bounced: bool,
     pub has_second_factor: bool,
+    /// A calendar link is on.
+    pub has_feed: bool,
 }
 
 /// Each optional kind with the person's choice, or its default (group-night reminders
@@ -69,6 +71,7 @@ impl App {
                 quiet_until: a.quiet_until,
                 bounced: a.bounced_at.is_some(),
                 has_second_factor: a.totp_secret.is_some(),
+                has_feed: a.feed_token_hash.is_some(),
             })
         })
     }

@@ -116,6 +116,7 @@ impl App {
 
     /// Signs the current version of a plan with the typed name.
     pub fn portal_sign_plan(&self, ctx: &Ctx, kind: PlanKind, id: Uuid, typed: &str) -> Result<()> {
+        let typed = &super::typed_signature(typed)?;
         let plan = self.portal_plan(ctx, kind, id)?;
         let patient = ctx.require_portal(PortalAction::SignPlans)?.patient_id;
         match kind {

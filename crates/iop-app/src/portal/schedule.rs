@@ -58,7 +58,10 @@ pub struct PortalHome {
     pub family_attended: Vec<FamilyLine>,
     pub minutes_this_week: i64,
     pub forms_due: Vec<DueForm>,
+    /// Plans waiting for the patient's signature.
     pub to_sign: usize,
+    /// Consents staff drafted for the patient to sign.
+    pub consents_to_sign: usize,
 }
 
 fn plus_days(d: Date, n: i64) -> Date {
@@ -153,6 +156,7 @@ impl App {
                 minutes_this_week: 0,
                 forms_due: Vec::new(),
                 to_sign: 0,
+                consents_to_sign: 0,
             };
             if let Some(person) = me.related_person_id {
                 home.family_attended = family_attendance(c, me.patient_id, person, today)?;
@@ -220,6 +224,7 @@ impl App {
             });
             home.forms_due = due_forms(c, me.patient_id, today)?;
             home.to_sign = crate::portal::records::unsigned_plans(c, me.patient_id)?;
+            home.consents_to_sign = iop_store::portal::drafts::waiting(c, me.patient_id)?.len();
             let mut e = Event::ok("portal.home.read");
             e.patient_id = Some(me.patient_id);
             record(c, ctx, e)?;

@@ -24,6 +24,8 @@ pub struct PortalAccountRow {
     pub quiet_from: Option<ClockTime>,
     pub quiet_until: Option<ClockTime>,
     pub bounced_at: Option<Instant>,
+    /// The hash of the token of the person's calendar link, while they keep one.
+    pub feed_token_hash: Option<String>,
     pub invited_by: UserId,
     pub created_at: Instant,
 }
@@ -98,6 +100,23 @@ pub fn set_quiet_hours(
         ))
         .execute(c)?;
     Ok(())
+}
+
+/// Sets (or with None, stops) the account's calendar link.
+pub fn set_feed(c: &mut DbConn, id: UserId, token_hash: Option<&str>) -> Result<()> {
+    diesel::update(portal_accounts::table.find(id))
+        .set(portal_accounts::feed_token_hash.eq(token_hash))
+        .execute(c)?;
+    Ok(())
+}
+
+/// The account whose calendar link has this token hash.
+pub fn by_feed(c: &mut DbConn, token_hash: &str) -> Result<Option<PortalAccountRow>> {
+    Ok(portal_accounts::table
+        .filter(portal_accounts::feed_token_hash.eq(token_hash))
+        .select(PortalAccountRow::as_select())
+        .first(c)
+        .optional()?)
 }
 
 /// Marks the address as refused by the receiving server (None clears it).

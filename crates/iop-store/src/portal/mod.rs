@@ -2,4 +2,5 @@
 //! preferences, and the mail outbox.
 
 pub mod accounts;
+pub mod drafts;
 pub mod outbox;

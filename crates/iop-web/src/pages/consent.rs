@@ -175,6 +175,7 @@ pub async fn record(
     let authority = get("representative_authority");
     let patient_signed_too = !get("patient_signed_too").is_empty();
     let replaces = get("replaces");
+    let draft = !get("draft").is_empty();
     let pid = id.clone();
     let r = state
         .run(caller.ctx.clone(), move |app, ctx| {
@@ -208,8 +209,12 @@ pub async fn record(
                     .then(|| iop_app::calendar::sessions::parse_date(&signed_on, "the date signed"))
                     .transpose()?,
             };
-            app.record_consent(ctx, crate::extract::form_id(&pid, "patient")?, n)
-                .map(|_| ())
+            let patient = crate::extract::form_id(&pid, "patient")?;
+            if draft {
+                app.draft_consent(ctx, patient, n).map(|_| ())
+            } else {
+                app.record_consent(ctx, patient, n).map(|_| ())
+            }
         })
         .await;
     back(&state, caller, id, r).await

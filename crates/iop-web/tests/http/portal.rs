@@ -4,7 +4,10 @@
 use crate::common::{now, Auth, TestApp};
 use crate::portal_common::{links, FAMILY, PATIENT, PATIENT_2};
 use axum::http::StatusCode;
+use iop_app::consent::consents::{NewConsent, NewRecipient};
 use iop_app::testing::query_text;
+use iop_app::{Ctx, RequestMeta};
+use iop_domain::consent::{Expiry, RecipientClass};
 use iop_web::access::Access;
 use iop_web::routes::registry;
 
@@ -21,6 +24,22 @@ fn patient_of(t: &TestApp, email: &str) -> String {
         t,
         &format!("SELECT patient_id AS value FROM portal_accounts WHERE email = '{email}'"),
     )
+}
+
+/// A TPO consent naming the classes of recipients, as staff would draft it.
+pub fn tpo_draft() -> NewConsent {
+    NewConsent {
+        replaces: None,
+        information: vec!["billing".into()],
+        recipients: vec![NewRecipient::Class(RecipientClass::Payers)],
+        purpose: iop_domain::consent::TPO_PURPOSE.into(),
+        tpo: true,
+        expiry: Expiry::Never,
+        signature: String::new(),
+        representative: None,
+        patient_signed_too: false,
+        signed_on: None,
+    }
 }
 
 fn unknown() -> String {
@@ -65,9 +84,20 @@ fn cases(t: &TestApp, path: &str, b: &str) -> Vec<(String, String)> {
                 })
                 .collect()
         }
+        "/portal/consent-drafts/{id}/sign" => query_text(
+            &t.app,
+            &format!("SELECT id AS value FROM consent_drafts WHERE patient_id = '{b}'"),
+        )
+        .expect("drafts")
+        .iter()
+        .map(|id| (path.replace("{id}", id), path.replace("{id}", &unknown())))
+        .collect(),
         // The questionnaire's name, not an id: there is nothing of B's to put there.
         "/portal/forms/{instrument}" => Vec::new(),
-        "/portal/welcome/{token}" | "/portal/reset/{token}" => Vec::new(),
+        // Secret tokens, not ids: an unknown one is not found (portal_account tests).
+        "/portal/welcome/{token}" | "/portal/reset/{token}" | "/portal/calendar/{file}" => {
+            Vec::new()
+        }
         other => panic!("the portal route {other} takes ids: add them to this test"),
     }
 }
@@ -79,6 +109,14 @@ async fn every_portal_route_answers_another_patients_ids_as_ids_that_do_not_exis
     let a = t.portal_login(PATIENT).await;
     let b = patient_of(&t, PATIENT_2);
     assert_ne!(b, patient_of(&t, PATIENT));
+    // B has a consent waiting for their signature, so its route has an id of theirs.
+    t.app
+        .draft_consent(
+            &Ctx::system(RequestMeta::cli(now())),
+            b.parse().expect("id"),
+            tpo_draft(),
+        )
+        .expect("draft");
     let before = t.audit_count("portal.refused");
     let mut walked = 0;
     let mut requests = 0;
@@ -300,4 +338,72 @@ async fn a_portal_session_opens_no_staff_page_and_a_staff_session_no_portal_page
         )
         .await;
     assert_eq!(portal.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_consent_staff_drafted_is_signed_by_the_patient_in_the_portal_with_their_typed_name_and_time(
+) {
+    let t = TestApp::new().await;
+    let patient = patient_of(&t, PATIENT);
+    let director = t.login("director@demo.test").await;
+    let res = t
+        .post_form(
+            &format!("/patients/{patient}/consents"),
+            Auth::Cookie(&director),
+            &[
+                ("csrf", &director.csrf),
+                ("class", "payers"),
+                ("information", "billing"),
+                ("purpose", iop_domain::consent::TPO_PURPOSE),
+                ("tpo", "yes"),
+                ("expiry_kind", "never"),
+                ("draft", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let p = t.portal_login(PATIENT).await;
+    assert!(t
+        .portal_get(&p, "/portal")
+        .await
+        .body
+        .contains("A permission to share your records"));
+    let page = t.portal_get(&p, "/portal/consents").await;
+    assert!(
+        page.body.contains("Waiting for your signature")
+            && page.body.contains("health plans and third-party payers"),
+        "{}",
+        page.body
+    );
+    let sign = links(&page.body, "/portal/consent-drafts/").remove(0);
+    let refused = t
+        .portal_post(&p, &sign, &[("signature", "signed on paper")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let before = one(
+        &t,
+        &format!(
+            "SELECT CAST(COUNT(*) AS TEXT) AS value FROM consents WHERE patient_id = '{patient}'"
+        ),
+    );
+    let ok = t
+        .portal_post(&p, &sign, &[("signature", "Drew Patel")])
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let after = one(
+        &t,
+        &format!(
+            "SELECT CAST(COUNT(*) AS TEXT) AS value FROM consents WHERE patient_id = '{patient}'"
+        ),
+    );
+    assert_eq!(
+        after.parse::<i32>().expect("n"),
+        before.parse::<i32>().expect("n") + 1
+    );
+    let signed = one(&t, &format!("SELECT signature || '|' || signed_at AS value FROM consents WHERE patient_id = '{patient}' ORDER BY recorded_at DESC LIMIT 1"));
+    assert!(signed.starts_with("Drew Patel|"), "{signed}");
+    let again = t
+        .portal_post(&p, &sign, &[("signature", "Drew Patel")])
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND, "signed once");
 }

@@ -94,3 +94,54 @@ async fn reset_requests_answer_alike_for_any_address_and_send_at_most_three_link
     .expect("rows");
     assert_eq!(sent.len(), 3);
 }
+
+#[tokio::test]
+async fn a_patients_calendar_link_lists_their_visits_as_appointment_only_and_stops_when_asked() {
+    let t = TestApp::new().await;
+    let p = t.portal_login(PATIENT).await;
+    let made = t
+        .portal_post(&p, "/portal/settings/calendar", &[("step", "make")])
+        .await;
+    assert_eq!(made.status, StatusCode::OK);
+    let start = made
+        .body
+        .find("/portal/calendar/")
+        .expect("the link shown once");
+    let path = &made.body[start..start + made.body[start..].find(".ics").expect("ics") + 4];
+    let feed = t.get(path, crate::common::Auth::None).await;
+    assert_eq!(feed.status, StatusCode::OK);
+    assert!(feed.content_type().starts_with("text/calendar"));
+    let summaries: Vec<&str> = feed
+        .body
+        .lines()
+        .filter(|l| l.starts_with("SUMMARY"))
+        .collect();
+    assert!(summaries.len() >= 3, "{}", feed.body);
+    assert!(summaries.iter().all(|l| *l == "SUMMARY:Appointment"));
+    let names = query_text(&t.app, "SELECT legal_last_name AS value FROM patients").expect("names");
+    for word in
+        names
+            .iter()
+            .map(String::as_str)
+            .chain(["Riverside", "LOCATION", "DESCRIPTION", "iop"])
+    {
+        assert!(!feed.body.contains(word), "the feed says {word}");
+    }
+    assert_eq!(
+        t.get(
+            "/portal/calendar/not-a-token.ics",
+            crate::common::Auth::None
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    let stop = t
+        .portal_post(&p, "/portal/settings/calendar", &[("step", "stop")])
+        .await;
+    assert_eq!(stop.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        t.get(path, crate::common::Auth::None).await.status,
+        StatusCode::NOT_FOUND
+    );
+}

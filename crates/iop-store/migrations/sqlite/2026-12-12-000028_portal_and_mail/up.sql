@@ -13,6 +13,7 @@ CREATE TABLE portal_accounts (
     quiet_from TEXT,
     quiet_until TEXT,
     bounced_at TEXT,
+    feed_token_hash TEXT UNIQUE,
     invited_by TEXT NOT NULL,
     created_at TEXT NOT NULL,
     CHECK ((role = 'family') = (related_person_id IS NOT NULL))
@@ -65,4 +66,16 @@ CREATE TABLE mail_outbox (
     sent_at TEXT
 );
 CREATE INDEX mail_outbox_due ON mail_outbox(status, next_attempt_at);
+-- A consent staff wrote for the patient to sign in the portal: what it would say, as
+-- JSON; it becomes a consent (and is marked signed) when they sign it.
+CREATE TABLE consent_drafts (
+    id TEXT PRIMARY KEY NOT NULL,
+    patient_id TEXT NOT NULL REFERENCES patients(id),
+    body TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    signed_consent_id TEXT REFERENCES consents(id),
+    withdrawn_at TEXT
+);
+CREATE INDEX consent_drafts_patient ON consent_drafts(patient_id);
 INSERT INTO expand_only_migrations (version) VALUES ('20261212000028');

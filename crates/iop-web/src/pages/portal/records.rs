@@ -8,9 +8,11 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
+use iop_app::consent::drafts::DraftView;
 use iop_app::portal::records::{PlanKind, PortalPlan};
 use iop_app::portal::{PortalConsent, PortalDisclosure, PortalStatement};
 use iop_app::AppError;
+use iop_domain::consent::Expiry;
 use iop_domain::display::Style;
 use serde::Deserialize;
 
@@ -45,9 +47,24 @@ struct PlanPage {
 #[template(path = "portal/consents.html")]
 struct ConsentsPage {
     shell: PortalShell,
+    drafts: Vec<DraftView>,
     consents: Vec<PortalConsent>,
     fmt: Style,
     done: Option<&'static str>,
+    /// The draft a refused signature is about, its message, and what was typed.
+    error_at: String,
+    error: Option<String>,
+    typed: String,
+}
+
+impl ConsentsPage {
+    fn expiry(&self, e: &Expiry) -> String {
+        match e {
+            Expiry::On(d) => self.fmt.day(*d),
+            Expiry::EndOfTreatment => "the end of my treatment".into(),
+            Expiry::Never => "I withdraw it".into(),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -180,24 +197,72 @@ pub async fn sign(
     }
 }
 
+async fn consents_page(
+    state: &AppState,
+    caller: &PortalCaller,
+    done: Option<&'static str>,
+    refused: Option<(String, String, String)>,
+) -> PortalResult {
+    let consents = run(state, caller, |app, ctx| app.portal_consents(ctx)).await?;
+    let drafts = run(state, caller, |app, ctx| app.portal_consent_drafts(ctx)).await?;
+    let is_refusal = refused.is_some();
+    let (error_at, error, typed) = match refused {
+        Some((at, e, t)) => (at, Some(e), t),
+        None => (String::new(), None, String::new()),
+    };
+    render(
+        &ConsentsPage {
+            fmt: style(state, caller).await?,
+            shell: PortalShell::new(caller, "/portal/consents"),
+            drafts,
+            consents,
+            done,
+            error_at,
+            error,
+            typed,
+        },
+        is_refusal,
+    )
+}
+
 pub async fn consents(
     State(state): State<AppState>,
     caller: PortalCaller,
     Query(q): Query<DoneQuery>,
 ) -> PortalResult {
-    let consents = run(&state, &caller, |app, ctx| app.portal_consents(ctx)).await?;
-    render(
-        &ConsentsPage {
-            fmt: style(&state, &caller).await?,
-            shell: PortalShell::new(&caller, "/portal/consents"),
-            consents,
-            done: q
-                .done
-                .is_some()
-                .then_some("Withdrawn. Nothing more will be shared with them from now on."),
-        },
-        false,
-    )
+    let done = match q.done.as_deref() {
+        Some("signed") => Some("Signed. A copy is below; you can withdraw it here at any time."),
+        Some(_) => Some("Withdrawn. Nothing more will be shared with them from now on."),
+        None => None,
+    };
+    consents_page(&state, &caller, done, None).await
+}
+
+pub async fn sign_consent(
+    State(state): State<AppState>,
+    caller: PortalCaller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<SignForm>,
+) -> PortalResult {
+    let draft = iop_domain::ids::ConsentDraftId(uuid_of(&id)?);
+    let typed = f.signature.clone();
+    let result = run(&state, &caller, move |app, ctx| {
+        app.portal_sign_consent(ctx, draft, &f.signature)
+    })
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to("/portal/consents?done=signed").into_response()),
+        Err(PortalError(e @ AppError::Invalid(_))) => {
+            consents_page(
+                &state,
+                &caller,
+                None,
+                Some((draft.to_string(), e.to_string(), typed)),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
 }
 
 pub async fn withdraw(

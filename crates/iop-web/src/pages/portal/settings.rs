@@ -24,6 +24,8 @@ struct SettingsPage {
     error: Option<String>,
     seed: Option<NewSecondFactor>,
     factor_error: Option<String>,
+    /// A calendar link just made, shown once.
+    feed_link: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -53,6 +55,7 @@ fn page(
         error,
         seed: None,
         factor_error: None,
+        feed_link: None,
     }
 }
 
@@ -65,6 +68,7 @@ pub async fn show(
     let done = match q.done.as_deref() {
         Some("factor_on") => Some("The second factor is on."),
         Some("factor_off") => Some("The second factor is off."),
+        Some("feed_off") => Some("The calendar link is stopped."),
         Some(_) => Some("Your settings are saved."),
         None => None,
     };
@@ -202,5 +206,61 @@ pub async fn second_factor(
             }
         }
         _ => Err(PortalError(AppError::Invalid("unknown step".into()))),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CalendarForm {
+    step: String,
+}
+
+/// Makes a calendar link (shown once) or stops it.
+pub async fn calendar(
+    State(state): State<AppState>,
+    caller: PortalCaller,
+    PageForm(f): PageForm<CalendarForm>,
+) -> PortalResult {
+    if f.step == "stop" {
+        run(&state, &caller, |app, ctx| app.portal_stop_feed(ctx)).await?;
+        return Ok(Redirect::to("/portal/settings?done=feed_off").into_response());
+    }
+    let path = run(&state, &caller, |app, ctx| app.portal_make_feed(ctx)).await?;
+    let prefs = run(&state, &caller, |app, ctx| app.portal_preferences(ctx)).await?;
+    let mut p = page(&caller, prefs, None, None, None);
+    let base = state
+        .app
+        .settings
+        .mail
+        .public_url
+        .trim_end_matches('/')
+        .to_string();
+    p.feed_link = Some(format!("{base}{path}"));
+    render(&p, false)
+}
+
+/// The calendar behind a link (no session: a phone's calendar fetches it).
+pub async fn feed(
+    State(state): State<AppState>,
+    crate::access::Meta(meta): crate::access::Meta,
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> axum::response::Response {
+    let Some(token) = file
+        .strip_suffix(".ics")
+        .filter(|t| !t.is_empty() && t.len() <= 64)
+    else {
+        return crate::portal_access::not_found_page();
+    };
+    let (app, token) = (state.app.clone(), token.to_string());
+    match crate::blocking(move || app.render_portal_feed(&meta, &token, "calendar.invalid")).await {
+        Ok(Some(text)) => (
+            [(
+                axum::http::header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8",
+            )],
+            text,
+        )
+            .into_response(),
+        Ok(None) => crate::portal_access::not_found_page(),
+        Err(e) => PortalError(e).into_response(),
     }
 }
