@@ -17,9 +17,10 @@ export function freePort() {
   });
 }
 
-// Options: `env`, extra environment for the server (IOP_SMTP_URL …).
-export async function startServer({ env = {} } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'iop-browser-'));
+// Options: `env`, extra environment for the server (IOP_SMTP_URL …); `dir`, the data
+// directory of an earlier server to start again on (kept when this one stops).
+export async function startServer({ env = {}, dir: again } = {}) {
+  const dir = again ?? mkdtempSync(join(tmpdir(), 'iop-browser-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const proc = spawn(bin, ['serve', '--demo', '--data-dir', dir, '--addr', `127.0.0.1:${port}`], {
@@ -33,7 +34,11 @@ export async function startServer({ env = {} } = {}) {
   return {
     base,
     dir,
-    async stop() { proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); rmSync(dir, { recursive: true, force: true }); },
+    async stop({ keep = false } = {}) {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+      if (!keep) rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -137,6 +137,11 @@ impl App {
             for u in users {
                 if let Some(row) = iop_store::accounts::users::by_id(c, u)? {
                     names.users.insert(u, row.display_name);
+                } else if let Some(row) = iop_store::portal::accounts::by_id(c, u)? {
+                    let who = row.role.label();
+                    names
+                        .users
+                        .insert(u, format!("{who} in the portal ({})", row.email));
                 }
             }
             for p in &patients {

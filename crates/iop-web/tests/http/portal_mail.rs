@@ -115,6 +115,24 @@ async fn an_invitation_arrives_its_link_sets_a_password_once_and_every_message_i
     assert_neutral(&t, to, from, m);
     let path = path_of(&link_in(m));
     assert!(path.starts_with("/portal/welcome/"));
+    // The link works for 72 hours, not a minute longer.
+    let token = path.trim_start_matches("/portal/welcome/");
+    let at = |h: i64| {
+        iop_app::RequestMeta::cli(
+            now()
+                .checked_add(jiff::SignedDuration::from_hours(h))
+                .expect("later"),
+        )
+    };
+    let kind = iop_domain::portal::MailKind::Invitation;
+    assert!(t
+        .app
+        .portal_link_usable(&at(71), token, kind)
+        .expect("check"));
+    assert!(!t
+        .app
+        .portal_link_usable(&at(73), token, kind)
+        .expect("check"));
     let form = t.get(&path, Auth::None).await;
     assert_eq!(form.status, StatusCode::OK);
     let weak = t
