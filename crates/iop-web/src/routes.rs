@@ -90,6 +90,7 @@ pub fn registry() -> Vec<Route> {
         route!(POST "/portal/settings/second-factor", Portal(PortalAction::ManageAccount), Page, pages::portal::settings::second_factor),
         route!(GET "/patients/{id}/portal", Staff(Action::InviteToPortal), Page, pages::portal_staff::show),
         route!(POST "/patients/{id}/portal", Staff(Action::InviteToPortal), Page, pages::portal_staff::invite),
+        route!(POST "/patients/{id}/portal/{account}/disable", Staff(Action::InviteToPortal), Page, pages::portal_staff::disable),
         route!(GET "/admin/mail", Staff(Action::ViewMailQueue), Page, pages::portal_staff::mail),
         route!(POST "/admin/mail/{id}/retry", Staff(Action::ViewMailQueue), Page, pages::portal_staff::retry),
         route!(GET "/dashboard", Staff(Action::ViewDashboard), Page, pages::dashboard::show),

@@ -150,16 +150,22 @@ impl App {
         account: &PortalAccountRow,
     ) -> Result<NewPortalSession> {
         let (cookie_value, csrf_token) = (random_token(), random_token());
-        self.store.write(|c| {
-            if !in_force(c, account, meta.now)? {
+        if account.disabled_at.is_some() {
+            return Err(AppError::Unauthenticated(BAD_CREDENTIALS.into()));
+        }
+        if !self.store.read(|c| in_force(c, account, meta.now))? {
+            // Its own transaction: the refusal is kept although nothing else happens.
+            self.store.write(|c| {
                 audit_as(
                     c,
                     meta,
                     account,
                     Event::ok("portal.login").outcome(Outcome::Denied),
-                )?;
-                return Err(AppError::Conflict(ACCESS_ENDED.into()));
-            }
+                )
+            })?;
+            return Err(AppError::Conflict(ACCESS_ENDED.into()));
+        }
+        self.store.write(|c| {
             let now = Instant(meta.now);
             store::insert_session(
                 c,
@@ -193,7 +199,7 @@ impl App {
                     },
                 )?;
             }
-            Ok(())
+            Ok::<_, AppError>(())
         })?;
         Ok(NewPortalSession {
             cookie_value,
@@ -227,6 +233,11 @@ impl App {
         let allowed = self.store.read(|c| in_force(c, &account, meta.now))?;
         if account.disabled_at.is_some() || over.is_some() || !allowed {
             self.store.write(|c| {
+                if !allowed {
+                    // The calendar link ends with the consent too, and does not come
+                    // back if a new one is signed later.
+                    store::set_feed(c, account.id, None)?;
+                }
                 if store::end_session(c, &id_hash, Instant(meta.now))? {
                     let why = if allowed {
                         "ended"

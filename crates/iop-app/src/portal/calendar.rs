@@ -57,11 +57,19 @@ impl App {
         else {
             return Ok(None);
         };
-        if a.disabled_at.is_some()
-            || !self
-                .store
-                .read(|c| super::access::in_force(c, &a, meta.now))?
-        {
+        let allowed = self
+            .store
+            .read(|c| super::access::in_force(c, &a, meta.now))?;
+        if a.disabled_at.is_some() || !allowed {
+            self.store.write(|c| {
+                if !allowed {
+                    store::set_feed(c, a.id, None)?;
+                }
+                let mut e =
+                    Event::ok("portal.feed.read").outcome(iop_domain::audit::Outcome::Denied);
+                e.patient_id = Some(a.patient_id);
+                record_as(c, meta, Some(a.id), Some(ActorRole::Portal(a.role)), e)
+            })?;
             return Ok(None);
         }
         let tz = self

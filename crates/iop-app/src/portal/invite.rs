@@ -104,14 +104,27 @@ impl App {
                 Some(_) => PortalRole::Family,
                 None => PortalRole::Patient,
             };
-            let account = match store::by_email(c, email.as_str())? {
-                Some(a) if a.patient_id == inv.patient
-                    && a.related_person_id == inv.related_person
-                    && a.password_hash.is_none() => a,
-                Some(_) => {
+            // One account per person: inviting again (a corrected address, a lost link, a
+            // disabled account) starts that account over and voids its earlier links.
+            let taken = store::by_email(c, email.as_str())?;
+            let existing = store::of_person(c, inv.patient, inv.related_person)?;
+            if taken.as_ref().is_some_and(|t| existing.as_ref().is_none_or(|e| e.id != t.id)) {
+                // Said the same whoever holds it: the form must not tell who else is here.
+                return Err(AppError::Conflict(
+                    "that email address cannot be used for this account; ask the person for another".into(),
+                ));
+            }
+            let account = match existing {
+                Some(a) if a.password_hash.is_some() && a.disabled_at.is_none() => {
                     return Err(AppError::Conflict(
-                        "that email already belongs to a portal account".into(),
+                        "this person already has an active account; disable it first to invite them again".into(),
                     ))
+                }
+                Some(a) => {
+                    store::void_tokens(c, a.id, Instant(now))?;
+                    store::end_sessions_of(c, a.id, Instant(now))?;
+                    store::reset_for_invitation(c, a.id, email.as_str())?;
+                    store::by_id(c, a.id)?.ok_or_else(|| AppError::Internal("account".into()))?
                 }
                 None => {
                     let row = PortalAccountRow {
@@ -256,8 +269,13 @@ impl App {
         let email = Email::parse(&owner.email)?;
         let checked = self.checked_password(password, &email, "")?;
         let pw_hash = crate::accounts::auth::hash_password(checked.expose())?;
-        self.store.write(|c| {
+        let owner = self.store.write(|c| {
             let id = store::spend_token(c, &hash, purpose, Instant(now))?.ok_or_else(expired)?;
+            let owner = store::by_id(c, id)?
+                .filter(|a| a.disabled_at.is_none())
+                .ok_or_else(expired)?;
+            // Every other link of the account stops with this one.
+            store::void_tokens(c, id, Instant(now))?;
             store::set_password(c, id, &pw_hash)?;
             store::end_sessions_of(c, id, Instant(now))?;
             let action = match purpose {
@@ -266,7 +284,8 @@ impl App {
             };
             let mut e = Event::ok(action);
             e.patient_id = Some(owner.patient_id);
-            record_as(c, meta, Some(id), Some(ActorRole::Portal(owner.role)), e)
+            record_as(c, meta, Some(id), Some(ActorRole::Portal(owner.role)), e)?;
+            Ok::<_, AppError>(owner)
         })?;
         if owner.totp_secret.is_some() {
             return Ok(None);
@@ -323,6 +342,34 @@ impl App {
             let mut e = Event::ok("portal.reset.request");
             e.patient_id = Some(a.patient_id);
             record_as(c, meta, Some(a.id), Some(ActorRole::Portal(a.role)), e)
+        })
+    }
+}
+
+impl App {
+    /// Disables a portal account at once: its sessions end, its links and calendar link
+    /// stop. Inviting the person again starts the account over.
+    pub fn disable_portal_account(
+        &self,
+        ctx: &Ctx,
+        patient: PatientId,
+        account: UserId,
+    ) -> Result<()> {
+        ctx.require(Action::InviteToPortal)?;
+        let now = Instant(ctx.now());
+        self.store.write(|c| {
+            crate::scope::require_patient(c, ctx, patient)?;
+            let a = store::by_id(c, account)?
+                .filter(|a| a.patient_id == patient)
+                .ok_or_else(|| AppError::NotFound(format!("portal account {account}")))?;
+            store::set_disabled(c, a.id, Some(now))?;
+            store::end_sessions_of(c, a.id, now)?;
+            store::void_tokens(c, a.id, now)?;
+            store::set_feed(c, a.id, None)?;
+            let subject = format!("portal_account:{}", a.id);
+            let mut e = Event::ok("portal.account.disable").subject(&subject);
+            e.patient_id = Some(patient);
+            record(c, ctx, e)
         })
     }
 }

@@ -151,8 +151,49 @@ impl App {
         })
     }
 
-    /// Turns the second factor on once a code from the app matches the seed.
-    pub fn portal_second_factor_on(&self, ctx: &Ctx, secret: &str, code: &str) -> Result<()> {
+    /// The account's own password, asked before a change of how it signs in; wrong
+    /// answers are throttled as sign-ins are.
+    fn check_own_password(&self, ctx: &Ctx, password: &str) -> Result<()> {
+        let me = ctx.require_portal(PortalAction::ManageAccount)?;
+        let id = me.account_id;
+        let key = format!("portal-password:{id}");
+        self.refuse_if_locked(
+            &ctx.meta,
+            std::slice::from_ref(&key),
+            "portal.password.check",
+        )?;
+        let account = self
+            .store
+            .read(|c| Ok::<_, AppError>(store::by_id(c, id)?))?
+            .ok_or_else(super::not_found)?;
+        let ok = account
+            .password_hash
+            .as_deref()
+            .is_some_and(|h| crate::accounts::auth::verify_password(password, h));
+        if !ok {
+            self.store.write(|c| {
+                iop_store::accounts::sessions::record_failure(c, &key, Instant(ctx.now()))?;
+                record(
+                    c,
+                    ctx,
+                    Event::ok("portal.password.check").outcome(iop_domain::audit::Outcome::Denied),
+                )
+            })?;
+            return Err(AppError::Invalid("that password is not right".into()));
+        }
+        Ok(())
+    }
+
+    /// Turns the second factor on once a code from the app matches the seed, with the
+    /// account's password; every session ends (sign in again, with a code).
+    pub fn portal_second_factor_on(
+        &self,
+        ctx: &Ctx,
+        secret: &str,
+        code: &str,
+        password: &str,
+    ) -> Result<()> {
+        self.check_own_password(ctx, password)?;
         let me = ctx.require_portal(PortalAction::ManageAccount)?;
         let id = me.account_id;
         let Some(step) = crate::accounts::auth::totp_step(secret, code, ctx.now()) else {
@@ -164,25 +205,15 @@ impl App {
         self.store.write(|c| {
             store::set_totp(c, id, Some(&sealed))?;
             store::spend_totp_step(c, id, step)?;
+            store::end_sessions_of(c, id, Instant(ctx.now()))?;
             record(c, ctx, Event::ok("portal.second_factor.on"))
         })
     }
 
     /// Turns the second factor off, with the account's password.
     pub fn portal_second_factor_off(&self, ctx: &Ctx, password: &str) -> Result<()> {
-        let me = ctx.require_portal(PortalAction::ManageAccount)?;
-        let id = me.account_id;
-        let account = self
-            .store
-            .read(|c| Ok::<_, AppError>(store::by_id(c, id)?))?
-            .ok_or_else(super::not_found)?;
-        let ok = account
-            .password_hash
-            .as_deref()
-            .is_some_and(|h| crate::accounts::auth::verify_password(password, h));
-        if !ok {
-            return Err(AppError::Invalid("that password is not right".into()));
-        }
+        self.check_own_password(ctx, password)?;
+        let id = ctx.require_portal(PortalAction::ManageAccount)?.account_id;
         self.store.write(|c| {
             store::set_totp(c, id, None)?;
             record(c, ctx, Event::ok("portal.second_factor.off"))

@@ -102,6 +102,52 @@ pub fn set_quiet_hours(
     Ok(())
 }
 
+/// Makes an account new again for a fresh invitation (a corrected address, or after it
+/// was disabled): no password, second factor or calendar link; enabled.
+pub fn reset_for_invitation(c: &mut DbConn, id: UserId, email: &str) -> Result<()> {
+    diesel::update(portal_accounts::table.find(id))
+        .set((
+            portal_accounts::email.eq(email),
+            portal_accounts::password_hash.eq(None::<String>),
+            portal_accounts::totp_secret.eq(None::<String>),
+            portal_accounts::totp_last_step.eq(None::<i64>),
+            portal_accounts::disabled_at.eq(None::<Instant>),
+            portal_accounts::feed_token_hash.eq(None::<String>),
+        ))
+        .execute(c)?;
+    Ok(())
+}
+
+/// The account of this patient (`person` None) or of this relative of theirs.
+pub fn of_person(
+    c: &mut DbConn,
+    patient: PatientId,
+    person: Option<RelatedPersonId>,
+) -> Result<Option<PortalAccountRow>> {
+    let q = portal_accounts::table
+        .filter(portal_accounts::patient_id.eq(patient))
+        .into_boxed();
+    let q = match person {
+        Some(p) => q.filter(portal_accounts::related_person_id.eq(p)),
+        None => q.filter(portal_accounts::related_person_id.is_null()),
+    };
+    Ok(q.select(PortalAccountRow::as_select())
+        .first(c)
+        .optional()?)
+}
+
+/// Spends every unused one-time link of an account (a new one was sent, a password
+/// was set, or the account was disabled).
+pub fn void_tokens(c: &mut DbConn, account: UserId, at: Instant) -> Result<usize> {
+    Ok(diesel::update(
+        portal_tokens::table
+            .filter(portal_tokens::account_id.eq(account))
+            .filter(portal_tokens::used_at.is_null()),
+    )
+    .set(portal_tokens::used_at.eq(at))
+    .execute(c)?)
+}
+
 /// Sets (or with None, stops) the account's calendar link.
 pub fn set_feed(c: &mut DbConn, id: UserId, token_hash: Option<&str>) -> Result<()> {
     diesel::update(portal_accounts::table.find(id))

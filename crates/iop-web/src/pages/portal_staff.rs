@@ -88,10 +88,11 @@ pub async fn show(
     Path(id): Path<String>,
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, PageError> {
-    let done = q
-        .done
-        .is_some()
-        .then_some("The invitation is on its way. The link works for 72 hours.");
+    let done = match q.done.as_deref() {
+        Some("disabled") => Some("The account is disabled: its sessions and links ended."),
+        Some(_) => Some("The invitation is on its way. The link works for 72 hours."),
+        None => None,
+    };
     page(&state, caller, &id, done, None).await
 }
 
@@ -133,6 +134,24 @@ pub async fn invite(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+pub async fn disable(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, account)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let pid = id.clone();
+    state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.disable_portal_account(
+                ctx,
+                form_id(&pid, "patient")?,
+                form_id(&account, "portal account")?,
+            )
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/patients/{id}/portal?done=disabled")).into_response())
 }
 
 #[derive(Template)]

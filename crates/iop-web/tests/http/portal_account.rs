@@ -37,7 +37,12 @@ async fn a_patient_turns_on_a_second_factor_and_then_signing_in_needs_its_code()
         .portal_post(
             &p,
             "/portal/settings/second-factor",
-            &[("step", "confirm"), ("secret", &secret), ("code", "000000")],
+            &[
+                ("step", "confirm"),
+                ("secret", &secret),
+                ("code", "000000"),
+                ("password", "demo-password"),
+            ],
         )
         .await;
     if totp.generate(now_secs()) != "000000" {
@@ -48,14 +53,35 @@ async fn a_patient_turns_on_a_second_factor_and_then_signing_in_needs_its_code()
         );
     }
     let code = totp.generate(now_secs());
-    let on = t
-        .portal_post(
-            &p,
-            "/portal/settings/second-factor",
-            &[("step", "confirm"), ("secret", &secret), ("code", &code)],
-        )
-        .await;
+    let confirm = |password: &'static str| {
+        let (t, p, secret, code) = (&t, &p, secret.clone(), code.clone());
+        async move {
+            t.portal_post(
+                p,
+                "/portal/settings/second-factor",
+                &[
+                    ("step", "confirm"),
+                    ("secret", &secret),
+                    ("code", &code),
+                    ("password", password),
+                ],
+            )
+            .await
+        }
+    };
+    let stolen = confirm("not the password").await;
+    assert_eq!(
+        stolen.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a session alone cannot enrol an app"
+    );
+    let on = confirm("demo-password").await;
     assert_eq!(on.status, StatusCode::SEE_OTHER, "{}", on.body);
+    assert_eq!(
+        t.portal_get(&p, "/portal").await.status,
+        StatusCode::SEE_OTHER,
+        "signed out everywhere"
+    );
     let without = t
         .portal_try_login(PATIENT, "demo-password")
         .await

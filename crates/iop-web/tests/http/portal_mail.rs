@@ -328,3 +328,103 @@ async fn an_address_the_server_refuses_for_good_is_marked_bouncing_for_staff() {
         .await;
     assert!(page.body.contains("email bounces"), "{}", page.body);
 }
+
+#[tokio::test]
+async fn inviting_again_voids_the_first_link_and_a_disabled_account_is_shut_at_once() {
+    let t = TestApp::new().await;
+    let patient = an_active_patient_without_account(&t);
+    director_invites(&t, &patient, "typo@example.org", "").await;
+    let first = Capture::default();
+    t.app.send_due_mail(&first, now()).expect("send");
+    let typo_link = path_of(&link_in(
+        &first
+            .messages()
+            .iter()
+            .find(|(to, _, _)| to == "typo@example.org")
+            .expect("mail")
+            .2,
+    ));
+    director_invites(&t, &patient, "right@example.org", "").await;
+    let second = Capture::default();
+    t.app.send_due_mail(&second, now()).expect("send");
+    let link = path_of(&link_in(
+        &second
+            .messages()
+            .iter()
+            .find(|(to, _, _)| to == "right@example.org")
+            .expect("mail")
+            .2,
+    ));
+    assert_eq!(
+        t.get(&typo_link, Auth::None).await.status,
+        StatusCode::GONE,
+        "the mistyped address's link is dead"
+    );
+    let set = t
+        .post_form(
+            &link,
+            Auth::None,
+            &[("password", "copper kettle lantern meadow")],
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER);
+    let p = t
+        .portal_try_login("right@example.org", "copper kettle lantern meadow")
+        .await
+        .expect("signs in");
+    // An active account is not started over by accident.
+    let director = t.login("director@demo.test").await;
+    let again = t
+        .post_form(
+            &format!("/patients/{patient}/portal"),
+            Auth::Cookie(&director),
+            &[
+                ("email", "other@example.org"),
+                ("related_person", ""),
+                ("csrf", &director.csrf),
+            ],
+        )
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the form comes back"
+    );
+    assert!(again.body.contains("already has an active account"));
+    let account = rows(
+        &t,
+        "SELECT id AS value FROM portal_accounts WHERE email = 'right@example.org'",
+    )
+    .remove(0);
+    let off = t
+        .post_form(
+            &format!("/patients/{patient}/portal/{account}/disable"),
+            Auth::Cookie(&director),
+            &[("csrf", &director.csrf)],
+        )
+        .await;
+    assert_eq!(off.status, StatusCode::SEE_OTHER, "{}", off.body);
+    assert_eq!(
+        t.portal_get(&p, "/portal").await.status,
+        StatusCode::SEE_OTHER,
+        "its session ended"
+    );
+    assert!(t
+        .portal_try_login("right@example.org", "copper kettle lantern meadow")
+        .await
+        .is_err());
+    // An address another account holds is refused without saying whose it is.
+    let taken = t
+        .post_form(
+            &format!("/patients/{patient}/portal"),
+            Auth::Cookie(&director),
+            &[
+                ("email", PATIENT),
+                ("related_person", ""),
+                ("csrf", &director.csrf),
+            ],
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(taken.body.contains("cannot be used for this account"));
+}

@@ -102,6 +102,7 @@ fn login_page(state: &AppState, status: StatusCode, page: LoginPage) -> PortalRe
 pub struct LoginQuery {
     next: Option<String>,
     signed_out: Option<String>,
+    factor_on: Option<String>,
 }
 
 pub async fn login_form(
@@ -116,7 +117,11 @@ pub async fn login_form(
             email: String::new(),
             next: portal_next(q.next.as_deref()),
             error: None,
-            notice: q.signed_out.is_some().then_some("You are signed out."),
+            notice: if q.factor_on.is_some() {
+                Some("The second factor is on. Sign in again with a code from your app.")
+            } else {
+                q.signed_out.is_some().then_some("You are signed out.")
+            },
         },
     )
 }

@@ -166,14 +166,15 @@ pub async fn second_factor(
             render(&p, false)
         }
         "confirm" => {
-            let (secret, code) = (f.secret.clone(), f.code);
+            let (secret, code, password) = (f.secret.clone(), f.code, f.password);
             let s = secret.clone();
             match run(&state, &caller, move |app, ctx| {
-                app.portal_second_factor_on(ctx, &s, &code)
+                app.portal_second_factor_on(ctx, &s, &code, &password)
             })
             .await
             {
-                Ok(()) => Ok(Redirect::to("/portal/settings?done=factor_on").into_response()),
+                // Every session ended: the next sign-in proves the code works.
+                Ok(()) => Ok(Redirect::to("/portal/login?factor_on=1").into_response()),
                 Err(PortalError(AppError::Invalid(m))) => {
                     let seed = run(&state, &caller, |app, ctx| {
                         app.portal_second_factor_seed(ctx)
