@@ -233,7 +233,13 @@ impl Config {
                         "configuration: public_url must start with https:// (or http://)".into(),
                     );
                 }
-                u.trim().trim_end_matches('/').to_string()
+                let url = u.trim().trim_end_matches('/').to_string();
+                if let Some(word) = iop_domain::portal::revealing_word(&url, &[]) {
+                    return Err(format!(
+                        "configuration: public_url must not say {word:?}: it starts every link in every email"
+                    ));
+                }
+                url
             }
             _ => format!("http://{}", self.addr),
         };
@@ -278,6 +284,25 @@ mod tests {
         assert_eq!(redact("postgres://iop@db/iop"), "postgres://iop@db/iop");
         let t = Secret("scrape-me".into());
         assert_eq!(format!("{t:?}"), "***");
+    }
+
+    #[test]
+    fn mail_settings_that_would_reveal_treatment_are_refused() {
+        let with = |f: fn(&mut Config)| {
+            let mut c = Config::default();
+            f(&mut c);
+            c.mail_settings()
+        };
+        assert!(with(|_| {}).is_ok());
+        assert!(with(|c| c.mail_from_name = "Harbor Recovery".into()).is_err());
+        assert!(with(|c| c.mail_from_address = "rehab@example.org".into()).is_err());
+        assert!(with(|c| c.public_url = Some("https://sober-living.example.org".into())).is_err());
+        assert!(with(|c| c.public_url = Some("ftp://portal.example.org".into())).is_err());
+        let ok = with(|c| c.public_url = Some("https://portal.example.org/".into()));
+        assert_eq!(
+            ok.map(|m| m.public_url).as_deref(),
+            Ok("https://portal.example.org")
+        );
     }
 
     #[test]

@@ -53,6 +53,8 @@ pub(crate) fn serve(cfg: &Config, demo: bool) -> Result<()> {
     crate::files::refuse_if_exposed(&cfg.data_dir).map_err(CliError::Usage)?;
     let app = open(cfg)?;
     let mail = crate::mail::transport(cfg, demo)?;
+    app.check_mail_settings()
+        .map_err(|e| CliError::Usage(format!("configuration: {e}")))?;
     if demo {
         let pb = spinner("preparing the demo organisation");
         let outcome = app.ensure_demo(&system())?;

@@ -31,7 +31,7 @@ pub struct PortalAuthed {
 #[template(path = "portal/message.html")]
 pub struct MessagePage {
     pub title: &'static str,
-    pub message: &'static str,
+    pub message: std::borrow::Cow<'static, str>,
     pub link: Option<(&'static str, &'static str)>,
 }
 
@@ -42,7 +42,7 @@ pub fn not_found_page() -> Response {
         StatusCode::NOT_FOUND,
         MessagePage {
             title: "Page not found",
-            message: "There is no page here for your account.",
+            message: "There is no page here for your account.".into(),
             link: Some(("/portal", "Back to your page")),
         },
     )
@@ -63,7 +63,7 @@ fn ended_page(state: &AppState) -> Response {
         StatusCode::FORBIDDEN,
         MessagePage {
             title: "Access has ended",
-            message: iop_app::portal::ACCESS_ENDED,
+            message: iop_app::portal::ACCESS_ENDED.into(),
             link: None,
         },
     );
@@ -79,17 +79,33 @@ fn changes_state(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-async fn submitted_csrf(parts: &Parts, body: Body) -> Option<(String, Body)> {
+/// The CSRF token sent with a change, and the body given back; Err with the answer
+/// when the body is over the limit.
+async fn submitted_csrf(parts: &Parts, body: Body) -> Result<Option<(String, Body)>, Response> {
     if let Some(h) = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
-        return Some((h.to_string(), body));
+        return Ok(Some((h.to_string(), body)));
     }
-    let bytes = to_bytes(body, MAX_BODY).await.ok()?;
-    let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+    let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
+        return Err(message(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            MessagePage {
+                title: "Too much to send",
+                message:
+                    "What you sent is larger than a form can be. Shorten it and send it again."
+                        .into(),
+                link: Some(("/portal", "Back to your page")),
+            },
+        ));
+    };
+    Ok(form_field(&bytes).map(|t| (t, Body::from(bytes))))
+}
+
+fn form_field(bytes: &[u8]) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes)
         .ok()?
         .into_iter()
         .find(|(k, _)| k == CSRF_FIELD)
-        .map(|(_, v)| v)?;
-    Some((token, Body::from(bytes)))
+        .map(|(_, v)| v)
 }
 
 /// See the module comment.
@@ -122,7 +138,8 @@ pub async fn portal_guard(
     }
     let body = if changes_state(&parts.method) {
         match submitted_csrf(&parts, body).await {
-            Some((token, body))
+            Err(too_large) => return too_large,
+            Ok(Some((token, body)))
                 if iop_app::accounts::secret::constant_time_eq(&info.csrf_token, &token) =>
             {
                 body
@@ -133,7 +150,8 @@ pub async fn portal_guard(
                     MessagePage {
                         title: "Form expired",
                         message:
-                            "This form has expired. Go back, reload the page and send it again.",
+                            "This form has expired. Go back, reload the page and send it again."
+                                .into(),
                         link: Some(("/portal", "Back to your page")),
                     },
                 )
@@ -206,11 +224,41 @@ impl From<AppError> for PortalError {
 
 impl IntoResponse for PortalError {
     fn into_response(self) -> Response {
-        match self.0 {
+        let status = match &self.0 {
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) | AppError::Duplicate { .. } => StatusCode::CONFLICT,
+            AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::NOT_FOUND,
+        };
+        let (title, text): (&'static str, std::borrow::Cow<'static, str>) = match self.0 {
             AppError::NotFound(_) | AppError::OutOfScope { .. } | AppError::Forbidden(_) => {
-                not_found_page()
+                return not_found_page()
             }
-            e => crate::error::WebError::App(e).into_page(),
-        }
+            AppError::Invalid(m) | AppError::Conflict(m) => ("That did not work", m.into()),
+            AppError::Throttled { .. } => (
+                "Please wait",
+                "Too many tries. Wait a few minutes, then try again.".into(),
+            ),
+            AppError::Unauthenticated(_) => ("Please sign in", "Sign in again to go on.".into()),
+            e @ AppError::Duplicate { .. } => ("That did not work", e.to_string().into()),
+            AppError::Internal(cause) => {
+                tracing::error!(request_id = %crate::error::current_request_id(), %cause, "portal page failed");
+                (
+                    "Something went wrong",
+                    "Something went wrong on our side. Please try again later.".into(),
+                )
+            }
+        };
+        // The portal's own page: no staff menu, no product name, no link to staff pages.
+        message(
+            status,
+            MessagePage {
+                title,
+                message: text,
+                link: Some(("/portal", "Back to your page")),
+            },
+        )
     }
 }

@@ -30,3 +30,32 @@ impl Default for MailSettings {
         }
     }
 }
+
+impl crate::App {
+    /// Refuses mail settings that name the organisation: its sites' and programs' names
+    /// in the sender or the links would say where the person is treated.
+    pub fn check_mail_settings(&self) -> crate::error::Result<()> {
+        let names = self.store.read(|c| {
+            let mut n: Vec<String> = iop_store::org::sites(c)?
+                .into_iter()
+                .map(|s| s.name)
+                .collect();
+            n.extend(iop_store::org::programs(c)?.into_iter().map(|p| p.name));
+            Ok::<_, crate::AppError>(n)
+        })?;
+        let also: Vec<&str> = names.iter().map(String::as_str).collect();
+        let m = &self.settings.mail;
+        for (key, value) in [
+            ("mail_from_name", &m.sender_name),
+            ("mail_from_address", &m.sender_address),
+            ("public_url", &m.public_url),
+        ] {
+            if let Some(word) = iop_domain::portal::revealing_word(value, &also) {
+                return Err(crate::AppError::Invalid(format!(
+                    "{key} must not say {word:?}: the organisation's names in a message say where the person is treated"
+                )));
+            }
+        }
+        Ok(())
+    }
+}

@@ -139,12 +139,17 @@ impl App {
         consent: ConsentId,
         recipient: RecipientId,
     ) -> Result<()> {
-        let named = self
-            .portal_consents(ctx)?
+        let consents = self.portal_consents(ctx)?;
+        let named = consents
             .iter()
-            .any(|c| c.row.id == consent && c.recipients.iter().any(|r| r.id == recipient));
-        if !named {
-            return Err(super::not_found());
+            .filter(|c| c.row.id == consent)
+            .flat_map(|c| c.recipients.iter())
+            .find(|r| r.id == recipient)
+            .ok_or_else(super::not_found)?;
+        if named.revoked_at.is_some() {
+            return Err(crate::error::AppError::Conflict(
+                "You already withdrew this one.".into(),
+            ));
         }
         self.revoke_consent(ctx, recipient, "withdrawn by the patient in the portal")
     }

@@ -73,6 +73,26 @@ impl TestApp {
         self.send(req).await
     }
 
+    /// Opens a set-password link's form and sends it, as a browser would.
+    pub async fn set_portal_password(&self, path: &str, password: &str) -> Response {
+        let form = self.send(get(path, None)).await;
+        let Some(pre) = cookie_value(&form.set_cookies(), "iop_portal_form") else {
+            return form;
+        };
+        let csrf = hidden_field(&form.body, "csrf").expect("csrf field");
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, format!("iop_portal_form={pre}"))
+            .body(Body::from(
+                serde_urlencoded::to_string([("password", password), ("csrf", &csrf)])
+                    .expect("form"),
+            ))
+            .expect("request");
+        self.send(req).await
+    }
+
     /// How many audit rows have this action.
     pub fn audit_count(&self, action: &str) -> usize {
         query_text(

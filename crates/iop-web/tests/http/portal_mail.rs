@@ -135,16 +135,19 @@ async fn an_invitation_arrives_its_link_sets_a_password_once_and_every_message_i
         .expect("check"));
     let form = t.get(&path, Auth::None).await;
     assert_eq!(form.status, StatusCode::OK);
-    let weak = t
-        .post_form(&path, Auth::None, &[("password", "short")])
-        .await;
-    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let set = t
+    // Another site cannot post a password to the link (no form token from this one).
+    let forged = t
         .post_form(
             &path,
             Auth::None,
             &[("password", "copper kettle lantern meadow")],
         )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let weak = t.set_portal_password(&path, "short").await;
+    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let set = t
+        .set_portal_password(&path, "copper kettle lantern meadow")
         .await;
     assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.body);
     assert!(set
@@ -361,11 +364,7 @@ async fn inviting_again_voids_the_first_link_and_a_disabled_account_is_shut_at_o
         "the mistyped address's link is dead"
     );
     let set = t
-        .post_form(
-            &link,
-            Auth::None,
-            &[("password", "copper kettle lantern meadow")],
-        )
+        .set_portal_password(&link, "copper kettle lantern meadow")
         .await;
     assert_eq!(set.status, StatusCode::SEE_OTHER);
     let p = t

@@ -41,6 +41,7 @@ struct SetPasswordPage {
     heading: &'static str,
     action: String,
     error: Option<String>,
+    csrf: String,
 }
 
 #[derive(Template)]
@@ -53,16 +54,24 @@ struct ResetRequestPage {
 /// The double-submit value of the portal's public forms.
 pub struct FormCookie(Option<String>);
 
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for FormCookie {
+impl axum::extract::FromRequestParts<AppState> for FormCookie {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(FormCookie(
-            cookie(parts, &format!("__Secure-{FORM_COOKIE}"))
-                .or_else(|| cookie(parts, FORM_COOKIE))
-                .map(str::to_string),
-        ))
+    /// Only the name the server sets: behind TLS the `__Secure-` one, which a sibling
+    /// host or a plain-HTTP page cannot plant.
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let name = crate::access::cookie_name(FORM_COOKIE, PORTAL_PATH, state.web.secure_cookies);
+        Ok(FormCookie(cookie(parts, &name).map(str::to_string)))
     }
+}
+
+fn form_ok(cookie: &Option<String>, submitted: &str) -> bool {
+    cookie
+        .as_deref()
+        .is_some_and(|t| constant_time_eq(t, submitted))
 }
 
 fn with_form_cookie(state: &AppState, mut res: Response, value: &str) -> Response {
@@ -187,7 +196,7 @@ fn expired_form() -> Response {
         StatusCode::FORBIDDEN,
         MessagePage {
             title: "Form expired",
-            message: "This form has expired. Go back, reload the page and send it again.",
+            message: "This form has expired. Go back, reload the page and send it again.".into(),
             link: Some(("/portal/login", "Back to sign in")),
         },
     )
@@ -213,7 +222,7 @@ fn link_gone() -> Response {
         StatusCode::GONE,
         MessagePage {
             title: "This link no longer works",
-            message: "The link has expired or was already used. Ask for a new one.",
+            message: "The link has expired or was already used. Ask for a new one.".into(),
             link: Some(("/portal/reset", "Get a new link")),
         },
     )
@@ -238,14 +247,17 @@ async fn set_password_form(
     if !blocking(move || app.portal_link_usable(&meta, &t, purpose)).await? {
         return Ok(link_gone());
     }
-    render(
+    let csrf = random_token();
+    let res = render(
         &SetPasswordPage {
             heading,
             action: format!("/portal/{slug}/{token}"),
             error: None,
+            csrf: csrf.clone(),
         },
         false,
-    )
+    )?;
+    Ok(with_form_cookie(&state, res, &csrf))
 }
 
 pub async fn welcome_form(
@@ -267,6 +279,8 @@ pub async fn reset_form(
 #[derive(Deserialize)]
 pub struct PasswordForm {
     password: String,
+    #[serde(default)]
+    csrf: String,
 }
 
 async fn set_password(
@@ -274,8 +288,14 @@ async fn set_password(
     meta: iop_app::RequestMeta,
     kind: &str,
     token: String,
-    password: String,
+    form: (Option<String>, PasswordForm),
 ) -> PortalResult {
+    // The link is the secret, and the form's own token keeps another site from posting
+    // its own link's password here (signing the victim in to the other account).
+    let (cookie, PasswordForm { password, csrf }) = form;
+    if !form_ok(&cookie, &csrf) {
+        return Ok(expired_form());
+    }
     let (purpose, slug, heading) = purpose_of(kind);
     let app = state.app.clone();
     let t = token.clone();
@@ -283,14 +303,27 @@ async fn set_password(
         Ok(Some(s)) => Ok(signed_in(&state, &s, "/portal?done=password")),
         Ok(None) => Ok(Redirect::to("/portal/login").into_response()),
         Err(AppError::Invalid(m)) if m.contains("expired") => Ok(link_gone()),
-        Err(AppError::Invalid(m)) => render(
-            &SetPasswordPage {
-                heading,
-                action: format!("/portal/{slug}/{token}"),
-                error: Some(m),
+        Err(AppError::Conflict(m)) if m == iop_app::portal::ACCESS_ENDED => Ok(message(
+            StatusCode::FORBIDDEN,
+            MessagePage {
+                title: "Access has ended",
+                message: m.into(),
+                link: None,
             },
-            true,
-        ),
+        )),
+        Err(AppError::Invalid(m)) => {
+            let csrf = random_token();
+            let res = render(
+                &SetPasswordPage {
+                    heading,
+                    action: format!("/portal/{slug}/{token}"),
+                    error: Some(m),
+                    csrf: csrf.clone(),
+                },
+                true,
+            )?;
+            Ok(with_form_cookie(&state, res, &csrf))
+        }
         Err(e) => Err(PortalError(e)),
     }
 }
@@ -299,18 +332,20 @@ pub async fn welcome_submit(
     State(state): State<AppState>,
     Meta(meta): Meta,
     Path(token): Path<String>,
+    FormCookie(cookie): FormCookie,
     PageForm(f): PageForm<PasswordForm>,
 ) -> PortalResult {
-    set_password(state, meta, "welcome", token, f.password).await
+    set_password(state, meta, "welcome", token, (cookie, f)).await
 }
 
 pub async fn reset_submit(
     State(state): State<AppState>,
     Meta(meta): Meta,
     Path(token): Path<String>,
+    FormCookie(cookie): FormCookie,
     PageForm(f): PageForm<PasswordForm>,
 ) -> PortalResult {
-    set_password(state, meta, "reset", token, f.password).await
+    set_password(state, meta, "reset", token, (cookie, f)).await
 }
 
 pub async fn reset_request_form(State(state): State<AppState>) -> PortalResult {
