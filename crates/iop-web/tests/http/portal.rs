@@ -274,7 +274,14 @@ async fn a_relative_sees_family_group_dates_until_the_patient_withdraws_and_then
         .iter()
         .find(|l| l.contains(&recipient_of_relative))
         .expect("a withdraw button for the relative");
-    let res = t.portal_post(&p, link, &[]).await;
+    // It asks once first, naming them, and changes nothing until confirmed.
+    let asked = t.portal_post(&p, link, &[]).await;
+    assert_eq!(asked.status, StatusCode::OK);
+    assert!(asked
+        .body
+        .contains(&format!("Withdraw your permission for {relative}?")));
+    assert_eq!(t.portal_get(&f, "/portal").await.status, StatusCode::OK);
+    let res = t.portal_post(&p, link, &[("confirmed", "yes")]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let refused = t.portal_get(&f, "/portal").await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);

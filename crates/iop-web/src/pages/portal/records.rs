@@ -265,15 +265,55 @@ pub async fn sign_consent(
     }
 }
 
+#[derive(Template)]
+#[template(path = "portal/confirm.html")]
+struct ConfirmPage {
+    shell: PortalShell,
+    question: String,
+    explain: &'static str,
+    action: String,
+    yes: &'static str,
+    back: &'static str,
+}
+
+#[derive(Deserialize)]
+pub struct Confirmed {
+    #[serde(default)]
+    confirmed: String,
+}
+
+/// Withdrawing asks once, on a page of its own (no script needed), naming who.
 pub async fn withdraw(
     State(state): State<AppState>,
     caller: PortalCaller,
     Path((consent, recipient)): Path<(String, String)>,
+    PageForm(f): PageForm<Confirmed>,
 ) -> PortalResult {
-    let consent = iop_domain::ids::ConsentId(uuid_of(&consent)?);
-    let recipient = iop_domain::ids::RecipientId(uuid_of(&recipient)?);
+    let consent_id = iop_domain::ids::ConsentId(uuid_of(&consent)?);
+    let recipient_id = iop_domain::ids::RecipientId(uuid_of(&recipient)?);
+    if f.confirmed != "yes" {
+        let consents = run(&state, &caller, |app, ctx| app.portal_consents(ctx)).await?;
+        let name = consents
+            .iter()
+            .filter(|c| c.row.id == consent_id)
+            .flat_map(|c| c.recipients.iter())
+            .find(|r| r.id == recipient_id)
+            .map(|r| r.name.clone())
+            .ok_or_else(not_found)?;
+        return render(
+            &ConfirmPage {
+                shell: PortalShell::new(&caller, "/portal/consents"),
+                question: format!("Withdraw your permission for {name}?"),
+                explain: "From now on nothing more is shared with them under it. What was already shared cannot be called back. You can sign a new permission later.",
+                action: format!("/portal/consents/{consent}/recipients/{recipient}/withdraw"),
+                yes: "Yes, withdraw it",
+                back: "/portal/consents",
+            },
+            false,
+        );
+    }
     run(&state, &caller, move |app, ctx| {
-        app.portal_revoke(ctx, consent, recipient)
+        app.portal_revoke(ctx, consent_id, recipient_id)
     })
     .await?;
     Ok(Redirect::to("/portal/consents?done=withdrawn").into_response())
