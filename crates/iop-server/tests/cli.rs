@@ -344,3 +344,27 @@ fn a_database_sealed_with_keys_is_not_given_new_ones_when_its_keys_json_is_missi
     let back = iop.run(&["audit", "verify"], None);
     assert!(back.status.success(), "{}", text(&back.stderr));
 }
+
+#[test]
+fn mail_test_needs_a_relay_and_says_what_it_answered() {
+    let iop = Iop::new();
+    let none = iop.run(&["mail", "test", "someone@example.org"], None);
+    assert_eq!(none.status.code(), Some(2), "{}", text(&none.stderr));
+    assert!(text(&none.stderr).contains("smtp_url is not set"));
+    // A relay that is not there: the message is written, the answer is the failure.
+    let cfg = iop.db.dir.join("mail.toml");
+    std::fs::write(&cfg, "smtp_url = \"smtp://127.0.0.1:9\"\n").expect("config");
+    let cfg = cfg.to_string_lossy().into_owned();
+    let down = iop.run(
+        &["--config", &cfg, "mail", "test", "someone@example.org"],
+        None,
+    );
+    assert_eq!(down.status.code(), Some(1), "{}", text(&down.stderr));
+    assert!(
+        text(&down.stderr).contains("the relay did not take the message"),
+        "{}",
+        text(&down.stderr)
+    );
+    let bad = iop.run(&["--config", &cfg, "mail", "test", "not an address"], None);
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad.stderr));
+}

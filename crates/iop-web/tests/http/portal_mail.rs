@@ -427,3 +427,56 @@ async fn inviting_again_voids_the_first_link_and_a_disabled_account_is_shut_at_o
     assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(taken.body.contains("cannot be used for this account"));
 }
+
+#[tokio::test]
+async fn an_appointment_within_a_day_brings_one_neutral_reminder() {
+    let t = TestApp::new().await;
+    let counselor = t.token("counselor@demo.test").await;
+    let patient = rows(
+        &t,
+        &format!("SELECT patient_id AS value FROM portal_accounts WHERE email = '{PATIENT}'"),
+    )
+    .remove(0);
+    let casey = crate::care::my_staff_id(&t, &counselor, "Casey Counselor").await;
+    let times = t
+        .get(
+            &format!("/api/v1/patients/{patient}/appointment-times?staff_id={casey}&minutes=50"),
+            Auth::Bearer(&counselor),
+        )
+        .await;
+    let first = times.json()[0].as_str().expect("a free time").to_string();
+    let booked = t
+        .post_json(
+            "/api/v1/appointments",
+            Auth::Bearer(&counselor),
+            serde_json::json!({ "patient_id": patient, "staff_id": casey, "starts": first, "minutes": 50 }),
+        )
+        .await;
+    assert_eq!(booked.status, StatusCode::CREATED, "{}", booked.body);
+    // The free time is the site's wall clock ("2026-12-02T11:00").
+    let zone = jiff::tz::TimeZone::get("America/Kentucky/Louisville").expect("zone");
+    let starts = first
+        .parse::<jiff::civil::DateTime>()
+        .expect("local time")
+        .to_zoned(zone)
+        .expect("zoned")
+        .timestamp();
+    // A day before it starts (or now, when that is sooner): one reminder, written once.
+    let at = starts
+        .checked_sub(jiff::SignedDuration::from_hours(23))
+        .expect("earlier")
+        .max(now());
+    t.app.queue_reminders(at).expect("queue");
+    t.app.queue_reminders(at).expect("again");
+    let capture = Capture::default();
+    t.app.send_due_mail(&capture, at).expect("send");
+    let reminders: Vec<_> = capture
+        .messages()
+        .into_iter()
+        .filter(|(_, _, m)| m.subject == "Appointment reminder")
+        .collect();
+    assert_eq!(reminders.len(), 1, "{:?}", capture.messages());
+    let (to, from, m) = &reminders[0];
+    assert_eq!(to, PATIENT);
+    assert_neutral(&t, to, from, m);
+}
