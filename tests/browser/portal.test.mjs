@@ -92,7 +92,7 @@ function assertNeutral(m, names) {
   }
 }
 
-test('an invited patient sets a password from the email, answers a PHQ-9 on a phone and the counselor sees the alert; reminders and resets arrive and reveal nothing', async () => {
+test('an invited patient sets a password from the email, signs in on a phone, answers a PHQ-9 and the counselor sees the alert; reminders and resets arrive and reveal nothing', async () => {
   // The counselor picks one of her patients with questionnaires due and no account yet.
   const staff = await browser.newPage();
   await signIn(staff, server.base, 'counselor');
@@ -118,6 +118,14 @@ test('an invited patient sets a password from the email, answers a PHQ-9 on a ph
   await page.getByLabel(/New password/).fill('copper kettle lantern meadow');
   await page.getByRole('button', { name: /Save password/ }).click();
   await page.waitForURL(/\/portal\?done=password/);
+  // Signed in by the link; out and in again through the form, as on any later day.
+  await page.getByText('Menu').click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(/\/portal\/login/);
+  await page.getByLabel('Email').fill('invitee@example.org');
+  await page.getByLabel('Password', { exact: true }).fill('copper kettle lantern meadow');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/portal$/);
   const next = await page.locator('.next-group').textContent();
   assert.match(next, /6:00 PM – 9:00 PM/, 'the next group at the site\'s time');
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
