@@ -128,7 +128,7 @@ pub async fn portal_guard(
         Err(AppError::Conflict(msg)) if msg == iop_app::portal::ACCESS_ENDED => {
             return ended_page(state)
         }
-        Err(e) => return crate::error::WebError::App(e).into_page(),
+        Err(e) => return PortalError(e).into_response(),
     };
     let ctx = Ctx::portal(info.actor.clone(), meta);
     let path = parts.uri.path().to_string();
