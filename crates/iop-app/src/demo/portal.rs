@@ -6,7 +6,6 @@ use crate::clinical::plans::{PlanContent, Support};
 use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::App;
-use iop_domain::consent::Recipient;
 use iop_domain::ids::*;
 use iop_domain::portal::PortalRole;
 use iop_domain::time::Instant;
@@ -46,11 +45,7 @@ impl App {
                 let gate = crate::consent::disclosures::PatientGate::load(c, p.id, now)?;
                 let relative = iop_store::consent::persons_of(c, &[p.id])?
                     .into_iter()
-                    .find(|r| {
-                        crate::portal::access::FAMILY_KINDS
-                            .iter()
-                            .all(|k| gate.ask(&Recipient::Person(r.id), *k).is_ok())
-                    })
+                    .find(|r| crate::portal::access::names_for_family_group(&gate, r.id))
                     .map(|r| r.id);
                 Ok((
                     relative,

@@ -107,21 +107,7 @@ fn plan_for(c: &mut DbConn, a: &PortalAccountRow, now: Timestamp) -> Result<Vec<
         }
     }
     if wanted(MailKind::SignatureWaiting) {
-        use iop_store::clinical::plans;
-        let mut waiting: Vec<String> = Vec::new();
-        if let Some(v) = plans::versions(c, a.patient_id)?.into_iter().next() {
-            if v.patient_signed_at.is_none() {
-                waiting.push(v.id.to_string());
-            }
-        }
-        if let Some(v) = plans::treatment_versions(c, a.patient_id)?
-            .into_iter()
-            .next()
-        {
-            if v.patient_signed_at.is_none() {
-                waiting.push(v.id.to_string());
-            }
-        }
+        let waiting = crate::portal::records::unsigned_plans(c, a.patient_id)?;
         for id in waiting {
             out.push(Planned {
                 kind: MailKind::SignatureWaiting,

@@ -53,9 +53,18 @@ pub(crate) fn in_force(c: &mut DbConn, a: &PortalAccountRow, now: jiff::Timestam
         return Ok(true);
     };
     let gate = PatientGate::load(c, a.patient_id, now)?;
-    Ok(FAMILY_KINDS
+    Ok(names_for_family_group(&gate, person))
+}
+
+/// Whether the patient's consents (as the gate holds them) let this relative into the
+/// family group: the one test behind a relative's account, its invitation and the demo.
+pub(crate) fn names_for_family_group(
+    gate: &PatientGate,
+    person: iop_domain::ids::RelatedPersonId,
+) -> bool {
+    FAMILY_KINDS
         .iter()
-        .all(|k| gate.ask(&Recipient::Person(person), *k).is_ok()))
+        .all(|k| gate.ask(&Recipient::Person(person), *k).is_ok())
 }
 
 fn audit_as(

@@ -205,10 +205,7 @@ impl App {
             let relatives = iop_store::consent::persons_of(c, &[patient])?
                 .into_iter()
                 .map(|r| RelativeAccess {
-                    may_have_account: crate::portal::access::FAMILY_KINDS.iter().all(|k| {
-                        gate.ask(&iop_domain::consent::Recipient::Person(r.id), *k)
-                            .is_ok()
-                    }),
+                    may_have_account: crate::portal::access::names_for_family_group(&gate, r.id),
                     id: r.id,
                     name: r.name,
                     relationship: r.relationship,

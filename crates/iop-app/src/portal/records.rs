@@ -61,16 +61,22 @@ pub type PortalConsent = ConsentView;
 pub type PortalDisclosure = crate::consent::disclosures::DisclosureListed;
 pub type PortalStatement = crate::billing::receivables::Statement;
 
-/// How many of the patient's current plans wait for their signature.
-pub(crate) fn unsigned_plans(c: &mut DbConn, patient: PatientId) -> Result<usize> {
+/// The current plan versions (relapse prevention, treatment) still waiting for the
+/// patient's signature: counted on their page, reminded of by email.
+pub(crate) fn unsigned_plans(c: &mut DbConn, patient: PatientId) -> Result<Vec<Uuid>> {
     use iop_store::clinical::plans as store;
-    let relapse = store::versions(c, patient)?
-        .first()
-        .is_some_and(|v| v.patient_signed_at.is_none());
-    let treatment = store::treatment_versions(c, patient)?
-        .first()
-        .is_some_and(|v| v.patient_signed_at.is_none());
-    Ok(usize::from(relapse) + usize::from(treatment))
+    let mut out = Vec::new();
+    if let Some(v) = store::versions(c, patient)?.first() {
+        if v.patient_signed_at.is_none() {
+            out.push(v.id.0);
+        }
+    }
+    if let Some(v) = store::treatment_versions(c, patient)?.first() {
+        if v.patient_signed_at.is_none() {
+            out.push(v.id.0);
+        }
+    }
+    Ok(out)
 }
 
 impl App {

@@ -223,7 +223,7 @@ impl App {
                     .unwrap_or(p.legal_first_name.clone())
             });
             home.forms_due = due_forms(c, me.patient_id, today)?;
-            home.to_sign = crate::portal::records::unsigned_plans(c, me.patient_id)?;
+            home.to_sign = crate::portal::records::unsigned_plans(c, me.patient_id)?.len();
             home.consents_to_sign = iop_store::portal::drafts::waiting(c, me.patient_id)?.len();
             let mut e = Event::ok("portal.home.read");
             e.patient_id = Some(me.patient_id);
