@@ -98,7 +98,7 @@ echo "bench/scale.sh $sites $n on $(nproc) cores, $(date -u +%F), commit $(git r
 for b in "${backends[@]}"; do
   echo
   label=SQLite; [ "$b" = pg ] && label=PostgreSQL
-  echo "### $label"
+  echo "#### $label"
   echo
   echo "| | $sites sites × 1 year | $sites sites × 5 years |"
   echo "|---|---|---|"
