@@ -227,26 +227,24 @@ pub fn request_ids_of(conn: &mut DbConn, action: &str, prefix: &str) -> Result<V
 }
 
 /// The patients whose `action` rows (a chart opened) `actor` left most recently, newest
-/// first, among the actor's last `scan` rows of any kind: walked backwards over the
-/// `(actor_id, seq)` index, so the cost is bounded however rarely the action occurs.
+/// first, among the actor's last `scan` such rows: read backwards over the
+/// `(actor_id, action, seq)` index, so other rows of a busy account cost nothing.
 pub fn recent_patients_of(
     conn: &mut DbConn,
     actor: UserId,
     action: &str,
     scan: i64,
 ) -> Result<Vec<PatientId>> {
-    let rows: Vec<(String, Outcome, Option<PatientId>)> = audit_log::table
+    let rows: Vec<Option<PatientId>> = audit_log::table
         .filter(audit_log::actor_id.eq(actor))
+        .filter(audit_log::action.eq(action))
+        .filter(audit_log::outcome.eq(Outcome::Ok))
         .order(audit_log::seq.desc())
         .limit(scan)
-        .select((audit_log::action, audit_log::outcome, audit_log::patient_id))
+        .select(audit_log::patient_id)
         .load(conn)?;
     let mut out: Vec<PatientId> = Vec::new();
-    let opened = rows
-        .into_iter()
-        .filter(|(a, o, _)| a == action && *o == Outcome::Ok)
-        .filter_map(|(_, _, p)| p);
-    for p in opened {
+    for p in rows.into_iter().flatten() {
         if !out.contains(&p) {
             out.push(p);
         }

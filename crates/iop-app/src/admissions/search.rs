@@ -69,7 +69,7 @@ impl App {
         self.store.read_audited(|c| {
             let caseload = crate::scope::caseload(c, ctx)?;
             let recent: Vec<PatientId> =
-                iop_store::audit::recent_patients_of(c, actor, CHART_VIEW, 1000)?
+                iop_store::audit::recent_patients_of(c, actor, CHART_VIEW, 100)?
                     .into_iter()
                     .filter(|p| caseload.contains(*p))
                     .take(RECENT)
