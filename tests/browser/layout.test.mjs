@@ -11,6 +11,8 @@ after(async () => { await browser?.close(); await server?.stop(); });
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const ISO_TIMESTAMP = /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/;
+// A stored date as it is kept (2026-12-02), in an alert, a refusal or a table.
+const ISO_DATE = /\b\d{4}-\d{2}-\d{2}\b/;
 
 const signIn = (page, who) => signInAs(page, server.base, who);
 
@@ -33,6 +35,7 @@ async function check(page, width, what) {
   assert.ok(r.scroll <= r.inner, `${what} at ${width} px scrolls sideways (${r.scroll} > ${r.inner})`);
   assert.doesNotMatch(r.text, UUID, `${what} shows an id`);
   assert.doesNotMatch(r.text, ISO_TIMESTAMP, `${what} shows a stored timestamp`);
+  assert.doesNotMatch(r.text, ISO_DATE, `${what} shows a stored date`);
   if (width <= 390) assert.deepEqual(r.small, [], `${what}: touch targets under 44 px`);
   await assertAccessible(page);
 }
@@ -54,6 +57,10 @@ for (const [width, height] of [[390, 844], [768, 1024]]) {
       const session = await page.locator('main a[href^="/sessions/"]').first().getAttribute('href');
       await page.goto(`${server.base}${session}`);
       await check(page, width, 'a session roster');
+      await context.clearCookies();
+      // The director's dashboard holds the alerts addressed to directors (staff ratio).
+      await signIn(page, 'director');
+      await check(page, width, "the director's dashboard");
       await context.clearCookies();
       await signIn(page, 'billing');
       await page.goto(`${server.base}/billing`);

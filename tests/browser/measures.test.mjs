@@ -47,6 +47,7 @@ test('a PHQ-9 entered item by item, its alert acknowledged at the top of the cha
   await alert.getByLabel('Action taken').fill('Called the patient; safety plan reviewed; no intent or plan.');
   await alert.getByRole('button', { name: 'Acknowledge' }).click();
   assert.equal(await page.locator('section.alert').count(), 0, 'the acknowledged alert leaves the chart');
+  assert.match(await page.textContent('main'), /Safety alert, acknowledged[\s\S]*Acknowledged by Casey Counselor, \w{3}, \w{3} \d+, \d+:\d\d [AP]M: Called the patient; safety plan reviewed/);
   await context.close();
 });
 

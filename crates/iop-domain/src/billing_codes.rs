@@ -287,3 +287,58 @@ crate::code_enum! {
         NonPayment,
     }
 }
+
+/// What a provider-level adjustment's reason code (835 PLB03-1, 005010X221A1) means, in
+/// words for the billing page; an unknown code is shown as itself.
+pub fn plb_reason_label(code: &str) -> std::borrow::Cow<'static, str> {
+    let label = match code.trim() {
+        "50" => "Late charge",
+        "51" => "Interest penalty charge",
+        "72" => "Authorized return",
+        "90" => "Early payment allowance",
+        "AH" => "Origination fee",
+        "AM" => "Applied to borrower's account",
+        "AP" => "Acceleration of benefits",
+        "B2" => "Rebate",
+        "B3" => "Recovery allowance",
+        "BD" => "Bad debt adjustment",
+        "BN" => "Bonus",
+        "C5" => "Temporary allowance",
+        "CR" => "Capitation interest",
+        "CS" => "Adjustment",
+        "CT" => "Capitation payment",
+        "CV" => "Capital passthrough",
+        "E3" => "Withholding",
+        "FB" => "Forwarding balance",
+        "FC" => "Fund allocation",
+        "IP" => "Incentive premium payment",
+        "IR" => "IRS withholding",
+        "IS" => "Interim settlement",
+        "J1" => "Nonreimbursable",
+        "L3" => "Penalty",
+        "L6" => "Interest owed",
+        "LE" => "Levy",
+        "LS" => "Lump sum",
+        "OB" => "Offset for affiliated providers",
+        "PI" => "Periodic interim payment",
+        "PL" => "Payment final",
+        "RA" => "Retroactivity adjustment",
+        "TL" => "Third-party liability",
+        "WO" => "Overpayment recovery",
+        "WU" => "Unspecified recovery",
+        other => return std::borrow::Cow::Owned(format!("Code {other}")),
+    };
+    std::borrow::Cow::Borrowed(label)
+}
+
+#[cfg(test)]
+mod plb_tests {
+    use super::plb_reason_label;
+
+    #[test]
+    fn provider_level_adjustment_codes_read_as_words_and_unknown_ones_as_their_code() {
+        assert_eq!(plb_reason_label("L6"), "Interest owed");
+        assert_eq!(plb_reason_label("WO"), "Overpayment recovery");
+        assert_eq!(plb_reason_label("ZZ"), "Code ZZ");
+    }
+}

@@ -221,6 +221,32 @@ impl Style {
         out
     }
 
+    /// Prose a use case wrote (an alert, a refusal) with each ISO date in it
+    /// (`2026-12-02`) written as `day` writes it; the rest is left as it is.
+    pub fn text(&self, text: &str) -> String {
+        let b = text.as_bytes();
+        let mut out = String::with_capacity(text.len());
+        let mut i = 0;
+        while i < b.len() {
+            let date = (b.len() - i >= 10 && is_iso_date(&b[i..i + 10]))
+                .then(|| text[i..i + 10].parse::<Date>().ok())
+                .flatten();
+            let boundary = |j: usize| b.get(j).is_none_or(|c| !c.is_ascii_alphanumeric());
+            match date {
+                Some(d) if (i == 0 || boundary(i - 1)) && boundary(i + 10) => {
+                    out.push_str(&self.day(d));
+                    i += 10;
+                }
+                _ => {
+                    let ch = text[i..].chars().next().unwrap_or(' ');
+                    out.push(ch);
+                    i += ch.len_utf8();
+                }
+            }
+        }
+        out
+    }
+
     /// An optional date, or a dash.
     pub fn maybe_day(&self, d: Option<impl CivilDate>) -> String {
         d.map_or_else(|| "–".to_string(), |d| self.day(d))
@@ -230,6 +256,13 @@ impl Style {
     pub fn maybe_at(&self, at: Option<impl AnInstant>) -> String {
         at.map_or_else(|| "–".to_string(), |a| self.at(a))
     }
+}
+
+fn is_iso_date(b: &[u8]) -> bool {
+    b.iter().enumerate().all(|(i, c)| match i {
+        4 | 7 => *c == b'-',
+        _ => c.is_ascii_digit(),
+    })
 }
 
 fn is_uuid(b: &[u8]) -> bool {
@@ -263,6 +296,34 @@ mod tests {
         let start: Timestamp = "2026-12-02T18:00:00Z".parse().unwrap_or_default();
         assert_eq!(s.at(start), "Wed 2 Dec, 18:00");
         assert_eq!(s.date(date(1973, 4, 13)), "13 Apr 1973");
+    }
+
+    #[test]
+    fn iso_dates_in_prose_are_written_the_locales_way_and_nothing_else_changes() {
+        let s = style("America/New_York", Locale::EnUs);
+        assert_eq!(
+            s.text("PHQ-9 item 9 above 0 on 2026-12-02; again: 2027-01-04"),
+            "PHQ-9 item 9 above 0 on Wed, Dec 2; again: Mon, Jan 4, 2027"
+        );
+        // Not a date, part of a longer number, or an impossible day: left alone.
+        assert_eq!(
+            s.text("claim 12026-12-02 and 2026-13-40"),
+            "claim 12026-12-02 and 2026-13-40"
+        );
+        assert_eq!(s.text("naïve 2026-12"), "naïve 2026-12");
+        let gb = style("Europe/London", Locale::EnGb);
+        assert_eq!(gb.text("(2026-12-02)"), "(Wed 2 Dec)");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_prose_is_rewritten_without_a_panic_and_dateless_prose_is_unchanged(t in "\\PC{0,40}[0-9-]{0,12}\\PC{0,10}") {
+            let s = style("UTC", Locale::EnUs);
+            let out = s.text(&t);
+            if !t.contains('-') {
+                proptest::prop_assert_eq!(out, t);
+            }
+        }
     }
 
     #[test]

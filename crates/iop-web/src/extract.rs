@@ -190,3 +190,15 @@ pub fn form_id<T: std::str::FromStr>(raw: &str, what: &str) -> Result<T, iop_app
         .parse()
         .map_err(|_| iop_app::AppError::NotFound(format!("{what} {raw:?}")))
 }
+
+/// A form's fields as it was sent, to show it again when it is refused (text fields
+/// and ticked boxes; an unticked box is absent).
+pub fn as_typed<T: serde::Serialize>(form: &T) -> std::collections::HashMap<String, String> {
+    serde_json::to_value(form)
+        .ok()
+        .and_then(|v| v.as_object().cloned())
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
+        .collect()
+}

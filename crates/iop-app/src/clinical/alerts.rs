@@ -83,3 +83,80 @@ pub(crate) fn raise(
     event.patient_id = Some(patient);
     record(c, ctx, event)
 }
+
+/// An alert as the chart shows it: open ones to act on, acknowledged ones with who
+/// acknowledged, when, and what they did.
+#[derive(Clone, Debug)]
+pub struct ChartAlert {
+    pub alert: crate::clinical::measures::SafetyAlert,
+    /// Whom it went to: "Casey Counselor", "the clinical directors".
+    pub addressed_to: String,
+    pub acknowledged_by_name: Option<String>,
+}
+
+/// How long an acknowledged alert stays on the chart, so the team sees what was done.
+const ACKNOWLEDGED_SHOWN_DAYS: i64 = 30;
+
+impl crate::App {
+    /// The patient's open safety alerts, whoever they were addressed to, and those
+    /// acknowledged in the last 30 days; for a clinician whose caseload holds the patient.
+    pub fn patient_alerts(&self, ctx: &Ctx, patient: PatientId) -> Result<Vec<ChartAlert>> {
+        ctx.require(crate::policy::Action::ReadClinical)?;
+        let since = Instant(
+            ctx.now()
+                .checked_sub(jiff::SignedDuration::from_hours(
+                    24 * ACKNOWLEDGED_SHOWN_DAYS,
+                ))
+                .unwrap_or(ctx.now()),
+        );
+        self.store.read_audited(|c| {
+            crate::scope::require_patient(c, ctx, patient)?;
+            let rows = store::alerts_of_patient(c, patient, since)?;
+            let mut out: Vec<ChartAlert> = Vec::with_capacity(rows.len());
+            for r in rows {
+                let to = addressee(c, &r)?;
+                // Copies of one raised alert to several addressees read as one.
+                if let Some(same) = out.iter_mut().find(|a| {
+                    a.alert.kind == r.kind
+                        && a.alert.created_at == r.created_at
+                        && a.alert.acknowledged_at.is_some() == r.acknowledged_at.is_some()
+                }) {
+                    // People by name first, then the roles: "Casey Counselor and the
+                    // clinical directors", whichever copy was read first.
+                    same.addressed_to = if to.starts_with("the ") || to.starts_with("every ") {
+                        format!("{} and {to}", same.addressed_to)
+                    } else {
+                        format!("{to} and {}", same.addressed_to)
+                    };
+                    continue;
+                }
+                let acknowledged_by_name = match r.acknowledged_by {
+                    Some(u) => Some(crate::clinical::cosign::author_name(
+                        c,
+                        iop_domain::ids::ActorRef::User(u),
+                    )?),
+                    None => None,
+                };
+                out.push(ChartAlert {
+                    alert: r.into(),
+                    addressed_to: to,
+                    acknowledged_by_name,
+                });
+            }
+            crate::audit::record_list(c, ctx, "alerts.read", std::iter::once(patient))?;
+            Ok(out)
+        })
+    }
+}
+
+/// Whom an alert went to, as the chart names them.
+fn addressee(c: &mut DbConn, r: &AlertRow) -> Result<String> {
+    Ok(match (r.for_user_id, r.for_role) {
+        (Some(u), _) => {
+            crate::clinical::cosign::author_name(c, iop_domain::ids::ActorRef::User(u))?
+        }
+        (None, Some(Role::ClinicalDirector)) => "the clinical directors".into(),
+        (None, Some(role)) => format!("every {}", role.label().to_lowercase()),
+        (None, None) => "the care team".into(),
+    })
+}

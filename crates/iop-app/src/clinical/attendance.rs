@@ -156,9 +156,14 @@ fn check_in_alerts(
     let limit = usize::try_from(max).unwrap_or(6) * roster.session.facilitators.len();
     let newly_present = done.iter().rev().find(|d| !d.mark.is_absent());
     if let (true, Some(last)) = (before <= limit && after > limit, newly_present) {
+        // Named as the staff know the group; the session's id is in the audit row.
+        let group = match (roster.session.kind, &roster.session.track_name) {
+            (SessionKind::Family, _) => "the family group".to_string(),
+            (_, Some(track)) => format!("the {track} group"),
+            (_, None) => "the group".to_string(),
+        };
         let detail = format!(
-            "session {} on {}: {after} patients checked in with {} facilitator(s), over 1:{max}",
-            roster.session.id,
+            "{group} on {}: {after} patients checked in with {} facilitator(s), over 1:{max}",
             roster.session.local_date,
             roster.session.facilitators.len()
         );
@@ -290,7 +295,7 @@ impl App {
                     .any(|(p, span)| p.id == patient_id && span.in_treatment_on(date));
             if !in_treatment {
                 return Err(AppError::Conflict(format!(
-                    "patient {patient_id} is not in treatment in this program on {date}"
+                    "this patient is not in treatment in this program on {date}"
                 )));
             }
             let max = load_program(c, roster.session.program_id)?.program.max_patients_per_facilitator;

@@ -112,7 +112,7 @@ impl App {
                     .map(|p| format!("{} {} ({})", p.legal_first_name, p.legal_last_name, p.mrn));
                 out.push(AwaitingCosign {
                     kind: "individual",
-                    link: format!("/patients/{}", a.patient_id),
+                    link: format!("/patients/{}#individual", a.patient_id),
                     note_id: n.id.to_string(),
                     date: Day(crate::clock::date_in(&tz, a.starts_at.0)),
                     author: author_name(c, n.author_id)?,

@@ -226,9 +226,17 @@ impl App {
         action_taken: &str,
     ) -> Result<()> {
         ctx.require(Action::ReadClinical)?;
+        // The addressee, or any clinician whose caseload holds the patient (whoever
+        // called them back records it).
         let mine = self.my_alerts(ctx)?.into_iter().any(|a| a.id == alert_id);
         if !mine {
-            return Err(AppError::NotFound(format!("open alert {alert_id}")));
+            let patient = self
+                .store
+                .read(|c| store::alert_by_id(c, alert_id))?
+                .map(|a| a.patient_id)
+                .ok_or_else(|| AppError::NotFound(format!("open alert {alert_id}")))?;
+            self.store
+                .read_audited(|c| crate::scope::require_patient(c, ctx, patient))?;
         }
         let action_taken = crate::input::lines(action_taken, 2000, "the action taken")?;
         let by = ctx.actor().map(|a| a.user_id).ok_or(AppError::Forbidden(
@@ -237,11 +245,14 @@ impl App {
         self.store.write(|c| {
             let alert = store::alert_by_id(c, alert_id)?
                 .ok_or_else(|| AppError::NotFound(format!("alert {alert_id}")))?;
-            if !store::acknowledge(c, alert_id, by, Instant(ctx.now()), &action_taken)? {
+            let at = Instant(ctx.now());
+            if !store::acknowledge(c, alert_id, by, at, &action_taken)? {
                 return Err(AppError::Conflict(format!(
                     "alert {alert_id} was already acknowledged"
                 )));
             }
+            // One follow-up answers the alert for everyone it went to.
+            store::acknowledge_copies(c, &alert, by, at, &action_taken)?;
             let subject = format!("alert:{alert_id}");
             let mut event = Event::ok("clinical.alert.acknowledge").subject(&subject);
             event.patient_id = Some(alert.patient_id);

@@ -1,6 +1,6 @@
 //! The clinical record: roster, attendance and group notes, individual counseling, measures, plans, the chart.
 
-pub(crate) mod alerts;
+pub mod alerts;
 pub mod appointment_times;
 pub mod attendance;
 pub mod chart;

@@ -212,6 +212,48 @@ pub fn open_alerts_for(
         .load(conn)?)
 }
 
+/// A patient's alerts still open, and those acknowledged at or after `since`, newest first.
+pub fn alerts_of_patient(
+    conn: &mut DbConn,
+    patient_id: PatientId,
+    since: Instant,
+) -> Result<Vec<AlertRow>> {
+    Ok(alerts::table
+        .filter(alerts::patient_id.eq(patient_id))
+        .filter(
+            alerts::acknowledged_at
+                .is_null()
+                .or(alerts::acknowledged_at.ge(since)),
+        )
+        .order(alerts::created_at.desc())
+        .select(AlertRow::as_select())
+        .load(conn)?)
+}
+
+/// Acknowledges the other open copies of one raised alert (the same patient, kind and
+/// moment, sent to other addressees) with the same action; how many.
+pub fn acknowledge_copies(
+    conn: &mut DbConn,
+    of: &AlertRow,
+    by: UserId,
+    at: Instant,
+    action_taken: &str,
+) -> Result<usize> {
+    Ok(diesel::update(
+        alerts::table
+            .filter(alerts::patient_id.eq(of.patient_id))
+            .filter(alerts::kind.eq(of.kind))
+            .filter(alerts::created_at.eq(of.created_at))
+            .filter(alerts::acknowledged_at.is_null()),
+    )
+    .set((
+        alerts::acknowledged_at.eq(at),
+        alerts::acknowledged_by.eq(by),
+        alerts::action_taken.eq(action_taken),
+    ))
+    .execute(conn)?)
+}
+
 pub fn alert_by_id(conn: &mut DbConn, id: AlertId) -> Result<Option<AlertRow>> {
     Ok(alerts::table
         .find(id)

@@ -17,7 +17,7 @@ use iop_app::org::read::ProgramOverview;
 use iop_app::org::staffing::StaffView;
 use iop_app::policy::allows;
 use iop_app::{Action, AppError};
-use iop_domain::admissions::{InquiryStatus, Screening, WithdrawalRisk};
+use iop_domain::admissions::{InquiryStatus, WithdrawalRisk};
 use serde::Deserialize;
 use std::collections::HashMap;
 use strum::IntoEnumIterator;
@@ -34,6 +34,14 @@ struct ListPage {
     /// (id, name) of every program, for the new inquiry's program.
     programs: Vec<(String, String)>,
     fmt: iop_domain::display::Style,
+    /// The new inquiry's form as sent, when it was refused (empty otherwise).
+    typed: HashMap<String, String>,
+}
+
+impl ListPage {
+    fn typed(&self, key: &str) -> &str {
+        self.typed.get(key).map_or("", String::as_str)
+    }
 }
 
 #[derive(Deserialize)]
@@ -48,6 +56,7 @@ async fn list_page(
     status: String,
     q: String,
     error: Option<String>,
+    typed: HashMap<String, String>,
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/admissions");
     let parsed = match status.as_str() {
@@ -86,6 +95,7 @@ async fn list_page(
         q,
         error,
         programs,
+        typed,
     })?;
     *res.status_mut() = code;
     Ok(res)
@@ -102,11 +112,12 @@ pub async fn list(
         q.status.unwrap_or_default(),
         q.q.unwrap_or_default(),
         None,
+        HashMap::new(),
     )
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, serde::Serialize)]
 pub struct NewForm {
     channel: String,
     #[serde(default)]
@@ -131,6 +142,7 @@ pub async fn create(
     caller: Caller,
     PageForm(f): PageForm<NewForm>,
 ) -> Result<Response, PageError> {
+    let typed = crate::extract::as_typed(&f);
     let channel = crate::extract::form_code(&f.channel, "channel");
     let n = NewInquiry {
         channel: iop_domain::admissions::InquiryChannel::Phone,
@@ -162,6 +174,7 @@ pub async fn create(
                 String::new(),
                 String::new(),
                 Some(e.to_string()),
+                typed,
             )
             .await
         }
@@ -185,16 +198,58 @@ struct InquiryPage {
     error: Option<String>,
     notice: Option<String>,
     fmt: iop_domain::display::Style,
-    /// The admission form as sent, when it was refused.
-    typed: Option<HashMap<String, String>>,
+    /// The form that was refused, as it was sent.
+    typed: Option<Typed>,
+}
+
+/// Which of the inquiry page's forms was refused.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum TypedForm {
+    Admit,
+    Screening,
+}
+
+/// A refused form of the inquiry page, as it was sent.
+pub(super) struct Typed {
+    pub form: TypedForm,
+    pub fields: HashMap<String, String>,
 }
 
 impl InquiryPage {
+    fn typed_in(&self, form: TypedForm) -> Option<&HashMap<String, String>> {
+        self.typed
+            .as_ref()
+            .filter(|t| t.form == form)
+            .map(|t| &t.fields)
+    }
+
     /// A field of the admission form: as typed when refused, else `default`.
     fn typed(&self, key: &str, default: &str) -> String {
-        match &self.typed {
+        match self.typed_in(TypedForm::Admit) {
             Some(t) => t.get(key).cloned().unwrap_or_default(),
             None => default.to_string(),
+        }
+    }
+
+    /// A screening answer: as typed when refused, else as recorded, else empty.
+    fn screen(&self, key: &str) -> String {
+        if let Some(t) = self.typed_in(TypedForm::Screening) {
+            return t.get(key).cloned().unwrap_or_default();
+        }
+        let Some(s) = &self.i.row.screening else {
+            return String::new();
+        };
+        let yes = |b: bool| if b { "yes" } else { "" }.to_string();
+        match key {
+            "substances" => s.substances.join(", "),
+            "last_use" => s.last_use.clone().unwrap_or_default(),
+            "withdrawal_risk" => s.withdrawal_risk.to_string(),
+            "complicated_withdrawal_history" => yes(s.complicated_withdrawal_history),
+            "danger_to_self" => yes(s.danger_to_self),
+            "danger_to_others" => yes(s.danger_to_others),
+            "prior_treatment" => yes(s.prior_treatment),
+            "stepping_down" => yes(s.stepping_down),
+            _ => String::new(),
         }
     }
 }
@@ -216,7 +271,7 @@ pub(super) async fn inquiry_page_typed(
     id: String,
     error: Option<String>,
     notice: Option<String>,
-    typed: Option<HashMap<String, String>>,
+    typed: Option<Typed>,
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/admissions");
     let role = caller.authed.actor.role;
@@ -298,7 +353,7 @@ pub(super) async fn step_typed(
     caller: Caller,
     id: iop_domain::ids::InquiryId,
     done: &str,
-    typed: Option<HashMap<String, String>>,
+    typed: Option<Typed>,
     f: impl FnOnce(iop_app::App, iop_app::Ctx, iop_domain::ids::InquiryId) -> Result<(), AppError>
         + Send
         + 'static,
@@ -344,51 +399,6 @@ pub async fn set_status(
             .parse()
             .map_err(|_| AppError::Invalid(format!("unknown status {:?}", f.status)))?;
         app.set_inquiry_status(&ctx, id, to, opt(f.reason).as_deref())
-    })
-    .await
-}
-
-#[derive(Deserialize)]
-pub struct ScreeningForm {
-    #[serde(default)]
-    substances: String,
-    #[serde(default)]
-    last_use: String,
-    withdrawal_risk: String,
-    complicated_withdrawal_history: Option<String>,
-    danger_to_self: Option<String>,
-    danger_to_others: Option<String>,
-    prior_treatment: Option<String>,
-    stepping_down: Option<String>,
-}
-
-pub async fn screening(
-    State(state): State<AppState>,
-    caller: Caller,
-    PathId(id): PathId<iop_domain::ids::InquiryId>,
-    PageForm(f): PageForm<ScreeningForm>,
-) -> Result<Response, PageError> {
-    step(state, caller, id, "screened", move |app, ctx, id| {
-        let risk: WithdrawalRisk = f
-            .withdrawal_risk
-            .parse()
-            .map_err(|_| AppError::Invalid("choose a withdrawal risk".into()))?;
-        let s = Screening {
-            substances: f
-                .substances
-                .split(',')
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect(),
-            last_use: opt(f.last_use),
-            withdrawal_risk: risk,
-            complicated_withdrawal_history: f.complicated_withdrawal_history.is_some(),
-            danger_to_self: f.danger_to_self.is_some(),
-            danger_to_others: f.danger_to_others.is_some(),
-            prior_treatment: f.prior_treatment.is_some(),
-            stepping_down: f.stepping_down.is_some(),
-        };
-        app.record_screening(&ctx, id, s).map(|_| ())
     })
     .await
 }

@@ -4,12 +4,13 @@
 use crate::access::Caller;
 use crate::error::PageError;
 use crate::extract::{form_id, PageForm, PathId};
-use crate::pages::admissions::{opt, step_typed};
+use crate::pages::admissions::{opt, step_typed, Typed, TypedForm};
 use crate::AppState;
 use axum::extract::State;
 use axum::response::Response;
 use iop_app::admissions::admit::AdmitInput;
 use iop_app::AppError;
+use iop_domain::admissions::{Screening, WithdrawalRisk};
 use serde::Deserialize;
 
 #[derive(Deserialize, serde::Serialize)]
@@ -82,13 +83,10 @@ pub async fn admit(
     PageForm(f): PageForm<AdmitForm>,
 ) -> Result<Response, PageError> {
     // Kept to show the form again, as typed, if the admission is refused.
-    let typed: std::collections::HashMap<String, String> = serde_json::to_value(&f)
-        .ok()
-        .and_then(|v| v.as_object().cloned())
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
-        .collect();
+    let typed = Typed {
+        form: TypedForm::Admit,
+        fields: crate::extract::as_typed(&f),
+    };
     step_typed(
         state,
         caller,
@@ -132,6 +130,63 @@ pub async fn admit(
                 privacy_notice_given: !f.privacy_notice_given.is_empty(),
             };
             app.admit(&ctx, id, a).map(|_| ())
+        },
+    )
+    .await
+}
+
+/// `POST /admissions/{id}/screening`: the answers, kept as typed when refused.
+#[derive(serde::Deserialize, serde::Serialize)]
+pub struct ScreeningForm {
+    #[serde(default)]
+    substances: String,
+    #[serde(default)]
+    last_use: String,
+    withdrawal_risk: String,
+    complicated_withdrawal_history: Option<String>,
+    danger_to_self: Option<String>,
+    danger_to_others: Option<String>,
+    prior_treatment: Option<String>,
+    stepping_down: Option<String>,
+}
+
+pub async fn screening(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId<iop_domain::ids::InquiryId>,
+    PageForm(f): PageForm<ScreeningForm>,
+) -> Result<Response, PageError> {
+    let typed = Typed {
+        form: TypedForm::Screening,
+        fields: crate::extract::as_typed(&f),
+    };
+    step_typed(
+        state,
+        caller,
+        id,
+        "screened",
+        Some(typed),
+        move |app, ctx, id| {
+            let risk: WithdrawalRisk = f
+                .withdrawal_risk
+                .parse()
+                .map_err(|_| AppError::Invalid("choose a withdrawal risk".into()))?;
+            let s = Screening {
+                substances: f
+                    .substances
+                    .split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+                last_use: opt(f.last_use),
+                withdrawal_risk: risk,
+                complicated_withdrawal_history: f.complicated_withdrawal_history.is_some(),
+                danger_to_self: f.danger_to_self.is_some(),
+                danger_to_others: f.danger_to_others.is_some(),
+                prior_treatment: f.prior_treatment.is_some(),
+                stepping_down: f.stepping_down.is_some(),
+            };
+            app.record_screening(&ctx, id, s).map(|_| ())
         },
     )
     .await

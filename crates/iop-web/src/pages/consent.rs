@@ -33,6 +33,27 @@ struct ConsentsPage {
     can_release: bool,
     error: Option<String>,
     notice: Option<String>,
+    /// The refused form (a consent, a relative) as sent: repeated fields repeat.
+    typed: Vec<(String, String)>,
+}
+
+impl ConsentsPage {
+    /// A field of the refused form as it was sent, else `default`.
+    fn typed(&self, key: &str, default: &str) -> String {
+        if self.typed.is_empty() {
+            return default.to_string();
+        }
+        self.typed
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    /// Whether a box (`key` = `value`) was ticked in the refused form.
+    fn ticked(&self, key: &str, value: &str) -> bool {
+        self.typed.iter().any(|(k, v)| k == key && v == value)
+    }
 }
 
 async fn page(
@@ -41,6 +62,17 @@ async fn page(
     id: String,
     error: Option<String>,
     notice: Option<String>,
+) -> Result<Response, PageError> {
+    page_typed(state, caller, id, error, notice, Vec::new()).await
+}
+
+async fn page_typed(
+    state: &AppState,
+    caller: Caller,
+    id: String,
+    error: Option<String>,
+    notice: Option<String>,
+    typed: Vec<(String, String)>,
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/census");
     let can_release =
@@ -74,6 +106,7 @@ async fn page(
         can_release,
         error,
         notice,
+        typed,
     })?;
     *res.status_mut() = code;
     Ok(res)
@@ -84,10 +117,13 @@ async fn back(
     caller: Caller,
     id: String,
     r: Result<(), AppError>,
+    typed: Vec<(String, String)>,
 ) -> Result<Response, PageError> {
     match r {
         Ok(()) => Ok(Redirect::to(&format!("/patients/{id}/consents?done=saved")).into_response()),
-        Err(e) if refusal(&e) => page(state, caller, id, Some(e.to_string()), None).await,
+        Err(e) if refusal(&e) => {
+            page_typed(state, caller, id, Some(e.to_string()), None, typed).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -107,7 +143,7 @@ pub async fn show(
     page(&state, caller, id, None, notice).await
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, serde::Serialize)]
 pub struct RelatedForm {
     name: String,
     relationship: String,
@@ -124,6 +160,10 @@ pub async fn add_related(
     PageForm(f): PageForm<RelatedForm>,
 ) -> Result<Response, PageError> {
     let pid = id.clone();
+    let typed: Vec<(String, String)> = crate::extract::as_typed(&f)
+        .into_iter()
+        .map(|(k, v)| (format!("related_{k}"), v))
+        .collect();
     let n = NewRelated {
         name: f.name,
         relationship: f.relationship,
@@ -136,7 +176,7 @@ pub async fn add_related(
                 .map(|_| ())
         })
         .await;
-    back(&state, caller, id, r).await
+    back(&state, caller, id, r, typed).await
 }
 
 /// The consent form: repeated fields (`recipient`, `information`) come as pairs.
@@ -176,6 +216,11 @@ pub async fn record(
     let patient_signed_too = !get("patient_signed_too").is_empty();
     let replaces = get("replaces");
     let draft = !get("draft").is_empty();
+    let typed: Vec<(String, String)> = fields
+        .iter()
+        .filter(|(k, _)| k != "csrf")
+        .cloned()
+        .collect();
     let pid = id.clone();
     let r = state
         .run(caller.ctx.clone(), move |app, ctx| {
@@ -217,7 +262,7 @@ pub async fn record(
             }
         })
         .await;
-    back(&state, caller, id, r).await
+    back(&state, caller, id, r, typed).await
 }
 
 /// Records that the patient was given the notice of privacy practices now.
@@ -234,7 +279,7 @@ pub async fn give_privacy_notice(
                 .map(|_| ())
         })
         .await;
-    back(&state, caller, id, r).await
+    back(&state, caller, id, r, Vec::new()).await
 }
 
 #[derive(serde::Deserialize)]
@@ -254,7 +299,7 @@ pub async fn revoke(
             app.revoke_consent(ctx, rid, &f.note)
         })
         .await;
-    back(&state, caller, f.patient_id, r).await
+    back(&state, caller, f.patient_id, r, Vec::new()).await
 }
 
 #[derive(serde::Deserialize)]
@@ -278,7 +323,7 @@ pub async fn minor(
             )
         })
         .await;
-    back(&state, caller, id, r).await
+    back(&state, caller, id, r, Vec::new()).await
 }
 
 #[derive(Template)]

@@ -38,5 +38,6 @@ mod routes;
 mod search;
 mod session_form;
 mod site_time;
+mod staff_forms;
 mod supervision;
 mod trail;

@@ -283,26 +283,18 @@ struct CoveragePage {
     notice: Option<&'static str>,
     /// Billing staff record authorizations against a coverage here.
     can_authorize: bool,
-    /// The authorization form as sent, when it was refused.
+    /// The refused form (an authorization or a coverage) as it was sent.
     typed: std::collections::HashMap<String, String>,
 }
 
 impl CoveragePage {
-    fn auth(&self, key: &str, default: &str) -> String {
+    /// A field of the refused form as it was sent, else `default`.
+    fn field(&self, key: &str, default: &str) -> String {
         self.typed
             .get(key)
             .cloned()
             .unwrap_or_else(|| default.to_string())
     }
-}
-
-pub(crate) async fn coverage_page(
-    state: &AppState,
-    caller: Caller,
-    id: String,
-    error: Option<String>,
-) -> Result<Response, PageError> {
-    coverage_page_with(state, caller, id, error, None, Default::default()).await
 }
 
 /// The coverage page after a refused authorization, with what was typed.
@@ -367,7 +359,7 @@ pub async fn coverage(
     coverage_page_with(&state, caller, id, None, notice, Default::default()).await
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, serde::Serialize)]
 pub struct CoverageForm {
     payer_id: String,
     member_id: String,
@@ -396,6 +388,7 @@ pub async fn add_coverage(
     PageForm(f): PageForm<CoverageForm>,
 ) -> Result<Response, PageError> {
     let pid = id.clone();
+    let typed = crate::extract::as_typed(&f);
     let some = |s: String| Some(s).filter(|v| !v.trim().is_empty());
     let r = state
         .run(caller.ctx.clone(), move |app, ctx| {
@@ -425,7 +418,9 @@ pub async fn add_coverage(
         .await;
     match r {
         Ok(_) => Ok(Redirect::to(&format!("/patients/{id}/coverage")).into_response()),
-        Err(e) if refusal(&e) => coverage_page(&state, caller, id, Some(e.to_string())).await,
+        Err(e) if refusal(&e) => {
+            coverage_page_typed(&state, caller, id, e.to_string(), typed).await
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -250,6 +250,7 @@ pub async fn import(
 pub struct CorrectForm {
     kind: String,
     reason: String,
+    confirmed: Option<String>,
 }
 
 pub async fn correct(
@@ -258,6 +259,34 @@ pub async fn correct(
     PathId(id): PathId<iop_domain::ids::ClaimId>,
     PageForm(f): PageForm<CorrectForm>,
 ) -> Result<Response, PageError> {
+    // A correction goes to the payer and cannot be called back: asked once.
+    if f.confirmed.as_deref() != Some("yes") && !f.reason.trim().is_empty() {
+        let (title, message, button) = if f.kind == "void" {
+            (
+                "Void this claim?",
+                "A void goes to the payer in the next batch; the payer takes back what it paid on the claim.",
+                "Void the claim",
+            )
+        } else {
+            (
+                "Replace this claim?",
+                "A replacement goes to the payer in the next batch, built from the services as they stand now, and takes the place of the claim.",
+                "Replace the claim",
+            )
+        };
+        return render(&crate::pages::shell::Confirm {
+            shell: Shell::new(&caller, "/billing"),
+            title: title.into(),
+            message: format!("{message} Reason: \"{}\".", f.reason.trim()),
+            action: format!("/billing/claims/{id}/correct"),
+            fields: vec![
+                ("kind".into(), f.kind.clone()),
+                ("reason".into(), f.reason.clone()),
+            ],
+            button: button.into(),
+            cancel: "/billing".into(),
+        });
+    }
     let r = state
         .run(caller.ctx.clone(), move |app, ctx| {
             let kind = f

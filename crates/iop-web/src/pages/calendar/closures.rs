@@ -32,6 +32,18 @@ struct ClosuresPage {
     error: Option<String>,
     notice: Option<String>,
     fmt: iop_domain::display::Style,
+    /// A refused closure's form as sent (its site's form shows it again).
+    typed: std::collections::HashMap<String, String>,
+}
+
+impl ClosuresPage {
+    /// A field of the refused closure form of `site`, else empty.
+    fn typed(&self, site: &iop_domain::ids::SiteId, key: &str) -> &str {
+        match self.typed.get("site_id") {
+            Some(s) if *s == site.to_string() => self.typed.get(key).map_or("", String::as_str),
+            _ => "",
+        }
+    }
 }
 
 async fn page(
@@ -39,6 +51,16 @@ async fn page(
     caller: Caller,
     error: Option<String>,
     notice: Option<String>,
+) -> Result<Response, PageError> {
+    page_typed(state, caller, error, notice, Default::default()).await
+}
+
+async fn page_typed(
+    state: &AppState,
+    caller: Caller,
+    error: Option<String>,
+    notice: Option<String>,
+    typed: std::collections::HashMap<String, String>,
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/closures");
     let can_manage = allows(caller.authed.actor.role, Action::ManageCalendar);
@@ -79,6 +101,7 @@ async fn page(
         year: today.year(),
         error,
         notice,
+        typed,
     })?;
     *res.status_mut() = status;
     Ok(res)
@@ -98,7 +121,7 @@ pub async fn list(
     page(&state, caller, None, notice).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, serde::Serialize)]
 pub struct AddForm {
     site_id: String,
     date: String,
@@ -110,6 +133,7 @@ pub async fn add(
     caller: Caller,
     PageForm(f): PageForm<AddForm>,
 ) -> Result<Response, PageError> {
+    let typed = crate::extract::as_typed(&f);
     let result = state
         .run(caller.ctx.clone(), move |app, ctx| {
             let date = parse_date(&f.date, "the date")?;
@@ -119,7 +143,7 @@ pub async fn add(
     match result {
         Ok(_) => Ok(Redirect::to("/closures?done=added").into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            page(&state, caller, Some(e.to_string()), None).await
+            page_typed(&state, caller, Some(e.to_string()), None, typed).await
         }
         Err(e) => Err(e.into()),
     }

@@ -6,7 +6,7 @@ use crate::error::PageError;
 use crate::extract::form_id;
 use crate::extract::PageForm;
 use crate::extract::PathId;
-use crate::pages::clinical::chart::chart_page;
+use crate::pages::clinical::chart::{chart_page_typed, ChartTyped};
 use crate::pages::refusal;
 use crate::pages::shell::{render, Shell};
 use crate::AppState;
@@ -28,18 +28,49 @@ pub(crate) async fn to_chart(
     done: &str,
     r: Result<(), AppError>,
 ) -> Result<Response, PageError> {
+    to_chart_typed(
+        state,
+        caller,
+        patient,
+        anchor,
+        done,
+        r,
+        ChartTyped::default(),
+    )
+    .await
+}
+
+/// As `to_chart`, with the refused form shown again as it was sent.
+async fn to_chart_typed(
+    state: &AppState,
+    caller: Caller,
+    patient: String,
+    anchor: &str,
+    done: &str,
+    r: Result<(), AppError>,
+    typed: ChartTyped,
+) -> Result<Response, PageError> {
     match r {
         Ok(()) => {
             Ok(Redirect::to(&format!("/patients/{patient}?done={done}#{anchor}")).into_response())
         }
         Err(e) if refusal(&e) => {
-            chart_page(state, caller, patient, Some(e.to_string()), None, None).await
+            chart_page_typed(
+                state,
+                caller,
+                patient,
+                Some(e.to_string()),
+                None,
+                None,
+                typed,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, serde::Serialize)]
 pub struct BookForm {
     staff_id: String,
     starts: String,
@@ -57,6 +88,11 @@ pub async fn book(
     PageForm(f): PageForm<BookForm>,
 ) -> Result<Response, PageError> {
     let pid = id.clone();
+    let typed = ChartTyped {
+        form: "book".into(),
+        fields: crate::extract::as_typed(&f),
+        confirm_sign: false,
+    };
     let r = state
         .run(caller.ctx.clone(), move |app, ctx| {
             let minutes = f
@@ -84,7 +120,7 @@ pub async fn book(
             .map(|_| ())
         })
         .await;
-    to_chart(&state, caller, id, "individual", "booked", r).await
+    to_chart_typed(&state, caller, id, "individual", "booked", r, typed).await
 }
 
 #[derive(Deserialize)]
@@ -110,7 +146,7 @@ pub async fn set_status(
     to_chart(&state, caller, f.patient_id, "individual", "outcome", r).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, serde::Serialize)]
 pub struct NoteForm {
     patient_id: String,
     started: String,
@@ -130,7 +166,18 @@ pub async fn note(
     PathId(id): PathId<iop_domain::ids::AppointmentId>,
     PageForm(f): PageForm<NoteForm>,
 ) -> Result<Response, PageError> {
-    let sign = f.action == "sign";
+    let mut typed = ChartTyped {
+        form: format!("note:{id}"),
+        fields: crate::extract::as_typed(&f),
+        confirm_sign: false,
+    };
+    // Signing locks the note: "Save and sign" shows the note again, as typed, with a
+    // "Sign now" button; nothing is saved until that answer.
+    if f.action == "sign" {
+        typed.confirm_sign = true;
+        return chart_page_typed(&state, caller, f.patient_id, None, None, None, typed).await;
+    }
+    let sign = f.action == "sign_confirmed";
     let (started, ended) = (f.started, f.ended);
     let (goal, narrative, plan) = (f.goal, f.narrative, f.plan);
     let location = f.patient_location;
@@ -153,7 +200,7 @@ pub async fn note(
             app.save_individual_note(ctx, id, n, sign)
         })
         .await;
-    to_chart(&state, caller, f.patient_id, "individual", "note", r).await
+    to_chart_typed(&state, caller, f.patient_id, "individual", "note", r, typed).await
 }
 
 #[derive(Deserialize)]
@@ -161,6 +208,7 @@ pub struct SignForm {
     version: i32,
     #[serde(default)]
     patient_signature: String,
+    confirmed: Option<String>,
 }
 
 pub async fn sign_plan(
@@ -169,6 +217,22 @@ pub async fn sign_plan(
     Path(id): Path<String>,
     PageForm(f): PageForm<SignForm>,
 ) -> Result<Response, PageError> {
+    // The counselor's signature locks the version: asked once, on a page of its own.
+    if f.patient_signature.is_empty() && f.confirmed.as_deref() != Some("yes") {
+        let id: iop_domain::ids::PatientId = form_id(&id, "patient")?;
+        return render(&crate::pages::shell::Confirm {
+            shell: Shell::new(&caller, "/census"),
+            title: "Sign the treatment plan?".into(),
+            message: format!(
+                "Your signature goes on version {} as it stands; a change after this is a new version.",
+                f.version
+            ),
+            action: format!("/patients/{id}/treatment-plan/sign"),
+            fields: vec![("version".into(), f.version.to_string())],
+            button: "Sign the treatment plan".into(),
+            cancel: format!("/patients/{id}#treatment-plan"),
+        });
+    }
     let pid = id.clone();
     let typed = Some(f.patient_signature).filter(|s| !s.is_empty());
     let r = state
@@ -305,4 +369,36 @@ pub async fn outcomes(
         since,
         fmt,
     })
+}
+
+/// Signing a relapse prevention plan version from the chart: the patient's typed name,
+/// or the counselor's own signature (asked once, as it locks the version).
+pub async fn sign_relapse_plan(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<SignForm>,
+) -> Result<Response, PageError> {
+    let patient: iop_domain::ids::PatientId = form_id(&id, "patient")?;
+    if f.patient_signature.is_empty() && f.confirmed.as_deref() != Some("yes") {
+        return render(&crate::pages::shell::Confirm {
+            shell: Shell::new(&caller, "/census"),
+            title: "Sign the relapse prevention plan?".into(),
+            message: format!(
+                "Your signature goes on version {} as it stands; a change after this is a new version.",
+                f.version
+            ),
+            action: format!("/patients/{patient}/relapse-plan/sign"),
+            fields: vec![("version".into(), f.version.to_string())],
+            button: "Sign the plan".into(),
+            cancel: format!("/patients/{patient}#relapse-plan"),
+        });
+    }
+    let typed = Some(f.patient_signature).filter(|s| !s.is_empty());
+    let r = state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.sign_relapse_plan(ctx, patient, f.version, typed.as_deref())
+        })
+        .await;
+    to_chart(&state, caller, id, "relapse-plan", "relapse_plan_signed", r).await
 }

@@ -26,8 +26,8 @@ struct ChartPage {
     shell: Shell,
     /// Dates and times at the patient's program's site.
     fmt: iop_domain::display::Style,
-    /// Open safety alerts about this patient addressed to the reader.
-    alerts: Vec<iop_app::clinical::measures::SafetyAlert>,
+    /// The patient's open safety alerts, and those acknowledged lately.
+    alerts: Vec<iop_app::clinical::alerts::ChartAlert>,
     c: Chart,
     measures: Vec<iop_app::clinical::measures::Measure>,
     screens: Vec<(
@@ -37,22 +37,53 @@ struct ChartPage {
     today: String,
     /// The signed-in clinician's staff profile, and free times for an individual session with them.
     writer: bool,
+    /// Whether the reader may co-sign (a supervising clinician).
+    cosigner: bool,
     notice: Option<String>,
     my_staff: Option<iop_domain::ids::StaffId>,
     proposals: Vec<String>,
     staff: Vec<iop_app::org::staffing::StaffView>,
     error: Option<String>,
-    /// A refused drug screen's form as it was sent (empty otherwise).
-    screen_typed: HashMap<String, String>,
+    /// A refused form of the chart (a drug screen, a booking, an individual note), as sent.
+    typed: ChartTyped,
+}
+
+/// A form of the chart that was refused or must be confirmed, as it was sent: `screen`,
+/// `book`, or `note:<appointment id>`.
+#[derive(Default)]
+pub(crate) struct ChartTyped {
+    pub form: String,
+    pub fields: HashMap<String, String>,
+    /// "Save and sign" on an individual note asks once before the note is locked.
+    pub confirm_sign: bool,
 }
 
 impl ChartPage {
+    /// A field of the refused form `form` as it was sent, else `default`.
+    fn field(&self, form: &str, key: &str, default: &str) -> String {
+        if self.typed.form == form {
+            self.typed.fields.get(key).cloned().unwrap_or_default()
+        } else {
+            default.to_string()
+        }
+    }
+
+    /// The counselor a booking is with: as chosen in a refused booking, else the reader.
+    fn booking_staff(&self) -> String {
+        let me = self.my_staff.map(|s| s.to_string()).unwrap_or_default();
+        self.field("book", "staff_id", &me)
+    }
+
+    fn refused(&self, form: &str) -> bool {
+        self.typed.form == form
+    }
+
     /// A drug screen field as chosen in a refused form, else `default`.
     fn screen(&self, key: &str, default: &str) -> String {
-        self.screen_typed
-            .get(key)
-            .cloned()
-            .unwrap_or_else(|| default.to_string())
+        match self.typed.fields.get(key) {
+            Some(v) if self.refused("screen") => v.clone(),
+            _ => default.to_string(),
+        }
     }
 }
 
@@ -64,33 +95,39 @@ pub(crate) async fn chart_page(
     notice: Option<String>,
     before: Option<iop_domain::time::Day>,
 ) -> Result<Response, PageError> {
-    chart_page_with_screen(state, caller, id, error, notice, before, HashMap::new()).await
+    chart_page_typed(
+        state,
+        caller,
+        id,
+        error,
+        notice,
+        before,
+        ChartTyped::default(),
+    )
+    .await
 }
 
-/// The chart after a refused drug screen, its form open with what was chosen.
-pub(crate) async fn chart_page_with_screen(
+/// The chart after a refused form, that form open with what was typed or chosen.
+pub(crate) async fn chart_page_typed(
     state: &AppState,
     caller: Caller,
     id: String,
     error: Option<String>,
     notice: Option<String>,
     before: Option<iop_domain::time::Day>,
-    screen_typed: HashMap<String, String>,
+    typed: ChartTyped,
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/census");
     let app = state.app.clone();
     let ctx = caller.ctx.clone();
     let writer =
         iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::RecordAttendance);
+    let cosigner = iop_app::policy::allows(caller.authed.actor.role, iop_app::Action::CosignNotes);
     let patient: PatientId = parse_path(&id)?;
     let (c, my_staff, proposals, staff, fmt, alerts) = blocking(move || {
         let c = app.chart(&ctx, patient, before)?;
         let fmt = app.patient_style(&ctx, patient)?;
-        let alerts: Vec<_> = app
-            .my_alerts(&ctx)?
-            .into_iter()
-            .filter(|a| a.patient_id == patient)
-            .collect();
+        let alerts = app.patient_alerts(&ctx, patient)?;
         if !writer {
             return Ok((c, None, Vec::new(), Vec::new(), fmt, alerts));
         }
@@ -129,12 +166,13 @@ pub(crate) async fn chart_page_with_screen(
         screens,
         today,
         writer,
+        cosigner,
         notice,
         my_staff,
         proposals,
         staff,
         error,
-        screen_typed,
+        typed,
     };
     render_refusable(&page, refusal)
 }
@@ -152,8 +190,11 @@ pub async fn chart(
             "note" => "The session note is saved.",
             "plan" => "The new version of the treatment plan is saved.",
             "plan_signed" => "The signature is recorded on the treatment plan.",
+            "relapse_plan_signed" => "The signature is recorded on the relapse prevention plan.",
             "relapse_plan" => "The new version of the relapse prevention plan is saved.",
             "screen" => "The drug screen is recorded.",
+            "cosigned" => "The note is co-signed.",
+            "acknowledged" => "The safety alert is acknowledged, with what was done.",
             "measure_phq9" => "The PHQ-9 is recorded; its score is in the measures below.",
             "measure_gad7" => "The GAD-7 is recorded; its score is in the measures below.",
             "measure_bam" => "The BAM is recorded; its scores are in the measures below.",

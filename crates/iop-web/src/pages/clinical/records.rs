@@ -4,7 +4,7 @@
 use crate::access::Caller;
 use crate::error::PageError;
 use crate::extract::{form_id, PageForm};
-use crate::pages::clinical::chart::chart_page_with_screen;
+use crate::pages::clinical::chart::{chart_page_typed, ChartTyped};
 use crate::pages::shell::{render_refusable, Shell};
 use crate::AppState;
 use askama::Template;
@@ -229,7 +229,12 @@ pub async fn add_screen(
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/patients/{id}?done=screen#screens-h")).into_response()),
         Err(e @ AppError::Invalid(_)) => {
-            chart_page_with_screen(&state, caller, id, Some(e.to_string()), None, None, typed).await
+            let typed = ChartTyped {
+                form: "screen".into(),
+                fields: typed,
+                confirm_sign: false,
+            };
+            chart_page_typed(&state, caller, id, Some(e.to_string()), None, None, typed).await
         }
         Err(e) => Err(e.into()),
     }

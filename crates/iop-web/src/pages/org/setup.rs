@@ -30,6 +30,26 @@ struct OrgPage {
     notice: Option<&'static str>,
     /// The organisation's zone as set (empty: the first site's).
     org_zone: String,
+    /// A refused new site's (`site_…`) or program's (`program_…`) form as sent.
+    typed: std::collections::HashMap<String, String>,
+    /// Each program's curriculum topics, in rotation order.
+    topics: std::collections::HashMap<
+        iop_domain::ids::ProgramId,
+        Vec<iop_app::org::program_settings::Topic>,
+    >,
+}
+
+impl OrgPage {
+    fn typed(&self, key: &str) -> &str {
+        self.typed.get(key).map_or("", String::as_str)
+    }
+
+    fn topics_of(
+        &self,
+        p: &iop_domain::ids::ProgramId,
+    ) -> &[iop_app::org::program_settings::Topic] {
+        self.topics.get(p).map_or(&[], Vec::as_slice)
+    }
 }
 
 async fn page(
@@ -38,14 +58,33 @@ async fn page(
     error: Option<String>,
     notice: Option<&'static str>,
 ) -> Result<Response, PageError> {
+    page_typed(state, caller, error, notice, Default::default()).await
+}
+
+async fn page_typed(
+    state: &AppState,
+    caller: Caller,
+    error: Option<String>,
+    notice: Option<&'static str>,
+    typed: std::collections::HashMap<String, String>,
+) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/organisation");
     let can_manage = allows(caller.authed.actor.role, Action::ManageCalendar);
-    let (programs, sites, org_zone) = state
+    let sees_topics = allows(caller.authed.actor.role, Action::ViewCalendar);
+    let (programs, sites, org_zone, topics) = state
         .run(caller.ctx.clone(), move |app, ctx| {
+            let programs = app.organisation(ctx)?;
+            let mut topics = std::collections::HashMap::new();
+            if sees_topics {
+                for p in &programs {
+                    topics.insert(p.program.id, app.topics(ctx, p.program.id)?);
+                }
+            }
             Ok((
-                app.organisation(ctx)?,
+                programs,
                 app.sites(ctx)?,
                 app.organisation_zone_setting(ctx)?.unwrap_or_default(),
+                topics,
             ))
         })
         .await?;
@@ -65,6 +104,8 @@ async fn page(
         error,
         notice,
         org_zone,
+        typed,
+        topics,
     })?;
     *res.status_mut() = status;
     Ok(res)
@@ -88,6 +129,16 @@ async fn change(
     caller: Caller,
     f: impl FnOnce(iop_app::App, iop_app::Ctx) -> Result<(), AppError> + Send + 'static,
 ) -> Result<Response, PageError> {
+    change_typed(state, caller, Default::default(), f).await
+}
+
+/// As `change`, showing the refused form again as `typed`.
+async fn change_typed(
+    state: AppState,
+    caller: Caller,
+    typed: std::collections::HashMap<String, String>,
+    f: impl FnOnce(iop_app::App, iop_app::Ctx) -> Result<(), AppError> + Send + 'static,
+) -> Result<Response, PageError> {
     match state
         .run(caller.ctx.clone(), move |app, ctx| {
             f(app.clone(), ctx.clone())
@@ -96,10 +147,21 @@ async fn change(
     {
         Ok(()) => Ok(Redirect::to("/organisation?done=1").into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::NotFound(_))) => {
-            page(&state, caller, Some(e.to_string()), None).await
+            page_typed(&state, caller, Some(e.to_string()), None, typed).await
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// A form as sent, its keys prefixed to tell the page's forms apart.
+fn typed_as<T: serde::Serialize>(
+    prefix: &str,
+    form: &T,
+) -> std::collections::HashMap<String, String> {
+    crate::extract::as_typed(form)
+        .into_iter()
+        .map(|(k, v)| (format!("{prefix}_{k}"), v))
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -119,7 +181,7 @@ pub async fn set_zone(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, serde::Serialize)]
 pub struct SiteForm {
     name: String,
     time_zone: String,
@@ -143,7 +205,8 @@ pub async fn add_site(
     caller: Caller,
     PageForm(f): PageForm<SiteForm>,
 ) -> Result<Response, PageError> {
-    change(state, caller, move |app, ctx| {
+    let typed = typed_as("site", &f);
+    change_typed(state, caller, typed, move |app, ctx| {
         app.add_site(&ctx, f.into()).map(|_| ())
     })
     .await
@@ -242,7 +305,7 @@ pub async fn update_privacy(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, serde::Serialize)]
 pub struct NewProgramForm {
     site_id: String,
     slug: String,
@@ -254,7 +317,8 @@ pub async fn add_program(
     caller: Caller,
     PageForm(f): PageForm<NewProgramForm>,
 ) -> Result<Response, PageError> {
-    change(state, caller, move |app, ctx| {
+    let typed = typed_as("program", &f);
+    change_typed(state, caller, typed, move |app, ctx| {
         app.add_program(
             &ctx,
             crate::extract::form_id(&f.site_id, "site")?,
@@ -293,6 +357,24 @@ pub async fn set_track(
 ) -> Result<Response, PageError> {
     change(state, caller, move |app, ctx| {
         app.set_track_weekdays(&ctx, id, &f.weekdays)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct TopicForm {
+    title: String,
+}
+
+/// `POST /organisation/programs/{id}/topics`: a curriculum topic at the end of the rotation.
+pub async fn add_topic(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId<iop_domain::ids::ProgramId>,
+    PageForm(f): PageForm<TopicForm>,
+) -> Result<Response, PageError> {
+    change(state, caller, move |app, ctx| {
+        app.add_topic(&ctx, id, &f.title).map(|_| ())
     })
     .await
 }

@@ -30,6 +30,14 @@ struct StaffPage {
     can_manage: bool,
     error: Option<String>,
     notice: Option<String>,
+    /// The new profile's form as sent, when it was refused (empty otherwise).
+    typed: std::collections::HashMap<String, String>,
+}
+
+impl StaffPage {
+    fn typed(&self, key: &str) -> &str {
+        self.typed.get(key).map_or("", String::as_str)
+    }
 }
 
 #[derive(Deserialize)]
@@ -44,6 +52,16 @@ async fn page(
     caller: Caller,
     error: Option<String>,
     notice: Option<String>,
+) -> Result<Response, PageError> {
+    page_typed(state, caller, error, notice, Default::default()).await
+}
+
+async fn page_typed(
+    state: &AppState,
+    caller: Caller,
+    error: Option<String>,
+    notice: Option<String>,
+    typed: std::collections::HashMap<String, String>,
 ) -> Result<Response, PageError> {
     let shell = Shell::new(&caller, "/staff");
     let can_manage = allows(caller.authed.actor.role, Action::ManageStaffing);
@@ -65,6 +83,7 @@ async fn page(
         can_manage,
         error,
         notice,
+        typed,
     })?;
     *res.status_mut() = status;
     Ok(res)
@@ -84,7 +103,7 @@ pub async fn list(
     page(&state, caller, None, notice).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, serde::Serialize)]
 pub struct AddForm {
     display_name: String,
     #[serde(default)]
@@ -104,6 +123,7 @@ pub async fn add(
     caller: Caller,
     PageForm(f): PageForm<AddForm>,
 ) -> Result<Response, PageError> {
+    let typed = crate::extract::as_typed(&f);
     let new = NewStaff {
         display_name: f.display_name,
         credentials: Some(f.credential)
@@ -120,7 +140,7 @@ pub async fn add(
         .await
     {
         Ok(_) => Ok(Redirect::to("/staff?added=1").into_response()),
-        Err(e) if refusal(&e) => page(&state, caller, Some(e.to_string()), None).await,
+        Err(e) if refusal(&e) => page_typed(&state, caller, Some(e.to_string()), None, typed).await,
         Err(e) => Err(e.into()),
     }
 }
