@@ -23,7 +23,7 @@ fresh_db() { # name -> url of an empty database
   echo "$pg/$1"
 }
 
-echo "Command: \`${BENCH_PG_URL:+BENCH_PG_URL=$BENCH_PG_URL }BENCH_SCALE_SITES=$sites bench/run.sh $dur $conns\`"
+echo "Command: \`${BENCH_PG_URL:+BENCH_PG_URL=$BENCH_PG_URL }${SCALE_DIR:+SCALE_DIR=$SCALE_DIR }BENCH_SCALE_SITES=$sites bench/run.sh $dur $conns\`"
 echo "($(nproc) cores, $(date -u +'%F %H:%M UTC'), commit $(git rev-parse --short HEAD))"
 echo
 echo "### Pages and writes"
