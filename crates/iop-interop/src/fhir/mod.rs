@@ -1,0 +1,130 @@
+//! FHIR R4 (4.0.1) resources written from the record, as JSON values: pure mapping, no
+//! I/O. Every resource derived from the Part 2 record carries the security labels of
+//! `meta.security` (42 CFR §2.32's refrain travels with it); callers add nothing else.
+//!
+//! Codes are bound to their R4 value sets; `codes` lists the ones written here and the
+//! tests check every emitted code against them (the validators used in the test suite
+//! do not check codes).
+
+mod observation;
+mod outcome;
+mod patient;
+
+pub use observation::{score_observation, ScoreObservation};
+pub use outcome::{operation_outcome, IssueSeverity, IssueType};
+pub use patient::{patient, PatientData};
+
+use serde_json::{json, Value};
+
+/// The FHIR version every resource here follows.
+pub const FHIR_VERSION: &str = "4.0.1";
+/// The media type of FHIR JSON.
+pub const MEDIA_TYPE: &str = "application/fhir+json";
+
+/// `http://terminology.hl7.org/CodeSystem/v3-Confidentiality`
+pub const CONFIDENTIALITY: &str = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
+/// `http://terminology.hl7.org/CodeSystem/v3-ActCode`
+pub const ACT_CODE: &str = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+
+/// The labels a resource of the Part 2 record carries: restricted confidentiality, the
+/// 42 CFR Part 2 policy, and the refrain "no redisclosure without consent" (§2.32).
+pub fn security_labels() -> Value {
+    json!([
+        { "system": CONFIDENTIALITY, "code": "R", "display": "restricted" },
+        { "system": ACT_CODE, "code": "42CFRPart2", "display": "42 CFR Part2" },
+        { "system": ACT_CODE, "code": "NORDSCLCD", "display": "no redisclosure without consent directive" }
+    ])
+}
+
+/// `meta` of a resource of the Part 2 record.
+pub fn part2_meta() -> Value {
+    json!({ "security": security_labels() })
+}
+
+/// A reference inside this server: `Patient/…`.
+pub fn reference(resource_type: &str, id: &str) -> Value {
+    json!({ "reference": format!("{resource_type}/{id}") })
+}
+
+/// The codes this module writes, by the R4 value set they belong to.
+pub mod codes {
+    /// administrative-gender (required binding of Patient.gender).
+    pub const ADMINISTRATIVE_GENDER: &[&str] = &["male", "female", "other", "unknown"];
+    /// observation-status (required binding of Observation.status).
+    pub const OBSERVATION_STATUS: &[&str] = &[
+        "registered",
+        "preliminary",
+        "final",
+        "amended",
+        "corrected",
+        "cancelled",
+        "entered-in-error",
+        "unknown",
+    ];
+    /// observation-category codes (preferred binding of Observation.category).
+    pub const OBSERVATION_CATEGORY: &[&str] = &[
+        "social-history",
+        "vital-signs",
+        "imaging",
+        "laboratory",
+        "procedure",
+        "survey",
+        "exam",
+        "therapy",
+        "activity",
+    ];
+    /// issue-severity (required binding of OperationOutcome.issue.severity).
+    pub const ISSUE_SEVERITY: &[&str] = &["fatal", "error", "warning", "information"];
+    /// issue-type (required binding of OperationOutcome.issue.code).
+    pub const ISSUE_TYPE: &[&str] = &[
+        "invalid",
+        "structure",
+        "required",
+        "value",
+        "invariant",
+        "security",
+        "login",
+        "unknown",
+        "expired",
+        "forbidden",
+        "suppressed",
+        "processing",
+        "not-supported",
+        "duplicate",
+        "multiple-matches",
+        "not-found",
+        "deleted",
+        "too-long",
+        "code-invalid",
+        "extension",
+        "too-costly",
+        "business-rule",
+        "conflict",
+        "transient",
+        "lock-error",
+        "no-store",
+        "exception",
+        "timeout",
+        "incomplete",
+        "throttled",
+        "informational",
+    ];
+    /// v3-Confidentiality codes.
+    pub const CONFIDENTIALITY: &[&str] = &["U", "L", "M", "N", "R", "V"];
+    /// The v3-ActCode codes written as security labels.
+    pub const ACT_CODE_LABELS: &[&str] = &["42CFRPart2", "NORDSCLCD"];
+    /// LOINC codes of the instruments' total scores.
+    pub const LOINC_TOTALS: &[(&str, &str)] = &[
+        (
+            "44261-6",
+            "Patient Health Questionnaire 9 item (PHQ-9) total score [Reported]",
+        ),
+        (
+            "70274-6",
+            "Generalized anxiety disorder 7 item (GAD-7) total score [Reported.PHQ]",
+        ),
+    ];
+}
+
+#[cfg(test)]
+mod tests;

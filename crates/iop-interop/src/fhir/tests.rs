@@ -1,0 +1,157 @@
+use super::*;
+use iop_domain::admissions::Sex;
+use iop_domain::scoring::Instrument;
+use jiff::civil::date;
+
+fn demo_patient() -> PatientData<'static> {
+    PatientData {
+        id: "01a2",
+        mrn_system: "urn:example:mrn",
+        mrn: "DEMO-0001",
+        family: "Quinn",
+        given: "Parker",
+        preferred: Some("Park"),
+        birth_date: date(1990, 5, 6),
+        sex: Sex::Unknown,
+        phone: Some("(502) 555-0101"),
+        email: None,
+        line: Some("1 Main St"),
+        city: Some("Louisville"),
+        state: Some("KY"),
+        postal_code: Some("40202"),
+    }
+}
+
+/// Every coding of `v` whose system is `system`, as codes.
+fn codes_of(v: &Value, system: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    match v {
+        Value::Object(m) => {
+            if m.get("system").and_then(Value::as_str) == Some(system) {
+                if let Some(c) = m.get("code").and_then(Value::as_str) {
+                    out.push(c.to_string());
+                }
+            }
+            for x in m.values() {
+                out.extend(codes_of(x, system));
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| out.extend(codes_of(x, system))),
+        _ => {}
+    }
+    out
+}
+
+fn has_part2_labels(v: &Value) {
+    let labels = &v["meta"]["security"];
+    assert!(
+        codes_of(labels, CONFIDENTIALITY).contains(&"R".to_string()),
+        "{v}"
+    );
+    let act = codes_of(labels, ACT_CODE);
+    for code in ["42CFRPart2", "NORDSCLCD"] {
+        assert!(act.contains(&code.to_string()), "{code} missing: {v}");
+    }
+}
+
+#[test]
+fn a_patient_carries_the_part2_labels_the_mrn_and_both_names() {
+    let p = patient(&demo_patient());
+    has_part2_labels(&p);
+    assert_eq!(p["resourceType"], "Patient");
+    assert_eq!(p["identifier"][0]["value"], "DEMO-0001");
+    assert_eq!(p["name"][0]["family"], "Quinn");
+    assert_eq!(p["name"][1]["use"], "usual");
+    assert_eq!(p["birthDate"], "1990-05-06");
+    assert_eq!(p["address"][0]["postalCode"], "40202");
+    assert!(p
+        .get("telecom")
+        .is_some_and(|t| t.as_array().is_some_and(|a| a.len() == 1)));
+}
+
+#[test]
+fn every_sex_maps_to_an_administrative_gender_code() {
+    for sex in [Sex::Male, Sex::Female, Sex::Unknown] {
+        let p = patient(&PatientData {
+            sex,
+            ..demo_patient()
+        });
+        let g = p["gender"].as_str().unwrap_or_default();
+        assert!(codes::ADMINISTRATIVE_GENDER.contains(&g), "{g}");
+    }
+}
+
+#[test]
+fn phq9_and_gad7_totals_are_loinc_coded_surveys_and_the_bam_has_no_total() {
+    for (instrument, loinc) in [(Instrument::Phq9, "44261-6"), (Instrument::Gad7, "70274-6")] {
+        let o = score_observation(&ScoreObservation {
+            id: "m1",
+            patient_id: "01a2",
+            instrument,
+            total: 12,
+            taken_on: date(2026, 12, 2),
+        });
+        let Some(o) = o else {
+            panic!("{instrument:?} has a total");
+        };
+        has_part2_labels(&o);
+        assert_eq!(
+            codes_of(&o["code"], "http://loinc.org"),
+            vec![loinc.to_string()]
+        );
+        assert!(codes::OBSERVATION_STATUS.contains(&o["status"].as_str().unwrap_or_default()));
+        for c in codes_of(
+            &o["category"],
+            "http://terminology.hl7.org/CodeSystem/observation-category",
+        ) {
+            assert!(codes::OBSERVATION_CATEGORY.contains(&c.as_str()), "{c}");
+        }
+        assert_eq!(o["subject"]["reference"], "Patient/01a2");
+        assert_eq!(o["valueInteger"], 12);
+    }
+    let bam = ScoreObservation {
+        id: "m2",
+        patient_id: "01a2",
+        instrument: Instrument::Bam,
+        total: 3,
+        taken_on: date(2026, 12, 2),
+    };
+    assert!(score_observation(&bam).is_none());
+}
+
+#[test]
+fn the_security_labels_use_codes_of_their_code_systems() {
+    let labels = security_labels();
+    for c in codes_of(&labels, CONFIDENTIALITY) {
+        assert!(codes::CONFIDENTIALITY.contains(&c.as_str()), "{c}");
+    }
+    for c in codes_of(&labels, ACT_CODE) {
+        assert!(codes::ACT_CODE_LABELS.contains(&c.as_str()), "{c}");
+    }
+}
+
+#[test]
+fn every_outcome_issue_code_and_severity_is_in_its_value_set_and_the_location_travels() {
+    for t in IssueType::ALL {
+        assert!(codes::ISSUE_TYPE.contains(&t.code()), "{:?}", t);
+    }
+    for s in [
+        IssueSeverity::Fatal,
+        IssueSeverity::Error,
+        IssueSeverity::Warning,
+        IssueSeverity::Information,
+    ] {
+        assert!(codes::ISSUE_SEVERITY.contains(&s.code()));
+    }
+    let o = operation_outcome(
+        IssueSeverity::Error,
+        IssueType::Value,
+        "the birth date is not a date",
+        Some("Bundle.entry[0].resource.birthDate"),
+    );
+    assert_eq!(
+        o["issue"][0]["expression"][0],
+        "Bundle.entry[0].resource.birthDate"
+    );
+    assert_eq!(o["issue"][0]["code"], "value");
+}
