@@ -13,6 +13,7 @@ pub mod consent;
 pub mod ctx;
 pub mod demo;
 pub mod error;
+pub mod fhir;
 mod input;
 pub mod keys;
 pub mod mail;

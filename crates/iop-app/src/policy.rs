@@ -36,6 +36,8 @@ pub enum Action {
     DiscloseRecords,
     ViewBillingSetup,
     ViewBilling,
+    /// Read a patient's demographics as a FHIR Patient (claims need them too).
+    FhirReadPatient,
     ManageBilling,
     ManageBillingSetup,
     ManageCoverage,
@@ -99,6 +101,10 @@ pub const POLICY: &[(Action, &[Role])] = &[
     // Claims, statements and 837 files carry diagnoses: the admin runs the
     // organisation and does not read them (least privilege).
     (Action::ViewBilling, &[Billing]),
+    (
+        Action::FhirReadPatient,
+        &[ClinicalDirector, Counselor, Billing],
+    ),
     (Action::ManageBilling, &[Billing]),
     (Action::ManageBillingSetup, &[Admin, Billing]),
     (Action::ManageCoverage, &[Admissions, Billing]),
@@ -153,6 +159,7 @@ impl Action {
             Action::DiscloseRecords => "release records to an outside party",
             Action::ViewBillingSetup => "view payers and contracts",
             Action::ViewBilling => "view charges, claims and payments",
+            Action::FhirReadPatient => "read patients over FHIR",
             Action::ManageBilling => "make charges and claims and post payments",
             Action::ManageBillingSetup => "set up payers, contracts and the billing identity",
             Action::ManageCoverage => "record insurance coverage",

@@ -49,6 +49,8 @@ pub enum Access {
 pub enum Surface {
     Page,
     Api,
+    /// The FHIR R4 interface: bearer tokens, errors as OperationOutcome.
+    Fhir,
 }
 
 #[derive(Clone, Debug)]
@@ -145,6 +147,7 @@ fn refuse(surface: Surface, err: WebError) -> Response {
     match surface {
         Surface::Api => err.into_problem(),
         Surface::Page => err.into_page(),
+        Surface::Fhir => crate::fhir::outcome(err),
     }
 }
 
@@ -207,6 +210,7 @@ async fn admit(
         (Access::Staff(_), None) => {
             return match surface {
                 Surface::Api => WebError::SignInRequired.into_problem(),
+                Surface::Fhir => crate::fhir::outcome(WebError::SignInRequired),
                 Surface::Page if parts.method == Method::GET => {
                     let next_path = parts
                         .uri

@@ -118,7 +118,7 @@ impl WebError {
 
     /// What every error response carries besides its body: the log's facts, and
     /// `Retry-After` on a 429.
-    fn finish(&self, res: &mut Response) {
+    pub(crate) fn finish(&self, res: &mut Response) {
         res.extensions_mut().insert(self.for_log());
         if let WebError::App(AppError::Throttled { retry_after_secs }) = self {
             if let Ok(v) = HeaderValue::from_str(&retry_after_secs.max(&1).to_string()) {

@@ -129,9 +129,12 @@ impl<T: std::str::FromStr + Send, S: Send + Sync> axum::extract::FromRequestPart
         parts: &mut axum::http::request::Parts,
         state: &S,
     ) -> Result<Self, Self::Rejection> {
-        let is_api = parts.uri.path().starts_with("/api/");
+        let path = parts.uri.path();
+        let (is_api, is_fhir) = (path.starts_with("/api/"), path.starts_with("/fhir/"));
         let not_found = || {
-            if is_api {
+            if is_fhir {
+                crate::fhir::outcome(WebError::NotFound)
+            } else if is_api {
                 WebError::NotFound.into_problem()
             } else {
                 WebError::NotFound.into_page()

@@ -136,6 +136,7 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
 /// elsewhere.
 pub async fn error_bodies(req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
+    let is_fhir = req.uri().path().starts_with("/fhir/");
     let res = next.run(req).await;
     let status = res.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -146,7 +147,10 @@ pub async fn error_bodies(req: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    if ct.starts_with("application/problem+json") || ct.starts_with("text/html") {
+    if ct.starts_with("application/problem+json")
+        || ct.starts_with("text/html")
+        || ct.starts_with("application/fhir+json")
+    {
         return res;
     }
     let detail = match status {
@@ -158,7 +162,9 @@ pub async fn error_bodies(req: Request, next: Next) -> Response {
         }
         _ => "The request could not be handled.",
     };
-    let mut fixed = if is_api {
+    let mut fixed = if is_fhir {
+        crate::fhir::outcome_for_status(status, detail)
+    } else if is_api {
         problem(status, detail)
     } else {
         error_page(status, detail)

@@ -6,6 +6,7 @@ pub mod access;
 pub mod api;
 pub mod error;
 pub mod extract;
+pub mod fhir;
 pub mod layers;
 pub mod metrics;
 pub mod pages;

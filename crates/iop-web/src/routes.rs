@@ -51,6 +51,8 @@ use Access::{Portal, Public, Staff};
 pub fn registry() -> Vec<Route> {
     vec![
         route!(GET "/healthz", Public, Api, pages::health::healthz),
+        route!(GET "/fhir/r4/metadata", Public, Fhir, crate::fhir::metadata),
+        route!(GET "/fhir/r4/Patient/{id}", Staff(Action::FhirReadPatient), Fhir, crate::fhir::patient),
         route!(GET "/static/app.css", Public, Page, pages::assets::css),
         route!(GET "/favicon.svg", Public, Page, pages::assets::favicon),
         route!(GET "/favicon.ico", Public, Page, pages::assets::favicon),

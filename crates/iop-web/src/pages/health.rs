@@ -22,7 +22,9 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
 }
 
 pub async fn not_found(uri: Uri) -> Response {
-    if uri.path().starts_with("/api/") {
+    if uri.path().starts_with("/fhir/") {
+        crate::fhir::outcome(WebError::NotFound)
+    } else if uri.path().starts_with("/api/") {
         WebError::NotFound.into_problem()
     } else {
         WebError::NotFound.into_page()

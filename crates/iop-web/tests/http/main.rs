@@ -21,6 +21,7 @@ mod consent_versions;
 mod credentials;
 mod episodes;
 mod family;
+mod fhir;
 mod history_pages;
 mod measures;
 mod openapi;

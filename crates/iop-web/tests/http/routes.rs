@@ -40,7 +40,7 @@ async fn every_route_answers_every_role_as_the_policy_table_says() {
         );
         for role in Role::iter() {
             let auth = match route.surface {
-                Surface::Api => {
+                Surface::Api | Surface::Fhir => {
                     Auth::Bearer(&tokens.iter().find(|(r, _)| *r == role).expect("token").1)
                 }
                 Surface::Page => Auth::Cookie(
@@ -104,7 +104,7 @@ async fn staff_routes_refuse_anonymous_callers() {
             .expect("req");
         let res = t.send(req).await;
         match (route.surface, &route.method) {
-            (Surface::Api, _) => assert_eq!(
+            (Surface::Api | Surface::Fhir, _) => assert_eq!(
                 res.status,
                 StatusCode::UNAUTHORIZED,
                 "{} {}",

@@ -1,0 +1,173 @@
+//! The FHIR R4 interface: labelled resources, the JSON API's policy and caseload,
+//! OperationOutcome refusals, and a CapabilityStatement that matches the routes.
+
+use crate::common::{Auth, TestApp};
+use crate::supervision::solo_counselor;
+use axum::http::{Method, StatusCode};
+use iop_app::testing::query_text;
+use iop_web::access::Surface;
+use iop_web::routes::registry;
+
+fn assert_outcome(res: &crate::common::Response, status: StatusCode, code: &str) {
+    assert_eq!(res.status, status, "{}", res.body);
+    assert!(
+        res.content_type().starts_with("application/fhir+json"),
+        "{}",
+        res.content_type()
+    );
+    let v = res.json();
+    assert_eq!(v["resourceType"], "OperationOutcome", "{v}");
+    assert_eq!(v["issue"][0]["code"], code, "{v}");
+    assert!(v["issue"][0]["diagnostics"]
+        .as_str()
+        .is_some_and(|d| !d.is_empty()));
+}
+
+#[tokio::test]
+async fn the_capability_statement_lists_exactly_the_fhir_routes() {
+    let t = TestApp::new().await;
+    let res = t.get("/fhir/r4/metadata", Auth::None).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.content_type().starts_with("application/fhir+json"));
+    let cs = res.json();
+    assert_eq!(cs["resourceType"], "CapabilityStatement");
+    assert_eq!(cs["fhirVersion"], "4.0.1");
+    let mut stated: Vec<(String, String)> = cs["rest"][0]["resource"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .flat_map(|r| {
+            let kind = r["type"].as_str().expect("type").to_string();
+            r["interaction"]
+                .as_array()
+                .expect("interactions")
+                .iter()
+                .map(move |i| (kind.clone(), i["code"].as_str().expect("code").to_string()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut routed: Vec<(String, String)> = registry()
+        .into_iter()
+        .filter(|r| r.surface == Surface::Fhir && r.path != "/fhir/r4/metadata")
+        .map(|r| {
+            let parts: Vec<&str> = r.path.trim_start_matches("/fhir/r4/").split('/').collect();
+            let interaction = match (&r.method, parts.as_slice()) {
+                (&Method::GET, [_, "{id}"]) => "read",
+                (&Method::GET, [_]) => "search-type",
+                other => panic!("a FHIR route the test does not know: {other:?}"),
+            };
+            (parts[0].to_string(), interaction.to_string())
+        })
+        .collect();
+    stated.sort();
+    routed.sort();
+    assert_eq!(
+        stated, routed,
+        "the CapabilityStatement says what the routes do"
+    );
+}
+
+#[tokio::test]
+async fn a_patient_read_carries_the_part2_labels_is_audited_and_follows_role_and_caseload() {
+    let t = TestApp::new().await;
+    let counselor = t.token("counselor@demo.test").await;
+    let patient = crate::clinical::patient_of_last_week(&t, &counselor).await;
+    let path = format!("/fhir/r4/Patient/{patient}");
+
+    let res = t.get(&path, Auth::Bearer(&counselor)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(res.content_type().starts_with("application/fhir+json"));
+    let p = res.json();
+    assert_eq!(p["resourceType"], "Patient");
+    assert_eq!(p["id"], patient.as_str());
+    let labels: Vec<(String, String)> = p["meta"]["security"]
+        .as_array()
+        .expect("labels")
+        .iter()
+        .map(|c| {
+            (
+                c["system"].as_str().unwrap_or_default().to_string(),
+                c["code"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    for (system, code) in [
+        (
+            "http://terminology.hl7.org/CodeSystem/v3-Confidentiality",
+            "R",
+        ),
+        (
+            "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+            "42CFRPart2",
+        ),
+        (
+            "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+            "NORDSCLCD",
+        ),
+    ] {
+        assert!(
+            labels.contains(&(system.into(), code.into())),
+            "{code} missing: {labels:?}"
+        );
+    }
+    let reads = query_text(
+        &t.app,
+        &format!("SELECT action AS value FROM audit_log WHERE action = 'fhir.read' AND patient_id = '{patient}' AND subject = 'Patient/{patient}'"),
+    )
+    .expect("audit");
+    assert_eq!(reads.len(), 1, "the read wrote its audit row");
+
+    // Billing reads demographics (claims need them); admissions may not.
+    let billing = t.token("billing@demo.test").await;
+    assert_eq!(
+        t.get(&path, Auth::Bearer(&billing)).await.status,
+        StatusCode::OK
+    );
+    let admissions = t.token("admissions@demo.test").await;
+    assert_outcome(
+        &t.get(&path, Auth::Bearer(&admissions)).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+
+    // A counselor with no caseload is refused, and the refusal is audited.
+    let director = t.token("director@demo.test").await;
+    let (solo, _) = solo_counselor(&t, &director).await;
+    assert_outcome(
+        &t.get(&path, Auth::Bearer(&solo)).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    let refusals = query_text(
+        &t.app,
+        &format!("SELECT action AS value FROM audit_log WHERE patient_id = '{patient}' AND outcome = 'denied'"),
+    )
+    .expect("audit");
+    assert!(!refusals.is_empty(), "the refusal is in the audit log");
+
+    assert_outcome(
+        &t.get(&path, Auth::None).await,
+        StatusCode::UNAUTHORIZED,
+        "login",
+    );
+    assert_outcome(
+        &t.get("/fhir/r4/Patient/not-an-id", Auth::Bearer(&counselor))
+            .await,
+        StatusCode::NOT_FOUND,
+        "not-found",
+    );
+    assert_outcome(
+        &t.get(
+            "/fhir/r4/Patient/01a24290-9d84-70ed-99a8-000000000000",
+            Auth::Bearer(&counselor),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not-found",
+    );
+    assert_outcome(
+        &t.get("/fhir/r4/Flag/1", Auth::Bearer(&counselor)).await,
+        StatusCode::NOT_FOUND,
+        "not-found",
+    );
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env python3
+"""Prints, one JSON object per line, every FHIR resource a demo server answers: its
+CapabilityStatement and each census patient's Patient read (as the clinical director,
+who reaches everyone), for check_fhir.py. Usage: fetch_fhir.py BASE_URL"""
+import json
+import sys
+import urllib.request
+
+base = sys.argv[1]
+
+
+def call(path, token=None, body=None):
+    req = urllib.request.Request(base + path, data=None if body is None else json.dumps(body).encode())
+    if body is not None:
+        req.add_header("content-type", "application/json")
+    if token:
+        req.add_header("authorization", f"Bearer {token}")
+    with urllib.request.urlopen(req) as res:
+        if path.startswith("/fhir/"):
+            assert res.headers["content-type"].startswith("application/fhir+json"), res.headers["content-type"]
+        return json.load(res)
+
+
+token = call("/api/v1/auth/token", body={"email": "director@demo.test", "password": "demo-password"})["token"]
+print(json.dumps(call("/fhir/r4/metadata")))
+patients = {e["patient_id"] for p in call("/api/v1/census", token) for e in (p["patients"] or [])}
+assert patients, "the demo census has patients"
+for pid in sorted(patients):
+    print(json.dumps(call(f"/fhir/r4/Patient/{pid}", token)))
