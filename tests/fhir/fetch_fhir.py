@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Prints, one JSON object per line, every FHIR resource a demo server answers: its
-CapabilityStatement and each census patient's Patient read (as the clinical director,
-who reaches everyone), for check_fhir.py. Usage: fetch_fhir.py BASE_URL"""
+CapabilityStatement, and for each census patient the Patient read and the Observation
+search Bundle, then each Observation read (as the clinical director, who reaches
+everyone), for check_fhir.py. Usage: fetch_fhir.py BASE_URL"""
 import json
 import sys
 import urllib.request
@@ -25,5 +26,12 @@ token = call("/api/v1/auth/token", body={"email": "director@demo.test", "passwor
 print(json.dumps(call("/fhir/r4/metadata")))
 patients = {e["patient_id"] for p in call("/api/v1/census", token) for e in (p["patients"] or [])}
 assert patients, "the demo census has patients"
+observations = 0
 for pid in sorted(patients):
     print(json.dumps(call(f"/fhir/r4/Patient/{pid}", token)))
+    bundle = call(f"/fhir/r4/Observation?patient=Patient/{pid}", token)
+    print(json.dumps(bundle))
+    for entry in bundle.get("entry", []):
+        observations += 1
+        print(json.dumps(call(f"/fhir/r4/Observation/{entry['resource']['id']}", token)))
+assert observations, "the demo's measures come back as Observations"

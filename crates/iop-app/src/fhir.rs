@@ -7,11 +7,13 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
-use iop_domain::ids::PatientId;
-use iop_interop::fhir::PatientData;
+use iop_domain::ids::{MeasureId, PatientId};
+pub use iop_interop::fhir::search::DateParam;
 pub use iop_interop::fhir::{
-    operation_outcome, IssueSeverity, IssueType, FHIR_VERSION, MEDIA_TYPE,
+    operation_outcome, searchset, IssueSeverity, IssueType, SearchPage, FHIR_VERSION, MEDIA_TYPE,
 };
+use iop_interop::fhir::{PatientData, ScoreObservation};
+use iop_store::clinical::measures::{self as measures, MeasureRow};
 
 /// The identifier system of this installation's medical record numbers.
 pub const MRN_SYSTEM: &str = "urn:iop:mrn";
@@ -48,4 +50,73 @@ impl App {
             Ok(resource)
         })
     }
+
+    /// `GET /fhir/r4/Observation/{id}`: a PHQ-9 or GAD-7 total score.
+    pub fn fhir_observation(&self, ctx: &Ctx, id: MeasureId) -> Result<serde_json::Value> {
+        ctx.require(Action::ReadClinical)?;
+        self.store.read_audited(|c| {
+            let m = measures::measure_by_id(c, id)?
+                .ok_or_else(|| AppError::NotFound(format!("observation {id}")))?;
+            crate::scope::require_patient(c, ctx, m.patient_id)?;
+            let resource = observation(&m).ok_or_else(|| {
+                AppError::NotFound(format!(
+                    "observation {id} (a BAM is not offered over FHIR yet)"
+                ))
+            })?;
+            let subject = format!("Observation/{id}");
+            let mut event = Event::ok("fhir.read").subject(&subject);
+            event.patient_id = Some(m.patient_id);
+            record(c, ctx, event)?;
+            Ok(resource)
+        })
+    }
+
+    /// `GET /fhir/r4/Observation?patient=…[&code=…][&date=…]`: a patient's total scores,
+    /// oldest first, filtered by LOINC code and dates.
+    pub fn fhir_observations(
+        &self,
+        ctx: &Ctx,
+        patient: PatientId,
+        code: Option<&str>,
+        dates: &[DateParam],
+    ) -> Result<Vec<serde_json::Value>> {
+        ctx.require(Action::ReadClinical)?;
+        self.store.read_audited(|c| {
+            crate::scope::require_patient(c, ctx, patient)?;
+            let found: Vec<serde_json::Value> = measures::measures_of(c, patient)?
+                .iter()
+                .filter(|m| dates.iter().all(|d| d.matches(m.taken_on.0)))
+                .filter(|m| {
+                    let loinc = iop_interop::fhir::loinc_total(m.instrument);
+                    match (code, loinc) {
+                        (_, None) => false,
+                        (None, Some(_)) => true,
+                        (Some(raw), Some((c, _))) => {
+                            iop_interop::fhir::search::token_matches(raw, "http://loinc.org", c)
+                        }
+                    }
+                })
+                .filter_map(observation)
+                .collect();
+            let subject = format!("Observation?patient={patient}");
+            let mut event = Event::ok("fhir.search")
+                .subject(&subject)
+                .detail(serde_json::json!({ "matches": found.len() }));
+            event.patient_id = Some(patient);
+            record(c, ctx, event)?;
+            Ok(found)
+        })
+    }
+}
+
+/// The Observation of a measure with a LOINC-coded total.
+fn observation(m: &MeasureRow) -> Option<serde_json::Value> {
+    let (id, patient) = (m.id.to_string(), m.patient_id.to_string());
+    iop_interop::fhir::score_observation(&ScoreObservation {
+        id: &id,
+        patient_id: &patient,
+        instrument: m.instrument,
+        total: m.total?,
+        taken_on: m.taken_on.0,
+    })
 }

@@ -17,8 +17,27 @@ use serde_json::json;
 /// Where the interface lives.
 pub const BASE: &str = "/fhir/r4";
 
-/// (resource type, interactions) this server supports, as the CapabilityStatement says.
-pub const CAPABILITIES: &[(&str, &[&str])] = &[("Patient", &["read"])];
+/// A resource type, its interactions, and its search parameters (name, type).
+pub type Capability = (
+    &'static str,
+    &'static [&'static str],
+    &'static [(&'static str, &'static str)],
+);
+
+/// What this server supports, as the CapabilityStatement says.
+pub const CAPABILITIES: &[Capability] = &[
+    ("Patient", &["read"], &[]),
+    (
+        "Observation",
+        &["read", "search-type"],
+        &[
+            ("patient", "reference"),
+            ("code", "token"),
+            ("date", "date"),
+            ("_count", "number"),
+        ],
+    ),
+];
 
 /// When `CAPABILITIES` last changed (CapabilityStatement.date).
 const CAPABILITIES_DATE: &str = "2026-12-04";
@@ -80,10 +99,11 @@ pub fn outcome_for_status(status: StatusCode, detail: &str) -> Response {
 pub async fn metadata() -> Response {
     let resources: Vec<serde_json::Value> = CAPABILITIES
         .iter()
-        .map(|(kind, interactions)| {
+        .map(|(kind, interactions, params)| {
             json!({
                 "type": kind,
                 "interaction": interactions.iter().map(|i| json!({ "code": i })).collect::<Vec<_>>(),
+                "searchParam": params.iter().map(|(name, kind)| json!({ "name": name, "type": kind })).collect::<Vec<_>>(),
                 "readHistory": false,
                 "updateCreate": false
             })
@@ -123,5 +143,158 @@ pub async fn patient(
     {
         Ok(r) => fhir_json(StatusCode::OK, &r),
         Err(e) => outcome(e.into()),
+    }
+}
+
+/// `GET /fhir/r4/Observation/{id}`.
+pub async fn observation(
+    State(state): State<AppState>,
+    caller: crate::access::Caller,
+    PathId(id): PathId<iop_domain::ids::MeasureId>,
+) -> Response {
+    match state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.fhir_observation(ctx, id)
+        })
+        .await
+    {
+        Ok(r) => fhir_json(StatusCode::OK, &r),
+        Err(e) => outcome(e.into()),
+    }
+}
+
+/// Most resources one page of a search holds, and how many when `_count` is not sent.
+const MAX_COUNT: usize = 200;
+const DEFAULT_COUNT: usize = 50;
+
+/// `GET /fhir/r4/Observation?patient=…`: a searchset Bundle, paged by `_count` with a
+/// `next` link (`_offset`).
+pub async fn observation_search(
+    State(state): State<AppState>,
+    caller: crate::access::Caller,
+    headers: axum::http::HeaderMap,
+    axum::extract::Query(params): axum::extract::Query<Vec<(String, String)>>,
+) -> Response {
+    let base = base_url(&state, &headers);
+    let search = match Search::parse(&params) {
+        Ok(s) => s,
+        Err(e) => return outcome(WebError::BadRequest(e)),
+    };
+    let (patient, code, dates) = (search.patient, search.code.clone(), search.dates.clone());
+    let found = match state
+        .run(caller.ctx.clone(), move |app, ctx| {
+            app.fhir_observations(ctx, patient, code.as_deref(), &dates)
+        })
+        .await
+    {
+        Ok(f) => f,
+        Err(e) => return outcome(e.into()),
+    };
+    let total = found.len();
+    let page: Vec<serde_json::Value> = found
+        .into_iter()
+        .skip(search.offset)
+        .take(search.count)
+        .collect();
+    let url = |offset: usize| search.url(&base, "Observation", offset);
+    let next = (search.offset + search.count < total).then(|| url(search.offset + search.count));
+    let self_url = url(search.offset);
+    let body = iop_app::fhir::searchset(
+        &iop_app::fhir::SearchPage {
+            base: &base,
+            self_url: &self_url,
+            next_url: next.as_deref(),
+            total,
+        },
+        page,
+    );
+    fhir_json(StatusCode::OK, &body)
+}
+
+/// The base URL clients reached this server by (the Host they sent).
+fn base_url(state: &AppState, headers: &axum::http::HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    let scheme = if state.web.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}{BASE}")
+}
+
+/// A patient-scoped search as sent: the patient, a token, dates, and the page.
+struct Search {
+    patient: PatientId,
+    code: Option<String>,
+    dates: Vec<iop_app::fhir::DateParam>,
+    count: usize,
+    offset: usize,
+}
+
+impl Search {
+    fn parse(params: &[(String, String)]) -> Result<Search, String> {
+        let mut patient = None;
+        let (mut code, mut dates, mut count, mut offset) = (None, Vec::new(), DEFAULT_COUNT, 0);
+        for (k, v) in params {
+            match k.as_str() {
+                "patient" | "subject" => {
+                    let id = v.trim_start_matches("Patient/");
+                    patient = Some(id.parse::<PatientId>().map_err(|_| {
+                        format!("patient: {v:?} is not a patient's id (Patient/{{id}} or {{id}})")
+                    })?);
+                }
+                "code" => code = Some(v.clone()),
+                "date" => dates.push(iop_app::fhir::DateParam::parse(v).ok_or_else(|| {
+                    format!("date: {v:?} is not a day with an optional prefix (ge2026-11-01)")
+                })?),
+                "_count" => {
+                    count = v
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|n| (1..=MAX_COUNT).contains(n))
+                        .ok_or_else(|| format!("_count: give a number from 1 to {MAX_COUNT}"))?;
+                }
+                "_offset" => {
+                    offset = v
+                        .parse::<usize>()
+                        .map_err(|_| "_offset: give a whole number".to_string())?;
+                }
+                // Unknown parameters are ignored, as FHIR asks of a lenient server.
+                _ => {}
+            }
+        }
+        let patient = patient.ok_or("search with patient=Patient/{id}: results are per patient")?;
+        Ok(Search {
+            patient,
+            code,
+            dates,
+            count,
+            offset,
+        })
+    }
+
+    /// This search's URL at another page.
+    fn url(&self, base: &str, kind: &str, offset: usize) -> String {
+        let mut q: Vec<(String, String)> =
+            vec![("patient".into(), format!("Patient/{}", self.patient))];
+        if let Some(c) = &self.code {
+            q.push(("code".into(), c.clone()));
+        }
+        for d in &self.dates {
+            q.push(("date".into(), d.to_string()));
+        }
+        q.push(("_count".into(), self.count.to_string()));
+        if offset > 0 {
+            q.push(("_offset".into(), offset.to_string()));
+        }
+        let query = serde_urlencoded::to_string(&q).unwrap_or_default();
+        format!("{base}/{kind}?{query}")
     }
 }

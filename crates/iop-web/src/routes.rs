@@ -53,6 +53,8 @@ pub fn registry() -> Vec<Route> {
         route!(GET "/healthz", Public, Api, pages::health::healthz),
         route!(GET "/fhir/r4/metadata", Public, Fhir, crate::fhir::metadata),
         route!(GET "/fhir/r4/Patient/{id}", Staff(Action::FhirReadPatient), Fhir, crate::fhir::patient),
+        route!(GET "/fhir/r4/Observation", Staff(Action::ReadClinical), Fhir, crate::fhir::observation_search),
+        route!(GET "/fhir/r4/Observation/{id}", Staff(Action::ReadClinical), Fhir, crate::fhir::observation),
         route!(GET "/static/app.css", Public, Page, pages::assets::css),
         route!(GET "/favicon.svg", Public, Page, pages::assets::favicon),
         route!(GET "/favicon.ico", Public, Page, pages::assets::favicon),

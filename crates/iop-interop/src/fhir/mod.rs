@@ -6,11 +6,14 @@
 //! tests check every emitted code against them (the validators used in the test suite
 //! do not check codes).
 
+mod bundle;
 mod observation;
 mod outcome;
 mod patient;
+pub mod search;
 
-pub use observation::{score_observation, ScoreObservation};
+pub use bundle::{searchset, SearchPage};
+pub use observation::{loinc_total, score_observation, ScoreObservation};
 pub use outcome::{operation_outcome, IssueSeverity, IssueType};
 pub use patient::{patient, PatientData};
 

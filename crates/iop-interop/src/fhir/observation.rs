@@ -17,7 +17,7 @@ pub struct ScoreObservation<'a> {
 
 /// The LOINC code and display of an instrument's total score; the BAM has none (its
 /// three subscales are written as components when it is mapped).
-fn loinc(instrument: Instrument) -> Option<(&'static str, &'static str)> {
+pub fn loinc_total(instrument: Instrument) -> Option<(&'static str, &'static str)> {
     match instrument {
         Instrument::Phq9 => Some(super::codes::LOINC_TOTALS[0]),
         Instrument::Gad7 => Some(super::codes::LOINC_TOTALS[1]),
@@ -27,7 +27,7 @@ fn loinc(instrument: Instrument) -> Option<(&'static str, &'static str)> {
 
 /// The Observation of a total score; `None` for an instrument without a LOINC total.
 pub fn score_observation(o: &ScoreObservation<'_>) -> Option<Value> {
-    let (code, display) = loinc(o.instrument)?;
+    let (code, display) = loinc_total(o.instrument)?;
     Some(json!({
         "resourceType": "Observation",
         "id": o.id,

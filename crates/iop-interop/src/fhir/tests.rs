@@ -155,3 +155,31 @@ fn every_outcome_issue_code_and_severity_is_in_its_value_set_and_the_location_tr
     );
     assert_eq!(o["issue"][0]["code"], "value");
 }
+
+#[test]
+fn a_searchset_links_its_next_page_and_labels_itself() {
+    let o = score_observation(&ScoreObservation {
+        id: "m1",
+        patient_id: "p1",
+        instrument: Instrument::Phq9,
+        total: 3,
+        taken_on: date(2026, 12, 2),
+    })
+    .into_iter()
+    .collect();
+    let b = searchset(
+        &SearchPage {
+            base: "https://x/fhir/r4",
+            self_url: "https://x/fhir/r4/Observation?patient=p1&_count=1",
+            next_url: Some("https://x/fhir/r4/Observation?patient=p1&_count=1&_offset=1"),
+            total: 2,
+        },
+        o,
+    );
+    has_part2_labels(&b);
+    assert_eq!(b["type"], "searchset");
+    assert_eq!(b["total"], 2);
+    assert_eq!(b["link"][1]["relation"], "next");
+    assert_eq!(b["entry"][0]["fullUrl"], "https://x/fhir/r4/Observation/m1");
+    assert_eq!(b["entry"][0]["search"]["mode"], "match");
+}

@@ -47,6 +47,14 @@ pub fn insert_measure(conn: &mut DbConn, row: &MeasureRow) -> Result<()> {
     Ok(())
 }
 
+pub fn measure_by_id(conn: &mut DbConn, id: MeasureId) -> Result<Option<MeasureRow>> {
+    Ok(measures::table
+        .find(id)
+        .select(MeasureRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 pub fn measures_of(conn: &mut DbConn, patient_id: PatientId) -> Result<Vec<MeasureRow>> {
     Ok(measures::table
         .filter(measures::patient_id.eq(patient_id))

@@ -171,3 +171,162 @@ async fn a_patient_read_carries_the_part2_labels_is_audited_and_follows_role_and
         "not-found",
     );
 }
+
+#[tokio::test]
+async fn observations_are_searched_per_patient_paged_and_refused_to_billing() {
+    let t = TestApp::new().await;
+    let counselor = t.token("counselor@demo.test").await;
+    let patient = crate::clinical::patient_of_last_week(&t, &counselor).await;
+    let day = crate::clinical::today();
+    for (instrument, items, on) in [
+        (
+            "phq9",
+            serde_json::json!([1, 1, 1, 1, 0, 0, 0, 0, 0]),
+            day.checked_sub(jiff::Span::new().days(14)).expect("date"),
+        ),
+        ("phq9", serde_json::json!([2, 1, 1, 1, 0, 0, 0, 0, 0]), day),
+        ("gad7", serde_json::json!([1, 1, 1, 0, 0, 0, 0]), day),
+    ] {
+        let res = t
+            .post_json(
+                &format!("/api/v1/patients/{patient}/measures"),
+                Auth::Bearer(&counselor),
+                serde_json::json!({ "instrument": instrument, "occasion": "biweekly", "taken_on": on.to_string(), "items": items }),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    }
+    let search = |q: String| {
+        let (t, token) = (&t, counselor.clone());
+        async move {
+            t.get(&format!("/fhir/r4/Observation?{q}"), Auth::Bearer(&token))
+                .await
+        }
+    };
+    let all = search(format!("patient=Patient/{patient}")).await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.body);
+    let b = all.json();
+    assert_eq!(
+        (b["resourceType"].as_str(), b["type"].as_str()),
+        (Some("Bundle"), Some("searchset"))
+    );
+    let codes = |b: &serde_json::Value| -> Vec<String> {
+        b["entry"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|e| {
+                e["resource"]["code"]["coding"][0]["code"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect()
+    };
+    let found = codes(&b);
+    assert!(
+        found.iter().filter(|c| *c == "44261-6").count() >= 2
+            && found.contains(&"70274-6".to_string()),
+        "{found:?}"
+    );
+    for e in b["entry"].as_array().expect("entries") {
+        assert_eq!(
+            e["resource"]["meta"]["security"].as_array().map(Vec::len),
+            Some(3)
+        );
+        assert_eq!(
+            e["resource"]["subject"]["reference"],
+            format!("Patient/{patient}")
+        );
+    }
+
+    let gad = search(format!("patient={patient}&code=http://loinc.org|70274-6"))
+        .await
+        .json();
+    assert!(codes(&gad).iter().all(|c| c == "70274-6") && !codes(&gad).is_empty());
+    let today_only = search(format!("patient={patient}&code=44261-6&date=ge{day}"))
+        .await
+        .json();
+    assert_eq!(today_only["total"], 1, "{today_only}");
+
+    // One at a time: a next link, which answers the rest.
+    let first = search(format!("patient={patient}&_count=1")).await.json();
+    let total = first["total"].as_u64().expect("total");
+    assert!(total >= 3);
+    assert_eq!(first["entry"].as_array().map(Vec::len), Some(1));
+    let next = first["link"]
+        .as_array()
+        .expect("links")
+        .iter()
+        .find(|l| l["relation"] == "next")
+        .expect("a next page")["url"]
+        .as_str()
+        .expect("url")
+        .to_string();
+    let path = &next[next.find("/fhir/r4/").expect("path")..];
+    let second = t.get(path, Auth::Bearer(&counselor)).await.json();
+    assert_ne!(second["entry"][0]["fullUrl"], first["entry"][0]["fullUrl"]);
+
+    let id = b["entry"][0]["resource"]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let one = t
+        .get(
+            &format!("/fhir/r4/Observation/{id}"),
+            Auth::Bearer(&counselor),
+        )
+        .await;
+    assert_eq!(one.status, StatusCode::OK, "{}", one.body);
+    assert_eq!(one.json()["id"], id.as_str());
+
+    // Billing reads demographics and coverage, not measures: 403 as an OperationOutcome.
+    let billing = t.token("billing@demo.test").await;
+    assert_outcome(
+        &t.get(
+            &format!("/fhir/r4/Observation?patient={patient}"),
+            Auth::Bearer(&billing),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    assert_outcome(
+        &t.get(
+            &format!("/fhir/r4/Observation/{id}"),
+            Auth::Bearer(&billing),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    // A counselor without this patient is refused the search too.
+    let director = t.token("director@demo.test").await;
+    let (solo, _) = solo_counselor(&t, &director).await;
+    assert_outcome(
+        &t.get(
+            &format!("/fhir/r4/Observation?patient={patient}"),
+            Auth::Bearer(&solo),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    // A search says what is wrong with it.
+    assert_outcome(
+        &search("code=44261-6".into()).await,
+        StatusCode::BAD_REQUEST,
+        "invalid",
+    );
+    assert_outcome(
+        &search(format!("patient={patient}&date=2026-12")).await,
+        StatusCode::BAD_REQUEST,
+        "invalid",
+    );
+    assert_outcome(
+        &search(format!("patient={patient}&_count=0")).await,
+        StatusCode::BAD_REQUEST,
+        "invalid",
+    );
+}

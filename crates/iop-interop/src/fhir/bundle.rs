@@ -1,0 +1,45 @@
+//! A searchset Bundle: one page of matches, with `self` and `next` links.
+
+use super::part2_meta;
+use serde_json::{json, Value};
+
+/// Where one page of a search sits among all its matches.
+#[derive(Clone, Debug)]
+pub struct SearchPage<'a> {
+    /// The server's base, `https://…/fhir/r4` (entries' fullUrl start with it).
+    pub base: &'a str,
+    /// This page's URL, and the next page's when there are more matches.
+    pub self_url: &'a str,
+    pub next_url: Option<&'a str>,
+    /// How many resources match the search in all.
+    pub total: usize,
+}
+
+/// The Bundle of one page of `resources` (each with `resourceType` and `id`). It holds
+/// Part 2 records, so it carries their labels too.
+pub fn searchset(page: &SearchPage<'_>, resources: Vec<Value>) -> Value {
+    let mut links = vec![json!({ "relation": "self", "url": page.self_url })];
+    if let Some(next) = page.next_url {
+        links.push(json!({ "relation": "next", "url": next }));
+    }
+    let entries: Vec<Value> = resources
+        .into_iter()
+        .map(|r| {
+            let full = format!(
+                "{}/{}/{}",
+                page.base,
+                r["resourceType"].as_str().unwrap_or_default(),
+                r["id"].as_str().unwrap_or_default()
+            );
+            json!({ "fullUrl": full, "resource": r, "search": { "mode": "match" } })
+        })
+        .collect();
+    json!({
+        "resourceType": "Bundle",
+        "meta": part2_meta(),
+        "type": "searchset",
+        "total": page.total,
+        "link": links,
+        "entry": entries
+    })
+}
