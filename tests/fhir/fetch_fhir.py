@@ -2,7 +2,7 @@
 """Prints, one JSON object per line, every FHIR resource a demo server answers: its
 CapabilityStatement, and for each census patient the Patient read and the Observation
 search Bundle, then each Observation read (as the clinical director, who reaches
-everyone), for check_fhir.py. Usage: fetch_fhir.py BASE_URL"""
+everyone), and each patient's Coverage search and read (as billing), for check_fhir.py. Usage: fetch_fhir.py BASE_URL"""
 import json
 import sys
 import urllib.request
@@ -35,3 +35,14 @@ for pid in sorted(patients):
         observations += 1
         print(json.dumps(call(f"/fhir/r4/Observation/{entry['resource']['id']}", token)))
 assert observations, "the demo's measures come back as Observations"
+
+# Coverage, as billing reads it for claims.
+billing = call("/api/v1/auth/token", body={"email": "billing@demo.test", "password": "demo-password"})["token"]
+coverages = 0
+for pid in sorted(patients):
+    bundle = call(f"/fhir/r4/Coverage?patient=Patient/{pid}", billing)
+    print(json.dumps(bundle))
+    for entry in bundle.get("entry", []):
+        coverages += 1
+        print(json.dumps(call(f"/fhir/r4/Coverage/{entry['resource']['id']}", billing)))
+assert coverages, "the demo's coverages come back as Coverage"

@@ -7,13 +7,15 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
-use iop_domain::ids::{MeasureId, PatientId};
+use iop_domain::ids::{CoverageId, MeasureId, PatientId};
 pub use iop_interop::fhir::search::DateParam;
 pub use iop_interop::fhir::{
     operation_outcome, searchset, IssueSeverity, IssueType, SearchPage, FHIR_VERSION, MEDIA_TYPE,
 };
-use iop_interop::fhir::{PatientData, ScoreObservation};
+use iop_interop::fhir::{CoverageData, PatientData, ScoreObservation};
+use iop_store::billing::CoverageRow;
 use iop_store::clinical::measures::{self as measures, MeasureRow};
+use iop_store::DbConn;
 
 /// The identifier system of this installation's medical record numbers.
 pub const MRN_SYSTEM: &str = "urn:iop:mrn";
@@ -43,10 +45,7 @@ impl App {
                 state: p.state.as_deref(),
                 postal_code: p.zip.as_deref(),
             });
-            let subject = format!("Patient/{id}");
-            let mut event = Event::ok("fhir.read").subject(&subject);
-            event.patient_id = Some(id);
-            record(c, ctx, event)?;
+            audited(c, ctx, "fhir.read", &format!("Patient/{id}"), id, None)?;
             Ok(resource)
         })
     }
@@ -63,10 +62,14 @@ impl App {
                     "observation {id} (a BAM is not offered over FHIR yet)"
                 ))
             })?;
-            let subject = format!("Observation/{id}");
-            let mut event = Event::ok("fhir.read").subject(&subject);
-            event.patient_id = Some(m.patient_id);
-            record(c, ctx, event)?;
+            audited(
+                c,
+                ctx,
+                "fhir.read",
+                &format!("Observation/{id}"),
+                m.patient_id,
+                None,
+            )?;
             Ok(resource)
         })
     }
@@ -99,11 +102,42 @@ impl App {
                 .filter_map(observation)
                 .collect();
             let subject = format!("Observation?patient={patient}");
-            let mut event = Event::ok("fhir.search")
-                .subject(&subject)
-                .detail(serde_json::json!({ "matches": found.len() }));
-            event.patient_id = Some(patient);
-            record(c, ctx, event)?;
+            audited(c, ctx, "fhir.search", &subject, patient, Some(found.len()))?;
+            Ok(found)
+        })
+    }
+
+    /// `GET /fhir/r4/Coverage/{id}`: a coverage, for the roles that keep coverages.
+    pub fn fhir_coverage(&self, ctx: &Ctx, id: CoverageId) -> Result<serde_json::Value> {
+        ctx.require(Action::ManageCoverage)?;
+        self.store.read_audited(|c| {
+            let row = iop_store::billing::coverage(c, id)?
+                .ok_or_else(|| AppError::NotFound(format!("coverage {id}")))?;
+            crate::scope::require_patient(c, ctx, row.patient_id)?;
+            let resource = coverage_resource(c, ctx, &row)?;
+            audited(
+                c,
+                ctx,
+                "fhir.read",
+                &format!("Coverage/{id}"),
+                row.patient_id,
+                None,
+            )?;
+            Ok(resource)
+        })
+    }
+
+    /// `GET /fhir/r4/Coverage?patient=…`: every coverage on file for the patient.
+    pub fn fhir_coverages(&self, ctx: &Ctx, patient: PatientId) -> Result<Vec<serde_json::Value>> {
+        ctx.require(Action::ManageCoverage)?;
+        self.store.read_audited(|c| {
+            crate::scope::require_patient(c, ctx, patient)?;
+            let mut found = Vec::new();
+            for row in iop_store::billing::coverages_of(c, &[patient])? {
+                found.push(coverage_resource(c, ctx, &row)?);
+            }
+            let subject = format!("Coverage?patient={patient}");
+            audited(c, ctx, "fhir.search", &subject, patient, Some(found.len()))?;
             Ok(found)
         })
     }
@@ -119,4 +153,47 @@ fn observation(m: &MeasureRow) -> Option<serde_json::Value> {
         total: m.total?,
         taken_on: m.taken_on.0,
     })
+}
+
+/// The Coverage of a row, as of today where the patient is treated.
+fn coverage_resource(c: &mut DbConn, ctx: &Ctx, row: &CoverageRow) -> Result<serde_json::Value> {
+    let payer = iop_store::billing::all_payers(c)?
+        .into_iter()
+        .find(|p| p.id == row.payer_id)
+        .ok_or_else(|| AppError::Internal(format!("coverage {} names no payer", row.id)))?;
+    let today = crate::clock::date_in(&crate::clock::patient_zone(c, row.patient_id)?, ctx.now());
+    let (id, patient) = (row.id.to_string(), row.patient_id.to_string());
+    Ok(iop_interop::fhir::coverage(
+        &CoverageData {
+            id: &id,
+            patient_id: &patient,
+            payer_name: &payer.name,
+            payer_id: &payer.payer_id,
+            member_id: &row.member_id,
+            group_number: row.group_number.as_deref(),
+            priority: row.priority,
+            relationship: row.relationship,
+            effective_from: row.effective_from.0,
+            effective_to: row.effective_to.map(|d| d.0),
+            voided: row.voided_at.is_some(),
+        },
+        today,
+    ))
+}
+
+/// The audit row of a FHIR read (`matches` None) or search, about one patient.
+fn audited(
+    c: &mut DbConn,
+    ctx: &Ctx,
+    action: &'static str,
+    subject: &str,
+    patient: PatientId,
+    matches: Option<usize>,
+) -> Result<()> {
+    let mut event = Event::ok(action).subject(subject);
+    if let Some(n) = matches {
+        event = event.detail(serde_json::json!({ "matches": n }));
+    }
+    event.patient_id = Some(patient);
+    record(c, ctx, event)
 }

@@ -28,6 +28,11 @@ pub type Capability = (
 pub const CAPABILITIES: &[Capability] = &[
     ("Patient", &["read"], &[]),
     (
+        "Coverage",
+        &["read", "search-type"],
+        &[("patient", "reference"), ("_count", "number")],
+    ),
+    (
         "Observation",
         &["read", "search-type"],
         &[
@@ -135,15 +140,7 @@ pub async fn patient(
     caller: crate::access::Caller,
     PathId(id): PathId<PatientId>,
 ) -> Response {
-    match state
-        .run(caller.ctx.clone(), move |app, ctx| {
-            app.fhir_patient(ctx, id)
-        })
-        .await
-    {
-        Ok(r) => fhir_json(StatusCode::OK, &r),
-        Err(e) => outcome(e.into()),
-    }
+    read(state, caller, move |app, ctx| app.fhir_patient(ctx, id)).await
 }
 
 /// `GET /fhir/r4/Observation/{id}`.
@@ -152,15 +149,7 @@ pub async fn observation(
     caller: crate::access::Caller,
     PathId(id): PathId<iop_domain::ids::MeasureId>,
 ) -> Response {
-    match state
-        .run(caller.ctx.clone(), move |app, ctx| {
-            app.fhir_observation(ctx, id)
-        })
-        .await
-    {
-        Ok(r) => fhir_json(StatusCode::OK, &r),
-        Err(e) => outcome(e.into()),
-    }
+    read(state, caller, move |app, ctx| app.fhir_observation(ctx, id)).await
 }
 
 /// Most resources one page of a search holds, and how many when `_count` is not sent.
@@ -175,16 +164,63 @@ pub async fn observation_search(
     headers: axum::http::HeaderMap,
     axum::extract::Query(params): axum::extract::Query<Vec<(String, String)>>,
 ) -> Response {
-    let base = base_url(&state, &headers);
-    let search = match Search::parse(&params) {
-        Ok(s) => s,
+    search(
+        state,
+        caller,
+        &headers,
+        &params,
+        "Observation",
+        |app, ctx, s| app.fhir_observations(ctx, s.patient, s.code.as_deref(), &s.dates),
+    )
+    .await
+}
+
+/// `GET /fhir/r4/Coverage/{id}`.
+pub async fn coverage(
+    State(state): State<AppState>,
+    caller: crate::access::Caller,
+    PathId(id): PathId<iop_domain::ids::CoverageId>,
+) -> Response {
+    read(state, caller, move |app, ctx| app.fhir_coverage(ctx, id)).await
+}
+
+/// `GET /fhir/r4/Coverage?patient=…`.
+pub async fn coverage_search(
+    State(state): State<AppState>,
+    caller: crate::access::Caller,
+    headers: axum::http::HeaderMap,
+    axum::extract::Query(params): axum::extract::Query<Vec<(String, String)>>,
+) -> Response {
+    search(
+        state,
+        caller,
+        &headers,
+        &params,
+        "Coverage",
+        |app, ctx, s| app.fhir_coverages(ctx, s.patient),
+    )
+    .await
+}
+
+/// Runs a patient-scoped search and answers one page of it as a searchset Bundle.
+async fn search(
+    state: AppState,
+    caller: crate::access::Caller,
+    headers: &axum::http::HeaderMap,
+    params: &[(String, String)],
+    kind: &'static str,
+    f: impl FnOnce(&iop_app::App, &iop_app::Ctx, &Search) -> Result<Vec<serde_json::Value>, AppError>
+        + Send
+        + 'static,
+) -> Response {
+    let base = base_url(&state, headers);
+    let search = match Search::parse(params) {
+        Ok(s) => std::sync::Arc::new(s),
         Err(e) => return outcome(WebError::BadRequest(e)),
     };
-    let (patient, code, dates) = (search.patient, search.code.clone(), search.dates.clone());
+    let s = search.clone();
     let found = match state
-        .run(caller.ctx.clone(), move |app, ctx| {
-            app.fhir_observations(ctx, patient, code.as_deref(), &dates)
-        })
+        .run(caller.ctx.clone(), move |app, ctx| f(app, ctx, &s))
         .await
     {
         Ok(f) => f,
@@ -196,7 +232,7 @@ pub async fn observation_search(
         .skip(search.offset)
         .take(search.count)
         .collect();
-    let url = |offset: usize| search.url(&base, "Observation", offset);
+    let url = |offset: usize| search.url(&base, kind, offset);
     let next = (search.offset + search.count < total).then(|| url(search.offset + search.count));
     let self_url = url(search.offset);
     let body = iop_app::fhir::searchset(
@@ -296,5 +332,17 @@ impl Search {
         }
         let query = serde_urlencoded::to_string(&q).unwrap_or_default();
         format!("{base}/{kind}?{query}")
+    }
+}
+
+/// Runs a read and answers the resource, or an OperationOutcome.
+async fn read(
+    state: AppState,
+    caller: crate::access::Caller,
+    f: impl FnOnce(&iop_app::App, &iop_app::Ctx) -> Result<serde_json::Value, AppError> + Send + 'static,
+) -> Response {
+    match state.run(caller.ctx.clone(), f).await {
+        Ok(r) => fhir_json(StatusCode::OK, &r),
+        Err(e) => outcome(e.into()),
     }
 }

@@ -54,6 +54,8 @@ pub fn registry() -> Vec<Route> {
         route!(GET "/fhir/r4/metadata", Public, Fhir, crate::fhir::metadata),
         route!(GET "/fhir/r4/Patient/{id}", Staff(Action::FhirReadPatient), Fhir, crate::fhir::patient),
         route!(GET "/fhir/r4/Observation", Staff(Action::ReadClinical), Fhir, crate::fhir::observation_search),
+        route!(GET "/fhir/r4/Coverage", Staff(Action::ManageCoverage), Fhir, crate::fhir::coverage_search),
+        route!(GET "/fhir/r4/Coverage/{id}", Staff(Action::ManageCoverage), Fhir, crate::fhir::coverage),
         route!(GET "/fhir/r4/Observation/{id}", Staff(Action::ReadClinical), Fhir, crate::fhir::observation),
         route!(GET "/static/app.css", Public, Page, pages::assets::css),
         route!(GET "/favicon.svg", Public, Page, pages::assets::favicon),

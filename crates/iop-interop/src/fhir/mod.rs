@@ -7,12 +7,14 @@
 //! do not check codes).
 
 mod bundle;
+mod coverage;
 mod observation;
 mod outcome;
 mod patient;
 pub mod search;
 
 pub use bundle::{searchset, SearchPage};
+pub use coverage::{coverage, CoverageData};
 pub use observation::{loinc_total, score_observation, ScoreObservation};
 pub use outcome::{operation_outcome, IssueSeverity, IssueType};
 pub use patient::{patient, PatientData};
@@ -111,6 +113,12 @@ pub mod codes {
         "incomplete",
         "throttled",
         "informational",
+    ];
+    /// fm-status (required binding of Coverage.status).
+    pub const COVERAGE_STATUS: &[&str] = &["active", "cancelled", "draft", "entered-in-error"];
+    /// subscriber-relationship codes (extensible binding of Coverage.relationship).
+    pub const SUBSCRIBER_RELATIONSHIP: &[&str] = &[
+        "child", "parent", "spouse", "common", "other", "self", "injured",
     ];
     /// v3-Confidentiality codes.
     pub const CONFIDENTIALITY: &[&str] = &["U", "L", "M", "N", "R", "V"];

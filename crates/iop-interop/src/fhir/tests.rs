@@ -183,3 +183,65 @@ fn a_searchset_links_its_next_page_and_labels_itself() {
     assert_eq!(b["entry"][0]["fullUrl"], "https://x/fhir/r4/Observation/m1");
     assert_eq!(b["entry"][0]["search"]["mode"], "match");
 }
+
+#[test]
+fn a_coverage_names_its_payer_and_member_with_status_and_relationship_codes_of_their_sets() {
+    use iop_domain::billing::{CoveragePriority, SubscriberRelationship};
+    let data = |relationship, effective_to, voided| CoverageData {
+        id: "c1",
+        patient_id: "p1",
+        payer_name: "Acme Health",
+        payer_id: "ACME1",
+        member_id: "M123",
+        group_number: Some("G9"),
+        priority: CoveragePriority::Primary,
+        relationship,
+        effective_from: date(2026, 1, 1),
+        effective_to,
+        voided,
+    };
+    let today = date(2026, 12, 2);
+    let c = coverage(
+        &data(SubscriberRelationship::Subscriber, None, false),
+        today,
+    );
+    has_part2_labels(&c);
+    assert_eq!(
+        (c["status"].as_str(), c["subscriberId"].as_str()),
+        (Some("active"), Some("M123"))
+    );
+    assert_eq!(c["beneficiary"]["reference"], "Patient/p1");
+    assert_eq!(c["payor"][0]["identifier"]["value"], "ACME1");
+    assert_eq!(c["class"][0]["value"], "G9");
+    let ended = coverage(
+        &data(
+            SubscriberRelationship::Spouse,
+            Some(date(2026, 6, 30)),
+            false,
+        ),
+        today,
+    );
+    assert_eq!(ended["status"], "cancelled");
+    let voided = coverage(&data(SubscriberRelationship::Child, None, true), today);
+    assert_eq!(voided["status"], "entered-in-error");
+    for r in [
+        SubscriberRelationship::Subscriber,
+        SubscriberRelationship::Spouse,
+        SubscriberRelationship::Child,
+        SubscriberRelationship::LifePartner,
+        SubscriberRelationship::Employee,
+        SubscriberRelationship::Other,
+    ] {
+        let c = coverage(&data(r, None, false), today);
+        for code in codes_of(
+            &c["relationship"],
+            "http://terminology.hl7.org/CodeSystem/subscriber-relationship",
+        ) {
+            assert!(
+                codes::SUBSCRIBER_RELATIONSHIP.contains(&code.as_str()),
+                "{code}"
+            );
+        }
+        assert!(codes::COVERAGE_STATUS.contains(&c["status"].as_str().unwrap_or_default()));
+    }
+}

@@ -330,3 +330,56 @@ async fn observations_are_searched_per_patient_paged_and_refused_to_billing() {
         "invalid",
     );
 }
+
+#[tokio::test]
+async fn billing_reads_a_patients_coverage_and_a_counselor_may_not() {
+    let t = TestApp::new().await;
+    let patient = query_text(&t.app, "SELECT patient_id AS value FROM coverages WHERE voided_at IS NULL ORDER BY created_at LIMIT 1")
+        .expect("query")
+        .into_iter()
+        .next()
+        .expect("the demo has a coverage");
+    let billing = t.token("billing@demo.test").await;
+    let res = t
+        .get(
+            &format!("/fhir/r4/Coverage?patient=Patient/{patient}"),
+            Auth::Bearer(&billing),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let b = res.json();
+    let first = &b["entry"][0]["resource"];
+    assert_eq!(first["resourceType"], "Coverage", "{b}");
+    assert_eq!(
+        first["beneficiary"]["reference"],
+        format!("Patient/{patient}")
+    );
+    assert!(first["payor"][0]["display"]
+        .as_str()
+        .is_some_and(|n| !n.is_empty()));
+    assert_eq!(first["meta"]["security"].as_array().map(Vec::len), Some(3));
+    let id = first["id"].as_str().expect("id");
+    let one = t
+        .get(&format!("/fhir/r4/Coverage/{id}"), Auth::Bearer(&billing))
+        .await;
+    assert_eq!(one.status, StatusCode::OK, "{}", one.body);
+    assert_eq!(one.json()["subscriberId"], first["subscriberId"]);
+    // Billing also reads the demographics a claim needs.
+    assert_eq!(
+        t.get(
+            &format!("/fhir/r4/Patient/{patient}"),
+            Auth::Bearer(&billing)
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+
+    let counselor = t.token("counselor@demo.test").await;
+    assert_outcome(
+        &t.get(&format!("/fhir/r4/Coverage/{id}"), Auth::Bearer(&counselor))
+            .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+}
