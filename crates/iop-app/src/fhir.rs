@@ -94,9 +94,10 @@ impl App {
                     match (code, loinc) {
                         (_, None) => false,
                         (None, Some(_)) => true,
-                        (Some(raw), Some((c, _))) => {
-                            iop_interop::fhir::search::token_matches(raw, "http://loinc.org", c)
-                        }
+                        // A comma-separated list is any of its codes (FHIR search, "OR").
+                        (Some(raw), Some((c, _))) => raw.split(',').any(|one| {
+                            iop_interop::fhir::search::token_matches(one, "http://loinc.org", c)
+                        }),
                     }
                 })
                 .filter_map(observation)

@@ -105,13 +105,20 @@ pub async fn metadata() -> Response {
     let resources: Vec<serde_json::Value> = CAPABILITIES
         .iter()
         .map(|(kind, interactions, params)| {
-            json!({
+            let mut r = json!({
                 "type": kind,
                 "interaction": interactions.iter().map(|i| json!({ "code": i })).collect::<Vec<_>>(),
-                "searchParam": params.iter().map(|(name, kind)| json!({ "name": name, "type": kind })).collect::<Vec<_>>(),
                 "readHistory": false,
                 "updateCreate": false
-            })
+            });
+            // FHIR JSON has no empty arrays: a type without searches lists none.
+            if let (false, Some(obj)) = (params.is_empty(), r.as_object_mut()) {
+                obj.insert(
+                    "searchParam".into(),
+                    params.iter().map(|(name, kind)| json!({ "name": name, "type": kind })).collect(),
+                );
+            }
+            r
         })
         .collect();
     let body = json!({
@@ -161,13 +168,11 @@ const DEFAULT_COUNT: usize = 50;
 pub async fn observation_search(
     State(state): State<AppState>,
     caller: crate::access::Caller,
-    headers: axum::http::HeaderMap,
     axum::extract::Query(params): axum::extract::Query<Vec<(String, String)>>,
 ) -> Response {
     search(
         state,
         caller,
-        &headers,
         &params,
         "Observation",
         |app, ctx, s| app.fhir_observations(ctx, s.patient, s.code.as_deref(), &s.dates),
@@ -188,13 +193,11 @@ pub async fn coverage(
 pub async fn coverage_search(
     State(state): State<AppState>,
     caller: crate::access::Caller,
-    headers: axum::http::HeaderMap,
     axum::extract::Query(params): axum::extract::Query<Vec<(String, String)>>,
 ) -> Response {
     search(
         state,
         caller,
-        &headers,
         &params,
         "Coverage",
         |app, ctx, s| app.fhir_coverages(ctx, s.patient),
@@ -206,14 +209,13 @@ pub async fn coverage_search(
 async fn search(
     state: AppState,
     caller: crate::access::Caller,
-    headers: &axum::http::HeaderMap,
     params: &[(String, String)],
     kind: &'static str,
     f: impl FnOnce(&iop_app::App, &iop_app::Ctx, &Search) -> Result<Vec<serde_json::Value>, AppError>
         + Send
         + 'static,
 ) -> Response {
-    let base = base_url(&state, headers);
+    let base = base_url(&state);
     let search = match Search::parse(params) {
         Ok(s) => std::sync::Arc::new(s),
         Err(e) => return outcome(WebError::BadRequest(e)),
@@ -233,7 +235,11 @@ async fn search(
         .take(search.count)
         .collect();
     let url = |offset: usize| search.url(&base, kind, offset);
-    let next = (search.offset + search.count < total).then(|| url(search.offset + search.count));
+    let next = search
+        .offset
+        .checked_add(search.count)
+        .filter(|&n| n < total)
+        .map(url);
     let self_url = url(search.offset);
     let body = iop_app::fhir::searchset(
         &iop_app::fhir::SearchPage {
@@ -247,22 +253,11 @@ async fn search(
     fhir_json(StatusCode::OK, &body)
 }
 
-/// The base URL clients reached this server by (the Host they sent).
-fn base_url(state: &AppState, headers: &axum::http::HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c))
-        })
-        .unwrap_or("localhost");
-    let scheme = if state.web.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    format!("{scheme}://{host}{BASE}")
+/// The base URL of links and `fullUrl`s: the configured `public_url` (never a Host header
+/// a client sent, which a `next` link carrying the token would then follow).
+fn base_url(state: &AppState) -> String {
+    let public = state.app.settings.mail.public_url.trim_end_matches('/');
+    format!("{public}{BASE}")
 }
 
 /// A patient-scoped search as sent: the patient, a token, dates, and the page.
@@ -275,10 +270,18 @@ struct Search {
 }
 
 impl Search {
-    fn parse(params: &[(String, String)]) -> Result<Search, String> {
+    /// The parameters `kind` takes (as `CAPABILITIES` lists them); others are ignored,
+    /// as FHIR asks of a lenient server, and left out of the links.
+    fn parse(kind: &str, params: &[(String, String)]) -> Result<Search, String> {
+        let takes = |name: &str| {
+            name == "_offset"
+                || CAPABILITIES
+                    .iter()
+                    .any(|(k, _, ps)| *k == kind && ps.iter().any(|(p, _)| *p == name || (name == "subject" && *p == "patient")))
+        };
         let mut patient = None;
         let (mut code, mut dates, mut count, mut offset) = (None, Vec::new(), DEFAULT_COUNT, 0);
-        for (k, v) in params {
+        for (k, v) in params.iter().filter(|(k, _)| takes(k)) {
             match k.as_str() {
                 "patient" | "subject" => {
                     let id = v.trim_start_matches("Patient/");

@@ -226,25 +226,18 @@ impl App {
         action_taken: &str,
     ) -> Result<()> {
         ctx.require(Action::ReadClinical)?;
-        // The addressee, or any clinician whose caseload holds the patient (whoever
-        // called them back records it).
-        let mine = self.my_alerts(ctx)?.into_iter().any(|a| a.id == alert_id);
-        if !mine {
-            let patient = self
-                .store
-                .read(|c| store::alert_by_id(c, alert_id))?
-                .map(|a| a.patient_id)
-                .ok_or_else(|| AppError::NotFound(format!("open alert {alert_id}")))?;
-            self.store
-                .read_audited(|c| crate::scope::require_patient(c, ctx, patient))?;
-        }
         let action_taken = crate::input::lines(action_taken, 2000, "the action taken")?;
-        let by = ctx.actor().map(|a| a.user_id).ok_or(AppError::Forbidden(
+        let actor = ctx.actor().ok_or(AppError::Forbidden(
             "acknowledge an alert without an account",
         ))?;
+        let (by, role) = (actor.user_id, actor.role);
         self.store.write(|c| {
             let alert = store::alert_by_id(c, alert_id)?
                 .ok_or_else(|| AppError::NotFound(format!("alert {alert_id}")))?;
+            // Whoever acknowledges, addressee or another clinician who called the patient
+            // back, must have the patient in their caseload now.
+            crate::scope::require_patient(c, ctx, alert.patient_id)?;
+            let addressee = alert.for_user_id == Some(by) || alert.for_role == Some(role);
             let at = Instant(ctx.now());
             if !store::acknowledge(c, alert_id, by, at, &action_taken)? {
                 return Err(AppError::Conflict(format!(
@@ -252,9 +245,11 @@ impl App {
                 )));
             }
             // One follow-up answers the alert for everyone it went to.
-            store::acknowledge_copies(c, &alert, by, at, &action_taken)?;
+            let copies = store::acknowledge_copies(c, &alert, by, at, &action_taken)?;
             let subject = format!("alert:{alert_id}");
-            let mut event = Event::ok("clinical.alert.acknowledge").subject(&subject);
+            let mut event = Event::ok("clinical.alert.acknowledge")
+                .subject(&subject)
+                .detail(serde_json::json!({ "copies": copies, "addressee": addressee }));
             event.patient_id = Some(alert.patient_id);
             record(c, ctx, event)
         })

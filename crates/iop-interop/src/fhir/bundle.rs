@@ -34,12 +34,16 @@ pub fn searchset(page: &SearchPage<'_>, resources: Vec<Value>) -> Value {
             json!({ "fullUrl": full, "resource": r, "search": { "mode": "match" } })
         })
         .collect();
-    json!({
+    let mut bundle = json!({
         "resourceType": "Bundle",
         "meta": part2_meta(),
         "type": "searchset",
         "total": page.total,
-        "link": links,
-        "entry": entries
-    })
+        "link": links
+    });
+    // FHIR JSON has no empty arrays: a search that matched nothing has no `entry`.
+    if let (false, Some(obj)) = (entries.is_empty(), bundle.as_object_mut()) {
+        obj.insert("entry".into(), Value::Array(entries));
+    }
+    bundle
 }

@@ -245,3 +245,18 @@ fn a_coverage_names_its_payer_and_member_with_status_and_relationship_codes_of_t
         assert!(codes::COVERAGE_STATUS.contains(&c["status"].as_str().unwrap_or_default()));
     }
 }
+
+#[test]
+fn a_search_that_matched_nothing_has_no_entry_array() {
+    let b = searchset(
+        &SearchPage {
+            base: "https://x/fhir/r4",
+            self_url: "https://x/fhir/r4/Coverage?patient=p1",
+            next_url: None,
+            total: 0,
+        },
+        Vec::new(),
+    );
+    assert!(b.get("entry").is_none(), "{b}");
+    assert_eq!(b["total"], 0);
+}

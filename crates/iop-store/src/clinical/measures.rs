@@ -239,27 +239,29 @@ pub fn alerts_of_patient(
 }
 
 /// Acknowledges the other open copies of one raised alert (the same patient, kind and
-/// moment, sent to other addressees) with the same action; how many.
+/// moment, sent to other addressees) with the same action; their ids.
 pub fn acknowledge_copies(
     conn: &mut DbConn,
     of: &AlertRow,
     by: UserId,
     at: Instant,
     action_taken: &str,
-) -> Result<usize> {
-    Ok(diesel::update(
-        alerts::table
-            .filter(alerts::patient_id.eq(of.patient_id))
-            .filter(alerts::kind.eq(of.kind))
-            .filter(alerts::created_at.eq(of.created_at))
-            .filter(alerts::acknowledged_at.is_null()),
-    )
-    .set((
-        alerts::acknowledged_at.eq(at),
-        alerts::acknowledged_by.eq(by),
-        alerts::action_taken.eq(action_taken),
-    ))
-    .execute(conn)?)
+) -> Result<Vec<AlertId>> {
+    let ids: Vec<AlertId> = alerts::table
+        .filter(alerts::patient_id.eq(of.patient_id))
+        .filter(alerts::kind.eq(of.kind))
+        .filter(alerts::created_at.eq(of.created_at))
+        .filter(alerts::acknowledged_at.is_null())
+        .select(alerts::id)
+        .load(conn)?;
+    diesel::update(alerts::table.filter(alerts::id.eq_any(&ids)))
+        .set((
+            alerts::acknowledged_at.eq(at),
+            alerts::acknowledged_by.eq(by),
+            alerts::action_taken.eq(action_taken),
+        ))
+        .execute(conn)?;
+    Ok(ids)
 }
 
 pub fn alert_by_id(conn: &mut DbConn, id: AlertId) -> Result<Option<AlertRow>> {

@@ -259,8 +259,13 @@ pub async fn correct(
     PathId(id): PathId<iop_domain::ids::ClaimId>,
     PageForm(f): PageForm<CorrectForm>,
 ) -> Result<Response, PageError> {
-    // A correction goes to the payer and cannot be called back: asked once.
-    if f.confirmed.as_deref() != Some("yes") && !f.reason.trim().is_empty() {
+    // A correction goes to the payer and cannot be called back: asked once, and only
+    // for one that can be made (a malformed one is refused at once, with its reason).
+    let well_formed = matches!(
+        f.kind.parse(),
+        Ok(iop_domain::billing::ClaimFrequency::Replacement | iop_domain::billing::ClaimFrequency::Void)
+    ) && (1..=300).contains(&f.reason.trim().chars().count());
+    if f.confirmed.as_deref() != Some("yes") && well_formed {
         let (title, message, button) = if f.kind == "void" {
             (
                 "Void this claim?",
