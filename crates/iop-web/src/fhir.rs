@@ -170,13 +170,9 @@ pub async fn observation_search(
     caller: crate::access::Caller,
     axum::extract::Query(params): axum::extract::Query<Vec<(String, String)>>,
 ) -> Response {
-    search(
-        state,
-        caller,
-        &params,
-        "Observation",
-        |app, ctx, s| app.fhir_observations(ctx, s.patient, s.code.as_deref(), &s.dates),
-    )
+    search(state, caller, &params, "Observation", |app, ctx, s| {
+        app.fhir_observations(ctx, s.patient, s.code.as_deref(), &s.dates)
+    })
     .await
 }
 
@@ -195,13 +191,9 @@ pub async fn coverage_search(
     caller: crate::access::Caller,
     axum::extract::Query(params): axum::extract::Query<Vec<(String, String)>>,
 ) -> Response {
-    search(
-        state,
-        caller,
-        &params,
-        "Coverage",
-        |app, ctx, s| app.fhir_coverages(ctx, s.patient),
-    )
+    search(state, caller, &params, "Coverage", |app, ctx, s| {
+        app.fhir_coverages(ctx, s.patient)
+    })
     .await
 }
 
@@ -216,7 +208,7 @@ async fn search(
         + 'static,
 ) -> Response {
     let base = base_url(&state);
-    let search = match Search::parse(params) {
+    let search = match Search::parse(kind, params) {
         Ok(s) => std::sync::Arc::new(s),
         Err(e) => return outcome(WebError::BadRequest(e)),
     };
@@ -275,9 +267,12 @@ impl Search {
     fn parse(kind: &str, params: &[(String, String)]) -> Result<Search, String> {
         let takes = |name: &str| {
             name == "_offset"
-                || CAPABILITIES
-                    .iter()
-                    .any(|(k, _, ps)| *k == kind && ps.iter().any(|(p, _)| *p == name || (name == "subject" && *p == "patient")))
+                || CAPABILITIES.iter().any(|(k, _, ps)| {
+                    *k == kind
+                        && ps
+                            .iter()
+                            .any(|(p, _)| *p == name || (name == "subject" && *p == "patient"))
+                })
         };
         let mut patient = None;
         let (mut code, mut dates, mut count, mut offset) = (None, Vec::new(), DEFAULT_COUNT, 0);

@@ -316,17 +316,38 @@ async fn observations_are_searched_per_patient_paged_and_refused_to_billing() {
     // A list of codes is any of them; a page past the end holds no `entry` (FHIR JSON has
     // no empty arrays) and a huge offset is no failure; parameters a type does not take
     // are ignored and left out of its links.
-    let either = search(format!("patient={patient}&code=44261-6,70274-6")).await.json();
+    let either = search(format!("patient={patient}&code=44261-6,70274-6"))
+        .await
+        .json();
     assert_eq!(either["total"], b["total"], "{either}");
-    let past = search(format!("patient={patient}&_offset=18446744073709551615&whatever=1")).await;
+    let past = search(format!(
+        "patient={patient}&_offset=18446744073709551615&whatever=1"
+    ))
+    .await;
     assert_eq!(past.status, StatusCode::OK, "{}", past.body);
     let past = past.json();
     assert!(past.get("entry").is_none(), "{past}");
-    assert!(past["link"].as_array().is_some_and(|l| l.len() == 1), "no next page: {past}");
+    assert!(
+        past["link"].as_array().is_some_and(|l| l.len() == 1),
+        "no next page: {past}"
+    );
     let self_url = past["link"][0]["url"].as_str().expect("self");
-    assert!(!self_url.contains("whatever") && self_url.starts_with("http"), "{self_url}");
-    let coverage = t.get(&format!("/fhir/r4/Coverage?patient={patient}&date=2026-12"), Auth::Bearer(&billing)).await;
-    assert_eq!(coverage.status, StatusCode::OK, "Coverage takes no date: {}", coverage.body);
+    assert!(
+        !self_url.contains("whatever") && self_url.starts_with("http"),
+        "{self_url}"
+    );
+    let coverage = t
+        .get(
+            &format!("/fhir/r4/Coverage?patient={patient}&date=2026-12"),
+            Auth::Bearer(&billing),
+        )
+        .await;
+    assert_eq!(
+        coverage.status,
+        StatusCode::OK,
+        "Coverage takes no date: {}",
+        coverage.body
+    );
 
     // A search says what is wrong with it.
     assert_outcome(

@@ -263,7 +263,8 @@ pub async fn correct(
     // for one that can be made (a malformed one is refused at once, with its reason).
     let well_formed = matches!(
         f.kind.parse(),
-        Ok(iop_domain::billing::ClaimFrequency::Replacement | iop_domain::billing::ClaimFrequency::Void)
+        Ok(iop_domain::billing::ClaimFrequency::Replacement
+            | iop_domain::billing::ClaimFrequency::Void)
     ) && (1..=300).contains(&f.reason.trim().chars().count());
     if f.confirmed.as_deref() != Some("yes") && well_formed {
         let (title, message, button) = if f.kind == "void" {
