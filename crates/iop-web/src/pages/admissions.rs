@@ -6,11 +6,10 @@ use crate::error::{PageError, WebError};
 use crate::extract::form_id;
 use crate::extract::PageForm;
 use crate::extract::PathId;
-use crate::pages::shell::{render, Flash, Shell};
+use crate::pages::shell::{render_refusable, Flash, Shell};
 use crate::{blocking, AppState};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use iop_app::admissions::inquiries::{InquiryRowView, InquiryView, NewInquiry};
 use iop_app::org::read::ProgramOverview;
@@ -80,25 +79,22 @@ async fn list_page(
     let statuses = InquiryStatus::iter()
         .map(|s| (s.to_string(), s.label()))
         .collect();
-    let code = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let refused = error.is_some();
     let fmt = crate::pages::shell::organisation_style(state, &caller).await?;
-    let mut res = render(&ListPage {
-        fmt,
-        shell,
-        rows,
-        statuses,
-        status,
-        q,
-        error,
-        programs,
-        typed,
-    })?;
-    *res.status_mut() = code;
-    Ok(res)
+    render_refusable(
+        &ListPage {
+            fmt,
+            shell,
+            rows,
+            statuses,
+            status,
+            q,
+            error,
+            programs,
+            typed,
+        },
+        refused,
+    )
 }
 
 pub async fn list(
@@ -293,11 +289,7 @@ pub(super) async fn inquiry_page_typed(
     })
     .await?;
     let crisis = i.row.disposition.as_deref() == Some("crisis_protocol");
-    let code = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let refused = error.is_some();
     let page = InquiryPage {
         shell,
         i,
@@ -314,9 +306,7 @@ pub(super) async fn inquiry_page_typed(
         fmt,
         typed,
     };
-    let mut res = render(&page)?;
-    *res.status_mut() = code;
-    Ok(res)
+    render_refusable(&page, refused)
 }
 
 pub async fn show(

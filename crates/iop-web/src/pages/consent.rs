@@ -6,11 +6,10 @@ use crate::error::PageError;
 use crate::extract::PageForm;
 use crate::extract::PathId;
 use crate::pages::refusal;
-use crate::pages::shell::{render, Shell};
+use crate::pages::shell::{render, render_refusable, Shell};
 use crate::{blocking, AppState};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use iop_app::consent::consents::{
     ConsentOverview, ConsentView, NewConsent, NewRecipient, NewRelated,
@@ -83,33 +82,30 @@ async fn page_typed(
             app.consent_overview(ctx, crate::extract::form_id(&pid, "patient")?)
         })
         .await?;
-    let code = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let refused = error.is_some();
     let kinds = InfoKind::ALL
         .iter()
         .map(|k| (k.as_str(), k.describe()))
         .collect();
     let fmt = crate::pages::shell::organisation_style(state, &caller).await?;
-    let mut res = render(&ConsentsPage {
-        fmt,
-        shell,
-        patient_id: id,
-        o,
-        kinds,
-        classes: RecipientClass::iter()
-            .map(|k| (k.into(), k.describe()))
-            .collect(),
-        tpo_recipients: iop_domain::consent::TPO_RECIPIENTS,
-        can_release,
-        error,
-        notice,
-        typed,
-    })?;
-    *res.status_mut() = code;
-    Ok(res)
+    render_refusable(
+        &ConsentsPage {
+            fmt,
+            shell,
+            patient_id: id,
+            o,
+            kinds,
+            classes: RecipientClass::iter()
+                .map(|k| (k.into(), k.describe()))
+                .collect(),
+            tpo_recipients: iop_domain::consent::TPO_RECIPIENTS,
+            can_release,
+            error,
+            notice,
+            typed,
+        },
+        refused,
+    )
 }
 
 async fn back(

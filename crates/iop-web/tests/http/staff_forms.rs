@@ -248,3 +248,60 @@ async fn screening_answers_stay_on_the_inquiry_and_a_refused_new_inquiry_keeps_w
     assert!(page.contains("name=\"prior_treatment\" value=\"yes\" checked"));
     assert!(!page.contains("name=\"danger_to_self\" value=\"yes\" checked"));
 }
+
+#[tokio::test]
+async fn a_counselors_signature_on_a_relapse_plan_is_asked_once_in_the_page() {
+    let t = TestApp::new().await;
+    let counselor = t.token("counselor@demo.test").await;
+    let patient = patient_of_last_week(&t, &counselor).await;
+    let plan = serde_json::json!({
+        "reasons_for_recovery": ["My daughter"], "external_triggers": ["Friday payday"],
+        "internal_triggers": ["Loneliness"], "early_warning_signs": ["Skipping meetings"], "coping_strategies": ["Call sponsor"],
+        "supports": [{ "name": "Sam (sponsor)", "phone": "(502) 555-0111" }], "lapse_plan": "Tell my counselor the same day."
+    });
+    let saved = t
+        .post_json(
+            &format!("/api/v1/patients/{patient}/relapse-plans"),
+            Auth::Bearer(&counselor),
+            plan,
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::CREATED, "{}", saved.body);
+    let version = saved.json()["version"].to_string();
+    let signed = format!(
+        "SELECT CAST(COUNT(*) AS TEXT) AS value FROM relapse_plans WHERE patient_id = '{patient}' AND version = {version} AND counselor_signed_at IS NOT NULL"
+    );
+    let b = t.login("counselor@demo.test").await;
+    let path = format!("/patients/{patient}/relapse-plan/sign");
+    let ask = t
+        .post_form(
+            &path,
+            Auth::Cookie(&b),
+            &[("csrf", b.csrf.as_str()), ("version", version.as_str())],
+        )
+        .await;
+    assert_eq!(ask.status, StatusCode::OK, "{}", ask.body);
+    assert!(
+        ask.body.contains("Sign the relapse prevention plan?"),
+        "{}",
+        ask.body
+    );
+    assert_eq!(
+        count(&t, &signed),
+        "0",
+        "nothing is signed before the answer"
+    );
+    let yes = t
+        .post_form(
+            &path,
+            Auth::Cookie(&b),
+            &[
+                ("csrf", b.csrf.as_str()),
+                ("version", version.as_str()),
+                ("confirmed", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(yes.status, StatusCode::SEE_OTHER, "{}", yes.body);
+    assert_eq!(count(&t, &signed), "1");
+}

@@ -5,11 +5,10 @@ use crate::access::Caller;
 use crate::error::PageError;
 use crate::extract::form_id;
 use crate::extract::PageForm;
-use crate::pages::shell::{render, Flash, Shell};
+use crate::pages::shell::{render_refusable, Flash, Shell};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use iop_app::calendar::sessions::parse_date;
 use iop_app::policy::allows;
@@ -87,24 +86,21 @@ async fn page_typed(
             Ok(out)
         })
         .await?;
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let refused = error.is_some();
     let fmt = crate::pages::shell::organisation_style(state, &caller).await?;
-    let mut res = render(&ClosuresPage {
-        fmt,
-        shell,
-        sites,
-        can_manage,
-        year: today.year(),
-        error,
-        notice,
-        typed,
-    })?;
-    *res.status_mut() = status;
-    Ok(res)
+    render_refusable(
+        &ClosuresPage {
+            fmt,
+            shell,
+            sites,
+            can_manage,
+            year: today.year(),
+            error,
+            notice,
+            typed,
+        },
+        refused,
+    )
 }
 
 pub async fn list(

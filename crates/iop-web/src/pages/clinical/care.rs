@@ -211,38 +211,49 @@ pub struct SignForm {
     confirmed: Option<String>,
 }
 
+impl SignForm {
+    /// A counselor's signature locks the plan's version: asked once, on a page of its own
+    /// (`plan` names it, `path` is its address under the patient). `None` once confirmed,
+    /// or when the form records the patient's typed name.
+    fn ask_before_signing(
+        &self,
+        caller: &Caller,
+        patient: iop_domain::ids::PatientId,
+        plan: &str,
+        path: &str,
+    ) -> Option<Result<Response, PageError>> {
+        if !self.patient_signature.is_empty() || self.confirmed.as_deref() == Some("yes") {
+            return None;
+        }
+        Some(render(&crate::pages::shell::Confirm {
+            shell: Shell::new(caller, "/census"),
+            title: format!("Sign the {plan}?"),
+            message: format!(
+                "Your signature goes on version {} as it stands; a change after this is a new version.",
+                self.version
+            ),
+            action: format!("/patients/{patient}/{path}/sign"),
+            fields: vec![("version".into(), self.version.to_string())],
+            button: format!("Sign the {plan}"),
+            cancel: format!("/patients/{patient}#{path}"),
+        }))
+    }
+}
+
 pub async fn sign_plan(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     PageForm(f): PageForm<SignForm>,
 ) -> Result<Response, PageError> {
-    // The counselor's signature locks the version: asked once, on a page of its own.
-    if f.patient_signature.is_empty() && f.confirmed.as_deref() != Some("yes") {
-        let id: iop_domain::ids::PatientId = form_id(&id, "patient")?;
-        return render(&crate::pages::shell::Confirm {
-            shell: Shell::new(&caller, "/census"),
-            title: "Sign the treatment plan?".into(),
-            message: format!(
-                "Your signature goes on version {} as it stands; a change after this is a new version.",
-                f.version
-            ),
-            action: format!("/patients/{id}/treatment-plan/sign"),
-            fields: vec![("version".into(), f.version.to_string())],
-            button: "Sign the treatment plan".into(),
-            cancel: format!("/patients/{id}#treatment-plan"),
-        });
+    let patient: iop_domain::ids::PatientId = form_id(&id, "patient")?;
+    if let Some(ask) = f.ask_before_signing(&caller, patient, "treatment plan", "treatment-plan") {
+        return ask;
     }
-    let pid = id.clone();
     let typed = Some(f.patient_signature).filter(|s| !s.is_empty());
     let r = state
         .run(caller.ctx.clone(), move |app, ctx| {
-            app.sign_treatment_plan(
-                ctx,
-                crate::extract::form_id(&pid, "patient")?,
-                f.version,
-                typed.as_deref(),
-            )
+            app.sign_treatment_plan(ctx, patient, f.version, typed.as_deref())
         })
         .await;
     to_chart(&state, caller, id, "treatment-plan", "plan_signed", r).await
@@ -380,19 +391,10 @@ pub async fn sign_relapse_plan(
     PageForm(f): PageForm<SignForm>,
 ) -> Result<Response, PageError> {
     let patient: iop_domain::ids::PatientId = form_id(&id, "patient")?;
-    if f.patient_signature.is_empty() && f.confirmed.as_deref() != Some("yes") {
-        return render(&crate::pages::shell::Confirm {
-            shell: Shell::new(&caller, "/census"),
-            title: "Sign the relapse prevention plan?".into(),
-            message: format!(
-                "Your signature goes on version {} as it stands; a change after this is a new version.",
-                f.version
-            ),
-            action: format!("/patients/{patient}/relapse-plan/sign"),
-            fields: vec![("version".into(), f.version.to_string())],
-            button: "Sign the plan".into(),
-            cancel: format!("/patients/{patient}#relapse-plan"),
-        });
+    if let Some(ask) =
+        f.ask_before_signing(&caller, patient, "relapse prevention plan", "relapse-plan")
+    {
+        return ask;
     }
     let typed = Some(f.patient_signature).filter(|s| !s.is_empty());
     let r = state

@@ -5,11 +5,10 @@ use crate::access::Caller;
 use crate::error::PageError;
 use crate::extract::PageForm;
 use crate::extract::PathId;
-use crate::pages::shell::{render, Flash, Shell};
+use crate::pages::shell::{render_refusable, Flash, Shell};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use iop_app::org::read::ProgramOverview;
 use iop_app::org::setup::SiteInput;
@@ -89,26 +88,23 @@ async fn page_typed(
         })
         .await?;
     let sites = sites.into_iter().map(|s| (s.id, s.name)).collect();
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let refused = error.is_some();
     let fmt = crate::pages::shell::organisation_style(state, &caller).await?;
-    let mut res = render(&OrgPage {
-        fmt,
-        shell,
-        programs,
-        sites,
-        can_manage,
-        error,
-        notice,
-        org_zone,
-        typed,
-        topics,
-    })?;
-    *res.status_mut() = status;
-    Ok(res)
+    render_refusable(
+        &OrgPage {
+            fmt,
+            shell,
+            programs,
+            sites,
+            can_manage,
+            error,
+            notice,
+            org_zone,
+            typed,
+            topics,
+        },
+        refused,
+    )
 }
 
 pub async fn show(

@@ -7,11 +7,10 @@ use crate::error::PageError;
 use crate::extract::form_id;
 use crate::extract::PageForm;
 use crate::pages::refusal;
-use crate::pages::shell::{render, Shell};
+use crate::pages::shell::{render_refusable, Shell};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use iop_app::calendar::sessions::parse_date;
 use iop_app::org::read::ProgramOverview;
@@ -70,23 +69,20 @@ async fn page_typed(
             Ok((app.staff(ctx)?, app.organisation(ctx)?))
         })
         .await?;
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let mut res = render(&StaffPage {
-        shell,
-        staff,
-        programs,
-        credentials: CREDENTIALS,
-        can_manage,
-        error,
-        notice,
-        typed,
-    })?;
-    *res.status_mut() = status;
-    Ok(res)
+    let refused = error.is_some();
+    render_refusable(
+        &StaffPage {
+            shell,
+            staff,
+            programs,
+            credentials: CREDENTIALS,
+            can_manage,
+            error,
+            notice,
+            typed,
+        },
+        refused,
+    )
 }
 
 pub async fn list(
