@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Prints, one JSON object per line, every FHIR resource a demo server answers: its
-CapabilityStatement, and for each census patient the Patient read and the Observation
-search Bundle, then each Observation read (as the clinical director, who reaches
-everyone), and each patient's Coverage search and read (as billing), for check_fhir.py. Usage: fetch_fhir.py BASE_URL"""
+CapabilityStatement; for each census patient (as the clinical director, who reaches
+everyone) the Patient read and search by MRN, and each search Bundle (Observation,
+EpisodeOfCare, Condition, Encounter with its patient included) with a read of every
+resource in it and of every Practitioner they name; and each patient's Coverage search
+and reads (as billing). For check_fhir.py. Usage: fetch_fhir.py BASE_URL"""
 import json
 import sys
+import urllib.parse
 import urllib.request
 
 base = sys.argv[1]
@@ -26,15 +29,48 @@ token = call("/api/v1/auth/token", body={"email": "director@demo.test", "passwor
 print(json.dumps(call("/fhir/r4/metadata")))
 patients = {e["patient_id"] for p in call("/api/v1/census", token) for e in (p["patients"] or [])}
 assert patients, "the demo census has patients"
-observations = 0
+read = {}
+practitioners = set()
+
+
+def references(value):
+    """Every Practitioner reference inside a resource."""
+    if isinstance(value, dict):
+        ref = value.get("reference")
+        if isinstance(ref, str) and ref.startswith("Practitioner/"):
+            yield ref
+        for v in value.values():
+            yield from references(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from references(v)
+
+
 for pid in sorted(patients):
-    print(json.dumps(call(f"/fhir/r4/Patient/{pid}", token)))
-    bundle = call(f"/fhir/r4/Observation?patient=Patient/{pid}", token)
-    print(json.dumps(bundle))
-    for entry in bundle.get("entry", []):
-        observations += 1
-        print(json.dumps(call(f"/fhir/r4/Observation/{entry['resource']['id']}", token)))
-assert observations, "the demo's measures come back as Observations"
+    patient = call(f"/fhir/r4/Patient/{pid}", token)
+    print(json.dumps(patient))
+    mrn = patient["identifier"][0]["value"]
+    found = call(f"/fhir/r4/Patient?identifier={urllib.parse.quote(mrn)}", token)
+    assert [e["resource"]["id"] for e in found["entry"]] == [pid], found
+    print(json.dumps(found))
+    for search in ["Observation", "EpisodeOfCare", "Condition", "Encounter"]:
+        extra = "&_include=Encounter:patient" if search == "Encounter" else ""
+        bundle = call(f"/fhir/r4/{search}?patient=Patient/{pid}&_count=200{extra}", token)
+        print(json.dumps(bundle))
+        for entry in bundle.get("entry", []):
+            r = entry["resource"]
+            if entry["search"]["mode"] != "match":
+                continue
+            read[search] = read.get(search, 0) + 1
+            one = call(f"/fhir/r4/{r['resourceType']}/{urllib.parse.quote(r['id'])}", token)
+            assert one == r, f"{r['resourceType']}/{r['id']} reads as it was found"
+            print(json.dumps(one))
+            practitioners.update(references(one))
+for ref in sorted(practitioners):
+    print(json.dumps(call(f"/fhir/r4/{ref}", token)))
+for kind in ["Observation", "EpisodeOfCare", "Condition", "Encounter"]:
+    assert read.get(kind), f"the demo's record comes back as {kind}"
+assert practitioners, "encounters and episodes name their staff"
 
 # Coverage, as billing reads it for claims.
 billing = call("/api/v1/auth/token", body={"email": "billing@demo.test", "password": "demo-password"})["token"]

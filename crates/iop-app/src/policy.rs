@@ -159,7 +159,7 @@ impl Action {
             Action::DiscloseRecords => "release records to an outside party",
             Action::ViewBillingSetup => "view payers and contracts",
             Action::ViewBilling => "view charges, claims and payments",
-            Action::FhirReadPatient => "read patients over FHIR",
+            Action::FhirReadPatient => "read patients' demographics and diagnoses over FHIR",
             Action::ManageBilling => "make charges and claims and post payments",
             Action::ManageBillingSetup => "set up payers, contracts and the billing identity",
             Action::ManageCoverage => "record insurance coverage",

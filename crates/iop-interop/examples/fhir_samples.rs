@@ -41,6 +41,46 @@ fn main() {
             taken_on: date(2026, 12, 2),
         }));
     }
+    let dx: Vec<_> = ["F10.20", "F41.1"]
+        .iter()
+        .filter_map(|c| iop_domain::icd10::Icd10::parse(c).ok())
+        .collect();
+    let episode = fhir::EpisodeData {
+        id: "01a24290-9d84-70ed-99a8-c10c5b976bf0",
+        patient_id: with_address.id,
+        status: iop_domain::roster::EpisodeStatus::Discharged,
+        admitted: date(2026, 10, 5),
+        ended: Some(date(2026, 11, 20)),
+        end_reason: Some(("ama", "Left against advice")),
+        diagnoses: &dx,
+        care_manager: Some("01a24290-9d84-70ed-99a8-c10c5b976bf1"),
+    };
+    out.push(fhir::episode_of_care(&episode));
+    out.extend(dx.iter().map(|d| fhir::condition(&episode, d)));
+    let staff = vec!["01a24290-9d84-70ed-99a8-c10c5b976bf1".to_string()];
+    for (kind, telehealth) in [
+        (fhir::EncounterKind::Group, false),
+        (fhir::EncounterKind::Individual, true),
+    ] {
+        out.push(fhir::encounter(&fhir::EncounterData {
+            id: "01a24290-9d84-70ed-99a8-c10c5b976bf2",
+            patient_id: with_address.id,
+            kind,
+            telehealth,
+            start: jiff::Timestamp::from_second(1_796_000_000).unwrap_or_default(),
+            end: jiff::Timestamp::from_second(1_796_010_800).unwrap_or_default(),
+            minutes: 180,
+            performers: &staff,
+            episode_id: Some(episode.id),
+        }));
+    }
+    out.push(fhir::practitioner(&fhir::PractitionerData {
+        id: &staff[0],
+        name: "Casey Counselor",
+        credentials: "LCADC",
+        npi: Some("1234567893"),
+        active: true,
+    }));
     out.push(fhir::operation_outcome(
         IssueSeverity::Error,
         IssueType::Value,

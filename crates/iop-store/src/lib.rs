@@ -17,6 +17,7 @@ mod columns;
 pub mod consent;
 pub mod db;
 pub mod dialect;
+pub mod fhir;
 pub mod meta;
 pub mod notices;
 pub mod org;

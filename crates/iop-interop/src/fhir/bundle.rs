@@ -15,23 +15,27 @@ pub struct SearchPage<'a> {
     pub total: usize,
 }
 
-/// The Bundle of one page of `resources` (each with `resourceType` and `id`). It holds
-/// Part 2 records, so it carries their labels too.
-pub fn searchset(page: &SearchPage<'_>, resources: Vec<Value>) -> Value {
+/// The Bundle of one page of `resources` (each with `resourceType` and `id`) and the
+/// resources `_include` asked for beside them. It holds Part 2 records, so it carries
+/// their labels too.
+pub fn searchset(page: &SearchPage<'_>, resources: Vec<Value>, included: Vec<Value>) -> Value {
     let mut links = vec![json!({ "relation": "self", "url": page.self_url })];
     if let Some(next) = page.next_url {
         links.push(json!({ "relation": "next", "url": next }));
     }
-    let entries: Vec<Value> = resources
+    let modes = resources
         .into_iter()
-        .map(|r| {
+        .map(|r| (r, "match"))
+        .chain(included.into_iter().map(|r| (r, "include")));
+    let entries: Vec<Value> = modes
+        .map(|(r, mode)| {
             let full = format!(
                 "{}/{}/{}",
                 page.base,
                 r["resourceType"].as_str().unwrap_or_default(),
                 r["id"].as_str().unwrap_or_default()
             );
-            json!({ "fullUrl": full, "resource": r, "search": { "mode": "match" } })
+            json!({ "fullUrl": full, "resource": r, "search": { "mode": mode } })
         })
         .collect();
     let mut bundle = json!({

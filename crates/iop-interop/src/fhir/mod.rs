@@ -8,6 +8,9 @@
 
 mod bundle;
 mod coverage;
+mod directory;
+mod encounter;
+mod episode;
 mod observation;
 mod outcome;
 mod patient;
@@ -15,6 +18,12 @@ pub mod search;
 
 pub use bundle::{searchset, SearchPage};
 pub use coverage::{coverage, CoverageData};
+pub use directory::{practitioner, PractitionerData, NPI_SYSTEM};
+pub use encounter::{encounter, encounter_class, EncounterData, EncounterKind};
+pub use episode::{
+    condition, condition_id, episode_of_care, episode_status_code, split_condition_id, EpisodeData,
+    ICD10CM,
+};
 pub use observation::{loinc_total, score_observation, ScoreObservation};
 pub use outcome::{operation_outcome, IssueSeverity, IssueType};
 pub use patient::{patient, PatientData};
@@ -119,6 +128,71 @@ pub mod codes {
     /// subscriber-relationship codes (extensible binding of Coverage.relationship).
     pub const SUBSCRIBER_RELATIONSHIP: &[&str] = &[
         "child", "parent", "spouse", "common", "other", "self", "injured",
+    ];
+    /// episode-of-care-status (required binding of EpisodeOfCare.status).
+    pub const EPISODE_STATUS: &[&str] = &[
+        "planned",
+        "waitlist",
+        "active",
+        "onhold",
+        "finished",
+        "cancelled",
+        "entered-in-error",
+    ];
+    /// episodeofcare-type codes (example binding of EpisodeOfCare.type).
+    pub const EPISODE_TYPE: &[&str] = &["hacc", "pac", "diab", "da", "cacp"];
+    /// diagnosis-role codes (preferred binding of EpisodeOfCare.diagnosis.role).
+    pub const DIAGNOSIS_ROLE: &[&str] = &["AD", "DD", "CC", "CM", "pre-op", "post-op", "billing"];
+    /// condition-clinical (required binding of Condition.clinicalStatus).
+    pub const CONDITION_CLINICAL: &[&str] = &[
+        "active",
+        "recurrence",
+        "relapse",
+        "inactive",
+        "remission",
+        "resolved",
+    ];
+    /// condition-ver-status (required binding of Condition.verificationStatus).
+    pub const CONDITION_VERIFICATION: &[&str] = &[
+        "unconfirmed",
+        "provisional",
+        "differential",
+        "confirmed",
+        "refuted",
+        "entered-in-error",
+    ];
+    /// condition-category codes (extensible binding of Condition.category).
+    pub const CONDITION_CATEGORY: &[&str] = &["problem-list-item", "encounter-diagnosis"];
+    /// encounter-status (required binding of Encounter.status).
+    pub const ENCOUNTER_STATUS: &[&str] = &[
+        "planned",
+        "arrived",
+        "triaged",
+        "in-progress",
+        "onleave",
+        "finished",
+        "cancelled",
+        "entered-in-error",
+        "unknown",
+    ];
+    /// v3-ActEncounterCode (extensible binding of Encounter.class).
+    pub const ENCOUNTER_CLASS: &[&str] = &[
+        "AMB", "EMER", "FLD", "HH", "IMP", "ACUTE", "NONAC", "OBSENC", "PRENC", "SS", "VR",
+    ];
+    /// v3-ParticipationType codes of Encounter.participant.type (extensible).
+    pub const PARTICIPATION_TYPE: &[&str] = &[
+        "ADM",
+        "ATND",
+        "CALLBCK",
+        "CON",
+        "DIS",
+        "ESC",
+        "REF",
+        "SPRF",
+        "PPRF",
+        "PART",
+        "translator",
+        "emergency",
     ];
     /// v3-Confidentiality codes.
     pub const CONFIDENTIALITY: &[&str] = &["U", "L", "M", "N", "R", "V"];

@@ -175,6 +175,7 @@ fn a_searchset_links_its_next_page_and_labels_itself() {
             total: 2,
         },
         o,
+        vec![patient(&demo_patient())],
     );
     has_part2_labels(&b);
     assert_eq!(b["type"], "searchset");
@@ -182,6 +183,8 @@ fn a_searchset_links_its_next_page_and_labels_itself() {
     assert_eq!(b["link"][1]["relation"], "next");
     assert_eq!(b["entry"][0]["fullUrl"], "https://x/fhir/r4/Observation/m1");
     assert_eq!(b["entry"][0]["search"]["mode"], "match");
+    assert_eq!(b["entry"][1]["search"]["mode"], "include");
+    assert_eq!(b["entry"][1]["fullUrl"], "https://x/fhir/r4/Patient/01a2");
 }
 
 #[test]
@@ -256,7 +259,147 @@ fn a_search_that_matched_nothing_has_no_entry_array() {
             total: 0,
         },
         Vec::new(),
+        Vec::new(),
     );
     assert!(b.get("entry").is_none(), "{b}");
     assert_eq!(b["total"], 0);
+}
+
+fn demo_diagnoses() -> Vec<iop_domain::icd10::Icd10> {
+    ["F10.20", "F41.1"]
+        .iter()
+        .filter_map(|c| iop_domain::icd10::Icd10::parse(c).ok())
+        .collect()
+}
+
+fn demo_episode(dx: &[iop_domain::icd10::Icd10]) -> EpisodeData<'_> {
+    EpisodeData {
+        id: "01a24290-9d84-70ed-99a8-c10c5b976bee",
+        patient_id: "p1",
+        status: iop_domain::roster::EpisodeStatus::Discharged,
+        admitted: date(2026, 10, 5),
+        ended: Some(date(2026, 11, 20)),
+        end_reason: Some((
+            "transfer_higher_loc",
+            "Transferred to a higher level of care",
+        )),
+        diagnoses: dx,
+        care_manager: Some("s1"),
+    }
+}
+
+#[test]
+fn an_episode_lists_its_diagnoses_as_ranked_conditions_with_codes_of_their_sets() {
+    use iop_domain::roster::EpisodeStatus;
+    let dx = demo_diagnoses();
+    assert_eq!(dx.len(), 2);
+    for status in [
+        EpisodeStatus::Active,
+        EpisodeStatus::Graduated,
+        EpisodeStatus::Discharged,
+    ] {
+        let e = episode_of_care(&EpisodeData {
+            status,
+            ..demo_episode(&dx)
+        });
+        has_part2_labels(&e);
+        let s = e["status"].as_str().unwrap_or_default();
+        assert!(codes::EPISODE_STATUS.contains(&s), "{s}");
+        for c in codes_of(
+            &e,
+            "http://terminology.hl7.org/CodeSystem/episodeofcare-type",
+        ) {
+            assert!(codes::EPISODE_TYPE.contains(&c.as_str()));
+        }
+        for c in codes_of(&e, "http://terminology.hl7.org/CodeSystem/diagnosis-role") {
+            assert!(codes::DIAGNOSIS_ROLE.contains(&c.as_str()));
+        }
+        assert_eq!(e["diagnosis"][1]["rank"], 2);
+        let id = e["diagnosis"][0]["condition"]["reference"]
+            .as_str()
+            .unwrap_or_default()
+            .trim_start_matches("Condition/")
+            .to_string();
+        assert_eq!(
+            split_condition_id(&id),
+            Some(("01a24290-9d84-70ed-99a8-c10c5b976bee", "F10.20"))
+        );
+        let c = condition(&demo_episode(&dx), &dx[0]);
+        has_part2_labels(&c);
+        assert_eq!(c["id"], id);
+        assert_eq!(codes_of(&c, ICD10CM), vec!["F10.20".to_string()]);
+        for (system, set) in [
+            ("condition-clinical", codes::CONDITION_CLINICAL),
+            ("condition-ver-status", codes::CONDITION_VERIFICATION),
+            ("condition-category", codes::CONDITION_CATEGORY),
+        ] {
+            let url = format!("http://terminology.hl7.org/CodeSystem/{system}");
+            for code in codes_of(&c, &url) {
+                assert!(set.contains(&code.as_str()), "{system} {code}");
+            }
+        }
+    }
+    let ended = episode_of_care(&demo_episode(&dx));
+    assert_eq!(ended["period"]["end"], "2026-11-20");
+    assert_eq!(
+        ended["extension"][0]["valueCodeableConcept"]["text"],
+        "Transferred to a higher level of care"
+    );
+    // A condition of an episode that ended claims no clinical status.
+    assert!(condition(&demo_episode(&dx), &dx[0])
+        .get("clinicalStatus")
+        .is_none());
+    assert_eq!(split_condition_id("short-F10.20"), None);
+}
+
+#[test]
+fn an_encounter_has_class_period_minutes_and_performers_with_codes_of_their_sets() {
+    let staff = vec!["s1".to_string(), "s2".to_string()];
+    for telehealth in [false, true] {
+        let e = encounter(&EncounterData {
+            id: "a1",
+            patient_id: "p1",
+            kind: EncounterKind::Group,
+            telehealth,
+            start: "2026-12-01T23:00:00Z".parse().unwrap_or_default(),
+            end: "2026-12-02T02:00:00Z".parse().unwrap_or_default(),
+            minutes: 165,
+            performers: &staff,
+            episode_id: Some("e1"),
+        });
+        has_part2_labels(&e);
+        assert!(codes::ENCOUNTER_STATUS.contains(&e["status"].as_str().unwrap_or_default()));
+        assert!(codes::ENCOUNTER_CLASS.contains(&e["class"]["code"].as_str().unwrap_or_default()));
+        for c in codes_of(
+            &e,
+            "http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
+        ) {
+            assert!(codes::PARTICIPATION_TYPE.contains(&c.as_str()), "{c}");
+        }
+        assert_eq!(e["length"]["value"], 165);
+        assert_eq!(
+            e["participant"][1]["individual"]["reference"],
+            "Practitioner/s2"
+        );
+        assert_eq!(e["period"]["start"], "2026-12-01T23:00:00Z");
+    }
+}
+
+#[test]
+fn a_practitioner_has_the_npi_and_no_empty_elements() {
+    let p = practitioner(&PractitionerData {
+        id: "s1",
+        name: "Casey Counselor",
+        credentials: "",
+        npi: Some("1234567893"),
+        active: true,
+    });
+    has_part2_labels(&p);
+    assert_eq!(
+        codes_of(&p, NPI_SYSTEM).len(),
+        0,
+        "an identifier has a value, not a code"
+    );
+    assert_eq!(p["identifier"][0]["value"], "1234567893");
+    assert!(p.get("qualification").is_none());
 }

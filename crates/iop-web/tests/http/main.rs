@@ -22,6 +22,7 @@ mod credentials;
 mod episodes;
 mod family;
 mod fhir;
+mod fhir_records;
 mod history_pages;
 mod measures;
 mod openapi;

@@ -12,44 +12,19 @@ pub use iop_interop::fhir::search::DateParam;
 pub use iop_interop::fhir::{
     operation_outcome, searchset, IssueSeverity, IssueType, SearchPage, FHIR_VERSION, MEDIA_TYPE,
 };
-use iop_interop::fhir::{CoverageData, PatientData, ScoreObservation};
+use iop_interop::fhir::{CoverageData, ScoreObservation};
 use iop_store::billing::CoverageRow;
 use iop_store::clinical::measures::{self as measures, MeasureRow};
 use iop_store::DbConn;
+pub use patients::PatientSearch;
+
+mod patients;
+mod records;
 
 /// The identifier system of this installation's medical record numbers.
 pub const MRN_SYSTEM: &str = "urn:iop:mrn";
 
 impl App {
-    /// `GET /fhir/r4/Patient/{id}`: demographics of a patient in the caller's caseload.
-    pub fn fhir_patient(&self, ctx: &Ctx, id: PatientId) -> Result<serde_json::Value> {
-        ctx.require(Action::FhirReadPatient)?;
-        self.store.read_audited(|c| {
-            crate::scope::require_patient(c, ctx, id)?;
-            let p = iop_store::admissions::episodes::patient_by_id(c, id)?
-                .ok_or_else(|| AppError::NotFound(format!("patient {id}")))?;
-            let id_text = id.to_string();
-            let resource = iop_interop::fhir::patient(&PatientData {
-                id: &id_text,
-                mrn_system: MRN_SYSTEM,
-                mrn: &p.mrn,
-                family: &p.legal_last_name,
-                given: &p.legal_first_name,
-                preferred: p.preferred_name.as_deref(),
-                birth_date: p.date_of_birth.0,
-                sex: p.sex,
-                phone: p.phone.as_deref(),
-                email: p.email.as_deref(),
-                line: p.address_line.as_deref(),
-                city: p.city.as_deref(),
-                state: p.state.as_deref(),
-                postal_code: p.zip.as_deref(),
-            });
-            audited(c, ctx, "fhir.read", &format!("Patient/{id}"), id, None)?;
-            Ok(resource)
-        })
-    }
-
     /// `GET /fhir/r4/Observation/{id}`: a PHQ-9 or GAD-7 total score.
     pub fn fhir_observation(&self, ctx: &Ctx, id: MeasureId) -> Result<serde_json::Value> {
         ctx.require(Action::ReadClinical)?;

@@ -1,0 +1,167 @@
+//! One handler per FHIR interaction: parse, run the use case, answer FHIR JSON.
+
+use super::read;
+use super::search::{search, Found};
+use crate::extract::PathId;
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use iop_app::fhir::PatientSearch;
+use iop_domain::ids::{CoverageId, EpisodeId, MeasureId, PatientId, StaffId};
+
+type Params = Query<Vec<(String, String)>>;
+
+/// `GET /fhir/r4/Patient/{id}`.
+pub async fn patient(
+    State(state): State<AppState>,
+    caller: crate::access::Caller,
+    PathId(id): PathId<PatientId>,
+) -> Response {
+    read(state, caller, move |app, ctx| app.fhir_patient(ctx, id)).await
+}
+
+/// `GET /fhir/r4/Patient?identifier=…&name=…&birthdate=…`.
+pub async fn patient_search(
+    State(state): State<AppState>,
+    caller: crate::access::Caller,
+    Query(params): Params,
+) -> Response {
+    search(state, caller, &params, "Patient", |app, ctx, s| {
+        let q = PatientSearch {
+            identifier: s.identifier.as_deref(),
+            name: s.name.as_deref(),
+            birthdate: &s.dates,
+        };
+        app.fhir_patients(ctx, &q).map(Found::from)
+    })
+    .await
+}
+
+/// `GET /fhir/r4/Practitioner/{id}`.
+pub async fn practitioner(
+    State(state): State<AppState>,
+    caller: crate::access::Caller,
+    PathId(id): PathId<StaffId>,
+) -> Response {
+    read(state, caller, move |app, ctx| {
+        app.fhir_practitioner(ctx, id)
+    })
+    .await
+}
+
+/// `GET /fhir/r4/EpisodeOfCare/{id}`.
+pub async fn episode_of_care(
+    State(state): State<AppState>,
+    caller: crate::access::Caller,
+    PathId(id): PathId<EpisodeId>,
+) -> Response {
+    read(state, caller, move |app, ctx| app.fhir_episode(ctx, id)).await
+}
+
+/// `GET /fhir/r4/EpisodeOfCare?patient=…&status=…`.
+pub async fn episode_of_care_search(
+    State(state): State<AppState>,
+    caller: crate::access::Caller,
+    Query(params): Params,
+) -> Response {
+    search(state, caller, &params, "EpisodeOfCare", |app, ctx, s| {
+        let status = s.token.as_ref().map(|(_, v)| v.as_str());
+        app.fhir_episodes(ctx, s.patient()?, status)
+            .map(Found::from)
+    })
+    .await
+}
+
+/// `GET /fhir/r4/Condition/{id}` (an episode's id, `-`, the ICD-10-CM code).
+pub async fn condition(
+    State(state): State<AppState>,
+    caller: crate::access::Caller,
+    Path(id): Path<String>,
+) -> Response {
+    read(state, caller, move |app, ctx| app.fhir_condition(ctx, &id)).await
+}
+
+/// `GET /fhir/r4/Condition?patient=…`.
+pub async fn condition_search(
+    State(state): State<AppState>,
+    caller: crate::access::Caller,
+    Query(params): Params,
+) -> Response {
+    search(state, caller, &params, "Condition", |app, ctx, s| {
+        app.fhir_conditions(ctx, s.patient()?).map(Found::from)
+    })
+    .await
+}
+
+/// `GET /fhir/r4/Encounter/{id}`.
+pub async fn encounter(
+    State(state): State<AppState>,
+    caller: crate::access::Caller,
+    Path(id): Path<String>,
+) -> Response {
+    read(state, caller, move |app, ctx| app.fhir_encounter(ctx, &id)).await
+}
+
+/// `GET /fhir/r4/Encounter?patient=…&date=…[&_include=Encounter:patient]`: with the
+/// include, the patient comes in the same Bundle (one round trip instead of two).
+pub async fn encounter_search(
+    State(state): State<AppState>,
+    caller: crate::access::Caller,
+    Query(params): Params,
+) -> Response {
+    search(state, caller, &params, "Encounter", |app, ctx, s| {
+        let patient = s.patient()?;
+        let matches = app.fhir_encounters(ctx, patient, &s.dates)?;
+        let included = if s.includes.is_empty() || matches.is_empty() {
+            Vec::new()
+        } else {
+            vec![app.fhir_patient(ctx, patient)?]
+        };
+        Ok(Found { matches, included })
+    })
+    .await
+}
+
+/// `GET /fhir/r4/Observation/{id}`.
+pub async fn observation(
+    State(state): State<AppState>,
+    caller: crate::access::Caller,
+    PathId(id): PathId<MeasureId>,
+) -> Response {
+    read(state, caller, move |app, ctx| app.fhir_observation(ctx, id)).await
+}
+
+/// `GET /fhir/r4/Observation?patient=…&code=…&date=…`.
+pub async fn observation_search(
+    State(state): State<AppState>,
+    caller: crate::access::Caller,
+    Query(params): Params,
+) -> Response {
+    search(state, caller, &params, "Observation", |app, ctx, s| {
+        let code = s.token.as_ref().map(|(_, v)| v.as_str());
+        app.fhir_observations(ctx, s.patient()?, code, &s.dates)
+            .map(Found::from)
+    })
+    .await
+}
+
+/// `GET /fhir/r4/Coverage/{id}`.
+pub async fn coverage(
+    State(state): State<AppState>,
+    caller: crate::access::Caller,
+    PathId(id): PathId<CoverageId>,
+) -> Response {
+    read(state, caller, move |app, ctx| app.fhir_coverage(ctx, id)).await
+}
+
+/// `GET /fhir/r4/Coverage?patient=…`.
+pub async fn coverage_search(
+    State(state): State<AppState>,
+    caller: crate::access::Caller,
+    Query(params): Params,
+) -> Response {
+    search(state, caller, &params, "Coverage", |app, ctx, s| {
+        app.fhir_coverages(ctx, s.patient()?).map(Found::from)
+    })
+    .await
+}
