@@ -2,7 +2,7 @@
 # Coverage-guided fuzzing (cargo-fuzz / libFuzzer) of the pure X12 readers in
 # crates/iop-interop: `parse_835` and `tokenize` (+ the envelope `transactions` check).
 #
-#   fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]     default: 60 s, targets parse_835 tokenize
+#   fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]     default: 60 s, targets parse_835 tokenize parse_referral
 #
 # Why RUSTC_BOOTSTRAP=1: cargo fuzz builds with unstable rustc flags (-Zsanitizer=address,
 # -Cpasses=sancov-module and friends), which only a nightly compiler accepts. The project's
@@ -27,7 +27,7 @@ set -euo pipefail
 SECONDS_PER_TARGET="${1:-60}"
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(parse_835 tokenize)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(parse_835 tokenize parse_referral)
 
 cd "$(dirname "$0")"
 export RUSTC_BOOTSTRAP=1

@@ -87,6 +87,10 @@ fn main() {
         "the birth date is not a date",
         Some("Bundle.entry[0].resource.birthDate"),
     ));
+    // The example referral is what a sender posts: it must be valid FHIR itself.
+    out.extend(serde_json::from_str::<serde_json::Value>(
+        fhir::EXAMPLE_REFERRAL,
+    ));
     for r in out {
         println!("{r}");
     }

@@ -1095,8 +1095,36 @@ diesel::table! {
 
 diesel::joinable!(portal_sessions -> portal_accounts (account_id));
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
+    inquiry_referrals (inquiry_id) {
+        inquiry_id -> Text,
+        received_at -> InstantText,
+        received_by -> Text,
+        date_of_birth -> Nullable<DayText>,
+        diagnoses -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
+    inquiry_referral_contacts (inquiry_id, position) {
+        inquiry_id -> Text,
+        position -> Integer,
+        name -> Text,
+        relationship -> Nullable<Text>,
+        phone -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     meta,
+    inquiry_referrals,
+    inquiry_referral_contacts,
     privacy_notices,
     users,
     web_sessions,

@@ -52,6 +52,7 @@ pub fn registry() -> Vec<Route> {
     vec![
         route!(GET "/healthz", Public, Api, pages::health::healthz),
         route!(GET "/fhir/r4/metadata", Public, Fhir, crate::fhir::metadata),
+        route!(POST "/fhir/r4", Staff(Action::ManageInquiries), Fhir, crate::fhir::transaction),
         route!(GET "/fhir/r4/Patient", Staff(Action::FhirReadPatient), Fhir, crate::fhir::patient_search),
         route!(GET "/fhir/r4/Patient/{id}", Staff(Action::FhirReadPatient), Fhir, crate::fhir::patient),
         route!(GET "/fhir/r4/Practitioner/{id}", Staff(Action::ViewOrganisation), Fhir, crate::fhir::practitioner),

@@ -10,7 +10,7 @@ use crate::App;
 use iop_domain::admissions::{InquiryChannel, InsuranceStatus};
 use iop_domain::admissions::{InquiryStatus, Screening};
 use iop_domain::ids::*;
-use iop_domain::time::Instant;
+use iop_domain::time::{Day, Instant};
 use iop_store::admissions::inquiries::{self as store, InquiryEventRow, InquiryRow};
 use iop_store::{accounts::sessions, org, DbConn};
 use jiff::Timestamp;
@@ -99,7 +99,7 @@ pub(crate) fn move_status(
     )
 }
 
-fn new_row(
+pub(crate) fn new_row(
     now: Timestamp,
     channel: InquiryChannel,
     first_name: String,
@@ -132,7 +132,7 @@ fn new_row(
     }
 }
 
-fn first_event(c: &mut DbConn, row: &InquiryRow, actor: Option<UserId>) -> Result<()> {
+pub(crate) fn first_event(c: &mut DbConn, row: &InquiryRow, actor: Option<UserId>) -> Result<()> {
     store::insert_event(
         c,
         &InquiryEventRow {
@@ -154,6 +154,25 @@ pub struct InquiryView {
     #[serde(flatten)]
     pub row: InquiryRowView,
     pub history: Vec<EventView>,
+    /// What a referral sent over FHIR said beyond the fields above.
+    pub referral: Option<ReferralView>,
+}
+
+/// A referral's birth date, diagnoses and contacts, for screening and admission.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ReferralView {
+    pub received_at: Instant,
+    pub date_of_birth: Option<Day>,
+    /// ICD-10-CM codes with their words, principal first.
+    pub diagnoses: Vec<(String, String)>,
+    pub contacts: Vec<ReferralContactView>,
+}
+
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ReferralContactView {
+    pub name: String,
+    pub relationship: Option<String>,
+    pub phone: Option<String>,
 }
 
 #[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
@@ -344,11 +363,33 @@ impl App {
                     reason: e.reason,
                 })
                 .collect();
+            let referral =
+                iop_store::admissions::referrals::of_inquiry(c, id)?.map(|(r, contacts)| {
+                    ReferralView {
+                        received_at: r.received_at,
+                        date_of_birth: r.date_of_birth,
+                        diagnoses: r
+                            .diagnoses
+                            .0
+                            .iter()
+                            .map(|d| (d.as_str().to_string(), d.description().to_string()))
+                            .collect(),
+                        contacts: contacts
+                            .into_iter()
+                            .map(|k| ReferralContactView {
+                                name: k.name,
+                                relationship: k.relationship,
+                                phone: k.phone,
+                            })
+                            .collect(),
+                    }
+                });
             let subject = format!("inquiry:{id}");
             record(c, ctx, Event::ok("inquiry.view").subject(&subject))?;
             Ok(InquiryView {
                 row: InquiryRowView::from(&row),
                 history,
+                referral,
             })
         })
     }

@@ -10,7 +10,8 @@ use crate::App;
 use iop_domain::ids::{CoverageId, MeasureId, PatientId};
 pub use iop_interop::fhir::search::DateParam;
 pub use iop_interop::fhir::{
-    operation_outcome, searchset, IssueSeverity, IssueType, SearchPage, FHIR_VERSION, MEDIA_TYPE,
+    operation_outcome, outcome_of, searchset, Issue, IssueSeverity, IssueType, SearchPage,
+    EXAMPLE_REFERRAL, FHIR_VERSION, MEDIA_TYPE,
 };
 use iop_interop::fhir::{CoverageData, ScoreObservation};
 use iop_store::billing::CoverageRow;
@@ -20,6 +21,7 @@ pub use patients::PatientSearch;
 
 mod patients;
 mod records;
+mod referral;
 
 /// The identifier system of this installation's medical record numbers.
 pub const MRN_SYSTEM: &str = "urn:iop:mrn";

@@ -14,6 +14,7 @@ mod episode;
 mod observation;
 mod outcome;
 mod patient;
+mod referral;
 pub mod search;
 
 pub use bundle::{searchset, SearchPage};
@@ -25,8 +26,12 @@ pub use episode::{
     ICD10CM,
 };
 pub use observation::{loinc_total, score_observation, ScoreObservation};
-pub use outcome::{operation_outcome, IssueSeverity, IssueType};
+pub use outcome::{operation_outcome, outcome_of, Issue, IssueSeverity, IssueType};
 pub use patient::{patient, PatientData};
+pub use referral::{
+    parse_referral, parse_referral_bytes, Referral, ReferredCoverage, ReferredPerson,
+    ReferredRelative, EXAMPLE_REFERRAL,
+};
 
 use serde_json::{json, Value};
 

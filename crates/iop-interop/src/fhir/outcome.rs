@@ -28,6 +28,8 @@ pub enum IssueType {
     Invalid,
     Required,
     Value,
+    /// A code that is not in its code system.
+    CodeInvalid,
     Security,
     Login,
     Forbidden,
@@ -46,6 +48,7 @@ impl IssueType {
             Self::Invalid => "invalid",
             Self::Required => "required",
             Self::Value => "value",
+            Self::CodeInvalid => "code-invalid",
             Self::Security => "security",
             Self::Login => "login",
             Self::Forbidden => "forbidden",
@@ -59,10 +62,11 @@ impl IssueType {
         }
     }
 
-    pub const ALL: [IssueType; 13] = [
+    pub const ALL: [IssueType; 14] = [
         Self::Invalid,
         Self::Required,
         Self::Value,
+        Self::CodeInvalid,
         Self::Security,
         Self::Login,
         Self::Forbidden,
@@ -84,13 +88,58 @@ pub fn operation_outcome(
     diagnostics: &str,
     expression: Option<&str>,
 ) -> Value {
-    let mut issue = json!({
-        "severity": severity.code(),
-        "code": code.code(),
-        "diagnostics": diagnostics
-    });
-    if let (Some(e), Some(obj)) = (expression, issue.as_object_mut()) {
-        obj.insert("expression".into(), json!([e]));
+    outcome_of(&[Issue {
+        severity,
+        code,
+        diagnostics: diagnostics.to_string(),
+        expression: expression.map(str::to_string),
+    }])
+}
+
+/// One issue of an OperationOutcome.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issue {
+    pub severity: IssueSeverity,
+    pub code: IssueType,
+    pub diagnostics: String,
+    /// The FHIRPath of the element at fault, when one is.
+    pub expression: Option<String>,
+}
+
+impl Issue {
+    /// An error in the element at `expression`.
+    pub fn error(
+        code: IssueType,
+        expression: impl Into<String>,
+        diagnostics: impl Into<String>,
+    ) -> Issue {
+        Issue {
+            severity: IssueSeverity::Error,
+            code,
+            diagnostics: diagnostics.into(),
+            expression: Some(expression.into()),
+        }
     }
-    json!({ "resourceType": "OperationOutcome", "issue": [issue] })
+}
+
+/// An OperationOutcome of every issue (at least one; FHIR requires one).
+pub fn outcome_of(issues: &[Issue]) -> Value {
+    let mut list: Vec<Value> = issues
+        .iter()
+        .map(|i| {
+            let mut issue = json!({
+                "severity": i.severity.code(),
+                "code": i.code.code(),
+                "diagnostics": i.diagnostics
+            });
+            if let (Some(e), Some(obj)) = (&i.expression, issue.as_object_mut()) {
+                obj.insert("expression".into(), json!([e]));
+            }
+            issue
+        })
+        .collect();
+    if list.is_empty() {
+        list.push(json!({ "severity": "information", "code": "informational", "diagnostics": "no issues" }));
+    }
+    json!({ "resourceType": "OperationOutcome", "issue": list })
 }

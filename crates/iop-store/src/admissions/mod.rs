@@ -2,4 +2,5 @@
 
 pub mod episodes;
 pub mod inquiries;
+pub mod referrals;
 pub mod search;

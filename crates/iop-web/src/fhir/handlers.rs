@@ -1,12 +1,15 @@
 //! One handler per FHIR interaction: parse, run the use case, answer FHIR JSON.
 
-use super::read;
 use super::search::{search, Found};
+use super::{fhir_json, outcome, read};
+use crate::error::WebError;
 use crate::extract::PathId;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 use iop_app::fhir::PatientSearch;
+use iop_app::fhir::{operation_outcome, outcome_of, IssueSeverity, IssueType};
 use iop_domain::ids::{CoverageId, EpisodeId, MeasureId, PatientId, StaffId};
 
 type Params = Query<Vec<(String, String)>>;
@@ -164,4 +167,57 @@ pub async fn coverage_search(
         app.fhir_coverages(ctx, s.patient()?).map(Found::from)
     })
     .await
+}
+
+/// `POST /fhir/r4`: a referral as a transaction Bundle. 201 with the new inquiry's
+/// address (`Location`) and an OperationOutcome saying so; 422 with every issue found,
+/// each with the element's FHIRPath, and nothing stored.
+pub async fn transaction(
+    State(state): State<AppState>,
+    caller: crate::access::Caller,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let mime = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(str::trim)
+        .unwrap_or_default();
+    if !matches!(mime, "application/fhir+json" | "application/json") {
+        return outcome(WebError::UnsupportedMediaType(
+            "send the Bundle as application/fhir+json".into(),
+        ));
+    }
+    let public = state
+        .app
+        .settings
+        .mail
+        .public_url
+        .trim_end_matches('/')
+        .to_string();
+    let body = body.to_vec();
+    let run = state.run(caller.ctx.clone(), move |app, ctx| {
+        app.import_referral(ctx, &body)
+    });
+    match run.await {
+        Ok(Ok(id)) => {
+            let location = format!("{public}/api/v1/inquiries/{id}");
+            let said =
+                format!("Referral received: inquiry {id} is ready for screening ({location}).");
+            let body = operation_outcome(
+                IssueSeverity::Information,
+                IssueType::Informational,
+                &said,
+                None,
+            );
+            let mut res = fhir_json(StatusCode::CREATED, &body);
+            if let Ok(v) = HeaderValue::from_str(&location) {
+                res.headers_mut().insert(header::LOCATION, v);
+            }
+            res
+        }
+        Ok(Err(issues)) => fhir_json(StatusCode::UNPROCESSABLE_ENTITY, &outcome_of(&issues)),
+        Err(e) => outcome(e.into()),
+    }
 }

@@ -36,6 +36,9 @@ const READ: &[&str] = &["read"];
 const READ_SEARCH: &[&str] = &["read", "search-type"];
 const PER_PATIENT: &[(&str, &str)] = &[("patient", "reference"), ("_count", "number")];
 
+/// Whole-system interactions: a referral posted as a transaction Bundle.
+pub const SYSTEM_INTERACTIONS: &[&str] = &["transaction"];
+
 /// What this server supports, as the CapabilityStatement says.
 pub const CAPABILITIES: &[Capability] = &[
     Capability {
@@ -196,7 +199,11 @@ pub async fn metadata() -> Response {
             "security": {
                 "description": "Bearer tokens of staff accounts (POST /api/v1/auth/token), with the role's policy and caseload of the JSON API. Every resource carries the 42 CFR Part 2 security labels; redisclosure is prohibited without consent (42 CFR 2.32)."
             },
-            "resource": resources
+            "resource": resources,
+            "interaction": SYSTEM_INTERACTIONS.iter().map(|code| json!({
+                "code": code,
+                "documentation": "A referral: a transaction Bundle of one Patient and any RelatedPerson, Coverage (one) and Condition (ICD-10-CM) entries, each request.method POST. It creates an inquiry ready for screening (no Patient exists until admission): 201 with the inquiry's address in Location, or 422 with every issue and nothing stored."
+            })).collect::<Vec<_>>()
         }]
     });
     fhir_json(StatusCode::OK, &body)

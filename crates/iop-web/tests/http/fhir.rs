@@ -46,10 +46,19 @@ async fn the_capability_statement_lists_exactly_the_fhir_routes() {
                 .collect::<Vec<_>>()
         })
         .collect();
+    for i in cs["rest"][0]["interaction"]
+        .as_array()
+        .expect("system interactions")
+    {
+        stated.push(("system".into(), i["code"].as_str().expect("code").into()));
+    }
     let mut routed: Vec<(String, String)> = registry()
         .into_iter()
         .filter(|r| r.surface == Surface::Fhir && r.path != "/fhir/r4/metadata")
         .map(|r| {
+            if (&r.method, r.path) == (&Method::POST, "/fhir/r4") {
+                return ("system".to_string(), "transaction".to_string());
+            }
             let parts: Vec<&str> = r.path.trim_start_matches("/fhir/r4/").split('/').collect();
             let interaction = match (&r.method, parts.as_slice()) {
                 (&Method::GET, [_, "{id}"]) => "read",
