@@ -6,6 +6,7 @@ EpisodeOfCare, Condition, Encounter with its patient included) with a read of ev
 resource in it and of every Practitioner they name; and each patient's Coverage search
 and reads (as billing). For check_fhir.py. Usage: fetch_fhir.py BASE_URL"""
 import json
+import time
 import sys
 import urllib.parse
 import urllib.request
@@ -13,8 +14,10 @@ import urllib.request
 base = sys.argv[1]
 
 
-def call(path, token=None, body=None):
+def call(path, token=None, body=None, headers=None):
     req = urllib.request.Request(base + path, data=None if body is None else json.dumps(body).encode())
+    for k, v in (headers or {}).items():
+        req.add_header(k, v)
     if body is not None:
         req.add_header("content-type", "application/json")
     if token:
@@ -82,3 +85,41 @@ for pid in sorted(patients):
         coverages += 1
         print(json.dumps(call(f"/fhir/r4/Coverage/{entry['resource']['id']}", billing)))
 assert coverages, "the demo's coverages come back as Coverage"
+
+
+def bulk_export(token, query=""):
+    """Kicks off a full $export, polls until the manifest, and prints every NDJSON line."""
+    req = urllib.request.Request(base + "/fhir/r4/Patient/$export" + query)
+    req.add_header("authorization", f"Bearer {token}")
+    req.add_header("prefer", "respond-async")
+    with urllib.request.urlopen(req) as res:
+        assert res.status == 202, res.status
+        status = res.headers["content-location"]
+    for _ in range(600):
+        req = urllib.request.Request(status)
+        req.add_header("authorization", f"Bearer {token}")
+        with urllib.request.urlopen(req) as res:
+            if res.status == 200:
+                manifest = json.load(res)
+                break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("the export did not finish")
+    lines = 0
+    for out in manifest["output"]:
+        req = urllib.request.Request(out["url"])
+        req.add_header("authorization", f"Bearer {token}")
+        with urllib.request.urlopen(req) as res:
+            assert res.headers["content-type"].startswith("application/fhir+ndjson")
+            for line in res.read().decode().splitlines():
+                resource = json.loads(line)
+                assert resource["resourceType"] == out["type"], out["type"]
+                print(line)
+                lines += 1
+    assert lines, "the export wrote resources"
+
+
+# A full $export, as the clinical director (everything clinical) and as billing (what
+# claims need: Patient, Condition, Coverage).
+bulk_export(token)
+bulk_export(billing)

@@ -50,6 +50,9 @@ pub struct AppSettings {
     pub locale: iop_domain::display::Locale,
     /// Who mail comes from and where its links lead.
     pub mail: mail::MailSettings,
+    /// Where bulk exports write their NDJSON files (the server: `exports` in the data
+    /// directory), each job in a directory of its own.
+    pub exports_dir: std::path::PathBuf,
 }
 
 impl Default for AppSettings {
@@ -63,6 +66,8 @@ impl Default for AppSettings {
             clock: clock::Clock::SYSTEM,
             locale: iop_domain::display::Locale::EnUs,
             mail: mail::MailSettings::default(),
+            // Tests: one directory per process, under the system's temporary directory.
+            exports_dir: std::env::temp_dir().join(format!("iop-exports-{}", std::process::id())),
         }
     }
 }

@@ -94,6 +94,7 @@ typed_id!(
     UnmatchedId,
     ProviderLedgerId,
     PrivacyNoticeId,
+    ExportId,
 );
 
 /// Who did something recorded in a row: a staff account, or the system itself (the

@@ -16,6 +16,7 @@ mod consent_codes;
 mod consent_notice;
 pub mod curriculum;
 pub mod display;
+pub mod export;
 pub mod graduation;
 pub mod holidays;
 pub mod hours;

@@ -34,3 +34,40 @@ pub fn mark_with_session(
         .first(conn)
         .optional()?)
 }
+
+/// Every patient's id, in id order (a bulk export walks them a chunk at a time).
+pub fn all_patient_ids(conn: &mut DbConn) -> Result<Vec<PatientId>> {
+    Ok(crate::schema::patients::table
+        .select(crate::schema::patients::id)
+        .order(crate::schema::patients::id.asc())
+        .load(conn)?)
+}
+
+/// Everyone who had an episode in a program, in id order.
+pub fn patient_ids_of_program(
+    conn: &mut DbConn,
+    program: iop_domain::ids::ProgramId,
+) -> Result<Vec<PatientId>> {
+    use crate::schema::episodes;
+    Ok(episodes::table
+        .filter(episodes::program_id.eq(program))
+        .select(episodes::patient_id)
+        .distinct()
+        .order(episodes::patient_id.asc())
+        .load(conn)?)
+}
+
+/// Everyone who was on a track during an episode, in id order.
+pub fn patient_ids_of_track(
+    conn: &mut DbConn,
+    track: iop_domain::ids::TrackId,
+) -> Result<Vec<PatientId>> {
+    use crate::schema::{episode_tracks, episodes};
+    Ok(episode_tracks::table
+        .inner_join(episodes::table)
+        .filter(episode_tracks::track_id.eq(track))
+        .select(episodes::patient_id)
+        .distinct()
+        .order(episodes::patient_id.asc())
+        .load(conn)?)
+}

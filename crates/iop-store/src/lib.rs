@@ -17,6 +17,7 @@ mod columns;
 pub mod consent;
 pub mod db;
 pub mod dialect;
+pub mod exports;
 pub mod fhir;
 pub mod meta;
 pub mod notices;

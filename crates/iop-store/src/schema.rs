@@ -1121,8 +1121,35 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    use diesel::sql_types::*;
+    use iop_domain::sql::types::*;
+
+    fhir_exports (id) {
+        id -> Text,
+        requested_by -> Text,
+        requested_at -> InstantText,
+        group_id -> Nullable<Text>,
+        types -> Text,
+        since -> Nullable<InstantText>,
+        recipient_kind -> Nullable<Text>,
+        recipient_ref -> Nullable<Text>,
+        recipient_name -> Nullable<Text>,
+        status -> Text,
+        patients_total -> Integer,
+        patients_done -> Integer,
+        patients_left_out -> Integer,
+        output -> Nullable<Text>,
+        report -> Nullable<Text>,
+        error -> Nullable<Text>,
+        finished_at -> Nullable<InstantText>,
+        expires_at -> Nullable<InstantText>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     meta,
+    fhir_exports,
     inquiry_referrals,
     inquiry_referral_contacts,
     privacy_notices,

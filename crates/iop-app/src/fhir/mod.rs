@@ -19,9 +19,16 @@ use iop_store::clinical::measures::{self as measures, MeasureRow};
 use iop_store::DbConn;
 pub use patients::PatientSearch;
 
+mod export;
+mod export_lines;
+mod export_run;
 mod patients;
 mod records;
 mod referral;
+
+pub use export::{
+    ExportRecipient, ExportReport, ExportRequest, ExportSummary, LeftOut, EXPORT_TYPES, KEEP_FILES,
+};
 
 /// The identifier system of this installation's medical record numbers.
 pub const MRN_SYSTEM: &str = "urn:iop:mrn";
@@ -122,7 +129,7 @@ impl App {
 }
 
 /// The Observation of a measure with a LOINC-coded total.
-fn observation(m: &MeasureRow) -> Option<serde_json::Value> {
+pub(super) fn observation(m: &MeasureRow) -> Option<serde_json::Value> {
     let (id, patient) = (m.id.to_string(), m.patient_id.to_string());
     iop_interop::fhir::score_observation(&ScoreObservation {
         id: &id,
@@ -134,7 +141,11 @@ fn observation(m: &MeasureRow) -> Option<serde_json::Value> {
 }
 
 /// The Coverage of a row, as of today where the patient is treated.
-fn coverage_resource(c: &mut DbConn, ctx: &Ctx, row: &CoverageRow) -> Result<serde_json::Value> {
+pub(super) fn coverage_resource(
+    c: &mut DbConn,
+    ctx: &Ctx,
+    row: &CoverageRow,
+) -> Result<serde_json::Value> {
     let payer = iop_store::billing::all_payers(c)?
         .into_iter()
         .find(|p| p.id == row.payer_id)

@@ -235,8 +235,19 @@ fn episode_data<'a>(e: &'a EpisodeRow, ids: &'a EpisodeIds) -> EpisodeData<'a> {
     }
 }
 
-fn episode_resource(e: &EpisodeRow) -> Value {
+pub(super) fn episode_resource(e: &EpisodeRow) -> Value {
     iop_interop::fhir::episode_of_care(&episode_data(e, &ids(e)))
+}
+
+/// The Conditions of an episode's diagnoses, principal first.
+pub(super) fn conditions_of(e: &EpisodeRow) -> Vec<Value> {
+    let text = ids(e);
+    let data = episode_data(e, &text);
+    e.diagnoses
+        .0
+        .iter()
+        .map(|d| iop_interop::fhir::condition(&data, d))
+        .collect()
 }
 
 /// The episode a day fell in (the latest one admitted by then).
@@ -248,7 +259,7 @@ fn episode_on(eps: &[EpisodeRow], day: jiff::civil::Date) -> Option<String> {
 }
 
 /// The Encounter of a mark: None for an absence (nothing took place with the patient).
-fn group_encounter(
+pub(super) fn group_encounter(
     c: &mut DbConn,
     mark: &AttendanceRow,
     session: &SessionRow,
@@ -282,7 +293,7 @@ fn group_encounter(
 
 /// The Encounter of an appointment: None unless it was kept. The note, when written,
 /// gives the face-to-face times.
-fn appointment_encounter(
+pub(super) fn appointment_encounter(
     c: &mut DbConn,
     a: &AppointmentRow,
     eps: &[EpisodeRow],

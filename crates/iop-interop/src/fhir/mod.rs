@@ -11,6 +11,7 @@ mod coverage;
 mod directory;
 mod encounter;
 mod episode;
+mod notice;
 mod observation;
 mod outcome;
 mod patient;
@@ -25,6 +26,7 @@ pub use episode::{
     condition, condition_id, episode_of_care, episode_status_code, split_condition_id, EpisodeData,
     ICD10CM,
 };
+pub use notice::notice_document;
 pub use observation::{loinc_total, score_observation, ScoreObservation};
 pub use outcome::{operation_outcome, outcome_of, Issue, IssueSeverity, IssueType};
 pub use patient::{patient, PatientData};

@@ -17,9 +17,11 @@ use serde_json::json;
 /// Where the interface lives.
 pub const BASE: &str = "/fhir/r4";
 
+mod export;
 mod handlers;
 mod search;
 
+pub use export::{cancel_export, export_file, export_status, group_export, patient_export};
 pub use handlers::*;
 
 /// A resource type, its interactions, its search parameters (name, type) and the
@@ -30,6 +32,8 @@ pub struct Capability {
     pub interactions: &'static [&'static str],
     pub params: &'static [(&'static str, &'static str)],
     pub includes: &'static [&'static str],
+    /// Operations on the type (`export`: the Bulk Data `$export`).
+    pub operations: &'static [&'static str],
 }
 
 const READ: &[&str] = &["read"];
@@ -51,12 +55,21 @@ pub const CAPABILITIES: &[Capability] = &[
             ("_count", "number"),
         ],
         includes: &[],
+        operations: &["export"],
+    },
+    Capability {
+        kind: "Group",
+        interactions: &[],
+        params: &[],
+        includes: &[],
+        operations: &["export"],
     },
     Capability {
         kind: "Practitioner",
         interactions: READ,
         params: &[],
         includes: &[],
+        operations: &[],
     },
     Capability {
         kind: "EpisodeOfCare",
@@ -67,12 +80,14 @@ pub const CAPABILITIES: &[Capability] = &[
             ("_count", "number"),
         ],
         includes: &[],
+        operations: &[],
     },
     Capability {
         kind: "Condition",
         interactions: READ_SEARCH,
         params: PER_PATIENT,
         includes: &[],
+        operations: &[],
     },
     Capability {
         kind: "Encounter",
@@ -83,12 +98,14 @@ pub const CAPABILITIES: &[Capability] = &[
             ("_count", "number"),
         ],
         includes: &["Encounter:patient"],
+        operations: &[],
     },
     Capability {
         kind: "Coverage",
         interactions: READ_SEARCH,
         params: PER_PATIENT,
         includes: &[],
+        operations: &[],
     },
     Capability {
         kind: "Observation",
@@ -100,6 +117,7 @@ pub const CAPABILITIES: &[Capability] = &[
             ("_count", "number"),
         ],
         includes: &[],
+        operations: &[],
     },
 ];
 
@@ -172,6 +190,18 @@ pub async fn metadata() -> Response {
             });
             // FHIR JSON has no empty arrays: a type without searches lists none.
             if let Some(obj) = r.as_object_mut() {
+                if cap.interactions.is_empty() {
+                    obj.remove("interaction");
+                }
+                if !cap.operations.is_empty() {
+                    obj.insert(
+                        "operation".into(),
+                        cap.operations.iter().map(|name| json!({
+                            "name": name,
+                            "definition": format!("http://hl7.org/fhir/uv/bulkdata/OperationDefinition/{}-{name}", cap.kind.to_lowercase())
+                        })).collect(),
+                    );
+                }
                 if !cap.includes.is_empty() {
                     obj.insert("searchInclude".into(), json!(cap.includes));
                 }

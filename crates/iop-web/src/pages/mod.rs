@@ -12,6 +12,7 @@ pub mod clinical;
 pub mod consent;
 pub mod dashboard;
 pub mod episode;
+pub mod exports;
 pub mod health;
 pub mod org;
 pub mod portal;

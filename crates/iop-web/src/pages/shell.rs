@@ -37,6 +37,7 @@ const NAV: &[(&str, &str, Action)] = &[
     ("/admin/users", "Staff accounts", Action::ViewUsers),
     ("/admin/audit", "Audit log", Action::ViewAuditLog),
     ("/admin/mail", "Outgoing email", Action::ViewMailQueue),
+    ("/admin/exports", "Exports", Action::ViewAuditLog),
 ];
 
 impl Shell {

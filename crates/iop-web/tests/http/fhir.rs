@@ -38,11 +38,17 @@ async fn the_capability_statement_lists_exactly_the_fhir_routes() {
         .iter()
         .flat_map(|r| {
             let kind = r["type"].as_str().expect("type").to_string();
-            r["interaction"]
-                .as_array()
-                .expect("interactions")
+            let interactions = r["interaction"].as_array().cloned().unwrap_or_default();
+            let operations = r["operation"].as_array().cloned().unwrap_or_default();
+            interactions
                 .iter()
-                .map(move |i| (kind.clone(), i["code"].as_str().expect("code").to_string()))
+                .map(|i| (kind.clone(), i["code"].as_str().expect("code").to_string()))
+                .chain(operations.iter().map(|o| {
+                    (
+                        kind.clone(),
+                        format!("${}", o["name"].as_str().expect("name")),
+                    )
+                }))
                 .collect::<Vec<_>>()
         })
         .collect();
@@ -54,7 +60,12 @@ async fn the_capability_statement_lists_exactly_the_fhir_routes() {
     }
     let mut routed: Vec<(String, String)> = registry()
         .into_iter()
-        .filter(|r| r.surface == Surface::Fhir && r.path != "/fhir/r4/metadata")
+        // The status and file addresses serve the $export operation (Bulk Data).
+        .filter(|r| {
+            r.surface == Surface::Fhir
+                && r.path != "/fhir/r4/metadata"
+                && !r.path.starts_with("/fhir/r4/$export-")
+        })
         .map(|r| {
             if (&r.method, r.path) == (&Method::POST, "/fhir/r4") {
                 return ("system".to_string(), "transaction".to_string());
@@ -63,6 +74,7 @@ async fn the_capability_statement_lists_exactly_the_fhir_routes() {
             let interaction = match (&r.method, parts.as_slice()) {
                 (&Method::GET, [_, "{id}"]) => "read",
                 (&Method::GET, [_]) => "search-type",
+                (&Method::GET, [_, "$export"] | [_, "{id}", "$export"]) => "$export",
                 other => panic!("a FHIR route the test does not know: {other:?}"),
             };
             (parts[0].to_string(), interaction.to_string())

@@ -22,6 +22,7 @@ mod credentials;
 mod episodes;
 mod family;
 mod fhir;
+mod fhir_export;
 mod fhir_records;
 mod fhir_referral;
 mod history_pages;
