@@ -98,9 +98,6 @@ pub(crate) fn open(cfg: &Config) -> Result<App> {
         exports_dir: cfg.data_dir.join("exports"),
     };
     let app = App::new(store, settings).with_group_commit()?;
-    // Files kept past their time go, and jobs a stopped server left will not finish.
-    app.sweep_exports(true)
-        .map_err(|e| CliError::Failed(format!("cannot tidy the exports: {e}")))?;
     if app.seal_audit_head(&system())? {
         tracing::info!("sealed the audit trail's head with the keys in keys.json");
     }

@@ -43,6 +43,19 @@ async fn roll_calendar_nightly(app: App) {
     }
 }
 
+/// Removes bulk exports' files once kept their time (24 hours), every five minutes.
+async fn sweep_exports(app: App) {
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(300)).await;
+        let run = app.clone();
+        match tokio::task::spawn_blocking(move || run.sweep_exports(false)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "removing expired exports failed"),
+            Err(e) => tracing::error!(error = %e, "removing expired exports stopped"),
+        }
+    }
+}
+
 pub(crate) fn serve(cfg: &Config, demo: bool) -> Result<()> {
     let addr: SocketAddr = cfg.addr.parse().map_err(|_| {
         CliError::Usage(format!(
@@ -52,6 +65,10 @@ pub(crate) fn serve(cfg: &Config, demo: bool) -> Result<()> {
     })?;
     crate::files::refuse_if_exposed(&cfg.data_dir).map_err(CliError::Usage)?;
     let app = open(cfg)?;
+    // Only the server runs exports: jobs a stopped server left will not finish, and files
+    // kept past their time go (then every few minutes, below).
+    app.sweep_exports(true)
+        .map_err(|e| CliError::Failed(format!("cannot tidy the exports: {e}")))?;
     let mail = crate::mail::transport(cfg, demo)?;
     app.check_mail_settings()
         .map_err(|e| CliError::Usage(format!("configuration: {e}")))?;
@@ -117,6 +134,7 @@ pub(crate) fn serve(cfg: &Config, demo: bool) -> Result<()> {
         }
         let flushing = app.clone();
         tokio::spawn(crate::mail::run(app.clone(), mail));
+        tokio::spawn(sweep_exports(app.clone()));
         tokio::spawn(roll_calendar_nightly(app));
         let router = iop_web::router(state);
         // On SIGTERM or Ctrl-C the listener closes and requests in flight finish (an

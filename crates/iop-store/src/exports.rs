@@ -139,3 +139,12 @@ pub fn set_error(c: &mut DbConn, id: ExportId, error: &str) -> Result<()> {
         .execute(c)?;
     Ok(())
 }
+
+/// How many of an account's jobs are queued or running.
+pub fn unfinished_of(c: &mut DbConn, user: UserId) -> Result<i64> {
+    Ok(fhir_exports::table
+        .filter(fhir_exports::requested_by.eq(user))
+        .filter(fhir_exports::status.eq_any(vec![ExportStatus::Queued, ExportStatus::Running]))
+        .count()
+        .get_result(c)?)
+}

@@ -148,6 +148,13 @@ impl App {
         };
         let id = ExportId::new_v7();
         self.store.write(|c| {
+            // One export at a time per account: a whole-record job is heavy (Bulk Data
+            // lets a server answer 429 to a client that asks for more).
+            if store::unfinished_of(c, actor.user_id)? > 0 {
+                return Err(AppError::Throttled {
+                    retry_after_secs: 30,
+                });
+            }
             let group_id = match &req.group {
                 None => None,
                 Some(raw) => Some(resolve_group(c, raw)?),
@@ -207,7 +214,9 @@ impl App {
             serde_json::from_str::<Vec<(String, u64)>>(o)
                 .is_ok_and(|files| files.iter().any(|(t, _)| t == kind))
         });
-        if row.status != ExportStatus::Complete || !listed {
+        let now = Instant(self.settings.clock.now());
+        let kept = row.expires_at.is_some_and(|e| now < e);
+        if row.status != ExportStatus::Complete || !listed || !kept {
             return Err(AppError::NotFound(format!("file {kind} of export {id}")));
         }
         let path = self.export_dir(id).join(format!("{kind}.ndjson"));
@@ -221,7 +230,11 @@ impl App {
     /// `DELETE` of a job: stops it (at its next chunk) and removes its files.
     pub fn cancel_export(&self, ctx: &Ctx, id: ExportId) -> Result<()> {
         let row = self.export_job(ctx, id)?;
-        if row.status == ExportStatus::Cancelled {
+        // Nothing to stop or remove: answered alike, and no cancellation is recorded.
+        if matches!(
+            row.status,
+            ExportStatus::Cancelled | ExportStatus::Expired | ExportStatus::Failed
+        ) {
             return Ok(());
         }
         self.store.write(|c| {

@@ -74,10 +74,13 @@ impl App {
         let moved = self
             .store
             .write(|c| store::move_status(c, id, &[ExportStatus::Queued], ExportStatus::Running))?;
-        let row = self.export_job(ctx, id)?;
         if !moved {
             return Ok(());
         }
+        // Whatever ends this run early (an error below, a panic), the job does not stay
+        // "running" for its asker to poll forever.
+        let guard = FailIfDropped { app: self, id };
+        let row = self.export_job(ctx, id)?;
         let dir = self.export_dir(id);
         let outcome = create_private_dir(&dir).and_then(|()| self.write_export(ctx, &row, &dir));
         let now = Instant(self.settings.clock.now());
@@ -94,6 +97,7 @@ impl App {
             }
             Ok(None) => {
                 self.remove_export_files(id);
+                std::mem::forget(guard);
                 return Ok(());
             }
             Err(e) => {
@@ -108,6 +112,7 @@ impl App {
             // Cancelled while it ran: its files go.
             self.remove_export_files(id);
         }
+        std::mem::forget(guard);
         Ok(())
     }
 
@@ -150,6 +155,11 @@ impl App {
             if status != Some(ExportStatus::Running) {
                 return Ok(None);
             }
+            // Each chunk asks the gate, and records, at its own moment: a consent revoked
+            // while the export runs holds for every patient after it.
+            let mut at = ctx.clone();
+            at.meta.now = self.settings.clock.now();
+            let ctx = &at;
             let mut one_chunk = |c: &mut DbConn| -> Result<()> {
                 for &p in chunk {
                     let granted = match &recipient {
@@ -157,6 +167,14 @@ impl App {
                         Some((r, _)) => match granted_kinds(c, ctx, p, r, &types)? {
                             Ok(kinds) => Some(kinds),
                             Err(why) => {
+                                // The reason is for staff: the audit log and the report.
+                                let subject = format!("export:{}", row.id);
+                                let mut event = crate::audit::Event::ok("fhir.export")
+                                    .outcome(iop_domain::audit::Outcome::Denied)
+                                    .subject(&subject)
+                                    .detail(serde_json::json!({ "left_out": why }));
+                                event.patient_id = Some(p);
+                                crate::audit::record(c, ctx, event)?;
                                 report.push((p, why));
                                 continue;
                             }
@@ -221,19 +239,10 @@ impl App {
             &format!("{}-notice", row.id),
             iop_domain::consent::NOTICE,
             iop_domain::consent::NOTICE_VERSION,
-            ctx.now(),
+            self.settings.clock.now(),
         );
         files.write("DocumentReference", &notice)?;
         let output = files.finish()?;
-        for (p, why) in &report {
-            let subject = format!("export:{}", row.id);
-            let mut event = crate::audit::Event::ok("fhir.export")
-                .outcome(iop_domain::audit::Outcome::Denied)
-                .subject(&subject)
-                .detail(serde_json::json!({ "left_out": why }));
-            event.patient_id = Some(*p);
-            self.store.write(|c| crate::audit::record(c, ctx, event))?;
-        }
         let report: Vec<(PatientId, String)> = report;
         let left_out = i32::try_from(report.len()).unwrap_or(i32::MAX);
         Ok(Some((output, report, done - left_out, left_out)))
@@ -270,6 +279,28 @@ fn granted_kinds(
         return Ok(Err(why));
     }
     Ok(Ok(kinds))
+}
+
+/// Marks a running job failed when dropped before the run disarms it (`forget`).
+struct FailIfDropped<'a> {
+    app: &'a App,
+    id: ExportId,
+}
+
+impl Drop for FailIfDropped<'_> {
+    fn drop(&mut self) {
+        let id = self.id;
+        let failed = self.app.store.write(|c| -> Result<()> {
+            if store::move_status(c, id, &[ExportStatus::Running], ExportStatus::Failed)? {
+                store::set_error(c, id, "the export stopped before it finished")?;
+            }
+            Ok(())
+        });
+        if let Err(e) = failed {
+            tracing::warn!(export = %id, error = %e, "could not mark a stopped export failed");
+        }
+        self.app.remove_export_files(id);
+    }
 }
 
 /// The job's directory, readable by the service's account alone.

@@ -75,7 +75,13 @@ impl App {
                 }
                 None => {
                     let terms: Vec<Term> = words.iter().cloned().map(Term::WordStart).collect();
-                    iop_store::admissions::search::search(c, &terms, None, MOST_MATCHES)?
+                    // The caseload bounds the query itself, so the limit never hides
+                    // one of the caller's own patients behind others.
+                    let only: Option<Vec<PatientId>> = match &caseload {
+                        crate::scope::Caseload::Everyone => None,
+                        crate::scope::Caseload::Only(set) => Some(set.iter().copied().collect()),
+                    };
+                    iop_store::admissions::search::search(c, &terms, only.as_deref(), MOST_MATCHES)?
                 }
             };
             candidates.retain(|p| {

@@ -26,6 +26,8 @@ impl IssueSeverity {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IssueType {
     Invalid,
+    /// A body that is not JSON (or not a resource) at all.
+    Structure,
     Required,
     Value,
     /// A code that is not in its code system.
@@ -46,6 +48,7 @@ impl IssueType {
     pub fn code(self) -> &'static str {
         match self {
             Self::Invalid => "invalid",
+            Self::Structure => "structure",
             Self::Required => "required",
             Self::Value => "value",
             Self::CodeInvalid => "code-invalid",
@@ -62,8 +65,9 @@ impl IssueType {
         }
     }
 
-    pub const ALL: [IssueType; 14] = [
+    pub const ALL: [IssueType; 15] = [
         Self::Invalid,
+        Self::Structure,
         Self::Required,
         Self::Value,
         Self::CodeInvalid,

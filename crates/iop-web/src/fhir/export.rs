@@ -79,6 +79,9 @@ fn request(params: &[(String, String)], group: Option<String>) -> Result<ExportR
             other => return Err(format!("{other} is not supported by this server's $export")),
         }
     }
+    if req.types.as_ref().is_some_and(Vec::is_empty) {
+        return Err("_type: name at least one resource type (Patient,Encounter,…)".into());
+    }
     req.recipient = match recipient.as_deref() {
         None => None,
         Some(r) => Some(match r.split_once('/') {
@@ -191,9 +194,28 @@ pub async fn export_status(
                 .iter()
                 .map(|(t, n)| json!({ "type": t, "url": format!("{base}/$export-file/{id}/{t}.ndjson"), "count": n }))
                 .collect();
+            // The kick-off as it was understood: types, since, recipient.
+            let mut q = vec![("_type", row.types.clone())];
+            if let Some(since) = row.since {
+                q.push(("_since", since.0.to_string()));
+            }
+            match (row.recipient_kind, row.recipient_ref.as_deref()) {
+                (Some(iop_domain::consent::RecipientKind::Payer), Some(r)) => {
+                    q.push(("recipient", format!("Payer/{r}")));
+                }
+                (Some(_), Some(r)) => {
+                    q.push(("recipient", format!("Class/{r}")));
+                    q.push((
+                        "recipientName",
+                        row.recipient_name.clone().unwrap_or_default(),
+                    ));
+                }
+                _ => {}
+            }
+            let query = serde_urlencoded::to_string(&q).unwrap_or_default();
             let request = match row.group_id.as_deref().and_then(|g| g.split_once('/')) {
-                Some((_, gid)) => format!("{base}/Group/{gid}/$export?_type={}", row.types),
-                None => format!("{base}/Patient/$export?_type={}", row.types),
+                Some((_, gid)) => format!("{base}/Group/{gid}/$export?{query}"),
+                None => format!("{base}/Patient/$export?{query}"),
             };
             let manifest = json!({
                 "transactionTime": row.requested_at.0.to_string(),

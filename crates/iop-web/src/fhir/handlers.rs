@@ -217,6 +217,10 @@ pub async fn transaction(
             }
             res
         }
+        // A body that is not JSON is a bad request; a Bundle with faults is unprocessable.
+        Ok(Err(issues)) if issues.iter().any(|i| i.code == IssueType::Structure) => {
+            fhir_json(StatusCode::BAD_REQUEST, &outcome_of(&issues))
+        }
         Ok(Err(issues)) => fhir_json(StatusCode::UNPROCESSABLE_ENTITY, &outcome_of(&issues)),
         Err(e) => outcome(e.into()),
     }

@@ -183,7 +183,16 @@ async fn a_bulk_export_writes_labelled_ndjson_per_type_within_the_askers_caseloa
         StatusCode::NOT_FOUND
     );
 
-    // Cancelling removes the files.
+    // Cancelling removes the files, from disk too.
+    let job = status.rsplit('/').next().expect("id").to_string();
+    let on_disk = std::env::temp_dir()
+        .join(format!("iop-exports-{}", std::process::id()))
+        .join(&job);
+    assert!(
+        on_disk.join("Patient.ndjson").exists(),
+        "{}",
+        on_disk.display()
+    );
     let req = Auth::Bearer(&director)
         .apply(Request::builder().method(Method::DELETE).uri(&status))
         .body(Body::empty())
@@ -196,6 +205,74 @@ async fn a_bulk_export_writes_labelled_ndjson_per_type_within_the_askers_caseloa
     assert_eq!(
         t.get(&file, Auth::Bearer(&director)).await.status,
         StatusCode::NOT_FOUND
+    );
+    assert!(!on_disk.exists(), "the files are gone");
+    assert_eq!(
+        kick_off(&t, &director, "?_type=").await.status,
+        StatusCode::BAD_REQUEST
+    );
+
+    // A program as a Group: its patients only, and _since keeps what changed since.
+    let program = query_text(
+        &t.app,
+        "SELECT id AS value FROM programs ORDER BY created_at LIMIT 1",
+    )
+    .expect("program")
+    .remove(0);
+    let req = Auth::Bearer(&director)
+        .apply(
+            Request::builder()
+                .uri(format!("/fhir/r4/Group/{program}/$export?_type=Patient"))
+                .header("prefer", "respond-async"),
+        )
+        .body(Body::empty())
+        .expect("request");
+    let res = t.send(req).await;
+    assert_eq!(res.status, StatusCode::ACCEPTED, "{}", res.body);
+    let group_status = path_of(
+        res.headers[header::CONTENT_LOCATION]
+            .to_str()
+            .expect("location"),
+    );
+    let mut manifest = Value::Null;
+    for _ in 0..300 {
+        let res = t.get(&group_status, Auth::Bearer(&director)).await;
+        if res.status == StatusCode::OK {
+            manifest = res.json();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(manifest["request"]
+        .as_str()
+        .is_some_and(|r| r.contains(&format!("Group/{program}"))));
+    let group = lines(&t, &director, &manifest).await;
+    let in_program = query_text(
+        &t.app,
+        &format!(
+            "SELECT DISTINCT patient_id AS value FROM episodes WHERE program_id = '{program}'"
+        ),
+    )
+    .expect("episodes");
+    let exported: Vec<String> = group
+        .iter()
+        .filter(|(k, _)| k == "Patient")
+        .filter_map(|(_, v)| v["id"].as_str().map(String::from))
+        .collect();
+    assert_eq!(exported.len(), in_program.len());
+    assert!(exported.iter().all(|p| in_program.contains(p)));
+    let (_, later) = export(
+        &t,
+        &director,
+        "?_type=Observation&_since=2999-01-01T00:00:00Z",
+    )
+    .await;
+    assert!(
+        lines(&t, &director, &later)
+            .await
+            .iter()
+            .all(|(k, _)| k != "Observation"),
+        "nothing recorded after 2999"
     );
 }
 
@@ -330,8 +407,23 @@ async fn an_outside_export_leaves_out_a_revoked_consent_and_logs_a_disclosure_fo
 
     // An outside export is a disclosure: billing may not send one.
     let billing = t.token("billing@demo.test").await;
+    let to_payer = format!("?_type=Patient,Condition&recipient=Payer/{payer}");
     assert_eq!(
-        kick_off(&t, &billing, &query).await.status,
+        kick_off(&t, &billing, &to_payer).await.status,
         StatusCode::FORBIDDEN
     );
+    // One export at a time per account: with one of billing's still queued, 429.
+    let user = query_text(
+        &t.app,
+        "SELECT id AS value FROM users WHERE email = 'billing@demo.test'",
+    )
+    .expect("user")
+    .remove(0);
+    iop_app::testing::execute_sql(&t.app, &[&format!(
+        "INSERT INTO fhir_exports (id, requested_by, requested_at, types, status) VALUES ('01a24290-9d84-70ed-99a8-c10c5b976b00', '{user}', '2026-12-04T20:00:00Z', 'Patient', 'queued')"
+    )])
+    .expect("a queued job");
+    let res = kick_off(&t, &billing, "?_type=Patient,Condition").await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "{}", res.body);
+    assert!(res.headers.contains_key(header::RETRY_AFTER));
 }

@@ -155,8 +155,17 @@ async fn a_bundle_with_one_invalid_resource_creates_nothing_and_says_where() {
         "{\"resourceType\":".into(),
     )
     .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert_eq!(res.json()["issue"][0]["expression"][0], "Bundle");
+    // A name with a direction override is refused where it stands, like a typed one.
+    let mut b = example();
+    b["entry"][1]["resource"]["name"][0]["family"] = "Riv\u{202e}era".into();
+    let res = post_bundle(&t, &admissions, "application/fhir+json", b.to_string()).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert_eq!(
+        res.json()["issue"][0]["expression"][0],
+        "Bundle.entry[1].resource.name[0]"
+    );
     let res = post_bundle(&t, &admissions, "text/plain", example().to_string()).await;
     assert_eq!(res.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(res.json()["resourceType"], "OperationOutcome");

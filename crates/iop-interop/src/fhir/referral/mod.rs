@@ -15,6 +15,8 @@ pub const EXAMPLE_REFERRAL: &str = include_str!("example.json");
 /// Longest name, phone or member id a referral may carry (the inquiry's own limits).
 const NAME_MAX: usize = 60;
 const ID_MAX: usize = 40;
+/// Longest phone number as written (digits, spaces and punctuation).
+const PHONE_MAX: usize = 30;
 /// Longest sender (`meta.source`), the inquiry's referral source.
 const SOURCE_MAX: usize = 120;
 /// Most entries one referral Bundle may hold.
@@ -63,7 +65,7 @@ pub fn parse_referral_bytes(body: &[u8], today: Date) -> Result<Referral, Vec<Is
     match serde_json::from_slice::<Value>(body) {
         Ok(v) => parse_referral(&v, today),
         Err(e) => Err(vec![Issue::error(
-            IssueType::Invalid,
+            IssueType::Structure,
             "Bundle",
             format!("the body is not JSON ({e})"),
         )]),
@@ -199,7 +201,8 @@ fn bounded(
     bad: &mut Bad<'_>,
 ) -> Option<String> {
     let v = value?;
-    if v.chars().count() > max || v.chars().any(char::is_control) {
+    // Control and direction-override characters are refused as in every typed field.
+    if v.chars().count() > max || iop_domain::text::check(&v).is_err() || v.contains('\n') {
         bad(
             IssueType::Value,
             at.to_string(),
@@ -218,6 +221,11 @@ fn phone_of(r: &Value, at: &str, bad: &mut Bad<'_>) -> Option<String> {
         .enumerate()
         .find(|(_, t)| t.get("system").and_then(Value::as_str) == Some("phone"))?;
     let raw = text_at(t, &["value"]).unwrap_or_default();
+    let raw = if raw.chars().count() > PHONE_MAX {
+        String::new()
+    } else {
+        raw
+    };
     let digits = raw.chars().filter(char::is_ascii_digit).count();
     let shaped = raw
         .chars()
