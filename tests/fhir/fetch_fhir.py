@@ -56,7 +56,7 @@ for pid in sorted(patients):
     found = call(f"/fhir/r4/Patient?identifier={urllib.parse.quote(mrn)}", token)
     assert [e["resource"]["id"] for e in found["entry"]] == [pid], found
     print(json.dumps(found))
-    for search in ["Observation", "EpisodeOfCare", "Condition", "Encounter"]:
+    for search in ["Observation", "EpisodeOfCare", "Condition", "Encounter", "Consent"]:
         extra = "&_include=Encounter:patient" if search == "Encounter" else ""
         bundle = call(f"/fhir/r4/{search}?patient=Patient/{pid}&_count=200{extra}", token)
         print(json.dumps(bundle))
@@ -71,7 +71,7 @@ for pid in sorted(patients):
             practitioners.update(references(one))
 for ref in sorted(practitioners):
     print(json.dumps(call(f"/fhir/r4/{ref}", token)))
-for kind in ["Observation", "EpisodeOfCare", "Condition", "Encounter"]:
+for kind in ["Observation", "EpisodeOfCare", "Condition", "Encounter", "Consent"]:
     assert read.get(kind), f"the demo's record comes back as {kind}"
 assert practitioners, "encounters and episodes name their staff"
 

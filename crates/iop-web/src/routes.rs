@@ -68,6 +68,8 @@ pub fn registry() -> Vec<Route> {
         route!(GET "/fhir/r4/Encounter", Staff(Action::ReadClinical), Fhir, crate::fhir::encounter_search),
         route!(GET "/fhir/r4/Encounter/{id}", Staff(Action::ReadClinical), Fhir, crate::fhir::encounter),
         route!(GET "/fhir/r4/Observation", Staff(Action::ReadClinical), Fhir, crate::fhir::observation_search),
+        route!(GET "/fhir/r4/Consent", Staff(Action::ManageConsents), Fhir, crate::fhir::consent_search),
+        route!(GET "/fhir/r4/Consent/{id}", Staff(Action::ManageConsents), Fhir, crate::fhir::consent),
         route!(GET "/fhir/r4/Coverage", Staff(Action::ManageCoverage), Fhir, crate::fhir::coverage_search),
         route!(GET "/fhir/r4/Coverage/{id}", Staff(Action::ManageCoverage), Fhir, crate::fhir::coverage),
         route!(GET "/fhir/r4/Observation/{id}", Staff(Action::ReadClinical), Fhir, crate::fhir::observation),

@@ -25,6 +25,7 @@ pub const EXPORT_TYPES: &[(&str, Action)] = &[
     ("Encounter", Action::ReadClinical),
     ("Observation", Action::ReadClinical),
     ("Coverage", Action::ManageCoverage),
+    ("Consent", Action::ManageConsents),
     ("Practitioner", Action::ViewOrganisation),
 ];
 

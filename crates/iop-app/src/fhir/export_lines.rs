@@ -94,6 +94,16 @@ pub(super) fn patient_lines(
             }
         }
     }
+    // Consents go in the program's own exports; an outside party gets the files its
+    // consent allows, not the patient's other consents.
+    if wants("Consent") && granted.is_none() {
+        for (_, changed, r) in super::consents::consents_of(c, ctx, patient)? {
+            if fresh(changed) {
+                files.write("Consent", &r)?;
+                wrote = true;
+            }
+        }
+    }
     if wants("Patient") {
         if let Some(p) = episodes::patient_by_id(c, patient)? {
             if wrote || fresh(p.created_at.0) {

@@ -19,6 +19,7 @@ use iop_store::clinical::measures::{self as measures, MeasureRow};
 use iop_store::DbConn;
 pub use patients::PatientSearch;
 
+mod consents;
 mod export;
 mod export_lines;
 mod export_run;

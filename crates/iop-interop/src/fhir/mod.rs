@@ -7,6 +7,7 @@
 //! do not check codes).
 
 mod bundle;
+mod consent;
 mod coverage;
 mod directory;
 mod encounter;
@@ -19,6 +20,7 @@ mod referral;
 pub mod search;
 
 pub use bundle::{searchset, SearchPage};
+pub use consent::{consent, ConsentActor, ConsentData, INFORMATION_KIND_SYSTEM};
 pub use coverage::{coverage, CoverageData};
 pub use directory::{practitioner, PractitionerData, NPI_SYSTEM};
 pub use encounter::{encounter, encounter_class, EncounterData, EncounterKind};
@@ -201,6 +203,21 @@ pub mod codes {
         "translator",
         "emergency",
     ];
+    /// consent-state-codes (required binding of Consent.status).
+    pub const CONSENT_STATUS: &[&str] = &[
+        "draft",
+        "proposed",
+        "active",
+        "rejected",
+        "inactive",
+        "entered-in-error",
+    ];
+    /// consent-scope (extensible binding of Consent.scope).
+    pub const CONSENT_SCOPE: &[&str] = &["adr", "research", "patient-privacy", "treatment"];
+    /// consent-provision-type (required binding of Consent.provision.type).
+    pub const CONSENT_PROVISION_TYPE: &[&str] = &["deny", "permit"];
+    /// v3-PurposeOfUse codes written in a TPO consent (extensible binding).
+    pub const PURPOSE_OF_USE: &[&str] = &["TREAT", "HPAYMT", "HOPERAT"];
     /// v3-Confidentiality codes.
     pub const CONFIDENTIALITY: &[&str] = &["U", "L", "M", "N", "R", "V"];
     /// The v3-ActCode codes written as security labels.

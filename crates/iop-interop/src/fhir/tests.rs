@@ -403,3 +403,52 @@ fn a_practitioner_has_the_npi_and_no_empty_elements() {
     assert_eq!(p["identifier"][0]["value"], "1234567893");
     assert!(p.get("qualification").is_none());
 }
+
+#[test]
+fn a_consent_permits_its_recipients_kinds_and_purpose_and_denies_each_revocation() {
+    let recipients = [
+        ConsentActor {
+            name: "Example Health Plan",
+            revoked_at: None,
+        },
+        ConsentActor {
+            name: "Sam Rivera",
+            revoked_at: "2026-11-20T15:00:00Z".parse().ok(),
+        },
+    ];
+    let k = consent(&ConsentData {
+        id: "k1",
+        patient_id: "p1",
+        active: true,
+        signed_at: "2026-10-05T14:00:00Z".parse().unwrap_or_default(),
+        discloser: "Riverside IOP",
+        information: &[iop_domain::consent::InfoKind::Billing],
+        tpo: true,
+        expires_on: Some(date(2027, 10, 5)),
+        recipients: &recipients,
+        representative: None,
+    });
+    has_part2_labels(&k);
+    assert!(codes::CONSENT_STATUS.contains(&k["status"].as_str().unwrap_or_default()));
+    for c in codes_of(&k, "http://terminology.hl7.org/CodeSystem/consentscope") {
+        assert!(codes::CONSENT_SCOPE.contains(&c.as_str()));
+    }
+    for c in codes_of(&k, "http://terminology.hl7.org/CodeSystem/v3-ActReason") {
+        assert!(codes::PURPOSE_OF_USE.contains(&c.as_str()));
+    }
+    let p = &k["provision"];
+    assert!(codes::CONSENT_PROVISION_TYPE.contains(&p["type"].as_str().unwrap_or_default()));
+    assert_eq!(p["actor"].as_array().map(Vec::len), Some(2));
+    assert_eq!(p["code"][0]["coding"][0]["code"], "billing");
+    assert_eq!(p["period"]["end"], "2027-10-05");
+    assert_eq!(p["provision"][0]["type"], "deny");
+    assert_eq!(
+        p["provision"][0]["actor"][0]["reference"]["display"],
+        "Sam Rivera"
+    );
+    assert_eq!(p["provision"][0]["period"]["start"], "2026-11-20T15:00:00Z");
+    assert!(
+        k.get("policy").is_some(),
+        "ppc-1: a policy or a policy rule"
+    );
+}

@@ -10,7 +10,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 use iop_app::fhir::PatientSearch;
 use iop_app::fhir::{operation_outcome, outcome_of, IssueSeverity, IssueType};
-use iop_domain::ids::{CoverageId, EpisodeId, MeasureId, PatientId, StaffId};
+use iop_domain::ids::{ConsentId, CoverageId, EpisodeId, MeasureId, PatientId, StaffId};
 
 type Params = Query<Vec<(String, String)>>;
 
@@ -144,6 +144,27 @@ pub async fn observation_search(
         let code = s.token.as_ref().map(|(_, v)| v.as_str());
         app.fhir_observations(ctx, s.patient()?, code, &s.dates)
             .map(Found::from)
+    })
+    .await
+}
+
+/// `GET /fhir/r4/Consent/{id}`.
+pub async fn consent(
+    State(state): State<AppState>,
+    caller: crate::access::Caller,
+    PathId(id): PathId<ConsentId>,
+) -> Response {
+    read(state, caller, move |app, ctx| app.fhir_consent(ctx, id)).await
+}
+
+/// `GET /fhir/r4/Consent?patient=…`.
+pub async fn consent_search(
+    State(state): State<AppState>,
+    caller: crate::access::Caller,
+    Query(params): Params,
+) -> Response {
+    search(state, caller, &params, "Consent", |app, ctx, s| {
+        app.fhir_consents(ctx, s.patient()?).map(Found::from)
     })
     .await
 }

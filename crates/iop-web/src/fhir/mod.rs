@@ -101,6 +101,13 @@ pub const CAPABILITIES: &[Capability] = &[
         operations: &[],
     },
     Capability {
+        kind: "Consent",
+        interactions: READ_SEARCH,
+        params: PER_PATIENT,
+        includes: &[],
+        operations: &[],
+    },
+    Capability {
         kind: "Coverage",
         interactions: READ_SEARCH,
         params: PER_PATIENT,

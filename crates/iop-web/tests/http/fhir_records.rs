@@ -274,3 +274,75 @@ async fn encounters_episodes_and_conditions_follow_the_record_and_their_referenc
         assert_eq!(res.json()["resourceType"], "OperationOutcome");
     }
 }
+
+#[tokio::test]
+async fn consents_read_with_their_provisions_and_a_revocation_is_a_deny_provision() {
+    let t = TestApp::new().await;
+    let director = t.token("director@demo.test").await;
+    let line = query_text(
+        &t.app,
+        "SELECT r.id || ' ' || c.patient_id || ' ' || c.id AS value FROM consent_recipients r JOIN consents c ON c.id = r.consent_id WHERE r.revoked_at IS NULL AND c.superseded_at IS NULL ORDER BY c.id LIMIT 1",
+    )
+    .expect("consents")
+    .remove(0);
+    let parts: Vec<&str> = line.split(' ').collect();
+    let (recipient, patient, consent) = (parts[0], parts[1], parts[2]);
+    let browser = t.login("director@demo.test").await;
+    let res = t
+        .post_form(
+            &format!("/consent-recipients/{recipient}/revoke"),
+            Auth::Cookie(&browser),
+            &[
+                ("patient_id", patient),
+                ("note", "by telephone, confirmed in writing"),
+            ],
+        )
+        .await;
+    assert!(
+        res.status.is_redirection() || res.status.is_success(),
+        "{}",
+        res.body
+    );
+
+    let b = t
+        .get(
+            &format!("/fhir/r4/Consent?patient={patient}"),
+            Auth::Bearer(&director),
+        )
+        .await;
+    assert_eq!(b.status, StatusCode::OK, "{}", b.body);
+    assert!(ids_of(&b.json(), "Consent").contains(&consent.to_string()));
+    let k = t
+        .get(
+            &format!("/fhir/r4/Consent/{consent}"),
+            Auth::Bearer(&director),
+        )
+        .await
+        .json();
+    assert_eq!(k["patient"]["reference"], format!("Patient/{patient}"));
+    assert_eq!(k["provision"]["type"], "permit");
+    assert!(k["provision"]["code"]
+        .as_array()
+        .is_some_and(|d| !d.is_empty()));
+    let deny = &k["provision"]["provision"][0];
+    assert_eq!(deny["type"], "deny", "{k}");
+    assert!(deny["period"]["start"].as_str().is_some());
+    assert_eq!(k["meta"]["security"].as_array().map(Vec::len), Some(3));
+    // Billing does not keep consents; a counselor without the patient is refused.
+    let billing = t.token("billing@demo.test").await;
+    let res = t
+        .get(
+            &format!("/fhir/r4/Consent/{consent}"),
+            Auth::Bearer(&billing),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let (solo, _) = solo_counselor(&t, &director).await;
+    let res = t
+        .get(
+            &format!("/fhir/r4/Consent?patient={patient}"),
+            Auth::Bearer(&solo),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+}
