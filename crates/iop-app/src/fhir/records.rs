@@ -89,17 +89,10 @@ impl App {
         ctx.require(Action::FhirReadPatient)?;
         self.store.read_audited(|c| {
             crate::scope::require_patient(c, ctx, patient)?;
-            let mut found = Vec::new();
-            for e in episodes_oldest_first(c, patient)? {
-                let text = ids(&e);
-                let data = episode_data(&e, &text);
-                found.extend(
-                    e.diagnoses
-                        .0
-                        .iter()
-                        .map(|d| iop_interop::fhir::condition(&data, d)),
-                );
-            }
+            let found: Vec<Value> = episodes_oldest_first(c, patient)?
+                .iter()
+                .flat_map(conditions_of)
+                .collect();
             let subject = format!("Condition?patient={patient}");
             audited(c, ctx, "fhir.search", &subject, patient, Some(found.len()))?;
             Ok(found)

@@ -21,6 +21,13 @@ pub struct MailSettings {
     pub public_url: String,
 }
 
+impl MailSettings {
+    /// `public_url` without a trailing slash: links are this and a path ("/portal").
+    pub fn public_base(&self) -> &str {
+        self.public_url.trim_end_matches('/')
+    }
+}
+
 impl Default for MailSettings {
     fn default() -> Self {
         Self {

@@ -79,7 +79,7 @@ impl App {
                 None => Ok("/portal".to_string()),
             };
             let outcome = path.and_then(|p| {
-                let link = format!("{}{}", mail.public_url.trim_end_matches('/'), p);
+                let link = format!("{}{}", mail.public_base(), p);
                 let message = compose(m.kind, &link, &mail.sender_name);
                 transport.send(&Envelope {
                     from_name: &mail.sender_name,

@@ -210,13 +210,7 @@ pub async fn transaction(
             "send the Bundle as application/fhir+json".into(),
         ));
     }
-    let public = state
-        .app
-        .settings
-        .mail
-        .public_url
-        .trim_end_matches('/')
-        .to_string();
+    let public = state.app.settings.mail.public_base().to_string();
     let body = body.to_vec();
     let run = state.run(caller.ctx.clone(), move |app, ctx| {
         app.import_referral(ctx, &body)

@@ -261,6 +261,6 @@ pub(crate) async fn read(
 /// The base URL of links and `fullUrl`s: the configured `public_url` (never a Host header
 /// a client sent, which a `next` link carrying the token would then follow).
 pub(crate) fn base_url(state: &AppState) -> String {
-    let public = state.app.settings.mail.public_url.trim_end_matches('/');
+    let public = state.app.settings.mail.public_base();
     format!("{public}{BASE}")
 }

@@ -228,14 +228,7 @@ pub async fn calendar(
     let path = run(&state, &caller, |app, ctx| app.portal_make_feed(ctx)).await?;
     let prefs = run(&state, &caller, |app, ctx| app.portal_preferences(ctx)).await?;
     let mut p = page(&caller, prefs, None, None, None);
-    let base = state
-        .app
-        .settings
-        .mail
-        .public_url
-        .trim_end_matches('/')
-        .to_string();
-    p.feed_link = Some(format!("{base}{path}"));
+    p.feed_link = Some(format!("{}{path}", state.app.settings.mail.public_base()));
     render(&p, false)
 }
 
