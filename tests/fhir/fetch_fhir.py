@@ -2,9 +2,11 @@
 """Prints, one JSON object per line, every FHIR resource a demo server answers: its
 CapabilityStatement; for each census patient (as the clinical director, who reaches
 everyone) the Patient read and search by MRN, and each search Bundle (Observation,
-EpisodeOfCare, Condition, Encounter with its patient included) with a read of every
-resource in it and of every Practitioner they name; and each patient's Coverage search
-and reads (as billing). For check_fhir.py. Usage: fetch_fhir.py BASE_URL"""
+QuestionnaireResponse, EpisodeOfCare, Condition, Encounter with its patient included,
+CarePlan, Goal, Consent, RelatedPerson) with a read of every resource in it and of every
+Practitioner, PractitionerRole, Organization and Location they name; each patient's
+Coverage search and reads (as billing); and every line of two full $exports. For
+check_fhir.py. Usage: fetch_fhir.py BASE_URL"""
 import json
 import time
 import sys
@@ -34,13 +36,18 @@ patients = {e["patient_id"] for p in call("/api/v1/census", token) for e in (p["
 assert patients, "the demo census has patients"
 read = {}
 practitioners = set()
+SEARCHES = ["Observation", "QuestionnaireResponse", "EpisodeOfCare", "Condition", "Encounter",
+            "CarePlan", "Goal", "Consent", "RelatedPerson"]
+
+
+DIRECTORY = ("Practitioner/", "PractitionerRole/", "Organization/", "Location/")
 
 
 def references(value):
-    """Every Practitioner reference inside a resource."""
+    """Every reference to the directory (staff, sites) inside a resource."""
     if isinstance(value, dict):
         ref = value.get("reference")
-        if isinstance(ref, str) and ref.startswith("Practitioner/"):
+        if isinstance(ref, str) and ref.startswith(DIRECTORY):
             yield ref
         for v in value.values():
             yield from references(v)
@@ -56,7 +63,7 @@ for pid in sorted(patients):
     found = call(f"/fhir/r4/Patient?identifier={urllib.parse.quote(mrn)}", token)
     assert [e["resource"]["id"] for e in found["entry"]] == [pid], found
     print(json.dumps(found))
-    for search in ["Observation", "EpisodeOfCare", "Condition", "Encounter", "Consent"]:
+    for search in SEARCHES:
         extra = "&_include=Encounter:patient" if search == "Encounter" else ""
         bundle = call(f"/fhir/r4/{search}?patient=Patient/{pid}&_count=200{extra}", token)
         print(json.dumps(bundle))
@@ -69,11 +76,28 @@ for pid in sorted(patients):
             assert one == r, f"{r['resourceType']}/{r['id']} reads as it was found"
             print(json.dumps(one))
             practitioners.update(references(one))
+# Each staff member named also has a role; each site named is both places.
 for ref in sorted(practitioners):
-    print(json.dumps(call(f"/fhir/r4/{ref}", token)))
-for kind in ["Observation", "EpisodeOfCare", "Condition", "Encounter", "Consent"]:
+    if ref.startswith("Practitioner/"):
+        practitioners.add("PractitionerRole/" + ref.split("/", 1)[1])
+    if ref.startswith(("Organization/", "Location/")):
+        site = ref.split("/", 1)[1]
+        practitioners.update({"Organization/" + site, "Location/" + site})
+# Every reference the directory makes resolves too.
+pending, done = sorted(practitioners), set()
+while pending:
+    ref = pending.pop()
+    if ref in done:
+        continue
+    done.add(ref)
+    one = call(f"/fhir/r4/{ref}", token)
+    print(json.dumps(one))
+    pending.extend(r for r in references(one) if r not in done)
+practitioners = done
+for kind in SEARCHES:
     assert read.get(kind), f"the demo's record comes back as {kind}"
-assert practitioners, "encounters and episodes name their staff"
+for prefix in DIRECTORY:
+    assert any(r.startswith(prefix) for r in practitioners), f"the record names a {prefix}"
 
 # Coverage, as billing reads it for claims.
 billing = call("/api/v1/auth/token", body={"email": "billing@demo.test", "password": "demo-password"})["token"]

@@ -239,3 +239,13 @@ crate::code_enum! {
         Lab,
     }
 }
+
+crate::code_enum! {
+    /// One substance's result on a drug screen.
+    pub enum ScreenResult {
+        Negative,
+        Positive,
+        /// The specimen could not be read (adulterated, dilute, too little).
+        Invalid,
+    }
+}

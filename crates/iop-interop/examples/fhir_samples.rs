@@ -3,7 +3,7 @@
 
 use iop_domain::admissions::Sex;
 use iop_domain::scoring::Instrument;
-use iop_interop::fhir::{self, IssueSeverity, IssueType, PatientData, ScoreObservation};
+use iop_interop::fhir::{self, IssueSeverity, IssueType, MeasureData, PatientData};
 use jiff::civil::date;
 
 fn main() {
@@ -32,13 +32,58 @@ fn main() {
         ..with_address.clone()
     };
     let mut out = vec![fhir::patient(&with_address), fhir::patient(&bare)];
-    for instrument in [Instrument::Phq9, Instrument::Gad7] {
-        out.extend(fhir::score_observation(&ScoreObservation {
+    let bam_items = [
+        2, 3, 5, 0, 0, 2, 0, 0, 2, 0, 0, 0, 0, 1, 3, 8, 2, 1, 20, 1, 1, 25, 1,
+    ];
+    for (instrument, version, items, total) in [
+        (
+            Instrument::Phq9,
+            "PHQ-9",
+            &[1, 2, 3, 1, 2, 3, 1, 1, 0][..],
+            Some(14),
+        ),
+        (
+            Instrument::Gad7,
+            "GAD-7",
+            &[1, 2, 3, 1, 2, 3, 1][..],
+            Some(13),
+        ),
+        (
+            Instrument::Bam,
+            iop_domain::bam::VERSION,
+            &bam_items[..],
+            None,
+        ),
+    ] {
+        let m = MeasureData {
             id: "01a24290-9d84-70ed-99a8-c10c5b976bef",
             patient_id: with_address.id,
             instrument,
-            total: 14,
+            version,
+            items,
+            total,
             taken_on: date(2026, 12, 2),
+        };
+        out.extend(fhir::measure_observation(&m));
+        out.extend(fhir::questionnaire_response(&m));
+    }
+    for (n, result) in [
+        iop_domain::scoring::ScreenResult::Positive,
+        iop_domain::scoring::ScreenResult::Negative,
+        iop_domain::scoring::ScreenResult::Invalid,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let id = fhir::screen_result_id("01a24290-9d84-70ed-99a8-c10c5b976bf9", n + 1);
+        out.push(fhir::screen_observation(&fhir::ScreenData {
+            id: &id,
+            patient_id: with_address.id,
+            collected_on: date(2026, 12, 1),
+            specimen: iop_domain::scoring::Specimen::Urine,
+            method: iop_domain::scoring::ScreenMethod::PointOfCare,
+            substance: "cocaine",
+            result,
         }));
     }
     let dx: Vec<_> = ["F10.20", "F41.1"]
@@ -54,6 +99,7 @@ fn main() {
         end_reason: Some(("ama", "Left against advice")),
         diagnoses: &dx,
         care_manager: Some("01a24290-9d84-70ed-99a8-c10c5b976bf1"),
+        site: None,
     };
     out.push(fhir::episode_of_care(&episode));
     out.extend(dx.iter().map(|d| fhir::condition(&episode, d)));
@@ -81,6 +127,67 @@ fn main() {
         npi: Some("1234567893"),
         active: true,
     }));
+    let site = "01a24290-9d84-70ed-99a8-c10c5b976bfc";
+    out.push(fhir::organization(&fhir::OrganizationData {
+        id: site,
+        name: "Riverside Recovery",
+        npi: Some("1234567893"),
+        tax_id: Some("123456789"),
+        phone: "(502) 555-0100",
+        address: fhir::AddressData::Structured {
+            line: "1 Main St",
+            city: "Louisville",
+            state: "KY",
+            postal_code: "40202",
+        },
+    }));
+    out.push(fhir::location(&fhir::LocationData {
+        id: site,
+        name: "Riverside",
+        phone: "(502) 555-0100",
+        address: "1 Main St, Louisville, KY 40202",
+    }));
+    let sites = vec![site.to_string()];
+    out.push(fhir::practitioner_role(&fhir::PractitionerRoleData {
+        id: &staff[0],
+        active: true,
+        role: Some("Counselor"),
+        taxonomy: Some("101YA0400X"),
+        sites: &sites,
+    }));
+    out.push(fhir::related_person(&fhir::RelatedPersonData {
+        id: "01a24290-9d84-70ed-99a8-c10c5b976bfd",
+        patient_id: with_address.id,
+        name: "Pat Quinn",
+        relationship: "mother",
+        phone: Some("(502) 555-0102"),
+        email: Some("pat@example.org"),
+    }));
+    let plan_id = "01a24290-9d84-70ed-99a8-c10c5b976bfa";
+    let goal = fhir::goal_id(plan_id, 1);
+    let plan = fhir::CarePlanData {
+        id: plan_id,
+        patient_id: with_address.id,
+        kind: fhir::PlanKind::Treatment,
+        version: 2,
+        status: fhir::PlanStatus::Active,
+        created: jiff::Timestamp::from_second(1_796_000_000).unwrap_or_default(),
+        written_on: date(2026, 11, 30),
+        replaces: Some("01a24290-9d84-70ed-99a8-c10c5b976bfb"),
+        goals: vec![fhir::GoalData {
+            id: goal.clone(),
+            description: "Stay sober at work events".into(),
+            targets: vec![("Names three refusal lines".into(), date(2026, 12, 20))],
+            notes: vec!["Problem: drinking with co-workers".into()],
+        }],
+        activities: vec![fhir::ActivityData {
+            description: "Role-play refusals in group".into(),
+            goals: vec![goal],
+        }],
+        notes: vec!["Due for review on 2026-12-30".into()],
+    };
+    out.push(fhir::care_plan(&plan));
+    out.push(fhir::goal(&plan, &plan.goals[0]));
     out.push(fhir::operation_outcome(
         IssueSeverity::Error,
         IssueType::Value,

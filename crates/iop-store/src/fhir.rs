@@ -71,3 +71,64 @@ pub fn patient_ids_of_track(
         .order(episodes::patient_id.asc())
         .load(conn)?)
 }
+
+/// The programs where a member of staff leads (or led) groups: their PractitionerRole's
+/// places.
+pub fn programs_of_staff(
+    conn: &mut DbConn,
+    staff_id: iop_domain::ids::StaffId,
+) -> Result<Vec<iop_domain::ids::ProgramId>> {
+    use crate::schema::session_facilitators;
+    Ok(session_facilitators::table
+        .inner_join(sessions::table)
+        .filter(session_facilitators::staff_id.eq(staff_id))
+        .filter(session_facilitators::unassigned_at.is_null())
+        .select(sessions::program_id)
+        .distinct()
+        .load(conn)?)
+}
+
+/// One drug screen.
+pub fn screen_by_id(
+    conn: &mut DbConn,
+    id: iop_domain::ids::DrugScreenId,
+) -> Result<Option<crate::clinical::measures::DrugScreenRow>> {
+    use crate::schema::drug_screens;
+    Ok(drug_screens::table
+        .find(id)
+        .select(crate::clinical::measures::DrugScreenRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The patient a plan version belongs to, whichever plan it is (treatment or relapse
+/// prevention: both ids are UUIDs, so the id alone does not say).
+pub fn plan_patient(conn: &mut DbConn, id: &str) -> Result<Option<PatientId>> {
+    use crate::schema::{relapse_plans, treatment_plans};
+    let treatment: Option<PatientId> = treatment_plans::table
+        .filter(treatment_plans::id.eq(id))
+        .select(treatment_plans::patient_id)
+        .first(conn)
+        .optional()?;
+    if treatment.is_some() {
+        return Ok(treatment);
+    }
+    Ok(relapse_plans::table
+        .filter(relapse_plans::id.eq(id))
+        .select(relapse_plans::patient_id)
+        .first(conn)
+        .optional()?)
+}
+
+/// One related person.
+pub fn related_person(
+    conn: &mut DbConn,
+    id: iop_domain::ids::RelatedPersonId,
+) -> Result<Option<crate::consent::RelatedPersonRow>> {
+    use crate::schema::related_persons;
+    Ok(related_persons::table
+        .find(id)
+        .select(crate::consent::RelatedPersonRow::as_select())
+        .first(conn)
+        .optional()?)
+}

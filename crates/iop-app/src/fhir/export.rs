@@ -24,9 +24,25 @@ pub const EXPORT_TYPES: &[(&str, Action)] = &[
     ("Condition", Action::FhirReadPatient),
     ("Encounter", Action::ReadClinical),
     ("Observation", Action::ReadClinical),
+    ("QuestionnaireResponse", Action::ReadClinical),
+    ("CarePlan", Action::ReadClinical),
+    ("Goal", Action::ReadClinical),
     ("Coverage", Action::ManageCoverage),
     ("Consent", Action::ManageConsents),
+    ("RelatedPerson", Action::ManageConsents),
     ("Practitioner", Action::ViewOrganisation),
+    ("PractitionerRole", Action::ViewOrganisation),
+    ("Organization", Action::ViewOrganisation),
+    ("Location", Action::ViewOrganisation),
+];
+
+/// The directory's types: written for the staff and sites the patients' resources name,
+/// never an export by themselves.
+pub const DIRECTORY_TYPES: &[&str] = &[
+    "Practitioner",
+    "PractitionerRole",
+    "Organization",
+    "Location",
 ];
 
 /// How long an export's files are kept after it completes.
@@ -117,8 +133,8 @@ impl App {
                 .map(|(n, _)| *n)
                 .collect(),
         };
-        // Practitioners alone are no patient export.
-        if !types.iter().any(|t| *t != "Practitioner") {
+        // The directory alone is no patient export.
+        if types.iter().all(|t| DIRECTORY_TYPES.contains(t)) {
             return Err(AppError::Forbidden("export any patient's records"));
         }
         let (recipient_kind, recipient_ref, recipient_name) = match &req.recipient {

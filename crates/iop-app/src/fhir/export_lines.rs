@@ -6,7 +6,7 @@ use super::export_run::Files;
 use crate::ctx::Ctx;
 use crate::error::Result;
 use iop_domain::consent::InfoKind;
-use iop_domain::ids::{PatientId, StaffId};
+use iop_domain::ids::{PatientId, SiteId, StaffId};
 use iop_store::admissions::episodes;
 use iop_store::DbConn;
 use jiff::Timestamp;
@@ -19,6 +19,13 @@ fn allowed(granted: Option<&[InfoKind]>, kind: InfoKind) -> bool {
     granted.is_none_or(|g| g.contains(&kind))
 }
 
+/// The staff and sites the written resources name, for the directory's files.
+#[derive(Default)]
+pub(super) struct Referenced {
+    pub staff: BTreeSet<StaffId>,
+    pub sites: BTreeSet<SiteId>,
+}
+
 /// Writes the patient's resources of `types`; whether anything was written.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn patient_lines(
@@ -29,7 +36,7 @@ pub(super) fn patient_lines(
     since: Option<Timestamp>,
     granted: Option<&[InfoKind]>,
     files: &mut Files<'_>,
-    staff: &mut BTreeSet<StaffId>,
+    refs: &mut Referenced,
 ) -> Result<bool> {
     let fresh = |at: Timestamp| since.is_none_or(|s| at >= s);
     let wants = |t: &str| types.contains(&t);
@@ -43,8 +50,12 @@ pub(super) fn patient_lines(
     };
     if wants("EpisodeOfCare") && allowed(granted, InfoKind::Enrollment) {
         for e in eps.iter().filter(|e| episode_fresh(e)) {
-            files.write("EpisodeOfCare", &super::records::episode_resource(e))?;
-            staff.extend(e.primary_counselor_id);
+            let r = super::records::episode_resource(c, e)?;
+            let site = r["managingOrganization"]["reference"].as_str();
+            refs.sites
+                .extend(site.and_then(|s| s.strip_prefix("Organization/")?.parse::<SiteId>().ok()));
+            files.write("EpisodeOfCare", &r)?;
+            refs.staff.extend(e.primary_counselor_id);
             wrote = true;
         }
     }
@@ -62,7 +73,7 @@ pub(super) fn patient_lines(
                 continue;
             }
             if let Some(r) = super::records::group_encounter(c, &mark, &session, &eps)? {
-                performers(&r, staff);
+                performers(&r, &mut refs.staff);
                 files.write("Encounter", &r)?;
                 wrote = true;
             }
@@ -72,16 +83,61 @@ pub(super) fn patient_lines(
                 continue;
             }
             if let Some(r) = super::records::appointment_encounter(c, &a, &eps)? {
-                performers(&r, staff);
+                performers(&r, &mut refs.staff);
                 files.write("Encounter", &r)?;
                 wrote = true;
             }
         }
     }
-    if wants("Observation") && allowed(granted, InfoKind::TreatmentProgress) {
+    let progress = allowed(granted, InfoKind::TreatmentProgress);
+    if progress && (wants("Observation") || wants("QuestionnaireResponse")) {
         for m in iop_store::clinical::measures::measures_of(c, patient)? {
-            if let (true, Some(r)) = (fresh(m.recorded_at.0), super::observation(&m)) {
-                files.write("Observation", &r)?;
+            if !fresh(m.recorded_at.0) {
+                continue;
+            }
+            let observation = wants("Observation")
+                .then(|| super::measures::measure_observation(&m))
+                .flatten();
+            let answers = wants("QuestionnaireResponse")
+                .then(|| super::measures::questionnaire_response(&m))
+                .flatten();
+            for (kind, r) in [
+                ("Observation", observation),
+                ("QuestionnaireResponse", answers),
+            ] {
+                if let Some(r) = r {
+                    files.write(kind, &r)?;
+                    wrote = true;
+                }
+            }
+        }
+    }
+    if progress && wants("Observation") {
+        for s in iop_store::clinical::measures::screens_of(c, patient)? {
+            if fresh(s.recorded_at.0) {
+                for r in super::measures::screen_observations(&s) {
+                    files.write("Observation", &r)?;
+                    wrote = true;
+                }
+            }
+        }
+    }
+    // A new version changes the status of the one before it: when anything in the
+    // plans changed, every version goes.
+    if progress && (wants("CarePlan") || wants("Goal")) {
+        let plans = super::plans::plan_resources(c, patient)?;
+        if plans.iter().any(|p| fresh(p.saved))
+            || (since.is_some() && eps.iter().any(episode_fresh))
+        {
+            for p in plans {
+                if wants("CarePlan") {
+                    files.write("CarePlan", &p.care_plan)?;
+                }
+                if wants("Goal") {
+                    for g in &p.goals {
+                        files.write("Goal", g)?;
+                    }
+                }
                 wrote = true;
             }
         }
@@ -104,6 +160,16 @@ pub(super) fn patient_lines(
             }
         }
     }
+    // Like consents, the people close to the patient go only in the program's own
+    // exports: each is named on the patient's consents, not on what a recipient asked for.
+    if wants("RelatedPerson") && granted.is_none() {
+        for row in iop_store::consent::persons_of(c, &[patient])? {
+            if fresh(row.created_at.0) {
+                files.write("RelatedPerson", &super::directory::related_person(&row))?;
+                wrote = true;
+            }
+        }
+    }
     if wants("Patient") {
         if let Some(p) = episodes::patient_by_id(c, patient)? {
             if wrote || fresh(p.created_at.0) {
@@ -113,6 +179,47 @@ pub(super) fn patient_lines(
         }
     }
     Ok(wrote)
+}
+
+/// The directory's files: the staff and sites the patients' resources named.
+pub(super) fn directory_lines(
+    c: &mut DbConn,
+    types: &[&'static str],
+    refs: &Referenced,
+    files: &mut Files<'_>,
+) -> Result<()> {
+    let wants = |t: &str| types.contains(&t);
+    let mut sites = refs.sites.clone();
+    for &s in &refs.staff {
+        if wants("Practitioner") {
+            files.write("Practitioner", &super::records::practitioner(c, s)?)?;
+        }
+        if wants("PractitionerRole") {
+            if let Some(r) = super::directory::practitioner_role(c, s)? {
+                // The sites a role names are written too, so its references resolve.
+                for l in r["location"].as_array().into_iter().flatten() {
+                    let site = l["reference"]
+                        .as_str()
+                        .and_then(|r| r.strip_prefix("Location/"));
+                    sites.extend(site.and_then(|s| s.parse::<SiteId>().ok()));
+                }
+                files.write("PractitionerRole", &r)?;
+            }
+        }
+    }
+    for &site in &sites {
+        if wants("Organization") {
+            if let Some(r) = super::directory::organization(c, site)? {
+                files.write("Organization", &r)?;
+            }
+        }
+        if wants("Location") {
+            if let Some(r) = super::directory::location(c, site)? {
+                files.write("Location", &r)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The staff an Encounter names, for the Practitioner file.

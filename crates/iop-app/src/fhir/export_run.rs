@@ -3,6 +3,7 @@
 //! one NDJSON line as it is made, so memory stays flat whatever the size of the record.
 
 use super::export::{group_of, recipient_of, GroupOf, KEEP_FILES};
+use super::export_lines::Referenced;
 use crate::consent::disclosures::{disclose, recipient_parts, Outgoing, PatientGate};
 use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
@@ -14,7 +15,7 @@ use iop_domain::time::Instant;
 use iop_store::exports::{self as store, ExportRow};
 use iop_store::DbConn;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -28,7 +29,9 @@ const CHUNK: usize = 50;
 fn info_kind(resource_type: &str) -> Option<InfoKind> {
     match resource_type {
         "EpisodeOfCare" | "Encounter" => Some(InfoKind::Enrollment),
-        "Observation" => Some(InfoKind::TreatmentProgress),
+        "Observation" | "QuestionnaireResponse" | "CarePlan" | "Goal" => {
+            Some(InfoKind::TreatmentProgress)
+        }
         "Condition" | "Coverage" => Some(InfoKind::Billing),
         _ => None,
     }
@@ -146,7 +149,7 @@ impl App {
             dir,
             open: BTreeMap::new(),
         };
-        let (mut report, mut staff, mut done) = (Vec::new(), BTreeSet::new(), 0i32);
+        let (mut report, mut refs, mut done) = (Vec::new(), Referenced::default(), 0i32);
         for chunk in patients.chunks(CHUNK) {
             let status = self
                 .store
@@ -189,7 +192,7 @@ impl App {
                         ctx_since,
                         granted.as_deref(),
                         &mut files,
-                        &mut staff,
+                        &mut refs,
                     )?;
                     if let (Some(kinds), Some((r, name)), true) = (&granted, &recipient, wrote) {
                         let subject = format!("fhir-export:{}", row.id);
@@ -227,13 +230,8 @@ impl App {
             self.store
                 .write(|c| store::set_progress(c, row.id, total, done, left_out))?;
         }
-        if types.contains(&"Practitioner") && !staff.is_empty() {
-            for s in &staff {
-                if let Ok(p) = self.fhir_practitioner(ctx, *s) {
-                    files.write("Practitioner", &p)?;
-                }
-            }
-        }
+        self.store
+            .read(|c| super::export_lines::directory_lines(c, &types, &refs, &mut files))?;
         // The §2.32 notice goes with every export, as a file of its own.
         let notice = iop_interop::fhir::notice_document(
             &format!("{}-notice", row.id),

@@ -7,23 +7,25 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, Result};
 use crate::policy::Action;
 use crate::App;
-use iop_domain::ids::{CoverageId, MeasureId, PatientId};
+use iop_domain::ids::{CoverageId, PatientId};
 pub use iop_interop::fhir::search::DateParam;
+use iop_interop::fhir::CoverageData;
 pub use iop_interop::fhir::{
     operation_outcome, outcome_of, searchset, Issue, IssueSeverity, IssueType, SearchPage,
     EXAMPLE_REFERRAL, FHIR_VERSION, MEDIA_TYPE,
 };
-use iop_interop::fhir::{CoverageData, ScoreObservation};
 use iop_store::billing::CoverageRow;
-use iop_store::clinical::measures::{self as measures, MeasureRow};
 use iop_store::DbConn;
 pub use patients::PatientSearch;
 
 mod consents;
+mod directory;
 mod export;
 mod export_lines;
 mod export_run;
+mod measures;
 mod patients;
+mod plans;
 mod records;
 mod referral;
 
@@ -35,64 +37,6 @@ pub use export::{
 pub const MRN_SYSTEM: &str = "urn:iop:mrn";
 
 impl App {
-    /// `GET /fhir/r4/Observation/{id}`: a PHQ-9 or GAD-7 total score.
-    pub fn fhir_observation(&self, ctx: &Ctx, id: MeasureId) -> Result<serde_json::Value> {
-        ctx.require(Action::ReadClinical)?;
-        self.store.read_audited(|c| {
-            let m = measures::measure_by_id(c, id)?
-                .ok_or_else(|| AppError::NotFound(format!("observation {id}")))?;
-            crate::scope::require_patient(c, ctx, m.patient_id)?;
-            let resource = observation(&m).ok_or_else(|| {
-                AppError::NotFound(format!(
-                    "observation {id} (a BAM is not offered over FHIR yet)"
-                ))
-            })?;
-            audited(
-                c,
-                ctx,
-                "fhir.read",
-                &format!("Observation/{id}"),
-                m.patient_id,
-                None,
-            )?;
-            Ok(resource)
-        })
-    }
-
-    /// `GET /fhir/r4/Observation?patient=…[&code=…][&date=…]`: a patient's total scores,
-    /// oldest first, filtered by LOINC code and dates.
-    pub fn fhir_observations(
-        &self,
-        ctx: &Ctx,
-        patient: PatientId,
-        code: Option<&str>,
-        dates: &[DateParam],
-    ) -> Result<Vec<serde_json::Value>> {
-        ctx.require(Action::ReadClinical)?;
-        self.store.read_audited(|c| {
-            crate::scope::require_patient(c, ctx, patient)?;
-            let found: Vec<serde_json::Value> = measures::measures_of(c, patient)?
-                .iter()
-                .filter(|m| dates.iter().all(|d| d.matches(m.taken_on.0)))
-                .filter(|m| {
-                    let loinc = iop_interop::fhir::loinc_total(m.instrument);
-                    match (code, loinc) {
-                        (_, None) => false,
-                        (None, Some(_)) => true,
-                        // A comma-separated list is any of its codes (FHIR search, "OR").
-                        (Some(raw), Some((c, _))) => raw.split(',').any(|one| {
-                            iop_interop::fhir::search::token_matches(one, "http://loinc.org", c)
-                        }),
-                    }
-                })
-                .filter_map(observation)
-                .collect();
-            let subject = format!("Observation?patient={patient}");
-            audited(c, ctx, "fhir.search", &subject, patient, Some(found.len()))?;
-            Ok(found)
-        })
-    }
-
     /// `GET /fhir/r4/Coverage/{id}`: a coverage, for the roles that keep coverages.
     pub fn fhir_coverage(&self, ctx: &Ctx, id: CoverageId) -> Result<serde_json::Value> {
         ctx.require(Action::ManageCoverage)?;
@@ -127,18 +71,6 @@ impl App {
             Ok(found)
         })
     }
-}
-
-/// The Observation of a measure with a LOINC-coded total.
-pub(super) fn observation(m: &MeasureRow) -> Option<serde_json::Value> {
-    let (id, patient) = (m.id.to_string(), m.patient_id.to_string());
-    iop_interop::fhir::score_observation(&ScoreObservation {
-        id: &id,
-        patient_id: &patient,
-        instrument: m.instrument,
-        total: m.total?,
-        taken_on: m.taken_on.0,
-    })
 }
 
 /// The Coverage of a row, as of today where the patient is treated.

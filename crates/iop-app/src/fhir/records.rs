@@ -29,7 +29,7 @@ impl App {
             crate::scope::require_patient(c, ctx, e.patient_id)?;
             let subject = format!("EpisodeOfCare/{id}");
             audited(c, ctx, "fhir.read", &subject, e.patient_id, None)?;
-            Ok(episode_resource(&e))
+            episode_resource(c, &e)
         })
     }
 
@@ -44,14 +44,13 @@ impl App {
         ctx.require(Action::ReadClinical)?;
         self.store.read_audited(|c| {
             crate::scope::require_patient(c, ctx, patient)?;
-            let found: Vec<Value> = episodes_oldest_first(c, patient)?
-                .iter()
-                .filter(|e| {
-                    let code = iop_interop::fhir::episode_status_code(e.status);
-                    status.is_none_or(|s| s.split(',').any(|one| one.trim() == code))
-                })
-                .map(episode_resource)
-                .collect();
+            let mut found: Vec<Value> = Vec::new();
+            for e in episodes_oldest_first(c, patient)? {
+                let code = iop_interop::fhir::episode_status_code(e.status);
+                if status.is_none_or(|s| s.split(',').any(|one| one.trim() == code)) {
+                    found.push(episode_resource(c, &e)?);
+                }
+            }
             let subject = format!("EpisodeOfCare?patient={patient}");
             audited(c, ctx, "fhir.search", &subject, patient, Some(found.len()))?;
             Ok(found)
@@ -179,19 +178,23 @@ impl App {
     pub fn fhir_practitioner(&self, ctx: &Ctx, id: StaffId) -> Result<Value> {
         ctx.require(Action::ViewOrganisation)?;
         let mut c = self.store.conn()?;
-        let s = iop_store::calendar::staff_by_id(&mut c, id)?
-            .ok_or_else(|| AppError::NotFound(format!("practitioner {id}")))?;
-        let (id_text, credentials) = (id.to_string(), s.credentials.to_string().replace(',', ", "));
-        Ok(iop_interop::fhir::practitioner(
-            &iop_interop::fhir::PractitionerData {
-                id: &id_text,
-                name: &s.display_name,
-                credentials: &credentials,
-                npi: s.npi.as_ref().map(|n| n.as_str()),
-                active: s.active,
-            },
-        ))
+        practitioner(&mut c, id)
     }
+}
+
+pub(super) fn practitioner(c: &mut DbConn, id: StaffId) -> Result<Value> {
+    let s = iop_store::calendar::staff_by_id(c, id)?
+        .ok_or_else(|| AppError::NotFound(format!("practitioner {id}")))?;
+    let (id_text, credentials) = (id.to_string(), s.credentials.to_string().replace(',', ", "));
+    Ok(iop_interop::fhir::practitioner(
+        &iop_interop::fhir::PractitionerData {
+            id: &id_text,
+            name: &s.display_name,
+            credentials: &credentials,
+            npi: s.npi.as_ref().map(|n| n.as_str()),
+            active: s.active,
+        },
+    ))
 }
 
 fn episodes_oldest_first(c: &mut DbConn, patient: PatientId) -> Result<Vec<EpisodeRow>> {
@@ -205,6 +208,7 @@ struct EpisodeIds {
     id: String,
     patient: String,
     counselor: Option<String>,
+    site: Option<String>,
 }
 
 fn ids(e: &EpisodeRow) -> EpisodeIds {
@@ -212,6 +216,7 @@ fn ids(e: &EpisodeRow) -> EpisodeIds {
         id: e.id.to_string(),
         patient: e.patient_id.to_string(),
         counselor: e.primary_counselor_id.map(|s| s.to_string()),
+        site: None,
     }
 }
 
@@ -225,11 +230,18 @@ fn episode_data<'a>(e: &'a EpisodeRow, ids: &'a EpisodeIds) -> EpisodeData<'a> {
         end_reason: e.end_reason.map(|r| (r.into(), r.label())),
         diagnoses: &e.diagnoses.0,
         care_manager: ids.counselor.as_deref(),
+        site: ids.site.as_deref(),
     }
 }
 
-pub(super) fn episode_resource(e: &EpisodeRow) -> Value {
-    iop_interop::fhir::episode_of_care(&episode_data(e, &ids(e)))
+/// The EpisodeOfCare of an episode, managed by its program's site.
+pub(super) fn episode_resource(c: &mut DbConn, e: &EpisodeRow) -> Result<Value> {
+    let site = iop_store::org::programs(c)?
+        .iter()
+        .find(|p| p.id == e.program_id)
+        .map(|p| p.site_id.to_string());
+    let text = EpisodeIds { site, ..ids(e) };
+    Ok(iop_interop::fhir::episode_of_care(&episode_data(e, &text)))
 }
 
 /// The Conditions of an episode's diagnoses, principal first.

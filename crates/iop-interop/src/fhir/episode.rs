@@ -28,6 +28,8 @@ pub struct EpisodeData<'a> {
     pub diagnoses: &'a [Icd10],
     /// The primary counselor's staff id (a Practitioner).
     pub care_manager: Option<&'a str>,
+    /// The site of the episode's program (an Organization).
+    pub site: Option<&'a str>,
 }
 
 /// The id of the Condition of one of an episode's diagnoses: stable while the episode
@@ -106,6 +108,12 @@ pub fn episode_of_care(e: &EpisodeData<'_>) -> Value {
         period.insert("end".into(), end.to_string().into());
     }
     r.insert("period".into(), Value::Object(period));
+    if let Some(site) = e.site {
+        r.insert(
+            "managingOrganization".into(),
+            reference("Organization", site),
+        );
+    }
     if let Some(staff) = e.care_manager {
         r.insert("careManager".into(), reference("Practitioner", staff));
     }

@@ -7,6 +7,7 @@
 //! do not check codes).
 
 mod bundle;
+mod care_plan;
 mod consent;
 mod coverage;
 mod directory;
@@ -16,22 +17,35 @@ mod notice;
 mod observation;
 mod outcome;
 mod patient;
+mod questionnaire;
 mod referral;
 pub mod search;
 
 pub use bundle::{searchset, SearchPage};
+pub use care_plan::{
+    care_plan, goal, goal_id, split_goal_id, ActivityData, CarePlanData, GoalData, PlanKind,
+    PlanStatus,
+};
 pub use consent::{consent, ConsentActor, ConsentData, INFORMATION_KIND_SYSTEM};
 pub use coverage::{coverage, CoverageData};
-pub use directory::{practitioner, PractitionerData, NPI_SYSTEM};
+pub use directory::{
+    location, organization, practitioner, practitioner_role, related_person, AddressData,
+    LocationData, OrganizationData, PractitionerData, PractitionerRoleData, RelatedPersonData,
+    EIN_SYSTEM, NPI_SYSTEM, NUCC_SYSTEM,
+};
 pub use encounter::{encounter, encounter_class, EncounterData, EncounterKind};
 pub use episode::{
     condition, condition_id, episode_of_care, episode_status_code, split_condition_id, EpisodeData,
     ICD10CM,
 };
 pub use notice::notice_document;
-pub use observation::{loinc_total, score_observation, ScoreObservation};
+pub use observation::{
+    loinc_total, measure_observation, screen_observation, screen_result_id, split_screen_result_id,
+    MeasureData, ScreenData, MEASURE_SYSTEM,
+};
 pub use outcome::{operation_outcome, outcome_of, Issue, IssueSeverity, IssueType};
 pub use patient::{patient, PatientData};
+pub use questionnaire::{questionnaire_response, questionnaire_url};
 pub use referral::{
     parse_referral, parse_referral_bytes, Referral, ReferredCoverage, ReferredPerson,
     ReferredRelative, EXAMPLE_REFERRAL,
@@ -222,6 +236,116 @@ pub mod codes {
     pub const CONFIDENTIALITY: &[&str] = &["U", "L", "M", "N", "R", "V"];
     /// The v3-ActCode codes written as security labels.
     pub const ACT_CODE_LABELS: &[&str] = &["42CFRPart2", "NORDSCLCD"];
+    /// LOINC codes of the PHQ-9's items, in the form's order.
+    pub const PHQ9_ITEMS: &[&str] = &[
+        "44250-9", "44255-8", "44259-0", "44254-1", "44251-7", "44258-2", "44252-5", "44253-3",
+        "44260-8",
+    ];
+    /// LOINC codes of the GAD-7's items, in the form's order.
+    pub const GAD7_ITEMS: &[&str] = &[
+        "69725-0", "68509-9", "69733-4", "69734-2", "69735-9", "69689-8", "69736-7",
+    ];
+    /// LOINC answer list LL358-3 (the PHQ's frequency answers), in score order.
+    pub const FREQUENCY_ANSWERS: &[(&str, &str)] = &[
+        ("LA6568-5", "Not at all"),
+        ("LA6569-3", "Several days"),
+        ("LA6570-1", "More than half the days"),
+        ("LA6571-9", "Nearly every day"),
+    ];
+    /// This server's measure codes (`MEASURE_SYSTEM`): the BAM, then its subscales.
+    pub const BAM_CODES: &[(&str, &str)] = &[
+        (
+            "bam",
+            "Brief Addiction Monitor (BAM-17, Likert scoring) subscales",
+        ),
+        ("bam-use", "BAM Use subscale (items 4, 5, 6; 0-12)"),
+        (
+            "bam-risk",
+            "BAM Risk subscale (items 1, 2, 3, 8, 11, 15; 0-24)",
+        ),
+        (
+            "bam-protective",
+            "BAM Protective subscale (items 9, 10, 12, 13, 14, 16; 0-24)",
+        ),
+    ];
+    /// SNOMED CT qualifier values of a screen result: positive, negative.
+    pub const SCREEN_RESULTS: [(&str, &str); 2] =
+        [("10828004", "Positive"), ("260385009", "Negative")];
+    /// data-absent-reason codes (extensible binding of Observation.dataAbsentReason).
+    pub const DATA_ABSENT_REASON: &[&str] = &[
+        "unknown",
+        "asked-unknown",
+        "temp-unknown",
+        "not-asked",
+        "asked-declined",
+        "masked",
+        "not-applicable",
+        "unsupported",
+        "as-text",
+        "error",
+        "not-a-number",
+        "negative-infinity",
+        "positive-infinity",
+        "not-performed",
+        "not-permitted",
+    ];
+    /// questionnaire-answers-status (required binding of QuestionnaireResponse.status).
+    pub const QUESTIONNAIRE_RESPONSE_STATUS: &[&str] = &[
+        "in-progress",
+        "completed",
+        "amended",
+        "entered-in-error",
+        "stopped",
+    ];
+    /// request-status (required binding of CarePlan.status).
+    pub const CARE_PLAN_STATUS: &[&str] = &[
+        "draft",
+        "active",
+        "on-hold",
+        "revoked",
+        "completed",
+        "entered-in-error",
+        "unknown",
+    ];
+    /// care-plan-intent (required binding of CarePlan.intent).
+    pub const CARE_PLAN_INTENT: &[&str] = &["proposal", "plan", "order", "option"];
+    /// care-plan-activity-status (required binding of CarePlan.activity.detail.status).
+    pub const CARE_PLAN_ACTIVITY_STATUS: &[&str] = &[
+        "not-started",
+        "scheduled",
+        "in-progress",
+        "on-hold",
+        "completed",
+        "cancelled",
+        "stopped",
+        "unknown",
+        "entered-in-error",
+    ];
+    /// goal-status (required binding of Goal.lifecycleStatus).
+    pub const GOAL_STATUS: &[&str] = &[
+        "proposed",
+        "planned",
+        "accepted",
+        "active",
+        "on-hold",
+        "completed",
+        "cancelled",
+        "entered-in-error",
+        "rejected",
+    ];
+    /// organization-type codes (example binding of Organization.type).
+    pub const ORGANIZATION_TYPE: &[&str] = &[
+        "prov", "dept", "team", "govt", "ins", "pay", "edu", "reli", "crs", "cg", "bus", "other",
+    ];
+    /// location-status (required binding of Location.status).
+    pub const LOCATION_STATUS: &[&str] = &["active", "suspended", "inactive"];
+    /// location-mode (required binding of Location.mode).
+    pub const LOCATION_MODE: &[&str] = &["instance", "kind"];
+    /// contact-point-system (required binding of ContactPoint.system).
+    pub const CONTACT_POINT_SYSTEM: &[&str] =
+        &["phone", "fax", "email", "pager", "url", "sms", "other"];
+    /// address-use (required binding of Address.use).
+    pub const ADDRESS_USE: &[&str] = &["home", "work", "temp", "old", "billing"];
     /// LOINC codes of the instruments' total scores.
     pub const LOINC_TOTALS: &[(&str, &str)] = &[
         (
@@ -237,3 +361,5 @@ pub mod codes {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_records;

@@ -23,7 +23,7 @@ fn demo_patient() -> PatientData<'static> {
 }
 
 /// Every coding of `v` whose system is `system`, as codes.
-fn codes_of(v: &Value, system: &str) -> Vec<String> {
+pub(super) fn codes_of(v: &Value, system: &str) -> Vec<String> {
     let mut out = Vec::new();
     match v {
         Value::Object(m) => {
@@ -42,7 +42,7 @@ fn codes_of(v: &Value, system: &str) -> Vec<String> {
     out
 }
 
-fn has_part2_labels(v: &Value) {
+pub(super) fn has_part2_labels(v: &Value) {
     let labels = &v["meta"]["security"];
     assert!(
         codes_of(labels, CONFIDENTIALITY).contains(&"R".to_string()),
@@ -82,13 +82,15 @@ fn every_sex_maps_to_an_administrative_gender_code() {
 }
 
 #[test]
-fn phq9_and_gad7_totals_are_loinc_coded_surveys_and_the_bam_has_no_total() {
+fn phq9_and_gad7_totals_are_loinc_coded_surveys_and_a_bam_of_an_older_scale_is_not_reported() {
     for (instrument, loinc) in [(Instrument::Phq9, "44261-6"), (Instrument::Gad7, "70274-6")] {
-        let o = score_observation(&ScoreObservation {
+        let o = measure_observation(&MeasureData {
             id: "m1",
             patient_id: "01a2",
             instrument,
-            total: 12,
+            version: "PHQ-9",
+            items: &[],
+            total: Some(12),
             taken_on: date(2026, 12, 2),
         });
         let Some(o) = o else {
@@ -109,14 +111,16 @@ fn phq9_and_gad7_totals_are_loinc_coded_surveys_and_the_bam_has_no_total() {
         assert_eq!(o["subject"]["reference"], "Patient/01a2");
         assert_eq!(o["valueInteger"], 12);
     }
-    let bam = ScoreObservation {
+    let old_bam = MeasureData {
         id: "m2",
         patient_id: "01a2",
         instrument: Instrument::Bam,
-        total: 3,
+        version: "BAM (raw day counts)",
+        items: &[0; 17],
+        total: None,
         taken_on: date(2026, 12, 2),
     };
-    assert!(score_observation(&bam).is_none());
+    assert!(measure_observation(&old_bam).is_none());
 }
 
 #[test]
@@ -158,11 +162,13 @@ fn every_outcome_issue_code_and_severity_is_in_its_value_set_and_the_location_tr
 
 #[test]
 fn a_searchset_links_its_next_page_and_labels_itself() {
-    let o = score_observation(&ScoreObservation {
+    let o = measure_observation(&MeasureData {
         id: "m1",
         patient_id: "p1",
         instrument: Instrument::Phq9,
-        total: 3,
+        version: "PHQ-9",
+        items: &[],
+        total: Some(3),
         taken_on: date(2026, 12, 2),
     })
     .into_iter()
@@ -285,6 +291,7 @@ fn demo_episode(dx: &[iop_domain::icd10::Icd10]) -> EpisodeData<'_> {
         )),
         diagnoses: dx,
         care_manager: Some("s1"),
+        site: Some("site1"),
     }
 }
 

@@ -10,7 +10,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 use iop_app::fhir::PatientSearch;
 use iop_app::fhir::{operation_outcome, outcome_of, IssueSeverity, IssueType};
-use iop_domain::ids::{ConsentId, CoverageId, EpisodeId, MeasureId, PatientId, StaffId};
+use iop_domain::ids::{ConsentId, CoverageId, EpisodeId, PatientId, StaffId};
 
 type Params = Query<Vec<(String, String)>>;
 
@@ -125,13 +125,17 @@ pub async fn encounter_search(
     .await
 }
 
-/// `GET /fhir/r4/Observation/{id}`.
+/// `GET /fhir/r4/Observation/{id}` (a measure's id, or a screen's and the place of
+/// one substance's result).
 pub async fn observation(
     State(state): State<AppState>,
     caller: crate::access::Caller,
-    PathId(id): PathId<MeasureId>,
+    Path(id): Path<String>,
 ) -> Response {
-    read(state, caller, move |app, ctx| app.fhir_observation(ctx, id)).await
+    read(state, caller, move |app, ctx| {
+        app.fhir_observation(ctx, &id)
+    })
+    .await
 }
 
 /// `GET /fhir/r4/Observation?patient=…&code=…&date=…`.

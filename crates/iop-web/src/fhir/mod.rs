@@ -19,10 +19,12 @@ pub const BASE: &str = "/fhir/r4";
 
 mod export;
 mod handlers;
+mod more_handlers;
 mod search;
 
 pub use export::{cancel_export, export_file, export_status, group_export, patient_export};
 pub use handlers::*;
+pub use more_handlers::*;
 
 /// A resource type, its interactions, its search parameters (name, type) and the
 /// `_include`s its searches take.
@@ -68,6 +70,34 @@ pub const CAPABILITIES: &[Capability] = &[
         kind: "Practitioner",
         interactions: READ,
         params: &[],
+        includes: &[],
+        operations: &[],
+    },
+    Capability {
+        kind: "PractitionerRole",
+        interactions: READ,
+        params: &[],
+        includes: &[],
+        operations: &[],
+    },
+    Capability {
+        kind: "Organization",
+        interactions: READ,
+        params: &[],
+        includes: &[],
+        operations: &[],
+    },
+    Capability {
+        kind: "Location",
+        interactions: READ,
+        params: &[],
+        includes: &[],
+        operations: &[],
+    },
+    Capability {
+        kind: "RelatedPerson",
+        interactions: READ_SEARCH,
+        params: PER_PATIENT,
         includes: &[],
         operations: &[],
     },
@@ -126,10 +156,31 @@ pub const CAPABILITIES: &[Capability] = &[
         includes: &[],
         operations: &[],
     },
+    Capability {
+        kind: "QuestionnaireResponse",
+        interactions: READ_SEARCH,
+        params: PER_PATIENT,
+        includes: &[],
+        operations: &[],
+    },
+    Capability {
+        kind: "CarePlan",
+        interactions: READ_SEARCH,
+        params: PER_PATIENT,
+        includes: &[],
+        operations: &[],
+    },
+    Capability {
+        kind: "Goal",
+        interactions: READ_SEARCH,
+        params: PER_PATIENT,
+        includes: &[],
+        operations: &[],
+    },
 ];
 
 /// When `CAPABILITIES` last changed (CapabilityStatement.date).
-const CAPABILITIES_DATE: &str = "2026-12-04";
+const CAPABILITIES_DATE: &str = "2026-12-05";
 
 /// A FHIR JSON body.
 pub fn fhir_json(status: StatusCode, body: &serde_json::Value) -> Response {

@@ -77,6 +77,19 @@ async fn lines(t: &TestApp, token: &str, manifest: &Value) -> Vec<(String, Value
     all
 }
 
+fn references(v: &Value) -> Vec<String> {
+    match v {
+        Value::Object(m) => {
+            let own = m.get("reference").and_then(Value::as_str).map(String::from);
+            own.into_iter()
+                .chain(m.values().flat_map(references))
+                .collect()
+        }
+        Value::Array(a) => a.iter().flat_map(references).collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn labelled(v: &Value) -> bool {
     let codes: Vec<&str> = v["meta"]["security"]
         .as_array()
@@ -119,10 +132,32 @@ async fn a_bulk_export_writes_labelled_ndjson_per_type_within_the_askers_caseloa
         "Condition",
         "Encounter",
         "Observation",
+        "QuestionnaireResponse",
+        "CarePlan",
+        "Goal",
+        "Consent",
+        "RelatedPerson",
         "Practitioner",
+        "PractitionerRole",
+        "Organization",
+        "Location",
         "DocumentReference",
     ] {
         assert!(kinds.contains(kind), "{kind} missing: {kinds:?}");
+    }
+    // Every reference inside the export resolves to a resource in it.
+    let present: std::collections::BTreeSet<String> = all
+        .iter()
+        .map(|(k, v)| format!("{k}/{}", v["id"].as_str().unwrap_or_default()))
+        .collect();
+    for (kind, v) in &all {
+        for r in references(v) {
+            assert!(
+                present.contains(&r),
+                "{kind} {} names {r}, not exported",
+                v["id"]
+            );
+        }
     }
     assert!(
         !kinds.contains("Coverage"),
@@ -312,7 +347,9 @@ async fn an_outside_export_leaves_out_a_revoked_consent_and_logs_a_disclosure_fo
         res.body
     );
 
-    let query = format!("?_type=Patient,Condition,EpisodeOfCare&recipient=Payer/{payer}");
+    let query = format!(
+        "?_type=Patient,Condition,EpisodeOfCare,CarePlan,Goal,QuestionnaireResponse,RelatedPerson,Consent&recipient=Payer/{payer}"
+    );
     let (status, manifest) = export(&t, &director, &query).await;
     let id = status.rsplit('/').next().expect("id").to_string();
     let all = lines(&t, &director, &manifest).await;
@@ -331,6 +368,18 @@ async fn an_outside_export_leaves_out_a_revoked_consent_and_logs_a_disclosure_fo
         !all.iter().any(|(k, _)| k == "EpisodeOfCare"),
         "no consent covers enrollment"
     );
+    for kind in ["CarePlan", "Goal", "QuestionnaireResponse"] {
+        assert!(
+            !all.iter().any(|(k, _)| k == kind),
+            "no consent to a payer covers treatment progress ({kind})"
+        );
+    }
+    for kind in ["RelatedPerson", "Consent"] {
+        assert!(
+            !all.iter().any(|(k, _)| k == kind),
+            "{kind} never goes to an outside party"
+        );
+    }
     assert!(
         !ids.contains(&revoked.as_str()),
         "the revoked consent leaves the patient out"
