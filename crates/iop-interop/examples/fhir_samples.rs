@@ -132,7 +132,6 @@ fn main() {
         id: site,
         name: "Riverside Recovery",
         npi: Some("1234567893"),
-        tax_id: Some("123456789"),
         phone: "(502) 555-0100",
         address: fhir::AddressData::Structured {
             line: "1 Main St",

@@ -88,7 +88,6 @@ pub(super) fn organization(c: &mut DbConn, id: SiteId) -> Result<Option<Value>> 
             .as_ref()
             .map_or(&site.name, |b| &b.organisation_name),
         npi: billing.as_ref().map(|b| b.npi.as_str()),
-        tax_id: billing.as_ref().map(|b| b.tax_id.as_str()),
         phone: &site.admissions_phone,
         address,
     })))

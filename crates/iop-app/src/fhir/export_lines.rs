@@ -7,6 +7,7 @@ use crate::ctx::Ctx;
 use crate::error::Result;
 use iop_domain::consent::InfoKind;
 use iop_domain::ids::{PatientId, SiteId, StaffId};
+use iop_interop::fhir::PlanKind;
 use iop_store::admissions::episodes;
 use iop_store::DbConn;
 use jiff::Timestamp;
@@ -90,6 +91,11 @@ pub(super) fn patient_lines(
         }
     }
     let progress = allowed(granted, InfoKind::TreatmentProgress);
+    // An outside party gets what its consent names as treatment progress ("treatment
+    // plan goals, questionnaire scores and drug screen results", iop_domain::consent):
+    // scores without item answers, the current treatment plan's goals without the plan
+    // around them; never the answers, the relapse prevention plan or old versions.
+    let outside = granted.is_some();
     if progress && (wants("Observation") || wants("QuestionnaireResponse")) {
         for m in iop_store::clinical::measures::measures_of(c, patient)? {
             if !fresh(m.recorded_at.0) {
@@ -97,8 +103,15 @@ pub(super) fn patient_lines(
             }
             let observation = wants("Observation")
                 .then(|| super::measures::measure_observation(&m))
-                .flatten();
-            let answers = wants("QuestionnaireResponse")
+                .flatten()
+                .map(|r| {
+                    if outside {
+                        super::measures::scores_only(r)
+                    } else {
+                        r
+                    }
+                });
+            let answers = (wants("QuestionnaireResponse") && !outside)
                 .then(|| super::measures::questionnaire_response(&m))
                 .flatten();
             for (kind, r) in [
@@ -122,24 +135,35 @@ pub(super) fn patient_lines(
             }
         }
     }
-    // A new version changes the status of the one before it: when anything in the
-    // plans changed, every version goes.
+    // A new version (or a signature) changes what the versions say: when anything in
+    // the plans changed, every version goes.
     if progress && (wants("CarePlan") || wants("Goal")) {
         let plans = super::plans::plan_resources(c, patient)?;
-        if plans.iter().any(|p| fresh(p.saved))
-            || (since.is_some() && eps.iter().any(episode_fresh))
-        {
-            for p in plans {
-                if wants("CarePlan") {
-                    files.write("CarePlan", &p.care_plan)?;
-                }
-                if wants("Goal") {
-                    for g in &p.goals {
-                        files.write("Goal", g)?;
+        let changed = plans.iter().any(|p| fresh(p.changed))
+            || (since.is_some() && eps.iter().any(episode_fresh));
+        for p in plans.into_iter().filter(|_| changed) {
+            if outside {
+                if p.kind == PlanKind::Treatment && p.current && wants("Goal") {
+                    for mut g in p.goals {
+                        // The problem statement is more than the goal.
+                        if let Some(obj) = g.as_object_mut() {
+                            obj.remove("note");
+                        }
+                        files.write("Goal", &g)?;
+                        wrote = true;
                     }
                 }
-                wrote = true;
+                continue;
             }
+            if wants("CarePlan") {
+                files.write("CarePlan", &p.care_plan)?;
+            }
+            if wants("Goal") {
+                for g in &p.goals {
+                    files.write("Goal", g)?;
+                }
+            }
+            wrote = true;
         }
     }
     if wants("Coverage") && allowed(granted, InfoKind::Billing) {

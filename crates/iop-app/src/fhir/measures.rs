@@ -56,22 +56,23 @@ impl App {
         ctx.require(Action::ReadClinical)?;
         self.store.read_audited(|c| {
             crate::scope::require_patient(c, ctx, patient)?;
-            let mut dated: Vec<(jiff::civil::Date, Value)> = Vec::new();
+            // By day, then the moment recorded: a stable order, so pages neither skip
+            // nor repeat (a screen's results keep their order: the sort is stable).
+            type Dated = ((jiff::civil::Date, jiff::Timestamp), Value);
+            let mut dated: Vec<Dated> = Vec::new();
             for m in store::measures_of(c, patient)? {
                 if dates.iter().all(|d| d.matches(m.taken_on.0)) {
-                    dated.extend(measure_observation(&m).map(|r| (m.taken_on.0, r)));
+                    let key = (m.taken_on.0, m.recorded_at.0);
+                    dated.extend(measure_observation(&m).map(|r| (key, r)));
                 }
             }
             for s in store::screens_of(c, patient)? {
                 if dates.iter().all(|d| d.matches(s.collected_on.0)) {
-                    dated.extend(
-                        screen_observations(&s)
-                            .into_iter()
-                            .map(|r| (s.collected_on.0, r)),
-                    );
+                    let key = (s.collected_on.0, s.recorded_at.0);
+                    dated.extend(screen_observations(&s).into_iter().map(|r| (key, r)));
                 }
             }
-            dated.sort_by_key(|(on, _)| *on);
+            dated.sort_by_key(|(key, _)| *key);
             let found: Vec<Value> = dated
                 .into_iter()
                 .map(|(_, r)| r)
@@ -153,6 +154,16 @@ fn with_data<T>(m: &MeasureRow, f: impl FnOnce(&MeasureData<'_>) -> T) -> T {
 /// The Observation of a measure, when it has one to report.
 pub(super) fn measure_observation(m: &MeasureRow) -> Option<Value> {
     with_data(m, iop_interop::fhir::measure_observation)
+}
+
+/// A measure's Observation without its item answers (the scores alone): a PHQ-9 or
+/// GAD-7 keeps its total, a BAM its subscales.
+pub(super) fn scores_only(mut r: Value) -> Value {
+    let coded_total = r["code"]["coding"][0]["system"] == "http://loinc.org";
+    if let (true, Some(obj)) = (coded_total, r.as_object_mut()) {
+        obj.remove("component");
+    }
+    r
 }
 
 /// The QuestionnaireResponse of a measure.

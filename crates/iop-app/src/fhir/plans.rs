@@ -1,6 +1,6 @@
 //! The treatment plan and the relapse prevention plan as CarePlan and Goal, one CarePlan
-//! per saved version (versions are never changed, so the goals' ids, by place, are
-//! stable). Same checks as the other FHIR use cases.
+//! per saved version (a version's content is never changed, only signed, so the goals'
+//! ids, by place, are stable). Same checks as the other FHIR use cases.
 
 use super::audited;
 use crate::clinical::plans::PlanContent;
@@ -21,6 +21,11 @@ use serde_json::Value;
 /// A plan version's CarePlan and Goals, with the moment it was saved.
 pub(super) struct PlanResources {
     pub saved: Timestamp,
+    /// The last change: saved or signed.
+    pub changed: Timestamp,
+    pub kind: PlanKind,
+    /// The newest version of its plan.
+    pub current: bool,
     pub care_plan: Value,
     pub goals: Vec<Value>,
 }
@@ -104,9 +109,14 @@ impl App {
 /// Every version of the patient's two plans, oldest first.
 pub(super) fn plan_resources(c: &mut DbConn, patient: PatientId) -> Result<Vec<PlanResources>> {
     let zone = crate::clock::patient_zone(c, patient)?;
-    let in_treatment = iop_store::admissions::episodes::episodes_with_patient_id(c, patient)?
-        .iter()
-        .any(|e| e.status == EpisodeStatus::Active);
+    let episodes = iop_store::admissions::episodes::episodes_with_patient_id(c, patient)?;
+    // A version is in force while the episode it was written in runs:
+    // after a readmission, the last episode's plan is not the current one.
+    let in_treatment = |day: jiff::civil::Date| {
+        episodes
+            .iter()
+            .any(|e| e.status == EpisodeStatus::Active && e.admit_date.0 <= day)
+    };
     let patient_text = patient.to_string();
     let mut out = Vec::new();
     // Stored newest first: the first is current, each replaces the one after it.
@@ -125,7 +135,7 @@ pub(super) fn plan_resources(c: &mut DbConn, patient: PatientId) -> Result<Vec<P
             row.created_at.0,
             &zone,
         );
-        data.status = status(i, in_treatment);
+        data.status = status(i, in_treatment(data.written_on));
         data.replaces = prev.as_deref();
         let mut n = 0;
         for problem in &content.problems {
@@ -156,7 +166,12 @@ pub(super) fn plan_resources(c: &mut DbConn, patient: PatientId) -> Result<Vec<P
             row.counselor_signed_at,
             &zone,
         ));
-        out.push(finish(row.created_at.0, &data));
+        let changed = last_change(
+            row.created_at,
+            row.patient_signed_at,
+            row.counselor_signed_at,
+        );
+        out.push(finish(row.created_at.0, changed, &data));
     }
     let relapse = store::versions(c, patient)?;
     for (i, row) in relapse.iter().enumerate() {
@@ -173,7 +188,7 @@ pub(super) fn plan_resources(c: &mut DbConn, patient: PatientId) -> Result<Vec<P
             row.created_at.0,
             &zone,
         );
-        data.status = status(i, in_treatment);
+        data.status = status(i, in_treatment(data.written_on));
         data.replaces = prev.as_deref();
         let goal = goal_id(&id, 1);
         data.goals.push(GoalData {
@@ -208,7 +223,12 @@ pub(super) fn plan_resources(c: &mut DbConn, patient: PatientId) -> Result<Vec<P
             signatures(row.patient_signed_at, row.counselor_signed_at, &zone),
         ]
         .concat();
-        out.push(finish(row.created_at.0, &data));
+        let changed = last_change(
+            row.created_at,
+            row.patient_signed_at,
+            row.counselor_signed_at,
+        );
+        out.push(finish(row.created_at.0, changed, &data));
     }
     out.sort_by_key(|p| p.saved);
     Ok(out)
@@ -272,9 +292,25 @@ fn signatures(
         .collect()
 }
 
-fn finish(saved: Timestamp, data: &CarePlanData<'_>) -> PlanResources {
+fn last_change(
+    saved: iop_domain::time::Instant,
+    patient: Option<iop_domain::time::Instant>,
+    counselor: Option<iop_domain::time::Instant>,
+) -> Timestamp {
+    [Some(saved), patient, counselor]
+        .into_iter()
+        .flatten()
+        .map(|i| i.0)
+        .max()
+        .unwrap_or(saved.0)
+}
+
+fn finish(saved: Timestamp, changed: Timestamp, data: &CarePlanData<'_>) -> PlanResources {
     PlanResources {
         saved,
+        changed,
+        kind: data.kind,
+        current: data.status != PlanStatus::Revoked,
         care_plan: iop_interop::fhir::care_plan(data),
         goals: data
             .goals

@@ -41,9 +41,6 @@ pub fn practitioner(p: &PractitionerData<'_>) -> Value {
     Value::Object(r)
 }
 
-/// The identifier system of US employer identification numbers (tax ids).
-pub const EIN_SYSTEM: &str = "urn:oid:2.16.840.1.113883.4.4";
-
 /// A postal address, as billing keeps it (structured) or a site's one line.
 #[derive(Clone, Debug)]
 pub enum AddressData<'a> {
@@ -77,8 +74,9 @@ pub struct OrganizationData<'a> {
     /// The site's id.
     pub id: &'a str,
     pub name: &'a str,
+    /// The billing NPI (public in the NPPES registry; the tax id is not written: it is
+    /// billing setup, which not every role may see).
     pub npi: Option<&'a str>,
-    pub tax_id: Option<&'a str>,
     pub phone: &'a str,
     pub address: AddressData<'a>,
 }
@@ -88,15 +86,11 @@ pub fn organization(o: &OrganizationData<'_>) -> Value {
     r.insert("resourceType".into(), "Organization".into());
     r.insert("id".into(), o.id.into());
     r.insert("meta".into(), part2_meta());
-    let mut ids = Vec::new();
     if let Some(npi) = o.npi.filter(|n| !n.trim().is_empty()) {
-        ids.push(json!({ "system": NPI_SYSTEM, "value": npi }));
-    }
-    if let Some(tin) = o.tax_id.filter(|n| !n.trim().is_empty()) {
-        ids.push(json!({ "system": EIN_SYSTEM, "value": tin }));
-    }
-    if !ids.is_empty() {
-        r.insert("identifier".into(), ids.into());
+        r.insert(
+            "identifier".into(),
+            json!([{ "system": NPI_SYSTEM, "value": npi }]),
+        );
     }
     r.insert("active".into(), true.into());
     r.insert(

@@ -31,7 +31,7 @@ pub use coverage::{coverage, CoverageData};
 pub use directory::{
     location, organization, practitioner, practitioner_role, related_person, AddressData,
     LocationData, OrganizationData, PractitionerData, PractitionerRoleData, RelatedPersonData,
-    EIN_SYSTEM, NPI_SYSTEM, NUCC_SYSTEM,
+    NPI_SYSTEM, NUCC_SYSTEM,
 };
 pub use encounter::{encounter, encounter_class, EncounterData, EncounterKind};
 pub use episode::{
@@ -45,7 +45,7 @@ pub use observation::{
 };
 pub use outcome::{operation_outcome, outcome_of, Issue, IssueSeverity, IssueType};
 pub use patient::{patient, PatientData};
-pub use questionnaire::{questionnaire_response, questionnaire_url};
+pub use questionnaire::{questionnaire_response, questionnaire_url, BAM_ANSWER_SYSTEM};
 pub use referral::{
     parse_referral, parse_referral_bytes, Referral, ReferredCoverage, ReferredPerson,
     ReferredRelative, EXAMPLE_REFERRAL,

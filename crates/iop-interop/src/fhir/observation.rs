@@ -1,7 +1,8 @@
 //! Observation: an instrument's scores and each substance's drug-screen result.
 //!
 //! A PHQ-9 or GAD-7 is one Observation: the total (LOINC 44261-6, 70274-6) as its value
-//! and each item's answer (0–3) as a component coded with the item's LOINC code. The BAM
+//! and each item's answer as a component coded with the item's LOINC code, valued with
+//! the LOINC answer code (whose place, 0–3, is the item's score). The BAM
 //! has no total and no LOINC code: its three subscales are components under this
 //! server's code system (`MEASURE_SYSTEM`). A drug screen is one Observation per
 //! substance tested, valued Positive or Negative (SNOMED CT).
@@ -18,6 +19,11 @@ use serde_json::{json, Map, Value};
 pub const MEASURE_SYSTEM: &str = "urn:iop:fhir:CodeSystem:measure";
 const LOINC: &str = "http://loinc.org";
 const SNOMED: &str = "http://snomed.info/sct";
+
+/// The LOINC answer (LL358-3) of a PHQ/GAD frequency item scored `value`.
+pub(super) fn frequency_answer(value: u8) -> Option<(&'static str, &'static str)> {
+    codes::FREQUENCY_ANSWERS.get(usize::from(value)).copied()
+}
 
 /// A measure as recorded: the raw answers, and the total where the instrument has one.
 #[derive(Clone, Debug)]
@@ -86,10 +92,18 @@ pub fn measure_observation(m: &MeasureData<'_>) -> Option<Value> {
                     .iter()
                     .zip(loinc.iter().zip(form.items))
                     .map(|(v, (code, item))| {
-                        json!({
-                            "code": { "coding": [{ "system": LOINC, "code": code }], "text": item.text },
-                            "valueInteger": v
-                        })
+                        let code = json!({ "coding": [{ "system": LOINC, "code": code }], "text": item.text });
+                        // The answer from LOINC list LL358-3; a value off the list stays a number.
+                        match frequency_answer(*v) {
+                            Some((la, label)) => json!({
+                                "code": code,
+                                "valueCodeableConcept": {
+                                    "coding": [{ "system": LOINC, "code": la, "display": label }],
+                                    "text": label
+                                }
+                            }),
+                            None => json!({ "code": code, "valueInteger": v }),
+                        }
                     })
                     .collect();
                 r.insert("component".into(), components.into());

@@ -1,41 +1,41 @@
 //! QuestionnaireResponse: a measure's answers item by item, in the instrument's own
 //! wording, linked by the number printed on the form. PHQ-9 and GAD-7 answers carry their
-//! LOINC answer codes; the BAM's options are coded by their score, with the printed
-//! label; day counts are integers.
+//! LOINC answer codes; the BAM's options are coded by their score (`BAM_ANSWER_SYSTEM`),
+//! with the printed label; day counts are integers.
 
 use super::observation::{form_of, MeasureData};
-use super::{codes, part2_meta, reference};
+use super::{part2_meta, reference};
 use iop_domain::bam;
 use iop_domain::instruments::{Answers, Item};
 use iop_domain::scoring::Instrument;
 use serde_json::{json, Value};
 
-/// The canonical URL a response names as its questionnaire (this server's form).
+/// The canonical URL a response names as its questionnaire: the form as printed
+/// (`iop_domain::instruments`); the Questionnaire resources themselves are not served.
 pub fn questionnaire_url(instrument: Instrument) -> String {
     format!("urn:iop:fhir:Questionnaire:{instrument}")
 }
 
+/// This server's codes of the BAM's answer options: the option's score.
+pub const BAM_ANSWER_SYSTEM: &str = "urn:iop:fhir:CodeSystem:bam-answer";
+
 fn answer(instrument: Instrument, item: &Item, value: u8) -> Value {
-    match item.answers {
-        Answers::Options(labels) => match labels.get(usize::from(value)) {
-            Some(label) if instrument != Instrument::Bam => {
-                let code = codes::FREQUENCY_ANSWERS
-                    .iter()
-                    .find(|(_, l)| l == label)
-                    .map(|(c, _)| *c);
-                match code {
-                    Some(code) => json!({ "valueCoding": {
-                        "system": "http://loinc.org", "code": code, "display": label
-                    } }),
-                    None => json!({ "valueInteger": value }),
-                }
+    match (item.answers, instrument) {
+        (Answers::Options(_), Instrument::Phq9 | Instrument::Gad7) => {
+            match super::observation::frequency_answer(value) {
+                Some((code, label)) => json!({ "valueCoding": {
+                    "system": "http://loinc.org", "code": code, "display": label
+                } }),
+                None => json!({ "valueInteger": value }),
             }
-            Some(label) => {
-                json!({ "valueCoding": { "code": value.to_string(), "display": label } })
-            }
+        }
+        (Answers::Options(labels), Instrument::Bam) => match labels.get(usize::from(value)) {
+            Some(label) => json!({ "valueCoding": {
+                "system": BAM_ANSWER_SYSTEM, "code": value.to_string(), "display": label
+            } }),
             None => json!({ "valueInteger": value }),
         },
-        Answers::Days => json!({ "valueInteger": value }),
+        (Answers::Days, _) => json!({ "valueInteger": value }),
     }
 }
 

@@ -38,8 +38,15 @@ fn each_phq9_answer_is_a_component_under_its_items_loinc_code() {
     let components = o["component"].as_array().cloned().unwrap_or_default();
     assert_eq!(components.len(), 9);
     assert_eq!(components[8]["code"]["coding"][0]["code"], "44260-8");
-    assert_eq!(components[8]["valueInteger"], 1);
-    assert_eq!(components[3]["valueInteger"], 3);
+    let answer = |i: usize| components[i]["valueCodeableConcept"]["coding"][0]["code"].clone();
+    assert_eq!(answer(8), "LA6569-3", "item 9 answered 1: several days");
+    assert_eq!(answer(3), "LA6571-9", "item 4 answered 3: nearly every day");
+    assert_eq!(answer(0), "LA6568-5");
+    for c in codes_of(&o["component"], LOINC) {
+        let known = codes::PHQ9_ITEMS.contains(&c.as_str())
+            || codes::FREQUENCY_ANSWERS.iter().any(|(k, _)| *k == c);
+        assert!(known, "{c}");
+    }
     assert_eq!(o["valueInteger"], 13);
 }
 
@@ -100,6 +107,10 @@ fn a_questionnaire_response_gives_every_answer_in_the_forms_words() {
     };
     assert_eq!(r["item"].as_array().map(Vec::len), Some(23));
     assert_eq!(r["item"][0]["answer"][0]["valueCoding"]["display"], "Good");
+    assert_eq!(
+        r["item"][0]["answer"][0]["valueCoding"]["system"],
+        BAM_ANSWER_SYSTEM
+    );
     assert_eq!(r["item"][17]["linkId"], "12");
     // A BAM with item 7 as one count still answers 17 items, linked by number.
     let short = measure(
@@ -227,7 +238,6 @@ fn the_directory_resources_are_labelled_and_point_at_each_other() {
         id: site,
         name: "Riverside Recovery",
         npi: Some("1234567893"),
-        tax_id: Some("12-3456789"),
         phone: "(502) 555-0100",
         address: AddressData::Structured {
             line: "1 Main St",

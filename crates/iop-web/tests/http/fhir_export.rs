@@ -27,7 +27,7 @@ fn path_of(url: &str) -> String {
 }
 
 /// Kicks off, polls until the manifest, and answers it.
-async fn export(t: &TestApp, token: &str, query: &str) -> (String, Value) {
+pub(crate) async fn export(t: &TestApp, token: &str, query: &str) -> (String, Value) {
     let res = kick_off(t, token, query).await;
     assert_eq!(res.status, StatusCode::ACCEPTED, "{}", res.body);
     let status = path_of(
@@ -50,7 +50,7 @@ async fn export(t: &TestApp, token: &str, query: &str) -> (String, Value) {
 }
 
 /// Every line of every file of a manifest, by type.
-async fn lines(t: &TestApp, token: &str, manifest: &Value) -> Vec<(String, Value)> {
+pub(crate) async fn lines(t: &TestApp, token: &str, manifest: &Value) -> Vec<(String, Value)> {
     let mut all = Vec::new();
     for out in manifest["output"].as_array().expect("output") {
         let res = t

@@ -51,7 +51,10 @@ async fn a_measures_items_and_answers_and_each_screen_substance_come_back_as_fhi
     let components = o["component"].as_array().cloned().unwrap_or_default();
     assert_eq!(components.len(), 9, "one component per item");
     assert_eq!(components[0]["code"]["coding"][0]["code"], "44250-9");
-    assert_eq!(components[0]["valueInteger"], 2);
+    assert_eq!(
+        components[0]["valueCodeableConcept"]["coding"][0]["code"], "LA6570-1",
+        "answered 2: more than half the days"
+    );
     let qr = fhir(&t, &counselor, &format!("QuestionnaireResponse/{measure}")).await;
     assert_eq!(qr["subject"]["reference"], format!("Patient/{patient}"));
     assert_eq!(
@@ -115,9 +118,11 @@ async fn a_measures_items_and_answers_and_each_screen_substance_come_back_as_fhi
         )
         .await,
     );
+    let totals = rows(&t, &format!("SELECT id AS value FROM measures WHERE patient_id = '{owner}' AND instrument IN ('phq9', 'gad7')"));
+    assert_eq!(coded.len(), totals.len(), "every total, and nothing else");
     assert!(coded
         .iter()
-        .all(|r| r["category"][0]["coding"][0]["code"] == "survey"));
+        .all(|r| !r["id"].as_str().unwrap_or_default().starts_with(screen_id)));
 
     // A BAM: its three subscales, as the program scored them.
     let bam = rows(&t, "SELECT patient_id || ' ' || id || ' ' || subscales AS value FROM measures WHERE instrument = 'bam' AND subscales IS NOT NULL")
@@ -355,4 +360,100 @@ async fn the_episode_names_its_sites_organization_and_the_directory_and_family_r
             res.status
         );
     }
+}
+
+#[tokio::test]
+async fn an_outside_export_of_treatment_progress_sends_scores_and_the_current_goals_only() {
+    let t = TestApp::new().await;
+    let counselor = t.token("counselor@demo.test").await;
+    let patient = patient_of_last_week(&t, &counselor).await;
+    crate::part2::record_tpo(
+        &t,
+        &counselor,
+        &patient,
+        &["treating_providers"],
+        &["treatment_progress"],
+    )
+    .await;
+    let person = t
+        .post_json(
+            &format!("/api/v1/patients/{patient}/related-persons"),
+            Auth::Bearer(&counselor),
+            serde_json::json!({ "name": "Dana Kept", "relationship": "sister", "phone": "(502) 555-0199" }),
+        )
+        .await;
+    assert_eq!(person.status, StatusCode::CREATED, "{}", person.body);
+    let day = crate::clinical::today().to_string();
+    let res = t
+        .post_json(
+            &format!("/api/v1/patients/{patient}/measures"),
+            Auth::Bearer(&counselor),
+            serde_json::json!({ "instrument": "phq9", "occasion": "biweekly", "taken_on": day, "items": [1, 1, 1, 1, 1, 1, 1, 1, 1] }),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    let target = crate::clinical::today()
+        .checked_add(jiff::Span::new().days(20))
+        .expect("date")
+        .to_string();
+    let plan = serde_json::json!({ "problems": [{ "problem": "Drinks after work", "goals": [
+        { "goal": "Stop drinking", "objectives": [{ "objective": "Negative breath tests for 3 weeks", "target_date": target }], "interventions": ["Group CBT"] }] }] });
+    for _ in 0..2 {
+        let res = t
+            .post_json(
+                &format!("/api/v1/patients/{patient}/treatment-plans"),
+                Auth::Bearer(&counselor),
+                plan.clone(),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    }
+    let newest = rows(&t, &format!("SELECT id AS value FROM treatment_plans WHERE patient_id = '{patient}' ORDER BY version DESC")).remove(0);
+
+    let query = "?_type=Patient,Observation,QuestionnaireResponse,CarePlan,Goal,RelatedPerson&recipient=Class/treating_providers&recipientName=Riverside%20Hospital";
+    let (_, manifest) = crate::fhir_export::export(&t, &counselor, query).await;
+    let all = crate::fhir_export::lines(&t, &counselor, &manifest).await;
+    let about = |v: &Value| {
+        let s = v.to_string();
+        s.contains(&format!("Patient/{patient}")) || v["id"] == patient.as_str()
+    };
+    let theirs: Vec<&(String, Value)> = all.iter().filter(|(_, v)| about(v)).collect();
+    assert!(
+        theirs.iter().any(|(k, _)| k == "Patient"),
+        "the consenting patient is exported"
+    );
+    let observations: Vec<&Value> = theirs
+        .iter()
+        .filter(|(k, _)| k == "Observation")
+        .map(|(_, v)| v)
+        .collect();
+    assert!(!observations.is_empty(), "their scores go");
+    for o in &observations {
+        if o["code"]["coding"][0]["system"] == "http://loinc.org" {
+            assert!(
+                o.get("component").is_none(),
+                "a total goes without its item answers: {o}"
+            );
+        }
+    }
+    let goals: Vec<&Value> = theirs
+        .iter()
+        .filter(|(k, _)| k == "Goal")
+        .map(|(_, v)| v)
+        .collect();
+    assert!(!goals.is_empty(), "the current plan's goals go");
+    for g in &goals {
+        assert!(
+            g["id"].as_str().is_some_and(|id| id.starts_with(&newest)),
+            "only the newest version: {g}"
+        );
+        assert!(g.get("note").is_none(), "the problem statement stays home");
+    }
+    for kind in ["QuestionnaireResponse", "CarePlan", "RelatedPerson"] {
+        assert!(
+            !all.iter().any(|(k, _)| k == kind),
+            "no {kind} goes to an outside party"
+        );
+    }
+    assert!(!all.iter().any(|(_, v)| v.to_string().contains("Dana Kept")));
 }

@@ -21,7 +21,7 @@ fn tpo_consent(classes: &[&str], information: &[&str]) -> serde_json::Value {
 }
 
 /// Records a TPO consent for the patient: (its id, the consent as the API shows it).
-async fn record_tpo(
+pub(crate) async fn record_tpo(
     t: &TestApp,
     token: &str,
     patient: &str,
