@@ -30,20 +30,49 @@ fn matches(bundle: &Value) -> Vec<Value> {
         .collect()
 }
 
+/// Records today's PHQ-9 with these answers.
+async fn phq9(t: &TestApp, token: &str, patient: &str, items: [u8; 9]) {
+    let day = crate::clinical::today().to_string();
+    let res = t
+        .post_json(
+            &format!("/api/v1/patients/{patient}/measures"),
+            Auth::Bearer(token),
+            serde_json::json!({ "instrument": "phq9", "occasion": "biweekly", "taken_on": day, "items": items }),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+}
+
+/// Saves the treatment plan as two new versions; the target date of its objectives.
+async fn two_plan_versions(
+    t: &TestApp,
+    token: &str,
+    patient: &str,
+    plan: impl Fn(&str) -> Value,
+) -> String {
+    let target = crate::clinical::today()
+        .checked_add(jiff::Span::new().days(20))
+        .expect("date")
+        .to_string();
+    for _ in 0..2 {
+        let res = t
+            .post_json(
+                &format!("/api/v1/patients/{patient}/treatment-plans"),
+                Auth::Bearer(token),
+                plan(&target),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    }
+    target
+}
+
 #[tokio::test]
 async fn a_measures_items_and_answers_and_each_screen_substance_come_back_as_fhir() {
     let t = TestApp::new().await;
     let counselor = t.token("counselor@demo.test").await;
     let patient = patient_of_last_week(&t, &counselor).await;
-    let day = crate::clinical::today().to_string();
-    let res = t
-        .post_json(
-            &format!("/api/v1/patients/{patient}/measures"),
-            Auth::Bearer(&counselor),
-            serde_json::json!({ "instrument": "phq9", "occasion": "biweekly", "taken_on": day, "items": [2, 2, 2, 2, 2, 1, 1, 1, 0] }),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+    phq9(&t, &counselor, &patient, [2, 2, 2, 2, 2, 1, 1, 1, 0]).await;
     let measure = rows(&t, &format!("SELECT id AS value FROM measures WHERE patient_id = '{patient}' AND instrument = 'phq9' ORDER BY recorded_at DESC"))
         .remove(0);
     let o = fhir(&t, &counselor, &format!("Observation/{measure}")).await;
@@ -168,25 +197,14 @@ async fn plan_versions_are_care_plans_whose_goals_resolve_and_each_replaces_the_
     let t = TestApp::new().await;
     let counselor = t.token("counselor@demo.test").await;
     let patient = patient_of_last_week(&t, &counselor).await;
-    let target = crate::clinical::today()
-        .checked_add(jiff::Span::new().days(20))
-        .expect("date")
-        .to_string();
-    let plan = serde_json::json!({ "problems": [
-        { "problem": "Alcohol use harms work", "goals": [
-            { "goal": "Stop drinking", "objectives": [{ "objective": "Negative breath tests for 3 weeks", "target_date": target }], "interventions": ["Group CBT", "Weekly individual session"] },
-            { "goal": "Sleep without alcohol", "objectives": [{ "objective": "Sleep diary 5 nights a week", "target_date": target }], "interventions": ["Sleep hygiene module"] }] }
-    ]});
-    for _ in 0..2 {
-        let res = t
-            .post_json(
-                &format!("/api/v1/patients/{patient}/treatment-plans"),
-                Auth::Bearer(&counselor),
-                plan.clone(),
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    }
+    let target = two_plan_versions(&t, &counselor, &patient, |target| {
+        serde_json::json!({ "problems": [
+            { "problem": "Alcohol use harms work", "goals": [
+                { "goal": "Stop drinking", "objectives": [{ "objective": "Negative breath tests for 3 weeks", "target_date": target }], "interventions": ["Group CBT", "Weekly individual session"] },
+                { "goal": "Sleep without alcohol", "objectives": [{ "objective": "Sleep diary 5 nights a week", "target_date": target }], "interventions": ["Sleep hygiene module"] }] }
+        ]})
+    })
+    .await;
     let plans = matches(
         &fhir(
             &t,
@@ -383,31 +401,12 @@ async fn an_outside_export_of_treatment_progress_sends_scores_and_the_current_go
         )
         .await;
     assert_eq!(person.status, StatusCode::CREATED, "{}", person.body);
-    let day = crate::clinical::today().to_string();
-    let res = t
-        .post_json(
-            &format!("/api/v1/patients/{patient}/measures"),
-            Auth::Bearer(&counselor),
-            serde_json::json!({ "instrument": "phq9", "occasion": "biweekly", "taken_on": day, "items": [1, 1, 1, 1, 1, 1, 1, 1, 1] }),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    let target = crate::clinical::today()
-        .checked_add(jiff::Span::new().days(20))
-        .expect("date")
-        .to_string();
-    let plan = serde_json::json!({ "problems": [{ "problem": "Drinks after work", "goals": [
-        { "goal": "Stop drinking", "objectives": [{ "objective": "Negative breath tests for 3 weeks", "target_date": target }], "interventions": ["Group CBT"] }] }] });
-    for _ in 0..2 {
-        let res = t
-            .post_json(
-                &format!("/api/v1/patients/{patient}/treatment-plans"),
-                Auth::Bearer(&counselor),
-                plan.clone(),
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-    }
+    phq9(&t, &counselor, &patient, [1; 9]).await;
+    two_plan_versions(&t, &counselor, &patient, |target| {
+        serde_json::json!({ "problems": [{ "problem": "Drinks after work", "goals": [
+            { "goal": "Stop drinking", "objectives": [{ "objective": "Negative breath tests for 3 weeks", "target_date": target }], "interventions": ["Group CBT"] }] }] })
+    })
+    .await;
     let newest = rows(&t, &format!("SELECT id AS value FROM treatment_plans WHERE patient_id = '{patient}' ORDER BY version DESC")).remove(0);
 
     let query = "?_type=Patient,Observation,QuestionnaireResponse,CarePlan,Goal,RelatedPerson&recipient=Class/treating_providers&recipientName=Riverside%20Hospital";
