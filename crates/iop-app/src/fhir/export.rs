@@ -227,6 +227,10 @@ impl App {
     /// download is audited.
     pub fn export_file(&self, ctx: &Ctx, id: ExportId, kind: &str) -> Result<PathBuf> {
         let row = self.export_job(ctx, id)?;
+        // The role is asked again at download: one taken away since the kick-off holds.
+        if let Some((_, action)) = EXPORT_TYPES.iter().find(|(t, _)| *t == kind) {
+            ctx.require(*action)?;
+        }
         let listed = row.output.as_deref().is_some_and(|o| {
             serde_json::from_str::<Vec<(String, u64)>>(o)
                 .is_ok_and(|files| files.iter().any(|(t, _)| t == kind))

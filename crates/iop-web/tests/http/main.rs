@@ -23,6 +23,7 @@ mod episodes;
 mod family;
 mod fhir;
 mod fhir_export;
+mod fhir_export_access;
 mod fhir_plans;
 mod fhir_records;
 mod fhir_referral;
