@@ -227,9 +227,13 @@ impl App {
     /// download is audited.
     pub fn export_file(&self, ctx: &Ctx, id: ExportId, kind: &str) -> Result<PathBuf> {
         let row = self.export_job(ctx, id)?;
-        // The role is asked again at download: one taken away since the kick-off holds.
+        // The role is asked again at download: one taken away since the kick-off holds
+        // (for a disclosure, the right to release records too).
         if let Some((_, action)) = EXPORT_TYPES.iter().find(|(t, _)| *t == kind) {
             ctx.require(*action)?;
+        }
+        if row.recipient_kind.is_some() {
+            ctx.require(Action::DiscloseRecords)?;
         }
         let listed = row.output.as_deref().is_some_and(|o| {
             serde_json::from_str::<Vec<(String, u64)>>(o)

@@ -5,6 +5,8 @@
 use super::export_run::Files;
 use crate::ctx::Ctx;
 use crate::error::Result;
+use iop_domain::appointments::AppointmentKind;
+use iop_domain::calendar::SessionKind;
 use iop_domain::consent::InfoKind;
 use iop_domain::ids::{PatientId, SiteId, StaffId};
 use iop_interop::fhir::PlanKind;
@@ -27,7 +29,29 @@ pub(super) struct Referenced {
     pub sites: BTreeSet<SiteId>,
 }
 
-/// Writes the patient's resources of `types`; whether anything was written.
+/// What a patient's lines held: anything at all, and the kinds of information a
+/// recipient's disclosure carried (the accounting lists those, not what was asked).
+#[derive(Default)]
+pub(super) struct Written {
+    pub any: bool,
+    pub kinds: BTreeSet<InfoKind>,
+}
+
+impl Written {
+    fn put(
+        &mut self,
+        files: &mut Files<'_>,
+        kind: &'static str,
+        info: Option<InfoKind>,
+        r: &Value,
+    ) -> Result<()> {
+        self.kinds.extend(info);
+        self.any = true;
+        files.write(kind, r)
+    }
+}
+
+/// Writes the patient's resources of `types`.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn patient_lines(
     c: &mut DbConn,
@@ -38,10 +62,12 @@ pub(super) fn patient_lines(
     granted: Option<&[InfoKind]>,
     files: &mut Files<'_>,
     refs: &mut Referenced,
-) -> Result<bool> {
+) -> Result<Written> {
     let fresh = |at: Timestamp| since.is_none_or(|s| at >= s);
     let wants = |t: &str| types.contains(&t);
-    let mut wrote = false;
+    // An outside party gets only what its consent names; see each kind below.
+    let outside = granted.is_some();
+    let mut out = Written::default();
     let eps = episodes::episodes_with_patient_id(c, patient)?;
     let episode_fresh = |e: &episodes::EpisodeRow| {
         fresh(e.created_at.0)
@@ -49,78 +75,77 @@ pub(super) fn patient_lines(
                 since.is_none_or(|s| d.0 >= s.to_zoned(jiff::tz::TimeZone::UTC).date())
             })
     };
+    let enrollment = Some(InfoKind::Enrollment);
     if wants("EpisodeOfCare") && allowed(granted, InfoKind::Enrollment) {
         for e in eps.iter().filter(|e| episode_fresh(e)) {
-            let r = super::records::episode_resource(c, e)?;
+            let mut r = super::records::episode_resource(c, e)?;
+            if let (true, Some(obj)) = (outside, r.as_object_mut()) {
+                // Enrollment is dates and status: the reason it ended is more, and the
+                // diagnoses' references carry their codes (billing information).
+                obj.remove("extension");
+                if !allowed(granted, InfoKind::Billing) {
+                    obj.remove("diagnosis");
+                }
+            }
             let site = r["managingOrganization"]["reference"].as_str();
             refs.sites
                 .extend(site.and_then(|s| s.strip_prefix("Organization/")?.parse::<SiteId>().ok()));
-            files.write("EpisodeOfCare", &r)?;
             refs.staff.extend(e.primary_counselor_id);
-            wrote = true;
+            out.put(files, "EpisodeOfCare", enrollment, &r)?;
         }
     }
     if wants("Condition") && allowed(granted, InfoKind::Billing) {
         for e in eps.iter().filter(|e| episode_fresh(e)) {
             for r in super::records::conditions_of(e) {
-                files.write("Condition", &r)?;
-                wrote = true;
+                out.put(files, "Condition", Some(InfoKind::Billing), &r)?;
             }
         }
     }
     if wants("Encounter") && allowed(granted, InfoKind::Enrollment) {
+        // Family sessions are family participation, which no export carries outside.
         for (mark, session) in iop_store::fhir::marks_with_sessions(c, patient)? {
-            if !fresh(mark.recorded_at.0) {
+            if !fresh(mark.recorded_at.0) || (outside && session.kind == SessionKind::Family) {
                 continue;
             }
             if let Some(r) = super::records::group_encounter(c, &mark, &session, &eps)? {
                 performers(&r, &mut refs.staff);
-                files.write("Encounter", &r)?;
-                wrote = true;
+                out.put(files, "Encounter", enrollment, &r)?;
             }
         }
         for a in iop_store::clinical::individual::appointments_of_patient(c, patient)? {
-            if !fresh(a.updated_at.0) {
+            if !fresh(a.updated_at.0) || (outside && a.kind != AppointmentKind::Individual) {
                 continue;
             }
             if let Some(r) = super::records::appointment_encounter(c, &a, &eps)? {
                 performers(&r, &mut refs.staff);
-                files.write("Encounter", &r)?;
-                wrote = true;
+                out.put(files, "Encounter", enrollment, &r)?;
             }
         }
     }
+    // Treatment progress as the consent form words it ("treatment plan goals,
+    // questionnaire scores and drug screen results", iop_domain::consent): outside, the
+    // scores without item answers and the current treatment plan's goals without the
+    // plan around them; never the answers, the relapse prevention plan or old versions.
     let progress = allowed(granted, InfoKind::TreatmentProgress);
-    // An outside party gets what its consent names as treatment progress ("treatment
-    // plan goals, questionnaire scores and drug screen results", iop_domain::consent):
-    // scores without item answers, the current treatment plan's goals without the plan
-    // around them; never the answers, the relapse prevention plan or old versions.
-    let outside = granted.is_some();
+    let treatment = Some(InfoKind::TreatmentProgress);
     if progress && (wants("Observation") || wants("QuestionnaireResponse")) {
         for m in iop_store::clinical::measures::measures_of(c, patient)? {
             if !fresh(m.recorded_at.0) {
                 continue;
             }
-            let observation = wants("Observation")
-                .then(|| super::measures::measure_observation(&m))
-                .flatten()
-                .map(|r| {
-                    if outside {
+            if wants("Observation") {
+                if let Some(r) = super::measures::measure_observation(&m) {
+                    let r = if outside {
                         super::measures::scores_only(r)
                     } else {
                         r
-                    }
-                });
-            let answers = (wants("QuestionnaireResponse") && !outside)
-                .then(|| super::measures::questionnaire_response(&m))
-                .flatten();
-            for (kind, r) in [
-                ("Observation", observation),
-                ("QuestionnaireResponse", answers),
-            ] {
-                if let Some(r) = r {
-                    files.write(kind, &r)?;
-                    wrote = true;
+                    };
+                    out.put(files, "Observation", treatment, &r)?;
+                }
+            }
+            if wants("QuestionnaireResponse") && !outside {
+                if let Some(r) = super::measures::questionnaire_response(&m) {
+                    out.put(files, "QuestionnaireResponse", treatment, &r)?;
                 }
             }
         }
@@ -129,80 +154,78 @@ pub(super) fn patient_lines(
         for s in iop_store::clinical::measures::screens_of(c, patient)? {
             if fresh(s.recorded_at.0) {
                 for r in super::measures::screen_observations(&s) {
-                    files.write("Observation", &r)?;
-                    wrote = true;
+                    out.put(files, "Observation", treatment, &r)?;
                 }
             }
         }
     }
     // A new version (or a signature) changes what the versions say: when anything in
-    // the plans changed, every version goes.
+    // the plans changed, every version goes (outside: when the treatment plan changed,
+    // its current goals).
     if progress && (wants("CarePlan") || wants("Goal")) {
-        let plans = super::plans::plan_resources(c, patient)?;
+        let mut plans = super::plans::plan_resources(c, patient)?;
+        if outside {
+            plans.retain(|p| p.kind == PlanKind::Treatment && p.current);
+        }
         let changed = plans.iter().any(|p| fresh(p.changed))
             || (since.is_some() && eps.iter().any(episode_fresh));
         for p in plans.into_iter().filter(|_| changed) {
-            if outside {
-                if p.kind == PlanKind::Treatment && p.current && wants("Goal") {
-                    for mut g in p.goals {
-                        // The problem statement is more than the goal.
-                        if let Some(obj) = g.as_object_mut() {
-                            obj.remove("note");
-                        }
-                        files.write("Goal", &g)?;
-                        wrote = true;
-                    }
+            if wants("CarePlan") && !outside {
+                out.put(files, "CarePlan", treatment, &p.care_plan)?;
+            }
+            for mut g in p.goals.into_iter().filter(|_| wants("Goal")) {
+                if let (true, Some(obj)) = (outside, g.as_object_mut()) {
+                    obj.remove("note"); // the problem statement is more than the goal
                 }
-                continue;
+                out.put(files, "Goal", treatment, &g)?;
             }
-            if wants("CarePlan") {
-                files.write("CarePlan", &p.care_plan)?;
-            }
-            if wants("Goal") {
-                for g in &p.goals {
-                    files.write("Goal", g)?;
-                }
-            }
-            wrote = true;
         }
     }
     if wants("Coverage") && allowed(granted, InfoKind::Billing) {
         for row in iop_store::billing::coverages_of(c, &[patient])? {
             if fresh(row.created_at.0) || row.voided_at.is_some_and(|v| fresh(v.0)) {
-                files.write("Coverage", &super::coverage_resource(c, ctx, &row)?)?;
-                wrote = true;
+                let r = super::coverage_resource(c, ctx, &row)?;
+                out.put(files, "Coverage", Some(InfoKind::Billing), &r)?;
             }
         }
     }
-    // Consents go in the program's own exports; an outside party gets the files its
-    // consent allows, not the patient's other consents.
-    if wants("Consent") && granted.is_none() {
+    // Consents and the people close to the patient (each named on the consents) go in
+    // the program's own exports only: a recipient gets what its consent allows, not the
+    // patient's other consents.
+    if wants("Consent") && !outside {
         for (_, changed, r) in super::consents::consents_of(c, ctx, patient)? {
             if fresh(changed) {
-                files.write("Consent", &r)?;
-                wrote = true;
+                out.put(files, "Consent", None, &r)?;
             }
         }
     }
-    // Like consents, the people close to the patient go only in the program's own
-    // exports: each is named on the patient's consents, not on what a recipient asked for.
-    if wants("RelatedPerson") && granted.is_none() {
+    if wants("RelatedPerson") && !outside {
         for row in iop_store::consent::persons_of(c, &[patient])? {
             if fresh(row.created_at.0) {
-                files.write("RelatedPerson", &super::directory::related_person(&row))?;
-                wrote = true;
+                out.put(
+                    files,
+                    "RelatedPerson",
+                    None,
+                    &super::directory::related_person(&row),
+                )?;
             }
         }
     }
+    // The Patient goes with whatever else goes (and, in the program's own export, when
+    // added since): never alone to an outside party.
     if wants("Patient") {
         if let Some(p) = episodes::patient_by_id(c, patient)? {
-            if wrote || fresh(p.created_at.0) {
-                files.write("Patient", &super::patients::patient_resource(&p))?;
-                wrote = true;
+            if out.any || (!outside && fresh(p.created_at.0)) {
+                out.put(
+                    files,
+                    "Patient",
+                    None,
+                    &super::patients::patient_resource(&p),
+                )?;
             }
         }
     }
-    Ok(wrote)
+    Ok(out)
 }
 
 /// The directory's files: the staff and sites the patients' resources named.

@@ -184,7 +184,7 @@ impl App {
                         },
                     };
                     let ctx_since = row.since.map(|s| s.0);
-                    let wrote = super::export_lines::patient_lines(
+                    let written = super::export_lines::patient_lines(
                         c,
                         ctx,
                         p,
@@ -194,7 +194,12 @@ impl App {
                         &mut files,
                         &mut refs,
                     )?;
-                    if let (Some(kinds), Some((r, name)), true) = (&granted, &recipient, wrote) {
+                    let wrote = written.any;
+                    // The accounting names the kinds that went, not all that were asked.
+                    let kinds: Vec<InfoKind> = written.kinds.into_iter().collect();
+                    if let (Some(_), Some((r, name)), false) =
+                        (&granted, &recipient, kinds.is_empty())
+                    {
                         let subject = format!("fhir-export:{}", row.id);
                         disclose(
                             c,
@@ -203,7 +208,7 @@ impl App {
                                 patient_id: p,
                                 recipient: r,
                                 recipient_name: name,
-                                kinds,
+                                kinds: &kinds,
                                 purpose: "records requested by the recipient (FHIR bulk export)",
                                 channel: DisclosureChannel::Export,
                                 subject: Some(&subject),

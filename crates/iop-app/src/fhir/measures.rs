@@ -56,23 +56,28 @@ impl App {
         ctx.require(Action::ReadClinical)?;
         self.store.read_audited(|c| {
             crate::scope::require_patient(c, ctx, patient)?;
-            // By day, then the moment recorded: a stable order, so pages neither skip
-            // nor repeat (a screen's results keep their order: the sort is stable).
-            type Dated = ((jiff::civil::Date, jiff::Timestamp), Value);
+            // By day, the moment recorded and the row's id: one order on every backend,
+            // so pages neither skip nor repeat (a screen's results keep their order:
+            // the sort is stable).
+            type Dated = ((jiff::civil::Date, jiff::Timestamp, String), Value);
             let mut dated: Vec<Dated> = Vec::new();
             for m in store::measures_of(c, patient)? {
                 if dates.iter().all(|d| d.matches(m.taken_on.0)) {
-                    let key = (m.taken_on.0, m.recorded_at.0);
+                    let key = (m.taken_on.0, m.recorded_at.0, m.id.to_string());
                     dated.extend(measure_observation(&m).map(|r| (key, r)));
                 }
             }
             for s in store::screens_of(c, patient)? {
                 if dates.iter().all(|d| d.matches(s.collected_on.0)) {
-                    let key = (s.collected_on.0, s.recorded_at.0);
-                    dated.extend(screen_observations(&s).into_iter().map(|r| (key, r)));
+                    let key = (s.collected_on.0, s.recorded_at.0, s.id.to_string());
+                    dated.extend(
+                        screen_observations(&s)
+                            .into_iter()
+                            .map(|r| (key.clone(), r)),
+                    );
                 }
             }
-            dated.sort_by_key(|(key, _)| *key);
+            dated.sort_by(|(a, _), (b, _)| a.cmp(b));
             let found: Vec<Value> = dated
                 .into_iter()
                 .map(|(_, r)| r)
@@ -109,7 +114,7 @@ impl App {
         self.store.read_audited(|c| {
             crate::scope::require_patient(c, ctx, patient)?;
             let mut rows = store::measures_of(c, patient)?;
-            rows.sort_by_key(|m| (m.taken_on, m.recorded_at));
+            rows.sort_by_key(|m| (m.taken_on, m.recorded_at, m.id));
             let found: Vec<Value> = rows.iter().filter_map(questionnaire_response).collect();
             let subject = format!("QuestionnaireResponse?patient={patient}");
             audited(c, ctx, "fhir.search", &subject, patient, Some(found.len()))?;

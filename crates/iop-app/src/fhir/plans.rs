@@ -110,12 +110,15 @@ impl App {
 pub(super) fn plan_resources(c: &mut DbConn, patient: PatientId) -> Result<Vec<PlanResources>> {
     let zone = crate::clock::patient_zone(c, patient)?;
     let episodes = iop_store::admissions::episodes::episodes_with_patient_id(c, patient)?;
-    // A version is in force while the episode it was written in runs:
-    // after a readmission, the last episode's plan is not the current one.
+    // A version is in force while the episode it was written in runs: no episode ended
+    // since it was written, and one is running (after a readmission, the last
+    // episode's plan is not the current one).
+    let running = episodes.iter().any(|e| e.status == EpisodeStatus::Active);
     let in_treatment = |day: jiff::civil::Date| {
-        episodes
-            .iter()
-            .any(|e| e.status == EpisodeStatus::Active && e.admit_date.0 <= day)
+        running
+            && !episodes
+                .iter()
+                .any(|e| e.ended_on.is_some_and(|end| end.0 >= day))
     };
     let patient_text = patient.to_string();
     let mut out = Vec::new();

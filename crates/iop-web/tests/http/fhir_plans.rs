@@ -426,7 +426,14 @@ async fn an_outside_export_of_treatment_progress_sends_scores_and_the_current_go
         .filter(|(k, _)| k == "Observation")
         .map(|(_, v)| v)
         .collect();
-    assert!(!observations.is_empty(), "their scores go");
+    let phq = observations
+        .iter()
+        .find(|o| o["code"]["coding"][0]["code"] == "44261-6" && o["valueInteger"] == 9)
+        .expect("today's PHQ-9 total goes");
+    assert!(
+        phq.get("component").is_none(),
+        "without its item answers: {phq}"
+    );
     for o in &observations {
         if o["code"]["coding"][0]["system"] == "http://loinc.org" {
             assert!(
