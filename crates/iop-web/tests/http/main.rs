@@ -24,6 +24,7 @@ mod family;
 mod fhir;
 mod fhir_export;
 mod fhir_export_access;
+mod fhir_plan_since;
 mod fhir_plans;
 mod fhir_records;
 mod fhir_referral;
