@@ -110,16 +110,10 @@ impl App {
 pub(super) fn plan_resources(c: &mut DbConn, patient: PatientId) -> Result<Vec<PlanResources>> {
     let zone = crate::clock::patient_zone(c, patient)?;
     let episodes = iop_store::admissions::episodes::episodes_with_patient_id(c, patient)?;
-    // A version is in force while the episode it was written in runs: no episode ended
-    // since it was written, and one is running (after a readmission, the last
-    // episode's plan is not the current one).
-    let running = episodes.iter().any(|e| e.status == EpisodeStatus::Active);
-    let in_treatment = |day: jiff::civil::Date| {
-        running
-            && !episodes
-                .iter()
-                .any(|e| e.ended_on.is_some_and(|end| end.0 >= day))
-    };
+    let spans: Vec<(bool, Option<jiff::civil::Date>)> = episodes
+        .iter()
+        .map(|e| (e.status == EpisodeStatus::Active, e.ended_on.map(|d| d.0)))
+        .collect();
     let patient_text = patient.to_string();
     let mut out = Vec::new();
     // Stored newest first: the first is current, each replaces the one after it.
@@ -138,7 +132,7 @@ pub(super) fn plan_resources(c: &mut DbConn, patient: PatientId) -> Result<Vec<P
             row.created_at.0,
             &zone,
         );
-        data.status = status(i, in_treatment(data.written_on));
+        data.status = PlanStatus::of(i, data.written_on, &spans);
         data.replaces = prev.as_deref();
         let mut n = 0;
         for problem in &content.problems {
@@ -191,7 +185,7 @@ pub(super) fn plan_resources(c: &mut DbConn, patient: PatientId) -> Result<Vec<P
             row.created_at.0,
             &zone,
         );
-        data.status = status(i, in_treatment(data.written_on));
+        data.status = PlanStatus::of(i, data.written_on, &spans);
         data.replaces = prev.as_deref();
         let goal = goal_id(&id, 1);
         data.goals.push(GoalData {
@@ -257,15 +251,6 @@ fn base<'a>(
         goals: Vec::new(),
         activities: Vec::new(),
         notes: Vec::new(),
-    }
-}
-
-/// The newest version is in force while an episode runs; older ones were replaced.
-fn status(newest_first: usize, in_treatment: bool) -> PlanStatus {
-    match (newest_first, in_treatment) {
-        (0, true) => PlanStatus::Active,
-        (0, false) => PlanStatus::Completed,
-        _ => PlanStatus::Revoked,
     }
 }
 

@@ -37,6 +37,27 @@ pub enum PlanStatus {
 }
 
 impl PlanStatus {
+    /// The status of a plan version: `newest_first` its place among the plan's versions
+    /// (0 = the newest), `written_on` its day, `episodes` the patient's episodes (whether
+    /// running, the day each ended). The newest is in force while the episode it was
+    /// written in runs: one is running and none ended since it was written (after a
+    /// readmission, the last episode's plan is not the current one).
+    pub fn of(
+        newest_first: usize,
+        written_on: Date,
+        episodes: &[(bool, Option<Date>)],
+    ) -> PlanStatus {
+        let running = episodes.iter().any(|(running, _)| *running);
+        let ended_since = episodes
+            .iter()
+            .any(|(_, ended)| ended.is_some_and(|end| end >= written_on));
+        match (newest_first, running && !ended_since) {
+            (0, true) => Self::Active,
+            (0, false) => Self::Completed,
+            _ => Self::Revoked,
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Self::Active => "active",

@@ -333,3 +333,31 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn only_the_newest_version_is_in_force_and_only_while_the_episode_it_was_written_in_runs() {
+    let written = date(2026, 11, 2);
+    let running = [(true, None)];
+    assert_eq!(PlanStatus::of(0, written, &running), PlanStatus::Active);
+    assert_eq!(PlanStatus::of(1, written, &running), PlanStatus::Revoked);
+    // Discharged since: the plan is completed, not in force.
+    let ended = [(false, Some(date(2026, 11, 20)))];
+    assert_eq!(PlanStatus::of(0, written, &ended), PlanStatus::Completed);
+    // Readmitted after that episode ended: its last plan is not the new episode's.
+    let readmitted = [(false, Some(date(2026, 11, 20))), (true, None)];
+    assert_eq!(
+        PlanStatus::of(0, written, &readmitted),
+        PlanStatus::Completed
+    );
+    // Written in the new episode (after the old one ended): in force.
+    assert_eq!(
+        PlanStatus::of(0, date(2026, 11, 25), &readmitted),
+        PlanStatus::Active
+    );
+    // Written for an admission that starts later: in force once it runs.
+    assert_eq!(
+        PlanStatus::of(0, date(2026, 10, 1), &[(true, None)]),
+        PlanStatus::Active
+    );
+    assert_eq!(PlanStatus::of(0, written, &[]), PlanStatus::Completed);
+}
