@@ -125,9 +125,7 @@ pub fn goal_id(plan_id: &str, n: usize) -> String {
 
 /// The plan and the goal's place of a Goal id.
 pub fn split_goal_id(id: &str) -> Option<(&str, usize)> {
-    // Plan ids are UUIDs: 36 characters, then `-` and the place.
-    let (plan, n) = (id.get(..36)?, id.get(36..)?.strip_prefix('-')?);
-    Some((plan, n.parse().ok().filter(|n| *n > 0)?))
+    super::split_place_id(id)
 }
 
 fn annotations(notes: &[String]) -> Value {

@@ -40,9 +40,7 @@ pub fn condition_id(episode_id: &str, code: &Icd10) -> String {
 
 /// The episode and the code of a Condition id, when it is one.
 pub fn split_condition_id(id: &str) -> Option<(&str, &str)> {
-    // Episode ids are UUIDs: 36 characters, then `-` and the code.
-    let (episode, code) = (id.get(..36)?, id.get(36..)?);
-    Some((episode, code.strip_prefix('-')?))
+    super::split_child_id(id)
 }
 
 /// `active` while the episode runs; `finished` after a graduation or discharge.

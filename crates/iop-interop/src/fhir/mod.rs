@@ -83,6 +83,18 @@ pub fn reference(resource_type: &str, id: &str) -> Value {
     json!({ "reference": format!("{resource_type}/{id}") })
 }
 
+/// The parent and the rest of an id made of a parent's UUID (36 characters), `-` and a
+/// suffix: a Condition (episode, code), a screen result or a goal (row, place).
+fn split_child_id(id: &str) -> Option<(&str, &str)> {
+    Some((id.get(..36)?, id.get(36..)?.strip_prefix('-')?))
+}
+
+/// The parent and the place (from 1) of a child id whose suffix is its place.
+fn split_place_id(id: &str) -> Option<(&str, usize)> {
+    let (parent, n) = split_child_id(id)?;
+    Some((parent, n.parse().ok().filter(|n| *n > 0)?))
+}
+
 /// The codes this module writes, by the R4 value set they belong to.
 pub mod codes {
     /// administrative-gender (required binding of Patient.gender).

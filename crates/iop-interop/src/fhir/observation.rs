@@ -155,10 +155,7 @@ pub fn screen_result_id(screen_id: &str, n: usize) -> String {
 
 /// The screen and the result's place of an Observation id, when it is a screen result's.
 pub fn split_screen_result_id(id: &str) -> Option<(&str, usize)> {
-    // Screen ids are UUIDs: 36 characters, then `-` and the place.
-    let (screen, n) = (id.get(..36)?, id.get(36..)?.strip_prefix('-')?);
-    let n: usize = n.parse().ok().filter(|n| *n > 0)?;
-    Some((screen, n))
+    super::split_place_id(id)
 }
 
 fn specimen_label(s: Specimen) -> &'static str {
